@@ -1,0 +1,2628 @@
+/**
+ * Braze Destination Function for Segment, v0.1.0
+ * Built from TypeScript by `npm run build`; edit the sources, not this file.
+ *
+ * Paste into Segment: Catalog > Functions > New Function > Destination.
+ * Create these settings (Settings tab; the name is what the code reads):
+ *   apiKey                STRING  required, sensitive
+ *   dataCenter            STRING  required
+ *   appId                 STRING  optional
+ *   updateExistingOnly    BOOLEAN optional
+ *   anonymousAliasLabel   STRING  optional
+ *   purchaseEvents        ARRAY   optional
+ *   audienceAttribute     STRING  optional
+ *   sendPageEvents        BOOLEAN optional
+ *   sendScreenEvents      BOOLEAN optional
+ *   maxObjectsPerRequest  STRING  optional
+ */
+// node_modules/zod/v4/core/util.js
+function getEnumValues(entries) {
+  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+  return values;
+}
+function jsonStringifyReplacer(_, value) {
+  if (typeof value === "bigint")
+    return value.toString();
+  return value;
+}
+var Cached = class {
+  constructor(getter) {
+    this._getter = getter;
+    this._value = void 0;
+  }
+  get value() {
+    const getter = this._getter;
+    if (getter !== void 0) {
+      this._value = getter();
+      this._getter = void 0;
+    }
+    return this._value;
+  }
+};
+function cached(getter) {
+  return new Cached(getter);
+}
+function cleanRegex(source) {
+  const start = source.startsWith("^") ? 1 : 0;
+  const end = source.endsWith("$") ? source.length - 1 : source.length;
+  return source.slice(start, end);
+}
+function assignProp(target, prop, value) {
+  Object.defineProperty(target, prop, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true
+  });
+}
+var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
+};
+function isObject(data) {
+  return typeof data === "object" && data !== null && !Array.isArray(data);
+}
+var propertyKeyTypes = /* @__PURE__ */ new Set(["string", "number", "symbol"]);
+function escapeRegex(str) {
+  return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function clone(inst, def, params) {
+  const cl = new inst._zod.constr(def ?? inst._zod.def);
+  if (!def || params?.parent)
+    cl._zod.parent = inst;
+  return cl;
+}
+function normalizeParams(_params) {
+  const params = _params;
+  if (!params)
+    return {};
+  if (typeof params === "string")
+    return { error: () => params };
+  if (params?.message !== void 0) {
+    if (params?.error !== void 0)
+      throw new Error("Cannot specify both `message` and `error` params");
+    params.error = params.message;
+  }
+  delete params.message;
+  if (typeof params.error === "string")
+    return { ...params, error: () => params.error };
+  return params;
+}
+function optionalKeys(shape) {
+  return Object.keys(shape).filter((k) => {
+    return shape[k]._zod.optin !== void 0 && shape[k]._zod.optout === "optional";
+  });
+}
+function aborted(x, startIndex = 0) {
+  if (x.aborted === true)
+    return true;
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue !== true) {
+      return true;
+    }
+  }
+  return false;
+}
+function explicitlyAborted(x, startIndex = 0) {
+  if (x.aborted === true)
+    return true;
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue === false) {
+      return true;
+    }
+  }
+  return false;
+}
+function prefixIssues(path2, issues) {
+  return issues.map((iss) => {
+    var _a2;
+    (_a2 = iss).path ?? (_a2.path = []);
+    iss.path.unshift(path2);
+    return iss;
+  });
+}
+function unwrapMessage(message) {
+  return typeof message === "string" ? message : message?.message;
+}
+function sizeCaps(defChecks) {
+  const caps = [];
+  for (const ch of defChecks ?? []) {
+    const d = ch._zod.def;
+    if (!/_(length|size)$|_equals$/.test(d.check))
+      break;
+    const max = d.maximum ?? d.length ?? d.size;
+    if (max >= 0)
+      caps.push([max, ch]);
+  }
+  return caps;
+}
+function attachSchema(issues, start, inst) {
+  var _a2;
+  for (let i = start; i < issues.length; i++) {
+    (_a2 = issues[i]).schema ?? (_a2.schema = inst);
+  }
+}
+function finalizeIssue(iss, ctx, config2) {
+  var _a2;
+  const traits = iss.inst?._zod?.traits;
+  if (traits?.has("$ZodType")) {
+    if (traits.has("$ZodCheck"))
+      (_a2 = iss).schema ?? (_a2.schema = iss.inst);
+    else
+      iss.schema = iss.inst;
+  }
+  const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
+  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const full = {};
+  for (const k of Object.keys(iss)) {
+    if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
+      continue;
+    full[k] = iss[k];
+  }
+  full.path ?? (full.path = []);
+  full.message = message;
+  if (ctx?.reportInput) {
+    full.input = iss.input;
+  }
+  return full;
+}
+function members(proto, table) {
+  for (const key in table) {
+    const desc = Object.getOwnPropertyDescriptor(table, key);
+    if (desc.get)
+      Object.defineProperty(proto, key, { ...desc, enumerable: false });
+    else
+      defineBound(proto, key, desc.value);
+  }
+}
+function own(inst, key, value, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+  return value;
+}
+function hide(inst, key, value) {
+  return own(inst, key, value, false);
+}
+function defineBound(proto, key, fn) {
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      return this == null ? fn : own(this, key, fn.bind(this));
+    },
+    set(value) {
+      own(this, key, value);
+    }
+  });
+}
+function claim(inst, sentinel) {
+  const proto = Object.getPrototypeOf(inst);
+  return sentinel in proto ? void 0 : proto;
+}
+var installing;
+var broke = false;
+var breaker = {
+  configurable: true,
+  get() {
+    broke = true;
+    return void 0;
+  }
+};
+function defineLazyInternal(inst, key, compute) {
+  const proto = Object.getPrototypeOf(inst._zod);
+  if (key in proto && installing !== inst._zod) {
+    installing = void 0;
+    return;
+  }
+  installing = inst._zod;
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      Object.defineProperty(this, key, breaker);
+      const outer = broke;
+      broke = false;
+      try {
+        const value = compute(this);
+        if (broke)
+          delete this[key];
+        else
+          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+        broke = broke || outer;
+        return value;
+      } catch (err) {
+        delete this[key];
+        broke = broke || outer;
+        throw err;
+      }
+    },
+    set(value) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    }
+  });
+}
+function installLazyProp(inst, key, make, enumerable) {
+  const proto = claim(inst, key);
+  if (!proto)
+    return;
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      const desc = { configurable: true, writable: true, enumerable, value: void 0 };
+      Object.defineProperty(this, key, desc);
+      desc.value = make(this);
+      Object.defineProperty(this, key, desc);
+      return desc.value;
+    },
+    set(value) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    }
+  });
+}
+
+// node_modules/zod/v4/core/core.js
+var _a;
+var _zodDesc = { value: void 0, enumerable: false };
+var _E = "captureStackTrace" in Error ? Error : null;
+function newError(Definition) {
+  const E = _E;
+  if (E) {
+    const saved = E.stackTraceLimit;
+    if (typeof saved === "number") {
+      try {
+        E.stackTraceLimit = 0;
+      } catch {
+        _E = null;
+        return new Definition();
+      }
+      try {
+        return new Definition();
+      } finally {
+        E.stackTraceLimit = saved;
+      }
+    }
+  }
+  return new Definition();
+}
+// @__NO_SIDE_EFFECTS__
+function $constructor(name, initializer2, proto, params) {
+  const zodProto = {};
+  function Internals(def) {
+    this.def = def;
+    this.constr = _;
+    this.traits = /* @__PURE__ */ new Set();
+  }
+  Internals.prototype = zodProto;
+  const protoMembers = proto;
+  const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
+  function init(inst, def) {
+    if (!inst._zod) {
+      _zodDesc.value = new Internals(def);
+      try {
+        Object.defineProperty(inst, "_zod", _zodDesc);
+      } finally {
+        _zodDesc.value = void 0;
+      }
+    } else if (inst._zod.traits.has(name)) {
+      return;
+    }
+    inst._zod.traits.add(name);
+    initializer2(inst, def);
+    if (initialized) {
+      const own2 = Object.getPrototypeOf(inst);
+      const ctorProto = inst._zod.constr.prototype;
+      let up = own2;
+      while (up && up !== ctorProto)
+        up = Object.getPrototypeOf(up);
+      const target = up ?? own2;
+      if (!initialized.has(target)) {
+        initialized.add(target);
+        members(target, protoMembers);
+      }
+    }
+    const proto2 = _.prototype;
+    for (const k in proto2) {
+      if (!Object.prototype.hasOwnProperty.call(proto2, k))
+        continue;
+      if (!(k in inst)) {
+        inst[k] = proto2[k].bind(inst);
+      }
+    }
+  }
+  const Parent = params?.Parent ?? Object;
+  class Definition extends Parent {
+  }
+  Object.defineProperty(Definition, "name", { value: name });
+  function _(def) {
+    const inst = params?.Parent ? newError(Definition) : this;
+    init(inst, def);
+    const deferred = inst._zod.deferred;
+    if (deferred) {
+      for (const fn of deferred) {
+        fn();
+      }
+      inst._zod.deferred = void 0;
+    }
+    const pp = globalThis.__zod_globalConfig?.postProcessor;
+    if (pp)
+      pp(inst);
+    return inst;
+  }
+  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, Symbol.hasInstance, {
+    value: (inst) => {
+      if (params?.Parent && inst instanceof params.Parent)
+        return true;
+      return inst?._zod?.traits?.has(name);
+    }
+  });
+  Object.defineProperty(_, "name", { value: name });
+  return _;
+}
+var $ZodAsyncError = class extends Error {
+  constructor() {
+    super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
+  }
+};
+(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
+var globalConfig = globalThis.__zod_globalConfig;
+function config(newConfig) {
+  if (newConfig)
+    Object.assign(globalConfig, newConfig);
+  return globalConfig;
+}
+
+// node_modules/zod/v4/core/errors.js
+function _getMessage() {
+  const internals = this._zod;
+  internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
+  return internals.message;
+}
+function _setMessage(value) {
+  this._zod.message = value;
+}
+var _messageDesc = {
+  get: _getMessage,
+  set: _setMessage,
+  enumerable: true,
+  configurable: true
+};
+var _issuesDesc = { value: void 0, enumerable: false };
+var _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+var initializer = (inst, def) => {
+  inst.name = "$ZodError";
+  _issuesDesc.value = def;
+  Object.defineProperty(inst, "issues", _issuesDesc);
+  _issuesDesc.value = void 0;
+  Object.defineProperty(inst, "message", _messageDesc);
+  const proto = Object.getPrototypeOf(inst);
+  if (!_installedToString.has(proto)) {
+    _installedToString.add(proto);
+    Object.defineProperty(proto, "toString", {
+      configurable: true,
+      enumerable: false,
+      get() {
+        const value = () => this.message;
+        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+        return value;
+      },
+      set(value) {
+        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+      }
+    });
+  }
+};
+var $ZodError = $constructor("$ZodError", initializer);
+var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
+  Parent: Error
+});
+
+// node_modules/zod/v4/core/parse.js
+var _parse = (_Err) => {
+  const fn = (schema, value, _ctx, _params) => {
+    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+    const result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise) {
+      throw new $ZodAsyncError();
+    }
+    if (result.issues.length) {
+      const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, _params?.callee ?? fn);
+      throw e;
+    }
+    return result.value;
+  };
+  return fn;
+};
+var parse = /* @__PURE__ */ _parse($ZodRealError);
+var _parseAsync = (_Err) => {
+  const fn = async (schema, value, _ctx, params) => {
+    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+      result = await result;
+    if (result.issues.length) {
+      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, params?.callee ?? fn);
+      throw e;
+    }
+    return result.value;
+  };
+  return fn;
+};
+var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
+var _safeParse = (_Err) => (schema, value, _ctx) => {
+  const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+  const result = schema._zod.run({ value, issues: [] }, ctx);
+  if (result instanceof Promise) {
+    throw new $ZodAsyncError();
+  }
+  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
+function failure(Err, issues, ctx) {
+  let error;
+  return {
+    success: false,
+    get error() {
+      if (!error) {
+        error = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
+        issues = void 0;
+        ctx = void 0;
+      }
+      return error;
+    },
+    set error(e) {
+      error = e;
+      issues = void 0;
+      ctx = void 0;
+    }
+  };
+}
+var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+  const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+  let result = schema._zod.run({ value, issues: [] }, ctx);
+  if (result instanceof Promise)
+    result = await result;
+  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
+
+// node_modules/zod/v4/core/regexes.js
+var anyString = /^[\s\S]{0,}$/;
+var number = /^-?\d+(?:\.\d+)?$/;
+var boolean = /^(?:true|false)$/i;
+
+// node_modules/zod/v4/core/versions.js
+var version = {
+  major: 4,
+  minor: 6,
+  patch: 7
+};
+
+// node_modules/zod/v4/core/schemas.js
+var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
+  var _a2;
+  inst ?? (inst = {});
+  inst._zod.def = def;
+  inst._zod.bag = inst._zod.bag || {};
+  inst._zod.version = version;
+  const defChecks = inst._zod.def.checks;
+  const checks = inst._zod.traits.has("$ZodCheck") ? [inst, ...defChecks ?? []] : defChecks?.length ? [...defChecks] : [];
+  for (const ch of checks) {
+    for (const fn of ch._zod.onattach) {
+      fn(inst);
+    }
+  }
+  if (checks.length === 0) {
+    (_a2 = inst._zod).deferred ?? (_a2.deferred = []);
+    inst._zod.deferred?.push(() => {
+      inst._zod.run = inst._zod.parse;
+    });
+  } else {
+    const runChecks = (payload, checks2, ctx) => {
+      if (payload.memo)
+        return payload;
+      let isAborted = aborted(payload);
+      let asyncResult;
+      for (const ch of checks2) {
+        if (ch._zod.def.when) {
+          if (explicitlyAborted(payload))
+            continue;
+          const shouldRun = ch._zod.def.when(payload);
+          if (!shouldRun)
+            continue;
+        } else if (isAborted) {
+          continue;
+        }
+        const currLen = payload.issues.length;
+        const _ = ch._zod.check(payload);
+        if (_ instanceof Promise && ctx?.async === false) {
+          throw new $ZodAsyncError();
+        }
+        if (asyncResult || _ instanceof Promise) {
+          asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
+            await _;
+            const nextLen = payload.issues.length;
+            if (nextLen === currLen)
+              return;
+            attachSchema(payload.issues, currLen, inst);
+            if (!isAborted)
+              isAborted = aborted(payload, currLen);
+          });
+        } else {
+          const nextLen = payload.issues.length;
+          if (nextLen === currLen)
+            continue;
+          attachSchema(payload.issues, currLen, inst);
+          if (!isAborted)
+            isAborted = aborted(payload, currLen);
+        }
+      }
+      if (asyncResult) {
+        return asyncResult.then(() => {
+          return payload;
+        });
+      }
+      return payload;
+    };
+    const handleCanaryResult = (canary, payload, ctx) => {
+      if (aborted(canary)) {
+        canary.aborted = true;
+        return canary;
+      }
+      const checkResult = runChecks(payload, checks, ctx);
+      if (checkResult instanceof Promise) {
+        if (ctx.async === false)
+          throw new $ZodAsyncError();
+        return checkResult.then((checkResult2) => inst._zod.parse(checkResult2, ctx));
+      }
+      return inst._zod.parse(checkResult, ctx);
+    };
+    inst._zod.run = (payload, ctx) => {
+      if (ctx.skipChecks) {
+        return inst._zod.parse(payload, ctx);
+      }
+      if (ctx.direction === "backward") {
+        const canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: true });
+        if (canary instanceof Promise) {
+          return canary.then((canary2) => {
+            return handleCanaryResult(canary2, payload, ctx);
+          });
+        }
+        return handleCanaryResult(canary, payload, ctx);
+      }
+      const result = inst._zod.parse(payload, ctx);
+      if (result instanceof Promise) {
+        if (ctx.async === false)
+          throw new $ZodAsyncError();
+        return result.then((result2) => runChecks(result2, checks, ctx));
+      }
+      return runChecks(result, checks, ctx);
+    };
+  }
+}, {
+  // Wrappers extend this by installing a richer factory over it; reading it eagerly would defeat the laziness.
+  get "~standard"() {
+    return hide(this, "~standard", standardProps(this));
+  },
+  set "~standard"(value) {
+    own(this, "~standard", value);
+  }
+});
+var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
+async function validateAsync(inst, value) {
+  const ctx = { async: true };
+  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+}
+function standardProps(inst) {
+  return {
+    validate: (value) => {
+      const ctx = { async: false };
+      try {
+        const r = inst._zod.run({ value, issues: [] }, ctx);
+        if (!(r instanceof Promise))
+          return toStandardResult(r, ctx);
+      } catch (_) {
+      }
+      return validateAsync(inst, value);
+    },
+    vendor: "zod",
+    version: 1
+  };
+}
+var $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = def.pattern ?? anyString;
+  inst._zod.parse = (payload, _) => {
+    if (def.coerce)
+      try {
+        payload.value = String(payload.value);
+      } catch (_2) {
+      }
+    if (typeof payload.value === "string")
+      return payload;
+    payload.issues.push({
+      expected: "string",
+      code: "invalid_type",
+      input: payload.value,
+      inst
+    });
+    return payload;
+  };
+});
+var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = number;
+  inst._zod.parse = (payload, _ctx) => {
+    if (def.coerce)
+      try {
+        payload.value = Number(payload.value);
+      } catch (_) {
+      }
+    const input = payload.value;
+    if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
+      return payload;
+    }
+    const received = typeof input === "number" ? Number.isNaN(input) ? "NaN" : !Number.isFinite(input) ? String(input) : void 0 : void 0;
+    payload.issues.push({
+      expected: "number",
+      code: "invalid_type",
+      input,
+      inst,
+      ...received ? { received } : {}
+    });
+    return payload;
+  };
+});
+var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = boolean;
+  inst._zod.parse = (payload, _ctx) => {
+    if (def.coerce)
+      try {
+        payload.value = Boolean(payload.value);
+      } catch (_) {
+      }
+    const input = payload.value;
+    if (typeof input === "boolean")
+      return payload;
+    payload.issues.push({
+      expected: "boolean",
+      code: "invalid_type",
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+var $ZodUnknown = /* @__PURE__ */ $constructor("$ZodUnknown", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.parse = (payload) => payload;
+});
+function capSize(inst, size) {
+  const caps = sizeCaps(inst._zod.def.checks);
+  if (!caps.length)
+    return;
+  const cap = Math.min(...caps.map((c) => c[0]));
+  const parse2 = inst._zod.parse;
+  inst._zod.parse = (payload, ctx) => {
+    const n = size(payload.value);
+    if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
+      for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
+        if (n > max && ch._zod.def.when(payload)) {
+          const start = payload.issues.length;
+          ch._zod.check(payload);
+          payload.issues[start].continue = false;
+          attachSchema(payload.issues, start, inst);
+          return payload;
+        }
+      }
+    }
+    return parse2(payload, ctx);
+  };
+}
+var arraySize = (input) => Array.isArray(input) ? input.length : -1;
+function handleArrayResult(result, final, index) {
+  if (result.issues.length) {
+    final.issues.push(...prefixIssues(index, result.issues));
+  }
+  final.value[index] = result.value;
+}
+var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
+  $ZodType.init(inst, def);
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    const input = payload.value;
+    if (!Array.isArray(input)) {
+      payload.issues.push({
+        expected: "array",
+        code: "invalid_type",
+        input,
+        inst
+      });
+      return payload;
+    }
+    payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
+    const proms = [];
+    const abortEarly = ctx?.abortEarly;
+    for (let i = 0; i < input.length; i++) {
+      const item = input[i];
+      const result = def.element._zod.run({
+        value: item,
+        issues: []
+      }, ctx);
+      if (result instanceof Promise) {
+        proms.push(result.then((result2) => handleArrayResult(result2, payload, i)));
+      } else {
+        handleArrayResult(result, payload, i);
+        if (abortEarly && result.issues.length !== 0 && aborted(result))
+          break;
+      }
+    }
+    if (proms.length) {
+      return Promise.all(proms).then(() => payload);
+    }
+    return payload;
+  };
+  capSize(inst, arraySize);
+});
+function handlePropertyResult(result, final, key, input, optin, optout) {
+  const isPresent = key in input;
+  const isOptionalOut = optout === "optional";
+  if (!isPresent && isOptionalOut && optin === "optional") {
+    return;
+  }
+  if (result.issues.length) {
+    if (optin !== void 0 && isOptionalOut && !isPresent) {
+      return;
+    }
+    final.issues.push(...prefixIssues(key, result.issues));
+  }
+  if (!isPresent && optin === void 0) {
+    if (!result.issues.length) {
+      final.issues.push({
+        code: "invalid_type",
+        expected: "nonoptional",
+        input: void 0,
+        path: [key]
+      });
+    }
+    return;
+  }
+  if (result.value === void 0) {
+    if (isPresent || optin === "defaulted" && !isOptionalOut) {
+      final.value[key] = void 0;
+    }
+  } else {
+    final.value[key] = result.value;
+  }
+}
+var NO_SYMBOL_KEYS = [];
+function normalizeDef(def) {
+  const keys = Object.keys(def.shape);
+  const ownSymbols = Object.getOwnPropertySymbols(def.shape);
+  const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
+  const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+  for (const k of allKeys) {
+    if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
+      throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
+    }
+  }
+  const okeys = optionalKeys(def.shape);
+  return {
+    ...def,
+    allKeys,
+    symbolKeys,
+    // string-only: handleCatchall matches it against `for...in`, which never yields a symbol
+    keySet: new Set(keys),
+    numKeys: keys.length,
+    optionalKeys: new Set(okeys)
+  };
+}
+function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
+  const unrecognized = [];
+  const keySet = def.keySet;
+  const _catchall = def.catchall._zod;
+  const t = _catchall.def.type;
+  const optin = _catchall.optin;
+  const optout = _catchall.optout;
+  let seen = 0;
+  for (const key in input) {
+    if (abortEarly && payload.issues.length !== seen) {
+      if (aborted(payload, seen))
+        break;
+      seen = payload.issues.length;
+    }
+    if (keySet.has(key))
+      continue;
+    if (key === "__proto__") {
+      if (t === "never")
+        unrecognized.push(key);
+      continue;
+    }
+    if (t === "never") {
+      unrecognized.push(key);
+      continue;
+    }
+    const r = _catchall.run({ value: input[key], issues: [] }, ctx);
+    if (r instanceof Promise) {
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+    } else {
+      handlePropertyResult(r, payload, key, input, optin, optout);
+    }
+  }
+  if (unrecognized.length) {
+    payload.issues.push({
+      code: "unrecognized_keys",
+      keys: unrecognized,
+      input,
+      inst,
+      // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
+      continue: true
+    });
+  }
+  if (!proms.length)
+    return payload;
+  return Promise.all(proms).then(() => {
+    return payload;
+  });
+}
+var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
+  $ZodType.init(inst, def);
+  const desc = Object.getOwnPropertyDescriptor(def, "shape");
+  const sh = desc?.get ? desc.get.raw : def.shape ?? {};
+  if (sh) {
+    const get = () => {
+      const newSh = { ...sh };
+      Object.defineProperty(def, "shape", { value: newSh });
+      get.raw = newSh;
+      return newSh;
+    };
+    get.raw = sh;
+    Object.defineProperty(def, "shape", { get });
+  }
+  const _normalized = cached(() => normalizeDef(def));
+  defineLazyInternal(inst, "propValues", (zod) => {
+    const shape = zod.def.shape;
+    const propValues = {};
+    for (const key in shape) {
+      const field2 = shape[key]._zod;
+      if (field2.values) {
+        if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
+          assignProp(propValues, key, /* @__PURE__ */ new Set());
+        }
+        for (const v of field2.values)
+          propValues[key].add(v);
+        if (field2.optin !== void 0)
+          propValues[key].add(void 0);
+      }
+    }
+    return propValues;
+  });
+  const isObject2 = isObject;
+  const catchall = def.catchall;
+  let value;
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    value ?? (value = _normalized.value);
+    const input = payload.value;
+    if (!isObject2(input)) {
+      payload.issues.push({
+        expected: "object",
+        code: "invalid_type",
+        input,
+        inst
+      });
+      return payload;
+    }
+    payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+    const proms = [];
+    const shape = value.shape;
+    const abortEarly = ctx?.abortEarly;
+    let seen = payload.issues.length;
+    for (const key of value.allKeys) {
+      if (abortEarly && payload.issues.length !== seen) {
+        if (aborted(payload, seen))
+          break;
+        seen = payload.issues.length;
+      }
+      if (key === "__proto__")
+        continue;
+      const el = shape[key];
+      const optin = el._zod.optin;
+      const optout = el._zod.optout;
+      const r = el._zod.run({ value: input[key], issues: [] }, ctx);
+      if (r instanceof Promise) {
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+      } else {
+        handlePropertyResult(r, payload, key, input, optin, optout);
+      }
+    }
+    if (!catchall) {
+      return proms.length ? Promise.all(proms).then(() => payload) : payload;
+    }
+    return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
+  };
+});
+function handleUnionResults(results, final, inst, ctx) {
+  for (const result of results) {
+    if (result.issues.length === 0) {
+      final.value = result.value;
+      return final;
+    }
+  }
+  const nonaborted = results.filter((r) => !aborted(r));
+  if (nonaborted.length === 1) {
+    final.value = nonaborted[0].value;
+    return nonaborted[0];
+  }
+  final.issues.push({
+    code: "invalid_union",
+    input: final.value,
+    inst,
+    errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
+  });
+  return final;
+}
+var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.options.some((o) => o._zod.optin === "defaulted") ? "defaulted" : zod.def.options.some((o) => o._zod.optin !== void 0) ? "optional" : void 0);
+  defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : void 0);
+  defineLazyInternal(inst, "values", (zod) => {
+    if (zod.def.options.every((o) => o._zod.values)) {
+      return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
+    }
+    return void 0;
+  });
+  defineLazyInternal(inst, "pattern", (zod) => {
+    if (zod.def.options.every((o) => o._zod.pattern)) {
+      const patterns = zod.def.options.map((o) => o._zod.pattern);
+      return new RegExp(`^(${patterns.map((p) => cleanRegex(p.source)).join("|")})$`);
+    }
+    return void 0;
+  });
+  const first2 = def.options.length === 1 ? def.options[0]._zod.run : null;
+  inst._zod.parse = (payload, ctx) => {
+    if (first2) {
+      return first2(payload, ctx);
+    }
+    let async = false;
+    const results = [];
+    for (const option of def.options) {
+      const result = option._zod.run({
+        value: payload.value,
+        issues: []
+      }, ctx);
+      if (result instanceof Promise) {
+        results.push(result);
+        async = true;
+      } else {
+        if (result.issues.length === 0)
+          return result;
+        results.push(result);
+      }
+    }
+    if (!async)
+      return handleUnionResults(results, payload, inst, ctx);
+    return Promise.all(results).then((results2) => {
+      return handleUnionResults(results2, payload, inst, ctx);
+    });
+  };
+});
+var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
+  $ZodType.init(inst, def);
+  const values = getEnumValues(def.entries);
+  const valuesSet = new Set(values);
+  inst._zod.values = valuesSet;
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
+    return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
+  });
+  inst._zod.parse = (payload, _ctx) => {
+    const input = payload.value;
+    if (valuesSet.has(input)) {
+      return payload;
+    }
+    payload.issues.push({
+      code: "invalid_value",
+      values,
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+function handleOptionalResult(payload, result) {
+  payload.value = result.issues.length ? void 0 : result.value;
+  return payload;
+}
+var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
+  inst._zod.optout = "optional";
+  defineLazyInternal(inst, "values", (zod) => {
+    const values = zod.def.innerType._zod.values;
+    return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
+  });
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const pattern = zod.def.innerType._zod.pattern;
+    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : void 0;
+  });
+  inst._zod.parse = (payload, ctx) => {
+    if (payload.value === void 0) {
+      if (def.innerType._zod.optin !== "defaulted")
+        return payload;
+      const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+      if (result instanceof Promise)
+        return result.then((result2) => handleOptionalResult(payload, result2));
+      return handleOptionalResult(payload, result);
+    }
+    return def.innerType._zod.run(payload, ctx);
+  };
+});
+
+// node_modules/zod/v4/core/api.js
+function snapshotChecks(def) {
+  if (def.checks)
+    def.checks = [...def.checks];
+  return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+  return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+  return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+  return new Class({
+    type: "boolean",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+  return new Class({
+    type: "unknown"
+  });
+}
+
+// node_modules/zod/v4/mini/schemas.js
+var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
+  if (!inst._zod)
+    throw new Error("Uninitialized schema in ZodMiniType.");
+  $ZodType.init(inst, def);
+  inst.def = def;
+  inst.type = def.type;
+}, {
+  // `with` is an alias for `check`: the same function object, not a wrapper.
+  get with() {
+    return this.check;
+  },
+  set with(value) {
+    own(this, "with", value);
+  },
+  parse(data, params) {
+    return parse(this, data, params, { callee: this.parse });
+  },
+  parseAsync(data, params) {
+    return parseAsync(this, data, params, { callee: this.parseAsync });
+  },
+  safeParse(data, params) {
+    return safeParse(this, data, params);
+  },
+  safeParseAsync(data, params) {
+    return safeParseAsync(this, data, params);
+  },
+  check(...checks) {
+    const def = this.def;
+    return this.clone({
+      ...def,
+      checks: [
+        ...def.checks ?? [],
+        ...checks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch)
+      ]
+    }, { parent: true });
+  },
+  clone(_def, params) {
+    return clone(this, _def, params);
+  },
+  brand() {
+    return this;
+  },
+  register(reg, meta2) {
+    reg.add(this, meta2);
+    return this;
+  },
+  apply(fn, ...args) {
+    return args.length === 0 ? fn(this) : fn(this, ...args);
+  }
+});
+var ZodMiniString = /* @__PURE__ */ $constructor("ZodMiniString", (inst, def) => {
+  $ZodString.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function string2(params) {
+  return _string(ZodMiniString, params);
+}
+var ZodMiniNumber = /* @__PURE__ */ $constructor("ZodMiniNumber", (inst, def) => {
+  $ZodNumber.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function number2(params) {
+  return _number(ZodMiniNumber, params);
+}
+var ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) => {
+  $ZodBoolean.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function boolean2(params) {
+  return _boolean(ZodMiniBoolean, params);
+}
+var ZodMiniUnknown = /* @__PURE__ */ $constructor("ZodMiniUnknown", (inst, def) => {
+  $ZodUnknown.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function unknown() {
+  return _unknown(ZodMiniUnknown);
+}
+var ZodMiniArray = /* @__PURE__ */ $constructor("ZodMiniArray", (inst, def) => {
+  $ZodArray.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function array(element, params) {
+  return new ZodMiniArray({
+    type: "array",
+    element,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniObject = /* @__PURE__ */ $constructor("ZodMiniObject", (inst, def) => {
+  $ZodObject.init(inst, def);
+  ZodMiniType.init(inst, def);
+  installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
+});
+// @__NO_SIDE_EFFECTS__
+function object(shape, params) {
+  const def = {
+    type: "object",
+    shape: shape ?? {},
+    ...normalizeParams(params)
+  };
+  return new ZodMiniObject(def);
+}
+var ZodMiniUnion = /* @__PURE__ */ $constructor("ZodMiniUnion", (inst, def) => {
+  $ZodUnion.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function union(options, params) {
+  return new ZodMiniUnion({
+    type: "union",
+    options,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniEnum = /* @__PURE__ */ $constructor("ZodMiniEnum", (inst, def) => {
+  $ZodEnum.init(inst, def);
+  ZodMiniType.init(inst, def);
+  inst.options = [...inst._zod.values];
+});
+// @__NO_SIDE_EFFECTS__
+function _enum(values, params) {
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  return new ZodMiniEnum({
+    type: "enum",
+    entries,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniOptional = /* @__PURE__ */ $constructor("ZodMiniOptional", (inst, def) => {
+  $ZodOptional.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function optional(innerType) {
+  return new ZodMiniOptional({
+    type: "optional",
+    innerType
+  });
+}
+
+// src/destination/braze-client.ts
+var INVOCATION_BUDGET_MS = 4e3;
+var responseSchema = object({
+  message: optional(string2()),
+  errors: optional(array(unknown()))
+});
+var errorEntrySchema = object({
+  type: optional(string2()),
+  input_array: _enum(["attributes", "events", "purchases"]),
+  index: number2()
+});
+async function callBraze(path2, body, connection) {
+  const remaining = connection.deadline - Date.now();
+  if (remaining <= 0) return failure2("retry", void 0, void 0, "The invocation ran out of time before this Braze request could be sent.");
+  const fetchImpl = globalThis.fetch;
+  if (!fetchImpl) return failure2("retry", void 0, void 0, "No fetch is available in this runtime.");
+  const controller = new AbortController();
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve("timeout");
+    }, remaining);
+  });
+  const url = `https://${connection.dataCenter.restHost}${path2}`;
+  try {
+    const exchange = (async () => {
+      const response = await fetchImpl(url, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${connection.apiKey}`, "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+        signal: controller.signal
+      });
+      return { response, text: await response.text() };
+    })();
+    exchange.catch(() => void 0);
+    const result = await Promise.race([exchange, timeout]);
+    if (result === "timeout") {
+      return failure2("retry", void 0, void 0, `Braze did not answer ${path2} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`);
+    }
+    return classify(path2, result.response.status, result.text, result.response.headers, connection);
+  } catch (error) {
+    return failure2("retry", void 0, void 0, `Braze could not be reached at ${connection.dataCenter.restHost} (${networkReason(error, connection.apiKey)}).`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function failure2(kind, status, response, message) {
+  return { kind, status, response, message };
+}
+function networkReason(error, apiKey) {
+  const code = error?.code;
+  const name = error?.name;
+  const raw = typeof code === "string" ? code : typeof name === "string" ? name : "network error";
+  return redact(raw, apiKey).slice(0, 80);
+}
+function redact(text3, apiKey) {
+  return apiKey.length >= 4 ? text3.split(apiKey).join("[redacted]") : text3;
+}
+function parseJson(text3) {
+  try {
+    return JSON.parse(text3);
+  } catch {
+    return void 0;
+  }
+}
+function classify(path2, status, text3, headers, connection) {
+  const json = parseJson(text3);
+  const parsed = responseSchema.safeParse(json);
+  const brazeMessage = parsed.success && parsed.data.message ? redact(parsed.data.message, connection.apiKey).slice(0, 300) : void 0;
+  const response = json === void 0 ? redact(text3.slice(0, 300), connection.apiKey) : redactDeep(json, connection.apiKey);
+  const said = brazeMessage ? `: ${brazeMessage}` : "";
+  if (status >= 200 && status < 300) {
+    if (!parsed.success) return failure2("retry", status, response, `Braze answered ${path2} with HTTP ${status} but a body that is not Braze's JSON; the outcome is unknown.`);
+    if (parsed.data.message !== "success") {
+      return failure2("retry", status, response, `Braze answered ${path2} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`);
+    }
+    const rejected = [];
+    const unattributed = [];
+    for (const entry of parsed.data.errors ?? []) {
+      const error = errorEntrySchema.safeParse(entry);
+      const message = redact(String(entry?.type ?? "rejected by Braze"), connection.apiKey).slice(0, 300);
+      if (error.success && Number.isInteger(error.data.index) && error.data.index >= 0) {
+        rejected.push({ array: error.data.input_array, index: error.data.index, message });
+      } else unattributed.push(message);
+    }
+    return { kind: "accepted", status, response, rejected, unattributed };
+  }
+  if (status === 429) {
+    const reset = Number(headers.get("x-ratelimit-reset"));
+    const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1e3).toISOString()}` : "";
+    return failure2("retry", status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`);
+  }
+  if (status >= 500 || status === 408) return failure2("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
+  return failure2("reject", status, response, `Braze rejected ${path2} (HTTP ${status})${said}.${hintFor(status, connection)}`);
+}
+function hintFor(status, connection) {
+  if (status === 401) {
+    return ` Check the apiKey setting (no quotes or spaces) and that dataCenter ${connection.dataCenter.instance} (${connection.dataCenter.restHost}) is the instance the key belongs to.`;
+  }
+  if (status === 403) return " The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.";
+  return "";
+}
+function redactDeep(value, apiKey) {
+  if (apiKey.length < 4) return value;
+  const text3 = JSON.stringify(value);
+  return text3.includes(apiKey) ? JSON.parse(redact(text3, apiKey)) : value;
+}
+
+// src/destination/batch-packer.ts
+var ARRAYS = ["attributes", "events", "purchases"];
+function lowerBound(counts, limits) {
+  const total = counts.attributes + counts.events + counts.purchases;
+  return Math.max(
+    ...ARRAYS.map((name) => Math.ceil(counts[name] / limits.perType)),
+    Math.ceil(total / limits.combined)
+  );
+}
+function packRequests(units, limits) {
+  const counts = { attributes: 0, events: 0, purchases: 0 };
+  for (const unit of units) for (const name of ARRAYS) counts[name] += unit[name].length;
+  const requestCount = lowerBound(counts, limits);
+  if (requestCount === 0) return [];
+  const quotas = dealQuotas(counts, requestCount);
+  const bins = quotas.map(() => ({ attributes: [], events: [], purchases: [] }));
+  const order = units.map((_, index) => index);
+  const size = (index) => ARRAYS.reduce((sum, name) => sum + units[index][name].length, 0);
+  order.sort((a, b) => size(b) - size(a) || a - b);
+  for (const unitIndex of order) {
+    const unit = units[unitIndex];
+    const whole = quotas.findIndex((quota) => ARRAYS.every((name) => quota[name] >= unit[name].length));
+    for (const name of ARRAYS) {
+      unit[name].forEach((item, position) => {
+        const bin = whole >= 0 ? whole : quotas.findIndex((quota) => quota[name] > 0);
+        quotas[bin][name]--;
+        bins[bin][name].push({ unit: unitIndex, position, item });
+      });
+    }
+  }
+  const byInputOrder = (a, b) => a.unit - b.unit || a.position - b.position;
+  return bins.map((bin) => ({
+    attributes: bin.attributes.sort(byInputOrder).map((placed) => placed.item),
+    events: bin.events.sort(byInputOrder).map((placed) => placed.item),
+    purchases: bin.purchases.sort(byInputOrder).map((placed) => placed.item)
+  }));
+}
+function dealQuotas(counts, requestCount) {
+  const quotas = Array.from({ length: requestCount }, () => ({ attributes: 0, events: 0, purchases: 0 }));
+  let next = 0;
+  for (const name of ARRAYS) {
+    const perBin = Math.floor(counts[name] / requestCount);
+    for (const quota of quotas) quota[name] = perBin;
+    for (let extra = counts[name] % requestCount; extra > 0; extra--) {
+      quotas[next][name]++;
+      next = (next + 1) % requestCount;
+    }
+  }
+  return quotas;
+}
+
+// src/destination/merge-attributes.ts
+var IDENTIFIER_KEYS = /* @__PURE__ */ new Set(["external_id", "braze_id", "email", "phone", "user_alias"]);
+var hasOwn = Object.prototype.hasOwnProperty;
+function mergeKey(object2) {
+  const id = Object.keys(object2).find((key) => IDENTIFIER_KEYS.has(key));
+  return JSON.stringify([id, object2[id], object2._update_existing_only ?? null]);
+}
+function isArrayEdit(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => (key === "add" || key === "remove") && Array.isArray(value[key]));
+}
+var same = (a, b) => a === b || JSON.stringify(a) === JSON.stringify(b);
+var without = (list2, value) => list2.filter((item) => !same(item, value));
+function combineValues(earlier, later) {
+  if (!isArrayEdit(later)) return later;
+  if (earlier === void 0) return later;
+  if (Array.isArray(earlier) || earlier === null) {
+    let list2 = Array.isArray(earlier) ? [...earlier] : [];
+    for (const value of later.add ?? []) if (!list2.some((item) => same(item, value))) list2.push(value);
+    for (const value of later.remove ?? []) list2 = without(list2, value);
+    return list2;
+  }
+  if (!isArrayEdit(earlier)) return later;
+  let add = [...earlier.add ?? []];
+  let remove = [...earlier.remove ?? []];
+  for (const value of later.add ?? []) {
+    remove = without(remove, value);
+    if (!add.some((item) => same(item, value))) add.push(value);
+  }
+  for (const value of later.remove ?? []) {
+    add = without(add, value);
+    if (!remove.some((item) => same(item, value))) remove.push(value);
+  }
+  return { ...add.length > 0 ? { add } : {}, ...remove.length > 0 ? { remove } : {} };
+}
+function inTimeOrder(updates) {
+  let last = -Infinity;
+  const keyed = updates.map((update, position) => {
+    if (update.epoch !== void 0) last = update.epoch;
+    return { update, at: update.epoch ?? last, position };
+  });
+  keyed.sort((a, b) => a.at - b.at || a.position - b.position);
+  return keyed.map(({ update }) => update);
+}
+function mergeAttributes(updates) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const { object: object2, owner } of inTimeOrder(updates)) {
+    const key = mergeKey(object2);
+    const existing = merged.get(key);
+    if (!existing) {
+      merged.set(key, { object: { ...object2 }, owners: [owner] });
+      continue;
+    }
+    const target = existing.object;
+    for (const attribute2 of Object.keys(object2)) {
+      const earlier = hasOwn.call(target, attribute2) ? target[attribute2] : void 0;
+      target[attribute2] = combineValues(earlier, object2[attribute2]);
+    }
+    if (!existing.owners.includes(owner)) existing.owners.push(owner);
+  }
+  return [...merged.values()];
+}
+
+// src/destination/braze-calls.ts
+var USER_ENDPOINT_CHUNK = 50;
+var TRACK_PER_TYPE = 75;
+function planCalls(plans, maxObjectsPerRequest) {
+  const updates = [];
+  const units = /* @__PURE__ */ new Map();
+  const unitFor = (object2) => {
+    const key = userKey(object2);
+    let unit = units.get(key);
+    if (!unit) units.set(key, unit = { attributes: [], events: [], purchases: [] });
+    return unit;
+  };
+  const identifies = new Dedup();
+  const merges = new Dedup();
+  const deletes = new Dedup();
+  plans.forEach((plan, owner) => {
+    if (!plan) return;
+    for (const object2 of plan.attributes) updates.push({ object: object2, owner, epoch: plan.epoch });
+    for (const object2 of plan.events) unitFor(object2).events.push({ object: object2, owners: [owner] });
+    for (const object2 of plan.purchases) unitFor(object2).purchases.push({ object: object2, owners: [owner] });
+    for (const item of plan.aliasesToIdentify) identifies.add(item, owner);
+    for (const item of plan.merges) merges.add(item, owner);
+    for (const item of plan.deletes) deletes.add(item, owner);
+  });
+  const merged = mergeAttributes(updates);
+  for (const owned of merged) unitFor(owned.object).attributes.push(owned);
+  const limits = { perType: TRACK_PER_TYPE, combined: maxObjectsPerRequest };
+  const calls = packRequests([...units.values()], limits).map(trackCall);
+  for (const chunk of chunks(identifies.items(), USER_ENDPOINT_CHUNK)) {
+    calls.push(ownedCall("/users/identify", { aliases_to_identify: chunk.map((item) => item.object) }, chunk));
+  }
+  for (const chunk of chunks(merges.items(), USER_ENDPOINT_CHUNK)) {
+    calls.push(ownedCall("/users/merge", { merge_updates: chunk.map((item) => item.object) }, chunk));
+  }
+  const deleteItems = deletes.items();
+  const byExternalId = deleteItems.filter((item) => "external_id" in item.object);
+  const byAlias = deleteItems.filter((item) => "user_alias" in item.object);
+  for (const chunk of chunks(byExternalId, USER_ENDPOINT_CHUNK)) {
+    calls.push(ownedCall("/users/delete", { external_ids: chunk.map((item) => item.object.external_id) }, chunk));
+  }
+  for (const chunk of chunks(byAlias, USER_ENDPOINT_CHUNK)) {
+    calls.push(ownedCall("/users/delete", { user_aliases: chunk.map((item) => item.object.user_alias) }, chunk));
+  }
+  return { calls, stats: { attributeObjectsBeforeMerge: updates.length, attributeObjectsAfterMerge: merged.length } };
+}
+function userKey(object2) {
+  return mergeKey({ ...object2, _update_existing_only: void 0 });
+}
+function trackCall(request) {
+  const body = {};
+  const trackOwners = { attributes: [], events: [], purchases: [] };
+  const owners = /* @__PURE__ */ new Set();
+  for (const name of ["attributes", "events", "purchases"]) {
+    const items = request[name];
+    if (items.length === 0) continue;
+    body[name] = items.map((item) => item.object);
+    trackOwners[name] = items.map((item) => item.owners);
+    for (const item of items) for (const owner of item.owners) owners.add(owner);
+  }
+  return { path: "/users/track", body, trackOwners, owners: [...owners] };
+}
+function ownedCall(path2, body, items) {
+  return { path: path2, body, owners: [...new Set(items.flatMap((item) => item.owners))] };
+}
+var Dedup = class {
+  byKey = /* @__PURE__ */ new Map();
+  add(object2, owner) {
+    const key = JSON.stringify(object2);
+    const existing = this.byKey.get(key);
+    if (existing) {
+      if (!existing.owners.includes(owner)) existing.owners.push(owner);
+    } else this.byKey.set(key, { object: object2, owners: [owner] });
+  }
+  items() {
+    return [...this.byKey.values()];
+  }
+};
+function chunks(items, size) {
+  const out = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+// src/destination/deliver.ts
+async function deliver(plans, connection, maxObjectsPerRequest) {
+  const { calls, stats } = planCalls(plans, maxObjectsPerRequest);
+  const outcomes = await Promise.all(calls.map((call) => callBraze(call.path, call.body, connection)));
+  const failures = plans.map(() => []);
+  calls.forEach((call, i) => attribute(call, outcomes[i], failures));
+  return { failures, calls: calls.map((call, i) => ({ path: call.path, body: call.body, outcome: outcomes[i] })), stats };
+}
+function attribute(call, outcome, failures) {
+  if (outcome.kind !== "accepted") {
+    for (const owner of call.owners) failures[owner].push({ kind: outcome.kind, message: outcome.message });
+    return;
+  }
+  const unattributed = [...outcome.unattributed];
+  for (const rejected of outcome.rejected) {
+    const owners = call.trackOwners?.[rejected.array][rejected.index];
+    if (!owners) {
+      unattributed.push(`${rejected.message} (${rejected.array}[${rejected.index}], which this request did not have)`);
+      continue;
+    }
+    for (const owner of owners) {
+      failures[owner].push({ kind: "reject", message: `Braze rejected the ${singular(rejected.array)} object: ${rejected.message}` });
+    }
+  }
+  if (unattributed.length > 0) {
+    const message = `Braze reported errors for ${call.path} that name no object it was sent: ${unattributed.slice(0, 3).join("; ")}`;
+    for (const owner of call.owners) failures[owner].push({ kind: "reject", message });
+  }
+}
+function singular(array2) {
+  return array2 === "attributes" ? "attributes" : array2.slice(0, -1);
+}
+function worstFailure(failures) {
+  if (failures.length === 0) return void 0;
+  const retry = failures.find((failure3) => failure3.kind === "retry");
+  const kind = retry ? "retry" : "reject";
+  const messages = [...new Set(failures.map((failure3) => failure3.message))];
+  const shown = messages.slice(0, 3).join(" | ");
+  return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
+}
+
+// src/destination/errors.ts
+var SEGMENT_ERROR_KINDS = [
+  "ValidationError",
+  "InvalidEventPayload",
+  "EventNotSupported",
+  "RetryError"
+];
+var localClasses = {
+  ValidationError: class ValidationError extends Error {
+    name = "ValidationError";
+  },
+  InvalidEventPayload: class InvalidEventPayload extends Error {
+    name = "InvalidEventPayload";
+  },
+  EventNotSupported: class EventNotSupported extends Error {
+    name = "EventNotSupported";
+  },
+  RetryError: class RetryError extends Error {
+    name = "RetryError";
+  }
+};
+function segmentErrorClass(kind) {
+  const global = globalThis[kind];
+  return typeof global === "function" ? global : localClasses[kind];
+}
+function segmentError(kind, message) {
+  const ErrorClass = segmentErrorClass(kind);
+  return new ErrorClass(message);
+}
+function problem(kind, message) {
+  return { kind, message };
+}
+function isProblem(value) {
+  return typeof value === "object" && value !== null && "kind" in value && "message" in value;
+}
+function isSegmentError(error) {
+  if (!(error instanceof Error)) return false;
+  for (const kind of SEGMENT_ERROR_KINDS) {
+    const classes = [segmentErrorClass(kind), localClasses[kind]];
+    if (classes.some((ErrorClass) => error instanceof ErrorClass)) return true;
+  }
+  return false;
+}
+
+// src/destination/segment-event.ts
+var hasOwn2 = Object.prototype.hasOwnProperty;
+function isDict(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function field(source, key) {
+  return isDict(source) && hasOwn2.call(source, key) ? source[key] : void 0;
+}
+function path(source, ...keys) {
+  let current = source;
+  for (const key of keys) current = field(current, key);
+  return current;
+}
+function dict(value) {
+  return isDict(value) ? value : void 0;
+}
+function nonBlank(value) {
+  if (typeof value === "string") return value.trim() === "" ? void 0 : value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return void 0;
+}
+
+// src/destination/engage.ts
+function engageContext(event) {
+  const personas = path(event, "context", "personas");
+  if (personas === void 0 || personas === null || typeof personas !== "object") return void 0;
+  const raw = field(personas, "computation_class");
+  const computationClass = raw === "audience" || raw === "journey_step" || raw === "trait" ? raw : "other";
+  const key = field(personas, "computation_key");
+  return { computationClass, computationKey: typeof key === "string" && key !== "" ? key : void 0 };
+}
+function isMembership(context) {
+  return context?.computationClass === "audience" || context?.computationClass === "journey_step";
+}
+function membershipValue(value) {
+  if (typeof value === "boolean") return value;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return void 0;
+}
+function memberships(values, context, extraKey) {
+  const candidates = [context.computationKey, typeof extraKey === "string" ? extraKey : void 0];
+  for (const key of candidates) {
+    if (key === void 0) continue;
+    const value = membershipValue(field(values, key));
+    if (value !== void 0) return [[key, value]];
+  }
+  const found = [];
+  for (const key of Object.keys(values)) {
+    const value = membershipValue(values[key]);
+    if (value !== void 0) found.push([key, value]);
+  }
+  return found;
+}
+function audienceArrayUpdate(memberships2) {
+  const add = memberships2.filter(([, member]) => member).map(([key]) => key);
+  const remove = memberships2.filter(([, member]) => !member).map(([key]) => key);
+  if (add.length === 0 && remove.length === 0) return void 0;
+  return { ...add.length > 0 ? { add } : {}, ...remove.length > 0 ? { remove } : {} };
+}
+
+// src/destination/values.ts
+var MAX_STRING = 255;
+var MAX_DEPTH = 32;
+var DANGEROUS_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+var ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+function isIsoDate(value) {
+  return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
+}
+function badKey(key, nested) {
+  if (key === "") return "an empty key";
+  if (DANGEROUS_KEYS.has(key)) return "a reserved JavaScript key";
+  if (key.startsWith("$")) return 'a key starting with "$"';
+  if (key.length > MAX_STRING) return `a key over ${MAX_STRING} characters`;
+  if (nested && /[.$\s]/.test(key)) return 'a nested key containing ".", "$" or a space';
+  return void 0;
+}
+function cutString(value, context) {
+  if (value.length <= MAX_STRING) return value;
+  context.warnings.push(`${context.label} was cut to ${MAX_STRING} characters (Braze's limit for strings).`);
+  const end = /[\uD800-\uDBFF]/.test(value.charAt(MAX_STRING - 1)) ? MAX_STRING - 1 : MAX_STRING;
+  return value.slice(0, end);
+}
+function toBrazeValue(value, context, inObject = false, depth = 0) {
+  if (value === null) return null;
+  switch (typeof value) {
+    case "string": {
+      if (inObject && context.mode === "attribute" && isIsoDate(value)) return { $time: value };
+      return cutString(value, context);
+    }
+    case "number":
+      if (Number.isFinite(value)) return value;
+      context.warnings.push(`${context.label} was dropped: ${String(value)} is not a number Braze accepts.`);
+      return void 0;
+    case "boolean":
+      return value;
+    case "object":
+      break;
+    default:
+      context.warnings.push(`${context.label} was dropped: a ${typeof value} is not a JSON value.`);
+      return void 0;
+  }
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return void 0;
+    const iso = value.toISOString();
+    return inObject && context.mode === "attribute" ? { $time: iso } : iso;
+  }
+  if (depth >= MAX_DEPTH) {
+    context.warnings.push(`${context.label} was dropped: nested deeper than ${MAX_DEPTH} levels.`);
+    return void 0;
+  }
+  if (Array.isArray(value)) {
+    const out = [];
+    for (const item of value) {
+      const converted = toBrazeValue(item, context, inObject, depth + 1);
+      if (converted !== void 0) out.push(converted);
+    }
+    return out;
+  }
+  if (isDict(value)) return toBrazeObject(value, context, depth + 1);
+  return void 0;
+}
+function toBrazeObject(source, context, depth) {
+  const out = {};
+  for (const key of Object.keys(source)) {
+    const label = `${context.label}.${key}`;
+    const reason = badKey(key, context.mode === "attribute");
+    if (reason) {
+      context.warnings.push(`${label} was dropped: ${reason}.`);
+      continue;
+    }
+    const converted = toBrazeValue(source[key], { ...context, label }, true, depth);
+    if (converted !== void 0) out[key] = converted;
+  }
+  return out;
+}
+function jsonSize(value) {
+  return JSON.stringify(value)?.length ?? 0;
+}
+
+// src/destination/standard-attributes.ts
+var GENDERS = {
+  m: "M",
+  male: "M",
+  man: "M",
+  f: "F",
+  female: "F",
+  woman: "F",
+  o: "O",
+  other: "O",
+  "non-binary": "O",
+  nonbinary: "O",
+  "non binary": "O",
+  n: "N",
+  "not applicable": "N",
+  "n/a": "N",
+  na: "N",
+  p: "P",
+  "prefer not to say": "P",
+  "prefer not to answer": "P"
+};
+var SUBSCRIBE_STATES = /* @__PURE__ */ new Set(["opted_in", "subscribed", "unsubscribed"]);
+var GROUP_STATES = /* @__PURE__ */ new Set(["subscribed", "unsubscribed"]);
+function text(value, label, warnings) {
+  if (value === null) return null;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value !== "string") {
+    if (value !== void 0) warnings.push(`${label} was dropped: expected text.`);
+    return void 0;
+  }
+  const context = { warnings, label, mode: "attribute" };
+  return cutString(value, context);
+}
+function toDob(value) {
+  if (typeof value === "string") {
+    const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
+    if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? void 0 : fromEpoch(parsed);
+  }
+  if (value instanceof Date) return fromEpoch(value.getTime());
+  if (typeof value === "number" && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1e3 : value);
+  return void 0;
+}
+function fromEpoch(ms) {
+  const date2 = new Date(ms);
+  if (Number.isNaN(date2.getTime())) return void 0;
+  return validDate(date2.getUTCFullYear(), date2.getUTCMonth() + 1, date2.getUTCDate());
+}
+function validDate(year, month, day) {
+  const date2 = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1 || year > 9999 || date2.getUTCMonth() !== month - 1 || date2.getUTCDate() !== day) return void 0;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+var validZones = /* @__PURE__ */ new Map();
+function isTimeZone(zone) {
+  let valid = validZones.get(zone);
+  if (valid === void 0) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone });
+      valid = /\//.test(zone) || zone === "UTC";
+    } catch {
+      valid = false;
+    }
+    if (validZones.size < 1e3) validZones.set(zone, valid);
+  }
+  return valid;
+}
+function splitName(name) {
+  if (typeof name !== "string" || name.trim() === "") return {};
+  const [first2, ...rest] = name.trim().split(/\s+/);
+  return rest.length > 0 ? { first_name: first2, last_name: rest.join(" ") } : { first_name: first2 };
+}
+var STANDARD_MAPPINGS = [
+  {
+    consumes: ["firstName", "first_name", "lastName", "last_name", "name"],
+    map(traits, _event, warnings) {
+      const out = {};
+      const first2 = field(traits, "firstName") ?? field(traits, "first_name");
+      const last = field(traits, "lastName") ?? field(traits, "last_name");
+      const split = first2 === void 0 && last === void 0 ? splitName(field(traits, "name")) : {};
+      const firstName = text(first2 ?? split.first_name, 'trait "firstName"', warnings);
+      const lastName = text(last ?? split.last_name, 'trait "lastName"', warnings);
+      if (firstName !== void 0) out.first_name = firstName;
+      if (lastName !== void 0) out.last_name = lastName;
+      return out;
+    }
+  },
+  {
+    consumes: ["email", "phone"],
+    map(traits, _event, warnings) {
+      const out = {};
+      for (const key of ["email", "phone"]) {
+        const value = text(field(traits, key), `trait "${key}"`, warnings);
+        if (value !== void 0) out[key] = value;
+      }
+      return out;
+    }
+  },
+  {
+    consumes: ["gender"],
+    map(traits, _event, warnings) {
+      const gender = field(traits, "gender");
+      if (gender === void 0) return {};
+      if (gender === null) return { gender: null };
+      const code = typeof gender === "string" ? GENDERS[gender.trim().toLowerCase()] : void 0;
+      if (code) return { gender: code };
+      warnings.push('trait "gender" was dropped: Braze takes male, female, other, not applicable or prefer not to say.');
+      return {};
+    }
+  },
+  {
+    consumes: ["birthday"],
+    map(traits, _event, warnings) {
+      const birthday = field(traits, "birthday");
+      if (birthday === void 0) return {};
+      if (birthday === null) return { dob: null };
+      const dob = toDob(birthday);
+      if (dob) return { dob };
+      warnings.push('trait "birthday" was dropped: not a date.');
+      return {};
+    }
+  },
+  {
+    consumes: ["address"],
+    map(traits, _event, warnings) {
+      const address = dict(field(traits, "address"));
+      if (!address) return {};
+      const out = {};
+      const city = text(field(address, "city"), 'trait "address.city"', warnings);
+      const country = text(field(address, "country"), 'trait "address.country"', warnings);
+      if (city !== void 0) out.home_city = city;
+      if (country !== void 0) out.country = country;
+      return out;
+    }
+  },
+  {
+    consumes: ["avatar"],
+    map(traits, _event, warnings) {
+      const avatar = field(traits, "avatar");
+      if (avatar === void 0) return {};
+      if (avatar === null) return { image_url: null };
+      if (typeof avatar === "string" && avatar.length <= 1024) return { image_url: avatar };
+      warnings.push('trait "avatar" was dropped: Braze takes an image URL of at most 1024 characters.');
+      return {};
+    }
+  },
+  {
+    consumes: [],
+    map(_traits, event, warnings) {
+      const out = {};
+      const zone = path(event, "context", "timezone");
+      if (typeof zone === "string" && zone !== "") {
+        if (isTimeZone(zone)) out.time_zone = zone;
+        else warnings.push("context.timezone was dropped: not an IANA time zone.");
+      }
+      const locale = path(event, "context", "locale");
+      if (typeof locale === "string") {
+        const language = /^([a-z]{2})(?:[-_]|$)/i.exec(locale.trim());
+        if (language) out.language = language[1].toLowerCase();
+      }
+      return out;
+    }
+  },
+  {
+    consumes: ["email_subscribe", "push_subscribe", "subscription_groups"],
+    map(traits, _event, warnings) {
+      const out = {};
+      for (const key of ["email_subscribe", "push_subscribe"]) {
+        const state = field(traits, key);
+        if (state === void 0) continue;
+        if (typeof state === "string" && SUBSCRIBE_STATES.has(state)) out[key] = state;
+        else warnings.push(`trait "${key}" was dropped: Braze takes opted_in, subscribed or unsubscribed.`);
+      }
+      const groups = field(traits, "subscription_groups");
+      if (groups !== void 0) {
+        const valid = Array.isArray(groups) && groups.length > 0 && groups.every(isSubscriptionGroup);
+        if (valid) out.subscription_groups = groups.map((group) => ({ subscription_group_id: group.subscription_group_id, subscription_state: group.subscription_state }));
+        else warnings.push('trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].');
+      }
+      return out;
+    }
+  }
+];
+function isSubscriptionGroup(group) {
+  const id = field(group, "subscription_group_id");
+  const state = field(group, "subscription_state");
+  return typeof id === "string" && id !== "" && typeof state === "string" && GROUP_STATES.has(state);
+}
+var STANDARD_TRAITS = new Set(STANDARD_MAPPINGS.flatMap((mapping) => mapping.consumes));
+
+// src/destination/attributes.ts
+var MAX_NESTED_BYTES = 100 * 1024;
+var IDENTIFIER_TRAITS = /* @__PURE__ */ new Set(["braze_id"]);
+function attributesBase(identifier, settings) {
+  if ("user_alias" in identifier) return { ...identifier, _update_existing_only: settings.updateExistingOnly };
+  return settings.updateExistingOnly ? { ...identifier, _update_existing_only: true } : { ...identifier };
+}
+function mapTraits(event, identifier, settings, warnings) {
+  const traits = dict(event.traits) ?? {};
+  const out = attributesBase(identifier, settings);
+  for (const key of Object.keys(traits)) {
+    if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key)) continue;
+    const reason = badKey(key, false);
+    if (reason) {
+      warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`);
+      continue;
+    }
+    const label = `trait "${key}"`;
+    const value = toBrazeValue(traits[key], { warnings, label, mode: "attribute" });
+    if (value === void 0) continue;
+    if (value !== null && typeof value === "object" && jsonSize(value) > MAX_NESTED_BYTES) {
+      warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_BYTES / 1024} KB limit for a nested attribute.`);
+      continue;
+    }
+    out[key] = value;
+  }
+  for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings));
+  const engage = engageContext(event);
+  if (engage && isMembership(engage)) {
+    const members2 = memberships(traits, engage);
+    for (const [key, member] of members2) out[key] = member;
+    if (settings.audienceAttribute) {
+      const update = audienceArrayUpdate(members2);
+      if (update) out[settings.audienceAttribute] = update;
+    }
+  }
+  return out;
+}
+
+// src/destination/event-properties.ts
+var MAX_PROPERTIES_BYTES = 50 * 1024;
+var RESERVED_PROPERTY_KEYS = /* @__PURE__ */ new Map([
+  ["time", "segment_time"],
+  ["event_name", "segment_event_name"]
+]);
+function toEventProperties(source, warnings, what) {
+  const out = {};
+  let count = 0;
+  for (const key of Object.keys(source)) {
+    const target = RESERVED_PROPERTY_KEYS.get(key) ?? key;
+    const reason = badKey(target, false);
+    if (reason) {
+      warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`);
+      continue;
+    }
+    const value = toBrazeValue(source[key], { warnings, label: `property "${key}"`, mode: "property" });
+    if (value === void 0) continue;
+    out[target] = value;
+    count++;
+  }
+  if (count === 0) return void 0;
+  const size = jsonSize(out);
+  if (size > MAX_PROPERTIES_BYTES) {
+    return problem(
+      "InvalidEventPayload",
+      `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+    );
+  }
+  return out;
+}
+
+// src/destination/event-time.ts
+var TIME_FIELDS = ["timestamp", "originalTimestamp", "receivedAt"];
+function eventEpoch(event) {
+  for (const key of TIME_FIELDS) {
+    const value = Object.prototype.hasOwnProperty.call(event, key) ? event[key] : void 0;
+    if (typeof value !== "string" && !(value instanceof Date)) continue;
+    const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+    if (Number.isFinite(ms) && Math.abs(ms) <= 864e13) return ms;
+  }
+  return void 0;
+}
+function eventTime(event, now = Date.now) {
+  return new Date(eventEpoch(event) ?? now()).toISOString();
+}
+
+// src/destination/identity.ts
+var BRAZE_ID_PATHS = [
+  ["integrations", "Braze", "braze_id"],
+  ["integrations", "Appboy", "braze_id"],
+  ["context", "traits", "braze_id"],
+  ["traits", "braze_id"],
+  ["properties", "braze_id"]
+];
+var EMAIL_PATHS = [["traits", "email"], ["context", "traits", "email"]];
+var PHONE_PATHS = [["traits", "phone"], ["context", "traits", "phone"]];
+function first(event, paths) {
+  for (const keys of paths) {
+    const value = nonBlank(path(event, ...keys));
+    if (value !== void 0) return value;
+  }
+  return void 0;
+}
+function aliasFor(anonymousId, settings) {
+  return settings.anonymousAliasLabel ? { user_alias: { alias_name: anonymousId, alias_label: settings.anonymousAliasLabel } } : void 0;
+}
+function resolveIdentifier(event, settings) {
+  const userId = nonBlank(event.userId);
+  if (userId !== void 0) return { external_id: userId };
+  const brazeId = first(event, BRAZE_ID_PATHS);
+  if (brazeId !== void 0) return { braze_id: brazeId };
+  const email2 = first(event, EMAIL_PATHS);
+  if (email2 !== void 0) return { email: email2 };
+  const phone = first(event, PHONE_PATHS);
+  if (phone !== void 0) return { phone };
+  const anonymousId = nonBlank(event.anonymousId);
+  const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
+  if (alias) return alias;
+  return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0));
+}
+function missingIdentifierMessage(hasAnonymousId) {
+  const why = hasAnonymousId ? "this event has only an anonymousId" : "this event has no userId (and no braze_id, email or phone)";
+  return `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.`;
+}
+
+// src/destination/plan.ts
+function emptyPlan(warnings, epoch) {
+  return { attributes: [], events: [], purchases: [], aliasesToIdentify: [], merges: [], deletes: [], warnings, epoch };
+}
+
+// src/destination/purchases.ts
+var MAX_QUANTITY = 100;
+var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
+function toNumber(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
+  if (typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : void 0;
+  }
+  return void 0;
+}
+function productPurchases(product, index, input, warnings) {
+  const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== void 0);
+  if (idField === void 0) return "it has no product_id, sku, id or name";
+  const productId = nonBlank(field(product, idField));
+  if (productId.length > 255) return "its product id is over 255 characters";
+  const price = toNumber(field(product, "price"));
+  if (price === void 0) return "it has no numeric price";
+  const rawQuantity = field(product, "quantity");
+  const quantity = rawQuantity === void 0 || rawQuantity === null ? 1 : toNumber(rawQuantity);
+  if (quantity === void 0 || !Number.isInteger(quantity) || quantity < 1) return "its quantity is not a whole number of at least 1";
+  const rawCurrency = nonBlank(field(product, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
+  const currency = rawCurrency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`;
+  const merged = {};
+  for (const key of Object.keys(input.properties)) if (key !== "products") merged[key] = input.properties[key];
+  const consumed = /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"]);
+  for (const key of Object.keys(product)) if (!consumed.has(key)) merged[key] = product[key];
+  const properties = toEventProperties(merged, warnings, `purchase of product ${index + 1}`);
+  if (isProblem(properties)) return properties.message;
+  const purchases = [];
+  for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
+    purchases.push({
+      ...input.identifier,
+      ...input.appId ? { app_id: input.appId } : {},
+      product_id: productId,
+      currency,
+      price,
+      quantity: Math.min(left, MAX_QUANTITY),
+      time: input.time,
+      ...properties ? { properties } : {}
+    });
+  }
+  return purchases;
+}
+function mapPurchases(input, warnings) {
+  const products = field(input.properties, "products");
+  if (!Array.isArray(products) || products.length === 0) {
+    return problem("InvalidEventPayload", `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`);
+  }
+  const purchases = [];
+  const reasons = [];
+  products.forEach((raw, index) => {
+    const product = dict(raw);
+    const result = product ? productPurchases(product, index, input, warnings) : "it is not an object";
+    if (typeof result === "string") {
+      reasons.push(`product ${index + 1}: ${result}`);
+      warnings.push(`product ${index + 1} was skipped: ${result}.`);
+    } else purchases.push(...result);
+  });
+  if (purchases.length === 0) {
+    return problem("InvalidEventPayload", `"${input.eventName}" has no product Braze can record as a purchase (${reasons.slice(0, 5).join("; ")}).`);
+  }
+  return purchases;
+}
+
+// src/destination/map-event.ts
+function mapEvent(raw, settings, now = Date.now) {
+  if (!isDict(raw)) return problem("InvalidEventPayload", "The event is not a JSON object.");
+  const type = raw.type;
+  switch (type) {
+    case "identify":
+      return withIdentifier(raw, settings, (identifier, plan) => mapIdentify(raw, identifier, settings, plan));
+    case "track":
+      return withIdentifier(raw, settings, (identifier, plan) => mapTrack(raw, identifier, settings, plan, now));
+    case "page":
+    case "screen":
+      return mapView(raw, type, settings, now);
+    case "group":
+      return withIdentifier(raw, settings, (identifier, plan) => mapGroup(raw, identifier, settings, plan));
+    case "alias":
+      return mapAlias(raw, settings);
+    case "delete":
+      return mapDelete(raw, settings);
+    default:
+      return problem("EventNotSupported", `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`);
+  }
+}
+function withIdentifier(event, settings, build) {
+  const identifier = resolveIdentifier(event, settings);
+  if (isProblem(identifier)) return identifier;
+  const plan = emptyPlan([], eventEpoch(event));
+  return build(identifier, plan) ?? plan;
+}
+function mapIdentify(event, identifier, settings, plan) {
+  plan.attributes.push(mapTraits(event, identifier, settings, plan.warnings));
+  const anonymousId = nonBlank(event.anonymousId);
+  const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
+  if ("external_id" in identifier && alias && "user_alias" in alias) {
+    plan.aliasesToIdentify.push({ external_id: identifier.external_id, user_alias: alias.user_alias });
+  }
+}
+function mapTrack(event, identifier, settings, plan, now) {
+  const name = nonBlank(event.event);
+  if (name === void 0) return problem("InvalidEventPayload", 'A track call needs an "event" name; this one has none.');
+  const properties = dict(event.properties) ?? {};
+  const time2 = eventTime(event, now);
+  if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
+    const purchases = mapPurchases({ identifier, properties, time: time2, appId: settings.appId, eventName: name }, plan.warnings);
+    if (isProblem(purchases)) return purchases;
+    plan.purchases.push(...purchases);
+    return;
+  }
+  const engage = engageContext(event);
+  const members2 = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : [];
+  const normalized = members2.length > 0 ? { ...properties, ...Object.fromEntries(members2) } : properties;
+  const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`);
+  if (isProblem(mapped)) return mapped;
+  plan.events.push(customEvent(identifier, name, time2, settings, mapped));
+  const update = settings.audienceAttribute ? audienceArrayUpdate(members2) : void 0;
+  if (update && settings.audienceAttribute) {
+    plan.attributes.push({ ...attributesBase(identifier, settings), [settings.audienceAttribute]: update });
+  }
+}
+function customEvent(identifier, name, time2, settings, properties) {
+  const event = { ...identifier, ...settings.appId ? { app_id: settings.appId } : {}, name, time: time2 };
+  if (properties) event.properties = properties;
+  if ("user_alias" in identifier) event._update_existing_only = settings.updateExistingOnly;
+  return event;
+}
+function viewName(event, type) {
+  const name = nonBlank(event.name)?.trim();
+  if (type === "screen") return name ? `Viewed ${name} Screen` : "Loaded a Screen";
+  const category = nonBlank(event.category)?.trim();
+  if (!name) return "Loaded a Page";
+  return category ? `Viewed ${category} ${name} Page` : `Viewed ${name} Page`;
+}
+function mapView(event, type, settings, now) {
+  const enabled = type === "page" ? settings.sendPageEvents : settings.sendScreenEvents;
+  if (!enabled) {
+    const setting = type === "page" ? "sendPageEvents" : "sendScreenEvents";
+    return problem("EventNotSupported", `${type} calls are not sent to Braze: turn on the "${setting}" setting to send them as custom events.`);
+  }
+  return withIdentifier(event, settings, (identifier, plan) => {
+    const name = viewName(event, type);
+    const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`);
+    if (isProblem(mapped)) return mapped;
+    plan.events.push(customEvent(identifier, name, eventTime(event, now), settings, mapped));
+  });
+}
+function mapGroup(event, identifier, settings, plan) {
+  const groupId = nonBlank(event.groupId);
+  if (groupId === void 0) return problem("InvalidEventPayload", "A group call needs a groupId; this one has none.");
+  const key = `ab_segment_group_${groupId}`;
+  if (key.length > 255 || /^\$/.test(key)) return problem("InvalidEventPayload", "The groupId is too long to be a Braze attribute name.");
+  plan.attributes.push({ ...attributesBase(identifier, settings), [key]: true });
+}
+function mapAlias(event, settings) {
+  const userId = nonBlank(event.userId);
+  const previousId = nonBlank(event.previousId);
+  if (userId === void 0 || previousId === void 0) {
+    return problem("InvalidEventPayload", "An alias call needs both previousId and userId.");
+  }
+  const plan = emptyPlan([], eventEpoch(event));
+  if (previousId === userId) {
+    plan.warnings.push("previousId equals userId: nothing to merge.");
+    return plan;
+  }
+  const alias = aliasFor(previousId, settings);
+  if (alias && "user_alias" in alias) plan.aliasesToIdentify.push({ external_id: userId, user_alias: alias.user_alias });
+  else plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: { external_id: userId } });
+  return plan;
+}
+function mapDelete(event, settings) {
+  const plan = emptyPlan([], eventEpoch(event));
+  const userId = nonBlank(event.userId);
+  if (userId !== void 0) {
+    plan.deletes.push({ external_id: userId });
+    return plan;
+  }
+  const anonymousId = nonBlank(event.anonymousId);
+  const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
+  if (alias && "user_alias" in alias) {
+    plan.deletes.push({ user_alias: alias.user_alias });
+    return plan;
+  }
+  return problem("InvalidEventPayload", "A delete call needs a userId (or an anonymousId with the anonymousAliasLabel setting).");
+}
+
+// src/destination/data-centers.ts
+var us = (n) => {
+  const nn = String(n).padStart(2, "0");
+  return { instance: `US-${nn}`, restHost: `rest.iad-${nn}.braze.com`, dashboardHost: `dashboard-${nn}.braze.com` };
+};
+var eu = (n) => {
+  const nn = String(n).padStart(2, "0");
+  return { instance: `EU-${nn}`, restHost: `rest.fra-${nn}.braze.eu`, dashboardHost: `dashboard-${nn}.braze.eu` };
+};
+var named = (instance) => {
+  const lower = instance.toLowerCase();
+  return { instance, restHost: `rest.${lower}.braze.com`, dashboardHost: `dashboard.${lower}.braze.com` };
+};
+var DATA_CENTERS = [
+  ...[1, 2, 3, 4, 5, 6, 7, 8].map(us),
+  // US-10 breaks the iad-NN pattern (there is no US-09).
+  named("US-10"),
+  eu(1),
+  eu(2),
+  named("AU-01"),
+  named("ID-01"),
+  named("JP-01"),
+  named("KR-01")
+];
+var DATA_CENTER_NAMES = DATA_CENTERS.map((dc) => dc.instance);
+var byKey = /* @__PURE__ */ new Map();
+for (const dc of DATA_CENTERS) {
+  byKey.set(compact(dc.instance), dc);
+  byKey.set(dc.restHost, dc);
+  byKey.set(dc.dashboardHost, dc);
+}
+function compact(instance) {
+  return instance.toUpperCase().replace(/[\s_-]+/g, "");
+}
+function resolveDataCenter(input) {
+  const value = input.trim();
+  if (value === "") return void 0;
+  const instance = byKey.get(compact(value));
+  if (instance && /^[a-z]{2}[\s_-]*\d{2}$/i.test(value)) return instance;
+  const url = parseHttpsUrl(value);
+  if (!url) return void 0;
+  return byKey.get(url.hostname.toLowerCase());
+}
+function parseHttpsUrl(value) {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+  let url;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return void 0;
+  }
+  if (url.protocol !== "https:" || url.username || url.password || url.port && url.port !== "443") return void 0;
+  return url;
+}
+function describeValidDataCenters() {
+  return `${DATA_CENTER_NAMES.join(", ")} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0].restHost})`;
+}
+
+// src/destination/settings.ts
+var text2 = string2();
+var flag = union([boolean2(), _enum(["true", "false"])]);
+var list = union([array(string2()), string2()]);
+function optionalText(value) {
+  const parsed = text2.safeParse(value);
+  if (!parsed.success) return { expected: "a text value" };
+  const trimmed = parsed.data.trim();
+  return { value: trimmed === "" ? void 0 : trimmed };
+}
+function booleanSetting(value) {
+  const parsed = flag.safeParse(value);
+  if (!parsed.success) return { expected: "true or false" };
+  return { value: parsed.data === true || parsed.data === "true" };
+}
+var MAX_OBJECTS_LIMIT = 225;
+var definitions = {
+  apiKey: {
+    name: "apiKey",
+    label: "API Key",
+    description: "Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.identify, users.merge and users.delete permissions.",
+    type: "STRING",
+    required: true,
+    sensitive: true,
+    default: "",
+    parse(value) {
+      const parsed = text2.safeParse(value);
+      if (!parsed.success) return { expected: "the REST API key as text" };
+      const key = parsed.data.trim().replace(/^["']|["']$/g, "");
+      return key === "" ? { expected: "a non-empty REST API key" } : { value: key };
+    }
+  },
+  dataCenter: {
+    name: "dataCenter",
+    label: "Data Center",
+    description: "Braze instance, e.g. US-03 or EU-01, or the REST endpoint URL shown in Braze (https://rest.iad-03.braze.com).",
+    type: "STRING",
+    required: true,
+    sensitive: false,
+    default: void 0,
+    parse(value) {
+      const parsed = text2.safeParse(value);
+      const dataCenter = parsed.success ? resolveDataCenter(parsed.data) : void 0;
+      return dataCenter ? { value: dataCenter } : { expected: `one of ${describeValidDataCenters()}` };
+    }
+  },
+  appId: {
+    name: "appId",
+    label: "App ID",
+    description: "Braze app identifier, added as app_id to custom events and purchases. Leave empty to omit it.",
+    type: "STRING",
+    required: false,
+    sensitive: false,
+    default: void 0,
+    parse: optionalText
+  },
+  updateExistingOnly: {
+    name: "updateExistingOnly",
+    label: "Update Existing Users Only",
+    description: "Send _update_existing_only: true on attribute objects, so identify calls never create Braze users.",
+    type: "BOOLEAN",
+    required: false,
+    sensitive: false,
+    defaultLabel: "false",
+    default: false,
+    parse: booleanSetting
+  },
+  anonymousAliasLabel: {
+    name: "anonymousAliasLabel",
+    label: "Anonymous Alias Label",
+    description: "When set, users known only by anonymousId are sent to Braze as a user alias {alias_name: anonymousId, alias_label: this value}, and merged into the identified user once a userId arrives. Empty = anonymous events are rejected.",
+    type: "STRING",
+    required: false,
+    sensitive: false,
+    defaultLabel: "empty (off)",
+    default: void 0,
+    parse: optionalText
+  },
+  purchaseEvents: {
+    name: "purchaseEvents",
+    label: "Purchase Events",
+    description: "Track events whose products become Braze purchases (one per product, case-insensitive).",
+    type: "ARRAY",
+    required: false,
+    sensitive: false,
+    defaultLabel: '["Order Completed"]',
+    default: ["order completed"],
+    parse(value) {
+      const parsed = list.safeParse(value);
+      if (!parsed.success) return { expected: "a list of event names" };
+      const names = (typeof parsed.data === "string" ? parsed.data.split(",") : parsed.data).map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
+      return { value: names };
+    }
+  },
+  audienceAttribute: {
+    name: "audienceAttribute",
+    label: "Audience Array Attribute",
+    description: "When set, Engage audience entries and exits also add/remove the audience key in this Braze array attribute (e.g. segment_audiences).",
+    type: "STRING",
+    required: false,
+    sensitive: false,
+    defaultLabel: "empty (off)",
+    default: void 0,
+    parse(value) {
+      const parsed = optionalText(value);
+      if ("value" in parsed && parsed.value !== void 0 && /^\$|[.\s]/.test(parsed.value)) {
+        return { expected: 'an attribute name without spaces, "." or a leading "$"' };
+      }
+      return parsed;
+    }
+  },
+  sendPageEvents: {
+    name: "sendPageEvents",
+    label: "Send Page Events",
+    description: 'Send page calls as custom events "Viewed <category> <name> Page".',
+    type: "BOOLEAN",
+    required: false,
+    sensitive: false,
+    defaultLabel: "false",
+    default: false,
+    parse: booleanSetting
+  },
+  sendScreenEvents: {
+    name: "sendScreenEvents",
+    label: "Send Screen Events",
+    description: 'Send screen calls as custom events "Viewed <name> Screen".',
+    type: "BOOLEAN",
+    required: false,
+    sensitive: false,
+    defaultLabel: "false",
+    default: false,
+    parse: booleanSetting
+  },
+  maxObjectsPerRequest: {
+    name: "maxObjectsPerRequest",
+    label: "Max Objects Per Request",
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set 50 on Braze "MAU CY 24-25" contracts.`,
+    type: "STRING",
+    required: false,
+    sensitive: false,
+    defaultLabel: "75",
+    default: 75,
+    parse(value) {
+      const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_LIMIT}` };
+      const raw = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : void 0;
+      if (raw === void 0 || !/^\d+$/.test(raw)) return expected;
+      const n = Number(raw);
+      return n >= 1 && n <= MAX_OBJECTS_LIMIT ? { value: n } : expected;
+    }
+  }
+};
+var SETTING_DEFINITIONS = Object.values(definitions);
+var isBlank = (value) => value === void 0 || value === null || typeof value === "string" && value.trim() === "";
+function parseSettings(raw) {
+  const input = raw !== null && typeof raw === "object" ? raw : {};
+  const out = {};
+  for (const definition of SETTING_DEFINITIONS) {
+    const value = input[definition.name];
+    if (isBlank(value)) {
+      if (definition.required) {
+        return { problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`) };
+      }
+      out[definition.name] = definition.default;
+      continue;
+    }
+    const parsed = definition.parse(value);
+    if ("expected" in parsed) {
+      return { problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`) };
+    }
+    out[definition.name] = parsed.value;
+  }
+  return { settings: out };
+}
+
+// src/destination/summary.ts
+var MAX_WARNINGS = 20;
+function limitWarnings(warnings) {
+  if (warnings.length <= MAX_WARNINGS) return warnings;
+  return [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more warnings`];
+}
+function summarize(report, warnings) {
+  const sent = { attributes: 0, events: 0, purchases: 0 };
+  for (const call of report.calls) {
+    if (call.path !== "/users/track") continue;
+    for (const name of ["attributes", "events", "purchases"]) {
+      const items = call.body[name];
+      if (Array.isArray(items)) sent[name] += items.length;
+    }
+  }
+  const primary = report.calls[0];
+  return {
+    braze: primary ? { endpoint: primary.path, status: primary.outcome.status, response: primary.outcome.response } : null,
+    requests: report.calls.map((call) => ({ endpoint: call.path, status: call.outcome.status })),
+    sent,
+    warnings: limitWarnings(warnings)
+  };
+}
+
+// src/destination/handlers.ts
+function settingsOrThrow(raw) {
+  const parsed = parseSettings(raw);
+  if ("problem" in parsed) throw segmentError(parsed.problem.kind, parsed.problem.message);
+  return parsed.settings;
+}
+async function guarded(settings, run) {
+  try {
+    return await run();
+  } catch (error) {
+    const apiKey = isDict(settings) && typeof settings.apiKey === "string" ? settings.apiKey.trim() : "";
+    if (isSegmentError(error)) {
+      if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey);
+      throw error;
+    }
+    const name = error instanceof Error ? error.name : typeof error;
+    const detail = redact(error instanceof Error ? error.message : String(error), apiKey).slice(0, 200);
+    throw segmentError("InvalidEventPayload", `The Braze destination function failed on this event (${name}: ${detail}).`);
+  }
+}
+function handleEvent(type, event, rawSettings) {
+  return guarded(rawSettings, async () => {
+    const deadline = Date.now() + INVOCATION_BUDGET_MS;
+    const settings = settingsOrThrow(rawSettings);
+    const plan = mapEvent(isDict(event) ? { ...event, type } : event, settings);
+    if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
+    const report = await deliver([plan], { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline }, settings.maxObjectsPerRequest);
+    const failure3 = worstFailure(report.failures[0]);
+    if (failure3) throw segmentError(failure3.kind === "retry" ? "RetryError" : "ValidationError", failure3.message);
+    return summarize(report, plan.warnings);
+  });
+}
+var STATUS_FOR = {
+  ValidationError: 400,
+  InvalidEventPayload: 400,
+  EventNotSupported: 400,
+  RetryError: 500
+};
+async function runBatch(events, rawSettings) {
+  const deadline = Date.now() + INVOCATION_BUDGET_MS;
+  const settings = settingsOrThrow(rawSettings);
+  if (!Array.isArray(events)) throw segmentError("InvalidEventPayload", "onBatch expects an array of events.");
+  const plans = events.map((event) => mapSafely(event, settings));
+  const delivery = await deliver(
+    plans.map((plan) => isProblem(plan) ? void 0 : plan),
+    { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline },
+    settings.maxObjectsPerRequest
+  );
+  const results = plans.map((plan, index) => {
+    if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
+    const failure3 = worstFailure(delivery.failures[index]);
+    if (!failure3) return { status: 200 };
+    return { status: failure3.kind === "retry" ? 500 : 400, errormessage: failure3.message };
+  });
+  return { results, plans, delivery };
+}
+function handleBatch(events, rawSettings) {
+  return guarded(rawSettings, async () => (await runBatch(events, rawSettings)).results);
+}
+function mapSafely(event, settings) {
+  try {
+    return mapEvent(event, settings);
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error;
+    return { kind: "InvalidEventPayload", message: `The Braze destination function failed on this event (${name}).` };
+  }
+}
+
+// functions/braze-destination.ts
+async function onIdentify(event, settings) {
+  return handleEvent("identify", event, settings);
+}
+async function onTrack(event, settings) {
+  return handleEvent("track", event, settings);
+}
+async function onPage(event, settings) {
+  return handleEvent("page", event, settings);
+}
+async function onScreen(event, settings) {
+  return handleEvent("screen", event, settings);
+}
+async function onGroup(event, settings) {
+  return handleEvent("group", event, settings);
+}
+async function onAlias(event, settings) {
+  return handleEvent("alias", event, settings);
+}
+async function onDelete(event, settings) {
+  return handleEvent("delete", event, settings);
+}
+async function onBatch(events, settings) {
+  return handleBatch(events, settings);
+}

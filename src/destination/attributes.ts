@@ -1,0 +1,54 @@
+import type { BrazeAttributes, BrazeIdentifier } from './braze-types'
+import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
+import { dict, type SegmentEvent } from './segment-event'
+import type { Settings } from './settings'
+import { STANDARD_MAPPINGS, STANDARD_TRAITS } from './standard-attributes'
+import { badKey, jsonSize, toBrazeValue } from './values'
+
+/** Braze's limit for one nested custom attribute (braze-api.md). */
+export const MAX_NESTED_BYTES = 100 * 1024
+/** Identifiers travel as identifiers, never as custom attributes. */
+const IDENTIFIER_TRAITS = new Set(['braze_id'])
+
+/** The attribute object's identifier and `_update_existing_only` (design §3). */
+export function attributesBase(identifier: BrazeIdentifier, settings: Settings): BrazeAttributes {
+  // Alias objects default to update-existing-only in Braze: creating the alias profile must be asked for.
+  if ('user_alias' in identifier) return { ...identifier, _update_existing_only: settings.updateExistingOnly }
+  return settings.updateExistingOnly ? { ...identifier, _update_existing_only: true } : { ...identifier }
+}
+
+/** identify → one Braze attributes object. */
+export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, warnings: string[]): BrazeAttributes {
+  const traits = dict(event.traits) ?? {}
+  const out: BrazeAttributes = attributesBase(identifier, settings)
+
+  for (const key of Object.keys(traits)) {
+    if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key)) continue
+    const reason = badKey(key, false)
+    if (reason) {
+      warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`)
+      continue
+    }
+    const label = `trait "${key}"`
+    const value = toBrazeValue(traits[key], { warnings, label, mode: 'attribute' })
+    if (value === undefined) continue
+    if (value !== null && typeof value === 'object' && jsonSize(value) > MAX_NESTED_BYTES) {
+      warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_BYTES / 1024} KB limit for a nested attribute.`)
+      continue
+    }
+    out[key] = value
+  }
+
+  for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings))
+
+  const engage = engageContext(event)
+  if (engage && isMembership(engage)) {
+    const members = memberships(traits, engage)
+    for (const [key, member] of members) out[key] = member
+    if (settings.audienceAttribute) {
+      const update = audienceArrayUpdate(members)
+      if (update) out[settings.audienceAttribute] = update
+    }
+  }
+  return out
+}

@@ -1,0 +1,51 @@
+/** The Braze REST objects this function sends (braze-api.md). */
+export interface UserAlias {
+  alias_name: string
+  alias_label: string
+}
+
+export type BrazeIdentifier =
+  | { external_id: string }
+  | { braze_id: string }
+  | { email: string }
+  | { phone: string }
+  | { user_alias: UserAlias }
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+export type JsonObject = { [key: string]: JsonValue }
+
+export type BrazeAttributes = BrazeIdentifier & {
+  _update_existing_only?: boolean
+  [attribute: string]: unknown
+}
+
+export type BrazeEvent = BrazeIdentifier & {
+  app_id?: string
+  name: string
+  time: string
+  properties?: JsonObject
+}
+
+export type BrazePurchase = BrazeIdentifier & {
+  app_id?: string
+  product_id: string
+  currency: string
+  price: number
+  quantity: number
+  time: string
+  properties?: JsonObject
+}
+
+export interface AliasToIdentify {
+  external_id: string
+  user_alias: UserAlias
+}
+
+export interface MergeUpdate {
+  identifier_to_merge: { external_id: string } | { user_alias: UserAlias }
+  identifier_to_keep: { external_id: string }
+}
+
+export type DeleteTarget = { external_id: string } | { user_alias: UserAlias }
+
+export type TrackArray = 'attributes' | 'events' | 'purchases'

@@ -1,0 +1,65 @@
+/**
+ * Segment's four error classes. In Segment they are globals, and Segment
+ * classifies a thrown error by its class: we must throw *those* classes, or a
+ * retryable failure would be shown as "Bad Request" and dropped. Outside
+ * Segment (jest) the globals are absent and local stand-ins take their place.
+ * Looked up at throw time, so a runtime that installs them late still wins.
+ */
+export type SegmentErrorKind = 'ValidationError' | 'InvalidEventPayload' | 'EventNotSupported' | 'RetryError'
+
+export const SEGMENT_ERROR_KINDS: readonly SegmentErrorKind[] = [
+  'ValidationError',
+  'InvalidEventPayload',
+  'EventNotSupported',
+  'RetryError'
+]
+
+type ErrorClass = new (message: string) => Error
+
+const localClasses: Record<SegmentErrorKind, ErrorClass> = {
+  ValidationError: class ValidationError extends Error {
+    override name = 'ValidationError'
+  },
+  InvalidEventPayload: class InvalidEventPayload extends Error {
+    override name = 'InvalidEventPayload'
+  },
+  EventNotSupported: class EventNotSupported extends Error {
+    override name = 'EventNotSupported'
+  },
+  RetryError: class RetryError extends Error {
+    override name = 'RetryError'
+  }
+}
+
+export function segmentErrorClass(kind: SegmentErrorKind): ErrorClass {
+  const global = (globalThis as Record<string, unknown>)[kind]
+  return typeof global === 'function' ? (global as ErrorClass) : localClasses[kind]
+}
+
+export function segmentError(kind: SegmentErrorKind, message: string): Error {
+  const ErrorClass = segmentErrorClass(kind)
+  return new ErrorClass(message)
+}
+
+/** A failure the mapping or the client found, before it becomes a thrown error or a batch status. */
+export interface Problem {
+  kind: SegmentErrorKind
+  message: string
+}
+
+export function problem(kind: SegmentErrorKind, message: string): Problem {
+  return { kind, message }
+}
+
+export function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value
+}
+
+export function isSegmentError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false
+  for (const kind of SEGMENT_ERROR_KINDS) {
+    const classes: ErrorClass[] = [segmentErrorClass(kind), localClasses[kind]]
+    if (classes.some((ErrorClass) => error instanceof ErrorClass)) return true
+  }
+  return false
+}

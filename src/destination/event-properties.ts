@@ -1,0 +1,43 @@
+import type { JsonObject } from './braze-types'
+import { problem, type Problem } from './errors'
+import { badKey, jsonSize, toBrazeValue } from './values'
+
+/** Braze's safe bound for one event's or purchase's properties (braze-api.md: 50 KB). */
+export const MAX_PROPERTIES_BYTES = 50 * 1024
+
+/** Keys Braze reserves inside properties; sending them fails the object (braze-api.md). */
+const RESERVED_PROPERTY_KEYS = new Map([
+  ['time', 'segment_time'],
+  ['event_name', 'segment_event_name']
+])
+
+/** Segment properties → Braze event properties, or a problem when Braze would refuse them whatever we drop. */
+export function toEventProperties(
+  source: Record<string, unknown>,
+  warnings: string[],
+  what: string
+): JsonObject | undefined | Problem {
+  const out: JsonObject = {}
+  let count = 0
+  for (const key of Object.keys(source)) {
+    const target = RESERVED_PROPERTY_KEYS.get(key) ?? key
+    const reason = badKey(target, false)
+    if (reason) {
+      warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`)
+      continue
+    }
+    const value = toBrazeValue(source[key], { warnings, label: `property "${key}"`, mode: 'property' })
+    if (value === undefined) continue
+    out[target] = value
+    count++
+  }
+  if (count === 0) return undefined
+  const size = jsonSize(out)
+  if (size > MAX_PROPERTIES_BYTES) {
+    return problem(
+      'InvalidEventPayload',
+      `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+    )
+  }
+  return out
+}

@@ -1,0 +1,101 @@
+import { INVOCATION_BUDGET_MS, redact } from './braze-client'
+import { deliver, worstFailure } from './deliver'
+import { isProblem, isSegmentError, segmentError, type Problem, type SegmentErrorKind } from './errors'
+import { mapEvent, type EventType } from './map-event'
+import type { EventPlan } from './plan'
+import { isDict } from './segment-event'
+import { parseSettings, type Settings } from './settings'
+import { summarize, type HandlerSummary } from './summary'
+
+/**
+ * The handlers Segment calls. Whatever happens inside, only Segment's four
+ * error classes may leave: any other exception is shown as "Bad Request" and
+ * the event is silently dropped.
+ */
+export interface BatchResult {
+  status: 200 | 400 | 500
+  errormessage?: string
+}
+
+function settingsOrThrow(raw: unknown): Settings {
+  const parsed = parseSettings(raw)
+  if ('problem' in parsed) throw segmentError(parsed.problem.kind, parsed.problem.message)
+  return parsed.settings
+}
+
+/** Keeps the no-foreign-exception promise even for bugs, and the key out of any message. */
+async function guarded<T>(settings: unknown, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    const apiKey = isDict(settings) && typeof settings.apiKey === 'string' ? settings.apiKey.trim() : ''
+    if (isSegmentError(error)) {
+      if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey)
+      throw error
+    }
+    const name = error instanceof Error ? error.name : typeof error
+    const detail = redact(error instanceof Error ? error.message : String(error), apiKey).slice(0, 200)
+    throw segmentError('InvalidEventPayload', `The Braze destination function failed on this event (${name}: ${detail}).`)
+  }
+}
+
+export function handleEvent(type: EventType, event: unknown, rawSettings: unknown): Promise<HandlerSummary> {
+  return guarded(rawSettings, async () => {
+    const deadline = Date.now() + INVOCATION_BUDGET_MS
+    const settings = settingsOrThrow(rawSettings)
+    // Segment routes by type; the handler's own type is what the event is treated as.
+    const plan = mapEvent(isDict(event) ? { ...event, type } : event, settings)
+    if (isProblem(plan)) throw segmentError(plan.kind, plan.message)
+    const report = await deliver([plan], { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline }, settings.maxObjectsPerRequest)
+    const failure = worstFailure(report.failures[0]!)
+    if (failure) throw segmentError(failure.kind === 'retry' ? 'RetryError' : 'ValidationError', failure.message)
+    return summarize(report, plan.warnings)
+  })
+}
+
+const STATUS_FOR: Record<SegmentErrorKind, 400 | 500> = {
+  ValidationError: 400,
+  InvalidEventPayload: 400,
+  EventNotSupported: 400,
+  RetryError: 500
+}
+
+export interface BatchReport {
+  results: BatchResult[]
+  plans: Array<EventPlan | Problem>
+  delivery: Awaited<ReturnType<typeof deliver>>
+}
+
+/** The batch, with everything tools want to report; `handleBatch` is what Segment sees. */
+export async function runBatch(events: unknown, rawSettings: unknown): Promise<BatchReport> {
+  const deadline = Date.now() + INVOCATION_BUDGET_MS
+  const settings = settingsOrThrow(rawSettings)
+  if (!Array.isArray(events)) throw segmentError('InvalidEventPayload', 'onBatch expects an array of events.')
+  const plans = events.map((event) => mapSafely(event, settings))
+  const delivery = await deliver(
+    plans.map((plan) => (isProblem(plan) ? undefined : plan)),
+    { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline },
+    settings.maxObjectsPerRequest
+  )
+  const results = plans.map((plan, index): BatchResult => {
+    if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }
+    const failure = worstFailure(delivery.failures[index]!)
+    if (!failure) return { status: 200 }
+    return { status: failure.kind === 'retry' ? 500 : 400, errormessage: failure.message }
+  })
+  return { results, plans, delivery }
+}
+
+export function handleBatch(events: unknown, rawSettings: unknown): Promise<BatchResult[]> {
+  return guarded(rawSettings, async () => (await runBatch(events, rawSettings)).results)
+}
+
+/** One event's bug must not take the batch down with it. */
+function mapSafely(event: unknown, settings: Settings): EventPlan | Problem {
+  try {
+    return mapEvent(event, settings)
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error
+    return { kind: 'InvalidEventPayload', message: `The Braze destination function failed on this event (${name}).` }
+  }
+}

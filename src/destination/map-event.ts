@@ -1,0 +1,166 @@
+import { attributesBase, mapTraits } from './attributes'
+import type { BrazeEvent, BrazeIdentifier, JsonObject } from './braze-types'
+import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
+import { isProblem, problem, type Problem } from './errors'
+import { toEventProperties } from './event-properties'
+import { eventEpoch, eventTime } from './event-time'
+import { aliasFor, resolveIdentifier } from './identity'
+import { emptyPlan, type EventPlan } from './plan'
+import { mapPurchases } from './purchases'
+import { dict, isDict, nonBlank, type SegmentEvent } from './segment-event'
+import type { Settings } from './settings'
+
+/**
+ * The pure heart of the function: one Segment event in, an EventPlan (what to
+ * ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
+ */
+export type EventType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias' | 'delete'
+export const EVENT_TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias', 'delete']
+
+export function mapEvent(raw: unknown, settings: Settings, now: () => number = Date.now): EventPlan | Problem {
+  if (!isDict(raw)) return problem('InvalidEventPayload', 'The event is not a JSON object.')
+  const type = raw.type
+  switch (type) {
+    case 'identify':
+      return withIdentifier(raw, settings, (identifier, plan) => mapIdentify(raw, identifier, settings, plan))
+    case 'track':
+      return withIdentifier(raw, settings, (identifier, plan) => mapTrack(raw, identifier, settings, plan, now))
+    case 'page':
+    case 'screen':
+      return mapView(raw, type, settings, now)
+    case 'group':
+      return withIdentifier(raw, settings, (identifier, plan) => mapGroup(raw, identifier, settings, plan))
+    case 'alias':
+      return mapAlias(raw, settings)
+    case 'delete':
+      return mapDelete(raw, settings)
+    default:
+      return problem('EventNotSupported', `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`)
+  }
+}
+
+function withIdentifier(
+  event: SegmentEvent,
+  settings: Settings,
+  build: (identifier: BrazeIdentifier, plan: EventPlan) => Problem | void
+): EventPlan | Problem {
+  const identifier = resolveIdentifier(event, settings)
+  if (isProblem(identifier)) return identifier
+  const plan = emptyPlan([], eventEpoch(event))
+  return build(identifier, plan) ?? plan
+}
+
+function mapIdentify(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan): void {
+  plan.attributes.push(mapTraits(event, identifier, settings, plan.warnings))
+  // The anonymous visitor's alias profile becomes part of the known user.
+  const anonymousId = nonBlank(event.anonymousId)
+  const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
+  if ('external_id' in identifier && alias && 'user_alias' in alias) {
+    plan.aliasesToIdentify.push({ external_id: identifier.external_id, user_alias: alias.user_alias })
+  }
+}
+
+function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan, now: () => number): Problem | void {
+  const name = nonBlank(event.event)
+  if (name === undefined) return problem('InvalidEventPayload', 'A track call needs an "event" name; this one has none.')
+  const properties = dict(event.properties) ?? {}
+  const time = eventTime(event, now)
+
+  if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
+    const purchases = mapPurchases({ identifier, properties, time, appId: settings.appId, eventName: name }, plan.warnings)
+    if (isProblem(purchases)) return purchases
+    plan.purchases.push(...purchases)
+    return
+  }
+
+  const engage = engageContext(event)
+  const members = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : []
+  // Journey v1 sends membership as "true": Braze should see a boolean property.
+  const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties
+  const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`)
+  if (isProblem(mapped)) return mapped
+  plan.events.push(customEvent(identifier, name, time, settings, mapped))
+
+  const update = settings.audienceAttribute ? audienceArrayUpdate(members) : undefined
+  if (update && settings.audienceAttribute) {
+    plan.attributes.push({ ...attributesBase(identifier, settings), [settings.audienceAttribute]: update })
+  }
+}
+
+function customEvent(
+  identifier: BrazeIdentifier,
+  name: string,
+  time: string,
+  settings: Settings,
+  properties: JsonObject | undefined
+): BrazeEvent {
+  const event = { ...identifier, ...(settings.appId ? { app_id: settings.appId } : {}), name, time } as BrazeEvent
+  if (properties) event.properties = properties
+  // Alias objects only create a profile when asked (braze-api.md, _update_existing_only).
+  if ('user_alias' in identifier) (event as Record<string, unknown>)._update_existing_only = settings.updateExistingOnly
+  return event
+}
+
+function viewName(event: SegmentEvent, type: 'page' | 'screen'): string {
+  const name = nonBlank(event.name)?.trim()
+  if (type === 'screen') return name ? `Viewed ${name} Screen` : 'Loaded a Screen'
+  const category = nonBlank(event.category)?.trim()
+  if (!name) return 'Loaded a Page'
+  return category ? `Viewed ${category} ${name} Page` : `Viewed ${name} Page`
+}
+
+function mapView(event: SegmentEvent, type: 'page' | 'screen', settings: Settings, now: () => number): EventPlan | Problem {
+  const enabled = type === 'page' ? settings.sendPageEvents : settings.sendScreenEvents
+  if (!enabled) {
+    const setting = type === 'page' ? 'sendPageEvents' : 'sendScreenEvents'
+    return problem('EventNotSupported', `${type} calls are not sent to Braze: turn on the "${setting}" setting to send them as custom events.`)
+  }
+  return withIdentifier(event, settings, (identifier, plan) => {
+    const name = viewName(event, type)
+    const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`)
+    if (isProblem(mapped)) return mapped
+    plan.events.push(customEvent(identifier, name, eventTime(event, now), settings, mapped))
+  })
+}
+
+function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan): Problem | void {
+  const groupId = nonBlank(event.groupId)
+  if (groupId === undefined) return problem('InvalidEventPayload', 'A group call needs a groupId; this one has none.')
+  const key = `ab_segment_group_${groupId}`
+  if (key.length > 255 || /^\$/.test(key)) return problem('InvalidEventPayload', 'The groupId is too long to be a Braze attribute name.')
+  plan.attributes.push({ ...attributesBase(identifier, settings), [key]: true })
+}
+
+function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem {
+  const userId = nonBlank(event.userId)
+  const previousId = nonBlank(event.previousId)
+  if (userId === undefined || previousId === undefined) {
+    return problem('InvalidEventPayload', 'An alias call needs both previousId and userId.')
+  }
+  const plan = emptyPlan([], eventEpoch(event))
+  if (previousId === userId) {
+    plan.warnings.push('previousId equals userId: nothing to merge.')
+    return plan
+  }
+  const alias = aliasFor(previousId, settings)
+  if (alias && 'user_alias' in alias) plan.aliasesToIdentify.push({ external_id: userId, user_alias: alias.user_alias })
+  else plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: { external_id: userId } })
+  return plan
+}
+
+function mapDelete(event: SegmentEvent, settings: Settings): EventPlan | Problem {
+  const plan = emptyPlan([], eventEpoch(event))
+  const userId = nonBlank(event.userId)
+  if (userId !== undefined) {
+    plan.deletes.push({ external_id: userId })
+    return plan
+  }
+  const anonymousId = nonBlank(event.anonymousId)
+  const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
+  if (alias && 'user_alias' in alias) {
+    plan.deletes.push({ user_alias: alias.user_alias })
+    return plan
+  }
+  return problem('InvalidEventPayload', 'A delete call needs a userId (or an anonymousId with the anonymousAliasLabel setting).')
+}
+

@@ -1,0 +1,93 @@
+import type { BrazeAttributes } from './braze-types'
+
+/**
+ * Folding a batch's attribute updates per Braze user into one object: fewer
+ * objects, fewer requests, fewer billed data points. Pure.
+ */
+export interface OwnedAttributes {
+  object: BrazeAttributes
+  /** Input indexes of the events whose updates this object carries. */
+  owners: number[]
+}
+
+export interface AttributeUpdate {
+  object: BrazeAttributes
+  owner: number
+  epoch: number | undefined
+}
+
+const IDENTIFIER_KEYS = new Set(['external_id', 'braze_id', 'email', 'phone', 'user_alias'])
+const hasOwn = Object.prototype.hasOwnProperty
+
+/** Objects merge only when Braze would treat them as one user with the same create/update rule. */
+export function mergeKey(object: BrazeAttributes): string {
+  const id = Object.keys(object).find((key) => IDENTIFIER_KEYS.has(key))!
+  return JSON.stringify([id, (object as Record<string, unknown>)[id], object._update_existing_only ?? null])
+}
+
+type ArrayEdit = { add?: unknown[]; remove?: unknown[] }
+
+function isArrayEdit(value: unknown): value is ArrayEdit {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const keys = Object.keys(value)
+  return keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray((value as Record<string, unknown>)[key]))
+}
+
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b)
+const without = (list: unknown[], value: unknown) => list.filter((item) => !same(item, value))
+
+/** `earlier` then `later`, as Braze would apply them one after the other. */
+export function combineValues(earlier: unknown, later: unknown): unknown {
+  if (!isArrayEdit(later)) return later
+  if (earlier === undefined) return later
+  if (Array.isArray(earlier) || earlier === null) {
+    // A set array followed by edits is still a set array.
+    let list = Array.isArray(earlier) ? [...earlier] : []
+    for (const value of later.add ?? []) if (!list.some((item) => same(item, value))) list.push(value)
+    for (const value of later.remove ?? []) list = without(list, value)
+    return list
+  }
+  if (!isArrayEdit(earlier)) return later
+  let add = [...(earlier.add ?? [])]
+  let remove = [...(earlier.remove ?? [])]
+  for (const value of later.add ?? []) {
+    remove = without(remove, value)
+    if (!add.some((item) => same(item, value))) add.push(value)
+  }
+  for (const value of later.remove ?? []) {
+    add = without(add, value)
+    if (!remove.some((item) => same(item, value))) remove.push(value)
+  }
+  return { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) }
+}
+
+/** Stable: updates without a timestamp keep their place after the one before them. */
+function inTimeOrder(updates: AttributeUpdate[]): AttributeUpdate[] {
+  let last = -Infinity
+  const keyed = updates.map((update, position) => {
+    if (update.epoch !== undefined) last = update.epoch
+    return { update, at: update.epoch ?? last, position }
+  })
+  keyed.sort((a, b) => a.at - b.at || a.position - b.position)
+  return keyed.map(({ update }) => update)
+}
+
+export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
+  const merged = new Map<string, OwnedAttributes>()
+  for (const { object, owner } of inTimeOrder(updates)) {
+    const key = mergeKey(object)
+    const existing = merged.get(key)
+    if (!existing) {
+      merged.set(key, { object: { ...object }, owners: [owner] })
+      continue
+    }
+    const target = existing.object as Record<string, unknown>
+    for (const attribute of Object.keys(object)) {
+      const earlier = hasOwn.call(target, attribute) ? target[attribute] : undefined
+      target[attribute] = combineValues(earlier, (object as Record<string, unknown>)[attribute])
+    }
+    if (!existing.owners.includes(owner)) existing.owners.push(owner)
+  }
+  return [...merged.values()]
+}
+

@@ -1,0 +1,88 @@
+import type { BrazeIdentifier, BrazePurchase } from './braze-types'
+import { problem, type Problem, isProblem } from './errors'
+import { toEventProperties } from './event-properties'
+import { dict, field, nonBlank, type Dict } from './segment-event'
+
+/** Braze logs quantity X as X purchases, and takes at most 100 in one object. */
+export const MAX_QUANTITY = 100
+const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
+
+export interface PurchaseInput {
+  identifier: BrazeIdentifier
+  properties: Dict
+  time: string
+  appId: string | undefined
+  eventName: string
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
+    const parsed = Number(value)
+    return Number.isFinite(parsed) ? parsed : undefined
+  }
+  return undefined
+}
+
+/** One product → purchase objects (several when quantity > 100), or the reason it can't be one. */
+function productPurchases(product: Dict, index: number, input: PurchaseInput, warnings: string[]): BrazePurchase[] | string {
+  const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== undefined)
+  if (idField === undefined) return 'it has no product_id, sku, id or name'
+  const productId = nonBlank(field(product, idField))!
+  if (productId.length > 255) return 'its product id is over 255 characters'
+
+  const price = toNumber(field(product, 'price'))
+  if (price === undefined) return 'it has no numeric price'
+
+  const rawQuantity = field(product, 'quantity')
+  const quantity = rawQuantity === undefined || rawQuantity === null ? 1 : toNumber(rawQuantity)
+  if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1) return 'its quantity is not a whole number of at least 1'
+
+  const rawCurrency = nonBlank(field(product, 'currency')) ?? nonBlank(field(input.properties, 'currency')) ?? 'USD'
+  const currency = rawCurrency.trim().toUpperCase()
+  if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`
+
+  const merged: Dict = {}
+  for (const key of Object.keys(input.properties)) if (key !== 'products') merged[key] = input.properties[key]
+  const consumed = new Set([idField, 'price', 'quantity', 'currency'])
+  for (const key of Object.keys(product)) if (!consumed.has(key)) merged[key] = product[key]
+  const properties = toEventProperties(merged, warnings, `purchase of product ${index + 1}`)
+  if (isProblem(properties)) return properties.message
+
+  const purchases: BrazePurchase[] = []
+  for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
+    purchases.push({
+      ...input.identifier,
+      ...(input.appId ? { app_id: input.appId } : {}),
+      product_id: productId,
+      currency,
+      price,
+      quantity: Math.min(left, MAX_QUANTITY),
+      time: input.time,
+      ...(properties ? { properties } : {})
+    } as BrazePurchase)
+  }
+  return purchases
+}
+
+/** A purchase event → one Braze purchase per product; products that can't be priced are skipped with a warning. */
+export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePurchase[] | Problem {
+  const products = field(input.properties, 'products')
+  if (!Array.isArray(products) || products.length === 0) {
+    return problem('InvalidEventPayload', `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`)
+  }
+  const purchases: BrazePurchase[] = []
+  const reasons: string[] = []
+  products.forEach((raw, index) => {
+    const product = dict(raw)
+    const result = product ? productPurchases(product, index, input, warnings) : 'it is not an object'
+    if (typeof result === 'string') {
+      reasons.push(`product ${index + 1}: ${result}`)
+      warnings.push(`product ${index + 1} was skipped: ${result}.`)
+    } else purchases.push(...result)
+  })
+  if (purchases.length === 0) {
+    return problem('InvalidEventPayload', `"${input.eventName}" has no product Braze can record as a purchase (${reasons.slice(0, 5).join('; ')}).`)
+  }
+  return purchases
+}

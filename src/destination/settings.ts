@@ -1,0 +1,219 @@
+import * as z from 'zod/mini'
+import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './data-centers'
+import { problem, type Problem } from './errors'
+
+/**
+ * The one definition of the function's settings. It feeds the runtime parser
+ * below, the settings list `deploy` sends to Segment, and the README table
+ * (test/settings-doc.test.ts checks the README against it).
+ */
+type SegmentSettingType = 'STRING' | 'BOOLEAN' | 'ARRAY'
+
+interface SettingDefinition<T> {
+  name: string
+  label: string
+  description: string
+  type: SegmentSettingType
+  required: boolean
+  sensitive: boolean
+  /** What the README shows as the default; `undefined` = none. */
+  defaultLabel?: string
+  default: T
+  /** Segment's editor sends every setting as typed in the Settings tab; be forgiving about form, strict about meaning. */
+  parse(value: unknown): { value: T } | { expected: string }
+}
+
+const text = z.string()
+const flag = z.union([z.boolean(), z.enum(['true', 'false'])])
+const list = z.union([z.array(z.string()), z.string()])
+
+function optionalText(value: unknown): { value: string | undefined } | { expected: string } {
+  const parsed = text.safeParse(value)
+  if (!parsed.success) return { expected: 'a text value' }
+  const trimmed = parsed.data.trim()
+  return { value: trimmed === '' ? undefined : trimmed }
+}
+
+function booleanSetting(value: unknown): { value: boolean } | { expected: string } {
+  const parsed = flag.safeParse(value)
+  if (!parsed.success) return { expected: 'true or false' }
+  return { value: parsed.data === true || parsed.data === 'true' }
+}
+
+export const MAX_OBJECTS_LIMIT = 225
+export const BRAZE_OBJECTS_PER_TYPE = 75
+
+const definitions = {
+  apiKey: {
+    name: 'apiKey',
+    label: 'API Key',
+    description: 'Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.identify, users.merge and users.delete permissions.',
+    type: 'STRING',
+    required: true,
+    sensitive: true,
+    default: '',
+    parse(value) {
+      const parsed = text.safeParse(value)
+      if (!parsed.success) return { expected: 'the REST API key as text' }
+      // Keys pasted with quotes or spaces are a classic cause of Braze 401s.
+      const key = parsed.data.trim().replace(/^["']|["']$/g, '')
+      return key === '' ? { expected: 'a non-empty REST API key' } : { value: key }
+    }
+  } satisfies SettingDefinition<string>,
+  dataCenter: {
+    name: 'dataCenter',
+    label: 'Data Center',
+    description: 'Braze instance, e.g. US-03 or EU-01, or the REST endpoint URL shown in Braze (https://rest.iad-03.braze.com).',
+    type: 'STRING',
+    required: true,
+    sensitive: false,
+    default: undefined as unknown as DataCenter,
+    parse(value) {
+      const parsed = text.safeParse(value)
+      const dataCenter = parsed.success ? resolveDataCenter(parsed.data) : undefined
+      return dataCenter ? { value: dataCenter } : { expected: `one of ${describeValidDataCenters()}` }
+    }
+  } satisfies SettingDefinition<DataCenter>,
+  appId: {
+    name: 'appId',
+    label: 'App ID',
+    description: 'Braze app identifier, added as app_id to custom events and purchases. Leave empty to omit it.',
+    type: 'STRING',
+    required: false,
+    sensitive: false,
+    default: undefined,
+    parse: optionalText
+  } satisfies SettingDefinition<string | undefined>,
+  updateExistingOnly: {
+    name: 'updateExistingOnly',
+    label: 'Update Existing Users Only',
+    description: 'Send _update_existing_only: true on attribute objects, so identify calls never create Braze users.',
+    type: 'BOOLEAN',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'false',
+    default: false,
+    parse: booleanSetting
+  } satisfies SettingDefinition<boolean>,
+  anonymousAliasLabel: {
+    name: 'anonymousAliasLabel',
+    label: 'Anonymous Alias Label',
+    description: 'When set, users known only by anonymousId are sent to Braze as a user alias {alias_name: anonymousId, alias_label: this value}, and merged into the identified user once a userId arrives. Empty = anonymous events are rejected.',
+    type: 'STRING',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'empty (off)',
+    default: undefined,
+    parse: optionalText
+  } satisfies SettingDefinition<string | undefined>,
+  purchaseEvents: {
+    name: 'purchaseEvents',
+    label: 'Purchase Events',
+    description: 'Track events whose products become Braze purchases (one per product, case-insensitive).',
+    type: 'ARRAY',
+    required: false,
+    sensitive: false,
+    defaultLabel: '["Order Completed"]',
+    default: ['order completed'],
+    parse(value) {
+      const parsed = list.safeParse(value)
+      if (!parsed.success) return { expected: 'a list of event names' }
+      // A comma-separated string is what people type when a list is expected.
+      const names = (typeof parsed.data === 'string' ? parsed.data.split(',') : parsed.data)
+        .map((name) => name.trim().toLowerCase())
+        .filter((name) => name !== '')
+      return { value: names }
+    }
+  } satisfies SettingDefinition<string[]>,
+  audienceAttribute: {
+    name: 'audienceAttribute',
+    label: 'Audience Array Attribute',
+    description: 'When set, Engage audience entries and exits also add/remove the audience key in this Braze array attribute (e.g. segment_audiences).',
+    type: 'STRING',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'empty (off)',
+    default: undefined,
+    parse(value) {
+      const parsed = optionalText(value)
+      if ('value' in parsed && parsed.value !== undefined && /^\$|[.\s]/.test(parsed.value)) {
+        return { expected: 'an attribute name without spaces, "." or a leading "$"' }
+      }
+      return parsed
+    }
+  } satisfies SettingDefinition<string | undefined>,
+  sendPageEvents: {
+    name: 'sendPageEvents',
+    label: 'Send Page Events',
+    description: 'Send page calls as custom events "Viewed <category> <name> Page".',
+    type: 'BOOLEAN',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'false',
+    default: false,
+    parse: booleanSetting
+  } satisfies SettingDefinition<boolean>,
+  sendScreenEvents: {
+    name: 'sendScreenEvents',
+    label: 'Send Screen Events',
+    description: 'Send screen calls as custom events "Viewed <name> Screen".',
+    type: 'BOOLEAN',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'false',
+    default: false,
+    parse: booleanSetting
+  } satisfies SettingDefinition<boolean>,
+  maxObjectsPerRequest: {
+    name: 'maxObjectsPerRequest',
+    label: 'Max Objects Per Request',
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set 50 on Braze "MAU CY 24-25" contracts.`,
+    type: 'STRING',
+    required: false,
+    sensitive: false,
+    defaultLabel: '75',
+    default: 75,
+    parse(value) {
+      const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_LIMIT}` }
+      const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined
+      if (raw === undefined || !/^\d+$/.test(raw)) return expected
+      const n = Number(raw)
+      return n >= 1 && n <= MAX_OBJECTS_LIMIT ? { value: n } : expected
+    }
+  } satisfies SettingDefinition<number>
+}
+
+type Definitions = typeof definitions
+export type Settings = { [K in keyof Definitions]: Definitions[K]['default'] }
+export type SettingName = keyof Definitions
+
+/** The table in order, for deploy and docs. */
+export const SETTING_DEFINITIONS: ReadonlyArray<SettingDefinition<unknown>> = Object.values(definitions)
+
+const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+
+/**
+ * Parsed at the start of every handler call, never cached: a warm Segment
+ * instance may serve several configurations.
+ */
+export function parseSettings(raw: unknown): { settings: Settings } | { problem: Problem } {
+  const input = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {}
+  const out: Record<string, unknown> = {}
+  for (const definition of SETTING_DEFINITIONS) {
+    const value = input[definition.name]
+    if (isBlank(value)) {
+      if (definition.required) {
+        return { problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`) }
+      }
+      out[definition.name] = definition.default
+      continue
+    }
+    const parsed = definition.parse(value)
+    if ('expected' in parsed) {
+      // Never echo the value: it may be the API key.
+      return { problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`) }
+    }
+    out[definition.name] = parsed.value
+  }
+  return { settings: out as Settings }
+}

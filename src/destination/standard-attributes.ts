@@ -1,0 +1,201 @@
+import { cutString, type ValueContext } from './values'
+import { dict, field, type Dict, type SegmentEvent, path } from './segment-event'
+
+/**
+ * Segment spec traits → Braze standard attributes (design §3). Each entry
+ * names the traits it consumes, so none of them is also sent as a custom
+ * attribute, and produces the Braze attributes (or nothing, with a warning).
+ */
+interface StandardMapping {
+  consumes: string[]
+  map(traits: Dict, event: SegmentEvent, warnings: string[]): Record<string, unknown>
+}
+
+const GENDERS: Record<string, 'M' | 'F' | 'O' | 'N' | 'P'> = {
+  m: 'M', male: 'M', man: 'M',
+  f: 'F', female: 'F', woman: 'F',
+  o: 'O', other: 'O', 'non-binary': 'O', nonbinary: 'O', 'non binary': 'O',
+  n: 'N', 'not applicable': 'N', 'n/a': 'N', na: 'N',
+  p: 'P', 'prefer not to say': 'P', 'prefer not to answer': 'P'
+}
+const SUBSCRIBE_STATES = new Set(['opted_in', 'subscribed', 'unsubscribed'])
+const GROUP_STATES = new Set(['subscribed', 'unsubscribed'])
+
+function text(value: unknown, label: string, warnings: string[]): string | null | undefined {
+  if (value === null) return null
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value !== 'string') {
+    if (value !== undefined) warnings.push(`${label} was dropped: expected text.`)
+    return undefined
+  }
+  const context: ValueContext = { warnings, label, mode: 'attribute' }
+  return cutString(value, context)
+}
+
+/** Braze's dob is a calendar date: keep the date as written, never shift it through a time zone. */
+export function toDob(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim())
+    if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))
+    const parsed = Date.parse(value)
+    return Number.isNaN(parsed) ? undefined : fromEpoch(parsed)
+  }
+  if (value instanceof Date) return fromEpoch(value.getTime())
+  // Epoch numbers: seconds when small enough to be seconds, else milliseconds.
+  if (typeof value === 'number' && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1000 : value)
+  return undefined
+}
+
+function fromEpoch(ms: number): string | undefined {
+  const date = new Date(ms)
+  if (Number.isNaN(date.getTime())) return undefined
+  return validDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())
+}
+
+function validDate(year: number, month: number, day: number): string | undefined {
+  const date = new Date(Date.UTC(year, month - 1, day))
+  if (year < 1 || year > 9999 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+}
+
+const validZones = new Map<string, boolean>()
+export function isTimeZone(zone: string): boolean {
+  let valid = validZones.get(zone)
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone })
+      valid = /\//.test(zone) || zone === 'UTC'
+    } catch {
+      valid = false
+    }
+    // Bounded: only a hostile stream sends endless distinct zones.
+    if (validZones.size < 1000) validZones.set(zone, valid)
+  }
+  return valid
+}
+
+function splitName(name: unknown): { first_name?: string; last_name?: string } {
+  if (typeof name !== 'string' || name.trim() === '') return {}
+  const [first, ...rest] = name.trim().split(/\s+/)
+  return rest.length > 0 ? { first_name: first, last_name: rest.join(' ') } : { first_name: first }
+}
+
+export const STANDARD_MAPPINGS: StandardMapping[] = [
+  {
+    consumes: ['firstName', 'first_name', 'lastName', 'last_name', 'name'],
+    map(traits, _event, warnings) {
+      const out: Record<string, unknown> = {}
+      const first = field(traits, 'firstName') ?? field(traits, 'first_name')
+      const last = field(traits, 'lastName') ?? field(traits, 'last_name')
+      const split = first === undefined && last === undefined ? splitName(field(traits, 'name')) : {}
+      const firstName = text(first ?? split.first_name, 'trait "firstName"', warnings)
+      const lastName = text(last ?? split.last_name, 'trait "lastName"', warnings)
+      if (firstName !== undefined) out.first_name = firstName
+      if (lastName !== undefined) out.last_name = lastName
+      return out
+    }
+  },
+  {
+    consumes: ['email', 'phone'],
+    map(traits, _event, warnings) {
+      const out: Record<string, unknown> = {}
+      for (const key of ['email', 'phone']) {
+        const value = text(field(traits, key), `trait "${key}"`, warnings)
+        if (value !== undefined) out[key] = value
+      }
+      return out
+    }
+  },
+  {
+    consumes: ['gender'],
+    map(traits, _event, warnings) {
+      const gender = field(traits, 'gender')
+      if (gender === undefined) return {}
+      if (gender === null) return { gender: null }
+      const code = typeof gender === 'string' ? GENDERS[gender.trim().toLowerCase()] : undefined
+      if (code) return { gender: code }
+      warnings.push('trait "gender" was dropped: Braze takes male, female, other, not applicable or prefer not to say.')
+      return {}
+    }
+  },
+  {
+    consumes: ['birthday'],
+    map(traits, _event, warnings) {
+      const birthday = field(traits, 'birthday')
+      if (birthday === undefined) return {}
+      if (birthday === null) return { dob: null }
+      const dob = toDob(birthday)
+      if (dob) return { dob }
+      warnings.push('trait "birthday" was dropped: not a date.')
+      return {}
+    }
+  },
+  {
+    consumes: ['address'],
+    map(traits, _event, warnings) {
+      const address = dict(field(traits, 'address'))
+      if (!address) return {}
+      const out: Record<string, unknown> = {}
+      const city = text(field(address, 'city'), 'trait "address.city"', warnings)
+      const country = text(field(address, 'country'), 'trait "address.country"', warnings)
+      if (city !== undefined) out.home_city = city
+      if (country !== undefined) out.country = country
+      return out
+    }
+  },
+  {
+    consumes: ['avatar'],
+    map(traits, _event, warnings) {
+      const avatar = field(traits, 'avatar')
+      if (avatar === undefined) return {}
+      if (avatar === null) return { image_url: null }
+      if (typeof avatar === 'string' && avatar.length <= 1024) return { image_url: avatar }
+      warnings.push('trait "avatar" was dropped: Braze takes an image URL of at most 1024 characters.')
+      return {}
+    }
+  },
+  {
+    consumes: [],
+    map(_traits, event, warnings) {
+      const out: Record<string, unknown> = {}
+      const zone = path(event, 'context', 'timezone')
+      if (typeof zone === 'string' && zone !== '') {
+        if (isTimeZone(zone)) out.time_zone = zone
+        else warnings.push('context.timezone was dropped: not an IANA time zone.')
+      }
+      const locale = path(event, 'context', 'locale')
+      if (typeof locale === 'string') {
+        const language = /^([a-z]{2})(?:[-_]|$)/i.exec(locale.trim())
+        if (language) out.language = language[1]!.toLowerCase()
+      }
+      return out
+    }
+  },
+  {
+    consumes: ['email_subscribe', 'push_subscribe', 'subscription_groups'],
+    map(traits, _event, warnings) {
+      const out: Record<string, unknown> = {}
+      for (const key of ['email_subscribe', 'push_subscribe']) {
+        const state = field(traits, key)
+        if (state === undefined) continue
+        if (typeof state === 'string' && SUBSCRIBE_STATES.has(state)) out[key] = state
+        else warnings.push(`trait "${key}" was dropped: Braze takes opted_in, subscribed or unsubscribed.`)
+      }
+      const groups = field(traits, 'subscription_groups')
+      if (groups !== undefined) {
+        const valid = Array.isArray(groups) && groups.length > 0 && groups.every(isSubscriptionGroup)
+        if (valid) out.subscription_groups = groups.map((group: Dict) => ({ subscription_group_id: group.subscription_group_id, subscription_state: group.subscription_state }))
+        else warnings.push('trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].')
+      }
+      return out
+    }
+  }
+]
+
+function isSubscriptionGroup(group: unknown): group is Dict {
+  const id = field(group, 'subscription_group_id')
+  const state = field(group, 'subscription_state')
+  return typeof id === 'string' && id !== '' && typeof state === 'string' && GROUP_STATES.has(state)
+}
+
+export const STANDARD_TRAITS = new Set(STANDARD_MAPPINGS.flatMap((mapping) => mapping.consumes))

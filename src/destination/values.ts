@@ -1,0 +1,106 @@
+import type { JsonObject, JsonValue } from './braze-types'
+import { isDict } from './segment-event'
+
+/**
+ * Turning arbitrary trait/property values into values Braze accepts
+ * (braze-api.md: strings ≤ 255, nested keys without `.`/`$`/spaces, dates
+ * inside objects as {"$time"}). Bad parts are dropped with a warning, never
+ * silently and never by failing the whole event.
+ */
+export const MAX_STRING = 255
+export const MAX_DEPTH = 32
+const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+
+export function isIsoDate(value: string): boolean {
+  return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
+}
+
+export interface ValueContext {
+  warnings: string[]
+  /** Where the value sits, for warnings: `trait "plan"`, `property "cart.items"`. */
+  label: string
+  /** Custom attributes have stricter nested rules than event properties. */
+  mode: 'attribute' | 'property'
+}
+
+/** Key problems shared by attributes and properties: the reason, or undefined when the key is fine. */
+export function badKey(key: string, nested: boolean): string | undefined {
+  if (key === '') return 'an empty key'
+  if (DANGEROUS_KEYS.has(key)) return 'a reserved JavaScript key'
+  if (key.startsWith('$')) return 'a key starting with "$"'
+  if (key.length > MAX_STRING) return `a key over ${MAX_STRING} characters`
+  if (nested && /[.$\s]/.test(key)) return 'a nested key containing ".", "$" or a space'
+  return undefined
+}
+
+export function cutString(value: string, context: ValueContext): string {
+  if (value.length <= MAX_STRING) return value
+  context.warnings.push(`${context.label} was cut to ${MAX_STRING} characters (Braze's limit for strings).`)
+  // Don't leave half of a surrogate pair at the cut.
+  const end = /[\uD800-\uDBFF]/.test(value.charAt(MAX_STRING - 1)) ? MAX_STRING - 1 : MAX_STRING
+  return value.slice(0, end)
+}
+
+/**
+ * `inObject`: inside a nested object, where Braze wants dates as {"$time"}.
+ * Returns undefined for a value that must be dropped (a warning says why).
+ */
+export function toBrazeValue(value: unknown, context: ValueContext, inObject = false, depth = 0): JsonValue | undefined {
+  if (value === null) return null
+  switch (typeof value) {
+    case 'string': {
+      if (inObject && context.mode === 'attribute' && isIsoDate(value)) return { $time: value }
+      return cutString(value, context)
+    }
+    case 'number':
+      if (Number.isFinite(value)) return value
+      context.warnings.push(`${context.label} was dropped: ${String(value)} is not a number Braze accepts.`)
+      return undefined
+    case 'boolean':
+      return value
+    case 'object':
+      break
+    default:
+      context.warnings.push(`${context.label} was dropped: a ${typeof value} is not a JSON value.`)
+      return undefined
+  }
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return undefined
+    const iso = value.toISOString()
+    return inObject && context.mode === 'attribute' ? { $time: iso } : iso
+  }
+  if (depth >= MAX_DEPTH) {
+    context.warnings.push(`${context.label} was dropped: nested deeper than ${MAX_DEPTH} levels.`)
+    return undefined
+  }
+  if (Array.isArray(value)) {
+    const out: JsonValue[] = []
+    for (const item of value) {
+      const converted = toBrazeValue(item, context, inObject, depth + 1)
+      if (converted !== undefined) out.push(converted)
+    }
+    return out
+  }
+  if (isDict(value)) return toBrazeObject(value, context, depth + 1)
+  return undefined
+}
+
+export function toBrazeObject(source: Record<string, unknown>, context: ValueContext, depth: number): JsonObject {
+  const out: JsonObject = {}
+  for (const key of Object.keys(source)) {
+    const label = `${context.label}.${key}`
+    const reason = badKey(key, context.mode === 'attribute')
+    if (reason) {
+      context.warnings.push(`${label} was dropped: ${reason}.`)
+      continue
+    }
+    const converted = toBrazeValue(source[key], { ...context, label }, true, depth)
+    if (converted !== undefined) out[key] = converted
+  }
+  return out
+}
+
+export function jsonSize(value: unknown): number {
+  return JSON.stringify(value)?.length ?? 0
+}

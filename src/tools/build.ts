@@ -1,0 +1,82 @@
+import { analyzeMetafile, build } from 'esbuild'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { SETTING_DEFINITIONS } from '../destination/settings'
+
+/**
+ * Bundles functions/braze-destination.ts into the one plain script Segment
+ * runs: top-level `async function onX(event, settings)` declarations and no
+ * module syntax. esbuild's ESM output hoists everything to the top level, so
+ * dropping its final `export { … }` line leaves exactly that.
+ */
+export const ROOT = resolve(__dirname, '../..')
+export const BUILD_FILE = resolve(ROOT, 'build/braze-destination.js')
+export const HANDLERS = ['onIdentify', 'onTrack', 'onPage', 'onScreen', 'onGroup', 'onAlias', 'onDelete', 'onBatch']
+/** Segment has no documented code-size limit; this is our own budget. */
+export const MAX_BUNDLE_BYTES = 100 * 1024
+
+function header(version: string): string {
+  const settings = SETTING_DEFINITIONS.map(
+    (s) => ` *   ${s.name.padEnd(21)} ${s.type.padEnd(7)} ${s.required ? 'required' : 'optional'}${s.sensitive ? ', sensitive' : ''}`
+  )
+  return [
+    '/**',
+    ` * Braze Destination Function for Segment, v${version}`,
+    ' * Built from TypeScript by `npm run build`; edit the sources, not this file.',
+    ' *',
+    ' * Paste into Segment: Catalog > Functions > New Function > Destination.',
+    ' * Create these settings (Settings tab; the name is what the code reads):',
+    ...settings,
+    ' */'
+  ].join('\n')
+}
+
+export async function buildFunction(): Promise<{ bytes: number; file: string }> {
+  const version = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).version as string
+  const result = await build({
+    entryPoints: [resolve(ROOT, 'functions/braze-destination.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    metafile: true,
+    target: 'es2022',
+    minify: false,
+    treeShaking: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    write: false,
+    logLevel: 'silent'
+  })
+  if (process.env.BUILD_ANALYZE) console.log(await analyzeMetafile(result.metafile!))
+  let code = result.outputFiles[0]!.text
+  code = code.replace(/\nexport \{[^}]*\};\s*$/, '\n')
+  // esbuild's path comments name files of this checkout; keep them relative and stable.
+  code = code.replace(/^\/\/ .*$/gm, (line) => line.split(ROOT + '/').join(''))
+  const script = `${header(version)}\n${code}`
+  check(script)
+  writeFileSync(BUILD_FILE, script)
+  return { bytes: Buffer.byteLength(script), file: BUILD_FILE }
+}
+
+/** The properties Segment's editor needs; failing here beats failing in Segment. */
+function check(script: string): void {
+  const problems: string[] = []
+  if (/^\s*(import|export)\b/m.test(script)) problems.push('module syntax (import/export) is left')
+  if (/\brequire\s*\(/.test(script)) problems.push('require() is left')
+  for (const handler of HANDLERS) {
+    if (!new RegExp(`^async function ${handler}\\(event[s]?, settings\\)`, 'm').test(script)) problems.push(`no top-level async function ${handler}`)
+  }
+  if (Buffer.byteLength(script) > MAX_BUNDLE_BYTES) problems.push(`${Buffer.byteLength(script)} bytes is over the ${MAX_BUNDLE_BYTES}-byte budget`)
+  if (problems.length > 0) throw new Error(`build/braze-destination.js is not a valid Segment function: ${problems.join('; ')}`)
+}
+
+if (require.main === module) {
+  buildFunction().then(
+    ({ bytes }) => console.log(`build/braze-destination.js: ${(bytes / 1024).toFixed(1)} KB`),
+    (error) => {
+      console.error(error instanceof Error ? error.message : error)
+      process.exitCode = 1
+    }
+  )
+}

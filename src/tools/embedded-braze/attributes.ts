@@ -1,0 +1,101 @@
+// What Braze does to a profile's attributes when an attributes object
+// arrives, as a pure function: old attributes + update in, new attributes out.
+import { isDeepStrictEqual } from 'node:util'
+import { isPlainObject } from './identifier'
+
+export type Attributes = Record<string, unknown>
+
+/**
+ * Applies the attribute keys of one attributes object (identifier and control
+ * keys already removed) in order. `mergeObjects` is the object's
+ * `_merge_objects` flag: Braze replaces a nested custom attribute unless it is
+ * set, in which case the new object is deep-merged into the stored one.
+ */
+export function applyAttributeUpdates(current: Attributes, updates: Attributes, mergeObjects = false): Attributes {
+  const next: Attributes = { ...current }
+  for (const [key, update] of Object.entries(updates)) {
+    const value = nextValue(next[key], update, mergeObjects)
+    if (value === undefined) delete next[key]
+    else setOwn(next, key, value)
+  }
+  return next
+}
+
+/** The value after one update; undefined means the attribute is unset. */
+export function nextValue(current: unknown, update: unknown, mergeObjects = false): unknown {
+  if (update === null) return undefined
+  if (isArrayEdit(update)) return editArray(current, update)
+  if (isIncrement(update)) return (typeof current === 'number' ? current : 0) + update.inc
+  if (isPlainObject(update) && !isTime(update)) {
+    const replacement = normaliseTimes(update) as Attributes
+    return mergeObjects && isPlainObject(current) ? deepMerge(current, replacement) : replacement
+  }
+  return normaliseTimes(update)
+}
+
+interface ArrayEdit {
+  add?: unknown[]
+  remove?: unknown[]
+}
+
+/** `{"add": [...]}` and/or `{"remove": [...]}` and nothing else. */
+export function isArrayEdit(value: unknown): value is ArrayEdit {
+  if (!isPlainObject(value)) return false
+  const keys = Object.keys(value)
+  return keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray(value[key]))
+}
+
+export function isIncrement(value: unknown): value is { inc: number } {
+  return (
+    isPlainObject(value) &&
+    Object.keys(value).length === 1 &&
+    typeof value.inc === 'number' &&
+    Number.isFinite(value.inc)
+  )
+}
+
+/** `{"$time": "<ISO 8601>"}`, Braze's date marker inside nested attributes. */
+export function isTime(value: unknown): value is { $time: string } {
+  return isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$time === 'string'
+}
+
+/** Braze keeps array values unique; adds come before removes, so a value in both ends up removed. */
+function editArray(current: unknown, edit: ArrayEdit): unknown[] {
+  const result = Array.isArray(current) ? [...current] : []
+  for (const item of (edit.add ?? []).map(normaliseTimes)) {
+    if (!result.some((existing) => isDeepStrictEqual(existing, item))) result.push(item)
+  }
+  const removals = (edit.remove ?? []).map(normaliseTimes)
+  return result.filter((existing) => !removals.some((item) => isDeepStrictEqual(existing, item)))
+}
+
+/** Stores `{"$time": iso}` as the plain ISO string, at any depth. */
+export function normaliseTimes(value: unknown): unknown {
+  if (isTime(value)) return value.$time
+  if (Array.isArray(value)) return value.map(normaliseTimes)
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseTimes(item)]))
+  }
+  return value
+}
+
+/** `null` inside a merged object removes that key, as it does at the top level. */
+function deepMerge(current: Attributes, update: Attributes): Attributes {
+  const merged: Attributes = { ...current }
+  for (const [key, value] of Object.entries(update)) {
+    const existing = merged[key]
+    if (value === null) delete merged[key]
+    else setOwn(merged, key, isPlainObject(value) && isPlainObject(existing) ? deepMerge(existing, value) : value)
+  }
+  return merged
+}
+
+/** Plain assignment of a key named "__proto__" would replace the prototype instead of storing it. */
+function setOwn(target: Attributes, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/** Attributes of two profiles combined by /users/merge and /users/identify: the kept profile wins. */
+export function mergeAttributes(kept: Attributes, merged: Attributes): Attributes {
+  return { ...merged, ...kept }
+}

@@ -1,0 +1,54 @@
+// The public face of the embedded Braze stand-in: a loopback HTTP server that
+// answers like Braze's REST API and keeps the profiles it builds, for tests
+// and for `npm start`.
+import { createDispatchState, dispatch } from './dispatch'
+import { ProfileStore } from './profiles'
+import { DEFAULT_MAX_OBJECTS_PER_REQUEST } from './rules'
+import { listen } from './server'
+import type { EmbeddedBraze, EmbeddedBrazeOptions } from './types'
+
+export type {
+  BrazeEvent,
+  BrazeProfile,
+  BrazePurchase,
+  EmbeddedBraze,
+  EmbeddedBrazeOptions,
+  ProfileQuery,
+  RecordedRequest,
+  ScriptedResponse,
+  UserAlias
+} from './types'
+
+/** Listens on 127.0.0.1 on a free port. */
+export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise<EmbeddedBraze> {
+  const store = new ProfileStore()
+  const state = createDispatchState({
+    apiKey: options.apiKey,
+    latencyMs: options.latencyMs ?? 0,
+    maxObjectsPerRequest: options.maxObjectsPerRequest ?? DEFAULT_MAX_OBJECTS_PER_REQUEST,
+    store
+  })
+  const server = await listen((call) => dispatch(state, call))
+  return {
+    url: server.url,
+    requests: state.requests,
+    // Copies, so that a test poking at a profile cannot change what Braze "knows".
+    profiles: () => structuredClone(store.all()),
+    profile: (query) => {
+      const found = store.query(query)
+      return found && structuredClone(found)
+    },
+    enqueue: (...responses) => {
+      state.scripted.push(...responses)
+    },
+    reset: () => {
+      // Emptied in place: callers may hold on to the `requests` array.
+      state.requests.length = 0
+      state.scripted.length = 0
+      store.clear()
+      state.trackWindow.reset()
+      state.usersWindow.reset()
+    },
+    close: () => server.close()
+  }
+}

@@ -1,0 +1,254 @@
+// Braze's validation of /users/track, as pure functions: a request or an
+// object goes in, human-readable problems come out. The HTTP layer turns them
+// into 400s or `errors[]` entries; nothing here knows about profiles.
+import {
+  type Identifier,
+  PRIMARY_IDENTIFIER_KEYS,
+  asUserAlias,
+  isNonBlankString,
+  isPlainObject
+} from './identifier'
+
+export const TRACK_ARRAYS = ['attributes', 'events', 'purchases'] as const
+export type TrackArray = (typeof TRACK_ARRAYS)[number]
+
+export const MAX_OBJECTS_PER_TYPE = 75
+export const DEFAULT_MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
+export const MAX_STRING_LENGTH = 255
+export const MAX_IMAGE_URL_LENGTH = 1024
+export const MAX_KEY_LENGTH = 255
+/** Braze's newer page says 100 KB; 50 KB is the bound every page agrees on. */
+export const MAX_PROPERTIES_BYTES = 50 * 1024
+export const RESERVED_PROPERTY_KEYS: readonly string[] = ['time', 'event_name']
+export const MAX_INPUT_LENGTH_MESSAGE = 'Max Input Length Exceeded'
+
+/** Keys of an attributes object that steer processing instead of setting attributes. */
+export const ATTRIBUTE_CONTROL_KEYS: readonly string[] = ['_update_existing_only', '_merge_objects']
+
+export interface RequestProblem {
+  message: string
+  errors: string[]
+}
+
+export interface ParsedIdentifier {
+  identifier?: Identifier
+  /** Keys consumed as the identifier: they are not attributes. */
+  keys: string[]
+  problems: string[]
+}
+
+/**
+ * Problems that reject a whole /users/track request (answered with a 400,
+ * nothing applied), or undefined when the request may go on to per-object
+ * validation.
+ */
+export function trackRequestProblem(
+  body: unknown,
+  maxObjectsPerRequest: number = DEFAULT_MAX_OBJECTS_PER_REQUEST
+): RequestProblem | undefined {
+  if (!isPlainObject(body)) return invalid('request body must be a JSON object')
+  const present = TRACK_ARRAYS.filter((name) => body[name] !== undefined)
+  const notArrays = present.filter((name) => !Array.isArray(body[name]))
+  if (notArrays.length > 0) return invalid(...notArrays.map((name) => `${name} must be an array`))
+  // Braze would accept an empty body silently; failing loudly catches a client that built nothing.
+  if (present.length === 0) return invalid('request must contain attributes, events or purchases')
+
+  const counts = present.map((name) => ({ name, count: (body[name] as unknown[]).length }))
+  const tooMany = counts
+    .filter(({ count }) => count > MAX_OBJECTS_PER_TYPE)
+    .map(({ name, count }) => `${count} ${name} objects (at most ${MAX_OBJECTS_PER_TYPE} per request)`)
+  const total = counts.reduce((sum, { count }) => sum + count, 0)
+  if (total > maxObjectsPerRequest) {
+    tooMany.push(`${total} objects combined (at most ${maxObjectsPerRequest} per request)`)
+  }
+  return tooMany.length > 0 ? { message: MAX_INPUT_LENGTH_MESSAGE, errors: tooMany } : undefined
+}
+
+function invalid(...errors: string[]): RequestProblem {
+  return { message: 'Invalid request', errors }
+}
+
+/** Problems with one object of a /users/track array; empty when Braze would accept it. */
+export function objectProblems(array: TrackArray, object: unknown): string[] {
+  if (!isPlainObject(object)) return [`${singular(array)} must be a JSON object`]
+  switch (array) {
+    case 'attributes':
+      return attributesProblems(object)
+    case 'events':
+      return eventProblems(object)
+    case 'purchases':
+      return purchaseProblems(object)
+  }
+}
+
+function singular(array: TrackArray): string {
+  return { attributes: 'attributes object', events: 'event', purchases: 'purchase' }[array]
+}
+
+/**
+ * Finds the one identifier of an object. external_id, user_alias and braze_id
+ * exclude each other. email and phone identify only when none of those is
+ * present (email first, as Braze does when both are sent); otherwise, in an
+ * attributes object they are the standard `email`/`phone` attributes.
+ */
+export function parseIdentifier(object: Record<string, unknown>, array: TrackArray): ParsedIdentifier {
+  const primary = PRIMARY_IDENTIFIER_KEYS.filter((key) => object[key] !== undefined)
+  const contact = (['email', 'phone'] as const).filter((key) => object[key] !== undefined)
+  // In events and purchases email/phone can only be identifiers, so they count as extra ones.
+  const extra = primary.length > 0 && array !== 'attributes' ? contact : []
+  const candidates = [...primary, ...extra]
+  if (candidates.length > 1) {
+    return { keys: candidates, problems: [`more than one identifier (${candidates.join(', ')}): send exactly one`] }
+  }
+  const key = primary[0] ?? contact[0]
+  if (key === undefined) {
+    return {
+      keys: [],
+      problems: ['missing identifier: one of external_id, user_alias, braze_id, email or phone is required']
+    }
+  }
+  const value = object[key]
+  if (key === 'user_alias') {
+    const alias = asUserAlias(value)
+    return alias
+      ? { identifier: { kind: 'user_alias', alias }, keys: [key], problems: [] }
+      : { keys: [key], problems: ['user_alias must have a non-empty alias_name and alias_label'] }
+  }
+  return isNonBlankString(value)
+    ? { identifier: { kind: key, value }, keys: [key], problems: [] }
+    : { keys: [key], problems: [`${key} must be a non-empty string`] }
+}
+
+export function attributesProblems(object: Record<string, unknown>): string[] {
+  const parsed = parseIdentifier(object, 'attributes')
+  const problems = [...parsed.problems, ...controlKeyProblems(object)]
+  for (const [key, value] of Object.entries(object)) {
+    if (parsed.keys.includes(key) || ATTRIBUTE_CONTROL_KEYS.includes(key)) continue
+    problems.push(...keyProblems('attribute', key), ...attributeValueProblems(key, value))
+  }
+  return problems
+}
+
+function controlKeyProblems(object: Record<string, unknown>): string[] {
+  return ATTRIBUTE_CONTROL_KEYS.filter((key) => object[key] !== undefined && typeof object[key] !== 'boolean').map(
+    (key) => `${key} must be a boolean`
+  )
+}
+
+function attributeValueProblems(key: string, value: unknown): string[] {
+  const limit = key === 'image_url' ? MAX_IMAGE_URL_LENGTH : MAX_STRING_LENGTH
+  if (typeof value === 'string' && length(value) > limit) {
+    return [`attribute ${quote(key)} is longer than ${limit} characters`]
+  }
+  if (Array.isArray(value) && value.some((item) => typeof item === 'string' && length(item) > limit)) {
+    return [`attribute ${quote(key)} has a string longer than ${limit} characters`]
+  }
+  return []
+}
+
+export function eventProblems(object: Record<string, unknown>): string[] {
+  return [
+    ...parseIdentifier(object, 'events').problems,
+    ...updateExistingOnlyProblems(object),
+    ...(isNonBlankString(object.name) ? [] : ['name must be a non-empty string']),
+    ...timeProblems(object.time),
+    ...appIdProblems(object.app_id),
+    ...propertiesProblems(object.properties)
+  ]
+}
+
+export function purchaseProblems(object: Record<string, unknown>): string[] {
+  return [
+    ...parseIdentifier(object, 'purchases').problems,
+    ...updateExistingOnlyProblems(object),
+    ...productIdProblems(object.product_id),
+    ...(isCurrencyCode(object.currency) ? [] : ['currency must be a three-letter upper-case ISO 4217 code']),
+    ...(typeof object.price === 'number' && Number.isFinite(object.price) ? [] : ['price must be a finite number']),
+    ...(object.quantity === undefined || isQuantity(object.quantity)
+      ? []
+      : ['quantity must be an integer from 1 to 100']),
+    ...timeProblems(object.time),
+    ...appIdProblems(object.app_id),
+    ...propertiesProblems(object.properties)
+  ]
+}
+
+function updateExistingOnlyProblems(object: Record<string, unknown>): string[] {
+  const value = object._update_existing_only
+  return value === undefined || typeof value === 'boolean' ? [] : ['_update_existing_only must be a boolean']
+}
+
+function productIdProblems(value: unknown): string[] {
+  if (!isNonBlankString(value)) return ['product_id must be a non-empty string']
+  return length(value) > MAX_STRING_LENGTH ? [`product_id is longer than ${MAX_STRING_LENGTH} characters`] : []
+}
+
+/** Only the shape: Braze's currency list changes, a typo like "usd" or "US$" is what we catch. */
+export function isCurrencyCode(value: unknown): boolean {
+  return typeof value === 'string' && /^[A-Z]{3}$/.test(value)
+}
+
+function isQuantity(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100
+}
+
+function timeProblems(value: unknown): string[] {
+  if (value === undefined) return ['time is required (an ISO 8601 date-time)']
+  return isIso8601(value) ? [] : ['time must be an ISO 8601 date-time string']
+}
+
+function appIdProblems(value: unknown): string[] {
+  return value === undefined || isNonBlankString(value) ? [] : ['app_id must be a non-empty string']
+}
+
+export function propertiesProblems(value: unknown): string[] {
+  if (value === undefined) return []
+  if (!isPlainObject(value)) return ['properties must be a JSON object']
+  const problems = Object.keys(value).flatMap((key) => [
+    ...keyProblems('property', key),
+    ...(RESERVED_PROPERTY_KEYS.includes(key) ? [`property key ${quote(key)} is reserved`] : [])
+  ])
+  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8')
+  if (bytes > MAX_PROPERTIES_BYTES) problems.push(`properties are larger than 50 KB (${bytes} bytes)`)
+  return problems
+}
+
+function keyProblems(what: 'attribute' | 'property', key: string): string[] {
+  if (key.length === 0) return [`${what} key must not be empty`]
+  if (key.startsWith('$')) return [`${what} key ${quote(key)} must not start with '$'`]
+  if (length(key) > MAX_KEY_LENGTH) return [`${what} key ${quote(key)} is longer than ${MAX_KEY_LENGTH} characters`]
+  return []
+}
+
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/
+
+/**
+ * ISO 8601 calendar date, optionally with a time (seconds, fraction and zone
+ * optional) — the forms Braze documents. Rejects impossible dates like
+ * 2024-02-30, epoch numbers and RFC 2822 strings that Date.parse would take.
+ */
+export function isIso8601(value: unknown): boolean {
+  if (typeof value !== 'string') return false
+  const match = ISO_8601.exec(value)
+  if (!match) return false
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0))
+  if (year === undefined || month === undefined || day === undefined) return false
+  const date = new Date(Date.UTC(year, month - 1, day))
+  const realDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  const zone = match[7]
+  const zoneOk = zone === undefined || zone === 'Z' || Number(zone.slice(1, 3)) <= 14
+  return realDay && hour <= 23 && minute <= 59 && second <= 59 && zoneOk
+}
+
+/** Characters as people count them (code points), so an emoji is one, not two. */
+function length(text: string): number {
+  let count = 0
+  for (const _ of text) count++
+  return count
+}
+
+/** Keys in messages are cut so that a huge key cannot bloat the answer. */
+function quote(key: string): string {
+  return `'${key.length > 40 ? `${key.slice(0, 40)}…` : key}'`
+}

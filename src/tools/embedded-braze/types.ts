@@ -1,0 +1,99 @@
+// The public shapes of the embedded Braze stand-in. Other tools and tests code
+// against exactly these, so they change only together with their users.
+
+export interface EmbeddedBrazeOptions {
+  /** The only Bearer key accepted; anything else gets a 401. */
+  apiKey: string
+  /** Delay before answering each request, in milliseconds (default 0). */
+  latencyMs?: number
+  /**
+   * Combined attributes + events + purchases objects allowed in one
+   * /users/track request. Default 225 (only the 75-per-type limits apply);
+   * 50 mimics Braze's "MAU CY 24-25" contracts.
+   */
+  maxObjectsPerRequest?: number
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  headers: Record<string, string | string[] | undefined>
+  /** The parsed JSON body, or the raw text when it was not JSON (undefined when empty). */
+  body: unknown
+  /** 0 when the connection was reset instead of answered. */
+  status: number
+  /** The JSON answer, the raw text of a scripted raw body, or undefined. */
+  response: unknown
+}
+
+export interface UserAlias {
+  alias_name: string
+  alias_label: string
+}
+
+export interface BrazeEvent {
+  name: string
+  time: string
+  app_id?: string
+  properties?: Record<string, unknown>
+}
+
+export interface BrazePurchase {
+  product_id: string
+  currency: string
+  price: number
+  quantity: number
+  time: string
+  app_id?: string
+  properties?: Record<string, unknown>
+}
+
+export interface BrazeProfile {
+  identifiers: {
+    external_id?: string
+    braze_id: string
+    email?: string
+    phone?: string
+    user_aliases: UserAlias[]
+  }
+  attributes: Record<string, unknown>
+  events: BrazeEvent[]
+  purchases: BrazePurchase[]
+}
+
+export interface ProfileQuery {
+  external_id?: string
+  email?: string
+  phone?: string
+  braze_id?: string
+  user_alias?: UserAlias
+}
+
+export interface ScriptedResponse {
+  status: number
+  /** Sent as JSON. */
+  body?: unknown
+  /** Sent verbatim (HTML error pages, truncated JSON); wins over `body`. */
+  rawBody?: string
+  headers?: Record<string, string>
+  /** Answer this late; replaces `latencyMs` for this answer. */
+  delayMs?: number
+  /** Reset the connection (after `delayMs`) instead of answering. */
+  destroySocket?: boolean
+}
+
+export interface EmbeddedBraze {
+  /** Base URL, e.g. http://127.0.0.1:54321 (no trailing slash). */
+  url: string
+  /** Every request received, in order. */
+  requests: RecordedRequest[]
+  /** Every profile known, in creation order (copies: mutating them changes nothing). */
+  profiles(): BrazeProfile[]
+  /** The first profile matching every identifier given in the query (a copy). */
+  profile(query: ProfileQuery): BrazeProfile | undefined
+  /** The next N requests get these answers instead of the normal behaviour. */
+  enqueue(...responses: ScriptedResponse[]): void
+  /** Forget requests, profiles and queued responses. */
+  reset(): void
+  close(): Promise<void>
+}
