@@ -43,7 +43,7 @@ async function post(baseUrl: string, path: string, body?: unknown, options: Post
 
 const alias = (name: string, label = 'segment_anonymous_id') => ({ alias_name: name, alias_label: label })
 const at = (minute: number) => `2024-05-01T10:${String(minute).padStart(2, '0')}:00Z`
-const many = (n: number, make: (i: number) => object) => Array.from({ length: n }, (_, i) => make(i))
+const many = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i))
 
 let braze: EmbeddedBraze
 const track = (body: unknown, options?: PostOptions) => post(braze.url, '/users/track', body, options)
@@ -481,12 +481,14 @@ describe('/users/delete', () => {
   beforeEach(async () => {
     await track({
       attributes: [
+        // The email-only profile first: an email identifier finds any profile with that email.
+        { email: 'shared@example.com' },
         { external_id: 'u1' },
         { external_id: 'u2', email: 'shared@example.com' },
-        { email: 'shared@example.com' },
         { user_alias: alias('a'), _update_existing_only: false }
       ]
     })
+    expect(braze.profiles()).toHaveLength(4)
   })
 
   test('by external_ids: 202 with the number of ids queued', async () => {
@@ -635,4 +637,13 @@ describe('timing', () => {
     expect(await outcome).toBe('failed')
     await server.close() // closing twice is harmless
   })
+})
+
+test.each([
+  [{ apiKey: '' }],
+  [{ apiKey: 'k', latencyMs: -1 }],
+  [{ apiKey: 'k', maxObjectsPerRequest: 0 }],
+  [{ apiKey: 'k', maxObjectsPerRequest: 2.5 }]
+])('startEmbeddedBraze refuses bad options %j', async (options) => {
+  await expect(startEmbeddedBraze(options)).rejects.toThrow()
 })

@@ -19,6 +19,17 @@ export interface RuntimeOptions {
   brazeBaseUrl?: string
   /** Called with every console line the function writes. */
   onLog?: (line: string) => void
+  /** Observes every HTTP exchange the function makes (URL as the function asked for it, before any redirect). */
+  onRequest?: (exchange: ObservedRequest) => void
+}
+
+export interface ObservedRequest {
+  url: string
+  method: string
+  body: string | undefined
+  status: number | undefined
+  error: string | undefined
+  ms: number
 }
 
 export interface SegmentRuntime {
@@ -44,13 +55,30 @@ globalThis.RetryError = RetryError
 const BRAZE_REST_HOST = /^https:\/\/rest\.[a-z0-9-]+\.braze\.(com|eu)(?=\/|$)/
 
 function makeFetch(options: RuntimeOptions): typeof nodeFetch {
-  const base = options.brazeBaseUrl
-  if (!base) return nodeFetch
-  const redirected = (url: unknown, init?: unknown) => {
-    const target = typeof url === 'string' ? url.replace(BRAZE_REST_HOST, base.replace(/\/$/, '')) : url
-    return nodeFetch(target as string, init as Parameters<typeof nodeFetch>[1])
+  const { brazeBaseUrl: base, onRequest } = options
+  if (!base && !onRequest) return nodeFetch
+  const wrapped = async (url: unknown, init?: Parameters<typeof nodeFetch>[1]) => {
+    const target = base && typeof url === 'string' ? url.replace(BRAZE_REST_HOST, base.replace(/\/$/, '')) : url
+    const started = Date.now()
+    const observe = (status: number | undefined, error: string | undefined) =>
+      onRequest?.({
+        url: String(url),
+        method: init?.method ?? 'GET',
+        body: typeof init?.body === 'string' ? init.body : undefined,
+        status,
+        error,
+        ms: Date.now() - started
+      })
+    try {
+      const response = await nodeFetch(target as string, init)
+      observe(response.status, undefined)
+      return response
+    } catch (error) {
+      observe(undefined, error instanceof Error ? error.name : String(error))
+      throw error
+    }
   }
-  return redirected as typeof nodeFetch
+  return wrapped as unknown as typeof nodeFetch
 }
 
 function makeCache() {

@@ -21,6 +21,7 @@ export type {
 
 /** Listens on 127.0.0.1 on a free port. */
 export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise<EmbeddedBraze> {
+  checkOptions(options)
   const store = new ProfileStore()
   const state = createDispatchState({
     apiKey: options.apiKey,
@@ -50,5 +51,14 @@ export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise
       state.usersWindow.reset()
     },
     close: () => server.close()
+  }
+}
+
+/** A typo in a test's setup should fail there, not as a puzzling 401 or 400 later. */
+function checkOptions({ apiKey, latencyMs = 0, maxObjectsPerRequest = 1 }: EmbeddedBrazeOptions): void {
+  if (typeof apiKey !== 'string' || apiKey.length === 0) throw new TypeError('embedded Braze needs a non-empty apiKey')
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new RangeError('latencyMs must be a number >= 0')
+  if (!Number.isInteger(maxObjectsPerRequest) || maxObjectsPerRequest < 1) {
+    throw new RangeError('maxObjectsPerRequest must be a positive integer')
   }
 }
