@@ -1246,7 +1246,11 @@ var errorEntrySchema = object({
   input_array: _enum(["attributes", "events", "purchases"]),
   index: number2()
 });
+var HEADER_SAFE_KEY = /^[\x21-\x7e]+$/;
 async function callBraze(path2, body, connection) {
+  if (!HEADER_SAFE_KEY.test(connection.apiKey)) {
+    return failure2("reject", void 0, void 0, "The apiKey setting has characters no Braze API key has (spaces, non-ASCII or invisible ones): copy the key again.");
+  }
   const remaining = connection.deadline - Date.now();
   if (remaining <= 0) return failure2("retry", void 0, void 0, "The invocation ran out of time before this Braze request could be sent.");
   const fetchImpl = globalThis.fetch;
@@ -1266,6 +1270,7 @@ async function callBraze(path2, body, connection) {
         method: "POST",
         headers: { Authorization: `Bearer ${connection.apiKey}`, "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
+        redirect: "manual",
         signal: controller.signal
       });
       return { response, text: await response.text() };
@@ -1305,7 +1310,7 @@ function classify(path2, status, text3, headers, connection) {
   const json = parseJson(text3);
   const parsed = responseSchema.safeParse(json);
   const brazeMessage = parsed.success && parsed.data.message ? redact(parsed.data.message, connection.apiKey).slice(0, 300) : void 0;
-  const response = json === void 0 ? redact(text3.slice(0, 300), connection.apiKey) : redactDeep(json, connection.apiKey);
+  const response = json === void 0 ? redact(text3, connection.apiKey).slice(0, 300) : redactDeep(json, connection.apiKey);
   const said = brazeMessage ? `: ${brazeMessage}` : "";
   if (status >= 200 && status < 300) {
     if (!parsed.success) return failure2("retry", status, response, `Braze answered ${path2} with HTTP ${status} but a body that is not Braze's JSON; the outcome is unknown.`);
@@ -1336,12 +1341,17 @@ function hintFor(status, connection) {
     return ` Check the apiKey setting (no quotes or spaces) and that dataCenter ${connection.dataCenter.instance} (${connection.dataCenter.restHost}) is the instance the key belongs to.`;
   }
   if (status === 403) return " The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.";
+  if (status >= 300 && status < 400) return " Braze answered with a redirect, which this function does not follow: check the dataCenter setting.";
   return "";
 }
 function redactDeep(value, apiKey) {
   if (apiKey.length < 4) return value;
-  const text3 = JSON.stringify(value);
-  return text3.includes(apiKey) ? JSON.parse(redact(text3, apiKey)) : value;
+  if (typeof value === "string") return redact(value, apiKey);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, apiKey));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key, apiKey), redactDeep(item, apiKey)]));
+  }
+  return value;
 }
 
 // src/destination/batch-packer.ts
@@ -1358,20 +1368,31 @@ function packRequests(units, limits) {
   for (const unit of units) for (const name of ARRAYS) counts[name] += unit[name].length;
   const requestCount = lowerBound(counts, limits);
   if (requestCount === 0) return [];
-  const quotas = dealQuotas(counts, requestCount);
-  const bins = quotas.map(() => ({ attributes: [], events: [], purchases: [] }));
-  const order = units.map((_, index) => index);
-  const size = (index) => ARRAYS.reduce((sum, name) => sum + units[index][name].length, 0);
-  order.sort((a, b) => size(b) - size(a) || a - b);
+  const room = new Room(counts, requestCount, limits);
+  const bins = Array.from({ length: requestCount }, () => ({ attributes: [], events: [], purchases: [] }));
+  const put = (bin, name, unit, position, item) => bins[bin][name].push({ unit, position, item });
+  const sizeOf = (unit) => unit.attributes.length + unit.events.length + unit.purchases.length;
+  const order = units.map((_, index) => index).sort((a, b) => sizeOf(units[b]) - sizeOf(units[a]) || a - b);
   for (const unitIndex of order) {
     const unit = units[unitIndex];
-    const whole = quotas.findIndex((quota) => ARRAYS.every((name) => quota[name] >= unit[name].length));
+    if (sizeOf(unit) === 0) continue;
+    const need = { attributes: unit.attributes.length, events: unit.events.length, purchases: unit.purchases.length };
+    const candidates = room.fullestFirst();
+    const whole = candidates.find((bin) => room.take(bin, need));
+    if (whole !== void 0) {
+      for (const name of ARRAYS) unit[name].forEach((item, position) => put(whole, name, unitIndex, position, item));
+      continue;
+    }
+    const mine = /* @__PURE__ */ new Set();
     for (const name of ARRAYS) {
-      unit[name].forEach((item, position) => {
-        const bin = whole >= 0 ? whole : quotas.findIndex((quota) => quota[name] > 0);
-        quotas[bin][name]--;
-        bins[bin][name].push({ unit: unitIndex, position, item });
-      });
+      let position = 0;
+      for (const bin of [...mine, ...candidates.filter((candidate) => !mine.has(candidate))]) {
+        if (position === unit[name].length) break;
+        const placed = room.takeMost(bin, name, unit[name].length - position);
+        if (placed > 0) mine.add(bin);
+        for (let k = 0; k < placed; k++, position++) put(bin, name, unitIndex, position, unit[name][position]);
+      }
+      if (position < unit[name].length) throw new Error("batch packer: no request has room left");
     }
   }
   const byInputOrder = (a, b) => a.unit - b.unit || a.position - b.position;
@@ -1381,19 +1402,75 @@ function packRequests(units, limits) {
     purchases: bin.purchases.sort(byInputOrder).map((placed) => placed.item)
   }));
 }
-function dealQuotas(counts, requestCount) {
-  const quotas = Array.from({ length: requestCount }, () => ({ attributes: 0, events: 0, purchases: 0 }));
-  let next = 0;
-  for (const name of ARRAYS) {
-    const perBin = Math.floor(counts[name] / requestCount);
-    for (const quota of quotas) quota[name] = perBin;
-    for (let extra = counts[name] % requestCount; extra > 0; extra--) {
-      quotas[next][name]++;
-      next = (next + 1) % requestCount;
-    }
+var SUBSETS = [
+  ["attributes"],
+  ["events"],
+  ["purchases"],
+  ["attributes", "events"],
+  ["attributes", "purchases"],
+  ["events", "purchases"],
+  ["attributes", "events", "purchases"]
+];
+var Room = class {
+  constructor(counts, requestCount, limits) {
+    this.limits = limits;
+    this.remaining = { ...counts };
+    this.loads = Array.from({ length: requestCount }, () => ({ attributes: 0, events: 0, purchases: 0, total: 0 }));
+    this.free = SUBSETS.map(() => 0);
+    for (let bin = 0; bin < requestCount; bin++) this.account(bin, 1);
   }
-  return quotas;
-}
+  limits;
+  loads;
+  remaining;
+  free;
+  fullestFirst() {
+    return this.loads.map((_, bin) => bin).sort((a, b) => this.loads[b].total - this.loads[a].total || a - b);
+  }
+  take(bin, need) {
+    const load = this.loads[bin];
+    if (load.total + need.attributes + need.events + need.purchases > this.limits.combined) return false;
+    if (ARRAYS.some((name) => load[name] + need[name] > this.limits.perType)) return false;
+    this.move(bin, need, 1);
+    if (this.restFits()) return true;
+    this.move(bin, need, -1);
+    return false;
+  }
+  takeMost(bin, name, most) {
+    const need = (k) => ({ attributes: 0, events: 0, purchases: 0, [name]: k });
+    const load = this.loads[bin];
+    let low = 0;
+    let high = Math.min(most, this.limits.perType - load[name], this.limits.combined - load.total);
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (this.take(bin, need(mid))) {
+        this.move(bin, need(mid), -1);
+        low = mid;
+      } else high = mid - 1;
+    }
+    if (low > 0) this.move(bin, need(low), 1);
+    return low;
+  }
+  restFits() {
+    return SUBSETS.every((subset, i) => subset.reduce((sum, name) => sum + this.remaining[name], 0) <= this.free[i]);
+  }
+  move(bin, need, sign) {
+    this.account(bin, -1);
+    const load = this.loads[bin];
+    for (const name of ARRAYS) {
+      load[name] += sign * need[name];
+      load.total += sign * need[name];
+      this.remaining[name] -= sign * need[name];
+    }
+    this.account(bin, 1);
+  }
+  account(bin, sign) {
+    const load = this.loads[bin];
+    SUBSETS.forEach((subset, i) => {
+      const typed = subset.reduce((sum, name) => sum + this.limits.perType - load[name], 0);
+      this.free[i] += sign * Math.min(this.limits.combined - load.total, typed);
+    });
+  }
+};
 
 // src/destination/merge-attributes.ts
 var IDENTIFIER_KEYS = /* @__PURE__ */ new Set(["external_id", "braze_id", "email", "phone", "user_alias"]);
@@ -1407,38 +1484,51 @@ function isArrayEdit(value) {
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => (key === "add" || key === "remove") && Array.isArray(value[key]));
 }
-var same = (a, b) => a === b || JSON.stringify(a) === JSON.stringify(b);
-var without = (list2, value) => list2.filter((item) => !same(item, value));
+var keyOf = (value) => JSON.stringify(value) ?? String(value);
+var keyed = (values) => {
+  const map = /* @__PURE__ */ new Map();
+  for (const value of values) if (!map.has(keyOf(value))) map.set(keyOf(value), value);
+  return map;
+};
 function combineValues(earlier, later) {
   if (!isArrayEdit(later)) return later;
   if (earlier === void 0) return later;
   if (Array.isArray(earlier) || earlier === null) {
-    let list2 = Array.isArray(earlier) ? [...earlier] : [];
-    for (const value of later.add ?? []) if (!list2.some((item) => same(item, value))) list2.push(value);
-    for (const value of later.remove ?? []) list2 = without(list2, value);
-    return list2;
+    const list2 = Array.isArray(earlier) ? [...earlier] : [];
+    const present = new Set(list2.map(keyOf));
+    for (const value of later.add ?? []) {
+      const key = keyOf(value);
+      if (!present.has(key)) {
+        present.add(key);
+        list2.push(value);
+      }
+    }
+    const removed = new Set((later.remove ?? []).map(keyOf));
+    return removed.size === 0 ? list2 : list2.filter((item) => !removed.has(keyOf(item)));
   }
   if (!isArrayEdit(earlier)) return later;
-  let add = [...earlier.add ?? []];
-  let remove = [...earlier.remove ?? []];
+  const add = keyed(earlier.add ?? []);
+  const remove = keyed(earlier.remove ?? []);
   for (const value of later.add ?? []) {
-    remove = without(remove, value);
-    if (!add.some((item) => same(item, value))) add.push(value);
+    const key = keyOf(value);
+    remove.delete(key);
+    if (!add.has(key)) add.set(key, value);
   }
   for (const value of later.remove ?? []) {
-    add = without(add, value);
-    if (!remove.some((item) => same(item, value))) remove.push(value);
+    const key = keyOf(value);
+    add.delete(key);
+    if (!remove.has(key)) remove.set(key, value);
   }
-  return { ...add.length > 0 ? { add } : {}, ...remove.length > 0 ? { remove } : {} };
+  return { ...add.size > 0 ? { add: [...add.values()] } : {}, ...remove.size > 0 ? { remove: [...remove.values()] } : {} };
 }
 function inTimeOrder(updates) {
   let last = -Infinity;
-  const keyed = updates.map((update, position) => {
+  const keyed2 = updates.map((update, position) => {
     if (update.epoch !== void 0) last = update.epoch;
     return { update, at: update.epoch ?? last, position };
   });
-  keyed.sort((a, b) => a.at - b.at || a.position - b.position);
-  return keyed.map(({ update }) => update);
+  keyed2.sort((a, b) => a.at - b.at || a.position - b.position);
+  return keyed2.map(({ update }) => update);
 }
 function mergeAttributes(updates) {
   const merged = /* @__PURE__ */ new Map();
@@ -1649,45 +1739,6 @@ function nonBlank(value) {
   return void 0;
 }
 
-// src/destination/engage.ts
-function engageContext(event) {
-  const personas = path(event, "context", "personas");
-  if (personas === void 0 || personas === null || typeof personas !== "object") return void 0;
-  const raw = field(personas, "computation_class");
-  const computationClass = raw === "audience" || raw === "journey_step" || raw === "trait" ? raw : "other";
-  const key = field(personas, "computation_key");
-  return { computationClass, computationKey: typeof key === "string" && key !== "" ? key : void 0 };
-}
-function isMembership(context) {
-  return context?.computationClass === "audience" || context?.computationClass === "journey_step";
-}
-function membershipValue(value) {
-  if (typeof value === "boolean") return value;
-  if (value === "true") return true;
-  if (value === "false") return false;
-  return void 0;
-}
-function memberships(values, context, extraKey) {
-  const candidates = [context.computationKey, typeof extraKey === "string" ? extraKey : void 0];
-  for (const key of candidates) {
-    if (key === void 0) continue;
-    const value = membershipValue(field(values, key));
-    if (value !== void 0) return [[key, value]];
-  }
-  const found = [];
-  for (const key of Object.keys(values)) {
-    const value = membershipValue(values[key]);
-    if (value !== void 0) found.push([key, value]);
-  }
-  return found;
-}
-function audienceArrayUpdate(memberships2) {
-  const add = memberships2.filter(([, member]) => member).map(([key]) => key);
-  const remove = memberships2.filter(([, member]) => !member).map(([key]) => key);
-  if (add.length === 0 && remove.length === 0) return void 0;
-  return { ...add.length > 0 ? { add } : {}, ...remove.length > 0 ? { remove } : {} };
-}
-
 // src/destination/values.ts
 var MAX_STRING = 255;
 var MAX_DEPTH = 32;
@@ -1764,7 +1815,54 @@ function toBrazeObject(source, context, depth) {
   return out;
 }
 function jsonSize(value) {
-  return JSON.stringify(value)?.length ?? 0;
+  const json = JSON.stringify(value);
+  if (json === void 0) return 0;
+  let bytes = json.length;
+  for (let i = 0; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    if (code >= 128) bytes += code >= 2048 && (code < 55296 || code > 57343) ? 2 : 1;
+  }
+  return bytes;
+}
+
+// src/destination/engage.ts
+function engageContext(event) {
+  const personas = path(event, "context", "personas");
+  if (personas === void 0 || personas === null || typeof personas !== "object") return void 0;
+  const raw = field(personas, "computation_class");
+  const computationClass = raw === "audience" || raw === "journey_step" || raw === "trait" ? raw : "other";
+  const key = field(personas, "computation_key");
+  return { computationClass, computationKey: typeof key === "string" && key !== "" ? key : void 0 };
+}
+function isMembership(context) {
+  return context?.computationClass === "audience" || context?.computationClass === "journey_step";
+}
+function membershipValue(value) {
+  if (typeof value === "boolean") return value;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return void 0;
+}
+function memberships(values, context, extraKey) {
+  const candidates = [context.computationKey, typeof extraKey === "string" ? extraKey : void 0];
+  for (const key of candidates) {
+    if (key === void 0 || badKey(key, false) !== void 0) continue;
+    const value = membershipValue(field(values, key));
+    if (value !== void 0) return [[key, value]];
+  }
+  const found = [];
+  for (const key of Object.keys(values)) {
+    if (badKey(key, false) !== void 0) continue;
+    const value = membershipValue(values[key]);
+    if (value !== void 0) found.push([key, value]);
+  }
+  return found;
+}
+function audienceArrayUpdate(memberships2) {
+  const add = memberships2.filter(([, member]) => member).map(([key]) => key);
+  const remove = memberships2.filter(([, member]) => !member).map(([key]) => key);
+  if (add.length === 0 && remove.length === 0) return void 0;
+  return { ...add.length > 0 ? { add } : {}, ...remove.length > 0 ? { remove } : {} };
 }
 
 // src/destination/standard-attributes.ts
@@ -1800,12 +1898,18 @@ function text(value, label, warnings) {
   const context = { warnings, label, mode: "attribute" };
   return cutString(value, context);
 }
+var HAS_ZONE = /\b(?:GMT|UTC)\b|:\d{2}(?:\.\d+)?\s*(?:Z\b|[+-]\d{2}:?\d{2}\b)/i;
 function toDob(value) {
   if (typeof value === "string") {
     const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
     if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
     const parsed = Date.parse(value);
-    return Number.isNaN(parsed) ? void 0 : fromEpoch(parsed);
+    if (Number.isNaN(parsed)) return void 0;
+    if (!HAS_ZONE.test(value)) {
+      const local = new Date(parsed);
+      return validDate(local.getFullYear(), local.getMonth() + 1, local.getDate());
+    }
+    return fromEpoch(parsed);
   }
   if (value instanceof Date) return fromEpoch(value.getTime());
   if (typeof value === "number" && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1e3 : value);
@@ -1835,6 +1939,9 @@ function isTimeZone(zone) {
   }
   return valid;
 }
+function defined(...values) {
+  return values.find((value) => value !== void 0);
+}
 function splitName(name) {
   if (typeof name !== "string" || name.trim() === "") return {};
   const [first2, ...rest] = name.trim().split(/\s+/);
@@ -1845,11 +1952,11 @@ var STANDARD_MAPPINGS = [
     consumes: ["firstName", "first_name", "lastName", "last_name", "name"],
     map(traits, _event, warnings) {
       const out = {};
-      const first2 = field(traits, "firstName") ?? field(traits, "first_name");
-      const last = field(traits, "lastName") ?? field(traits, "last_name");
+      const first2 = defined(field(traits, "firstName"), field(traits, "first_name"));
+      const last = defined(field(traits, "lastName"), field(traits, "last_name"));
       const split = first2 === void 0 && last === void 0 ? splitName(field(traits, "name")) : {};
-      const firstName = text(first2 ?? split.first_name, 'trait "firstName"', warnings);
-      const lastName = text(last ?? split.last_name, 'trait "lastName"', warnings);
+      const firstName = text(defined(first2, split.first_name), 'trait "firstName"', warnings);
+      const lastName = text(defined(last, split.last_name), 'trait "lastName"', warnings);
       if (firstName !== void 0) out.first_name = firstName;
       if (lastName !== void 0) out.last_name = lastName;
       return out;
@@ -1872,7 +1979,8 @@ var STANDARD_MAPPINGS = [
       const gender = field(traits, "gender");
       if (gender === void 0) return {};
       if (gender === null) return { gender: null };
-      const code = typeof gender === "string" ? GENDERS[gender.trim().toLowerCase()] : void 0;
+      const spelling = typeof gender === "string" ? gender.trim().toLowerCase() : void 0;
+      const code = spelling !== void 0 && Object.prototype.hasOwnProperty.call(GENDERS, spelling) ? GENDERS[spelling] : void 0;
       if (code) return { gender: code };
       warnings.push('trait "gender" was dropped: Braze takes male, female, other, not applicable or prefer not to say.');
       return {};
@@ -1961,6 +2069,7 @@ var STANDARD_TRAITS = new Set(STANDARD_MAPPINGS.flatMap((mapping) => mapping.con
 // src/destination/attributes.ts
 var MAX_NESTED_BYTES = 100 * 1024;
 var IDENTIFIER_TRAITS = /* @__PURE__ */ new Set(["braze_id"]);
+var RESERVED_TRAITS = /* @__PURE__ */ new Set(["external_id", "user_alias", "_update_existing_only", "_merge_objects"]);
 function attributesBase(identifier, settings) {
   if ("user_alias" in identifier) return { ...identifier, _update_existing_only: settings.updateExistingOnly };
   return settings.updateExistingOnly ? { ...identifier, _update_existing_only: true } : { ...identifier };
@@ -1970,7 +2079,7 @@ function mapTraits(event, identifier, settings, warnings) {
   const out = attributesBase(identifier, settings);
   for (const key of Object.keys(traits)) {
     if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key)) continue;
-    const reason = badKey(key, false);
+    const reason = RESERVED_TRAITS.has(key) ? "Braze reserves this key for the user object itself" : badKey(key, false);
     if (reason) {
       warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`);
       continue;
@@ -1985,9 +2094,16 @@ function mapTraits(event, identifier, settings, warnings) {
     out[key] = value;
   }
   for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings));
+  Object.assign(out, identifier);
+  if ("phone" in identifier && "email" in out) {
+    delete out.email;
+    warnings.push('trait "email" was dropped: it is blank, and Braze would take it over the phone number that identifies this user.');
+  }
   const engage = engageContext(event);
   if (engage && isMembership(engage)) {
-    const members2 = memberships(traits, engage);
+    const members2 = memberships(traits, engage).filter(
+      ([key]) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
+    );
     for (const [key, member] of members2) out[key] = member;
     if (settings.audienceAttribute) {
       const update = audienceArrayUpdate(members2);
@@ -2018,15 +2134,17 @@ function toEventProperties(source, warnings, what) {
     out[target] = value;
     count++;
   }
-  if (count === 0) return void 0;
+  if (count === 0) return { properties: void 0 };
   const size = jsonSize(out);
   if (size > MAX_PROPERTIES_BYTES) {
-    return problem(
-      "InvalidEventPayload",
-      `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
-    );
+    return {
+      problem: problem(
+        "InvalidEventPayload",
+        `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+      )
+    };
   }
-  return out;
+  return { properties: out };
 }
 
 // src/destination/event-time.ts
@@ -2090,6 +2208,7 @@ function emptyPlan(warnings, epoch) {
 
 // src/destination/purchases.ts
 var MAX_QUANTITY = 100;
+var MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
 function toNumber(value) {
   if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
@@ -2109,6 +2228,7 @@ function productPurchases(product, index, input, warnings) {
   const rawQuantity = field(product, "quantity");
   const quantity = rawQuantity === void 0 || rawQuantity === null ? 1 : toNumber(rawQuantity);
   if (quantity === void 0 || !Number.isInteger(quantity) || quantity < 1) return "its quantity is not a whole number of at least 1";
+  if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY} (${MAX_PRODUCT_QUANTITY / MAX_QUANTITY} purchase objects)`;
   const rawCurrency = nonBlank(field(product, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
   const currency = rawCurrency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`;
@@ -2116,8 +2236,9 @@ function productPurchases(product, index, input, warnings) {
   for (const key of Object.keys(input.properties)) if (key !== "products") merged[key] = input.properties[key];
   const consumed = /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"]);
   for (const key of Object.keys(product)) if (!consumed.has(key)) merged[key] = product[key];
-  const properties = toEventProperties(merged, warnings, `purchase of product ${index + 1}`);
-  if (isProblem(properties)) return properties.message;
+  const mapped = toEventProperties(merged, warnings, `purchase of product ${index + 1}`);
+  if ("problem" in mapped) return mapped.problem.message;
+  const properties = mapped.properties;
   const purchases = [];
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
     purchases.push({
@@ -2128,7 +2249,9 @@ function productPurchases(product, index, input, warnings) {
       price,
       quantity: Math.min(left, MAX_QUANTITY),
       time: input.time,
-      ...properties ? { properties } : {}
+      ...properties ? { properties } : {},
+      // As for custom events: Braze defaults alias objects to update-existing-only.
+      ..."user_alias" in input.identifier ? { _update_existing_only: input.updateExistingOnly === true } : {}
     });
   }
   return purchases;
@@ -2196,7 +2319,10 @@ function mapTrack(event, identifier, settings, plan, now) {
   const properties = dict(event.properties) ?? {};
   const time2 = eventTime(event, now);
   if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
-    const purchases = mapPurchases({ identifier, properties, time: time2, appId: settings.appId, eventName: name }, plan.warnings);
+    const purchases = mapPurchases(
+      { identifier, properties, time: time2, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
+      plan.warnings
+    );
     if (isProblem(purchases)) return purchases;
     plan.purchases.push(...purchases);
     return;
@@ -2205,12 +2331,15 @@ function mapTrack(event, identifier, settings, plan, now) {
   const members2 = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : [];
   const normalized = members2.length > 0 ? { ...properties, ...Object.fromEntries(members2) } : properties;
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`);
-  if (isProblem(mapped)) return mapped;
-  plan.events.push(customEvent(identifier, name, time2, settings, mapped));
+  if ("problem" in mapped) return mapped.problem;
+  plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time2, settings, mapped.properties));
   const update = settings.audienceAttribute ? audienceArrayUpdate(members2) : void 0;
   if (update && settings.audienceAttribute) {
     plan.attributes.push({ ...attributesBase(identifier, settings), [settings.audienceAttribute]: update });
   }
+}
+function eventName(name, warnings) {
+  return cutString(name, { warnings, label: "the event name", mode: "property" });
 }
 function customEvent(identifier, name, time2, settings, properties) {
   const event = { ...identifier, ...settings.appId ? { app_id: settings.appId } : {}, name, time: time2 };
@@ -2234,8 +2363,8 @@ function mapView(event, type, settings, now) {
   return withIdentifier(event, settings, (identifier, plan) => {
     const name = viewName(event, type);
     const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`);
-    if (isProblem(mapped)) return mapped;
-    plan.events.push(customEvent(identifier, name, eventTime(event, now), settings, mapped));
+    if ("problem" in mapped) return mapped.problem;
+    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now), settings, mapped.properties));
   });
 }
 function mapGroup(event, identifier, settings, plan) {
@@ -2256,7 +2385,9 @@ function mapAlias(event, settings) {
     plan.warnings.push("previousId equals userId: nothing to merge.");
     return plan;
   }
-  const alias = aliasFor(previousId, settings);
+  const anonymousId = nonBlank(event.anonymousId);
+  const previousIsAnonymous = anonymousId === void 0 || anonymousId === previousId;
+  const alias = previousIsAnonymous ? aliasFor(previousId, settings) : void 0;
   if (alias && "user_alias" in alias) plan.aliasesToIdentify.push({ external_id: userId, user_alias: alias.user_alias });
   else plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: { external_id: userId } });
   return plan;

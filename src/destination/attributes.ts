@@ -9,6 +9,11 @@ import { badKey, jsonSize, toBrazeValue } from './values'
 export const MAX_NESTED_BYTES = 100 * 1024
 /** Identifiers travel as identifiers, never as custom attributes. */
 const IDENTIFIER_TRAITS = new Set(['braze_id'])
+/**
+ * Keys of the Braze object itself: a trait with one of these names would add a
+ * second identifier or override the updateExistingOnly setting.
+ */
+const RESERVED_TRAITS = new Set(['external_id', 'user_alias', '_update_existing_only', '_merge_objects'])
 
 /** The attribute object's identifier and `_update_existing_only` (design §3). */
 export function attributesBase(identifier: BrazeIdentifier, settings: Settings): BrazeAttributes {
@@ -24,7 +29,7 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
 
   for (const key of Object.keys(traits)) {
     if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key)) continue
-    const reason = badKey(key, false)
+    const reason = RESERVED_TRAITS.has(key) ? 'Braze reserves this key for the user object itself' : badKey(key, false)
     if (reason) {
       warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`)
       continue
@@ -40,10 +45,21 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
   }
 
   for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings))
+  // The email/phone attribute must not replace (or null) the email/phone that identifies the object.
+  Object.assign(out, identifier)
+  // Braze identifies by email whenever one is present: next to a phone identifier the
+  // (then necessarily blank or null) email trait would become an empty identifier.
+  if ('phone' in identifier && 'email' in out) {
+    delete out.email
+    warnings.push('trait "email" was dropped: it is blank, and Braze would take it over the phone number that identifies this user.')
+  }
 
   const engage = engageContext(event)
   if (engage && isMembership(engage)) {
-    const members = memberships(traits, engage)
+    // Only keys that could be custom attributes: a standard or identifier trait is no audience.
+    const members = memberships(traits, engage).filter(
+      ([key]) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
+    )
     for (const [key, member] of members) out[key] = member
     if (settings.audienceAttribute) {
       const update = audienceArrayUpdate(members)

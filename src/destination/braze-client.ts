@@ -46,7 +46,14 @@ type Fetch = (url: string, init: Record<string, unknown>) => Promise<{
   text(): Promise<string>
 }>
 
+/** Braze keys are printable ASCII; anything else (a zero-width space pasted along) cannot go into a header. */
+const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/
+
 export async function callBraze(path: BrazePath, body: unknown, connection: BrazeConnection): Promise<CallOutcome> {
+  if (!HEADER_SAFE_KEY.test(connection.apiKey)) {
+    // fetch would throw before sending; retrying for hours cannot fix a setting.
+    return failure('reject', undefined, undefined, 'The apiKey setting has characters no Braze API key has (spaces, non-ASCII or invisible ones): copy the key again.')
+  }
   const remaining = connection.deadline - Date.now()
   if (remaining <= 0) return failure('retry', undefined, undefined, 'The invocation ran out of time before this Braze request could be sent.')
   const fetchImpl = (globalThis as { fetch?: Fetch }).fetch
@@ -63,11 +70,13 @@ export async function callBraze(path: BrazePath, body: unknown, connection: Braz
   const url = `https://${connection.dataCenter.restHost}${path}`
   try {
     // node-fetch v2 (Segment's fetch) may not abort a body that is still streaming: race it.
+    // It also follows redirects, resending the user data wherever they point: never (manual).
     const exchange = (async () => {
       const response = await fetchImpl(url, {
         method: 'POST',
         headers: { Authorization: `Bearer ${connection.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),
+        redirect: 'manual',
         signal: controller.signal
       })
       return { response, text: await response.text() }
@@ -119,7 +128,8 @@ function classify(
   const json = parseJson(text)
   const parsed = responseSchema.safeParse(json)
   const brazeMessage = parsed.success && parsed.data.message ? redact(parsed.data.message, connection.apiKey).slice(0, 300) : undefined
-  const response = json === undefined ? redact(text.slice(0, 300), connection.apiKey) : redactDeep(json, connection.apiKey)
+  // Redact before cutting: a cut through the key would leave part of it.
+  const response = json === undefined ? redact(text, connection.apiKey).slice(0, 300) : redactDeep(json, connection.apiKey)
   const said = brazeMessage ? `: ${brazeMessage}` : ''
 
   if (status >= 200 && status < 300) {
@@ -152,11 +162,17 @@ function hintFor(status: number, connection: BrazeConnection): string {
     return ` Check the apiKey setting (no quotes or spaces) and that dataCenter ${connection.dataCenter.instance} (${connection.dataCenter.restHost}) is the instance the key belongs to.`
   }
   if (status === 403) return ' The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.'
+  if (status >= 300 && status < 400) return ' Braze answered with a redirect, which this function does not follow: check the dataCenter setting.'
   return ''
 }
 
+/** Walks the parsed answer: replacing inside its JSON text could break the JSON (a key like "1234" matches numbers). */
 function redactDeep(value: unknown, apiKey: string): unknown {
   if (apiKey.length < 4) return value
-  const text = JSON.stringify(value)
-  return text.includes(apiKey) ? JSON.parse(redact(text, apiKey)) : value
+  if (typeof value === 'string') return redact(value, apiKey)
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, apiKey))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key, apiKey), redactDeep(item, apiKey)]))
+  }
+  return value
 }

@@ -1,4 +1,5 @@
 import { field, path, type Dict, type SegmentEvent } from './segment-event'
+import { badKey } from './values'
 
 /**
  * Segment Engage (Personas) payloads (engage-payloads.md). Membership is read
@@ -43,12 +44,14 @@ export function membershipValue(value: unknown): boolean | undefined {
 export function memberships(values: Dict, context: EngageContext, extraKey?: unknown): Array<[string, boolean]> {
   const candidates = [context.computationKey, typeof extraKey === 'string' ? extraKey : undefined]
   for (const key of candidates) {
-    if (key === undefined) continue
+    // A key Braze can't take as an attribute name ("$x", over 255 characters…) is no membership.
+    if (key === undefined || badKey(key, false) !== undefined) continue
     const value = membershipValue(field(values, key))
     if (value !== undefined) return [[key, value]]
   }
   const found: Array<[string, boolean]> = []
   for (const key of Object.keys(values)) {
+    if (badKey(key, false) !== undefined) continue
     const value = membershipValue(values[key])
     if (value !== undefined) found.push([key, value])
   }

@@ -11,12 +11,18 @@ const RESERVED_PROPERTY_KEYS = new Map([
   ['event_name', 'segment_event_name']
 ])
 
+/**
+ * Wrapped, so that properties which happen to hold `kind` and `message` keys
+ * can never be mistaken for a Problem by the structural `isProblem` check.
+ */
+export type EventPropertiesResult = { properties: JsonObject | undefined } | { problem: Problem }
+
 /** Segment properties → Braze event properties, or a problem when Braze would refuse them whatever we drop. */
 export function toEventProperties(
   source: Record<string, unknown>,
   warnings: string[],
   what: string
-): JsonObject | undefined | Problem {
+): EventPropertiesResult {
   const out: JsonObject = {}
   let count = 0
   for (const key of Object.keys(source)) {
@@ -31,13 +37,15 @@ export function toEventProperties(
     out[target] = value
     count++
   }
-  if (count === 0) return undefined
+  if (count === 0) return { properties: undefined }
   const size = jsonSize(out)
   if (size > MAX_PROPERTIES_BYTES) {
-    return problem(
-      'InvalidEventPayload',
-      `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
-    )
+    return {
+      problem: problem(
+        'InvalidEventPayload',
+        `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+      )
+    }
   }
-  return out
+  return { properties: out }
 }

@@ -7,6 +7,7 @@ import { eventEpoch, eventTime } from './event-time'
 import { aliasFor, resolveIdentifier } from './identity'
 import { emptyPlan, type EventPlan } from './plan'
 import { mapPurchases } from './purchases'
+import { cutString } from './values'
 import { dict, isDict, nonBlank, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 
@@ -67,7 +68,10 @@ function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const time = eventTime(event, now)
 
   if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
-    const purchases = mapPurchases({ identifier, properties, time, appId: settings.appId, eventName: name }, plan.warnings)
+    const purchases = mapPurchases(
+      { identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
+      plan.warnings
+    )
     if (isProblem(purchases)) return purchases
     plan.purchases.push(...purchases)
     return
@@ -78,13 +82,18 @@ function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   // Journey v1 sends membership as "true": Braze should see a boolean property.
   const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`)
-  if (isProblem(mapped)) return mapped
-  plan.events.push(customEvent(identifier, name, time, settings, mapped))
+  if ('problem' in mapped) return mapped.problem
+  plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time, settings, mapped.properties))
 
   const update = settings.audienceAttribute ? audienceArrayUpdate(members) : undefined
   if (update && settings.audienceAttribute) {
     plan.attributes.push({ ...attributesBase(identifier, settings), [settings.audienceAttribute]: update })
   }
+}
+
+/** Braze's 255-character limit applies to event names as to any string: cut, as Braze would, but say so. */
+function eventName(name: string, warnings: string[]): string {
+  return cutString(name, { warnings, label: 'the event name', mode: 'property' })
 }
 
 function customEvent(
@@ -118,8 +127,8 @@ function mapView(event: SegmentEvent, type: 'page' | 'screen', settings: Setting
   return withIdentifier(event, settings, (identifier, plan) => {
     const name = viewName(event, type)
     const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`)
-    if (isProblem(mapped)) return mapped
-    plan.events.push(customEvent(identifier, name, eventTime(event, now), settings, mapped))
+    if ('problem' in mapped) return mapped.problem
+    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now), settings, mapped.properties))
   })
 }
 
@@ -142,7 +151,11 @@ function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem 
     plan.warnings.push('previousId equals userId: nothing to merge.')
     return plan
   }
-  const alias = aliasFor(previousId, settings)
+  // previousId is the anonymous visitor unless the event says otherwise: an alias call
+  // whose own anonymousId differs had an external_id as previousId (design §3: merge).
+  const anonymousId = nonBlank(event.anonymousId)
+  const previousIsAnonymous = anonymousId === undefined || anonymousId === previousId
+  const alias = previousIsAnonymous ? aliasFor(previousId, settings) : undefined
   if (alias && 'user_alias' in alias) plan.aliasesToIdentify.push({ external_id: userId, user_alias: alias.user_alias })
   else plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: { external_id: userId } })
   return plan

@@ -33,8 +33,13 @@ function isArrayEdit(value: unknown): value is ArrayEdit {
   return keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray((value as Record<string, unknown>)[key]))
 }
 
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b)
-const without = (list: unknown[], value: unknown) => list.filter((item) => !same(item, value))
+/** Values are equal for Braze when their JSON is: one key per value keeps every edit linear (lists may hold thousands). */
+const keyOf = (value: unknown): string => JSON.stringify(value) ?? String(value)
+const keyed = (values: unknown[]): Map<string, unknown> => {
+  const map = new Map<string, unknown>()
+  for (const value of values) if (!map.has(keyOf(value))) map.set(keyOf(value), value)
+  return map
+}
 
 /** `earlier` then `later`, as Braze would apply them one after the other. */
 export function combineValues(earlier: unknown, later: unknown): unknown {
@@ -42,23 +47,32 @@ export function combineValues(earlier: unknown, later: unknown): unknown {
   if (earlier === undefined) return later
   if (Array.isArray(earlier) || earlier === null) {
     // A set array followed by edits is still a set array.
-    let list = Array.isArray(earlier) ? [...earlier] : []
-    for (const value of later.add ?? []) if (!list.some((item) => same(item, value))) list.push(value)
-    for (const value of later.remove ?? []) list = without(list, value)
-    return list
+    const list = Array.isArray(earlier) ? [...earlier] : []
+    const present = new Set(list.map(keyOf))
+    for (const value of later.add ?? []) {
+      const key = keyOf(value)
+      if (!present.has(key)) {
+        present.add(key)
+        list.push(value)
+      }
+    }
+    const removed = new Set((later.remove ?? []).map(keyOf))
+    return removed.size === 0 ? list : list.filter((item) => !removed.has(keyOf(item)))
   }
   if (!isArrayEdit(earlier)) return later
-  let add = [...(earlier.add ?? [])]
-  let remove = [...(earlier.remove ?? [])]
+  const add = keyed(earlier.add ?? [])
+  const remove = keyed(earlier.remove ?? [])
   for (const value of later.add ?? []) {
-    remove = without(remove, value)
-    if (!add.some((item) => same(item, value))) add.push(value)
+    const key = keyOf(value)
+    remove.delete(key)
+    if (!add.has(key)) add.set(key, value)
   }
   for (const value of later.remove ?? []) {
-    add = without(add, value)
-    if (!remove.some((item) => same(item, value))) remove.push(value)
+    const key = keyOf(value)
+    add.delete(key)
+    if (!remove.has(key)) remove.set(key, value)
   }
-  return { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) }
+  return { ...(add.size > 0 ? { add: [...add.values()] } : {}), ...(remove.size > 0 ? { remove: [...remove.values()] } : {}) }
 }
 
 /** Stable: updates without a timestamp keep their place after the one before them. */

@@ -1,10 +1,16 @@
 import type { BrazeIdentifier, BrazePurchase } from './braze-types'
-import { problem, type Problem, isProblem } from './errors'
+import { problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
 import { dict, field, nonBlank, type Dict } from './segment-event'
 
 /** Braze logs quantity X as X purchases, and takes at most 100 in one object. */
 export const MAX_QUANTITY = 100
+/**
+ * A bound on the split: one product never needs more than a full request of
+ * purchase objects (75 × 100). Without it a quantity like 1e12 would build
+ * 10^10 objects and never return.
+ */
+export const MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
 
 export interface PurchaseInput {
@@ -13,6 +19,8 @@ export interface PurchaseInput {
   time: string
   appId: string | undefined
   eventName: string
+  /** The setting, carried on alias purchases (see customEvent in map-event.ts). */
+  updateExistingOnly?: boolean
 }
 
 function toNumber(value: unknown): number | undefined {
@@ -37,6 +45,7 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, wa
   const rawQuantity = field(product, 'quantity')
   const quantity = rawQuantity === undefined || rawQuantity === null ? 1 : toNumber(rawQuantity)
   if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1) return 'its quantity is not a whole number of at least 1'
+  if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY} (${MAX_PRODUCT_QUANTITY / MAX_QUANTITY} purchase objects)`
 
   const rawCurrency = nonBlank(field(product, 'currency')) ?? nonBlank(field(input.properties, 'currency')) ?? 'USD'
   const currency = rawCurrency.trim().toUpperCase()
@@ -46,8 +55,9 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, wa
   for (const key of Object.keys(input.properties)) if (key !== 'products') merged[key] = input.properties[key]
   const consumed = new Set([idField, 'price', 'quantity', 'currency'])
   for (const key of Object.keys(product)) if (!consumed.has(key)) merged[key] = product[key]
-  const properties = toEventProperties(merged, warnings, `purchase of product ${index + 1}`)
-  if (isProblem(properties)) return properties.message
+  const mapped = toEventProperties(merged, warnings, `purchase of product ${index + 1}`)
+  if ('problem' in mapped) return mapped.problem.message
+  const properties = mapped.properties
 
   const purchases: BrazePurchase[] = []
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
@@ -59,7 +69,9 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, wa
       price,
       quantity: Math.min(left, MAX_QUANTITY),
       time: input.time,
-      ...(properties ? { properties } : {})
+      ...(properties ? { properties } : {}),
+      // As for custom events: Braze defaults alias objects to update-existing-only.
+      ...('user_alias' in input.identifier ? { _update_existing_only: input.updateExistingOnly === true } : {})
     } as BrazePurchase)
   }
   return purchases

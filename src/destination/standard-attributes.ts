@@ -32,13 +32,23 @@ function text(value: unknown, label: string, warnings: string[]): string | null 
   return cutString(value, context)
 }
 
+/** A zone in a non-ISO date string: GMT/UTC, or Z / ±hh[:]mm right after a time ("12-05-1990" has none). */
+const HAS_ZONE = /\b(?:GMT|UTC)\b|:\d{2}(?:\.\d+)?\s*(?:Z\b|[+-]\d{2}:?\d{2}\b)/i
+
 /** Braze's dob is a calendar date: keep the date as written, never shift it through a time zone. */
 export function toDob(value: unknown): string | undefined {
   if (typeof value === 'string') {
     const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim())
     if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))
     const parsed = Date.parse(value)
-    return Number.isNaN(parsed) ? undefined : fromEpoch(parsed)
+    if (Number.isNaN(parsed)) return undefined
+    // "May 12 1990" has no zone and is parsed as local midnight: read it back in local
+    // time, or a machine east of UTC would send the day before.
+    if (!HAS_ZONE.test(value)) {
+      const local = new Date(parsed)
+      return validDate(local.getFullYear(), local.getMonth() + 1, local.getDate())
+    }
+    return fromEpoch(parsed)
   }
   if (value instanceof Date) return fromEpoch(value.getTime())
   // Epoch numbers: seconds when small enough to be seconds, else milliseconds.
@@ -74,6 +84,10 @@ export function isTimeZone(zone: string): boolean {
   return valid
 }
 
+function defined(...values: unknown[]): unknown {
+  return values.find((value) => value !== undefined)
+}
+
 function splitName(name: unknown): { first_name?: string; last_name?: string } {
   if (typeof name !== 'string' || name.trim() === '') return {}
   const [first, ...rest] = name.trim().split(/\s+/)
@@ -85,11 +99,12 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
     consumes: ['firstName', 'first_name', 'lastName', 'last_name', 'name'],
     map(traits, _event, warnings) {
       const out: Record<string, unknown> = {}
-      const first = field(traits, 'firstName') ?? field(traits, 'first_name')
-      const last = field(traits, 'lastName') ?? field(traits, 'last_name')
+      // An explicit null is a value (it unsets the attribute): only a missing key falls through.
+      const first = defined(field(traits, 'firstName'), field(traits, 'first_name'))
+      const last = defined(field(traits, 'lastName'), field(traits, 'last_name'))
       const split = first === undefined && last === undefined ? splitName(field(traits, 'name')) : {}
-      const firstName = text(first ?? split.first_name, 'trait "firstName"', warnings)
-      const lastName = text(last ?? split.last_name, 'trait "lastName"', warnings)
+      const firstName = text(defined(first, split.first_name), 'trait "firstName"', warnings)
+      const lastName = text(defined(last, split.last_name), 'trait "lastName"', warnings)
       if (firstName !== undefined) out.first_name = firstName
       if (lastName !== undefined) out.last_name = lastName
       return out
@@ -112,7 +127,9 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const gender = field(traits, 'gender')
       if (gender === undefined) return {}
       if (gender === null) return { gender: null }
-      const code = typeof gender === 'string' ? GENDERS[gender.trim().toLowerCase()] : undefined
+      // Own keys only: "constructor" or "toString" must not find Object.prototype's members.
+      const spelling = typeof gender === 'string' ? gender.trim().toLowerCase() : undefined
+      const code = spelling !== undefined && Object.prototype.hasOwnProperty.call(GENDERS, spelling) ? GENDERS[spelling] : undefined
       if (code) return { gender: code }
       warnings.push('trait "gender" was dropped: Braze takes male, female, other, not applicable or prefer not to say.')
       return {}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs'
+import { BUILD_FILE } from '../src/tools/build'
+import { startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { loadFunction } from '../src/tools/segment-runtime'
+import { concurrentRate } from './measure'
+import { BENCH_SETTINGS, inBatches } from './stream'
+import type { Row } from './table'
+
+/**
+ * End to end: the built script's onBatch against the embedded Braze on
+ * loopback, every request answered after 20 ms, batches back to back (one
+ * lane) and four batches in flight at once (four lanes).
+ */
+export async function endToEnd(events: unknown[], latencyMs = 20, msPerRun = 2500): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
+  const braze = await startEmbeddedBraze({ apiKey: BENCH_SETTINGS.apiKey, latencyMs })
+  const runtime = loadFunction(readFileSync(BUILD_FILE, 'utf8'), { brazeBaseUrl: braze.url })
+  const rows: Row[] = []
+  const details: Record<string, unknown> = {}
+  try {
+    for (const size of [20, 400]) {
+      const batches = inBatches(events, size)
+      for (const lanes of [1, 4]) {
+        braze.reset()
+        let next = 0
+        let notDelivered = 0
+        const run = async () => {
+          const batch = batches[next++ % batches.length]!
+          const results = (await runtime.handlers.onBatch!(batch, BENCH_SETTINGS)) as Array<{ status: number }>
+          notDelivered += results.filter((result) => result.status !== 200).length
+        }
+        const { rate, calls } = await concurrentRate(run, size, lanes, msPerRun)
+        const perRequest = braze.requests.length / calls
+        rows.push({
+          metric: `end to end, ${latencyMs} ms latency: batches of ${size}, ${lanes === 1 ? 'sequential' : `${lanes} concurrent`}`,
+          value: rate,
+          unit: 'ev/s',
+          display: `${Math.round(rate).toLocaleString('en-US')} ev/s (${perRequest.toFixed(1)} req/batch${notDelivered ? `, ${notDelivered} not delivered` : ''})`
+        })
+        details[`batch ${size} x${lanes}`] = { rate, batches: calls, requests: braze.requests.length, notDelivered }
+      }
+    }
+    return { rows, details }
+  } finally {
+    await braze.close()
+  }
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs'
+import { mapEvent } from '../src/destination/map-event'
+import { parseSettings, type Settings } from '../src/destination/settings'
+import { BUILD_FILE } from '../src/tools/build'
+import { startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
+import { useInProcessBraze } from './fake-braze'
+import { asyncRate, syncRate } from './measure'
+import { BENCH_SETTINGS, SAMPLE_EVENTS } from './stream'
+import type { Row } from './table'
+
+/**
+ * Mapping throughput without I/O: the pure mapEvent from src/, and the built
+ * script's handlers against a Braze that answers at once — in-process (no
+ * HTTP at all) and the embedded Braze on loopback (HTTP included).
+ */
+const PURE_TARGET = 50_000
+
+function settingsFor(raw: unknown): Settings {
+  const parsed = parseSettings(raw)
+  if ('problem' in parsed) throw new Error(parsed.problem.message)
+  return parsed.settings
+}
+
+export async function mappingThroughput(mixedBatch: unknown[]): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
+  const settings = settingsFor(BENCH_SETTINGS)
+  const code = readFileSync(BUILD_FILE, 'utf8')
+  const rows: Row[] = []
+  const details: Record<string, unknown> = {}
+  const kinds = [
+    ['Engage identify', SAMPLE_EVENTS.engageIdentify, 'onIdentify'],
+    ['plain track', SAMPLE_EVENTS.plainTrack, 'onTrack'],
+    ['Order Completed, 3 products', SAMPLE_EVENTS.orderCompleted, 'onTrack']
+  ] as const
+
+  for (const [label, event] of kinds) {
+    const rate = syncRate(() => {
+      const plan = mapEvent(event, settings)
+      if ('kind' in plan) throw new Error(`${label}: ${plan.message}`)
+    }, 1)
+    rows.push({ metric: `pure mapEvent: ${label}`, value: rate, unit: 'ev/s', target: '≥ 50,000 ev/s', ok: rate >= PURE_TARGET })
+  }
+  const mixedPure = syncRate(() => {
+    for (const event of mixedBatch) mapEvent(event, settings)
+  }, mixedBatch.length, 3, 300)
+  rows.push({ metric: `pure mapEvent: ${mixedBatch.length}-event mixed batch`, value: mixedPure, unit: 'ev/s', target: '≥ 50,000 ev/s', ok: mixedPure >= PURE_TARGET })
+
+  // The built script, zero-latency Braze in-process: what the function itself costs per event.
+  const inProcess = loadFunction(code)
+  const inProcessRequests = useInProcessBraze(inProcess)
+  const braze = await startEmbeddedBraze({ apiKey: BENCH_SETTINGS.apiKey, latencyMs: 0 })
+  const loopback = loadFunction(code, { brazeBaseUrl: braze.url })
+  try {
+    const call = (runtime: SegmentRuntime, name: string, event: unknown) => () => runtime.handlers[name as 'onTrack']!(event, BENCH_SETTINGS)
+    for (const [label, event, handler] of kinds) {
+      const fast = await asyncRate(call(inProcess, handler, event), 1)
+      braze.reset()
+      const http = await asyncRate(call(loopback, handler, event), 1)
+      rows.push({
+        metric: `built ${handler}: ${label}`,
+        value: fast,
+        unit: 'ev/s',
+        display: `${Math.round(fast).toLocaleString('en-US')} ev/s in-process; ${Math.round(http).toLocaleString('en-US')} loopback (HTTP ${Math.round((1 - http / fast) * 100)}% of time)`
+      })
+      details[`handler ${label}`] = { inProcess: fast, loopback: http, httpShare: 1 - http / fast }
+    }
+    const batchFast = await asyncRate(() => inProcess.handlers.onBatch!(mixedBatch, BENCH_SETTINGS), mixedBatch.length, 3, 300)
+    braze.reset()
+    const batchHttp = await asyncRate(() => loopback.handlers.onBatch!(mixedBatch, BENCH_SETTINGS), mixedBatch.length, 3, 300)
+    rows.push({
+      metric: `built onBatch: ${mixedBatch.length}-event mixed batch`,
+      value: batchFast,
+      unit: 'ev/s',
+      display: `${Math.round(batchFast).toLocaleString('en-US')} ev/s in-process; ${Math.round(batchHttp).toLocaleString('en-US')} loopback (HTTP ${Math.round(Math.max(0, 1 - batchHttp / batchFast) * 100)}% of time)`
+    })
+    details.batch = { inProcess: batchFast, loopback: batchHttp, inProcessRequests: inProcessRequests.requests }
+    return { rows, details }
+  } finally {
+    await braze.close()
+  }
+}

@@ -1,0 +1,319 @@
+// onBatch from the sources: one status per event in input order, merged
+// attributes, the fewest requests, and every Braze answer traced back to
+// exactly the events behind it.
+import nock from 'nock'
+import { onBatch } from '../functions/braze-destination'
+import { planCalls } from '../src/destination/braze-calls'
+import { segmentErrorClass } from '../src/destination/errors'
+import { runBatch } from '../src/destination/handlers'
+import { mapEvent } from '../src/destination/map-event'
+import type { EventPlan } from '../src/destination/plan'
+import { parseSettings } from '../src/destination/settings'
+import { BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, resetNock, trackObjects } from './helpers/braze-nock'
+import { alias, at, deletion, identify, lowerBoundOf, mixedBatch, page, track } from './helpers/events'
+
+const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
+
+/** The /users/track bodies the sources plan for these events, in planning order (requests run concurrently). */
+function plannedBodies(events: unknown[], rawSettings: unknown): Array<Record<string, unknown>> {
+  const parsed = parseSettings(rawSettings)
+  if (!('settings' in parsed)) throw new Error('bad settings')
+  const plans = events.map((event) => mapEvent(event, parsed.settings)) as EventPlan[]
+  return planCalls(plans, parsed.settings.maxObjectsPerRequest).calls.filter((call) => call.path === '/users/track').map((call) => call.body)
+}
+
+const statuses = (results: Array<{ status: number }>) => results.map((result) => result.status)
+const indexesWith = (results: Array<{ status: number }>, status: number) =>
+  results.flatMap((result, index) => (result.status === status ? [index] : []))
+
+beforeAll(() => {
+  if (!nock.isActive()) nock.activate()
+  nock.disableNetConnect()
+})
+afterEach(() => resetNock())
+afterAll(() => {
+  nock.enableNetConnect()
+  // Jest shares Node's http module between the test files of a worker: take nock's patch off again.
+  nock.restore()
+})
+
+describe('400 mixed events', () => {
+  const batch = mixedBatch(400, 60)
+
+  test('one 200 per event in input order, the fewest requests, attributes merged per user', async () => {
+    const braze = mockBraze()
+    const results = await onBatch(batch.events, BATCH_SETTINGS)
+    expect(statuses(results)).toEqual(batch.events.map(() => 200))
+
+    const sent = trackObjects(braze.requests)
+    const { counts } = batch
+    expect(sent.attributes).toHaveLength(counts.attributeUsers)
+    expect(sent.events).toHaveLength(counts.tracks + counts.pages)
+    expect(sent.purchases).toHaveLength(counts.products)
+    const bound = lowerBoundOf(sent.attributes.length, sent.events.length, sent.purchases.length, 75)
+    expect(braze.to('/users/track')).toHaveLength(bound)
+    expect(braze.requests).toHaveLength(bound)
+    for (const request of braze.requests) {
+      const { attributes = [], events = [], purchases = [] } = request.body
+      expect(Math.max(attributes.length, events.length, purchases.length)).toBeLessThanOrEqual(75)
+      expect(attributes.length + events.length + purchases.length).toBeLessThanOrEqual(75)
+    }
+    // Every event object and purchase exactly once.
+    expect(sent.events.map((event) => event.properties.n).sort((a, b) => a - b)).toEqual(
+      batch.events.flatMap((event, index) => (event.type === 'track' && event.event !== 'Order Completed') || event.type === 'page' ? [index] : [])
+    )
+    expect(new Set(sent.purchases.map((purchase) => purchase.product_id)).size).toBe(counts.products)
+  })
+
+  test('merged attribute objects: later timestamp wins, every trait and group kept', async () => {
+    const braze = mockBraze()
+    await onBatch(batch.events, BATCH_SETTINGS)
+    const attributes = trackObjects(braze.requests).attributes
+    expect(new Set(attributes.map((object) => object.external_id)).size).toBe(attributes.length)
+    for (const object of attributes) {
+      const mine = batch.attributeEvents.get(object.external_id)!
+      const identifies = mine.map((index) => batch.events[index]!).filter((event) => event.type === 'identify')
+      const groups = mine.map((index) => batch.events[index]!).filter((event) => event.type === 'group')
+      const expected: Record<string, unknown> = { external_id: object.external_id }
+      const byTime = [...identifies].sort((a, b) => Date.parse(a.timestamp as string) - Date.parse(b.timestamp as string))
+      for (const event of byTime) Object.assign(expected, event.traits)
+      for (const event of groups) expected[`ab_segment_group_${event.groupId}`] = true
+      expect(object).toEqual(expected)
+    }
+  })
+
+  test('stats: attribute objects before and after merging', async () => {
+    mockBraze()
+    const report = await runBatch(batch.events, BATCH_SETTINGS)
+    expect(report.delivery.stats).toEqual({
+      attributeObjectsBeforeMerge: batch.counts.identifies + batch.counts.groups,
+      attributeObjectsAfterMerge: batch.counts.attributeUsers
+    })
+    expect(batch.counts.attributeUsers).toBeLessThan(batch.counts.identifies)
+  })
+
+  test('with maxObjectsPerRequest 50 no request has over 50 objects, and the count is still the bound', async () => {
+    const braze = mockBraze()
+    const results = await onBatch(batch.events, { ...BATCH_SETTINGS, maxObjectsPerRequest: '50' })
+    expect(statuses(results).every((status) => status === 200)).toBe(true)
+    const sent = trackObjects(braze.requests)
+    for (const request of braze.requests) {
+      const { attributes = [], events = [], purchases = [] } = request.body
+      expect(attributes.length + events.length + purchases.length).toBeLessThanOrEqual(50)
+    }
+    expect(braze.requests).toHaveLength(lowerBoundOf(sent.attributes.length, sent.events.length, sent.purchases.length, 50))
+  })
+
+  test('a 201 errors[] entry fails exactly the events behind that object (a merged attributes object → all its events)', async () => {
+    let hit: { attributes: any; event: any } | undefined
+    const message = 'Invalid value for custom attribute'
+    const braze = mockBraze((request) => {
+      const { attributes = [], events = [] } = request.body
+      if (hit || request.path !== '/users/track' || attributes.length < 3 || events.length < 2) return undefined
+      hit = { attributes: attributes[2], event: events[1] }
+      return {
+        status: 201,
+        body: {
+          message: 'success',
+          errors: [
+            { type: message, input_array: 'attributes', index: 2 },
+            { type: "'name' is invalid", input_array: 'events', index: 1 }
+          ]
+        }
+      }
+    })
+    const results = await onBatch(batch.events, BATCH_SETTINGS)
+    expect(hit).toBeDefined()
+    const behindAttributes = batch.attributeEvents.get(hit!.attributes.external_id)!
+    expect(behindAttributes.length).toBeGreaterThan(1)
+    const behindEvent = [hit!.event.properties.n as number]
+    expect(indexesWith(results, 400).sort((a, b) => a - b)).toEqual([...behindAttributes, ...behindEvent].sort((a, b) => a - b))
+    for (const index of behindAttributes) expect(results[index]!.errormessage).toContain(message)
+    expect(results[behindEvent[0]!]!.errormessage).toContain("'name' is invalid")
+    expect(indexesWith(results, 500)).toEqual([])
+    expect(braze.requests.length).toBeGreaterThan(1)
+  })
+})
+
+describe('request failures map to exactly their events', () => {
+  // 200 events → three /users/track requests.
+  const batch = mixedBatch(200, 40)
+  const bodies = plannedBodies(batch.events, BATCH_SETTINGS)
+
+  test('the plan has three requests', () => {
+    expect(bodies).toHaveLength(3)
+  })
+
+  test('the second of three answers 503 → exactly its events get 500, the rest 200', async () => {
+    const second = JSON.stringify(bodies[1])
+    const braze = mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 503, body: { message: 'Service Unavailable' } } : undefined))
+    const results = await onBatch(batch.events, BATCH_SETTINGS)
+    expect(braze.requests).toHaveLength(3)
+    const behind = batch.eventsBehind(bodies[1])
+    expect(behind.length).toBeGreaterThan(0)
+    expect(indexesWith(results, 500)).toEqual(behind)
+    expect(indexesWith(results, 200)).toEqual(batch.events.map((_, i) => i).filter((i) => !behind.includes(i)))
+    for (const index of behind) expect(results[index]!.errormessage).toMatch(/HTTP 503/)
+  })
+
+  test('the second answers 400 → its events get 400 with Braze\'s message', async () => {
+    const second = JSON.stringify(bodies[1])
+    mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 400, body: { message: 'Max Input Length Exceeded' } } : undefined))
+    const results = await onBatch(batch.events, BATCH_SETTINGS)
+    const behind = batch.eventsBehind(bodies[1])
+    expect(indexesWith(results, 400)).toEqual(behind)
+    for (const index of behind) expect(results[index]!.errormessage).toMatch(/Max Input Length Exceeded/)
+  })
+
+  test('a request that never answers within the deadline → its events 500, all within 5 s', async () => {
+    const third = JSON.stringify(bodies[2])
+    const slow = nock(BRAZE_HOST)
+      .post('/users/track', (body) => JSON.stringify(body) === third)
+      .delay(6000)
+      .reply(201, { message: 'success' })
+    const braze = mockBraze()
+    const started = Date.now()
+    const results = await onBatch(batch.events, BATCH_SETTINGS)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(slow.isDone()).toBe(true)
+    expect(braze.requests).toHaveLength(2)
+    const behind = batch.eventsBehind(bodies[2])
+    expect(indexesWith(results, 500)).toEqual(behind)
+    for (const index of behind) expect(results[index]!.errormessage).toMatch(/did not answer/)
+    expect(indexesWith(results, 200)).toHaveLength(batch.events.length - behind.length)
+  })
+
+  test('a connection reset on every request → every event 500', async () => {
+    nock(BRAZE_HOST).persist().post('/users/track').replyWithError({ code: 'ECONNRESET' })
+    const results = await onBatch(batch.events, BATCH_SETTINGS)
+    expect(statuses(results)).toEqual(batch.events.map(() => 500))
+    expectNoKey(results)
+  })
+})
+
+describe('bad events and bad settings', () => {
+  test('invalid events get their own 400; the others are delivered', async () => {
+    const braze = mockBraze()
+    const events = [
+      identify('u1', { plan: 'pro' }),
+      track('u1', undefined),
+      track(undefined, 'Anonymous Thing', {}, { anonymousId: 'anon-1' }),
+      page('u2', 'Home'),
+      null,
+      { type: 'screen', userId: 'u3', name: 'Home' },
+      { type: 'unknown', userId: 'u4' },
+      track('u4', 'Order Completed', { products: [] }),
+      track('u5', 'Signed Up')
+    ]
+    const results = await onBatch(events, { ...SETTINGS, sendPageEvents: true })
+    expect(statuses(results)).toEqual([200, 400, 400, 200, 400, 400, 400, 400, 200])
+    expect(results[1]!.errormessage).toMatch(/event/)
+    expect(results[2]!.errormessage).toMatch(/userId.*anonymousAliasLabel/s)
+    expect(results[5]!.errormessage).toMatch(/sendScreenEvents/)
+    expect(results[0]).toEqual({ status: 200 })
+    expect(trackObjects(braze.requests).events.map((event) => event.name)).toEqual(['Viewed Home Page', 'Signed Up'])
+  })
+
+  test('invalid settings → onBatch throws ValidationError and sends nothing', async () => {
+    const braze = mockBraze()
+    for (const settings of [null, {}, { ...SETTINGS, dataCenter: 'US-09' }, { ...SETTINGS, maxObjectsPerRequest: 'lots' }]) {
+      const error = await onBatch([identify('u1')], settings).catch((thrown: unknown) => thrown)
+      expect(error).toBeInstanceOf(segmentErrorClass('ValidationError'))
+    }
+    expect(braze.requests).toHaveLength(0)
+  })
+
+  test('not an array → InvalidEventPayload; an empty batch → [] with no request', async () => {
+    const braze = mockBraze()
+    await expect(onBatch({ type: 'identify' }, SETTINGS)).rejects.toBeInstanceOf(segmentErrorClass('InvalidEventPayload'))
+    await expect(onBatch([], SETTINGS)).resolves.toEqual([])
+    expect(braze.requests).toHaveLength(0)
+  })
+})
+
+describe('user endpoints in chunks of 50', () => {
+  const LABELLED = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
+
+  test('120 identifies with anonymousId → /users/identify 50 + 50 + 20, aliases to the right users', async () => {
+    const braze = mockBraze()
+    const events = Array.from({ length: 120 }, (_, i) => identify(`u${i}`, { n: i }, { anonymousId: `anon-${i}`, timestamp: at(i) }))
+    const results = await onBatch(events, LABELLED)
+    expect(statuses(results)).toEqual(events.map(() => 200))
+    const identifies = braze.to('/users/identify')
+    expect(identifies.map((request) => request.body.aliases_to_identify.length).sort((a, b) => b - a)).toEqual([50, 50, 20])
+    const pairs = identifies.flatMap((request) => request.body.aliases_to_identify)
+    expect(pairs).toHaveLength(120)
+    for (const pair of pairs) {
+      expect(pair.user_alias).toEqual({ alias_name: pair.external_id.replace('u', 'anon-'), alias_label: 'segment_anonymous_id' })
+    }
+    expect(braze.to('/users/track')).toHaveLength(2)
+  })
+
+  test('the same anonymousId → userId link seen on several identifies is sent once, for all of them', async () => {
+    const braze = mockBraze((request) => (request.path === '/users/identify' ? { status: 400, body: { message: 'bad alias' } } : undefined))
+    const events = [1, 2, 3].map((n) => identify('u1', { n }, { anonymousId: 'anon-1', timestamp: at(n) }))
+    const results = await onBatch([...events, identify('u2', {})], LABELLED)
+    expect(braze.to('/users/identify')[0]!.body.aliases_to_identify).toHaveLength(1)
+    expect(statuses(results)).toEqual([400, 400, 400, 200])
+    expect(results[0]!.errormessage).toMatch(/bad alias/)
+  })
+
+  test('a failing /users/identify chunk fails only its events', async () => {
+    const events = Array.from({ length: 120 }, (_, i) => identify(`u${i}`, {}, { anonymousId: `anon-${i}` }))
+    let failed: string[] = []
+    mockBraze((request) => {
+      if (request.path !== '/users/identify' || failed.length > 0) return undefined
+      failed = request.body.aliases_to_identify.map((pair: any) => pair.external_id)
+      return { status: 503 }
+    })
+    const results = await onBatch(events, LABELLED)
+    const expected = events.flatMap((event, index) => (failed.includes(event.userId as string) ? [index] : []))
+    expect(expected.length).toBeGreaterThan(0)
+    expect(indexesWith(results, 500)).toEqual(expected)
+  })
+
+  test('60 aliases of known users → /users/merge 50 + 10', async () => {
+    const braze = mockBraze()
+    const events = Array.from({ length: 60 }, (_, i) => alias(`new-${i}`, `old-${i}`))
+    expect(statuses(await onBatch(events, SETTINGS))).toEqual(events.map(() => 200))
+    const merges = braze.to('/users/merge')
+    expect(merges.map((request) => request.body.merge_updates.length).sort((a, b) => b - a)).toEqual([50, 10])
+    expect(merges.flatMap((request) => request.body.merge_updates)).toContainEqual({
+      identifier_to_merge: { external_id: 'old-7' },
+      identifier_to_keep: { external_id: 'new-7' }
+    })
+    expect(braze.requests).toHaveLength(2)
+  })
+
+  test('aliases with the anonymous alias label → /users/identify', async () => {
+    const braze = mockBraze()
+    const events = Array.from({ length: 51 }, (_, i) => alias(`u${i}`, `anon-${i}`))
+    await onBatch(events, LABELLED)
+    expect(braze.to('/users/identify').map((request) => request.body.aliases_to_identify.length).sort((a, b) => b - a)).toEqual([50, 1])
+  })
+
+  test('110 deletes as Segment sends them (context: []) → /users/delete 50 + 50 + 10; anonymous ones by alias', async () => {
+    const braze = mockBraze()
+    const events = [
+      ...Array.from({ length: 110 }, (_, i) => deletion(`u${i}`)),
+      { type: 'delete', anonymousId: 'anon-9', messageId: 'd-anon', context: [], integrations: [] }
+    ]
+    const results = await onBatch(events, LABELLED)
+    expect(statuses(results)).toEqual(events.map(() => 200))
+    const deletes = braze.to('/users/delete')
+    const byIds = deletes.filter((request) => 'external_ids' in request.body)
+    expect(byIds.map((request) => request.body.external_ids.length).sort((a, b) => b - a)).toEqual([50, 50, 10])
+    expect(byIds.flatMap((request) => request.body.external_ids).sort()).toEqual(events.slice(0, 110).map((event) => event.userId).sort())
+    expect(deletes.filter((request) => 'user_aliases' in request.body).map((request) => request.body)).toEqual([
+      { user_aliases: [{ alias_name: 'anon-9', alias_label: 'segment_anonymous_id' }] }
+    ])
+    for (const request of deletes) expect(Object.keys(request.body)).toHaveLength(1)
+  })
+
+  test('a mixed batch with deletes, aliases and tracks: statuses in input order', async () => {
+    mockBraze((request) => (request.path === '/users/delete' ? { status: 404, body: { message: 'Not Found' } } : undefined))
+    const results = await onBatch([track('u1', 'A'), deletion('u2'), alias('u3', 'old-3'), deletion('u4'), identify('u5')], SETTINGS)
+    expect(statuses(results)).toEqual([200, 400, 200, 400, 200])
+    expect(results[1]!.errormessage).toMatch(/Not Found/)
+  })
+})

@@ -1,0 +1,295 @@
+// Segment Engage (Personas): audiences, computed traits, SQL traits and
+// journeys, as identify and as track (design §3, reference/engage-payloads.md).
+import { plan, planFor } from './helpers/settings'
+
+const T = '2024-05-01T10:00:00.000Z'
+const EPOCH = Date.parse(T)
+const ARRAY = { audienceAttribute: 'segment_audiences' }
+
+function personas(computation_class: string, computation_key: string): Record<string, unknown> {
+  return {
+    personas: {
+      computation_class,
+      computation_id: 'aud_2g5V8Xl8lDaeyOS7J8i4AdCFZ3p',
+      computation_key,
+      namespace: 'spa_w5akXzWfKjnn9nqBS6rJmB',
+      space_id: 'spa_w5akXzWfKjnn9nqBS6rJmB'
+    }
+  }
+}
+
+function audienceIdentify(key: string, value: unknown, extraTraits: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'identify',
+    userId: 'u123',
+    messageId: 'personas_2g5WGNhZtTET4DhSeILpE6muHnH',
+    timestamp: T,
+    traits: { [key]: value, ...extraTraits },
+    context: personas('audience', key),
+    integrations: { All: false, 'Braze Destination Function (Acme)': true }
+  }
+}
+
+function audienceTrack(event: string, key: string, value: unknown, cls = 'audience'): Record<string, unknown> {
+  return {
+    type: 'track',
+    userId: 'u123',
+    event,
+    timestamp: T,
+    properties: { audience_key: key, [key]: value },
+    context: { traits: { email: 'pat@example.com' }, ...personas(cls, key) }
+  }
+}
+
+describe('audience as identify → a boolean custom attribute', () => {
+  test('entry: the audience key with true, next to the other traits (email is the standard attribute)', () => {
+    expect(planFor(audienceIdentify('first_time_shopper', true, { email: 'pat@example.com' }))).toEqual(
+      plan({ attributes: [{ external_id: 'u123', first_time_shopper: true, email: 'pat@example.com' }], epoch: EPOCH })
+    )
+  })
+
+  test('exit: false', () => {
+    expect(planFor(audienceIdentify('first_time_shopper', false)).attributes).toEqual([{ external_id: 'u123', first_time_shopper: false }])
+  })
+
+  test.each([
+    ['"true"', 'true', true],
+    ['"false"', 'false', false]
+  ])('the string %s becomes a boolean', (_name, value, boolean) => {
+    expect(planFor(audienceIdentify('first_time_shopper', value)).attributes).toEqual([{ external_id: 'u123', first_time_shopper: boolean }])
+  })
+
+  test.each([
+    [true, { add: ['first_time_shopper'] }],
+    ['true', { add: ['first_time_shopper'] }],
+    [false, { remove: ['first_time_shopper'] }],
+    ['false', { remove: ['first_time_shopper'] }]
+  ])('with audienceAttribute, %j also edits the audience array: %j', (value, edit) => {
+    expect(planFor(audienceIdentify('first_time_shopper', value), ARRAY).attributes).toEqual([
+      { external_id: 'u123', first_time_shopper: value === true || value === 'true', segment_audiences: edit }
+    ])
+  })
+
+  test('only the computation_key counts when the traits hold it: other boolean traits are no audience', () => {
+    const event = audienceIdentify('vip_users', true, { newsletter: 'true', beta: false })
+    expect(planFor(event, ARRAY).attributes).toEqual([{ external_id: 'u123', vip_users: true, newsletter: 'true', beta: false, segment_audiences: { add: ['vip_users'] } }])
+  })
+
+  test('the docs placeholder (computation_key not among the traits): the boolean trait is the membership', () => {
+    const event = { type: 'identify', userId: 'u123', traits: { first_time_shopper: true }, context: personas('audience', 'aud_###') }
+    expect(planFor(event, ARRAY).attributes).toEqual([{ external_id: 'u123', first_time_shopper: true, segment_audiences: { add: ['first_time_shopper'] } }])
+  })
+
+  test('a membership never overrides a standard attribute, nor adds a key Braze refuses', () => {
+    const event = { type: 'identify', userId: 'u123', traits: { email_subscribe: 'true', $odd: true, vip: 'true' }, context: personas('audience', 'aud_###') }
+    const result = planFor(event, ARRAY)
+    expect(result.attributes).toEqual([{ external_id: 'u123', vip: true, segment_audiences: { add: ['vip'] } }])
+    expect(result.warnings).toHaveLength(2)
+  })
+
+  test('journey v1 step as identify: the "true" string becomes true', () => {
+    const event = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { j_o_first_purchase__opened_email_dje83h: 'true' },
+      context: personas('audience', 'j_o_###')
+    }
+    expect(planFor(event, ARRAY).attributes).toEqual([
+      { external_id: 'u123', j_o_first_purchase__opened_email_dje83h: true, segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] } }
+    ])
+  })
+
+  test('journey_step (v2) as identify is a membership too', () => {
+    const event = { type: 'identify', userId: 'u123', traits: { journey_name__step_name_8943l: true }, context: personas('journey_step', 'journey_name__step_name_8943l') }
+    expect(planFor(event, ARRAY).attributes).toEqual([
+      { external_id: 'u123', journey_name__step_name_8943l: true, segment_audiences: { add: ['journey_name__step_name_8943l'] } }
+    ])
+  })
+
+  test('an anonymous audience member (anonymousAliasLabel set) goes to the alias profile', () => {
+    const event = { ...audienceIdentify('first_time_shopper', true), userId: undefined, anonymousId: 'anon-9' }
+    expect(planFor(event, { ...ARRAY, anonymousAliasLabel: 'segment_anonymous_id' }).attributes).toEqual([
+      {
+        user_alias: { alias_name: 'anon-9', alias_label: 'segment_anonymous_id' },
+        _update_existing_only: false,
+        first_time_shopper: true,
+        segment_audiences: { add: ['first_time_shopper'] }
+      }
+    ])
+  })
+
+  test('a profile known only by email gets its own call (email identifier)', () => {
+    const event = { ...audienceIdentify('first_time_shopper', true, { email: 'pat@example.com' }), userId: undefined }
+    expect(planFor(event).attributes).toEqual([{ email: 'pat@example.com', first_time_shopper: true }])
+  })
+})
+
+describe('computed traits as identify → custom attributes, unchanged', () => {
+  test('key and value unchanged; no audience array even with audienceAttribute', () => {
+    const event = { type: 'identify', userId: 'u123', traits: { total_revenue_180_days: 450.0 }, context: personas('trait', 'total_revenue_180_days') }
+    expect(planFor(event, ARRAY)).toEqual(plan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] }))
+  })
+
+  test('a computed trait with a string value keeps it', () => {
+    const event = { type: 'identify', userId: 'u123', traits: { last_product_viewed_item: 'Monopoly: 3rd Edition' }, context: personas('trait', 'last_product_viewed_item') }
+    expect(planFor(event).attributes).toEqual([{ external_id: 'u123', last_product_viewed_item: 'Monopoly: 3rd Edition' }])
+  })
+
+  test('a computed trait whose value is "true" stays a string (only memberships become booleans)', () => {
+    const event = { type: 'identify', userId: 'u123', traits: { has_app: 'true' }, context: personas('trait', 'has_app') }
+    expect(planFor(event).attributes).toEqual([{ external_id: 'u123', has_app: 'true' }])
+  })
+
+  test('a prediction (a number) is a custom attribute', () => {
+    const event = { type: 'identify', userId: 'u123', traits: { likely_to_buy: 0.85 }, context: personas('trait', 'likely_to_buy') }
+    expect(planFor(event).attributes).toEqual([{ external_id: 'u123', likely_to_buy: 0.85 }])
+  })
+
+  test('SQL traits: every column, and null for all of them when the user leaves the result set', () => {
+    const entered = { type: 'identify', userId: 'u123', traits: { plan_tier: 'gold', seats: 12, renewal_date: '2025-01-31' }, context: personas('trait', 'sql_trait') }
+    expect(planFor(entered).attributes).toEqual([{ external_id: 'u123', plan_tier: 'gold', seats: 12, renewal_date: '2025-01-31' }])
+    const left = { ...entered, traits: { plan_tier: null, seats: null, renewal_date: null } }
+    expect(planFor(left, ARRAY).attributes).toEqual([{ external_id: 'u123', plan_tier: null, seats: null, renewal_date: null }])
+  })
+})
+
+describe('Engage as track → custom events', () => {
+  test('"Audience Entered": the event with its properties; email from context.traits is not an attribute', () => {
+    expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true))).toEqual(
+      plan({
+        events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { audience_key: 'first_time_shopper', first_time_shopper: true } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('"Audience Entered" with audienceAttribute: also {"add": [key]}', () => {
+    expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true), ARRAY)).toEqual(
+      plan({
+        attributes: [{ external_id: 'u123', segment_audiences: { add: ['first_time_shopper'] } }],
+        events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { audience_key: 'first_time_shopper', first_time_shopper: true } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('"Audience Exited" with audienceAttribute: {"remove": [key]}', () => {
+    expect(planFor(audienceTrack('Audience Exited', 'first_time_shopper', false), ARRAY)).toEqual(
+      plan({
+        attributes: [{ external_id: 'u123', segment_audiences: { remove: ['first_time_shopper'] } }],
+        events: [{ external_id: 'u123', name: 'Audience Exited', time: T, properties: { audience_key: 'first_time_shopper', first_time_shopper: false } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('the array update carries updateExistingOnly like any attributes object', () => {
+    const result = planFor(audienceTrack('Audience Entered', 'vip', true), { ...ARRAY, updateExistingOnly: true })
+    expect(result.attributes).toEqual([{ external_id: 'u123', _update_existing_only: true, segment_audiences: { add: ['vip'] } }])
+    expect(result.events[0]).not.toHaveProperty('_update_existing_only')
+  })
+
+  test('renamed entry/exit events are still memberships: read from context.personas, not the name', () => {
+    const entered = planFor(audienceTrack('Became a VIP', 'vip', true), ARRAY)
+    expect(entered.attributes).toEqual([{ external_id: 'u123', segment_audiences: { add: ['vip'] } }])
+    expect(entered.events).toEqual([{ external_id: 'u123', name: 'Became a VIP', time: T, properties: { audience_key: 'vip', vip: true } }])
+    const exited = planFor(audienceTrack('No longer VIP', 'vip', false), ARRAY)
+    expect(exited.attributes).toEqual([{ external_id: 'u123', segment_audiences: { remove: ['vip'] } }])
+  })
+
+  test('"Audience Entered" without context.personas is an ordinary event', () => {
+    const event = { ...audienceTrack('Audience Entered', 'vip', true), context: {} }
+    expect(planFor(event, ARRAY)).toEqual(
+      plan({ events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { audience_key: 'vip', vip: true } }], epoch: EPOCH })
+    )
+  })
+
+  test('"Trait Computed": the event with its properties, no audience array', () => {
+    const event = {
+      type: 'track',
+      userId: 'u123',
+      event: 'Trait Computed',
+      timestamp: T,
+      properties: { trait_key: 'total_revenue_180_days', total_revenue_180_days: 450.0 },
+      context: personas('trait', 'total_revenue_180_days')
+    }
+    expect(planFor(event, ARRAY)).toEqual(
+      plan({
+        events: [{ external_id: 'u123', name: 'Trait Computed', time: T, properties: { trait_key: 'total_revenue_180_days', total_revenue_180_days: 450 } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('journey v1 step as track: the "true" string property becomes true', () => {
+    const event = {
+      type: 'track',
+      userId: 'u123',
+      event: 'Audience Entered',
+      timestamp: T,
+      properties: { j_o_first_purchase__opened_email_dje83h: 'true' },
+      context: personas('audience', 'j_o_###')
+    }
+    expect(planFor(event, ARRAY)).toEqual(
+      plan({
+        attributes: [{ external_id: 'u123', segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] } }],
+        events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { j_o_first_purchase__opened_email_dje83h: true } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('journey_step (v2): a customer-named event with the journey context as nested properties', () => {
+    const properties = {
+      journey_context: {
+        triggering_event: { organization: 'Pied Piper', compression_ratio: 5.2, output_code: 'not_hotdog' }
+      },
+      journey_metadata: { journey_id: '2GKsjADZkD', epoch_id: 'yiC2qPZNIS' },
+      user_name: 'Richard Hendricks',
+      pivot_count: 12
+    }
+    const event = {
+      type: 'track',
+      userId: 'test-user-67',
+      event: 'Step Reached',
+      timestamp: '2025-01-15T02:02:15.908Z',
+      properties,
+      context: personas('journey_step', 'journey_name__step_name_8943l')
+    }
+    expect(planFor(event, ARRAY)).toEqual(
+      plan({
+        events: [{ external_id: 'test-user-67', name: 'Step Reached', time: '2025-01-15T02:02:15.908Z', properties }],
+        epoch: Date.parse('2025-01-15T02:02:15.908Z')
+      })
+    )
+  })
+
+  test('journey_step (v2) with a boolean step key: a membership, added to the array', () => {
+    const event = {
+      type: 'track',
+      userId: 'u123',
+      event: 'Step Reached',
+      timestamp: T,
+      properties: { journey_name__step_name_8943l: true },
+      context: personas('journey_step', 'journey_name__step_name_8943l')
+    }
+    expect(planFor(event, ARRAY).attributes).toEqual([{ external_id: 'u123', segment_audiences: { add: ['journey_name__step_name_8943l'] } }])
+  })
+
+  test('the email in context.traits identifies an Engage track without userId', () => {
+    const event = { ...audienceTrack('Audience Entered', 'vip', true), userId: undefined }
+    expect(planFor(event, ARRAY)).toEqual(
+      plan({
+        attributes: [{ email: 'pat@example.com', segment_audiences: { add: ['vip'] } }],
+        events: [{ email: 'pat@example.com', name: 'Audience Entered', time: T, properties: { audience_key: 'vip', vip: true } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('a repeated "Audience Entered" maps to the same attribute edit (idempotent for attributes)', () => {
+    const first = planFor(audienceTrack('Audience Entered', 'vip', true), ARRAY)
+    const again = planFor(audienceTrack('Audience Entered', 'vip', true), ARRAY)
+    expect(again.attributes).toEqual(first.attributes)
+  })
+})

@@ -1,0 +1,493 @@
+// identify → one Braze attributes object (design §3): standard attributes,
+// custom attributes, identifiers and updateExistingOnly. Whole objects are
+// compared, so nothing extra (a stray custom attribute, a second identifier)
+// can slip through.
+import { spawnSync } from 'node:child_process'
+import * as path from 'node:path'
+import { plan, planFor, problemFor } from './helpers/settings'
+
+const T = '2024-05-01T10:00:00.000Z'
+const EPOCH = Date.parse(T)
+const LABEL = 'segment_anonymous_id'
+
+function identify(traits: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'identify', userId: 'u1', traits, timestamp: T, ...extra }
+}
+
+/** The single attributes object of an identify, and the plan's warnings. */
+function attributesOf(event: unknown, overrides: Record<string, unknown> = {}) {
+  const result = planFor(event, overrides)
+  expect(result.attributes).toHaveLength(1)
+  expect(result.events).toEqual([])
+  expect(result.purchases).toEqual([])
+  return { attributes: result.attributes[0], warnings: result.warnings }
+}
+
+describe('the whole plan of an identify', () => {
+  test('spec traits become standard attributes, the rest custom attributes, in one object', () => {
+    const event = identify({ firstName: 'Peter', lastName: 'Gibbons', email: 'peter@example.com', plan: 'premium', logins: 5 })
+    expect(planFor(event)).toEqual(
+      plan({
+        attributes: [{ external_id: 'u1', first_name: 'Peter', last_name: 'Gibbons', email: 'peter@example.com', plan: 'premium', logins: 5 }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('no traits at all: the identifier alone', () => {
+    expect(planFor({ type: 'identify', userId: 'u1' })).toEqual(plan({ attributes: [{ external_id: 'u1' }] }))
+  })
+
+  test.each([['an array', [1, 2]], ['a string', 'plan=premium'], ['null', null]])('traits that are %s count as none', (_name, traits) => {
+    expect(attributesOf(identify(traits)).attributes).toEqual({ external_id: 'u1' })
+  })
+})
+
+describe('standard attributes', () => {
+  test.each<[string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>?]>([
+    ['firstName/lastName', { firstName: 'Ann', lastName: 'Lee' }, { first_name: 'Ann', last_name: 'Lee' }],
+    ['first_name/last_name', { first_name: 'Ann', last_name: 'Lee' }, { first_name: 'Ann', last_name: 'Lee' }],
+    ['mixed spellings', { firstName: 'Ann', last_name: 'Lee' }, { first_name: 'Ann', last_name: 'Lee' }],
+    ['camelCase wins over snake_case', { firstName: 'Ann', first_name: 'Anna' }, { first_name: 'Ann' }],
+    ['name split when both are missing', { name: 'Peter Gibbons' }, { first_name: 'Peter', last_name: 'Gibbons' }],
+    ['name split: the rest is the last name', { name: '  Mary Ann   van Dyke ' }, { first_name: 'Mary', last_name: 'Ann van Dyke' }],
+    ['a one-word name is a first name', { name: 'Cher' }, { first_name: 'Cher' }],
+    ['name is not split when a first name exists', { firstName: 'Ann', name: 'Peter Gibbons' }, { first_name: 'Ann' }],
+    ['name is not split when a last name exists', { last_name: 'Lee', name: 'Peter Gibbons' }, { last_name: 'Lee' }],
+    ['a blank name gives nothing', { name: '   ' }, {}],
+    ['null unsets the first name', { firstName: null }, { first_name: null }],
+    ['an explicit null firstName is not replaced by first_name', { firstName: null, first_name: 'Ann' }, { first_name: null }],
+    ['null unsets the last name', { last_name: null }, { last_name: null }],
+    ['a numeric name is text', { firstName: 42 }, { first_name: '42' }],
+    ['email', { email: 'ann@example.com' }, { email: 'ann@example.com' }],
+    ['phone', { phone: '+15551234567' }, { phone: '+15551234567' }],
+    ['null unsets email', { email: null }, { email: null }],
+    ['address.city and address.country', { address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } }, { home_city: 'San Francisco', country: 'USA' }],
+    ['address without city', { address: { country: 'NL' } }, { country: 'NL' }],
+    ['address that is not an object', { address: '6th St, San Francisco' }, {}],
+    ['avatar → image_url', { avatar: 'https://example.com/a.png' }, { image_url: 'https://example.com/a.png' }],
+    ['avatar of exactly 1024 characters', { avatar: `https://example.com/${'a'.repeat(1004)}` }, { image_url: `https://example.com/${'a'.repeat(1004)}` }],
+    ['null unsets the avatar', { avatar: null }, { image_url: null }],
+    ['email_subscribe opted_in', { email_subscribe: 'opted_in' }, { email_subscribe: 'opted_in' }],
+    ['email_subscribe subscribed', { email_subscribe: 'subscribed' }, { email_subscribe: 'subscribed' }],
+    ['email_subscribe unsubscribed', { email_subscribe: 'unsubscribed' }, { email_subscribe: 'unsubscribed' }],
+    ['push_subscribe opted_in', { push_subscribe: 'opted_in' }, { push_subscribe: 'opted_in' }],
+    [
+      'subscription_groups',
+      { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'subscribed', extra: 1 }, { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }] },
+      { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'subscribed' }, { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }] }
+    ],
+    ['context.timezone (IANA)', {}, { time_zone: 'Europe/Amsterdam' }, { context: { timezone: 'Europe/Amsterdam' } }],
+    ['context.timezone UTC', {}, { time_zone: 'UTC' }, { context: { timezone: 'UTC' } }],
+    ['context.locale en-US → en', {}, { language: 'en' }, { context: { locale: 'en-US' } }],
+    ['context.locale nl-NL → nl', {}, { language: 'nl' }, { context: { locale: 'nl-NL' } }],
+    ['context.locale fr_FR → fr', {}, { language: 'fr' }, { context: { locale: 'fr_FR' } }],
+    ['context.locale DE → de', {}, { language: 'de' }, { context: { locale: 'DE' } }],
+    ['context.locale that is no language', {}, {}, { context: { locale: 'english' } }]
+  // A rest parameter: jest would take a 4th declared parameter missing from a row for `done`.
+  ])('%s', (...[, traits, expected, extra]) => {
+    const { attributes, warnings } = attributesOf(identify(traits, extra))
+    expect(attributes).toEqual({ external_id: 'u1', ...expected })
+    expect(warnings).toEqual([])
+  })
+
+  test.each<[string, Record<string, unknown>, RegExp, Record<string, unknown>?]>([
+    ['an avatar over 1024 characters', { avatar: `https://example.com/${'a'.repeat(1005)}` }, /avatar.*dropped.*1024/],
+    ['an avatar that is not text', { avatar: 42 }, /avatar.*dropped/],
+    ['an unknown email_subscribe state', { email_subscribe: 'yes' }, /email_subscribe.*dropped.*opted_in, subscribed or unsubscribed/],
+    ['an upper-case push_subscribe state', { push_subscribe: 'SUBSCRIBED' }, /push_subscribe.*dropped/],
+    ['subscription_groups with a bad state', { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'opted_in' }] }, /subscription_groups.*dropped/],
+    ['subscription_groups without an id', { subscription_groups: [{ subscription_state: 'subscribed' }] }, /subscription_groups.*dropped/],
+    ['subscription_groups that is not a list', { subscription_groups: { subscription_group_id: 'sg-1', subscription_state: 'subscribed' } }, /subscription_groups.*dropped/],
+    ['an empty subscription_groups list', { subscription_groups: [] }, /subscription_groups.*dropped/],
+    ['a first name that is not text', { firstName: { given: 'Ann' } }, /firstName.*dropped.*text/],
+    ['an email that is not text', { email: ['a@example.com'] }, /email.*dropped.*text/],
+    ['a time zone that does not exist', {}, /context\.timezone.*dropped.*IANA/, { context: { timezone: 'Mars/Olympus_Mons' } }],
+    ['a time zone abbreviation', {}, /context\.timezone.*dropped/, { context: { timezone: 'CEST' } }],
+    ['a UTC offset instead of a zone', {}, /context\.timezone.*dropped/, { context: { timezone: '+02:00' } }]
+  ])('%s is dropped with a warning', (...[, traits, warning, extra]) => {
+    const { attributes, warnings } = attributesOf(identify(traits, extra))
+    expect(attributes).toEqual({ external_id: 'u1' })
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(warning)
+  })
+
+  test('a first name over 255 characters is cut with a warning', () => {
+    const { attributes, warnings } = attributesOf(identify({ firstName: 'A'.repeat(300) }))
+    expect(attributes).toEqual({ external_id: 'u1', first_name: 'A'.repeat(255) })
+    expect(warnings).toEqual([expect.stringMatching(/firstName.*cut to 255/)])
+  })
+})
+
+describe('gender', () => {
+  test.each([
+    ['male', 'M'], ['Male', 'M'], ['m', 'M'], ['M', 'M'], ['man', 'M'], [' MAN ', 'M'],
+    ['female', 'F'], ['FEMALE', 'F'], ['f', 'F'], ['woman', 'F'],
+    ['other', 'O'], ['non-binary', 'O'], ['Non-Binary', 'O'], ['o', 'O'],
+    ['not applicable', 'N'], ['Not Applicable', 'N'], ['n', 'N'],
+    ['prefer not to say', 'P'], ['Prefer not to say', 'P'], ['p', 'P']
+  ])('%j → %s', (spelling, code) => {
+    const { attributes, warnings } = attributesOf(identify({ gender: spelling }))
+    expect(attributes).toEqual({ external_id: 'u1', gender: code })
+    expect(warnings).toEqual([])
+  })
+
+  test.each<[string, unknown]>([
+    ['an unknown word', 'unknown'],
+    ['an empty string', ''],
+    ['a number', 1],
+    ['a boolean', true],
+    ['an object', { value: 'male' }],
+    ['"constructor" (an Object.prototype member)', 'constructor'],
+    ['"toString"', 'toString'],
+    ['"__proto__"', '__proto__'],
+    ['"hasOwnProperty"', 'hasOwnProperty']
+  ])('%s is dropped with a warning, never sent as null', (_name, gender) => {
+    const { attributes, warnings } = attributesOf(identify({ gender }))
+    expect(attributes).toEqual({ external_id: 'u1' })
+    expect(attributes).not.toHaveProperty('gender')
+    expect(warnings).toEqual([expect.stringMatching(/gender.*dropped/)])
+  })
+
+  test('an explicit null gender unsets it', () => {
+    expect(attributesOf(identify({ gender: null }))).toEqual({ attributes: { external_id: 'u1', gender: null }, warnings: [] })
+  })
+})
+
+describe('birthday → dob (YYYY-MM-DD)', () => {
+  test.each<[string, unknown, string]>([
+    ['YYYY-MM-DD', '1990-05-12', '1990-05-12'],
+    ['ISO datetime in UTC', '1990-05-12T00:00:00.000Z', '1990-05-12'],
+    ['ISO datetime late in the day west of UTC: the date as written', '1990-05-12T23:30:00-05:00', '1990-05-12'],
+    ['ISO datetime early in the day east of UTC: the date as written', '1990-05-12T00:30:00+09:00', '1990-05-12'],
+    ['a Date object', new Date('1990-05-12T00:00:00.000Z'), '1990-05-12'],
+    ['epoch seconds', Date.UTC(1990, 4, 12) / 1000, '1990-05-12'],
+    ['epoch milliseconds', Date.UTC(1990, 4, 12), '1990-05-12'],
+    ['epoch seconds before 1970', Date.UTC(1960, 0, 31) / 1000, '1960-01-31'],
+    ['"May 12 1990"', 'May 12 1990', '1990-05-12'],
+    ['"May 12, 1990"', 'May 12, 1990', '1990-05-12'],
+    ['"12 May 1990"', '12 May 1990', '1990-05-12'],
+    ['"1990/05/12"', '1990/05/12', '1990-05-12'],
+    ['a leap day', '2000-02-29', '2000-02-29']
+  ])('%s', (_name, birthday, dob) => {
+    expect(attributesOf(identify({ birthday }))).toEqual({ attributes: { external_id: 'u1', dob }, warnings: [] })
+  })
+
+  test.each<[string, unknown]>([
+    ['text', 'not a date'],
+    ['February 30th', '1990-02-30'],
+    ['month 13', '1990-13-01'],
+    ['not a leap year', '1990-02-29'],
+    ['an invalid Date', new Date('nope')],
+    ['a boolean', true],
+    ['an object', { year: 1990 }],
+    ['an infinite number', Infinity]
+  ])('an invalid dob (%s) is dropped with a warning', (_name, birthday) => {
+    expect(attributesOf(identify({ birthday }))).toEqual({
+      attributes: { external_id: 'u1' },
+      warnings: [expect.stringMatching(/birthday.*dropped.*not a date/)]
+    })
+  })
+
+  test('null unsets dob', () => {
+    expect(attributesOf(identify({ birthday: null })).attributes).toEqual({ external_id: 'u1', dob: null })
+  })
+
+  // Date strings without a zone are parsed in the machine's zone; the day must not move.
+  // jest sandboxes process.env, so each zone runs in a child process.
+  test.each(['Asia/Tokyo', 'Australia/Sydney', 'America/Los_Angeles', 'Pacific/Pago_Pago'])('"May 12 1990" stays May 12 on a machine in %s', (zone) => {
+    const module = path.join(__dirname, '..', 'src', 'destination', 'standard-attributes.ts')
+    const code = `const { toDob } = require(${JSON.stringify(module)}); process.stdout.write(JSON.stringify(['May 12 1990', '12 May 1990', '1990/05/12', '1990-05-12', 'May 12 1990 00:00:00 GMT'].map(toDob)))`
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, TZ: zone }, encoding: 'utf8' })
+    expect(child.stderr).toBe('')
+    expect(JSON.parse(child.stdout)).toEqual(['1990-05-12', '1990-05-12', '1990-05-12', '1990-05-12', '1990-05-12'])
+  })
+})
+
+describe('a standard attribute is never also a custom attribute', () => {
+  test('every spec trait is consumed, valid or not', () => {
+    const traits = {
+      firstName: 'Ann', first_name: 'Anna', lastName: 'Lee', last_name: 'Leigh', name: 'Ann Lee',
+      email: 'ann@example.com', phone: '+15551234567', gender: 'robot', birthday: 'never',
+      address: { city: 'Utrecht', country: 'NL', street: 'Oudegracht' }, avatar: 'https://example.com/a.png',
+      email_subscribe: 'maybe', push_subscribe: 'subscribed', subscription_groups: 'all', braze_id: 'b-1'
+    }
+    const { attributes } = attributesOf(identify(traits))
+    expect(attributes).toEqual({
+      external_id: 'u1', first_name: 'Ann', last_name: 'Lee', email: 'ann@example.com', phone: '+15551234567',
+      home_city: 'Utrecht', country: 'NL', image_url: 'https://example.com/a.png', push_subscribe: 'subscribed'
+    })
+  })
+})
+
+describe('custom attributes', () => {
+  test('keys arrive unchanged: Engage snake_case, camelCase, spaces at the top level', () => {
+    const traits = { last_product_viewed_item: 'Monopoly', total_revenue_180_days: 450, plan: 'premium', loginCount: 5, 'total billed': 830, vip: true, tags: ['a', 'b'] }
+    expect(attributesOf(identify(traits))).toEqual({ attributes: { external_id: 'u1', ...traits }, warnings: [] })
+  })
+
+  test('null unsets a custom attribute', () => {
+    expect(attributesOf(identify({ plan: null })).attributes).toEqual({ external_id: 'u1', plan: null })
+  })
+
+  test('top-level ISO dates stay ISO strings; a Date object becomes one', () => {
+    const traits = { createdAt: '2015-02-23T22:28:55.111Z', signup_day: '2020-01-31', last_seen: new Date('2024-04-30T08:00:00.000Z') }
+    expect(attributesOf(identify(traits))).toEqual({
+      attributes: { external_id: 'u1', createdAt: '2015-02-23T22:28:55.111Z', signup_day: '2020-01-31', last_seen: '2024-04-30T08:00:00.000Z' },
+      warnings: []
+    })
+  })
+
+  test('nested objects: dates become {"$time"}, bad keys are dropped with a warning', () => {
+    const traits = {
+      preferences: {
+        color: 'blue',
+        since: '2020-01-01T00:00:00Z',
+        renewed: new Date('2023-06-01T00:00:00.000Z'),
+        'bad.key': 1,
+        $price: 2,
+        'with space': 3,
+        deep: { at: '2021-02-03', n: 1 },
+        history: [{ at: '2022-03-04T05:06:07Z', id: 7 }]
+      }
+    }
+    const { attributes, warnings } = attributesOf(identify(traits))
+    expect(attributes).toEqual({
+      external_id: 'u1',
+      preferences: {
+        color: 'blue',
+        since: { $time: '2020-01-01T00:00:00Z' },
+        renewed: { $time: '2023-06-01T00:00:00.000Z' },
+        deep: { at: { $time: '2021-02-03' }, n: 1 },
+        history: [{ at: { $time: '2022-03-04T05:06:07Z' }, id: 7 }]
+      }
+    })
+    expect(warnings).toHaveLength(3)
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/"preferences"\.bad\.key was dropped/),
+        expect.stringMatching(/"preferences"\.\$price was dropped/),
+        expect.stringMatching(/"preferences"\.with space was dropped/)
+      ])
+    )
+  })
+
+  test('an array of objects at the top level is sent as an array of nested objects', () => {
+    const traits = { orders: [{ id: 'o1', placed: '2024-01-02T03:04:05Z', 'a.b': 1 }] }
+    const { attributes, warnings } = attributesOf(identify(traits))
+    expect(attributes).toEqual({ external_id: 'u1', orders: [{ id: 'o1', placed: { $time: '2024-01-02T03:04:05Z' } }] })
+    expect(warnings).toEqual([expect.stringMatching(/"orders"\.a\.b was dropped/)])
+  })
+
+  test('strings over 255 characters are cut with a warning, at the top level and nested', () => {
+    const { attributes, warnings } = attributesOf(identify({ bio: 'x'.repeat(300), profile: { about: 'y'.repeat(256) }, ok: 'z'.repeat(255) }))
+    expect(attributes).toEqual({ external_id: 'u1', bio: 'x'.repeat(255), profile: { about: 'y'.repeat(255) }, ok: 'z'.repeat(255) })
+    expect(warnings).toEqual([expect.stringMatching(/"bio".*cut to 255/), expect.stringMatching(/profile.*about.*cut to 255/)])
+  })
+
+  test('a cut never leaves half of a surrogate pair', () => {
+    const { attributes } = attributesOf(identify({ bio: `${'x'.repeat(254)}😀😀` }))
+    expect(attributes.bio).toBe('x'.repeat(254))
+  })
+
+  test('a nested object over 100 KB is dropped with a warning', () => {
+    const big = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, 'v'.repeat(250)]))
+    const { attributes, warnings } = attributesOf(identify({ big, small: { a: 1 } }))
+    expect(attributes).toEqual({ external_id: 'u1', small: { a: 1 } })
+    expect(warnings).toEqual([expect.stringMatching(/"big" was dropped.*100 KB/)])
+  })
+
+  test('numbers Braze cannot take are dropped with a warning', () => {
+    const { attributes, warnings } = attributesOf(identify({ score: Number.NaN, ratio: Infinity, ok: 0.5 }))
+    expect(attributes).toEqual({ external_id: 'u1', ok: 0.5 })
+    expect(warnings).toHaveLength(2)
+  })
+
+  test('keys starting with "$" are dropped with a warning', () => {
+    const { attributes, warnings } = attributesOf(identify({ $set: { plan: 'x' }, $plan: 'pro', plan$: 'ok' }))
+    expect(attributes).toEqual({ external_id: 'u1', plan$: 'ok' })
+    expect(warnings).toEqual([expect.stringMatching(/"\$set".*dropped.*"\$"/), expect.stringMatching(/"\$plan".*dropped/)])
+  })
+
+  test('keys of the Braze object itself (external_id, user_alias, _update_existing_only) are never traits', () => {
+    const traits = { external_id: 'someone-else', user_alias: { alias_name: 'a', alias_label: 'b' }, _update_existing_only: false, plan: 'pro' }
+    const { attributes, warnings } = attributesOf(identify(traits), { updateExistingOnly: true })
+    expect(attributes).toEqual({ external_id: 'u1', _update_existing_only: true, plan: 'pro' })
+    expect(warnings).toHaveLength(3)
+    for (const warning of warnings) expect(warning).toMatch(/reserves/)
+  })
+
+  test('__proto__, constructor and prototype keys are dropped, and nothing is polluted', () => {
+    const event = JSON.parse(
+      '{"type":"identify","userId":"u1","traits":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},' +
+        '"prototype":{"polluted":"yes"},"nested":{"__proto__":{"polluted":"yes"},"ok":1},"plan":"pro"}}'
+    )
+    expect(Object.keys(event.traits)).toContain('__proto__') // an own key, as Segment's JSON would give
+    const { attributes, warnings } = attributesOf(event)
+    expect(attributes).toEqual({ external_id: 'u1', nested: { ok: 1 }, plan: 'pro' })
+    expect(Object.keys(attributes)).not.toContain('__proto__')
+    expect(Object.keys(attributes.nested as object)).toEqual(['ok'])
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype)
+    expect(warnings).toHaveLength(4)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
+
+describe('identifiers (one per object, first that exists)', () => {
+  const anon = '507f191e810c19729de860ea'
+
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['userId → external_id', { userId: 'u1' }, { external_id: 'u1' }],
+    ['a numeric userId is text', { userId: 42 }, { external_id: '42' }],
+    ['integrations.Braze.braze_id', { integrations: { Braze: { braze_id: 'b-1' } } }, { braze_id: 'b-1' }],
+    ['integrations.Appboy.braze_id', { integrations: { Appboy: { braze_id: 'b-2' } } }, { braze_id: 'b-2' }],
+    ['context.traits.braze_id', { context: { traits: { braze_id: 'b-3' } } }, { braze_id: 'b-3' }],
+    ['traits.braze_id (not also a custom attribute)', { traits: { braze_id: 'b-4' } }, { braze_id: 'b-4' }],
+    ['properties.braze_id', { properties: { braze_id: 'b-5' } }, { braze_id: 'b-5' }],
+    ['traits.email', { traits: { email: 'a@example.com' } }, { email: 'a@example.com' }],
+    ['context.traits.email', { context: { traits: { email: 'c@example.com' } } }, { email: 'c@example.com' }],
+    ['traits.phone', { traits: { phone: '+15550001' } }, { phone: '+15550001' }],
+    ['context.traits.phone', { context: { traits: { phone: '+15550002' } } }, { phone: '+15550002' }]
+  ])('%s', (_name, fields, expected) => {
+    const { attributes } = attributesOf({ type: 'identify', ...fields })
+    expect(attributes).toEqual(expected)
+  })
+
+  test('precedence: userId, then braze_id (in its order of places), then email, then phone, then anonymousId', () => {
+    const settings = { anonymousAliasLabel: LABEL }
+    const contact = { traits: { braze_id: 'b-4', email: 'a@example.com', phone: '+1' } }
+    const full = {
+      type: 'identify',
+      userId: 'u1',
+      anonymousId: anon,
+      integrations: { Braze: { braze_id: 'b-1' }, Appboy: { braze_id: 'b-2' } },
+      context: { traits: { braze_id: 'b-3', email: 'c@example.com', phone: '+2' } },
+      ...contact
+    }
+    // traits.email / traits.phone are also the email and phone standard attributes.
+    const attributes = { email: 'a@example.com', phone: '+1' }
+    expect(attributesOf(full, settings).attributes).toEqual({ external_id: 'u1', ...attributes })
+    expect(attributesOf({ ...full, userId: undefined }, settings).attributes).toEqual({ braze_id: 'b-1', ...attributes })
+    expect(attributesOf({ ...full, userId: undefined, integrations: { Appboy: { braze_id: 'b-2' } } }, settings).attributes).toEqual({ braze_id: 'b-2', ...attributes })
+    expect(attributesOf({ ...full, userId: undefined, integrations: {} }, settings).attributes).toEqual({ braze_id: 'b-3', ...attributes })
+    const withoutContextBrazeId = { ...full, userId: undefined, integrations: {}, context: { traits: { email: 'c@example.com', phone: '+2' } } }
+    expect(attributesOf(withoutContextBrazeId, settings).attributes).toEqual({ braze_id: 'b-4', ...attributes })
+    const noBrazeId = { ...withoutContextBrazeId, traits: { email: 'a@example.com', phone: '+1' } }
+    expect(attributesOf(noBrazeId, settings).attributes).toEqual({ email: 'a@example.com', phone: '+1' })
+    expect(attributesOf({ ...noBrazeId, traits: {} }, settings).attributes).toEqual({ email: 'c@example.com' })
+    expect(attributesOf({ ...noBrazeId, traits: { phone: '+1' } }, settings).attributes).toEqual({ email: 'c@example.com', phone: '+1' })
+    expect(attributesOf({ ...noBrazeId, traits: {}, context: { traits: { phone: '+2' } } }, settings).attributes).toEqual({ phone: '+2' })
+    expect(attributesOf({ ...noBrazeId, traits: {}, context: {} }, settings).attributes).toEqual({
+      user_alias: { alias_name: anon, alias_label: LABEL },
+      _update_existing_only: false
+    })
+  })
+
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['a blank userId', { userId: '   ', traits: { email: 'a@example.com' } }, { email: 'a@example.com' }],
+    ['an empty userId', { userId: '', traits: { phone: '+1' } }, { phone: '+1' }],
+    ['a null userId', { userId: null, traits: { email: 'a@example.com' } }, { email: 'a@example.com' }],
+    ['an object userId', { userId: { id: 'u1' }, traits: { email: 'a@example.com' } }, { email: 'a@example.com' }],
+    ['a blank braze_id', { integrations: { Braze: { braze_id: ' ' } }, context: { traits: { braze_id: 'b-3' } } }, { braze_id: 'b-3' }],
+    ['a blank traits.email', { traits: { email: '  ' }, context: { traits: { email: 'c@example.com' } } }, { email: 'c@example.com' }]
+  ])('%s is skipped', (_name, fields, expected) => {
+    expect(attributesOf({ type: 'identify', ...fields }).attributes).toEqual(expected)
+  })
+
+  test('a blank email next to a phone identifier is dropped: Braze would identify by it', () => {
+    const { attributes, warnings } = attributesOf({ type: 'identify', traits: { email: '  ', phone: '+1' } })
+    expect(attributes).toEqual({ phone: '+1' })
+    expect(warnings).toEqual([expect.stringMatching(/"email" was dropped/)])
+  })
+
+  test('the email trait never replaces the email that identifies the user', () => {
+    const event = { type: 'identify', context: { traits: { email: 'c@example.com' } }, traits: { email: null, plan: 'pro' } }
+    expect(attributesOf(event).attributes).toEqual({ email: 'c@example.com', plan: 'pro' })
+  })
+
+  test('anonymousId without anonymousAliasLabel: ValidationError that says how to send anonymous users', () => {
+    const result = problemFor({ type: 'identify', anonymousId: anon, traits: { plan: 'pro' } })
+    expect(result.kind).toBe('ValidationError')
+    expect(result.message).toMatch(/only an anonymousId/)
+    expect(result.message).toMatch(/userId/)
+    expect(result.message).toMatch(/anonymousAliasLabel/)
+  })
+
+  test.each<[string, Record<string, unknown>]>([
+    ['no identifier at all', { traits: { plan: 'pro' } }],
+    ['only blank identifiers', { userId: ' ', anonymousId: '', traits: { email: '', phone: '  ' } }]
+  ])('%s: ValidationError naming userId and anonymousAliasLabel', (_name, fields) => {
+    for (const settings of [{}, { anonymousAliasLabel: LABEL }]) {
+      const result = problemFor({ type: 'identify', ...fields }, settings)
+      expect(result.kind).toBe('ValidationError')
+      expect(result.message).toMatch(/Braze needs an identified user/)
+      expect(result.message).toMatch(/userId/)
+      expect(result.message).toMatch(/anonymousAliasLabel/)
+    }
+  })
+})
+
+describe('anonymous users and merging them into the known user', () => {
+  const anon = 'anon-42'
+
+  test('identify with userId and anonymousId (anonymousAliasLabel set) also identifies the alias', () => {
+    const event = identify({ plan: 'pro' }, { anonymousId: anon })
+    expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(
+      plan({
+        attributes: [{ external_id: 'u1', plan: 'pro' }],
+        aliasesToIdentify: [{ external_id: 'u1', user_alias: { alias_name: anon, alias_label: LABEL } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('without anonymousAliasLabel the anonymousId is ignored', () => {
+    expect(planFor(identify({ plan: 'pro' }, { anonymousId: anon }))).toEqual(plan({ attributes: [{ external_id: 'u1', plan: 'pro' }], epoch: EPOCH }))
+  })
+
+  test('a user identified by email is not merged with the alias', () => {
+    const event = { type: 'identify', anonymousId: anon, traits: { email: 'a@example.com' } }
+    expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(plan({ attributes: [{ email: 'a@example.com' }] }))
+  })
+
+  test('an anonymous-only identify creates the alias profile (_update_existing_only: false)', () => {
+    const event = { type: 'identify', anonymousId: anon, traits: { plan: 'pro' } }
+    expect(attributesOf(event, { anonymousAliasLabel: ` ${LABEL} ` }).attributes).toEqual({
+      user_alias: { alias_name: anon, alias_label: LABEL },
+      _update_existing_only: false,
+      plan: 'pro'
+    })
+  })
+})
+
+describe('updateExistingOnly', () => {
+  test.each<[string, unknown, Record<string, unknown>]>([
+    ['off: no flag on external_id objects', false, { external_id: 'u1', plan: 'pro' }],
+    ['on: _update_existing_only true', true, { external_id: 'u1', _update_existing_only: true, plan: 'pro' }],
+    ['on from the string "true"', 'true', { external_id: 'u1', _update_existing_only: true, plan: 'pro' }],
+    ['off from the string "false"', 'false', { external_id: 'u1', plan: 'pro' }]
+  ])('%s', (_name, updateExistingOnly, expected) => {
+    expect(attributesOf(identify({ plan: 'pro' }), { updateExistingOnly }).attributes).toEqual(expected)
+  })
+
+  test.each([
+    [false, false],
+    [true, true]
+  ])('alias objects always carry an explicit flag (setting %s → %s)', (setting, flag) => {
+    const event = { type: 'identify', anonymousId: 'anon-1', traits: { plan: 'pro' } }
+    expect(attributesOf(event, { updateExistingOnly: setting, anonymousAliasLabel: LABEL }).attributes).toEqual({
+      user_alias: { alias_name: 'anon-1', alias_label: LABEL },
+      _update_existing_only: flag,
+      plan: 'pro'
+    })
+  })
+
+  test.each([['braze_id', { integrations: { Braze: { braze_id: 'b-1' } } }], ['email', { traits: { email: 'a@example.com' } }]])(
+    'on: also on %s objects',
+    (_name, fields) => {
+      const { attributes } = attributesOf({ type: 'identify', ...fields }, { updateExistingOnly: true })
+      expect(attributes._update_existing_only).toBe(true)
+    }
+  )
+})

@@ -1,0 +1,231 @@
+// Purchase events → one Braze purchase per product (design §3).
+import { plan, planFor, problemFor } from './helpers/settings'
+
+const T = '2024-05-01T10:00:00.000Z'
+const EPOCH = Date.parse(T)
+
+function order(products: unknown, properties: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'track', userId: 'u1', event: 'Order Completed', properties: { order_id: 'o-1', products, ...properties }, timestamp: T, ...extra }
+}
+
+/** The purchases of an event (it must map to purchases only), and the plan's warnings. */
+function purchasesOf(event: unknown, overrides: Record<string, unknown> = {}) {
+  const result = planFor(event, overrides)
+  expect(result.events).toEqual([])
+  expect(result.attributes).toEqual([])
+  return { purchases: result.purchases, warnings: result.warnings }
+}
+
+const base = { external_id: 'u1', time: T }
+
+describe('one purchase per product', () => {
+  test('the whole plan', () => {
+    const event = order(
+      [
+        { product_id: 'p1', sku: 'S-1', name: 'Monopoly', price: 19, quantity: 1, category: 'Games' },
+        { product_id: 'p2', name: 'Uno', price: 3, quantity: 2 }
+      ],
+      { revenue: 25, currency: 'USD' }
+    )
+    expect(planFor(event)).toEqual(
+      plan({
+        purchases: [
+          { ...base, product_id: 'p1', currency: 'USD', price: 19, quantity: 1, properties: { order_id: 'o-1', revenue: 25, currency: 'USD', sku: 'S-1', name: 'Monopoly', category: 'Games' } },
+          { ...base, product_id: 'p2', currency: 'USD', price: 3, quantity: 2, properties: { order_id: 'o-1', revenue: 25, currency: 'USD', name: 'Uno' } }
+        ],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('properties: the product fields not used for the purchase, plus order-level properties except products', () => {
+    const event = order([{ product_id: 'p1', price: 5, quantity: 1, currency: 'EUR', color: 'red', coupon: 'PRODUCT' }], {
+      coupon: 'ORDER',
+      time: 'order time',
+      $secret: 1,
+      shipping: 3
+    })
+    const { purchases, warnings } = purchasesOf(event)
+    expect(purchases).toEqual([
+      { ...base, product_id: 'p1', currency: 'EUR', price: 5, quantity: 1, properties: { order_id: 'o-1', coupon: 'PRODUCT', segment_time: 'order time', shipping: 3, color: 'red' } }
+    ])
+    expect(warnings).toEqual([expect.stringMatching(/"\$secret" was dropped/)])
+  })
+
+  test('no properties besides products and the id: no properties key', () => {
+    const event = { type: 'track', userId: 'u1', event: 'Order Completed', properties: { products: [{ product_id: 'p1', price: 1 }] }, timestamp: T }
+    expect(purchasesOf(event).purchases).toEqual([{ ...base, product_id: 'p1', currency: 'USD', price: 1, quantity: 1 }])
+  })
+
+  test('app_id from the settings', () => {
+    const { purchases } = purchasesOf(order([{ product_id: 'p1', price: 1 }]), { appId: 'app-1' })
+    expect(purchases).toEqual([{ ...base, app_id: 'app-1', product_id: 'p1', currency: 'USD', price: 1, quantity: 1, properties: { order_id: 'o-1' } }])
+  })
+
+  test('time from the event, or now', () => {
+    const withoutTime = order([{ product_id: 'p1', price: 1 }])
+    delete withoutTime.timestamp
+    expect(purchasesOf(withoutTime).purchases[0]?.time).toBe('2024-05-01T12:00:00.000Z')
+    expect(purchasesOf(order([{ product_id: 'p1', price: 1 }], {}, { timestamp: undefined, receivedAt: '2024-04-30T00:00:00.000Z' })).purchases[0]?.time).toBe('2024-04-30T00:00:00.000Z')
+  })
+
+  test('alias users: purchases carry an explicit _update_existing_only, as events do', () => {
+    const event = order([{ product_id: 'p1', price: 1 }], {}, { userId: undefined, anonymousId: 'anon-1' })
+    for (const setting of [false, true]) {
+      const { purchases } = purchasesOf(event, { anonymousAliasLabel: 'anon', updateExistingOnly: setting })
+      expect(purchases).toEqual([
+        {
+          user_alias: { alias_name: 'anon-1', alias_label: 'anon' },
+          time: T,
+          product_id: 'p1',
+          currency: 'USD',
+          price: 1,
+          quantity: 1,
+          properties: { order_id: 'o-1' },
+          _update_existing_only: setting
+        }
+      ])
+    }
+  })
+})
+
+describe('product_id', () => {
+  test.each<[string, Record<string, unknown>, string, Record<string, unknown>]>([
+    ['product_id first', { product_id: 'P', sku: 'S', id: 'I', name: 'N' }, 'P', { sku: 'S', id: 'I', name: 'N' }],
+    ['then sku', { sku: 'S', id: 'I', name: 'N' }, 'S', { id: 'I', name: 'N' }],
+    ['then id', { id: 'I', name: 'N' }, 'I', { name: 'N' }],
+    ['then name', { name: 'N' }, 'N', {}],
+    ['a blank product_id is skipped', { product_id: '  ', sku: 'S' }, 'S', { product_id: '  ' }],
+    ['a null product_id is skipped', { product_id: null, id: 'I' }, 'I', { product_id: null }],
+    ['a numeric id is text', { id: 123 }, '123', {}]
+  ])('%s', (_name, ids, productId, rest) => {
+    const { purchases } = purchasesOf(order([{ ...ids, price: 2 }]))
+    expect(purchases).toEqual([{ ...base, product_id: productId, currency: 'USD', price: 2, quantity: 1, properties: { order_id: 'o-1', ...rest } }])
+  })
+})
+
+describe('price, quantity and currency', () => {
+  const one = (product: Record<string, unknown>, properties: Record<string, unknown> = {}) =>
+    purchasesOf(order([{ product_id: 'p', ...product }], properties)).purchases.map(({ price, quantity, currency }) => ({ price, quantity, currency }))
+
+  test.each<[string, Record<string, unknown>, { price: number; quantity: number; currency: string }]>([
+    ['a numeric price', { price: 19.99 }, { price: 19.99, quantity: 1, currency: 'USD' }],
+    ['a numeric-string price', { price: '19.99' }, { price: 19.99, quantity: 1, currency: 'USD' }],
+    ['a padded numeric-string price', { price: ' 5 ' }, { price: 5, quantity: 1, currency: 'USD' }],
+    ['a price in exponent notation', { price: '1e2' }, { price: 100, quantity: 1, currency: 'USD' }],
+    ['a zero price (a free item)', { price: 0 }, { price: 0, quantity: 1, currency: 'USD' }],
+    ['quantity 1 by default', { price: 1 }, { price: 1, quantity: 1, currency: 'USD' }],
+    ['a null quantity is 1', { price: 1, quantity: null }, { price: 1, quantity: 1, currency: 'USD' }],
+    ['a numeric-string quantity', { price: 1, quantity: '3' }, { price: 1, quantity: 3, currency: 'USD' }],
+    ['quantity 100 is one object', { price: 1, quantity: 100 }, { price: 1, quantity: 100, currency: 'USD' }],
+    ["the product's currency, upper-cased", { price: 1, currency: 'eur' }, { price: 1, quantity: 1, currency: 'EUR' }],
+    ["the product's currency, trimmed", { price: 1, currency: ' gbp ' }, { price: 1, quantity: 1, currency: 'GBP' }]
+  ])('%s', (_name, product, expected) => {
+    expect(one(product)).toEqual([expected])
+  })
+
+  test("the event's currency when the product has none; the product's wins", () => {
+    expect(one({ price: 1 }, { currency: 'cad' })).toEqual([{ price: 1, quantity: 1, currency: 'CAD' }])
+    expect(one({ price: 1, currency: 'JPY' }, { currency: 'CAD' })).toEqual([{ price: 1, quantity: 1, currency: 'JPY' }])
+  })
+
+  test.each([
+    [250, [100, 100, 50]],
+    [101, [100, 1]],
+    [200, [100, 100]],
+    [7500, Array.from({ length: 75 }, () => 100)]
+  ])('quantity %i is split into %j', (quantity, split) => {
+    const { purchases } = purchasesOf(order([{ product_id: 'p', price: 2, quantity }]))
+    expect(purchases.map((purchase) => purchase.quantity)).toEqual(split)
+    for (const purchase of purchases) {
+      expect(purchase).toEqual({ ...base, product_id: 'p', currency: 'USD', price: 2, quantity: purchase.quantity, properties: { order_id: 'o-1' } })
+    }
+  })
+})
+
+describe('products that cannot be purchases are skipped with a warning', () => {
+  test.each<[string, unknown, RegExp]>([
+    ['no price', { product_id: 'bad' }, /no numeric price/],
+    ['a text price', { product_id: 'bad', price: '$5' }, /no numeric price/],
+    ['a price with a comma', { product_id: 'bad', price: '5,00' }, /no numeric price/],
+    ['a boolean price', { product_id: 'bad', price: true }, /no numeric price/],
+    ['an infinite price', { product_id: 'bad', price: '1e999' }, /no numeric price/],
+    ['quantity 0', { product_id: 'bad', price: 1, quantity: 0 }, /quantity is not a whole number of at least 1/],
+    ['a negative quantity', { product_id: 'bad', price: 1, quantity: -2 }, /quantity/],
+    ['a fractional quantity', { product_id: 'bad', price: 1, quantity: 1.5 }, /quantity/],
+    ['a quantity over 7500 (more than a request of purchase objects)', { product_id: 'bad', price: 1, quantity: 7501 }, /quantity 7501 is over 7500/],
+    ['an absurd quantity (would never return)', { product_id: 'bad', price: 1, quantity: 1e15 }, /quantity .* is over 7500/],
+    ['a currency of 2 letters', { product_id: 'bad', price: 1, currency: 'US' }, /currency "US" is not a three-letter ISO 4217 code/],
+    ['a currency symbol', { product_id: 'bad', price: 1, currency: 'US$' }, /currency "US\$"/],
+    ['a currency word', { product_id: 'bad', price: 1, currency: 'dollars' }, /currency "dollars"/],
+    ['no product id', { price: 1, category: 'Games' }, /no product_id, sku, id or name/],
+    ['a product id over 255 characters', { product_id: 'x'.repeat(256), price: 1 }, /over 255 characters/],
+    ['not an object', 'p1', /not an object/],
+    ['null', null, /not an object/]
+  ])('%s', (_name, bad, reason) => {
+    const { purchases, warnings } = purchasesOf(order([{ product_id: 'good', price: 1 }, bad]))
+    expect(purchases).toEqual([{ ...base, product_id: 'good', currency: 'USD', price: 1, quantity: 1, properties: { order_id: 'o-1' } }])
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^product 2 was skipped: /)
+    expect(warnings[0]).toMatch(reason)
+  })
+
+  test('an invalid order-level currency spoils every product that has none of its own', () => {
+    const { purchases, warnings } = purchasesOf(order([{ product_id: 'a', price: 1 }, { product_id: 'b', price: 1, currency: 'EUR' }], { currency: 'euro' }))
+    expect(purchases.map((purchase) => [purchase.product_id, purchase.currency])).toEqual([['b', 'EUR']])
+    expect(warnings).toEqual([expect.stringMatching(/product 1 was skipped: its currency "euro"/)])
+  })
+})
+
+describe('an order without a usable product: InvalidEventPayload', () => {
+  test('no valid product: the reasons are in the message', () => {
+    const result = problemFor(order([{ product_id: 'a' }, { product_id: 'b', price: 1, currency: 'XX' }]))
+    expect(result.kind).toBe('InvalidEventPayload')
+    expect(result.message).toMatch(/"Order Completed" has no product Braze can record as a purchase/)
+    expect(result.message).toMatch(/product 1: it has no numeric price/)
+    expect(result.message).toMatch(/product 2: its currency "XX"/)
+  })
+
+  test.each<[string, unknown]>([
+    ['no products', undefined],
+    ['an empty products list', []],
+    ['products that is not a list', { product_id: 'p1', price: 1 }]
+  ])('%s', (_name, products) => {
+    const result = problemFor(order(products))
+    expect(result.kind).toBe('InvalidEventPayload')
+    expect(result.message).toMatch(/"Order Completed" is a purchase event but has no properties\.products list/)
+  })
+})
+
+describe('purchaseEvents', () => {
+  const products = [{ product_id: 'p1', price: 1 }]
+
+  test.each(['Order Completed', 'order completed', 'ORDER COMPLETED', ' Order Completed '])('%j is a purchase event by default', (name) => {
+    expect(purchasesOf(order(products, {}, { event: name })).purchases).toHaveLength(1)
+  })
+
+  test('a configured list replaces the default, case-insensitively', () => {
+    const settings = { purchaseEvents: ['Checkout Done', 'Subscription Paid'] }
+    expect(purchasesOf(order(products, {}, { event: 'checkout done' }), settings).purchases).toHaveLength(1)
+    expect(purchasesOf(order(products, {}, { event: 'Subscription Paid' }), settings).purchases).toHaveLength(1)
+    const notAPurchase = planFor(order(products), settings)
+    expect(notAPurchase.purchases).toEqual([])
+    expect(notAPurchase.events).toEqual([
+      { external_id: 'u1', name: 'Order Completed', time: T, properties: { order_id: 'o-1', products: [{ product_id: 'p1', price: 1 }] } }
+    ])
+  })
+
+  test('a comma-separated setting works too', () => {
+    expect(purchasesOf(order(products, {}, { event: 'Checkout Done' }), { purchaseEvents: 'Order Completed, Checkout Done' }).purchases).toHaveLength(1)
+  })
+
+  test('an empty list: no event is a purchase', () => {
+    expect(planFor(order(products), { purchaseEvents: [] }).events).toHaveLength(1)
+  })
+
+  test('other events with products stay custom events', () => {
+    const result = planFor(order(products, {}, { event: 'Product Added' }))
+    expect(result.purchases).toEqual([])
+    expect(result.events).toHaveLength(1)
+  })
+})

@@ -1,0 +1,199 @@
+// track → one Braze custom event (design §3): name, time, properties, app_id,
+// and the payloads Braze would refuse.
+import { NOW_ISO, plan, planFor, problemFor } from './helpers/settings'
+
+const T = '2024-05-01T10:00:00.000Z'
+const EPOCH = Date.parse(T)
+
+function track(event: unknown, properties: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'track', userId: 'u1', event, properties, timestamp: T, ...extra }
+}
+
+/** The single custom event of a track, and the plan's warnings. */
+function eventOf(event: unknown, overrides: Record<string, unknown> = {}) {
+  const result = planFor(event, overrides)
+  expect(result.events).toHaveLength(1)
+  expect(result.attributes).toEqual([])
+  expect(result.purchases).toEqual([])
+  return { event: result.events[0], warnings: result.warnings }
+}
+
+describe('the custom event', () => {
+  test('name, time and properties', () => {
+    expect(planFor(track('Course Clicked', { title: 'Intro to Analytics', index: 3, free: true, tags: ['a'] }))).toEqual(
+      plan({
+        events: [{ external_id: 'u1', name: 'Course Clicked', time: T, properties: { title: 'Intro to Analytics', index: 3, free: true, tags: ['a'] } }],
+        epoch: EPOCH
+      })
+    )
+  })
+
+  test('no properties: no properties key', () => {
+    expect(eventOf(track('Signed Up', {})).event).toEqual({ external_id: 'u1', name: 'Signed Up', time: T })
+    expect(eventOf(track('Signed Up', undefined)).event).toEqual({ external_id: 'u1', name: 'Signed Up', time: T })
+  })
+
+  test.each([['an array', ['a']], ['a string', 'a=1'], ['null', null], ['a number', 5]])('properties that are %s count as none', (_name, properties) => {
+    expect(eventOf(track('Signed Up', properties)).event).toEqual({ external_id: 'u1', name: 'Signed Up', time: T })
+  })
+
+  test('properties named kind and message are properties, not a problem', () => {
+    expect(eventOf(track('Message Sent', { kind: 'sms', message: 'hello' })).event).toEqual({
+      external_id: 'u1',
+      name: 'Message Sent',
+      time: T,
+      properties: { kind: 'sms', message: 'hello' }
+    })
+  })
+
+  test('a numeric event name is text', () => {
+    expect(eventOf(track(404, {})).event.name).toBe('404')
+  })
+
+  test('an event name over 255 characters is cut with a warning', () => {
+    const { event, warnings } = eventOf(track('E'.repeat(300), {}))
+    expect(event.name).toBe('E'.repeat(255))
+    expect(warnings).toEqual([expect.stringMatching(/event name.*cut to 255/)])
+  })
+})
+
+describe('time', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ['timestamp', { timestamp: '2024-05-01T10:00:00.000Z', originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T10:00:00.000Z'],
+    ['originalTimestamp when there is no timestamp', { originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T09:00:00.000Z'],
+    ['receivedAt when there is neither', { receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T11:00:00.000Z'],
+    ['now when there is no time at all', {}, NOW_ISO],
+    ['an unparseable timestamp is skipped', { timestamp: 'yesterday-ish', originalTimestamp: '2024-05-01T09:00:00.000Z' }, '2024-05-01T09:00:00.000Z'],
+    ["Segment's non-ISO originalTimestamp is skipped", { originalTimestamp: '2020-05-09 23:54:49.209808489 +0000 UTC m=+70366.298768264', receivedAt: '2020-05-09T23:54:49.209Z' }, '2020-05-09T23:54:49.209Z'],
+    ['a numeric timestamp is not a time', { timestamp: 1714557600000 }, NOW_ISO],
+    ['a timestamp with an offset is converted to UTC', { timestamp: '2024-05-01T12:00:00+02:00' }, '2024-05-01T10:00:00.000Z'],
+    ['a Date object', { timestamp: new Date('2024-05-01T08:00:00.000Z') }, '2024-05-01T08:00:00.000Z'],
+    ['an invalid Date object is skipped', { timestamp: new Date('nope') }, NOW_ISO]
+  ])('%s', (_name, times, time) => {
+    const event = { type: 'track', userId: 'u1', event: 'Ping', ...times }
+    expect(eventOf(event).event).toEqual({ external_id: 'u1', name: 'Ping', time })
+  })
+
+  test('the plan remembers the epoch of the event time (undefined when it has none)', () => {
+    expect(planFor(track('Ping', {})).epoch).toBe(EPOCH)
+    expect(planFor({ type: 'track', userId: 'u1', event: 'Ping' }).epoch).toBeUndefined()
+  })
+})
+
+describe('properties', () => {
+  test('"time" and "event_name" are renamed, "$" keys dropped with a warning', () => {
+    const { event, warnings } = eventOf(track('Ping', { time: '10:00', event_name: 'x', $revenue: 5, $: 1, name: 'n' }))
+    expect(event).toEqual({ external_id: 'u1', name: 'Ping', time: T, properties: { segment_time: '10:00', segment_event_name: 'x', name: 'n' } })
+    expect(warnings).toEqual([expect.stringMatching(/"\$revenue" was dropped.*"\$"/), expect.stringMatching(/"\$" was dropped/)])
+  })
+
+  test('only the top-level "time" is reserved; nested "$" keys and JavaScript keys are dropped', () => {
+    const properties = JSON.parse('{"cart":{"time":"t","$x":1,"__proto__":{"polluted":1},"ok":2,"a.b":3}}')
+    const { event, warnings } = eventOf(track('Cart Viewed', properties))
+    expect(event.properties).toEqual({ cart: { time: 't', ok: 2, 'a.b': 3 } })
+    expect(warnings).toHaveLength(2)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  test('ISO dates stay strings, nested too (no {"$time"} in event properties); Dates become ISO strings', () => {
+    const properties = { at: '2024-01-01T00:00:00Z', when: new Date('2024-02-02T00:00:00.000Z'), nested: { at: '2024-03-03' } }
+    expect(eventOf(track('Ping', properties)).event.properties).toEqual({
+      at: '2024-01-01T00:00:00Z',
+      when: '2024-02-02T00:00:00.000Z',
+      nested: { at: '2024-03-03' }
+    })
+  })
+
+  test('strings over 255 characters are cut with a warning', () => {
+    const { event, warnings } = eventOf(track('Ping', { long: 'x'.repeat(256), list: ['y'.repeat(300)] }))
+    expect(event.properties).toEqual({ long: 'x'.repeat(255), list: ['y'.repeat(255)] })
+    expect(warnings).toHaveLength(2)
+  })
+
+  test('a property key over 255 characters is dropped with a warning', () => {
+    const { event, warnings } = eventOf(track('Ping', { ['k'.repeat(256)]: 1, ok: 1 }))
+    expect(event.properties).toEqual({ ok: 1 })
+    expect(warnings).toEqual([expect.stringMatching(/over 255 characters/)])
+  })
+
+  test('properties.braze_id identifies the user when there is no userId (and stays a property)', () => {
+    const event = { type: 'track', event: 'Ping', properties: { braze_id: 'b-5', plan: 'pro' }, timestamp: T }
+    expect(eventOf(event).event).toEqual({ braze_id: 'b-5', name: 'Ping', time: T, properties: { braze_id: 'b-5', plan: 'pro' } })
+  })
+
+  test('email from context.traits identifies a track without userId', () => {
+    const event = { type: 'track', event: 'Ping', context: { traits: { email: 'pat@example.com' } }, timestamp: T }
+    expect(eventOf(event).event).toEqual({ email: 'pat@example.com', name: 'Ping', time: T })
+  })
+})
+
+describe('properties Braze would refuse: InvalidEventPayload', () => {
+  test('over 50 KB', () => {
+    const properties = Object.fromEntries(Array.from({ length: 220 }, (_, i) => [`p${i}`, 'x'.repeat(250)]))
+    const result = problemFor(track('Big', properties))
+    expect(result.kind).toBe('InvalidEventPayload')
+    expect(result.message).toMatch(/"Big" event properties are 5\d KB/)
+    expect(result.message).toMatch(/at most 50 KB/)
+  })
+
+  test('just under 50 KB is sent', () => {
+    const properties = Object.fromEntries(Array.from({ length: 190 }, (_, i) => [`p${i}`, 'x'.repeat(250)]))
+    expect(Object.keys(eventOf(track('Big', properties)).event.properties ?? {})).toHaveLength(190)
+  })
+
+  test('the limit counts bytes: 25,500 Japanese characters are ~75 KB', () => {
+    const properties = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`p${i}`, '日'.repeat(255)]))
+    const result = problemFor(track('Big', properties))
+    expect(result.kind).toBe('InvalidEventPayload')
+    expect(result.message).toMatch(/7\d KB/)
+  })
+})
+
+describe('a track without an event name', () => {
+  test.each<[string, unknown]>([
+    ['missing', undefined],
+    ['empty', ''],
+    ['blank', '   '],
+    ['null', null],
+    ['an object', { name: 'Ping' }]
+  ])('%s → InvalidEventPayload', (_name, name) => {
+    const event = track(name, { a: 1 })
+    if (name === undefined) delete event.event
+    const result = problemFor(event)
+    expect(result).toEqual({ kind: 'InvalidEventPayload', message: expect.stringMatching(/track call needs an "event" name/) })
+  })
+})
+
+describe('app_id and _update_existing_only', () => {
+  test('appId setting → app_id on the event', () => {
+    expect(eventOf(track('Ping', {}), { appId: ' app-123 ' }).event).toEqual({ external_id: 'u1', app_id: 'app-123', name: 'Ping', time: T })
+  })
+
+  test('a blank appId sends no app_id', () => {
+    expect(eventOf(track('Ping', {}), { appId: '  ' }).event).toEqual({ external_id: 'u1', name: 'Ping', time: T })
+  })
+
+  test('events of identified users carry no _update_existing_only, whatever the setting', () => {
+    expect(eventOf(track('Ping', {}), { updateExistingOnly: true }).event).toEqual({ external_id: 'u1', name: 'Ping', time: T })
+  })
+
+  test.each([
+    [false, false],
+    [true, true]
+  ])('events of alias users carry an explicit flag (setting %s)', (setting, flag) => {
+    const event = { type: 'track', anonymousId: 'anon-1', event: 'Ping', timestamp: T }
+    expect(eventOf(event, { anonymousAliasLabel: 'segment_anonymous_id', updateExistingOnly: setting }).event).toEqual({
+      user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' },
+      name: 'Ping',
+      time: T,
+      _update_existing_only: flag
+    })
+  })
+
+  test('a track with only an anonymousId and no anonymousAliasLabel: ValidationError', () => {
+    const result = problemFor({ type: 'track', anonymousId: 'anon-1', event: 'Ping' })
+    expect(result.kind).toBe('ValidationError')
+    expect(result.message).toMatch(/userId/)
+    expect(result.message).toMatch(/anonymousAliasLabel/)
+  })
+})

@@ -1,0 +1,216 @@
+// Folding a batch's attribute updates per Braze user: time order, unsets,
+// array edits, and what must never be folded together.
+import fc from 'fast-check'
+import { combineValues, mergeAttributes, type AttributeUpdate } from '../src/destination/merge-attributes'
+import type { BrazeAttributes } from '../src/destination/braze-types'
+import { T0 } from './helpers/events'
+
+const update = (object: Record<string, unknown>, owner: number, secondsAfterT0?: number): AttributeUpdate => ({
+  object: object as BrazeAttributes,
+  owner,
+  epoch: secondsAfterT0 === undefined ? undefined : T0 + secondsAfterT0 * 1000
+})
+
+describe('mergeAttributes', () => {
+  test('one object per user, carrying every owner', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', plan: 'free' }, 0, 1),
+      update({ external_id: 'u2', plan: 'pro' }, 1, 2),
+      update({ external_id: 'u1', city: 'Oslo' }, 2, 3)
+    ])
+    expect(merged).toEqual([
+      { object: { external_id: 'u1', plan: 'free', city: 'Oslo' }, owners: [0, 2] },
+      { object: { external_id: 'u2', plan: 'pro' }, owners: [1] }
+    ])
+  })
+
+  test('later wins by timestamp, not by input order', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', plan: 'enterprise', seats: 10 }, 0, 30),
+      update({ external_id: 'u1', plan: 'free', trial: true }, 1, 10),
+      update({ external_id: 'u1', plan: 'pro' }, 2, 20)
+    ])
+    expect(merged).toHaveLength(1)
+    expect(merged[0]!.object).toEqual({ external_id: 'u1', plan: 'enterprise', seats: 10, trial: true })
+    expect([...merged[0]!.owners].sort()).toEqual([0, 1, 2])
+  })
+
+  test('updates without a timestamp keep their place after the one before them', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', plan: 'b' }, 0, 20),
+      update({ external_id: 'u1', plan: 'c' }, 1),
+      update({ external_id: 'u1', plan: 'a' }, 2, 10)
+    ])
+    expect(merged[0]!.object.plan).toBe('c')
+  })
+
+  test('equal timestamps keep input order', () => {
+    const merged = mergeAttributes([update({ external_id: 'u1', plan: 'a' }, 0, 5), update({ external_id: 'u1', plan: 'b' }, 1, 5)])
+    expect(merged[0]!.object.plan).toBe('b')
+  })
+
+  test('null unsets, and a later value sets again', () => {
+    const unset = mergeAttributes([update({ external_id: 'u1', plan: 'pro', city: 'Oslo' }, 0, 1), update({ external_id: 'u1', plan: null }, 1, 2)])
+    expect(unset[0]!.object).toEqual({ external_id: 'u1', plan: null, city: 'Oslo' })
+    const reset = mergeAttributes([update({ external_id: 'u1', plan: null }, 0, 1), update({ external_id: 'u1', plan: 'pro' }, 1, 2)])
+    expect(reset[0]!.object.plan).toBe('pro')
+    // The unset happened later even though it came first.
+    const late = mergeAttributes([update({ external_id: 'u1', plan: null }, 0, 9), update({ external_id: 'u1', plan: 'pro' }, 1, 2)])
+    expect(late[0]!.object.plan).toBeNull()
+  })
+
+  test('audience add/remove combine; a later remove cancels an earlier add of the same key', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', segment_audiences: { add: ['vip'] } }, 0, 1),
+      update({ external_id: 'u1', segment_audiences: { add: ['churn_risk'] } }, 1, 2),
+      update({ external_id: 'u1', segment_audiences: { remove: ['vip'] } }, 2, 3),
+      update({ external_id: 'u1', segment_audiences: { remove: ['old'] } }, 3, 4)
+    ])
+    expect(merged[0]!.object.segment_audiences).toEqual({ add: ['churn_risk'], remove: ['vip', 'old'] })
+  })
+
+  test('a later add cancels an earlier remove; timestamps decide which is later', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', segment_audiences: { add: ['vip'] } }, 0, 50),
+      update({ external_id: 'u1', segment_audiences: { remove: ['vip'] } }, 1, 10)
+    ])
+    expect(merged[0]!.object.segment_audiences).toEqual({ add: ['vip'] })
+  })
+
+  test('an array set and then edited stays a set array', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', tags: ['a', 'b'] }, 0, 1),
+      update({ external_id: 'u1', tags: { add: ['c', 'a'], remove: ['b'] } }, 1, 2)
+    ])
+    expect(merged[0]!.object.tags).toEqual(['a', 'c'])
+  })
+
+  test('a plain value after an edit replaces it', () => {
+    const merged = mergeAttributes([update({ external_id: 'u1', tags: { add: ['a'] } }, 0, 1), update({ external_id: 'u1', tags: ['z'] }, 1, 2)])
+    expect(merged[0]!.object.tags).toEqual(['z'])
+  })
+
+  test('different identifiers stay apart, even with the same value', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'same', a: 1 }, 0, 1),
+      update({ email: 'same', b: 2 }, 1, 2),
+      update({ braze_id: 'same', c: 3 }, 2, 3),
+      update({ phone: 'same', d: 4 }, 3, 4),
+      update({ user_alias: { alias_name: 'same', alias_label: 'anon' }, _update_existing_only: false, e: 5 }, 4, 5),
+      update({ user_alias: { alias_name: 'same', alias_label: 'other' }, _update_existing_only: false, f: 6 }, 5, 6),
+      update({ external_id: 'Same', g: 7 }, 6, 7)
+    ])
+    expect(merged).toHaveLength(7)
+    expect(merged.map((item) => item.owners)).toEqual([[0], [1], [2], [3], [4], [5], [6]])
+  })
+
+  test('the same alias merges', () => {
+    const alias = { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' }
+    const merged = mergeAttributes([
+      update({ user_alias: { ...alias }, _update_existing_only: false, a: 1 }, 0, 1),
+      update({ user_alias: { ...alias }, _update_existing_only: false, b: 2 }, 1, 2)
+    ])
+    expect(merged).toEqual([{ object: { user_alias: alias, _update_existing_only: false, a: 1, b: 2 }, owners: [0, 1] }])
+  })
+
+  test('_update_existing_only differences stay apart', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', _update_existing_only: true, a: 1 }, 0, 1),
+      update({ external_id: 'u1', a: 2 }, 1, 2),
+      update({ external_id: 'u1', _update_existing_only: false, a: 3 }, 2, 3),
+      update({ external_id: 'u1', _update_existing_only: true, b: 4 }, 3, 4)
+    ])
+    expect(merged).toEqual([
+      { object: { external_id: 'u1', _update_existing_only: true, a: 1, b: 4 }, owners: [0, 3] },
+      { object: { external_id: 'u1', a: 2 }, owners: [1] },
+      { object: { external_id: 'u1', _update_existing_only: false, a: 3 }, owners: [2] }
+    ])
+  })
+
+  test('big array edits merge in linear time (two edits of 10,000 values each)', () => {
+    const values = (prefix: string) => Array.from({ length: 10_000 }, (_, i) => `${prefix}${i}`)
+    const started = Date.now()
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', tags: { add: values('a'), remove: values('b') } }, 0, 1),
+      update({ external_id: 'u1', tags: { add: values('b'), remove: values('a').slice(0, 5000) } }, 1, 2),
+      update({ external_id: 'u1', tags: { add: values('c') } }, 2, 3)
+    ])
+    const set = mergeAttributes([update({ external_id: 'u2', tags: values('a') }, 0, 1), update({ external_id: 'u2', tags: { add: values('b'), remove: values('a') } }, 1, 2)])
+    expect(Date.now() - started).toBeLessThan(1000)
+    const tags = merged[0]!.object.tags as { add: string[]; remove: string[] }
+    expect(tags.add).toHaveLength(25_000)
+    expect(tags.remove).toHaveLength(5000)
+    expect(set[0]!.object.tags).toEqual(values('b'))
+  })
+
+  test('inputs are not mutated', () => {
+    const first = { external_id: 'u1', tags: { add: ['a'] }, plan: 'x' }
+    const second = { external_id: 'u1', tags: { remove: ['a'] }, plan: 'y' }
+    const frozen = JSON.stringify([first, second])
+    mergeAttributes([update(first, 0, 1), update(second, 1, 2)])
+    expect(JSON.stringify([first, second])).toBe(frozen)
+  })
+
+  test('property: merging equals applying every update in time order to an empty profile', () => {
+    // A model of Braze: apply each object to a profile, one after the other.
+    const apply = (profile: Record<string, unknown>, object: Record<string, unknown>) => {
+      for (const [key, value] of Object.entries(object)) {
+        if (key === 'external_id') continue
+        const edit = value as { add?: string[]; remove?: string[] }
+        if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+          let list = Array.isArray(profile[key]) ? [...(profile[key] as string[])] : []
+          for (const item of edit.add ?? []) if (!list.includes(item)) list.push(item)
+          list = list.filter((item) => !(edit.remove ?? []).includes(item))
+          profile[key] = list
+        } else profile[key] = value
+      }
+      return profile
+    }
+    const value = fc.oneof(
+      fc.constantFrom('a', 'b', null, 1, true),
+      fc.record({ add: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) }),
+      fc.record({ remove: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) })
+    )
+    const arb = fc.array(
+      fc.record({ user: fc.constantFrom('u1', 'u2'), key: fc.constantFrom('k1', 'k2'), value, at: fc.option(fc.nat({ max: 20 }), { nil: undefined }) }),
+      { maxLength: 12 }
+    )
+    fc.assert(
+      fc.property(arb, (items) => {
+        const updates = items.map((item, owner) => update({ external_id: item.user, [item.key]: item.value }, owner, item.at))
+        const byTime = updates
+          .map((u, position) => ({ u, position }))
+          .map(({ u, position }, i, all) => {
+            let at = u.epoch
+            for (let j = i; at === undefined && j >= 0; j--) at = all[j]!.u.epoch
+            return { u, position, at: at ?? -Infinity }
+          })
+          .sort((a, b) => a.at - b.at || a.position - b.position)
+        const expected: Record<string, Record<string, unknown>> = {}
+        for (const { u } of byTime) apply((expected[u.object.external_id as string] ??= {}), u.object as Record<string, unknown>)
+        const merged = mergeAttributes(updates)
+        const got: Record<string, Record<string, unknown>> = {}
+        for (const { object } of merged) got[object.external_id as string] = apply({}, object as Record<string, unknown>)
+        expect(got).toEqual(expected)
+        expect(merged.flatMap((item) => item.owners).sort((a, b) => a - b)).toEqual(updates.map((_, owner) => owner))
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
+
+describe('combineValues', () => {
+  test.each([
+    [undefined, { add: ['a'] }, { add: ['a'] }],
+    [{ add: ['a'] }, { add: ['a'] }, { add: ['a'] }],
+    [{ add: ['a'] }, { remove: ['a'] }, { remove: ['a'] }],
+    [{ remove: ['a'] }, { add: ['a'] }, { add: ['a'] }],
+    [null, { add: ['a'] }, ['a']],
+    [['a'], { remove: ['a'] }, []],
+    ['text', { add: ['a'] }, { add: ['a'] }],
+    [{ add: ['a'] }, 'text', 'text'],
+    [{ add: ['a'] }, null, null]
+  ])('%j then %j → %j', (earlier, later, expected) => {
+    expect(combineValues(earlier, later)).toEqual(expected)
+  })
+})

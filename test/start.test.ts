@@ -1,0 +1,105 @@
+// `npm start` in-process: the real examples through the freshly built
+// function against the embedded Braze, read as a person would read it.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { buildFunction, ROOT } from '../src/tools/build'
+import type { CommandIO } from '../src/tools/command-io'
+import { startCommand } from '../src/tools/start/start'
+
+class Capture extends Writable {
+  text = ''
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString()
+    done()
+  }
+}
+
+function makeIO(): { io: CommandIO; stdout: Capture; stderr: Capture } {
+  const stdout = new Capture()
+  const stderr = new Capture()
+  return { io: { stdout, stderr, env: {}, cwd: ROOT }, stdout, stderr }
+}
+
+const manifest = JSON.parse(readFileSync(join(ROOT, 'examples/events.json'), 'utf8')) as Array<{ title: string; file: string }>
+
+let report = ''
+let errors = ''
+let exitCode: number
+let elapsedMs = 0
+
+beforeAll(async () => {
+  await buildFunction()
+  const { io, stdout, stderr } = makeIO()
+  const started = Date.now()
+  exitCode = await startCommand([], io)
+  elapsedMs = Date.now() - started
+  report = stdout.text
+  errors = stderr.text
+}, 30_000)
+
+test('runs as designed: exit code 0, quickly, nothing on stderr', () => {
+  expect(exitCode).toBe(0)
+  expect(errors).toBe('')
+  expect(elapsedMs).toBeLessThan(3000)
+  expect(report).toContain('Every example ended as expected')
+})
+
+test('the report names every example of the manifest', () => {
+  expect(manifest.length).toBeGreaterThanOrEqual(15)
+  for (const { title } of manifest) expect(report).toContain(title)
+})
+
+test('the Test-tab event without a user is rejected with the clear ValidationError', () => {
+  const section = report.slice(report.indexOf('Segment Test tab event without a user'))
+  expect(section).toMatch(/Result +Rejected \(ValidationError\): Braze needs an identified user/)
+  expect(section).toContain('anonymousAliasLabel')
+})
+
+test('each single event shows the Segment call, the Braze calls and the outcome', () => {
+  expect(report).toMatch(/Segment +track "Order Completed" · userId u-20931/)
+  expect(report).toMatch(/Braze +POST \/users\/track {2}4 purchases → 201/)
+  expect(report).toMatch(/POST \/users\/identify {2}1 alias to identify → 201/)
+  expect(report).toMatch(/Segment +identify · userId 97980cfea0067 · traits: total_revenue_180_days, email · Engage computed trait total_revenue_180_days/)
+  expect(report.match(/Result +Delivered/g)?.length).toBe(14)
+})
+
+test('the batch shows per-event statuses, the rejected event and the request count', () => {
+  expect(report).toContain('onBatch with 30 events')
+  expect(report).toMatch(/#11-20 {2}200 200 200 200 200 200 400 200 200 200/)
+  expect(report).toMatch(/#17 track \(no event name\) u-31008 → 400 Rejected: A track call needs an "event" name/)
+  expect(report).toMatch(/Merging +\d+ attribute updates became 5 attribute objects \(one per user\); 2 Braze requests for 30 events/)
+})
+
+test('the resulting Braze profiles: identifiers, attributes, events, purchases', () => {
+  const profiles = report.slice(report.indexOf('What Braze now holds'), report.indexOf('━━ Summary'))
+  expect(profiles).toMatch(/What Braze now holds: 6 profiles/)
+  expect(profiles).toContain('external_id u-20944 · email marcus.reed@example.com · alias segment_anonymous_id: a7f3e2c1-5b8d-4e6f-9a0b-1c2d3e4f5a6b')
+  expect(profiles).toMatch(/segment_audiences +\["first_time_shopper","high_value_customers"/)
+  expect(profiles).toMatch(/dob +"1991-04-12"/)
+  expect(profiles).toMatch(/events +Trait Computed ×2 · Audience Entered ×2 · Audience Exited ×1 · Viewed Docs Pricing Page ×1/)
+  expect(profiles).toContain('61a7c3e2f1b9d40012ab34cd  150 × 12.99 EUR in 2 purchase objects')
+  expect(profiles).toContain('505bd76785ebb509fc183733  2 × 12.99 EUR')
+})
+
+test('the summary lines are stable text', () => {
+  const summary = report.slice(report.indexOf('━━ Summary'))
+  expect(summary).toMatch(/^Single events {2}15 events: 14 delivered, 1 rejected, 0 retry · 16 Braze requests · \d+ estimated data points$/m)
+  expect(summary).toMatch(/^Batch {10}30 events: 29 delivered, 1 rejected, 0 retry · 2 Braze requests · \d+ estimated data points$/m)
+  expect(summary).toMatch(/^Total {10}45 events: 43 delivered, 2 rejected, 0 retry · 18 Braze requests · \d+ estimated data points$/m)
+  expect(summary).toContain('Braze now holds 6 profiles.')
+})
+
+test('no colour codes when stdout is not a terminal; the API key never printed', () => {
+  expect(report).not.toMatch(/\u001b\[/)
+  expect(report).not.toContain('example-rest-api-key')
+})
+
+test('--help prints the usage; unknown arguments are bad usage', async () => {
+  const help = makeIO()
+  expect(await startCommand(['--help'], help.io)).toBe(0)
+  expect(help.stdout.text).toContain('Usage: npm start')
+  const bad = makeIO()
+  expect(await startCommand(['--nope'], bad.io)).toBe(2)
+  expect(bad.stderr.text).toContain('unexpected argument --nope')
+})
