@@ -12,6 +12,7 @@ import { mapEvent } from '../src/destination/map-event'
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
 import {
+  acceptAll,
   builtCode,
   type Exchange,
   expectBatchShape,
@@ -200,7 +201,7 @@ describe("sizes over Braze's limits", () => {
   })
 
   test('an order with 10,000 products: one purchase each, delivered, bounded', async () => {
-    const { runtime: fast, exchanges } = inProcessRuntime(code)
+    const { runtime: fast, exchanges } = inProcessRuntime(code, acceptAll)
     const products = Array.from({ length: 10_000 }, (_, i) => ({ product_id: `p-${i}`, price: 1 }))
     const outcome = await single('track', order(products), SETTINGS, fast, exchanges)
     expect(outcome.kind).toBe('returned')

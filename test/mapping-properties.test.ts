@@ -230,7 +230,7 @@ function valueProblems(value: unknown, where: string, allowTime: boolean): strin
 }
 
 function timeProblems(time: unknown, where: string): string[] {
-  return typeof time === 'string' && /^[+-]?\d{4,6}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(time) && !Number.isNaN(Date.parse(time))
+  return typeof time === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(time) && !Number.isNaN(Date.parse(time))
     ? []
     : [`${where}: time ${JSON.stringify(time)}`]
 }
@@ -366,6 +366,19 @@ describe('mapEvent on arbitrary input never throws and yields valid Braze object
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom(...EVENT_TYPES), settingsOverrides, (junk, type, overrides) => check({ ...junk, type }, overrides)),
       { numRuns: RUNS }
     )
+  })
+
+  test('not even JSON: BigInt, Map, Set, boxed values, null-prototype objects, typed and sparse arrays in any field', () => {
+    const weird = fc.anything({
+      maxDepth: 3,
+      withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true,
+      withDate: true, withTypedArray: true, withSparseArray: true, withObjectString: true
+    })
+    const fields = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'category', 'traits', 'properties', 'context', 'integrations', 'timestamp']
+    const event = fc
+      .tuple(fc.constantFrom(...EVENT_TYPES), fc.dictionary(fc.constantFrom(...fields), weird), fc.constantFrom('traits', 'properties', 'context'), weird)
+      .map(([type, junk, slot, inner]) => ({ type, userId: 'u1', event: 'Order Completed', ...junk, [slot]: { products: [inner], x: inner } }))
+    fc.assert(fc.property(event, settingsOverrides, check), { numRuns: RUNS })
   })
 
   test('JSON text with "__proto__" keys, as JSON.parse makes them', () => {

@@ -15,7 +15,7 @@ function eventOf(event: unknown, overrides: Record<string, unknown> = {}) {
   expect(result.events).toHaveLength(1)
   expect(result.attributes).toEqual([])
   expect(result.purchases).toEqual([])
-  return { event: result.events[0], warnings: result.warnings }
+  return { event: result.events[0]!, warnings: result.warnings }
 }
 
 describe('the custom event', () => {
@@ -68,7 +68,12 @@ describe('time', () => {
     ['a numeric timestamp is not a time', { timestamp: 1714557600000 }, NOW_ISO],
     ['a timestamp with an offset is converted to UTC', { timestamp: '2024-05-01T12:00:00+02:00' }, '2024-05-01T10:00:00.000Z'],
     ['a Date object', { timestamp: new Date('2024-05-01T08:00:00.000Z') }, '2024-05-01T08:00:00.000Z'],
-    ['an invalid Date object is skipped', { timestamp: new Date('nope') }, NOW_ISO]
+    ['an invalid Date object is skipped', { timestamp: new Date('nope') }, NOW_ISO],
+    ['year 9999 is kept', { timestamp: '9999-12-31T23:59:59.999Z' }, '9999-12-31T23:59:59.999Z'],
+    ['year 0000 is kept', { timestamp: '0000-01-01T00:00:00.000Z' }, '0000-01-01T00:00:00.000Z'],
+    ['a year past 9999 is skipped (toISOString would write "+010000-…")', { timestamp: '+010000-01-01T00:00:00Z', receivedAt: T }, T],
+    ['a year before 0 is skipped', { timestamp: '-000001-01-01T00:00:00Z' }, NOW_ISO],
+    ['the largest Date is skipped', { timestamp: '+275760-09-13T00:00:00.000Z' }, NOW_ISO]
   ])('%s', (_name, times, time) => {
     const event = { type: 'track', userId: 'u1', event: 'Ping', ...times }
     expect(eventOf(event).event).toEqual({ external_id: 'u1', name: 'Ping', time })

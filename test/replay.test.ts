@@ -290,6 +290,11 @@ describe('usage and unusable input', () => {
   })
 })
 
+// nock patches Node's http for the whole jest worker: leave it as the next test file expects.
+afterAll(() => {
+  nock.restore()
+})
+
 describe('--live against a nock Braze', () => {
   const BRAZE = 'https://rest.iad-01.braze.com'
 

@@ -29,7 +29,7 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
 
   for (const key of Object.keys(traits)) {
     if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key)) continue
-    const reason = RESERVED_TRAITS.has(key) ? 'Braze reserves this key for the user object itself' : badKey(key, false)
+    const reason = RESERVED_TRAITS.has(key) ? 'a key of the Braze user object' : badKey(key, false)
     if (reason) {
       warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`)
       continue
@@ -51,7 +51,7 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
   // (then necessarily blank or null) email trait would become an empty identifier.
   if ('phone' in identifier && 'email' in out) {
     delete out.email
-    warnings.push('trait "email" was dropped: it is blank, and Braze would take it over the phone number that identifies this user.')
+    warnings.push('trait "email" was dropped: blank, and Braze would identify the user by it.')
   }
 
   const engage = engageContext(event)

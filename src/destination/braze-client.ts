@@ -1,4 +1,3 @@
-import * as z from 'zod/mini'
 import type { TrackArray } from './braze-types'
 import type { DataCenter } from './data-centers'
 
@@ -30,15 +29,33 @@ export type CallOutcome =
 /** Segment's limit is 5 s per invocation; leave room to build the answer. */
 export const INVOCATION_BUDGET_MS = 4000
 
-const responseSchema = z.object({
-  message: z.optional(z.string()),
-  errors: z.optional(z.array(z.unknown()))
-})
-const errorEntrySchema = z.object({
-  type: z.optional(z.string()),
-  input_array: z.enum(['attributes', 'events', 'purchases']),
-  index: z.number()
-})
+/*
+ * Braze's answers are checked by hand, not with zod/mini: an object schema
+ * pulls ~10 KB of zod's object machinery into a bundle with a 100 KB budget,
+ * for two small shapes.
+ */
+interface BrazeAnswer {
+  message: string | undefined
+  errors: unknown[]
+}
+
+function brazeAnswer(json: unknown): BrazeAnswer | undefined {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined
+  const { message, errors } = json as Record<string, unknown>
+  if (message !== undefined && typeof message !== 'string') return undefined
+  if (errors !== undefined && !Array.isArray(errors)) return undefined
+  return { message, errors: errors ?? [] }
+}
+
+const TRACK_ARRAYS: readonly TrackArray[] = ['attributes', 'events', 'purchases']
+
+/** An `errors[]` entry that names an object as sent: `{input_array, index}`. */
+function objectError(entry: unknown): { array: TrackArray; index: number } | undefined {
+  const array = (entry as { input_array?: unknown } | null)?.input_array
+  const index = (entry as { index?: unknown } | null)?.index
+  if (!TRACK_ARRAYS.includes(array as TrackArray) || typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined
+  return { array: array as TrackArray, index }
+}
 
 type Fetch = (url: string, init: Record<string, unknown>) => Promise<{
   status: number
@@ -126,25 +143,24 @@ function classify(
   connection: BrazeConnection
 ): CallOutcome {
   const json = parseJson(text)
-  const parsed = responseSchema.safeParse(json)
-  const brazeMessage = parsed.success && parsed.data.message ? redact(parsed.data.message, connection.apiKey).slice(0, 300) : undefined
+  const answer = brazeAnswer(json)
+  const brazeMessage = answer?.message ? redact(answer.message, connection.apiKey).slice(0, 300) : undefined
   // Redact before cutting: a cut through the key would leave part of it.
   const response = json === undefined ? redact(text, connection.apiKey).slice(0, 300) : redactDeep(json, connection.apiKey)
   const said = brazeMessage ? `: ${brazeMessage}` : ''
 
   if (status >= 200 && status < 300) {
-    if (!parsed.success) return failure('retry', status, response, `Braze answered ${path} with HTTP ${status} but a body that is not Braze's JSON; the outcome is unknown.`)
-    if (parsed.data.message !== 'success') {
+    if (!answer) return failure('retry', status, response, `Braze answered ${path} with HTTP ${status} but a body that is not Braze's JSON; the outcome is unknown.`)
+    if (answer.message !== 'success') {
       return failure('retry', status, response, `Braze answered ${path} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`)
     }
     const rejected: RejectedObject[] = []
     const unattributed: string[] = []
-    for (const entry of parsed.data.errors ?? []) {
-      const error = errorEntrySchema.safeParse(entry)
-      const message = redact(String((entry as { type?: unknown })?.type ?? 'rejected by Braze'), connection.apiKey).slice(0, 300)
-      if (error.success && Number.isInteger(error.data.index) && error.data.index >= 0) {
-        rejected.push({ array: error.data.input_array, index: error.data.index, message })
-      } else unattributed.push(message)
+    for (const entry of answer.errors) {
+      const target = objectError(entry)
+      const message = redact(String((entry as { type?: unknown } | null)?.type ?? 'rejected by Braze'), connection.apiKey).slice(0, 300)
+      if (target) rejected.push({ ...target, message })
+      else unattributed.push(message)
     }
     return { kind: 'accepted', status, response, rejected, unattributed }
   }

@@ -1,6 +1,12 @@
 import type { SegmentEvent } from './segment-event'
 
 const TIME_FIELDS = ['timestamp', 'originalTimestamp', 'receivedAt'] as const
+/**
+ * Years 0000-9999 only: beyond them toISOString writes "+010000-…" / "-000001-…",
+ * not the ISO 8601 form Braze takes, and the event would be rejected.
+ */
+const MIN_MS = Date.parse('0000-01-01T00:00:00.000Z')
+const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z')
 
 /** Epoch ms of the first usable Segment time field, or undefined (e.g. the Test tab's bare events). */
 export function eventEpoch(event: SegmentEvent): number | undefined {
@@ -8,7 +14,7 @@ export function eventEpoch(event: SegmentEvent): number | undefined {
     const value = Object.prototype.hasOwnProperty.call(event, key) ? event[key] : undefined
     if (typeof value !== 'string' && !(value instanceof Date)) continue
     const ms = value instanceof Date ? value.getTime() : Date.parse(value)
-    if (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15) return ms
+    if (Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS) return ms
   }
   return undefined
 }

@@ -45,7 +45,7 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, wa
   const rawQuantity = field(product, 'quantity')
   const quantity = rawQuantity === undefined || rawQuantity === null ? 1 : toNumber(rawQuantity)
   if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1) return 'its quantity is not a whole number of at least 1'
-  if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY} (${MAX_PRODUCT_QUANTITY / MAX_QUANTITY} purchase objects)`
+  if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`
 
   const rawCurrency = nonBlank(field(product, 'currency')) ?? nonBlank(field(input.properties, 'currency')) ?? 'USD'
   const currency = rawCurrency.trim().toUpperCase()

@@ -104,12 +104,6 @@ export function toBrazeObject(source: Record<string, unknown>, context: ValueCon
 /** Size in bytes of the JSON as sent (UTF-8): Braze's KB limits count bytes, not UTF-16 code units. */
 export function jsonSize(value: unknown): number {
   const json = JSON.stringify(value)
-  if (json === undefined) return 0
-  let bytes = json.length
-  for (let i = 0; i < json.length; i++) {
-    const code = json.charCodeAt(i)
-    // 2 bytes up to U+07FF, 3 above; a surrogate pair (2 code units) is 4 bytes.
-    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1
-  }
-  return bytes
+  // Each %XX of encodeURIComponent is one UTF-8 byte. (JSON.stringify escapes lone surrogates, so this never throws.)
+  return json === undefined ? 0 : encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, '.').length
 }

@@ -1,5 +1,5 @@
 import { analyzeMetafile, build } from 'esbuild'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { SETTING_DEFINITIONS } from '../destination/settings'
 
@@ -55,7 +55,10 @@ export async function buildFunction(): Promise<{ bytes: number; file: string }> 
   code = code.replace(/^\/\/ .*$/gm, (line) => line.split(ROOT + '/').join(''))
   const script = `${header(version)}\n${code}`
   check(script)
-  writeFileSync(BUILD_FILE, script)
+  // Atomic: test workers build concurrently while others read the file.
+  const temporary = `${BUILD_FILE}.${process.pid}.tmp`
+  writeFileSync(temporary, script)
+  renameSync(temporary, BUILD_FILE)
   return { bytes: Buffer.byteLength(script), file: BUILD_FILE }
 }
 
