@@ -31,11 +31,7 @@ function objectError(entry) {
   if (!TRACK_ARRAYS.includes(array2) || typeof index !== "number" || !Number.isInteger(index) || index < 0) return void 0;
   return { array: array2, index };
 }
-var HEADER_SAFE_KEY = /^[\x21-\x7e]+$/;
 async function callBraze(path2, body, connection) {
-  if (!HEADER_SAFE_KEY.test(connection.apiKey)) {
-    return failure("reject", void 0, void 0, "The apiKey setting has characters no Braze API key has (spaces, non-ASCII or invisible ones): copy the key again.");
-  }
   const remaining = connection.deadline - Date.now();
   if (remaining <= 0) return failure("retry", void 0, void 0, "The invocation ran out of time before this Braze request could be sent.");
   const fetchImpl = globalThis.fetch;
@@ -490,7 +486,9 @@ function problem(kind, message) {
   return { kind, message };
 }
 function isProblem(value) {
-  return typeof value === "object" && value !== null && "kind" in value && "message" in value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { kind, message } = value;
+  return SEGMENT_ERROR_KINDS.includes(kind) && typeof message === "string";
 }
 function isSegmentError(error) {
   if (!(error instanceof Error)) return false;
@@ -703,19 +701,19 @@ function validDate(year, month, day) {
   if (year < 1 || year > 9999 || date2.getUTCMonth() !== month - 1 || date2.getUTCDate() !== day) return void 0;
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
-var validZones = /* @__PURE__ */ new Map();
-function isTimeZone(zone) {
-  let valid = validZones.get(zone);
-  if (valid === void 0) {
+var knownZones = /* @__PURE__ */ new Map();
+function ianaTimeZone(zone) {
+  let canonical = knownZones.get(zone);
+  if (canonical === void 0) {
     try {
-      new Intl.DateTimeFormat("en-US", { timeZone: zone });
-      valid = /\//.test(zone) || zone === "UTC";
+      const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+      canonical = /\//.test(resolved) || resolved === "UTC" ? resolved : null;
     } catch {
-      valid = false;
+      canonical = null;
     }
-    if (validZones.size < 1e3) validZones.set(zone, valid);
+    if (knownZones.size < 1e3) knownZones.set(zone, canonical);
   }
-  return valid;
+  return canonical ?? void 0;
 }
 function defined(...values) {
   return values.find((value) => value !== void 0);
@@ -806,7 +804,8 @@ var STANDARD_MAPPINGS = [
       const out = {};
       const zone = path(event, "context", "timezone");
       if (typeof zone === "string" && zone !== "") {
-        if (isTimeZone(zone)) out.time_zone = zone;
+        const canonical = ianaTimeZone(zone);
+        if (canonical) out.time_zone = canonical;
         else warnings.push("context.timezone was dropped: not an IANA time zone.");
       }
       const locale = path(event, "context", "locale");
@@ -2124,6 +2123,33 @@ function describeValidDataCenters() {
   return `${DATA_CENTER_NAMES.join(", ")} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0].restHost})`;
 }
 
+// src/destination/braze-types.ts
+var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
+  "external_id",
+  "braze_id",
+  "user_alias",
+  "_update_existing_only",
+  "_merge_objects",
+  "first_name",
+  "last_name",
+  "email",
+  "phone",
+  "gender",
+  "dob",
+  "country",
+  "home_city",
+  "language",
+  "time_zone",
+  "current_location",
+  "email_subscribe",
+  "push_subscribe",
+  "subscription_groups",
+  "image_url",
+  "push_tokens",
+  "facebook",
+  "twitter"
+]);
+
 // src/destination/settings.ts
 var text2 = string2();
 var flag = union([boolean2(), _enum(["true", "false"])]);
@@ -2153,7 +2179,9 @@ var definitions = {
       const parsed = text2.safeParse(value);
       if (!parsed.success) return { expected: "the REST API key as text" };
       const key = parsed.data.trim().replace(/^["']|["']$/g, "");
-      return key === "" ? { expected: "a non-empty REST API key" } : { value: key };
+      if (key === "") return { expected: "a non-empty REST API key" };
+      if (!/^[\x21-\x7e]+$/.test(key)) return { expected: "a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)" };
+      return { value: key };
     }
   },
   dataCenter: {
@@ -2229,8 +2257,9 @@ var definitions = {
     default: void 0,
     parse(value) {
       const parsed = optionalText(value);
-      if ("value" in parsed && parsed.value !== void 0 && /^\$|[.\s]/.test(parsed.value)) {
-        return { expected: 'an attribute name without spaces, "." or a leading "$"' };
+      if ("value" in parsed && parsed.value !== void 0) {
+        if (/^\$|[.\s]/.test(parsed.value)) return { expected: 'an attribute name without spaces, "." or a leading "$"' };
+        if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value)) return { expected: "a custom attribute name, not a Braze standard attribute or identifier" };
       }
       return parsed;
     }

@@ -63,14 +63,7 @@ type Fetch = (url: string, init: Record<string, unknown>) => Promise<{
   text(): Promise<string>
 }>
 
-/** Braze keys are printable ASCII; anything else (a zero-width space pasted along) cannot go into a header. */
-const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/
-
 export async function callBraze(path: BrazePath, body: unknown, connection: BrazeConnection): Promise<CallOutcome> {
-  if (!HEADER_SAFE_KEY.test(connection.apiKey)) {
-    // fetch would throw before sending; retrying for hours cannot fix a setting.
-    return failure('reject', undefined, undefined, 'The apiKey setting has characters no Braze API key has (spaces, non-ASCII or invisible ones): copy the key again.')
-  }
   const remaining = connection.deadline - Date.now()
   if (remaining <= 0) return failure('retry', undefined, undefined, 'The invocation ran out of time before this Braze request could be sent.')
   const fetchImpl = (globalThis as { fetch?: Fetch }).fetch

@@ -49,3 +49,11 @@ export interface MergeUpdate {
 export type DeleteTarget = { external_id: string } | { user_alias: UserAlias }
 
 export type TrackArray = 'attributes' | 'events' | 'purchases'
+
+/** Names that are not custom attributes in a Braze attributes object: identifiers, flags and standard attributes. */
+export const BRAZE_RESERVED_ATTRIBUTES = new Set([
+  'external_id', 'braze_id', 'user_alias', '_update_existing_only', '_merge_objects',
+  'first_name', 'last_name', 'email', 'phone', 'gender', 'dob', 'country', 'home_city', 'language', 'time_zone',
+  'current_location', 'email_subscribe', 'push_subscribe', 'subscription_groups', 'image_url', 'push_tokens',
+  'facebook', 'twitter'
+])

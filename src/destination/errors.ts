@@ -52,7 +52,9 @@ export function problem(kind: SegmentErrorKind, message: string): Problem {
 }
 
 export function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const { kind, message } = value as Partial<Problem>
+  return SEGMENT_ERROR_KINDS.includes(kind as SegmentErrorKind) && typeof message === 'string'
 }
 
 export function isSegmentError(error: unknown): error is Error {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './data-centers'
+import { BRAZE_RESERVED_ATTRIBUTES } from './braze-types'
 import { problem, type Problem } from './errors'
 
 /**
@@ -57,7 +58,10 @@ const definitions = {
       if (!parsed.success) return { expected: 'the REST API key as text' }
       // Keys pasted with quotes or spaces are a classic cause of Braze 401s.
       const key = parsed.data.trim().replace(/^["']|["']$/g, '')
-      return key === '' ? { expected: 'a non-empty REST API key' } : { value: key }
+      if (key === '') return { expected: 'a non-empty REST API key' }
+      // fetch cannot put anything else into a header, and retrying for hours would not fix the setting.
+      if (!/^[\x21-\x7e]+$/.test(key)) return { expected: 'a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)' }
+      return { value: key }
     }
   } satisfies SettingDefinition<string>,
   dataCenter: {
@@ -136,8 +140,9 @@ const definitions = {
     default: undefined,
     parse(value) {
       const parsed = optionalText(value)
-      if ('value' in parsed && parsed.value !== undefined && /^\$|[.\s]/.test(parsed.value)) {
-        return { expected: 'an attribute name without spaces, "." or a leading "$"' }
+      if ('value' in parsed && parsed.value !== undefined) {
+        if (/^\$|[.\s]/.test(parsed.value)) return { expected: 'an attribute name without spaces, "." or a leading "$"' }
+        if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value)) return { expected: 'a custom attribute name, not a Braze standard attribute or identifier' }
       }
       return parsed
     }

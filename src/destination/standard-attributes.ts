@@ -68,20 +68,22 @@ function validDate(year: number, month: number, day: number): string | undefined
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }
 
-const validZones = new Map<string, boolean>()
-export function isTimeZone(zone: string): boolean {
-  let valid = validZones.get(zone)
-  if (valid === undefined) {
+const knownZones = new Map<string, string | null>()
+/** The canonical IANA name (`europe/amsterdam` → `Europe/Amsterdam`), or undefined for anything else. */
+export function ianaTimeZone(zone: string): string | undefined {
+  let canonical = knownZones.get(zone)
+  if (canonical === undefined) {
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone })
-      valid = /\//.test(zone) || zone === 'UTC'
+      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone
+      // Offsets and abbreviations (GMT+1, EST) are valid for Intl but not the Area/City names Braze takes.
+      canonical = /\//.test(resolved) || resolved === 'UTC' ? resolved : null
     } catch {
-      valid = false
+      canonical = null
     }
     // Bounded: only a hostile stream sends endless distinct zones.
-    if (validZones.size < 1000) validZones.set(zone, valid)
+    if (knownZones.size < 1000) knownZones.set(zone, canonical)
   }
-  return valid
+  return canonical ?? undefined
 }
 
 function defined(...values: unknown[]): unknown {
@@ -177,7 +179,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const out: Record<string, unknown> = {}
       const zone = path(event, 'context', 'timezone')
       if (typeof zone === 'string' && zone !== '') {
-        if (isTimeZone(zone)) out.time_zone = zone
+        const canonical = ianaTimeZone(zone)
+        if (canonical) out.time_zone = canonical
         else warnings.push('context.timezone was dropped: not an IANA time zone.')
       }
       const locale = path(event, 'context', 'locale')
