@@ -598,7 +598,9 @@ function toBrazeObject(source, context, depth) {
 }
 function jsonSize(value) {
   const json = JSON.stringify(value);
-  return json === void 0 ? 0 : encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, ".").length;
+  if (json === void 0) return 0;
+  if (!/[^\x00-\x7f]/.test(json)) return json.length;
+  return encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, ".").length;
 }
 
 // src/destination/engage.ts
@@ -897,9 +899,16 @@ var RESERVED_PROPERTY_KEYS = /* @__PURE__ */ new Map([
   ["event_name", "segment_event_name"]
 ]);
 function toEventProperties(source, warnings, what) {
+  const properties = convertProperties(source, warnings);
+  if (properties === void 0) return { properties };
+  const problem2 = sizeProblem(jsonSize(properties), what);
+  return problem2 ? { problem: problem2 } : { properties };
+}
+function convertProperties(source, warnings, skip) {
   const out = {};
   let count = 0;
   for (const key of Object.keys(source)) {
+    if (skip?.has(key)) continue;
     const target = RESERVED_PROPERTY_KEYS.get(key) ?? key;
     const reason = badKey(target, false);
     if (reason) {
@@ -911,17 +920,14 @@ function toEventProperties(source, warnings, what) {
     out[target] = value;
     count++;
   }
-  if (count === 0) return { properties: void 0 };
-  const size = jsonSize(out);
-  if (size > MAX_PROPERTIES_BYTES) {
-    return {
-      problem: problem(
-        "InvalidEventPayload",
-        `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
-      )
-    };
-  }
-  return { properties: out };
+  return count === 0 ? void 0 : out;
+}
+function sizeProblem(bytes, what) {
+  if (bytes <= MAX_PROPERTIES_BYTES) return void 0;
+  return problem(
+    "InvalidEventPayload",
+    `The ${what} properties are ${Math.ceil(bytes / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+  );
 }
 
 // src/destination/event-time.ts
@@ -989,6 +995,7 @@ function emptyPlan(warnings, epoch) {
 var MAX_QUANTITY = 100;
 var MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
+var ORDER_ONLY = /* @__PURE__ */ new Set(["products"]);
 function toNumber(value) {
   if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
   if (typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
@@ -997,7 +1004,7 @@ function toNumber(value) {
   }
   return void 0;
 }
-function productPurchases(product, index, input, warnings) {
+function productPurchases(product, index, input, order, warnings) {
   const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== void 0);
   if (idField === void 0) return "it has no product_id, sku, id or name";
   const productId = nonBlank(field(product, idField));
@@ -1011,27 +1018,22 @@ function productPurchases(product, index, input, warnings) {
   const rawCurrency = nonBlank(field(product, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
   const currency = rawCurrency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`;
-  const merged = {};
-  for (const key of Object.keys(input.properties)) if (key !== "products") merged[key] = input.properties[key];
-  const consumed = /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"]);
-  for (const key of Object.keys(product)) if (!consumed.has(key)) merged[key] = product[key];
-  const mapped = toEventProperties(merged, warnings, `purchase of product ${index + 1}`);
-  if ("problem" in mapped) return mapped.problem.message;
-  const properties = mapped.properties;
+  const own2 = convertProperties(product, warnings, /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"]));
+  const properties = own2 && order.properties ? { ...order.properties, ...own2 } : own2 ?? order.properties;
+  const ownBytes = own2 ? jsonSize(own2) : 0;
+  const problem2 = order.bytes + ownBytes > MAX_PROPERTIES_BYTES ? sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`) : void 0;
+  if (problem2) return problem2.message;
+  const base = { ...input.identifier };
+  if (input.appId) base.app_id = input.appId;
+  base.product_id = productId;
+  base.currency = currency;
+  base.price = price;
+  base.time = input.time;
+  if (properties) base.properties = properties;
+  if ("user_alias" in input.identifier) base._update_existing_only = input.updateExistingOnly === true;
   const purchases = [];
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
-    purchases.push({
-      ...input.identifier,
-      ...input.appId ? { app_id: input.appId } : {},
-      product_id: productId,
-      currency,
-      price,
-      quantity: Math.min(left, MAX_QUANTITY),
-      time: input.time,
-      ...properties ? { properties } : {},
-      // As for custom events: Braze defaults alias objects to update-existing-only.
-      ..."user_alias" in input.identifier ? { _update_existing_only: input.updateExistingOnly === true } : {}
-    });
+    purchases.push({ ...base, quantity: Math.min(left, MAX_QUANTITY) });
   }
   return purchases;
 }
@@ -1040,11 +1042,13 @@ function mapPurchases(input, warnings) {
   if (!Array.isArray(products) || products.length === 0) {
     return problem("InvalidEventPayload", `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`);
   }
+  const orderProperties = convertProperties(input.properties, warnings, ORDER_ONLY);
+  const order = { properties: orderProperties, bytes: orderProperties ? jsonSize(orderProperties) : 0 };
   const purchases = [];
   const reasons = [];
   products.forEach((raw, index) => {
     const product = dict(raw);
-    const result = product ? productPurchases(product, index, input, warnings) : "it is not an object";
+    const result = product ? productPurchases(product, index, input, order, warnings) : "it is not an object";
     if (typeof result === "string") {
       reasons.push(`product ${index + 1}: ${result}`);
       warnings.push(`product ${index + 1} was skipped: ${result}.`);

@@ -78,6 +78,7 @@ const listPage = (functions: unknown[], next?: string) => ({
 })
 
 beforeAll(() => nock.disableNetConnect())
+afterAll(() => nock.restore())
 afterEach(() => {
   const pending = nock.pendingMocks()
   nock.cleanAll()

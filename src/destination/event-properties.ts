@@ -18,14 +18,19 @@ const RESERVED_PROPERTY_KEYS = new Map([
 export type EventPropertiesResult = { properties: JsonObject | undefined } | { problem: Problem }
 
 /** Segment properties → Braze event properties, or a problem when Braze would refuse them whatever we drop. */
-export function toEventProperties(
-  source: Record<string, unknown>,
-  warnings: string[],
-  what: string
-): EventPropertiesResult {
+export function toEventProperties(source: Record<string, unknown>, warnings: string[], what: string): EventPropertiesResult {
+  const properties = convertProperties(source, warnings)
+  if (properties === undefined) return { properties }
+  const problem = sizeProblem(jsonSize(properties), what)
+  return problem ? { problem } : { properties }
+}
+
+/** Key renames and value rules only; undefined when nothing is left. */
+export function convertProperties(source: Record<string, unknown>, warnings: string[], skip?: ReadonlySet<string>): JsonObject | undefined {
   const out: JsonObject = {}
   let count = 0
   for (const key of Object.keys(source)) {
+    if (skip?.has(key)) continue
     const target = RESERVED_PROPERTY_KEYS.get(key) ?? key
     const reason = badKey(target, false)
     if (reason) {
@@ -37,15 +42,13 @@ export function toEventProperties(
     out[target] = value
     count++
   }
-  if (count === 0) return { properties: undefined }
-  const size = jsonSize(out)
-  if (size > MAX_PROPERTIES_BYTES) {
-    return {
-      problem: problem(
-        'InvalidEventPayload',
-        `The ${what} properties are ${Math.ceil(size / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
-      )
-    }
-  }
-  return { properties: out }
+  return count === 0 ? undefined : out
+}
+
+export function sizeProblem(bytes: number, what: string): Problem | undefined {
+  if (bytes <= MAX_PROPERTIES_BYTES) return undefined
+  return problem(
+    'InvalidEventPayload',
+    `The ${what} properties are ${Math.ceil(bytes / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+  )
 }

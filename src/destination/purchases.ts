@@ -1,6 +1,8 @@
 import type { BrazeIdentifier, BrazePurchase } from './braze-types'
 import { problem, type Problem } from './errors'
-import { toEventProperties } from './event-properties'
+import type { JsonObject } from './braze-types'
+import { convertProperties, MAX_PROPERTIES_BYTES, sizeProblem } from './event-properties'
+import { jsonSize } from './values'
 import { dict, field, nonBlank, type Dict } from './segment-event'
 
 /** Braze logs quantity X as X purchases, and takes at most 100 in one object. */
@@ -12,6 +14,7 @@ export const MAX_QUANTITY = 100
  */
 export const MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
+const ORDER_ONLY = new Set(['products'])
 
 export interface PurchaseInput {
   identifier: BrazeIdentifier
@@ -32,8 +35,14 @@ function toNumber(value: unknown): number | undefined {
   return undefined
 }
 
+/** The order's properties, converted once for all its products. */
+interface OrderProperties {
+  properties: JsonObject | undefined
+  bytes: number
+}
+
 /** One product → purchase objects (several when quantity > 100), or the reason it can't be one. */
-function productPurchases(product: Dict, index: number, input: PurchaseInput, warnings: string[]): BrazePurchase[] | string {
+function productPurchases(product: Dict, index: number, input: PurchaseInput, order: OrderProperties, warnings: string[]): BrazePurchase[] | string {
   const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== undefined)
   if (idField === undefined) return 'it has no product_id, sku, id or name'
   const productId = nonBlank(field(product, idField))!
@@ -51,28 +60,27 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, wa
   const currency = rawCurrency.trim().toUpperCase()
   if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`
 
-  const merged: Dict = {}
-  for (const key of Object.keys(input.properties)) if (key !== 'products') merged[key] = input.properties[key]
-  const consumed = new Set([idField, 'price', 'quantity', 'currency'])
-  for (const key of Object.keys(product)) if (!consumed.has(key)) merged[key] = product[key]
-  const mapped = toEventProperties(merged, warnings, `purchase of product ${index + 1}`)
-  if ('problem' in mapped) return mapped.problem.message
-  const properties = mapped.properties
+  // The product's own fields win over the order's.
+  const own = convertProperties(product, warnings, new Set([idField, 'price', 'quantity', 'currency']))
+  const properties = own && order.properties ? { ...order.properties, ...own } : (own ?? order.properties)
+  // Sizes add up to at least the merged size: serialize again only when that sum is over.
+  const ownBytes = own ? jsonSize(own) : 0
+  const problem = order.bytes + ownBytes > MAX_PROPERTIES_BYTES ? sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`) : undefined
+  if (problem) return problem.message
+
+  const base: Record<string, unknown> = { ...input.identifier }
+  if (input.appId) base.app_id = input.appId
+  base.product_id = productId
+  base.currency = currency
+  base.price = price
+  base.time = input.time
+  if (properties) base.properties = properties
+  // As for custom events: Braze defaults alias objects to update-existing-only.
+  if ('user_alias' in input.identifier) base._update_existing_only = input.updateExistingOnly === true
 
   const purchases: BrazePurchase[] = []
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
-    purchases.push({
-      ...input.identifier,
-      ...(input.appId ? { app_id: input.appId } : {}),
-      product_id: productId,
-      currency,
-      price,
-      quantity: Math.min(left, MAX_QUANTITY),
-      time: input.time,
-      ...(properties ? { properties } : {}),
-      // As for custom events: Braze defaults alias objects to update-existing-only.
-      ...('user_alias' in input.identifier ? { _update_existing_only: input.updateExistingOnly === true } : {})
-    } as BrazePurchase)
+    purchases.push({ ...base, quantity: Math.min(left, MAX_QUANTITY) } as BrazePurchase)
   }
   return purchases
 }
@@ -83,11 +91,13 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
   if (!Array.isArray(products) || products.length === 0) {
     return problem('InvalidEventPayload', `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`)
   }
+  const orderProperties = convertProperties(input.properties, warnings, ORDER_ONLY)
+  const order = { properties: orderProperties, bytes: orderProperties ? jsonSize(orderProperties) : 0 }
   const purchases: BrazePurchase[] = []
   const reasons: string[] = []
   products.forEach((raw, index) => {
     const product = dict(raw)
-    const result = product ? productPurchases(product, index, input, warnings) : 'it is not an object'
+    const result = product ? productPurchases(product, index, input, order, warnings) : 'it is not an object'
     if (typeof result === 'string') {
       reasons.push(`product ${index + 1}: ${result}`)
       warnings.push(`product ${index + 1} was skipped: ${result}.`)
