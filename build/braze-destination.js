@@ -299,7 +299,10 @@ function combineValues(earlier, later) {
     add.delete(key);
     if (!remove.has(key)) remove.set(key, value);
   }
-  return { ...add.size > 0 ? { add: [...add.values()] } : {}, ...remove.size > 0 ? { remove: [...remove.values()] } : {} };
+  const edit = {};
+  if (add.size > 0) edit.add = [...add.values()];
+  if (remove.size > 0) edit.remove = [...remove.values()];
+  return edit;
 }
 function inTimeOrder(updates) {
   let last = -Infinity;
@@ -499,6 +502,36 @@ function isSegmentError(error) {
   return false;
 }
 
+// src/destination/braze-types.ts
+function identifierObject(identifier) {
+  return Object.assign({}, identifier);
+}
+var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
+  "external_id",
+  "braze_id",
+  "user_alias",
+  "_update_existing_only",
+  "_merge_objects",
+  "first_name",
+  "last_name",
+  "email",
+  "phone",
+  "gender",
+  "dob",
+  "country",
+  "home_city",
+  "language",
+  "time_zone",
+  "current_location",
+  "email_subscribe",
+  "push_subscribe",
+  "subscription_groups",
+  "image_url",
+  "push_tokens",
+  "facebook",
+  "twitter"
+]);
+
 // src/destination/segment-event.ts
 var hasOwn2 = Object.prototype.hasOwnProperty;
 function isDict(value) {
@@ -591,7 +624,7 @@ function toBrazeObject(source, context, depth) {
       context.warnings.push(`${label} was dropped: ${reason}.`);
       continue;
     }
-    const converted = toBrazeValue(source[key], { ...context, label }, true, depth);
+    const converted = toBrazeValue(source[key], { warnings: context.warnings, label, mode: context.mode }, true, depth);
     if (converted !== void 0) out[key] = converted;
   }
   return out;
@@ -640,7 +673,10 @@ function audienceArrayUpdate(memberships2) {
   const add = memberships2.filter(([, member]) => member).map(([key]) => key);
   const remove = memberships2.filter(([, member]) => !member).map(([key]) => key);
   if (add.length === 0 && remove.length === 0) return void 0;
-  return { ...add.length > 0 ? { add } : {}, ...remove.length > 0 ? { remove } : {} };
+  const update = {};
+  if (add.length > 0) update.add = add;
+  if (remove.length > 0) update.remove = remove;
+  return update;
 }
 
 // src/destination/standard-attributes.ts
@@ -850,8 +886,10 @@ var MAX_NESTED_BYTES = 100 * 1024;
 var IDENTIFIER_TRAITS = /* @__PURE__ */ new Set(["braze_id"]);
 var RESERVED_TRAITS = /* @__PURE__ */ new Set(["external_id", "user_alias", "_update_existing_only", "_merge_objects"]);
 function attributesBase(identifier, settings) {
-  if ("user_alias" in identifier) return { ...identifier, _update_existing_only: settings.updateExistingOnly };
-  return settings.updateExistingOnly ? { ...identifier, _update_existing_only: true } : { ...identifier };
+  const base = identifierObject(identifier);
+  if ("user_alias" in identifier) base._update_existing_only = settings.updateExistingOnly;
+  else if (settings.updateExistingOnly) base._update_existing_only = true;
+  return base;
 }
 function mapTraits(event, identifier, settings, warnings) {
   const traits = dict(event.traits) ?? {};
@@ -1019,11 +1057,11 @@ function productPurchases(product, index, input, order, warnings) {
   const currency = rawCurrency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`;
   const own2 = convertProperties(product, warnings, /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"]));
-  const properties = own2 && order.properties ? { ...order.properties, ...own2 } : own2 ?? order.properties;
+  const properties = own2 && order.properties ? Object.assign({}, order.properties, own2) : own2 ?? order.properties;
   const ownBytes = own2 ? jsonSize(own2) : 0;
   const problem2 = order.bytes + ownBytes > MAX_PROPERTIES_BYTES ? sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`) : void 0;
   if (problem2) return problem2.message;
-  const base = { ...input.identifier };
+  const base = identifierObject(input.identifier);
   if (input.appId) base.app_id = input.appId;
   base.product_id = productId;
   base.currency = currency;
@@ -1033,7 +1071,9 @@ function productPurchases(product, index, input, order, warnings) {
   if ("user_alias" in input.identifier) base._update_existing_only = input.updateExistingOnly === true;
   const purchases = [];
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
-    purchases.push({ ...base, quantity: Math.min(left, MAX_QUANTITY) });
+    const purchase = Object.assign({}, base);
+    purchase.quantity = Math.min(left, MAX_QUANTITY);
+    purchases.push(purchase);
   }
   return purchases;
 }
@@ -1061,9 +1101,9 @@ function mapPurchases(input, warnings) {
 }
 
 // src/destination/map-event.ts
-function mapEvent(raw, settings, now = Date.now) {
+function mapEvent(raw, settings, now = Date.now, asType) {
   if (!isDict(raw)) return problem("InvalidEventPayload", "The event is not a JSON object.");
-  const type = raw.type;
+  const type = asType ?? raw.type;
   switch (type) {
     case "identify":
       return withIdentifier(raw, settings, (identifier, plan) => mapIdentify(raw, identifier, settings, plan));
@@ -1118,14 +1158,19 @@ function mapTrack(event, identifier, settings, plan, now) {
   plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time2, settings, mapped.properties));
   const update = settings.audienceAttribute ? audienceArrayUpdate(members2) : void 0;
   if (update && settings.audienceAttribute) {
-    plan.attributes.push({ ...attributesBase(identifier, settings), [settings.audienceAttribute]: update });
+    const attributes = attributesBase(identifier, settings);
+    attributes[settings.audienceAttribute] = update;
+    plan.attributes.push(attributes);
   }
 }
 function eventName(name, warnings) {
   return cutString(name, { warnings, label: "the event name", mode: "property" });
 }
 function customEvent(identifier, name, time2, settings, properties) {
-  const event = { ...identifier, ...settings.appId ? { app_id: settings.appId } : {}, name, time: time2 };
+  const event = identifierObject(identifier);
+  if (settings.appId) event.app_id = settings.appId;
+  event.name = name;
+  event.time = time2;
   if (properties) event.properties = properties;
   if ("user_alias" in identifier) event._update_existing_only = settings.updateExistingOnly;
   return event;
@@ -1155,7 +1200,9 @@ function mapGroup(event, identifier, settings, plan) {
   if (groupId === void 0) return problem("InvalidEventPayload", "A group call needs a groupId; this one has none.");
   const key = `ab_segment_group_${groupId}`;
   if (key.length > 255 || /^\$/.test(key)) return problem("InvalidEventPayload", "The groupId is too long to be a Braze attribute name.");
-  plan.attributes.push({ ...attributesBase(identifier, settings), [key]: true });
+  const attributes = attributesBase(identifier, settings);
+  attributes[key] = true;
+  plan.attributes.push(attributes);
 }
 function mapAlias(event, settings) {
   const userId = nonBlank(event.userId);
@@ -2127,33 +2174,6 @@ function describeValidDataCenters() {
   return `${DATA_CENTER_NAMES.join(", ")} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0].restHost})`;
 }
 
-// src/destination/braze-types.ts
-var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
-  "external_id",
-  "braze_id",
-  "user_alias",
-  "_update_existing_only",
-  "_merge_objects",
-  "first_name",
-  "last_name",
-  "email",
-  "phone",
-  "gender",
-  "dob",
-  "country",
-  "home_city",
-  "language",
-  "time_zone",
-  "current_location",
-  "email_subscribe",
-  "push_subscribe",
-  "subscription_groups",
-  "image_url",
-  "push_tokens",
-  "facebook",
-  "twitter"
-]);
-
 // src/destination/settings.ts
 var text2 = string2();
 var flag = union([boolean2(), _enum(["true", "false"])]);
@@ -2379,7 +2399,7 @@ function handleEvent(type, event, rawSettings) {
   return guarded(rawSettings, async () => {
     const deadline = Date.now() + INVOCATION_BUDGET_MS;
     const settings = settingsOrThrow(rawSettings);
-    const plan = mapEvent(isDict(event) ? { ...event, type } : event, settings);
+    const plan = mapEvent(event, settings, Date.now, type);
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
     const report = await deliver([plan], { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline }, settings.maxObjectsPerRequest);
     const failure3 = worstFailure(report.failures[0]);

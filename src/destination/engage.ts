@@ -63,5 +63,8 @@ export function audienceArrayUpdate(memberships: Array<[string, boolean]>): { ad
   const add = memberships.filter(([, member]) => member).map(([key]) => key)
   const remove = memberships.filter(([, member]) => !member).map(([key]) => key)
   if (add.length === 0 && remove.length === 0) return undefined
-  return { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) }
+  const update: { add?: string[]; remove?: string[] } = {}
+  if (add.length > 0) update.add = add
+  if (remove.length > 0) update.remove = remove
+  return update
 }

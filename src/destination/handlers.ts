@@ -44,7 +44,7 @@ export function handleEvent(type: EventType, event: unknown, rawSettings: unknow
     const deadline = Date.now() + INVOCATION_BUDGET_MS
     const settings = settingsOrThrow(rawSettings)
     // Segment routes by type; the handler's own type is what the event is treated as.
-    const plan = mapEvent(isDict(event) ? { ...event, type } : event, settings)
+    const plan = mapEvent(event, settings, Date.now, type)
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message)
     const report = await deliver([plan], { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline }, settings.maxObjectsPerRequest)
     const failure = worstFailure(report.failures[0]!)

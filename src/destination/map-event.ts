@@ -1,5 +1,5 @@
 import { attributesBase, mapTraits } from './attributes'
-import type { BrazeEvent, BrazeIdentifier, JsonObject } from './braze-types'
+import { identifierObject, type BrazeEvent, type BrazeIdentifier, type JsonObject } from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
@@ -18,9 +18,10 @@ import type { Settings } from './settings'
 export type EventType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias' | 'delete'
 export const EVENT_TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias', 'delete']
 
-export function mapEvent(raw: unknown, settings: Settings, now: () => number = Date.now): EventPlan | Problem {
+/** `asType`: the handler Segment picked (onTrack treats its event as a track, whatever `type` says). */
+export function mapEvent(raw: unknown, settings: Settings, now: () => number = Date.now, asType?: EventType): EventPlan | Problem {
   if (!isDict(raw)) return problem('InvalidEventPayload', 'The event is not a JSON object.')
-  const type = raw.type
+  const type = asType ?? raw.type
   switch (type) {
     case 'identify':
       return withIdentifier(raw, settings, (identifier, plan) => mapIdentify(raw, identifier, settings, plan))
@@ -87,7 +88,9 @@ function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
 
   const update = settings.audienceAttribute ? audienceArrayUpdate(members) : undefined
   if (update && settings.audienceAttribute) {
-    plan.attributes.push({ ...attributesBase(identifier, settings), [settings.audienceAttribute]: update })
+    const attributes = attributesBase(identifier, settings)
+    attributes[settings.audienceAttribute] = update
+    plan.attributes.push(attributes)
   }
 }
 
@@ -103,11 +106,14 @@ function customEvent(
   settings: Settings,
   properties: JsonObject | undefined
 ): BrazeEvent {
-  const event = { ...identifier, ...(settings.appId ? { app_id: settings.appId } : {}), name, time } as BrazeEvent
+  const event = identifierObject(identifier)
+  if (settings.appId) event.app_id = settings.appId
+  event.name = name
+  event.time = time
   if (properties) event.properties = properties
   // Alias objects only create a profile when asked (braze-api.md, _update_existing_only).
-  if ('user_alias' in identifier) (event as Record<string, unknown>)._update_existing_only = settings.updateExistingOnly
-  return event
+  if ('user_alias' in identifier) event._update_existing_only = settings.updateExistingOnly
+  return event as BrazeEvent
 }
 
 function viewName(event: SegmentEvent, type: 'page' | 'screen'): string {
@@ -137,7 +143,9 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   if (groupId === undefined) return problem('InvalidEventPayload', 'A group call needs a groupId; this one has none.')
   const key = `ab_segment_group_${groupId}`
   if (key.length > 255 || /^\$/.test(key)) return problem('InvalidEventPayload', 'The groupId is too long to be a Braze attribute name.')
-  plan.attributes.push({ ...attributesBase(identifier, settings), [key]: true })
+  const attributes = attributesBase(identifier, settings)
+  attributes[key] = true
+  plan.attributes.push(attributes)
 }
 
 function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem {

@@ -72,7 +72,10 @@ export function combineValues(earlier: unknown, later: unknown): unknown {
     add.delete(key)
     if (!remove.has(key)) remove.set(key, value)
   }
-  return { ...(add.size > 0 ? { add: [...add.values()] } : {}), ...(remove.size > 0 ? { remove: [...remove.values()] } : {}) }
+  const edit: ArrayEdit = {}
+  if (add.size > 0) edit.add = [...add.values()]
+  if (remove.size > 0) edit.remove = [...remove.values()]
+  return edit
 }
 
 /** Stable: updates without a timestamp keep their place after the one before them. */

@@ -1,6 +1,5 @@
-import type { BrazeIdentifier, BrazePurchase } from './braze-types'
+import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
-import type { JsonObject } from './braze-types'
 import { convertProperties, MAX_PROPERTIES_BYTES, sizeProblem } from './event-properties'
 import { jsonSize } from './values'
 import { dict, field, nonBlank, type Dict } from './segment-event'
@@ -62,13 +61,13 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, or
 
   // The product's own fields win over the order's.
   const own = convertProperties(product, warnings, new Set([idField, 'price', 'quantity', 'currency']))
-  const properties = own && order.properties ? { ...order.properties, ...own } : (own ?? order.properties)
+  const properties = own && order.properties ? Object.assign({}, order.properties, own) : (own ?? order.properties)
   // Sizes add up to at least the merged size: serialize again only when that sum is over.
   const ownBytes = own ? jsonSize(own) : 0
   const problem = order.bytes + ownBytes > MAX_PROPERTIES_BYTES ? sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`) : undefined
   if (problem) return problem.message
 
-  const base: Record<string, unknown> = { ...input.identifier }
+  const base = identifierObject(input.identifier)
   if (input.appId) base.app_id = input.appId
   base.product_id = productId
   base.currency = currency
@@ -80,7 +79,9 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, or
 
   const purchases: BrazePurchase[] = []
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
-    purchases.push({ ...base, quantity: Math.min(left, MAX_QUANTITY) } as BrazePurchase)
+    const purchase = Object.assign({}, base)
+    purchase.quantity = Math.min(left, MAX_QUANTITY)
+    purchases.push(purchase as BrazePurchase)
   }
   return purchases
 }

@@ -95,7 +95,7 @@ export function toBrazeObject(source: Record<string, unknown>, context: ValueCon
       context.warnings.push(`${label} was dropped: ${reason}.`)
       continue
     }
-    const converted = toBrazeValue(source[key], { ...context, label }, true, depth)
+    const converted = toBrazeValue(source[key], { warnings: context.warnings, label, mode: context.mode }, true, depth)
     if (converted !== undefined) out[key] = converted
   }
   return out
