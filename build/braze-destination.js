@@ -629,6 +629,26 @@ function toBrazeObject(source, context, depth) {
   }
   return out;
 }
+function fitsIn(value, limit) {
+  return sizeBound(value, limit) <= limit || jsonSize(value) <= limit;
+}
+function sizeBound(value, budget) {
+  if (typeof value === "string") return value.length * 6 + 2;
+  if (value === null || typeof value !== "object") return 24;
+  let size = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      size += sizeBound(item, budget - size) + 1;
+      if (size > budget) return size;
+    }
+    return size;
+  }
+  for (const key of Object.keys(value)) {
+    size += key.length * 6 + 4 + sizeBound(value[key], budget - size);
+    if (size > budget) return size;
+  }
+  return size;
+}
 function jsonSize(value) {
   const json = JSON.stringify(value);
   if (json === void 0) return 0;
@@ -904,7 +924,7 @@ function mapTraits(event, identifier, settings, warnings) {
     const label = `trait "${key}"`;
     const value = toBrazeValue(traits[key], { warnings, label, mode: "attribute" });
     if (value === void 0) continue;
-    if (value !== null && typeof value === "object" && jsonSize(value) > MAX_NESTED_BYTES) {
+    if (value !== null && typeof value === "object" && !fitsIn(value, MAX_NESTED_BYTES)) {
       warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_BYTES / 1024} KB limit for a nested attribute.`);
       continue;
     }
@@ -939,7 +959,7 @@ var RESERVED_PROPERTY_KEYS = /* @__PURE__ */ new Map([
 function toEventProperties(source, warnings, what) {
   const properties = convertProperties(source, warnings);
   if (properties === void 0) return { properties };
-  const problem2 = sizeProblem(jsonSize(properties), what);
+  const problem2 = fitsIn(properties, MAX_PROPERTIES_BYTES) ? void 0 : sizeProblem(jsonSize(properties), what);
   return problem2 ? { problem: problem2 } : { properties };
 }
 function convertProperties(source, warnings, skip) {
@@ -981,8 +1001,8 @@ function eventEpoch(event) {
   }
   return void 0;
 }
-function eventTime(event, now = Date.now) {
-  return new Date(eventEpoch(event) ?? now()).toISOString();
+function eventTime(event, now = Date.now, epoch = eventEpoch(event)) {
+  return new Date(epoch ?? now()).toISOString();
 }
 
 // src/destination/identity.ts
@@ -1034,6 +1054,7 @@ var MAX_QUANTITY = 100;
 var MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
 var ORDER_ONLY = /* @__PURE__ */ new Set(["products"]);
+var CONSUMED_BY_ID_FIELD = new Map(PRODUCT_ID_FIELDS.map((idField) => [idField, /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"])]));
 function toNumber(value) {
   if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
   if (typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
@@ -1056,11 +1077,9 @@ function productPurchases(product, index, input, order, warnings) {
   const rawCurrency = nonBlank(field(product, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
   const currency = rawCurrency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`;
-  const own2 = convertProperties(product, warnings, /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"]));
-  const properties = own2 && order.properties ? Object.assign({}, order.properties, own2) : own2 ?? order.properties;
-  const ownBytes = own2 ? jsonSize(own2) : 0;
-  const problem2 = order.bytes + ownBytes > MAX_PROPERTIES_BYTES ? sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`) : void 0;
-  if (problem2) return problem2.message;
+  const own2 = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField));
+  const properties = own2 && order ? Object.assign({}, order, own2) : own2 ?? order;
+  if (properties && !fitsIn(properties, MAX_PROPERTIES_BYTES)) return sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`).message;
   const base = identifierObject(input.identifier);
   if (input.appId) base.app_id = input.appId;
   base.product_id = productId;
@@ -1082,8 +1101,7 @@ function mapPurchases(input, warnings) {
   if (!Array.isArray(products) || products.length === 0) {
     return problem("InvalidEventPayload", `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`);
   }
-  const orderProperties = convertProperties(input.properties, warnings, ORDER_ONLY);
-  const order = { properties: orderProperties, bytes: orderProperties ? jsonSize(orderProperties) : 0 };
+  const order = convertProperties(input.properties, warnings, ORDER_ONLY);
   const purchases = [];
   const reasons = [];
   products.forEach((raw, index) => {
@@ -1140,7 +1158,7 @@ function mapTrack(event, identifier, settings, plan, now) {
   const name = nonBlank(event.event);
   if (name === void 0) return problem("InvalidEventPayload", 'A track call needs an "event" name; this one has none.');
   const properties = dict(event.properties) ?? {};
-  const time2 = eventTime(event, now);
+  const time2 = eventTime(event, now, plan.epoch);
   if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
     const purchases = mapPurchases(
       { identifier, properties, time: time2, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
@@ -1192,7 +1210,7 @@ function mapView(event, type, settings, now) {
     const name = viewName(event, type);
     const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`);
     if ("problem" in mapped) return mapped.problem;
-    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now), settings, mapped.properties));
+    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now, plan.epoch), settings, mapped.properties));
   });
 }
 function mapGroup(event, identifier, settings, plan) {

@@ -3,7 +3,7 @@ import { audienceArrayUpdate, engageContext, isMembership, memberships } from '.
 import { dict, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 import { STANDARD_MAPPINGS, STANDARD_TRAITS } from './standard-attributes'
-import { badKey, jsonSize, toBrazeValue } from './values'
+import { badKey, fitsIn, toBrazeValue } from './values'
 
 /** Braze's limit for one nested custom attribute (braze-api.md). */
 export const MAX_NESTED_BYTES = 100 * 1024
@@ -39,7 +39,7 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
     const label = `trait "${key}"`
     const value = toBrazeValue(traits[key], { warnings, label, mode: 'attribute' })
     if (value === undefined) continue
-    if (value !== null && typeof value === 'object' && jsonSize(value) > MAX_NESTED_BYTES) {
+    if (value !== null && typeof value === 'object' && !fitsIn(value, MAX_NESTED_BYTES)) {
       warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_BYTES / 1024} KB limit for a nested attribute.`)
       continue
     }

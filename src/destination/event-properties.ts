@@ -1,6 +1,6 @@
 import type { JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
-import { badKey, jsonSize, toBrazeValue } from './values'
+import { badKey, fitsIn, jsonSize, toBrazeValue } from './values'
 
 /** Braze's safe bound for one event's or purchase's properties (braze-api.md: 50 KB). */
 export const MAX_PROPERTIES_BYTES = 50 * 1024
@@ -21,7 +21,7 @@ export type EventPropertiesResult = { properties: JsonObject | undefined } | { p
 export function toEventProperties(source: Record<string, unknown>, warnings: string[], what: string): EventPropertiesResult {
   const properties = convertProperties(source, warnings)
   if (properties === undefined) return { properties }
-  const problem = sizeProblem(jsonSize(properties), what)
+  const problem = fitsIn(properties, MAX_PROPERTIES_BYTES) ? undefined : sizeProblem(jsonSize(properties), what)
   return problem ? { problem } : { properties }
 }
 

@@ -19,7 +19,7 @@ export function eventEpoch(event: SegmentEvent): number | undefined {
   return undefined
 }
 
-/** Braze's `time`: ISO 8601, required on events and purchases. */
-export function eventTime(event: SegmentEvent, now: () => number = Date.now): string {
-  return new Date(eventEpoch(event) ?? now()).toISOString()
+/** Braze's `time`: ISO 8601, required on events and purchases. `epoch`: the event's, when already known. */
+export function eventTime(event: SegmentEvent, now: () => number = Date.now, epoch: number | undefined = eventEpoch(event)): string {
+  return new Date(epoch ?? now()).toISOString()
 }

@@ -66,7 +66,7 @@ function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const name = nonBlank(event.event)
   if (name === undefined) return problem('InvalidEventPayload', 'A track call needs an "event" name; this one has none.')
   const properties = dict(event.properties) ?? {}
-  const time = eventTime(event, now)
+  const time = eventTime(event, now, plan.epoch)
 
   if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
     const purchases = mapPurchases(
@@ -134,7 +134,7 @@ function mapView(event: SegmentEvent, type: 'page' | 'screen', settings: Setting
     const name = viewName(event, type)
     const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`)
     if ('problem' in mapped) return mapped.problem
-    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now), settings, mapped.properties))
+    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now, plan.epoch), settings, mapped.properties))
   })
 }
 

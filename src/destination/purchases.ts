@@ -1,7 +1,7 @@
 import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
 import { convertProperties, MAX_PROPERTIES_BYTES, sizeProblem } from './event-properties'
-import { jsonSize } from './values'
+import { fitsIn, jsonSize } from './values'
 import { dict, field, nonBlank, type Dict } from './segment-event'
 
 /** Braze logs quantity X as X purchases, and takes at most 100 in one object. */
@@ -14,6 +14,8 @@ export const MAX_QUANTITY = 100
 export const MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
 const ORDER_ONLY = new Set(['products'])
+/** What a product's own properties leave out, by the field its product_id came from. */
+const CONSUMED_BY_ID_FIELD = new Map(PRODUCT_ID_FIELDS.map((idField) => [idField, new Set([idField, 'price', 'quantity', 'currency'])]))
 
 export interface PurchaseInput {
   identifier: BrazeIdentifier
@@ -34,14 +36,8 @@ function toNumber(value: unknown): number | undefined {
   return undefined
 }
 
-/** The order's properties, converted once for all its products. */
-interface OrderProperties {
-  properties: JsonObject | undefined
-  bytes: number
-}
-
 /** One product → purchase objects (several when quantity > 100), or the reason it can't be one. */
-function productPurchases(product: Dict, index: number, input: PurchaseInput, order: OrderProperties, warnings: string[]): BrazePurchase[] | string {
+function productPurchases(product: Dict, index: number, input: PurchaseInput, order: JsonObject | undefined, warnings: string[]): BrazePurchase[] | string {
   const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== undefined)
   if (idField === undefined) return 'it has no product_id, sku, id or name'
   const productId = nonBlank(field(product, idField))!
@@ -60,12 +56,9 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, or
   if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`
 
   // The product's own fields win over the order's.
-  const own = convertProperties(product, warnings, new Set([idField, 'price', 'quantity', 'currency']))
-  const properties = own && order.properties ? Object.assign({}, order.properties, own) : (own ?? order.properties)
-  // Sizes add up to at least the merged size: serialize again only when that sum is over.
-  const ownBytes = own ? jsonSize(own) : 0
-  const problem = order.bytes + ownBytes > MAX_PROPERTIES_BYTES ? sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`) : undefined
-  if (problem) return problem.message
+  const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField))
+  const properties = own && order ? Object.assign({}, order, own) : (own ?? order)
+  if (properties && !fitsIn(properties, MAX_PROPERTIES_BYTES)) return sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`)!.message
 
   const base = identifierObject(input.identifier)
   if (input.appId) base.app_id = input.appId
@@ -92,8 +85,7 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
   if (!Array.isArray(products) || products.length === 0) {
     return problem('InvalidEventPayload', `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`)
   }
-  const orderProperties = convertProperties(input.properties, warnings, ORDER_ONLY)
-  const order = { properties: orderProperties, bytes: orderProperties ? jsonSize(orderProperties) : 0 }
+  const order = convertProperties(input.properties, warnings, ORDER_ONLY)
   const purchases: BrazePurchase[] = []
   const reasons: string[] = []
   products.forEach((raw, index) => {

@@ -102,6 +102,33 @@ export function toBrazeObject(source: Record<string, unknown>, context: ValueCon
 }
 
 /** Size in bytes of the JSON as sent (UTF-8): Braze's KB limits count bytes, not UTF-16 code units. */
+/**
+ * Whether `value` serializes to at most `limit` UTF-8 bytes. A walk with a
+ * generous bound (6 bytes a character, as for a \uXXXX escape) settles the
+ * usual small values without JSON.stringify, which is costly per event.
+ */
+export function fitsIn(value: unknown, limit: number): boolean {
+  return sizeBound(value, limit) <= limit || jsonSize(value) <= limit
+}
+
+function sizeBound(value: unknown, budget: number): number {
+  if (typeof value === 'string') return value.length * 6 + 2
+  if (value === null || typeof value !== 'object') return 24
+  let size = 2
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      size += sizeBound(item, budget - size) + 1
+      if (size > budget) return size
+    }
+    return size
+  }
+  for (const key of Object.keys(value)) {
+    size += key.length * 6 + 4 + sizeBound((value as Record<string, unknown>)[key], budget - size)
+    if (size > budget) return size
+  }
+  return size
+}
+
 export function jsonSize(value: unknown): number {
   const json = JSON.stringify(value)
   if (json === undefined) return 0
