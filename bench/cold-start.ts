@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { BUILD_FILE } from '../src/tools/build'
+import { BUILD_FILE } from '../src/tools/paths'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { loadFunction } from '../src/tools/segment-runtime'
 import { useInProcessBraze } from './fake-braze'

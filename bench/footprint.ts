@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
-import { BUILD_FILE } from '../src/tools/build'
+import { BUILD_FILE } from '../src/tools/paths'
 import { loadFunction } from '../src/tools/segment-runtime'
 import { useInProcessBraze } from './fake-braze'
 import { gc, mb, peakMemory } from './measure'

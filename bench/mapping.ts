@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { mapEvent } from '../src/destination/map-event'
 import { parseSettings, type Settings } from '../src/destination/settings'
-import { BUILD_FILE } from '../src/tools/build'
+import { BUILD_FILE } from '../src/tools/paths'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { useInProcessBraze } from './fake-braze'

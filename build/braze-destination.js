@@ -15,6 +15,45 @@
  *   sendScreenEvents      BOOLEAN optional
  *   maxObjectsPerRequest  STRING  optional
  */
+// src/destination/braze-types.ts
+function identifierObject(identifier) {
+  return Object.assign({}, identifier);
+}
+var TRACK_ARRAYS = ["attributes", "events", "purchases"];
+var MAX_OBJECTS_PER_TYPE = 75;
+var IDENTIFIER_KEYS = ["external_id", "braze_id", "email", "phone", "user_alias"];
+function identityKey(object) {
+  const record = object;
+  const id = IDENTIFIER_KEYS.find((key) => record[key] !== void 0);
+  const value = record[id];
+  return `${id}:${typeof value === "string" ? value : JSON.stringify(value)}`;
+}
+var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
+  "external_id",
+  "braze_id",
+  "user_alias",
+  "_update_existing_only",
+  "_merge_objects",
+  "first_name",
+  "last_name",
+  "email",
+  "phone",
+  "gender",
+  "dob",
+  "country",
+  "home_city",
+  "language",
+  "time_zone",
+  "current_location",
+  "email_subscribe",
+  "push_subscribe",
+  "subscription_groups",
+  "image_url",
+  "push_tokens",
+  "facebook",
+  "twitter"
+]);
+
 // src/destination/braze-client.ts
 var INVOCATION_BUDGET_MS = 4e3;
 function brazeAnswer(json) {
@@ -24,7 +63,6 @@ function brazeAnswer(json) {
   if (errors !== void 0 && !Array.isArray(errors)) return void 0;
   return { message, errors: errors ?? [] };
 }
-var TRACK_ARRAYS = ["attributes", "events", "purchases"];
 function objectError(entry) {
   const array2 = entry?.input_array;
   const index = entry?.index;
@@ -135,7 +173,7 @@ function redactDeep(value, apiKey) {
 }
 
 // src/destination/batch-packer.ts
-var ARRAYS = ["attributes", "events", "purchases"];
+var ARRAYS = TRACK_ARRAYS;
 function lowerBound(counts, limits) {
   const total = counts.attributes + counts.events + counts.purchases;
   return Math.max(
@@ -253,11 +291,9 @@ var Room = class {
 };
 
 // src/destination/merge-attributes.ts
-var IDENTIFIER_KEYS = /* @__PURE__ */ new Set(["external_id", "braze_id", "email", "phone", "user_alias"]);
 var hasOwn = Object.prototype.hasOwnProperty;
 function mergeKey(object) {
-  const id = Object.keys(object).find((key) => IDENTIFIER_KEYS.has(key));
-  return JSON.stringify([id, object[id], object._update_existing_only ?? null]);
+  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}`;
 }
 function isArrayEdit(value) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
@@ -334,12 +370,11 @@ function mergeAttributes(updates) {
 
 // src/destination/braze-calls.ts
 var USER_ENDPOINT_CHUNK = 50;
-var TRACK_PER_TYPE = 75;
 function planCalls(plans, maxObjectsPerRequest) {
   const updates = [];
   const units = /* @__PURE__ */ new Map();
   const unitFor = (object) => {
-    const key = userKey(object);
+    const key = identityKey(object);
     let unit = units.get(key);
     if (!unit) units.set(key, unit = { attributes: [], events: [], purchases: [] });
     return unit;
@@ -358,7 +393,7 @@ function planCalls(plans, maxObjectsPerRequest) {
   });
   const merged = mergeAttributes(updates);
   for (const owned of merged) unitFor(owned.object).attributes.push(owned);
-  const limits = { perType: TRACK_PER_TYPE, combined: maxObjectsPerRequest };
+  const limits = { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest };
   const calls = packRequests([...units.values()], limits).map(trackCall);
   for (const chunk of chunks(identifies.items(), USER_ENDPOINT_CHUNK)) {
     calls.push(ownedCall("/users/identify", { aliases_to_identify: chunk.map((item) => item.object) }, chunk));
@@ -377,14 +412,11 @@ function planCalls(plans, maxObjectsPerRequest) {
   }
   return { calls, stats: { attributeObjectsBeforeMerge: updates.length, attributeObjectsAfterMerge: merged.length } };
 }
-function userKey(object) {
-  return mergeKey({ ...object, _update_existing_only: void 0 });
-}
 function trackCall(request) {
   const body = {};
   const trackOwners = { attributes: [], events: [], purchases: [] };
   const owners = /* @__PURE__ */ new Set();
-  for (const name of ["attributes", "events", "purchases"]) {
+  for (const name of TRACK_ARRAYS) {
     const items = request[name];
     if (items.length === 0) continue;
     body[name] = items.map((item) => item.object);
@@ -501,36 +533,6 @@ function isSegmentError(error) {
   }
   return false;
 }
-
-// src/destination/braze-types.ts
-function identifierObject(identifier) {
-  return Object.assign({}, identifier);
-}
-var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
-  "external_id",
-  "braze_id",
-  "user_alias",
-  "_update_existing_only",
-  "_merge_objects",
-  "first_name",
-  "last_name",
-  "email",
-  "phone",
-  "gender",
-  "dob",
-  "country",
-  "home_city",
-  "language",
-  "time_zone",
-  "current_location",
-  "email_subscribe",
-  "push_subscribe",
-  "subscription_groups",
-  "image_url",
-  "push_tokens",
-  "facebook",
-  "twitter"
-]);
 
 // src/destination/segment-event.ts
 var hasOwn2 = Object.prototype.hasOwnProperty;
@@ -802,7 +804,8 @@ var STANDARD_MAPPINGS = [
       const out = {};
       for (const key of ["email", "phone"]) {
         const value = text(field(traits, key), `trait "${key}"`, warnings);
-        if (value !== void 0) out[key] = value;
+        if (typeof value === "string" && value.trim() === "") continue;
+        if (value !== void 0) out[key] = typeof value === "string" ? value.trim() : value;
       }
       return out;
     }
@@ -934,7 +937,7 @@ function mapTraits(event, identifier, settings, warnings) {
   Object.assign(out, identifier);
   if ("phone" in identifier && "email" in out) {
     delete out.email;
-    warnings.push('trait "email" was dropped: blank, and Braze would identify the user by it.');
+    warnings.push('trait "email" was dropped: it is null, and Braze would identify the user by it rather than by the phone.');
   }
   const engage = engageContext(event);
   if (engage && isMembership(engage)) {
@@ -1001,7 +1004,7 @@ function eventEpoch(event) {
   }
   return void 0;
 }
-function eventTime(event, now = Date.now, epoch = eventEpoch(event)) {
+function brazeTime(epoch, now = Date.now) {
   return new Date(epoch ?? now()).toISOString();
 }
 
@@ -1051,7 +1054,7 @@ function emptyPlan(warnings, epoch) {
 
 // src/destination/purchases.ts
 var MAX_QUANTITY = 100;
-var MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY;
+var MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
 var ORDER_ONLY = /* @__PURE__ */ new Set(["products"]);
 var CONSUMED_BY_ID_FIELD = new Map(PRODUCT_ID_FIELDS.map((idField) => [idField, /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"])]));
@@ -1158,7 +1161,7 @@ function mapTrack(event, identifier, settings, plan, now) {
   const name = nonBlank(event.event);
   if (name === void 0) return problem("InvalidEventPayload", 'A track call needs an "event" name; this one has none.');
   const properties = dict(event.properties) ?? {};
-  const time2 = eventTime(event, now, plan.epoch);
+  const time2 = brazeTime(plan.epoch, now);
   if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
     const purchases = mapPurchases(
       { identifier, properties, time: time2, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
@@ -1210,14 +1213,14 @@ function mapView(event, type, settings, now) {
     const name = viewName(event, type);
     const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`);
     if ("problem" in mapped) return mapped.problem;
-    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now, plan.epoch), settings, mapped.properties));
+    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), brazeTime(plan.epoch, now), settings, mapped.properties));
   });
 }
 function mapGroup(event, identifier, settings, plan) {
   const groupId = nonBlank(event.groupId);
   if (groupId === void 0) return problem("InvalidEventPayload", "A group call needs a groupId; this one has none.");
   const key = `ab_segment_group_${groupId}`;
-  if (key.length > 255 || /^\$/.test(key)) return problem("InvalidEventPayload", "The groupId is too long to be a Braze attribute name.");
+  if (key.length > 255) return problem("InvalidEventPayload", "The groupId is too long to be a Braze attribute name.");
   const attributes = attributesBase(identifier, settings);
   attributes[key] = true;
   plan.attributes.push(attributes);
@@ -2220,7 +2223,7 @@ var definitions = {
     parse(value) {
       const parsed = text2.safeParse(value);
       if (!parsed.success) return { expected: "the REST API key as text" };
-      const key = parsed.data.trim().replace(/^["']|["']$/g, "");
+      const key = normalizeApiKey(parsed.data);
       if (key === "") return { expected: "a non-empty REST API key" };
       if (!/^[\x21-\x7e]+$/.test(key)) return { expected: "a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)" };
       return { value: key };
@@ -2347,7 +2350,10 @@ var definitions = {
   }
 };
 var SETTING_DEFINITIONS = Object.values(definitions);
-var isBlank = (value) => value === void 0 || value === null || typeof value === "string" && value.trim() === "";
+function normalizeApiKey(raw) {
+  return raw.trim().replace(/^["']|["']$/g, "");
+}
+var isBlank = (value) => value === void 0 || value === null || typeof value === "string" && value.trim() === "" || Array.isArray(value) && value.length === 0;
 function parseSettings(raw) {
   const input = raw !== null && typeof raw === "object" ? raw : {};
   const out = {};
@@ -2379,7 +2385,7 @@ function summarize(report, warnings) {
   const sent = { attributes: 0, events: 0, purchases: 0 };
   for (const call of report.calls) {
     if (call.path !== "/users/track") continue;
-    for (const name of ["attributes", "events", "purchases"]) {
+    for (const name of TRACK_ARRAYS) {
       const items = call.body[name];
       if (Array.isArray(items)) sent[name] += items.length;
     }
@@ -2403,7 +2409,7 @@ async function guarded(settings, run) {
   try {
     return await run();
   } catch (error) {
-    const apiKey = isDict(settings) && typeof settings.apiKey === "string" ? settings.apiKey.trim() : "";
+    const apiKey = isDict(settings) && typeof settings.apiKey === "string" ? normalizeApiKey(settings.apiKey) : "";
     if (isSegmentError(error)) {
       if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey);
       throw error;

@@ -395,10 +395,20 @@ describe('identifiers (one per object, first that exists)', () => {
     expect(attributesOf({ type: 'identify', ...fields }).attributes).toEqual(expected)
   })
 
-  test('a blank email next to a phone identifier is dropped: Braze would identify by it', () => {
-    const { attributes, warnings } = attributesOf({ type: 'identify', traits: { email: '  ', phone: '+1' } })
+  test('a blank email next to a phone identifier is not sent: it is no address', () => {
+    const { attributes } = attributesOf({ type: 'identify', traits: { email: '  ', phone: '+1' } })
+    expect(attributes).toEqual({ phone: '+1' })
+  })
+
+  test('a null email next to a phone identifier is dropped with a warning: Braze would identify by it', () => {
+    const { attributes, warnings } = attributesOf({ type: 'identify', traits: { email: null, phone: '+1' } })
     expect(attributes).toEqual({ phone: '+1' })
     expect(warnings).toEqual([expect.stringMatching(/"email" was dropped/)])
+  })
+
+  test('blank email and phone traits are never sent over real ones', () => {
+    const { attributes } = attributesOf({ type: 'identify', userId: 'u1', traits: { email: ' ', phone: '', plan: 'pro' } })
+    expect(attributes).toEqual({ external_id: 'u1', plan: 'pro' })
   })
 
   test('the email trait never replaces the email that identifies the user', () => {

@@ -156,7 +156,7 @@ describe('purchaseEvents', () => {
     ['a list with blanks and padding', [' Order Completed ', '', '  '], ['order completed']],
     ['a comma-separated string', 'Order Completed, Checkout Done ,Refund Issued', ['order completed', 'checkout done', 'refund issued']],
     ['one name', 'Subscription Renewed', ['subscription renewed']],
-    ['an empty list: no purchase events', [], []]
+    ['an empty list (an ARRAY setting never filled in): the default', [], ['order completed']]
   ])('%s', (_name, purchaseEvents, expected) => {
     expect(settingsFor({ purchaseEvents }).purchaseEvents).toEqual(expected)
   })

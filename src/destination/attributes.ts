@@ -49,11 +49,11 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
   for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings))
   // The email/phone attribute must not replace (or null) the email/phone that identifies the object.
   Object.assign(out, identifier)
-  // Braze identifies by email whenever one is present: next to a phone identifier the
-  // (then necessarily blank or null) email trait would become an empty identifier.
+  // Braze identifies by email whenever one is present: next to a phone identifier an
+  // email (then necessarily null, blanks are dropped) would become an empty identifier.
   if ('phone' in identifier && 'email' in out) {
     delete out.email
-    warnings.push('trait "email" was dropped: blank, and Braze would identify the user by it.')
+    warnings.push('trait "email" was dropped: it is null, and Braze would identify the user by it rather than by the phone.')
   }
 
   const engage = engageContext(event)

@@ -1,3 +1,5 @@
+import { TRACK_ARRAYS } from './braze-types'
+
 /**
  * Packs /users/track objects into as few requests as Braze's limits allow
  * (braze-api.md): at most `perType` (75) of each array and `combined` objects
@@ -22,7 +24,7 @@ export interface PackLimits {
   combined: number
 }
 
-const ARRAYS = ['attributes', 'events', 'purchases'] as const
+const ARRAYS = TRACK_ARRAYS
 type ArrayName = (typeof ARRAYS)[number]
 
 export function lowerBound(counts: Record<ArrayName, number>, limits: PackLimits): number {

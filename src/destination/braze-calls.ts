@@ -1,7 +1,7 @@
-import type { AliasToIdentify, BrazeAttributes, BrazeEvent, BrazePurchase, DeleteTarget, MergeUpdate, TrackArray } from './braze-types'
+import { identityKey, MAX_OBJECTS_PER_TYPE, TRACK_ARRAYS, type AliasToIdentify, type BrazeAttributes, type BrazeEvent, type BrazePurchase, type DeleteTarget, type MergeUpdate, type TrackArray } from './braze-types'
 import type { BrazePath } from './braze-client'
 import { packRequests, type PackLimits } from './batch-packer'
-import { mergeAttributes, mergeKey } from './merge-attributes'
+import { mergeAttributes } from './merge-attributes'
 import type { EventPlan } from './plan'
 
 /**
@@ -29,13 +29,12 @@ export interface CallPlanStats {
 
 /** Braze's per-request maximum for /users/identify, /users/merge and /users/delete. */
 export const USER_ENDPOINT_CHUNK = 50
-export const TRACK_PER_TYPE = 75
 
 export function planCalls(plans: Array<EventPlan | undefined>, maxObjectsPerRequest: number): { calls: PlannedCall[]; stats: CallPlanStats } {
   const updates: Array<{ object: BrazeAttributes; owner: number; epoch: number | undefined }> = []
   const units = new Map<string, { attributes: Owned<BrazeAttributes>[]; events: Owned<BrazeEvent>[]; purchases: Owned<BrazePurchase>[] }>()
   const unitFor = (object: BrazeAttributes | BrazeEvent | BrazePurchase) => {
-    const key = userKey(object)
+    const key = identityKey(object)
     let unit = units.get(key)
     if (!unit) units.set(key, (unit = { attributes: [], events: [], purchases: [] }))
     return unit
@@ -56,7 +55,7 @@ export function planCalls(plans: Array<EventPlan | undefined>, maxObjectsPerRequ
   const merged = mergeAttributes(updates)
   for (const owned of merged) unitFor(owned.object).attributes.push(owned)
 
-  const limits: PackLimits = { perType: TRACK_PER_TYPE, combined: maxObjectsPerRequest }
+  const limits: PackLimits = { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest }
   const calls: PlannedCall[] = packRequests([...units.values()], limits).map(trackCall)
   for (const chunk of chunks(identifies.items(), USER_ENDPOINT_CHUNK)) {
     calls.push(ownedCall('/users/identify', { aliases_to_identify: chunk.map((item) => item.object) }, chunk))
@@ -77,15 +76,12 @@ export function planCalls(plans: Array<EventPlan | undefined>, maxObjectsPerRequ
   return { calls, stats: { attributeObjectsBeforeMerge: updates.length, attributeObjectsAfterMerge: merged.length } }
 }
 
-function userKey(object: BrazeAttributes | BrazeEvent | BrazePurchase): string {
-  return mergeKey({ ...(object as BrazeAttributes), _update_existing_only: undefined })
-}
 
 function trackCall(request: { attributes: Owned<BrazeAttributes>[]; events: Owned<BrazeEvent>[]; purchases: Owned<BrazePurchase>[] }): PlannedCall {
   const body: Record<string, unknown> = {}
   const trackOwners: Record<TrackArray, number[][]> = { attributes: [], events: [], purchases: [] }
   const owners = new Set<number>()
-  for (const name of ['attributes', 'events', 'purchases'] as const) {
+  for (const name of TRACK_ARRAYS) {
     const items = request[name] as Owned<unknown>[]
     if (items.length === 0) continue
     body[name] = items.map((item) => item.object)

@@ -1,4 +1,4 @@
-import type { TrackArray } from './braze-types'
+import { TRACK_ARRAYS, type TrackArray } from './braze-types'
 import type { DataCenter } from './data-centers'
 
 /**
@@ -47,13 +47,12 @@ function brazeAnswer(json: unknown): BrazeAnswer | undefined {
   return { message, errors: errors ?? [] }
 }
 
-const TRACK_ARRAYS: readonly TrackArray[] = ['attributes', 'events', 'purchases']
 
 /** An `errors[]` entry that names an object as sent: `{input_array, index}`. */
 function objectError(entry: unknown): { array: TrackArray; index: number } | undefined {
   const array = (entry as { input_array?: unknown } | null)?.input_array
   const index = (entry as { index?: unknown } | null)?.index
-  if (!TRACK_ARRAYS.includes(array as TrackArray) || typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined
+  if (!(TRACK_ARRAYS as readonly unknown[]).includes(array) || typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined
   return { array: array as TrackArray, index }
 }
 

@@ -57,6 +57,20 @@ export function identifierObject(identifier: BrazeIdentifier): Record<string, un
 }
 
 export type TrackArray = 'attributes' | 'events' | 'purchases'
+/** The arrays of a /users/track request, in the order Braze processes them. */
+export const TRACK_ARRAYS = ['attributes', 'events', 'purchases'] as const satisfies readonly TrackArray[]
+/** Braze's limit per array of one /users/track request (braze-api.md). */
+export const MAX_OBJECTS_PER_TYPE = 75
+
+export const IDENTIFIER_KEYS = ['external_id', 'braze_id', 'email', 'phone', 'user_alias'] as const
+
+/** The identifier of a Braze object as a string, for grouping objects by user. */
+export function identityKey(object: object): string {
+  const record = object as Record<string, unknown>
+  const id = IDENTIFIER_KEYS.find((key) => record[key] !== undefined)!
+  const value = record[id]
+  return `${id}:${typeof value === 'string' ? value : JSON.stringify(value)}`
+}
 
 /** Names that are not custom attributes in a Braze attributes object: identifiers, flags and standard attributes. */
 export const BRAZE_RESERVED_ATTRIBUTES = new Set([

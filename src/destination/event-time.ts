@@ -19,7 +19,7 @@ export function eventEpoch(event: SegmentEvent): number | undefined {
   return undefined
 }
 
-/** Braze's `time`: ISO 8601, required on events and purchases. `epoch`: the event's, when already known. */
-export function eventTime(event: SegmentEvent, now: () => number = Date.now, epoch: number | undefined = eventEpoch(event)): string {
+/** Braze's `time`, ISO 8601, from the event's epoch (see eventEpoch) or now. */
+export function brazeTime(epoch: number | undefined, now: () => number = Date.now): string {
   return new Date(epoch ?? now()).toISOString()
 }

@@ -4,7 +4,7 @@ import { isProblem, isSegmentError, segmentError, type Problem, type SegmentErro
 import { mapEvent, type EventType } from './map-event'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
-import { parseSettings, type Settings } from './settings'
+import { normalizeApiKey, parseSettings, type Settings } from './settings'
 import { summarize, type HandlerSummary } from './summary'
 
 /**
@@ -28,7 +28,7 @@ async function guarded<T>(settings: unknown, run: () => Promise<T>): Promise<T> 
   try {
     return await run()
   } catch (error) {
-    const apiKey = isDict(settings) && typeof settings.apiKey === 'string' ? settings.apiKey.trim() : ''
+    const apiKey = isDict(settings) && typeof settings.apiKey === 'string' ? normalizeApiKey(settings.apiKey) : ''
     if (isSegmentError(error)) {
       if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey)
       throw error

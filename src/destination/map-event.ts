@@ -3,7 +3,7 @@ import { identifierObject, type BrazeEvent, type BrazeIdentifier, type JsonObjec
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
-import { eventEpoch, eventTime } from './event-time'
+import { brazeTime, eventEpoch } from './event-time'
 import { aliasFor, resolveIdentifier } from './identity'
 import { emptyPlan, type EventPlan } from './plan'
 import { mapPurchases } from './purchases'
@@ -66,7 +66,7 @@ function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const name = nonBlank(event.event)
   if (name === undefined) return problem('InvalidEventPayload', 'A track call needs an "event" name; this one has none.')
   const properties = dict(event.properties) ?? {}
-  const time = eventTime(event, now, plan.epoch)
+  const time = brazeTime(plan.epoch, now)
 
   if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
     const purchases = mapPurchases(
@@ -134,7 +134,7 @@ function mapView(event: SegmentEvent, type: 'page' | 'screen', settings: Setting
     const name = viewName(event, type)
     const mapped = toEventProperties(dict(event.properties) ?? {}, plan.warnings, `"${name.slice(0, 64)}" event`)
     if ('problem' in mapped) return mapped.problem
-    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), eventTime(event, now, plan.epoch), settings, mapped.properties))
+    plan.events.push(customEvent(identifier, eventName(name, plan.warnings), brazeTime(plan.epoch, now), settings, mapped.properties))
   })
 }
 
@@ -142,7 +142,7 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const groupId = nonBlank(event.groupId)
   if (groupId === undefined) return problem('InvalidEventPayload', 'A group call needs a groupId; this one has none.')
   const key = `ab_segment_group_${groupId}`
-  if (key.length > 255 || /^\$/.test(key)) return problem('InvalidEventPayload', 'The groupId is too long to be a Braze attribute name.')
+  if (key.length > 255) return problem('InvalidEventPayload', 'The groupId is too long to be a Braze attribute name.')
   const attributes = attributesBase(identifier, settings)
   attributes[key] = true
   plan.attributes.push(attributes)

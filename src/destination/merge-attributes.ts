@@ -1,4 +1,4 @@
-import type { BrazeAttributes } from './braze-types'
+import { identityKey, type BrazeAttributes } from './braze-types'
 
 /**
  * Folding a batch's attribute updates per Braze user into one object: fewer
@@ -16,13 +16,11 @@ export interface AttributeUpdate {
   epoch: number | undefined
 }
 
-const IDENTIFIER_KEYS = new Set(['external_id', 'braze_id', 'email', 'phone', 'user_alias'])
 const hasOwn = Object.prototype.hasOwnProperty
 
 /** Objects merge only when Braze would treat them as one user with the same create/update rule. */
 export function mergeKey(object: BrazeAttributes): string {
-  const id = Object.keys(object).find((key) => IDENTIFIER_KEYS.has(key))!
-  return JSON.stringify([id, (object as Record<string, unknown>)[id], object._update_existing_only ?? null])
+  return `${identityKey(object)}|${String(object._update_existing_only ?? '')}`
 }
 
 type ArrayEdit = { add?: unknown[]; remove?: unknown[] }

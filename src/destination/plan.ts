@@ -19,10 +19,3 @@ export interface EventPlan {
 export function emptyPlan(warnings: string[], epoch: number | undefined): EventPlan {
   return { attributes: [], events: [], purchases: [], aliasesToIdentify: [], merges: [], deletes: [], warnings, epoch }
 }
-
-export function objectCount(plan: EventPlan): number {
-  return (
-    plan.attributes.length + plan.events.length + plan.purchases.length +
-    plan.aliasesToIdentify.length + plan.merges.length + plan.deletes.length
-  )
-}

@@ -1,4 +1,4 @@
-import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
+import { identifierObject, MAX_OBJECTS_PER_TYPE, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
 import { convertProperties, MAX_PROPERTIES_BYTES, sizeProblem } from './event-properties'
 import { fitsIn, jsonSize } from './values'
@@ -11,7 +11,7 @@ export const MAX_QUANTITY = 100
  * purchase objects (75 × 100). Without it a quantity like 1e12 would build
  * 10^10 objects and never return.
  */
-export const MAX_PRODUCT_QUANTITY = 75 * MAX_QUANTITY
+export const MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
 const ORDER_ONLY = new Set(['products'])
 /** What a product's own properties leave out, by the field its product_id came from. */

@@ -32,7 +32,3 @@ export function nonBlank(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   return undefined
 }
-
-export function ownEntries(source: Dict): Array<[string, unknown]> {
-  return Object.keys(source).map((key) => [key, source[key]])
-}

@@ -42,7 +42,6 @@ function booleanSetting(value: unknown): { value: boolean } | { expected: string
 }
 
 export const MAX_OBJECTS_LIMIT = 225
-export const BRAZE_OBJECTS_PER_TYPE = 75
 
 const definitions = {
   apiKey: {
@@ -56,8 +55,7 @@ const definitions = {
     parse(value) {
       const parsed = text.safeParse(value)
       if (!parsed.success) return { expected: 'the REST API key as text' }
-      // Keys pasted with quotes or spaces are a classic cause of Braze 401s.
-      const key = parsed.data.trim().replace(/^["']|["']$/g, '')
+      const key = normalizeApiKey(parsed.data)
       if (key === '') return { expected: 'a non-empty REST API key' }
       // fetch cannot put anything else into a header, and retrying for hours would not fix the setting.
       if (!/^[\x21-\x7e]+$/.test(key)) return { expected: 'a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)' }
@@ -190,12 +188,18 @@ const definitions = {
 
 type Definitions = typeof definitions
 export type Settings = { [K in keyof Definitions]: Definitions[K]['default'] }
-export type SettingName = keyof Definitions
 
 /** The table in order, for deploy and docs. */
 export const SETTING_DEFINITIONS: ReadonlyArray<SettingDefinition<unknown>> = Object.values(definitions)
 
-const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+/** Keys pasted with quotes or spaces are a classic cause of Braze 401s. */
+export function normalizeApiKey(raw: string): string {
+  return raw.trim().replace(/^["']|["']$/g, '')
+}
+
+// An ARRAY setting never filled in arrives as []: that is "not set", not "no purchase events".
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0)
 
 /**
  * Parsed at the start of every handler call, never cached: a warm Segment

@@ -118,7 +118,9 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const out: Record<string, unknown> = {}
       for (const key of ['email', 'phone']) {
         const value = text(field(traits, key), `trait "${key}"`, warnings)
-        if (value !== undefined) out[key] = value
+        // Blank is not an address: sending it would overwrite a real one with nothing.
+        if (typeof value === 'string' && value.trim() === '') continue
+        if (value !== undefined) out[key] = typeof value === 'string' ? value.trim() : value
       }
       return out
     }

@@ -1,3 +1,4 @@
+import { TRACK_ARRAYS } from './braze-types'
 import type { DeliveryReport } from './deliver'
 
 /** What the Test panel shows after a single event (design §4). */
@@ -19,7 +20,7 @@ export function summarize(report: DeliveryReport, warnings: string[]): HandlerSu
   const sent = { attributes: 0, events: 0, purchases: 0 }
   for (const call of report.calls) {
     if (call.path !== '/users/track') continue
-    for (const name of ['attributes', 'events', 'purchases'] as const) {
+    for (const name of TRACK_ARRAYS) {
       const items = call.body[name]
       if (Array.isArray(items)) sent[name] += items.length
     }

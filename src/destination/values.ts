@@ -101,7 +101,6 @@ export function toBrazeObject(source: Record<string, unknown>, context: ValueCon
   return out
 }
 
-/** Size in bytes of the JSON as sent (UTF-8): Braze's KB limits count bytes, not UTF-16 code units. */
 /**
  * Whether `value` serializes to at most `limit` UTF-8 bytes. A walk with a
  * generous bound (6 bytes a character, as for a \uXXXX escape) settles the
@@ -129,6 +128,7 @@ function sizeBound(value: unknown, budget: number): number {
   return size
 }
 
+/** Size in bytes of the JSON as sent (UTF-8): Braze's KB limits count bytes, not UTF-16 code units. */
 export function jsonSize(value: unknown): number {
   const json = JSON.stringify(value)
   if (json === undefined) return 0

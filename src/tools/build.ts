@@ -2,6 +2,7 @@ import { analyzeMetafile, build } from 'esbuild'
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { SETTING_DEFINITIONS } from '../destination/settings'
+import { BUILD_FILE, HANDLERS, ROOT } from './paths'
 
 /**
  * Bundles functions/braze-destination.ts into the one plain script Segment
@@ -9,9 +10,7 @@ import { SETTING_DEFINITIONS } from '../destination/settings'
  * module syntax. esbuild's ESM output hoists everything to the top level, so
  * dropping its final `export { … }` line leaves exactly that.
  */
-export const ROOT = resolve(__dirname, '../..')
-export const BUILD_FILE = resolve(ROOT, 'build/braze-destination.js')
-export const HANDLERS = ['onIdentify', 'onTrack', 'onPage', 'onScreen', 'onGroup', 'onAlias', 'onDelete', 'onBatch']
+export { BUILD_FILE, HANDLERS, ROOT }
 /** Segment has no documented code-size limit; this is our own budget. */
 export const MAX_BUNDLE_BYTES = 100 * 1024
 
@@ -35,6 +34,8 @@ export async function buildFunction(): Promise<{ bytes: number; file: string }> 
   const version = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).version as string
   const result = await build({
     entryPoints: [resolve(ROOT, 'functions/braze-destination.ts')],
+    // Path comments in the output are relative to this: the same bytes from any checkout or cwd.
+    absWorkingDir: ROOT,
     bundle: true,
     format: 'esm',
     platform: 'neutral',
@@ -51,8 +52,6 @@ export async function buildFunction(): Promise<{ bytes: number; file: string }> 
   if (process.env.BUILD_ANALYZE) console.log(await analyzeMetafile(result.metafile!))
   let code = result.outputFiles[0]!.text
   code = code.replace(/\nexport \{[^}]*\};\s*$/, '\n')
-  // esbuild's path comments name files of this checkout; keep them relative and stable.
-  code = code.replace(/^\/\/ .*$/gm, (line) => line.split(ROOT + '/').join(''))
   const script = `${header(version)}\n${code}`
   check(script)
   // Atomic: test workers build concurrently while others read the file.

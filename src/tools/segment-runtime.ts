@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import vm from 'node:vm'
 import { webcrypto } from 'node:crypto'
 import nodeFetch, { Headers, Request, Response } from 'node-fetch'
-import { BUILD_FILE, HANDLERS } from './build'
+import { BUILD_FILE, HANDLERS } from './paths'
 
 /**
  * A local copy of Segment's function runtime (reference/segment-functions.md):

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { BUILD_FILE } from '../build'
+import { BUILD_FILE } from '../paths'
 import type { CommandIO } from '../command-io'
 import { startEmbeddedBraze, type EmbeddedBraze } from '../embedded-braze'
 import { loadBuiltFunction } from '../segment-runtime'

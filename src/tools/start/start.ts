@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
-import { BUILD_FILE } from '../build'
+import { BUILD_FILE } from '../paths'
 import { planCalls } from '../../destination/braze-calls'
 import { isProblem } from '../../destination/errors'
 import { mapEvent } from '../../destination/map-event'
