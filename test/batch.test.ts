@@ -9,7 +9,7 @@ import { runBatch } from '../src/destination/handlers'
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
 import { parseSettings } from '../src/destination/settings'
-import { BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, resetNock, trackObjects } from './helpers/braze-nock'
+import { BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, at, deletion, identify, lowerBoundOf, mixedBatch, page, track } from './helpers/events'
 
 const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
@@ -26,16 +26,7 @@ const statuses = (results: Array<{ status: number }>) => results.map((result) =>
 const indexesWith = (results: Array<{ status: number }>, status: number) =>
   results.flatMap((result, index) => (result.status === status ? [index] : []))
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate()
-  nock.disableNetConnect()
-})
-afterEach(() => resetNock())
-afterAll(() => {
-  nock.enableNetConnect()
-  // Jest shares Node's http module between the test files of a worker: take nock's patch off again.
-  nock.restore()
-})
+useNock()
 
 describe('400 mixed events', () => {
   const batch = mixedBatch(400, 60)

@@ -5,7 +5,7 @@ import { callBraze, INVOCATION_BUDGET_MS, type BrazeConnection, type CallOutcome
 import { resolveDataCenter } from '../src/destination/data-centers'
 import { segmentErrorClass } from '../src/destination/errors'
 import { onTrack, onIdentify } from '../functions/braze-destination'
-import { API_KEY, BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, resetNock } from './helpers/braze-nock'
+import { API_KEY, BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, useNock } from './helpers/braze-nock'
 import { identify, track } from './helpers/events'
 
 const TRACK_BODY = {
@@ -34,16 +34,7 @@ async function outcomeOf(status: number, body: unknown, headers: Record<string, 
 const RetryError = segmentErrorClass('RetryError')
 const ValidationError = segmentErrorClass('ValidationError')
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate()
-  nock.disableNetConnect()
-})
-afterEach(() => resetNock())
-afterAll(() => {
-  nock.enableNetConnect()
-  // Jest shares Node's http module between the test files of a worker: take nock's patch off again.
-  nock.restore()
-})
+useNock()
 
 describe('the request', () => {
   test.each([

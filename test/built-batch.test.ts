@@ -1,14 +1,13 @@
 // onBatch of the built script in the local Segment runtime, against nock:
 // the same promises as the sources make, kept by what users paste into Segment.
-import { readFileSync } from 'node:fs'
 import nock from 'nock'
-import { buildFunction, BUILD_FILE } from '../src/tools/build'
+import { buildFunction } from '../src/tools/build'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { planCalls } from '../src/destination/braze-calls'
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
 import { parseSettings } from '../src/destination/settings'
-import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, resetNock, trackObjects } from './helpers/braze-nock'
+import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, deletion, identify, lowerBoundOf, mixedBatch, track } from './helpers/events'
 
 type Result = { status: number; errormessage?: string }
@@ -16,16 +15,6 @@ type Result = { status: number; errormessage?: string }
 let code: string
 let runtime: SegmentRuntime
 const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
-
-async function freshBuild(): Promise<string> {
-  const { bytes } = await buildFunction()
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const text = readFileSync(BUILD_FILE, 'utf8')
-    if (Buffer.byteLength(text) === bytes && text.includes('async function onBatch(')) return text
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error('build/braze-destination.js could not be read whole')
-}
 
 function plannedBodies(events: unknown[], rawSettings: unknown): Array<Record<string, unknown>> {
   const parsed = parseSettings(rawSettings)
@@ -38,19 +27,12 @@ const onBatch = (events: unknown, settings: unknown = BATCH_SETTINGS) => runtime
 const statuses = (results: Result[]) => results.map((result) => result.status)
 const indexesWith = (results: Result[], status: number) => results.flatMap((result, index) => (result.status === status ? [index] : []))
 
+useNock()
 beforeAll(async () => {
-  if (!nock.isActive()) nock.activate()
-  nock.disableNetConnect()
-  code = await freshBuild()
+  code = (await buildFunction()).code
 })
 beforeEach(() => {
   runtime = loadFunction(code)
-})
-afterEach(() => resetNock())
-afterAll(() => {
-  nock.enableNetConnect()
-  // Jest shares Node's http module between the test files of a worker: take nock's patch off again.
-  nock.restore()
 })
 
 describe('400 mixed events through the built onBatch', () => {

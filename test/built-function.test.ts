@@ -1,41 +1,23 @@
 // The built script, as pasted into Segment, running in the local copy of
 // Segment's runtime (node:vm, node-fetch v2, the global error classes) against nock.
-import { readFileSync } from 'node:fs'
 import vm from 'node:vm'
 import nock from 'nock'
-import { buildFunction, BUILD_FILE, HANDLERS } from '../src/tools/build'
+import { buildFunction, HANDLERS } from '../src/tools/build'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { segmentErrorClass } from '../src/destination/errors'
-import { API_KEY, BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, resetNock } from './helpers/braze-nock'
+import { API_KEY, BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, useNock } from './helpers/braze-nock'
 import { at, deletion, identify, orderCompleted, page, track } from './helpers/events'
 
 let code: string
 let runtime: SegmentRuntime
 
-/** Builds from the current sources; other test files may be writing the same file, so read until it is whole. */
-async function freshBuild(): Promise<string> {
-  const { bytes } = await buildFunction()
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const text = readFileSync(BUILD_FILE, 'utf8')
-    if (Buffer.byteLength(text) === bytes && text.includes('async function onBatch(')) return text
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error('build/braze-destination.js could not be read whole')
-}
 
+useNock()
 beforeAll(async () => {
-  if (!nock.isActive()) nock.activate()
-  nock.disableNetConnect()
-  code = await freshBuild()
+  code = (await buildFunction()).code
 })
 beforeEach(() => {
   runtime = loadFunction(code)
-})
-afterEach(() => resetNock())
-afterAll(() => {
-  nock.enableNetConnect()
-  // Jest shares Node's http module between the test files of a worker: take nock's patch off again.
-  nock.restore()
 })
 
 const call = (name: string, event: unknown, settings: unknown = SETTINGS) => runtime.handlers[name as 'onTrack']!(event, settings)

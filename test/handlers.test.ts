@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import nock from 'nock'
 import * as destination from '../functions/braze-destination'
 import { segmentErrorClass, SEGMENT_ERROR_KINDS } from '../src/destination/errors'
-import { API_KEY, BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, resetNock, trackObjects } from './helpers/braze-nock'
+import { API_KEY, BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, at, deletion, group, identify, orderCompleted, page, screen, track } from './helpers/events'
 
 const { onIdentify, onTrack, onPage, onScreen, onGroup, onAlias, onDelete, onBatch } = destination
@@ -15,16 +15,7 @@ const EventNotSupported = segmentErrorClass('EventNotSupported')
 
 const isSegmentError = (error: unknown) => SEGMENT_ERROR_KINDS.some((kind) => error instanceof segmentErrorClass(kind))
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate()
-  nock.disableNetConnect()
-})
-afterEach(() => resetNock())
-afterAll(() => {
-  nock.enableNetConnect()
-  // Jest shares Node's http module between the test files of a worker: take nock's patch off again.
-  nock.restore()
-})
+useNock()
 
 describe('summaries (design §4)', () => {
   test('identify → one attributes object, and the summary of what Braze said', async () => {

@@ -30,7 +30,8 @@ function header(version: string): string {
   ].join('\n')
 }
 
-export async function buildFunction(): Promise<{ bytes: number; file: string }> {
+/** Builds, writes the file, and returns the script itself (tests use it: no re-reading a file others may be rewriting). */
+export async function buildFunction(): Promise<{ bytes: number; file: string; code: string }> {
   const version = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).version as string
   const result = await build({
     entryPoints: [resolve(ROOT, 'functions/braze-destination.ts')],
@@ -58,7 +59,7 @@ export async function buildFunction(): Promise<{ bytes: number; file: string }> 
   const temporary = `${BUILD_FILE}.${process.pid}.tmp`
   writeFileSync(temporary, script)
   renameSync(temporary, BUILD_FILE)
-  return { bytes: Buffer.byteLength(script), file: BUILD_FILE }
+  return { bytes: Buffer.byteLength(script), file: BUILD_FILE, code: script }
 }
 
 /** The properties Segment's editor needs; failing here beats failing in Segment. */

@@ -90,6 +90,23 @@ export function resetNock(): void {
   nock.cleanAll()
 }
 
+/**
+ * A test file's nock lifecycle: no real network while it runs, a clean slate
+ * after each test, and nock's patch taken off Node's http at the end (jest
+ * shares that module between the test files of one worker).
+ */
+export function useNock(): void {
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate()
+    nock.disableNetConnect()
+  })
+  afterEach(() => resetNock())
+  afterAll(() => {
+    nock.enableNetConnect()
+    nock.restore()
+  })
+}
+
 /** Whatever a test got back, thrown or returned, must never contain the key, nor any 16-character piece of it. */
 export function expectNoKey(...values: unknown[]): void {
   const pieces = Array.from({ length: API_KEY.length - 15 }, (_, i) => API_KEY.slice(i, i + 16))
