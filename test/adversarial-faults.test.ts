@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import nock from 'nock'
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
+import { useNock } from './helpers/braze-nock'
 import {
   builtCode,
   type Exchange,
@@ -61,25 +62,15 @@ let viaNock: SegmentRuntime
 let braze: EmbeddedBraze
 let viaEmbedded: SegmentRuntime
 
+useNock({ loopback: true })
 beforeAll(async () => {
-  // nock patches Node's http for the whole worker: take it back in afterAll, so the next suite starts clean.
-  if (!nock.isActive()) nock.activate()
   code = await builtCode()
   viaNock = loadFunction(code)
   braze = await startEmbeddedBraze({ apiKey: KEY })
   viaEmbedded = loadFunction(code, { brazeBaseUrl: braze.url })
 })
-beforeEach(() => {
-  nock.disableNetConnect()
-  nock.enableNetConnect('127.0.0.1')
-})
-afterEach(() => {
-  nock.cleanAll()
-  nock.enableNetConnect()
-  braze?.reset()
-})
+afterEach(() => braze?.reset())
 afterAll(async () => {
-  nock.restore()
   await braze?.close()
 })
 

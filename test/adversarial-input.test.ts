@@ -6,11 +6,11 @@
  * Segment's outcomes, loses nothing, and pollutes no prototype.
  */
 import fc from 'fast-check'
-import nock from 'nock'
 import { lowerBound } from '../src/destination/batch-packer'
 import { mapEvent } from '../src/destination/map-event'
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
+import { useNock } from './helpers/braze-nock'
 import {
   acceptAll,
   builtCode,
@@ -49,24 +49,14 @@ let code: string
 let braze: EmbeddedBraze
 let runtime: SegmentRuntime
 
+useNock({ loopback: true })
 beforeAll(async () => {
-  // nock patches Node's http for the whole worker: take it back in afterAll, so the next suite starts clean.
-  if (!nock.isActive()) nock.activate()
   code = await builtCode()
   braze = await startEmbeddedBraze({ apiKey: KEY })
   runtime = loadFunction(code, { brazeBaseUrl: braze.url })
 })
-beforeEach(() => {
-  nock.disableNetConnect()
-  nock.enableNetConnect('127.0.0.1')
-})
-afterEach(() => {
-  braze?.reset()
-  nock.cleanAll()
-  nock.enableNetConnect()
-})
+afterEach(() => braze?.reset())
 afterAll(async () => {
-  nock.restore()
   await braze?.close()
 })
 

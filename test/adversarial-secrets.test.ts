@@ -9,6 +9,7 @@
 import nock from 'nock'
 import { loadFunction, type ObservedRequest, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { builtCode, expectBatchShape, expectSegmentOutcome, type Outcome, settle, sleep, thrownClass } from './adversarial-support'
+import { useNock } from './helpers/braze-nock'
 
 const KEY = 'sk-ADVERSARIAL-9a41f0c3e7b25d68-SECRET'
 const KEY_A = 'sk-TENANT-A-3f9b2c7d1e8a4065-SECRET'
@@ -25,22 +26,13 @@ let code: string
 let runtime: SegmentRuntime
 let observed: ObservedRequest[]
 
+useNock()
 beforeAll(async () => {
-  // nock patches Node's http for the whole worker: take it back in afterAll, so the next suite starts clean.
-  if (!nock.isActive()) nock.activate()
   code = await builtCode()
 })
 beforeEach(() => {
-  nock.disableNetConnect()
   observed = []
   runtime = loadFunction(code, { onRequest: (exchange) => observed.push(exchange) })
-})
-afterEach(() => {
-  nock.cleanAll()
-  nock.enableNetConnect()
-})
-afterAll(() => {
-  nock.restore()
 })
 
 /** A leak is any 10 characters of the key in a row: a cut through the key must not leave most of it behind. */

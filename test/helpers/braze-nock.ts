@@ -95,14 +95,20 @@ export function resetNock(): void {
  * after each test, and nock's patch taken off Node's http at the end (jest
  * shares that module between the test files of one worker).
  */
-export function useNock(): void {
+export function useNock(options: { loopback?: boolean } = {}): void {
   beforeAll(() => {
     if (!nock.isActive()) nock.activate()
-    nock.disableNetConnect()
   })
-  afterEach(() => resetNock())
-  afterAll(() => {
+  beforeEach(() => {
+    nock.disableNetConnect()
+    // The embedded Braze listens on loopback.
+    if (options.loopback) nock.enableNetConnect('127.0.0.1')
+  })
+  afterEach(() => {
+    resetNock()
     nock.enableNetConnect()
+  })
+  afterAll(() => {
     nock.restore()
   })
 }
