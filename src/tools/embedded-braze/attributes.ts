@@ -1,6 +1,5 @@
 // What Braze does to a profile's attributes when an attributes object
 // arrives, as a pure function: old attributes + update in, new attributes out.
-import { isDeepStrictEqual } from 'node:util'
 import { isPlainObject } from './identifier'
 
 export type Attributes = Record<string, unknown>
@@ -61,12 +60,15 @@ export function isTime(value: unknown): value is { $time: string } {
 
 /** Braze keeps array values unique; adds come before removes, so a value in both ends up removed. */
 function editArray(current: unknown, edit: ArrayEdit): unknown[] {
-  const result = Array.isArray(current) ? [...current] : []
+  // Keyed by JSON, so large edits stay linear.
+  const result = new Map<string, unknown>()
+  for (const item of Array.isArray(current) ? current : []) result.set(JSON.stringify(item), item)
   for (const item of (edit.add ?? []).map(normaliseTimes)) {
-    if (!result.some((existing) => isDeepStrictEqual(existing, item))) result.push(item)
+    const key = JSON.stringify(item)
+    if (!result.has(key)) result.set(key, item)
   }
-  const removals = (edit.remove ?? []).map(normaliseTimes)
-  return result.filter((existing) => !removals.some((item) => isDeepStrictEqual(existing, item)))
+  for (const item of (edit.remove ?? []).map(normaliseTimes)) result.delete(JSON.stringify(item))
+  return [...result.values()]
 }
 
 /** Stores `{"$time": iso}` as the plain ISO string, at any depth. */

@@ -234,7 +234,9 @@ export function isIso8601(value: unknown): boolean {
   if (!match) return false
   const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0))
   if (year === undefined || month === undefined || day === undefined) return false
-  const date = new Date(Date.UTC(year, month - 1, day))
+  const date = new Date(0)
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  date.setUTCFullYear(year, month - 1, day)
   const realDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
   const zone = match[7]
   const zoneOk = zone === undefined || zone === 'Z' || Number(zone.slice(1, 3)) <= 14
