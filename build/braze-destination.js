@@ -2405,6 +2405,10 @@ function settingsOrThrow(raw) {
   if ("problem" in parsed) throw segmentError(parsed.problem.kind, parsed.problem.message);
   return parsed.settings;
 }
+function connectionFor(settings, startedAt) {
+  return { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS };
+}
+var crashMessage = (error) => `The Braze destination function failed on this event (${error instanceof Error ? error.name : typeof error}`;
 async function guarded(settings, run) {
   try {
     return await run();
@@ -2414,18 +2418,17 @@ async function guarded(settings, run) {
       if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey);
       throw error;
     }
-    const name = error instanceof Error ? error.name : typeof error;
     const detail = redact(error instanceof Error ? error.message : String(error), apiKey).slice(0, 200);
-    throw segmentError("InvalidEventPayload", `The Braze destination function failed on this event (${name}: ${detail}).`);
+    throw segmentError("InvalidEventPayload", `${crashMessage(error)}: ${detail}).`);
   }
 }
 function handleEvent(type, event, rawSettings) {
   return guarded(rawSettings, async () => {
-    const deadline = Date.now() + INVOCATION_BUDGET_MS;
+    const startedAt = Date.now();
     const settings = settingsOrThrow(rawSettings);
     const plan = mapEvent(event, settings, Date.now, type);
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
-    const report = await deliver([plan], { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline }, settings.maxObjectsPerRequest);
+    const report = await deliver([plan], connectionFor(settings, startedAt), settings.maxObjectsPerRequest);
     const failure3 = worstFailure(report.failures[0]);
     if (failure3) throw segmentError(failure3.kind === "retry" ? "RetryError" : "ValidationError", failure3.message);
     return summarize(report, plan.warnings);
@@ -2438,13 +2441,13 @@ var STATUS_FOR = {
   RetryError: 500
 };
 async function runBatch(events, rawSettings) {
-  const deadline = Date.now() + INVOCATION_BUDGET_MS;
+  const startedAt = Date.now();
   const settings = settingsOrThrow(rawSettings);
   if (!Array.isArray(events)) throw segmentError("InvalidEventPayload", "onBatch expects an array of events.");
   const plans = events.map((event) => mapSafely(event, settings));
   const delivery = await deliver(
     plans.map((plan) => isProblem(plan) ? void 0 : plan),
-    { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline },
+    connectionFor(settings, startedAt),
     settings.maxObjectsPerRequest
   );
   const results = plans.map((plan, index) => {
@@ -2462,8 +2465,7 @@ function mapSafely(event, settings) {
   try {
     return mapEvent(event, settings);
   } catch (error) {
-    const name = error instanceof Error ? error.name : typeof error;
-    return { kind: "InvalidEventPayload", message: `The Braze destination function failed on this event (${name}).` };
+    return { kind: "InvalidEventPayload", message: `${crashMessage(error)}).` };
   }
 }
 

@@ -1,4 +1,4 @@
-import { INVOCATION_BUDGET_MS, redact } from './braze-client'
+import { INVOCATION_BUDGET_MS, redact, type BrazeConnection } from './braze-client'
 import { deliver, worstFailure } from './deliver'
 import { isProblem, isSegmentError, segmentError, type Problem, type SegmentErrorKind } from './errors'
 import { mapEvent, type EventType } from './map-event'
@@ -23,6 +23,13 @@ function settingsOrThrow(raw: unknown): Settings {
   return parsed.settings
 }
 
+/** One deadline for every Braze call of this invocation, counted from its start. */
+function connectionFor(settings: Settings, startedAt: number): BrazeConnection {
+  return { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS }
+}
+
+const crashMessage = (error: unknown) => `The Braze destination function failed on this event (${error instanceof Error ? error.name : typeof error}`
+
 /** Keeps the no-foreign-exception promise even for bugs, and the key out of any message. */
 async function guarded<T>(settings: unknown, run: () => Promise<T>): Promise<T> {
   try {
@@ -33,20 +40,19 @@ async function guarded<T>(settings: unknown, run: () => Promise<T>): Promise<T> 
       if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey)
       throw error
     }
-    const name = error instanceof Error ? error.name : typeof error
     const detail = redact(error instanceof Error ? error.message : String(error), apiKey).slice(0, 200)
-    throw segmentError('InvalidEventPayload', `The Braze destination function failed on this event (${name}: ${detail}).`)
+    throw segmentError('InvalidEventPayload', `${crashMessage(error)}: ${detail}).`)
   }
 }
 
 export function handleEvent(type: EventType, event: unknown, rawSettings: unknown): Promise<HandlerSummary> {
   return guarded(rawSettings, async () => {
-    const deadline = Date.now() + INVOCATION_BUDGET_MS
+    const startedAt = Date.now()
     const settings = settingsOrThrow(rawSettings)
     // Segment routes by type; the handler's own type is what the event is treated as.
     const plan = mapEvent(event, settings, Date.now, type)
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message)
-    const report = await deliver([plan], { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline }, settings.maxObjectsPerRequest)
+    const report = await deliver([plan], connectionFor(settings, startedAt), settings.maxObjectsPerRequest)
     const failure = worstFailure(report.failures[0]!)
     if (failure) throw segmentError(failure.kind === 'retry' ? 'RetryError' : 'ValidationError', failure.message)
     return summarize(report, plan.warnings)
@@ -68,13 +74,13 @@ export interface BatchReport {
 
 /** The batch, with everything tools want to report; `handleBatch` is what Segment sees. */
 export async function runBatch(events: unknown, rawSettings: unknown): Promise<BatchReport> {
-  const deadline = Date.now() + INVOCATION_BUDGET_MS
+  const startedAt = Date.now()
   const settings = settingsOrThrow(rawSettings)
   if (!Array.isArray(events)) throw segmentError('InvalidEventPayload', 'onBatch expects an array of events.')
   const plans = events.map((event) => mapSafely(event, settings))
   const delivery = await deliver(
     plans.map((plan) => (isProblem(plan) ? undefined : plan)),
-    { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline },
+    connectionFor(settings, startedAt),
     settings.maxObjectsPerRequest
   )
   const results = plans.map((plan, index): BatchResult => {
@@ -95,7 +101,6 @@ function mapSafely(event: unknown, settings: Settings): EventPlan | Problem {
   try {
     return mapEvent(event, settings)
   } catch (error) {
-    const name = error instanceof Error ? error.name : typeof error
-    return { kind: 'InvalidEventPayload', message: `The Braze destination function failed on this event (${name}).` }
+    return { kind: 'InvalidEventPayload', message: `${crashMessage(error)}).` }
   }
 }
