@@ -3,24 +3,13 @@
 // exactly the events behind it.
 import nock from 'nock'
 import { onBatch } from '../functions/braze-destination'
-import { planCalls } from '../src/destination/braze-calls'
 import { segmentErrorClass } from '../src/destination/errors'
 import { runBatch } from '../src/destination/handlers'
-import { mapEvent } from '../src/destination/map-event'
-import type { EventPlan } from '../src/destination/plan'
-import { parseSettings } from '../src/destination/settings'
-import { BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
+import { BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, plannedBodies, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, at, deletion, identify, lowerBoundOf, mixedBatch, page, track } from './helpers/events'
 
 const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
 
-/** The /users/track bodies the sources plan for these events, in planning order (requests run concurrently). */
-function plannedBodies(events: unknown[], rawSettings: unknown): Array<Record<string, unknown>> {
-  const parsed = parseSettings(rawSettings)
-  if (!('settings' in parsed)) throw new Error('bad settings')
-  const plans = events.map((event) => mapEvent(event, parsed.settings)) as EventPlan[]
-  return planCalls(plans, parsed.settings.maxObjectsPerRequest).calls.filter((call) => call.path === '/users/track').map((call) => call.body)
-}
 
 const statuses = (results: Array<{ status: number }>) => results.map((result) => result.status)
 const indexesWith = (results: Array<{ status: number }>, status: number) =>

@@ -3,11 +3,7 @@
 import nock from 'nock'
 import { buildFunction } from '../src/tools/build'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
-import { planCalls } from '../src/destination/braze-calls'
-import { mapEvent } from '../src/destination/map-event'
-import type { EventPlan } from '../src/destination/plan'
-import { parseSettings } from '../src/destination/settings'
-import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
+import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, plannedBodies, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, deletion, identify, lowerBoundOf, mixedBatch, track } from './helpers/events'
 
 type Result = { status: number; errormessage?: string }
@@ -16,12 +12,6 @@ let code: string
 let runtime: SegmentRuntime
 const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
 
-function plannedBodies(events: unknown[], rawSettings: unknown): Array<Record<string, unknown>> {
-  const parsed = parseSettings(rawSettings)
-  if (!('settings' in parsed)) throw new Error('bad settings')
-  const plans = events.map((event) => mapEvent(event, parsed.settings)) as EventPlan[]
-  return planCalls(plans, parsed.settings.maxObjectsPerRequest).calls.filter((call) => call.path === '/users/track').map((call) => call.body)
-}
 
 const onBatch = (events: unknown, settings: unknown = BATCH_SETTINGS) => runtime.handlers.onBatch!(events, settings) as Promise<Result[]>
 const statuses = (results: Result[]) => results.map((result) => result.status)
