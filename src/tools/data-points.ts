@@ -1,6 +1,6 @@
 /**
- * An estimate of the Braze data points a request consumes, from the rules in
- * /work/shared/reference/braze-api.md ("Data points (cost)"). Pure: a request
+ * An estimate of the Braze data points a request consumes, from Braze's
+ * published data-point billing rules (braze-docs, "Data points"). Pure: a request
  * body in, counts out. Braze bills what it receives, changed or not, so this
  * counts what was sent, not what changed.
  *
