@@ -440,7 +440,7 @@ describe('building blocks', () => {
     let now = 0
     const sleeps: number[] = []
     const clock: Clock = { now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) }
-    const bucket = new TokenBucket({ requests: 3000, perMs: 3000 }, clock)
+    const bucket = new TokenBucket({ limit: 3000, windowMs: 3000 }, clock)
     await bucket.take(3000)
     expect(sleeps).toEqual([])
     await bucket.take(30)

@@ -3,7 +3,8 @@
 // recorded here, before any delay, so a test that awaited the answer sees it.
 import type { Answer } from './answer'
 import type { ProfileStore } from './profiles'
-import { RateWindow, TRACK_RATE_LIMIT, USERS_RATE_LIMIT } from './rate-limit'
+import { TRACK_RATE_LIMIT, USERS_RATE_LIMIT } from '../braze-rate-limits'
+import { RateWindow } from './rate-limit'
 import type { IncomingCall, Reply } from './server'
 import { handleTrack } from './track'
 import type { RecordedRequest, ScriptedResponse } from './types'

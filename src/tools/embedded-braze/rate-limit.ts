@@ -1,21 +1,13 @@
 // Plausible X-RateLimit-* headers. Nothing is ever refused for going over:
 // tests script 429s with enqueue(), so limits never surprise them.
 
-export interface RateLimitPolicy {
-  limit: number
-  windowMs: number
-}
-
-/** /users/track: 3,000 requests per 3 seconds (since 2024-10-28). */
-export const TRACK_RATE_LIMIT: RateLimitPolicy = { limit: 3000, windowMs: 3000 }
-/** /users/delete, identify, merge, alias/new share 20,000 requests per minute. */
-export const USERS_RATE_LIMIT: RateLimitPolicy = { limit: 20000, windowMs: 60000 }
+import type { BrazeRateLimit } from '../braze-rate-limits'
 
 export class RateWindow {
   private windowStart = Number.NEGATIVE_INFINITY
   private used = 0
 
-  constructor(private readonly policy: RateLimitPolicy) {}
+  constructor(private readonly policy: BrazeRateLimit) {}
 
   /** Counts one request made at `nowMs` and returns the headers for its answer. */
   hit(nowMs: number): Record<string, string> {

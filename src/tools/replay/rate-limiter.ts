@@ -1,10 +1,11 @@
 /**
  * Keeps a replay against the real Braze inside its rate limits
- * (reference/braze-api.md): /users/track allows 3,000 requests per 3 s, the
- * other /users/* endpoints share 20,000 per minute. A token bucket per limit,
+ * (braze-rate-limits.ts). A token bucket per limit,
  * taken before a batch is sent (for the requests the batch will make), plus
  * a shared pause when Braze answered 429: nobody sends until its reset.
  */
+import { TRACK_RATE_LIMIT, USERS_RATE_LIMIT, type BrazeRateLimit } from '../braze-rate-limits'
+
 export interface Clock {
   now: () => number
   sleep: (ms: number) => Promise<void>
@@ -15,13 +16,6 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 }
 
-export interface RateLimit {
-  requests: number
-  perMs: number
-}
-
-export const BRAZE_TRACK_LIMIT: RateLimit = { requests: 3000, perMs: 3000 }
-export const BRAZE_USERS_LIMIT: RateLimit = { requests: 20000, perMs: 60000 }
 
 export class TokenBucket {
   private tokens: number
@@ -30,16 +24,16 @@ export class TokenBucket {
   private queue: Promise<void> = Promise.resolve()
 
   constructor(
-    private readonly limit: RateLimit,
+    private readonly limit: BrazeRateLimit,
     private readonly clock: Clock = realClock
   ) {
-    this.tokens = limit.requests
+    this.tokens = limit.limit
     this.last = clock.now()
   }
 
   /** Resolves once `count` requests may be sent. */
   take(count: number): Promise<void> {
-    const wanted = Math.min(Math.max(0, count), this.limit.requests)
+    const wanted = Math.min(Math.max(0, count), this.limit.limit)
     const turn = this.queue.then(() => this.takeNow(wanted))
     this.queue = turn.catch(() => undefined)
     return turn
@@ -52,15 +46,15 @@ export class TokenBucket {
         this.tokens -= count
         return
       }
-      const rate = this.limit.requests / this.limit.perMs
+      const rate = this.limit.limit / this.limit.windowMs
       await this.clock.sleep(Math.ceil((count - this.tokens) / rate))
     }
   }
 
   private refill(): void {
     const now = this.clock.now()
-    const rate = this.limit.requests / this.limit.perMs
-    this.tokens = Math.min(this.limit.requests, this.tokens + (now - this.last) * rate)
+    const rate = this.limit.limit / this.limit.windowMs
+    this.tokens = Math.min(this.limit.limit, this.tokens + (now - this.last) * rate)
     this.last = now
   }
 
@@ -95,9 +89,9 @@ export class BrazeRateLimiter {
   readonly users: TokenBucket
   readonly pause: SharedPause
 
-  constructor(clock: Clock = realClock, limits: { track?: RateLimit; users?: RateLimit } = {}) {
-    this.track = new TokenBucket(limits.track ?? BRAZE_TRACK_LIMIT, clock)
-    this.users = new TokenBucket(limits.users ?? BRAZE_USERS_LIMIT, clock)
+  constructor(clock: Clock = realClock, limits: { track?: BrazeRateLimit; users?: BrazeRateLimit } = {}) {
+    this.track = new TokenBucket(limits.track ?? TRACK_RATE_LIMIT, clock)
+    this.users = new TokenBucket(limits.users ?? USERS_RATE_LIMIT, clock)
     this.pause = new SharedPause(clock)
   }
 
