@@ -3,15 +3,12 @@ import type { SegmentRuntime } from '../src/tools/segment-runtime'
 
 /**
  * A zero-latency Braze inside the process, for timing the function without
- * loopback HTTP. segment-runtime always installs node-fetch, so this swaps
- * `fetch` in the runtime's own global object (reached through the context's
- * `Function`); everything else stays exactly as loadFunction built it.
+ * loopback HTTP: swaps `fetch` in the runtime's global object; everything
+ * else stays exactly as loadFunction built it.
  */
 export function useInProcessBraze(runtime: SegmentRuntime): { requests: number } {
   const counter = { requests: 0 }
-  const contextFunction = (runtime.errors.Error as unknown as { constructor: FunctionConstructor }).constructor
-  const contextGlobal = contextFunction('return globalThis')() as { fetch: unknown }
-  contextGlobal.fetch = async (_url: string, init: { body?: string }) => {
+  runtime.global.fetch = async (_url: string, init: { body?: string }) => {
     counter.requests++
     const body = JSON.parse(init.body ?? '{}') as Record<string, unknown[] | undefined>
     const answer: Record<string, unknown> = { message: 'success' }

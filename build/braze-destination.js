@@ -69,37 +69,64 @@ function objectError(entry) {
   if (!TRACK_ARRAYS.includes(array2) || typeof index !== "number" || !Number.isInteger(index) || index < 0) return void 0;
   return { array: array2, index };
 }
+var MAX_ANSWER_BYTES = 1024 * 1024;
+var MAX_ERRORS_READ = 1e3;
+var SHOWN_ANSWER_CHARS = 2e3;
+function discard(body) {
+  const stream = body;
+  if (typeof stream?.cancel === "function") stream.cancel().catch(() => void 0);
+  else if (typeof stream?.destroy === "function") stream.destroy();
+}
+async function readAnswer(response) {
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > MAX_ANSWER_BYTES) {
+    discard(response.body);
+    return { response, unreadable: `${declared} bytes, over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` };
+  }
+  try {
+    const text3 = await response.text();
+    if (text3.length > MAX_ANSWER_BYTES) return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` };
+    return { response, text: text3 };
+  } catch (error) {
+    const type = error?.type;
+    return { response, unreadable: type === "max-size" ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : "the connection broke while it was read" };
+  }
+}
 async function callBraze(path2, body, connection) {
   const remaining = connection.deadline - Date.now();
   if (remaining <= 0) return failure("retry", void 0, void 0, "The invocation ran out of time before this Braze request could be sent.");
   const fetchImpl = globalThis.fetch;
-  if (!fetchImpl) return failure("retry", void 0, void 0, "No fetch is available in this runtime.");
-  const controller = new AbortController();
+  if (typeof fetchImpl !== "function") return failure("retry", void 0, void 0, "No fetch is available in this runtime.");
+  const controller = typeof AbortController === "function" ? new AbortController() : void 0;
   let timer;
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => {
-      controller.abort();
+      controller?.abort();
       resolve("timeout");
     }, remaining);
   });
   const url = `https://${connection.dataCenter.restHost}${path2}`;
   try {
     const exchange = (async () => {
-      const response = await fetchImpl(url, {
+      const init = {
         method: "POST",
         headers: { Authorization: `Bearer ${connection.apiKey}`, "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
+        // node-fetch follows redirects, resending the user data wherever they point: never.
         redirect: "manual",
-        signal: controller.signal
-      });
-      return { response, text: await response.text() };
+        // node-fetch v2 options (https://github.com/node-fetch/node-fetch/tree/2.x#options); other fetches ignore them.
+        timeout: remaining,
+        size: MAX_ANSWER_BYTES
+      };
+      if (controller) init.signal = controller.signal;
+      return readAnswer(await fetchImpl(url, init));
     })();
     exchange.catch(() => void 0);
     const result = await Promise.race([exchange, timeout]);
     if (result === "timeout") {
       return failure("retry", void 0, void 0, `Braze did not answer ${path2} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`);
     }
-    return classify(path2, result.response.status, result.text, result.response.headers, connection);
+    return classify(path2, result, connection);
   } catch (error) {
     return failure("retry", void 0, void 0, `Braze could not be reached at ${connection.dataCenter.restHost} (${networkReason(error, connection.apiKey)}).`);
   } finally {
@@ -125,30 +152,42 @@ function parseJson(text3) {
     return void 0;
   }
 }
-function classify(path2, status, text3, headers, connection) {
-  const json = parseJson(text3);
+function shownAnswer(text3, json, apiKey) {
+  if (json !== void 0 && text3.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey);
+  const clean = redact(text3, apiKey);
+  return clean.length <= 300 ? clean : `${clean.slice(0, 300)}… (${text3.length} characters)`;
+}
+function classify(path2, exchange, connection) {
+  const status = exchange.response.status;
+  const text3 = "text" in exchange ? exchange.text : void 0;
+  const json = text3 === void 0 ? void 0 : parseJson(text3);
   const answer = brazeAnswer(json);
   const brazeMessage = answer?.message ? redact(answer.message, connection.apiKey).slice(0, 300) : void 0;
-  const response = json === void 0 ? redact(text3, connection.apiKey).slice(0, 300) : redactDeep(json, connection.apiKey);
+  const response = text3 === void 0 ? void 0 : shownAnswer(text3, json, connection.apiKey);
   const said = brazeMessage ? `: ${brazeMessage}` : "";
   if (status >= 200 && status < 300) {
-    if (!answer) return failure("retry", status, response, `Braze answered ${path2} with HTTP ${status} but a body that is not Braze's JSON; the outcome is unknown.`);
+    if (text3 === void 0) {
+      return failure("retry", status, response, `Braze's answer to ${path2} (HTTP ${status}) was unreadable (${exchange.unreadable}); the outcome is unknown.`);
+    }
+    if (!answer) return failure("retry", status, response, `Braze's answer to ${path2} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`);
     if (answer.message !== "success") {
       return failure("retry", status, response, `Braze answered ${path2} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`);
     }
     const rejected = [];
     const unattributed = [];
-    for (const entry of answer.errors) {
+    const read = answer.errors.slice(0, MAX_ERRORS_READ);
+    for (const entry of read) {
       const target = objectError(entry);
       const message = redact(String(entry?.type ?? "rejected by Braze"), connection.apiKey).slice(0, 300);
       if (target) rejected.push({ ...target, message });
       else unattributed.push(message);
     }
+    if (answer.errors.length > read.length) unattributed.push(`${answer.errors.length - read.length} more errors, not read`);
     return { kind: "accepted", status, response, rejected, unattributed };
   }
   if (status === 429) {
-    const reset = Number(headers.get("x-ratelimit-reset"));
-    const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1e3).toISOString()}` : "";
+    const reset = Number(exchange.response.headers.get("x-ratelimit-reset"));
+    const when = Number.isFinite(reset) && reset > 0 && reset < 1e11 ? ` until ${new Date(reset * 1e3).toISOString()}` : "";
     return failure("retry", status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`);
   }
   if (status >= 500 || status === 408) return failure("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
@@ -526,12 +565,16 @@ function isProblem(value) {
   return SEGMENT_ERROR_KINDS.includes(kind) && typeof message === "string";
 }
 function isSegmentError(error) {
-  if (!(error instanceof Error)) return false;
-  for (const kind of SEGMENT_ERROR_KINDS) {
-    const classes = [segmentErrorClass(kind), localClasses[kind]];
-    if (classes.some((ErrorClass) => error instanceof ErrorClass)) return true;
-  }
-  return false;
+  if (error === null || typeof error !== "object") return false;
+  return SEGMENT_ERROR_KINDS.some((kind) => error instanceof segmentErrorClass(kind) || error instanceof localClasses[kind]);
+}
+function describeThrown(error) {
+  const name = error?.name;
+  const message = error?.message;
+  return {
+    name: typeof name === "string" ? name : typeof error,
+    message: typeof message === "string" ? message : String(error)
+  };
 }
 
 // src/destination/segment-event.ts
@@ -554,6 +597,9 @@ function nonBlank(value) {
   if (typeof value === "string") return value.trim() === "" ? void 0 : value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return void 0;
+}
+function isDate(value) {
+  return Object.prototype.toString.call(value) === "[object Date]";
 }
 
 // src/destination/values.ts
@@ -597,7 +643,7 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
       context.warnings.push(`${context.label} was dropped: a ${typeof value} is not a JSON value.`);
       return void 0;
   }
-  if (value instanceof Date) {
+  if (isDate(value)) {
     if (Number.isNaN(value.getTime())) return void 0;
     const iso = value.toISOString();
     return inObject && context.mode === "attribute" ? { $time: iso } : iso;
@@ -747,7 +793,7 @@ function toDob(value) {
     }
     return fromEpoch(parsed);
   }
-  if (value instanceof Date) return fromEpoch(value.getTime());
+  if (isDate(value)) return fromEpoch(value.getTime());
   if (typeof value === "number" && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1e3 : value);
   return void 0;
 }
@@ -998,8 +1044,8 @@ var MAX_MS = Date.parse("9999-12-31T23:59:59.999Z");
 function eventEpoch(event) {
   for (const key of TIME_FIELDS) {
     const value = Object.prototype.hasOwnProperty.call(event, key) ? event[key] : void 0;
-    if (typeof value !== "string" && !(value instanceof Date)) continue;
-    const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+    if (typeof value !== "string" && !isDate(value)) continue;
+    const ms = isDate(value) ? value.getTime() : Date.parse(value);
     if (Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS) return ms;
   }
   return void 0;
@@ -2408,7 +2454,7 @@ function settingsOrThrow(raw) {
 function connectionFor(settings, startedAt) {
   return { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS };
 }
-var crashMessage = (error) => `The Braze destination function failed on this event (${error instanceof Error ? error.name : typeof error}`;
+var crashMessage = (error, detail = "") => `The Braze destination function failed on this event (${describeThrown(error).name}${detail ? `: ${detail}` : ""}).`;
 async function guarded(settings, run) {
   try {
     return await run();
@@ -2418,8 +2464,8 @@ async function guarded(settings, run) {
       if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey);
       throw error;
     }
-    const detail = redact(error instanceof Error ? error.message : String(error), apiKey).slice(0, 200);
-    throw segmentError("InvalidEventPayload", `${crashMessage(error)}: ${detail}).`);
+    const detail = redact(describeThrown(error).message, apiKey).slice(0, 200);
+    throw segmentError("InvalidEventPayload", crashMessage(error, detail));
   }
 }
 function handleEvent(type, event, rawSettings) {
@@ -2465,7 +2511,7 @@ function mapSafely(event, settings) {
   try {
     return mapEvent(event, settings);
   } catch (error) {
-    return { kind: "InvalidEventPayload", message: `${crashMessage(error)}).` };
+    return { kind: "InvalidEventPayload", message: crashMessage(error) };
   }
 }
 

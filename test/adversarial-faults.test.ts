@@ -6,13 +6,14 @@
  * each ends delivered (Braze accepted all its objects), retried or rejected
  * with a reason.
  */
+import { createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import nock from 'nock'
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
-import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
+import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { useNock } from './helpers/braze-nock'
+import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
 import {
-  builtCode,
   type Exchange,
   expectBatchShape,
   expectNothingLost,
@@ -57,17 +58,13 @@ const BATCH = [
 ]
 const UNDELIVERABLE = new Set([5, 6])
 
-let code: string
 let viaNock: SegmentRuntime
 let braze: EmbeddedBraze
 let viaEmbedded: SegmentRuntime
 
 useNock({ loopback: true })
 beforeAll(async () => {
-  code = await builtCode()
-  viaNock = loadFunction(code)
   braze = await startEmbeddedBraze({ apiKey: KEY })
-  viaEmbedded = loadFunction(code, { brazeBaseUrl: braze.url })
 })
 afterEach(() => braze?.reset())
 afterAll(async () => {
@@ -139,183 +136,257 @@ const FAULTS: Fault[] = [
   { name: '404 (wrong URL)', reply: { status: 404, raw: 'Not Found', headers: { 'Content-Type': 'text/plain' } }, expected: 'reject', says: /404/ }
 ]
 
-describe.each(FAULTS)('Braze answers: $name', ({ reply, expected, says }) => {
-  const segmentClass = expected === 'retry' ? 'RetryError' : 'ValidationError'
-  const batchStatus = expected === 'retry' ? 500 : 400
-
-  test.each([
-    ['onIdentify', IDENTIFY, 'identify'],
-    ['onTrack', TRACK, 'track'],
-    ['onTrack', ORDER, 'track']
-  ] as const)(`%s → ${segmentClass}`, async (handler, event, type) => {
-    const exchanges = brazeAnswers(reply)
-    const outcome = await settle(viaNock, () => viaNock.handlers[handler]!(event, SETTINGS))
-    expectSegmentOutcome(outcome)
-    expect(thrownClass(outcome)).toBe(segmentClass)
-    if (says && outcome.kind === 'thrown') expect(outcome.message).toMatch(says)
-    expectSingleNothingLost(event, type, outcome, SETTINGS, exchanges)
+describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
+  beforeEach(() => {
+    viaNock = loadBuilt({ profile })
+    viaEmbedded = loadBuilt({ profile, brazeBaseUrl: braze.url })
   })
 
-  test(`onBatch → ${batchStatus} for every deliverable event, 400 for the bad ones`, async () => {
-    const exchanges = brazeAnswers(reply)
-    const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
-    expect(outcome.kind).toBe('returned')
-    if (outcome.kind !== 'returned') return
-    const results = expectNothingLost(BATCH, outcome.value, SETTINGS, exchanges)
-    expect(results.map((result) => result.status)).toEqual(BATCH.map((_, i) => (UNDELIVERABLE.has(i) ? 400 : batchStatus)))
-    if (says) for (const [i, result] of results.entries()) if (!UNDELIVERABLE.has(i)) expect(result.errormessage).toMatch(says)
-  })
-})
+  describe.each(FAULTS)('Braze answers: $name', ({ reply, expected, says }) => {
+    const segmentClass = expected === 'retry' ? 'RetryError' : 'ValidationError'
+    const batchStatus = expected === 'retry' ? 500 : 400
 
-describe('connection reset in the middle of the answer', () => {
-  let server: Server
-  let url: string
-  const sockets = new Set<Socket>()
-
-  beforeAll(async () => {
-    // Status line, headers and half a JSON body; then a TCP reset.
-    server = createServer((socket) => {
-      sockets.add(socket)
-      socket.on('error', () => undefined)
-      socket.once('data', () => {
-        socket.write('HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{"message":"success","attributes_pro')
-        setTimeout(() => socket.resetAndDestroy(), 20)
-      })
+    test.each([
+      ['onIdentify', IDENTIFY, 'identify'],
+      ['onTrack', TRACK, 'track'],
+      ['onTrack', ORDER, 'track']
+    ] as const)(`%s → ${segmentClass}`, async (handler, event, type) => {
+      const exchanges = brazeAnswers(reply)
+      const outcome = await settle(viaNock, () => viaNock.handlers[handler]!(event, SETTINGS))
+      expectSegmentOutcome(outcome)
+      expect(thrownClass(outcome)).toBe(segmentClass)
+      if (says && outcome.kind === 'thrown') expect(outcome.message).toMatch(says)
+      expectSingleNothingLost(event, type, outcome, SETTINGS, exchanges)
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const address = server.address() as { port: number }
-    url = `http://127.0.0.1:${address.port}`
-  })
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy()
-    await new Promise((resolve) => server.close(resolve))
-  })
 
-  test('onIdentify → RetryError', async () => {
-    const runtime = loadFunction(code, { brazeBaseUrl: url })
-    const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS))
-    expectSegmentOutcome(outcome)
-    expect(thrownClass(outcome)).toBe('RetryError')
+    test(`onBatch → ${batchStatus} for every deliverable event, 400 for the bad ones`, async () => {
+      const exchanges = brazeAnswers(reply)
+      const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
+      expect(outcome.kind).toBe('returned')
+      if (outcome.kind !== 'returned') return
+      const results = expectNothingLost(BATCH, outcome.value, SETTINGS, exchanges)
+      expect(results.map((result) => result.status)).toEqual(BATCH.map((_, i) => (UNDELIVERABLE.has(i) ? 400 : batchStatus)))
+      if (says) for (const [i, result] of results.entries()) if (!UNDELIVERABLE.has(i)) expect(result.errormessage).toMatch(says)
+    })
   })
 
-  test('onBatch → 500 for every deliverable event', async () => {
-    const runtime = loadFunction(code, { brazeBaseUrl: url })
-    const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, SETTINGS))
-    expect(outcome.kind).toBe('returned')
-    if (outcome.kind !== 'returned') return
-    expectBatchShape(outcome.value, BATCH.length)
-    expect(outcome.value.map((result) => result.status)).toEqual(BATCH.map((_, i) => (UNDELIVERABLE.has(i) ? 400 : 500)))
-  })
-})
+  describe('connection reset in the middle of the answer', () => {
+    let server: Server
+    let url: string
+    const sockets = new Set<Socket>()
 
-describe('embedded Braze faults', () => {
-  test('socket destroyed instead of an answer: onTrack → RetryError, nothing recorded as accepted', async () => {
-    braze.enqueue({ status: 201, destroySocket: true })
-    const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onTrack!(TRACK, SETTINGS))
-    expect(thrownClass(outcome)).toBe('RetryError')
-    expect(braze.profile({ external_id: 'user-a' })).toBeUndefined()
-  })
-
-  test('an answer slower than the 4 s deadline: onIdentify → RetryError before Segment\'s 5 s', async () => {
-    braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 })
-    const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onIdentify!(IDENTIFY, SETTINGS))
-    expect(thrownClass(outcome)).toBe('RetryError')
-    expect(outcome.ms).toBeLessThan(4900)
-  }, 10_000)
-
-  test('an answer slower than the deadline in onBatch: 500s, returned before Segment\'s 5 s', async () => {
-    braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 })
-    const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onBatch!(BATCH, SETTINGS))
-    expect(outcome.kind).toBe('returned')
-    expect(outcome.ms).toBeLessThan(4900)
-    if (outcome.kind !== 'returned') return
-    expectBatchShape(outcome.value, BATCH.length)
-    expect(outcome.value.map((result) => result.status)).toEqual(BATCH.map((_, i) => (UNDELIVERABLE.has(i) ? 400 : 500)))
-  }, 10_000)
-
-  test('one of several requests fails (500, then 429): its events retry, the rest are delivered, none lost', async () => {
-    const settings = { ...SETTINGS, maxObjectsPerRequest: '2' }
-    braze.enqueue({ status: 500, body: { message: 'boom' } }, { status: 429, rawBody: '' })
-    const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onBatch!(BATCH, settings))
-    expect(outcome.kind).toBe('returned')
-    if (outcome.kind !== 'returned') return
-    const results = expectNothingLost(BATCH, outcome.value, settings, braze.requests)
-    const statuses = results.map((result) => result.status)
-    expect(statuses).toContain(200)
-    expect(statuses).toContain(500)
-    expect(braze.requests.length).toBeGreaterThan(2)
-  })
-
-  test('errors[] on one object of a merged user: both contributing identifies are 400, the others 200', async () => {
-    // The first /users/track object in "attributes" is user-a's merged object (input order).
-    braze.enqueue({ status: 201, body: { message: 'success', attributes_processed: 1, errors: [{ type: "'seats' is not allowed", input_array: 'attributes', index: 0 }] } })
-    const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onBatch!(BATCH, SETTINGS))
-    expect(outcome.kind).toBe('returned')
-    if (outcome.kind !== 'returned') return
-    const sent = braze.requests[0]!.body as { attributes: Array<Record<string, unknown>> }
-    expect(sent.attributes[0]).toMatchObject({ external_id: 'user-a', plan: 'enterprise', seats: 12 })
-    const results = expectNothingLost(BATCH, outcome.value, SETTINGS, braze.requests)
-    expect(results.map((result) => result.status)).toEqual([400, 400, 200, 200, 200, 400, 400])
-    expect(results[0]!.errormessage).toMatch(/seats/)
-  })
-})
-
-describe('partial rejection through nock', () => {
-  test('errors[] for the Product Viewed event: only that event is 400', async () => {
-    const exchanges: Exchange[] = []
-    nock(US01)
-      .post('/users/track')
-      .reply((path, body: any) => {
-        const index = body.events.findIndex((event: { name: string }) => event.name === 'Product Viewed')
-        const response = { message: 'success', errors: [{ type: 'event name blocklisted', input_array: 'events', index }] }
-        exchanges.push({ path, body, status: 201, response })
-        return [201, response]
+    beforeAll(async () => {
+      // Status line, headers and half a JSON body; then a TCP reset.
+      server = createServer((socket) => {
+        sockets.add(socket)
+        socket.on('error', () => undefined)
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{"message":"success","attributes_pro')
+          setTimeout(() => socket.resetAndDestroy(), 20)
+        })
       })
-    const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
-    expect(outcome.kind).toBe('returned')
-    if (outcome.kind !== 'returned') return
-    const results = expectNothingLost(BATCH, outcome.value, SETTINGS, exchanges)
-    expect(results.map((result) => result.status)).toEqual([200, 200, 400, 200, 200, 400, 400])
-    expect(results[2]!.errormessage).toMatch(/blocklisted/)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const address = server.address() as { port: number }
+      url = `http://127.0.0.1:${address.port}`
+    })
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    })
+
+    test('onIdentify → RetryError', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: url })
+      const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS))
+      expectSegmentOutcome(outcome)
+      expect(thrownClass(outcome)).toBe('RetryError')
+    })
+
+    test('onBatch → 500 for every deliverable event', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: url })
+      const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, SETTINGS))
+      expect(outcome.kind).toBe('returned')
+      if (outcome.kind !== 'returned') return
+      expectBatchShape(outcome.value, BATCH.length)
+      expect(outcome.value.map((result) => result.status)).toEqual(BATCH.map((_, i) => (UNDELIVERABLE.has(i) ? 400 : 500)))
+    })
   })
 
-  test('one purchase of three rejected: the single onTrack is a ValidationError, never a success', async () => {
-    const exchanges: Exchange[] = []
-    nock(US01)
-      .post('/users/track')
-      .reply((path, body) => {
-        const response = { message: 'success', purchases_processed: 2, errors: [{ type: 'invalid price', input_array: 'purchases', index: 1 }] }
-        exchanges.push({ path, body, status: 201, response })
-        return [201, response]
+  describe('answers too big or too strange to read whole', () => {
+    let server: HttpServer
+    let url: string
+    let streamed = 0
+    let manyErrors: string | undefined
+    const answers: Record<string, (response: ServerResponse) => void> = {
+      // 300 MB of JSON, streamed without a length: the function must stop reading long before the end.
+      '/huge': (response) => {
+        response.writeHead(201, { 'Content-Type': 'application/json' })
+        response.write('{"message":"success","padding":"')
+        const chunk = 'x'.repeat(64 * 1024)
+        const more = () => {
+          while (streamed < 300 * 1024 * 1024) {
+            streamed += chunk.length
+            if (!response.write(chunk)) return void response.once('drain', more)
+          }
+          response.end('"}')
+        }
+        response.on('close', () => (streamed = Infinity))
+        more()
+      },
+      '/errors': (response) => {
+        manyErrors ??= JSON.stringify({ message: 'success', errors: Array.from({ length: 1_000_000 }, (_, index) => ({ type: 'x', input_array: 'events', index })) })
+        response.writeHead(201, { 'Content-Type': 'application/json' })
+        response.end(manyErrors)
+      },
+      '/deep': (response) => {
+        response.writeHead(201, { 'Content-Type': 'application/json' })
+        response.end('['.repeat(10_000) + ']'.repeat(10_000))
+      }
+    }
+    let kind = '/huge'
+    beforeAll(async () => {
+      server = createHttpServer((request, response) => {
+        request.resume()
+        request.on('end', () => answers[kind]!(response))
       })
-    const outcome = await settle(viaNock, () => viaNock.handlers.onTrack!(ORDER, SETTINGS))
-    expect(thrownClass(outcome)).toBe('ValidationError')
-    if (outcome.kind === 'thrown') expect(outcome.message).toMatch(/invalid price/)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+    })
+    afterAll(async () => {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    })
+
+    test.each([
+      ['/huge', /unreadable \(over the 1024 KB this function reads\)/],
+      ['/errors', /unreadable \(over the 1024 KB this function reads\)/],
+      ['/deep', /unreadable \(not Braze's JSON\)/]
+    ])('%s: RetryError saying the answer was unreadable, well within the deadline, with a short summary', async (answer, says) => {
+      kind = answer
+      streamed = 0
+      const runtime = loadBuilt({ profile, brazeBaseUrl: url })
+      const outcome = await settle(runtime, () => runtime.handlers.onTrack!(TRACK, SETTINGS))
+      expect(thrownClass(outcome)).toBe('RetryError')
+      if (outcome.kind === 'thrown') {
+        expect(outcome.message).toMatch(says)
+        expect(outcome.message.length).toBeLessThan(400)
+      }
+      expect(outcome.ms).toBeLessThan(2000)
+      if (answer === '/huge') expect(streamed).toBeLessThan(100 * 1024 * 1024)
+    })
   })
 
-  test('every Braze call of a batch fails differently at once: still one well-formed status per event', async () => {
-    const exchanges: Exchange[] = []
-    let call = 0
-    nock(US01)
-      .post(/.*/)
-      .times(20)
-      .reply((path, body) => {
-        call++
-        const replies: Array<[number, string]> = [
-          [503, ''],
-          [201, '{"message":"succ'],
-          [429, ''],
-          [201, JSON.stringify({ message: 'success' })]
-        ]
-        const [status, text] = replies[(call - 1) % replies.length]!
-        exchanges.push({ path, body, status, response: text.startsWith('{"message":"success"') ? JSON.parse(text) : text })
-        return [status, text]
-      })
-    const settings = { ...SETTINGS, maxObjectsPerRequest: '2' }
-    const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, settings))
-    expect(outcome.kind).toBe('returned')
-    if (outcome.kind !== 'returned') return
-    const results = expectNothingLost(BATCH, outcome.value, settings, exchanges)
-    expect(results.filter((result) => result.status === 500).length).toBeGreaterThan(0)
+  describe('embedded Braze faults', () => {
+    test('socket destroyed instead of an answer: onTrack → RetryError, nothing recorded as accepted', async () => {
+      braze.enqueue({ status: 201, destroySocket: true })
+      const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onTrack!(TRACK, SETTINGS))
+      expect(thrownClass(outcome)).toBe('RetryError')
+      expect(braze.profile({ external_id: 'user-a' })).toBeUndefined()
+    })
+
+    // Time in the sandbox runs 20× faster: the 4 s deadline passes in 200 ms, the 4.6 s answer in 230 ms.
+    test('an answer slower than the 4 s deadline: onIdentify → RetryError before Segment\'s 5 s', async () => {
+      const fast = loadBuilt({ profile, brazeBaseUrl: braze.url, timeScale: 20 })
+      braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 / 20 })
+      const outcome = await settle(fast, () => fast.handlers.onIdentify!(IDENTIFY, SETTINGS))
+      expect(thrownClass(outcome)).toBe('RetryError')
+      expect(outcome.ms * 20).toBeLessThan(4900)
+    })
+
+    test('an answer slower than the deadline in onBatch: 500s, returned before Segment\'s 5 s', async () => {
+      const fast = loadBuilt({ profile, brazeBaseUrl: braze.url, timeScale: 20 })
+      braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 / 20 })
+      const outcome = await settle(fast, () => fast.handlers.onBatch!(BATCH, SETTINGS))
+      expect(outcome.kind).toBe('returned')
+      expect(outcome.ms * 20).toBeLessThan(4900)
+      if (outcome.kind !== 'returned') return
+      expectBatchShape(outcome.value, BATCH.length)
+      expect(outcome.value.map((result) => result.status)).toEqual(BATCH.map((_, i) => (UNDELIVERABLE.has(i) ? 400 : 500)))
+    }, 10_000)
+
+    test('one of several requests fails (500, then 429): its events retry, the rest are delivered, none lost', async () => {
+      const settings = { ...SETTINGS, maxObjectsPerRequest: '2' }
+      braze.enqueue({ status: 500, body: { message: 'boom' } }, { status: 429, rawBody: '' })
+      const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onBatch!(BATCH, settings))
+      expect(outcome.kind).toBe('returned')
+      if (outcome.kind !== 'returned') return
+      const results = expectNothingLost(BATCH, outcome.value, settings, braze.requests)
+      const statuses = results.map((result) => result.status)
+      expect(statuses).toContain(200)
+      expect(statuses).toContain(500)
+      expect(braze.requests.length).toBeGreaterThan(2)
+    })
+
+    test('errors[] on one object of a merged user: both contributing identifies are 400, the others 200', async () => {
+      // The first /users/track object in "attributes" is user-a's merged object (input order).
+      braze.enqueue({ status: 201, body: { message: 'success', attributes_processed: 1, errors: [{ type: "'seats' is not allowed", input_array: 'attributes', index: 0 }] } })
+      const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onBatch!(BATCH, SETTINGS))
+      expect(outcome.kind).toBe('returned')
+      if (outcome.kind !== 'returned') return
+      const sent = braze.requests[0]!.body as { attributes: Array<Record<string, unknown>> }
+      expect(sent.attributes[0]).toMatchObject({ external_id: 'user-a', plan: 'enterprise', seats: 12 })
+      const results = expectNothingLost(BATCH, outcome.value, SETTINGS, braze.requests)
+      expect(results.map((result) => result.status)).toEqual([400, 400, 200, 200, 200, 400, 400])
+      expect(results[0]!.errormessage).toMatch(/seats/)
+    })
+  })
+
+  describe('partial rejection through nock', () => {
+    test('errors[] for the Product Viewed event: only that event is 400', async () => {
+      const exchanges: Exchange[] = []
+      nock(US01)
+        .post('/users/track')
+        .reply((path, body: any) => {
+          const index = body.events.findIndex((event: { name: string }) => event.name === 'Product Viewed')
+          const response = { message: 'success', errors: [{ type: 'event name blocklisted', input_array: 'events', index }] }
+          exchanges.push({ path, body, status: 201, response })
+          return [201, response]
+        })
+      const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
+      expect(outcome.kind).toBe('returned')
+      if (outcome.kind !== 'returned') return
+      const results = expectNothingLost(BATCH, outcome.value, SETTINGS, exchanges)
+      expect(results.map((result) => result.status)).toEqual([200, 200, 400, 200, 200, 400, 400])
+      expect(results[2]!.errormessage).toMatch(/blocklisted/)
+    })
+
+    test('one purchase of three rejected: the single onTrack is a ValidationError, never a success', async () => {
+      const exchanges: Exchange[] = []
+      nock(US01)
+        .post('/users/track')
+        .reply((path, body) => {
+          const response = { message: 'success', purchases_processed: 2, errors: [{ type: 'invalid price', input_array: 'purchases', index: 1 }] }
+          exchanges.push({ path, body, status: 201, response })
+          return [201, response]
+        })
+      const outcome = await settle(viaNock, () => viaNock.handlers.onTrack!(ORDER, SETTINGS))
+      expect(thrownClass(outcome)).toBe('ValidationError')
+      if (outcome.kind === 'thrown') expect(outcome.message).toMatch(/invalid price/)
+    })
+
+    test('every Braze call of a batch fails differently at once: still one well-formed status per event', async () => {
+      const exchanges: Exchange[] = []
+      let call = 0
+      nock(US01)
+        .post(/.*/)
+        .times(20)
+        .reply((path, body) => {
+          call++
+          const replies: Array<[number, string]> = [
+            [503, ''],
+            [201, '{"message":"succ'],
+            [429, ''],
+            [201, JSON.stringify({ message: 'success' })]
+          ]
+          const [status, text] = replies[(call - 1) % replies.length]!
+          exchanges.push({ path, body, status, response: text.startsWith('{"message":"success"') ? JSON.parse(text) : text })
+          return [status, text]
+        })
+      const settings = { ...SETTINGS, maxObjectsPerRequest: '2' }
+      const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, settings))
+      expect(outcome.kind).toBe('returned')
+      if (outcome.kind !== 'returned') return
+      const results = expectNothingLost(BATCH, outcome.value, settings, exchanges)
+      expect(results.filter((result) => result.status === 500).length).toBeGreaterThan(0)
+    })
   })
 })

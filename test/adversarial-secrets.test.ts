@@ -7,8 +7,9 @@
  * own key.
  */
 import nock from 'nock'
-import { loadFunction, type ObservedRequest, type SegmentRuntime } from '../src/tools/segment-runtime'
-import { builtCode, expectBatchShape, expectSegmentOutcome, type Outcome, settle, sleep, thrownClass } from './adversarial-support'
+import type { ObservedRequest, RuntimeProfile, SegmentRuntime } from '../src/tools/segment-runtime'
+import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
+import { expectBatchShape, expectSegmentOutcome, type Outcome, settle, sleep, thrownClass } from './adversarial-support'
 import { useNock } from './helpers/braze-nock'
 
 const KEY = 'sk-ADVERSARIAL-9a41f0c3e7b25d68-SECRET'
@@ -22,18 +23,11 @@ const IDENTIFY = { type: 'identify', userId: 'alice', messageId: 's-1', timestam
 const TRACK = { type: 'track', userId: 'alice', messageId: 's-2', timestamp: '2024-05-01T10:01:00Z', event: 'Signed In', properties: { method: 'sso' } }
 const BATCH = [IDENTIFY, TRACK, { type: 'track', userId: 'alice', messageId: 's-3' }]
 
-let code: string
 let runtime: SegmentRuntime
 let observed: ObservedRequest[]
+let profile: RuntimeProfile
 
 useNock()
-beforeAll(async () => {
-  code = await builtCode()
-})
-beforeEach(() => {
-  observed = []
-  runtime = loadFunction(code, { onRequest: (exchange) => observed.push(exchange) })
-})
 
 /** A leak is any 10 characters of the key in a row: a cut through the key must not leave most of it behind. */
 function leaked(text: string, key: string): string | undefined {
@@ -101,199 +95,207 @@ const ECHOES: Array<[string, Answer, 'RetryError' | 'ValidationError' | 'returne
   ['202 with message "queued: <key>"', { status: 202, body: { message: `queued: ${KEY}` } }, 'RetryError']
 ]
 
-describe('Braze echoes the key back: it never reaches Segment', () => {
-  test.each(ECHOES)('%s: single handlers', async (_name, answer, expected) => {
-    for (const [handler, event] of [['onIdentify', IDENTIFY], ['onTrack', TRACK]] as const) {
-      nock.cleanAll()
+describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
+  beforeEach(() => {
+    profile = name
+    observed = []
+    runtime = loadBuilt({ profile, onRequest: (exchange) => observed.push(exchange) })
+  })
+
+  describe('Braze echoes the key back: it never reaches Segment', () => {
+    test.each(ECHOES)('%s: single handlers', async (_name, answer, expected) => {
+      for (const [handler, event] of [['onIdentify', IDENTIFY], ['onTrack', TRACK]] as const) {
+        nock.cleanAll()
+        const seen = brazeSays(answer)
+        const outcome = await settle(runtime, () => runtime.handlers[handler]!(event, SETTINGS))
+        expectSegmentOutcome(outcome)
+        expect(thrownClass(outcome)).toBe(expected)
+        expectNoKey(outcome)
+        expectKeyOnlyInHeader(seen)
+      }
+    })
+
+    test.each(ECHOES)('%s: onBatch', async (_name, answer) => {
       const seen = brazeSays(answer)
-      const outcome = await settle(runtime, () => runtime.handlers[handler]!(event, SETTINGS))
-      expectSegmentOutcome(outcome)
-      expect(thrownClass(outcome)).toBe(expected)
+      const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, SETTINGS))
+      expect(outcome.kind).toBe('returned')
+      if (outcome.kind === 'returned') expectBatchShape(outcome.value, BATCH.length)
       expectNoKey(outcome)
       expectKeyOnlyInHeader(seen)
-    }
+    })
   })
 
-  test.each(ECHOES)('%s: onBatch', async (_name, answer) => {
-    const seen = brazeSays(answer)
-    const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, SETTINGS))
-    expect(outcome.kind).toBe('returned')
-    if (outcome.kind === 'returned') expectBatchShape(outcome.value, BATCH.length)
-    expectNoKey(outcome)
-    expectKeyOnlyInHeader(seen)
-  })
-})
-
-describe('the network echoes the key', () => {
-  test.each([
-    ['an error message with the header in it', { message: `Request to ${US01} failed, headers: Authorization: Bearer ${KEY}`, code: 'ECONNREFUSED' }],
-    ['an error code that is the key', { message: 'weird', code: KEY }],
-    ['an error with only a message', { message: `socket closed (Bearer ${KEY})` }]
-  ])('%s', async (_name, error) => {
-    nock(US01).post(/.*/).times(10).replyWithError(Object.assign(new Error(error.message), error))
-    for (const call of [() => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS), () => runtime.handlers.onBatch!(BATCH, SETTINGS)]) {
-      const outcome = await settle(runtime, call)
-      expectSegmentOutcome(outcome)
-      expectNoKey(outcome)
-    }
-  })
-})
-
-describe('settings that carry the key somewhere else', () => {
-  test.each([
-    ['the key pasted into dataCenter', { apiKey: KEY, dataCenter: KEY }],
-    ['the key as a URL path in dataCenter', { apiKey: KEY, dataCenter: `https://rest.iad-01.braze.com.${KEY}.example` }],
-    ['the key in maxObjectsPerRequest', { ...SETTINGS, maxObjectsPerRequest: KEY }],
-    ['the key in audienceAttribute', { ...SETTINGS, audienceAttribute: `$${KEY}` }],
-    ['the key in updateExistingOnly', { ...SETTINGS, updateExistingOnly: KEY }],
-    ['the key in purchaseEvents', { ...SETTINGS, purchaseEvents: { [KEY]: KEY } }],
-    ['the key as a number-looking apiKey of the wrong type', { apiKey: [KEY], dataCenter: 'US-01' }]
-  ])('%s: ValidationError without the key, and no request', async (_name, settings) => {
-    for (const call of [() => runtime.handlers.onIdentify!(IDENTIFY, settings), () => runtime.handlers.onBatch!(BATCH, settings)]) {
-      const outcome = await settle(runtime, call)
-      expect(thrownClass(outcome)).toBe('ValidationError')
-      expectNoKey(outcome)
-    }
-    expect(observed).toEqual([])
+  describe('the network echoes the key', () => {
+    test.each([
+      ['an error message with the header in it', { message: `Request to ${US01} failed, headers: Authorization: Bearer ${KEY}`, code: 'ECONNREFUSED' }],
+      ['an error code that is the key', { message: 'weird', code: KEY }],
+      ['an error with only a message', { message: `socket closed (Bearer ${KEY})` }]
+    ])('%s', async (_name, error) => {
+      nock(US01).post(/.*/).times(10).replyWithError(Object.assign(new Error(error.message), error))
+      for (const call of [() => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS), () => runtime.handlers.onBatch!(BATCH, SETTINGS)]) {
+        const outcome = await settle(runtime, call)
+        expectSegmentOutcome(outcome)
+        expectNoKey(outcome)
+      }
+    })
   })
 
-  test('a quoted key with spaces is sent bare, and is redacted in bare form when Braze echoes it', async () => {
-    const seen = brazeSays({ status: 401, body: { message: `Invalid API key: ${KEY}` } })
-    const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey: `  "${KEY}" `, dataCenter: 'US-01' }))
-    expect(thrownClass(outcome)).toBe('ValidationError')
-    expectNoKey(outcome)
-    expect(seen[0]!.authorization).toBe(`Bearer ${KEY}`)
-  })
-
-  test('a key that cannot be sent in an HTTP header (pasted with a zero-width space) is a ValidationError naming apiKey, not a retry', async () => {
-    for (const apiKey of [`${KEY}\u200b`, `ключ-${KEY}`, `${KEY}\n`.replace('\n', '\u0007')]) {
-      const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey, dataCenter: 'US-01' }))
-      expectNoKey(outcome)
-      // Retrying for 4 hours cannot fix a bad setting.
-      expect(thrownClass(outcome)).toBe('ValidationError')
-      if (outcome.kind === 'thrown') expect(outcome.message).toMatch(/apiKey/)
-    }
-  })
-})
-
-describe('successful calls', () => {
-  test('return values and logs never hold the key', async () => {
-    brazeSays({ status: 201, body: { message: 'success', attributes_processed: 1, events_processed: 1 } })
-    for (const call of [
-      () => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS),
-      () => runtime.handlers.onTrack!(TRACK, SETTINGS),
-      () => runtime.handlers.onBatch!(BATCH, SETTINGS)
-    ]) {
-      const outcome = await settle(runtime, call)
-      expect(outcome.kind).toBe('returned')
-      expectNoKey(outcome)
-    }
-    expect(leaked(runtime.logs.join('\n'), KEY)).toBeUndefined()
-  })
-})
-
-describe('requests only go to the resolved Braze host', () => {
-  test.each([
-    'https://rest.iad-01.braze.com.evil.example',
-    'http://rest.iad-01.braze.com',
-    'https://evil.example/rest.iad-01.braze.com',
-    'https://rest.iad-01.braze.com@evil.example',
-    'https://user:pass@rest.iad-01.braze.com',
-    'https://rest.iad-01.braze.com:8443',
-    'https://rest.iad-09.braze.com',
-    'US-09',
-    'rest.iad-01.braze.co',
-    '//evil.example'
-  ])('dataCenter %p: ValidationError, nothing sent', async (dataCenter) => {
-    const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey: KEY, dataCenter }))
-    expect(thrownClass(outcome)).toBe('ValidationError')
-    if (outcome.kind === 'thrown') expect(outcome.message).toMatch(/dataCenter/)
-    expectNoKey(outcome)
-    expect(observed).toEqual([])
-  })
-
-  test('a redirect to another host is not followed: neither the key nor the user data leave for it', async () => {
-    const evil = nock('https://evil.example').post(/.*/).times(10).reply(201, { message: 'success' })
-    nock(US01).post(/.*/).times(10).reply(307, '', { Location: 'https://evil.example/users/track' })
-    for (const call of [() => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS), () => runtime.handlers.onBatch!(BATCH, SETTINGS)]) {
-      const outcome = await settle(runtime, call)
-      expectSegmentOutcome(outcome)
-      expectNoKey(outcome)
-      if (outcome.kind === 'returned' && Array.isArray(outcome.value)) expect(outcome.value.filter((result) => result.status === 200)).toEqual([])
-      else expect(outcome.kind).toBe('thrown')
-    }
-    expect(evil.isDone()).toBe(false)
-  })
-})
-
-describe('settings are per call, never module state', () => {
-  const A = { apiKey: KEY_A, dataCenter: 'US-01', appId: 'app-A', updateExistingOnly: true, audienceAttribute: 'audiences_a', purchaseEvents: ['Bought'] }
-  const B = { apiKey: KEY_B, dataCenter: 'EU-02' }
-  const alice = (n: number) => ({ type: 'track', userId: `alice-${n}`, messageId: `a-${n}`, timestamp: '2024-05-01T10:00:00Z', event: 'Bought', properties: { products: [{ product_id: 'p', price: 1 }] } })
-  const bob = (n: number) => ({ type: 'track', userId: `bob-${n}`, messageId: `b-${n}`, timestamp: '2024-05-01T10:00:00Z', event: 'Bought', properties: { k: n } })
-  const aliceIdentify = (n: number) => ({ type: 'identify', userId: `alice-${n}`, traits: { plan: 'a', vip: true }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } } })
-  const bobIdentify = (n: number) => ({ type: 'identify', userId: `bob-${n}`, traits: { plan: 'b', vip: true }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } } })
-
-  function tenant(origin: string, key: string, delayMs: number) {
-    const bodies: string[] = []
-    const scope = nock(origin, { reqheaders: { authorization: `Bearer ${key}` } })
-      .post(/^\/users\/(track|identify|merge|delete)$/)
-      .times(200)
-      .delay(delayMs)
-      .reply((_path, body) => {
-        bodies.push(JSON.stringify(body))
-        return [201, { message: 'success' }]
-      })
-    return { scope, bodies }
-  }
-
-  test('interleaved calls (US-01 key A, EU-02 key B) each reach their own host with their own key and settings', async () => {
-    const a = tenant(US01, KEY_A, 25)
-    const b = tenant(EU02, KEY_B, 5)
-    const calls: Array<() => Promise<unknown>> = []
-    for (let n = 0; n < 6; n++) {
-      calls.push(() => runtime.handlers.onTrack!(alice(n), A))
-      calls.push(() => runtime.handlers.onTrack!(bob(n), { ...B, dataCenter: ['EU-02', 'eu02', 'https://rest.fra-02.braze.eu/', 'https://dashboard-02.braze.eu', 'EU 02', 'eu-02'][n]! }))
-      calls.push(() => runtime.handlers.onIdentify!(n % 2 ? aliceIdentify(n) : bobIdentify(n), n % 2 ? A : B))
-      calls.push(() => runtime.handlers.onBatch!([alice(n + 10), aliceIdentify(n + 10)], A))
-      calls.push(() => runtime.handlers.onBatch!([bob(n + 10), bobIdentify(n + 10)], B))
-    }
-    // Start them all before any answers: every call is in flight while the others run.
-    const outcomes = await Promise.all(calls.map((call, i) => sleep(i % 3).then(() => settle(runtime, call))))
-    for (const outcome of outcomes) {
-      expect(outcome.kind).toBe('returned')
-      if (outcome.kind === 'returned' && Array.isArray(outcome.value)) expect(outcome.value.map((result) => result.status)).toEqual([200, 200])
-      expectNoKey(outcome, KEY_A)
-      expectNoKey(outcome, KEY_B)
-    }
-    expect(nock.pendingMocks().length).toBe(2) // the two .times(200) interceptors, never exhausted, never mismatched
-    const aText = a.bodies.join('\n')
-    const bText = b.bodies.join('\n')
-    expect(aText).toMatch(/alice-/)
-    expect(aText).not.toMatch(/bob-/)
-    expect(bText).toMatch(/bob-/)
-    expect(bText).not.toMatch(/alice-/)
-    // A's settings shape A's requests only.
-    expect(aText).toMatch(/"app_id":"app-A"/)
-    expect(aText).toMatch(/audiences_a/)
-    expect(bText).not.toMatch(/app-A|audiences_a|_update_existing_only/)
-    // B does not treat "Bought" as a purchase event: that was A's setting.
-    expect(b.bodies.some((body) => /"purchases"/.test(body))).toBe(false)
-    expect(a.bodies.some((body) => /"purchases"/.test(body))).toBe(true)
-  })
-
-  test('a call without a key (or data center) after calls with one fails: nothing is remembered', async () => {
-    tenant(US01, KEY_A, 0)
-    const ok = await settle(runtime, () => runtime.handlers.onIdentify!(aliceIdentify(1), A))
-    expect(ok.kind).toBe('returned')
-    const sent = observed.length
-    for (const settings of [{ dataCenter: 'US-01' }, { apiKey: KEY_A }, {}, { ...A, apiKey: '' }, { ...A, dataCenter: ' ' }]) {
-      for (const call of [() => runtime.handlers.onIdentify!(aliceIdentify(2), settings), () => runtime.handlers.onBatch!([aliceIdentify(2)], settings)]) {
+  describe('settings that carry the key somewhere else', () => {
+    test.each([
+      ['the key pasted into dataCenter', { apiKey: KEY, dataCenter: KEY }],
+      ['the key as a URL path in dataCenter', { apiKey: KEY, dataCenter: `https://rest.iad-01.braze.com.${KEY}.example` }],
+      ['the key in maxObjectsPerRequest', { ...SETTINGS, maxObjectsPerRequest: KEY }],
+      ['the key in audienceAttribute', { ...SETTINGS, audienceAttribute: `$${KEY}` }],
+      ['the key in updateExistingOnly', { ...SETTINGS, updateExistingOnly: KEY }],
+      ['the key in purchaseEvents', { ...SETTINGS, purchaseEvents: { [KEY]: KEY } }],
+      ['the key as a number-looking apiKey of the wrong type', { apiKey: [KEY], dataCenter: 'US-01' }]
+    ])('%s: ValidationError without the key, and no request', async (_name, settings) => {
+      for (const call of [() => runtime.handlers.onIdentify!(IDENTIFY, settings), () => runtime.handlers.onBatch!(BATCH, settings)]) {
         const outcome = await settle(runtime, call)
         expect(thrownClass(outcome)).toBe('ValidationError')
-        expectNoKey(outcome, KEY_A)
+        expectNoKey(outcome)
       }
+      expect(observed).toEqual([])
+    })
+
+    test('a quoted key with spaces is sent bare, and is redacted in bare form when Braze echoes it', async () => {
+      const seen = brazeSays({ status: 401, body: { message: `Invalid API key: ${KEY}` } })
+      const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey: `  "${KEY}" `, dataCenter: 'US-01' }))
+      expect(thrownClass(outcome)).toBe('ValidationError')
+      expectNoKey(outcome)
+      expect(seen[0]!.authorization).toBe(`Bearer ${KEY}`)
+    })
+
+    test('a key that cannot be sent in an HTTP header (pasted with a zero-width space) is a ValidationError naming apiKey, not a retry', async () => {
+      for (const apiKey of [`${KEY}\u200b`, `ключ-${KEY}`, `${KEY}\n`.replace('\n', '\u0007')]) {
+        const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey, dataCenter: 'US-01' }))
+        expectNoKey(outcome)
+        // Retrying for 4 hours cannot fix a bad setting.
+        expect(thrownClass(outcome)).toBe('ValidationError')
+        if (outcome.kind === 'thrown') expect(outcome.message).toMatch(/apiKey/)
+      }
+    })
+  })
+
+  describe('successful calls', () => {
+    test('return values and logs never hold the key', async () => {
+      brazeSays({ status: 201, body: { message: 'success', attributes_processed: 1, events_processed: 1 } })
+      for (const call of [
+        () => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS),
+        () => runtime.handlers.onTrack!(TRACK, SETTINGS),
+        () => runtime.handlers.onBatch!(BATCH, SETTINGS)
+      ]) {
+        const outcome = await settle(runtime, call)
+        expect(outcome.kind).toBe('returned')
+        expectNoKey(outcome)
+      }
+      expect(leaked(runtime.logs.join('\n'), KEY)).toBeUndefined()
+    })
+  })
+
+  describe('requests only go to the resolved Braze host', () => {
+    test.each([
+      'https://rest.iad-01.braze.com.evil.example',
+      'http://rest.iad-01.braze.com',
+      'https://evil.example/rest.iad-01.braze.com',
+      'https://rest.iad-01.braze.com@evil.example',
+      'https://user:pass@rest.iad-01.braze.com',
+      'https://rest.iad-01.braze.com:8443',
+      'https://rest.iad-09.braze.com',
+      'US-09',
+      'rest.iad-01.braze.co',
+      '//evil.example'
+    ])('dataCenter %p: ValidationError, nothing sent', async (dataCenter) => {
+      const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey: KEY, dataCenter }))
+      expect(thrownClass(outcome)).toBe('ValidationError')
+      if (outcome.kind === 'thrown') expect(outcome.message).toMatch(/dataCenter/)
+      expectNoKey(outcome)
+      expect(observed).toEqual([])
+    })
+
+    test('a redirect to another host is not followed: neither the key nor the user data leave for it', async () => {
+      const evil = nock('https://evil.example').post(/.*/).times(10).reply(201, { message: 'success' })
+      nock(US01).post(/.*/).times(10).reply(307, '', { Location: 'https://evil.example/users/track' })
+      for (const call of [() => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS), () => runtime.handlers.onBatch!(BATCH, SETTINGS)]) {
+        const outcome = await settle(runtime, call)
+        expectSegmentOutcome(outcome)
+        expectNoKey(outcome)
+        if (outcome.kind === 'returned' && Array.isArray(outcome.value)) expect(outcome.value.filter((result) => result.status === 200)).toEqual([])
+        else expect(outcome.kind).toBe('thrown')
+      }
+      expect(evil.isDone()).toBe(false)
+    })
+  })
+
+  describe('settings are per call, never module state', () => {
+    const A = { apiKey: KEY_A, dataCenter: 'US-01', appId: 'app-A', updateExistingOnly: true, audienceAttribute: 'audiences_a', purchaseEvents: ['Bought'] }
+    const B = { apiKey: KEY_B, dataCenter: 'EU-02' }
+    const alice = (n: number) => ({ type: 'track', userId: `alice-${n}`, messageId: `a-${n}`, timestamp: '2024-05-01T10:00:00Z', event: 'Bought', properties: { products: [{ product_id: 'p', price: 1 }] } })
+    const bob = (n: number) => ({ type: 'track', userId: `bob-${n}`, messageId: `b-${n}`, timestamp: '2024-05-01T10:00:00Z', event: 'Bought', properties: { k: n } })
+    const aliceIdentify = (n: number) => ({ type: 'identify', userId: `alice-${n}`, traits: { plan: 'a', vip: true }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } } })
+    const bobIdentify = (n: number) => ({ type: 'identify', userId: `bob-${n}`, traits: { plan: 'b', vip: true }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } } })
+
+    function tenant(origin: string, key: string, delayMs: number) {
+      const bodies: string[] = []
+      const scope = nock(origin, { reqheaders: { authorization: `Bearer ${key}` } })
+        .post(/^\/users\/(track|identify|merge|delete)$/)
+        .times(200)
+        .delay(delayMs)
+        .reply((_path, body) => {
+          bodies.push(JSON.stringify(body))
+          return [201, { message: 'success' }]
+        })
+      return { scope, bodies }
     }
-    expect(observed.length).toBe(sent)
+
+    test('interleaved calls (US-01 key A, EU-02 key B) each reach their own host with their own key and settings', async () => {
+      const a = tenant(US01, KEY_A, 25)
+      const b = tenant(EU02, KEY_B, 5)
+      const calls: Array<() => Promise<unknown>> = []
+      for (let n = 0; n < 6; n++) {
+        calls.push(() => runtime.handlers.onTrack!(alice(n), A))
+        calls.push(() => runtime.handlers.onTrack!(bob(n), { ...B, dataCenter: ['EU-02', 'eu02', 'https://rest.fra-02.braze.eu/', 'https://dashboard-02.braze.eu', 'EU 02', 'eu-02'][n]! }))
+        calls.push(() => runtime.handlers.onIdentify!(n % 2 ? aliceIdentify(n) : bobIdentify(n), n % 2 ? A : B))
+        calls.push(() => runtime.handlers.onBatch!([alice(n + 10), aliceIdentify(n + 10)], A))
+        calls.push(() => runtime.handlers.onBatch!([bob(n + 10), bobIdentify(n + 10)], B))
+      }
+      // Start them all before any answers: every call is in flight while the others run.
+      const outcomes = await Promise.all(calls.map((call, i) => sleep(i % 3).then(() => settle(runtime, call))))
+      for (const outcome of outcomes) {
+        expect(outcome.kind).toBe('returned')
+        if (outcome.kind === 'returned' && Array.isArray(outcome.value)) expect(outcome.value.map((result) => result.status)).toEqual([200, 200])
+        expectNoKey(outcome, KEY_A)
+        expectNoKey(outcome, KEY_B)
+      }
+      expect(nock.pendingMocks().length).toBe(2) // the two .times(200) interceptors, never exhausted, never mismatched
+      const aText = a.bodies.join('\n')
+      const bText = b.bodies.join('\n')
+      expect(aText).toMatch(/alice-/)
+      expect(aText).not.toMatch(/bob-/)
+      expect(bText).toMatch(/bob-/)
+      expect(bText).not.toMatch(/alice-/)
+      // A's settings shape A's requests only.
+      expect(aText).toMatch(/"app_id":"app-A"/)
+      expect(aText).toMatch(/audiences_a/)
+      expect(bText).not.toMatch(/app-A|audiences_a|_update_existing_only/)
+      // B does not treat "Bought" as a purchase event: that was A's setting.
+      expect(b.bodies.some((body) => /"purchases"/.test(body))).toBe(false)
+      expect(a.bodies.some((body) => /"purchases"/.test(body))).toBe(true)
+    })
+
+    test('a call without a key (or data center) after calls with one fails: nothing is remembered', async () => {
+      tenant(US01, KEY_A, 0)
+      const ok = await settle(runtime, () => runtime.handlers.onIdentify!(aliceIdentify(1), A))
+      expect(ok.kind).toBe('returned')
+      const sent = observed.length
+      for (const settings of [{ dataCenter: 'US-01' }, { apiKey: KEY_A }, {}, { ...A, apiKey: '' }, { ...A, dataCenter: ' ' }]) {
+        for (const call of [() => runtime.handlers.onIdentify!(aliceIdentify(2), settings), () => runtime.handlers.onBatch!([aliceIdentify(2)], settings)]) {
+          const outcome = await settle(runtime, call)
+          expect(thrownClass(outcome)).toBe('ValidationError')
+          expectNoKey(outcome, KEY_A)
+        }
+      }
+      expect(observed.length).toBe(sent)
+    })
   })
 })

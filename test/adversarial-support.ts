@@ -11,21 +11,10 @@ import { Response } from 'node-fetch'
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
 import { parseSettings, type Settings } from '../src/destination/settings'
-import { buildFunction, ROOT } from '../src/tools/build'
+import { ROOT } from '../src/tools/paths'
 import { objectProblems, TRACK_ARRAYS, trackRequestProblem } from '../src/tools/embedded-braze/rules'
-import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
-
-export const SEGMENT_ERRORS = ['ValidationError', 'InvalidEventPayload', 'EventNotSupported', 'RetryError'] as const
-export type SegmentErrorName = (typeof SEGMENT_ERRORS)[number]
-
-/**
- * Builds and returns the script. Other suites may build at the same moment
- * (writeFileSync truncates first), so read until the file is the size this
- * build wrote.
- */
-export async function builtCode(): Promise<string> {
-  return (await buildFunction()).code
-}
+import type { RuntimeProfile, SegmentErrorName, SegmentRuntime } from '../src/tools/segment-runtime'
+import { loadBuilt } from './helpers/runtime'
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -43,18 +32,20 @@ export interface Exchange {
  * bad objects); every exchange is recorded.
  */
 export function inProcessRuntime(
-  code: string,
+  profile: RuntimeProfile,
   answer: (path: string, body: any) => { status: number; body: unknown } = validatingAnswer
 ): { runtime: SegmentRuntime; exchanges: Exchange[] } {
-  const runtime = loadFunction(code)
   const exchanges: Exchange[] = []
-  realmGlobal(runtime).fetch = async (url: string, init: { body?: string }) => {
-    const path = new URL(url).pathname
-    const body = JSON.parse(init.body ?? 'null')
-    const reply = answer(path, body)
-    exchanges.push({ path, body, status: reply.status, response: reply.body })
-    return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } })
-  }
+  const runtime = loadBuilt({
+    profile,
+    fetch: async (url, init) => {
+      const path = new URL(url).pathname
+      const body = JSON.parse(init.body ?? 'null')
+      const reply = answer(path, body)
+      exchanges.push({ path, body, status: reply.status, response: reply.body })
+      return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } })
+    }
+  })
   return { runtime, exchanges }
 }
 
@@ -86,12 +77,6 @@ export function acceptAll(_path: string, body: any): { status: number; body: unk
   return { status: 201, body: answer }
 }
 
-/** The global object of the runtime's vm context, reached through the context's own Function. */
-export function realmGlobal(runtime: SegmentRuntime): any {
-  const ContextFunction = (runtime.errors.Error as unknown as { constructor: FunctionConstructor }).constructor
-  return ContextFunction('return globalThis')()
-}
-
 export type Outcome =
   | { kind: 'returned'; value: unknown; ms: number }
   | { kind: 'thrown'; error: unknown; name: string; segment: SegmentErrorName | undefined; message: string; ms: number }
@@ -104,7 +89,8 @@ export async function settle(runtime: SegmentRuntime, call: () => Promise<unknow
     return { kind: 'returned', value, ms: performance.now() - started }
   } catch (error) {
     const ms = performance.now() - started
-    const segment = SEGMENT_ERRORS.find((name) => error instanceof runtime.errors[name])
+    const kind = runtime.classify(error)
+    const segment = kind === 'other' ? undefined : kind
     const name = (error as { name?: unknown })?.name
     const message = (error as { message?: unknown })?.message
     return { kind: 'thrown', error, name: typeof name === 'string' ? name : typeof error, segment, message: typeof message === 'string' ? message : '', ms }
@@ -250,28 +236,29 @@ export type IsolatedOutcome =
  * long synchronous loop fails the test after `limitMs` instead of hanging
  * the suite. Memory is capped for the same reason.
  */
-export function runIsolated(code: string, handler: string, payload: unknown, settings: unknown, limitMs = 5000): Promise<IsolatedOutcome> {
+export function runIsolated(code: string, profile: RuntimeProfile, handler: string, payload: unknown, settings: unknown, limitMs = 5000): Promise<IsolatedOutcome> {
   const source = `
     const { workerData, parentPort } = require('node:worker_threads')
     const { createRequire } = require('node:module')
     const req = createRequire(workerData.root + '/package.json')
     req('tsx/cjs')
     const { loadFunction } = req('./src/tools/segment-runtime.ts')
-    const runtime = loadFunction(workerData.code)
-    const ContextFunction = runtime.errors.Error.constructor
-    ContextFunction('return globalThis')().fetch = async (url, init) => {
-      const body = JSON.parse(init.body)
-      const answer = { message: 'success' }
-      for (const name of ['attributes', 'events', 'purchases']) if (Array.isArray(body[name])) answer[name + '_processed'] = body[name].length
-      return { status: 201, headers: { get: () => null }, text: async () => JSON.stringify(answer) }
-    }
+    const runtime = loadFunction(workerData.code, {
+      profile: workerData.profile,
+      fetch: async (url, init) => {
+        const body = JSON.parse(init.body)
+        const answer = { message: 'success' }
+        for (const name of ['attributes', 'events', 'purchases']) if (Array.isArray(body[name])) answer[name + '_processed'] = body[name].length
+        return { status: 201, headers: { get: () => null }, text: async () => JSON.stringify(answer) }
+      }
+    })
     parentPort.postMessage({ ready: true })
     const started = performance.now()
     runtime.handlers[workerData.handler](workerData.payload, workerData.settings).then(
       (value) => parentPort.postMessage({ kind: 'returned', ms: performance.now() - started, value: JSON.stringify(value)?.slice(0, 4000) }),
       (error) => parentPort.postMessage({
         kind: 'thrown', ms: performance.now() - started, name: String(error && error.name),
-        segment: ['ValidationError', 'InvalidEventPayload', 'EventNotSupported', 'RetryError'].some((name) => error instanceof runtime.errors[name]),
+        segment: runtime.classify(error) !== 'other',
         message: String(error && error.message)
       })
     )
@@ -279,7 +266,7 @@ export function runIsolated(code: string, handler: string, payload: unknown, set
   return new Promise((resolvePromise) => {
     const worker = new Worker(source, {
       eval: true,
-      workerData: { root: ROOT, code, handler, payload, settings },
+      workerData: { root: ROOT, code, profile, handler, payload, settings },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
       stdout: true,
       stderr: true

@@ -1,14 +1,13 @@
 // onBatch of the built script in the local Segment runtime, against nock:
 // the same promises as the sources make, kept by what users paste into Segment.
 import nock from 'nock'
-import { buildFunction } from '../src/tools/build'
-import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
+import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, plannedBodies, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, deletion, identify, lowerBoundOf, mixedBatch, track } from './helpers/events'
+import { loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
 
 type Result = { status: number; errormessage?: string }
 
-let code: string
 let runtime: SegmentRuntime
 const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
 
@@ -18,117 +17,119 @@ const statuses = (results: Result[]) => results.map((result) => result.status)
 const indexesWith = (results: Result[], status: number) => results.flatMap((result, index) => (result.status === status ? [index] : []))
 
 useNock()
-beforeAll(async () => {
-  code = (await buildFunction()).code
-})
-beforeEach(() => {
-  runtime = loadFunction(code)
-})
 
-describe('400 mixed events through the built onBatch', () => {
-  const batch = mixedBatch(400, 60)
-
-  test('one 200 per event in input order; requests = the lower bound; attributes merged per user', async () => {
-    const braze = mockBraze()
-    const results = await onBatch(batch.events)
-    expect(Array.isArray(results)).toBe(true)
-    expect(statuses(results)).toEqual(batch.events.map(() => 200))
-    const sent = trackObjects(braze.requests)
-    expect(sent.attributes).toHaveLength(batch.counts.attributeUsers)
-    expect(sent.events).toHaveLength(batch.counts.tracks + batch.counts.pages)
-    expect(sent.purchases).toHaveLength(batch.counts.products)
-    expect(braze.requests).toHaveLength(lowerBoundOf(sent.attributes.length, sent.events.length, sent.purchases.length, 75))
-    // Everything the sources plan is exactly what went over the wire.
-    const planned = plannedBodies(batch.events, BATCH_SETTINGS).map((body) => JSON.stringify(body)).sort()
-    expect(braze.requests.map((request) => JSON.stringify(request.body)).sort()).toEqual(planned)
+describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
+  beforeEach(() => {
+    runtime = loadBuilt({ profile })
   })
 
-  test('a 201 errors[] entry → exactly the events behind that object get 400 with Braze\'s message', async () => {
-    let target: any
-    mockBraze((request) => {
-      const attributes = request.body.attributes ?? []
-      if (target || attributes.length < 4) return undefined
-      target = attributes[3]
-      return { status: 201, body: { message: 'success', errors: [{ type: 'Invalid attribute value', input_array: 'attributes', index: 3 }] } }
+  describe('400 mixed events through the built onBatch', () => {
+    const batch = mixedBatch(400, 60)
+
+    test('one 200 per event in input order; requests = the lower bound; attributes merged per user', async () => {
+      const braze = mockBraze()
+      const results = await onBatch(batch.events)
+      expect(Array.isArray(results)).toBe(true)
+      expect(statuses(results)).toEqual(batch.events.map(() => 200))
+      const sent = trackObjects(braze.requests)
+      expect(sent.attributes).toHaveLength(batch.counts.attributeUsers)
+      expect(sent.events).toHaveLength(batch.counts.tracks + batch.counts.pages)
+      expect(sent.purchases).toHaveLength(batch.counts.products)
+      expect(braze.requests).toHaveLength(lowerBoundOf(sent.attributes.length, sent.events.length, sent.purchases.length, 75))
+      // Everything the sources plan is exactly what went over the wire.
+      const planned = plannedBodies(batch.events, BATCH_SETTINGS).map((body) => JSON.stringify(body)).sort()
+      expect(braze.requests.map((request) => JSON.stringify(request.body)).sort()).toEqual(planned)
     })
-    const results = await onBatch(batch.events)
-    const behind = batch.attributeEvents.get(target.external_id)!
-    expect(behind.length).toBeGreaterThan(1)
-    expect(indexesWith(results, 400)).toEqual(behind)
-    for (const index of behind) expect(results[index]!.errormessage).toContain('Invalid attribute value')
-    expect(indexesWith(results, 200)).toHaveLength(400 - behind.length)
-  })
-})
 
-describe('request failures', () => {
-  const batch = mixedBatch(200, 40)
-  const bodies = plannedBodies(batch.events, BATCH_SETTINGS)
-
-  test('the second of three requests answers 503 → exactly its events get 500', async () => {
-    expect(bodies).toHaveLength(3)
-    const second = JSON.stringify(bodies[1])
-    const braze = mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 503, body: { message: 'Service Unavailable' } } : undefined))
-    const results = await onBatch(batch.events)
-    expect(braze.requests).toHaveLength(3)
-    const behind = batch.eventsBehind(bodies[1])
-    expect(indexesWith(results, 500)).toEqual(behind)
-    expect(indexesWith(results, 200)).toEqual(batch.events.map((_, i) => i).filter((i) => !behind.includes(i)))
+    test('a 201 errors[] entry → exactly the events behind that object get 400 with Braze\'s message', async () => {
+      let target: any
+      mockBraze((request) => {
+        const attributes = request.body.attributes ?? []
+        if (target || attributes.length < 4) return undefined
+        target = attributes[3]
+        return { status: 201, body: { message: 'success', errors: [{ type: 'Invalid attribute value', input_array: 'attributes', index: 3 }] } }
+      })
+      const results = await onBatch(batch.events)
+      const behind = batch.attributeEvents.get(target.external_id)!
+      expect(behind.length).toBeGreaterThan(1)
+      expect(indexesWith(results, 400)).toEqual(behind)
+      for (const index of behind) expect(results[index]!.errormessage).toContain('Invalid attribute value')
+      expect(indexesWith(results, 200)).toHaveLength(400 - behind.length)
+    })
   })
 
-  test('a request that never answers → its events 500, the invocation within 5 s', async () => {
-    const first = JSON.stringify(bodies[0])
-    const slow = nock(BRAZE_HOST)
-      .post('/users/track', (body) => JSON.stringify(body) === first)
-      .delay(6000)
-      .reply(201, { message: 'success' })
-    mockBraze()
-    const started = Date.now()
-    const results = await onBatch(batch.events)
-    expect(Date.now() - started).toBeLessThan(5000)
-    expect(slow.isDone()).toBe(true)
-    const behind = batch.eventsBehind(bodies[0])
-    expect(indexesWith(results, 500)).toEqual(behind)
-    for (const index of behind) expect(results[index]!.errormessage).toMatch(/did not answer/)
+  describe('request failures', () => {
+    const batch = mixedBatch(200, 40)
+    const bodies = plannedBodies(batch.events, BATCH_SETTINGS)
+
+    test('the second of three requests answers 503 → exactly its events get 500', async () => {
+      expect(bodies).toHaveLength(3)
+      const second = JSON.stringify(bodies[1])
+      const braze = mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 503, body: { message: 'Service Unavailable' } } : undefined))
+      const results = await onBatch(batch.events)
+      expect(braze.requests).toHaveLength(3)
+      const behind = batch.eventsBehind(bodies[1])
+      expect(indexesWith(results, 500)).toEqual(behind)
+      expect(indexesWith(results, 200)).toEqual(batch.events.map((_, i) => i).filter((i) => !behind.includes(i)))
+    })
+
+    test('a request that never answers → its events 500, the invocation within 5 s', async () => {
+      // Time in the sandbox runs 20× faster: the 4 s deadline passes in 200 ms.
+      runtime = loadBuilt({ profile, timeScale: 20 })
+      const first = JSON.stringify(bodies[0])
+      const slow = nock(BRAZE_HOST)
+        .post('/users/track', (body) => JSON.stringify(body) === first)
+        .delay(6000)
+        .reply(201, { message: 'success' })
+      mockBraze()
+      const started = Date.now()
+      const results = await onBatch(batch.events)
+      expect((Date.now() - started) * 20).toBeLessThan(5000)
+      expect(slow.isDone()).toBe(true)
+      const behind = batch.eventsBehind(bodies[0])
+      expect(indexesWith(results, 500)).toEqual(behind)
+      for (const index of behind) expect(results[index]!.errormessage).toMatch(/did not answer/)
+    })
+
+    test('connection resets → every event 500, quickly, no key anywhere', async () => {
+      nock(BRAZE_HOST).persist().post('/users/track').replyWithError(connectionReset())
+      const started = Date.now()
+      const results = await onBatch(batch.events.slice(0, 20))
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(statuses(results)).toEqual(Array(20).fill(500))
+      expectNoKey(results, runtime.logs)
+    })
   })
 
-  test('connection resets → every event 500, quickly, no key anywhere', async () => {
-    nock(BRAZE_HOST).persist().post('/users/track').replyWithError(connectionReset())
-    const started = Date.now()
-    const results = await onBatch(batch.events.slice(0, 20))
-    expect(Date.now() - started).toBeLessThan(1000)
-    expect(statuses(results)).toEqual(Array(20).fill(500))
-    expectNoKey(results, runtime.logs)
-  })
-})
+  describe('bad events, bad settings, user endpoints', () => {
+    test('one invalid event among valid ones → only it fails with 400', async () => {
+      mockBraze()
+      const events = [track('u1', 'A'), { type: 'track', event: 'foo' }, identify('u2', { plan: 'pro' }), track('u3', 'B')]
+      const results = await onBatch(events)
+      expect(statuses(results)).toEqual([200, 400, 200, 200])
+      expect(results[1]!.errormessage).toMatch(/userId/)
+    })
 
-describe('bad events, bad settings, user endpoints', () => {
-  test('one invalid event among valid ones → only it fails with 400', async () => {
-    mockBraze()
-    const events = [track('u1', 'A'), { type: 'track', event: 'foo' }, identify('u2', { plan: 'pro' }), track('u3', 'B')]
-    const results = await onBatch(events)
-    expect(statuses(results)).toEqual([200, 400, 200, 200])
-    expect(results[1]!.errormessage).toMatch(/userId/)
-  })
+    test('invalid settings → onBatch throws the runtime\'s ValidationError', async () => {
+      const braze = mockBraze()
+      expect(segmentClass(runtime, await onBatch([track('u1', 'A')], { apiKey: '', dataCenter: 'US-01' }).catch((error: unknown) => error))).toBe('ValidationError')
+      expect(segmentClass(runtime, await onBatch([track('u1', 'A')], { ...SETTINGS, dataCenter: 'mars-01' }).catch((error: unknown) => error))).toBe('ValidationError')
+      expect(braze.requests).toHaveLength(0)
+    })
 
-  test('invalid settings → onBatch throws the runtime\'s ValidationError', async () => {
-    const braze = mockBraze()
-    await expect(onBatch([track('u1', 'A')], { apiKey: '', dataCenter: 'US-01' })).rejects.toBeInstanceOf(runtime.errors.ValidationError)
-    await expect(onBatch([track('u1', 'A')], { ...SETTINGS, dataCenter: 'mars-01' })).rejects.toBeInstanceOf(runtime.errors.ValidationError)
-    expect(braze.requests).toHaveLength(0)
-  })
+    test('identify with anonymousId, alias and delete (context: []) → chunks of 50 to /users/identify, /users/merge, /users/delete', async () => {
+      const braze = mockBraze()
+      const labelled = { ...SETTINGS, anonymousAliasLabel: 'anon' }
+      const identifies = Array.from({ length: 55 }, (_, i) => identify(`u${i}`, {}, { anonymousId: `a${i}` }))
+      const deletes = Array.from({ length: 101 }, (_, i) => deletion(`d${i}`))
+      const results = await onBatch([...identifies, ...deletes], labelled)
+      expect(statuses(results).every((status) => status === 200)).toBe(true)
+      expect(braze.to('/users/identify').map((request) => request.body.aliases_to_identify.length).sort((a, b) => b - a)).toEqual([50, 5])
+      expect(braze.to('/users/delete').map((request) => request.body.external_ids.length).sort((a, b) => b - a)).toEqual([50, 50, 1])
 
-  test('identify with anonymousId, alias and delete (context: []) → chunks of 50 to /users/identify, /users/merge, /users/delete', async () => {
-    const braze = mockBraze()
-    const labelled = { ...SETTINGS, anonymousAliasLabel: 'anon' }
-    const identifies = Array.from({ length: 55 }, (_, i) => identify(`u${i}`, {}, { anonymousId: `a${i}` }))
-    const deletes = Array.from({ length: 101 }, (_, i) => deletion(`d${i}`))
-    const results = await onBatch([...identifies, ...deletes], labelled)
-    expect(statuses(results).every((status) => status === 200)).toBe(true)
-    expect(braze.to('/users/identify').map((request) => request.body.aliases_to_identify.length).sort((a, b) => b - a)).toEqual([50, 5])
-    expect(braze.to('/users/delete').map((request) => request.body.external_ids.length).sort((a, b) => b - a)).toEqual([50, 50, 1])
-
-    const merges = Array.from({ length: 75 }, (_, i) => alias(`new${i}`, `old${i}`))
-    expect(statuses(await onBatch(merges, SETTINGS))).toEqual(Array(75).fill(200))
-    expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length).sort((a, b) => b - a)).toEqual([50, 25])
+      const merges = Array.from({ length: 75 }, (_, i) => alias(`new${i}`, `old${i}`))
+      expect(statuses(await onBatch(merges, SETTINGS))).toEqual(Array(75).fill(200))
+      expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length).sort((a, b) => b - a)).toEqual([50, 25])
+    })
   })
 })

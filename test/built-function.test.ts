@@ -2,23 +2,16 @@
 // Segment's runtime (node:vm, node-fetch v2, the global error classes) against nock.
 import vm from 'node:vm'
 import nock from 'nock'
-import { buildFunction, HANDLERS } from '../src/tools/build'
-import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
-import { segmentErrorClass } from '../src/destination/errors'
+import { HANDLERS } from '../src/tools/paths'
+import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { API_KEY, BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, useNock } from './helpers/braze-nock'
 import { at, deletion, identify, orderCompleted, page, track } from './helpers/events'
+import { builtCode, loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
 
-let code: string
 let runtime: SegmentRuntime
-
+const code = builtCode()
 
 useNock()
-beforeAll(async () => {
-  code = (await buildFunction()).code
-})
-beforeEach(() => {
-  runtime = loadFunction(code)
-})
 
 const call = (name: string, event: unknown, settings: unknown = SETTINGS) => runtime.handlers[name as 'onTrack']!(event, settings)
 const caught = (promise: Promise<unknown>) => promise.then(
@@ -38,7 +31,7 @@ describe('the file', () => {
     }
     // A plain script, not a module: it compiles as one.
     expect(() => new vm.Script(code)).not.toThrow()
-    expect(Object.keys(runtime.handlers).sort()).toEqual([...HANDLERS].sort())
+    expect(Object.keys(loadBuilt().handlers).sort()).toEqual([...HANDLERS].sort())
   })
 
   test('it starts with the header comment naming the settings', () => {
@@ -47,130 +40,135 @@ describe('the file', () => {
   })
 })
 
-describe('end to end through the runtime', () => {
-  test('identify → the exact Braze request, and the summary', async () => {
-    let headers: Record<string, unknown> = {}
-    const scope = nock(BRAZE_HOST)
-      .post('/users/track', {
-        attributes: [{ external_id: 'u1', first_name: 'Ada', email: 'ada@example.com', country: 'GB', plan: 'pro' }]
+describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
+  beforeEach(() => {
+    runtime = loadBuilt({ profile })
+  })
+
+  describe('end to end through the runtime', () => {
+    test('identify → the exact Braze request, and the summary', async () => {
+      let headers: Record<string, unknown> = {}
+      const scope = nock(BRAZE_HOST)
+        .post('/users/track', {
+          attributes: [{ external_id: 'u1', first_name: 'Ada', email: 'ada@example.com', country: 'GB', plan: 'pro' }]
+        })
+        .reply(function () {
+          headers = this.req.headers
+          return [201, { message: 'success', attributes_processed: 1 }]
+        })
+      const summary = await runtime.deliver(
+        identify('u1', { firstName: 'Ada', email: 'ada@example.com', address: { country: 'GB' }, plan: 'pro' }),
+        SETTINGS
+      )
+      expect(scope.isDone()).toBe(true)
+      expect(headers.authorization).toBe(`Bearer ${API_KEY}`)
+      expect(headers['content-type']).toBe('application/json')
+      expect(summary).toEqual({
+        braze: { endpoint: '/users/track', status: 201, response: { message: 'success', attributes_processed: 1 } },
+        requests: [{ endpoint: '/users/track', status: 201 }],
+        sent: { attributes: 1, events: 0, purchases: 0 },
+        warnings: []
       })
-      .reply(function () {
-        headers = this.req.headers
-        return [201, { message: 'success', attributes_processed: 1 }]
-      })
-    const summary = await runtime.deliver(
-      identify('u1', { firstName: 'Ada', email: 'ada@example.com', address: { country: 'GB' }, plan: 'pro' }),
-      SETTINGS
-    )
-    expect(scope.isDone()).toBe(true)
-    expect(headers.authorization).toBe(`Bearer ${API_KEY}`)
-    expect(headers['content-type']).toBe('application/json')
-    expect(summary).toEqual({
-      braze: { endpoint: '/users/track', status: 201, response: { message: 'success', attributes_processed: 1 } },
-      requests: [{ endpoint: '/users/track', status: 201 }],
-      sent: { attributes: 1, events: 0, purchases: 0 },
-      warnings: []
+    })
+
+    test('track and Order Completed → event and purchases', async () => {
+      const braze = mockBraze()
+      const first = (await runtime.deliver(track('u1', 'Signed Up', { plan: 'pro' }, { timestamp: at(1) }), SETTINGS)) as any
+      expect(first.sent).toEqual({ attributes: 0, events: 1, purchases: 0 })
+      const second = (await runtime.deliver(orderCompleted('u1', [{ product_id: 'a', price: 3, quantity: 2 }, { sku: 'b', price: 4 }]), SETTINGS)) as any
+      expect(second.sent).toEqual({ attributes: 0, events: 0, purchases: 2 })
+      expect(braze.requests.map((request) => request.body)).toEqual([
+        { events: [{ external_id: 'u1', name: 'Signed Up', time: at(1), properties: { plan: 'pro' } }] },
+        {
+          purchases: [
+            expect.objectContaining({ external_id: 'u1', product_id: 'a', price: 3, quantity: 2, currency: 'USD' }),
+            expect.objectContaining({ external_id: 'u1', product_id: 'b', price: 4, quantity: 1, currency: 'USD' })
+          ]
+        }
+      ])
+    })
+
+    test('Segment\'s delete payload (context: []) → /users/delete', async () => {
+      const braze = mockBraze()
+      await runtime.deliver(deletion('u1'), SETTINGS)
+      expect(braze.requests.map((request) => [request.path, request.body])).toEqual([['/users/delete', { external_ids: ['u1'] }]])
+    })
+
+    test('a redirect from the Braze host is not followed by node-fetch', async () => {
+      const elsewhere = nock('https://collector.example.com').post(/.*/).reply(201, { message: 'success' })
+      nock(BRAZE_HOST).post('/users/track').reply(307, '', { Location: 'https://collector.example.com/users/track' })
+      const error = await caught(call('onTrack', track('u1', 'Signed Up')))
+      expect(elsewhere.isDone()).toBe(false)
+      expect(segmentClass(runtime, error)).toBe('ValidationError')
+      expect(error.message).toMatch(/redirect/)
     })
   })
 
-  test('track and Order Completed → event and purchases', async () => {
-    const braze = mockBraze()
-    const first = (await runtime.deliver(track('u1', 'Signed Up', { plan: 'pro' }, { timestamp: at(1) }), SETTINGS)) as any
-    expect(first.sent).toEqual({ attributes: 0, events: 1, purchases: 0 })
-    const second = (await runtime.deliver(orderCompleted('u1', [{ product_id: 'a', price: 3, quantity: 2 }, { sku: 'b', price: 4 }]), SETTINGS)) as any
-    expect(second.sent).toEqual({ attributes: 0, events: 0, purchases: 2 })
-    expect(braze.requests.map((request) => request.body)).toEqual([
-      { events: [{ external_id: 'u1', name: 'Signed Up', time: at(1), properties: { plan: 'pro' } }] },
-      {
-        purchases: [
-          expect.objectContaining({ external_id: 'u1', product_id: 'a', price: 3, quantity: 2, currency: 'USD' }),
-          expect.objectContaining({ external_id: 'u1', product_id: 'b', price: 4, quantity: 1, currency: 'USD' })
-        ]
-      }
-    ])
-  })
+  describe('errors are the runtime\'s own global classes', () => {
+    test('Braze 400 → ValidationError, 503 and connection reset → RetryError', async () => {
+      nock(BRAZE_HOST).post('/users/track').reply(400, { message: 'Invalid request' })
+      const rejected = await caught(call('onTrack', track('u1', 'Signed Up')))
+      expect(segmentClass(runtime, rejected)).toBe('ValidationError')
+        expect(rejected.message).toContain('Invalid request')
 
-  test('Segment\'s delete payload (context: []) → /users/delete', async () => {
-    const braze = mockBraze()
-    await runtime.deliver(deletion('u1'), SETTINGS)
-    expect(braze.requests.map((request) => [request.path, request.body])).toEqual([['/users/delete', { external_ids: ['u1'] }]])
-  })
+      nock(BRAZE_HOST).post('/users/track').reply(503, 'unavailable')
+      expect(segmentClass(runtime, await caught(call('onTrack', track('u1', 'Signed Up'))))).toBe('RetryError')
 
-  test('a redirect from the Braze host is not followed by node-fetch', async () => {
-    const elsewhere = nock('https://collector.example.com').post(/.*/).reply(201, { message: 'success' })
-    nock(BRAZE_HOST).post('/users/track').reply(307, '', { Location: 'https://collector.example.com/users/track' })
-    const error = await caught(call('onTrack', track('u1', 'Signed Up')))
-    expect(elsewhere.isDone()).toBe(false)
-    expect(error).toBeInstanceOf(runtime.errors.ValidationError)
-    expect(error.message).toMatch(/redirect/)
-  })
-})
-
-describe('errors are the runtime\'s own global classes', () => {
-  test('Braze 400 → ValidationError, 503 and connection reset → RetryError', async () => {
-    nock(BRAZE_HOST).post('/users/track').reply(400, { message: 'Invalid request' })
-    const rejected = await caught(call('onTrack', track('u1', 'Signed Up')))
-    expect(rejected).toBeInstanceOf(runtime.errors.ValidationError)
-    expect(rejected).not.toBeInstanceOf(segmentErrorClass('ValidationError'))
-    expect(rejected.message).toContain('Invalid request')
-
-    nock(BRAZE_HOST).post('/users/track').reply(503, 'unavailable')
-    expect(await caught(call('onTrack', track('u1', 'Signed Up')))).toBeInstanceOf(runtime.errors.RetryError)
-
-    nock(BRAZE_HOST).post('/users/track').replyWithError(connectionReset())
-    const started = Date.now()
-    const reset = await caught(call('onIdentify', identify('u1', { a: 1 })))
-    expect(reset).toBeInstanceOf(runtime.errors.RetryError)
-    expect(reset.message).toMatch(/could not be reached.*ECONNRESET/)
-    expect(Date.now() - started).toBeLessThan(1000)
-  })
-
-  test('every object rejected in a 201 → ValidationError with Braze\'s message', async () => {
-    mockBraze(() => ({ status: 201, body: { message: 'success', errors: [{ type: 'bad event', input_array: 'events', index: 0 }] } }))
-    const error = await caught(call('onTrack', track('u1', 'Signed Up')))
-    expect(error).toBeInstanceOf(runtime.errors.ValidationError)
-    expect(error.message).toContain('bad event')
-  })
-
-  test('page without sendPageEvents → EventNotSupported; garbage → InvalidEventPayload; bad settings → ValidationError', async () => {
-    const braze = mockBraze()
-    expect(await caught(call('onPage', page('u1', 'Home')))).toBeInstanceOf(runtime.errors.EventNotSupported)
-    expect(await caught(call('onIdentify', null))).toBeInstanceOf(runtime.errors.InvalidEventPayload)
-    expect(await caught(call('onTrack', [1, 2]))).toBeInstanceOf(runtime.errors.InvalidEventPayload)
-    expect(await caught(call('onTrack', track('u1', 'x'), null))).toBeInstanceOf(runtime.errors.ValidationError)
-    expect(await caught(call('onTrack', track('u1', 'x'), { apiKey: API_KEY, dataCenter: 'US-09' }))).toBeInstanceOf(runtime.errors.ValidationError)
-    expect(await caught(runtime.deliver({ type: 'weird' }, SETTINGS))).toBeInstanceOf(runtime.errors.EventNotSupported)
-    expect(braze.requests).toHaveLength(0)
-  })
-
-  test('{"type":"track","event":"foo"} (the Test tab\'s minimal event) → ValidationError: needs a userId, or anonymousAliasLabel', async () => {
-    const braze = mockBraze()
-    const error = await caught(runtime.deliver(JSON.parse('{"type":"track","event":"foo"}'), SETTINGS))
-    expect(error).toBeInstanceOf(runtime.errors.ValidationError)
-    expect(error.message).toMatch(/userId/)
-    expect(error.message).toMatch(/anonymousAliasLabel/)
-    expect(braze.requests).toHaveLength(0)
-  })
-
-  test('with anonymousAliasLabel the same minimal event plus an anonymousId is sent as a user alias', async () => {
-    const braze = mockBraze()
-    await runtime.deliver({ type: 'track', event: 'foo', anonymousId: 'anon-1' }, { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' })
-    expect(braze.requests[0]!.body.events[0]).toMatchObject({
-      user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' },
-      name: 'foo',
-      _update_existing_only: false
+      nock(BRAZE_HOST).post('/users/track').replyWithError(connectionReset())
+      const started = Date.now()
+      const reset = await caught(call('onIdentify', identify('u1', { a: 1 })))
+      expect(segmentClass(runtime, reset)).toBe('RetryError')
+      expect(reset.message).toMatch(/could not be reached.*ECONNRESET/)
+      expect(Date.now() - started).toBeLessThan(1000)
     })
-  })
 
-  test('the key never shows in errors, results or logs, even when Braze echoes it', async () => {
-    nock(BRAZE_HOST).post('/users/track').reply(401, { message: `Invalid API key ${API_KEY}` })
-    const error = await caught(call('onTrack', track('u1', 'Signed Up')))
-    expect(error).toBeInstanceOf(runtime.errors.ValidationError)
-    expect(error.message).toMatch(/apiKey/)
-    nock(BRAZE_HOST).post('/users/track').reply(201, { message: 'success', echo: API_KEY })
-    const summary = await call('onTrack', track('u1', 'Signed Up'))
-    nock(BRAZE_HOST).post('/users/track').reply(500, `oops ${API_KEY}`)
-    const results = await runtime.handlers.onBatch!([track('u1', 'Signed Up')], SETTINGS)
-    expectNoKey(error, summary, results, runtime.logs)
+    test('every object rejected in a 201 → ValidationError with Braze\'s message', async () => {
+      mockBraze(() => ({ status: 201, body: { message: 'success', errors: [{ type: 'bad event', input_array: 'events', index: 0 }] } }))
+      const error = await caught(call('onTrack', track('u1', 'Signed Up')))
+      expect(segmentClass(runtime, error)).toBe('ValidationError')
+      expect(error.message).toContain('bad event')
+    })
+
+    test('page without sendPageEvents → EventNotSupported; garbage → InvalidEventPayload; bad settings → ValidationError', async () => {
+      const braze = mockBraze()
+      expect(segmentClass(runtime, await caught(call('onPage', page('u1', 'Home'))))).toBe('EventNotSupported')
+      expect(segmentClass(runtime, await caught(call('onIdentify', null)))).toBe('InvalidEventPayload')
+      expect(segmentClass(runtime, await caught(call('onTrack', [1, 2])))).toBe('InvalidEventPayload')
+      expect(segmentClass(runtime, await caught(call('onTrack', track('u1', 'x'), null)))).toBe('ValidationError')
+      expect(segmentClass(runtime, await caught(call('onTrack', track('u1', 'x'), { apiKey: API_KEY, dataCenter: 'US-09' })))).toBe('ValidationError')
+      expect(segmentClass(runtime, await caught(runtime.deliver({ type: 'weird' }, SETTINGS)))).toBe('EventNotSupported')
+      expect(braze.requests).toHaveLength(0)
+    })
+
+    test('{"type":"track","event":"foo"} (the Test tab\'s minimal event) → ValidationError: needs a userId, or anonymousAliasLabel', async () => {
+      const braze = mockBraze()
+      const error = await caught(runtime.deliver(JSON.parse('{"type":"track","event":"foo"}'), SETTINGS))
+      expect(segmentClass(runtime, error)).toBe('ValidationError')
+      expect(error.message).toMatch(/userId/)
+      expect(error.message).toMatch(/anonymousAliasLabel/)
+      expect(braze.requests).toHaveLength(0)
+    })
+
+    test('with anonymousAliasLabel the same minimal event plus an anonymousId is sent as a user alias', async () => {
+      const braze = mockBraze()
+      await runtime.deliver({ type: 'track', event: 'foo', anonymousId: 'anon-1' }, { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' })
+      expect(braze.requests[0]!.body.events[0]).toMatchObject({
+        user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' },
+        name: 'foo',
+        _update_existing_only: false
+      })
+    })
+
+    test('the key never shows in errors, results or logs, even when Braze echoes it', async () => {
+      nock(BRAZE_HOST).post('/users/track').reply(401, { message: `Invalid API key ${API_KEY}` })
+      const error = await caught(call('onTrack', track('u1', 'Signed Up')))
+      expect(segmentClass(runtime, error)).toBe('ValidationError')
+      expect(error.message).toMatch(/apiKey/)
+      nock(BRAZE_HOST).post('/users/track').reply(201, { message: 'success', echo: API_KEY })
+      const summary = await call('onTrack', track('u1', 'Signed Up'))
+      nock(BRAZE_HOST).post('/users/track').reply(500, `oops ${API_KEY}`)
+      const results = await runtime.handlers.onBatch!([track('u1', 'Signed Up')], SETTINGS)
+      expectNoKey(error, summary, results, runtime.logs)
+    })
   })
 })

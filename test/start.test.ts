@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { buildFunction, ROOT } from '../src/tools/build'
+import { ROOT } from '../src/tools/paths'
 import type { CommandIO } from '../src/tools/command-io'
 import { startCommand } from '../src/tools/start/start'
 
@@ -29,7 +29,6 @@ let exitCode: number
 let elapsedMs = 0
 
 beforeAll(async () => {
-  await buildFunction()
   const { io, stdout, stderr } = makeIO()
   const started = Date.now()
   exitCode = await startCommand([], io)

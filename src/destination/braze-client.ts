@@ -59,43 +59,85 @@ function objectError(entry: unknown): { array: TrackArray; index: number } | und
 type Fetch = (url: string, init: Record<string, unknown>) => Promise<{
   status: number
   headers: { get(name: string): string | null }
+  body?: unknown
   text(): Promise<string>
 }>
+
+/**
+ * Braze's answers are small: a 201 naming every object of a 225-object request
+ * is about 50 KB. Anything larger is not an answer to act on, and reading it
+ * whole would spend the invocation's time and memory.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024
+/** An `errors[]` longer than this cannot name objects of one request (at most 225): the rest is counted, not read. */
+const MAX_ERRORS_READ = 1000
+/** Answers up to this size are shown whole (as JSON) in the Test panel; longer ones as an excerpt. */
+const SHOWN_ANSWER_CHARS = 2000
+
+type Exchange = { response: Awaited<ReturnType<Fetch>>; text: string } | { response: Awaited<ReturnType<Fetch>>; unreadable: string }
+
+/** Frees the connection of an answer we will not read (node-fetch v2 streams, or web streams). */
+function discard(body: unknown): void {
+  const stream = body as { cancel?: () => Promise<void>; destroy?: () => void } | null | undefined
+  if (typeof stream?.cancel === 'function') stream.cancel().catch(() => undefined)
+  else if (typeof stream?.destroy === 'function') stream.destroy()
+}
+
+async function readAnswer(response: Awaited<ReturnType<Fetch>>): Promise<Exchange> {
+  const declared = Number(response.headers.get('content-length'))
+  if (declared > MAX_ANSWER_BYTES) {
+    discard(response.body)
+    return { response, unreadable: `${declared} bytes, over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` }
+  }
+  try {
+    const text = await response.text()
+    // A fetch without node-fetch's `size` option reads everything: the bound still holds for what we process.
+    if (text.length > MAX_ANSWER_BYTES) return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` }
+    return { response, text }
+  } catch (error) {
+    const type = (error as { type?: unknown } | null)?.type
+    return { response, unreadable: type === 'max-size' ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : 'the connection broke while it was read' }
+  }
+}
 
 export async function callBraze(path: BrazePath, body: unknown, connection: BrazeConnection): Promise<CallOutcome> {
   const remaining = connection.deadline - Date.now()
   if (remaining <= 0) return failure('retry', undefined, undefined, 'The invocation ran out of time before this Braze request could be sent.')
   const fetchImpl = (globalThis as { fetch?: Fetch }).fetch
-  if (!fetchImpl) return failure('retry', undefined, undefined, 'No fetch is available in this runtime.')
+  if (typeof fetchImpl !== 'function') return failure('retry', undefined, undefined, 'No fetch is available in this runtime.')
 
-  const controller = new AbortController()
+  // Segment's sandbox has no AbortController (its emulator's globals): node-fetch v2's own
+  // `timeout` and a timer race bound the call; abort only where the runtime offers it.
+  const controller = typeof AbortController === 'function' ? new AbortController() : undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort()
+      controller?.abort()
       resolve('timeout')
     }, remaining)
   })
   const url = `https://${connection.dataCenter.restHost}${path}`
   try {
-    // node-fetch v2 (Segment's fetch) may not abort a body that is still streaming: race it.
-    // It also follows redirects, resending the user data wherever they point: never (manual).
-    const exchange = (async () => {
-      const response = await fetchImpl(url, {
+    const exchange = (async (): Promise<Exchange> => {
+      const init: Record<string, unknown> = {
         method: 'POST',
         headers: { Authorization: `Bearer ${connection.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),
+        // node-fetch follows redirects, resending the user data wherever they point: never.
         redirect: 'manual',
-        signal: controller.signal
-      })
-      return { response, text: await response.text() }
+        // node-fetch v2 options (https://github.com/node-fetch/node-fetch/tree/2.x#options); other fetches ignore them.
+        timeout: remaining,
+        size: MAX_ANSWER_BYTES
+      }
+      if (controller) init.signal = controller.signal
+      return readAnswer(await fetchImpl(url, init))
     })()
     exchange.catch(() => undefined)
     const result = await Promise.race([exchange, timeout])
     if (result === 'timeout') {
       return failure('retry', undefined, undefined, `Braze did not answer ${path} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`)
     }
-    return classify(path, result.response.status, result.text, result.response.headers, connection)
+    return classify(path, result, connection)
   } catch (error) {
     return failure('retry', undefined, undefined, `Braze could not be reached at ${connection.dataCenter.restHost} (${networkReason(error, connection.apiKey)}).`)
   } finally {
@@ -127,38 +169,46 @@ function parseJson(text: string): unknown {
   }
 }
 
-function classify(
-  path: BrazePath,
-  status: number,
-  text: string,
-  headers: { get(name: string): string | null },
-  connection: BrazeConnection
-): CallOutcome {
-  const json = parseJson(text)
+/** What the Test panel shows of an answer: small ones whole, large ones as an excerpt; never the key. */
+function shownAnswer(text: string, json: unknown, apiKey: string): unknown {
+  if (json !== undefined && text.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey)
+  // Redact before cutting: a cut through the key would leave part of it.
+  const clean = redact(text, apiKey)
+  return clean.length <= 300 ? clean : `${clean.slice(0, 300)}… (${text.length} characters)`
+}
+
+function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnection): CallOutcome {
+  const status = exchange.response.status
+  const text = 'text' in exchange ? exchange.text : undefined
+  const json = text === undefined ? undefined : parseJson(text)
   const answer = brazeAnswer(json)
   const brazeMessage = answer?.message ? redact(answer.message, connection.apiKey).slice(0, 300) : undefined
-  // Redact before cutting: a cut through the key would leave part of it.
-  const response = json === undefined ? redact(text, connection.apiKey).slice(0, 300) : redactDeep(json, connection.apiKey)
+  const response = text === undefined ? undefined : shownAnswer(text, json, connection.apiKey)
   const said = brazeMessage ? `: ${brazeMessage}` : ''
 
   if (status >= 200 && status < 300) {
-    if (!answer) return failure('retry', status, response, `Braze answered ${path} with HTTP ${status} but a body that is not Braze's JSON; the outcome is unknown.`)
+    if (text === undefined) {
+      return failure('retry', status, response, `Braze's answer to ${path} (HTTP ${status}) was unreadable (${(exchange as { unreadable: string }).unreadable}); the outcome is unknown.`)
+    }
+    if (!answer) return failure('retry', status, response, `Braze's answer to ${path} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`)
     if (answer.message !== 'success') {
       return failure('retry', status, response, `Braze answered ${path} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`)
     }
     const rejected: RejectedObject[] = []
     const unattributed: string[] = []
-    for (const entry of answer.errors) {
+    const read = answer.errors.slice(0, MAX_ERRORS_READ)
+    for (const entry of read) {
       const target = objectError(entry)
       const message = redact(String((entry as { type?: unknown } | null)?.type ?? 'rejected by Braze'), connection.apiKey).slice(0, 300)
       if (target) rejected.push({ ...target, message })
       else unattributed.push(message)
     }
+    if (answer.errors.length > read.length) unattributed.push(`${answer.errors.length - read.length} more errors, not read`)
     return { kind: 'accepted', status, response, rejected, unattributed }
   }
   if (status === 429) {
-    const reset = Number(headers.get('x-ratelimit-reset'))
-    const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : ''
+    const reset = Number(exchange.response.headers.get('x-ratelimit-reset'))
+    const when = Number.isFinite(reset) && reset > 0 && reset < 1e11 ? ` until ${new Date(reset * 1000).toISOString()}` : ''
     return failure('retry', status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`)
   }
   if (status >= 500 || status === 408) return failure('retry', status, response, `Braze had a problem with ${path} (HTTP ${status})${said}.`)

@@ -57,11 +57,22 @@ export function isProblem(value: unknown): value is Problem {
   return SEGMENT_ERROR_KINDS.includes(kind as SegmentErrorKind) && typeof message === 'string'
 }
 
+/**
+ * Recognised by class, whatever realm it comes from: Segment's emulator makes
+ * its classes in the host realm, so an `instanceof Error` test inside the
+ * sandbox would fail for them (and for every error fetch throws).
+ */
 export function isSegmentError(error: unknown): error is Error {
-  if (!(error instanceof Error)) return false
-  for (const kind of SEGMENT_ERROR_KINDS) {
-    const classes: ErrorClass[] = [segmentErrorClass(kind), localClasses[kind]]
-    if (classes.some((ErrorClass) => error instanceof ErrorClass)) return true
+  if (error === null || typeof error !== 'object') return false
+  return SEGMENT_ERROR_KINDS.some((kind) => error instanceof segmentErrorClass(kind) || error instanceof localClasses[kind])
+}
+
+/** The name and message of anything thrown, from any realm (a host-realm Error is not `instanceof Error` here). */
+export function describeThrown(error: unknown): { name: string; message: string } {
+  const name = (error as { name?: unknown } | null)?.name
+  const message = (error as { message?: unknown } | null)?.message
+  return {
+    name: typeof name === 'string' ? name : typeof error,
+    message: typeof message === 'string' ? message : String(error)
   }
-  return false
 }

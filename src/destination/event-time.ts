@@ -1,4 +1,4 @@
-import type { SegmentEvent } from './segment-event'
+import { isDate, type SegmentEvent } from './segment-event'
 
 const TIME_FIELDS = ['timestamp', 'originalTimestamp', 'receivedAt'] as const
 /**
@@ -12,8 +12,8 @@ const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z')
 export function eventEpoch(event: SegmentEvent): number | undefined {
   for (const key of TIME_FIELDS) {
     const value = Object.prototype.hasOwnProperty.call(event, key) ? event[key] : undefined
-    if (typeof value !== 'string' && !(value instanceof Date)) continue
-    const ms = value instanceof Date ? value.getTime() : Date.parse(value)
+    if (typeof value !== 'string' && !(isDate(value))) continue
+    const ms = isDate(value) ? value.getTime() : Date.parse(value)
     if (Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS) return ms
   }
   return undefined

@@ -1,6 +1,6 @@
 import { INVOCATION_BUDGET_MS, redact, type BrazeConnection } from './braze-client'
 import { deliver, worstFailure } from './deliver'
-import { isProblem, isSegmentError, segmentError, type Problem, type SegmentErrorKind } from './errors'
+import { describeThrown, isProblem, isSegmentError, segmentError, type Problem, type SegmentErrorKind } from './errors'
 import { mapEvent, type EventType } from './map-event'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
@@ -28,7 +28,8 @@ function connectionFor(settings: Settings, startedAt: number): BrazeConnection {
   return { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS }
 }
 
-const crashMessage = (error: unknown) => `The Braze destination function failed on this event (${error instanceof Error ? error.name : typeof error}`
+const crashMessage = (error: unknown, detail = '') =>
+  `The Braze destination function failed on this event (${describeThrown(error).name}${detail ? `: ${detail}` : ''}).`
 
 /** Keeps the no-foreign-exception promise even for bugs, and the key out of any message. */
 async function guarded<T>(settings: unknown, run: () => Promise<T>): Promise<T> {
@@ -40,8 +41,8 @@ async function guarded<T>(settings: unknown, run: () => Promise<T>): Promise<T> 
       if (apiKey && error.message.includes(apiKey)) error.message = redact(error.message, apiKey)
       throw error
     }
-    const detail = redact(error instanceof Error ? error.message : String(error), apiKey).slice(0, 200)
-    throw segmentError('InvalidEventPayload', `${crashMessage(error)}: ${detail}).`)
+    const detail = redact(describeThrown(error).message, apiKey).slice(0, 200)
+    throw segmentError('InvalidEventPayload', crashMessage(error, detail))
   }
 }
 
@@ -101,6 +102,6 @@ function mapSafely(event: unknown, settings: Settings): EventPlan | Problem {
   try {
     return mapEvent(event, settings)
   } catch (error) {
-    return { kind: 'InvalidEventPayload', message: `${crashMessage(error)}).` }
+    return { kind: 'InvalidEventPayload', message: crashMessage(error) }
   }
 }

@@ -32,3 +32,8 @@ export function nonBlank(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   return undefined
 }
+
+/** A Date from any realm (Segment's emulator hands over host-realm objects, where `instanceof Date` fails). */
+export function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]'
+}

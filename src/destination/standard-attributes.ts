@@ -1,5 +1,5 @@
 import { cutString, type ValueContext } from './values'
-import { dict, field, type Dict, type SegmentEvent, path } from './segment-event'
+import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segment-event'
 
 /**
  * Segment spec traits → Braze standard attributes (design §3). Each entry
@@ -50,7 +50,7 @@ export function toDob(value: unknown): string | undefined {
     }
     return fromEpoch(parsed)
   }
-  if (value instanceof Date) return fromEpoch(value.getTime())
+  if (isDate(value)) return fromEpoch(value.getTime())
   // Epoch numbers: seconds when small enough to be seconds, else milliseconds.
   if (typeof value === 'number' && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1000 : value)
   return undefined

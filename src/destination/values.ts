@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from './braze-types'
-import { isDict } from './segment-event'
+import { isDate, isDict } from './segment-event'
 
 /**
  * Turning arbitrary trait/property values into values Braze accepts
@@ -65,7 +65,7 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
       context.warnings.push(`${context.label} was dropped: a ${typeof value} is not a JSON value.`)
       return undefined
   }
-  if (value instanceof Date) {
+  if (isDate(value)) {
     if (Number.isNaN(value.getTime())) return undefined
     const iso = value.toISOString()
     return inObject && context.mode === 'attribute' ? { $time: iso } : iso

@@ -30,8 +30,8 @@ function header(version: string): string {
   ].join('\n')
 }
 
-/** Builds, writes the file, and returns the script itself (tests use it: no re-reading a file others may be rewriting). */
-export async function buildFunction(): Promise<{ bytes: number; file: string; code: string }> {
+/** The script the sources build to, in memory. */
+export async function buildScript(): Promise<string> {
   const version = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).version as string
   const result = await build({
     entryPoints: [resolve(ROOT, 'functions/braze-destination.ts')],
@@ -55,11 +55,17 @@ export async function buildFunction(): Promise<{ bytes: number; file: string; co
   code = code.replace(/\nexport \{[^}]*\};\s*$/, '\n')
   const script = `${header(version)}\n${code}`
   check(script)
-  // Atomic: test workers build concurrently while others read the file.
-  const temporary = `${BUILD_FILE}.${process.pid}.tmp`
+  return script
+}
+
+/** Builds and writes `file` (default build/braze-destination.js); returns the script. */
+export async function buildFunction(file: string = BUILD_FILE): Promise<{ bytes: number; file: string; code: string }> {
+  const script = await buildScript()
+  // Atomic: a reader never sees half a file.
+  const temporary = `${file}.${process.pid}.tmp`
   writeFileSync(temporary, script)
-  renameSync(temporary, BUILD_FILE)
-  return { bytes: Buffer.byteLength(script), file: BUILD_FILE, code: script }
+  renameSync(temporary, file)
+  return { bytes: Buffer.byteLength(script), file, code: script }
 }
 
 /** The properties Segment's editor needs; failing here beats failing in Segment. */
