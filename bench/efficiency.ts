@@ -36,7 +36,7 @@ export async function batchEfficiency(batches: unknown[][], maxObjectsPerRequest
   if ('problem' in parsed) throw new Error(parsed.problem.message)
   const braze = await startEmbeddedBraze({ apiKey: BENCH_SETTINGS.apiKey, latencyMs: 0, maxObjectsPerRequest })
   const runtime = loadFunction(readFileSync(BUILD_FILE, 'utf8'), { brazeBaseUrl: braze.url })
-  const limits = { perType: PER_TYPE, combined: maxObjectsPerRequest }
+  const limits = { perType: PER_TYPE, combined: maxObjectsPerRequest, bytes: Infinity }
   const tally: Tally = {
     batches: 0, events: 0, delivered: 0, trackRequests: 0, otherRequests: 0, lowerBound: 0, batchesAtBound: 0,
     sent: { attributes: 0, events: 0, purchases: 0, dataPoints: 0, attributeDataPoints: 0 },
@@ -65,7 +65,7 @@ export async function batchEfficiency(batches: unknown[][], maxObjectsPerRequest
         tally.sent.dataPoints += points.total
         tally.sent.attributeDataPoints += points.attributes
       }
-      const bound = lowerBound(counts, limits)
+      const bound = lowerBound({ ...counts, total: counts.attributes + counts.events + counts.purchases, bytes: 0 }, limits)
       const trackRequests = requests.filter((request) => request.path === '/users/track').length
       tally.lowerBound += bound
       if (trackRequests === bound) tally.batchesAtBound++
@@ -86,8 +86,9 @@ export async function batchEfficiency(batches: unknown[][], maxObjectsPerRequest
       tally.unmerged.purchases += unmerged.purchases.length
       tally.unmerged.dataPoints += unmergedPoints.total
       tally.unmerged.attributeDataPoints += unmergedPoints.attributes
+      const total = unmerged.attributes.length + unmerged.events.length + unmerged.purchases.length
       tally.unmerged.lowerBound += lowerBound(
-        { attributes: unmerged.attributes.length, events: unmerged.events.length, purchases: unmerged.purchases.length },
+        { attributes: unmerged.attributes.length, events: unmerged.events.length, purchases: unmerged.purchases.length, total, bytes: 0 },
         limits
       )
     }

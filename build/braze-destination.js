@@ -13,6 +13,7 @@
  *   audienceAttribute     STRING  optional
  *   sendPageEvents        BOOLEAN optional
  *   sendScreenEvents      BOOLEAN optional
+ *   skipUnchangedAttributes BOOLEAN optional
  *   maxObjectsPerRequest  STRING  optional
  */
 // src/destination/braze-types.ts
@@ -21,11 +22,14 @@ function identifierObject(identifier) {
 }
 var TRACK_ARRAYS = ["attributes", "events", "purchases"];
 var MAX_OBJECTS_PER_TYPE = 75;
-var IDENTIFIER_KEYS = ["external_id", "braze_id", "email", "phone", "user_alias"];
-function identityKey(object) {
+var IDENTIFIER_KEYS = ["external_id", "braze_id", "user_alias", "email", "phone"];
+function identifierKey(object) {
   const record = object;
-  const id = IDENTIFIER_KEYS.find((key) => record[key] !== void 0);
-  const value = record[id];
+  return IDENTIFIER_KEYS.find((key) => record[key] !== void 0);
+}
+function identityKey(object) {
+  const id = identifierKey(object);
+  const value = object[id];
   return `${id}:${typeof value === "string" ? value : JSON.stringify(value)}`;
 }
 var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
@@ -204,386 +208,127 @@ function hintFor(status, connection) {
 function redactDeep(value, apiKey) {
   if (apiKey.length < 4) return value;
   if (typeof value === "string") return redact(value, apiKey);
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, apiKey));
+  if (Array.isArray(value)) return value.map((item2) => redactDeep(item2, apiKey));
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key, apiKey), redactDeep(item, apiKey)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item2]) => [redact(key, apiKey), redactDeep(item2, apiKey)]));
   }
   return value;
 }
 
-// src/destination/batch-packer.ts
-var ARRAYS = TRACK_ARRAYS;
-function lowerBound(counts, limits) {
-  const total = counts.attributes + counts.events + counts.purchases;
-  return Math.max(
-    ...ARRAYS.map((name) => Math.ceil(counts[name] / limits.perType)),
-    Math.ceil(total / limits.combined)
-  );
-}
-function packRequests(units, limits) {
-  const counts = { attributes: 0, events: 0, purchases: 0 };
-  for (const unit of units) for (const name of ARRAYS) counts[name] += unit[name].length;
-  const requestCount = lowerBound(counts, limits);
-  if (requestCount === 0) return [];
-  const room = new Room(counts, requestCount, limits);
-  const bins = Array.from({ length: requestCount }, () => ({ attributes: [], events: [], purchases: [] }));
-  const put = (bin, name, unit, position, item) => bins[bin][name].push({ unit, position, item });
-  const sizeOf = (unit) => unit.attributes.length + unit.events.length + unit.purchases.length;
-  const order = units.map((_, index) => index).sort((a, b) => sizeOf(units[b]) - sizeOf(units[a]) || a - b);
-  for (const unitIndex of order) {
-    const unit = units[unitIndex];
-    if (sizeOf(unit) === 0) continue;
-    const need = { attributes: unit.attributes.length, events: unit.events.length, purchases: unit.purchases.length };
-    const candidates = room.fullestFirst();
-    const whole = candidates.find((bin) => room.take(bin, need));
-    if (whole !== void 0) {
-      for (const name of ARRAYS) unit[name].forEach((item, position) => put(whole, name, unitIndex, position, item));
-      continue;
+// src/destination/delivery-memory.ts
+var MESSAGE_TTL_MS = 6 * 60 * 60 * 1e3;
+var MERGE_TTL_MS = 24 * 60 * 60 * 1e3;
+var VALUES_TTL_MS = 24 * 60 * 60 * 1e3;
+var MAX_MESSAGES = 2e4;
+var MAX_MERGES = 2e4;
+var MAX_USERS = 5e3;
+var MAX_ATTRIBUTES_PER_USER = 100;
+var MAX_REMEMBERED_VALUE_CHARS = 1e3;
+var DELIVERED = "delivered";
+var BoundedMap = class {
+  constructor(capacity, ttlMs) {
+    this.capacity = capacity;
+    this.ttlMs = ttlMs;
+  }
+  capacity;
+  ttlMs;
+  entries = /* @__PURE__ */ new Map();
+  get(key, now) {
+    const entry = this.entries.get(key);
+    if (!entry) return void 0;
+    this.entries.delete(key);
+    if (entry.expires <= now) return void 0;
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+  set(key, value, now) {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expires: now + this.ttlMs });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value);
+  }
+};
+var DeliveryMemory = class {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  messages = new BoundedMap(MAX_MESSAGES, MESSAGE_TTL_MS);
+  merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
+  values = new BoundedMap(MAX_USERS, VALUES_TTL_MS);
+  /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
+  recall(messageId) {
+    const known = this.messages.get(messageId, this.now());
+    return known === DELIVERED ? DELIVERED : known && new Set(known);
+  }
+  remember(messageId, accepted, delivered) {
+    const before = this.recall(messageId);
+    if (before === DELIVERED) return;
+    if (delivered) return this.messages.set(messageId, DELIVERED, this.now());
+    const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
+    if (parts.size > 0) this.messages.set(messageId, [...parts], this.now());
+  }
+  mergeDone(key) {
+    return this.merges.get(key, this.now()) === true;
+  }
+  rememberMerge(key) {
+    this.merges.set(key, true, this.now());
+  }
+  /** The JSON of the value last delivered for this user's attribute, if remembered. */
+  deliveredValue(user, attribute) {
+    return this.values.get(user, this.now())?.get(attribute);
+  }
+  /** After Braze accepted an attributes object: plain values are remembered, anything else forgotten. */
+  rememberValues(user, delivered) {
+    const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
+    for (const [attribute, json] of delivered) {
+      known.delete(attribute);
+      if (json !== void 0 && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER) known.set(attribute, json);
     }
-    const mine = /* @__PURE__ */ new Set();
-    for (const name of ARRAYS) {
-      let position = 0;
-      for (const bin of [...mine, ...candidates.filter((candidate) => !mine.has(candidate))]) {
-        if (position === unit[name].length) break;
-        const placed = room.takeMost(bin, name, unit[name].length - position);
-        if (placed > 0) mine.add(bin);
-        for (let k = 0; k < placed; k++, position++) put(bin, name, unitIndex, position, unit[name][position]);
+    this.values.set(user, known, this.now());
+  }
+};
+function segmentCache() {
+  const cache = globalThis.cache;
+  return typeof cache?.load === "function" && typeof cache.delete === "function" ? cache : void 0;
+}
+var STORE_TTL_MS = 24 * 60 * 60 * 1e3;
+function fingerprint(text3) {
+  let hash = 2166136261;
+  for (let i = 0; i < text3.length; i++) {
+    hash ^= text3.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0).toString(36);
+}
+async function openMemory(restHost, apiKey) {
+  const cache = segmentCache();
+  if (!cache) return void 0;
+  const key = `braze-destination-memory:${restHost}:${fingerprint(apiKey)}`;
+  try {
+    const found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory());
+    const memory = found instanceof DeliveryMemory ? found : new DeliveryMemory();
+    return {
+      memory,
+      async save() {
+        try {
+          cache.delete(key);
+          await cache.load(key, STORE_TTL_MS, async () => memory);
+        } catch {
+        }
       }
-      if (position < unit[name].length) throw new Error("batch packer: no request has room left");
-    }
+    };
+  } catch {
+    return void 0;
   }
-  const byInputOrder = (a, b) => a.unit - b.unit || a.position - b.position;
-  return bins.map((bin) => ({
-    attributes: bin.attributes.sort(byInputOrder).map((placed) => placed.item),
-    events: bin.events.sort(byInputOrder).map((placed) => placed.item),
-    purchases: bin.purchases.sort(byInputOrder).map((placed) => placed.item)
-  }));
-}
-var SUBSETS = [
-  ["attributes"],
-  ["events"],
-  ["purchases"],
-  ["attributes", "events"],
-  ["attributes", "purchases"],
-  ["events", "purchases"],
-  ["attributes", "events", "purchases"]
-];
-var Room = class {
-  constructor(counts, requestCount, limits) {
-    this.limits = limits;
-    this.remaining = { ...counts };
-    this.loads = Array.from({ length: requestCount }, () => ({ attributes: 0, events: 0, purchases: 0, total: 0 }));
-    this.free = SUBSETS.map(() => 0);
-    for (let bin = 0; bin < requestCount; bin++) this.account(bin, 1);
-  }
-  limits;
-  loads;
-  remaining;
-  free;
-  fullestFirst() {
-    return this.loads.map((_, bin) => bin).sort((a, b) => this.loads[b].total - this.loads[a].total || a - b);
-  }
-  take(bin, need) {
-    const load = this.loads[bin];
-    if (load.total + need.attributes + need.events + need.purchases > this.limits.combined) return false;
-    if (ARRAYS.some((name) => load[name] + need[name] > this.limits.perType)) return false;
-    this.move(bin, need, 1);
-    if (this.restFits()) return true;
-    this.move(bin, need, -1);
-    return false;
-  }
-  takeMost(bin, name, most) {
-    const need = (k) => ({ attributes: 0, events: 0, purchases: 0, [name]: k });
-    const load = this.loads[bin];
-    let low = 0;
-    let high = Math.min(most, this.limits.perType - load[name], this.limits.combined - load.total);
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2);
-      if (this.take(bin, need(mid))) {
-        this.move(bin, need(mid), -1);
-        low = mid;
-      } else high = mid - 1;
-    }
-    if (low > 0) this.move(bin, need(low), 1);
-    return low;
-  }
-  restFits() {
-    return SUBSETS.every((subset, i) => subset.reduce((sum, name) => sum + this.remaining[name], 0) <= this.free[i]);
-  }
-  move(bin, need, sign) {
-    this.account(bin, -1);
-    const load = this.loads[bin];
-    for (const name of ARRAYS) {
-      load[name] += sign * need[name];
-      load.total += sign * need[name];
-      this.remaining[name] -= sign * need[name];
-    }
-    this.account(bin, 1);
-  }
-  account(bin, sign) {
-    const load = this.loads[bin];
-    SUBSETS.forEach((subset, i) => {
-      const typed = subset.reduce((sum, name) => sum + this.limits.perType - load[name], 0);
-      this.free[i] += sign * Math.min(this.limits.combined - load.total, typed);
-    });
-  }
-};
-
-// src/destination/merge-attributes.ts
-var hasOwn = Object.prototype.hasOwnProperty;
-function mergeKey(object) {
-  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}`;
-}
-function isArrayEdit(value) {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((key) => (key === "add" || key === "remove") && Array.isArray(value[key]));
-}
-var keyOf = (value) => JSON.stringify(value) ?? String(value);
-var keyed = (values) => {
-  const map = /* @__PURE__ */ new Map();
-  for (const value of values) if (!map.has(keyOf(value))) map.set(keyOf(value), value);
-  return map;
-};
-function combineValues(earlier, later) {
-  if (!isArrayEdit(later)) return later;
-  if (earlier === void 0) return later;
-  if (Array.isArray(earlier) || earlier === null) {
-    const list2 = Array.isArray(earlier) ? [...earlier] : [];
-    const present = new Set(list2.map(keyOf));
-    for (const value of later.add ?? []) {
-      const key = keyOf(value);
-      if (!present.has(key)) {
-        present.add(key);
-        list2.push(value);
-      }
-    }
-    const removed = new Set((later.remove ?? []).map(keyOf));
-    return removed.size === 0 ? list2 : list2.filter((item) => !removed.has(keyOf(item)));
-  }
-  if (!isArrayEdit(earlier)) return later;
-  const add = keyed(earlier.add ?? []);
-  const remove = keyed(earlier.remove ?? []);
-  for (const value of later.add ?? []) {
-    const key = keyOf(value);
-    remove.delete(key);
-    if (!add.has(key)) add.set(key, value);
-  }
-  for (const value of later.remove ?? []) {
-    const key = keyOf(value);
-    add.delete(key);
-    if (!remove.has(key)) remove.set(key, value);
-  }
-  const edit = {};
-  if (add.size > 0) edit.add = [...add.values()];
-  if (remove.size > 0) edit.remove = [...remove.values()];
-  return edit;
-}
-function inTimeOrder(updates) {
-  let last = -Infinity;
-  const keyed2 = updates.map((update, position) => {
-    if (update.epoch !== void 0) last = update.epoch;
-    return { update, at: update.epoch ?? last, position };
-  });
-  keyed2.sort((a, b) => a.at - b.at || a.position - b.position);
-  return keyed2.map(({ update }) => update);
-}
-function mergeAttributes(updates) {
-  const merged = /* @__PURE__ */ new Map();
-  for (const { object, owner } of inTimeOrder(updates)) {
-    const key = mergeKey(object);
-    const existing = merged.get(key);
-    if (!existing) {
-      merged.set(key, { object: { ...object }, owners: [owner] });
-      continue;
-    }
-    const target = existing.object;
-    for (const attribute2 of Object.keys(object)) {
-      const earlier = hasOwn.call(target, attribute2) ? target[attribute2] : void 0;
-      target[attribute2] = combineValues(earlier, object[attribute2]);
-    }
-    if (!existing.owners.includes(owner)) existing.owners.push(owner);
-  }
-  return [...merged.values()];
-}
-
-// src/destination/braze-calls.ts
-var USER_ENDPOINT_CHUNK = 50;
-function planCalls(plans, maxObjectsPerRequest) {
-  const updates = [];
-  const units = /* @__PURE__ */ new Map();
-  const unitFor = (object) => {
-    const key = identityKey(object);
-    let unit = units.get(key);
-    if (!unit) units.set(key, unit = { attributes: [], events: [], purchases: [] });
-    return unit;
-  };
-  const identifies = new Dedup();
-  const merges = new Dedup();
-  const deletes = new Dedup();
-  plans.forEach((plan, owner) => {
-    if (!plan) return;
-    for (const object of plan.attributes) updates.push({ object, owner, epoch: plan.epoch });
-    for (const object of plan.events) unitFor(object).events.push({ object, owners: [owner] });
-    for (const object of plan.purchases) unitFor(object).purchases.push({ object, owners: [owner] });
-    for (const item of plan.aliasesToIdentify) identifies.add(item, owner);
-    for (const item of plan.merges) merges.add(item, owner);
-    for (const item of plan.deletes) deletes.add(item, owner);
-  });
-  const merged = mergeAttributes(updates);
-  for (const owned of merged) unitFor(owned.object).attributes.push(owned);
-  const limits = { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest };
-  const calls = packRequests([...units.values()], limits).map(trackCall);
-  for (const chunk of chunks(identifies.items(), USER_ENDPOINT_CHUNK)) {
-    calls.push(ownedCall("/users/identify", { aliases_to_identify: chunk.map((item) => item.object) }, chunk));
-  }
-  for (const chunk of chunks(merges.items(), USER_ENDPOINT_CHUNK)) {
-    calls.push(ownedCall("/users/merge", { merge_updates: chunk.map((item) => item.object) }, chunk));
-  }
-  const deleteItems = deletes.items();
-  const byExternalId = deleteItems.filter((item) => "external_id" in item.object);
-  const byAlias = deleteItems.filter((item) => "user_alias" in item.object);
-  for (const chunk of chunks(byExternalId, USER_ENDPOINT_CHUNK)) {
-    calls.push(ownedCall("/users/delete", { external_ids: chunk.map((item) => item.object.external_id) }, chunk));
-  }
-  for (const chunk of chunks(byAlias, USER_ENDPOINT_CHUNK)) {
-    calls.push(ownedCall("/users/delete", { user_aliases: chunk.map((item) => item.object.user_alias) }, chunk));
-  }
-  return { calls, stats: { attributeObjectsBeforeMerge: updates.length, attributeObjectsAfterMerge: merged.length } };
-}
-function trackCall(request) {
-  const body = {};
-  const trackOwners = { attributes: [], events: [], purchases: [] };
-  const owners = /* @__PURE__ */ new Set();
-  for (const name of TRACK_ARRAYS) {
-    const items = request[name];
-    if (items.length === 0) continue;
-    body[name] = items.map((item) => item.object);
-    trackOwners[name] = items.map((item) => item.owners);
-    for (const item of items) for (const owner of item.owners) owners.add(owner);
-  }
-  return { path: "/users/track", body, trackOwners, owners: [...owners] };
-}
-function ownedCall(path2, body, items) {
-  return { path: path2, body, owners: [...new Set(items.flatMap((item) => item.owners))] };
-}
-var Dedup = class {
-  byKey = /* @__PURE__ */ new Map();
-  add(object, owner) {
-    const key = JSON.stringify(object);
-    const existing = this.byKey.get(key);
-    if (existing) {
-      if (!existing.owners.includes(owner)) existing.owners.push(owner);
-    } else this.byKey.set(key, { object, owners: [owner] });
-  }
-  items() {
-    return [...this.byKey.values()];
-  }
-};
-function chunks(items, size) {
-  const out = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
-}
-
-// src/destination/deliver.ts
-async function deliver(plans, connection, maxObjectsPerRequest) {
-  const { calls, stats } = planCalls(plans, maxObjectsPerRequest);
-  const outcomes = await Promise.all(calls.map((call) => callBraze(call.path, call.body, connection)));
-  const failures = plans.map(() => []);
-  calls.forEach((call, i) => attribute(call, outcomes[i], failures));
-  return { failures, calls: calls.map((call, i) => ({ path: call.path, body: call.body, outcome: outcomes[i] })), stats };
-}
-function attribute(call, outcome, failures) {
-  if (outcome.kind !== "accepted") {
-    for (const owner of call.owners) failures[owner].push({ kind: outcome.kind, message: outcome.message });
-    return;
-  }
-  const unattributed = [...outcome.unattributed];
-  for (const rejected of outcome.rejected) {
-    const owners = call.trackOwners?.[rejected.array][rejected.index];
-    if (!owners) {
-      unattributed.push(`${rejected.message} (${rejected.array}[${rejected.index}], which this request did not have)`);
-      continue;
-    }
-    for (const owner of owners) {
-      failures[owner].push({ kind: "reject", message: `Braze rejected the ${singular(rejected.array)} object: ${rejected.message}` });
-    }
-  }
-  if (unattributed.length > 0) {
-    const message = `Braze reported errors for ${call.path} that name no object it was sent: ${unattributed.slice(0, 3).join("; ")}`;
-    for (const owner of call.owners) failures[owner].push({ kind: "reject", message });
-  }
-}
-function singular(array2) {
-  return array2 === "attributes" ? "attributes" : array2.slice(0, -1);
-}
-function worstFailure(failures) {
-  if (failures.length === 0) return void 0;
-  const retry = failures.find((failure3) => failure3.kind === "retry");
-  const kind = retry ? "retry" : "reject";
-  const messages = [...new Set(failures.map((failure3) => failure3.message))];
-  const shown = messages.slice(0, 3).join(" | ");
-  return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
-}
-
-// src/destination/errors.ts
-var SEGMENT_ERROR_KINDS = [
-  "ValidationError",
-  "InvalidEventPayload",
-  "EventNotSupported",
-  "RetryError"
-];
-var localClasses = {
-  ValidationError: class ValidationError extends Error {
-    name = "ValidationError";
-  },
-  InvalidEventPayload: class InvalidEventPayload extends Error {
-    name = "InvalidEventPayload";
-  },
-  EventNotSupported: class EventNotSupported extends Error {
-    name = "EventNotSupported";
-  },
-  RetryError: class RetryError extends Error {
-    name = "RetryError";
-  }
-};
-function segmentErrorClass(kind) {
-  const global = globalThis[kind];
-  return typeof global === "function" ? global : localClasses[kind];
-}
-function segmentError(kind, message) {
-  const ErrorClass = segmentErrorClass(kind);
-  return new ErrorClass(message);
-}
-function problem(kind, message) {
-  return { kind, message };
-}
-function isProblem(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const { kind, message } = value;
-  return SEGMENT_ERROR_KINDS.includes(kind) && typeof message === "string";
-}
-function isSegmentError(error) {
-  if (error === null || typeof error !== "object") return false;
-  return SEGMENT_ERROR_KINDS.some((kind) => error instanceof segmentErrorClass(kind) || error instanceof localClasses[kind]);
-}
-function describeThrown(error) {
-  const name = error?.name;
-  const message = error?.message;
-  return {
-    name: typeof name === "string" ? name : typeof error,
-    message: typeof message === "string" ? message : String(error)
-  };
 }
 
 // src/destination/segment-event.ts
-var hasOwn2 = Object.prototype.hasOwnProperty;
+var hasOwn = Object.prototype.hasOwnProperty;
 function isDict(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 function field(source, key) {
-  return isDict(source) && hasOwn2.call(source, key) ? source[key] : void 0;
+  return isDict(source) && hasOwn.call(source, key) ? source[key] : void 0;
 }
 function path(source, ...keys) {
   let current = source;
@@ -654,8 +399,8 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
   }
   if (Array.isArray(value)) {
     const out = [];
-    for (const item of value) {
-      const converted = toBrazeValue(item, context, inObject, depth + 1);
+    for (const item2 of value) {
+      const converted = toBrazeValue(item2, context, inObject, depth + 1);
       if (converted !== void 0) out.push(converted);
     }
     return out;
@@ -685,8 +430,8 @@ function sizeBound(value, budget) {
   if (value === null || typeof value !== "object") return 24;
   let size = 2;
   if (Array.isArray(value)) {
-    for (const item of value) {
-      size += sizeBound(item, budget - size) + 1;
+    for (const item2 of value) {
+      size += sizeBound(item2, budget - size) + 1;
       if (size > budget) return size;
     }
     return size;
@@ -702,6 +447,532 @@ function jsonSize(value) {
   if (json === void 0) return 0;
   if (!/[^\x00-\x7f]/.test(json)) return json.length;
   return encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, ".").length;
+}
+
+// src/destination/track-bundle.ts
+function emptyBundle() {
+  return { attributes: [], events: [], purchases: [] };
+}
+function item(object, owners, part) {
+  return { object, owners, part, bytes: jsonSize(object) };
+}
+function sizeOf(bundle) {
+  const size = { attributes: bundle.attributes.length, events: bundle.events.length, purchases: bundle.purchases.length, total: 0, bytes: 0 };
+  size.total = size.attributes + size.events + size.purchases;
+  for (const name of ["attributes", "events", "purchases"]) for (const entry of bundle[name]) size.bytes += entry.bytes + 1;
+  return size;
+}
+function addTo(target, source) {
+  target.attributes.push(...source.attributes);
+  target.events.push(...source.events);
+  target.purchases.push(...source.purchases);
+}
+function itemsOf(bundle) {
+  const out = [];
+  for (const array2 of ["attributes", "events", "purchases"]) for (const entry of bundle[array2]) out.push({ array: array2, item: entry });
+  return out;
+}
+function bodyOf(bundle) {
+  const body = {};
+  for (const array2 of ["attributes", "events", "purchases"]) {
+    if (bundle[array2].length > 0) body[array2] = bundle[array2].map((entry) => entry.object);
+  }
+  return body;
+}
+
+// src/destination/batch-packer.ts
+var BODY_OVERHEAD_BYTES = 64;
+function fits(size, limits) {
+  return size.attributes <= limits.perType && size.events <= limits.perType && size.purchases <= limits.perType && size.total <= limits.combined && size.bytes + BODY_OVERHEAD_BYTES <= limits.bytes;
+}
+function plus(a, b) {
+  return {
+    attributes: a.attributes + b.attributes,
+    events: a.events + b.events,
+    purchases: a.purchases + b.purchases,
+    total: a.total + b.total,
+    bytes: a.bytes + b.bytes
+  };
+}
+function packRequests(atoms, limits, order) {
+  const sized = atoms.map((atom) => ({ atom, size: sizeOf(atom), rank: order(atom) }));
+  sized.sort((a, b) => b.size.total - a.size.total || b.size.bytes - a.size.bytes || a.rank - b.rank);
+  const requests = [];
+  for (const entry of sized) {
+    let best;
+    for (const request of requests) {
+      if (!fits(plus(request.size, entry.size), limits)) continue;
+      if (!best || request.size.total > best.size.total) best = request;
+    }
+    if (best) {
+      best.atoms.push(entry);
+      best.size = plus(best.size, entry.size);
+    } else requests.push({ atoms: [entry], size: entry.size });
+  }
+  return requests.map((request) => {
+    const bundle = emptyBundle();
+    for (const { atom } of request.atoms.sort((a, b) => a.rank - b.rank)) addTo(bundle, atom);
+    return bundle;
+  });
+}
+
+// src/destination/merge-attributes.ts
+var hasOwn2 = Object.prototype.hasOwnProperty;
+function mergeKey(object) {
+  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}`;
+}
+function isArrayEdit(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => (key === "add" || key === "remove") && Array.isArray(value[key]));
+}
+var keyOf = (value) => JSON.stringify(value) ?? String(value);
+var keyed = (values) => {
+  const map = /* @__PURE__ */ new Map();
+  for (const value of values) if (!map.has(keyOf(value))) map.set(keyOf(value), value);
+  return map;
+};
+function combineValues(earlier, later) {
+  if (!isArrayEdit(later)) return later;
+  if (earlier === void 0) return later;
+  if (Array.isArray(earlier) || earlier === null) {
+    const list2 = Array.isArray(earlier) ? [...earlier] : [];
+    const present = new Set(list2.map(keyOf));
+    for (const value of later.add ?? []) {
+      const key = keyOf(value);
+      if (!present.has(key)) {
+        present.add(key);
+        list2.push(value);
+      }
+    }
+    const removed = new Set((later.remove ?? []).map(keyOf));
+    return removed.size === 0 ? list2 : list2.filter((item2) => !removed.has(keyOf(item2)));
+  }
+  if (!isArrayEdit(earlier)) return later;
+  const add = keyed(earlier.add ?? []);
+  const remove = keyed(earlier.remove ?? []);
+  for (const value of later.add ?? []) {
+    const key = keyOf(value);
+    remove.delete(key);
+    if (!add.has(key)) add.set(key, value);
+  }
+  for (const value of later.remove ?? []) {
+    const key = keyOf(value);
+    add.delete(key);
+    if (!remove.has(key)) remove.set(key, value);
+  }
+  const edit = {};
+  if (add.size > 0) edit.add = [...add.values()];
+  if (remove.size > 0) edit.remove = [...remove.values()];
+  return edit;
+}
+function inTimeOrder(updates) {
+  let last = -Infinity;
+  const keyed2 = updates.map((update, position) => {
+    if (update.epoch !== void 0) last = update.epoch;
+    return { update, at: update.epoch ?? last, position };
+  });
+  keyed2.sort((a, b) => a.at - b.at || a.position - b.position);
+  return keyed2.map(({ update }) => update);
+}
+function mergeAttributes(updates) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const { object, owner } of inTimeOrder(updates)) {
+    const key = mergeKey(object);
+    const existing = merged.get(key);
+    if (!existing) {
+      merged.set(key, { object: { ...object }, owners: [owner] });
+      continue;
+    }
+    const target = existing.object;
+    for (const attribute of Object.keys(object)) {
+      const earlier = hasOwn2.call(target, attribute) ? target[attribute] : void 0;
+      target[attribute] = combineValues(earlier, object[attribute]);
+    }
+    if (!existing.owners.includes(owner)) existing.owners.push(owner);
+  }
+  return [...merged.values()];
+}
+
+// src/destination/delivery-plan.ts
+var MAX_REQUEST_BYTES = 1024 * 1024;
+var USER_ENDPOINT_CHUNK = 50;
+function requestLimits(maxObjectsPerRequest) {
+  return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES };
+}
+function planDelivery(plans, options) {
+  const { limits, memory } = options;
+  const delivery = {
+    requests: [],
+    chains: [],
+    merges: [],
+    deletes: [],
+    expected: plans.map(() => /* @__PURE__ */ new Set()),
+    alreadyDelivered: plans.map(() => false),
+    ownAttributes: /* @__PURE__ */ new Map(),
+    unchangedAttributes: 0
+  };
+  const groups = /* @__PURE__ */ new Map();
+  const groupOf = (key) => {
+    let group = groups.get(key);
+    if (!group) groups.set(key, group = { updates: [], chunks: [] });
+    return group;
+  };
+  const merges = new Dedup();
+  const deletes = new Dedup();
+  plans.forEach((plan, owner) => {
+    if (!plan) return;
+    const recalled = plan.messageId === void 0 ? void 0 : memory?.recall(plan.messageId);
+    if (recalled === DELIVERED) {
+      delivery.alreadyDelivered[owner] = true;
+      return;
+    }
+    const done = recalled ?? /* @__PURE__ */ new Set();
+    if (plan.attributes.length > 0 && !done.has("attributes")) {
+      for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
+      delivery.ownAttributes.set(owner, plan.attributes.map((object) => item(object, [owner], "attributes")));
+    }
+    const reserved = plan.attributes.map((object) => item(object, [owner], "attributes"));
+    const pending = chunks(plan.events, plan.purchases, owner, reserved, limits).filter((_, index) => !done.has(index));
+    const [first2, ...later] = pending;
+    if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
+    if (later.length > 0) delivery.chains.push({ owner, parts: later });
+    for (const merge2 of plan.merges) {
+      const key = JSON.stringify(merge2);
+      if (!memory?.mergeDone(key)) merges.add(merge2, key, owner);
+    }
+    for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
+  });
+  const atoms = [];
+  const unchanged = { count: 0 };
+  const skip = options.skipUnchangedAttributes && memory ? { memory, unchanged } : void 0;
+  for (const group of groups.values()) atoms.push(...atomsOf(group, limits, skip));
+  delivery.unchangedAttributes = unchanged.count;
+  delivery.requests = packRequests(atoms, limits, firstOwner);
+  delivery.merges = merges.items();
+  delivery.deletes = deleteRequests(deletes.items());
+  for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
+    for (const array2 of ["attributes", "events", "purchases"]) {
+      for (const entry of bundle[array2]) for (const owner of entry.owners) delivery.expected[owner].add(entry.part);
+    }
+  }
+  return delivery;
+}
+function userOf(bundle) {
+  return identityKey((bundle.events[0] ?? bundle.purchases[0]).object);
+}
+function firstOwner(bundle) {
+  let first2 = Infinity;
+  for (const array2 of ["attributes", "events", "purchases"]) for (const entry of bundle[array2]) first2 = Math.min(first2, ...entry.owners);
+  return first2;
+}
+function chunks(events, purchases, owner, reserved, limits) {
+  const out = [];
+  let current = emptyBundle();
+  current.attributes.push(...reserved);
+  const place = (array2, object) => {
+    const entry = item(object, [owner], out.length);
+    current[array2].push(entry);
+    if (fits(sizeOf(current), limits) || sizeOf(current).total === 1) return;
+    current[array2].pop();
+    out.push(current);
+    current = emptyBundle();
+    entry.part = out.length;
+    current[array2].push(entry);
+  };
+  for (const object of events) place("events", object);
+  for (const object of purchases) place("purchases", object);
+  if (current.events.length + current.purchases.length > 0) out.push(current);
+  if (out[0]) out[0].attributes = [];
+  return out;
+}
+function atomsOf(group, limits, skip) {
+  const whole = emptyBundle();
+  whole.attributes.push(...attributeItems(mergeAttributes(group.updates), skip));
+  for (const chunk of group.chunks) addTo(whole, chunk.bundle);
+  if (fits(sizeOf(whole), limits)) return sizeOf(whole).total > 0 ? [whole] : [];
+  const carriers = new Set(group.chunks.map((chunk) => chunk.owner));
+  const atoms = [];
+  const rest = emptyBundle();
+  rest.attributes.push(...attributeItems(mergeAttributes(group.updates.filter((update) => !carriers.has(update.owner))), skip));
+  if (rest.attributes.length > 0) atoms.push(rest);
+  for (const chunk of group.chunks) {
+    const atom = emptyBundle();
+    atom.attributes.push(...attributeItems(mergeAttributes(group.updates.filter((update) => update.owner === chunk.owner)), skip));
+    addTo(atom, chunk.bundle);
+    atoms.push(atom);
+  }
+  return atoms;
+}
+function attributeItems(merged, skip) {
+  const items = [];
+  for (const { object, owners } of merged) {
+    const kept = skip ? withoutUnchanged(object, skip) : object;
+    if (kept) items.push(item(kept, owners, "attributes"));
+  }
+  return items;
+}
+var CONTROL_KEYS = /* @__PURE__ */ new Set(["_update_existing_only", "_merge_objects"]);
+function isPlainValue(value) {
+  if (value === null) return false;
+  if (typeof value !== "object" || Array.isArray(value)) return true;
+  if (isArrayEdit(value)) return false;
+  const keys = Object.keys(value);
+  return !(keys.length === 1 && keys[0] === "inc") && !keys.some((key) => key.startsWith("$"));
+}
+function withoutUnchanged(object, { memory, unchanged }) {
+  const user = identityKey(object);
+  const identifier = identifierKey(object);
+  const record = object;
+  const kept = {};
+  let attributes = 0;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    const identifies = key === identifier || CONTROL_KEYS.has(key);
+    if (!identifies && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
+      unchanged.count++;
+      continue;
+    }
+    kept[key] = value;
+    if (!identifies) attributes++;
+  }
+  return attributes > 0 ? kept : void 0;
+}
+var Dedup = class {
+  byKey = /* @__PURE__ */ new Map();
+  add(object, key, owner) {
+    const existing = this.byKey.get(key);
+    if (!existing) this.byKey.set(key, { object, owners: [owner], key });
+    else if (!existing.owners.includes(owner)) existing.owners.push(owner);
+  }
+  items() {
+    return [...this.byKey.values()];
+  }
+};
+function deleteRequests(items) {
+  const out = [];
+  const kinds = [
+    { field: "external_ids", of: (target) => "external_id" in target ? target.external_id : void 0 },
+    { field: "user_aliases", of: (target) => "user_alias" in target ? target.user_alias : void 0 }
+  ];
+  for (const { field: field2, of } of kinds) {
+    const mine = items.filter((entry) => of(entry.object) !== void 0);
+    for (const chunk of chunked(mine, USER_ENDPOINT_CHUNK)) {
+      out.push({ body: { [field2]: chunk.map((entry) => of(entry.object)) }, owners: [...new Set(chunk.flatMap((entry) => entry.owners))] });
+    }
+  }
+  return out;
+}
+function chunked(items, size) {
+  const out = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+// src/destination/deliver.ts
+var FOLLOW_UP_MIN_MS = 1e3;
+async function deliver(plans, options) {
+  const { connection } = options;
+  const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
+  const limits = requestLimits(options.maxObjectsPerRequest);
+  const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes });
+  const run = new Delivery(plan, options, opened?.memory);
+  await run.go();
+  if (opened) {
+    plans.forEach((event, owner) => {
+      if (event?.messageId !== void 0 && !plan.alreadyDelivered[owner]) {
+        opened.memory.remember(event.messageId, run.accepted[owner], run.failures[owner].length === 0);
+      }
+    });
+    await opened.save();
+  }
+  return { failures: run.failures, alreadyDelivered: plan.alreadyDelivered, calls: run.calls, unchangedAttributes: plan.unchangedAttributes };
+}
+var Delivery = class {
+  constructor(plan, options, memory) {
+    this.plan = plan;
+    this.options = options;
+    this.memory = memory;
+    this.failures = plan.expected.map(() => []);
+    this.accepted = plan.expected.map(() => /* @__PURE__ */ new Set());
+  }
+  plan;
+  options;
+  memory;
+  failures;
+  accepted;
+  calls = [];
+  /** Merged attribute objects Braze refused, to resend per event. */
+  refused = [];
+  mergesSent = /* @__PURE__ */ new Set();
+  async go() {
+    await Promise.all([...this.plan.requests.map((request) => this.track(request)), ...this.plan.deletes.map((request) => this.delete(request))]);
+    await Promise.all([this.merges(), ...this.plan.chains.map((chain) => this.chain(chain)), this.resendRefused()]);
+    for (const merge2 of this.plan.merges) {
+      if (this.mergesSent.has(merge2.key)) continue;
+      for (const owner of merge2.owners) if (this.failures[owner].length === 0) this.fail(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
+    }
+  }
+  fail(owner, kind, message) {
+    this.failures[owner].push({ kind, message });
+  }
+  timeLeft() {
+    return this.options.connection.deadline - Date.now();
+  }
+  async call(path2, body) {
+    const outcome = await callBraze(path2, body, this.options.connection);
+    this.calls.push({ path: path2, body, outcome });
+    return outcome;
+  }
+  async track(request) {
+    const outcome = await this.call("/users/track", bodyOf(request));
+    const items = itemsOf(request);
+    if (outcome.kind !== "accepted") {
+      for (const { item: item2 } of items) for (const owner of item2.owners) this.fail(owner, outcome.kind, outcome.message);
+      return;
+    }
+    const rejected = new Map(outcome.rejected.map((entry) => [`${entry.array}:${entry.index}`, entry.message]));
+    const positions = { attributes: 0, events: 0, purchases: 0 };
+    for (const { array: array2, item: item2 } of items) {
+      const position = `${array2}:${positions[array2]++}`;
+      const message = rejected.get(position);
+      rejected.delete(position);
+      if (message === void 0) {
+        for (const owner of item2.owners) this.accepted[owner].add(item2.part);
+        if (array2 === "attributes") this.rememberValues(item2.object);
+      } else if (array2 === "attributes" && item2.owners.length > 1) {
+        this.refused.push({ owners: item2.owners, message });
+      } else {
+        for (const owner of item2.owners) this.fail(owner, "reject", `Braze rejected the ${array2 === "attributes" ? "attributes" : array2.slice(0, -1)} object: ${message}`);
+      }
+    }
+    const unattributed = [...outcome.unattributed, ...[...rejected].map(([position, message]) => `${message} (${position}, which this request did not have)`)];
+    if (unattributed.length > 0) {
+      const message = `Braze reported errors for /users/track that name no object it was sent: ${unattributed.slice(0, 3).join("; ")}`;
+      for (const owner of new Set(items.flatMap(({ item: item2 }) => item2.owners))) this.fail(owner, "reject", message);
+    }
+  }
+  rememberValues(object) {
+    if (!this.memory || !this.options.skipUnchangedAttributes || object._update_existing_only === true) return;
+    const values = [];
+    for (const [key, value] of Object.entries(object)) values.push([key, isPlainValue(value) ? JSON.stringify(value) : void 0]);
+    this.memory.rememberValues(identityKey(object), values);
+  }
+  async delete(request) {
+    const outcome = await this.call("/users/delete", request.body);
+    if (outcome.kind !== "accepted") for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message);
+  }
+  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
+  async chain({ owner, parts }) {
+    for (const [index, part] of parts.entries()) {
+      if (this.failures[owner].length > 0) return;
+      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+        return this.fail(owner, "retry", `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`);
+      }
+      await this.track(part);
+    }
+    await this.merges();
+  }
+  /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
+  async resendRefused() {
+    if (this.refused.length === 0) return;
+    const owners = [...new Set(this.refused.flatMap((entry) => entry.owners))];
+    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      for (const { owners: behind, message } of this.refused) {
+        for (const owner of behind) this.fail(owner, "retry", `Braze refused this user's merged attributes (${message}); no time was left to resend them one event at a time.`);
+      }
+      return;
+    }
+    const atoms = owners.map((owner) => {
+      const atom = emptyBundle();
+      atom.attributes.push(...this.plan.ownAttributes.get(owner) ?? []);
+      return atom;
+    });
+    const limits = requestLimits(this.options.maxObjectsPerRequest);
+    await Promise.all(packRequests(atoms, limits, (atom) => atom.attributes[0].owners[0]).map((request) => this.track(request)));
+    await this.merges();
+  }
+  /** An event is ready to merge when Braze accepted every part it sent in this invocation. */
+  ready(owner) {
+    if (this.failures[owner].length > 0) return false;
+    for (const part of this.plan.expected[owner]) if (!this.accepted[owner].has(part)) return false;
+    return true;
+  }
+  /** Sends the merges that have a ready owner and were not sent yet. */
+  async merges() {
+    const due = this.plan.merges.filter((merge2) => !this.mergesSent.has(merge2.key) && merge2.owners.some((owner) => this.ready(owner)));
+    for (const merge2 of due) this.mergesSent.add(merge2.key);
+    await Promise.all(chunked(due, USER_ENDPOINT_CHUNK).map((chunk) => this.merge(chunk, true)));
+  }
+  async merge(chunk, mayResend) {
+    const outcome = await this.call("/users/merge", { merge_updates: chunk.map((entry) => entry.object) });
+    if (outcome.kind === "accepted") {
+      for (const entry of chunk) this.memory?.rememberMerge(entry.key);
+      return;
+    }
+    if (outcome.kind === "reject" && chunk.length > 1 && mayResend && this.timeLeft() > 0) {
+      await Promise.all(chunk.map((entry) => this.merge([entry], false)));
+      return;
+    }
+    for (const entry of chunk) for (const owner of entry.owners) this.fail(owner, outcome.kind, outcome.message);
+  }
+};
+function worstFailure(failures) {
+  if (failures.length === 0) return void 0;
+  const kind = failures.some((failure3) => failure3.kind === "retry") ? "retry" : "reject";
+  const messages = [...new Set(failures.map((failure3) => failure3.message))];
+  const shown = messages.slice(0, 3).join(" | ");
+  return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
+}
+
+// src/destination/errors.ts
+var SEGMENT_ERROR_KINDS = [
+  "ValidationError",
+  "InvalidEventPayload",
+  "EventNotSupported",
+  "RetryError"
+];
+var localClasses = {
+  ValidationError: class ValidationError extends Error {
+    name = "ValidationError";
+  },
+  InvalidEventPayload: class InvalidEventPayload extends Error {
+    name = "InvalidEventPayload";
+  },
+  EventNotSupported: class EventNotSupported extends Error {
+    name = "EventNotSupported";
+  },
+  RetryError: class RetryError extends Error {
+    name = "RetryError";
+  }
+};
+function segmentErrorClass(kind) {
+  const global = globalThis[kind];
+  return typeof global === "function" ? global : localClasses[kind];
+}
+function segmentError(kind, message) {
+  const ErrorClass = segmentErrorClass(kind);
+  return new ErrorClass(message);
+}
+function problem(kind, message) {
+  return { kind, message };
+}
+function isProblem(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { kind, message } = value;
+  return SEGMENT_ERROR_KINDS.includes(kind) && typeof message === "string";
+}
+function isSegmentError(error) {
+  if (error === null || typeof error !== "object") return false;
+  return SEGMENT_ERROR_KINDS.some((kind) => error instanceof segmentErrorClass(kind) || error instanceof localClasses[kind]);
+}
+function describeThrown(error) {
+  const name = error?.name;
+  const message = error?.message;
+  return {
+    name: typeof name === "string" ? name : typeof error,
+    message: typeof message === "string" ? message : String(error)
+  };
 }
 
 // src/destination/engage.ts
@@ -745,6 +1016,65 @@ function audienceArrayUpdate(memberships2) {
   if (add.length > 0) update.add = add;
   if (remove.length > 0) update.remove = remove;
   return update;
+}
+
+// src/destination/identity.ts
+var BRAZE_ID_PATHS = [
+  ["integrations", "Braze", "braze_id"],
+  ["integrations", "Appboy", "braze_id"],
+  ["context", "traits", "braze_id"],
+  ["traits", "braze_id"],
+  ["properties", "braze_id"]
+];
+var EMAIL_PATHS = [["traits", "email"], ["context", "traits", "email"]];
+var PHONE_PATHS = [["traits", "phone"], ["context", "traits", "phone"]];
+function first(event, paths) {
+  for (const keys of paths) {
+    const value = nonBlank(path(event, ...keys));
+    if (value !== void 0) return value;
+  }
+  return void 0;
+}
+function aliasFor(anonymousId, settings) {
+  return settings.anonymousAliasLabel ? { user_alias: { alias_name: anonymousId, alias_label: settings.anonymousAliasLabel } } : void 0;
+}
+function resolveIdentifier(event, settings) {
+  const userId = nonBlank(event.userId);
+  if (userId !== void 0) return { external_id: userId };
+  const brazeId = first(event, BRAZE_ID_PATHS);
+  if (brazeId !== void 0) return { braze_id: brazeId };
+  const anonymousId = nonBlank(event.anonymousId);
+  const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
+  if (alias) return alias;
+  const email2 = first(event, EMAIL_PATHS);
+  if (email2 !== void 0) return { email: email2 };
+  const phone = first(event, PHONE_PATHS);
+  if (phone !== void 0) return { phone };
+  return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0));
+}
+function updateExistingOnlyFlag(identifier, settings) {
+  if ("user_alias" in identifier) return settings.updateExistingOnly;
+  if ("braze_id" in identifier) return void 0;
+  return settings.updateExistingOnly ? true : void 0;
+}
+var LEAD_PRIORITIZATION = ["unidentified", "most_recently_updated"];
+function earlierProfiles(event, externalId, attributes, settings) {
+  const keep = { external_id: externalId };
+  const merges = [];
+  const anonymousId = nonBlank(event.anonymousId);
+  const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
+  if (alias && "user_alias" in alias) merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
+  if (typeof attributes.email === "string") {
+    merges.push({ identifier_to_merge: { email: attributes.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  }
+  if (typeof attributes.phone === "string") {
+    merges.push({ identifier_to_merge: { phone: attributes.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  }
+  return merges;
+}
+function missingIdentifierMessage(hasAnonymousId) {
+  const why = hasAnonymousId ? "this event has only an anonymousId" : "this event has no userId (and no braze_id, email or phone)";
+  return `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.`;
 }
 
 // src/destination/standard-attributes.ts
@@ -956,8 +1286,8 @@ var IDENTIFIER_TRAITS = /* @__PURE__ */ new Set(["braze_id"]);
 var RESERVED_TRAITS = /* @__PURE__ */ new Set(["external_id", "user_alias", "_update_existing_only", "_merge_objects"]);
 function attributesBase(identifier, settings) {
   const base = identifierObject(identifier);
-  if ("user_alias" in identifier) base._update_existing_only = settings.updateExistingOnly;
-  else if (settings.updateExistingOnly) base._update_existing_only = true;
+  const updateExistingOnly = updateExistingOnlyFlag(identifier, settings);
+  if (updateExistingOnly !== void 0) base._update_existing_only = updateExistingOnly;
   return base;
 }
 function mapTraits(event, identifier, settings, warnings) {
@@ -1054,48 +1384,9 @@ function brazeTime(epoch, now = Date.now) {
   return new Date(epoch ?? now()).toISOString();
 }
 
-// src/destination/identity.ts
-var BRAZE_ID_PATHS = [
-  ["integrations", "Braze", "braze_id"],
-  ["integrations", "Appboy", "braze_id"],
-  ["context", "traits", "braze_id"],
-  ["traits", "braze_id"],
-  ["properties", "braze_id"]
-];
-var EMAIL_PATHS = [["traits", "email"], ["context", "traits", "email"]];
-var PHONE_PATHS = [["traits", "phone"], ["context", "traits", "phone"]];
-function first(event, paths) {
-  for (const keys of paths) {
-    const value = nonBlank(path(event, ...keys));
-    if (value !== void 0) return value;
-  }
-  return void 0;
-}
-function aliasFor(anonymousId, settings) {
-  return settings.anonymousAliasLabel ? { user_alias: { alias_name: anonymousId, alias_label: settings.anonymousAliasLabel } } : void 0;
-}
-function resolveIdentifier(event, settings) {
-  const userId = nonBlank(event.userId);
-  if (userId !== void 0) return { external_id: userId };
-  const brazeId = first(event, BRAZE_ID_PATHS);
-  if (brazeId !== void 0) return { braze_id: brazeId };
-  const email2 = first(event, EMAIL_PATHS);
-  if (email2 !== void 0) return { email: email2 };
-  const phone = first(event, PHONE_PATHS);
-  if (phone !== void 0) return { phone };
-  const anonymousId = nonBlank(event.anonymousId);
-  const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
-  if (alias) return alias;
-  return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0));
-}
-function missingIdentifierMessage(hasAnonymousId) {
-  const why = hasAnonymousId ? "this event has only an anonymousId" : "this event has no userId (and no braze_id, email or phone)";
-  return `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.`;
-}
-
 // src/destination/plan.ts
-function emptyPlan(warnings, epoch) {
-  return { attributes: [], events: [], purchases: [], aliasesToIdentify: [], merges: [], deletes: [], warnings, epoch };
+function emptyPlan(warnings, epoch, messageId) {
+  return { attributes: [], events: [], purchases: [], merges: [], deletes: [], warnings, epoch, messageId };
 }
 
 // src/destination/purchases.ts
@@ -1136,7 +1427,8 @@ function productPurchases(product, index, input, order, warnings) {
   base.price = price;
   base.time = input.time;
   if (properties) base.properties = properties;
-  if ("user_alias" in input.identifier) base._update_existing_only = input.updateExistingOnly === true;
+  const updateExistingOnly = updateExistingOnlyFlag(input.identifier, { updateExistingOnly: input.updateExistingOnly === true });
+  if (updateExistingOnly !== void 0) base._update_existing_only = updateExistingOnly;
   const purchases = [];
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
     const purchase = Object.assign({}, base);
@@ -1192,16 +1484,25 @@ function mapEvent(raw, settings, now = Date.now, asType) {
 function withIdentifier(event, settings, build) {
   const identifier = resolveIdentifier(event, settings);
   if (isProblem(identifier)) return identifier;
-  const plan = emptyPlan([], eventEpoch(event));
-  return build(identifier, plan) ?? plan;
+  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event));
+  return build(identifier, plan) ?? bounded(plan);
+}
+var MAX_OBJECTS_PER_EVENT = 300;
+function bounded(plan) {
+  const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
+  if (objects <= MAX_OBJECTS_PER_EVENT) return plan;
+  return problem(
+    "InvalidEventPayload",
+    `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); the function sends at most ${MAX_OBJECTS_PER_EVENT} for one event. Split the order, or send it with ecommerceMode "recommended".`
+  );
+}
+function messageIdOf(event) {
+  return nonBlank(event.messageId);
 }
 function mapIdentify(event, identifier, settings, plan) {
-  plan.attributes.push(mapTraits(event, identifier, settings, plan.warnings));
-  const anonymousId = nonBlank(event.anonymousId);
-  const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
-  if ("external_id" in identifier && alias && "user_alias" in alias) {
-    plan.aliasesToIdentify.push({ external_id: identifier.external_id, user_alias: alias.user_alias });
-  }
+  const attributes = mapTraits(event, identifier, settings, plan.warnings);
+  plan.attributes.push(attributes);
+  if ("external_id" in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings));
 }
 function mapTrack(event, identifier, settings, plan, now) {
   const name = nonBlank(event.event);
@@ -1239,7 +1540,8 @@ function customEvent(identifier, name, time2, settings, properties) {
   event.name = name;
   event.time = time2;
   if (properties) event.properties = properties;
-  if ("user_alias" in identifier) event._update_existing_only = settings.updateExistingOnly;
+  const updateExistingOnly = updateExistingOnlyFlag(identifier, settings);
+  if (updateExistingOnly !== void 0) event._update_existing_only = updateExistingOnly;
   return event;
 }
 function viewName(event, type) {
@@ -1277,20 +1579,24 @@ function mapAlias(event, settings) {
   if (userId === void 0 || previousId === void 0) {
     return problem("InvalidEventPayload", "An alias call needs both previousId and userId.");
   }
-  const plan = emptyPlan([], eventEpoch(event));
+  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event));
   if (previousId === userId) {
     plan.warnings.push("previousId equals userId: nothing to merge.");
     return plan;
   }
+  const keep = { external_id: userId };
   const anonymousId = nonBlank(event.anonymousId);
-  const previousIsAnonymous = anonymousId === void 0 || anonymousId === previousId;
-  const alias = previousIsAnonymous ? aliasFor(previousId, settings) : void 0;
-  if (alias && "user_alias" in alias) plan.aliasesToIdentify.push({ external_id: userId, user_alias: alias.user_alias });
-  else plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: { external_id: userId } });
+  const wasAnonymous = anonymousId === previousId;
+  const alias = aliasFor(previousId, settings);
+  if (anonymousId === void 0 || wasAnonymous) {
+    if (alias && "user_alias" in alias) plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
+    else if (wasAnonymous) plan.warnings.push("previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.");
+  }
+  if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep });
   return plan;
 }
 function mapDelete(event, settings) {
-  const plan = emptyPlan([], eventEpoch(event));
+  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event));
   const userId = nonBlank(event.userId);
   if (userId !== void 0) {
     plan.deletes.push({ external_id: userId });
@@ -1950,9 +2256,9 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
     const proms = [];
     const abortEarly = ctx?.abortEarly;
     for (let i = 0; i < input.length; i++) {
-      const item = input[i];
+      const item2 = input[i];
       const result = def.element._zod.run({
-        value: item,
+        value: item2,
         issues: []
       }, ctx);
       if (result instanceof Promise) {
@@ -2302,7 +2608,7 @@ var definitions = {
   updateExistingOnly: {
     name: "updateExistingOnly",
     label: "Update Existing Users Only",
-    description: "Send _update_existing_only: true on attribute objects, so identify calls never create Braze users.",
+    description: "Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors).",
     type: "BOOLEAN",
     required: false,
     sensitive: false,
@@ -2377,6 +2683,17 @@ var definitions = {
     default: false,
     parse: booleanSetting
   },
+  skipUnchangedAttributes: {
+    name: "skipUnchangedAttributes",
+    label: "Skip Unchanged Attributes",
+    description: "Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets and array edits are always sent.",
+    type: "BOOLEAN",
+    required: false,
+    sensitive: false,
+    defaultLabel: "false",
+    default: false,
+    parse: booleanSetting
+  },
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",
     label: "Max Objects Per Request",
@@ -2427,22 +2744,28 @@ function limitWarnings(warnings) {
   if (warnings.length <= MAX_WARNINGS) return warnings;
   return [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more warnings`];
 }
-function summarize(report, warnings) {
+function summarize(report, warnings, messageId) {
   const sent = { attributes: 0, events: 0, purchases: 0 };
   for (const call of report.calls) {
     if (call.path !== "/users/track") continue;
-    for (const name of TRACK_ARRAYS) {
+    for (const name of ["attributes", "events", "purchases"]) {
       const items = call.body[name];
       if (Array.isArray(items)) sent[name] += items.length;
     }
   }
   const primary = report.calls[0];
-  return {
+  const summary = {
     braze: primary ? { endpoint: primary.path, status: primary.outcome.status, response: primary.outcome.response } : null,
     requests: report.calls.map((call) => ({ endpoint: call.path, status: call.outcome.status })),
     sent,
     warnings: limitWarnings(warnings)
   };
+  if (report.alreadyDelivered[0]) {
+    summary.note = `Braze already accepted this event (messageId ${JSON.stringify(messageId)}) in an earlier attempt: nothing was sent again.`;
+  } else if (report.unchangedAttributes > 0) {
+    summary.note = `${report.unchangedAttributes} attribute value${report.unchangedAttributes === 1 ? " was" : "s were"} not sent: this instance already delivered ${report.unchangedAttributes === 1 ? "it" : "them"} unchanged (skipUnchangedAttributes).`;
+  }
+  return summary;
 }
 
 // src/destination/handlers.ts
@@ -2451,8 +2774,9 @@ function settingsOrThrow(raw) {
   if ("problem" in parsed) throw segmentError(parsed.problem.kind, parsed.problem.message);
   return parsed.settings;
 }
-function connectionFor(settings, startedAt) {
-  return { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS };
+function send(plans, settings, startedAt) {
+  const connection = { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS };
+  return deliver(plans, { connection, maxObjectsPerRequest: settings.maxObjectsPerRequest, skipUnchangedAttributes: settings.skipUnchangedAttributes });
 }
 var crashMessage = (error, detail = "") => `The Braze destination function failed on this event (${describeThrown(error).name}${detail ? `: ${detail}` : ""}).`;
 async function guarded(settings, run) {
@@ -2474,10 +2798,10 @@ function handleEvent(type, event, rawSettings) {
     const settings = settingsOrThrow(rawSettings);
     const plan = mapEvent(event, settings, Date.now, type);
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
-    const report = await deliver([plan], connectionFor(settings, startedAt), settings.maxObjectsPerRequest);
+    const report = await send([plan], settings, startedAt);
     const failure3 = worstFailure(report.failures[0]);
     if (failure3) throw segmentError(failure3.kind === "retry" ? "RetryError" : "ValidationError", failure3.message);
-    return summarize(report, plan.warnings);
+    return summarize(report, plan.warnings, plan.messageId);
   });
 }
 var STATUS_FOR = {
@@ -2486,26 +2810,20 @@ var STATUS_FOR = {
   EventNotSupported: 400,
   RetryError: 500
 };
-async function runBatch(events, rawSettings) {
-  const startedAt = Date.now();
-  const settings = settingsOrThrow(rawSettings);
-  if (!Array.isArray(events)) throw segmentError("InvalidEventPayload", "onBatch expects an array of events.");
-  const plans = events.map((event) => mapSafely(event, settings));
-  const delivery = await deliver(
-    plans.map((plan) => isProblem(plan) ? void 0 : plan),
-    connectionFor(settings, startedAt),
-    settings.maxObjectsPerRequest
-  );
-  const results = plans.map((plan, index) => {
-    if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
-    const failure3 = worstFailure(delivery.failures[index]);
-    if (!failure3) return { status: 200 };
-    return { status: failure3.kind === "retry" ? 500 : 400, errormessage: failure3.message };
-  });
-  return { results, plans, delivery };
-}
 function handleBatch(events, rawSettings) {
-  return guarded(rawSettings, async () => (await runBatch(events, rawSettings)).results);
+  return guarded(rawSettings, async () => {
+    const startedAt = Date.now();
+    const settings = settingsOrThrow(rawSettings);
+    if (!Array.isArray(events)) throw segmentError("InvalidEventPayload", "onBatch expects an array of events.");
+    const plans = events.map((event) => mapSafely(event, settings));
+    const report = await send(plans.map((plan) => isProblem(plan) ? void 0 : plan), settings, startedAt);
+    return plans.map((plan, index) => {
+      if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
+      const failure3 = worstFailure(report.failures[index]);
+      if (!failure3) return { status: 200 };
+      return { status: failure3.kind === "retry" ? 500 : 400, errormessage: failure3.message };
+    });
+  });
 }
 function mapSafely(event, settings) {
   try {

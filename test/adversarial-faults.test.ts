@@ -71,6 +71,9 @@ afterAll(async () => {
   await braze?.close()
 })
 
+/** A 201 naming 1,000,000 objects: 30 MB that must not be read whole. */
+const manyErrors = JSON.stringify({ message: 'success', errors: Array.from({ length: 1_000_000 }, (_, index) => ({ type: 'x', input_array: 'events', index })) })
+
 type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> } | { error: { code: string; message: string } }
 
 /** Every Braze request (any endpoint) gets `reply`; what the function sent and saw is recorded. */
@@ -215,7 +218,6 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     let server: HttpServer
     let url: string
     let streamed = 0
-    let manyErrors: string | undefined
     const answers: Record<string, (response: ServerResponse) => void> = {
       // 300 MB of JSON, streamed without a length: the function must stop reading long before the end.
       '/huge': (response) => {
@@ -233,7 +235,6 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
         more()
       },
       '/errors': (response) => {
-        manyErrors ??= JSON.stringify({ message: 'success', errors: Array.from({ length: 1_000_000 }, (_, index) => ({ type: 'x', input_array: 'events', index })) })
         response.writeHead(201, { 'Content-Type': 'application/json' })
         response.end(manyErrors)
       },
@@ -270,7 +271,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
         expect(outcome.message).toMatch(says)
         expect(outcome.message.length).toBeLessThan(400)
       }
-      expect(outcome.ms).toBeLessThan(2000)
+      // Within the invocation's 4 s deadline, whatever the answer.
+      expect(outcome.ms).toBeLessThan(4000)
       if (answer === '/huge') expect(streamed).toBeLessThan(100 * 1024 * 1024)
     })
   })
@@ -316,17 +318,31 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(braze.requests.length).toBeGreaterThan(2)
     })
 
-    test('errors[] on one object of a merged user: both contributing identifies are 400, the others 200', async () => {
-      // The first /users/track object in "attributes" is user-a's merged object (input order).
-      braze.enqueue({ status: 201, body: { message: 'success', attributes_processed: 1, errors: [{ type: "'seats' is not allowed", input_array: 'attributes', index: 0 }] } })
-      const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onBatch!(BATCH, SETTINGS))
+    test('errors[] on a merged user\'s object: each identify is resent alone, and only the one Braze still refuses is 400', async () => {
+      // Braze refuses any attributes object with "seats": first the merged one, then, resent alone, the identify that carries it.
+      const exchanges: Exchange[] = []
+      nock(US01)
+        .post(/.*/)
+        .times(10)
+        .reply((path, body: any) => {
+          const errors = (body.attributes ?? []).flatMap((object: Record<string, unknown>, index: number) =>
+            'seats' in object ? [{ type: "'seats' is not allowed", input_array: 'attributes', index }] : []
+          )
+          const response = { message: 'success', ...(errors.length > 0 ? { errors } : {}) }
+          exchanges.push({ path, body, status: path === '/users/track' ? 201 : 202, response })
+          return [path === '/users/track' ? 201 : 202, response]
+        })
+      const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
       expect(outcome.kind).toBe('returned')
       if (outcome.kind !== 'returned') return
-      const sent = braze.requests[0]!.body as { attributes: Array<Record<string, unknown>> }
-      expect(sent.attributes[0]).toMatchObject({ external_id: 'user-a', plan: 'enterprise', seats: 12 })
-      const results = expectNothingLost(BATCH, outcome.value, SETTINGS, braze.requests)
-      expect(results.map((result) => result.status)).toEqual([400, 400, 200, 200, 200, 400, 400])
-      expect(results[0]!.errormessage).toMatch(/seats/)
+      expect((exchanges[0]!.body as { attributes: unknown[] }).attributes[0]).toMatchObject({ external_id: 'user-a', first_name: 'Ada', plan: 'enterprise', seats: 12 })
+      const resent = exchanges.filter((exchange) => exchange.path === '/users/track' && (exchange.body as { events?: unknown }).events === undefined)
+      expect(resent.map((exchange) => exchange.body)).toEqual([
+        { attributes: [{ external_id: 'user-a', first_name: 'Ada', plan: 'pro' }, { external_id: 'user-a', plan: 'enterprise', seats: 12 }] }
+      ])
+      const results = expectNothingLost(BATCH, outcome.value, SETTINGS, exchanges)
+      expect(results.map((result) => result.status)).toEqual([200, 400, 200, 200, 200, 400, 400])
+      expect(results[1]!.errormessage).toMatch(/seats/)
     })
   })
 
@@ -340,6 +356,12 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
           const response = { message: 'success', errors: [{ type: 'event name blocklisted', input_array: 'events', index }] }
           exchanges.push({ path, body, status: 201, response })
           return [201, response]
+        })
+        // user-c's identify carries an email: the merge of an email-only lead follows.
+        .post('/users/merge')
+        .reply((path, body) => {
+          exchanges.push({ path, body, status: 202, response: { message: 'success' } })
+          return [202, { message: 'success' }]
         })
       const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
       expect(outcome.kind).toBe('returned')

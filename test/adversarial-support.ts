@@ -151,7 +151,6 @@ export function signaturesOf(plan: EventPlan): string[] {
   }
   for (const object of plan.events) out.push(`events:${withoutTime(object as Record<string, unknown>)}`)
   for (const object of plan.purchases) out.push(`purchases:${withoutTime(object as Record<string, unknown>)}`)
-  for (const item of plan.aliasesToIdentify) out.push(`/users/identify:${JSON.stringify(item)}`)
   for (const item of plan.merges) out.push(`/users/merge:${JSON.stringify(item)}`)
   for (const item of plan.deletes) out.push(`/users/delete:${JSON.stringify(item)}`)
   return out
@@ -178,8 +177,6 @@ export function acceptedSignatures(exchanges: Exchange[]): Set<string> {
           } else accepted.add(`${name}:${withoutTime(object)}`)
         })
       }
-    } else if (exchange.path === '/users/identify') {
-      for (const item of (body.aliases_to_identify as unknown[]) ?? []) accepted.add(`/users/identify:${JSON.stringify(item)}`)
     } else if (exchange.path === '/users/merge') {
       for (const item of (body.merge_updates as unknown[]) ?? []) accepted.add(`/users/merge:${JSON.stringify(item)}`)
     } else if (exchange.path === '/users/delete') {

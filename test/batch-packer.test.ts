@@ -1,176 +1,106 @@
-// The /users/track packer: limits, completeness, the request count, and
-// keeping each user's objects together when they fit.
+// The /users/track packer: limits, every object once, atoms kept whole, and
+// the request count at the lower bound when atoms are single objects.
 import fc from 'fast-check'
-import { lowerBound, packRequests, type PackLimits, type TrackObjects } from '../src/destination/batch-packer'
+import { fits, lowerBound, packRequests, type RequestLimits } from '../src/destination/batch-packer'
+import { emptyBundle, sizeOf, type Bundle } from '../src/destination/track-bundle'
 
-type Obj = { unit: number; kind: 'a' | 'e' | 'p'; n: number }
-type Unit = TrackObjects<Obj, Obj, Obj>
 const ARRAYS = ['attributes', 'events', 'purchases'] as const
+const limitsFor = (combined: number, bytes = 1024 * 1024): RequestLimits => ({ perType: 75, combined, bytes })
 
-function makeUnits(sizes: Array<[number, number, number]>): Unit[] {
-  return sizes.map(([a, e, p], unit) => ({
-    attributes: Array.from({ length: a }, (_, n) => ({ unit, kind: 'a' as const, n })),
-    events: Array.from({ length: e }, (_, n) => ({ unit, kind: 'e' as const, n })),
-    purchases: Array.from({ length: p }, (_, n) => ({ unit, kind: 'p' as const, n }))
-  }))
+/** An atom of `a` attribute, `e` event and `p` purchase objects of `bytes` each, owned by event `owner`. */
+function atom(owner: number, a: number, e: number, p: number, bytes = 100): Bundle {
+  const bundle = emptyBundle()
+  const make = (n: number) => ({ object: { owner, n } as never, owners: [owner], part: 0 as const, bytes })
+  bundle.attributes = Array.from({ length: a }, (_, n) => make(n))
+  bundle.events = Array.from({ length: e }, (_, n) => make(n))
+  bundle.purchases = Array.from({ length: p }, (_, n) => make(n))
+  return bundle
 }
 
-function totals(units: Unit[]): Record<(typeof ARRAYS)[number], number> {
-  const out = { attributes: 0, events: 0, purchases: 0 }
-  for (const unit of units) for (const name of ARRAYS) out[name] += unit[name].length
-  return out
+const rank = (bundle: Bundle) => Math.min(...ARRAYS.flatMap((name) => bundle[name].map((entry) => entry.owners[0]!)))
+
+function total(atoms: Bundle[]) {
+  const out = emptyBundle()
+  for (const entry of atoms) for (const name of ARRAYS) (out[name] as unknown[]).push(...entry[name])
+  return sizeOf(out)
 }
 
-const expectedCount = (units: Unit[], limits: PackLimits) => {
-  const { attributes: A, events: E, purchases: P } = totals(units)
-  return Math.max(Math.ceil(A / 75), Math.ceil(E / 75), Math.ceil(P / 75), Math.ceil((A + E + P) / limits.combined))
-}
-
-function checkPacking(units: Unit[], limits: PackLimits, requests: Unit[]): void {
-  // Limits (plain loops, one assertion: this runs thousands of times).
-  const overLimit = requests.filter((request) => {
-    const size = ARRAYS.reduce((sum, name) => sum + request[name].length, 0)
-    return size === 0 || size > limits.combined || ARRAYS.some((name) => request[name].length > limits.perType)
-  })
-  expect(overLimit).toEqual([])
-  // Every object exactly once, in the array it came from.
+/** Every request within the limits, every object once, every atom in one request. */
+function checkPacking(atoms: Bundle[], limits: RequestLimits, requests: Bundle[]): void {
+  expect(requests.filter((request) => sizeOf(request).total === 0 || !fits(sizeOf(request), limits))).toEqual([])
   for (const name of ARRAYS) {
     const sent = requests.flatMap((request) => request[name])
-    const expected = units.flatMap((unit) => unit[name])
+    const expected = atoms.flatMap((entry) => entry[name])
+    expect(new Set(sent).size).toBe(sent.length)
     expect(sent).toHaveLength(expected.length)
-    const sentSet = new Set(sent)
-    expect(sentSet.size).toBe(expected.length)
-    expect(expected.every((object) => sentSet.has(object))).toBe(true)
+    expect(expected.every((entry) => sent.includes(entry))).toBe(true)
   }
-  expect(requests).toHaveLength(expectedCount(units, limits))
+  const whereIs = new Map(requests.flatMap((request, index) => ARRAYS.flatMap((name) => request[name].map((entry) => [entry, index] as const))))
+  for (const entry of atoms) {
+    const places = new Set(ARRAYS.flatMap((name) => entry[name].map((object) => whereIs.get(object))))
+    expect(places.size).toBeLessThanOrEqual(1)
+  }
 }
 
-/** The requests each unit's objects ended up in. */
-function requestsOf(requests: Unit[], unit: number): Set<number> {
-  const found = new Set<number>()
-  requests.forEach((request, index) => {
-    for (const name of ARRAYS) if (request[name].some((object) => object.unit === unit)) found.add(index)
-  })
-  return found
-}
-
-const unitSize = fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: 6 }), fc.nat({ max: 12 }))
-
-describe('packRequests (property-based)', () => {
-  test('within limits, every object once, request count = the lower bound, for L in 1..225', () => {
-    fc.assert(
-      fc.property(fc.array(unitSize, { maxLength: 120 }), fc.integer({ min: 1, max: 225 }), (sizes, combined) => {
-        const units = makeUnits(sizes)
-        const limits = { perType: 75, combined }
-        checkPacking(units, limits, packRequests(units, limits))
-      }),
-      { numRuns: 300 }
-    )
+describe('packRequests', () => {
+  test.each([
+    ['400 single tracks, L=75', Array.from({ length: 400 }, (_, i) => atom(i, 0, 1, 0)), 75, 6],
+    ['100 attributes + 100 events, L=100 (per-type limit binds)', [...Array.from({ length: 100 }, (_, i) => atom(i, 1, 0, 0)), ...Array.from({ length: 100 }, (_, i) => atom(100 + i, 0, 1, 0))], 100, 2],
+    ['75 of each, L=225: one request', [...Array.from({ length: 75 }, (_, i) => atom(i, 1, 1, 1))], 225, 1],
+    ['75 of each, L=150', [...Array.from({ length: 75 }, (_, i) => atom(i, 1, 1, 1))], 150, 2],
+    ['users of 1 attribute + 2 events, L=50 (MAU contracts)', Array.from({ length: 60 }, (_, i) => atom(i, 1, 2, 0)), 50, 4]
+  ])('%s: the fewest requests', (_name, atoms, combined, expected) => {
+    const limits = limitsFor(combined)
+    const requests = packRequests(atoms, limits, rank)
+    checkPacking(atoms, limits, requests)
+    expect(requests).toHaveLength(expected)
   })
 
-  test('big units (over a request) and skewed mixes', () => {
-    const big = fc.tuple(fc.nat({ max: 80 }), fc.nat({ max: 160 }), fc.nat({ max: 240 }))
-    fc.assert(
-      fc.property(fc.array(fc.oneof(unitSize, big), { maxLength: 25 }), fc.integer({ min: 1, max: 225 }), (sizes, combined) => {
-        const units = makeUnits(sizes)
-        const limits = { perType: 75, combined }
-        checkPacking(units, limits, packRequests(units, limits))
-      }),
-      { numRuns: 200 }
-    )
+  test('the byte limit: 40 events of 30 KB need two 1 MB requests', () => {
+    const atoms = Array.from({ length: 40 }, (_, i) => atom(i, 0, 1, 0, 30 * 1024))
+    const limits = limitsFor(75)
+    const requests = packRequests(atoms, limits, rank)
+    checkPacking(atoms, limits, requests)
+    expect(requests).toHaveLength(2)
+    expect(lowerBound(total(atoms), limits)).toBe(2)
   })
 
-  test('with L = 50 no request carries over 50 objects', () => {
-    fc.assert(
-      fc.property(fc.array(unitSize, { minLength: 1, maxLength: 150 }), (sizes) => {
-        const units = makeUnits(sizes)
-        const requests = packRequests(units, { perType: 75, combined: 50 })
-        for (const request of requests) expect(request.attributes.length + request.events.length + request.purchases.length).toBeLessThanOrEqual(50)
-        checkPacking(units, { perType: 75, combined: 50 }, requests)
-      }),
-      { numRuns: 200 }
-    )
-  })
-
-  test('a request keeps input order within each array', () => {
-    fc.assert(
-      fc.property(fc.array(unitSize, { maxLength: 60 }), fc.integer({ min: 1, max: 225 }), (sizes, combined) => {
-        const requests = packRequests(makeUnits(sizes), { perType: 75, combined })
-        for (const request of requests) {
-          for (const name of ARRAYS) {
-            const keys = request[name].map((object) => object.unit * 10_000 + object.n)
-            expect(keys).toEqual([...keys].sort((a, b) => a - b))
-          }
-        }
-      }),
-      { numRuns: 100 }
-    )
+  test('objects keep input order inside a request', () => {
+    const atoms = [atom(2, 0, 1, 0), atom(0, 1, 3, 0), atom(1, 0, 2, 0)]
+    const [request] = packRequests(atoms, limitsFor(75), rank)
+    expect(request!.events.map((entry) => entry.owners[0])).toEqual([0, 0, 0, 1, 1, 2])
   })
 })
 
-describe('packRequests (examples)', () => {
-  test('nothing to send → no request', () => {
-    expect(packRequests([], { perType: 75, combined: 75 })).toEqual([])
-    expect(packRequests(makeUnits([[0, 0, 0]]), { perType: 75, combined: 75 })).toEqual([])
-  })
+describe('packRequests (property-based)', () => {
+  const combined = fc.integer({ min: 1, max: 225 })
 
-  test('lowerBound is the formula', () => {
-    expect(lowerBound({ attributes: 76, events: 0, purchases: 0 }, { perType: 75, combined: 225 })).toBe(2)
-    expect(lowerBound({ attributes: 50, events: 50, purchases: 50 }, { perType: 75, combined: 75 })).toBe(2)
-    expect(lowerBound({ attributes: 50, events: 50, purchases: 51 }, { perType: 75, combined: 50 })).toBe(4)
-    expect(lowerBound({ attributes: 0, events: 0, purchases: 0 }, { perType: 75, combined: 50 })).toBe(0)
-  })
-
-  test('a 3-purchase order stays in one request among many single events', () => {
-    for (const combined of [50, 75, 100, 150, 225]) {
-      for (const others of [10, 74, 75, 76, 100, 149, 200, 300]) {
-        const sizes: Array<[number, number, number]> = [[0, 0, 3], ...Array.from({ length: others }, (): [number, number, number] => [1, 1, 0])]
-        const units = makeUnits(sizes)
-        const limits = { perType: 75, combined }
-        const requests = packRequests(units, limits)
-        checkPacking(units, limits, requests)
-        expect({ combined, others, requests: requestsOf(requests, 0).size }).toEqual({ combined, others, requests: 1 })
-      }
-    }
-  })
-
-  test('several small orders and identifies each stay whole when the requests have room to spare', () => {
-    const sizes: Array<[number, number, number]> = []
-    for (let i = 0; i < 120; i++) sizes.push(i % 3 === 0 ? [1, 0, 3] : i % 3 === 1 ? [1, 2, 0] : [1, 1, 2])
-    const units = makeUnits(sizes)
-    // 440 objects: 6 requests of 75 or 3 of 225 leave room; 9 of 50 would need an exact bin packing.
-    for (const combined of [75, 150, 225]) {
-      const limits = { perType: 75, combined }
-      const requests = packRequests(units, limits)
-      checkPacking(units, limits, requests)
-      const split = sizes.map((_, unit) => requestsOf(requests, unit).size).filter((count) => count > 1)
-      expect(split).toEqual([])
-    }
-  })
-
-  test('one order or user that fits a request is never split, whatever else the batch holds', () => {
+  test('single-object atoms: within limits, every object once, exactly the lower bound', () => {
     fc.assert(
-      fc.property(
-        fc.tuple(fc.nat({ max: 10 }), fc.nat({ max: 10 }), fc.integer({ min: 1, max: 10 })),
-        fc.array(fc.constantFrom<[number, number, number]>([1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]), { maxLength: 400 }),
-        fc.integer({ min: 30, max: 225 }),
-        (first, others, combined) => {
-          const units = makeUnits([first, ...others])
-          const limits = { perType: 75, combined }
-          const requests = packRequests(units, limits)
-          checkPacking(units, limits, requests)
-          expect(requestsOf(requests, 0).size).toBe(1)
-        }
-      ),
-      { numRuns: 200 }
+      fc.property(fc.array(fc.constantFrom<[number, number, number]>([1, 0, 0], [0, 1, 0], [0, 0, 1]), { maxLength: 500 }), combined, (kinds, L) => {
+        const atoms = kinds.map(([a, e, p], i) => atom(i, a, e, p))
+        const limits = limitsFor(L)
+        const requests = packRequests(atoms, limits, rank)
+        checkPacking(atoms, limits, requests)
+        expect(requests).toHaveLength(lowerBound(total(atoms), limits))
+      }),
+      { numRuns: 200, seed: 7 }
     )
   })
 
-  test('a unit bigger than a request is split, and still within limits', () => {
-    const units = makeUnits([[1, 0, 160]])
-    const requests = packRequests(units, { perType: 75, combined: 225 })
-    checkPacking(units, { perType: 75, combined: 225 }, requests)
-    expect(requests).toHaveLength(3)
-    expect(requestsOf(requests, 0).size).toBe(3)
+  test('atoms of any size that fits a request: within limits, each atom whole, at most twice the lower bound', () => {
+    const shape = fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 8 }), fc.nat({ max: 20 }), fc.integer({ min: 50, max: 40_000 }))
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 120 }), combined, (shapes, L) => {
+        const limits = limitsFor(L)
+        const atoms = shapes
+          .map(([a, e, p, bytes], i) => atom(i, a, e, p, bytes))
+          .filter((entry) => sizeOf(entry).total > 0 && fits(sizeOf(entry), limits))
+        const requests = packRequests(atoms, limits, rank)
+        checkPacking(atoms, limits, requests)
+        expect(requests.length).toBeLessThanOrEqual(2 * lowerBound(total(atoms), limits) + 1)
+      }),
+      { numRuns: 150, seed: 11 }
+    )
   })
 })

@@ -4,7 +4,6 @@
 import nock from 'nock'
 import { onBatch } from '../functions/braze-destination'
 import { segmentErrorClass } from '../src/destination/errors'
-import { runBatch } from '../src/destination/handlers'
 import { BRAZE_HOST, SETTINGS, expectNoKey, mockBraze, plannedBodies, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, at, deletion, identify, lowerBoundOf, mixedBatch, page, track } from './helpers/events'
 
@@ -62,16 +61,6 @@ describe('400 mixed events', () => {
     }
   })
 
-  test('stats: attribute objects before and after merging', async () => {
-    mockBraze()
-    const report = await runBatch(batch.events, BATCH_SETTINGS)
-    expect(report.delivery.stats).toEqual({
-      attributeObjectsBeforeMerge: batch.counts.identifies + batch.counts.groups,
-      attributeObjectsAfterMerge: batch.counts.attributeUsers
-    })
-    expect(batch.counts.attributeUsers).toBeLessThan(batch.counts.identifies)
-  })
-
   test('with maxObjectsPerRequest 50 no request has over 50 objects, and the count is still the bound', async () => {
     const braze = mockBraze()
     const results = await onBatch(batch.events, { ...BATCH_SETTINGS, maxObjectsPerRequest: '50' })
@@ -84,12 +73,19 @@ describe('400 mixed events', () => {
     expect(braze.requests).toHaveLength(lowerBoundOf(sent.attributes.length, sent.events.length, sent.purchases.length, 50))
   })
 
-  test('a 201 errors[] entry fails exactly the events behind that object (a merged attributes object → all its events)', async () => {
+  test('a 201 errors[] entry fails exactly the event behind it; a refused merged object is resent per event, so only the bad one fails', async () => {
     let hit: { attributes: any; event: any } | undefined
     const message = 'Invalid value for custom attribute'
     const braze = mockBraze((request) => {
       const { attributes = [], events = [] } = request.body
-      if (hit || request.path !== '/users/track' || attributes.length < 3 || events.length < 2) return undefined
+      if (request.path !== '/users/track') return undefined
+      // The resend: each event's own attributes alone; Braze refuses only the first event's.
+      if (hit && events.length === 0) {
+        const first = Math.min(...batch.attributeEvents.get(hit.attributes.external_id)!)
+        const index = attributes.findIndex((object: any) => object.external_id === hit!.attributes.external_id && object.plan === `plan-${first}`)
+        return index < 0 ? undefined : { status: 201, body: { message: 'success', errors: [{ type: message, input_array: 'attributes', index }] } }
+      }
+      if (hit || attributes.length < 3 || events.length < 2) return undefined
       hit = { attributes: attributes[2], event: events[1] }
       return {
         status: 201,
@@ -106,12 +102,15 @@ describe('400 mixed events', () => {
     expect(hit).toBeDefined()
     const behindAttributes = batch.attributeEvents.get(hit!.attributes.external_id)!
     expect(behindAttributes.length).toBeGreaterThan(1)
-    const behindEvent = [hit!.event.properties.n as number]
-    expect(indexesWith(results, 400).sort((a, b) => a - b)).toEqual([...behindAttributes, ...behindEvent].sort((a, b) => a - b))
-    for (const index of behindAttributes) expect(results[index]!.errormessage).toContain(message)
-    expect(results[behindEvent[0]!]!.errormessage).toContain("'name' is invalid")
+    const resent = braze.requests.filter((request) => request.path === '/users/track' && !request.body.events && !request.body.purchases)
+    expect(resent).toHaveLength(1)
+    expect(resent[0]!.body.attributes).toHaveLength(behindAttributes.length)
+    const bad = Math.min(...behindAttributes)
+    const behindEvent = hit!.event.properties.n as number
+    expect(indexesWith(results, 400).sort((a, b) => a - b)).toEqual([bad, behindEvent].sort((a, b) => a - b))
+    expect(results[bad]!.errormessage).toContain(message)
+    expect(results[behindEvent]!.errormessage).toContain("'name' is invalid")
     expect(indexesWith(results, 500)).toEqual([])
-    expect(braze.requests.length).toBeGreaterThan(1)
   })
 })
 
@@ -214,42 +213,58 @@ describe('bad events and bad settings', () => {
 describe('user endpoints in chunks of 50', () => {
   const LABELLED = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
 
-  test('120 identifies with anonymousId → /users/identify 50 + 50 + 20, aliases to the right users', async () => {
+  test('120 identifies with anonymousId → after the tracks, /users/merge 50 + 50 + 20 of each alias into its user', async () => {
     const braze = mockBraze()
     const events = Array.from({ length: 120 }, (_, i) => identify(`u${i}`, { n: i }, { anonymousId: `anon-${i}`, timestamp: at(i) }))
     const results = await onBatch(events, LABELLED)
     expect(statuses(results)).toEqual(events.map(() => 200))
-    const identifies = braze.to('/users/identify')
-    expect(identifies.map((request) => request.body.aliases_to_identify.length).sort((a, b) => b - a)).toEqual([50, 50, 20])
-    const pairs = identifies.flatMap((request) => request.body.aliases_to_identify)
-    expect(pairs).toHaveLength(120)
-    for (const pair of pairs) {
-      expect(pair.user_alias).toEqual({ alias_name: pair.external_id.replace('u', 'anon-'), alias_label: 'segment_anonymous_id' })
+    const merges = braze.to('/users/merge')
+    expect(merges.map((request) => request.body.merge_updates.length).sort((a, b) => b - a)).toEqual([50, 50, 20])
+    const updates = merges.flatMap((request) => request.body.merge_updates)
+    expect(updates).toHaveLength(120)
+    for (const update of updates) {
+      expect(update.identifier_to_merge).toEqual({
+        user_alias: { alias_name: update.identifier_to_keep.external_id.replace('u', 'anon-'), alias_label: 'segment_anonymous_id' }
+      })
     }
     expect(braze.to('/users/track')).toHaveLength(2)
+    // Every merge went out after every /users/track had its answer.
+    expect(braze.requests.slice(0, 2).map((request) => request.path)).toEqual(['/users/track', '/users/track'])
   })
 
   test('the same anonymousId → userId link seen on several identifies is sent once, for all of them', async () => {
-    const braze = mockBraze((request) => (request.path === '/users/identify' ? { status: 400, body: { message: 'bad alias' } } : undefined))
+    const braze = mockBraze((request) => (request.path === '/users/merge' ? { status: 400, body: { message: 'bad alias' } } : undefined))
     const events = [1, 2, 3].map((n) => identify('u1', { n }, { anonymousId: 'anon-1', timestamp: at(n) }))
     const results = await onBatch([...events, identify('u2', {})], LABELLED)
-    expect(braze.to('/users/identify')[0]!.body.aliases_to_identify).toHaveLength(1)
+    expect(braze.to('/users/merge')[0]!.body.merge_updates).toHaveLength(1)
     expect(statuses(results)).toEqual([400, 400, 400, 200])
     expect(results[0]!.errormessage).toMatch(/bad alias/)
   })
 
-  test('a failing /users/identify chunk fails only its events', async () => {
+  test('a failing /users/merge chunk fails only its events', async () => {
     const events = Array.from({ length: 120 }, (_, i) => identify(`u${i}`, {}, { anonymousId: `anon-${i}` }))
     let failed: string[] = []
     mockBraze((request) => {
-      if (request.path !== '/users/identify' || failed.length > 0) return undefined
-      failed = request.body.aliases_to_identify.map((pair: any) => pair.external_id)
+      if (request.path !== '/users/merge' || failed.length > 0) return undefined
+      failed = request.body.merge_updates.map((update: any) => update.identifier_to_keep.external_id)
       return { status: 503 }
     })
     const results = await onBatch(events, LABELLED)
     const expected = events.flatMap((event, index) => (failed.includes(event.userId as string) ? [index] : []))
     expect(expected.length).toBeGreaterThan(0)
     expect(indexesWith(results, 500)).toEqual(expected)
+  })
+
+  test('a refused /users/merge of several entries: each is resent alone, and only the one Braze refuses fails', async () => {
+    const braze = mockBraze((request) => {
+      if (request.path !== '/users/merge') return undefined
+      const refused = request.body.merge_updates.some((update: any) => update.identifier_to_keep.external_id === 'u2')
+      return refused ? { status: 400, body: { message: "identifiers must be objects with an 'external_id' property" } } : undefined
+    })
+    const events = [1, 2, 3].map((n) => identify(`u${n}`, {}, { anonymousId: `anon-${n}` }))
+    const results = await onBatch(events, LABELLED)
+    expect(statuses(results)).toEqual([200, 400, 200])
+    expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length)).toEqual([3, 1, 1, 1])
   })
 
   test('60 aliases of known users → /users/merge 50 + 10', async () => {
@@ -265,11 +280,14 @@ describe('user endpoints in chunks of 50', () => {
     expect(braze.requests).toHaveLength(2)
   })
 
-  test('aliases with the anonymous alias label → /users/identify', async () => {
+  test('server-side aliases (no anonymousId) with the alias label merge both the old alias and the old userId', async () => {
     const braze = mockBraze()
-    const events = Array.from({ length: 51 }, (_, i) => alias(`u${i}`, `anon-${i}`))
+    const events = Array.from({ length: 30 }, (_, i) => alias(`u${i}`, `old-${i}`))
     await onBatch(events, LABELLED)
-    expect(braze.to('/users/identify').map((request) => request.body.aliases_to_identify.length).sort((a, b) => b - a)).toEqual([50, 1])
+    const updates = braze.to('/users/merge').flatMap((request) => request.body.merge_updates)
+    expect(updates).toHaveLength(60)
+    expect(updates).toContainEqual({ identifier_to_merge: { user_alias: { alias_name: 'old-3', alias_label: 'segment_anonymous_id' } }, identifier_to_keep: { external_id: 'u3' } })
+    expect(updates).toContainEqual({ identifier_to_merge: { external_id: 'old-3' }, identifier_to_keep: { external_id: 'u3' } })
   })
 
   test('110 deletes as Segment sends them (context: []) → /users/delete 50 + 50 + 10; anonymous ones by alias', async () => {

@@ -46,7 +46,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   })
 
   describe('end to end through the runtime', () => {
-    test('identify → the exact Braze request, and the summary', async () => {
+    test('identify → the exact Braze requests (the attributes, then the merge of an email-only lead), and the summary', async () => {
       let headers: Record<string, unknown> = {}
       const scope = nock(BRAZE_HOST)
         .post('/users/track', {
@@ -56,6 +56,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
           headers = this.req.headers
           return [201, { message: 'success', attributes_processed: 1 }]
         })
+        .post('/users/merge', {
+          merge_updates: [{ identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u1' } }]
+        })
+        .reply(202, { message: 'success' })
       const summary = await runtime.deliver(
         identify('u1', { firstName: 'Ada', email: 'ada@example.com', address: { country: 'GB' }, plan: 'pro' }),
         SETTINGS
@@ -65,7 +69,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(headers['content-type']).toBe('application/json')
       expect(summary).toEqual({
         braze: { endpoint: '/users/track', status: 201, response: { message: 'success', attributes_processed: 1 } },
-        requests: [{ endpoint: '/users/track', status: 201 }],
+        requests: [
+          { endpoint: '/users/track', status: 201 },
+          { endpoint: '/users/merge', status: 202 }
+        ],
         sent: { attributes: 1, events: 0, purchases: 0 },
         warnings: []
       })

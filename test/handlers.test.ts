@@ -18,17 +18,22 @@ const isSegmentError = (error: unknown) => SEGMENT_ERROR_KINDS.some((kind) => er
 useNock()
 
 describe('summaries (design §4)', () => {
-  test('identify → one attributes object, and the summary of what Braze said', async () => {
+  test('identify → one attributes object, then the merge of an email-only lead, and the summary of what Braze said', async () => {
     const braze = mockBraze()
     const summary = await onIdentify(identify('u1', { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', plan: 'pro' }), SETTINGS)
-    expect(braze.requests).toHaveLength(1)
-    expect(braze.requests[0]!.path).toBe('/users/track')
+    expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/merge'])
     expect(braze.requests[0]!.body).toEqual({
       attributes: [{ external_id: 'u1', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', plan: 'pro' }]
     })
+    expect(braze.requests[1]!.body).toEqual({
+      merge_updates: [{ identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u1' } }]
+    })
     expect(summary).toEqual({
       braze: { endpoint: '/users/track', status: 201, response: { message: 'success', attributes_processed: 1, events_processed: 0, purchases_processed: 0 } },
-      requests: [{ endpoint: '/users/track', status: 201 }],
+      requests: [
+        { endpoint: '/users/track', status: 201 },
+        { endpoint: '/users/merge', status: 202 }
+      ],
       sent: { attributes: 1, events: 0, purchases: 0 },
       warnings: []
     })
@@ -65,14 +70,14 @@ describe('summaries (design §4)', () => {
     expect(summary.warnings.join(' ')).toMatch(/product 3/)
   })
 
-  test('identify of a known anonymous visitor → /users/track and /users/identify', async () => {
+  test('identify of a known anonymous visitor → /users/track, then /users/merge of the alias profile', async () => {
     const braze = mockBraze()
     const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
     const summary = await onIdentify(identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1' }), settings)
-    expect(braze.to('/users/identify').map((r) => r.body)).toEqual([
-      { aliases_to_identify: [{ external_id: 'u1', user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' } }] }
+    expect(braze.to('/users/merge').map((r) => r.body)).toEqual([
+      { merge_updates: [{ identifier_to_merge: { user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' } }, identifier_to_keep: { external_id: 'u1' } }] }
     ])
-    expect(summary.requests.map((r) => r.endpoint).sort()).toEqual(['/users/identify', '/users/track'])
+    expect(summary.requests.map((r) => r.endpoint)).toEqual(['/users/track', '/users/merge'])
   })
 
   test('page and screen when enabled; group; alias; delete with Segment\'s context: []', async () => {
@@ -128,8 +133,8 @@ describe('Braze rejections in a 201', () => {
     expect((error as Error).message).toContain('Invalid currency')
   })
 
-  test('an identify whose /users/identify part fails is not delivered either', async () => {
-    mockBraze((request) => (request.path === '/users/identify' ? { status: 400, body: { message: 'alias not found' } } : undefined))
+  test('an identify whose /users/merge part fails is not delivered either', async () => {
+    mockBraze((request) => (request.path === '/users/merge' ? { status: 400, body: { message: 'alias not found' } } : undefined))
     const error = await onIdentify(identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch(
       (thrown: unknown) => thrown
     )
@@ -142,12 +147,15 @@ describe('Braze rejections in a 201', () => {
     await expect(onTrack(track('u1', 'Signed Up'), SETTINGS)).rejects.toThrow(/something is wrong/)
   })
 
-  test('a rejection and a retry in one event → RetryError (Segment retries the event)', async () => {
-    mockBraze((request) =>
-      request.path === '/users/identify'
-        ? { status: 503, body: { message: 'busy' } }
-        : { status: 201, body: { message: 'success', errors: [{ type: 'bad', input_array: 'attributes', index: 0 }] } }
-    )
+  test('attributes rejected → the merge is never sent (it needs the profile it keeps): ValidationError', async () => {
+    const braze = mockBraze(() => ({ status: 201, body: { message: 'success', errors: [{ type: 'bad', input_array: 'attributes', index: 0 }] } }))
+    const error = await onIdentify(identify('u1', {}, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch((thrown: unknown) => thrown)
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(braze.to('/users/merge')).toHaveLength(0)
+  })
+
+  test('attributes accepted, the merge answered 503 → RetryError (Segment retries the event)', async () => {
+    mockBraze((request) => (request.path === '/users/merge' ? { status: 503, body: { message: 'busy' } } : undefined))
     const error = await onIdentify(identify('u1', {}, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch((thrown: unknown) => thrown)
     expect(error).toBeInstanceOf(segmentErrorClass('RetryError'))
   })

@@ -44,7 +44,13 @@ function audienceTrack(event: string, key: string, value: unknown, cls = 'audien
 describe('audience as identify → a boolean custom attribute', () => {
   test('entry: the audience key with true, next to the other traits (email is the standard attribute)', () => {
     expect(planFor(audienceIdentify('first_time_shopper', true, { email: 'pat@example.com' }))).toEqual(
-      plan({ attributes: [{ external_id: 'u123', first_time_shopper: true, email: 'pat@example.com' }], epoch: EPOCH })
+      plan({
+        attributes: [{ external_id: 'u123', first_time_shopper: true, email: 'pat@example.com' }],
+        // Engage syncs a profile once per identifier: an email-only call may have made an email-only profile.
+        merges: [{ identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u123' } }],
+        epoch: EPOCH,
+        messageId: 'personas_2g5WGNhZtTET4DhSeILpE6muHnH'
+      })
     )
   })
 
@@ -183,10 +189,10 @@ describe('Engage as track → custom events', () => {
     )
   })
 
-  test('the array update carries updateExistingOnly like any attributes object', () => {
+  test('the array update and the event carry updateExistingOnly like any object', () => {
     const result = planFor(audienceTrack('Audience Entered', 'vip', true), { ...ARRAY, updateExistingOnly: true })
     expect(result.attributes).toEqual([{ external_id: 'u123', _update_existing_only: true, segment_audiences: { add: ['vip'] } }])
-    expect(result.events[0]).not.toHaveProperty('_update_existing_only')
+    expect(result.events[0]).toHaveProperty('_update_existing_only', true)
   })
 
   test('renamed entry/exit events are still memberships: read from context.personas, not the name', () => {

@@ -29,6 +29,7 @@ describe('the whole plan of an identify', () => {
     expect(planFor(event)).toEqual(
       plan({
         attributes: [{ external_id: 'u1', first_name: 'Peter', last_name: 'Gibbons', email: 'peter@example.com', plan: 'premium', logins: 5 }],
+        merges: [{ identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u1' } }],
         epoch: EPOCH
       })
     )
@@ -354,7 +355,7 @@ describe('identifiers (one per object, first that exists)', () => {
     expect(attributes).toEqual(expected)
   })
 
-  test('precedence: userId, then braze_id (in its order of places), then email, then phone, then anonymousId', () => {
+  test('precedence: userId, then braze_id (in its order of places), then the anonymous alias, then email, then phone', () => {
     const settings = { anonymousAliasLabel: LABEL }
     const contact = { traits: { braze_id: 'b-4', email: 'a@example.com', phone: '+1' } }
     const full = {
@@ -374,14 +375,15 @@ describe('identifiers (one per object, first that exists)', () => {
     const withoutContextBrazeId = { ...full, userId: undefined, integrations: {}, context: { traits: { email: 'c@example.com', phone: '+2' } } }
     expect(attributesOf(withoutContextBrazeId, settings).attributes).toEqual({ braze_id: 'b-4', ...attributes })
     const noBrazeId = { ...withoutContextBrazeId, traits: { email: 'a@example.com', phone: '+1' } }
-    expect(attributesOf(noBrazeId, settings).attributes).toEqual({ email: 'a@example.com', phone: '+1' })
-    expect(attributesOf({ ...noBrazeId, traits: {} }, settings).attributes).toEqual({ email: 'c@example.com' })
-    expect(attributesOf({ ...noBrazeId, traits: { phone: '+1' } }, settings).attributes).toEqual({ email: 'c@example.com', phone: '+1' })
-    expect(attributesOf({ ...noBrazeId, traits: {}, context: { traits: { phone: '+2' } } }, settings).attributes).toEqual({ phone: '+2' })
-    expect(attributesOf({ ...noBrazeId, traits: {}, context: {} }, settings).attributes).toEqual({
-      user_alias: { alias_name: anon, alias_label: LABEL },
-      _update_existing_only: false
-    })
+    const alias = { user_alias: { alias_name: anon, alias_label: LABEL }, _update_existing_only: false }
+    expect(attributesOf(noBrazeId, settings).attributes).toEqual({ ...alias, email: 'a@example.com', phone: '+1' })
+    expect(attributesOf({ ...noBrazeId, traits: {}, context: {} }, settings).attributes).toEqual(alias)
+    const noAlias = { ...noBrazeId, anonymousId: undefined }
+    expect(attributesOf(noAlias, settings).attributes).toEqual({ email: 'a@example.com', phone: '+1' })
+    expect(attributesOf({ ...noAlias, traits: {} }, settings).attributes).toEqual({ email: 'c@example.com' })
+    expect(attributesOf({ ...noAlias, traits: { phone: '+1' } }, settings).attributes).toEqual({ email: 'c@example.com', phone: '+1' })
+    expect(attributesOf({ ...noAlias, traits: {}, context: { traits: { phone: '+2' } } }, settings).attributes).toEqual({ phone: '+2' })
+    expect(attributesOf(noBrazeId, {}).attributes).toEqual({ email: 'a@example.com', phone: '+1' })
   })
 
   test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
@@ -441,12 +443,15 @@ describe('identifiers (one per object, first that exists)', () => {
 describe('anonymous users and merging them into the known user', () => {
   const anon = 'anon-42'
 
-  test('identify with userId and anonymousId (anonymousAliasLabel set) also identifies the alias', () => {
+  const keep = { external_id: 'u1' }
+  const lead = ['unidentified', 'most_recently_updated']
+
+  test('identify with userId and anonymousId (anonymousAliasLabel set) merges the alias profile into the user', () => {
     const event = identify({ plan: 'pro' }, { anonymousId: anon })
     expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(
       plan({
         attributes: [{ external_id: 'u1', plan: 'pro' }],
-        aliasesToIdentify: [{ external_id: 'u1', user_alias: { alias_name: anon, alias_label: LABEL } }],
+        merges: [{ identifier_to_merge: { user_alias: { alias_name: anon, alias_label: LABEL } }, identifier_to_keep: keep }],
         epoch: EPOCH
       })
     )
@@ -456,9 +461,24 @@ describe('anonymous users and merging them into the known user', () => {
     expect(planFor(identify({ plan: 'pro' }, { anonymousId: anon }))).toEqual(plan({ attributes: [{ external_id: 'u1', plan: 'pro' }], epoch: EPOCH }))
   })
 
-  test('a user identified by email is not merged with the alias', () => {
+  test('an identify with a userId and an email or phone merges the email-only or phone-only lead (Braze\'s "Merging unidentified user" request)', () => {
+    const event = identify({ email: 'john.smith@braze.com', phone: '+15043277269' })
+    expect(planFor(event).merges).toEqual([
+      { identifier_to_merge: { email: 'john.smith@braze.com', prioritization: lead }, identifier_to_keep: keep },
+      { identifier_to_merge: { phone: '+15043277269', prioritization: lead }, identifier_to_keep: keep }
+    ])
+  })
+
+  test('an anonymous visitor with an email (anonymousAliasLabel set) is keyed by the alias, the email an attribute of the alias profile', () => {
+    const event = { type: 'identify', anonymousId: anon, traits: { email: 'a@example.com', plan: 'pro' } }
+    expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(
+      plan({ attributes: [{ user_alias: { alias_name: anon, alias_label: LABEL }, _update_existing_only: false, email: 'a@example.com', plan: 'pro' }] })
+    )
+  })
+
+  test('without the label, an anonymous visitor with an email is keyed by the email (an email-only profile)', () => {
     const event = { type: 'identify', anonymousId: anon, traits: { email: 'a@example.com' } }
-    expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(plan({ attributes: [{ email: 'a@example.com' }] }))
+    expect(planFor(event)).toEqual(plan({ attributes: [{ email: 'a@example.com' }] }))
   })
 
   test('an anonymous-only identify creates the alias profile (_update_existing_only: false)', () => {
@@ -493,11 +513,16 @@ describe('updateExistingOnly', () => {
     })
   })
 
-  test.each([['braze_id', { integrations: { Braze: { braze_id: 'b-1' } } }], ['email', { traits: { email: 'a@example.com' } }]])(
-    'on: also on %s objects',
+  test.each([['email', { traits: { email: 'a@example.com' } }], ['phone', { traits: { phone: '+15043277269' } }]])(
+    'on: also on %s objects (an unknown email or phone would create an email-only or phone-only user)',
     (_name, fields) => {
       const { attributes } = attributesOf({ type: 'identify', ...fields }, { updateExistingOnly: true })
       expect(attributes._update_existing_only).toBe(true)
     }
   )
+
+  test('braze_id objects never carry it: a braze_id cannot create a user', () => {
+    const { attributes } = attributesOf({ type: 'identify', integrations: { Braze: { braze_id: 'b-1' } } }, { updateExistingOnly: true })
+    expect(attributes._update_existing_only).toBeUndefined()
+  })
 })

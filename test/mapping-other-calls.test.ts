@@ -1,5 +1,6 @@
 // page, screen, group, alias and delete (design §3), and events that are not
 // events at all.
+import type { MergeSource } from '../src/destination/braze-types'
 import { NOW_ISO, plan, planFor, problemFor } from './helpers/settings'
 
 const T = '2024-05-01T10:00:00.000Z'
@@ -103,32 +104,24 @@ describe('group', () => {
 })
 
 describe('alias', () => {
-  test('with anonymousAliasLabel: the anonymous profile is identified as the user (/users/identify)', () => {
-    const event = { type: 'alias', previousId: 'anon-1', userId: 'u1', timestamp: T }
-    expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(
-      plan({ aliasesToIdentify: [{ external_id: 'u1', user_alias: { alias_name: 'anon-1', alias_label: LABEL } }], epoch: EPOCH })
+  const keep = { external_id: 'u1' }
+  const aliasOf = (name: string) => ({ user_alias: { alias_name: name, alias_label: LABEL } })
+
+  test.each<[string, Record<string, unknown>, Record<string, unknown>, MergeSource[]]>([
+    ['previousId is the anonymousId, label set: the alias profile', { anonymousId: 'anon-1', previousId: 'anon-1' }, { anonymousAliasLabel: LABEL }, [aliasOf('anon-1')]],
+    ['previousId differs from the anonymousId: it was a userId', { anonymousId: 'anon-1', previousId: 'old-user' }, { anonymousAliasLabel: LABEL }, [{ external_id: 'old-user' }]],
+    ['no anonymousId (server side), label set: both, whichever exists', { previousId: 'old-user' }, { anonymousAliasLabel: LABEL }, [aliasOf('old-user'), { external_id: 'old-user' }]],
+    ['no anonymousId, no label: the old userId', { previousId: 'old-user' }, {}, [{ external_id: 'old-user' }]]
+  ])('%s → /users/merge into the userId', (_name, fields, settings, merged) => {
+    const event = { type: 'alias', userId: 'u1', timestamp: T, ...fields }
+    expect(planFor(event, settings)).toEqual(
+      plan({ merges: merged.map((identifier_to_merge) => ({ identifier_to_merge, identifier_to_keep: keep })), epoch: EPOCH })
     )
   })
 
-  test('with anonymousAliasLabel, previousId equal to the anonymousId: alias mode', () => {
+  test('previousId is the anonymousId but anonymous users are not sent (no label): nothing to merge, with a warning', () => {
     const event = { type: 'alias', anonymousId: 'anon-1', previousId: 'anon-1', userId: 'u1' }
-    expect(planFor(event, { anonymousAliasLabel: LABEL }).aliasesToIdentify).toEqual([
-      { external_id: 'u1', user_alias: { alias_name: 'anon-1', alias_label: LABEL } }
-    ])
-  })
-
-  test('with anonymousAliasLabel, a previousId that is not the anonymousId was an external_id: merge', () => {
-    const event = { type: 'alias', anonymousId: 'anon-1', previousId: 'old-user', userId: 'u1' }
-    expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(
-      plan({ merges: [{ identifier_to_merge: { external_id: 'old-user' }, identifier_to_keep: { external_id: 'u1' } }] })
-    )
-  })
-
-  test('without anonymousAliasLabel: the previous external_id is merged into the user (/users/merge)', () => {
-    const event = { type: 'alias', previousId: 'old-user', userId: 'u1', timestamp: T }
-    expect(planFor(event)).toEqual(
-      plan({ merges: [{ identifier_to_merge: { external_id: 'old-user' }, identifier_to_keep: { external_id: 'u1' } }], epoch: EPOCH })
-    )
+    expect(planFor(event)).toEqual(plan({ warnings: [expect.stringMatching(/anonymousAliasLabel/)] }))
   })
 
   test('numeric ids are text', () => {

@@ -285,19 +285,17 @@ function planProblems(plan: EventPlan): string[] {
     problems.push(...timeProblems(object.time, where), ...propertiesProblems(object.properties, where))
     for (const k of Object.keys(object)) if (![...SHARED, 'product_id', 'currency', 'price', 'quantity', 'time', 'properties'].includes(k)) problems.push(`${where}: unexpected key ${k}`)
   })
-  plan.aliasesToIdentify.forEach((entry, i) => {
-    if (!isNonBlank(entry.external_id)) problems.push(`aliasesToIdentify[${i}]: external_id`)
-    problems.push(...identifierProblems({ user_alias: entry.user_alias }, `aliasesToIdentify[${i}]`, false))
-  })
   plan.merges.forEach((merge, i) => {
-    problems.push(...identifierProblems(merge.identifier_to_merge as Record<string, unknown>, `merges[${i}].identifier_to_merge`, false))
+    const { prioritization, ...merged } = merge.identifier_to_merge as Record<string, unknown>
+    if (prioritization !== undefined && !('email' in merged || 'phone' in merged)) problems.push(`merges[${i}]: prioritization without email or phone`)
+    problems.push(...identifierProblems(merged, `merges[${i}].identifier_to_merge`, false))
     problems.push(...identifierProblems(merge.identifier_to_keep, `merges[${i}].identifier_to_keep`, false))
   })
   plan.deletes.forEach((target, i) => problems.push(...identifierProblems(target as Record<string, unknown>, `deletes[${i}]`, false)))
   if (!plan.warnings.every((warning) => typeof warning === 'string' && warning.length > 0)) problems.push('warnings must be non-empty strings')
   if (plan.epoch !== undefined && !Number.isFinite(plan.epoch)) problems.push('epoch')
   // What is sent is JSON: nothing may be lost or changed by serializing (functions, undefined, Dates, NaN).
-  const sent = { attributes: plan.attributes, events: plan.events, purchases: plan.purchases, aliasesToIdentify: plan.aliasesToIdentify, merges: plan.merges, deletes: plan.deletes }
+  const sent = { attributes: plan.attributes, events: plan.events, purchases: plan.purchases, merges: plan.merges, deletes: plan.deletes }
   if (JSON.stringify(JSON.parse(JSON.stringify(sent))) !== JSON.stringify(sent) || !isJsonOnly(sent)) problems.push('not plain JSON')
   return problems
 }

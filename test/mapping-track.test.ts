@@ -178,8 +178,9 @@ describe('app_id and _update_existing_only', () => {
     expect(eventOf(track('Ping', {}), { appId: '  ' }).event).toEqual({ external_id: 'u1', name: 'Ping', time: T })
   })
 
-  test('events of identified users carry no _update_existing_only, whatever the setting', () => {
-    expect(eventOf(track('Ping', {}), { updateExistingOnly: true }).event).toEqual({ external_id: 'u1', name: 'Ping', time: T })
+  test('updateExistingOnly reaches events too: a track for an unknown user creates no Braze user', () => {
+    expect(eventOf(track('Ping', {}), { updateExistingOnly: true }).event).toEqual({ external_id: 'u1', _update_existing_only: true, name: 'Ping', time: T })
+    expect(eventOf(track('Ping', {})).event).toEqual({ external_id: 'u1', name: 'Ping', time: T })
   })
 
   test.each([

@@ -24,6 +24,7 @@ test('the settings are the design §2 table, in its order', () => {
     ['audienceAttribute', 'STRING', false],
     ['sendPageEvents', 'BOOLEAN', false],
     ['sendScreenEvents', 'BOOLEAN', false],
+    ['skipUnchangedAttributes', 'BOOLEAN', false],
     ['maxObjectsPerRequest', 'STRING', false]
   ])
   expect(SETTING_DEFINITIONS.filter((definition) => definition.sensitive).map((definition) => definition.name)).toEqual(['apiKey'])
@@ -40,6 +41,7 @@ test('defaults: only the required settings given', () => {
     audienceAttribute: undefined,
     sendPageEvents: false,
     sendScreenEvents: false,
+    skipUnchangedAttributes: false,
     maxObjectsPerRequest: 75
   })
 })
@@ -55,6 +57,7 @@ test('every setting given, in the forms Segment sends', () => {
       audienceAttribute: 'segment_audiences',
       sendPageEvents: 'true',
       sendScreenEvents: true,
+      skipUnchangedAttributes: 'true',
       maxObjectsPerRequest: '50'
     })
   ).toEqual({
@@ -67,6 +70,7 @@ test('every setting given, in the forms Segment sends', () => {
     audienceAttribute: 'segment_audiences',
     sendPageEvents: true,
     sendScreenEvents: true,
+    skipUnchangedAttributes: true,
     maxObjectsPerRequest: 50
   })
 })

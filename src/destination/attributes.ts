@@ -1,5 +1,6 @@
 import { identifierObject, type BrazeAttributes, type BrazeIdentifier } from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
+import { updateExistingOnlyFlag } from './identity'
 import { dict, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 import { STANDARD_MAPPINGS, STANDARD_TRAITS } from './standard-attributes'
@@ -15,12 +16,11 @@ const IDENTIFIER_TRAITS = new Set(['braze_id'])
  */
 const RESERVED_TRAITS = new Set(['external_id', 'user_alias', '_update_existing_only', '_merge_objects'])
 
-/** The attribute object's identifier and `_update_existing_only` (design §3). */
+/** The attribute object's identifier and `_update_existing_only`. */
 export function attributesBase(identifier: BrazeIdentifier, settings: Settings): BrazeAttributes {
-  // Alias objects default to update-existing-only in Braze: creating the alias profile must be asked for.
   const base = identifierObject(identifier)
-  if ('user_alias' in identifier) base._update_existing_only = settings.updateExistingOnly
-  else if (settings.updateExistingOnly) base._update_existing_only = true
+  const updateExistingOnly = updateExistingOnlyFlag(identifier, settings)
+  if (updateExistingOnly !== undefined) base._update_existing_only = updateExistingOnly
   return base as BrazeAttributes
 }
 

@@ -36,13 +36,19 @@ export type BrazePurchase = BrazeIdentifier & {
   properties?: JsonObject
 }
 
-export interface AliasToIdentify {
-  external_id: string
-  user_alias: UserAlias
-}
+/**
+ * Who to merge into the identified user. /users/merge takes an external_id, a
+ * user_alias, or an email or phone with a `prioritization` that picks one of
+ * several profiles sharing it (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/).
+ */
+export type MergeSource =
+  | { external_id: string }
+  | { user_alias: UserAlias }
+  | { email: string; prioritization: string[] }
+  | { phone: string; prioritization: string[] }
 
 export interface MergeUpdate {
-  identifier_to_merge: { external_id: string } | { user_alias: UserAlias }
+  identifier_to_merge: MergeSource
   identifier_to_keep: { external_id: string }
 }
 
@@ -62,13 +68,23 @@ export const TRACK_ARRAYS = ['attributes', 'events', 'purchases'] as const satis
 /** Braze's limit per array of one /users/track request (braze-api.md). */
 export const MAX_OBJECTS_PER_TYPE = 75
 
-export const IDENTIFIER_KEYS = ['external_id', 'braze_id', 'email', 'phone', 'user_alias'] as const
+/**
+ * In the order Braze reads them: beside an external_id, user_alias or
+ * braze_id, email and phone are attributes, not identifiers
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
+ */
+export const IDENTIFIER_KEYS = ['external_id', 'braze_id', 'user_alias', 'email', 'phone'] as const
+
+/** The key that identifies a Braze object's user. */
+export function identifierKey(object: object): (typeof IDENTIFIER_KEYS)[number] {
+  const record = object as Record<string, unknown>
+  return IDENTIFIER_KEYS.find((key) => record[key] !== undefined)!
+}
 
 /** The identifier of a Braze object as a string, for grouping objects by user. */
 export function identityKey(object: object): string {
-  const record = object as Record<string, unknown>
-  const id = IDENTIFIER_KEYS.find((key) => record[key] !== undefined)!
-  const value = record[id]
+  const id = identifierKey(object)
+  const value = (object as Record<string, unknown>)[id]
   return `${id}:${typeof value === 'string' ? value : JSON.stringify(value)}`
 }
 

@@ -1,70 +1,223 @@
-import { callBraze, type BrazeConnection, type CallOutcome } from './braze-client'
-import { planCalls, type CallPlanStats, type PlannedCall } from './braze-calls'
+// Sends a delivery plan to Braze under one deadline and traces every answer
+// back to the events behind it. An event is delivered only when Braze
+// accepted every object it contributed to and every merge it asked for.
+//
+// Rounds, so that an invocation costs one Braze round trip when nothing needs
+// ordering and two when something does:
+//   1. every /users/track request of the plan, and /users/delete, at once;
+//   2. then, at once: the merges of the events whose objects Braze accepted
+//      (a merge needs the profile it keeps to exist); the later parts of split
+//      events, one after another, each chain on its own; and the attributes of
+//      events whose merged object Braze refused, resent unmerged so that a
+//      valid neighbour is not rejected for another event's value.
+import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
+import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
+import { openMemory, type DeliveryMemory } from './delivery-memory'
+import { chunked, isPlainValue, planDelivery, requestLimits, USER_ENDPOINT_CHUNK, type DeliveryPlan, type Owned } from './delivery-plan'
+import { packRequests } from './batch-packer'
 import type { EventPlan } from './plan'
+import { bodyOf, emptyBundle, itemsOf, type Bundle, type PartToken } from './track-bundle'
 
-/**
- * Sends the calls of a set of plans concurrently under one deadline and
- * traces every Braze answer back to the input events. An event is delivered
- * only if Braze accepted every object it contributed to.
- */
 export interface EventFailure {
   kind: 'retry' | 'reject'
   message: string
 }
 
 export interface CallReport {
-  path: PlannedCall['path']
+  path: BrazePath
   body: Record<string, unknown>
   outcome: CallOutcome
 }
 
 export interface DeliveryReport {
-  /** One entry per plan index: the failures of that event (empty = delivered). */
+  /** Per input event: what went wrong (empty = delivered). */
   failures: EventFailure[][]
+  /** Per input event: Braze had accepted all of it in an earlier invocation, so nothing was sent. */
+  alreadyDelivered: boolean[]
   calls: CallReport[]
-  stats: CallPlanStats
+  unchangedAttributes: number
 }
 
-export async function deliver(plans: Array<EventPlan | undefined>, connection: BrazeConnection, maxObjectsPerRequest: number): Promise<DeliveryReport> {
-  const { calls, stats } = planCalls(plans, maxObjectsPerRequest)
-  const outcomes = await Promise.all(calls.map((call) => callBraze(call.path, call.body, connection)))
-  const failures: EventFailure[][] = plans.map(() => [])
-  calls.forEach((call, i) => attribute(call, outcomes[i]!, failures))
-  return { failures, calls: calls.map((call, i) => ({ path: call.path, body: call.body, outcome: outcomes[i]! })), stats }
+export interface DeliveryOptions {
+  connection: BrazeConnection
+  maxObjectsPerRequest: number
+  skipUnchangedAttributes: boolean
 }
 
-function attribute(call: PlannedCall, outcome: CallOutcome, failures: EventFailure[][]): void {
-  if (outcome.kind !== 'accepted') {
-    for (const owner of call.owners) failures[owner]!.push({ kind: outcome.kind, message: outcome.message })
-    return
+/**
+ * A request that could be accepted twice (a later part of an event, a resend)
+ * starts only with this much time left: one that times out may still reach
+ * Braze, and its retry would log it again.
+ */
+const FOLLOW_UP_MIN_MS = 1000
+
+export async function deliver(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
+  const { connection } = options
+  const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey)
+  const limits = requestLimits(options.maxObjectsPerRequest)
+  const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes })
+  const run = new Delivery(plan, options, opened?.memory)
+  await run.go()
+  if (opened) {
+    plans.forEach((event, owner) => {
+      if (event?.messageId !== undefined && !plan.alreadyDelivered[owner]) {
+        opened.memory.remember(event.messageId, run.accepted[owner]!, run.failures[owner]!.length === 0)
+      }
+    })
+    await opened.save()
   }
-  const unattributed = [...outcome.unattributed]
-  for (const rejected of outcome.rejected) {
-    const owners = call.trackOwners?.[rejected.array][rejected.index]
-    if (!owners) {
-      unattributed.push(`${rejected.message} (${rejected.array}[${rejected.index}], which this request did not have)`)
-      continue
+  return { failures: run.failures, alreadyDelivered: plan.alreadyDelivered, calls: run.calls, unchangedAttributes: plan.unchangedAttributes }
+}
+
+class Delivery {
+  readonly failures: EventFailure[][]
+  readonly accepted: Array<Set<PartToken>>
+  readonly calls: CallReport[] = []
+  /** Merged attribute objects Braze refused, to resend per event. */
+  private readonly refused: Array<{ owners: number[]; message: string }> = []
+  private readonly mergesSent = new Set<string>()
+
+  constructor(
+    private readonly plan: DeliveryPlan,
+    private readonly options: DeliveryOptions,
+    private readonly memory: DeliveryMemory | undefined
+  ) {
+    this.failures = plan.expected.map(() => [])
+    this.accepted = plan.expected.map(() => new Set())
+  }
+
+  async go(): Promise<void> {
+    await Promise.all([...this.plan.requests.map((request) => this.track(request)), ...this.plan.deletes.map((request) => this.delete(request))])
+    await Promise.all([this.merges(), ...this.plan.chains.map((chain) => this.chain(chain)), this.resendRefused()])
+    for (const merge of this.plan.merges) {
+      if (this.mergesSent.has(merge.key)) continue
+      for (const owner of merge.owners) if (this.failures[owner]!.length === 0) this.fail(owner, 'retry', 'The merge of an earlier profile could not be sent in this invocation.')
     }
-    for (const owner of owners) {
-      failures[owner]!.push({ kind: 'reject', message: `Braze rejected the ${singular(rejected.array)} object: ${rejected.message}` })
+  }
+
+  private fail(owner: number, kind: EventFailure['kind'], message: string): void {
+    this.failures[owner]!.push({ kind, message })
+  }
+
+  private timeLeft(): number {
+    return this.options.connection.deadline - Date.now()
+  }
+
+  private async call(path: BrazePath, body: Record<string, unknown>): Promise<CallOutcome> {
+    const outcome = await callBraze(path, body, this.options.connection)
+    this.calls.push({ path, body, outcome })
+    return outcome
+  }
+
+  private async track(request: Bundle): Promise<void> {
+    const outcome = await this.call('/users/track', bodyOf(request))
+    const items = itemsOf(request)
+    if (outcome.kind !== 'accepted') {
+      for (const { item } of items) for (const owner of item.owners) this.fail(owner, outcome.kind, outcome.message)
+      return
+    }
+    const rejected = new Map(outcome.rejected.map((entry) => [`${entry.array}:${entry.index}`, entry.message]))
+    const positions = { attributes: 0, events: 0, purchases: 0 }
+    for (const { array, item } of items) {
+      const position = `${array}:${positions[array]++}`
+      const message = rejected.get(position)
+      rejected.delete(position)
+      if (message === undefined) {
+        for (const owner of item.owners) this.accepted[owner]!.add(item.part)
+        if (array === 'attributes') this.rememberValues(item.object as BrazeAttributes)
+      } else if (array === 'attributes' && item.owners.length > 1) {
+        this.refused.push({ owners: item.owners, message })
+      } else {
+        for (const owner of item.owners) this.fail(owner, 'reject', `Braze rejected the ${array === 'attributes' ? 'attributes' : array.slice(0, -1)} object: ${message}`)
+      }
+    }
+    // Braze said something failed without naming an object it was sent: no event of this request can be called delivered.
+    const unattributed = [...outcome.unattributed, ...[...rejected].map(([position, message]) => `${message} (${position}, which this request did not have)`)]
+    if (unattributed.length > 0) {
+      const message = `Braze reported errors for /users/track that name no object it was sent: ${unattributed.slice(0, 3).join('; ')}`
+      for (const owner of new Set(items.flatMap(({ item }) => item.owners))) this.fail(owner, 'reject', message)
     }
   }
-  // Braze said something failed without saying which object: none of this request's events can be called delivered.
-  if (unattributed.length > 0) {
-    const message = `Braze reported errors for ${call.path} that name no object it was sent: ${unattributed.slice(0, 3).join('; ')}`
-    for (const owner of call.owners) failures[owner]!.push({ kind: 'reject', message })
+
+  private rememberValues(object: BrazeAttributes): void {
+    // An update-only object changes nothing for an unknown user: what it carried may not be on any profile.
+    if (!this.memory || !this.options.skipUnchangedAttributes || object._update_existing_only === true) return
+    const values: Array<[string, string | undefined]> = []
+    for (const [key, value] of Object.entries(object)) values.push([key, isPlainValue(value) ? JSON.stringify(value) : undefined])
+    this.memory.rememberValues(identityKey(object), values)
+  }
+
+  private async delete(request: { body: Record<string, unknown>; owners: number[] }): Promise<void> {
+    const outcome = await this.call('/users/delete', request.body)
+    if (outcome.kind !== 'accepted') for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message)
+  }
+
+  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
+  private async chain({ owner, parts }: { owner: number; parts: Bundle[] }): Promise<void> {
+    for (const [index, part] of parts.entries()) {
+      if (this.failures[owner]!.length > 0) return
+      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+        return this.fail(owner, 'retry', `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`)
+      }
+      await this.track(part)
+    }
+    await this.merges()
+  }
+
+  /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
+  private async resendRefused(): Promise<void> {
+    if (this.refused.length === 0) return
+    const owners = [...new Set(this.refused.flatMap((entry) => entry.owners))]
+    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      for (const { owners: behind, message } of this.refused) {
+        for (const owner of behind) this.fail(owner, 'retry', `Braze refused this user's merged attributes (${message}); no time was left to resend them one event at a time.`)
+      }
+      return
+    }
+    const atoms = owners.map((owner) => {
+      const atom = emptyBundle()
+      atom.attributes.push(...(this.plan.ownAttributes.get(owner) ?? []))
+      return atom
+    })
+    const limits = requestLimits(this.options.maxObjectsPerRequest)
+    await Promise.all(packRequests(atoms, limits, (atom) => atom.attributes[0]!.owners[0]!).map((request) => this.track(request)))
+    await this.merges()
+  }
+
+  /** An event is ready to merge when Braze accepted every part it sent in this invocation. */
+  private ready(owner: number): boolean {
+    if (this.failures[owner]!.length > 0) return false
+    for (const part of this.plan.expected[owner]!) if (!this.accepted[owner]!.has(part)) return false
+    return true
+  }
+
+  /** Sends the merges that have a ready owner and were not sent yet. */
+  private async merges(): Promise<void> {
+    const due = this.plan.merges.filter((merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)))
+    for (const merge of due) this.mergesSent.add(merge.key)
+    await Promise.all(chunked(due, USER_ENDPOINT_CHUNK).map((chunk) => this.merge(chunk, true)))
+  }
+
+  private async merge(chunk: Owned<MergeUpdate>[], mayResend: boolean): Promise<void> {
+    const outcome = await this.call('/users/merge', { merge_updates: chunk.map((entry) => entry.object) })
+    if (outcome.kind === 'accepted') {
+      for (const entry of chunk) this.memory?.rememberMerge(entry.key)
+      return
+    }
+    // A refused request of several merges: which one Braze refused is not said (its answer names no entry), so each goes alone.
+    if (outcome.kind === 'reject' && chunk.length > 1 && mayResend && this.timeLeft() > 0) {
+      await Promise.all(chunk.map((entry) => this.merge([entry], false)))
+      return
+    }
+    for (const entry of chunk) for (const owner of entry.owners) this.fail(owner, outcome.kind, outcome.message)
   }
 }
 
-function singular(array: string): string {
-  return array === 'attributes' ? 'attributes' : array.slice(0, -1)
-}
 
 /** A retry wins: Segment resends the event, and what Braze refuses it will refuse again with the same message. */
 export function worstFailure(failures: EventFailure[]): EventFailure | undefined {
   if (failures.length === 0) return undefined
-  const retry = failures.find((failure) => failure.kind === 'retry')
-  const kind = retry ? 'retry' : 'reject'
+  const kind = failures.some((failure) => failure.kind === 'retry') ? 'retry' : 'reject'
   const messages = [...new Set(failures.map((failure) => failure.message))]
   const shown = messages.slice(0, 3).join(' | ')
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown }

@@ -1,5 +1,9 @@
+// The handlers Segment calls. Whatever happens inside, only Segment's four
+// error classes may leave: any other exception is shown as "Bad Request" and
+// the event is silently dropped
+// (https://segment.com/docs/connections/functions/destination-functions/#errors-and-error-handling).
 import { INVOCATION_BUDGET_MS, redact, type BrazeConnection } from './braze-client'
-import { deliver, worstFailure } from './deliver'
+import { deliver, worstFailure, type DeliveryReport } from './deliver'
 import { describeThrown, isProblem, isSegmentError, segmentError, type Problem, type SegmentErrorKind } from './errors'
 import { mapEvent, type EventType } from './map-event'
 import type { EventPlan } from './plan'
@@ -7,11 +11,7 @@ import { isDict } from './segment-event'
 import { normalizeApiKey, parseSettings, type Settings } from './settings'
 import { summarize, type HandlerSummary } from './summary'
 
-/**
- * The handlers Segment calls. Whatever happens inside, only Segment's four
- * error classes may leave: any other exception is shown as "Bad Request" and
- * the event is silently dropped.
- */
+/** One entry per event of a batch (https://segment.com/docs/connections/functions/destination-functions/#batching). */
 export interface BatchResult {
   status: 200 | 400 | 500
   errormessage?: string
@@ -24,8 +24,9 @@ function settingsOrThrow(raw: unknown): Settings {
 }
 
 /** One deadline for every Braze call of this invocation, counted from its start. */
-function connectionFor(settings: Settings, startedAt: number): BrazeConnection {
-  return { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS }
+function send(plans: Array<EventPlan | undefined>, settings: Settings, startedAt: number): Promise<DeliveryReport> {
+  const connection: BrazeConnection = { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS }
+  return deliver(plans, { connection, maxObjectsPerRequest: settings.maxObjectsPerRequest, skipUnchangedAttributes: settings.skipUnchangedAttributes })
 }
 
 const crashMessage = (error: unknown, detail = '') =>
@@ -53,10 +54,10 @@ export function handleEvent(type: EventType, event: unknown, rawSettings: unknow
     // Segment routes by type; the handler's own type is what the event is treated as.
     const plan = mapEvent(event, settings, Date.now, type)
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message)
-    const report = await deliver([plan], connectionFor(settings, startedAt), settings.maxObjectsPerRequest)
+    const report = await send([plan], settings, startedAt)
     const failure = worstFailure(report.failures[0]!)
     if (failure) throw segmentError(failure.kind === 'retry' ? 'RetryError' : 'ValidationError', failure.message)
-    return summarize(report, plan.warnings)
+    return summarize(report, plan.warnings, plan.messageId)
   })
 }
 
@@ -67,34 +68,20 @@ const STATUS_FOR: Record<SegmentErrorKind, 400 | 500> = {
   RetryError: 500
 }
 
-export interface BatchReport {
-  results: BatchResult[]
-  plans: Array<EventPlan | Problem>
-  delivery: Awaited<ReturnType<typeof deliver>>
-}
-
-/** The batch, with everything tools want to report; `handleBatch` is what Segment sees. */
-export async function runBatch(events: unknown, rawSettings: unknown): Promise<BatchReport> {
-  const startedAt = Date.now()
-  const settings = settingsOrThrow(rawSettings)
-  if (!Array.isArray(events)) throw segmentError('InvalidEventPayload', 'onBatch expects an array of events.')
-  const plans = events.map((event) => mapSafely(event, settings))
-  const delivery = await deliver(
-    plans.map((plan) => (isProblem(plan) ? undefined : plan)),
-    connectionFor(settings, startedAt),
-    settings.maxObjectsPerRequest
-  )
-  const results = plans.map((plan, index): BatchResult => {
-    if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }
-    const failure = worstFailure(delivery.failures[index]!)
-    if (!failure) return { status: 200 }
-    return { status: failure.kind === 'retry' ? 500 : 400, errormessage: failure.message }
-  })
-  return { results, plans, delivery }
-}
-
 export function handleBatch(events: unknown, rawSettings: unknown): Promise<BatchResult[]> {
-  return guarded(rawSettings, async () => (await runBatch(events, rawSettings)).results)
+  return guarded(rawSettings, async () => {
+    const startedAt = Date.now()
+    const settings = settingsOrThrow(rawSettings)
+    if (!Array.isArray(events)) throw segmentError('InvalidEventPayload', 'onBatch expects an array of events.')
+    const plans = events.map((event) => mapSafely(event, settings))
+    const report = await send(plans.map((plan) => (isProblem(plan) ? undefined : plan)), settings, startedAt)
+    return plans.map((plan, index): BatchResult => {
+      if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }
+      const failure = worstFailure(report.failures[index]!)
+      if (!failure) return { status: 200 }
+      return { status: failure.kind === 'retry' ? 500 : 400, errormessage: failure.message }
+    })
+  })
 }
 
 /** One event's bug must not take the batch down with it. */

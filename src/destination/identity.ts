@@ -1,4 +1,7 @@
-import type { BrazeIdentifier } from './braze-types'
+// Who a Segment event is in Braze (design: docs/architecture.md, "Identity"):
+// one identifier per Braze object, and the earlier profiles of a person that
+// are merged into the external_id profile once a userId arrives.
+import type { BrazeAttributes, BrazeIdentifier, MergeUpdate } from './braze-types'
 import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
@@ -25,20 +28,73 @@ export function aliasFor(anonymousId: string, settings: Pick<Settings, 'anonymou
   return settings.anonymousAliasLabel ? { user_alias: { alias_name: anonymousId, alias_label: settings.anonymousAliasLabel } } : undefined
 }
 
-/** Braze takes one identifier per object: the first that exists, in the order of design §3. */
+/**
+ * Braze takes one identifier per object: userId, then a braze_id, then the
+ * anonymous visitor's alias (so everything about a visitor, email and phone
+ * included as attributes, lands on one profile), then email, then phone.
+ */
 export function resolveIdentifier(event: SegmentEvent, settings: Settings): BrazeIdentifier | Problem {
   const userId = nonBlank(event.userId)
   if (userId !== undefined) return { external_id: userId }
   const brazeId = first(event, BRAZE_ID_PATHS)
   if (brazeId !== undefined) return { braze_id: brazeId }
+  const anonymousId = nonBlank(event.anonymousId)
+  const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
+  if (alias) return alias
   const email = first(event, EMAIL_PATHS)
   if (email !== undefined) return { email }
   const phone = first(event, PHONE_PATHS)
   if (phone !== undefined) return { phone }
+  return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined))
+}
+
+/**
+ * `_update_existing_only` for an object keyed by `identifier`, or undefined to
+ * leave Braze's default. Braze creates a profile for an unknown external_id,
+ * email or phone unless told not to, on attributes, events and purchases alike
+ * (https://www.braze.com/docs/api/objects_filters/event_object/,
+ * https://www.braze.com/docs/api/objects_filters/user_attributes_object/); for a
+ * user_alias it defaults to true, so creating the alias profile must be asked
+ * for with false. A braze_id can never create a profile.
+ */
+export function updateExistingOnlyFlag(identifier: BrazeIdentifier, settings: { updateExistingOnly: boolean }): boolean | undefined {
+  if ('user_alias' in identifier) return settings.updateExistingOnly
+  if ('braze_id' in identifier) return undefined
+  return settings.updateExistingOnly ? true : undefined
+}
+
+/**
+ * Picks, of several profiles sharing an email or phone, the one that is not
+ * identified yet (an email-only or phone-only lead), the most recently
+ * updated if there are several
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/#merging-users-by-email-or-phone-number).
+ */
+const LEAD_PRIORITIZATION = ['unidentified', 'most_recently_updated']
+
+/**
+ * The earlier profiles of a person an identify with a userId joins: the
+ * anonymous visitor's alias profile, on any number of devices, and an
+ * email-only or phone-only lead. /users/merge, not /users/identify: identify
+ * combines nothing once the user already has an alias with the same label
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_user_identify/), which
+ * every second device hits; merge has no such rule
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/).
+ * `attributes` is the identify's mapped object: its email and phone were
+ * already checked by the mapping.
+ */
+export function earlierProfiles(event: SegmentEvent, externalId: string, attributes: BrazeAttributes, settings: Settings): MergeUpdate[] {
+  const keep = { external_id: externalId }
+  const merges: MergeUpdate[] = []
   const anonymousId = nonBlank(event.anonymousId)
   const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
-  if (alias) return alias
-  return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined))
+  if (alias && 'user_alias' in alias) merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep })
+  if (typeof attributes.email === 'string') {
+    merges.push({ identifier_to_merge: { email: attributes.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep })
+  }
+  if (typeof attributes.phone === 'string') {
+    merges.push({ identifier_to_merge: { phone: attributes.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep })
+  }
+  return merges
 }
 
 function missingIdentifierMessage(hasAnonymousId: boolean): string {

@@ -4,7 +4,7 @@ import { audienceArrayUpdate, engageContext, isMembership, memberships } from '.
 import { isProblem, problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
 import { brazeTime, eventEpoch } from './event-time'
-import { aliasFor, resolveIdentifier } from './identity'
+import { aliasFor, earlierProfiles, resolveIdentifier, updateExistingOnlyFlag } from './identity'
 import { emptyPlan, type EventPlan } from './plan'
 import { mapPurchases } from './purchases'
 import { cutString } from './values'
@@ -48,18 +48,35 @@ function withIdentifier(
 ): EventPlan | Problem {
   const identifier = resolveIdentifier(event, settings)
   if (isProblem(identifier)) return identifier
-  const plan = emptyPlan([], eventEpoch(event))
-  return build(identifier, plan) ?? plan
+  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event))
+  return build(identifier, plan) ?? bounded(plan)
+}
+
+/**
+ * One event's objects are sent in sequence when they need several requests, all
+ * inside Segment's 5 s: at most this many (4 requests of 75), whatever the
+ * event holds (850 products at quantity 7,500 would be 63,750 purchases).
+ */
+export const MAX_OBJECTS_PER_EVENT = 300
+
+function bounded(plan: EventPlan): EventPlan | Problem {
+  const objects = plan.attributes.length + plan.events.length + plan.purchases.length
+  if (objects <= MAX_OBJECTS_PER_EVENT) return plan
+  return problem(
+    'InvalidEventPayload',
+    `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); ` +
+      `the function sends at most ${MAX_OBJECTS_PER_EVENT} for one event. Split the order, or send it with ecommerceMode "recommended".`
+  )
+}
+
+function messageIdOf(event: SegmentEvent): string | undefined {
+  return nonBlank(event.messageId)
 }
 
 function mapIdentify(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan): void {
-  plan.attributes.push(mapTraits(event, identifier, settings, plan.warnings))
-  // The anonymous visitor's alias profile becomes part of the known user.
-  const anonymousId = nonBlank(event.anonymousId)
-  const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
-  if ('external_id' in identifier && alias && 'user_alias' in alias) {
-    plan.aliasesToIdentify.push({ external_id: identifier.external_id, user_alias: alias.user_alias })
-  }
+  const attributes = mapTraits(event, identifier, settings, plan.warnings)
+  plan.attributes.push(attributes)
+  if ('external_id' in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
 }
 
 function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan, now: () => number): Problem | void {
@@ -111,8 +128,8 @@ function customEvent(
   event.name = name
   event.time = time
   if (properties) event.properties = properties
-  // Alias objects only create a profile when asked (braze-api.md, _update_existing_only).
-  if ('user_alias' in identifier) event._update_existing_only = settings.updateExistingOnly
+  const updateExistingOnly = updateExistingOnlyFlag(identifier, settings)
+  if (updateExistingOnly !== undefined) event._update_existing_only = updateExistingOnly
   return event as BrazeEvent
 }
 
@@ -148,29 +165,39 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   plan.attributes.push(attributes)
 }
 
+/**
+ * alias merges the profile `previousId` named into `userId`'s. Whether
+ * previousId was an anonymousId or an old userId is read from the event: the
+ * client libraries send the visitor's anonymousId with it, so previousId equal
+ * to it is the anonymous visitor, a different one means previousId was a
+ * userId. A server-side alias carries no anonymousId: both are merged then
+ * (merging a profile that does not exist changes nothing).
+ */
 function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem {
   const userId = nonBlank(event.userId)
   const previousId = nonBlank(event.previousId)
   if (userId === undefined || previousId === undefined) {
     return problem('InvalidEventPayload', 'An alias call needs both previousId and userId.')
   }
-  const plan = emptyPlan([], eventEpoch(event))
+  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event))
   if (previousId === userId) {
     plan.warnings.push('previousId equals userId: nothing to merge.')
     return plan
   }
-  // previousId is the anonymous visitor unless the event says otherwise: an alias call
-  // whose own anonymousId differs had an external_id as previousId (design §3: merge).
+  const keep = { external_id: userId }
   const anonymousId = nonBlank(event.anonymousId)
-  const previousIsAnonymous = anonymousId === undefined || anonymousId === previousId
-  const alias = previousIsAnonymous ? aliasFor(previousId, settings) : undefined
-  if (alias && 'user_alias' in alias) plan.aliasesToIdentify.push({ external_id: userId, user_alias: alias.user_alias })
-  else plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: { external_id: userId } })
+  const wasAnonymous = anonymousId === previousId
+  const alias = aliasFor(previousId, settings)
+  if (anonymousId === undefined || wasAnonymous) {
+    if (alias && 'user_alias' in alias) plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep })
+    else if (wasAnonymous) plan.warnings.push('previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.')
+  }
+  if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep })
   return plan
 }
 
 function mapDelete(event: SegmentEvent, settings: Settings): EventPlan | Problem {
-  const plan = emptyPlan([], eventEpoch(event))
+  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event))
   const userId = nonBlank(event.userId)
   if (userId !== undefined) {
     plan.deletes.push({ external_id: userId })

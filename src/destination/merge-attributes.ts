@@ -25,7 +25,7 @@ export function mergeKey(object: BrazeAttributes): string {
 
 type ArrayEdit = { add?: unknown[]; remove?: unknown[] }
 
-function isArrayEdit(value: unknown): value is ArrayEdit {
+export function isArrayEdit(value: unknown): value is ArrayEdit {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
   const keys = Object.keys(value)
   return keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray((value as Record<string, unknown>)[key]))

@@ -1,21 +1,25 @@
-import type { AliasToIdentify, BrazeAttributes, BrazeEvent, BrazePurchase, DeleteTarget, MergeUpdate } from './braze-types'
+// Everything one Segment event asks of Braze. Mapping produces it without I/O;
+// delivery packs plans into requests and maps results back to the event.
+import type { BrazeAttributes, BrazeEvent, BrazePurchase, DeleteTarget, MergeUpdate } from './braze-types'
 
-/**
- * Everything one Segment event asks of Braze. Mapping produces it without I/O;
- * delivery packs plans into requests and maps results back to the event.
- */
 export interface EventPlan {
   attributes: BrazeAttributes[]
   events: BrazeEvent[]
   purchases: BrazePurchase[]
-  aliasesToIdentify: AliasToIdentify[]
+  /**
+   * Earlier profiles of the same person to merge into the identified one, sent
+   * only after the /users/track objects of this event were accepted (they
+   * create the profile that is kept).
+   */
   merges: MergeUpdate[]
   deletes: DeleteTarget[]
   warnings: string[]
   /** For merging attribute updates in time order; undefined keeps input order. */
   epoch: number | undefined
+  /** Segment's messageId: what Braze already accepted for it is remembered across redeliveries. */
+  messageId: string | undefined
 }
 
-export function emptyPlan(warnings: string[], epoch: number | undefined): EventPlan {
-  return { attributes: [], events: [], purchases: [], aliasesToIdentify: [], merges: [], deletes: [], warnings, epoch }
+export function emptyPlan(warnings: string[], epoch: number | undefined, messageId?: string): EventPlan {
+  return { attributes: [], events: [], purchases: [], merges: [], deletes: [], warnings, epoch, messageId }
 }

@@ -1,5 +1,6 @@
 import { identifierObject, MAX_OBJECTS_PER_TYPE, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
+import { updateExistingOnlyFlag } from './identity'
 import { convertProperties, MAX_PROPERTIES_BYTES, sizeProblem } from './event-properties'
 import { fitsIn, jsonSize } from './values'
 import { dict, field, nonBlank, type Dict } from './segment-event'
@@ -23,7 +24,7 @@ export interface PurchaseInput {
   time: string
   appId: string | undefined
   eventName: string
-  /** The setting, carried on alias purchases (see customEvent in map-event.ts). */
+  /** The setting: see updateExistingOnlyFlag. */
   updateExistingOnly?: boolean
 }
 
@@ -67,8 +68,8 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, or
   base.price = price
   base.time = input.time
   if (properties) base.properties = properties
-  // As for custom events: Braze defaults alias objects to update-existing-only.
-  if ('user_alias' in input.identifier) base._update_existing_only = input.updateExistingOnly === true
+  const updateExistingOnly = updateExistingOnlyFlag(input.identifier, { updateExistingOnly: input.updateExistingOnly === true })
+  if (updateExistingOnly !== undefined) base._update_existing_only = updateExistingOnly
 
   const purchases: BrazePurchase[] = []
   for (let left = quantity; left > 0; left -= MAX_QUANTITY) {

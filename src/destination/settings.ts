@@ -89,7 +89,7 @@ const definitions = {
   updateExistingOnly: {
     name: 'updateExistingOnly',
     label: 'Update Existing Users Only',
-    description: 'Send _update_existing_only: true on attribute objects, so identify calls never create Braze users.',
+    description: 'Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors).',
     type: 'BOOLEAN',
     required: false,
     sensitive: false,
@@ -160,6 +160,18 @@ const definitions = {
     name: 'sendScreenEvents',
     label: 'Send Screen Events',
     description: 'Send screen calls as custom events "Viewed <name> Screen".',
+    type: 'BOOLEAN',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'false',
+    default: false,
+    parse: booleanSetting
+  } satisfies SettingDefinition<boolean>,
+  skipUnchangedAttributes: {
+    name: 'skipUnchangedAttributes',
+    label: 'Skip Unchanged Attributes',
+    description:
+      'Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets and array edits are always sent.',
     type: 'BOOLEAN',
     required: false,
     sensitive: false,

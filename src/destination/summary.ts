@@ -1,35 +1,43 @@
-import { TRACK_ARRAYS } from './braze-types'
+// What the Test panel shows after a single event: the Braze calls, what was
+// sent, and why anything was left out.
 import type { DeliveryReport } from './deliver'
 
-/** What the Test panel shows after a single event (design §4). */
 export interface HandlerSummary {
   braze: { endpoint: string; status: number | undefined; response: unknown } | null
   requests: Array<{ endpoint: string; status: number | undefined }>
   sent: { attributes: number; events: number; purchases: number }
   warnings: string[]
+  /** Why nothing (or less) was sent: an earlier attempt was accepted, or the attributes were unchanged. */
+  note?: string
 }
 
-export const MAX_WARNINGS = 20
+const MAX_WARNINGS = 20
 
 export function limitWarnings(warnings: string[]): string[] {
   if (warnings.length <= MAX_WARNINGS) return warnings
   return [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more warnings`]
 }
 
-export function summarize(report: DeliveryReport, warnings: string[]): HandlerSummary {
+export function summarize(report: DeliveryReport, warnings: string[], messageId: string | undefined): HandlerSummary {
   const sent = { attributes: 0, events: 0, purchases: 0 }
   for (const call of report.calls) {
     if (call.path !== '/users/track') continue
-    for (const name of TRACK_ARRAYS) {
+    for (const name of ['attributes', 'events', 'purchases'] as const) {
       const items = call.body[name]
       if (Array.isArray(items)) sent[name] += items.length
     }
   }
   const primary = report.calls[0]
-  return {
+  const summary: HandlerSummary = {
     braze: primary ? { endpoint: primary.path, status: primary.outcome.status, response: primary.outcome.response } : null,
     requests: report.calls.map((call) => ({ endpoint: call.path, status: call.outcome.status })),
     sent,
     warnings: limitWarnings(warnings)
   }
+  if (report.alreadyDelivered[0]) {
+    summary.note = `Braze already accepted this event (messageId ${JSON.stringify(messageId)}) in an earlier attempt: nothing was sent again.`
+  } else if (report.unchangedAttributes > 0) {
+    summary.note = `${report.unchangedAttributes} attribute value${report.unchangedAttributes === 1 ? ' was' : 's were'} not sent: this instance already delivered ${report.unchangedAttributes === 1 ? 'it' : 'them'} unchanged (skipUnchangedAttributes).`
+  }
+  return summary
 }

@@ -1,8 +1,9 @@
 // Shared nock helpers: a Braze REST host that records every request it gets
 // and answers as each test scripts it.
 import nock from 'nock'
-import { planCalls } from '../../src/destination/braze-calls'
+import { planDelivery, requestLimits } from '../../src/destination/delivery-plan'
 import { mapEvent } from '../../src/destination/map-event'
+import { bodyOf } from '../../src/destination/track-bundle'
 import type { EventPlan } from '../../src/destination/plan'
 import { parseSettings } from '../../src/destination/settings'
 
@@ -136,10 +137,10 @@ export function connectionReset(): Error {
   return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
 }
 
-/** The /users/track bodies the sources plan for these events, in planning order (requests run concurrently). */
+/** The first-round /users/track bodies the sources plan for these events, in planning order (requests run concurrently). */
 export function plannedBodies(events: unknown[], rawSettings: unknown): Array<Record<string, unknown>> {
   const parsed = parseSettings(rawSettings)
   if (!('settings' in parsed)) throw new Error('bad settings')
   const plans = events.map((event) => mapEvent(event, parsed.settings)) as EventPlan[]
-  return planCalls(plans, parsed.settings.maxObjectsPerRequest).calls.filter((call) => call.path === '/users/track').map((call) => call.body)
+  return planDelivery(plans, { limits: requestLimits(parsed.settings.maxObjectsPerRequest) }).requests.map(bodyOf)
 }

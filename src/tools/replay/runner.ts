@@ -1,4 +1,4 @@
-import { planCalls } from '../../destination/braze-calls'
+import { planDelivery, requestLimits } from '../../destination/delivery-plan'
 import { isProblem, type Problem } from '../../destination/errors'
 import { mapEvent } from '../../destination/map-event'
 import type { EventPlan } from '../../destination/plan'
@@ -90,13 +90,10 @@ export class ReplayRunner {
   private async runBatch(events: Array<Record<string, unknown>>): Promise<void> {
     const { summary, retry, clock, limiter } = this.options
     const plans = this.plan(events)
-    const { calls, stats } = planCalls(
-      plans.map((plan) => (isProblem(plan) ? undefined : plan)),
-      this.options.settings.maxObjectsPerRequest
-    )
-    summary.merge(stats.attributeObjectsBeforeMerge, stats.attributeObjectsAfterMerge)
+    const planned = plannedCalls(plans, this.options.settings.maxObjectsPerRequest)
+    summary.merge(planned.attributesBefore, planned.attributesAfter)
 
-    await limiter?.acquire(calls.map((call) => call.path))
+    await limiter?.acquire(planned.paths)
     const results = await this.send(events, plans)
 
     let pending = indexesOf(results, 'retry')
@@ -112,11 +109,7 @@ export class ReplayRunner {
       const subset = pending.map((i) => events[i]!)
       const subsetPlans = pending.map((i) => plans[i]!)
       if (limiter) {
-        const replanned = planCalls(
-          subsetPlans.map((plan) => (isProblem(plan) ? undefined : plan)),
-          this.options.settings.maxObjectsPerRequest
-        )
-        await limiter.acquire(replanned.calls.map((call) => call.path))
+        await limiter.acquire(plannedCalls(subsetPlans, this.options.settings.maxObjectsPerRequest).paths)
       }
       const again = await this.send(subset, subsetPlans)
       pending.forEach((index, k) => {
@@ -178,6 +171,21 @@ export class ReplayRunner {
     }
     return results
   }
+}
+
+/** The calls the function will make for these plans (its own planner, run here for statistics and the rate limiter). */
+function plannedCalls(plans: Array<EventPlan | Problem>, maxObjectsPerRequest: number) {
+  const events = plans.map((plan) => (isProblem(plan) ? undefined : plan))
+  const delivery = planDelivery(events, { limits: requestLimits(maxObjectsPerRequest) })
+  const paths = [
+    ...delivery.requests.map(() => '/users/track' as const),
+    ...delivery.deletes.map(() => '/users/delete' as const),
+    ...delivery.chains.flatMap((chain) => chain.parts.map(() => '/users/track' as const)),
+    ...Array.from({ length: Math.ceil(delivery.merges.length / 50) }, () => '/users/merge' as const)
+  ]
+  const attributesBefore = events.reduce((sum, plan) => sum + (plan?.attributes.length ?? 0), 0)
+  const attributesAfter = delivery.requests.reduce((sum, request) => sum + request.attributes.length, 0)
+  return { paths, attributesBefore, attributesAfter }
 }
 
 function indexesOf(results: EventResult[], outcome: Outcome): number[] {

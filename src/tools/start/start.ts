@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { BUILD_FILE } from '../paths'
-import { planCalls } from '../../destination/braze-calls'
+import { planDelivery, requestLimits } from '../../destination/delivery-plan'
 import { isProblem } from '../../destination/errors'
 import { mapEvent } from '../../destination/map-event'
 import type { Settings } from '../../destination/settings'
@@ -242,8 +242,11 @@ function attributeMerge(events: unknown[], settings: Settings): { before: number
     const plan = mapEvent(event, settings)
     return isProblem(plan) ? undefined : plan
   })
-  const { stats } = planCalls(plans, settings.maxObjectsPerRequest)
-  return { before: stats.attributeObjectsBeforeMerge, after: stats.attributeObjectsAfterMerge }
+  const { requests } = planDelivery(plans, { limits: requestLimits(settings.maxObjectsPerRequest) })
+  return {
+    before: plans.reduce((sum, plan) => sum + (plan?.attributes.length ?? 0), 0),
+    after: requests.reduce((sum, request) => sum + request.attributes.length, 0)
+  }
 }
 
 /** The settings in one line, without the key. */

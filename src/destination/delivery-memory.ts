@@ -1,0 +1,143 @@
+// What this warm instance remembers between invocations, in Segment's `cache`
+// (https://segment.com/docs/connections/functions/destination-functions/#caching):
+// which parts of a message Braze already accepted (so a redelivery sends only
+// the rest), which merges Braze already took, and, for skipUnchangedAttributes,
+// the attribute values last delivered per user. The cache is per instance and
+// may be emptied at any time: this is a best-effort memory, never a guarantee.
+// Where the runtime has no `cache`, nothing is remembered.
+import type { PartToken } from './track-bundle'
+
+/** Segment retries for up to 4 hours; a message is remembered a little longer. */
+const MESSAGE_TTL_MS = 6 * 60 * 60 * 1000
+const MERGE_TTL_MS = 24 * 60 * 60 * 1000
+const VALUES_TTL_MS = 24 * 60 * 60 * 1000
+const MAX_MESSAGES = 20_000
+const MAX_MERGES = 20_000
+const MAX_USERS = 5_000
+const MAX_ATTRIBUTES_PER_USER = 100
+/** Longer values are not remembered (so always sent): the memory stays small. */
+const MAX_REMEMBERED_VALUE_CHARS = 1000
+
+export const DELIVERED = 'delivered'
+export type Recalled = ReadonlySet<PartToken> | typeof DELIVERED | undefined
+
+/** A Map with a capacity (least recently used entries go first) and a time to live per entry. */
+class BoundedMap<V> {
+  private readonly entries = new Map<string, { value: V; expires: number }>()
+  constructor(
+    private readonly capacity: number,
+    private readonly ttlMs: number
+  ) {}
+
+  get(key: string, now: number): V | undefined {
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    this.entries.delete(key)
+    if (entry.expires <= now) return undefined
+    this.entries.set(key, entry)
+    return entry.value
+  }
+
+  set(key: string, value: V, now: number): void {
+    this.entries.delete(key)
+    this.entries.set(key, { value, expires: now + this.ttlMs })
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
+  }
+}
+
+export class DeliveryMemory {
+  private readonly messages = new BoundedMap<PartToken[] | typeof DELIVERED>(MAX_MESSAGES, MESSAGE_TTL_MS)
+  private readonly merges = new BoundedMap<true>(MAX_MERGES, MERGE_TTL_MS)
+  private readonly values = new BoundedMap<Map<string, string>>(MAX_USERS, VALUES_TTL_MS)
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
+  recall(messageId: string): Recalled {
+    const known = this.messages.get(messageId, this.now())
+    return known === DELIVERED ? DELIVERED : known && new Set(known)
+  }
+
+  remember(messageId: string, accepted: Iterable<PartToken>, delivered: boolean): void {
+    const before = this.recall(messageId)
+    if (before === DELIVERED) return
+    if (delivered) return this.messages.set(messageId, DELIVERED, this.now())
+    const parts = new Set([...(before ?? []), ...accepted])
+    if (parts.size > 0) this.messages.set(messageId, [...parts], this.now())
+  }
+
+  mergeDone(key: string): boolean {
+    return this.merges.get(key, this.now()) === true
+  }
+
+  rememberMerge(key: string): void {
+    this.merges.set(key, true, this.now())
+  }
+
+  /** The JSON of the value last delivered for this user's attribute, if remembered. */
+  deliveredValue(user: string, attribute: string): string | undefined {
+    return this.values.get(user, this.now())?.get(attribute)
+  }
+
+  /** After Braze accepted an attributes object: plain values are remembered, anything else forgotten. */
+  rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>): void {
+    const known = this.values.get(user, this.now()) ?? new Map<string, string>()
+    for (const [attribute, json] of delivered) {
+      known.delete(attribute)
+      if (json !== undefined && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER) known.set(attribute, json)
+    }
+    this.values.set(user, known, this.now())
+  }
+}
+
+interface SegmentCache {
+  load(key: string, ttlMs: number, fn: () => Promise<unknown>): Promise<unknown>
+  delete(key: string): void
+}
+
+function segmentCache(): SegmentCache | undefined {
+  const cache = (globalThis as { cache?: Partial<SegmentCache> }).cache
+  return typeof cache?.load === 'function' && typeof cache.delete === 'function' ? (cache as SegmentCache) : undefined
+}
+
+const STORE_TTL_MS = 24 * 60 * 60 * 1000
+
+/** FNV-1a: the memory is kept per API key without the key itself becoming a cache key. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return (hash >>> 0).toString(36)
+}
+
+export interface OpenedMemory {
+  memory: DeliveryMemory
+  /** Puts the memory back into the cache (a cache that copies values would otherwise lose the changes). */
+  save(): Promise<void>
+}
+
+/** The memory of this Braze instance and key, or undefined where the runtime has no cache (or it fails). */
+export async function openMemory(restHost: string, apiKey: string): Promise<OpenedMemory | undefined> {
+  const cache = segmentCache()
+  if (!cache) return undefined
+  const key = `braze-destination-memory:${restHost}:${fingerprint(apiKey)}`
+  try {
+    const found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory())
+    const memory = found instanceof DeliveryMemory ? found : new DeliveryMemory()
+    return {
+      memory,
+      async save() {
+        try {
+          cache.delete(key)
+          await cache.load(key, STORE_TTL_MS, async () => memory)
+        } catch {
+          // Best effort: a cache that fails only means the next redelivery is sent again.
+        }
+      }
+    }
+  } catch {
+    return undefined
+  }
+}
