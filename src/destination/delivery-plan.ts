@@ -10,12 +10,12 @@
 //   the events that carry events or purchases keep their own attribute objects,
 //   so no event is spread over several requests.
 // - skipUnchangedAttributes drops values this instance already delivered.
-import { fits, packRequests, type RequestLimits } from './batch-packer'
+import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
 import { identifierKey, identityKey, MAX_OBJECTS_PER_TYPE, type BrazeAttributes, type BrazeEvent, type BrazePurchase, type DeleteTarget, type MergeUpdate } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { isArrayEdit, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
 import type { EventPlan } from './plan'
-import { addTo, emptyBundle, item, sizeOf, type Bundle, type Item, type PartToken } from './track-bundle'
+import { addTo, emptyBundle, item, sizeOf, type Bundle, type BundleSize, type Item, type PartToken } from './track-bundle'
 
 /**
  * Braze documents no request size limit for /users/track (only its object
@@ -111,12 +111,16 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner)
   })
 
-  const atoms: Bundle[] = []
   const unchanged = { count: 0 }
   const skip = options.skipUnchangedAttributes && memory ? { memory, unchanged } : undefined
-  for (const group of groups.values()) atoms.push(...atomsOf(group, limits, skip))
+  const byUser = [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, false))
   delivery.unchangedAttributes = unchanged.count
-  delivery.requests = packRequests(atoms, limits, firstOwner)
+  delivery.requests = packRequests(byUser, limits, firstOwner)
+  // Users kept whole can cost requests (twenty users of 600 KB each need twenty 1 MB requests, not twelve): then each event travels on its own.
+  if (delivery.requests.length > lowerBound(totalSize(byUser), limits)) {
+    const byEvent = packRequests([...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)), limits, firstOwner)
+    if (byEvent.length < delivery.requests.length) delivery.requests = byEvent
+  }
   delivery.merges = merges.items()
   delivery.deletes = deleteRequests(deletes.items())
   for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
@@ -125,6 +129,12 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     }
   }
   return delivery
+}
+
+function totalSize(atoms: Bundle[]): BundleSize {
+  const all = emptyBundle()
+  for (const atom of atoms) addTo(all, atom)
+  return sizeOf(all)
 }
 
 function userOf(bundle: Bundle): string {
@@ -169,12 +179,18 @@ interface Skip {
   unchanged: { count: number }
 }
 
-/** One user's objects as atoms: one when everything fits a request, else one per event that carries events or purchases. */
-function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined): Bundle[] {
-  const whole = emptyBundle()
-  whole.attributes.push(...attributeItems(mergeAttributes(group.updates), skip))
-  for (const chunk of group.chunks) addTo(whole, chunk.bundle)
-  if (fits(sizeOf(whole), limits)) return sizeOf(whole).total > 0 ? [whole] : []
+/**
+ * One user's objects as atoms: one when everything fits a request (unless
+ * `split`), else one per event that carries events or purchases, with its own
+ * attributes, and one for the merged attributes of the others.
+ */
+function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, split: boolean): Bundle[] {
+  if (!split) {
+    const whole = emptyBundle()
+    whole.attributes.push(...attributeItems(mergeAttributes(group.updates), skip))
+    for (const chunk of group.chunks) addTo(whole, chunk.bundle)
+    if (fits(sizeOf(whole), limits)) return sizeOf(whole).total > 0 ? [whole] : []
+  }
 
   const carriers = new Set(group.chunks.map((chunk) => chunk.owner))
   const atoms: Bundle[] = []

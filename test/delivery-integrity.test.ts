@@ -1,0 +1,169 @@
+// Nothing lost, nothing twice, nothing wasted, through the built function in
+// every runtime profile: split events sent in sequence and resumed on
+// redelivery, redeliveries Braze already took not sent again, merges only after
+// the track that creates the kept profile, unchanged attributes skipped,
+// bounded fan-out and request size. What needs Segment's `cache` (the segment
+// and node profiles) is remembered; `minimal` has none, and there the function
+// sends again what Segment redelivers, as the README says.
+import nock from 'nock'
+import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { createSegmentCache, type SegmentRuntime } from '../src/tools/segment-runtime'
+import { BRAZE_HOST, SETTINGS, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
+import { at, identify, orderCompleted, track } from './helpers/events'
+import { loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
+
+useNock({ loopback: true })
+
+const LEGACY = { ...SETTINGS, ecommerceMode: 'purchases' }
+const products = (count: number) => Array.from({ length: count }, (_, i) => ({ product_id: `p${i}`, price: 1 }))
+const caught = (promise: Promise<unknown>) => promise.then(
+  (value) => ({ returned: value }),
+  (error: unknown) => ({ thrown: error })
+)
+
+describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
+  const remembers = profile !== 'minimal'
+  /** Two invocations of one warm Segment instance: the same cache. */
+  let runtime: SegmentRuntime
+  beforeEach(() => {
+    runtime = loadBuilt({ profile, cache: createSegmentCache() })
+  })
+
+  describe('an Order Completed of 150 products (two requests of 75)', () => {
+    const order = orderCompleted('u1', products(150), {}, { messageId: 'order-150' })
+
+    test('the parts go one after another; a 503 on the second retries the event, and the redelivery sends only the second', async () => {
+      let calls = 0
+      const braze = mockBraze((request) => (request.path === '/users/track' && ++calls === 2 ? { status: 503, body: { message: 'busy' } } : undefined))
+      const first = await caught(runtime.handlers.onTrack!(order, LEGACY))
+      expect(segmentClass(runtime, (first as { thrown: unknown }).thrown)).toBe('RetryError')
+      expect(braze.requests.map((request) => request.body.purchases.length)).toEqual([75, 75])
+      expect(braze.requests[0]!.body.purchases[0].product_id).toBe('p0')
+      expect(braze.requests[1]!.body.purchases[0].product_id).toBe('p75')
+
+      // Segment redelivers the event.
+      const again = await caught(runtime.handlers.onTrack!(order, LEGACY))
+      expect(again).toHaveProperty('returned')
+      const accepted = [braze.requests[0]!, ...braze.requests.slice(2)].flatMap((request) => request.body.purchases.map((purchase: { product_id: string }) => purchase.product_id))
+      const times = (id: string) => accepted.filter((product) => product === id).length
+      if (remembers) {
+        expect(braze.requests.slice(2).map((request) => request.body.purchases[0].product_id)).toEqual(['p75'])
+        expect(products(150).every(({ product_id }) => times(product_id) === 1)).toBe(true)
+      } else {
+        // No cache: the first part Braze already took is sent, and logged, again.
+        expect(times('p0')).toBe(2)
+        expect(times('p149')).toBe(1)
+      }
+    })
+
+    test('in a batch too: the event is 500, its redelivery completes it', async () => {
+      const secondPart = (request: { body: any }) => request.body.purchases?.[0]?.product_id === 'p75'
+      let failed = false
+      const braze = mockBraze((request) => (secondPart(request) && !failed && (failed = true) ? { status: 503 } : undefined))
+      const batch = [track('u2', 'Viewed', {}, { messageId: 'view-1' }), order]
+      expect(await runtime.handlers.onBatch!(batch, LEGACY)).toEqual([{ status: 200 }, { status: 500, errormessage: expect.stringMatching(/HTTP 503/) }])
+      expect(await runtime.handlers.onBatch!([order], LEGACY)).toEqual([{ status: 200 }])
+      expect(braze.requests).toHaveLength(remembers ? 4 : 5)
+    })
+  })
+
+  test('a redelivered event Braze already accepted is not sent again, and the summary says so', async () => {
+    const braze = mockBraze()
+    const event = track('u1', 'Signed Up', {}, { messageId: 'signup-1' })
+    await runtime.handlers.onTrack!(event, SETTINGS)
+    const summary = (await runtime.handlers.onTrack!(event, SETTINGS)) as { note?: string; braze: unknown }
+    expect(trackObjects(braze.requests).events).toHaveLength(remembers ? 1 : 2)
+    if (remembers) expect(summary).toMatchObject({ braze: null, note: expect.stringMatching(/already accepted this event \(messageId "signup-1"\)/) })
+    // Without a messageId nothing can be remembered.
+    const anonymous = track('u1', 'Signed Up')
+    await runtime.handlers.onTrack!(anonymous, SETTINGS)
+    await runtime.handlers.onTrack!(anonymous, SETTINGS)
+    expect(trackObjects(braze.requests).events).toHaveLength(remembers ? 3 : 4)
+  })
+
+  test('a merge Braze took is not sent again by the next identify of the same user', async () => {
+    const braze = mockBraze()
+    const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
+    await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1' }), settings)
+    await runtime.handlers.onIdentify!(identify('u1', { plan: 'max' }, { anonymousId: 'anon-1' }), settings)
+    expect(braze.to('/users/merge')).toHaveLength(remembers ? 1 : 2)
+  })
+
+  describe('skipUnchangedAttributes', () => {
+    const settings = { ...SETTINGS, skipUnchangedAttributes: true }
+    const everyPage = (values: Record<string, unknown>) => identify('u1', { plan: 'pro', seats: 3, first_name: 'Ada', ...values })
+
+    test('values this instance delivered are not sent again; changes, unsets and array edits always are', async () => {
+      const braze = mockBraze()
+      await runtime.handlers.onIdentify!(everyPage({}), settings)
+      const unchanged = (await runtime.handlers.onIdentify!(everyPage({}), settings)) as { note?: string }
+      await runtime.handlers.onIdentify!(everyPage({ seats: 4, old: null, tags: { add: ['x'] } }), settings)
+      const attributes = trackObjects(braze.requests).attributes
+      if (remembers) {
+        expect(attributes).toEqual([
+          { external_id: 'u1', plan: 'pro', seats: 3, first_name: 'Ada' },
+          { external_id: 'u1', seats: 4, old: null, tags: { add: ['x'] } }
+        ])
+        expect(unchanged.note).toMatch(/3 attribute values were not sent/)
+      } else expect(attributes).toHaveLength(3)
+    })
+
+    test('off (the default): every value is sent every time', async () => {
+      const braze = mockBraze()
+      await runtime.handlers.onIdentify!(everyPage({}), SETTINGS)
+      await runtime.handlers.onIdentify!(everyPage({}), SETTINGS)
+      expect(trackObjects(braze.requests).attributes).toHaveLength(2)
+    })
+  })
+
+  test('850 products at quantity 7,500 (63,750 purchase objects): InvalidEventPayload saying why, nothing sent', async () => {
+    const braze = mockBraze()
+    const order = orderCompleted('u1', Array.from({ length: 850 }, (_, i) => ({ product_id: `p${i}`, price: 1, quantity: 7500 })))
+    const outcome = await caught(runtime.handlers.onTrack!(order, LEGACY))
+    const error = (outcome as { thrown: Error }).thrown
+    expect(segmentClass(runtime, error)).toBe('InvalidEventPayload')
+    expect(error.message).toMatch(/63750 Braze objects.*at most 300/)
+    expect(braze.requests).toHaveLength(0)
+  })
+
+  test('400 events of 29 KB at maxObjectsPerRequest 150: no request over 1 MB, all delivered', async () => {
+    const braze = mockBraze()
+    // Braze cuts strings at 255 characters: 29 KB is 116 properties of 250.
+    const filler = Object.fromEntries(Array.from({ length: 116 }, (_, k) => [`p${k}`, 'x'.repeat(250)]))
+    const events = Array.from({ length: 400 }, (_, i) => track(`u${i % 20}`, 'Big', filler, { timestamp: at(i) }))
+    const results = (await runtime.handlers.onBatch!(events, { ...SETTINGS, maxObjectsPerRequest: '150' })) as Array<{ status: number }>
+    expect(results.every((result) => result.status === 200)).toBe(true)
+    const sizes = braze.requests.map((request) => Buffer.byteLength(JSON.stringify(request.body)))
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1024 * 1024)
+    const total = sizes.reduce((sum, size) => sum + size, 0)
+    expect(total).toBeGreaterThan(400 * 29 * 1024)
+    expect(braze.requests.length).toBeLessThanOrEqual(Math.ceil(total / (1024 * 1024)) + 1)
+  })
+})
+
+describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', (profile) => {
+  let braze: EmbeddedBraze
+  beforeAll(async () => {
+    braze = await startEmbeddedBraze({ apiKey: SETTINGS.apiKey, latencyMs: 20 })
+  })
+  afterAll(() => braze.close())
+  beforeEach(() => braze.reset())
+
+  test('the merge of the anonymous profile reaches Braze only after the /users/track that creates the user was answered', async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
+    await runtime.handlers.onBatch!(
+      [identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1' }), track('u2', 'Viewed'), identify('u3', {}, { anonymousId: 'anon-3' })],
+      settings
+    )
+    expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/merge'])
+  })
+})
+
+test('a Braze that never answers a later part: the chain stops, the event retries, Braze has the first part', async () => {
+  const runtime = loadBuilt({ cache: createSegmentCache() })
+  nock(BRAZE_HOST).post('/users/track').reply(201, { message: 'success', purchases_processed: 75 })
+  nock(BRAZE_HOST).post('/users/track').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+  const outcome = await caught(runtime.handlers.onTrack!(orderCompleted('u1', products(150), {}, { messageId: 'o-2' }), LEGACY))
+  expect(segmentClass(runtime, (outcome as { thrown: unknown }).thrown)).toBe('RetryError')
+})

@@ -1,0 +1,111 @@
+// One person, one Braze profile: whole journeys through the built function
+// against the embedded Braze (which models Braze's documented identity rules),
+// in the single handlers and in onBatch alike.
+import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import type { SegmentRuntime } from '../src/tools/segment-runtime'
+import { useNock } from './helpers/braze-nock'
+import { at } from './helpers/events'
+import { loadBuilt } from './helpers/runtime'
+
+const KEY = 'brz-JOURNEY-1d4f8a2c-key'
+const LABEL = 'segment_anonymous_id'
+const SETTINGS = { apiKey: KEY, dataCenter: 'US-01' }
+const LABELLED = { ...SETTINGS, anonymousAliasLabel: LABEL }
+
+let braze: EmbeddedBraze
+let sequence = 0
+const event = (fields: Record<string, unknown>) => ({ messageId: `j-${++sequence}`, timestamp: at(sequence % 60), ...fields })
+const page = (anonymousId: string, name: string, userId?: string) => event({ type: 'track', event: `Viewed ${name}`, anonymousId, ...(userId ? { userId } : {}) })
+const identify = (fields: Record<string, unknown>) => event({ type: 'identify', ...fields })
+
+useNock({ loopback: true })
+beforeAll(async () => {
+  braze = await startEmbeddedBraze({ apiKey: KEY })
+})
+afterAll(() => braze.close())
+beforeEach(() => braze.reset())
+
+/** Sends each step as Segment would: one call per event, or the whole journey in batches. */
+const MODES: Array<[string, (runtime: SegmentRuntime, steps: unknown[][], settings: unknown) => Promise<void>]> = [
+  [
+    'single handlers',
+    async (runtime, steps, settings) => {
+      for (const step of steps) for (const item of step) await runtime.deliver(item, settings)
+    }
+  ],
+  [
+    'onBatch',
+    async (runtime, steps, settings) => {
+      for (const step of steps) {
+        const results = (await runtime.handlers.onBatch!(step, settings)) as Array<{ status: number }>
+        expect(results.map((result) => result.status)).toEqual(step.map(() => 200))
+      }
+    }
+  ]
+]
+
+const eventNames = (profile: { events: Array<{ name: string }> } | undefined) => (profile?.events ?? []).map((item) => item.name).sort()
+
+describe.each(MODES)('%s', (_mode, send) => {
+  test('two devices, each browsing anonymously then signing up: one profile with both devices\' events, no alias-only profile left', async () => {
+    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
+    await send(runtime, [
+      [page('laptop', 'Pricing'), page('laptop', 'Docs')],
+      [identify({ userId: 'u1', anonymousId: 'laptop', traits: { plan: 'pro' } })],
+      [page('phone', 'Home')],
+      [identify({ userId: 'u1', anonymousId: 'phone', traits: { plan: 'pro' } })]
+    ], LABELLED)
+    const profiles = braze.profiles()
+    expect(profiles).toHaveLength(1)
+    expect(profiles[0]!.identifiers.external_id).toBe('u1')
+    expect(eventNames(profiles[0])).toEqual(['Viewed Docs', 'Viewed Home', 'Viewed Pricing'])
+  })
+
+  test('an email lead (an email-only profile) becomes one profile at sign-up', async () => {
+    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
+    await send(runtime, [
+      [identify({ anonymousId: 'anon-9', traits: { email: 'lead@example.com', source: 'webinar' } })],
+      [identify({ userId: 'u9', traits: { email: 'lead@example.com', plan: 'free' } })]
+    ], SETTINGS)
+    const profiles = braze.profiles()
+    expect(profiles).toHaveLength(1)
+    expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u9', email: 'lead@example.com' })
+    expect(profiles[0]!.attributes).toMatchObject({ source: 'webinar', plan: 'free' })
+  })
+
+  test('an anonymous visitor who gave an email (label set) is one profile before and after sign-up', async () => {
+    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
+    await send(runtime, [
+      [page('anon-5', 'Pricing'), identify({ anonymousId: 'anon-5', traits: { email: 'visitor@example.com', plan: 'trial' } })],
+      [identify({ userId: 'u5', anonymousId: 'anon-5', traits: { email: 'visitor@example.com' } })]
+    ], LABELLED)
+    const profiles = braze.profiles()
+    expect(profiles).toHaveLength(1)
+    expect(profiles[0]!.identifiers.external_id).toBe('u5')
+    expect(profiles[0]!.attributes).toMatchObject({ plan: 'trial', email: 'visitor@example.com' })
+    expect(eventNames(profiles[0])).toEqual(['Viewed Pricing'])
+  })
+
+  test('an alias from an old userId merges the old profile into the new one', async () => {
+    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
+    await send(runtime, [
+      [event({ type: 'track', userId: 'old-7', event: 'Ordered' }), identify({ userId: 'new-7', traits: { plan: 'max' } })],
+      [event({ type: 'alias', userId: 'new-7', previousId: 'old-7' })]
+    ], LABELLED)
+    const profiles = braze.profiles()
+    expect(profiles).toHaveLength(1)
+    expect(profiles[0]!.identifiers.external_id).toBe('new-7')
+    expect(eventNames(profiles[0])).toEqual(['Ordered'])
+  })
+
+  test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
+    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
+    const order = event({ type: 'track', userId: 'stranger', event: 'Order Completed', properties: { order_id: 'o', currency: 'USD', products: [{ product_id: 'p', price: 3 }] } })
+    await send(runtime, [[event({ type: 'track', userId: 'stranger', event: 'Viewed' }), order]], {
+      ...SETTINGS,
+      updateExistingOnly: true,
+      ecommerceMode: 'purchases'
+    })
+    expect(braze.profiles()).toHaveLength(0)
+  })
+})
