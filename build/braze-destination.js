@@ -232,19 +232,25 @@ var BoundedMap = class {
   }
   capacity;
   ttlMs;
-  entries = /* @__PURE__ */ new Map();
+  young = /* @__PURE__ */ new Map();
+  old = /* @__PURE__ */ new Map();
   get(key, now) {
-    const entry = this.entries.get(key);
-    if (!entry) return void 0;
-    this.entries.delete(key);
-    if (entry.expires <= now) return void 0;
-    this.entries.set(key, entry);
-    return entry.value;
+    let entry = this.young.get(key);
+    if (!entry) {
+      entry = this.old.get(key);
+      if (entry && entry.expires > now) this.keep(key, entry);
+    }
+    return entry && entry.expires > now ? entry.value : void 0;
   }
   set(key, value, now) {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expires: now + this.ttlMs });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value);
+    this.keep(key, { value, expires: now + this.ttlMs });
+  }
+  keep(key, entry) {
+    if (!this.young.has(key) && this.young.size >= this.capacity / 2) {
+      this.old = this.young;
+      this.young = /* @__PURE__ */ new Map();
+    }
+    this.young.set(key, entry);
   }
 };
 var DeliveryMemory = class {
@@ -485,6 +491,15 @@ var BODY_OVERHEAD_BYTES = 64;
 function fits(size, limits) {
   return size.attributes <= limits.perType && size.events <= limits.perType && size.purchases <= limits.perType && size.total <= limits.combined && size.bytes + BODY_OVERHEAD_BYTES <= limits.bytes;
 }
+function lowerBound(total, limits) {
+  return Math.max(
+    Math.ceil(total.attributes / limits.perType),
+    Math.ceil(total.events / limits.perType),
+    Math.ceil(total.purchases / limits.perType),
+    Math.ceil(total.total / limits.combined),
+    Math.ceil(total.bytes / (limits.bytes - BODY_OVERHEAD_BYTES))
+  );
+}
 function plus(a, b) {
   return {
     attributes: a.attributes + b.attributes,
@@ -643,12 +658,15 @@ function planDelivery(plans, options) {
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
   });
-  const atoms = [];
   const unchanged = { count: 0 };
   const skip = options.skipUnchangedAttributes && memory ? { memory, unchanged } : void 0;
-  for (const group of groups.values()) atoms.push(...atomsOf(group, limits, skip));
+  const byUser = [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, false));
   delivery.unchangedAttributes = unchanged.count;
-  delivery.requests = packRequests(atoms, limits, firstOwner);
+  delivery.requests = packRequests(byUser, limits, firstOwner);
+  if (delivery.requests.length > lowerBound(totalSize(byUser), limits)) {
+    const byEvent = packRequests([...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)), limits, firstOwner);
+    if (byEvent.length < delivery.requests.length) delivery.requests = byEvent;
+  }
   delivery.merges = merges.items();
   delivery.deletes = deleteRequests(deletes.items());
   for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
@@ -657,6 +675,11 @@ function planDelivery(plans, options) {
     }
   }
   return delivery;
+}
+function totalSize(atoms) {
+  const all = emptyBundle();
+  for (const atom of atoms) addTo(all, atom);
+  return sizeOf(all);
 }
 function userOf(bundle) {
   return identityKey((bundle.events[0] ?? bundle.purchases[0]).object);
@@ -686,11 +709,13 @@ function chunks(events, purchases, owner, reserved, limits) {
   if (out[0]) out[0].attributes = [];
   return out;
 }
-function atomsOf(group, limits, skip) {
-  const whole = emptyBundle();
-  whole.attributes.push(...attributeItems(mergeAttributes(group.updates), skip));
-  for (const chunk of group.chunks) addTo(whole, chunk.bundle);
-  if (fits(sizeOf(whole), limits)) return sizeOf(whole).total > 0 ? [whole] : [];
+function atomsOf(group, limits, skip, split) {
+  if (!split) {
+    const whole = emptyBundle();
+    whole.attributes.push(...attributeItems(mergeAttributes(group.updates), skip));
+    for (const chunk of group.chunks) addTo(whole, chunk.bundle);
+    if (fits(sizeOf(whole), limits)) return sizeOf(whole).total > 0 ? [whole] : [];
+  }
   const carriers = new Set(group.chunks.map((chunk) => chunk.owner));
   const atoms = [];
   const rest = emptyBundle();
