@@ -8,6 +8,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import { coldStart } from './cold-start'
 import { billedTime } from './billed-time'
+import { unchangedAttributes } from './unchanged-attributes'
 import { batchEfficiency } from './efficiency'
 import { endToEnd } from './end-to-end'
 import { footprint } from './footprint'
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   await section('footprint', () => footprint(batches[1]!, batches[0]!))
   await section('end to end', () => endToEnd(events))
   await section('billed time', () => billedTime())
+  await section('unchanged attributes', () => unchangedAttributes())
 
   const title = `Braze destination benchmark — ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.os}, ${machine.date}, load average at start ${machine.loadAverage.join(" ")}`
   const stream = `stream: ${events.length} events, ${BENCH_STREAM.users} users, seed ${BENCH_STREAM.seed}, ${batches.length} batches of ${BENCH_STREAM.batchSize}`
