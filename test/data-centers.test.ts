@@ -1,11 +1,11 @@
-// Data center resolution (design §2, reference/braze-api.md "Instances"): every
+// Data center resolution (https://www.braze.com/docs/api/basics/#endpoints): every
 // instance in every spelling users type or paste, and nothing that could send
 // the API key to a host that is not Braze's.
 import fc from 'fast-check'
 import { DATA_CENTERS, DATA_CENTER_NAMES, describeValidDataCenters, resolveDataCenter } from '../src/destination/data-centers'
 import { parseSettings } from '../src/destination/settings'
 
-/** Written out from braze-api.md, not derived from the code under test. */
+/** Written out from Braze's endpoint table (https://www.braze.com/docs/api/basics/#endpoints), not derived from the code under test. */
 const INSTANCES: Array<[string, string, string]> = [
   ['US-01', 'rest.iad-01.braze.com', 'dashboard-01.braze.com'],
   ['US-02', 'rest.iad-02.braze.com', 'dashboard-02.braze.com'],
@@ -24,17 +24,16 @@ const INSTANCES: Array<[string, string, string]> = [
   ['KR-01', 'rest.kr-01.braze.com', 'dashboard.kr-01.braze.com']
 ]
 
-test('the table is braze-api.md, in order', () => {
+test('the table is Braze\'s, in order', () => {
   expect(DATA_CENTERS.map((dc) => [dc.instance, dc.restHost, dc.dashboardHost])).toEqual(INSTANCES)
   expect(DATA_CENTER_NAMES).toEqual(INSTANCES.map(([instance]) => instance))
 })
 
-describe.each(INSTANCES)('%s', (instance, restHost, dashboardHost) => {
-  const expected = { instance, restHost, dashboardHost }
+/** Every way users type or paste an instance, as a table: one row per spelling, resolved or refused. */
+function spellings(instance: string, restHost: string, dashboardHost: string): Array<[string, boolean]> {
   const [region, number] = instance.split('-') as [string, string]
   const lower = region.toLowerCase()
-
-  test.each([
+  const typed = [
     instance,
     instance.toLowerCase(),
     `${region} ${number}`,
@@ -45,11 +44,8 @@ describe.each(INSTANCES)('%s', (instance, restHost, dashboardHost) => {
     `${lower}_${number}`,
     `${lower.charAt(0).toUpperCase()}${lower.charAt(1)}-${number}`,
     `  ${instance}  `
-  ])('instance spelled %j', (spelling) => {
-    expect(resolveDataCenter(spelling)).toEqual(expected)
-  })
-
-  test.each([
+  ]
+  const rest = [
     `https://${restHost}`,
     `https://${restHost}/`,
     `https://${restHost}/users/track`,
@@ -58,28 +54,18 @@ describe.each(INSTANCES)('%s', (instance, restHost, dashboardHost) => {
     `HTTPS://${restHost.toUpperCase()}/`,
     `https://${restHost}:443`,
     ` https://${restHost} `
-  ])('REST URL %j', (url) => {
-    expect(resolveDataCenter(url)).toEqual(expected)
-  })
+  ]
+  const dashboard = [`https://${dashboardHost}`, `https://${dashboardHost}/`, `https://${dashboardHost}/dashboard/app_settings?locale=en`, dashboardHost, `${dashboardHost}/auth`]
+  const foreignScheme = [`http://${restHost}`, `http://${dashboardHost}`, `ftp://${restHost}`, `ws://${restHost}`]
+  return [...[...typed, ...rest, ...dashboard].map((spelling): [string, boolean] => [spelling, true]), ...foreignScheme.map((url): [string, boolean] => [url, false])]
+}
 
-  test.each([
-    `https://${dashboardHost}`,
-    `https://${dashboardHost}/`,
-    `https://${dashboardHost}/dashboard/app_settings?locale=en`,
-    dashboardHost,
-    `${dashboardHost}/auth`
-  ])('dashboard URL %j', (url) => {
-    expect(resolveDataCenter(url)).toEqual(expected)
-  })
-
-  test.each([`http://${restHost}`, `http://${dashboardHost}`, `ftp://${restHost}`, `ws://${restHost}`])('plain or foreign scheme %j is refused', (url) => {
-    expect(resolveDataCenter(url)).toBeUndefined()
-  })
-
-  test('through parseSettings', () => {
-    const parsed = parseSettings({ apiKey: 'k', dataCenter: `${lower} ${number}` })
-    expect(parsed).toEqual({ settings: expect.objectContaining({ dataCenter: expected }) })
-  })
+test.each(INSTANCES)('%s: every spelling, REST and dashboard URL resolves to it; plain http and other schemes are refused', (instance, restHost, dashboardHost) => {
+  const expected = { instance, restHost, dashboardHost }
+  const rows = spellings(instance, restHost, dashboardHost)
+  expect(rows.map(([spelling]) => [spelling, resolveDataCenter(spelling)])).toEqual(rows.map(([spelling, resolves]) => [spelling, resolves ? expected : undefined]))
+  const [region, number] = instance.split('-') as [string, string]
+  expect(parseSettings({ apiKey: 'k', dataCenter: `${region.toLowerCase()} ${number}` })).toEqual({ settings: expect.objectContaining({ dataCenter: expected }) })
 })
 
 describe('refused', () => {
