@@ -1,4 +1,5 @@
 import type { BrazeIdentifier } from './braze-types'
+import { validEmail, validPhone } from './contact'
 import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
@@ -13,9 +14,10 @@ const BRAZE_ID_PATHS = [
 const EMAIL_PATHS = [['traits', 'email'], ['context', 'traits', 'email']]
 const PHONE_PATHS = [['traits', 'phone'], ['context', 'traits', 'phone']]
 
-function first(event: SegmentEvent, paths: string[][]): string | undefined {
+/** `usable`: what counts as a value at these paths (a malformed email or phone never identifies). */
+function first(event: SegmentEvent, paths: string[][], usable: (value: unknown) => string | undefined = nonBlank): string | undefined {
   for (const keys of paths) {
-    const value = nonBlank(path(event, ...keys))
+    const value = usable(path(event, ...keys))
     if (value !== undefined) return value
   }
   return undefined
@@ -31,9 +33,9 @@ export function resolveIdentifier(event: SegmentEvent, settings: Settings): Braz
   if (userId !== undefined) return { external_id: userId }
   const brazeId = first(event, BRAZE_ID_PATHS)
   if (brazeId !== undefined) return { braze_id: brazeId }
-  const email = first(event, EMAIL_PATHS)
+  const email = first(event, EMAIL_PATHS, validEmail)
   if (email !== undefined) return { email }
-  const phone = first(event, PHONE_PATHS)
+  const phone = first(event, PHONE_PATHS, validPhone)
   if (phone !== undefined) return { phone }
   const anonymousId = nonBlank(event.anonymousId)
   const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
