@@ -23,14 +23,14 @@ const LOCAL_PART_MAX = 64
  * will map it as U.S. numbers." and non-digits such as `(`, `-` are removed
  * (https://braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers).
  * So: `+` and a country code with 7-15 digits in all (E.164's maximum), or a
- * North American number (area code and exchange start with 2-9), optionally
- * led by 1; spaces, dots, dashes and parentheses between the digits are fine.
+ * 10-digit North American number (area codes start with 2-9), optionally led
+ * by 1; spaces, dots, dashes and parentheses between the digits are fine.
  * A national number without `+` (like 06 12 34 56 78) is refused: Braze would
  * read it as a U.S. number.
  */
 const PHONE_CHARACTERS = /^\+?[\d\s().-]+$/
 const E164_DIGITS = /^[1-9]\d{6,14}$/
-const NORTH_AMERICAN = /^1?[2-9]\d{2}[2-9]\d{6}$/
+const NORTH_AMERICAN = /^1?[2-9]\d{9}$/
 
 /** The trimmed address when Braze would take it as an email, else undefined. */
 export function validEmail(value: unknown): string | undefined {

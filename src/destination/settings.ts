@@ -121,7 +121,7 @@ const definitions = {
   purchaseEvents: {
     name: 'purchaseEvents',
     label: 'Purchase Events',
-    description: 'Track events whose products become Braze purchases (one per product, case-insensitive).',
+    description: 'Track events whose products become legacy Braze purchases (one per product, case-insensitive). With eCommerce Mode "recommended", Segment eCommerce spec events listed here are sent as recommended events only.',
     type: 'ARRAY',
     required: false,
     sensitive: false,
