@@ -16,6 +16,13 @@ export type TrackArray = (typeof TRACK_ARRAYS)[number]
 export const MAX_OBJECTS_PER_TYPE = 75
 
 /**
+ * Customers on "Monthly Active Users - CY 24-25" contracts: "Each request may
+ * batch up to 50 updates combined across attribute, event, or purchase objects."
+ * https://www.braze.com/docs/api/endpoints/user_data/post_user_track/
+ */
+export const MAX_COMBINED_OBJECTS_MAU = 50
+
+/**
  * Entries per /users/identify, /users/merge and /users/delete request:
  * "You can add up to 50 user aliases per request."
  * https://www.braze.com/docs/api/endpoints/user_data/post_user_identify/

@@ -1,4 +1,5 @@
 import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './data-centers'
+import { MAX_COMBINED_OBJECTS_MAU, MAX_OBJECTS_PER_TYPE, TRACK_ARRAYS } from './braze-limits'
 import { BRAZE_RESERVED_ATTRIBUTES } from './braze-types'
 import { problem, type Problem } from './errors'
 
@@ -48,7 +49,8 @@ function booleanSetting(value: unknown): { value: boolean } | { expected: string
   return { value: parsed.data === true || parsed.data === 'true' }
 }
 
-export const MAX_OBJECTS_LIMIT = 225
+/** Every array of a /users/track request full: 3 × 75. */
+export const MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
 
 export const ECOMMERCE_MODES = ['recommended', 'purchases', 'both'] as const
 export type EcommerceMode = (typeof ECOMMERCE_MODES)[number]
@@ -208,12 +210,12 @@ const definitions = {
   maxObjectsPerRequest: {
     name: 'maxObjectsPerRequest',
     label: 'Max Objects Per Request',
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set 50 on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
     type: 'STRING',
     required: false,
     sensitive: false,
-    defaultLabel: '75',
-    default: 75,
+    defaultLabel: String(MAX_OBJECTS_PER_TYPE),
+    default: MAX_OBJECTS_PER_TYPE,
     parse(value) {
       const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_LIMIT}` }
       const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined
