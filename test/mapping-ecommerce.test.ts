@@ -364,3 +364,10 @@ describe('properties: whatever the input, a named problem or an event the embedd
     )
   })
 })
+
+test('discounts: a list of objects passes as Braze\'s discounts (order events); its keys follow the property rules', () => {
+  const properties = { order_id: 'o1', total: 9, discount: 1, discounts: [{ code: 'SPRING10', amount: 1, type: 'percentage', $internal: 'x' }], products: [{ product_id: 'p', name: 'P', price: 10 }] }
+  const result = planFor(track('Order Completed', properties))
+  expect(result.events[0]!.properties).toMatchObject({ total_discounts: 1, discounts: [{ code: 'SPRING10', amount: 1, type: 'percentage' }] })
+  expect(result.warnings).toEqual([expect.stringMatching(/discounts.*\$internal was dropped/)])
+})

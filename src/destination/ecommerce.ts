@@ -100,8 +100,8 @@ const readQuantity: Reader = (value) => {
 }
 const readViewTypes: Reader = (value) =>
   Array.isArray(value) && value.length > 0 && value.every((type) => VIEW_TYPES.has(type as string)) ? (value as string[]) : undefined
-const readObjects: Reader = (value) =>
-  Array.isArray(value) && value.every(isDict) ? (toBrazeValue(value, { warnings: [], label: 'discounts', mode: 'property' }) as JsonValue) : undefined
+/** Shape only: the items are converted with the event's warnings where they are taken. */
+const readObjects: Reader = (value) => (Array.isArray(value) && value.length > 0 && value.every(isDict) ? (value as JsonValue) : undefined)
 
 let currencies: Set<string> | undefined
 /**
@@ -264,9 +264,9 @@ export function mapEcommerce({ route, name, properties, event }: EcommerceInput,
   if (route.event === 'order_cancelled') out.cancel_reason = fields.text(['cancel_reason', 'reason'], 'property "reason"') ?? DEFAULT_CANCEL_REASON
 
   for (const key of OPTIONAL_FIELDS[route.event]) {
-    const value =
-      key === 'cart_id' ? fields.take(['cart_id'], readId) : key === 'discounts' ? fields.take(['discounts'], readObjects) : fields.take(OPTIONAL_MONEY[key]!, readMoney)
-    if (value !== undefined) out[key] = value
+    const value = key === 'cart_id' ? fields.take(['cart_id'], readId) : key === 'discounts' ? fields.take(['discounts'], readObjects) : fields.take(OPTIONAL_MONEY[key]!, readMoney)
+    if (value === undefined) continue
+    out[key] = key === 'discounts' ? toBrazeValue(value, { warnings, label: 'property "discounts"', mode: 'property' })! : value
   }
   const metadata = fields.metadata()
   if (metadata) out.metadata = metadata
