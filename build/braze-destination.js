@@ -13,15 +13,28 @@
  *   audienceAttribute     STRING  optional
  *   sendPageEvents        BOOLEAN optional
  *   sendScreenEvents      BOOLEAN optional
+ *   ecommerceMode         STRING  optional
+ *   skipContextLocale     BOOLEAN optional
  *   skipUnchangedAttributes BOOLEAN optional
  *   maxObjectsPerRequest  STRING  optional
  */
+// src/destination/braze-limits.ts
+var TRACK_ARRAYS = ["attributes", "events", "purchases"];
+var MAX_OBJECTS_PER_TYPE = 75;
+var MAX_COMBINED_OBJECTS_MAU = 50;
+var MAX_STRING_LENGTH = 255;
+var MAX_KEY_LENGTH = 255;
+var MAX_IMAGE_URL_LENGTH = 1024;
+var MAX_EVENT_PROPERTIES_BYTES = 100 * 1024;
+var MAX_PURCHASE_PROPERTIES_BYTES = 50 * 1024;
+var MAX_NESTED_ATTRIBUTE_BYTES = 100 * 1024;
+var MAX_PURCHASE_QUANTITY = 100;
+var RESERVED_PROPERTY_KEYS = ["time", "event_name"];
+
 // src/destination/braze-types.ts
 function identifierObject(identifier) {
   return Object.assign({}, identifier);
 }
-var TRACK_ARRAYS = ["attributes", "events", "purchases"];
-var MAX_OBJECTS_PER_TYPE = 75;
 var IDENTIFIER_KEYS = ["external_id", "braze_id", "user_alias", "email", "phone"];
 function identifierKey(object) {
   const record = object;
@@ -68,10 +81,10 @@ function brazeAnswer(json) {
   return { message, errors: errors ?? [] };
 }
 function objectError(entry) {
-  const array2 = entry?.input_array;
+  const array = entry?.input_array;
   const index = entry?.index;
-  if (!TRACK_ARRAYS.includes(array2) || typeof index !== "number" || !Number.isInteger(index) || index < 0) return void 0;
-  return { array: array2, index };
+  if (!TRACK_ARRAYS.includes(array) || typeof index !== "number" || !Number.isInteger(index) || index < 0) return void 0;
+  return { array, index };
 }
 var MAX_ANSWER_BYTES = 1024 * 1024;
 var MAX_ERRORS_READ = 1e3;
@@ -354,10 +367,17 @@ function isDate(value) {
 }
 
 // src/destination/values.ts
-var MAX_STRING = 255;
 var MAX_DEPTH = 32;
 var DANGEROUS_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+function toNumber(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
+  if (typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : void 0;
+  }
+  return void 0;
+}
 function isIsoDate(value) {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
 }
@@ -365,14 +385,14 @@ function badKey(key, nested) {
   if (key === "") return "an empty key";
   if (DANGEROUS_KEYS.has(key)) return "a reserved JavaScript key";
   if (key.startsWith("$")) return 'a key starting with "$"';
-  if (key.length > MAX_STRING) return `a key over ${MAX_STRING} characters`;
+  if (key.length > MAX_KEY_LENGTH) return `a key over ${MAX_KEY_LENGTH} characters`;
   if (nested && /[.$\s]/.test(key)) return 'a nested key containing ".", "$" or a space';
   return void 0;
 }
 function cutString(value, context) {
-  if (value.length <= MAX_STRING) return value;
-  context.warnings.push(`${context.label} was cut to ${MAX_STRING} characters (Braze's limit for strings).`);
-  const end = /[\uD800-\uDBFF]/.test(value.charAt(MAX_STRING - 1)) ? MAX_STRING - 1 : MAX_STRING;
+  if (value.length <= MAX_STRING_LENGTH) return value;
+  context.warnings.push(`${context.label} was cut to ${MAX_STRING_LENGTH} characters (Braze's limit for strings).`);
+  const end = /[\uD800-\uDBFF]/.test(value.charAt(MAX_STRING_LENGTH - 1)) ? MAX_STRING_LENGTH - 1 : MAX_STRING_LENGTH;
   return value.slice(0, end);
 }
 function toBrazeValue(value, context, inObject = false, depth = 0) {
@@ -475,13 +495,13 @@ function addTo(target, source) {
 }
 function itemsOf(bundle) {
   const out = [];
-  for (const array2 of ["attributes", "events", "purchases"]) for (const entry of bundle[array2]) out.push({ array: array2, item: entry });
+  for (const array of ["attributes", "events", "purchases"]) for (const entry of bundle[array]) out.push({ array, item: entry });
   return out;
 }
 function bodyOf(bundle) {
   const body = {};
-  for (const array2 of ["attributes", "events", "purchases"]) {
-    if (bundle[array2].length > 0) body[array2] = bundle[array2].map((entry) => entry.object);
+  for (const array of ["attributes", "events", "purchases"]) {
+    if (bundle[array].length > 0) body[array] = bundle[array].map((entry) => entry.object);
   }
   return body;
 }
@@ -652,9 +672,9 @@ function planDelivery(plans, options) {
     const [first2, ...later] = pending;
     if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
     if (later.length > 0) delivery.chains.push({ owner, parts: later });
-    for (const merge2 of plan.merges) {
-      const key = JSON.stringify(merge2);
-      if (!memory?.mergeDone(key)) merges.add(merge2, key, owner);
+    for (const merge of plan.merges) {
+      const key = JSON.stringify(merge);
+      if (!memory?.mergeDone(key)) merges.add(merge, key, owner);
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
   });
@@ -670,8 +690,8 @@ function planDelivery(plans, options) {
   delivery.merges = merges.items();
   delivery.deletes = deleteRequests(deletes.items());
   for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
-    for (const array2 of ["attributes", "events", "purchases"]) {
-      for (const entry of bundle[array2]) for (const owner of entry.owners) delivery.expected[owner].add(entry.part);
+    for (const array of ["attributes", "events", "purchases"]) {
+      for (const entry of bundle[array]) for (const owner of entry.owners) delivery.expected[owner].add(entry.part);
     }
   }
   return delivery;
@@ -686,22 +706,22 @@ function userOf(bundle) {
 }
 function firstOwner(bundle) {
   let first2 = Infinity;
-  for (const array2 of ["attributes", "events", "purchases"]) for (const entry of bundle[array2]) first2 = Math.min(first2, ...entry.owners);
+  for (const array of ["attributes", "events", "purchases"]) for (const entry of bundle[array]) first2 = Math.min(first2, ...entry.owners);
   return first2;
 }
 function chunks(events, purchases, owner, reserved, limits) {
   const out = [];
   let current = emptyBundle();
   current.attributes.push(...reserved);
-  const place = (array2, object) => {
+  const place = (array, object) => {
     const entry = item(object, [owner], out.length);
-    current[array2].push(entry);
+    current[array].push(entry);
     if (fits(sizeOf(current), limits) || sizeOf(current).total === 1) return;
-    current[array2].pop();
+    current[array].pop();
     out.push(current);
     current = emptyBundle();
     entry.part = out.length;
-    current[array2].push(entry);
+    current[array].push(entry);
   };
   for (const object of events) place("events", object);
   for (const object of purchases) place("purchases", object);
@@ -833,9 +853,9 @@ var Delivery = class {
   async go() {
     await Promise.all([...this.plan.requests.map((request) => this.track(request)), ...this.plan.deletes.map((request) => this.delete(request))]);
     await Promise.all([this.merges(), ...this.plan.chains.map((chain) => this.chain(chain)), this.resendRefused()]);
-    for (const merge2 of this.plan.merges) {
-      if (this.mergesSent.has(merge2.key)) continue;
-      for (const owner of merge2.owners) if (this.failures[owner].length === 0) this.fail(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
+    for (const merge of this.plan.merges) {
+      if (this.mergesSent.has(merge.key)) continue;
+      for (const owner of merge.owners) if (this.failures[owner].length === 0) this.fail(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
     }
   }
   fail(owner, kind, message) {
@@ -858,17 +878,17 @@ var Delivery = class {
     }
     const rejected = new Map(outcome.rejected.map((entry) => [`${entry.array}:${entry.index}`, entry.message]));
     const positions = { attributes: 0, events: 0, purchases: 0 };
-    for (const { array: array2, item: item2 } of items) {
-      const position = `${array2}:${positions[array2]++}`;
+    for (const { array, item: item2 } of items) {
+      const position = `${array}:${positions[array]++}`;
       const message = rejected.get(position);
       rejected.delete(position);
       if (message === void 0) {
         for (const owner of item2.owners) this.accepted[owner].add(item2.part);
-        if (array2 === "attributes") this.rememberValues(item2.object);
-      } else if (array2 === "attributes" && item2.owners.length > 1) {
+        if (array === "attributes") this.rememberValues(item2.object);
+      } else if (array === "attributes" && item2.owners.length > 1) {
         this.refused.push({ owners: item2.owners, message });
       } else {
-        for (const owner of item2.owners) this.fail(owner, "reject", `Braze rejected the ${array2 === "attributes" ? "attributes" : array2.slice(0, -1)} object: ${message}`);
+        for (const owner of item2.owners) this.fail(owner, "reject", `Braze rejected the ${array === "attributes" ? "attributes" : array.slice(0, -1)} object: ${message}`);
       }
     }
     const unattributed = [...outcome.unattributed, ...[...rejected].map(([position, message]) => `${message} (${position}, which this request did not have)`)];
@@ -925,8 +945,8 @@ var Delivery = class {
   }
   /** Sends the merges that have a ready owner and were not sent yet. */
   async merges() {
-    const due = this.plan.merges.filter((merge2) => !this.mergesSent.has(merge2.key) && merge2.owners.some((owner) => this.ready(owner)));
-    for (const merge2 of due) this.mergesSent.add(merge2.key);
+    const due = this.plan.merges.filter((merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)));
+    for (const merge of due) this.mergesSent.add(merge.key);
     await Promise.all(chunked(due, USER_ENDPOINT_CHUNK).map((chunk) => this.merge(chunk, true)));
   }
   async merge(chunk, mayResend) {
@@ -944,8 +964,8 @@ var Delivery = class {
 };
 function worstFailure(failures) {
   if (failures.length === 0) return void 0;
-  const kind = failures.some((failure3) => failure3.kind === "retry") ? "retry" : "reject";
-  const messages = [...new Set(failures.map((failure3) => failure3.message))];
+  const kind = failures.some((failure2) => failure2.kind === "retry") ? "retry" : "reject";
+  const messages = [...new Set(failures.map((failure2) => failure2.message))];
   const shown = messages.slice(0, 3).join(" | ");
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
 }
@@ -1043,6 +1063,34 @@ function audienceArrayUpdate(memberships2) {
   return update;
 }
 
+// src/destination/contact.ts
+var EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+var LOCAL_PART_MAX = 64;
+var PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
+var E164_DIGITS = /^[1-9]\d{6,14}$/;
+var NORTH_AMERICAN = /^1?[2-9]\d{9}$/;
+function validEmail(value) {
+  if (typeof value !== "string") return void 0;
+  const email = value.trim();
+  if (email.length > MAX_STRING_LENGTH || !EMAIL.test(email) || email.indexOf("@") > LOCAL_PART_MAX) return void 0;
+  return email;
+}
+function validPhone(value) {
+  if (typeof value !== "string") return void 0;
+  const phone = value.trim();
+  if (phone.length > MAX_STRING_LENGTH || !PHONE_CHARACTERS.test(phone)) return void 0;
+  const digits = phone.replace(/\D/g, "");
+  const valid = phone.startsWith("+") ? E164_DIGITS.test(digits) : NORTH_AMERICAN.test(digits);
+  return valid ? phone : void 0;
+}
+var validContact = { email: validEmail, phone: validPhone };
+function contactProblem(kind, value) {
+  if (value === void 0 || value === null || typeof value === "string" && value.trim() === "") return void 0;
+  if (validContact[kind](value) !== void 0) return void 0;
+  if (typeof value !== "string") return `not text (${Array.isArray(value) ? "an array" : typeof value})`;
+  return kind === "email" ? "not a valid email address" : "not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)";
+}
+
 // src/destination/identity.ts
 var BRAZE_ID_PATHS = [
   ["integrations", "Braze", "braze_id"],
@@ -1053,9 +1101,9 @@ var BRAZE_ID_PATHS = [
 ];
 var EMAIL_PATHS = [["traits", "email"], ["context", "traits", "email"]];
 var PHONE_PATHS = [["traits", "phone"], ["context", "traits", "phone"]];
-function first(event, paths) {
+function first(event, paths, usable = nonBlank) {
   for (const keys of paths) {
-    const value = nonBlank(path(event, ...keys));
+    const value = usable(path(event, ...keys));
     if (value !== void 0) return value;
   }
   return void 0;
@@ -1071,9 +1119,9 @@ function resolveIdentifier(event, settings) {
   const anonymousId = nonBlank(event.anonymousId);
   const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
   if (alias) return alias;
-  const email2 = first(event, EMAIL_PATHS);
-  if (email2 !== void 0) return { email: email2 };
-  const phone = first(event, PHONE_PATHS);
+  const email = first(event, EMAIL_PATHS, validEmail);
+  if (email !== void 0) return { email };
+  const phone = first(event, PHONE_PATHS, validPhone);
   if (phone !== void 0) return { phone };
   return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0));
 }
@@ -1100,6 +1148,110 @@ function earlierProfiles(event, externalId, attributes, settings) {
 function missingIdentifierMessage(hasAnonymousId) {
   const why = hasAnonymousId ? "this event has only an anonymousId" : "this event has no userId (and no braze_id, email or phone)";
   return `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.`;
+}
+
+// src/destination/nested-operators.ts
+var OPERATORS = /* @__PURE__ */ new Set(["$add", "$remove", "$update"]);
+function isOperatorValue(value) {
+  if (!isDict(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => OPERATORS.has(key));
+}
+function operatorUpdate(value, context, mergeObjects) {
+  const out = {};
+  for (const operator of Object.keys(value)) {
+    const items = value[operator];
+    if (!Array.isArray(items) || items.length === 0) return `${operator} takes a non-empty array`;
+    if (operator === "$update" && !mergeObjects) return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)';
+    const converted = [];
+    for (const item2 of items) {
+      const one = operator === "$add" ? addedObject(item2, context) : identifiedItem(operator, item2, context);
+      if (typeof one === "string") return `${operator}: ${one}`;
+      converted.push(one);
+    }
+    out[operator] = converted;
+  }
+  return fitsIn(out, MAX_NESTED_ATTRIBUTE_BYTES) ? out : `over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for an array of objects`;
+}
+function addedObject(item2, context) {
+  if (!isDict(item2)) return "every item must be an object";
+  const object = toBrazeObject(item2, context, 1);
+  return Object.keys(object).length > 0 ? object : "an item has no valid key";
+}
+function identifiedItem(operator, item2, context) {
+  const keys = operator === "$update" ? ["$identifier_key", "$identifier_value", "$new_object"] : ["$identifier_key", "$identifier_value"];
+  if (!isDict(item2) || Object.keys(item2).length !== keys.length || !keys.every((key2) => key2 in item2)) {
+    return `every item must have exactly ${keys.join(", ")}`;
+  }
+  const key = item2.$identifier_key;
+  if (typeof key !== "string" || badKey(key, true)) return "$identifier_key must be a valid nested key";
+  const identifier = item2.$identifier_value;
+  const scalar = typeof identifier === "string" && identifier.length <= MAX_STRING_LENGTH || typeof identifier === "boolean" || typeof identifier === "number" && Number.isFinite(identifier);
+  if (!scalar) return "$identifier_value must be a string, number or boolean";
+  const out = { $identifier_key: key, $identifier_value: identifier };
+  if (operator === "$update") {
+    if (!isDict(item2.$new_object)) return "$new_object must be an object";
+    out.$new_object = toBrazeObject(item2.$new_object, context, 1);
+  }
+  return out;
+}
+
+// src/destination/countries.ts
+var CODES = "ADANDAEAREAFAFGAGATGAIAIAALALBAMARMAOAGOAQATAARARGASASMATAUTAUAUSAWABWAXALAAZAZEBABIHBBBRBBDBGDBEBELBFBFABGBGRBHBHRBIBDIBJBENBLBLMBMBMUBNBRNBOBOLBQBESBRBRABSBHSBTBTNBVBVTBWBWABYBLRBZBLZCACANCCCCKCDCODCFCAFCGCOGCHCHECICIVCKCOKCLCHLCMCMRCNCHNCOCOLCRCRICUCUBCVCPVCWCUWCXCXRCYCYPCZCZEDEDEUDJDJIDKDNKDMDMADODOMDZDZAECECUEEESTEGEGYEHESHERERIESESPETETHFIFINFJFJIFKFLKFMFSMFOFROFRFRAGAGABGBGBRGDGRDGEGEOGFGUFGGGGYGHGHAGIGIBGLGRLGMGMBGNGINGPGLPGQGNQGRGRCGSSGSGTGTMGUGUMGWGNBGYGUYHKHKGHMHMDHNHNDHRHRVHTHTIHUHUNIDIDNIEIRLILISRIMIMNININDIOIOTIQIRQIRIRNISISLITITAJEJEYJMJAMJOJORJPJPNKEKENKGKGZKHKHMKIKIRKMCOMKNKNAKPPRKKRKORKWKWTKYCYMKZKAZLALAOLBLBNLCLCALILIELKLKALRLBRLSLSOLTLTULULUXLVLVALYLBYMAMARMCMCOMDMDAMEMNEMFMAFMGMDGMHMHLMKMKDMLMLIMMMMRMNMNGMOMACMPMNPMQMTQMRMRTMSMSRMTMLTMUMUSMVMDVMWMWIMXMEXMYMYSMZMOZNANAMNCNCLNENERNFNFKNGNGANINICNLNLDNONORNPNPLNRNRUNUNIUNZNZLOMOMNPAPANPEPERPFPYFPGPNGPHPHLPKPAKPLPOLPMSPMPNPCNPRPRIPSPSEPTPRTPWPLWPYPRYQAQATREREUROROURSSRBRURUSRWRWASASAUSBSLBSCSYCSDSDNSESWESGSGPSHSHNSISVNSJSJMSKSVKSLSLESMSMRSNSENSOSOMSRSURSSSSDSTSTPSVSLVSXSXMSYSYRSZSWZTCTCATDTCDTFATFTGTGOTHTHATJTJKTKTKLTLTLSTMTKMTNTUNTOTONTRTURTTTTOTVTUVTWTWNTZTZAUAUKRUGUGAUMUMIUSUSAUYURYUZUZBVAVATVCVCTVEVENVGVGBVIVIRVNVNMVUVUTWFWLFWSWSMYEYEMYTMYTZAZAFZMZMBZWZWE";
+var ALIASES = "united states of america:US|america:US|great britain:GB|england:GB|scotland:GB|wales:GB|northern ireland:GB|turkey:TR|ivory coast:CI|czech republic:CZ|democratic republic of congo:CD|dr congo:CD|republic of congo:CG|macedonia:MK|republic of north macedonia:MK|swaziland:SZ|cabo verde:CV|east timor:TL|holy see:VA|republic of korea:KR|korea republic of:KR|russian federation:RU|viet nam:VN|holland:NL|uae:AE|state of palestine:PS|peoples republic of china:CN|taiwan province of china:TW|islamic republic of iran:IR|united republic of tanzania:TZ|pitcairn:PN|brunei darussalam:BN|syrian arab republic:SY|republic of gambia:GM|lao peoples democratic republic:LA|virgin islands british:VG|virgin islands us:VI|united states minor outlying islands:UM|bonaire sint eustatius and saba:BQ|heard island and mcdonald islands:HM|south georgia and south sandwich islands:GS|macau:MO";
+var alpha2;
+var alpha3;
+var names;
+function codes() {
+  if (!alpha2 || !alpha3) {
+    alpha2 = /* @__PURE__ */ new Set();
+    alpha3 = /* @__PURE__ */ new Map();
+    for (let at = 0; at < CODES.length; at += 5) {
+      alpha2.add(CODES.slice(at, at + 2));
+      alpha3.set(CODES.slice(at + 2, at + 5), CODES.slice(at, at + 2));
+    }
+  }
+  return { alpha2, alpha3 };
+}
+function normalizeName(name) {
+  return name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/&/g, " and ").replace(/['\u2019.]/g, "").replace(/[^a-z0-9]+/g, " ").replace(/\bthe\b/g, " ").replace(/\bst\b/g, "saint").replace(/\s+/g, " ").trim();
+}
+function nameTable() {
+  if (names) return names;
+  names = /* @__PURE__ */ new Map();
+  const add = (name, code) => {
+    if (name) names.set(normalizeName(name), code);
+  };
+  const DisplayNames = typeof Intl === "object" ? Intl.DisplayNames : void 0;
+  if (DisplayNames) {
+    for (const style of ["long", "short"]) {
+      const display = new DisplayNames(["en"], { type: "region", style });
+      for (const code of codes().alpha2) {
+        const name = display.of(code);
+        add(name, code);
+        const parts = name && /^(.*) \((.*)\)$/.exec(name);
+        if (parts) for (const part of parts.slice(1)) add(part, code);
+      }
+    }
+  }
+  for (const entry of ALIASES.split("|")) {
+    const [name, code] = entry.split(":");
+    add(name, code);
+  }
+  return names;
+}
+function toCountryCode(value) {
+  const trimmed = value.trim();
+  const code = trimmed.replace(/\./g, "").toUpperCase();
+  const { alpha2: two, alpha3: three } = codes();
+  if (code.length === 2 && two.has(code)) return code;
+  if (code.length === 3 && three.has(code)) return three.get(code);
+  const table = nameTable();
+  for (const name of [trimmed, trimmed.replace(/\s*\(.*$/, ""), trimmed.replace(/,.*$/, "")]) {
+    const found = table.get(normalizeName(name));
+    if (found) return found;
+  }
+  return void 0;
 }
 
 // src/destination/standard-attributes.ts
@@ -1153,13 +1305,13 @@ function toDob(value) {
   return void 0;
 }
 function fromEpoch(ms) {
-  const date2 = new Date(ms);
-  if (Number.isNaN(date2.getTime())) return void 0;
-  return validDate(date2.getUTCFullYear(), date2.getUTCMonth() + 1, date2.getUTCDate());
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return void 0;
+  return validDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
 }
 function validDate(year, month, day) {
-  const date2 = new Date(Date.UTC(year, month - 1, day));
-  if (year < 1 || year > 9999 || date2.getUTCMonth() !== month - 1 || date2.getUTCDate() !== day) return void 0;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1 || year > 9999 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return void 0;
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 var knownZones = /* @__PURE__ */ new Map();
@@ -1175,6 +1327,22 @@ function ianaTimeZone(zone) {
     if (knownZones.size < 1e3) knownZones.set(zone, canonical);
   }
   return canonical ?? void 0;
+}
+function languageCode(value) {
+  return /^([a-z]{2})(?:[-_]|$)/i.exec(value.trim())?.[1].toLowerCase();
+}
+function pick(warnings, convert, expected, ...sources) {
+  for (const [label, value] of sources) {
+    if (value === void 0 || value === "") continue;
+    if (value === null) {
+      if (label.startsWith("trait")) return null;
+      continue;
+    }
+    const converted = typeof value === "string" ? convert(value) : void 0;
+    if (converted !== void 0) return converted;
+    warnings.push(`${label} was dropped: Braze takes ${expected}.`);
+  }
+  return void 0;
 }
 function defined(...values) {
   return values.find((value) => value !== void 0);
@@ -1201,12 +1369,12 @@ var STANDARD_MAPPINGS = [
   },
   {
     consumes: ["email", "phone"],
-    map(traits, _event, warnings) {
+    map(traits) {
       const out = {};
       for (const key of ["email", "phone"]) {
-        const value = text(field(traits, key), `trait "${key}"`, warnings);
-        if (typeof value === "string" && value.trim() === "") continue;
-        if (value !== void 0) out[key] = typeof value === "string" ? value.trim() : value;
+        const value = field(traits, key);
+        const valid = value === null ? null : validContact[key](value);
+        if (valid !== void 0) out[key] = valid;
       }
       return out;
     }
@@ -1239,14 +1407,8 @@ var STANDARD_MAPPINGS = [
   {
     consumes: ["address"],
     map(traits, _event, warnings) {
-      const address = dict(field(traits, "address"));
-      if (!address) return {};
-      const out = {};
-      const city = text(field(address, "city"), 'trait "address.city"', warnings);
-      const country = text(field(address, "country"), 'trait "address.country"', warnings);
-      if (city !== void 0) out.home_city = city;
-      if (country !== void 0) out.country = country;
-      return out;
+      const city = text(field(dict(field(traits, "address")), "city"), 'trait "address.city"', warnings);
+      return city === void 0 ? {} : { home_city: city };
     }
   },
   {
@@ -1255,27 +1417,59 @@ var STANDARD_MAPPINGS = [
       const avatar = field(traits, "avatar");
       if (avatar === void 0) return {};
       if (avatar === null) return { image_url: null };
-      if (typeof avatar === "string" && avatar.length <= 1024) return { image_url: avatar };
-      warnings.push('trait "avatar" was dropped: Braze takes an image URL of at most 1024 characters.');
+      if (typeof avatar === "string" && avatar.length <= MAX_IMAGE_URL_LENGTH) return { image_url: avatar };
+      warnings.push(`trait "avatar" was dropped: Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`);
       return {};
+    }
+  },
+  {
+    // Explicit traits beat what the device reported, as in Braze: "Language values that are explicitly set
+    // through this API take precedence over the locale information Braze automatically receives from the
+    // device" (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+    consumes: ["country", "language", "timezone", "time_zone"],
+    map(traits, event, warnings, settings) {
+      const context = settings.skipContextLocale ? void 0 : dict(field(event, "context"));
+      const out = {};
+      const country = pick(
+        warnings,
+        toCountryCode,
+        "an ISO-3166-1 country code or an English country name",
+        ['trait "address.country"', path(traits, "address", "country")],
+        ['trait "country"', field(traits, "country")],
+        ["context.location.country", path(context, "location", "country")]
+      );
+      const language = pick(
+        warnings,
+        languageCode,
+        "an ISO-639-1 language code",
+        ['trait "language"', field(traits, "language")],
+        ["context.locale", field(context, "locale")]
+      );
+      const zone = pick(
+        warnings,
+        ianaTimeZone,
+        "an IANA time zone",
+        ['trait "timezone"', field(traits, "timezone")],
+        ['trait "time_zone"', field(traits, "time_zone")],
+        ["context.timezone", field(context, "timezone")]
+      );
+      if (country !== void 0) out.country = country;
+      if (language !== void 0) out.language = language;
+      if (zone !== void 0) out.time_zone = zone;
+      return out;
     }
   },
   {
     consumes: [],
     map(_traits, event, warnings) {
-      const out = {};
-      const zone = path(event, "context", "timezone");
-      if (typeof zone === "string" && zone !== "") {
-        const canonical = ianaTimeZone(zone);
-        if (canonical) out.time_zone = canonical;
-        else warnings.push("context.timezone was dropped: not an IANA time zone.");
-      }
-      const locale = path(event, "context", "locale");
-      if (typeof locale === "string") {
-        const language = /^([a-z]{2})(?:[-_]|$)/i.exec(locale.trim());
-        if (language) out.language = language[1].toLowerCase();
-      }
-      return out;
+      const location = dict(path(event, "context", "location"));
+      const latitude = field(location, "latitude");
+      const longitude = field(location, "longitude");
+      if (latitude === void 0 && longitude === void 0) return {};
+      const valid = typeof latitude === "number" && typeof longitude === "number" && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
+      if (valid) return { current_location: { latitude, longitude } };
+      warnings.push("context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).");
+      return {};
     }
   },
   {
@@ -1306,9 +1500,16 @@ function isSubscriptionGroup(group) {
 var STANDARD_TRAITS = new Set(STANDARD_MAPPINGS.flatMap((mapping) => mapping.consumes));
 
 // src/destination/attributes.ts
-var MAX_NESTED_BYTES = 100 * 1024;
 var IDENTIFIER_TRAITS = /* @__PURE__ */ new Set(["braze_id"]);
 var RESERVED_TRAITS = /* @__PURE__ */ new Set(["external_id", "user_alias", "_update_existing_only", "_merge_objects"]);
+function mergeObjectsTrait(traits, warnings) {
+  const value = field(traits, "_merge_objects");
+  if (value === true || value === "true") return true;
+  if (value !== void 0 && value !== false && value !== "false" && value !== null) {
+    warnings.push('trait "_merge_objects" was ignored: it takes true or false.');
+  }
+  return false;
+}
 function attributesBase(identifier, settings) {
   const base = identifierObject(identifier);
   const updateExistingOnly = updateExistingOnlyFlag(identifier, settings);
@@ -1318,23 +1519,32 @@ function attributesBase(identifier, settings) {
 function mapTraits(event, identifier, settings, warnings) {
   const traits = dict(event.traits) ?? {};
   const out = attributesBase(identifier, settings);
+  const mergeObjects = mergeObjectsTrait(traits, warnings);
+  if (mergeObjects) out._merge_objects = true;
   for (const key of Object.keys(traits)) {
-    if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key)) continue;
+    if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key) || key === "_merge_objects") continue;
     const reason = RESERVED_TRAITS.has(key) ? "a key of the Braze user object" : badKey(key, false);
     if (reason) {
       warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`);
       continue;
     }
     const label = `trait "${key}"`;
-    const value = toBrazeValue(traits[key], { warnings, label, mode: "attribute" });
+    const raw = traits[key];
+    if (isOperatorValue(raw)) {
+      const update = operatorUpdate(raw, { warnings, label, mode: "attribute" }, mergeObjects);
+      if (typeof update === "string") warnings.push(`${label} was dropped: ${update}.`);
+      else out[key] = update;
+      continue;
+    }
+    const value = toBrazeValue(raw, { warnings, label, mode: "attribute" });
     if (value === void 0) continue;
-    if (value !== null && typeof value === "object" && !fitsIn(value, MAX_NESTED_BYTES)) {
-      warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_BYTES / 1024} KB limit for a nested attribute.`);
+    if (value !== null && typeof value === "object" && !fitsIn(value, MAX_NESTED_ATTRIBUTE_BYTES)) {
+      warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for a nested attribute.`);
       continue;
     }
     out[key] = value;
   }
-  for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings));
+  for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings, settings));
   Object.assign(out, identifier);
   if ("phone" in identifier && "email" in out) {
     delete out.email;
@@ -1342,12 +1552,12 @@ function mapTraits(event, identifier, settings, warnings) {
   }
   const engage = engageContext(event);
   if (engage && isMembership(engage)) {
-    const members2 = memberships(traits, engage).filter(
+    const members = memberships(traits, engage).filter(
       ([key]) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
     );
-    for (const [key, member] of members2) out[key] = member;
+    for (const [key, member] of members) out[key] = member;
     if (settings.audienceAttribute) {
-      const update = audienceArrayUpdate(members2);
+      const update = audienceArrayUpdate(members);
       if (update) out[settings.audienceAttribute] = update;
     }
   }
@@ -1355,15 +1565,11 @@ function mapTraits(event, identifier, settings, warnings) {
 }
 
 // src/destination/event-properties.ts
-var MAX_PROPERTIES_BYTES = 50 * 1024;
-var RESERVED_PROPERTY_KEYS = /* @__PURE__ */ new Map([
-  ["time", "segment_time"],
-  ["event_name", "segment_event_name"]
-]);
+var RENAMED_KEYS = new Map(RESERVED_PROPERTY_KEYS.map((key) => [key, `segment_${key}`]));
 function toEventProperties(source, warnings, what) {
   const properties = convertProperties(source, warnings);
   if (properties === void 0) return { properties };
-  const problem2 = fitsIn(properties, MAX_PROPERTIES_BYTES) ? void 0 : sizeProblem(jsonSize(properties), what);
+  const problem2 = sizeProblem(properties, what, "event");
   return problem2 ? { problem: problem2 } : { properties };
 }
 function convertProperties(source, warnings, skip) {
@@ -1371,7 +1577,7 @@ function convertProperties(source, warnings, skip) {
   let count = 0;
   for (const key of Object.keys(source)) {
     if (skip?.has(key)) continue;
-    const target = RESERVED_PROPERTY_KEYS.get(key) ?? key;
+    const target = RENAMED_KEYS.get(key) ?? key;
     const reason = badKey(target, false);
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`);
@@ -1384,12 +1590,210 @@ function convertProperties(source, warnings, skip) {
   }
   return count === 0 ? void 0 : out;
 }
-function sizeProblem(bytes, what) {
-  if (bytes <= MAX_PROPERTIES_BYTES) return void 0;
+function sizeProblem(properties, what, object) {
+  const limit = object === "event" ? MAX_EVENT_PROPERTIES_BYTES : MAX_PURCHASE_PROPERTIES_BYTES;
+  if (fitsIn(properties, limit)) return void 0;
   return problem(
     "InvalidEventPayload",
-    `The ${what} properties are ${Math.ceil(bytes / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+    `The ${what} properties are ${Math.ceil(jsonSize(properties) / 1024)} KB; Braze accepts at most ${limit / 1024} KB per ${object}. Send fewer or smaller properties.`
   );
+}
+
+// src/destination/ecommerce.ts
+var ROUTES = /* @__PURE__ */ new Map([
+  ["product viewed", { event: "product_viewed" }],
+  ["product added", { event: "cart_updated", action: "add" }],
+  ["product removed", { event: "cart_updated", action: "remove" }],
+  ["checkout started", { event: "checkout_started" }],
+  ["order completed", { event: "order_placed" }],
+  ["order refunded", { event: "order_refunded" }],
+  ["order cancelled", { event: "order_cancelled" }]
+]);
+function ecommerceRoute(eventName2) {
+  return ROUTES.get(eventName2.trim().toLowerCase());
+}
+var ID_FIELDS = {
+  cart_updated: ["cart_id", ["cart_id"]],
+  // Segment's Checkout Started example has no checkout_id, only the order_id the checkout will become.
+  checkout_started: ["checkout_id", ["checkout_id", "order_id"]],
+  order_placed: ["order_id", ["order_id"]],
+  order_refunded: ["order_id", ["order_id"]],
+  order_cancelled: ["order_id", ["order_id"]]
+};
+var TOTAL_SOURCES = ["total", "value", "revenue"];
+var OPTIONAL_MONEY = {
+  subtotal_value: ["subtotal", "subtotal_value"],
+  tax: ["tax"],
+  shipping: ["shipping"],
+  total_discounts: ["discount", "total_discounts"]
+};
+var OPTIONAL_FIELDS = {
+  product_viewed: [],
+  cart_updated: [],
+  checkout_started: ["cart_id", "subtotal_value", "tax", "shipping"],
+  order_placed: ["cart_id", "subtotal_value", "tax", "shipping", "total_discounts", "discounts"],
+  order_cancelled: ["subtotal_value", "tax", "shipping", "total_discounts", "discounts"],
+  order_refunded: ["total_discounts", "discounts"]
+};
+var DEFAULT_CURRENCY = "USD";
+var DEFAULT_CANCEL_REASON = "unspecified";
+var VIEW_TYPES = /* @__PURE__ */ new Set(["price_drop", "back_in_stock"]);
+var readId = (value) => {
+  const id = nonBlank(value);
+  return id !== void 0 && id.length <= MAX_STRING_LENGTH ? id : void 0;
+};
+var readUrl = (value) => typeof value === "string" && value.trim() !== "" && value.length <= MAX_STRING_LENGTH ? value : void 0;
+var readMoney = (value) => {
+  const amount = toNumber(value);
+  return amount !== void 0 && amount >= 0 ? amount : void 0;
+};
+var readAbsoluteMoney = (value) => {
+  const amount = toNumber(value);
+  return amount === void 0 ? void 0 : Math.abs(amount);
+};
+var readQuantity = (value) => {
+  const quantity = toNumber(value);
+  return quantity !== void 0 && Number.isInteger(quantity) && quantity >= 1 ? quantity : void 0;
+};
+var readViewTypes = (value) => Array.isArray(value) && value.length > 0 && value.every((type) => VIEW_TYPES.has(type)) ? value : void 0;
+var readObjects = (value) => Array.isArray(value) && value.length > 0 && value.every(isDict) ? value : void 0;
+var currencies;
+function isCurrencyCode(code) {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  const supported = typeof Intl === "object" ? Intl.supportedValuesOf : void 0;
+  currencies ??= new Set(supported ? supported("currency") : []);
+  return currencies.size === 0 || currencies.has(code);
+}
+var Fields = class {
+  constructor(source, warnings, used = []) {
+    this.source = source;
+    this.warnings = warnings;
+    this.used = new Set(used);
+  }
+  source;
+  warnings;
+  used;
+  /** The first key whose value `read` accepts; a value it refuses stays in metadata. */
+  take(keys, read) {
+    for (const key of keys) {
+      const value = read(field(this.source, key));
+      if (value !== void 0) {
+        this.used.add(key);
+        return value;
+      }
+    }
+    return void 0;
+  }
+  text(keys, label) {
+    const value = this.take(keys, (raw) => nonBlank(raw));
+    return value === void 0 ? void 0 : cutString(value, { warnings: this.warnings, label, mode: "property" });
+  }
+  metadata() {
+    return convertProperties(this.source, this.warnings, this.used);
+  }
+};
+function product(fields, withQuantity) {
+  const out = {};
+  const productId = fields.take(["product_id", "sku", "id"], readId);
+  if (productId === void 0) return "it has no product_id, sku or id";
+  const name = fields.text(["name", "product_name"], "product name");
+  if (name === void 0) return "it has no name";
+  out.product_id = productId;
+  out.product_name = name;
+  out.variant_id = fields.take(["variant", "variant_id", "sku", "product_id", "id"], readId);
+  if (withQuantity) {
+    const hasQuantity = field(fields.source, "quantity") !== void 0 && field(fields.source, "quantity") !== null;
+    const quantity = hasQuantity ? fields.take(["quantity"], readQuantity) : 1;
+    if (quantity === void 0) return "its quantity is not a whole number of at least 1";
+    out.quantity = quantity;
+  }
+  const price = fields.take(["price"], readMoney);
+  if (price === void 0) return "it has no price (a number of at least 0)";
+  out.price = price;
+  const image = fields.take(["image_url"], readUrl);
+  const url = fields.take(["url", "product_url"], readUrl);
+  if (image !== void 0) out.image_url = image;
+  if (url !== void 0) out.product_url = url;
+  const metadata = fields.metadata();
+  if (metadata) out.metadata = metadata;
+  return out;
+}
+function eventSource(event) {
+  const library = String(path(event, "context", "library", "name") ?? "").toLowerCase();
+  const os = String(path(event, "context", "os", "name") ?? "").toLowerCase();
+  if (field(event, "channel") === "browser" || /analytics[.-]?js|analytics-next/.test(library)) return "web";
+  if (/ios|iphone|ipad/.test(os)) return "ios";
+  if (os.includes("android")) return "android";
+  return "server";
+}
+function mapEcommerce({ route, name, properties, event }, warnings) {
+  const braze = `ecommerce.${route.event}`;
+  const needs = (what) => problem("InvalidEventPayload", `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`);
+  const fields = new Fields(properties, warnings);
+  const out = {};
+  const idField = ID_FIELDS[route.event];
+  if (idField) {
+    const [key, sources] = idField;
+    const id = fields.take(sources, readId);
+    if (id === void 0) return needs(`${sources.map((source) => `properties.${source}`).join(" or ")} for ${key}`);
+    out[key] = id;
+  }
+  if (route.action) out.action = route.action;
+  const rawCurrency = field(properties, "currency");
+  const currency = rawCurrency === void 0 || rawCurrency === null ? DEFAULT_CURRENCY : typeof rawCurrency === "string" ? rawCurrency.trim().toUpperCase() : "";
+  if (!isCurrencyCode(currency)) return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`);
+  fields.used.add("currency");
+  out.currency = currency;
+  out.source = fields.text(["source"], 'property "source"') ?? eventSource(event);
+  if (route.event === "product_viewed") {
+    const types = fields.take(["type"], readViewTypes);
+    if (types !== void 0) out.type = types;
+    const viewed = product(fields, false);
+    if (typeof viewed === "string") return needs(`a product: ${viewed}`);
+    return finish(braze, Object.assign(out, viewed));
+  }
+  if (route.event === "cart_updated") {
+    const line = product(new Fields(properties, warnings, fields.used), true);
+    if (typeof line === "string") return needs(`a product in its properties: ${line}`);
+    out.products = [line];
+    return finish(braze, out);
+  }
+  fields.used.add("products");
+  const list2 = field(properties, "products");
+  if (!Array.isArray(list2) || list2.length === 0) return needs("a non-empty properties.products list");
+  const products = [];
+  const reasons = [];
+  list2.forEach((raw, index) => {
+    const item2 = dict(raw);
+    const mapped = item2 ? product(new Fields(item2, warnings), true) : "it is not an object";
+    if (typeof mapped !== "string") products.push(mapped);
+    else {
+      reasons.push(`product ${index + 1}: ${mapped}`);
+      warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`);
+    }
+  });
+  if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join("; ")})`);
+  out.products = products;
+  const refund = route.event === "order_refunded" || route.event === "order_cancelled";
+  const total = fields.take(TOTAL_SOURCES, refund ? readAbsoluteMoney : readMoney);
+  if (total !== void 0) out.total_value = total;
+  else {
+    const sum = products.reduce((all, item2) => all + item2.price * item2.quantity, 0);
+    out.total_value = Number(sum.toFixed(6));
+    warnings.push(`${braze} total_value is the sum of its products' price × quantity: the event has no total, value or revenue.`);
+  }
+  if (route.event === "order_cancelled") out.cancel_reason = fields.text(["cancel_reason", "reason"], 'property "reason"') ?? DEFAULT_CANCEL_REASON;
+  for (const key of OPTIONAL_FIELDS[route.event]) {
+    const value = key === "cart_id" ? fields.take(["cart_id"], readId) : key === "discounts" ? fields.take(["discounts"], readObjects) : fields.take(OPTIONAL_MONEY[key], readMoney);
+    if (value === void 0) continue;
+    out[key] = key === "discounts" ? toBrazeValue(value, { warnings, label: 'property "discounts"', mode: "property" }) : value;
+  }
+  const metadata = fields.metadata();
+  if (metadata) out.metadata = metadata;
+  return finish(braze, out);
+}
+function finish(braze, out) {
+  return sizeProblem(out, `${braze} event`, "event") ?? { name: braze, properties: out };
 }
 
 // src/destination/event-time.ts
@@ -1415,36 +1819,28 @@ function emptyPlan(warnings, epoch, messageId) {
 }
 
 // src/destination/purchases.ts
-var MAX_QUANTITY = 100;
-var MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_QUANTITY;
+var MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
 var ORDER_ONLY = /* @__PURE__ */ new Set(["products"]);
 var CONSUMED_BY_ID_FIELD = new Map(PRODUCT_ID_FIELDS.map((idField) => [idField, /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"])]));
-function toNumber(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
-  if (typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
-    const parsed = Number(value);
-    return Number.isFinite(parsed) ? parsed : void 0;
-  }
-  return void 0;
-}
-function productPurchases(product, index, input, order, warnings) {
-  const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== void 0);
+function productPurchases(product2, index, input, order, warnings) {
+  const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product2, key)) !== void 0);
   if (idField === void 0) return "it has no product_id, sku, id or name";
-  const productId = nonBlank(field(product, idField));
-  if (productId.length > 255) return "its product id is over 255 characters";
-  const price = toNumber(field(product, "price"));
+  const productId = nonBlank(field(product2, idField));
+  if (productId.length > MAX_STRING_LENGTH) return `its product id is over ${MAX_STRING_LENGTH} characters`;
+  const price = toNumber(field(product2, "price"));
   if (price === void 0) return "it has no numeric price";
-  const rawQuantity = field(product, "quantity");
+  const rawQuantity = field(product2, "quantity");
   const quantity = rawQuantity === void 0 || rawQuantity === null ? 1 : toNumber(rawQuantity);
   if (quantity === void 0 || !Number.isInteger(quantity) || quantity < 1) return "its quantity is not a whole number of at least 1";
   if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`;
-  const rawCurrency = nonBlank(field(product, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
+  const rawCurrency = nonBlank(field(product2, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
   const currency = rawCurrency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`;
-  const own2 = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField));
-  const properties = own2 && order ? Object.assign({}, order, own2) : own2 ?? order;
-  if (properties && !fitsIn(properties, MAX_PROPERTIES_BYTES)) return sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`).message;
+  const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField));
+  const properties = own && order ? Object.assign({}, order, own) : own ?? order;
+  const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, "purchase");
+  if (tooLarge) return tooLarge.message;
   const base = identifierObject(input.identifier);
   if (input.appId) base.app_id = input.appId;
   base.product_id = productId;
@@ -1455,9 +1851,9 @@ function productPurchases(product, index, input, order, warnings) {
   const updateExistingOnly = updateExistingOnlyFlag(input.identifier, { updateExistingOnly: input.updateExistingOnly === true });
   if (updateExistingOnly !== void 0) base._update_existing_only = updateExistingOnly;
   const purchases = [];
-  for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
+  for (let left = quantity; left > 0; left -= MAX_PURCHASE_QUANTITY) {
     const purchase = Object.assign({}, base);
-    purchase.quantity = Math.min(left, MAX_QUANTITY);
+    purchase.quantity = Math.min(left, MAX_PURCHASE_QUANTITY);
     purchases.push(purchase);
   }
   return purchases;
@@ -1471,8 +1867,8 @@ function mapPurchases(input, warnings) {
   const purchases = [];
   const reasons = [];
   products.forEach((raw, index) => {
-    const product = dict(raw);
-    const result = product ? productPurchases(product, index, input, order, warnings) : "it is not an object";
+    const product2 = dict(raw);
+    const result = product2 ? productPurchases(product2, index, input, order, warnings) : "it is not an object";
     if (typeof result === "string") {
       reasons.push(`product ${index + 1}: ${result}`);
       warnings.push(`product ${index + 1} was skipped: ${result}.`);
@@ -1509,7 +1905,7 @@ function mapEvent(raw, settings, now = Date.now, asType) {
 function withIdentifier(event, settings, build) {
   const identifier = resolveIdentifier(event, settings);
   if (isProblem(identifier)) return identifier;
-  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event));
+  const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event));
   return build(identifier, plan) ?? bounded(plan);
 }
 var MAX_OBJECTS_PER_EVENT = 300;
@@ -1524,6 +1920,20 @@ function bounded(plan) {
 function messageIdOf(event) {
   return nonBlank(event.messageId);
 }
+var CONTACT_PATHS = [
+  ["email", ["traits", "email"]],
+  ["email", ["context", "traits", "email"]],
+  ["phone", ["traits", "phone"]],
+  ["phone", ["context", "traits", "phone"]]
+];
+function contactWarnings(event) {
+  const warnings = [];
+  for (const [kind, keys] of CONTACT_PATHS) {
+    const reason = contactProblem(kind, path(event, ...keys));
+    if (reason) warnings.push(`${keys.join(".")} was ignored: ${reason}.`);
+  }
+  return warnings;
+}
 function mapIdentify(event, identifier, settings, plan) {
   const attributes = mapTraits(event, identifier, settings, plan.warnings);
   plan.attributes.push(attributes);
@@ -1533,23 +1943,27 @@ function mapTrack(event, identifier, settings, plan, now) {
   const name = nonBlank(event.event);
   if (name === void 0) return problem("InvalidEventPayload", 'A track call needs an "event" name; this one has none.');
   const properties = dict(event.properties) ?? {};
-  const time2 = brazeTime(plan.epoch, now);
-  if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
-    const purchases = mapPurchases(
-      { identifier, properties, time: time2, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
-      plan.warnings
-    );
-    if (isProblem(purchases)) return purchases;
-    plan.purchases.push(...purchases);
+  const time = brazeTime(plan.epoch, now);
+  const route = settings.ecommerceMode === "purchases" ? void 0 : ecommerceRoute(name);
+  const purchase = settings.purchaseEvents.includes(name.trim().toLowerCase()) && !(route && settings.ecommerceMode === "recommended");
+  if (route || purchase) {
+    const recommended = route && mapEcommerce({ route, name, properties, event }, plan.warnings);
+    const purchases = purchase ? mapPurchases({ identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly }, plan.warnings) : void 0;
+    const failures = [recommended, purchases].filter(isProblem);
+    const succeeded = [recommended, purchases].filter((result) => result !== void 0 && !isProblem(result));
+    if (succeeded.length === 0) return failures[0];
+    for (const failure2 of failures) plan.warnings.push(failure2.message);
+    if (recommended && !isProblem(recommended)) plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties));
+    if (purchases && !isProblem(purchases)) plan.purchases.push(...purchases);
     return;
   }
   const engage = engageContext(event);
-  const members2 = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : [];
-  const normalized = members2.length > 0 ? { ...properties, ...Object.fromEntries(members2) } : properties;
+  const members = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : [];
+  const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties;
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`);
   if ("problem" in mapped) return mapped.problem;
-  plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time2, settings, mapped.properties));
-  const update = settings.audienceAttribute ? audienceArrayUpdate(members2) : void 0;
+  plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time, settings, mapped.properties));
+  const update = settings.audienceAttribute ? audienceArrayUpdate(members) : void 0;
   if (update && settings.audienceAttribute) {
     const attributes = attributesBase(identifier, settings);
     attributes[settings.audienceAttribute] = update;
@@ -1559,11 +1973,11 @@ function mapTrack(event, identifier, settings, plan, now) {
 function eventName(name, warnings) {
   return cutString(name, { warnings, label: "the event name", mode: "property" });
 }
-function customEvent(identifier, name, time2, settings, properties) {
+function customEvent(identifier, name, time, settings, properties) {
   const event = identifierObject(identifier);
   if (settings.appId) event.app_id = settings.appId;
   event.name = name;
-  event.time = time2;
+  event.time = time;
   if (properties) event.properties = properties;
   const updateExistingOnly = updateExistingOnlyFlag(identifier, settings);
   if (updateExistingOnly !== void 0) event._update_existing_only = updateExistingOnly;
@@ -1593,7 +2007,7 @@ function mapGroup(event, identifier, settings, plan) {
   const groupId = nonBlank(event.groupId);
   if (groupId === void 0) return problem("InvalidEventPayload", "A group call needs a groupId; this one has none.");
   const key = `ab_segment_group_${groupId}`;
-  if (key.length > 255) return problem("InvalidEventPayload", "The groupId is too long to be a Braze attribute name.");
+  if (key.length > MAX_KEY_LENGTH) return problem("InvalidEventPayload", "The groupId is too long to be a Braze attribute name.");
   const attributes = attributesBase(identifier, settings);
   attributes[key] = true;
   plan.attributes.push(attributes);
@@ -1634,884 +2048,6 @@ function mapDelete(event, settings) {
     return plan;
   }
   return problem("InvalidEventPayload", "A delete call needs a userId (or an anonymousId with the anonymousAliasLabel setting).");
-}
-
-// node_modules/zod/v4/core/util.js
-function getEnumValues(entries) {
-  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
-  return values;
-}
-function jsonStringifyReplacer(_, value) {
-  if (typeof value === "bigint")
-    return value.toString();
-  return value;
-}
-function cleanRegex(source) {
-  const start = source.startsWith("^") ? 1 : 0;
-  const end = source.endsWith("$") ? source.length - 1 : source.length;
-  return source.slice(start, end);
-}
-var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
-};
-var propertyKeyTypes = /* @__PURE__ */ new Set(["string", "number", "symbol"]);
-function escapeRegex(str) {
-  return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function clone(inst, def, params) {
-  const cl = new inst._zod.constr(def ?? inst._zod.def);
-  if (!def || params?.parent)
-    cl._zod.parent = inst;
-  return cl;
-}
-function normalizeParams(_params) {
-  const params = _params;
-  if (!params)
-    return {};
-  if (typeof params === "string")
-    return { error: () => params };
-  if (params?.message !== void 0) {
-    if (params?.error !== void 0)
-      throw new Error("Cannot specify both `message` and `error` params");
-    params.error = params.message;
-  }
-  delete params.message;
-  if (typeof params.error === "string")
-    return { ...params, error: () => params.error };
-  return params;
-}
-function aborted(x, startIndex = 0) {
-  if (x.aborted === true)
-    return true;
-  for (let i = startIndex; i < x.issues.length; i++) {
-    if (x.issues[i]?.continue !== true) {
-      return true;
-    }
-  }
-  return false;
-}
-function explicitlyAborted(x, startIndex = 0) {
-  if (x.aborted === true)
-    return true;
-  for (let i = startIndex; i < x.issues.length; i++) {
-    if (x.issues[i]?.continue === false) {
-      return true;
-    }
-  }
-  return false;
-}
-function prefixIssues(path2, issues) {
-  return issues.map((iss) => {
-    var _a2;
-    (_a2 = iss).path ?? (_a2.path = []);
-    iss.path.unshift(path2);
-    return iss;
-  });
-}
-function unwrapMessage(message) {
-  return typeof message === "string" ? message : message?.message;
-}
-function sizeCaps(defChecks) {
-  const caps = [];
-  for (const ch of defChecks ?? []) {
-    const d = ch._zod.def;
-    if (!/_(length|size)$|_equals$/.test(d.check))
-      break;
-    const max = d.maximum ?? d.length ?? d.size;
-    if (max >= 0)
-      caps.push([max, ch]);
-  }
-  return caps;
-}
-function attachSchema(issues, start, inst) {
-  var _a2;
-  for (let i = start; i < issues.length; i++) {
-    (_a2 = issues[i]).schema ?? (_a2.schema = inst);
-  }
-}
-function finalizeIssue(iss, ctx, config2) {
-  var _a2;
-  const traits = iss.inst?._zod?.traits;
-  if (traits?.has("$ZodType")) {
-    if (traits.has("$ZodCheck"))
-      (_a2 = iss).schema ?? (_a2.schema = iss.inst);
-    else
-      iss.schema = iss.inst;
-  }
-  const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
-  const full = {};
-  for (const k of Object.keys(iss)) {
-    if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
-      continue;
-    full[k] = iss[k];
-  }
-  full.path ?? (full.path = []);
-  full.message = message;
-  if (ctx?.reportInput) {
-    full.input = iss.input;
-  }
-  return full;
-}
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
-    if (desc.get)
-      Object.defineProperty(proto, key, { ...desc, enumerable: false });
-    else
-      defineBound(proto, key, desc.value);
-  }
-}
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-  return value;
-}
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
-}
-function defineBound(proto, key, fn) {
-  Object.defineProperty(proto, key, {
-    configurable: true,
-    get() {
-      return this == null ? fn : own(this, key, fn.bind(this));
-    },
-    set(value) {
-      own(this, key, value);
-    }
-  });
-}
-var installing;
-var broke = false;
-var breaker = {
-  configurable: true,
-  get() {
-    broke = true;
-    return void 0;
-  }
-};
-function defineLazyInternal(inst, key, compute) {
-  const proto = Object.getPrototypeOf(inst._zod);
-  if (key in proto && installing !== inst._zod) {
-    installing = void 0;
-    return;
-  }
-  installing = inst._zod;
-  Object.defineProperty(proto, key, {
-    configurable: true,
-    get() {
-      Object.defineProperty(this, key, breaker);
-      const outer = broke;
-      broke = false;
-      try {
-        const value = compute(this);
-        if (broke)
-          delete this[key];
-        else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
-        broke = broke || outer;
-        return value;
-      } catch (err) {
-        delete this[key];
-        broke = broke || outer;
-        throw err;
-      }
-    },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
-    }
-  });
-}
-
-// node_modules/zod/v4/core/core.js
-var _a;
-var _zodDesc = { value: void 0, enumerable: false };
-var _E = "captureStackTrace" in Error ? Error : null;
-function newError(Definition) {
-  const E = _E;
-  if (E) {
-    const saved = E.stackTraceLimit;
-    if (typeof saved === "number") {
-      try {
-        E.stackTraceLimit = 0;
-      } catch {
-        _E = null;
-        return new Definition();
-      }
-      try {
-        return new Definition();
-      } finally {
-        E.stackTraceLimit = saved;
-      }
-    }
-  }
-  return new Definition();
-}
-// @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer2, proto, params) {
-  const zodProto = {};
-  function Internals(def) {
-    this.def = def;
-    this.constr = _;
-    this.traits = /* @__PURE__ */ new Set();
-  }
-  Internals.prototype = zodProto;
-  const protoMembers = proto;
-  const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
-  function init(inst, def) {
-    if (!inst._zod) {
-      _zodDesc.value = new Internals(def);
-      try {
-        Object.defineProperty(inst, "_zod", _zodDesc);
-      } finally {
-        _zodDesc.value = void 0;
-      }
-    } else if (inst._zod.traits.has(name)) {
-      return;
-    }
-    inst._zod.traits.add(name);
-    initializer2(inst, def);
-    if (initialized) {
-      const own2 = Object.getPrototypeOf(inst);
-      const ctorProto = inst._zod.constr.prototype;
-      let up = own2;
-      while (up && up !== ctorProto)
-        up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
-      if (!initialized.has(target)) {
-        initialized.add(target);
-        members(target, protoMembers);
-      }
-    }
-    const proto2 = _.prototype;
-    for (const k in proto2) {
-      if (!Object.prototype.hasOwnProperty.call(proto2, k))
-        continue;
-      if (!(k in inst)) {
-        inst[k] = proto2[k].bind(inst);
-      }
-    }
-  }
-  const Parent = params?.Parent ?? Object;
-  class Definition extends Parent {
-  }
-  Object.defineProperty(Definition, "name", { value: name });
-  function _(def) {
-    const inst = params?.Parent ? newError(Definition) : this;
-    init(inst, def);
-    const deferred = inst._zod.deferred;
-    if (deferred) {
-      for (const fn of deferred) {
-        fn();
-      }
-      inst._zod.deferred = void 0;
-    }
-    const pp = globalThis.__zod_globalConfig?.postProcessor;
-    if (pp)
-      pp(inst);
-    return inst;
-  }
-  Object.defineProperty(_, "init", { value: init });
-  Object.defineProperty(_, Symbol.hasInstance, {
-    value: (inst) => {
-      if (params?.Parent && inst instanceof params.Parent)
-        return true;
-      return inst?._zod?.traits?.has(name);
-    }
-  });
-  Object.defineProperty(_, "name", { value: name });
-  return _;
-}
-var $ZodAsyncError = class extends Error {
-  constructor() {
-    super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
-  }
-};
-(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
-var globalConfig = globalThis.__zod_globalConfig;
-function config(newConfig) {
-  if (newConfig)
-    Object.assign(globalConfig, newConfig);
-  return globalConfig;
-}
-
-// node_modules/zod/v4/core/errors.js
-function _getMessage() {
-  const internals = this._zod;
-  internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
-  return internals.message;
-}
-function _setMessage(value) {
-  this._zod.message = value;
-}
-var _messageDesc = {
-  get: _getMessage,
-  set: _setMessage,
-  enumerable: true,
-  configurable: true
-};
-var _issuesDesc = { value: void 0, enumerable: false };
-var _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-var initializer = (inst, def) => {
-  inst.name = "$ZodError";
-  _issuesDesc.value = def;
-  Object.defineProperty(inst, "issues", _issuesDesc);
-  _issuesDesc.value = void 0;
-  Object.defineProperty(inst, "message", _messageDesc);
-  const proto = Object.getPrototypeOf(inst);
-  if (!_installedToString.has(proto)) {
-    _installedToString.add(proto);
-    Object.defineProperty(proto, "toString", {
-      configurable: true,
-      enumerable: false,
-      get() {
-        const value = () => this.message;
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-        return value;
-      },
-      set(value) {
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-      }
-    });
-  }
-};
-var $ZodError = $constructor("$ZodError", initializer);
-var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
-  Parent: Error
-});
-
-// node_modules/zod/v4/core/parse.js
-var _parse = (_Err) => {
-  const fn = (schema, value, _ctx, _params) => {
-    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise) {
-      throw new $ZodAsyncError();
-    }
-    if (result.issues.length) {
-      const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, _params?.callee ?? fn);
-      throw e;
-    }
-    return result.value;
-  };
-  return fn;
-};
-var parse = /* @__PURE__ */ _parse($ZodRealError);
-var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
-    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-      result = await result;
-    if (result.issues.length) {
-      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, params?.callee ?? fn);
-      throw e;
-    }
-    return result.value;
-  };
-  return fn;
-};
-var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
-var _safeParse = (_Err) => (schema, value, _ctx) => {
-  const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-  const result = schema._zod.run({ value, issues: [] }, ctx);
-  if (result instanceof Promise) {
-    throw new $ZodAsyncError();
-  }
-  return result.issues.length ? failure2(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
-function failure2(Err, issues, ctx) {
-  let error;
-  return {
-    success: false,
-    get error() {
-      if (!error) {
-        error = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
-        issues = void 0;
-        ctx = void 0;
-      }
-      return error;
-    },
-    set error(e) {
-      error = e;
-      issues = void 0;
-      ctx = void 0;
-    }
-  };
-}
-var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
-  const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
-  if (result instanceof Promise)
-    result = await result;
-  return result.issues.length ? failure2(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
-
-// node_modules/zod/v4/core/regexes.js
-var anyString = /^[\s\S]{0,}$/;
-var boolean = /^(?:true|false)$/i;
-
-// node_modules/zod/v4/core/versions.js
-var version = {
-  major: 4,
-  minor: 6,
-  patch: 7
-};
-
-// node_modules/zod/v4/core/schemas.js
-var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
-  var _a2;
-  inst ?? (inst = {});
-  inst._zod.def = def;
-  inst._zod.bag = inst._zod.bag || {};
-  inst._zod.version = version;
-  const defChecks = inst._zod.def.checks;
-  const checks = inst._zod.traits.has("$ZodCheck") ? [inst, ...defChecks ?? []] : defChecks?.length ? [...defChecks] : [];
-  for (const ch of checks) {
-    for (const fn of ch._zod.onattach) {
-      fn(inst);
-    }
-  }
-  if (checks.length === 0) {
-    (_a2 = inst._zod).deferred ?? (_a2.deferred = []);
-    inst._zod.deferred?.push(() => {
-      inst._zod.run = inst._zod.parse;
-    });
-  } else {
-    const runChecks = (payload, checks2, ctx) => {
-      if (payload.memo)
-        return payload;
-      let isAborted = aborted(payload);
-      let asyncResult;
-      for (const ch of checks2) {
-        if (ch._zod.def.when) {
-          if (explicitlyAborted(payload))
-            continue;
-          const shouldRun = ch._zod.def.when(payload);
-          if (!shouldRun)
-            continue;
-        } else if (isAborted) {
-          continue;
-        }
-        const currLen = payload.issues.length;
-        const _ = ch._zod.check(payload);
-        if (_ instanceof Promise && ctx?.async === false) {
-          throw new $ZodAsyncError();
-        }
-        if (asyncResult || _ instanceof Promise) {
-          asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
-            await _;
-            const nextLen = payload.issues.length;
-            if (nextLen === currLen)
-              return;
-            attachSchema(payload.issues, currLen, inst);
-            if (!isAborted)
-              isAborted = aborted(payload, currLen);
-          });
-        } else {
-          const nextLen = payload.issues.length;
-          if (nextLen === currLen)
-            continue;
-          attachSchema(payload.issues, currLen, inst);
-          if (!isAborted)
-            isAborted = aborted(payload, currLen);
-        }
-      }
-      if (asyncResult) {
-        return asyncResult.then(() => {
-          return payload;
-        });
-      }
-      return payload;
-    };
-    const handleCanaryResult = (canary, payload, ctx) => {
-      if (aborted(canary)) {
-        canary.aborted = true;
-        return canary;
-      }
-      const checkResult = runChecks(payload, checks, ctx);
-      if (checkResult instanceof Promise) {
-        if (ctx.async === false)
-          throw new $ZodAsyncError();
-        return checkResult.then((checkResult2) => inst._zod.parse(checkResult2, ctx));
-      }
-      return inst._zod.parse(checkResult, ctx);
-    };
-    inst._zod.run = (payload, ctx) => {
-      if (ctx.skipChecks) {
-        return inst._zod.parse(payload, ctx);
-      }
-      if (ctx.direction === "backward") {
-        const canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: true });
-        if (canary instanceof Promise) {
-          return canary.then((canary2) => {
-            return handleCanaryResult(canary2, payload, ctx);
-          });
-        }
-        return handleCanaryResult(canary, payload, ctx);
-      }
-      const result = inst._zod.parse(payload, ctx);
-      if (result instanceof Promise) {
-        if (ctx.async === false)
-          throw new $ZodAsyncError();
-        return result.then((result2) => runChecks(result2, checks, ctx));
-      }
-      return runChecks(result, checks, ctx);
-    };
-  }
-}, {
-  // Wrappers extend this by installing a richer factory over it; reading it eagerly would defeat the laziness.
-  get "~standard"() {
-    return hide(this, "~standard", standardProps(this));
-  },
-  set "~standard"(value) {
-    own(this, "~standard", value);
-  }
-});
-var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
-async function validateAsync(inst, value) {
-  const ctx = { async: true };
-  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
-}
-function standardProps(inst) {
-  return {
-    validate: (value) => {
-      const ctx = { async: false };
-      try {
-        const r = inst._zod.run({ value, issues: [] }, ctx);
-        if (!(r instanceof Promise))
-          return toStandardResult(r, ctx);
-      } catch (_) {
-      }
-      return validateAsync(inst, value);
-    },
-    vendor: "zod",
-    version: 1
-  };
-}
-var $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
-  $ZodType.init(inst, def);
-  inst._zod.pattern = def.pattern ?? anyString;
-  inst._zod.parse = (payload, _) => {
-    if (def.coerce)
-      try {
-        payload.value = String(payload.value);
-      } catch (_2) {
-      }
-    if (typeof payload.value === "string")
-      return payload;
-    payload.issues.push({
-      expected: "string",
-      code: "invalid_type",
-      input: payload.value,
-      inst
-    });
-    return payload;
-  };
-});
-var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
-  $ZodType.init(inst, def);
-  inst._zod.pattern = boolean;
-  inst._zod.parse = (payload, _ctx) => {
-    if (def.coerce)
-      try {
-        payload.value = Boolean(payload.value);
-      } catch (_) {
-      }
-    const input = payload.value;
-    if (typeof input === "boolean")
-      return payload;
-    payload.issues.push({
-      expected: "boolean",
-      code: "invalid_type",
-      input,
-      inst
-    });
-    return payload;
-  };
-});
-function capSize(inst, size) {
-  const caps = sizeCaps(inst._zod.def.checks);
-  if (!caps.length)
-    return;
-  const cap = Math.min(...caps.map((c) => c[0]));
-  const parse2 = inst._zod.parse;
-  inst._zod.parse = (payload, ctx) => {
-    const n = size(payload.value);
-    if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
-      for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
-        if (n > max && ch._zod.def.when(payload)) {
-          const start = payload.issues.length;
-          ch._zod.check(payload);
-          payload.issues[start].continue = false;
-          attachSchema(payload.issues, start, inst);
-          return payload;
-        }
-      }
-    }
-    return parse2(payload, ctx);
-  };
-}
-var arraySize = (input) => Array.isArray(input) ? input.length : -1;
-function handleArrayResult(result, final, index) {
-  if (result.issues.length) {
-    final.issues.push(...prefixIssues(index, result.issues));
-  }
-  final.value[index] = result.value;
-}
-var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
-  $ZodType.init(inst, def);
-  const memo = globalConfig.memoizer;
-  memo?.attach(inst);
-  inst._zod.parse = (payload, ctx) => {
-    const input = payload.value;
-    if (!Array.isArray(input)) {
-      payload.issues.push({
-        expected: "array",
-        code: "invalid_type",
-        input,
-        inst
-      });
-      return payload;
-    }
-    payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
-    const proms = [];
-    const abortEarly = ctx?.abortEarly;
-    for (let i = 0; i < input.length; i++) {
-      const item2 = input[i];
-      const result = def.element._zod.run({
-        value: item2,
-        issues: []
-      }, ctx);
-      if (result instanceof Promise) {
-        proms.push(result.then((result2) => handleArrayResult(result2, payload, i)));
-      } else {
-        handleArrayResult(result, payload, i);
-        if (abortEarly && result.issues.length !== 0 && aborted(result))
-          break;
-      }
-    }
-    if (proms.length) {
-      return Promise.all(proms).then(() => payload);
-    }
-    return payload;
-  };
-  capSize(inst, arraySize);
-});
-function handleUnionResults(results, final, inst, ctx) {
-  for (const result of results) {
-    if (result.issues.length === 0) {
-      final.value = result.value;
-      return final;
-    }
-  }
-  const nonaborted = results.filter((r) => !aborted(r));
-  if (nonaborted.length === 1) {
-    final.value = nonaborted[0].value;
-    return nonaborted[0];
-  }
-  final.issues.push({
-    code: "invalid_union",
-    input: final.value,
-    inst,
-    errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
-  });
-  return final;
-}
-var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
-  $ZodType.init(inst, def);
-  defineLazyInternal(inst, "optin", (zod) => zod.def.options.some((o) => o._zod.optin === "defaulted") ? "defaulted" : zod.def.options.some((o) => o._zod.optin !== void 0) ? "optional" : void 0);
-  defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : void 0);
-  defineLazyInternal(inst, "values", (zod) => {
-    if (zod.def.options.every((o) => o._zod.values)) {
-      return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
-    }
-    return void 0;
-  });
-  defineLazyInternal(inst, "pattern", (zod) => {
-    if (zod.def.options.every((o) => o._zod.pattern)) {
-      const patterns = zod.def.options.map((o) => o._zod.pattern);
-      return new RegExp(`^(${patterns.map((p) => cleanRegex(p.source)).join("|")})$`);
-    }
-    return void 0;
-  });
-  const first2 = def.options.length === 1 ? def.options[0]._zod.run : null;
-  inst._zod.parse = (payload, ctx) => {
-    if (first2) {
-      return first2(payload, ctx);
-    }
-    let async = false;
-    const results = [];
-    for (const option of def.options) {
-      const result = option._zod.run({
-        value: payload.value,
-        issues: []
-      }, ctx);
-      if (result instanceof Promise) {
-        results.push(result);
-        async = true;
-      } else {
-        if (result.issues.length === 0)
-          return result;
-        results.push(result);
-      }
-    }
-    if (!async)
-      return handleUnionResults(results, payload, inst, ctx);
-    return Promise.all(results).then((results2) => {
-      return handleUnionResults(results2, payload, inst, ctx);
-    });
-  };
-});
-var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
-  $ZodType.init(inst, def);
-  const values = getEnumValues(def.entries);
-  const valuesSet = new Set(values);
-  inst._zod.values = valuesSet;
-  defineLazyInternal(inst, "pattern", (zod) => {
-    const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
-    return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
-  });
-  inst._zod.parse = (payload, _ctx) => {
-    const input = payload.value;
-    if (valuesSet.has(input)) {
-      return payload;
-    }
-    payload.issues.push({
-      code: "invalid_value",
-      values,
-      input,
-      inst
-    });
-    return payload;
-  };
-});
-
-// node_modules/zod/v4/core/api.js
-function snapshotChecks(def) {
-  if (def.checks)
-    def.checks = [...def.checks];
-  return def;
-}
-// @__NO_SIDE_EFFECTS__
-function _string(Class, params) {
-  return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _boolean(Class, params) {
-  return new Class({
-    type: "boolean",
-    ...normalizeParams(params)
-  });
-}
-
-// node_modules/zod/v4/mini/schemas.js
-var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
-  if (!inst._zod)
-    throw new Error("Uninitialized schema in ZodMiniType.");
-  $ZodType.init(inst, def);
-  inst.def = def;
-  inst.type = def.type;
-}, {
-  // `with` is an alias for `check`: the same function object, not a wrapper.
-  get with() {
-    return this.check;
-  },
-  set with(value) {
-    own(this, "with", value);
-  },
-  parse(data, params) {
-    return parse(this, data, params, { callee: this.parse });
-  },
-  parseAsync(data, params) {
-    return parseAsync(this, data, params, { callee: this.parseAsync });
-  },
-  safeParse(data, params) {
-    return safeParse(this, data, params);
-  },
-  safeParseAsync(data, params) {
-    return safeParseAsync(this, data, params);
-  },
-  check(...checks) {
-    const def = this.def;
-    return this.clone({
-      ...def,
-      checks: [
-        ...def.checks ?? [],
-        ...checks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch)
-      ]
-    }, { parent: true });
-  },
-  clone(_def, params) {
-    return clone(this, _def, params);
-  },
-  brand() {
-    return this;
-  },
-  register(reg, meta2) {
-    reg.add(this, meta2);
-    return this;
-  },
-  apply(fn, ...args) {
-    return args.length === 0 ? fn(this) : fn(this, ...args);
-  }
-});
-var ZodMiniString = /* @__PURE__ */ $constructor("ZodMiniString", (inst, def) => {
-  $ZodString.init(inst, def);
-  ZodMiniType.init(inst, def);
-});
-// @__NO_SIDE_EFFECTS__
-function string2(params) {
-  return _string(ZodMiniString, params);
-}
-var ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) => {
-  $ZodBoolean.init(inst, def);
-  ZodMiniType.init(inst, def);
-});
-// @__NO_SIDE_EFFECTS__
-function boolean2(params) {
-  return _boolean(ZodMiniBoolean, params);
-}
-var ZodMiniArray = /* @__PURE__ */ $constructor("ZodMiniArray", (inst, def) => {
-  $ZodArray.init(inst, def);
-  ZodMiniType.init(inst, def);
-});
-// @__NO_SIDE_EFFECTS__
-function array(element, params) {
-  return new ZodMiniArray({
-    type: "array",
-    element,
-    ...normalizeParams(params)
-  });
-}
-var ZodMiniUnion = /* @__PURE__ */ $constructor("ZodMiniUnion", (inst, def) => {
-  $ZodUnion.init(inst, def);
-  ZodMiniType.init(inst, def);
-});
-// @__NO_SIDE_EFFECTS__
-function union(options, params) {
-  return new ZodMiniUnion({
-    type: "union",
-    options,
-    ...normalizeParams(params)
-  });
-}
-var ZodMiniEnum = /* @__PURE__ */ $constructor("ZodMiniEnum", (inst, def) => {
-  $ZodEnum.init(inst, def);
-  ZodMiniType.init(inst, def);
-  inst.options = [...inst._zod.values];
-});
-// @__NO_SIDE_EFFECTS__
-function _enum(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
-  return new ZodMiniEnum({
-    type: "enum",
-    entries,
-    ...normalizeParams(params)
-  });
 }
 
 // src/destination/data-centers.ts
@@ -2573,9 +2109,12 @@ function describeValidDataCenters() {
 }
 
 // src/destination/settings.ts
-var text2 = string2();
-var flag = union([boolean2(), _enum(["true", "false"])]);
-var list = union([array(string2()), string2()]);
+var check = (test) => ({
+  safeParse: (value) => test(value) ? { success: true, data: value } : { success: false }
+});
+var text2 = check((value) => typeof value === "string");
+var flag = check((value) => typeof value === "boolean" || value === "true" || value === "false");
+var list = check((value) => typeof value === "string" || Array.isArray(value) && value.every((item2) => typeof item2 === "string"));
 function optionalText(value) {
   const parsed = text2.safeParse(value);
   if (!parsed.success) return { expected: "a text value" };
@@ -2587,7 +2126,8 @@ function booleanSetting(value) {
   if (!parsed.success) return { expected: "true or false" };
   return { value: parsed.data === true || parsed.data === "true" };
 }
-var MAX_OBJECTS_LIMIT = 225;
+var MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length;
+var ECOMMERCE_MODES = ["recommended", "purchases", "both"];
 var definitions = {
   apiKey: {
     name: "apiKey",
@@ -2655,7 +2195,7 @@ var definitions = {
   purchaseEvents: {
     name: "purchaseEvents",
     label: "Purchase Events",
-    description: "Track events whose products become Braze purchases (one per product, case-insensitive).",
+    description: 'Track events whose products become legacy Braze purchases (one per product, case-insensitive). With eCommerce Mode "recommended", Segment eCommerce spec events listed here are sent as recommended events only.',
     type: "ARRAY",
     required: false,
     sensitive: false,
@@ -2664,8 +2204,8 @@ var definitions = {
     parse(value) {
       const parsed = list.safeParse(value);
       if (!parsed.success) return { expected: "a list of event names" };
-      const names = (typeof parsed.data === "string" ? parsed.data.split(",") : parsed.data).map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
-      return { value: names };
+      const names2 = (typeof parsed.data === "string" ? parsed.data.split(",") : parsed.data).map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
+      return { value: names2 };
     }
   },
   audienceAttribute: {
@@ -2708,6 +2248,32 @@ var definitions = {
     default: false,
     parse: booleanSetting
   },
+  ecommerceMode: {
+    name: "ecommerceMode",
+    label: "eCommerce Mode",
+    description: "recommended: Segment eCommerce spec events (Product Viewed, Product Added/Removed, Checkout Started, Order Completed/Refunded/Cancelled) become Braze's recommended ecommerce.* events; Purchase Events then applies only to other events. purchases: legacy Braze purchases only, from Purchase Events. both: the recommended events, and purchases from Purchase Events too.",
+    type: "STRING",
+    required: false,
+    sensitive: false,
+    defaultLabel: "recommended",
+    default: "recommended",
+    parse(value) {
+      const parsed = text2.safeParse(value);
+      const mode = parsed.success ? parsed.data.trim().toLowerCase() : void 0;
+      return ECOMMERCE_MODES.includes(mode) ? { value: mode } : { expected: `one of ${ECOMMERCE_MODES.join(", ")}` };
+    }
+  },
+  skipContextLocale: {
+    name: "skipContextLocale",
+    label: "Leave Language, Time Zone and Country to the Braze SDK",
+    description: "Do not set language, time_zone or country from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent.",
+    type: "BOOLEAN",
+    required: false,
+    sensitive: false,
+    defaultLabel: "false",
+    default: false,
+    parse: booleanSetting
+  },
   skipUnchangedAttributes: {
     name: "skipUnchangedAttributes",
     label: "Skip Unchanged Attributes",
@@ -2722,12 +2288,12 @@ var definitions = {
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",
     label: "Max Objects Per Request",
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set 50 on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
     type: "STRING",
     required: false,
     sensitive: false,
-    defaultLabel: "75",
-    default: 75,
+    defaultLabel: String(MAX_OBJECTS_PER_TYPE),
+    default: MAX_OBJECTS_PER_TYPE,
     parse(value) {
       const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_LIMIT}` };
       const raw = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : void 0;
@@ -2824,8 +2390,8 @@ function handleEvent(type, event, rawSettings) {
     const plan = mapEvent(event, settings, Date.now, type);
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
     const report = await send([plan], settings, startedAt);
-    const failure3 = worstFailure(report.failures[0]);
-    if (failure3) throw segmentError(failure3.kind === "retry" ? "RetryError" : "ValidationError", failure3.message);
+    const failure2 = worstFailure(report.failures[0]);
+    if (failure2) throw segmentError(failure2.kind === "retry" ? "RetryError" : "ValidationError", failure2.message);
     return summarize(report, plan.warnings, plan.messageId);
   });
 }
@@ -2844,9 +2410,9 @@ function handleBatch(events, rawSettings) {
     const report = await send(plans.map((plan) => isProblem(plan) ? void 0 : plan), settings, startedAt);
     return plans.map((plan, index) => {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
-      const failure3 = worstFailure(report.failures[index]);
-      if (!failure3) return { status: 200 };
-      return { status: failure3.kind === "retry" ? 500 : 400, errormessage: failure3.message };
+      const failure2 = worstFailure(report.failures[index]);
+      if (!failure2) return { status: 200 };
+      return { status: failure2.kind === "retry" ? 500 : 400, errormessage: failure2.message };
     });
   });
 }

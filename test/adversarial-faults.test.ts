@@ -25,7 +25,8 @@ import {
 
 const KEY = 'brz-FAULTS-5d0c7e2a91f84b36-key'
 const US01 = 'https://rest.iad-01.braze.com'
-const SETTINGS = { apiKey: KEY, dataCenter: 'US-01' }
+// Legacy purchases: the Order Completed events here test the purchase path (recommended events: built-ecommerce.test.ts).
+const SETTINGS = { apiKey: KEY, dataCenter: 'US-01', ecommerceMode: 'purchases' }
 const at = (minute: number) => `2024-05-01T10:${String(minute).padStart(2, '0')}:00.000Z`
 
 const IDENTIFY = { type: 'identify', messageId: 'f-1', userId: 'user-a', timestamp: at(1), traits: { firstName: 'Ada', plan: 'pro' } }

@@ -28,7 +28,8 @@ import {
 } from './adversarial-support'
 
 const KEY = 'brz-INPUT-8c1f3a7e5b2d9046-key'
-const SETTINGS = { apiKey: KEY, dataCenter: 'EU-01' }
+// Legacy purchases: the Order Completed events here test the purchase path (recommended events: built-ecommerce.test.ts).
+const SETTINGS = { apiKey: KEY, dataCenter: 'EU-01', ecommerceMode: 'purchases' }
 /** Everything on: more code paths for hostile input to reach. */
 const ALL_ON = {
   ...SETTINGS,

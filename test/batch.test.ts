@@ -153,8 +153,9 @@ describe('request failures map to exactly their events', () => {
       .delay(1500)
       .reply(201, { message: 'success' })
     const braze = mockBraze()
-    const settings = settingsFor({ sendPageEvents: true })
-    const plans = batch.events.map((event) => planFor(event, { sendPageEvents: true }))
+    const overrides = { sendPageEvents: true, ecommerceMode: 'purchases' }
+    const settings = settingsFor(overrides)
+    const plans = batch.events.map((event) => planFor(event, overrides))
     // The deadline is the connection's: 300 ms here, 4 s from the handlers.
     const connection = { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: Date.now() + 300 }
     const started = Date.now()

@@ -109,12 +109,12 @@ describe('events', () => {
     expect(objectProblems('events', object)).toEqual(expected)
   })
 
-  test('properties up to 50 KB pass, one byte more fails', () => {
+  test('properties up to 100 KB pass, one byte more fails', () => {
     const overhead = JSON.stringify({ blob: '' }).length
-    const exact = { blob: long(50 * 1024 - overhead) }
+    const exact = { blob: long(100 * 1024 - overhead) }
     expect(objectProblems('events', { ...event, properties: exact })).toEqual([])
     expect(objectProblems('events', { ...event, properties: { blob: `${exact.blob}x` } })).toEqual([
-      'properties are larger than 50 KB (51201 bytes)'
+      'properties are larger than 100 KB (102401 bytes)'
     ])
   })
 })

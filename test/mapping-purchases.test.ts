@@ -1,5 +1,11 @@
-// Purchase events → one Braze purchase per product (design §3).
-import { plan, planFor, problemFor } from './helpers/settings'
+// Purchase events → one Braze purchase per product (design §3): legacy
+// purchases, as ecommerceMode "purchases" sends them (test/mapping-ecommerce.test.ts
+// has the recommended events and the modes).
+import { plan, planFor as planForAnyMode, problemFor as problemForAnyMode } from './helpers/settings'
+
+const LEGACY = { ecommerceMode: 'purchases' }
+const planFor = (event: unknown, overrides: Record<string, unknown> = {}) => planForAnyMode(event, { ...LEGACY, ...overrides })
+const problemFor = (event: unknown, overrides: Record<string, unknown> = {}) => problemForAnyMode(event, { ...LEGACY, ...overrides })
 
 const T = '2024-05-01T10:00:00.000Z'
 const EPOCH = Date.parse(T)

@@ -132,25 +132,26 @@ describe('properties', () => {
   })
 })
 
+// Braze's event object: "an event property payload of up to 100 KB" (src/destination/braze-limits.ts).
 describe('properties Braze would refuse: InvalidEventPayload', () => {
-  test('over 50 KB', () => {
-    const properties = Object.fromEntries(Array.from({ length: 220 }, (_, i) => [`p${i}`, 'x'.repeat(250)]))
+  test('over 100 KB', () => {
+    const properties = Object.fromEntries(Array.from({ length: 440 }, (_, i) => [`p${i}`, 'x'.repeat(250)]))
     const result = problemFor(track('Big', properties))
     expect(result.kind).toBe('InvalidEventPayload')
-    expect(result.message).toMatch(/"Big" event properties are 5\d KB/)
-    expect(result.message).toMatch(/at most 50 KB/)
+    expect(result.message).toMatch(/"Big" event properties are 1\d\d KB/)
+    expect(result.message).toMatch(/at most 100 KB per event/)
   })
 
-  test('just under 50 KB is sent', () => {
-    const properties = Object.fromEntries(Array.from({ length: 190 }, (_, i) => [`p${i}`, 'x'.repeat(250)]))
-    expect(Object.keys(eventOf(track('Big', properties)).event.properties ?? {})).toHaveLength(190)
+  test('just under 100 KB is sent (over the 50 KB of older pages)', () => {
+    const properties = Object.fromEntries(Array.from({ length: 390 }, (_, i) => [`p${i}`, 'x'.repeat(250)]))
+    expect(Object.keys(eventOf(track('Big', properties)).event.properties ?? {})).toHaveLength(390)
   })
 
-  test('the limit counts bytes: 25,500 Japanese characters are ~75 KB', () => {
-    const properties = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`p${i}`, '日'.repeat(255)]))
+  test('the limit counts bytes: 51,000 Japanese characters are ~150 KB', () => {
+    const properties = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`p${i}`, '日'.repeat(255)]))
     const result = problemFor(track('Big', properties))
     expect(result.kind).toBe('InvalidEventPayload')
-    expect(result.message).toMatch(/7\d KB/)
+    expect(result.message).toMatch(/15\d KB/)
   })
 })
 

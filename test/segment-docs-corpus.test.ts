@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import { SEGMENT_ERROR_KINDS, isProblem, type Problem, type SegmentErrorKind } from '../src/destination/errors'
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
+import { ECOMMERCE_FIXTURES, ECOMMERCE_TIME, RECOMMENDED, ecommerceTrack, orderCompletedPurchases } from './helpers/ecommerce'
 import { NOW_ISO, now, plan, settingsFor } from './helpers/settings'
 
 const DIR = path.join(__dirname, 'fixtures', 'segment-docs')
@@ -39,19 +40,8 @@ function expectProblem(result: EventPlan | Problem, kind: SegmentErrorKind, mess
 
 // The ecommerce files hold only the properties object of analytics.track(name, properties): the
 // README names the event. Wrapped in a minimal track event (userId and timestamp are ours).
-const ECOMMERCE: Record<string, string> = {
-  'ecommerce-product-viewed-properties.json': 'Product Viewed',
-  'ecommerce-product-added-properties.json': 'Product Added',
-  'ecommerce-checkout-started-properties.json': 'Checkout Started',
-  'ecommerce-order-completed-properties.json': 'Order Completed',
-  'ecommerce-order-refunded-properties.json': 'Order Refunded',
-  'ecommerce-order-cancelled-properties.json': 'Order Cancelled'
-}
-const ECOMMERCE_TIME = '2024-05-01T10:00:00.000Z'
-
-function ecommerceEvent(file: string): Record<string, unknown> {
-  return { type: 'track', userId: 'u-shop', event: ECOMMERCE[file], properties: load(file), timestamp: ECOMMERCE_TIME }
-}
+const ECOMMERCE = ECOMMERCE_FIXTURES
+const ecommerceEvent = (file: string) => ecommerceTrack(file)
 
 const identifyPeter = (anonymousId: string, epoch: number, extra: Record<string, unknown> = {}) =>
   plan({
@@ -67,7 +57,7 @@ const identifyPeter = (anonymousId: string, epoch: number, extra: Record<string,
 const EXPECTED: Record<string, () => void> = {
   'spec-identify-full.json': () => {
     expect(run(load('spec-identify-full.json'))).toEqual(
-      identifyPeter('507f191e810c19729de860ea', Date.parse('2015-02-23T22:28:55.111Z'), { home_city: 'San Francisco', country: 'USA' })
+      identifyPeter('507f191e810c19729de860ea', Date.parse('2015-02-23T22:28:55.111Z'), { home_city: 'San Francisco', country: 'US' })
     )
   },
   'partners-spec-identify.json': () => {
@@ -274,40 +264,42 @@ const EXPECTED: Record<string, () => void> = {
       })
     )
   },
+  // The default ecommerceMode, "recommended": Braze's ecommerce.* events (test/helpers/ecommerce.ts).
   'ecommerce-order-completed-properties.json': () => {
-    const order = { checkout_id: 'fksdjfsdjfisjf9sdfjsd9f', order_id: '50314b8e9bcf000000000000', affiliation: 'Google Store', total: 27.5, subtotal: 22.5, revenue: 22.5, shipping: 3, tax: 2, discount: 2.5, coupon: 'hasbros', currency: 'USD' }
-    const base = { external_id: 'u-shop', currency: 'USD', time: ECOMMERCE_TIME }
-    expect(run(ecommerceEvent('ecommerce-order-completed-properties.json'))).toEqual(
-      plan({
-        purchases: [
-          {
-            ...base,
-            product_id: '507f1f77bcf86cd799439011',
-            price: 19,
-            quantity: 1,
-            properties: { ...order, sku: '45790-32', name: 'Monopoly: 3rd Edition', category: 'Games', url: 'https://www.example.com/product/path', image_url: 'https://www.example.com/product/path.jpg' }
-          },
-          { ...base, product_id: '505bd76785ebb509fc183733', price: 3, quantity: 2, properties: { ...order, sku: '46493-32', name: 'Uno Card Game', category: 'Games' } }
-        ],
-        epoch: Date.parse(ECOMMERCE_TIME)
-      })
+    expectRecommended('ecommerce-order-completed-properties.json')
+    // Legacy purchases, as before recommended events existed.
+    expect(run(ecommerceEvent('ecommerce-order-completed-properties.json'), { ecommerceMode: 'purchases' })).toEqual(
+      plan({ purchases: orderCompletedPurchases() as never[], epoch: Date.parse(ECOMMERCE_TIME) })
     )
   },
-  'ecommerce-checkout-started-properties.json': () => expectCustomEvent('ecommerce-checkout-started-properties.json'),
-  'ecommerce-order-refunded-properties.json': () => expectCustomEvent('ecommerce-order-refunded-properties.json'),
-  'ecommerce-order-cancelled-properties.json': () => expectCustomEvent('ecommerce-order-cancelled-properties.json'),
-  'ecommerce-product-added-properties.json': () => expectCustomEvent('ecommerce-product-added-properties.json'),
+  'ecommerce-checkout-started-properties.json': () => expectRecommended('ecommerce-checkout-started-properties.json'),
+  'ecommerce-order-refunded-properties.json': () => expectRecommended('ecommerce-order-refunded-properties.json'),
+  'ecommerce-order-cancelled-properties.json': () => expectRecommended('ecommerce-order-cancelled-properties.json'),
+  'ecommerce-product-added-properties.json': () => expectRecommended('ecommerce-product-added-properties.json'),
+  'ecommerce-product-removed-properties.json': () => expectRecommended('ecommerce-product-removed-properties.json'),
   'ecommerce-product-viewed-properties.json': () => {
-    // A custom event: its lower-case currency is just a property there.
-    expectCustomEvent('ecommerce-product-viewed-properties.json')
-    const result = expectPlan(run(ecommerceEvent('ecommerce-product-viewed-properties.json')))
+    expectRecommended('ecommerce-product-viewed-properties.json')
+    // As a custom event (ecommerceMode purchases) its lower-case currency is just a property.
+    expectCustomEvent('ecommerce-product-viewed-properties.json', { ecommerceMode: 'purchases' })
+    const result = expectPlan(run(ecommerceEvent('ecommerce-product-viewed-properties.json'), { ecommerceMode: 'purchases' }))
     expect(result.events[0]?.properties?.currency).toBe('usd')
+  },
+  // Deliberately no recommended event (see src/destination/ecommerce.ts): a custom event in every mode.
+  'ecommerce-cart-viewed-properties.json': () => {
+    for (const ecommerceMode of ['recommended', 'purchases', 'both']) expectCustomEvent('ecommerce-cart-viewed-properties.json', { ecommerceMode })
   }
 }
 
-/** Not a purchase event: one custom event whose properties are the file, products list included. */
-function expectCustomEvent(file: string): void {
+function expectRecommended(file: string): void {
+  const expected = RECOMMENDED[file]!
   expect(run(ecommerceEvent(file))).toEqual(
+    plan({ events: [{ external_id: 'u-shop', name: expected.name, time: ECOMMERCE_TIME, properties: expected.properties as never }], epoch: Date.parse(ECOMMERCE_TIME) })
+  )
+}
+
+/** A custom event whose properties are the file, products list included. */
+function expectCustomEvent(file: string, overrides: Record<string, unknown>): void {
+  expect(run(ecommerceEvent(file), overrides)).toEqual(
     plan({
       events: [{ external_id: 'u-shop', name: ECOMMERCE[file]!, time: ECOMMERCE_TIME, properties: load(file) as Record<string, never> }],
       epoch: Date.parse(ECOMMERCE_TIME)
@@ -318,7 +310,7 @@ function expectCustomEvent(file: string): void {
 const FILES = fs.readdirSync(DIR).filter((file) => file.endsWith('.json')).sort()
 
 test('the fixtures are all there (and README.md documents them)', () => {
-  expect(FILES).toHaveLength(35)
+  expect(FILES).toHaveLength(37)
   expect(fs.existsSync(path.join(DIR, 'README.md'))).toBe(true)
   const readme = fs.readFileSync(path.join(DIR, 'README.md'), 'utf8')
   for (const file of FILES) expect(readme).toContain(`\`${file}\``)
@@ -348,7 +340,7 @@ describe.each(FILES)('%s', (file) => {
 })
 
 test('Order Refunded as a configured purchase event: 2 purchases in USD, quantities 1 and 2, with order_id', () => {
-  const result = expectPlan(run(ecommerceEvent('ecommerce-order-refunded-properties.json'), { purchaseEvents: ['Order Refunded'] }))
+  const result = expectPlan(run(ecommerceEvent('ecommerce-order-refunded-properties.json'), { purchaseEvents: ['Order Refunded'], ecommerceMode: 'purchases' }))
   expect(result.purchases.map(({ product_id, currency, price, quantity }) => ({ product_id, currency, price, quantity }))).toEqual([
     { product_id: '507f1f77bcf86cd799439011', currency: 'USD', price: 19, quantity: 1 },
     { product_id: '505bd76785ebb509fc183733', currency: 'USD', price: 3, quantity: 2 }

@@ -24,6 +24,8 @@ test('the settings are the design §2 table, in its order', () => {
     ['audienceAttribute', 'STRING', false],
     ['sendPageEvents', 'BOOLEAN', false],
     ['sendScreenEvents', 'BOOLEAN', false],
+    ['ecommerceMode', 'STRING', false],
+    ['skipContextLocale', 'BOOLEAN', false],
     ['skipUnchangedAttributes', 'BOOLEAN', false],
     ['maxObjectsPerRequest', 'STRING', false]
   ])
@@ -41,6 +43,8 @@ test('defaults: only the required settings given', () => {
     audienceAttribute: undefined,
     sendPageEvents: false,
     sendScreenEvents: false,
+    ecommerceMode: 'recommended',
+    skipContextLocale: false,
     skipUnchangedAttributes: false,
     maxObjectsPerRequest: 75
   })
@@ -57,6 +61,8 @@ test('every setting given, in the forms Segment sends', () => {
       audienceAttribute: 'segment_audiences',
       sendPageEvents: 'true',
       sendScreenEvents: true,
+      ecommerceMode: ' Both ',
+      skipContextLocale: 'true',
       skipUnchangedAttributes: 'true',
       maxObjectsPerRequest: '50'
     })
@@ -70,6 +76,8 @@ test('every setting given, in the forms Segment sends', () => {
     audienceAttribute: 'segment_audiences',
     sendPageEvents: true,
     sendScreenEvents: true,
+    ecommerceMode: 'both',
+    skipContextLocale: true,
     skipUnchangedAttributes: true,
     maxObjectsPerRequest: 50
   })
@@ -133,8 +141,8 @@ describe('apiKey', () => {
   })
 })
 
-describe('booleans: updateExistingOnly, sendPageEvents, sendScreenEvents', () => {
-  const names = ['updateExistingOnly', 'sendPageEvents', 'sendScreenEvents'] as const
+describe('booleans: updateExistingOnly, sendPageEvents, sendScreenEvents, skipContextLocale', () => {
+  const names = ['updateExistingOnly', 'sendPageEvents', 'sendScreenEvents', 'skipContextLocale'] as const
 
   test.each(names)('%s from true/"true" and false/"false"', (name) => {
     expect(settingsFor({ [name]: true })[name]).toBe(true)
@@ -171,6 +179,24 @@ describe('purchaseEvents', () => {
     ['an object', { name: 'Order Completed' }]
   ])('%s → ValidationError naming it', (_name, purchaseEvents) => {
     expect(problemOf(rawSettings({ purchaseEvents }))).toEqual({ kind: 'ValidationError', message: expect.stringMatching(/^Setting "purchaseEvents" .* is invalid/) })
+  })
+})
+
+describe('ecommerceMode', () => {
+  test.each<[unknown, string]>([
+    ['recommended', 'recommended'],
+    ['purchases', 'purchases'],
+    ['both', 'both'],
+    [' PURCHASES ', 'purchases']
+  ])('%j → %s', (value, expected) => {
+    expect(settingsFor({ ecommerceMode: value }).ecommerceMode).toBe(expected)
+  })
+
+  test.each<unknown>(['legacy', 'purchase', 'recommended,purchases', true, ['both']])('%j → ValidationError listing the modes', (value) => {
+    expect(problemOf(rawSettings({ ecommerceMode: value }))).toEqual({
+      kind: 'ValidationError',
+      message: 'Setting "ecommerceMode" (eCommerce Mode) is invalid: expected one of recommended, purchases, both.'
+    })
   })
 })
 

@@ -1,20 +1,37 @@
+import { MAX_NESTED_ATTRIBUTE_BYTES } from './braze-limits'
 import { identifierObject, type BrazeAttributes, type BrazeIdentifier } from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { updateExistingOnlyFlag } from './identity'
-import { dict, type SegmentEvent } from './segment-event'
+import { isOperatorValue, operatorUpdate } from './nested-operators'
+import { dict, field, type Dict, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 import { STANDARD_MAPPINGS, STANDARD_TRAITS } from './standard-attributes'
 import { badKey, fitsIn, toBrazeValue } from './values'
 
-/** Braze's limit for one nested custom attribute (braze-api.md). */
-export const MAX_NESTED_BYTES = 100 * 1024
 /** Identifiers travel as identifiers, never as custom attributes. */
 const IDENTIFIER_TRAITS = new Set(['braze_id'])
 /**
  * Keys of the Braze object itself: a trait with one of these names would add a
  * second identifier or override the updateExistingOnly setting.
+ * `_merge_objects` is read as a request (see mergeObjectsTrait), never sent as a custom attribute.
  */
 const RESERVED_TRAITS = new Set(['external_id', 'user_alias', '_update_existing_only', '_merge_objects'])
+
+/**
+ * How a user asks Braze to deep-merge nested objects instead of replacing
+ * them (and to allow $update): the trait `_merge_objects: true`, sent as the
+ * attributes object's own `_merge_objects`, where Braze reads it: "You must
+ * set _merge_objects to true, or your objects will be overwritten."
+ * https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/
+ */
+function mergeObjectsTrait(traits: Dict, warnings: string[]): boolean {
+  const value = field(traits, '_merge_objects')
+  if (value === true || value === 'true') return true
+  if (value !== undefined && value !== false && value !== 'false' && value !== null) {
+    warnings.push('trait "_merge_objects" was ignored: it takes true or false.')
+  }
+  return false
+}
 
 /** The attribute object's identifier and `_update_existing_only`. */
 export function attributesBase(identifier: BrazeIdentifier, settings: Settings): BrazeAttributes {
@@ -28,25 +45,34 @@ export function attributesBase(identifier: BrazeIdentifier, settings: Settings):
 export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, warnings: string[]): BrazeAttributes {
   const traits = dict(event.traits) ?? {}
   const out: BrazeAttributes = attributesBase(identifier, settings)
+  const mergeObjects = mergeObjectsTrait(traits, warnings)
+  if (mergeObjects) out._merge_objects = true
 
   for (const key of Object.keys(traits)) {
-    if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key)) continue
+    if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key) || key === '_merge_objects') continue
     const reason = RESERVED_TRAITS.has(key) ? 'a key of the Braze user object' : badKey(key, false)
     if (reason) {
       warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`)
       continue
     }
     const label = `trait "${key}"`
-    const value = toBrazeValue(traits[key], { warnings, label, mode: 'attribute' })
+    const raw = traits[key]
+    if (isOperatorValue(raw)) {
+      const update = operatorUpdate(raw, { warnings, label, mode: 'attribute' }, mergeObjects)
+      if (typeof update === 'string') warnings.push(`${label} was dropped: ${update}.`)
+      else out[key] = update
+      continue
+    }
+    const value = toBrazeValue(raw, { warnings, label, mode: 'attribute' })
     if (value === undefined) continue
-    if (value !== null && typeof value === 'object' && !fitsIn(value, MAX_NESTED_BYTES)) {
-      warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_BYTES / 1024} KB limit for a nested attribute.`)
+    if (value !== null && typeof value === 'object' && !fitsIn(value, MAX_NESTED_ATTRIBUTE_BYTES)) {
+      warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for a nested attribute.`)
       continue
     }
     out[key] = value
   }
 
-  for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings))
+  for (const mapping of STANDARD_MAPPINGS) Object.assign(out, mapping.map(traits, event, warnings, settings))
   // The email/phone attribute must not replace (or null) the email/phone that identifies the object.
   Object.assign(out, identifier)
   // Braze identifies by email whenever one is present: next to a phone identifier an

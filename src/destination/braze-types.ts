@@ -62,11 +62,8 @@ export function identifierObject(identifier: BrazeIdentifier): Record<string, un
   return Object.assign({}, identifier)
 }
 
-export type TrackArray = 'attributes' | 'events' | 'purchases'
-/** The arrays of a /users/track request, in the order Braze processes them. */
-export const TRACK_ARRAYS = ['attributes', 'events', 'purchases'] as const satisfies readonly TrackArray[]
-/** Braze's limit per array of one /users/track request (braze-api.md). */
-export const MAX_OBJECTS_PER_TYPE = 75
+// The limits live in braze-limits.ts; re-exported for the modules that read them from here.
+export { MAX_OBJECTS_PER_TYPE, TRACK_ARRAYS, type TrackArray } from './braze-limits'
 
 /**
  * In the order Braze reads them: beside an external_id, user_alias or

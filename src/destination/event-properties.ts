@@ -1,15 +1,10 @@
+import { MAX_EVENT_PROPERTIES_BYTES, MAX_PURCHASE_PROPERTIES_BYTES, RESERVED_PROPERTY_KEYS } from './braze-limits'
 import type { JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
 import { badKey, fitsIn, jsonSize, toBrazeValue } from './values'
 
-/** Braze's safe bound for one event's or purchase's properties (braze-api.md: 50 KB). */
-export const MAX_PROPERTIES_BYTES = 50 * 1024
-
-/** Keys Braze reserves inside properties; sending them fails the object (braze-api.md). */
-const RESERVED_PROPERTY_KEYS = new Map([
-  ['time', 'segment_time'],
-  ['event_name', 'segment_event_name']
-])
+/** Braze's reserved property keys, renamed rather than dropped: the value is still the user's. */
+const RENAMED_KEYS = new Map(RESERVED_PROPERTY_KEYS.map((key) => [key, `segment_${key}`]))
 
 /**
  * Wrapped, so that properties which happen to hold `kind` and `message` keys
@@ -21,7 +16,7 @@ export type EventPropertiesResult = { properties: JsonObject | undefined } | { p
 export function toEventProperties(source: Record<string, unknown>, warnings: string[], what: string): EventPropertiesResult {
   const properties = convertProperties(source, warnings)
   if (properties === undefined) return { properties }
-  const problem = fitsIn(properties, MAX_PROPERTIES_BYTES) ? undefined : sizeProblem(jsonSize(properties), what)
+  const problem = sizeProblem(properties, what, 'event')
   return problem ? { problem } : { properties }
 }
 
@@ -31,7 +26,7 @@ export function convertProperties(source: Record<string, unknown>, warnings: str
   let count = 0
   for (const key of Object.keys(source)) {
     if (skip?.has(key)) continue
-    const target = RESERVED_PROPERTY_KEYS.get(key) ?? key
+    const target = RENAMED_KEYS.get(key) ?? key
     const reason = badKey(target, false)
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`)
@@ -45,10 +40,12 @@ export function convertProperties(source: Record<string, unknown>, warnings: str
   return count === 0 ? undefined : out
 }
 
-export function sizeProblem(bytes: number, what: string): Problem | undefined {
-  if (bytes <= MAX_PROPERTIES_BYTES) return undefined
+/** Braze bounds event and purchase properties differently (braze-limits.ts). */
+export function sizeProblem(properties: JsonObject, what: string, object: 'event' | 'purchase'): Problem | undefined {
+  const limit = object === 'event' ? MAX_EVENT_PROPERTIES_BYTES : MAX_PURCHASE_PROPERTIES_BYTES
+  if (fitsIn(properties, limit)) return undefined
   return problem(
     'InvalidEventPayload',
-    `The ${what} properties are ${Math.ceil(bytes / 1024)} KB; Braze accepts at most ${MAX_PROPERTIES_BYTES / 1024} KB per event. Send fewer or smaller properties.`
+    `The ${what} properties are ${Math.ceil(jsonSize(properties) / 1024)} KB; Braze accepts at most ${limit / 1024} KB per ${object}. Send fewer or smaller properties.`
   )
 }

@@ -1,7 +1,8 @@
-// Who a Segment event is in Braze (design: docs/architecture.md, "Identity"):
-// one identifier per Braze object, and the earlier profiles of a person that
-// are merged into the external_id profile once a userId arrives.
+// Who a Segment event is in Braze (docs/architecture.md, "Identity"): one
+// identifier per Braze object, and the earlier profiles of a person that are
+// merged into the external_id profile once a userId arrives.
 import type { BrazeAttributes, BrazeIdentifier, MergeUpdate } from './braze-types'
+import { validEmail, validPhone } from './contact'
 import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
@@ -16,9 +17,10 @@ const BRAZE_ID_PATHS = [
 const EMAIL_PATHS = [['traits', 'email'], ['context', 'traits', 'email']]
 const PHONE_PATHS = [['traits', 'phone'], ['context', 'traits', 'phone']]
 
-function first(event: SegmentEvent, paths: string[][]): string | undefined {
+/** `usable`: what counts as a value at these paths (a malformed email or phone never identifies). */
+function first(event: SegmentEvent, paths: string[][], usable: (value: unknown) => string | undefined = nonBlank): string | undefined {
   for (const keys of paths) {
-    const value = nonBlank(path(event, ...keys))
+    const value = usable(path(event, ...keys))
     if (value !== undefined) return value
   }
   return undefined
@@ -41,9 +43,9 @@ export function resolveIdentifier(event: SegmentEvent, settings: Settings): Braz
   const anonymousId = nonBlank(event.anonymousId)
   const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
   if (alias) return alias
-  const email = first(event, EMAIL_PATHS)
+  const email = first(event, EMAIL_PATHS, validEmail)
   if (email !== undefined) return { email }
-  const phone = first(event, PHONE_PATHS)
+  const phone = first(event, PHONE_PATHS, validPhone)
   if (phone !== undefined) return { phone }
   return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined))
 }

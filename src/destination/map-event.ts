@@ -1,5 +1,8 @@
 import { attributesBase, mapTraits } from './attributes'
-import { identifierObject, type BrazeEvent, type BrazeIdentifier, type JsonObject } from './braze-types'
+import { MAX_KEY_LENGTH } from './braze-limits'
+import { identifierObject, type BrazeEvent, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
+import { contactProblem, type ContactKind } from './contact'
+import { ecommerceRoute, mapEcommerce } from './ecommerce'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
@@ -8,7 +11,7 @@ import { aliasFor, earlierProfiles, resolveIdentifier, updateExistingOnlyFlag } 
 import { emptyPlan, type EventPlan } from './plan'
 import { mapPurchases } from './purchases'
 import { cutString } from './values'
-import { dict, isDict, nonBlank, type SegmentEvent } from './segment-event'
+import { dict, isDict, nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 
 /**
@@ -48,7 +51,7 @@ function withIdentifier(
 ): EventPlan | Problem {
   const identifier = resolveIdentifier(event, settings)
   if (isProblem(identifier)) return identifier
-  const plan = emptyPlan([], eventEpoch(event), messageIdOf(event))
+  const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event))
   return build(identifier, plan) ?? bounded(plan)
 }
 
@@ -73,6 +76,23 @@ function messageIdOf(event: SegmentEvent): string | undefined {
   return nonBlank(event.messageId)
 }
 
+const CONTACT_PATHS: Array<[ContactKind, string[]]> = [
+  ['email', ['traits', 'email']],
+  ['email', ['context', 'traits', 'email']],
+  ['phone', ['traits', 'phone']],
+  ['phone', ['context', 'traits', 'phone']]
+]
+
+/** One warning per malformed email or phone: it neither identifies the user nor becomes an attribute. */
+function contactWarnings(event: SegmentEvent): string[] {
+  const warnings: string[] = []
+  for (const [kind, keys] of CONTACT_PATHS) {
+    const reason = contactProblem(kind, path(event, ...keys))
+    if (reason) warnings.push(`${keys.join('.')} was ignored: ${reason}.`)
+  }
+  return warnings
+}
+
 function mapIdentify(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan): void {
   const attributes = mapTraits(event, identifier, settings, plan.warnings)
   plan.attributes.push(attributes)
@@ -85,13 +105,22 @@ function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const properties = dict(event.properties) ?? {}
   const time = brazeTime(plan.epoch, now)
 
-  if (settings.purchaseEvents.includes(name.trim().toLowerCase())) {
-    const purchases = mapPurchases(
-      { identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
-      plan.warnings
-    )
-    if (isProblem(purchases)) return purchases
-    plan.purchases.push(...purchases)
+  // ecommerceMode (design §2): spec eCommerce events become recommended events unless "purchases";
+  // purchaseEvents makes purchases, except of those spec events in "recommended".
+  const route = settings.ecommerceMode === 'purchases' ? undefined : ecommerceRoute(name)
+  const purchase = settings.purchaseEvents.includes(name.trim().toLowerCase()) && !(route && settings.ecommerceMode === 'recommended')
+  if (route || purchase) {
+    const recommended = route && mapEcommerce({ route, name, properties, event }, plan.warnings)
+    const purchases = purchase
+      ? mapPurchases({ identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly }, plan.warnings)
+      : undefined
+    // In "both", one that fails doesn't hold back the other: it is reported as a warning.
+    const failures = [recommended, purchases].filter(isProblem)
+    const succeeded = [recommended, purchases].filter((result) => result !== undefined && !isProblem(result))
+    if (succeeded.length === 0) return failures[0]
+    for (const failure of failures) plan.warnings.push(failure.message)
+    if (recommended && !isProblem(recommended)) plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties))
+    if (purchases && !isProblem(purchases)) plan.purchases.push(...(purchases as BrazePurchase[]))
     return
   }
 
@@ -159,7 +188,7 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const groupId = nonBlank(event.groupId)
   if (groupId === undefined) return problem('InvalidEventPayload', 'A group call needs a groupId; this one has none.')
   const key = `ab_segment_group_${groupId}`
-  if (key.length > 255) return problem('InvalidEventPayload', 'The groupId is too long to be a Braze attribute name.')
+  if (key.length > MAX_KEY_LENGTH) return problem('InvalidEventPayload', 'The groupId is too long to be a Braze attribute name.')
   const attributes = attributesBase(identifier, settings)
   attributes[key] = true
   plan.attributes.push(attributes)

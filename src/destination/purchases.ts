@@ -1,18 +1,17 @@
-import { identifierObject, MAX_OBJECTS_PER_TYPE, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
+import { MAX_OBJECTS_PER_TYPE, MAX_PURCHASE_QUANTITY, MAX_STRING_LENGTH } from './braze-limits'
+import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
+import { convertProperties, sizeProblem } from './event-properties'
 import { updateExistingOnlyFlag } from './identity'
-import { convertProperties, MAX_PROPERTIES_BYTES, sizeProblem } from './event-properties'
-import { fitsIn, jsonSize } from './values'
 import { dict, field, nonBlank, type Dict } from './segment-event'
+import { toNumber } from './values'
 
-/** Braze logs quantity X as X purchases, and takes at most 100 in one object. */
-export const MAX_QUANTITY = 100
 /**
  * A bound on the split: one product never needs more than a full request of
  * purchase objects (75 × 100). Without it a quantity like 1e12 would build
  * 10^10 objects and never return.
  */
-export const MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_QUANTITY
+export const MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
 const ORDER_ONLY = new Set(['products'])
 /** What a product's own properties leave out, by the field its product_id came from. */
@@ -28,21 +27,12 @@ export interface PurchaseInput {
   updateExistingOnly?: boolean
 }
 
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
-  if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
-    const parsed = Number(value)
-    return Number.isFinite(parsed) ? parsed : undefined
-  }
-  return undefined
-}
-
 /** One product → purchase objects (several when quantity > 100), or the reason it can't be one. */
 function productPurchases(product: Dict, index: number, input: PurchaseInput, order: JsonObject | undefined, warnings: string[]): BrazePurchase[] | string {
   const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== undefined)
   if (idField === undefined) return 'it has no product_id, sku, id or name'
   const productId = nonBlank(field(product, idField))!
-  if (productId.length > 255) return 'its product id is over 255 characters'
+  if (productId.length > MAX_STRING_LENGTH) return `its product id is over ${MAX_STRING_LENGTH} characters`
 
   const price = toNumber(field(product, 'price'))
   if (price === undefined) return 'it has no numeric price'
@@ -59,7 +49,8 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, or
   // The product's own fields win over the order's.
   const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField))
   const properties = own && order ? Object.assign({}, order, own) : (own ?? order)
-  if (properties && !fitsIn(properties, MAX_PROPERTIES_BYTES)) return sizeProblem(jsonSize(properties), `purchase of product ${index + 1}`)!.message
+  const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, 'purchase')
+  if (tooLarge) return tooLarge.message
 
   const base = identifierObject(input.identifier)
   if (input.appId) base.app_id = input.appId
@@ -72,9 +63,9 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, or
   if (updateExistingOnly !== undefined) base._update_existing_only = updateExistingOnly
 
   const purchases: BrazePurchase[] = []
-  for (let left = quantity; left > 0; left -= MAX_QUANTITY) {
+  for (let left = quantity; left > 0; left -= MAX_PURCHASE_QUANTITY) {
     const purchase = Object.assign({}, base)
-    purchase.quantity = Math.min(left, MAX_QUANTITY)
+    purchase.quantity = Math.min(left, MAX_PURCHASE_QUANTITY)
     purchases.push(purchase as BrazePurchase)
   }
   return purchases

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini'
 import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './data-centers'
+import { MAX_COMBINED_OBJECTS_MAU, MAX_OBJECTS_PER_TYPE, TRACK_ARRAYS } from './braze-limits'
 import { BRAZE_RESERVED_ATTRIBUTES } from './braze-types'
 import { problem, type Problem } from './errors'
 
@@ -24,9 +24,17 @@ interface SettingDefinition<T> {
   parse(value: unknown): { value: T } | { expected: string }
 }
 
-const text = z.string()
-const flag = z.union([z.boolean(), z.enum(['true', 'false'])])
-const list = z.union([z.array(z.string()), z.string()])
+/**
+ * Three shape checks, written out: zod/mini's core costs ~26 KB of the
+ * bundle's 100 KB budget for them (measured with esbuild's metafile).
+ */
+type Check<T> = { safeParse(value: unknown): { success: true; data: T } | { success: false } }
+const check = <T>(test: (value: unknown) => value is T): Check<T> => ({
+  safeParse: (value) => (test(value) ? { success: true, data: value } : { success: false })
+})
+const text = check((value): value is string => typeof value === 'string')
+const flag = check((value): value is boolean | 'true' | 'false' => typeof value === 'boolean' || value === 'true' || value === 'false')
+const list = check((value): value is string[] | string => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')))
 
 function optionalText(value: unknown): { value: string | undefined } | { expected: string } {
   const parsed = text.safeParse(value)
@@ -41,7 +49,11 @@ function booleanSetting(value: unknown): { value: boolean } | { expected: string
   return { value: parsed.data === true || parsed.data === 'true' }
 }
 
-export const MAX_OBJECTS_LIMIT = 225
+/** Every array of a /users/track request full: 3 × 75. */
+export const MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
+
+export const ECOMMERCE_MODES = ['recommended', 'purchases', 'both'] as const
+export type EcommerceMode = (typeof ECOMMERCE_MODES)[number]
 
 const definitions = {
   apiKey: {
@@ -111,7 +123,7 @@ const definitions = {
   purchaseEvents: {
     name: 'purchaseEvents',
     label: 'Purchase Events',
-    description: 'Track events whose products become Braze purchases (one per product, case-insensitive).',
+    description: 'Track events whose products become legacy Braze purchases (one per product, case-insensitive). With eCommerce Mode "recommended", Segment eCommerce spec events listed here are sent as recommended events only.',
     type: 'ARRAY',
     required: false,
     sensitive: false,
@@ -167,6 +179,34 @@ const definitions = {
     default: false,
     parse: booleanSetting
   } satisfies SettingDefinition<boolean>,
+  ecommerceMode: {
+    name: 'ecommerceMode',
+    label: 'eCommerce Mode',
+    description:
+      'recommended: Segment eCommerce spec events (Product Viewed, Product Added/Removed, Checkout Started, Order Completed/Refunded/Cancelled) become Braze\'s recommended ecommerce.* events; Purchase Events then applies only to other events. purchases: legacy Braze purchases only, from Purchase Events. both: the recommended events, and purchases from Purchase Events too.',
+    type: 'STRING',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'recommended',
+    default: 'recommended' as EcommerceMode,
+    parse(value) {
+      const parsed = text.safeParse(value)
+      const mode = parsed.success ? parsed.data.trim().toLowerCase() : undefined
+      return ECOMMERCE_MODES.includes(mode as EcommerceMode) ? { value: mode as EcommerceMode } : { expected: `one of ${ECOMMERCE_MODES.join(', ')}` }
+    }
+  } satisfies SettingDefinition<EcommerceMode>,
+  skipContextLocale: {
+    name: 'skipContextLocale',
+    label: 'Leave Language, Time Zone and Country to the Braze SDK',
+    description:
+      'Do not set language, time_zone or country from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent.',
+    type: 'BOOLEAN',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'false',
+    default: false,
+    parse: booleanSetting
+  } satisfies SettingDefinition<boolean>,
   skipUnchangedAttributes: {
     name: 'skipUnchangedAttributes',
     label: 'Skip Unchanged Attributes',
@@ -182,12 +222,12 @@ const definitions = {
   maxObjectsPerRequest: {
     name: 'maxObjectsPerRequest',
     label: 'Max Objects Per Request',
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set 50 on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
     type: 'STRING',
     required: false,
     sensitive: false,
-    defaultLabel: '75',
-    default: 75,
+    defaultLabel: String(MAX_OBJECTS_PER_TYPE),
+    default: MAX_OBJECTS_PER_TYPE,
     parse(value) {
       const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_LIMIT}` }
       const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined

@@ -1,5 +1,9 @@
+import { MAX_IMAGE_URL_LENGTH } from './braze-limits'
+import { validContact } from './contact'
+import { toCountryCode } from './countries'
 import { cutString, type ValueContext } from './values'
 import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segment-event'
+import type { Settings } from './settings'
 
 /**
  * Segment spec traits → Braze standard attributes (design §3). Each entry
@@ -8,7 +12,7 @@ import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segme
  */
 interface StandardMapping {
   consumes: string[]
-  map(traits: Dict, event: SegmentEvent, warnings: string[]): Record<string, unknown>
+  map(traits: Dict, event: SegmentEvent, warnings: string[], settings: Pick<Settings, 'skipContextLocale'>): Record<string, unknown>
 }
 
 const GENDERS: Record<string, 'M' | 'F' | 'O' | 'N' | 'P'> = {
@@ -86,6 +90,30 @@ export function ianaTimeZone(zone: string): string | undefined {
   return canonical ?? undefined
 }
 
+/** `fr`, `fr-FR` and `fr_CA` → `fr`. */
+function languageCode(value: string): string | undefined {
+  return /^([a-z]{2})(?:[-_]|$)/i.exec(value.trim())?.[1]!.toLowerCase()
+}
+
+/**
+ * The first source that holds a value wins; a value `convert` cannot read is
+ * dropped with a warning and the next source is tried. A trait's `null`
+ * unsets the attribute, as for any trait; context has no say in that.
+ */
+function pick(warnings: string[], convert: (value: string) => string | undefined, expected: string, ...sources: Array<[string, unknown]>): string | null | undefined {
+  for (const [label, value] of sources) {
+    if (value === undefined || value === '') continue
+    if (value === null) {
+      if (label.startsWith('trait')) return null
+      continue
+    }
+    const converted = typeof value === 'string' ? convert(value) : undefined
+    if (converted !== undefined) return converted
+    warnings.push(`${label} was dropped: Braze takes ${expected}.`)
+  }
+  return undefined
+}
+
 function defined(...values: unknown[]): unknown {
   return values.find((value) => value !== undefined)
 }
@@ -114,13 +142,13 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
   },
   {
     consumes: ['email', 'phone'],
-    map(traits, _event, warnings) {
+    map(traits) {
+      // A malformed address is never sent (Braze refuses it); map-event warns about it once per event.
       const out: Record<string, unknown> = {}
-      for (const key of ['email', 'phone']) {
-        const value = text(field(traits, key), `trait "${key}"`, warnings)
-        // Blank is not an address: sending it would overwrite a real one with nothing.
-        if (typeof value === 'string' && value.trim() === '') continue
-        if (value !== undefined) out[key] = typeof value === 'string' ? value.trim() : value
+      for (const key of ['email', 'phone'] as const) {
+        const value = field(traits, key)
+        const valid = value === null ? null : validContact[key](value)
+        if (valid !== undefined) out[key] = valid
       }
       return out
     }
@@ -154,14 +182,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
   {
     consumes: ['address'],
     map(traits, _event, warnings) {
-      const address = dict(field(traits, 'address'))
-      if (!address) return {}
-      const out: Record<string, unknown> = {}
-      const city = text(field(address, 'city'), 'trait "address.city"', warnings)
-      const country = text(field(address, 'country'), 'trait "address.country"', warnings)
-      if (city !== undefined) out.home_city = city
-      if (country !== undefined) out.country = country
-      return out
+      const city = text(field(dict(field(traits, 'address')), 'city'), 'trait "address.city"', warnings)
+      return city === undefined ? {} : { home_city: city }
     }
   },
   {
@@ -170,27 +192,48 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const avatar = field(traits, 'avatar')
       if (avatar === undefined) return {}
       if (avatar === null) return { image_url: null }
-      if (typeof avatar === 'string' && avatar.length <= 1024) return { image_url: avatar }
-      warnings.push('trait "avatar" was dropped: Braze takes an image URL of at most 1024 characters.')
+      if (typeof avatar === 'string' && avatar.length <= MAX_IMAGE_URL_LENGTH) return { image_url: avatar }
+      warnings.push(`trait "avatar" was dropped: Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`)
       return {}
+    }
+  },
+  {
+    // Explicit traits beat what the device reported, as in Braze: "Language values that are explicitly set
+    // through this API take precedence over the locale information Braze automatically receives from the
+    // device" (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+    consumes: ['country', 'language', 'timezone', 'time_zone'],
+    map(traits, event, warnings, settings) {
+      // "Setting country or language … by CSV import or API prevents Braze from automatically capturing this
+      // information through the SDK" (same page): skipContextLocale leaves the device's values to the SDK.
+      const context = settings.skipContextLocale ? undefined : dict(field(event, 'context'))
+      const out: Record<string, unknown> = {}
+      const country = pick(warnings, toCountryCode, 'an ISO-3166-1 country code or an English country name',
+        ['trait "address.country"', path(traits, 'address', 'country')], ['trait "country"', field(traits, 'country')],
+        ['context.location.country', path(context, 'location', 'country')])
+      const language = pick(warnings, languageCode, 'an ISO-639-1 language code',
+        ['trait "language"', field(traits, 'language')], ['context.locale', field(context, 'locale')])
+      const zone = pick(warnings, ianaTimeZone, 'an IANA time zone',
+        ['trait "timezone"', field(traits, 'timezone')], ['trait "time_zone"', field(traits, 'time_zone')],
+        ['context.timezone', field(context, 'timezone')])
+      if (country !== undefined) out.country = country
+      if (language !== undefined) out.language = language
+      if (zone !== undefined) out.time_zone = zone
+      return out
     }
   },
   {
     consumes: [],
     map(_traits, event, warnings) {
-      const out: Record<string, unknown> = {}
-      const zone = path(event, 'context', 'timezone')
-      if (typeof zone === 'string' && zone !== '') {
-        const canonical = ianaTimeZone(zone)
-        if (canonical) out.time_zone = canonical
-        else warnings.push('context.timezone was dropped: not an IANA time zone.')
-      }
-      const locale = path(event, 'context', 'locale')
-      if (typeof locale === 'string') {
-        const language = /^([a-z]{2})(?:[-_]|$)/i.exec(locale.trim())
-        if (language) out.language = language[1]!.toLowerCase()
-      }
-      return out
+      const location = dict(path(event, 'context', 'location'))
+      const latitude = field(location, 'latitude')
+      const longitude = field(location, 'longitude')
+      if (latitude === undefined && longitude === undefined) return {}
+      // "current_location: (object) Of the form {"longitude": -73.991443, "latitude": 40.753824}"
+      // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+      const valid = typeof latitude === 'number' && typeof longitude === 'number' && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180
+      if (valid) return { current_location: { latitude, longitude } }
+      warnings.push('context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).')
+      return {}
     }
   },
   {

@@ -1,16 +1,28 @@
+import { MAX_KEY_LENGTH, MAX_STRING_LENGTH } from './braze-limits'
 import type { JsonObject, JsonValue } from './braze-types'
 import { isDate, isDict } from './segment-event'
 
 /**
- * Turning arbitrary trait/property values into values Braze accepts
- * (braze-api.md: strings ≤ 255, nested keys without `.`/`$`/spaces, dates
- * inside objects as {"$time"}). Bad parts are dropped with a warning, never
- * silently and never by failing the whole event.
+ * Turning arbitrary trait/property values into values Braze accepts: strings
+ * ≤ 255, nested keys without `.`/`$`/spaces, dates inside objects as
+ * {"$time"} (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/).
+ * Bad parts are dropped with a warning, never silently and never by failing
+ * the whole event.
  */
-export const MAX_STRING = 255
+/** Ours, not Braze's: a bound on recursion for hostile input. */
 export const MAX_DEPTH = 32
 const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+
+/** Numbers, and numeric strings ("19.99") as Segment sources often send them. */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
+    const parsed = Number(value)
+    return Number.isFinite(parsed) ? parsed : undefined
+  }
+  return undefined
+}
 
 export function isIsoDate(value: string): boolean {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
@@ -29,16 +41,16 @@ export function badKey(key: string, nested: boolean): string | undefined {
   if (key === '') return 'an empty key'
   if (DANGEROUS_KEYS.has(key)) return 'a reserved JavaScript key'
   if (key.startsWith('$')) return 'a key starting with "$"'
-  if (key.length > MAX_STRING) return `a key over ${MAX_STRING} characters`
+  if (key.length > MAX_KEY_LENGTH) return `a key over ${MAX_KEY_LENGTH} characters`
   if (nested && /[.$\s]/.test(key)) return 'a nested key containing ".", "$" or a space'
   return undefined
 }
 
 export function cutString(value: string, context: ValueContext): string {
-  if (value.length <= MAX_STRING) return value
-  context.warnings.push(`${context.label} was cut to ${MAX_STRING} characters (Braze's limit for strings).`)
+  if (value.length <= MAX_STRING_LENGTH) return value
+  context.warnings.push(`${context.label} was cut to ${MAX_STRING_LENGTH} characters (Braze's limit for strings).`)
   // Don't leave half of a surrogate pair at the cut.
-  const end = /[\uD800-\uDBFF]/.test(value.charAt(MAX_STRING - 1)) ? MAX_STRING - 1 : MAX_STRING
+  const end = /[\uD800-\uDBFF]/.test(value.charAt(MAX_STRING_LENGTH - 1)) ? MAX_STRING_LENGTH - 1 : MAX_STRING_LENGTH
   return value.slice(0, end)
 }
 

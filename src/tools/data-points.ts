@@ -1,3 +1,5 @@
+import { isRecommendedEvent } from './embedded-braze/ecommerce-rules'
+
 /**
  * An estimate of the Braze data points a request consumes, from Braze's
  * published data-point billing rules (braze-docs, "Data points"). Pure: a request
@@ -15,7 +17,10 @@
  * - `null` (unsetting an attribute) counts 1. This is our reading: Braze's
  *   pages don't say whether an unset is billed; it is a write of a value, so
  *   we count it rather than under-estimate.
- * - each event: 1 + 1 per property (top-level keys of `properties`).
+ * - each event: 1 + 1 per property (top-level keys of `properties`), except
+ *   Braze's six recommended eCommerce events (`ecommerce.product_viewed`, …),
+ *   which cost nothing: "eCommerce events don't consume data points."
+ *   (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/)
  * - each purchase: 1 + 1 per property (top-level keys of `properties`).
  * - /users/identify, /users/merge, /users/delete, /users/alias/new: 0
  *   (identifiers and deletions are not billed).
@@ -57,7 +62,7 @@ export function estimateTrackDataPoints(body: unknown): DataPoints {
   const parsed = typeof body === 'string' ? parseJson(body) : body
   if (!isPlainObject(parsed)) return { ...NO_DATA_POINTS }
   const attributes = sum(asArray(parsed.attributes), attributesObjectPoints)
-  const events = sum(asArray(parsed.events), eventPoints)
+  const events = sum(asArray(parsed.events), (event) => (isPlainObject(event) && isRecommendedEvent(event.name) ? 0 : eventPoints(event)))
   const purchases = sum(asArray(parsed.purchases), eventPoints)
   return { attributes, events, purchases, total: attributes + events + purchases }
 }

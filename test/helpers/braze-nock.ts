@@ -10,7 +10,12 @@ import { parseSettings } from '../../src/destination/settings'
 export const BRAZE_HOST = 'https://rest.iad-01.braze.com'
 /** Distinctive, so a leak anywhere is easy to find. */
 export const API_KEY = 'brz-SECRET-KEY-7f3e9c21-4d8a-4b6e-a1f0-c0ffee5ec4e7'
-export const SETTINGS = Object.freeze({ apiKey: API_KEY, dataCenter: 'US-01' })
+/**
+ * ecommerceMode "purchases": these suites test delivery with Order Completed as
+ * legacy purchases; the default, recommended events, is covered by
+ * test/mapping-ecommerce.test.ts and test/built-ecommerce.test.ts.
+ */
+export const SETTINGS = Object.freeze({ apiKey: API_KEY, dataCenter: 'US-01', ecommerceMode: 'purchases' })
 
 export interface RecordedRequest {
   path: string

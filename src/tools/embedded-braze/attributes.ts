@@ -24,6 +24,7 @@ export function applyAttributeUpdates(current: Attributes, updates: Attributes, 
 export function nextValue(current: unknown, update: unknown, mergeObjects = false): unknown {
   if (update === null) return undefined
   if (isArrayEdit(update)) return editArray(current, update)
+  if (isObjectArrayEdit(update)) return editObjectArray(current, update)
   if (isIncrement(update)) return (typeof current === 'number' ? current : 0) + update.inc
   if (isPlainObject(update) && !isTime(update)) {
     const replacement = normaliseTimes(update) as Attributes
@@ -42,6 +43,40 @@ export function isArrayEdit(value: unknown): value is ArrayEdit {
   if (!isPlainObject(value)) return false
   const keys = Object.keys(value)
   return keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray(value[key]))
+}
+
+interface Identified {
+  $identifier_key: string
+  $identifier_value: unknown
+  $new_object?: Attributes
+}
+
+interface ObjectArrayEdit {
+  $add?: unknown[]
+  $remove?: Identified[]
+  $update?: Identified[]
+}
+
+/**
+ * Braze's operators on arrays of objects: `$add`, `$remove` and `$update`
+ * (by `$identifier_key`/`$identifier_value`, with `$new_object`).
+ * https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/
+ */
+export function isObjectArrayEdit(value: unknown): value is ObjectArrayEdit {
+  if (!isPlainObject(value)) return false
+  const keys = Object.keys(value)
+  return keys.length > 0 && keys.every((key) => (key === '$add' || key === '$remove' || key === '$update') && Array.isArray(value[key]))
+}
+
+/** "$add → $remove → $update"; $remove drops every object whose identifier matches, $update merges into each. */
+function editObjectArray(current: unknown, edit: ObjectArrayEdit): unknown[] {
+  const matches = (item: unknown, by: Identified) => isPlainObject(item) && item[by.$identifier_key] === by.$identifier_value
+  let list = [...(Array.isArray(current) ? current : []), ...(edit.$add ?? []).map(normaliseTimes)]
+  for (const by of edit.$remove ?? []) list = list.filter((item) => !matches(item, by))
+  for (const by of edit.$update ?? []) {
+    list = list.map((item) => (matches(item, by) ? deepMerge(item as Attributes, normaliseTimes(by.$new_object ?? {}) as Attributes) : item))
+  }
+  return list
 }
 
 export function isIncrement(value: unknown): value is { inc: number } {

@@ -1,6 +1,22 @@
 // Braze's validation of /users/track, as pure functions: a request or an
 // object goes in, human-readable problems come out. The HTTP layer turns them
-// into 400s or `errors[]` entries; nothing here knows about profiles.
+// into 400s or `errors[]` entries; nothing here knows about profiles. The
+// numbers are the function's own (src/destination/braze-limits.ts, each with
+// its Braze page): the stand-in and the function cannot disagree on them.
+import {
+  MAX_EVENT_PROPERTIES_BYTES,
+  MAX_IMAGE_URL_LENGTH,
+  MAX_INPUT_LENGTH_MESSAGE,
+  MAX_KEY_LENGTH,
+  MAX_OBJECTS_PER_TYPE,
+  MAX_PURCHASE_PROPERTIES_BYTES,
+  MAX_PURCHASE_QUANTITY,
+  MAX_STRING_LENGTH,
+  RESERVED_PROPERTY_KEYS,
+  TRACK_ARRAYS,
+  type TrackArray
+} from '../../destination/braze-limits'
+import { ecommerceProblems, isRecommendedEvent } from './ecommerce-rules'
 import {
   type Identifier,
   PRIMARY_IDENTIFIER_KEYS,
@@ -9,18 +25,17 @@ import {
   isPlainObject
 } from './identifier'
 
-export const TRACK_ARRAYS = ['attributes', 'events', 'purchases'] as const
-export type TrackArray = (typeof TRACK_ARRAYS)[number]
-
-export const MAX_OBJECTS_PER_TYPE = 75
+export {
+  MAX_IMAGE_URL_LENGTH,
+  MAX_INPUT_LENGTH_MESSAGE,
+  MAX_KEY_LENGTH,
+  MAX_OBJECTS_PER_TYPE,
+  MAX_STRING_LENGTH,
+  RESERVED_PROPERTY_KEYS,
+  TRACK_ARRAYS,
+  type TrackArray
+}
 export const DEFAULT_MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
-export const MAX_STRING_LENGTH = 255
-export const MAX_IMAGE_URL_LENGTH = 1024
-export const MAX_KEY_LENGTH = 255
-/** Braze's newer page says 100 KB; 50 KB is the bound every page agrees on. */
-export const MAX_PROPERTIES_BYTES = 50 * 1024
-export const RESERVED_PROPERTY_KEYS: readonly string[] = ['time', 'event_name']
-export const MAX_INPUT_LENGTH_MESSAGE = 'Max Input Length Exceeded'
 
 /** Keys of an attributes object that steer processing instead of setting attributes. */
 export const ATTRIBUTE_CONTROL_KEYS: readonly string[] = ['_update_existing_only', '_merge_objects']
@@ -124,7 +139,30 @@ export function attributesProblems(object: Record<string, unknown>): string[] {
   const problems = [...parsed.problems, ...controlKeyProblems(object)]
   for (const [key, value] of Object.entries(object)) {
     if (parsed.keys.includes(key) || ATTRIBUTE_CONTROL_KEYS.includes(key)) continue
-    problems.push(...keyProblems('attribute', key), ...attributeValueProblems(key, value))
+    problems.push(...keyProblems('attribute', key), ...attributeValueProblems(key, value), ...objectArrayProblems(key, value, object._merge_objects === true))
+  }
+  return problems
+}
+
+const OBJECT_ARRAY_OPERATORS = ['$add', '$remove', '$update']
+
+/**
+ * Braze's array-of-objects operators, well formed: arrays of objects for
+ * $add; {$identifier_key, $identifier_value} items for $remove, plus
+ * $new_object for $update, which also needs `_merge_objects: true`.
+ * https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/
+ */
+function objectArrayProblems(key: string, value: unknown, mergeObjects: boolean): string[] {
+  if (!isPlainObject(value) || !Object.keys(value).some((name) => OBJECT_ARRAY_OPERATORS.includes(name))) return []
+  const problems: string[] = []
+  for (const [operator, items] of Object.entries(value)) {
+    const where = `attribute ${quote(key)} ${operator}`
+    if (!OBJECT_ARRAY_OPERATORS.includes(operator)) problems.push(`attribute ${quote(key)} mixes ${quote(operator)} with array-of-objects operators`)
+    else if (!Array.isArray(items) || !items.every(isPlainObject)) problems.push(`${where} must be an array of objects`)
+    else if (operator !== '$add' && !items.every((item) => isNonBlankString(item.$identifier_key) && item.$identifier_value !== undefined)) {
+      problems.push(`${where} items need $identifier_key and $identifier_value`)
+    } else if (operator === '$update' && !items.every((item) => isPlainObject(item.$new_object))) problems.push(`${where} items need a $new_object`)
+    else if (operator === '$update' && !mergeObjects) problems.push(`${where} needs _merge_objects: true`)
   }
   return problems
 }
@@ -153,7 +191,8 @@ export function eventProblems(object: Record<string, unknown>): string[] {
     ...(isNonBlankString(object.name) ? [] : ['name must be a non-empty string']),
     ...timeProblems(object.time),
     ...appIdProblems(object.app_id),
-    ...propertiesProblems(object.properties)
+    ...propertiesProblems(object.properties, MAX_EVENT_PROPERTIES_BYTES),
+    ...(isRecommendedEvent(object.name) ? ecommerceProblems(object.name, object.properties) : [])
   ]
 }
 
@@ -166,10 +205,10 @@ export function purchaseProblems(object: Record<string, unknown>): string[] {
     ...(typeof object.price === 'number' && Number.isFinite(object.price) ? [] : ['price must be a finite number']),
     ...(object.quantity === undefined || isQuantity(object.quantity)
       ? []
-      : ['quantity must be an integer from 1 to 100']),
+      : [`quantity must be an integer from 1 to ${MAX_PURCHASE_QUANTITY}`]),
     ...timeProblems(object.time),
     ...appIdProblems(object.app_id),
-    ...propertiesProblems(object.properties)
+    ...propertiesProblems(object.properties, MAX_PURCHASE_PROPERTIES_BYTES)
   ]
 }
 
@@ -189,7 +228,7 @@ export function isCurrencyCode(value: unknown): boolean {
 }
 
 function isQuantity(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_PURCHASE_QUANTITY
 }
 
 function timeProblems(value: unknown): string[] {
@@ -201,7 +240,8 @@ function appIdProblems(value: unknown): string[] {
   return value === undefined || isNonBlankString(value) ? [] : ['app_id must be a non-empty string']
 }
 
-export function propertiesProblems(value: unknown): string[] {
+/** `limit`: Braze bounds event properties at 100 KB and purchase properties at 50 KB (braze-limits.ts). */
+export function propertiesProblems(value: unknown, limit: number = MAX_EVENT_PROPERTIES_BYTES): string[] {
   if (value === undefined) return []
   if (!isPlainObject(value)) return ['properties must be a JSON object']
   const problems = Object.keys(value).flatMap((key) => [
@@ -209,7 +249,7 @@ export function propertiesProblems(value: unknown): string[] {
     ...(RESERVED_PROPERTY_KEYS.includes(key) ? [`property key ${quote(key)} is reserved`] : [])
   ])
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8')
-  if (bytes > MAX_PROPERTIES_BYTES) problems.push(`properties are larger than 50 KB (${bytes} bytes)`)
+  if (bytes > limit) problems.push(`properties are larger than ${limit / 1024} KB (${bytes} bytes)`)
   return problems
 }
 

@@ -1,0 +1,92 @@
+// Every Braze limit the function enforces, each with the public page that
+// states it. The embedded Braze (src/tools/embedded-braze/rules.ts) imports
+// these too, so the function and its stand-in can never disagree on a number.
+
+/**
+ * The arrays of a /users/track request, in the order Braze processes them.
+ * https://www.braze.com/docs/api/api_limits/ ("1. Attributes 2. Events 3. Purchases")
+ */
+export const TRACK_ARRAYS = ['attributes', 'events', 'purchases'] as const
+export type TrackArray = (typeof TRACK_ARRAYS)[number]
+
+/**
+ * "Each /users/track request can contain up to 75 event objects, 75 attribute
+ * objects, and 75 purchase objects." https://www.braze.com/docs/api/api_limits/
+ */
+export const MAX_OBJECTS_PER_TYPE = 75
+
+/**
+ * Customers on "Monthly Active Users - CY 24-25" contracts: "Each request may
+ * batch up to 50 updates combined across attribute, event, or purchase objects."
+ * https://www.braze.com/docs/api/endpoints/user_data/post_user_track/
+ */
+export const MAX_COMBINED_OBJECTS_MAU = 50
+
+/**
+ * Entries per /users/identify, /users/merge and /users/delete request:
+ * "You can add up to 50 user aliases per request."
+ * https://www.braze.com/docs/api/endpoints/user_data/post_user_identify/
+ * "Up to 50 merges may be specified per request."
+ * https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/
+ * "Up to 50 external_ids, user_aliases, braze_ids, email_addresses, or phone_numbers can be included in a single request."
+ * https://www.braze.com/docs/api/endpoints/user_data/post_user_delete/
+ */
+export const MAX_USERS_ENTRIES_PER_REQUEST = 50
+
+/**
+ * Strings, property names and custom attribute keys: "non-empty strings less
+ * than or equal to 255 characters" (names), "255 characters or fewer" (values).
+ * https://www.braze.com/docs/api/objects_filters/event_object/
+ * "Key names and string values have a size limit of 255 characters."
+ * https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/
+ */
+export const MAX_STRING_LENGTH = 255
+export const MAX_KEY_LENGTH = 255
+
+/**
+ * The standard `image_url` attribute is "URL of image to be associated with
+ * user profile" (https://www.braze.com/docs/api/objects_filters/user_attributes_object/),
+ * which states no length. 1024 is this project's bound for it (a URL, so the
+ * 255 cut of other strings would break it); no public Braze page confirms it.
+ */
+export const MAX_IMAGE_URL_LENGTH = 1024
+
+/**
+ * Custom event properties: "Event property objects that contain array or
+ * object values can have an event property payload of up to 100 KB."
+ * https://www.braze.com/docs/api/objects_filters/event_object/ — and the
+ * eCommerce page: "Event properties sent to /users/track are capped at
+ * 102,400 bytes (100 KB) per event."
+ * https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/
+ */
+export const MAX_EVENT_PROPERTIES_BYTES = 100 * 1024
+
+/**
+ * Purchase properties keep the older bound: "can have an event property
+ * payload of up to 50 KB." https://www.braze.com/docs/api/objects_filters/purchase_object/
+ */
+export const MAX_PURCHASE_PROPERTIES_BYTES = 50 * 1024
+
+/**
+ * "Objects have a maximum size of 100 KB."
+ * https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/
+ * "Arrays of objects … do have a maximum size of 100 KB."
+ * https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/
+ */
+export const MAX_NESTED_ATTRIBUTE_BYTES = 100 * 1024
+
+/**
+ * "quantity … must be <= 100 -- currently, Braze treats a quantity X as X
+ * separate purchases with quantity 1"
+ * https://www.braze.com/docs/api/objects_filters/purchase_object/
+ */
+export const MAX_PURCHASE_QUANTITY = 100
+
+/**
+ * "Using reserved keys as custom event property names will result in API
+ * errors": `time` and `event_name`. https://www.braze.com/docs/api/objects_filters/event_object/
+ */
+export const RESERVED_PROPERTY_KEYS: readonly string[] = ['time', 'event_name']
+
+/** Braze's answer when a request holds more objects than these limits allow. https://www.braze.com/docs/api/errors/ */
+export const MAX_INPUT_LENGTH_MESSAGE = 'Max Input Length Exceeded'

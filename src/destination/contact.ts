@@ -1,0 +1,68 @@
+// Email addresses and phone numbers Braze will take, as identifiers and as
+// the `email`/`phone` attributes alike: anything else is never sent (Braze
+// refuses the object, or files the user under a number that isn't theirs).
+import { MAX_STRING_LENGTH } from './braze-limits'
+
+export type ContactKind = 'email' | 'phone'
+
+/**
+ * Braze validates email syntax on every API update ("Email addresses cannot
+ * include whitespace … the API returns an error", and non-ASCII domains must
+ * be Punycode): https://braze.com/docs/user_guide/message_building_by_channel/email/email_setup/email_validation
+ * We take RFC 5322's dot-atom form (no quoted local parts) with a dotted
+ * ASCII domain: a subset every validator accepts.
+ */
+const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/
+/** RFC 5321's bound on the part before the @. */
+const LOCAL_PART_MAX = 64
+
+/**
+ * "We recommend providing phone numbers in the E.164 format"
+ * (https://www.braze.com/docs/api/objects_filters/user_attributes_object/);
+ * "All U.S. numbers must be valid, 10-digit phone numbers with a valid area
+ * code. If any 10-digit phone number is missing a + and country code, Braze
+ * will map it as U.S. numbers." and non-digits such as `(`, `-` are removed
+ * (https://braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers).
+ * So: `+` and a country code with 7-15 digits in all (E.164's maximum), or a
+ * 10-digit North American number (area codes start with 2-9), optionally led
+ * by 1; spaces, dots, dashes and parentheses between the digits are fine.
+ * A national number without `+` (like 06 12 34 56 78) is refused: Braze would
+ * read it as a U.S. number.
+ */
+const PHONE_CHARACTERS = /^\+?[\d\s().-]+$/
+const E164_DIGITS = /^[1-9]\d{6,14}$/
+const NORTH_AMERICAN = /^1?[2-9]\d{9}$/
+
+/** The trimmed address when Braze would take it as an email, else undefined. */
+export function validEmail(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const email = value.trim()
+  if (email.length > MAX_STRING_LENGTH || !EMAIL.test(email) || email.indexOf('@') > LOCAL_PART_MAX) return undefined
+  return email
+}
+
+/** The trimmed number, as written, when Braze would take it as a phone, else undefined. */
+export function validPhone(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const phone = value.trim()
+  if (phone.length > MAX_STRING_LENGTH || !PHONE_CHARACTERS.test(phone)) return undefined
+  const digits = phone.replace(/\D/g, '')
+  const valid = phone.startsWith('+') ? E164_DIGITS.test(digits) : NORTH_AMERICAN.test(digits)
+  return valid ? phone : undefined
+}
+
+export const validContact: Record<ContactKind, (value: unknown) => string | undefined> = { email: validEmail, phone: validPhone }
+
+/**
+ * Why a present value is not usable (for the warning), or undefined when it
+ * is valid or absent. `null` and blanks are absence here: null unsets the
+ * attribute, and a blank was never an address.
+ */
+export function contactProblem(kind: ContactKind, value: unknown): string | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined
+  if (validContact[kind](value) !== undefined) return undefined
+  if (typeof value !== 'string') return `not text (${Array.isArray(value) ? 'an array' : typeof value})`
+  return kind === 'email'
+    ? 'not a valid email address'
+    : 'not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)'
+}

@@ -1,0 +1,282 @@
+// Segment eCommerce spec v2 events → Braze's recommended eCommerce events.
+// Braze validates these against a strict schema: the properties it requires,
+// typed; nothing else at the top level ("Put all custom properties inside the
+// event-level metadata object or the product-level metadata object");
+// monetary fields ≥ 0; an ISO 4217 currency; products with product_id,
+// product_name, variant_id, quantity and price. An invalid event "is dropped
+// entirely", so anything we cannot complete is a named Problem here instead.
+// https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/
+// Segment's side: https://segment.com/docs/connections/spec/ecommerce/v2/
+import { MAX_STRING_LENGTH } from './braze-limits'
+import type { JsonObject, JsonValue } from './braze-types'
+import { problem, type Problem } from './errors'
+import { convertProperties, sizeProblem } from './event-properties'
+import { dict, field, isDict, nonBlank, path, type Dict, type SegmentEvent } from './segment-event'
+import { cutString, toBrazeValue, toNumber } from './values'
+
+export type RecommendedEvent = 'product_viewed' | 'cart_updated' | 'checkout_started' | 'order_placed' | 'order_refunded' | 'order_cancelled'
+export interface EcommerceRoute {
+  event: RecommendedEvent
+  action?: 'add' | 'remove'
+}
+
+/**
+ * Segment's event names, matched trimmed and case-insensitively. Cart Viewed
+ * is left out on purpose (it stays a custom event): as a cart_updated it
+ * could only be `replace`, the full cart, while Product Added/Removed already
+ * keep the same cart_id with add/remove, and Braze warns "Mixing both
+ * approaches for the same cart_id is not recommended". Segment's Cart Viewed
+ * also carries no quantities or total to replace a cart with.
+ */
+const ROUTES = new Map<string, EcommerceRoute>([
+  ['product viewed', { event: 'product_viewed' }],
+  ['product added', { event: 'cart_updated', action: 'add' }],
+  ['product removed', { event: 'cart_updated', action: 'remove' }],
+  ['checkout started', { event: 'checkout_started' }],
+  ['order completed', { event: 'order_placed' }],
+  ['order refunded', { event: 'order_refunded' }],
+  ['order cancelled', { event: 'order_cancelled' }]
+])
+
+export function ecommerceRoute(eventName: string): EcommerceRoute | undefined {
+  return ROUTES.get(eventName.trim().toLowerCase())
+}
+
+/** The event's own id: Braze's field and the Segment properties it may come from, in order. */
+const ID_FIELDS: Partial<Record<RecommendedEvent, [string, string[]]>> = {
+  cart_updated: ['cart_id', ['cart_id']],
+  // Segment's Checkout Started example has no checkout_id, only the order_id the checkout will become.
+  checkout_started: ['checkout_id', ['checkout_id', 'order_id']],
+  order_placed: ['order_id', ['order_id']],
+  order_refunded: ['order_id', ['order_id']],
+  order_cancelled: ['order_id', ['order_id']]
+}
+
+/**
+ * Optional order-level fields each event's schema lists (others would fail
+ * validation as extra properties), with their Segment sources. Segment's
+ * `total` includes shipping and tax and `value` does on Checkout Started
+ * (value 30 = revenue 25 + shipping 3 + tax 2 in its example), so both come
+ * before `revenue` for total_value.
+ */
+const TOTAL_SOURCES = ['total', 'value', 'revenue']
+const OPTIONAL_MONEY: Record<string, string[]> = {
+  subtotal_value: ['subtotal', 'subtotal_value'],
+  tax: ['tax'],
+  shipping: ['shipping'],
+  total_discounts: ['discount', 'total_discounts']
+}
+const OPTIONAL_FIELDS: Record<RecommendedEvent, string[]> = {
+  product_viewed: [],
+  cart_updated: [],
+  checkout_started: ['cart_id', 'subtotal_value', 'tax', 'shipping'],
+  order_placed: ['cart_id', 'subtotal_value', 'tax', 'shipping', 'total_discounts', 'discounts'],
+  order_cancelled: ['subtotal_value', 'tax', 'shipping', 'total_discounts', 'discounts'],
+  order_refunded: ['total_discounts', 'discounts']
+}
+const DEFAULT_CURRENCY = 'USD'
+const DEFAULT_CANCEL_REASON = 'unspecified'
+const VIEW_TYPES = new Set(['price_drop', 'back_in_stock'])
+
+type Reader = (value: unknown) => JsonValue | undefined
+
+const readId: Reader = (value) => {
+  const id = nonBlank(value)
+  return id !== undefined && id.length <= MAX_STRING_LENGTH ? id : undefined
+}
+const readUrl: Reader = (value) => (typeof value === 'string' && value.trim() !== '' && value.length <= MAX_STRING_LENGTH ? value : undefined)
+const readMoney: Reader = (value) => {
+  const amount = toNumber(value)
+  return amount !== undefined && amount >= 0 ? amount : undefined
+}
+/** Refunds and cancellations: "Must be ≥ 0 — send the absolute amount." */
+const readAbsoluteMoney: Reader = (value) => {
+  const amount = toNumber(value)
+  return amount === undefined ? undefined : Math.abs(amount)
+}
+const readQuantity: Reader = (value) => {
+  const quantity = toNumber(value)
+  return quantity !== undefined && Number.isInteger(quantity) && quantity >= 1 ? quantity : undefined
+}
+const readViewTypes: Reader = (value) =>
+  Array.isArray(value) && value.length > 0 && value.every((type) => VIEW_TYPES.has(type as string)) ? (value as string[]) : undefined
+/** Shape only: the items are converted with the event's warnings where they are taken. */
+const readObjects: Reader = (value) => (Array.isArray(value) && value.length > 0 && value.every(isDict) ? (value as JsonValue) : undefined)
+
+let currencies: Set<string> | undefined
+/**
+ * "`currency` must be a valid ISO 4217 string": the runtime's list of codes
+ * in use when it has one (Intl.supportedValuesOf), else the three-letter shape.
+ */
+export function isCurrencyCode(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code)) return false
+  const supported = typeof Intl === 'object' ? (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf : undefined
+  currencies ??= new Set(supported ? supported('currency') : [])
+  return currencies.size === 0 || currencies.has(code)
+}
+
+/** Reads Braze fields from a Segment object, remembering which keys it used: the rest is metadata. */
+class Fields {
+  readonly used: Set<string>
+  constructor(readonly source: Dict, readonly warnings: string[], used: Iterable<string> = []) {
+    this.used = new Set(used)
+  }
+
+  /** The first key whose value `read` accepts; a value it refuses stays in metadata. */
+  take(keys: readonly string[], read: Reader): JsonValue | undefined {
+    for (const key of keys) {
+      const value = read(field(this.source, key))
+      if (value !== undefined) {
+        this.used.add(key)
+        return value
+      }
+    }
+    return undefined
+  }
+
+  text(keys: readonly string[], label: string): string | undefined {
+    const value = this.take(keys, (raw) => nonBlank(raw))
+    return value === undefined ? undefined : cutString(value as string, { warnings: this.warnings, label, mode: 'property' })
+  }
+
+  metadata(): JsonObject | undefined {
+    return convertProperties(this.source, this.warnings, this.used)
+  }
+}
+
+/** A product as Braze's schema has it, or why it can't be one. */
+function product(fields: Fields, withQuantity: boolean): JsonObject | string {
+  const out: JsonObject = {}
+  const productId = fields.take(['product_id', 'sku', 'id'], readId)
+  if (productId === undefined) return 'it has no product_id, sku or id'
+  // Braze requires a product_name; a product without one keeps its order (and its revenue) under its id.
+  let name = fields.text(['name', 'product_name'], 'product name')
+  if (name === undefined) {
+    name = String(productId)
+    fields.warnings.push(`a product without a name was sent with product_name "${name.slice(0, 64)}", its id.`)
+  }
+  out.product_id = productId
+  out.product_name = name
+  out.variant_id = fields.take(['variant', 'variant_id', 'sku', 'product_id', 'id'], readId)!
+  if (withQuantity) {
+    // Segment's Cart Viewed lists products without quantities: one, as for purchases.
+    const hasQuantity = field(fields.source, 'quantity') !== undefined && field(fields.source, 'quantity') !== null
+    const quantity = hasQuantity ? fields.take(['quantity'], readQuantity) : 1
+    if (quantity === undefined) return 'its quantity is not a whole number of at least 1'
+    out.quantity = quantity
+  }
+  const price = fields.take(['price'], readMoney)
+  if (price === undefined) return 'it has no price (a number of at least 0)'
+  out.price = price
+  const image = fields.take(['image_url'], readUrl)
+  const url = fields.take(['url', 'product_url'], readUrl)
+  if (image !== undefined) out.image_url = image
+  if (url !== undefined) out.product_url = url
+  const metadata = fields.metadata()
+  if (metadata) out.metadata = metadata
+  return out
+}
+
+/**
+ * Braze's required `source` ("where the event originated, for example web,
+ * ios, or android"): properties.source, else what the event says of itself.
+ */
+export function eventSource(event: SegmentEvent): string {
+  const library = String(path(event, 'context', 'library', 'name') ?? '').toLowerCase()
+  const os = String(path(event, 'context', 'os', 'name') ?? '').toLowerCase()
+  if (field(event, 'channel') === 'browser' || /analytics[.-]?js|analytics-next/.test(library)) return 'web'
+  if (/ios|iphone|ipad/.test(os)) return 'ios'
+  if (os.includes('android')) return 'android'
+  return 'server'
+}
+
+export interface EcommerceInput {
+  route: EcommerceRoute
+  /** The Segment event name, for messages. */
+  name: string
+  properties: Dict
+  event: SegmentEvent
+}
+
+/** One spec event → the Braze event's name and properties, or why Braze would refuse it. */
+export function mapEcommerce({ route, name, properties, event }: EcommerceInput, warnings: string[]): { name: string; properties: JsonObject } | Problem {
+  const braze = `ecommerce.${route.event}`
+  const needs = (what: string) =>
+    problem('InvalidEventPayload', `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`)
+  const fields = new Fields(properties, warnings)
+  const out: JsonObject = {}
+
+  const idField = ID_FIELDS[route.event]
+  if (idField) {
+    const [key, sources] = idField
+    const id = fields.take(sources, readId)
+    if (id === undefined) return needs(`${sources.map((source) => `properties.${source}`).join(' or ')} for ${key}`)
+    out[key] = id
+  }
+  if (route.action) out.action = route.action
+
+  const rawCurrency = field(properties, 'currency')
+  const currency = rawCurrency === undefined || rawCurrency === null ? DEFAULT_CURRENCY : typeof rawCurrency === 'string' ? rawCurrency.trim().toUpperCase() : ''
+  if (!isCurrencyCode(currency)) return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`)
+  fields.used.add('currency')
+  out.currency = currency
+  out.source = fields.text(['source'], 'property "source"') ?? eventSource(event)
+
+  if (route.event === 'product_viewed') {
+    const types = fields.take(['type'], readViewTypes)
+    if (types !== undefined) out.type = types
+    // The product's fields are the event's own, and so is its metadata.
+    const viewed = product(fields, false)
+    if (typeof viewed === 'string') return needs(`a product: ${viewed}`)
+    return finish(braze, Object.assign(out, viewed))
+  }
+
+  if (route.event === 'cart_updated') {
+    // Segment's Product Added/Removed describe one product with top-level properties.
+    const line = product(new Fields(properties, warnings, fields.used), true)
+    if (typeof line === 'string') return needs(`a product in its properties: ${line}`)
+    out.products = [line]
+    return finish(braze, out)
+  }
+
+  fields.used.add('products')
+  const list = field(properties, 'products')
+  if (!Array.isArray(list) || list.length === 0) return needs('a non-empty properties.products list')
+  const products: JsonObject[] = []
+  const reasons: string[] = []
+  list.forEach((raw, index) => {
+    const item = dict(raw)
+    const mapped = item ? product(new Fields(item, warnings), true) : 'it is not an object'
+    if (typeof mapped !== 'string') products.push(mapped)
+    else {
+      reasons.push(`product ${index + 1}: ${mapped}`)
+      warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`)
+    }
+  })
+  if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join('; ')})`)
+  out.products = products
+
+  const refund = route.event === 'order_refunded' || route.event === 'order_cancelled'
+  const total = fields.take(TOTAL_SOURCES, refund ? readAbsoluteMoney : readMoney)
+  if (total !== undefined) out.total_value = total
+  else {
+    // Documented fallback: the products' own value rather than dropping the order.
+    const sum = products.reduce((all, item) => all + (item.price as number) * (item.quantity as number), 0)
+    out.total_value = Number(sum.toFixed(6))
+    warnings.push(`${braze} total_value is the sum of its products' price × quantity: the event has no total, value or revenue.`)
+  }
+  if (route.event === 'order_cancelled') out.cancel_reason = fields.text(['cancel_reason', 'reason'], 'property "reason"') ?? DEFAULT_CANCEL_REASON
+
+  for (const key of OPTIONAL_FIELDS[route.event]) {
+    const value = key === 'cart_id' ? fields.take(['cart_id'], readId) : key === 'discounts' ? fields.take(['discounts'], readObjects) : fields.take(OPTIONAL_MONEY[key]!, readMoney)
+    if (value === undefined) continue
+    out[key] = key === 'discounts' ? toBrazeValue(value, { warnings, label: 'property "discounts"', mode: 'property' })! : value
+  }
+  const metadata = fields.metadata()
+  if (metadata) out.metadata = metadata
+  return finish(braze, out)
+}
+
+function finish(braze: string, out: JsonObject): { name: string; properties: JsonObject } | Problem {
+  return sizeProblem(out, `${braze} event`, 'event') ?? { name: braze, properties: out }
+}

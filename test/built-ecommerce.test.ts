@@ -1,0 +1,116 @@
+// Braze's current data model through the built script, in every runtime
+// profile, against the embedded Braze: Segment's eCommerce spec examples in
+// each ecommerceMode arrive as exactly the documented Braze objects and are
+// all accepted; the embedded Braze refuses a recommended event that lacks a
+// required property; nested operators, location, language and country land
+// on the profile.
+import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import type { SegmentRuntime } from '../src/tools/segment-runtime'
+import { useNock } from './helpers/braze-nock'
+import { ECOMMERCE_FIXTURES, ECOMMERCE_TIME, RECOMMENDED, ecommerceTrack, fixtureProperties, orderCompletedPurchases } from './helpers/ecommerce'
+import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
+
+const KEY = 'brz-ECOMMERCE-2b7e4f1a9c3d5086-key'
+const SETTINGS = { apiKey: KEY, dataCenter: 'US-03' }
+const MODES = ['recommended', 'purchases', 'both'] as const
+
+let braze: EmbeddedBraze
+let runtime: SegmentRuntime
+
+useNock({ loopback: true })
+beforeAll(async () => {
+  braze = await startEmbeddedBraze({ apiKey: KEY })
+})
+afterEach(() => braze.reset())
+afterAll(async () => {
+  await braze?.close()
+})
+
+/** The /users/track bodies one spec event must produce in a mode (what mapping-ecommerce.test.ts checks as a plan). */
+function expectedBody(file: string, mode: (typeof MODES)[number]): Record<string, unknown> {
+  const custom = { external_id: 'u-shop', name: ECOMMERCE_FIXTURES[file], time: ECOMMERCE_TIME, properties: fixtureProperties(file) }
+  const recommended = RECOMMENDED[file] && { external_id: 'u-shop', name: RECOMMENDED[file]!.name, time: ECOMMERCE_TIME, properties: RECOMMENDED[file]!.properties }
+  const order = file === 'ecommerce-order-completed-properties.json'
+  const events = mode === 'purchases' ? (order ? [] : [custom]) : [recommended ?? custom]
+  const purchases = order && mode !== 'recommended' ? orderCompletedPurchases() : []
+  return { ...(events.length > 0 ? { events } : {}), ...(purchases.length > 0 ? { purchases } : {}) }
+}
+
+const ROWS = Object.keys(ECOMMERCE_FIXTURES).flatMap((file) => MODES.map((mode) => [ECOMMERCE_FIXTURES[file]!, mode, file] as const))
+
+describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
+  beforeAll(() => {
+    runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+  })
+
+  test.each(ROWS)('%s, ecommerceMode %s: the exact request, all of it accepted', async (_name, mode, file) => {
+    await runtime.deliver(ecommerceTrack(file), { ...SETTINGS, ecommerceMode: mode })
+    expect(braze.requests.map((request) => [request.path, request.body])).toEqual([['/users/track', expectedBody(file, mode)]])
+    const [request] = braze.requests
+    expect(request!.status).toBe(201)
+    expect((request!.response as { errors?: unknown }).errors).toBeUndefined()
+    const stored = braze.profile({ external_id: 'u-shop' })!
+    const body = expectedBody(file, mode) as { events?: Array<{ name: string }>; purchases?: unknown[] }
+    expect(stored.events.map((event) => event.name)).toEqual((body.events ?? []).map((event) => event.name))
+    expect(stored.purchases).toHaveLength(body.purchases?.length ?? 0)
+  })
+
+  test('all eight spec events in one onBatch: one request, every object accepted', async () => {
+    const events = Object.keys(ECOMMERCE_FIXTURES).map((file) => ecommerceTrack(file))
+    const results = await runtime.handlers.onBatch!(events, SETTINGS)
+    expect(results).toEqual(events.map(() => ({ status: 200 })))
+    expect(braze.requests).toHaveLength(1)
+    expect((braze.requests[0]!.response as Record<string, unknown>).events_processed).toBe(8)
+    expect(braze.profile({ external_id: 'u-shop' })!.events.map((event) => event.name)).toEqual([
+      'ecommerce.product_viewed', 'ecommerce.cart_updated', 'ecommerce.cart_updated', 'Cart Viewed',
+      'ecommerce.checkout_started', 'ecommerce.order_placed', 'ecommerce.order_refunded', 'ecommerce.order_cancelled'
+    ])
+  })
+
+  test('a spec event missing a required property never reaches Braze: InvalidEventPayload naming it', async () => {
+    const { order_id: _orderId, ...withoutOrderId } = fixtureProperties('ecommerce-order-completed-properties.json')
+    const error = (await runtime.deliver({ ...ecommerceTrack('ecommerce-order-completed-properties.json'), properties: withoutOrderId }, SETTINGS).catch((thrown) => thrown)) as Error
+    expect(runtime.classify(error)).toBe('InvalidEventPayload')
+    expect(error.message).toMatch(/"Order Completed" cannot become Braze's ecommerce\.order_placed: it needs properties\.order_id/)
+    expect(braze.requests).toEqual([])
+  })
+
+  test('identify: nested operators, _merge_objects, location, explicit language and a country name land on the profile', async () => {
+    const identify = (traits: Record<string, unknown>, context: Record<string, unknown> = {}) => ({ type: 'identify', userId: 'u-pets', traits, context, timestamp: ECOMMERCE_TIME })
+    await runtime.deliver(identify({ pets: [{ id: 1, type: 'dog', name: 'Gus' }, { id: 2, type: 'cat', name: 'Mittens' }] }), SETTINGS)
+    await runtime.deliver(identify({ pets: { $add: [{ id: 3, type: 'fish', name: 'Nemo' }] } }), SETTINGS)
+    await runtime.deliver(identify({ pets: { $remove: [{ $identifier_key: 'type', $identifier_value: 'cat' }] } }), SETTINGS)
+    await runtime.deliver(
+      identify(
+        { _merge_objects: true, pets: { $update: [{ $identifier_key: 'id', $identifier_value: 1, $new_object: { breed: 'corgi' } }] }, language: 'fr', address: { country: 'United States of America' } },
+        { locale: 'en-US', location: { latitude: 40.7, longitude: -74 } }
+      ),
+      SETTINGS
+    )
+    for (const request of braze.requests) expect((request.response as { errors?: unknown }).errors).toBeUndefined()
+    expect(braze.profile({ external_id: 'u-pets' })!.attributes).toEqual({
+      pets: [{ id: 1, type: 'dog', name: 'Gus', breed: 'corgi' }, { id: 3, type: 'fish', name: 'Nemo' }],
+      language: 'fr',
+      country: 'US',
+      current_location: { latitude: 40.7, longitude: -74 }
+    })
+  })
+})
+
+describe('the embedded Braze itself', () => {
+  const post = (body: unknown) =>
+    fetch(`${braze.url}/users/track`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+  test('rejects a recommended event missing a required property in errors[] (201), and keeps the valid one', async () => {
+    const placed = { external_id: 'u1', name: 'ecommerce.order_placed', time: '2026-04-26T14:32:00Z', properties: RECOMMENDED['ecommerce-order-completed-properties.json']!.properties }
+    const { order_id: _orderId, ...withoutOrderId } = placed.properties
+    const response = await post({ events: [{ ...placed, properties: withoutOrderId }, placed] })
+    expect(response.status).toBe(201)
+    expect(await response.json()).toEqual({
+      message: 'success',
+      events_processed: 1,
+      errors: [{ type: "'order_id' is required", input_array: 'events', index: 0 }]
+    })
+    expect(braze.profile({ external_id: 'u1' })!.events.map((event) => event.name)).toEqual(['ecommerce.order_placed'])
+  })
+})
