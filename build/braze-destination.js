@@ -551,10 +551,57 @@ function packRequests(atoms, limits, order) {
   });
 }
 
+// src/destination/nested-operators.ts
+var OPERATORS = /* @__PURE__ */ new Set(["$add", "$remove", "$update"]);
+function isOperatorValue(value) {
+  if (!isDict(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => OPERATORS.has(key));
+}
+function operatorUpdate(value, context, mergeObjects) {
+  const out = {};
+  for (const operator of Object.keys(value)) {
+    const items = value[operator];
+    if (!Array.isArray(items) || items.length === 0) return `${operator} takes a non-empty array`;
+    if (operator === "$update" && !mergeObjects) return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)';
+    const converted = [];
+    for (const item2 of items) {
+      const one = operator === "$add" ? addedObject(item2, context) : identifiedItem(operator, item2, context);
+      if (typeof one === "string") return `${operator}: ${one}`;
+      converted.push(one);
+    }
+    out[operator] = converted;
+  }
+  return fitsIn(out, MAX_NESTED_ATTRIBUTE_BYTES) ? out : `over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for an array of objects`;
+}
+function addedObject(item2, context) {
+  if (!isDict(item2)) return "every item must be an object";
+  const object = toBrazeObject(item2, context, 1);
+  return Object.keys(object).length > 0 ? object : "an item has no valid key";
+}
+function identifiedItem(operator, item2, context) {
+  const keys = operator === "$update" ? ["$identifier_key", "$identifier_value", "$new_object"] : ["$identifier_key", "$identifier_value"];
+  if (!isDict(item2) || Object.keys(item2).length !== keys.length || !keys.every((key2) => key2 in item2)) {
+    return `every item must have exactly ${keys.join(", ")}`;
+  }
+  const key = item2.$identifier_key;
+  if (typeof key !== "string" || badKey(key, true)) return "$identifier_key must be a valid nested key";
+  const identifier = item2.$identifier_value;
+  const scalar = typeof identifier === "string" && identifier.length <= MAX_STRING_LENGTH || typeof identifier === "boolean" || typeof identifier === "number" && Number.isFinite(identifier);
+  if (!scalar) return "$identifier_value must be a string, number or boolean";
+  const out = { $identifier_key: key, $identifier_value: identifier };
+  if (operator === "$update") {
+    if (!isDict(item2.$new_object)) return "$new_object must be an object";
+    out.$new_object = toBrazeObject(item2.$new_object, context, 1);
+  }
+  return out;
+}
+
 // src/destination/merge-attributes.ts
 var hasOwn2 = Object.prototype.hasOwnProperty;
-function mergeKey(object) {
-  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}`;
+function mergeKey(object, index) {
+  const edits = Object.values(object).some(isOperatorValue);
+  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}|${String(object._merge_objects ?? "")}${edits ? `|#${index}` : ""}`;
 }
 function isArrayEdit(value) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
@@ -612,8 +659,8 @@ function inTimeOrder(updates) {
 }
 function mergeAttributes(updates) {
   const merged = /* @__PURE__ */ new Map();
-  for (const { object, owner } of inTimeOrder(updates)) {
-    const key = mergeKey(object);
+  for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
+    const key = mergeKey(object, index);
     const existing = merged.get(key);
     if (!existing) {
       merged.set(key, { object: { ...object }, owners: [owner] });
@@ -1150,52 +1197,6 @@ function missingIdentifierMessage(hasAnonymousId) {
   return `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.`;
 }
 
-// src/destination/nested-operators.ts
-var OPERATORS = /* @__PURE__ */ new Set(["$add", "$remove", "$update"]);
-function isOperatorValue(value) {
-  if (!isDict(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((key) => OPERATORS.has(key));
-}
-function operatorUpdate(value, context, mergeObjects) {
-  const out = {};
-  for (const operator of Object.keys(value)) {
-    const items = value[operator];
-    if (!Array.isArray(items) || items.length === 0) return `${operator} takes a non-empty array`;
-    if (operator === "$update" && !mergeObjects) return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)';
-    const converted = [];
-    for (const item2 of items) {
-      const one = operator === "$add" ? addedObject(item2, context) : identifiedItem(operator, item2, context);
-      if (typeof one === "string") return `${operator}: ${one}`;
-      converted.push(one);
-    }
-    out[operator] = converted;
-  }
-  return fitsIn(out, MAX_NESTED_ATTRIBUTE_BYTES) ? out : `over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for an array of objects`;
-}
-function addedObject(item2, context) {
-  if (!isDict(item2)) return "every item must be an object";
-  const object = toBrazeObject(item2, context, 1);
-  return Object.keys(object).length > 0 ? object : "an item has no valid key";
-}
-function identifiedItem(operator, item2, context) {
-  const keys = operator === "$update" ? ["$identifier_key", "$identifier_value", "$new_object"] : ["$identifier_key", "$identifier_value"];
-  if (!isDict(item2) || Object.keys(item2).length !== keys.length || !keys.every((key2) => key2 in item2)) {
-    return `every item must have exactly ${keys.join(", ")}`;
-  }
-  const key = item2.$identifier_key;
-  if (typeof key !== "string" || badKey(key, true)) return "$identifier_key must be a valid nested key";
-  const identifier = item2.$identifier_value;
-  const scalar = typeof identifier === "string" && identifier.length <= MAX_STRING_LENGTH || typeof identifier === "boolean" || typeof identifier === "number" && Number.isFinite(identifier);
-  if (!scalar) return "$identifier_value must be a string, number or boolean";
-  const out = { $identifier_key: key, $identifier_value: identifier };
-  if (operator === "$update") {
-    if (!isDict(item2.$new_object)) return "$new_object must be an object";
-    out.$new_object = toBrazeObject(item2.$new_object, context, 1);
-  }
-  return out;
-}
-
 // src/destination/countries.ts
 var CODES = "ADANDAEAREAFAFGAGATGAIAIAALALBAMARMAOAGOAQATAARARGASASMATAUTAUAUSAWABWAXALAAZAZEBABIHBBBRBBDBGDBEBELBFBFABGBGRBHBHRBIBDIBJBENBLBLMBMBMUBNBRNBOBOLBQBESBRBRABSBHSBTBTNBVBVTBWBWABYBLRBZBLZCACANCCCCKCDCODCFCAFCGCOGCHCHECICIVCKCOKCLCHLCMCMRCNCHNCOCOLCRCRICUCUBCVCPVCWCUWCXCXRCYCYPCZCZEDEDEUDJDJIDKDNKDMDMADODOMDZDZAECECUEEESTEGEGYEHESHERERIESESPETETHFIFINFJFJIFKFLKFMFSMFOFROFRFRAGAGABGBGBRGDGRDGEGEOGFGUFGGGGYGHGHAGIGIBGLGRLGMGMBGNGINGPGLPGQGNQGRGRCGSSGSGTGTMGUGUMGWGNBGYGUYHKHKGHMHMDHNHNDHRHRVHTHTIHUHUNIDIDNIEIRLILISRIMIMNININDIOIOTIQIRQIRIRNISISLITITAJEJEYJMJAMJOJORJPJPNKEKENKGKGZKHKHMKIKIRKMCOMKNKNAKPPRKKRKORKWKWTKYCYMKZKAZLALAOLBLBNLCLCALILIELKLKALRLBRLSLSOLTLTULULUXLVLVALYLBYMAMARMCMCOMDMDAMEMNEMFMAFMGMDGMHMHLMKMKDMLMLIMMMMRMNMNGMOMACMPMNPMQMTQMRMRTMSMSRMTMLTMUMUSMVMDVMWMWIMXMEXMYMYSMZMOZNANAMNCNCLNENERNFNFKNGNGANINICNLNLDNONORNPNPLNRNRUNUNIUNZNZLOMOMNPAPANPEPERPFPYFPGPNGPHPHLPKPAKPLPOLPMSPMPNPCNPRPRIPSPSEPTPRTPWPLWPYPRYQAQATREREUROROURSSRBRURUSRWRWASASAUSBSLBSCSYCSDSDNSESWESGSGPSHSHNSISVNSJSJMSKSVKSLSLESMSMRSNSENSOSOMSRSURSSSSDSTSTPSVSLVSXSXMSYSYRSZSWZTCTCATDTCDTFATFTGTGOTHTHATJTJKTKTKLTLTLSTMTKMTNTUNTOTONTRTURTTTTOTVTUVTWTWNTZTZAUAUKRUGUGAUMUMIUSUSAUYURYUZUZBVAVATVCVCTVEVENVGVGBVIVIRVNVNMVUVUTWFWLFWSWSMYEYEMYTMYTZAZAFZMZMBZWZWE";
 var ALIASES = "united states of america:US|america:US|great britain:GB|england:GB|scotland:GB|wales:GB|northern ireland:GB|turkey:TR|ivory coast:CI|czech republic:CZ|democratic republic of congo:CD|dr congo:CD|republic of congo:CG|macedonia:MK|republic of north macedonia:MK|swaziland:SZ|cabo verde:CV|east timor:TL|holy see:VA|republic of korea:KR|korea republic of:KR|russian federation:RU|viet nam:VN|holland:NL|uae:AE|state of palestine:PS|peoples republic of china:CN|taiwan province of china:TW|islamic republic of iran:IR|united republic of tanzania:TZ|pitcairn:PN|brunei darussalam:BN|syrian arab republic:SY|republic of gambia:GM|lao peoples democratic republic:LA|virgin islands british:VG|virgin islands us:VI|united states minor outlying islands:UM|bonaire sint eustatius and saba:BQ|heard island and mcdonald islands:HM|south georgia and south sandwich islands:GS|macau:MO";
@@ -1696,8 +1697,11 @@ function product(fields, withQuantity) {
   const out = {};
   const productId = fields.take(["product_id", "sku", "id"], readId);
   if (productId === void 0) return "it has no product_id, sku or id";
-  const name = fields.text(["name", "product_name"], "product name");
-  if (name === void 0) return "it has no name";
+  let name = fields.text(["name", "product_name"], "product name");
+  if (name === void 0) {
+    name = String(productId);
+    fields.warnings.push(`a product without a name was sent with product_name "${name.slice(0, 64)}", its id.`);
+  }
   out.product_id = productId;
   out.product_name = name;
   out.variant_id = fields.take(["variant", "variant_id", "sku", "product_id", "id"], readId);

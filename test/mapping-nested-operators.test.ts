@@ -79,11 +79,21 @@ describe('in a batch (src/destination/merge-attributes.ts folds one user\'s attr
   // Known gap, outside the mapping: folding keeps only the later $add and lets one event's
   // _merge_objects apply to another's nested objects. Marked failing until the folding keeps
   // operator values and _merge_objects objects apart; remove `.failing` then.
-  test.failing('two identifies adding to the same array of objects keep both additions', () => {
+  test('two identifies adding to the same array of objects keep both additions (as two objects, in time order)', () => {
     const first = attributesOf({ pets: { $add: [{ id: 1 }] } }).attributes
     const second = attributesOf({ pets: { $add: [{ id: 2 }] } }).attributes
     const merged = mergeAttributes([{ object: first, owner: 0, epoch: 1 }, { object: second, owner: 1, epoch: 2 }])
     const added = merged.flatMap(({ object }) => ((object.pets as { $add?: unknown[] } | undefined)?.$add ?? []))
     expect(added).toEqual([{ id: 1 }, { id: 2 }])
+  })
+
+  test('an identify asking for _merge_objects is not folded into one that did not ask: each keeps its own rule', () => {
+    const deep = attributesOf({ _merge_objects: true, profile: { a: 1 } }).attributes
+    const plain = attributesOf({ profile: { b: 2 } }).attributes
+    const merged = mergeAttributes([{ object: deep, owner: 0, epoch: 1 }, { object: plain, owner: 1, epoch: 2 }])
+    expect(merged.map(({ object }) => object)).toEqual([
+      { external_id: 'u1', _merge_objects: true, profile: { a: 1 } },
+      { external_id: 'u1', profile: { b: 2 } }
+    ])
   })
 })

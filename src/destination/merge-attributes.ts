@@ -1,4 +1,5 @@
 import { identityKey, type BrazeAttributes } from './braze-types'
+import { isOperatorValue } from './nested-operators'
 
 /**
  * Folding a batch's attribute updates per Braze user into one object: fewer
@@ -18,9 +19,15 @@ export interface AttributeUpdate {
 
 const hasOwn = Object.prototype.hasOwnProperty
 
-/** Objects merge only when Braze would treat them as one user with the same create/update rule. */
-export function mergeKey(object: BrazeAttributes): string {
-  return `${identityKey(object)}|${String(object._update_existing_only ?? '')}`
+/**
+ * Objects merge only when Braze would treat them as one user with the same
+ * create/update and object-merging rules. One that edits an array of objects
+ * (`$add`, `$remove`, `$update`) is never merged: two such edits can't be
+ * folded into one value, and Braze applies them object by object in order.
+ */
+export function mergeKey(object: BrazeAttributes, index: number): string {
+  const edits = Object.values(object).some(isOperatorValue)
+  return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${edits ? `|#${index}` : ''}`
 }
 
 type ArrayEdit = { add?: unknown[]; remove?: unknown[] }
@@ -89,8 +96,8 @@ function inTimeOrder(updates: AttributeUpdate[]): AttributeUpdate[] {
 
 export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
   const merged = new Map<string, OwnedAttributes>()
-  for (const { object, owner } of inTimeOrder(updates)) {
-    const key = mergeKey(object)
+  for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
+    const key = mergeKey(object, index)
     const existing = merged.get(key)
     if (!existing) {
       merged.set(key, { object: { ...object }, owners: [owner] })
