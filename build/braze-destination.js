@@ -101,9 +101,9 @@ async function readAnswer(response) {
     return { response, unreadable: `${declared} bytes, over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` };
   }
   try {
-    const text3 = await response.text();
-    if (text3.length > MAX_ANSWER_BYTES) return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` };
-    return { response, text: text3 };
+    const text2 = await response.text();
+    if (text2.length > MAX_ANSWER_BYTES) return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` };
+    return { response, text: text2 };
   } catch (error) {
     const type = error?.type;
     return { response, unreadable: type === "max-size" ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : "the connection broke while it was read" };
@@ -159,31 +159,31 @@ function networkReason(error, apiKey) {
   const raw = typeof code === "string" ? code : typeof name === "string" ? name : "network error";
   return redact(raw, apiKey).slice(0, 80);
 }
-function redact(text3, apiKey) {
-  return apiKey.length >= 4 ? text3.split(apiKey).join("[redacted]") : text3;
+function redact(text2, apiKey) {
+  return apiKey.length >= 4 ? text2.split(apiKey).join("[redacted]") : text2;
 }
-function parseJson(text3) {
+function parseJson(text2) {
   try {
-    return JSON.parse(text3);
+    return JSON.parse(text2);
   } catch {
     return void 0;
   }
 }
-function shownAnswer(text3, json, apiKey) {
-  if (json !== void 0 && text3.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey);
-  const clean = redact(text3, apiKey);
-  return clean.length <= 300 ? clean : `${clean.slice(0, 300)}… (${text3.length} characters)`;
+function shownAnswer(text2, json, apiKey) {
+  if (json !== void 0 && text2.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey);
+  const clean = redact(text2, apiKey);
+  return clean.length <= 300 ? clean : `${clean.slice(0, 300)}… (${text2.length} characters)`;
 }
 function classify(path2, exchange, connection) {
   const status = exchange.response.status;
-  const text3 = "text" in exchange ? exchange.text : void 0;
-  const json = text3 === void 0 ? void 0 : parseJson(text3);
+  const text2 = "text" in exchange ? exchange.text : void 0;
+  const json = text2 === void 0 ? void 0 : parseJson(text2);
   const answer = brazeAnswer(json);
   const brazeMessage = answer?.message ? redact(answer.message, connection.apiKey).slice(0, 300) : void 0;
-  const response = text3 === void 0 ? void 0 : shownAnswer(text3, json, connection.apiKey);
+  const response = text2 === void 0 ? void 0 : shownAnswer(text2, json, connection.apiKey);
   const said = brazeMessage ? `: ${brazeMessage}` : "";
   if (status >= 200 && status < 300) {
-    if (text3 === void 0) {
+    if (text2 === void 0) {
       return failure("retry", status, response, `Braze's answer to ${path2} (HTTP ${status}) was unreadable (${exchange.unreadable}); the outcome is unknown.`);
     }
     if (!answer) return failure("retry", status, response, `Braze's answer to ${path2} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`);
@@ -311,10 +311,10 @@ function segmentCache() {
   return typeof cache?.load === "function" && typeof cache.delete === "function" ? cache : void 0;
 }
 var STORE_TTL_MS = 24 * 60 * 60 * 1e3;
-function fingerprint(text3) {
+function fingerprint(text2) {
   let hash = 2166136261;
-  for (let i = 0; i < text3.length; i++) {
-    hash ^= text3.charCodeAt(i);
+  for (let i = 0; i < text2.length; i++) {
+    hash ^= text2.charCodeAt(i);
     hash = Math.imul(hash, 16777619);
   }
   return (hash >>> 0).toString(36);
@@ -618,17 +618,17 @@ function combineValues(earlier, later) {
   if (!isArrayEdit(later)) return later;
   if (earlier === void 0) return later;
   if (Array.isArray(earlier) || earlier === null) {
-    const list2 = Array.isArray(earlier) ? [...earlier] : [];
-    const present = new Set(list2.map(keyOf));
+    const list = Array.isArray(earlier) ? [...earlier] : [];
+    const present = new Set(list.map(keyOf));
     for (const value of later.add ?? []) {
       const key = keyOf(value);
       if (!present.has(key)) {
         present.add(key);
-        list2.push(value);
+        list.push(value);
       }
     }
     const removed = new Set((later.remove ?? []).map(keyOf));
-    return removed.size === 0 ? list2 : list2.filter((item2) => !removed.has(keyOf(item2)));
+    return removed.size === 0 ? list : list.filter((item2) => !removed.has(keyOf(item2)));
   }
   if (!isArrayEdit(earlier)) return later;
   const add = keyed(earlier.add ?? []);
@@ -1763,11 +1763,11 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     return finish(braze, out);
   }
   fields.used.add("products");
-  const list2 = field(properties, "products");
-  if (!Array.isArray(list2) || list2.length === 0) return needs("a non-empty properties.products list");
+  const list = field(properties, "products");
+  if (!Array.isArray(list) || list.length === 0) return needs("a non-empty properties.products list");
   const products = [];
   const reasons = [];
-  list2.forEach((raw, index) => {
+  list.forEach((raw, index) => {
     const item2 = dict(raw);
     const mapped = item2 ? product(new Fields(item2, warnings), true) : "it is not an object";
     if (typeof mapped !== "string") products.push(mapped);
@@ -2113,22 +2113,17 @@ function describeValidDataCenters() {
 }
 
 // src/destination/settings.ts
-var check = (test) => ({
-  safeParse: (value) => test(value) ? { success: true, data: value } : { success: false }
-});
-var text2 = check((value) => typeof value === "string");
-var flag = check((value) => typeof value === "boolean" || value === "true" || value === "false");
-var list = check((value) => typeof value === "string" || Array.isArray(value) && value.every((item2) => typeof item2 === "string"));
+var isText = (value) => typeof value === "string";
+var isList = (value) => Array.isArray(value) && value.every(isText);
 function optionalText(value) {
-  const parsed = text2.safeParse(value);
-  if (!parsed.success) return { expected: "a text value" };
-  const trimmed = parsed.data.trim();
+  if (!isText(value)) return { expected: "a text value" };
+  const trimmed = value.trim();
   return { value: trimmed === "" ? void 0 : trimmed };
 }
 function booleanSetting(value) {
-  const parsed = flag.safeParse(value);
-  if (!parsed.success) return { expected: "true or false" };
-  return { value: parsed.data === true || parsed.data === "true" };
+  if (typeof value === "boolean") return { value };
+  if (value === "true" || value === "false") return { value: value === "true" };
+  return { expected: "true or false" };
 }
 var MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length;
 var ECOMMERCE_MODES = ["recommended", "purchases", "both"];
@@ -2142,9 +2137,8 @@ var definitions = {
     sensitive: true,
     default: "",
     parse(value) {
-      const parsed = text2.safeParse(value);
-      if (!parsed.success) return { expected: "the REST API key as text" };
-      const key = normalizeApiKey(parsed.data);
+      if (!isText(value)) return { expected: "the REST API key as text" };
+      const key = normalizeApiKey(value);
       if (key === "") return { expected: "a non-empty REST API key" };
       if (!/^[\x21-\x7e]+$/.test(key)) return { expected: "a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)" };
       return { value: key };
@@ -2159,8 +2153,7 @@ var definitions = {
     sensitive: false,
     default: void 0,
     parse(value) {
-      const parsed = text2.safeParse(value);
-      const dataCenter = parsed.success ? resolveDataCenter(parsed.data) : void 0;
+      const dataCenter = isText(value) ? resolveDataCenter(value) : void 0;
       return dataCenter ? { value: dataCenter } : { expected: `one of ${describeValidDataCenters()}` };
     }
   },
@@ -2206,9 +2199,8 @@ var definitions = {
     defaultLabel: '["Order Completed"]',
     default: ["order completed"],
     parse(value) {
-      const parsed = list.safeParse(value);
-      if (!parsed.success) return { expected: "a list of event names" };
-      const names2 = (typeof parsed.data === "string" ? parsed.data.split(",") : parsed.data).map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
+      if (!isText(value) && !isList(value)) return { expected: "a list of event names" };
+      const names2 = (isText(value) ? value.split(",") : value).map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
       return { value: names2 };
     }
   },
@@ -2262,8 +2254,7 @@ var definitions = {
     defaultLabel: "recommended",
     default: "recommended",
     parse(value) {
-      const parsed = text2.safeParse(value);
-      const mode = parsed.success ? parsed.data.trim().toLowerCase() : void 0;
+      const mode = isText(value) ? value.trim().toLowerCase() : void 0;
       return ECOMMERCE_MODES.includes(mode) ? { value: mode } : { expected: `one of ${ECOMMERCE_MODES.join(", ")}` };
     }
   },

@@ -29,11 +29,7 @@ export type CallOutcome =
 /** Segment's limit is 5 s per invocation; leave room to build the answer. */
 export const INVOCATION_BUDGET_MS = 4000
 
-/*
- * Braze's answers are checked by hand, not with zod/mini: an object schema
- * pulls ~10 KB of zod's object machinery into a bundle with a 100 KB budget,
- * for two small shapes.
- */
+// Braze's answers have two small shapes, checked by hand.
 interface BrazeAnswer {
   message: string | undefined
   errors: unknown[]

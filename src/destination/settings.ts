@@ -24,29 +24,22 @@ interface SettingDefinition<T> {
   parse(value: unknown): { value: T } | { expected: string }
 }
 
-/**
- * Three shape checks, written out: zod/mini's core costs ~26 KB of the
- * bundle's 100 KB budget for them (measured with esbuild's metafile).
- */
-type Check<T> = { safeParse(value: unknown): { success: true; data: T } | { success: false } }
-const check = <T>(test: (value: unknown) => value is T): Check<T> => ({
-  safeParse: (value) => (test(value) ? { success: true, data: value } : { success: false })
-})
-const text = check((value): value is string => typeof value === 'string')
-const flag = check((value): value is boolean | 'true' | 'false' => typeof value === 'boolean' || value === 'true' || value === 'false')
-const list = check((value): value is string[] | string => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')))
+// Settings are strings, booleans and lists of strings: plain typeof checks (zod/mini would add
+// ~26 KB to the bundle for these three, measured with esbuild's metafile).
+const isText = (value: unknown): value is string => typeof value === 'string'
+const isList = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText)
 
 function optionalText(value: unknown): { value: string | undefined } | { expected: string } {
-  const parsed = text.safeParse(value)
-  if (!parsed.success) return { expected: 'a text value' }
-  const trimmed = parsed.data.trim()
+  if (!isText(value)) return { expected: 'a text value' }
+  const trimmed = value.trim()
   return { value: trimmed === '' ? undefined : trimmed }
 }
 
+/** Segment sends a BOOLEAN setting as true/false; typed by hand (the Test tab, the Public API) it may be "true"/"false". */
 function booleanSetting(value: unknown): { value: boolean } | { expected: string } {
-  const parsed = flag.safeParse(value)
-  if (!parsed.success) return { expected: 'true or false' }
-  return { value: parsed.data === true || parsed.data === 'true' }
+  if (typeof value === 'boolean') return { value }
+  if (value === 'true' || value === 'false') return { value: value === 'true' }
+  return { expected: 'true or false' }
 }
 
 /** Every array of a /users/track request full: 3 × 75. */
@@ -65,9 +58,8 @@ const definitions = {
     sensitive: true,
     default: '',
     parse(value) {
-      const parsed = text.safeParse(value)
-      if (!parsed.success) return { expected: 'the REST API key as text' }
-      const key = normalizeApiKey(parsed.data)
+      if (!isText(value)) return { expected: 'the REST API key as text' }
+      const key = normalizeApiKey(value)
       if (key === '') return { expected: 'a non-empty REST API key' }
       // fetch cannot put anything else into a header, and retrying for hours would not fix the setting.
       if (!/^[\x21-\x7e]+$/.test(key)) return { expected: 'a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)' }
@@ -83,8 +75,7 @@ const definitions = {
     sensitive: false,
     default: undefined as unknown as DataCenter,
     parse(value) {
-      const parsed = text.safeParse(value)
-      const dataCenter = parsed.success ? resolveDataCenter(parsed.data) : undefined
+      const dataCenter = isText(value) ? resolveDataCenter(value) : undefined
       return dataCenter ? { value: dataCenter } : { expected: `one of ${describeValidDataCenters()}` }
     }
   } satisfies SettingDefinition<DataCenter>,
@@ -130,10 +121,9 @@ const definitions = {
     defaultLabel: '["Order Completed"]',
     default: ['order completed'],
     parse(value) {
-      const parsed = list.safeParse(value)
-      if (!parsed.success) return { expected: 'a list of event names' }
+      if (!isText(value) && !isList(value)) return { expected: 'a list of event names' }
       // A comma-separated string is what people type when a list is expected.
-      const names = (typeof parsed.data === 'string' ? parsed.data.split(',') : parsed.data)
+      const names = (isText(value) ? value.split(',') : value)
         .map((name) => name.trim().toLowerCase())
         .filter((name) => name !== '')
       return { value: names }
@@ -190,8 +180,7 @@ const definitions = {
     defaultLabel: 'recommended',
     default: 'recommended' as EcommerceMode,
     parse(value) {
-      const parsed = text.safeParse(value)
-      const mode = parsed.success ? parsed.data.trim().toLowerCase() : undefined
+      const mode = isText(value) ? value.trim().toLowerCase() : undefined
       return ECOMMERCE_MODES.includes(mode as EcommerceMode) ? { value: mode as EcommerceMode } : { expected: `one of ${ECOMMERCE_MODES.join(', ')}` }
     }
   } satisfies SettingDefinition<EcommerceMode>,

@@ -12,7 +12,7 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
  */
 export { BUILD_FILE, HANDLERS, ROOT }
 /** Segment has no documented code-size limit; this is our own budget. */
-export const MAX_BUNDLE_BYTES = 160 * 1024
+export const MAX_BUNDLE_BYTES = 128 * 1024
 
 function header(version: string): string {
   const settings = SETTING_DEFINITIONS.map(
