@@ -22,6 +22,7 @@
 var TRACK_ARRAYS = ["attributes", "events", "purchases"];
 var MAX_OBJECTS_PER_TYPE = 75;
 var MAX_COMBINED_OBJECTS_MAU = 50;
+var MAX_USERS_ENTRIES_PER_REQUEST = 50;
 var MAX_STRING_LENGTH = 255;
 var MAX_KEY_LENGTH = 255;
 var MAX_IMAGE_URL_LENGTH = 1024;
@@ -30,46 +31,8 @@ var MAX_PURCHASE_PROPERTIES_BYTES = 50 * 1024;
 var MAX_NESTED_ATTRIBUTE_BYTES = 100 * 1024;
 var MAX_PURCHASE_QUANTITY = 100;
 var RESERVED_PROPERTY_KEYS = ["time", "event_name"];
-
-// src/destination/braze-types.ts
-function identifierObject(identifier) {
-  return Object.assign({}, identifier);
-}
-var IDENTIFIER_KEYS = ["external_id", "braze_id", "user_alias", "email", "phone"];
-function identifierKey(object) {
-  const record = object;
-  return IDENTIFIER_KEYS.find((key) => record[key] !== void 0);
-}
-function identityKey(object) {
-  const id = identifierKey(object);
-  const value = object[id];
-  return `${id}:${typeof value === "string" ? value : JSON.stringify(value)}`;
-}
-var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
-  "external_id",
-  "braze_id",
-  "user_alias",
-  "_update_existing_only",
-  "_merge_objects",
-  "first_name",
-  "last_name",
-  "email",
-  "phone",
-  "gender",
-  "dob",
-  "country",
-  "home_city",
-  "language",
-  "time_zone",
-  "current_location",
-  "email_subscribe",
-  "push_subscribe",
-  "subscription_groups",
-  "image_url",
-  "push_tokens",
-  "facebook",
-  "twitter"
-]);
+var MAX_REQUEST_BYTES = 1024 * 1024;
+var MAX_OBJECTS_PER_EVENT = 300;
 
 // src/destination/braze-client.ts
 var INVOCATION_BUDGET_MS = 4e3;
@@ -227,6 +190,46 @@ function redactDeep(value, apiKey) {
   }
   return value;
 }
+
+// src/destination/braze-types.ts
+function identifierObject(identifier) {
+  return Object.assign({}, identifier);
+}
+var IDENTIFIER_KEYS = ["external_id", "braze_id", "user_alias", "email", "phone"];
+function identifierKey(object) {
+  const record = object;
+  return IDENTIFIER_KEYS.find((key) => record[key] !== void 0);
+}
+function identityKey(object) {
+  const id = identifierKey(object);
+  const value = object[id];
+  return `${id}:${typeof value === "string" ? value : JSON.stringify(value)}`;
+}
+var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
+  "external_id",
+  "braze_id",
+  "user_alias",
+  "_update_existing_only",
+  "_merge_objects",
+  "first_name",
+  "last_name",
+  "email",
+  "phone",
+  "gender",
+  "dob",
+  "country",
+  "home_city",
+  "language",
+  "time_zone",
+  "current_location",
+  "email_subscribe",
+  "push_subscribe",
+  "subscription_groups",
+  "image_url",
+  "push_tokens",
+  "facebook",
+  "twitter"
+]);
 
 // src/destination/delivery-memory.ts
 var MESSAGE_TTL_MS = 6 * 60 * 60 * 1e3;
@@ -485,7 +488,7 @@ function item(object, owners, part) {
 function sizeOf(bundle) {
   const size = { attributes: bundle.attributes.length, events: bundle.events.length, purchases: bundle.purchases.length, total: 0, bytes: 0 };
   size.total = size.attributes + size.events + size.purchases;
-  for (const name of ["attributes", "events", "purchases"]) for (const entry of bundle[name]) size.bytes += entry.bytes + 1;
+  for (const name of TRACK_ARRAYS) for (const entry of bundle[name]) size.bytes += entry.bytes + 1;
   return size;
 }
 function addTo(target, source) {
@@ -495,12 +498,12 @@ function addTo(target, source) {
 }
 function itemsOf(bundle) {
   const out = [];
-  for (const array of ["attributes", "events", "purchases"]) for (const entry of bundle[array]) out.push({ array, item: entry });
+  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) out.push({ array, item: entry });
   return out;
 }
 function bodyOf(bundle) {
   const body = {};
-  for (const array of ["attributes", "events", "purchases"]) {
+  for (const array of TRACK_ARRAYS) {
     if (bundle[array].length > 0) body[array] = bundle[array].map((entry) => entry.object);
   }
   return body;
@@ -677,8 +680,6 @@ function mergeAttributes(updates) {
 }
 
 // src/destination/delivery-plan.ts
-var MAX_REQUEST_BYTES = 1024 * 1024;
-var USER_ENDPOINT_CHUNK = 50;
 function requestLimits(maxObjectsPerRequest) {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES };
 }
@@ -737,7 +738,7 @@ function planDelivery(plans, options) {
   delivery.merges = merges.items();
   delivery.deletes = deleteRequests(deletes.items());
   for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
-    for (const array of ["attributes", "events", "purchases"]) {
+    for (const array of TRACK_ARRAYS) {
       for (const entry of bundle[array]) for (const owner of entry.owners) delivery.expected[owner].add(entry.part);
     }
   }
@@ -753,7 +754,7 @@ function userOf(bundle) {
 }
 function firstOwner(bundle) {
   let first2 = Infinity;
-  for (const array of ["attributes", "events", "purchases"]) for (const entry of bundle[array]) first2 = Math.min(first2, ...entry.owners);
+  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first2 = Math.min(first2, ...entry.owners);
   return first2;
 }
 function chunks(events, purchases, owner, reserved, limits) {
@@ -849,7 +850,7 @@ function deleteRequests(items) {
   ];
   for (const { field: field2, of } of kinds) {
     const mine = items.filter((entry) => of(entry.object) !== void 0);
-    for (const chunk of chunked(mine, USER_ENDPOINT_CHUNK)) {
+    for (const chunk of chunked(mine, MAX_USERS_ENTRIES_PER_REQUEST)) {
       out.push({ body: { [field2]: chunk.map((entry) => of(entry.object)) }, owners: [...new Set(chunk.flatMap((entry) => entry.owners))] });
     }
   }
@@ -994,7 +995,7 @@ var Delivery = class {
   async merges() {
     const due = this.plan.merges.filter((merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)));
     for (const merge of due) this.mergesSent.add(merge.key);
-    await Promise.all(chunked(due, USER_ENDPOINT_CHUNK).map((chunk) => this.merge(chunk, true)));
+    await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)));
   }
   async merge(chunk, mayResend) {
     const outcome = await this.call("/users/merge", { merge_updates: chunk.map((entry) => entry.object) });
@@ -1912,7 +1913,6 @@ function withIdentifier(event, settings, build) {
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event));
   return build(identifier, plan) ?? bounded(plan);
 }
-var MAX_OBJECTS_PER_EVENT = 300;
 function bounded(plan) {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
   if (objects <= MAX_OBJECTS_PER_EVENT) return plan;
@@ -2334,7 +2334,7 @@ function summarize(report, warnings, messageId) {
   const sent = { attributes: 0, events: 0, purchases: 0 };
   for (const call of report.calls) {
     if (call.path !== "/users/track") continue;
-    for (const name of ["attributes", "events", "purchases"]) {
+    for (const name of TRACK_ARRAYS) {
       const items = call.body[name];
       if (Array.isArray(items)) sent[name] += items.length;
     }

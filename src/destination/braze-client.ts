@@ -1,4 +1,4 @@
-import { TRACK_ARRAYS, type TrackArray } from './braze-types'
+import { TRACK_ARRAYS, type TrackArray } from './braze-limits'
 import type { DataCenter } from './data-centers'
 
 /**

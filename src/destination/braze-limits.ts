@@ -88,5 +88,21 @@ export const MAX_PURCHASE_QUANTITY = 100
  */
 export const RESERVED_PROPERTY_KEYS: readonly string[] = ['time', 'event_name']
 
+/**
+ * Braze documents no byte limit for a /users/track request, only its object
+ * counts (https://www.braze.com/docs/api/api_limits/); the legacy limit was
+ * 4 MB. This project's cap, 1 MB, keeps every request far below any limit
+ * Braze or a proxy might apply and costs nothing for ordinary events
+ * (75 objects are about 50 KB).
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024
+
+/**
+ * This project's bound on one event: its objects travel in sequence when they
+ * need several requests, all inside Segment's 5 s, so at most 4 requests of 75
+ * (850 products at quantity 7,500 would be 63,750 purchase objects).
+ */
+export const MAX_OBJECTS_PER_EVENT = 300
+
 /** Braze's answer when a request holds more objects than these limits allow. https://www.braze.com/docs/api/errors/ */
 export const MAX_INPUT_LENGTH_MESSAGE = 'Max Input Length Exceeded'

@@ -62,9 +62,6 @@ export function identifierObject(identifier: BrazeIdentifier): Record<string, un
   return Object.assign({}, identifier)
 }
 
-// The limits live in braze-limits.ts; re-exported for the modules that read them from here.
-export { MAX_OBJECTS_PER_TYPE, TRACK_ARRAYS, type TrackArray } from './braze-limits'
-
 /**
  * In the order Braze reads them: beside an external_id, user_alias or
  * braze_id, email and phone are attributes, not identifiers

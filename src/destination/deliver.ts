@@ -13,7 +13,8 @@
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { openMemory, type DeliveryMemory } from './delivery-memory'
-import { chunked, isPlainValue, planDelivery, requestLimits, USER_ENDPOINT_CHUNK, type DeliveryPlan, type Owned } from './delivery-plan'
+import { MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
+import { chunked, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { packRequests } from './batch-packer'
 import type { EventPlan } from './plan'
 import { bodyOf, emptyBundle, itemsOf, type Bundle, type PartToken } from './track-bundle'
@@ -195,7 +196,7 @@ class Delivery {
   private async merges(): Promise<void> {
     const due = this.plan.merges.filter((merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)))
     for (const merge of due) this.mergesSent.add(merge.key)
-    await Promise.all(chunked(due, USER_ENDPOINT_CHUNK).map((chunk) => this.merge(chunk, true)))
+    await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)))
   }
 
   private async merge(chunk: Owned<MergeUpdate>[], mayResend: boolean): Promise<void> {

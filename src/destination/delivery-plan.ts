@@ -11,21 +11,12 @@
 //   so no event is spread over several requests.
 // - skipUnchangedAttributes drops values this instance already delivered.
 import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
-import { identifierKey, identityKey, MAX_OBJECTS_PER_TYPE, type BrazeAttributes, type BrazeEvent, type BrazePurchase, type DeleteTarget, type MergeUpdate } from './braze-types'
+import { MAX_OBJECTS_PER_TYPE, MAX_REQUEST_BYTES, MAX_USERS_ENTRIES_PER_REQUEST, TRACK_ARRAYS } from './braze-limits'
+import { identifierKey, identityKey, type BrazeAttributes, type BrazeEvent, type BrazePurchase, type DeleteTarget, type MergeUpdate } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { isArrayEdit, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
 import type { EventPlan } from './plan'
 import { addTo, emptyBundle, item, sizeOf, type Bundle, type BundleSize, type Item, type PartToken } from './track-bundle'
-
-/**
- * Braze documents no request size limit for /users/track (only its object
- * counts, https://www.braze.com/docs/api/api_limits/); the legacy limit was
- * 4 MB. 1 MB keeps every request far below any limit a proxy or Braze might
- * apply, and costs nothing for ordinary events (75 objects ≈ 50 KB).
- */
-export const MAX_REQUEST_BYTES = 1024 * 1024
-/** Braze's per-request maximum for /users/identify, /users/merge and /users/delete. */
-export const USER_ENDPOINT_CHUNK = 50
 
 export function requestLimits(maxObjectsPerRequest: number): RequestLimits {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES }
@@ -124,7 +115,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   delivery.merges = merges.items()
   delivery.deletes = deleteRequests(deletes.items())
   for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
-    for (const array of ['attributes', 'events', 'purchases'] as const) {
+    for (const array of TRACK_ARRAYS) {
       for (const entry of bundle[array]) for (const owner of entry.owners) delivery.expected[owner]!.add(entry.part)
     }
   }
@@ -143,7 +134,7 @@ function userOf(bundle: Bundle): string {
 
 function firstOwner(bundle: Bundle): number {
   let first = Infinity
-  for (const array of ['attributes', 'events', 'purchases'] as const) for (const entry of bundle[array]) first = Math.min(first, ...entry.owners)
+  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first = Math.min(first, ...entry.owners)
   return first
 }
 
@@ -276,7 +267,7 @@ function deleteRequests(items: Owned<DeleteTarget>[]): DeliveryPlan['deletes'] {
   ]
   for (const { field, of } of kinds) {
     const mine = items.filter((entry) => of(entry.object) !== undefined)
-    for (const chunk of chunked(mine, USER_ENDPOINT_CHUNK)) {
+    for (const chunk of chunked(mine, MAX_USERS_ENTRIES_PER_REQUEST)) {
       out.push({ body: { [field]: chunk.map((entry) => of(entry.object)) }, owners: [...new Set(chunk.flatMap((entry) => entry.owners))] })
     }
   }

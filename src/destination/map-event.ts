@@ -1,5 +1,5 @@
 import { attributesBase, mapTraits } from './attributes'
-import { MAX_KEY_LENGTH } from './braze-limits'
+import { MAX_KEY_LENGTH, MAX_OBJECTS_PER_EVENT } from './braze-limits'
 import { identifierObject, type BrazeEvent, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { contactProblem, type ContactKind } from './contact'
 import { ecommerceRoute, mapEcommerce } from './ecommerce'
@@ -54,13 +54,6 @@ function withIdentifier(
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event))
   return build(identifier, plan) ?? bounded(plan)
 }
-
-/**
- * One event's objects are sent in sequence when they need several requests, all
- * inside Segment's 5 s: at most this many (4 requests of 75), whatever the
- * event holds (850 products at quantity 7,500 would be 63,750 purchases).
- */
-export const MAX_OBJECTS_PER_EVENT = 300
 
 function bounded(plan: EventPlan): EventPlan | Problem {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length

@@ -1,5 +1,6 @@
 // What the Test panel shows after a single event: the Braze calls, what was
 // sent, and why anything was left out.
+import { TRACK_ARRAYS } from './braze-limits'
 import type { DeliveryReport } from './deliver'
 
 export interface HandlerSummary {
@@ -22,7 +23,7 @@ export function summarize(report: DeliveryReport, warnings: string[], messageId:
   const sent = { attributes: 0, events: 0, purchases: 0 }
   for (const call of report.calls) {
     if (call.path !== '/users/track') continue
-    for (const name of ['attributes', 'events', 'purchases'] as const) {
+    for (const name of TRACK_ARRAYS) {
       const items = call.body[name]
       if (Array.isArray(items)) sent[name] += items.length
     }

@@ -1,7 +1,8 @@
 // The unit of /users/track planning: objects with the events they stand for,
 // grouped by the array they go in. An event's part, a packing atom and a
 // request are all bundles. Pure.
-import type { BrazeAttributes, BrazeEvent, BrazePurchase, TrackArray } from './braze-types'
+import { TRACK_ARRAYS, type TrackArray } from './braze-limits'
+import type { BrazeAttributes, BrazeEvent, BrazePurchase } from './braze-types'
 import { jsonSize } from './values'
 
 /**
@@ -45,7 +46,7 @@ export function item<T>(object: T, owners: number[], part: PartToken): Item<T> {
 export function sizeOf(bundle: Bundle): BundleSize {
   const size = { attributes: bundle.attributes.length, events: bundle.events.length, purchases: bundle.purchases.length, total: 0, bytes: 0 }
   size.total = size.attributes + size.events + size.purchases
-  for (const name of ['attributes', 'events', 'purchases'] as const) for (const entry of bundle[name]) size.bytes += entry.bytes + 1
+  for (const name of TRACK_ARRAYS) for (const entry of bundle[name]) size.bytes += entry.bytes + 1
   return size
 }
 
@@ -57,14 +58,14 @@ export function addTo(target: Bundle, source: Bundle): void {
 
 export function itemsOf(bundle: Bundle): Array<{ array: TrackArray; item: Item<unknown> }> {
   const out: Array<{ array: TrackArray; item: Item<unknown> }> = []
-  for (const array of ['attributes', 'events', 'purchases'] as const) for (const entry of bundle[array]) out.push({ array, item: entry })
+  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) out.push({ array, item: entry })
   return out
 }
 
 /** The request body, arrays in Braze's processing order (attributes, events, purchases). */
 export function bodyOf(bundle: Bundle): Record<string, unknown[]> {
   const body: Record<string, unknown[]> = {}
-  for (const array of ['attributes', 'events', 'purchases'] as const) {
+  for (const array of TRACK_ARRAYS) {
     if (bundle[array].length > 0) body[array] = bundle[array].map((entry) => entry.object)
   }
   return body
