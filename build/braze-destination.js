@@ -711,12 +711,12 @@ function planDelivery(plans, options) {
       return;
     }
     const done = recalled ?? /* @__PURE__ */ new Set();
-    if (plan.attributes.length > 0 && !done.has("attributes")) {
+    const own = plan.attributes.map((object) => item(object, [owner], "attributes"));
+    if (own.length > 0 && !done.has("attributes")) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
-      delivery.ownAttributes.set(owner, plan.attributes.map((object) => item(object, [owner], "attributes")));
+      delivery.ownAttributes.set(owner, own);
     }
-    const reserved = plan.attributes.map((object) => item(object, [owner], "attributes"));
-    const pending = chunks(plan.events, plan.purchases, owner, reserved, limits).filter((_, index) => !done.has(index));
+    const pending = chunks(plan.events, plan.purchases, owner, own, limits).filter((_, index) => !done.has(index));
     const [first2, ...later] = pending;
     if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
     if (later.length > 0) delivery.chains.push({ owner, parts: later });
@@ -757,14 +757,14 @@ function firstOwner(bundle) {
   for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first2 = Math.min(first2, ...entry.owners);
   return first2;
 }
-function chunks(events, purchases, owner, reserved, limits) {
+function chunks(events, purchases, owner, attributes, limits) {
   const out = [];
   let current = emptyBundle();
-  current.attributes.push(...reserved);
+  current.attributes.push(...attributes);
   const place = (array, object) => {
     const entry = item(object, [owner], out.length);
     current[array].push(entry);
-    if (fits(sizeOf(current), limits) || sizeOf(current).total === 1) return;
+    if (fits(sizeOf(current), limits) || current.events.length + current.purchases.length === 1) return;
     current[array].pop();
     out.push(current);
     current = emptyBundle();
@@ -795,7 +795,14 @@ function atomsOf(group, limits, skip, split) {
     addTo(atom, chunk.bundle);
     atoms.push(atom);
   }
-  return atoms;
+  return atoms.flatMap((atom) => fits(sizeOf(atom), limits) ? [atom] : apart(atom));
+}
+function apart(atom) {
+  return itemsOf(atom).map(({ array, item: one }) => {
+    const single = emptyBundle();
+    single[array].push(one);
+    return single;
+  });
 }
 function attributeItems(merged, skip) {
   const items = [];

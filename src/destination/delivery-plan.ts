@@ -16,7 +16,7 @@ import { identifierKey, identityKey, type BrazeAttributes, type BrazeEvent, type
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { isArrayEdit, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
 import type { EventPlan } from './plan'
-import { addTo, emptyBundle, item, sizeOf, type Bundle, type BundleSize, type Item, type PartToken } from './track-bundle'
+import { addTo, emptyBundle, item, itemsOf, sizeOf, type Bundle, type BundleSize, type Item, type PartToken } from './track-bundle'
 
 export function requestLimits(maxObjectsPerRequest: number): RequestLimits {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES }
@@ -86,12 +86,12 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       return
     }
     const done = recalled ?? new Set<PartToken>()
-    if (plan.attributes.length > 0 && !done.has('attributes')) {
+    const own = plan.attributes.map((object) => item(object, [owner], 'attributes'))
+    if (own.length > 0 && !done.has('attributes')) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
-      delivery.ownAttributes.set(owner, plan.attributes.map((object) => item(object, [owner], 'attributes')))
+      delivery.ownAttributes.set(owner, own)
     }
-    const reserved = plan.attributes.map((object) => item(object, [owner], 'attributes'))
-    const pending = chunks(plan.events, plan.purchases, owner, reserved, limits).filter((_, index) => !done.has(index))
+    const pending = chunks(plan.events, plan.purchases, owner, own, limits).filter((_, index) => !done.has(index))
     const [first, ...later] = pending
     if (first) groupOf(userOf(first)).chunks.push({ owner, bundle: first })
     if (later.length > 0) delivery.chains.push({ owner, parts: later })
@@ -143,14 +143,15 @@ function firstOwner(bundle: Bundle): number {
  * first part leaves room for the event's attribute objects. The cut depends
  * only on the event, so a redelivery names the same parts.
  */
-function chunks(events: BrazeEvent[], purchases: BrazePurchase[], owner: number, reserved: Item<BrazeAttributes>[], limits: RequestLimits): Bundle[] {
+function chunks(events: BrazeEvent[], purchases: BrazePurchase[], owner: number, attributes: Item<BrazeAttributes>[], limits: RequestLimits): Bundle[] {
   const out: Bundle[] = []
   let current = emptyBundle()
-  current.attributes.push(...reserved)
+  current.attributes.push(...attributes)
   const place = <T>(array: 'events' | 'purchases', object: T) => {
     const entry = item(object, [owner], out.length) as Item<never>
     current[array].push(entry)
-    if (fits(sizeOf(current), limits) || sizeOf(current).total === 1) return
+    // An object too big for any request still goes, alone: Braze then says what it refuses.
+    if (fits(sizeOf(current), limits) || current.events.length + current.purchases.length === 1) return
     current[array].pop()
     out.push(current)
     current = emptyBundle()
@@ -194,7 +195,16 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
     addTo(atom, chunk.bundle)
     atoms.push(atom)
   }
-  return atoms
+  return atoms.flatMap((atom) => (fits(sizeOf(atom), limits) ? [atom] : apart(atom)))
+}
+
+/** Only at a combined limit of one or two objects does an event's part not fit with its attributes: then each object goes alone. */
+function apart(atom: Bundle): Bundle[] {
+  return itemsOf(atom).map(({ array, item: one }) => {
+    const single = emptyBundle()
+    ;(single[array] as Item<unknown>[]).push(one)
+    return single
+  })
 }
 
 function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined): Item<BrazeAttributes>[] {

@@ -1,0 +1,126 @@
+// The delivery planner, pure: plans in, requests out. Every object once, every
+// request within Braze's limits, every event's objects in one request whenever
+// they fit one, split events as parts in sequence, and what the memory says
+// Braze already has left out.
+import fc from 'fast-check'
+import { fits } from '../src/destination/batch-packer'
+import { DeliveryMemory } from '../src/destination/delivery-memory'
+import { planDelivery, requestLimits } from '../src/destination/delivery-plan'
+import { mapEvent } from '../src/destination/map-event'
+import type { EventPlan } from '../src/destination/plan'
+import { itemsOf, sizeOf, type Bundle } from '../src/destination/track-bundle'
+import { at } from './helpers/events'
+import { settingsFor } from './helpers/settings'
+
+const SETTINGS = settingsFor({ ecommerceMode: 'purchases', audienceAttribute: 'segment_audiences' })
+
+function plansOf(events: unknown[]): EventPlan[] {
+  return events.map((event) => {
+    const plan = mapEvent(event, SETTINGS)
+    if ('kind' in plan) throw new Error(plan.message)
+    return plan
+  })
+}
+
+const identify = (user: number, n: number) => ({ type: 'identify', userId: `u${user}`, messageId: `i${n}`, timestamp: at(n), traits: { n, [`t${n}`]: true } })
+const track = (user: number, n: number) => ({ type: 'track', userId: `u${user}`, messageId: `t${n}`, timestamp: at(n), event: 'Viewed', properties: { n } })
+const audience = (user: number, n: number) => ({
+  type: 'track', userId: `u${user}`, messageId: `a${n}`, timestamp: at(n), event: 'Audience Entered',
+  properties: { audience_key: 'vip', vip: true, n }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } }
+})
+const order = (user: number, n: number, products: number) => ({
+  type: 'track', userId: `u${user}`, messageId: `o${n}`, timestamp: at(n), event: 'Order Completed',
+  properties: { order_id: `o${n}`, n, products: Array.from({ length: products }, (_, k) => ({ product_id: `p${n}-${k}`, price: 1 })) }
+})
+
+/** Which requests (round 1, then chains) hold each event's events and purchases. */
+function whereEvents(requests: Bundle[]): Map<number, Set<number>> {
+  const places = new Map<number, Set<number>>()
+  requests.forEach((request, index) => {
+    for (const { array, item } of itemsOf(request)) {
+      if (array === 'attributes') continue
+      for (const owner of item.owners) {
+        if (!places.has(owner)) places.set(owner, new Set())
+        places.get(owner)!.add(index)
+      }
+    }
+  })
+  return places
+}
+
+describe('planDelivery', () => {
+  test('an order of 150 products: the first 75 in the first round, the rest a later part in sequence', () => {
+    const plan = planDelivery(plansOf([order(1, 1, 150), track(2, 2)]), { limits: requestLimits(75) })
+    expect(plan.requests.map((request) => request.purchases.length).sort()).toEqual([0, 75])
+    expect(plan.chains).toEqual([{ owner: 0, parts: [expect.objectContaining({ purchases: expect.any(Array) })] }])
+    expect(plan.chains[0]!.parts[0]!.purchases).toHaveLength(75)
+    expect(plan.expected[0]).toEqual(new Set([0, 1]))
+  })
+
+  test('what the memory says Braze accepted is left out: a delivered message entirely, a split one from its first missing part', () => {
+    const memory = new DeliveryMemory()
+    memory.remember('o1', [0], false)
+    memory.remember('t2', [], true)
+    const plan = planDelivery(plansOf([order(1, 1, 150), track(2, 2)]), { limits: requestLimits(75), memory })
+    expect(plan.alreadyDelivered).toEqual([false, true])
+    expect(plan.requests).toHaveLength(1)
+    expect(plan.requests[0]!.purchases[0]!.object.product_id).toBe('p1-75')
+    expect(plan.chains).toEqual([])
+  })
+
+  test('merges already done are not planned again; deletes by kind in chunks of 50', () => {
+    const memory = new DeliveryMemory()
+    const plans = plansOf([{ type: 'alias', userId: 'new', previousId: 'old', messageId: 'al' }, ...Array.from({ length: 51 }, (_, i) => ({ type: 'delete', userId: `d${i}`, messageId: `d${i}` }))])
+    memory.rememberMerge(JSON.stringify(plans[0]!.merges[0]))
+    const plan = planDelivery(plans, { limits: requestLimits(75), memory })
+    expect(plan.merges).toEqual([])
+    expect(plan.deletes.map((request) => (request.body.external_ids as unknown[]).length)).toEqual([50, 1])
+  })
+
+  test('a user whose objects do not fit one request: events keep their own attributes, each event whole', () => {
+    const events = [...Array.from({ length: 60 }, (_, i) => audience(1, i)), ...Array.from({ length: 30 }, (_, i) => identify(1, 100 + i))]
+    const plan = planDelivery(plansOf(events), { limits: requestLimits(75) })
+    for (const request of plan.requests) expect(fits(sizeOf(request), requestLimits(75))).toBe(true)
+    // Each audience event: its custom event and its own attributes update in the same request.
+    plan.requests.forEach((request) => {
+      const withEvents = new Set(request.events.flatMap((entry) => entry.owners))
+      for (const entry of request.attributes) if (entry.owners.length === 1 && entry.owners[0]! < 60) expect(withEvents.has(entry.owners[0]!)).toBe(true)
+    })
+  })
+})
+
+describe('planDelivery (property-based)', () => {
+  const kinds = fc.constantFrom('identify', 'track', 'audience', 'order')
+  const stream = fc.array(fc.tuple(kinds, fc.nat({ max: 6 }), fc.integer({ min: 1, max: 160 })), { minLength: 1, maxLength: 120 })
+
+  test('every object planned once, every request within the limits, each event\'s first part in one request', () => {
+    fc.assert(
+      fc.property(stream, fc.integer({ min: 1, max: 225 }), (shapes, combined) => {
+        const events = shapes.map(([kind, user, products], n) =>
+          kind === 'identify' ? identify(user, n) : kind === 'track' ? track(user, n) : kind === 'audience' ? audience(user, n) : order(user, n, products % 20)
+        )
+        const plans = events.map((event) => mapEvent(event, SETTINGS)).map((plan) => ('kind' in plan ? undefined : plan))
+        const limits = requestLimits(combined)
+        const plan = planDelivery(plans, { limits })
+        const all = [...plan.requests, ...plan.chains.flatMap((chain) => chain.parts)]
+        for (const request of all) {
+          const size = sizeOf(request)
+          expect(fits(size, limits) || size.total === 1).toBe(true)
+        }
+        // Every event and purchase object exactly once.
+        const sent = all.flatMap((request) => [...request.events, ...request.purchases].map((entry) => entry.object))
+        const planned = plans.flatMap((one) => [...(one?.events ?? []), ...(one?.purchases ?? [])])
+        expect(sent).toHaveLength(planned.length)
+        expect(new Set(sent).size).toBe(sent.length)
+        // Every event with attributes is behind some attributes object.
+        const covered = new Set(all.flatMap((request) => request.attributes.flatMap((entry) => entry.owners)))
+        plans.forEach((one, owner) => {
+          if (one && one.attributes.length > 0) expect(covered.has(owner)).toBe(true)
+        })
+        // An event's first-round events and purchases share one request.
+        for (const places of whereEvents(plan.requests).values()) expect(places.size).toBe(1)
+      }),
+      { numRuns: 120, seed: 42 }
+    )
+  })
+})
