@@ -1,0 +1,112 @@
+// What a profile remembers of its events or purchases: a count of every one
+// (in total and per name), and the latest few in full. The full ones are
+// bounded per profile and across the whole store, so a replay of millions of
+// events runs in flat memory however many profiles it builds.
+
+/** The store-wide bound: the oldest full entries of any profile go first. */
+export class HistoryBudget {
+  /** Every entry recorded, oldest first from `head`, as (history, seq); some already dropped by their history. */
+  private owners: Array<History<unknown> | undefined> = []
+  private seqs: number[] = []
+  private head = 0
+
+  constructor(readonly max: number) {}
+
+  noteRecorded(history: History<unknown>, seq: number): void {
+    this.owners.push(history)
+    this.seqs.push(seq)
+    while (this.owners.length - this.head > this.max) {
+      this.owners[this.head]?.dropIfOldest(this.seqs[this.head]!)
+      this.owners[this.head] = undefined
+      this.head += 1
+    }
+    if (this.head >= 4096 && this.head * 2 >= this.owners.length) {
+      this.owners = this.owners.slice(this.head)
+      this.seqs = this.seqs.slice(this.head)
+      this.head = 0
+    }
+  }
+
+  clear(): void {
+    this.owners = []
+    this.seqs = []
+    this.head = 0
+  }
+}
+
+export class History<T> {
+  /**
+   * The latest entries, oldest first from `head`, each the JSON of
+   * `[seq, item]`: one flat string per entry is the most compact form, and
+   * every read is a fresh copy. `seq` is store-wide, so two histories merge
+   * in the order things happened.
+   */
+  private entries: string[] = []
+  private head = 0
+  private total = 0
+  private readonly byKey = new Map<string, number>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly budget?: HistoryBudget
+  ) {}
+
+  record(seq: number, key: string, item: T): void {
+    this.total += 1
+    this.byKey.set(key, (this.byKey.get(key) ?? 0) + 1)
+    if (this.limit === 0) return
+    this.entries.push(JSON.stringify([seq, item]))
+    if (this.entries.length - this.head > this.limit) this.dropOldest()
+    this.budget?.noteRecorded(this as History<unknown>, seq)
+  }
+
+  /** The budget's eviction: only if that entry is still here (this history may have dropped it already). */
+  dropIfOldest(seq: number): void {
+    const oldest = this.entries[this.head]
+    if (oldest !== undefined && seqOf(oldest) === seq) this.dropOldest()
+  }
+
+  /** Adds everything of `other` (counts summed, the latest of both kept), as a merge of two profiles does. */
+  absorb(other: History<T>): void {
+    this.total += other.total
+    for (const [key, count] of other.byKey) this.byKey.set(key, (this.byKey.get(key) ?? 0) + count)
+    if (this.limit === 0) return
+    const entries = [...this.live(), ...other.live()].map((entry) => ({ entry, seq: seqOf(entry) }))
+    this.entries = entries
+      .sort((a, b) => a.seq - b.seq)
+      .slice(-this.limit)
+      .map(({ entry }) => entry)
+    this.head = 0
+  }
+
+  /** The latest items, oldest first, as fresh copies. */
+  latest(): T[] {
+    return this.live().map((entry) => (JSON.parse(entry) as [number, T])[1])
+  }
+
+  count(): number {
+    return this.total
+  }
+
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.byKey)
+  }
+
+  private live(): string[] {
+    return this.entries.slice(this.head)
+  }
+
+  private dropOldest(): void {
+    this.entries[this.head] = ''
+    this.head += 1
+    // Compacted once the dropped slots outnumber the live ones: amortised O(1), and at most 2 × limit slots.
+    if (this.head >= this.entries.length - this.head) {
+      this.entries = this.entries.slice(this.head)
+      this.head = 0
+    }
+  }
+}
+
+function seqOf(entry: string): number {
+  return Number(entry.slice(1, entry.indexOf(',')))
+}
