@@ -36,12 +36,12 @@ export class HistoryBudget {
 
 export class History<T> {
   /**
-   * The latest entries, oldest first from `head`, each the JSON of
-   * `[seq, item]`: one flat string per entry is the most compact form, and
-   * every read is a fresh copy. `seq` is store-wide, so two histories merge
-   * in the order things happened.
+   * The latest items, oldest first from `head`, as JSON: one flat string per
+   * item is the most compact form, and every read is a fresh copy.
    */
   private entries: string[] = []
+  /** Each entry's store-wide sequence number, so two histories merge in the order things happened. */
+  private seqs: number[] = []
   private head = 0
   private total = 0
   private readonly byKey = new Map<string, number>()
@@ -55,15 +55,15 @@ export class History<T> {
     this.total += 1
     this.byKey.set(key, (this.byKey.get(key) ?? 0) + 1)
     if (this.limit === 0) return
-    this.entries.push(JSON.stringify([seq, item]))
+    this.entries.push(JSON.stringify(item))
+    this.seqs.push(seq)
     if (this.entries.length - this.head > this.limit) this.dropOldest()
     this.budget?.noteRecorded(this as History<unknown>, seq)
   }
 
   /** The budget's eviction: only if that entry is still here (this history may have dropped it already). */
   dropIfOldest(seq: number): void {
-    const oldest = this.entries[this.head]
-    if (oldest !== undefined && seqOf(oldest) === seq) this.dropOldest()
+    if (this.head < this.seqs.length && this.seqs[this.head] === seq) this.dropOldest()
   }
 
   /** Adds everything of `other` (counts summed, the latest of both kept), as a merge of two profiles does. */
@@ -71,17 +71,15 @@ export class History<T> {
     this.total += other.total
     for (const [key, count] of other.byKey) this.byKey.set(key, (this.byKey.get(key) ?? 0) + count)
     if (this.limit === 0) return
-    const entries = [...this.live(), ...other.live()].map((entry) => ({ entry, seq: seqOf(entry) }))
-    this.entries = entries
-      .sort((a, b) => a.seq - b.seq)
-      .slice(-this.limit)
-      .map(({ entry }) => entry)
+    const latest = [...this.live(), ...other.live()].sort((a, b) => a.seq - b.seq).slice(-this.limit)
+    this.entries = latest.map(({ entry }) => entry)
+    this.seqs = latest.map(({ seq }) => seq)
     this.head = 0
   }
 
   /** The latest items, oldest first, as fresh copies. */
   latest(): T[] {
-    return this.live().map((entry) => (JSON.parse(entry) as [number, T])[1])
+    return this.live().map(({ entry }) => JSON.parse(entry) as T)
   }
 
   count(): number {
@@ -92,8 +90,8 @@ export class History<T> {
     return Object.fromEntries(this.byKey)
   }
 
-  private live(): string[] {
-    return this.entries.slice(this.head)
+  private live(): Array<{ entry: string; seq: number }> {
+    return this.entries.slice(this.head).map((entry, index) => ({ entry, seq: this.seqs[this.head + index]! }))
   }
 
   private dropOldest(): void {
@@ -102,11 +100,9 @@ export class History<T> {
     // Compacted once the dropped slots outnumber the live ones: amortised O(1), and at most 2 × limit slots.
     if (this.head >= this.entries.length - this.head) {
       this.entries = this.entries.slice(this.head)
+      this.seqs = this.seqs.slice(this.head)
       this.head = 0
     }
   }
 }
 
-function seqOf(entry: string): number {
-  return Number(entry.slice(1, entry.indexOf(',')))
-}

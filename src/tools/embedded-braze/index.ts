@@ -39,6 +39,7 @@ export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise
     requests: state.requests,
     // Copies, so that a test poking at a profile cannot change what Braze "knows".
     profiles: () => Array.from(store.all(), publicProfile),
+    profileCount: () => store.size,
     profile: (query) => {
       const found = store.query(query)
       return found && publicProfile(found)

@@ -13,8 +13,8 @@ export interface EmbeddedBrazeOptions {
    */
   maxObjectsPerRequest?: number
   /**
-   * How many of the latest requests `requests` keeps (default 1,000; 0 keeps
-   * none). Older ones are dropped, so a long replay runs in flat memory.
+   * How many of the latest requests `requests` keeps (default 10,000; 0 keeps
+   * none). Older ones are dropped, so a long run stays in flat memory.
    */
   maxRecordedRequests?: number
   /**
@@ -120,6 +120,8 @@ export interface EmbeddedBraze {
   requests: RecordedRequest[]
   /** Every profile known, in creation order (copies: mutating them changes nothing). */
   profiles(): BrazeProfile[]
+  /** How many profiles exist, without copying them. */
+  profileCount(): number
   /** The first profile matching every identifier given in the query (a copy). */
   profile(query: ProfileQuery): BrazeProfile | undefined
   /** The next N requests get these answers instead of the normal behaviour. */
