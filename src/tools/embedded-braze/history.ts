@@ -3,9 +3,14 @@
 // bounded per profile and across the whole store, so a replay of millions of
 // events runs in flat memory however many profiles it builds.
 
-/** The store-wide bound: the oldest full entries of any profile go first. */
+/**
+ * The store-wide bound: the entries recorded longest ago, in any profile, go
+ * first. Every entry a history holds has one (history, seq) here, so the
+ * bound is exact; an entry its own history already dropped leaves a stale
+ * pair, which costs nothing when its turn comes.
+ */
 export class HistoryBudget {
-  /** Every entry recorded, oldest first from `head`, as (history, seq); some already dropped by their history. */
+  /** Oldest first from `head`. */
   private owners: Array<History<unknown> | undefined> = []
   private seqs: number[] = []
   private head = 0
@@ -16,7 +21,7 @@ export class HistoryBudget {
     this.owners.push(history)
     this.seqs.push(seq)
     while (this.owners.length - this.head > this.max) {
-      this.owners[this.head]?.dropIfOldest(this.seqs[this.head]!)
+      this.owners[this.head]?.forget(this.seqs[this.head]!)
       this.owners[this.head] = undefined
       this.head += 1
     }
@@ -45,6 +50,8 @@ export class History<T> {
   private head = 0
   private total = 0
   private readonly byKey = new Map<string, number>()
+  /** Set once merged into another history: the budget's evictions of our old entries go there. */
+  private movedTo: History<T> | undefined
 
   constructor(
     private readonly limit: number,
@@ -61,9 +68,15 @@ export class History<T> {
     this.budget?.noteRecorded(this as History<unknown>, seq)
   }
 
-  /** The budget's eviction: only if that entry is still here (this history may have dropped it already). */
-  dropIfOldest(seq: number): void {
-    if (this.head < this.seqs.length && this.seqs[this.head] === seq) this.dropOldest()
+  /** The budget's eviction of one entry, if this history still holds it. */
+  forget(seq: number): void {
+    if (this.movedTo) return this.movedTo.forget(seq)
+    const index = this.seqs.indexOf(seq, this.head)
+    if (index === this.head) return this.dropOldest()
+    if (index < 0) return
+    // Only after a merge is an entry the budget finds oldest not this history's oldest.
+    this.entries.splice(index, 1)
+    this.seqs.splice(index, 1)
   }
 
   /** Adds everything of `other` (counts summed, the latest of both kept), as a merge of two profiles does. */
@@ -75,6 +88,10 @@ export class History<T> {
     this.entries = latest.map(({ entry }) => entry)
     this.seqs = latest.map(({ seq }) => seq)
     this.head = 0
+    other.entries = []
+    other.seqs = []
+    other.head = 0
+    other.movedTo = this
   }
 
   /** The latest items, oldest first, as fresh copies. */
