@@ -353,9 +353,10 @@ describe('profiles built by /users/track', () => {
     expect(braze.profile({ user_alias: anon })!.identifiers.external_id).toBeUndefined()
   })
 
-  test('events for an unknown alias create the profile; _update_existing_only: true on an event does not', async () => {
-    await track({ events: [{ user_alias: alias('a1'), name: 'E', time: at(0) }] })
-    await track({ events: [{ user_alias: alias('a2'), name: 'E', time: at(0), _update_existing_only: true }] })
+  test('events for an unknown alias create the profile only with _update_existing_only: false', async () => {
+    // https://www.braze.com/docs/api/objects_filters/event_object/: for aliases "Update Only" mode is the default.
+    await track({ events: [{ user_alias: alias('a1'), name: 'E', time: at(0), _update_existing_only: false }] })
+    await track({ events: [{ user_alias: alias('a2'), name: 'E', time: at(0) }] })
     expect(braze.profiles().map((p) => p.identifiers.user_aliases)).toEqual([[alias('a1')]])
   })
 

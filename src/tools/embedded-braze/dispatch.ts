@@ -2,18 +2,24 @@
 // routing, method, key, JSON, and the endpoint handler. Every call is
 // recorded here, before any delay, so a test that awaited the answer sees it.
 import type { Answer } from './answer'
+import { handleIdentify } from './identify'
+import { handleMerge } from './merge'
 import type { ProfileStore } from './profiles'
 import { TRACK_RATE_LIMIT, USERS_RATE_LIMIT } from '../braze-rate-limits'
 import { RateWindow } from './rate-limit'
 import type { IncomingCall, Reply } from './server'
 import { handleTrack } from './track'
 import type { RecordedRequest, ScriptedResponse } from './types'
-import { handleAliasNew, handleDelete, handleIdentify, handleMerge } from './users'
+import { handleAliasNew, handleDelete } from './users'
+
+export const DEFAULT_MAX_RECORDED_REQUESTS = 10_000
 
 export interface DispatchState {
   apiKey: string
   latencyMs: number
   maxObjectsPerRequest: number
+  /** The request log keeps this many of the latest requests (0: none). */
+  maxRecordedRequests: number
   store: ProfileStore
   scripted: ScriptedResponse[]
   requests: RecordedRequest[]
@@ -23,10 +29,12 @@ export interface DispatchState {
 }
 
 export function createDispatchState(
-  options: Pick<DispatchState, 'apiKey' | 'latencyMs' | 'maxObjectsPerRequest' | 'store'>
+  options: Pick<DispatchState, 'apiKey' | 'latencyMs' | 'maxObjectsPerRequest' | 'store'> &
+    Partial<Pick<DispatchState, 'maxRecordedRequests'>>
 ): DispatchState {
   return {
     ...options,
+    maxRecordedRequests: options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS,
     scripted: [],
     requests: [],
     trackWindow: new RateWindow(TRACK_RATE_LIMIT),
@@ -70,14 +78,18 @@ export function dispatch(state: DispatchState, call: IncomingCall): Reply {
   const body = parseBody(call.text)
   const scripted = state.scripted.shift()
   const { reply, response } = scripted ? scriptedReply(state, call, scripted) : normalReply(state, call, body)
-  state.requests.push({
-    method: call.method,
-    path: call.path,
-    headers: { ...call.headers },
-    body: body.ok ? body.value : body.text === '' ? undefined : body.text,
-    status: reply.destroySocket ? 0 : reply.status,
-    response: reply.destroySocket ? undefined : response
-  })
+  if (state.maxRecordedRequests > 0) {
+    state.requests.push({
+      method: call.method,
+      path: call.path,
+      headers: { ...call.headers },
+      body: body.ok ? body.value : body.text === '' ? undefined : body.text,
+      status: reply.destroySocket ? 0 : reply.status,
+      response: reply.destroySocket ? undefined : response
+    })
+    // The array is trimmed in place: callers hold on to it (and replay empties it itself).
+    while (state.requests.length > state.maxRecordedRequests) state.requests.shift()
+  }
   return reply
 }
 

@@ -30,13 +30,3 @@ export function asUserAlias(value: unknown): UserAlias | undefined {
     ? { alias_name: name, alias_label: label }
     : undefined
 }
-
-export function sameAlias(a: UserAlias, b: UserAlias): boolean {
-  return a.alias_name === b.alias_name && a.alias_label === b.alias_label
-}
-
-export function describeIdentifier(id: Identifier): string {
-  return id.kind === 'user_alias'
-    ? `user_alias ${id.alias.alias_label}:${id.alias.alias_name}`
-    : `${id.kind} ${id.value}`
-}

@@ -2,7 +2,7 @@
 // answers like Braze's REST API and keeps the profiles it builds, for tests
 // and for `npm start`.
 import { createDispatchState, dispatch } from './dispatch'
-import { ProfileStore } from './profiles'
+import { ProfileStore, publicProfile } from './profiles'
 import { DEFAULT_MAX_OBJECTS_PER_REQUEST } from './rules'
 import { listen } from './server'
 import type { EmbeddedBraze, EmbeddedBrazeOptions } from './types'
@@ -22,11 +22,15 @@ export type {
 /** Listens on 127.0.0.1 on a free port. */
 export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise<EmbeddedBraze> {
   checkOptions(options)
-  const store = new ProfileStore()
+  const store = new ProfileStore({
+    recentHistory: options.recentHistory,
+    recentHistoryTotal: options.recentHistoryTotal
+  })
   const state = createDispatchState({
     apiKey: options.apiKey,
     latencyMs: options.latencyMs ?? 0,
     maxObjectsPerRequest: options.maxObjectsPerRequest ?? DEFAULT_MAX_OBJECTS_PER_REQUEST,
+    maxRecordedRequests: options.maxRecordedRequests,
     store
   })
   const server = await listen((call) => dispatch(state, call))
@@ -34,10 +38,11 @@ export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise
     url: server.url,
     requests: state.requests,
     // Copies, so that a test poking at a profile cannot change what Braze "knows".
-    profiles: () => structuredClone(store.all()),
+    profiles: () => Array.from(store.all(), publicProfile),
+    profileCount: () => store.size,
     profile: (query) => {
       const found = store.query(query)
-      return found && structuredClone(found)
+      return found && publicProfile(found)
     },
     enqueue: (...responses) => {
       state.scripted.push(...responses)
@@ -55,10 +60,15 @@ export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise
 }
 
 /** A typo in a test's setup should fail there, not as a puzzling 401 or 400 later. */
-function checkOptions({ apiKey, latencyMs = 0, maxObjectsPerRequest = 1 }: EmbeddedBrazeOptions): void {
+function checkOptions(options: EmbeddedBrazeOptions): void {
+  const { apiKey, latencyMs = 0, maxObjectsPerRequest = 1 } = options
   if (typeof apiKey !== 'string' || apiKey.length === 0) throw new TypeError('embedded Braze needs a non-empty apiKey')
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new RangeError('latencyMs must be a number >= 0')
   if (!Number.isInteger(maxObjectsPerRequest) || maxObjectsPerRequest < 1) {
     throw new RangeError('maxObjectsPerRequest must be a positive integer')
+  }
+  for (const name of ['maxRecordedRequests', 'recentHistory', 'recentHistoryTotal'] as const) {
+    const value = options[name] ?? 0
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be an integer >= 0`)
   }
 }

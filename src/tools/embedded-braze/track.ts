@@ -4,7 +4,7 @@
 import { type Answer, answer, badRequest } from './answer'
 import { applyAttributeUpdates } from './attributes'
 import { type Identifier, isPlainObject } from './identifier'
-import type { ProfileStore } from './profiles'
+import type { ProfileStore, StoredProfile } from './profiles'
 import {
   ATTRIBUTE_CONTROL_KEYS,
   TRACK_ARRAYS,
@@ -13,7 +13,8 @@ import {
   parseIdentifier,
   trackRequestProblem
 } from './rules'
-import type { BrazeProfile, BrazeEvent, BrazePurchase } from './types'
+import type { BrazeEvent, BrazePurchase } from './types'
+import { mayCreateProfile } from './update-existing-only'
 
 export interface TrackError {
   type: string
@@ -61,55 +62,68 @@ export function handleTrack(store: ProfileStore, body: unknown, maxObjectsPerReq
   return answer(201, { message: 'success', ...processed, ...(errors.length > 0 ? { errors } : {}) })
 }
 
-/** Braze defaults `_update_existing_only` to true for alias objects: they never create a profile by accident. */
-function applyAttributesObject(store: ProfileStore, { object, identifier, identifierKeys }: ValidObject): void {
-  const updateExistingOnly = object._update_existing_only ?? (identifier.kind === 'user_alias')
-  const profile = store.findOrCreate(identifier, updateExistingOnly === true)
+/**
+ * The profile an object names, created when Braze would create it (see
+ * update-existing-only.ts), and marked as updated.
+ */
+function profileFor(store: ProfileStore, array: TrackArray, { object, identifier }: ValidObject): StoredProfile | undefined {
+  const found = store.findForUpdate(identifier)
+  const flag = typeof object._update_existing_only === 'boolean' ? object._update_existing_only : undefined
+  const profile = found ?? (mayCreateProfile(array, identifier, flag) ? store.create(identifier) : undefined)
+  if (profile) store.touch(profile)
+  return profile
+}
+
+function applyAttributesObject(store: ProfileStore, item: ValidObject): void {
+  const profile = profileFor(store, 'attributes', item)
   if (!profile) return
+  const { object, identifierKeys } = item
   const updates = Object.fromEntries(
     Object.entries(object).filter(([key]) => !identifierKeys.includes(key) && !ATTRIBUTE_CONTROL_KEYS.includes(key))
   )
   profile.attributes = applyAttributeUpdates(profile.attributes, updates, object._merge_objects === true)
-  mirrorContactIdentifiers(profile, updates)
+  mirrorContactIdentifiers(store, profile, updates)
 }
 
-/** The email and phone attributes are also how Braze finds a user by email or phone. */
-function mirrorContactIdentifiers(profile: BrazeProfile, updates: Record<string, unknown>): void {
-  for (const key of ['email', 'phone'] as const) {
-    if (!(key in updates)) continue
-    const value = profile.attributes[key]
-    if (typeof value === 'string' && value.length > 0) profile.identifiers[key] = value
-    else delete profile.identifiers[key]
+/**
+ * Next to another identifier, email and phone are attributes; they are also
+ * how Braze finds a user by email or phone afterwards.
+ */
+function mirrorContactIdentifiers(store: ProfileStore, profile: StoredProfile, updates: Record<string, unknown>): void {
+  for (const kind of ['email', 'phone'] as const) {
+    if (!(kind in updates)) continue
+    const value = profile.attributes[kind]
+    store.setContact(profile, kind, typeof value === 'string' && value.length > 0 ? value : undefined)
   }
 }
 
-function profileFor(store: ProfileStore, { object, identifier }: ValidObject): BrazeProfile | undefined {
-  return store.findOrCreate(identifier, object._update_existing_only === true)
-}
-
 function applyEvent(store: ProfileStore, item: ValidObject): void {
+  const profile = profileFor(store, 'events', item)
+  if (!profile) return
   const { object } = item
-  const event: BrazeEvent = { name: String(object.name), time: String(object.time) }
-  Object.assign(event, optionalFields(object))
-  profileFor(store, item)?.events.push(event)
+  const event: BrazeEvent = { name: String(object.name), time: String(object.time), ...optionalFields(object) }
+  profile.events.record(store.nextSeq(), event.name, event)
 }
 
 function applyPurchase(store: ProfileStore, item: ValidObject): void {
+  const profile = profileFor(store, 'purchases', item)
+  if (!profile) return
   const { object } = item
   const purchase: BrazePurchase = {
     product_id: String(object.product_id),
     currency: String(object.currency),
     price: Number(object.price),
     quantity: typeof object.quantity === 'number' ? object.quantity : 1,
-    time: String(object.time)
+    time: String(object.time),
+    ...optionalFields(object)
   }
-  Object.assign(purchase, optionalFields(object))
-  profileFor(store, item)?.purchases.push(purchase)
+  profile.purchases.record(store.nextSeq(), purchase.product_id, purchase)
 }
 
 function optionalFields(object: Record<string, unknown>): Pick<BrazeEvent, 'app_id' | 'properties'> {
   return {
     ...(typeof object.app_id === 'string' ? { app_id: object.app_id } : {}),
-    ...(isPlainObject(object.properties) ? { properties: structuredClone(object.properties) } : {})
+    // The history stores a JSON copy, so the recorded request and the profile never share objects.
+    ...(isPlainObject(object.properties) ? { properties: object.properties } : {})
   }
 }

@@ -12,6 +12,21 @@ export interface EmbeddedBrazeOptions {
    * 50 mimics Braze's "MAU CY 24-25" contracts.
    */
   maxObjectsPerRequest?: number
+  /**
+   * How many of the latest requests `requests` keeps (default 10,000; 0 keeps
+   * none). Older ones are dropped, so a long run stays in flat memory.
+   */
+  maxRecordedRequests?: number
+  /**
+   * How many of its latest events, and of its latest purchases, each profile
+   * keeps in full (default 20). Counts always cover everything.
+   */
+  recentHistory?: number
+  /**
+   * How many events and purchases all profiles together keep in full
+   * (default 100,000, about 25 MB); the oldest go first.
+   */
+  recentHistoryTotal?: number
 }
 
 export interface RecordedRequest {
@@ -57,8 +72,24 @@ export interface BrazeProfile {
     user_aliases: UserAlias[]
   }
   attributes: Record<string, unknown>
+  /**
+   * The most recent events only, oldest first: at most `recentHistory` of
+   * them, fewer once the store holds `recentHistoryTotal`. The counts cover
+   * every event.
+   */
   events: BrazeEvent[]
+  /** The most recent purchase objects only, bounded as `events` is. */
   purchases: BrazePurchase[]
+  /** Every event ever recorded on this profile, including those of profiles merged into it. */
+  eventCount: number
+  /** Every purchase object ever recorded (a quantity of 3 is one object). */
+  purchaseCount: number
+  /** Events recorded, by event name. */
+  eventCounts: Record<string, number>
+  /** Purchase objects recorded, by product_id. */
+  purchaseCounts: Record<string, number>
+  /** When Braze last changed this profile (ISO 8601): what `most_recently_updated` compares. */
+  updatedAt: string
 }
 
 export interface ProfileQuery {
@@ -85,10 +116,12 @@ export interface ScriptedResponse {
 export interface EmbeddedBraze {
   /** Base URL, e.g. http://127.0.0.1:54321 (no trailing slash). */
   url: string
-  /** Every request received, in order. */
+  /** The latest requests received (see `maxRecordedRequests`), in order. */
   requests: RecordedRequest[]
   /** Every profile known, in creation order (copies: mutating them changes nothing). */
   profiles(): BrazeProfile[]
+  /** How many profiles exist, without copying them. */
+  profileCount(): number
   /** The first profile matching every identifier given in the query (a copy). */
   profile(query: ProfileQuery): BrazeProfile | undefined
   /** The next N requests get these answers instead of the normal behaviour. */
