@@ -210,13 +210,18 @@ export function expectNothingLost(events: unknown[], results: unknown, rawSettin
 }
 
 /** The same for a single-event handler: returned ⇒ all its objects accepted; thrown ⇒ one of Segment's classes. */
-export function expectSingleNothingLost(event: unknown, type: string, outcome: Outcome, rawSettings: unknown, exchanges: Exchange[]): void {
+/**
+ * `earlier`: what Braze accepted from the same instance before these exchanges (a
+ * merge it took is remembered, and not sent again).
+ */
+export function expectSingleNothingLost(event: unknown, type: string, outcome: Outcome, rawSettings: unknown, exchanges: Exchange[], earlier?: Set<string>): void {
   expectSegmentOutcome(outcome)
   if (outcome.kind !== 'returned') return
   const plan = mapEvent(event !== null && typeof event === 'object' && !Array.isArray(event) ? { ...event, type } : event, parsedSettings(rawSettings))
   expect('kind' in plan ? plan : undefined).toBeUndefined()
   if ('kind' in plan) return
   const accepted = acceptedSignatures(exchanges)
+  for (const signature of earlier ?? []) accepted.add(signature)
   expect(signaturesOf(plan).filter((signature) => !accepted.has(signature))).toEqual([])
 }
 
