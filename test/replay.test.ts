@@ -331,7 +331,7 @@ describe('the --json summary', () => {
     expect(exitCode).toBe(0)
     expect(Object.keys(json).sort()).toEqual(
       [
-        'batchSize', 'dataPoints', 'durationMs', 'events', 'failures', 'handler', 'input', 'interrupted', 'notices', 'objects',
+        'batchSize', 'cpuSeconds', 'dataPoints', 'durationMs', 'events', 'failures', 'handler', 'input', 'interrupted', 'notices', 'objects',
         'peakRssMB', 'profiles', 'rateLimit', 'reasons', 'requests', 'retries', 'target', 'warnings', 'workers'
       ].sort()
     )

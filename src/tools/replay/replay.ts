@@ -147,7 +147,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
         target: args.live ? 'live' : 'embedded',
         ...(args.brazeUrl ? { brazeUrl: args.brazeUrl } : {}),
         handler: config.batchSize > 1 ? 'onBatch' : 'single',
-        batchSize: config.batchSize > 1 ? args.batchSize : 1,
+        batchSize: args.batchSize,
         workers: args.workers,
         durationMs,
         interrupted,

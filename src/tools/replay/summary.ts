@@ -4,7 +4,6 @@
 import type { DataPoints } from '../data-points'
 import { count, duration, plural } from '../wording'
 import type { EventFailure, JobResult } from './executor'
-import { UNLISTED_WARNINGS } from './executor'
 import { addCounts, emptyCounts, totalRequests, type EndpointCount, type RequestCounts, type TrackObjects } from './request-stats'
 
 export interface ReasonCount {
@@ -32,6 +31,8 @@ export interface ReplaySummaryJson {
   durationMs: number
   /** Peak resident memory of the whole process (all threads). */
   peakRssMB: number
+  /** Processor time of the whole process (all threads, user + system). */
+  cpuSeconds: number
   /** Ctrl-C: the counts cover the events read before it. */
   interrupted: boolean
   events: { total: number; delivered: number; rejected: number; retry: number; unfinished: number }
@@ -128,10 +129,12 @@ export class ReplaySummary {
       Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'profiles'>>,
     warningsReported: boolean
   ): ReplaySummaryJson {
+    const cpu = process.cpuUsage()
     const byEndpoint = Object.fromEntries(Object.entries(this.counts.byEndpoint).sort(([a], [b]) => a.localeCompare(b)))
     return {
       ...meta,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10,
       events: { ...this.events },
       reasons: { rejected: this.reasons.rejected.all(), retry: this.reasons.retry.all() },
       failures: { listed: [...this.listed], notListed: this.notListed },
@@ -220,7 +223,7 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
     lines.push('Warnings: none')
   } else {
     lines.push(`Warnings from the function: ${count(summary.warnings.total)}`)
-    lines.push(...table(summary.warnings.byText.filter((w) => w.reason !== UNLISTED_WARNINGS).concat(summary.warnings.byText.filter((w) => w.reason === UNLISTED_WARNINGS)), SHOWN_WARNINGS, 'warning'))
+    lines.push(...table(summary.warnings.byText, SHOWN_WARNINGS, 'warning'))
   }
   if (summary.retries.attempts > 0) {
     const r = summary.retries
