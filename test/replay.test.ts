@@ -497,6 +497,9 @@ describe('worker threads and the bin', () => {
   let url: string
   let received = 0
   let answerAfterMs = 0
+  /** When set, the first request is answered 429 with this X-RateLimit-Reset (epoch seconds). */
+  let limitedUntil: number | undefined
+  let arrivals: number[] = []
   const firstRequest: Array<() => void> = []
 
   beforeAll(async () => {
@@ -504,7 +507,12 @@ describe('worker threads and the bin', () => {
       request.resume()
       request.on('end', () => {
         received++
+        arrivals.push(Date.now())
         firstRequest.splice(0).forEach((notify) => notify())
+        if (limitedUntil !== undefined && received === 1) {
+          response.writeHead(429, { 'content-type': 'application/json', 'X-RateLimit-Reset': String(limitedUntil) }).end('{"message":"Too Many Requests"}')
+          return
+        }
         setTimeout(() => response.writeHead(201, { 'content-type': 'application/json' }).end('{"message":"success"}'), answerAfterMs)
       })
     })
@@ -518,6 +526,8 @@ describe('worker threads and the bin', () => {
   beforeEach(() => {
     received = 0
     answerAfterMs = 0
+    limitedUntil = undefined
+    arrivals = []
   })
 
   const liveSettings = () => file('worker-settings.json', JSON.stringify({ apiKey: 'worker-key', dataCenter: 'US-03' }))
@@ -532,6 +542,21 @@ describe('worker threads and the bin', () => {
     expect(summary.events).toMatchObject({ total: 400, delivered: 400 })
     expect(summary.requests.total).toBe(received)
     expect(summary.objects.sent.attributes + summary.objects.sent.events).toBeGreaterThan(200)
+  }, 20_000)
+
+  test('a 429 seen by one thread pauses every thread until X-RateLimit-Reset; the event is retried and delivered', async () => {
+    // Under a second and a half of real waiting: Braze's reset is in whole seconds.
+    limitedUntil = Math.ceil((Date.now() + 1500) / 1000)
+    const input = file('paused.jsonl', manyEvents(3000))
+    const summary = await replayJson([input, '--live', '--braze-url', url, '--workers', '2', '--concurrency', '1', '--settings', liveSettings()])
+    expect(summary.events).toMatchObject({ total: 3000, delivered: 3000 })
+    expect(summary.requests.byEndpoint['POST /users/track']!.statuses['429']).toBe(1)
+    expect(summary.retries).toMatchObject({ attempts: 1, deliveredAfterRetry: 20 })
+    // After the 429 was answered (and passed on to the other thread), nothing more arrived before the reset.
+    const answered = arrivals[0]!
+    const early = arrivals.filter((at) => at > answered + 200 && at < limitedUntil! * 1000)
+    expect(early).toEqual([])
+    expect(arrivals.filter((at) => at >= limitedUntil! * 1000).length).toBeGreaterThan(100)
   }, 20_000)
 
   test('the bin from another folder: relative input there, settings and build found in the package', async () => {
