@@ -497,8 +497,9 @@ describe('worker threads and the bin', () => {
   let url: string
   let received = 0
   let answerAfterMs = 0
-  /** When set, the first request is answered 429 with this X-RateLimit-Reset (epoch seconds). */
-  let limitedUntil: number | undefined
+  /** When set, the first request is answered 429, with an X-RateLimit-Reset (epoch seconds) this far ahead, rounded up. */
+  let limitedFor: number | undefined
+  let limitedUntil = 0
   let arrivals: number[] = []
   const firstRequest: Array<() => void> = []
 
@@ -509,7 +510,8 @@ describe('worker threads and the bin', () => {
         received++
         arrivals.push(Date.now())
         firstRequest.splice(0).forEach((notify) => notify())
-        if (limitedUntil !== undefined && received === 1) {
+        if (limitedFor !== undefined && received === 1) {
+          limitedUntil = Math.ceil((Date.now() + limitedFor) / 1000)
           response.writeHead(429, { 'content-type': 'application/json', 'X-RateLimit-Reset': String(limitedUntil) }).end('{"message":"Too Many Requests"}')
           return
         }
@@ -526,7 +528,7 @@ describe('worker threads and the bin', () => {
   beforeEach(() => {
     received = 0
     answerAfterMs = 0
-    limitedUntil = undefined
+    limitedFor = undefined
     arrivals = []
   })
 
@@ -545,8 +547,8 @@ describe('worker threads and the bin', () => {
   }, 20_000)
 
   test('a 429 seen by one thread pauses every thread until X-RateLimit-Reset; the event is retried and delivered', async () => {
-    // Under a second and a half of real waiting: Braze's reset is in whole seconds.
-    limitedUntil = Math.ceil((Date.now() + 1500) / 1000)
+    // At most a second and a half of real waiting: Braze's reset is in whole seconds.
+    limitedFor = 500
     const input = file('paused.jsonl', manyEvents(3000))
     const summary = await replayJson([input, '--live', '--braze-url', url, '--workers', '2', '--concurrency', '1', '--settings', liveSettings()])
     expect(summary.events).toMatchObject({ total: 3000, delivered: 3000 })
@@ -554,9 +556,9 @@ describe('worker threads and the bin', () => {
     expect(summary.retries).toMatchObject({ attempts: 1, deliveredAfterRetry: 20 })
     // After the 429 was answered (and passed on to the other thread), nothing more arrived before the reset.
     const answered = arrivals[0]!
-    const early = arrivals.filter((at) => at > answered + 200 && at < limitedUntil! * 1000)
+    const early = arrivals.filter((at) => at > answered + 200 && at < limitedUntil * 1000)
     expect(early).toEqual([])
-    expect(arrivals.filter((at) => at >= limitedUntil! * 1000).length).toBeGreaterThan(100)
+    expect(arrivals.filter((at) => at >= limitedUntil * 1000).length).toBeGreaterThan(100)
   }, 20_000)
 
   test('the bin from another folder: relative input there, settings and build found in the package', async () => {
