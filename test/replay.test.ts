@@ -316,8 +316,8 @@ describe('every event accounted for', () => {
 describe('progress', () => {
   test('progress lines go to stderr (every second by default), not with --quiet', async () => {
     const input = file('progress.json', JSON.stringify([identify('u-13', { plan: 'pro' }), track('u-13', 'Signed Up')]))
-    const loud = await replay([input, '--batch-size', '1', '--concurrency', '1'], { braze, progressIntervalMs: 0 })
-    expect(loud.stderr).toMatch(/^replayed 1 event… \([\d,]+\/s\)\nreplayed 2 events… \([\d,]+\/s\)\n$/)
+    const loud = await replay([input, '--batch-size', '1'], { braze, progressIntervalMs: 0 })
+    expect(loud.stderr).toMatch(/^replayed 2 events… \([\d,]+\/s\)\n$/)
     const quiet = await replay([input, '--batch-size', '1', '--quiet'], { braze, progressIntervalMs: 0 })
     expect(quiet.stderr).toBe('')
   })
@@ -589,16 +589,23 @@ describe('worker threads and the bin', () => {
       { cwd: dir }
     )
     // Once the function's first request is in flight, press Ctrl-C.
-    firstRequest.push(() => child.kill('SIGINT'))
+    let pressed = 0
+    firstRequest.push(() => {
+      pressed = Date.now()
+      child.kill('SIGINT')
+    })
     const { code, stdout, stderr } = await finished(child)
+    // The batches in flight finished well within the 5 s grace (the server answers in 300 ms).
+    expect(Date.now() - pressed).toBeLessThan(4000)
     expect(stderr).toContain('Stopping: finishing the batches in flight')
     expect(code).toBe(130)
     const summary = JSON.parse(stdout) as ReplaySummaryJson
     expect(summary.interrupted).toBe(true)
     expect(summary.events.total).toBeGreaterThan(0)
-    expect(summary.events.total).toBeLessThan(3000)
-    // The batches in flight finished (the server answers in 300 ms): none abandoned, all of them delivered.
-    expect(summary.events).toMatchObject({ unfinished: 0, rejected: 0, retry: 0 })
+    // Reading stopped: the rest of the file was never read; what was read and not sent is counted apart.
+    expect(summary.events.total + summary.events.unfinished).toBeLessThan(3000)
+    // The batches in flight finished (the server answers in 300 ms): every event that ran was delivered.
+    expect(summary.events).toMatchObject({ rejected: 0, retry: 0 })
     expect(summary.events.delivered).toBe(summary.events.total)
   }, 20_000)
 })

@@ -24,7 +24,10 @@ export interface EventFailure {
 }
 
 export interface JobResult {
+  /** Events the function ran on (whatever became of them). */
   events: number
+  /** Events never sent: the replay was stopping (Ctrl-C) before their batch started. */
+  unsent: number
   delivered: number
   failures: EventFailure[]
   retries: { attempts: number; eventsRetried: number; deliveredAfterRetry: number; waitedMs: number }
@@ -37,6 +40,8 @@ export interface ExecutorOptions {
   /** Passed to the function untouched, as Segment passes the settings. */
   rawSettings: Record<string, unknown>
   batchSize: number
+  /** Batches in flight at once in this thread, whatever job they belong to. */
+  concurrency: number
   retry: RetryPolicy
   clock: Clock
   limiter?: BrazeRateLimiter
@@ -62,6 +67,8 @@ interface Result {
 export class Executor {
   readonly handler: 'onBatch' | 'single'
   private stopped = false
+  private running = 0
+  private readonly waiting: Array<() => void> = []
   private wake: () => void = () => undefined
   private readonly stopping = new Promise<void>((resolve) => (this.wake = resolve))
 
@@ -73,11 +80,17 @@ export class Executor {
   stop(): void {
     this.stopped = true
     this.wake()
+    for (const next of this.waiting.splice(0)) next()
   }
 
+  /**
+   * A job: its items' events in batches (onBatch) or one by one (single
+   * handlers), at most `concurrency` of them in flight in this thread.
+   */
   async run(texts: readonly string[]): Promise<JobResult> {
     const result: JobResult = {
       events: 0,
+      unsent: 0,
       delivered: 0,
       failures: [],
       retries: { attempts: 0, eventsRetried: 0, deliveredAfterRetry: 0, waitedMs: 0 },
@@ -85,12 +98,37 @@ export class Executor {
     }
     const warnings = new Map<string, number>()
     const entries = parseItems(texts, result)
-    const size = this.handler === 'onBatch' ? this.options.batchSize : entries.length || 1
-    for (let start = 0; start < entries.length; start += size) {
-      await this.runBatch(entries.slice(start, start + size), result, warnings)
-    }
+    const size = this.handler === 'onBatch' ? this.options.batchSize : 1
+    const batches: Entry[][] = []
+    for (let start = 0; start < entries.length; start += size) batches.push(entries.slice(start, start + size))
+    await Promise.all(
+      batches.map(async (batch) => {
+        if (!(await this.slot())) {
+          result.unsent += batch.length
+          return
+        }
+        try {
+          await this.runBatch(batch, result, warnings)
+        } finally {
+          this.release()
+        }
+      })
+    )
     result.warnings = [...warnings.entries()]
     return result
+  }
+
+  /** Waits for a free slot; false when the replay is stopping instead. */
+  private async slot(): Promise<boolean> {
+    while (this.running >= this.options.concurrency && !this.stopped) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    if (this.stopped) return false
+    this.running++
+    return true
+  }
+
+  private release(): void {
+    this.running--
+    this.waiting.shift()?.()
   }
 
   private async runBatch(entries: Entry[], result: JobResult, warnings: Map<string, number>): Promise<void> {

@@ -1,8 +1,9 @@
 // Where a replay's jobs run: worker threads, each with its own copy of the
 // built function (the default: one per core, so a replay uses every core),
 // or the main thread (--workers 0, and tests that inject a clock). Both take
-// a job (the JSON texts of up to a batch of events) and answer with what
-// became of its events and the requests it made.
+// a job (the JSON texts of a few hundred events: one message per job, not per
+// batch, since waking another thread costs far more on a virtual machine than
+// on paper) and answer with what became of its events and the requests it made.
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -35,11 +36,12 @@ export interface Lanes {
   close(): Promise<void>
 }
 
-export function inThreadLanes(config: RunnerConfig, concurrency: number, clock: Clock): Lanes {
+/** `jobsPerThread`: jobs given to a thread at once (enough to keep its `concurrency` batches busy). */
+export function inThreadLanes(config: RunnerConfig, jobsPerThread: number, clock: Clock): Lanes {
   const runner: Runner = createRunner(config, clock)
   let paused = 0
   return {
-    capacity: concurrency,
+    capacity: jobsPerThread,
     async run(texts) {
       const result = await runner.executor.run(texts)
       runner.forgetLogs()
@@ -64,7 +66,7 @@ interface Thread {
   pending: Map<number, { resolve: (outcome: JobOutcome) => void; reject: (error: Error) => void }>
 }
 
-export async function workerLanes(config: RunnerConfig, workers: number, concurrency: number): Promise<Lanes> {
+export async function workerLanes(config: RunnerConfig, workers: number, jobsPerThread: number): Promise<Lanes> {
   const tsx = createRequire(join(ROOT, 'package.json')).resolve('tsx/cjs')
   const entry = join(__dirname, 'worker.ts')
   const threads: Thread[] = []
@@ -105,7 +107,7 @@ export async function workerLanes(config: RunnerConfig, workers: number, concurr
     throw error
   }
   return {
-    capacity: workers * concurrency,
+    capacity: workers * jobsPerThread,
     run(texts) {
       // The least busy thread takes the job.
       const thread = threads.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best))

@@ -1,5 +1,4 @@
-// Reads the input and keeps the lanes busy: groups items into jobs of a
-// batch, keeps at most `lanes.capacity` jobs in flight (reading waits: memory
+// Reads the input and keeps the lanes busy: groups items into jobs, keeps at most `lanes.capacity` jobs in flight (reading waits: memory
 // stays flat), and records what became of each. On Ctrl-C it stops reading,
 // lets the jobs in flight finish for up to GRACE_MS, and gives up on the rest.
 import type { Lanes } from './lanes'
@@ -13,7 +12,8 @@ export const GRACE_MS = 5000
 
 export interface PumpOptions {
   lanes: Lanes
-  batchSize: number
+  /** Items per job. */
+  jobSize: number
   summary: ReplaySummary
   rejects?: RejectsFile
   interrupt?: AbortSignal
@@ -23,7 +23,7 @@ export interface PumpOptions {
 }
 
 export async function pump(items: AsyncIterable<SourceItem>, options: PumpOptions): Promise<{ interrupted: boolean }> {
-  const { lanes, batchSize, summary, rejects, interrupt } = options
+  const { lanes, jobSize, summary, rejects, interrupt } = options
   const inFlight = new Map<Promise<void>, number>()
   let failure: unknown
   let handled = 0
@@ -43,6 +43,7 @@ export async function pump(items: AsyncIterable<SourceItem>, options: PumpOption
       (outcome) => {
         if (abandoned) return
         summary.job(where, outcome.result, outcome.counts, outcome.pausedMs)
+        summary.unfinished(outcome.result.unsent)
         for (const failed of outcome.result.failures) rejects?.write(failed.text ?? texts[failed.item]!)
         handled += outcome.result.events
         options.onProgress?.(handled)
@@ -79,7 +80,7 @@ export async function pump(items: AsyncIterable<SourceItem>, options: PumpOption
       }
       texts.push(item.text)
       where.push(item.where)
-      if (texts.length < batchSize) continue
+      if (texts.length < jobSize) continue
       // Backpressure: reading waits while the lanes are full, or the rejects file is behind.
       while (inFlight.size >= lanes.capacity && !interrupted) await woken()
       await rejects?.drained()

@@ -33,6 +33,9 @@ export interface ReplayOptions {
 
 export const EXIT = { delivered: 0, notAllDelivered: 1, cannotRun: 2, interrupted: 130 } as const
 
+/** Events per job handed to a thread: a few hundred, whole batches. */
+const JOB_EVENTS = 400
+
 /** The example key: it only opens the embedded Braze. */
 const EXAMPLE_API_KEY = 'example-rest-api-key'
 
@@ -101,24 +104,29 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     code: build.code,
     rawSettings: loaded.raw,
     batchSize: args.batchSize,
+    concurrency: args.concurrency,
     retry: options.retry ?? (args.live ? LIVE_RETRY_POLICY : NO_RETRIES),
     brazeBaseUrl: braze?.url ?? args.brazeUrl,
     rateLimited: args.live,
     share: 1 / Math.max(1, args.workers)
   }
+  // A job is whole batches (one event at a time for the single handlers); a thread gets enough jobs to keep its batches busy, and one more.
+  const perBatch = args.batchSize > 1 ? args.batchSize : 1
+  const batchesPerJob = Math.max(1, Math.floor(JOB_EVENTS / perBatch))
+  const jobsPerThread = Math.ceil(args.concurrency / batchesPerJob) + 1
   let lanes: Lanes | undefined
   try {
     lanes =
       args.workers === 0
-        ? inThreadLanes(config, args.concurrency, options.clock ?? realClock)
-        : await workerLanes(config, args.workers, args.concurrency)
+        ? inThreadLanes(config, jobsPerThread, options.clock ?? realClock)
+        : await workerLanes(config, args.workers, jobsPerThread)
     const summary = new ReplaySummary()
     const interval = options.progressIntervalMs ?? 1000
     const started = Date.now()
     let lastProgress = started
     const { interrupted } = await pump(source.items, {
       lanes,
-      batchSize: args.batchSize,
+      jobSize: batchesPerJob * perBatch,
       summary,
       rejects,
       interrupt: io.interrupt,

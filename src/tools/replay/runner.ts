@@ -14,6 +14,8 @@ export interface RunnerConfig {
   code: string
   rawSettings: Record<string, unknown>
   batchSize: number
+  /** Batches in flight at once in this thread. */
+  concurrency: number
   retry: RetryPolicy
   /** Where Braze requests go instead of the dataCenter's host (the embedded Braze, or --braze-url). */
   brazeBaseUrl?: string
@@ -42,7 +44,15 @@ export function createRunner(config: RunnerConfig, clock: Clock, onPause?: (unti
     fetch: transport.fetch,
     onRequest: (exchange) => countRequest(counts, exchange)
   })
-  const executor = new Executor({ runtime, rawSettings: config.rawSettings, batchSize: config.batchSize, retry: config.retry, clock, limiter })
+  const executor = new Executor({
+    runtime,
+    rawSettings: config.rawSettings,
+    batchSize: config.batchSize,
+    concurrency: config.concurrency,
+    retry: config.retry,
+    clock,
+    limiter
+  })
   return {
     executor,
     limiter,

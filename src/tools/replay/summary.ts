@@ -35,6 +35,7 @@ export interface ReplaySummaryJson {
   cpuSeconds: number
   /** Ctrl-C: the counts cover the events read before it. */
   interrupted: boolean
+  /** `unfinished`: after Ctrl-C, events read but not sent, or still running when the grace time ran out (not in `total`). */
   events: { total: number; delivered: number; rejected: number; retry: number; unfinished: number }
   /** Every reason, with its count, most frequent first. */
   reasons: { rejected: ReasonCount[]; retry: ReasonCount[] }
@@ -115,7 +116,7 @@ export class ReplaySummary {
     return event
   }
 
-  /** Events read but never finished (Ctrl-C with batches still running). */
+  /** Events read but not sent after Ctrl-C, or still running when its grace time ran out. */
   unfinished(n: number): void {
     this.events.unfinished += n
   }
@@ -190,8 +191,8 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
   lines.push(`Replayed ${summary.input} through ${builtFile} (${handler}, ${threads}) against ${target}`)
   lines.push(`in ${duration(summary.durationMs)}${rate}, peak memory ${count(summary.peakRssMB)} MB`)
   if (summary.interrupted) {
-    const unfinished = events.unfinished > 0 ? `; ${plural(events.unfinished, 'event')} still running were abandoned` : ''
-    lines.push(`Interrupted (Ctrl-C): these counts cover the events read before it${unfinished}.`)
+    const unfinished = events.unfinished > 0 ? `; ${plural(events.unfinished, 'more event was', 'more events were')} read but not sent, or not finished in time` : ''
+    lines.push(`Interrupted (Ctrl-C): these counts cover the events that ran${unfinished}.`)
   }
   for (const notice of summary.notices) lines.push(`Note: ${notice}`)
   lines.push('')
