@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: builds, then measures the built function and prints
  * metric | value | target | ok?, and writes the same (with the machine) to
- * bench/results.json. Deterministic input; about half a minute on 2 cores.
+ * bench/results.json (committed: the README's performance table is generated
+ * from it by `npm run docs`). Deterministic input; a few minutes on 2 cores,
+ * most of it the replay rows (bench/replay.ts).
  */
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
@@ -13,6 +15,7 @@ import { batchEfficiency } from './efficiency'
 import { endToEnd } from './end-to-end'
 import { footprint } from './footprint'
 import { mappingThroughput } from './mapping'
+import { replayRows } from './replay'
 import { BENCH_STREAM, generateEvents, inBatches } from './stream'
 import { renderTable, type Row } from './table'
 
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
   await section('end to end', () => endToEnd(events))
   await section('billed time', () => billedTime())
   await section('unchanged attributes', () => unchangedAttributes())
+  await section('replay', () => replayRows())
 
   const title = `Braze destination benchmark — ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.os}, ${machine.date}, load average at start ${machine.loadAverage.join(" ")}`
   const stream = `stream: ${events.length} events, ${BENCH_STREAM.users} users, seed ${BENCH_STREAM.seed}, ${batches.length} batches of ${BENCH_STREAM.batchSize}`

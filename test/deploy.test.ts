@@ -8,11 +8,13 @@ import { deployCommand } from '../src/tools/deploy/deploy'
 import { matchesDisplayName } from '../src/tools/deploy/find-function'
 import { DEFAULT_DISPLAY_NAME, FUNCTION_DESCRIPTION } from '../src/tools/deploy/function-payload'
 import { functionSettings } from '../src/tools/deploy/function-settings'
+import { BUILT_FUNCTION_ENV, builtFunctionFile, shownPath } from '../src/tools/paths'
 
 const US = 'https://api.segmentapis.com'
 const EU = 'https://eu1.api.segmentapis.com'
 const TOKEN = 'sgp_TEST_token_5f9c2e7a1b'
-const CODE = '// braze-destination-function 0.1.0: paste into Segment\nasync function onTrack(event, settings) {\n  return { ok: true }\n}\n'
+/** The build of the current sources (test/global-setup.ts makes it): what deploy uploads by default. */
+const CODE = fs.readFileSync(builtFunctionFile(), 'utf8')
 const LIST_QUERY = { resourceType: 'DESTINATION', 'pagination[count]': '200' }
 
 /** Independent of the code under test: the six FunctionSettingV1 fields of each definition. */
@@ -35,26 +37,22 @@ class Sink extends Writable {
 
 const dirs: string[] = []
 
-/** A temporary project: functions/, src/destination/ (a minute old) and a fresh build file. */
-function makeProject(options: { build?: boolean } = {}): string {
+/** A working directory somewhere else than the package: deploy finds its build anyway. */
+function makeProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-test-'))
   dirs.push(dir)
-  const past = new Date(Date.now() - 60_000)
-  for (const [file, text] of [
-    ['functions/braze-destination.ts', 'export {}\n'],
-    ['src/destination/settings.ts', 'export {}\n'],
-    ['src/destination/nested/identity.ts', 'export {}\n']
-  ] as const) {
-    const full = path.join(dir, file)
-    fs.mkdirSync(path.dirname(full), { recursive: true })
-    fs.writeFileSync(full, text)
-    fs.utimesSync(full, past, past)
-  }
-  if (options.build !== false) {
-    fs.mkdirSync(path.join(dir, 'build'))
-    fs.writeFileSync(path.join(dir, 'build/braze-destination.js'), CODE)
-  }
   return dir
+}
+
+/** Runs `body` with the tools reading the built function from `file` (as the test suite's own build is chosen). */
+async function withBuiltFile<T>(file: string, body: () => Promise<T>): Promise<T> {
+  const saved = process.env[BUILT_FUNCTION_ENV]
+  process.env[BUILT_FUNCTION_ENV] = file
+  try {
+    return await body()
+  } finally {
+    process.env[BUILT_FUNCTION_ENV] = saved
+  }
 }
 
 async function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
@@ -258,7 +256,7 @@ describe('dry run', () => {
     expect(result.stdout).toContain(`GET ${US}/functions?resourceType=DESTINATION&pagination[count]=200`)
     expect(result.stdout).toContain(`POST ${US}/functions`)
     expect(result.stdout).toContain(`PATCH ${US}/functions/`)
-    expect(result.stdout).toContain(`<${Buffer.byteLength(CODE)} bytes of JavaScript from build/braze-destination.js; first line: // braze-destination-function 0.1.0`)
+    expect(result.stdout).toContain(`<${Buffer.byteLength(CODE)} bytes of JavaScript from ${shownPath(builtFunctionFile())}; first line: Braze Destination Function for Segment, v`)
     expect(result.stdout).not.toContain('async function onTrack')
     expect(result.stdout).toContain('"resourceType": "DESTINATION"')
     expect(result.stdout).toContain(`"displayName": "${DEFAULT_DISPLAY_NAME}"`)
@@ -383,34 +381,43 @@ describe('failures', () => {
     expect(result.stderr).toContain('Unexpected answer from the Segment Public API')
   })
 
-  it('refuses a build older than its sources', async () => {
-    const cwd = makeProject()
-    const later = new Date(Date.now() + 60_000)
-    fs.utimesSync(path.join(cwd, 'src/destination/nested/identity.ts'), later, later)
+  it('refuses a build that is not what the current sources build to, in dry runs too', async () => {
+    const stale = path.join(makeProject(), 'braze-destination.js')
+    fs.writeFileSync(stale, CODE.replace('async function onTrack(event, settings) {', 'async function onTrack(event, settings) {\n  // edited by hand'))
 
-    const result = await run([], { cwd })
+    const result = await withBuiltFile(stale, () => run(['--dry-run'], { env: {} }))
 
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('build/braze-destination.js is older than its sources: run npm run build')
-    expect(result.stderr).toContain(path.join('src', 'destination', 'nested', 'identity.ts'))
+    expect(result.stderr).toBe(`deploy: ${stale} is stale: it is not what the current sources (functions/, src/destination/) build to. Run npm run build, then deploy.\n`)
   })
 
-  it('checks staleness in dry runs too, and against functions/', async () => {
-    const cwd = makeProject()
-    const later = new Date(Date.now() + 60_000)
-    fs.utimesSync(path.join(cwd, 'functions/braze-destination.ts'), later, later)
+  it('accepts the current build whatever its timestamps (a fresh checkout writes build/ before src/)', async () => {
+    const checkedOut = path.join(makeProject(), 'braze-destination.js')
+    fs.writeFileSync(checkedOut, CODE)
+    const longAgo = new Date(Date.now() - 365 * 24 * 3600 * 1000)
+    fs.utimesSync(checkedOut, longAgo, longAgo)
 
-    const result = await run(['--dry-run'], { cwd, env: {} })
+    const result = await withBuiltFile(checkedOut, () => run(['--dry-run'], { env: {} }))
 
-    expect(result.code).toBe(1)
-    expect(result.stderr).toContain('is older than its sources')
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
   })
 
   it('reports a missing build file', async () => {
-    const result = await run([], { cwd: makeProject({ build: false }) })
+    const missing = path.join(makeProject(), 'nothing-here.js')
+    const result = await withBuiltFile(missing, () => run([]))
 
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('build/braze-destination.js not found: run npm run build')
+    expect(result.stderr).toContain(`${missing} not found: run npm run build first`)
+  })
+
+  it('uploads a --file as it is, without comparing it to the sources', async () => {
+    const cwd = makeProject()
+    fs.writeFileSync(path.join(cwd, 'old.js'), '// an older build\n')
+    const result = await run(['--dry-run', '--file', 'old.js'], { cwd, env: {} })
+
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('bytes of JavaScript from old.js; first line: an older build>')
   })
 })
 
@@ -424,11 +431,13 @@ describe('usage', () => {
   })
 
   it.each([
-    [['--force'], 'unknown option --force'],
-    [['extra'], 'unexpected argument "extra"'],
-    [['--region', 'ap'], '--region must be "us" or "eu"'],
-    [['--id'], '--id needs a value'],
-    [['--id', 'dfn_1', '--name', 'x'], 'give --id or --name, not both']
+    [['--force'], "Unknown option '--force'."],
+    [['extra'], 'Unexpected argument "extra".'],
+    [['--region', 'ap'], '--region must be "us" or "eu", not "ap".'],
+    [['--id'], "Option '--id <value>' argument missing."],
+    [['--id', ' '], '--id needs a value.'],
+    [['--id', 'dfn_1', '--id', 'dfn_2'], '--id given twice.'],
+    [['--id', 'dfn_1', '--name', 'x'], 'Give --id or --name, not both.']
   ])('rejects %j with exit code 2', async (args, message) => {
     const result = await run(args)
 

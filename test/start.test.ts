@@ -1,6 +1,7 @@
 // `npm start` in-process: the real examples through the freshly built
 // function against the embedded Braze, read as a person would read it.
 import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { ROOT } from '../src/tools/paths'
@@ -18,7 +19,8 @@ class Capture extends Writable {
 function makeIO(): { io: CommandIO; stdout: Capture; stderr: Capture } {
   const stdout = new Capture()
   const stderr = new Capture()
-  return { io: { stdout, stderr, env: {}, cwd: ROOT }, stdout, stderr }
+  // Run from elsewhere than the package: the examples and the build are found from the package root.
+  return { io: { stdout, stderr, env: {}, cwd: tmpdir() }, stdout, stderr }
 }
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'examples/events.json'), 'utf8')) as Array<{ title: string; file: string }>
@@ -67,7 +69,7 @@ test('the batch shows per-event statuses, the rejected event and the request cou
   expect(report).toContain('onBatch with 30 events')
   expect(report).toMatch(/#11-20 {2}200 200 200 200 200 200 400 200 200 200/)
   expect(report).toMatch(/#17 track \(no event name\) u-31008 → 400 Rejected: A track call needs an "event" name/)
-  expect(report).toMatch(/Merging +\d+ attribute updates became 5 attribute objects \(one per user\); 2 Braze requests for 30 events/)
+  expect(report).toMatch(/Sent +5 attribute objects \(one per user: updates of a user are merged\), 10 events, 3 purchases in 2 Braze requests for 30 events/)
 })
 
 test('the resulting Braze profiles: identifiers, attributes, events, purchases', () => {
@@ -100,5 +102,8 @@ test('--help prints the usage; unknown arguments are bad usage', async () => {
   expect(help.stdout.text).toContain('Usage: npm start')
   const bad = makeIO()
   expect(await startCommand(['--nope'], bad.io)).toBe(2)
-  expect(bad.stderr.text).toContain('unexpected argument --nope')
+  expect(bad.stderr.text).toContain("Unknown option '--nope'.")
+  const extra = makeIO()
+  expect(await startCommand(['events.json'], extra.io)).toBe(2)
+  expect(extra.stderr.text).toContain('Unexpected argument "events.json".')
 })

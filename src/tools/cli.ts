@@ -1,17 +1,29 @@
+// The project's command line: `braze-destination-function <command>`, also
+// behind `npm start`, `npm run replay` and `npm run deploy`.
 import type { CommandIO } from './command-io'
 import { deployCommand } from './deploy/deploy'
 import { replayCommand } from './replay/replay'
 import { startCommand } from './start/start'
 
-/**
- * The project's command line: `braze-destination-function <command>`, also
- * behind `npm start`, `npm run replay` and `npm run deploy`.
- */
-const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => Promise<number>; summary: string }> = {
+interface Command {
+  run: (args: string[], io: CommandIO) => Promise<number>
+  summary: string
+  /** Handles Ctrl-C itself (through `io.interrupt`); the others just stop. */
+  interruptible?: boolean
+}
+
+const COMMANDS: Record<string, Command> = {
   start: { run: startCommand, summary: 'run the sample events through the built function against an embedded Braze and show the result' },
-  replay: { run: replayCommand, summary: 'run your own Segment events (JSON, JSONL or a folder) through the built function' },
+  replay: {
+    run: replayCommand,
+    summary: 'run your own Segment events (JSONL, JSON, .gz or a folder) through the built function',
+    interruptible: true
+  },
   deploy: { run: deployCommand, summary: "push build/braze-destination.js to Segment's Public API" }
 }
+
+/** Exit code of a process stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED = 130
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`)
@@ -30,7 +42,19 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 }
 
 export function runFromProcess(): void {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+  const [name] = process.argv.slice(2)
+  const io: CommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }
+  if (name !== undefined && COMMANDS[name]?.interruptible) {
+    const controller = new AbortController()
+    io.interrupt = controller.signal
+    process.on('SIGINT', () => {
+      // A second Ctrl-C does not wait for the batches in flight.
+      if (controller.signal.aborted) process.exit(INTERRUPTED)
+      process.stderr.write('\nStopping: finishing the batches in flight (Ctrl-C again to quit now)…\n')
+      controller.abort()
+    })
+  }
+  main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code
     },

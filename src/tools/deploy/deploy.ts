@@ -6,6 +6,7 @@ import { findByDisplayName } from './find-function'
 import { createBody, updateBody } from './function-payload'
 import { functionSettings } from './function-settings'
 import { parseDeployArgs, TOKEN_VARIABLE, USAGE, type DeployOptions } from './options'
+import { UsageError } from '../usage'
 import { API_HOSTS, SegmentApi, SegmentApiError, type SegmentFunction } from './segment-api'
 
 export type { CommandIO } from '../command-io'
@@ -40,16 +41,20 @@ export async function deployCommand(args: string[], io: CommandIO, deps: DeployD
     return code
   }
 
-  const parsed = parseDeployArgs(args)
-  if (!parsed.ok) return fail(`${parsed.error} (see deploy --help)`, EXIT_USAGE)
-  const options = parsed.options
+  let options: DeployOptions
+  try {
+    options = parseDeployArgs(args)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    return fail(`${error.message} (see deploy --help)`, EXIT_USAGE)
+  }
   if (options.help) {
     out(USAGE)
     return EXIT_OK
   }
 
   try {
-    const built = readBuiltFunction(io.cwd, options.file)
+    const built = await readBuiltFunction(io.cwd, options.file)
     const baseUrl = API_HOSTS[options.region]
     if (options.dryRun) {
       out(describeDryRun(options, built, baseUrl))

@@ -6,7 +6,7 @@ import { functionPath, listFunctionsPath } from './segment-api'
 /** The code as a dry run shows it: its size and first line, not 100 KB of JavaScript. */
 export function summarizeCode(built: BuiltFunction): string {
   const line = built.firstLine.length > 100 ? `${built.firstLine.slice(0, 100)}…` : built.firstLine
-  return `<${built.bytes} bytes of JavaScript from ${built.displayPath}; first line: ${line}>`
+  return `<${built.bytes} bytes of JavaScript from ${built.displayPath}${line ? `; first line: ${line}` : ''}>`
 }
 
 function showBody(body: { code?: string; settings?: unknown[] }, built: BuiltFunction, settingsShownAbove = false): string {

@@ -1,21 +1,25 @@
+// The deploy command's options and usage text.
+import { parseOptions, UsageError } from '../usage'
 import { DEFAULT_DISPLAY_NAME } from './function-payload'
 import { API_HOSTS, type Region } from './segment-api'
 
-export const DEFAULT_BUILD_FILE = 'build/braze-destination.js'
 export const TOKEN_VARIABLE = 'SEGMENT_API_TOKEN'
 
 export const USAGE = `Usage: npm run deploy -- [options]
+       braze-destination-function deploy [options]
 
-Uploads ${DEFAULT_BUILD_FILE} to Segment as a destination function through the
-Segment Public API: creates the function if it does not exist yet, otherwise
-replaces its code and settings list. Run \`npm run build\` first.
+Uploads build/braze-destination.js (of this package, wherever you run the
+command) to Segment as a destination function through the Segment Public
+API: creates the function if it does not exist yet, otherwise replaces its
+code and settings list. It refuses a build that is not what the current
+sources build to: run \`npm run build\` first.
 
 Options:
   --name <name>     display name to find or create (default: "${DEFAULT_DISPLAY_NAME}").
                     Segment appends the workspace to a destination function's
                     name, so <name> matches "<name>" and "<name> (<workspace>)".
   --id <dfn_...>    update this function; never creates one
-  --file <path>     built function to upload (default: ${DEFAULT_BUILD_FILE})
+  --file <path>     upload this file as it is instead (no check against the sources)
   --region <us|eu>  workspace region: us = ${API_HOSTS.us.replace('https://', '')} (default),
                     eu = ${API_HOSTS.eu.replace('https://', '')}
   --dry-run         print the requests instead of sending them (no token needed)
@@ -33,62 +37,47 @@ Exit codes: 0 done, 1 failed, 2 bad usage.
 export interface DeployOptions {
   help: boolean
   dryRun: boolean
-  file: string
+  /** The file to upload as it is (--file); undefined = the package's build, checked against the sources. */
+  file?: string
   region: Region
   /** Exactly one of id / name is set. */
   id?: string
   name?: string
 }
 
-export type ParsedArgs = { ok: true; options: DeployOptions } | { ok: false; error: string }
+const OPTIONS = {
+  name: { type: 'string', multiple: true },
+  id: { type: 'string', multiple: true },
+  file: { type: 'string', multiple: true },
+  region: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
 
-const VALUE_FLAGS = ['--file', '--id', '--name', '--region'] as const
-type ValueFlag = (typeof VALUE_FLAGS)[number]
-const isValueFlag = (flag: string): flag is ValueFlag => (VALUE_FLAGS as readonly string[]).includes(flag)
-
-/** `--flag value` and `--flag=value` both work; anything unknown is a usage error (exit 2). */
-export function parseDeployArgs(args: string[]): ParsedArgs {
-  const values: Partial<Record<ValueFlag, string>> = {}
-  let help = false
-  let dryRun = false
-
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
-    const flag = eq === -1 ? arg : arg.slice(0, eq)
-    if (flag === '-h' || flag === '--help') {
-      help = true
-      continue
-    }
-    if (flag === '--dry-run') {
-      if (eq !== -1) return { ok: false, error: '--dry-run takes no value' }
-      dryRun = true
-      continue
-    }
-    if (isValueFlag(flag)) {
-      let value: string | undefined
-      if (eq !== -1) value = arg.slice(eq + 1)
-      else if (i + 1 < args.length && !(args[i + 1] as string).startsWith('--')) value = args[++i]
-      if (value === undefined || value.trim() === '') return { ok: false, error: `${flag} needs a value` }
-      if (values[flag] !== undefined) return { ok: false, error: `${flag} given twice` }
-      values[flag] = value.trim()
-      continue
-    }
-    return { ok: false, error: arg.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${arg}"` }
+/** `--flag value` and `--flag=value` both work; anything unknown is a UsageError (exit 2). */
+export function parseDeployArgs(args: readonly string[]): DeployOptions {
+  const { values, positionals } = parseOptions(args, OPTIONS)
+  const one = (flag: 'name' | 'id' | 'file' | 'region'): string | undefined => {
+    const given = values[flag]
+    if (given === undefined) return undefined
+    if (given.length > 1) throw new UsageError(`--${flag} given twice.`)
+    const value = given[0]!.trim()
+    if (value === '') throw new UsageError(`--${flag} needs a value.`)
+    return value
   }
+  const options: DeployOptions = { help: values.help === true, dryRun: values['dry-run'] === true, region: 'us' }
+  if (options.help) return options
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`)
 
-  if (help) return { ok: true, options: { help, dryRun, file: DEFAULT_BUILD_FILE, region: 'us', name: DEFAULT_DISPLAY_NAME } }
-
-  const regionValue = (values['--region'] ?? 'us').toLowerCase()
-  if (regionValue !== 'us' && regionValue !== 'eu') {
-    return { ok: false, error: `--region must be "us" or "eu", not "${values['--region']}"` }
-  }
-  if (values['--id'] !== undefined && values['--name'] !== undefined) {
-    return { ok: false, error: 'give --id or --name, not both' }
-  }
-
-  const options: DeployOptions = { help, dryRun, file: values['--file'] ?? DEFAULT_BUILD_FILE, region: regionValue }
-  if (values['--id'] !== undefined) options.id = values['--id']
-  else options.name = values['--name'] ?? DEFAULT_DISPLAY_NAME
-  return { ok: true, options }
+  const region = (one('region') ?? 'us').toLowerCase()
+  if (region !== 'us' && region !== 'eu') throw new UsageError(`--region must be "us" or "eu", not "${one('region')}".`)
+  options.region = region
+  const id = one('id')
+  const name = one('name')
+  if (id !== undefined && name !== undefined) throw new UsageError('Give --id or --name, not both.')
+  const file = one('file')
+  if (file !== undefined) options.file = file
+  if (id !== undefined) options.id = id
+  else options.name = name ?? DEFAULT_DISPLAY_NAME
+  return options
 }

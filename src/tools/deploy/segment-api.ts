@@ -1,52 +1,50 @@
-/**
- * A tiny client for the four Segment Public API calls `deploy` needs.
- *
- * Why plain `fetch` and not `@segment/public-api-sdk-typescript`: the official
- * SDK is a "Public Beta" whose npm `latest` lags its GitHub releases, it is
- * generated code built on the deprecated `request` package, and it would add a
- * large dependency tree to this project for four HTTP calls. Node 20's global
- * `fetch` does the job in one small file that is easy to test with nock,
- * and the request/response shapes below were checked against the SDK's
- * generated models, so switching to the SDK later stays a mechanical change.
- *
- * Facts this file relies on, and where they were checked:
- * - Hosts `https://api.segmentapis.com` (US workspaces) and
- *   `https://eu1.api.segmentapis.com` (EU workspaces), `Authorization: Bearer <token>`:
- *   docs.segmentapis.com "Getting Started".
- * - `GET /functions` with `pagination` and `resourceType` query parameters,
- *   `GET|PATCH /functions/{functionId}`, `POST /functions`, `Accept: application/json`:
- *   segmentio/public-api-sdk-typescript `api/functionsApi.ts`
- *   (listFunctions, getFunction, updateFunction, createFunction).
- * - The query form `pagination[count]=200&pagination[cursor]=…`: the SDK sends
- *   `qs: { pagination: {count, cursor} }` through `request`, which serialises
- *   nested objects with brackets (percent-encoded, as URLSearchParams does
- *   here). docs.segmentapis.com "Pagination" shows `pagination.count=3` instead;
- *   both forms are documented somewhere, the bracket form is what the official
- *   SDK sends. Count is "between 1 and 200" (SDK `model/paginationInput.ts`).
- * - Answers are `{"data": …}`: `data.function` for get/create/update
- *   (`model/getFunctionV1Output.ts`, `createFunctionV1Output.ts`,
- *   `updateFunctionV1Output.ts`; `function` may be null on get), `data.functions`
- *   + `data.pagination {current, next?, previous?, totalEntries?}` for the list
- *   (`model/listFunctionsV1Output.ts`, `paginationOutput.ts`: `next` "does not
- *   return when you retrieve the last page").
- * - Errors are `{"errors": [{type, message?, field?, data?, status?}]}`
- *   (`model/requestErrorEnvelope.ts`, `requestError.ts`); a 429 carries
- *   `data.msBeforeNext` (docs.segmentapis.com "Rate Limits").
- * - Body fields: create `{code, displayName, resourceType, settings?, description?, logoUrl?}`,
- *   update `{code?, settings?, displayName?, description?, logoUrl?}`, settings
- *   `FunctionSettingV1 {name, label, description, type: ARRAY|BOOLEAN|STRING|TEXT_MAP, required, sensitive}`
- *   (`model/createFunctionV1Input.ts`, `updateFunctionV1Input.ts`, `functionSettingV1.ts`).
- * UNVERIFIED (no public source found):
- * - whether `PATCH /functions/{id}` re-deploys the destinations already
- *   connected to the function (the retired Config API docs said destination
- *   function code updates are deployed immediately; the Public API docs say
- *   nothing), so deploy's closing message tells the user to press
- *   "Save & Deploy" if Event Delivery still shows the old code;
- * - which of 401 / 403 Segment uses for a token of another workspace, another
- *   region or without Functions access (deploy explains both the same way);
- * - the exact form of the workspace suffix on destination function names
- *   (see find-function.ts).
- */
+// A tiny client for the four Segment Public API calls `deploy` needs.
+//
+// Why plain `fetch` and not `@segment/public-api-sdk-typescript`: the official
+// SDK is a "Public Beta" whose npm `latest` lags its GitHub releases, it is
+// generated code built on the deprecated `request` package, and it would add a
+// large dependency tree to this project for four HTTP calls. Node 20's global
+// `fetch` does the job in one small file that is easy to test with nock,
+// and the request/response shapes below were checked against the SDK's
+// generated models, so switching to the SDK later stays a mechanical change.
+//
+// Facts this file relies on, and where they were checked:
+// - Hosts `https://api.segmentapis.com` (US workspaces) and
+//   `https://eu1.api.segmentapis.com` (EU workspaces), `Authorization: Bearer <token>`:
+//   docs.segmentapis.com "Getting Started".
+// - `GET /functions` with `pagination` and `resourceType` query parameters,
+//   `GET|PATCH /functions/{functionId}`, `POST /functions`, `Accept: application/json`:
+//   segmentio/public-api-sdk-typescript `api/functionsApi.ts`
+//   (listFunctions, getFunction, updateFunction, createFunction).
+// - The query form `pagination[count]=200&pagination[cursor]=…`: the SDK sends
+//   `qs: { pagination: {count, cursor} }` through `request`, which serialises
+//   nested objects with brackets (percent-encoded, as URLSearchParams does
+//   here). docs.segmentapis.com "Pagination" shows `pagination.count=3` instead;
+//   both forms are documented somewhere, the bracket form is what the official
+//   SDK sends. Count is "between 1 and 200" (SDK `model/paginationInput.ts`).
+// - Answers are `{"data": …}`: `data.function` for get/create/update
+//   (`model/getFunctionV1Output.ts`, `createFunctionV1Output.ts`,
+//   `updateFunctionV1Output.ts`; `function` may be null on get), `data.functions`
+//   + `data.pagination {current, next?, previous?, totalEntries?}` for the list
+//   (`model/listFunctionsV1Output.ts`, `paginationOutput.ts`: `next` "does not
+//   return when you retrieve the last page").
+// - Errors are `{"errors": [{type, message?, field?, data?, status?}]}`
+//   (`model/requestErrorEnvelope.ts`, `requestError.ts`); a 429 carries
+//   `data.msBeforeNext` (docs.segmentapis.com "Rate Limits").
+// - Body fields: create `{code, displayName, resourceType, settings?, description?, logoUrl?}`,
+//   update `{code?, settings?, displayName?, description?, logoUrl?}`, settings
+//   `FunctionSettingV1 {name, label, description, type: ARRAY|BOOLEAN|STRING|TEXT_MAP, required, sensitive}`
+//   (`model/createFunctionV1Input.ts`, `updateFunctionV1Input.ts`, `functionSettingV1.ts`).
+// UNVERIFIED (no public source found):
+// - whether `PATCH /functions/{id}` re-deploys the destinations already
+//   connected to the function (the retired Config API docs said destination
+//   function code updates are deployed immediately; the Public API docs say
+//   nothing), so deploy's closing message tells the user to press
+//   "Save & Deploy" if Event Delivery still shows the old code;
+// - which of 401 / 403 Segment uses for a token of another workspace, another
+//   region or without Functions access (deploy explains both the same way);
+// - the exact form of the workspace suffix on destination function names
+//   (see find-function.ts).
 
 export type Region = 'us' | 'eu'
 

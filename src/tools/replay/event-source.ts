@@ -1,29 +1,42 @@
+// Reads Segment events from a JSONL file (one event per line, the form the
+// Segment debugger exports), a JSON array file, one pretty-printed event, any
+// of those gzip-compressed, or a directory of such files: one item at a time,
+// so memory stays bounded whatever the input's size. Items are the events'
+// JSON texts, parsed later by whoever runs them (a worker thread); a problem
+// with the file itself becomes a `bad` item with its place and reason, and
+// reading goes on.
 import { createReadStream } from 'node:fs'
-import { open, readdir, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
 import { JsonArraySplitter } from './json-array-splitter'
 
-/**
- * Reads Segment events from a JSON array file, a JSONL file (one event per
- * line, the form the Segment debugger exports) or a directory of such files,
- * one event at a time: memory stays bounded whatever the input's size. A bad
- * line or element becomes a `bad` item with its place and reason; reading
- * never stops for it.
- */
 export type SourceItem =
-  | { kind: 'event'; event: Record<string, unknown>; where: string }
-  | { kind: 'bad'; reason: string; where: string }
+  /** The JSON text of one event, or of one line holding an array of events (a batch). */
+  | { kind: 'text'; text: string; where: string }
+  /** Something that is not an event; `text` is the original text when there is one. */
+  | { kind: 'bad'; reason: string; where: string; text?: string }
+  /** Something the reader decided that the user should know (not an event). */
+  | { kind: 'notice'; message: string }
 
 export class InputError extends Error {
   override name = 'InputError'
 }
 
 const LINE_EXTENSIONS = new Set(['.jsonl', '.ndjson'])
-const DIRECTORY_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson'])
+const EVENT_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson'])
 /** A non-array file whose first line is not an event on its own is read whole, up to this size (one pretty-printed event). */
-const MAX_WHOLE_FILE_BYTES = 16 * 1024 * 1024
-const SNIFF_BYTES = 64 * 1024
+const MAX_WHOLE_FILE_CHARS = 16 * 1024 * 1024
+const SNIFF_CHARS = 64 * 1024
+
+/** The file's name without `.gz`, for deciding its form. */
+function innerName(path: string): string {
+  return isGzip(path) ? path.slice(0, -3) : path
+}
+const isGzip = (path: string) => extname(path).toLowerCase() === '.gz'
+const isEventFile = (name: string) => EVENT_EXTENSIONS.has(extname(innerName(name)).toLowerCase())
 
 /** Checks the path now (so unusable input fails before anything starts) and returns the stream of items. */
 export async function openEventSource(path: string): Promise<{ files: string[]; items: AsyncGenerator<SourceItem> }> {
@@ -36,10 +49,10 @@ export async function openEventSource(path: string): Promise<{ files: string[]; 
   if (info.isFile()) return { files: [path], items: readFileItems(path, basename(path)) }
   if (!info.isDirectory()) throw new InputError(`${path}: not a file or a directory`)
   const names = (await readdir(path, { withFileTypes: true }))
-    .filter((entry) => entry.isFile() && DIRECTORY_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+    .filter((entry) => entry.isFile() && isEventFile(entry.name))
     .map((entry) => entry.name)
     .sort()
-  if (names.length === 0) throw new InputError(`${path}: the directory has no .json, .jsonl or .ndjson files`)
+  if (names.length === 0) throw new InputError(`${path}: the directory has no .json, .jsonl or .ndjson files (plain or .gz)`)
   const files = names.map((name) => join(path, name))
   return { files, items: readDirectoryItems(files) }
 }
@@ -48,41 +61,73 @@ async function* readDirectoryItems(files: string[]): AsyncGenerator<SourceItem> 
   for (const file of files) yield* readFileItems(file, basename(file))
 }
 
-type FileForm = 'array' | 'lines' | 'whole' | 'empty'
-
-export async function* readFileItems(path: string, label: string): AsyncGenerator<SourceItem> {
-  let form: FileForm
-  try {
-    form = await sniff(path)
-  } catch (error) {
-    yield { kind: 'bad', reason: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, where: label }
-    return
-  }
-  if (form === 'array') yield* readArray(path, label)
-  else if (form === 'lines') yield* readLines(path, label)
-  else if (form === 'whole') yield* readWhole(path, label)
+/** The file's text, decompressed when it is .gz. */
+function textStream(path: string, highWaterMark = 256 * 1024): Readable {
+  const raw = createReadStream(path, { highWaterMark })
+  if (!isGzip(path)) return raw.setEncoding('utf8')
+  const gunzip = createGunzip()
+  // A read error of the file must reach the reader, as a corrupt gzip stream does.
+  raw.on('error', (error) => gunzip.destroy(error))
+  return raw.pipe(gunzip).setEncoding('utf8')
 }
 
-/** Decides how to read a file from its extension and first bytes. */
-async function sniff(path: string): Promise<FileForm> {
-  const handle = await open(path, 'r')
+type FileForm = 'array' | 'lines' | 'whole' | 'empty' | 'array-in-lines'
+
+export async function* readFileItems(path: string, label: string): AsyncGenerator<SourceItem> {
   try {
-    const buffer = Buffer.alloc(SNIFF_BYTES)
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0)
-    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '')
-    const first = head.trimStart()[0]
-    if (first === undefined) return 'empty'
-    if (LINE_EXTENSIONS.has(extname(path).toLowerCase())) return 'lines'
-    if (first === '[') return 'array'
-    const newline = head.indexOf('\n')
-    const firstLine = newline < 0 ? (bytesRead < SNIFF_BYTES ? head : undefined) : head.slice(0, newline)
-    if (firstLine !== undefined && parses(firstLine)) return 'lines'
-    // One pretty-printed event per file (a directory of .json files); too big for that → line by line.
-    const { size } = await handle.stat()
-    return size <= MAX_WHOLE_FILE_BYTES ? 'whole' : 'lines'
-  } finally {
-    await handle.close()
+    const form = await sniff(path)
+    if (form === 'array-in-lines') {
+      yield { kind: 'notice', message: `${label} holds a JSON array, not one event per line: read as a JSON array.` }
+      yield* readArray(path, label)
+    } else if (form === 'array') yield* readArray(path, label)
+    else if (form === 'lines') yield* readLines(path, label)
+    else if (form === 'whole') yield* readWhole(path, label)
+  } catch (error) {
+    yield { kind: 'bad', reason: `cannot read the file (${readProblem(error)})`, where: label }
   }
+}
+
+function readProblem(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return `not valid gzip data: ${message}`
+  return code ?? String(message ?? error)
+}
+
+/** The first characters of the (decompressed) file. */
+async function head(path: string): Promise<{ text: string; complete: boolean }> {
+  const stream = textStream(path, SNIFF_CHARS)
+  let text = ''
+  let complete = true
+  try {
+    for await (const chunk of stream) {
+      text += chunk as string
+      if (text.length >= SNIFF_CHARS) {
+        complete = false
+        break
+      }
+    }
+  } finally {
+    stream.destroy()
+  }
+  return { text: text.replace(/^\uFEFF/, ''), complete }
+}
+
+/** Decides how to read a file from its name and first characters. */
+async function sniff(path: string): Promise<FileForm> {
+  const { text, complete } = await head(path)
+  const first = text.trimStart()[0]
+  if (first === undefined) return 'empty'
+  const newline = text.indexOf('\n')
+  const firstLine = newline < 0 ? (complete ? text : undefined) : text.slice(0, newline)
+  const firstLineParses = firstLine !== undefined && parses(firstLine)
+  if (LINE_EXTENSIONS.has(extname(innerName(path)).toLowerCase())) {
+    // `[` on a line of its own is a pretty-printed array saved under the wrong name; a whole array per line is a batch per line.
+    return first === '[' && !firstLineParses ? 'array-in-lines' : 'lines'
+  }
+  if (first === '[') return 'array'
+  if (firstLineParses) return 'lines'
+  // One pretty-printed event per file (a directory of .json files); too big for that → line by line.
+  return complete || text.length < MAX_WHOLE_FILE_CHARS ? 'whole' : 'lines'
 }
 
 function parses(text: string): boolean {
@@ -95,23 +140,22 @@ function parses(text: string): boolean {
 }
 
 async function* readLines(path: string, label: string): AsyncGenerator<SourceItem> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
+  const lines = createInterface({ input: textStream(path), crlfDelay: Infinity })
   let number = 0
   for await (const raw of lines) {
     number++
     const line = number === 1 ? raw.replace(/^\uFEFF/, '') : raw
     if (line.trim() === '') continue
-    yield* fromText(line, `${label}:${number}`)
+    yield { kind: 'text', text: line, where: `${label}:${number}` }
   }
 }
 
 async function* readArray(path: string, label: string): AsyncGenerator<SourceItem> {
   const splitter = new JsonArraySplitter()
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 })
-  for await (const chunk of stream) {
+  for await (const chunk of textStream(path)) {
     for (const item of splitter.push(chunk as string)) {
       if ('problem' in item) yield { kind: 'bad', reason: item.problem, where: item.index > 0 ? `${label}[${item.index}]` : label }
-      else yield* fromText(item.text, `${label}[${item.index}]`)
+      else yield { kind: 'text', text: item.text, where: `${label}[${item.index}]` }
     }
   }
   for (const item of splitter.end()) {
@@ -121,52 +165,17 @@ async function* readArray(path: string, label: string): AsyncGenerator<SourceIte
 
 async function* readWhole(path: string, label: string): AsyncGenerator<SourceItem> {
   const chunks: string[] = []
-  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) chunks.push(chunk as string)
+  let length = 0
+  for await (const chunk of textStream(path)) {
+    chunks.push(chunk as string)
+    length += (chunk as string).length
+    if (length > MAX_WHOLE_FILE_CHARS) break
+  }
   const text = chunks.join('').replace(/^\uFEFF/, '')
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    // Not one JSON value: perhaps JSONL whose first line is broken. Report line by line.
-    yield* readLines(path, label)
+  if (length <= MAX_WHOLE_FILE_CHARS && parses(text)) {
+    yield { kind: 'text', text, where: label }
     return
   }
-  yield* fromValue(value, label)
-}
-
-function* fromText(text: string, where: string): Generator<SourceItem> {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (error) {
-    yield { kind: 'bad', reason: `not valid JSON (${shortParseError(error)})`, where }
-    return
-  }
-  yield* fromValue(value, where)
-}
-
-/** An object is an event; an array (a batch, as in Segment's Test tab) is several. */
-function* fromValue(value: unknown, where: string): Generator<SourceItem> {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield* fromValue(value[i], `${where}[${i + 1}]`)
-    return
-  }
-  if (value !== null && typeof value === 'object') {
-    yield { kind: 'event', event: value as Record<string, unknown>, where }
-    return
-  }
-  yield { kind: 'bad', reason: `not an event: a JSON ${value === null ? 'null' : typeof value}, not an object`, where }
-}
-
-/**
- * JSON.parse's message without the echoed input or the position, so that the
- * same mistake on many lines counts as one reason ("Unexpected token '}'").
- */
-export function shortParseError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  return message
-    .replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
-    .replace(/ in JSON at position \d+.*$/, '')
-    .replace(/\s+/g, ' ')
-    .slice(0, 120)
+  // Not one JSON value: perhaps JSONL whose first line is broken. Report line by line.
+  yield* readLines(path, label)
 }

@@ -1,10 +1,8 @@
-/**
- * Splits the text of one top-level JSON array into the texts of its elements,
- * chunk by chunk, so that a file of any size streams with bounded memory
- * (one element at a time). It only tracks strings, escapes and nesting depth;
- * each element is then checked by JSON.parse, so a malformed element costs
- * that element, not the file.
- */
+// Splits the text of one top-level JSON array into the texts of its elements,
+// chunk by chunk, so that a file of any size streams with bounded memory
+// (one element at a time). It only tracks strings, escapes and nesting depth;
+// each element is then checked by JSON.parse, so a malformed element costs
+// that element, not the file.
 /** `index` is the element's 1-based position; 0 for a problem of the file as a whole. */
 export type SplitItem = { text: string; index: number } | { problem: string; index: number }
 

@@ -1,26 +1,29 @@
-import { existsSync } from 'node:fs'
+// `replay <file|dir>`: a user's own Segment events through the current build
+// of the function, as Segment would run them, against the embedded Braze
+// (default) or a real one (`--live`). See REPLAY_USAGE.
 import { resolve } from 'node:path'
-import { BUILD_FILE } from '../paths'
 import type { CommandIO } from '../command-io'
+import { BuildError, currentBuild } from '../current-build'
 import { startEmbeddedBraze, type EmbeddedBraze } from '../embedded-braze'
-import { loadBuiltFunction } from '../segment-runtime'
-import { DEFAULT_SETTINGS_FILE, parseReplayArgs, REPLAY_USAGE, UsageError, type ReplayArgs } from './args'
+import { DEFAULT_SETTINGS_FILE, shownPath } from '../paths'
+import { UsageError } from '../usage'
+import { count } from '../wording'
 import { InputError, openEventSource } from './event-source'
-import { BrazeRateLimiter, realClock, type Clock } from './rate-limiter'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry'
-import { ReplayRunner } from './runner'
-import { loadSettingsFile, SettingsError, API_KEY_ENV, type LoadedSettings } from './settings-file'
-import { renderSummary, ReplaySummary, type ReplaySummaryJson } from './summary'
+import { inThreadLanes, workerLanes, type Lanes } from './lanes'
+import { parseReplayArgs, REPLAY_USAGE, type ReplayArgs } from './options'
+import { pump } from './pump'
+import { realClock, type Clock } from './rate-limiter'
+import { RejectsFile } from './rejects-file'
+import { LIVE_RETRY_POLICY, NO_RETRIES, type RetryPolicy } from './retry'
+import type { RunnerConfig } from './runner'
+import { API_KEY_ENV, loadSettingsFile, SettingsError, type LoadedSettings } from './settings-file'
+import { renderSummary, ReplaySummary } from './summary'
 
-/**
- * `replay <file|dir>`: a user's own Segment events through the built script,
- * as Segment would run them, against the embedded Braze (default) or the
- * real one (`--live`). See REPLAY_USAGE.
- */
+/** Test seams; everything else comes from the arguments and `io`. */
 export interface ReplayOptions {
   /** Replay against this embedded Braze (left running) instead of starting one. */
   braze?: EmbeddedBraze
-  /** Time and waiting, for the rate limiter and retries (tests make them instant). */
+  /** Time and waiting for the rate limiter and retries, with --workers 0 (tests make them instant). */
   clock?: Clock
   /** Retries of retryable results. Default: 3 (1 s, 2 s, 4 s) with --live; none against the embedded Braze. */
   retry?: RetryPolicy
@@ -28,9 +31,13 @@ export interface ReplayOptions {
   progressIntervalMs?: number
 }
 
+export const EXIT = { delivered: 0, notAllDelivered: 1, cannotRun: 2, interrupted: 130 } as const
+
+/** Events per job handed to a thread: a few hundred, whole batches. */
+const JOB_EVENTS = 400
+
 /** The example key: it only opens the embedded Braze. */
 const EXAMPLE_API_KEY = 'example-rest-api-key'
-const NO_RETRIES: RetryPolicy = { ...DEFAULT_RETRY_POLICY, delaysMs: [] }
 
 export async function replayCommand(argv: string[], io: CommandIO, options: ReplayOptions = {}): Promise<number> {
   let args: ReplayArgs
@@ -38,92 +45,131 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     args = parseReplayArgs(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    io.stderr.write(`replay: ${error.message}\n\n${REPLAY_USAGE}`)
-    return 2
+    io.stderr.write(`replay: ${error.message} (see replay --help)\n`)
+    return EXIT.cannotRun
   }
   if (args.help) {
     io.stdout.write(REPLAY_USAGE)
-    return 0
+    return EXIT.delivered
+  }
+  const cannotRun = (message: string) => {
+    io.stderr.write(`replay: ${message}\n`)
+    return EXIT.cannotRun
   }
 
-  const fail = (message: string) => {
-    io.stderr.write(`replay: ${message}\n`)
-    return 1
-  }
   let loaded: LoadedSettings
   try {
-    loaded = await loadSettingsFile(resolve(io.cwd, args.settingsFile ?? DEFAULT_SETTINGS_FILE), io.env)
+    loaded = await loadSettingsFile(args.settingsFile === undefined ? DEFAULT_SETTINGS_FILE : resolve(io.cwd, args.settingsFile), io.env)
   } catch (error) {
-    if (error instanceof SettingsError) return fail(error.message)
+    if (error instanceof SettingsError) return cannotRun(error.message)
     throw error
   }
   if (args.live && loaded.settings.apiKey === EXAMPLE_API_KEY) {
-    return fail(
+    return cannotRun(
       `--live sends to the real Braze (${loaded.settings.dataCenter.restHost}) and needs your REST API key: ` +
         `set the ${API_KEY_ENV} environment variable, or pass --settings with your own settings file.`
     )
   }
-  if (!existsSync(BUILD_FILE)) return fail('build/braze-destination.js is missing: run `npm run build` first.')
+
+  let build
+  try {
+    build = await currentBuild()
+  } catch (error) {
+    if (error instanceof BuildError) return cannotRun(`${error.message} (fix the sources, then run replay again).`)
+    throw error
+  }
+  const builtFile = shownPath(build.file)
+  if (build.rebuilt) io.stderr.write(`replay: rebuilt ${builtFile}: it was not what the current sources build to.\n`)
 
   let source
+  let rejects: RejectsFile | undefined
   try {
     source = await openEventSource(resolve(io.cwd, args.input))
+    if (args.rejectsFile !== undefined) rejects = new RejectsFile(resolve(io.cwd, args.rejectsFile))
   } catch (error) {
-    if (error instanceof InputError) return fail(error.message)
+    if (error instanceof InputError) return cannotRun(error.message)
+    const code = (error as NodeJS.ErrnoException).code
+    if (typeof code === 'string') return cannotRun(`cannot write the rejects file ${args.rejectsFile} (${code}).`)
     throw error
   }
 
   if (args.live && !args.quiet) {
     const from = loaded.apiKeyFrom === 'env' ? `the ${API_KEY_ENV} environment variable` : 'the settings file'
-    io.stderr.write(`replay: --live: sending to https://${loaded.settings.dataCenter.restHost} with the API key from ${from}\n`)
+    const to = args.brazeUrl ?? `https://${loaded.settings.dataCenter.restHost}`
+    io.stderr.write(`replay: --live: sending to ${to} with the API key from ${from}\n`)
   }
-  const clock = options.clock ?? realClock
   const ownsBraze = !args.live && !options.braze
   const braze = args.live ? undefined : (options.braze ?? (await startEmbeddedBraze({ apiKey: loaded.settings.apiKey })))
+  const config: RunnerConfig = {
+    code: build.code,
+    rawSettings: loaded.raw,
+    batchSize: args.batchSize,
+    concurrency: args.concurrency,
+    retry: options.retry ?? (args.live ? LIVE_RETRY_POLICY : NO_RETRIES),
+    brazeBaseUrl: braze?.url ?? args.brazeUrl,
+    rateLimited: args.live,
+    share: 1 / Math.max(1, args.workers)
+  }
+  // A job is whole batches (one event at a time for the single handlers); a thread gets enough jobs to keep its batches busy, and one more.
+  const perBatch = args.batchSize > 1 ? args.batchSize : 1
+  const batchesPerJob = Math.max(1, Math.floor(JOB_EVENTS / perBatch))
+  const jobsPerThread = Math.ceil(args.concurrency / batchesPerJob) + 1
+  let lanes: Lanes | undefined
   try {
+    lanes =
+      args.workers === 0
+        ? inThreadLanes(config, jobsPerThread, options.clock ?? realClock)
+        : await workerLanes(config, args.workers, jobsPerThread)
     const summary = new ReplaySummary()
-    const runtime = loadBuiltFunction({
-      brazeBaseUrl: braze?.url,
-      onRequest: (exchange) => summary.request(exchange)
-    })
     const interval = options.progressIntervalMs ?? 1000
     const started = Date.now()
     let lastProgress = started
-    const runner = new ReplayRunner({
-      runtime,
-      rawSettings: loaded.raw,
-      settings: loaded.settings,
+    const { interrupted } = await pump(source.items, {
+      lanes,
+      jobSize: batchesPerJob * perBatch,
       summary,
-      batchSize: args.batchSize,
-      concurrency: args.concurrency,
-      retry: options.retry ?? (args.live ? DEFAULT_RETRY_POLICY : NO_RETRIES),
-      clock,
-      limiter: args.live ? new BrazeRateLimiter(clock) : undefined,
+      rejects,
+      interrupt: io.interrupt,
+      onNotice: (message) => {
+        if (!args.quiet) io.stderr.write(`replay: ${message}\n`)
+      },
       onProgress: (handled) => {
-        // Bounded memory: the function's console lines and the stand-in's request log are not needed here.
-        runtime.logs.length = 0
+        // The stand-in's request log is not needed here: memory stays flat.
         if (ownsBraze && braze) braze.requests.length = 0
         const now = Date.now()
         if (args.quiet || now - lastProgress < interval) return
         lastProgress = now
-        const rate = Math.round(handled / ((now - started) / 1000))
-        io.stderr.write(`replayed ${handled} event${handled === 1 ? '' : 's'}… (${rate}/s)\n`)
+        const rate = Math.round(handled / Math.max(0.001, (now - started) / 1000))
+        io.stderr.write(`replayed ${count(handled)} event${handled === 1 ? '' : 's'}… (${count(rate)}/s)\n`)
       }
     })
-    await runner.run(source.items)
+    const durationMs = Date.now() - started
+    await lanes.close()
+    lanes = undefined
+    await rejects?.close()
 
-    if (summary.events.total === 0) return fail(`found no events in ${args.input}.`)
-    const json: ReplaySummaryJson = summary.toJSON({
-      input: args.input,
-      target: args.live ? 'live' : 'embedded',
-      handler: runner.handler,
-      batchSize: runner.handler === 'onBatch' ? args.batchSize : 1,
-      durationMs: Date.now() - started,
-      ...(braze ? { profiles: braze.profiles().length } : {})
-    })
-    io.stdout.write(args.json ? `${JSON.stringify(json, null, 2)}\n` : renderSummary(json))
-    return 0
+    if (summary.events.total === 0 && !interrupted) return cannotRun(`found no events in ${args.input}.`)
+    const json = summary.toJSON(
+      {
+        input: args.input,
+        target: args.live ? 'live' : 'embedded',
+        ...(args.brazeUrl ? { brazeUrl: args.brazeUrl } : {}),
+        handler: config.batchSize > 1 ? 'onBatch' : 'single',
+        batchSize: args.batchSize,
+        workers: args.workers,
+        durationMs,
+        interrupted,
+        ...(rejects ? { rejectsFile: args.rejectsFile } : {}),
+        ...(braze ? { profiles: braze.profiles().length } : {})
+      },
+      config.batchSize === 1
+    )
+    io.stdout.write(args.json ? `${JSON.stringify(json, null, 2)}\n` : renderSummary(json, builtFile))
+    if (interrupted) return EXIT.interrupted
+    return json.events.delivered === json.events.total ? EXIT.delivered : EXIT.notAllDelivered
   } finally {
+    await lanes?.close()
+    await rejects?.close()
     if (ownsBraze) await braze?.close()
   }
 }

@@ -1,13 +1,11 @@
+// Reads a settings file in the form Segment passes settings to the function
+// (`{"apiKey": …, "dataCenter": …}`), lets the BRAZE_API_KEY environment
+// variable replace the key (so a real key need not sit in a file), and checks
+// it with the function's own parser, so a mistake is reported before any
+// event is sent. The key never appears in a message.
 import { readFile } from 'node:fs/promises'
 import { parseSettings, type Settings } from '../../destination/settings'
 
-/**
- * Reads a settings file in the form Segment passes settings to the function
- * (`{"apiKey": …, "dataCenter": …}`), lets the BRAZE_API_KEY environment
- * variable replace the key (so a real key need not sit in a file), and checks
- * it with the function's own parser, so a mistake is reported before any
- * event is sent. The key never appears in a message.
- */
 export const API_KEY_ENV = 'BRAZE_API_KEY'
 
 export class SettingsError extends Error {

@@ -1,211 +1,256 @@
-import { addDataPoints, estimateRequestDataPoints, type DataPoints } from '../data-points'
-
-/**
- * Everything a replay counts, in bounded memory (counters and a capped table
- * of reasons), and its two renderings: text for people, JSON for scripts.
- */
-export type Outcome = 'delivered' | 'rejected' | 'retry'
+// Everything a replay counts, in bounded memory (counters, tables of reasons
+// and warnings, the first failed events), and its two renderings: text for
+// people, JSON for scripts.
+import type { DataPoints } from '../data-points'
+import { count, duration, plural } from '../wording'
+import type { EventFailure, JobResult } from './executor'
+import { addCounts, emptyCounts, totalRequests, type EndpointCount, type RequestCounts, type TrackObjects } from './request-stats'
 
 export interface ReasonCount {
   reason: string
   count: number
 }
 
-export interface EndpointCount {
-  count: number
-  /** By HTTP status; "error" when no answer came (network failure, time-out). */
-  statuses: Record<string, number>
+/** One event that was not delivered: where it is in the input, and why. */
+export interface FailedEvent {
+  where: string
+  messageId?: string
+  outcome: 'rejected' | 'retry'
+  reason: string
 }
 
 export interface ReplaySummaryJson {
   input: string
   target: 'embedded' | 'live'
+  /** The base URL requests went to instead of the dataCenter's host (--braze-url). */
+  brazeUrl?: string
   handler: 'onBatch' | 'single'
   batchSize: number
+  /** Threads running the function (0: the main thread). */
+  workers: number
   durationMs: number
-  events: { total: number; delivered: number; rejected: number; retry: number }
+  /** Peak resident memory of the whole process (all threads). */
+  peakRssMB: number
+  /** Processor time of the whole process (all threads, user + system). */
+  cpuSeconds: number
+  /** Ctrl-C: the counts cover the events read before it. */
+  interrupted: boolean
+  /** `unfinished`: after Ctrl-C, events read but not sent, or still running when the grace time ran out (not in `total`). */
+  events: { total: number; delivered: number; rejected: number; retry: number; unfinished: number }
+  /** Every reason, with its count, most frequent first. */
   reasons: { rejected: ReasonCount[]; retry: ReasonCount[] }
+  /** The first failed events (all of them are in the --rejects file). */
+  failures: { listed: FailedEvent[]; notListed: number }
+  /** The warnings the function returned; `reported` is false when the handler in use returns none (onBatch). */
+  warnings: { reported: boolean; total: number; byText: ReasonCount[] }
   retries: { attempts: number; eventsRetried: number; deliveredAfterRetry: number; waitedMs: number }
+  rateLimit: { pausedMs: number }
   requests: { total: number; byEndpoint: Record<string, EndpointCount> }
-  objectsSent: { attributes: number; events: number; purchases: number }
-  attributeMerge: { before: number; after: number; mergedAway: number }
+  /** Objects in /users/track requests: all sent (retries included), and those in requests Braze answered 2xx. */
+  objects: { sent: TrackObjects; accepted: TrackObjects }
   dataPoints: DataPoints
-  /** The first few unreadable lines or elements, with where they are. */
-  badInput: BadInputExample[]
+  /** Things the reader decided (a JSON array in a .jsonl file, read as an array). */
+  notices: string[]
+  rejectsFile?: string
   profiles?: number
 }
 
-export interface BadInputExample {
-  where: string
-  reason: string
-}
+/** Distinct texts kept per table; more are folded into one line so that a noisy file cannot grow memory. */
+const MAX_DISTINCT = 1000
+const OTHER = `(other texts: more than ${count(MAX_DISTINCT)} distinct ones)`
+const MAX_TEXT = 300
+const MAX_LISTED_FAILURES = 1000
+const MAX_NOTICES = 20
 
-export const BAD_INPUT_PREFIX = 'Unreadable input'
-const BAD_INPUT_EXAMPLES = 5
-
-/** Distinct reasons kept; more are folded into one line so a noisy file cannot grow memory. */
-const MAX_REASONS = 500
-const TOP_REASONS = 5
-const OTHER_REASONS = '(other reasons)'
-
-class ReasonTable {
+class CountTable {
   private readonly counts = new Map<string, number>()
-  add(reason: string): void {
-    const key = reason.length > 300 ? `${reason.slice(0, 299)}…` : reason
+  total = 0
+  add(text: string, n = 1): void {
+    this.total += n
+    const key = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text
     const existing = this.counts.get(key)
-    if (existing !== undefined) this.counts.set(key, existing + 1)
-    else if (this.counts.size < MAX_REASONS) this.counts.set(key, 1)
-    else this.counts.set(OTHER_REASONS, (this.counts.get(OTHER_REASONS) ?? 0) + 1)
+    if (existing !== undefined) this.counts.set(key, existing + n)
+    else if (this.counts.size < MAX_DISTINCT) this.counts.set(key, n)
+    else this.counts.set(OTHER, (this.counts.get(OTHER) ?? 0) + n)
   }
-  top(n: number): ReasonCount[] {
+  all(): ReasonCount[] {
     return [...this.counts.entries()]
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
-      .slice(0, n)
   }
-}
-
-export interface ObservedExchange {
-  method: string
-  url: string
-  body: string | undefined
-  status: number | undefined
 }
 
 export class ReplaySummary {
-  readonly events = { total: 0, delivered: 0, rejected: 0, retry: 0 }
-  private readonly reasons = { rejected: new ReasonTable(), retry: new ReasonTable() }
+  readonly events = { total: 0, delivered: 0, rejected: 0, retry: 0, unfinished: 0 }
+  private readonly reasons = { rejected: new CountTable(), retry: new CountTable() }
+  private readonly warnings = new CountTable()
+  private readonly listed: FailedEvent[] = []
+  private notListed = 0
   readonly retries = { attempts: 0, eventsRetried: 0, deliveredAfterRetry: 0, waitedMs: 0 }
-  private readonly endpoints = new Map<string, EndpointCount>()
-  readonly objectsSent = { attributes: 0, events: 0, purchases: 0 }
-  readonly attributeMerge = { before: 0, after: 0 }
-  readonly dataPoints: DataPoints = { attributes: 0, events: 0, purchases: 0, total: 0 }
-  requestsTotal = 0
-  private readonly badInputExamples: BadInputExample[] = []
+  pausedMs = 0
+  private readonly counts = emptyCounts()
+  private readonly notices: string[] = []
 
-  outcome(outcome: Outcome, reason?: string): void {
+  /** A job's outcome; `where` names each of its items. */
+  job(where: readonly string[], result: JobResult, counts: RequestCounts, pausedMs: number): void {
+    this.events.total += result.events
+    this.events.delivered += result.delivered
+    for (const key of Object.keys(this.retries) as Array<keyof typeof this.retries>) this.retries[key] += result.retries[key]
+    for (const [text, n] of result.warnings) this.warnings.add(text, n)
+    addCounts(this.counts, counts)
+    this.pausedMs += pausedMs
+    for (const failure of result.failures) this.record(failedEvent(where, failure))
+  }
+
+  /** Something in the input the reader could not use at all (a file problem): one rejected event. */
+  unreadable(event: FailedEvent): FailedEvent {
     this.events.total++
-    this.events[outcome]++
-    if (outcome !== 'delivered') this.reasons[outcome].add(reason ?? 'no reason given')
+    return this.record(event)
   }
 
-  /** A line or element that is not an event: rejected, as Segment would never have accepted it. */
-  badInput(where: string, reason: string): void {
-    this.outcome('rejected', `${BAD_INPUT_PREFIX}: ${reason}`)
-    if (this.badInputExamples.length < BAD_INPUT_EXAMPLES) this.badInputExamples.push({ where, reason })
+  private record(event: FailedEvent): FailedEvent {
+    this.events[event.outcome]++
+    this.reasons[event.outcome].add(event.reason)
+    if (this.listed.length < MAX_LISTED_FAILURES) this.listed.push(event)
+    else this.notListed++
+    return event
   }
 
-  /** One HTTP exchange the function made (observed through the runtime's onRequest). */
-  request(exchange: ObservedExchange): void {
-    const path = pathOf(exchange.url)
-    const key = `${exchange.method} ${path}`
-    const status = exchange.status === undefined ? 'error' : String(exchange.status)
-    const entry = this.endpoints.get(key) ?? { count: 0, statuses: {} }
-    entry.count++
-    entry.statuses[status] = (entry.statuses[status] ?? 0) + 1
-    this.endpoints.set(key, entry)
-    this.requestsTotal++
-    if (path !== '/users/track' || exchange.body === undefined) return
-    let body: unknown
-    try {
-      body = JSON.parse(exchange.body)
-    } catch {
-      return
-    }
-    if (body === null || typeof body !== 'object') return
-    for (const name of ['attributes', 'events', 'purchases'] as const) {
-      const items = (body as Record<string, unknown>)[name]
-      if (Array.isArray(items)) this.objectsSent[name] += items.length
-    }
-    // Braze bills what it accepted: a 429, a 5xx or a refused request costs nothing.
-    if (exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300) {
-      addDataPoints(this.dataPoints, estimateRequestDataPoints(path, body))
-    }
+  /** Events read but not sent after Ctrl-C, or still running when its grace time ran out. */
+  unfinished(n: number): void {
+    this.events.unfinished += n
   }
 
-  merge(before: number, after: number): void {
-    this.attributeMerge.before += before
-    this.attributeMerge.after += after
+  notice(message: string): void {
+    if (this.notices.length < MAX_NOTICES) this.notices.push(message)
   }
 
-  toJSON(meta: Pick<ReplaySummaryJson, 'input' | 'target' | 'handler' | 'batchSize' | 'durationMs'> & { profiles?: number }): ReplaySummaryJson {
-    const byEndpoint = Object.fromEntries([...this.endpoints.entries()].sort(([a], [b]) => a.localeCompare(b)))
+  toJSON(
+    meta: Pick<ReplaySummaryJson, 'input' | 'target' | 'handler' | 'batchSize' | 'workers' | 'durationMs' | 'interrupted'> &
+      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'profiles'>>,
+    warningsReported: boolean
+  ): ReplaySummaryJson {
+    const cpu = process.cpuUsage()
+    const byEndpoint = Object.fromEntries(Object.entries(this.counts.byEndpoint).sort(([a], [b]) => a.localeCompare(b)))
     return {
       ...meta,
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10,
       events: { ...this.events },
-      reasons: { rejected: this.reasons.rejected.top(TOP_REASONS), retry: this.reasons.retry.top(TOP_REASONS) },
+      reasons: { rejected: this.reasons.rejected.all(), retry: this.reasons.retry.all() },
+      failures: { listed: [...this.listed], notListed: this.notListed },
+      warnings: { reported: warningsReported, total: this.warnings.total, byText: this.warnings.all() },
       retries: { ...this.retries },
-      requests: { total: this.requestsTotal, byEndpoint },
-      objectsSent: { ...this.objectsSent },
-      attributeMerge: { ...this.attributeMerge, mergedAway: this.attributeMerge.before - this.attributeMerge.after },
-      dataPoints: { ...this.dataPoints },
-      badInput: [...this.badInputExamples]
+      rateLimit: { pausedMs: this.pausedMs },
+      requests: { total: totalRequests(this.counts), byEndpoint },
+      objects: { sent: { ...this.counts.sent }, accepted: { ...this.counts.accepted } },
+      dataPoints: { ...this.counts.dataPoints },
+      notices: [...this.notices]
     }
   }
 }
 
-export function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname
-  } catch {
-    return url
+function failedEvent(where: readonly string[], failure: EventFailure): FailedEvent {
+  const place = where[failure.item] ?? '?'
+  return {
+    where: failure.sub === undefined ? place : `${place}[${failure.sub + 1}]`,
+    ...(failure.messageId === undefined ? {} : { messageId: failure.messageId }),
+    outcome: failure.outcome,
+    reason: failure.reason
   }
 }
 
-const number = (n: number) => n.toLocaleString('en-US')
+/** Reasons and failed events shown in the text; --json has them all. */
+const SHOWN_REASONS = 10
+const SHOWN_FAILURES = 10
+const SHOWN_WARNINGS = 10
 
-export function renderSummary(summary: ReplaySummaryJson): string {
+const sameObjects = (a: TrackObjects, b: TrackObjects) => a.attributes === b.attributes && a.events === b.events && a.purchases === b.purchases
+const objects = (o: TrackObjects) => `${plural(o.attributes, 'attribute object')}, ${plural(o.events, 'event')}, ${plural(o.purchases, 'purchase')}`
+
+function table(rows: ReasonCount[], shown: number, what: string): string[] {
+  const lines: string[] = []
+  const width = Math.max(...rows.slice(0, shown).map((r) => count(r.count).length))
+  for (const { reason, count: n } of rows.slice(0, shown)) lines.push(`  ${count(n).padStart(width)} × ${reason}`)
+  if (rows.length > shown) {
+    const rest = rows.slice(shown)
+    const events = rest.reduce((sum, r) => sum + r.count, 0)
+    lines.push(`  +${plural(rest.length, `more ${what}`)} (${plural(events, 'event')}; --json lists them all)`)
+  }
+  return lines
+}
+
+export function renderSummary(summary: ReplaySummaryJson, builtFile: string): string {
   const { events } = summary
   const lines: string[] = []
-  const target = summary.target === 'live' ? 'the live Braze instance' : 'the embedded Braze (no network)'
+  const target =
+    summary.target === 'embedded' ? 'the embedded Braze (no network)' : summary.brazeUrl ? `Braze at ${summary.brazeUrl}` : 'the live Braze instance'
   const handler = summary.handler === 'onBatch' ? `onBatch, batches of up to ${summary.batchSize}` : 'single-event handlers'
-  lines.push(`Replayed ${summary.input} through build/braze-destination.js (${handler}) against ${target} in ${(summary.durationMs / 1000).toFixed(1)} s`)
+  const threads = summary.workers === 0 ? 'in the main thread' : `in ${plural(summary.workers, 'thread')}`
+  const rate = summary.durationMs > 0 ? `, ${count(Math.round((events.total * 1000) / summary.durationMs))} events/s` : ''
+  lines.push(`Replayed ${summary.input} through ${builtFile} (${handler}, ${threads}) against ${target}`)
+  lines.push(`in ${duration(summary.durationMs)}${rate}, peak memory ${count(summary.peakRssMB)} MB`)
+  if (summary.interrupted) {
+    const unfinished = events.unfinished > 0 ? `; ${plural(events.unfinished, 'more event was', 'more events were')} read but not sent, or not finished in time` : ''
+    lines.push(`Interrupted (Ctrl-C): these counts cover the events that ran${unfinished}.`)
+  }
+  for (const notice of summary.notices) lines.push(`Note: ${notice}`)
   lines.push('')
-  lines.push(`Events: ${number(events.total)}`)
-  const width = Math.max(...[events.delivered, events.rejected, events.retry].map((n) => number(n).length))
-  lines.push(`  delivered  ${number(events.delivered).padStart(width)}`)
-  lines.push(`  rejected   ${number(events.rejected).padStart(width)}   (Segment discards these)`)
-  lines.push(`  retry      ${number(events.retry).padStart(width)}   (still failing after ${summary.retries.attempts > 0 ? 'the retries' : 'the attempt'}; Segment would keep retrying)`)
+  lines.push(`Events: ${count(events.total)}`)
+  const width = Math.max(...[events.delivered, events.rejected, events.retry].map((n) => count(n).length))
+  lines.push(`  delivered  ${count(events.delivered).padStart(width)}`)
+  lines.push(`  rejected   ${count(events.rejected).padStart(width)}   (Segment discards these)`)
+  const after = summary.retries.attempts > 0 ? 'the retries' : 'the attempt'
+  lines.push(`  retry      ${count(events.retry).padStart(width)}   (still failing after ${after}; Segment would keep retrying)`)
   for (const kind of ['rejected', 'retry'] as const) {
-    const top = summary.reasons[kind]
-    if (top.length === 0) continue
+    const rows = summary.reasons[kind]
+    if (rows.length === 0) continue
     lines.push('')
-    lines.push(`Top ${kind === 'rejected' ? 'rejection' : 'retry'} reasons:`)
-    const countWidth = Math.max(...top.map((r) => number(r.count).length))
-    for (const { reason, count } of top) lines.push(`  ${number(count).padStart(countWidth)} × ${reason}`)
+    lines.push(`${kind === 'rejected' ? 'Rejection' : 'Retry'} reasons (${count(rows.length)}):`)
+    lines.push(...table(rows, SHOWN_REASONS, 'reason'))
+  }
+  const failed = summary.failures.listed.length + summary.failures.notListed
+  if (failed > 0) {
+    const shown = summary.failures.listed.slice(0, SHOWN_FAILURES)
+    lines.push('')
+    lines.push(failed > shown.length ? `Events not delivered (the first ${shown.length} of ${count(failed)}):` : 'Events not delivered:')
+    for (const f of shown) lines.push(`  ${f.where}${f.messageId ? ` (messageId ${f.messageId})` : ''}: ${f.outcome}, ${f.reason}`)
+    lines.push(summary.rejectsFile ? `  All of them, as they were in the input: ${summary.rejectsFile}` : '  --rejects FILE writes all of them, as they were in the input, to fix and replay.')
+  }
+  lines.push('')
+  if (!summary.warnings.reported) {
+    lines.push("Warnings: onBatch returns only statuses, not the function's warnings; --batch-size 1 shows them.")
+  } else if (summary.warnings.total === 0) {
+    lines.push('Warnings: none')
+  } else {
+    lines.push(`Warnings from the function: ${count(summary.warnings.total)}`)
+    lines.push(...table(summary.warnings.byText, SHOWN_WARNINGS, 'warning'))
   }
   if (summary.retries.attempts > 0) {
     const r = summary.retries
-    lines.push('')
     lines.push(
-      `Retries: ${number(r.attempts)} retry calls for ${number(r.eventsRetried)} events, ${number(r.deliveredAfterRetry)} delivered after a retry, ${(r.waitedMs / 1000).toFixed(1)} s waited`
+      `Retries: ${plural(r.attempts, 'retry call')} for ${plural(r.eventsRetried, 'event')}, ${count(r.deliveredAfterRetry)} delivered after a retry, ${duration(r.waitedMs)} waited`
     )
   }
+  if (summary.rateLimit.pausedMs > 0) lines.push(`Rate limit: ${duration(summary.rateLimit.pausedMs)} spent waiting for Braze's reset after a 429`)
   lines.push('')
-  lines.push(`Braze requests: ${number(summary.requests.total)}`)
+  lines.push(`Braze requests: ${count(summary.requests.total)}`)
   const endpoints = Object.entries(summary.requests.byEndpoint)
   const keyWidth = Math.max(0, ...endpoints.map(([key]) => key.length))
-  for (const [key, { count, statuses }] of endpoints) {
+  for (const [key, { count: n, statuses }] of endpoints) {
     const detail = Object.entries(statuses)
-      .map(([status, n]) => `${status} ×${number(n)}`)
+      .map(([status, k]) => `${status} ×${count(k)}`)
       .join(', ')
-    lines.push(`  ${key.padEnd(keyWidth)}  ${number(count).padStart(7)}   (${detail})`)
+    lines.push(`  ${key.padEnd(keyWidth)}  ${count(n).padStart(7)}   (${detail})`)
   }
-  const sent = summary.objectsSent
-  lines.push(`Objects sent: ${number(sent.attributes)} attributes, ${number(sent.events)} events, ${number(sent.purchases)} purchases`)
-  const merge = summary.attributeMerge
-  lines.push(
-    `Attribute objects: ${number(merge.before)} built, ${number(merge.after)} after merging per user (${number(merge.mergedAway)} merged away)`
-  )
+  const { sent, accepted } = summary.objects
+  if (sameObjects(sent, accepted)) lines.push(`Objects sent to /users/track: ${objects(sent)}, all in requests Braze accepted`)
+  else {
+    lines.push(`Objects sent to /users/track: ${objects(sent)}`)
+    lines.push(`  in requests Braze accepted (2xx): ${objects(accepted)}`)
+  }
   const dp = summary.dataPoints
-  lines.push(
-    `Estimated data points: ${number(dp.total)} (attributes ${number(dp.attributes)}, events ${number(dp.events)}, purchases ${number(dp.purchases)})`
-  )
-  if (summary.profiles !== undefined) lines.push(`Embedded Braze profiles: ${number(summary.profiles)}`)
-  if (summary.badInput.length > 0) {
-    lines.push('')
-    lines.push('First unreadable input:')
-    for (const bad of summary.badInput) lines.push(`  ${bad.where}: ${bad.reason}`)
-  }
+  lines.push(`Estimated data points: ${count(dp.total)} (attributes ${count(dp.attributes)}, events ${count(dp.events)}, purchases ${count(dp.purchases)})`)
+  if (summary.profiles !== undefined) lines.push(`Embedded Braze profiles: ${count(summary.profiles)}`)
   return `${lines.join('\n')}\n`
 }

@@ -1,15 +1,10 @@
-import { pathOf } from '../replay/summary'
+// One-line descriptions for the `npm start` report: a Segment call, a Braze
+// request, an outcome. Written for someone who has not read the code.
+import { pathOf } from '../replay/request-stats'
+import { plural } from '../wording'
 import { thrownParts } from '../replay/thrown'
 
-/**
- * One-line descriptions for the `npm start` report: a Segment call, a Braze
- * request, an outcome. Written for someone who has not read the code.
- */
 const MAX_KEYS = 6
-
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`
-}
 
 function keyList(value: unknown): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'none'

@@ -1,11 +1,9 @@
+// What Braze holds after the run, per user: identifiers, attributes, events
+// by name with counts, purchases by product.
 import type { BrazeProfile } from '../embedded-braze'
-import { plural } from './describe'
-import type { Style } from './style'
+import { plural } from '../wording'
+import type { Paint } from './paint'
 
-/**
- * What Braze holds after the run, per user: identifiers, attributes, events
- * by name with counts, purchases by product.
- */
 const MAX_VALUE_CHARS = 100
 
 function show(value: unknown): string {
@@ -35,8 +33,8 @@ function countBy<T>(items: T[], key: (item: T) => string): Array<[string, { coun
   return [...map.entries()]
 }
 
-export function renderProfile(profile: BrazeProfile, style: Style): string[] {
-  const lines = [style.bold(profileHeading(profile))]
+export function renderProfile(profile: BrazeProfile, paint: Paint): string[] {
+  const lines = [paint('bold', profileHeading(profile))]
   const attributes = Object.entries(profile.attributes)
   if (attributes.length === 0) lines.push('    attributes  none')
   else {
@@ -60,10 +58,10 @@ export function renderProfile(profile: BrazeProfile, style: Style): string[] {
   return lines
 }
 
-export function renderProfiles(profiles: BrazeProfile[], style: Style): string[] {
+export function renderProfiles(profiles: BrazeProfile[], paint: Paint): string[] {
   const lines: string[] = []
   for (const profile of profiles) {
-    lines.push(...renderProfile(profile, style), '')
+    lines.push(...renderProfile(profile, paint), '')
   }
   return lines
 }

@@ -1,11 +1,9 @@
+// The examples `npm start` runs: examples/events.json lists them (title,
+// file, what to expect); the event files themselves stay pure Segment
+// payloads, exactly what Segment would deliver.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-/**
- * The examples `npm start` runs: examples/events.json lists them (title,
- * file, what to expect); the event files themselves stay pure Segment
- * payloads, exactly what Segment would deliver.
- */
 export type Expectation = 'delivered' | 'rejected' | 'retry' | 'unsupported'
 
 export interface SingleSample {
@@ -29,7 +27,6 @@ export interface BatchSample {
 
 export type Sample = SingleSample | BatchSample
 
-export const EXAMPLES_DIR = 'examples'
 export const MANIFEST_FILE = 'events.json'
 export const SETTINGS_FILE = 'settings.json'
 

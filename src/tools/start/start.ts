@@ -1,31 +1,27 @@
-import { existsSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
-import { BUILD_FILE } from '../paths'
-import { planDelivery, requestLimits } from '../../destination/delivery-plan'
-import { isProblem } from '../../destination/errors'
-import { mapEvent } from '../../destination/map-event'
-import type { Settings } from '../../destination/settings'
+// `npm start`: the examples through the current build of the function, in a
+// local copy of Segment's runtime, against an embedded Braze (no account, no
+// network), and a report of what each event became in Braze.
 import type { CommandIO } from '../command-io'
+import { BuildError, currentBuild } from '../current-build'
 import { estimateRequestDataPoints } from '../data-points'
 import { startEmbeddedBraze } from '../embedded-braze'
+import { DEFAULT_SETTINGS_FILE, EXAMPLES_DIR, shownPath } from '../paths'
+import { pathOf } from '../replay/request-stats'
 import { SettingsError, loadSettingsFile } from '../replay/settings-file'
-import { pathOf } from '../replay/summary'
-import { loadBuiltFunction, type ObservedRequest } from '../segment-runtime'
-import { describeBriefly, describeExchange, describeSegmentCall, outcomeOfError, plural, type SampleOutcome } from './describe'
+import { loadFunction, type ObservedRequest } from '../segment-runtime'
+import { parseOptions, UsageError } from '../usage'
+import { plural } from '../wording'
+import { describeBriefly, describeExchange, describeSegmentCall, outcomeOfError, type SampleOutcome } from './describe'
+import { painter } from './paint'
 import { renderProfiles } from './profiles-report'
-import { EXAMPLES_DIR, SETTINGS_FILE, SampleError, loadSamples, type BatchSample, type SingleSample } from './samples'
-import { styleFor } from './style'
+import { SampleError, loadSamples, type BatchSample, type SingleSample } from './samples'
 
-/**
- * `npm start`: the examples through the built function, in a local copy of
- * Segment's runtime, against an embedded Braze — no account, no network —
- * and a report of what each event became in Braze.
- */
 export const START_USAGE = `Usage: npm start
        braze-destination-function start
 
 Runs the examples (examples/events.json lists them; settings from
-examples/settings.json) through build/braze-destination.js as Segment would:
+examples/settings.json, in this package) through build/braze-destination.js,
+rebuilt first when the sources changed, as Segment would:
 each single event through its handler (onIdentify, onTrack, onPage, …), the
 batch through onBatch. Braze is an embedded stand-in on 127.0.0.1: nothing
 leaves your machine. Prints, per example, the Segment call, the Braze
@@ -74,45 +70,51 @@ function indent(text: string, by: string): string {
 }
 
 export async function startCommand(args: string[], io: CommandIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(START_USAGE)
-    return 0
-  }
-  if (args.length > 0) {
-    io.stderr.write(`start: unexpected argument ${args[0]}\n\n${START_USAGE}`)
+  try {
+    const { values, positionals } = parseOptions(args, { help: { type: 'boolean', short: 'h' } })
+    if (values.help) {
+      io.stdout.write(START_USAGE)
+      return 0
+    }
+    if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    io.stderr.write(`start: ${error.message} (see start --help)\n`)
     return 2
   }
   const fail = (message: string) => {
     io.stderr.write(`start: ${message}\n`)
     return 1
   }
-  const style = styleFor(io.stdout, io.env)
+  const paint = painter(io.stdout, io.env)
   const out = (line = '') => io.stdout.write(`${line}\n`)
-  const examplesDir = resolve(io.cwd, EXAMPLES_DIR)
 
-  if (!existsSync(BUILD_FILE)) return fail('build/braze-destination.js is missing: run `npm run build` first (npm start does).')
+  let build
   let samples
   let loaded
   try {
-    samples = await loadSamples(examplesDir)
+    build = await currentBuild()
+    samples = await loadSamples(EXAMPLES_DIR)
     // The embedded Braze only; a BRAZE_API_KEY in the environment has no business here.
-    loaded = await loadSettingsFile(join(examplesDir, SETTINGS_FILE), {})
+    loaded = await loadSettingsFile(DEFAULT_SETTINGS_FILE, {})
   } catch (error) {
-    if (error instanceof SampleError || error instanceof SettingsError) return fail(error.message)
+    if (error instanceof SampleError || error instanceof SettingsError || error instanceof BuildError) return fail(error.message)
     throw error
   }
+  const builtFile = shownPath(build.file)
+  if (build.rebuilt) io.stderr.write(`start: rebuilt ${builtFile}: it was not what the current sources build to.\n`)
 
   const braze = await startEmbeddedBraze({ apiKey: loaded.settings.apiKey })
   try {
     let exchanges: ObservedRequest[] = []
-    const runtime = loadBuiltFunction({ brazeBaseUrl: braze.url, onRequest: (exchange) => exchanges.push(exchange) })
+    const runtime = loadFunction(build.code, { brazeBaseUrl: braze.url, onRequest: (exchange) => exchanges.push(exchange) })
     const settings = loaded.raw
-    const kb = (statSync(BUILD_FILE).size / 1024).toFixed(1)
+    const kb = (Buffer.byteLength(build.code) / 1024).toFixed(1)
 
-    out(style.bold('Braze Destination Function: local run'))
-    out(`Function  ${relative(io.cwd, BUILD_FILE) || BUILD_FILE} (${kb} KB) in a local copy of Segment's function runtime`)
+    out(paint('bold', 'Braze Destination Function: local run'))
+    out(`Function  ${builtFile} (${kb} KB) in a local copy of Segment's function runtime`)
     out(`Braze     embedded stand-in at ${braze.url} (requests for ${loaded.settings.dataCenter.restHost} go there; no network)`)
-    out(`Settings  ${EXAMPLES_DIR}/${SETTINGS_FILE}: ${describeSettings(loaded.raw)}`)
+    out(`Settings  ${shownPath(DEFAULT_SETTINGS_FILE)}: ${describeSettings(loaded.raw)}`)
     out()
 
     const singles = samples.filter((s): s is SingleSample => s.kind === 'single')
@@ -121,7 +123,7 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
     const batchTally = emptyTally()
     const surprises: string[] = []
 
-    out(style.bold(`━━ Single events: each through the handler Segment picks by its type (${singles.length}) ━━`))
+    out(paint('bold', `━━ Single events: each through the handler Segment picks by its type (${singles.length}) ━━`))
     out()
     for (const [i, sample] of singles.entries()) {
       exchanges = []
@@ -143,27 +145,27 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
       singleTally.requests += seen.length
       singleTally.dataPoints += dataPointsOf(seen)
 
-      out(style.bold(`${i + 1}. ${sample.title}`))
-      if (sample.note) out(style.dim(indent(sample.note, '   ')))
+      out(paint('bold', `${i + 1}. ${sample.title}`))
+      if (sample.note) out(paint('dim', indent(sample.note, '   ')))
       out(`   Segment   ${describeSegmentCall(sample.event)}`)
       if (seen.length === 0) out(`   Braze     no request`)
       seen.forEach((exchange, k) => out(`   ${k === 0 ? 'Braze    ' : '         '} ${describeExchange(exchange)}`))
-      const colour = outcome === 'delivered' ? style.green : outcome === 'retry' ? style.yellow : style.red
-      out(`   Result    ${colour(text)}`)
-      for (const warning of warnings) out(`   ${style.yellow('Warning')}   ${warning}`)
+      const colour = outcome === 'delivered' ? 'green' : outcome === 'retry' ? 'yellow' : 'red'
+      out(`   Result    ${paint(colour, text)}`)
+      for (const warning of warnings) out(`   ${paint('yellow', 'Warning')}   ${warning}`)
       for (const line of runtime.logs) out(`   Log       ${line}`)
       if (outcome !== sample.expect) {
         const surprise = `"${sample.title}" ended ${outcome}, the examples expect ${sample.expect}`
         surprises.push(surprise)
-        out(`   ${style.red(`UNEXPECTED: ${surprise}`)}`)
+        out(`   ${paint('red', `UNEXPECTED: ${surprise}`)}`)
       }
       out()
     }
 
     for (const sample of batches) {
       exchanges = []
-      out(style.bold(`━━ ${sample.title} ━━`))
-      if (sample.note) out(style.dim(indent(sample.note, '   ')))
+      out(paint('bold', `━━ ${sample.title} ━━`))
+      if (sample.note) out(paint('dim', indent(sample.note, '   ')))
       out(`   Segment   onBatch with ${plural(sample.events.length, 'event')} (${sample.file})`)
       let statuses: Array<{ status: number; errormessage?: string }>
       try {
@@ -177,12 +179,12 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
       seen.forEach((exchange, k) => out(`   ${k === 0 ? 'Braze    ' : '         '} ${describeExchange(exchange)}`))
       batchTally.requests += seen.length
       batchTally.dataPoints += dataPointsOf(seen)
-      out(`   Statuses  ${style.dim('200 delivered · 400 rejected (Segment discards it) · 500 Segment retries it')}`)
+      out(`   Statuses  ${paint('dim', '200 delivered · 400 rejected (Segment discards it) · 500 Segment retries it')}`)
       for (let start = 0; start < sample.events.length; start += 10) {
         const row = sample.events.slice(start, start + 10).map((_, k) => {
           const status = statuses[start + k]?.status
           const text = String(status ?? '—')
-          return status === 200 ? style.green(text) : status === 500 ? style.yellow(text) : style.red(text)
+          return status === 200 ? paint('green', text) : status === 500 ? paint('yellow', text) : paint('red', text)
         })
         const range = `#${start + 1}-${Math.min(start + 10, sample.events.length)}`
         out(`   ${range.padStart(8)}  ${row.join(' ')}`)
@@ -195,58 +197,63 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
         else batchTally.rejected++
         const expected = sample.expectRejected.includes(k + 1) ? 400 : 200
         if (status !== 200) {
-          const label = status === 500 ? style.yellow('Retry') : style.red('Rejected')
+          const label = status === 500 ? paint('yellow', 'Retry') : paint('red', 'Rejected')
           out(`   #${k + 1} ${describeBriefly(event)} → ${status ?? 'no status'} ${label}: ${statuses[k]?.errormessage ?? ''}`)
         }
         if (status !== expected) {
           const surprise = `batch event #${k + 1} (${describeBriefly(event)}) got ${status ?? 'no status'}, the examples expect ${expected}`
           surprises.push(surprise)
-          out(`   ${style.red(`UNEXPECTED: ${surprise}`)}`)
+          out(`   ${paint('red', `UNEXPECTED: ${surprise}`)}`)
         }
       })
-      const merge = attributeMerge(sample.events, loaded.settings)
+      const sent = trackObjects(seen)
       out(
-        `   Merging   ${plural(merge.before, 'attribute update')} became ${plural(merge.after, 'attribute object')} (one per user); ` +
-          `${plural(seen.length, 'Braze request')} for ${plural(sample.events.length, 'event')}`
+        `   Sent      ${plural(sent.attributes, 'attribute object')} (one per user: updates of a user are merged), ${plural(sent.events, 'event')}, ` +
+          `${plural(sent.purchases, 'purchase')} in ${plural(seen.length, 'Braze request')} for ${plural(sample.events.length, 'event')}`
       )
       out()
     }
 
     const profiles = braze.profiles()
-    out(style.bold(`━━ What Braze now holds: ${plural(profiles.length, 'profile')} ━━`))
+    out(paint('bold', `━━ What Braze now holds: ${plural(profiles.length, 'profile')} ━━`))
     out()
-    for (const line of renderProfiles(profiles, style)) out(line)
+    for (const line of renderProfiles(profiles, paint)) out(line)
 
     const total: Tally = emptyTally()
     for (const t of [singleTally, batchTally]) for (const key of Object.keys(total) as Array<keyof Tally>) total[key] += t[key]
-    out(style.bold('━━ Summary ━━'))
+    out(paint('bold', '━━ Summary ━━'))
     out(`Single events  ${tallyLine(singleTally)}`)
     out(`Batch          ${tallyLine(batchTally)}`)
     out(`Total          ${tallyLine(total)}`)
     out(`Braze now holds ${plural(profiles.length, 'profile')}.`)
     if (surprises.length === 0) {
-      out(style.green('Every example ended as expected (the Test-tab event without a user is meant to be rejected).'))
+      out(paint('green', 'Every example ended as expected (the Test-tab event without a user is meant to be rejected).'))
       return 0
     }
-    out(style.red(`${plural(surprises.length, 'example')} did not end as expected:`))
-    for (const surprise of surprises) out(style.red(`  - ${surprise}`))
+    out(paint('red', `${plural(surprises.length, 'example')} did not end as expected:`))
+    for (const surprise of surprises) out(paint('red', `  - ${surprise}`))
     return 1
   } finally {
     await braze.close()
   }
 }
 
-/** What onBatch's per-user merge saves, planned locally with the function's own code. */
-function attributeMerge(events: unknown[], settings: Settings): { before: number; after: number } {
-  const plans = events.map((event) => {
-    const plan = mapEvent(event, settings)
-    return isProblem(plan) ? undefined : plan
-  })
-  const { requests } = planDelivery(plans, { limits: requestLimits(settings.maxObjectsPerRequest) })
-  return {
-    before: plans.reduce((sum, plan) => sum + (plan?.attributes.length ?? 0), 0),
-    after: requests.reduce((sum, request) => sum + request.attributes.length, 0)
+/** The objects of the /users/track requests the function sent. */
+function trackObjects(exchanges: ObservedRequest[]): { attributes: number; events: number; purchases: number } {
+  const sent = { attributes: 0, events: 0, purchases: 0 }
+  for (const exchange of exchanges) {
+    if (pathOf(exchange.url) !== '/users/track' || exchange.body === undefined) continue
+    try {
+      const body = JSON.parse(exchange.body) as Record<string, unknown>
+      for (const name of ['attributes', 'events', 'purchases'] as const) {
+        const items = body[name]
+        if (Array.isArray(items)) sent[name] += items.length
+      }
+    } catch {
+      // Not JSON: nothing to count.
+    }
   }
+  return sent
 }
 
 /** The settings in one line, without the key. */

@@ -1,0 +1,125 @@
+// The replay command's options and usage text.
+import { availableParallelism } from 'node:os'
+import { shownPath, DEFAULT_SETTINGS_FILE } from '../paths'
+import { parseOptions, UsageError, wholeNumber } from '../usage'
+
+export interface ReplayArgs {
+  input: string
+  batchSize: number
+  /** Batches in flight at once, per worker. */
+  concurrency: number
+  /** Worker threads running the function; 0 = in the main thread. */
+  workers: number
+  settingsFile: string | undefined
+  live: boolean
+  brazeUrl: string | undefined
+  rejectsFile: string | undefined
+  quiet: boolean
+  json: boolean
+  help: boolean
+}
+
+export const DEFAULT_BATCH_SIZE = 20
+/** Segment's maximum batch size (Segment Support can raise it up to 400). */
+export const MAX_BATCH_SIZE = 400
+export const DEFAULT_CONCURRENCY = 4
+export const MAX_CONCURRENCY = 64
+export const MAX_WORKERS = 64
+/**
+ * One thread per core; against the embedded Braze one fewer, since the
+ * stand-in works in the main thread.
+ */
+export const defaultWorkers = (live: boolean) => Math.max(1, availableParallelism() - (live ? 0 : 1))
+
+export const REPLAY_USAGE = `Usage: braze-destination-function replay <file|dir> [options]
+       npm run replay -- <file|dir> [options]
+
+Runs your own Segment events through the built function exactly as Segment
+would (onBatch, or the single handlers), by default against an embedded Braze
+stand-in (no network, no Braze account), and prints what happened: every
+outcome with its reasons, where each failed event is, the function's
+warnings, Braze requests, objects and the estimated Braze data points. It
+rebuilds build/braze-destination.js first when the sources changed.
+
+Input (streamed, any size):
+  file.jsonl         one event per line (the form Segment's debugger exports);
+                     .ndjson too. A JSON array saved as .jsonl is read as an array.
+  file.json          a JSON array of events (or one event)
+  file.jsonl.gz      any of these gzip-compressed (.gz)
+  dir/               every .json/.jsonl/.ndjson (.gz) file in it, in name order
+  Unparseable lines and non-object values count as rejected, with their place.
+
+Options:
+  --batch-size N     events per onBatch call (default ${DEFAULT_BATCH_SIZE}, max ${MAX_BATCH_SIZE});
+                     1 = one single-handler call per event (onIdentify, onTrack, …),
+                     which also shows the function's warnings
+  --workers N        threads running the function (default: one per core, here
+                     ${defaultWorkers(true)} with --live; one fewer against the embedded Braze,
+                     which works in the main thread); 0 runs it in the main thread
+  --concurrency N    batches in flight at once per thread (default ${DEFAULT_CONCURRENCY})
+  --settings FILE    function settings as JSON (default ${shownPath(DEFAULT_SETTINGS_FILE)} in
+                     this package); the BRAZE_API_KEY environment variable, when
+                     set, replaces its apiKey
+  --live             send to the real Braze instance of the settings' dataCenter,
+                     within Braze's rate limits (3,000 requests / 3 s on /users/track,
+                     20,000 / min on the other /users endpoints, shared by all threads),
+                     pausing until X-RateLimit-Reset after a 429 and retrying
+                     retryable results up to 3 times (after 1 s, 2 s, 4 s)
+  --braze-url URL    with --live: send to this base URL instead of the dataCenter's
+                     REST host (a proxy, or a mock server)
+  --rejects FILE     write every event that was not delivered (rejected, or still
+                     retryable at the end), as it was in the input, one per line
+                     (JSONL): fix them and replay that file
+  --json             print the summary as JSON instead of text
+  --quiet            no progress lines on stderr
+  -h, --help         show this help
+
+Ctrl-C stops reading, lets the batches in flight finish (at most 5 s), prints
+the summary so far and exits with 130.
+
+Exit codes: 0 every event was delivered; 1 some were not (rejected, unreadable
+or still retryable); 2 the replay could not run (bad usage, unreadable input
+path, invalid settings, sources that do not build); 130 interrupted.
+`
+
+const OPTIONS = {
+  'batch-size': { type: 'string' },
+  concurrency: { type: 'string' },
+  workers: { type: 'string' },
+  settings: { type: 'string' },
+  live: { type: 'boolean' },
+  'braze-url': { type: 'string' },
+  rejects: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
+  const { values, positionals } = parseOptions(argv, OPTIONS)
+  const help = values.help === true
+  const args: ReplayArgs = {
+    input: positionals[0] ?? '',
+    batchSize: wholeNumber('batch-size', values['batch-size'], DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE),
+    concurrency: wholeNumber('concurrency', values.concurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+    workers: wholeNumber('workers', values.workers, defaultWorkers(values.live === true), 0, MAX_WORKERS),
+    settingsFile: values.settings,
+    live: values.live === true,
+    brazeUrl: values['braze-url'],
+    rejectsFile: values.rejects,
+    quiet: values.quiet === true,
+    json: values.json === true,
+    help
+  }
+  if (help) return args
+  if (positionals.length === 0) throw new UsageError('Give the file or directory of events to replay.')
+  if (positionals.length > 1) throw new UsageError(`Give one file or directory, not ${positionals.length} (${positionals.join(', ')}).`)
+  for (const [name, value] of [['settings', args.settingsFile], ['rejects', args.rejectsFile], ['braze-url', args.brazeUrl]] as const) {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`--${name} needs a value.`)
+  }
+  if (args.brazeUrl !== undefined) {
+    if (!args.live) throw new UsageError('--braze-url goes with --live (without it, replay uses the embedded Braze).')
+    if (!/^https?:\/\/[^/]+/.test(args.brazeUrl)) throw new UsageError(`--braze-url must be an http(s) URL, got "${args.brazeUrl}".`)
+  }
+  return args
+}
