@@ -99,7 +99,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     io.stderr.write(`replay: --live: sending to ${to} with the API key from ${from}\n`)
   }
   const ownsBraze = !args.live && !options.braze
-  const braze = args.live ? undefined : (options.braze ?? (await startEmbeddedBraze({ apiKey: loaded.settings.apiKey })))
+  const braze = args.live ? undefined : (options.braze ?? (await startEmbeddedBraze({ apiKey: loaded.settings.apiKey, recentHistory: 0, maxRecordedRequests: 0 })))
   const config: RunnerConfig = {
     code: build.code,
     rawSettings: loaded.raw,
@@ -160,7 +160,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
         durationMs,
         interrupted,
         ...(rejects ? { rejectsFile: args.rejectsFile } : {}),
-        ...(braze ? { profiles: braze.profiles().length } : {})
+        ...(braze ? { profiles: braze.profileCount() } : {})
       },
       config.batchSize === 1
     )

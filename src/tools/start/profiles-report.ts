@@ -43,8 +43,9 @@ export function renderProfile(profile: BrazeProfile, paint: Paint): string[] {
       lines.push(`    ${i === 0 ? 'attributes' : '          '}  ${key.padEnd(width)}  ${show(value)}`)
     })
   }
-  const events = countBy(profile.events, (event) => event.name)
-  lines.push(`    events      ${events.length === 0 ? 'none' : events.map(([name, { count }]) => `${name} ×${count}`).join(' · ')}`)
+  // The counts cover every event; the profile keeps only the most recent ones in full.
+  const events = Object.entries(profile.eventCounts)
+  lines.push(`    events      ${events.length === 0 ? 'none' : events.map(([name, count]) => `${name} ×${count}`).join(' · ')}`)
   if (profile.purchases.length === 0) lines.push('    purchases   none')
   else {
     const byProduct = countBy(profile.purchases, (p) => `${p.product_id}\u0000${p.price}\u0000${p.currency}`)
