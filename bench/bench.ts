@@ -54,16 +54,21 @@ async function main(): Promise<void> {
   await section('unchanged attributes', () => unchangedAttributes())
   await section('replay', () => replayRows())
 
-  const title = `Braze destination benchmark — ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.os}, ${machine.date}, load average at start ${machine.loadAverage.join(" ")}`
+  const title = `Braze destination benchmark — ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.os}, ${machine.date}, load average at start ${machine.loadAverage.join(' ')}`
   const stream = `stream: ${events.length} events, ${BENCH_STREAM.users} users, seed ${BENCH_STREAM.seed}, ${batches.length} batches of ${BENCH_STREAM.batchSize}`
   const notes = [
     'in-process = the built script with fetch answered inside the process (no HTTP); loopback = the embedded Braze over HTTP, latency 0.',
     'throughputs are the best of several short windows; end to end runs the embedded Braze in this same process and thread.',
     'data points: src/tools/data-points.ts (estimateTrackDataPoints); "unmerged" = every event\'s own objects from mapEvent.'
   ]
-  console.log(`${title}\n${stream}\n\n${renderTable(rows)}\n\n${notes.map((note) => `* ${note}`).join('\n')}\n(total ${((Date.now() - started) / 1000).toFixed(1)} s)`)
+  console.log(
+    `${title}\n${stream}\n\n${renderTable(rows)}\n\n${notes.map((note) => `* ${note}`).join('\n')}\n(total ${((Date.now() - started) / 1000).toFixed(1)} s)`
+  )
   const file = resolve(__dirname, 'results.json')
-  writeFileSync(file, `${JSON.stringify({ machine, stream: BENCH_STREAM, rows, details, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`)
+  writeFileSync(
+    file,
+    `${JSON.stringify({ machine, stream: BENCH_STREAM, rows, details, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`
+  )
   const missed = rows.filter((row) => row.ok === false)
   if (missed.length > 0) console.log(`targets missed: ${missed.map((row) => row.metric.trim()).join('; ')}`)
 }

@@ -29,7 +29,12 @@ export function billingMix(anonymous = 0): Array<Record<string, unknown>> {
     } else if (i % 8 !== 7) events.push({ type: 'track', ...base, event: 'Viewed Item', properties: { item: `item-${i % 11}` } })
     else {
       const products = [0, 1].map((k) => ({ product_id: `p-${i}-${k}`, name: `Product ${k}`, variant: 'v', price: 10 + k, quantity: 1 }))
-      events.push({ type: 'track', ...base, event: 'Order Completed', properties: { order_id: `o-${i}`, total: 21, currency: 'USD', products } })
+      events.push({
+        type: 'track',
+        ...base,
+        event: 'Order Completed',
+        properties: { order_id: `o-${i}`, total: 21, currency: 'USD', products }
+      })
     }
   }
   return events
@@ -92,7 +97,12 @@ export async function billedTime(): Promise<{ rows: Row[]; details: Record<strin
     { name: "onBatch, Segment's default batch of 20", events: billingMix(), batchSize: 20, settings: BENCH_SETTINGS },
     { name: 'onBatch, batch of 400', events: billingMix(), batchSize: 400, settings: BENCH_SETTINGS },
     { name: 'single handlers (no batching)', events: billingMix(), batchSize: 'single', settings: BENCH_SETTINGS },
-    { name: 'onBatch, 400, a quarter of identifies merging an anonymous profile', events: billingMix(50), batchSize: 400, settings: { ...BENCH_SETTINGS, anonymousAliasLabel: LABEL } }
+    {
+      name: 'onBatch, 400, a quarter of identifies merging an anonymous profile',
+      events: billingMix(50),
+      batchSize: 400,
+      settings: { ...BENCH_SETTINGS, anonymousAliasLabel: LABEL }
+    }
   ]
   try {
     for (const item of cases) {
@@ -155,7 +165,8 @@ export async function billedTime(): Promise<{ rows: Row[]; details: Record<strin
 function instantAnswer(body: string | undefined): Response {
   const parsed = JSON.parse(body ?? '{}') as Record<string, unknown[] | undefined>
   const answer: Record<string, unknown> = { message: 'success' }
-  for (const name of ['attributes', 'events', 'purchases']) if (Array.isArray(parsed[name])) answer[`${name}_processed`] = parsed[name]!.length
+  for (const name of ['attributes', 'events', 'purchases'])
+    if (Array.isArray(parsed[name])) answer[`${name}_processed`] = parsed[name]!.length
   return new Response(JSON.stringify(answer), { status: 201, headers: { 'content-type': 'application/json' } })
 }
 

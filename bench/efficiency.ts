@@ -38,7 +38,13 @@ export async function batchEfficiency(batches: unknown[][], maxObjectsPerRequest
   const runtime = loadFunction(readFileSync(BUILD_FILE, 'utf8'), { brazeBaseUrl: braze.url })
   const limits = { perType: PER_TYPE, combined: maxObjectsPerRequest, bytes: Infinity }
   const tally: Tally = {
-    batches: 0, events: 0, delivered: 0, trackRequests: 0, otherRequests: 0, lowerBound: 0, batchesAtBound: 0,
+    batches: 0,
+    events: 0,
+    delivered: 0,
+    trackRequests: 0,
+    otherRequests: 0,
+    lowerBound: 0,
+    batchesAtBound: 0,
     sent: { attributes: 0, events: 0, purchases: 0, dataPoints: 0, attributeDataPoints: 0 },
     unmerged: { attributes: 0, events: 0, purchases: 0, dataPoints: 0, attributeDataPoints: 0, lowerBound: 0 }
   }

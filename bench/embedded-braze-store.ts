@@ -115,11 +115,20 @@ const readSeconds = (performance.now() - readStarted) / 1000
 const events = profiles.reduce((sum, profile) => sum + profile.eventCount, 0)
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`
-console.log(`objects            ${sent.toLocaleString('en')} in ${requests.toLocaleString('en')} requests, ${users.toLocaleString('en')} users, recentHistory ${recentHistory}, recentHistoryTotal ${recentHistoryTotal.toLocaleString('en')}`)
-console.log(`wall time          ${seconds.toFixed(1)} s (${Math.round(sent / seconds).toLocaleString('en')} objects/s, incl. generating the requests)`)
+console.log(
+  `objects            ${sent.toLocaleString('en')} in ${requests.toLocaleString('en')} requests, ${users.toLocaleString('en')} users, recentHistory ${recentHistory}, recentHistoryTotal ${recentHistoryTotal.toLocaleString('en')}`
+)
+console.log(
+  `wall time          ${seconds.toFixed(1)} s (${Math.round(sent / seconds).toLocaleString('en')} objects/s, incl. generating the requests)`
+)
 console.log(`CPU time           ${cpuSeconds.toFixed(1)} s (user + system; on a busy machine a steadier figure than wall time)`)
-console.log(`inside dispatch    ${(inDispatch / 1000).toFixed(1)} s (${Math.round(sent / (inDispatch / 1000)).toLocaleString('en')} objects/s: parse, validate, store)`)
-console.log(`profiles           ${profiles.length.toLocaleString('en')} (${events.toLocaleString('en')} events counted), read back in ${readSeconds.toFixed(1)} s`)
-console.log(`peak RSS           ${mb(peakRss)} while applying (${mb(process.resourceUsage().maxRSS * 1024)} after reading every profile back)`)
+console.log(
+  `inside dispatch    ${(inDispatch / 1000).toFixed(1)} s (${Math.round(sent / (inDispatch / 1000)).toLocaleString('en')} objects/s: parse, validate, store)`
+)
+console.log(
+  `profiles           ${profiles.length.toLocaleString('en')} (${events.toLocaleString('en')} events counted), read back in ${readSeconds.toFixed(1)} s`
+)
+console.log(
+  `peak RSS           ${mb(peakRss)} while applying (${mb(process.resourceUsage().maxRSS * 1024)} after reading every profile back)`
+)
 console.log(`heap after apply   ${mb(storeHeap)}${gc ? ' (after a full GC)' : ' (run with node --expose-gc for the live size)'}`)
-

@@ -11,7 +11,11 @@ import type { Row } from './table'
  * loopback, every request answered after 20 ms, batches back to back (one
  * lane) and four batches in flight at once (four lanes).
  */
-export async function endToEnd(events: unknown[], latencyMs = 20, msPerRun = 2500): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
+export async function endToEnd(
+  events: unknown[],
+  latencyMs = 20,
+  msPerRun = 2500
+): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
   const braze = await startEmbeddedBraze({ apiKey: BENCH_SETTINGS.apiKey, latencyMs })
   const runtime = loadFunction(readFileSync(BUILD_FILE, 'utf8'), { brazeBaseUrl: braze.url })
   const rows: Row[] = []

@@ -53,7 +53,12 @@ export async function asyncRate(run: () => Promise<unknown>, perCall: number, wi
 }
 
 /** `lanes` loops running `run` back to back for `ms`; total events per second. */
-export async function concurrentRate(run: () => Promise<unknown>, perCall: number, lanes: number, ms: number): Promise<{ rate: number; calls: number }> {
+export async function concurrentRate(
+  run: () => Promise<unknown>,
+  perCall: number,
+  lanes: number,
+  ms: number
+): Promise<{ rate: number; calls: number }> {
   const start = now()
   let calls = 0
   await Promise.all(

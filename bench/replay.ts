@@ -48,7 +48,10 @@ interface Run {
 /** The bin, as a user runs it; `--json --quiet` for the figures. */
 function runReplay(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const started = Date.now()
-  const child = spawn(process.execPath, [BIN, 'replay', ...args, '--json', '--quiet'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'replay', ...args, '--json', '--quiet'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
@@ -84,7 +87,9 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
   const full = embeddedEvents === EMBEDDED_EVENTS
   const embedded = await runReplay([await eventsFile(embeddedEvents)])
   const delivered = embedded.summary.events.delivered === embedded.summary.events.total
-  const size = full ? '1 M events, 20k users' : `${thousands(embeddedEvents)} events (BENCH_REPLAY_EVENTS; the target is for 1 M), 20k users`
+  const size = full
+    ? '1 M events, 20k users'
+    : `${thousands(embeddedEvents)} events (BENCH_REPLAY_EVENTS; the target is for 1 M), 20k users`
   rows.push(
     {
       metric: `replay into the embedded Braze, ${size}: wall time`,
@@ -101,10 +106,15 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
       unit: 'MB',
       target: '≤ 300 MB',
       ok: full ? embedded.summary.peakRssMB <= 300 : undefined,
-      note: 'events stream through in flat memory; the embedded Braze\'s profiles take the rest'
+      note: "events stream through in flat memory; the embedded Braze's profiles take the rest"
     }
   )
-  details.embedded = { events: embeddedEvents, wallMs: embedded.wallMs, durationMs: embedded.summary.durationMs, cpuSeconds: embedded.summary.cpuSeconds }
+  details.embedded = {
+    events: embeddedEvents,
+    wallMs: embedded.wallMs,
+    durationMs: embedded.summary.durationMs,
+    cpuSeconds: embedded.summary.cpuSeconds
+  }
 
   const braze = await zeroLatencyBraze()
   try {
@@ -113,7 +123,11 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
       // The better of two runs: the one least disturbed by other work on a shared machine.
       const runs: Run[] = []
       for (let i = 0; i < 2; i++) {
-        runs.push(await runReplay([file, '--live', '--braze-url', braze.url, '--batch-size', String(batchSize)], { BRAZE_API_KEY: 'bench-live-key' }))
+        runs.push(
+          await runReplay([file, '--live', '--braze-url', braze.url, '--batch-size', String(batchSize)], {
+            BRAZE_API_KEY: 'bench-live-key'
+          })
+        )
       }
       const live = runs.reduce((best, run) => (rate(run.summary) > rate(best.summary) ? run : best))
       const eventsPerSecond = rate(live.summary)
@@ -124,7 +138,9 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
         value: eventsPerSecond,
         unit: 'events/s',
         display: `${thousands(eventsPerSecond)} events/s (${thousands((requests * 1000) / live.summary.durationMs)} requests/s; ${thousands(perCpuSecond)} events per CPU-second; peak ${live.summary.peakRssMB} MB)`,
-        ...(batchSize === 400 ? { target: cores >= 2 ? '≥ 25,000 on 2 cores' : '—', ok: cores === 2 ? eventsPerSecond >= 25_000 : undefined } : {}),
+        ...(batchSize === 400
+          ? { target: cores >= 2 ? '≥ 25,000 on 2 cores' : '—', ok: cores === 2 ? eventsPerSecond >= 25_000 : undefined }
+          : {}),
         note:
           batchSize === 400
             ? `${thousands(LIVE_EVENTS)} events; Braze's limits (3,000 /users/track requests per 3 s) are kept across threads`
@@ -132,7 +148,12 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
       })
       details[`live batch ${batchSize}`] = {
         events: LIVE_EVENTS,
-        runs: runs.map((run) => ({ wallMs: run.wallMs, durationMs: run.summary.durationMs, cpuSeconds: run.summary.cpuSeconds, peakRssMB: run.summary.peakRssMB }))
+        runs: runs.map((run) => ({
+          wallMs: run.wallMs,
+          durationMs: run.summary.durationMs,
+          cpuSeconds: run.summary.cpuSeconds,
+          peakRssMB: run.summary.peakRssMB
+        }))
       }
     }
   } finally {

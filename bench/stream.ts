@@ -27,8 +27,18 @@ export const BENCH_SETTINGS = {
 }
 
 const AUDIENCES = [
-  'high_value_customers', 'cart_abandoners', 'churn_risk', 'newsletter_engaged', 'recent_purchasers',
-  'browsed_shoes_7d', 'vip_tier', 'lapsed_30d', 'app_power_users', 'discount_seekers', 'loyalty_members', 'winback_targets'
+  'high_value_customers',
+  'cart_abandoners',
+  'churn_risk',
+  'newsletter_engaged',
+  'recent_purchasers',
+  'browsed_shoes_7d',
+  'vip_tier',
+  'lapsed_30d',
+  'app_power_users',
+  'discount_seekers',
+  'loyalty_members',
+  'winback_targets'
 ]
 const TRAITS: Array<[string, (rng: Rng) => unknown]> = [
   ['lifetime_value', (rng) => Math.round(rng.next() * 500000) / 100],
@@ -76,7 +86,12 @@ export function generateEvents(options: StreamOptions = BENCH_STREAM): Event[] {
       const u = engageUser()
       const audience = rng.pick(AUDIENCES)
       const member = rng.chance(0.6)
-      const personas = { computation_class: 'audience', computation_key: audience, computation_id: `aud_${audience}`, space_id: 'spa_bench' }
+      const personas = {
+        computation_class: 'audience',
+        computation_key: audience,
+        computation_id: `aud_${audience}`,
+        space_id: 'spa_bench'
+      }
       events.push({ ...base('identify', u), traits: { [audience]: member }, context: { personas } })
       events.push({
         ...base('track', u),
@@ -122,7 +137,12 @@ export function generateEvents(options: StreamOptions = BENCH_STREAM): Event[] {
       events.push({
         ...base('track', u),
         event: 'Order Completed',
-        properties: { order_id: `ord-${seq}`, currency: 'EUR', revenue: products.reduce((sum, p) => sum + p.price * p.quantity, 0), products }
+        properties: {
+          order_id: `ord-${seq}`,
+          currency: 'EUR',
+          revenue: products.reduce((sum, p) => sum + p.price * p.quantity, 0),
+          products
+        }
       })
     }
   }
@@ -143,7 +163,9 @@ export const SAMPLE_EVENTS = {
     userId: 'user_42',
     timestamp: '2024-05-01T10:00:00.000Z',
     traits: { high_value_customers: true },
-    context: { personas: { computation_class: 'audience', computation_key: 'high_value_customers', computation_id: 'aud_1', space_id: 'spa_1' } }
+    context: {
+      personas: { computation_class: 'audience', computation_key: 'high_value_customers', computation_id: 'aud_1', space_id: 'spa_1' }
+    }
   },
   plainTrack: {
     type: 'track',

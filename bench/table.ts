@@ -26,7 +26,11 @@ export function renderTable(rows: Row[]): string {
   const cells = rows.map((row) => [row.metric, shown(row), row.target ?? '—', row.ok === undefined ? '' : row.ok ? 'yes' : 'NO'])
   const header = ['metric', 'value', 'target', 'ok?']
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)))
-  const line = (cell: string[]) => cell.map((text, i) => (i === 1 ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join(' | ').trimEnd()
+  const line = (cell: string[]) =>
+    cell
+      .map((text, i) => (i === 1 ? text.padStart(widths[i]!) : text.padEnd(widths[i]!)))
+      .join(' | ')
+      .trimEnd()
   const rule = widths.map((width) => '-'.repeat(width)).join('-|-')
   return [line(header), rule, ...cells.map(line)].join('\n')
 }

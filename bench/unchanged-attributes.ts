@@ -37,7 +37,14 @@ export function pageLoadStream(seed = 7): Array<Record<string, unknown>> {
     if (rng.next() < 0.02) mine.plan = rng.pick(['free', 'pro', 'team'])
     const timestamp = new Date(Date.UTC(2024, 4, 1) + i * 1000).toISOString()
     events.push({ type: 'identify', userId: `user-${user}`, messageId: `load-${i}-i`, timestamp, traits: { ...mine } })
-    events.push({ type: 'track', userId: `user-${user}`, messageId: `load-${i}-t`, timestamp, event: 'Page Loaded', properties: { path: `/p/${rng.int(20)}` } })
+    events.push({
+      type: 'track',
+      userId: `user-${user}`,
+      messageId: `load-${i}-t`,
+      timestamp,
+      event: 'Page Loaded',
+      properties: { path: `/p/${rng.int(20)}` }
+    })
   }
   return events
 }
@@ -84,7 +91,12 @@ export async function unchangedAttributes(): Promise<{ rows: Row[]; details: Rec
         unit: 'data points',
         display: `${everyEvent.toLocaleString('en-US')} attribute data points in ${identifies.length.toLocaleString('en-US')} objects`
       },
-      { metric: '  merged per user in batches of 100 (default)', value: off.attributeDataPoints, unit: 'data points', display: line(`−${((1 - off.attributeDataPoints / everyEvent) * 100).toFixed(0)} %`, off) },
+      {
+        metric: '  merged per user in batches of 100 (default)',
+        value: off.attributeDataPoints,
+        unit: 'data points',
+        display: line(`−${((1 - off.attributeDataPoints / everyEvent) * 100).toFixed(0)} %`, off)
+      },
       {
         metric: '  with skipUnchangedAttributes',
         value: on.attributeDataPoints,

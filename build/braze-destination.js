@@ -46,7 +46,8 @@ function brazeAnswer(json) {
 function objectError(entry) {
   const array = entry?.input_array;
   const index = entry?.index;
-  if (!TRACK_ARRAYS.includes(array) || typeof index !== "number" || !Number.isInteger(index) || index < 0) return void 0;
+  if (!TRACK_ARRAYS.includes(array) || typeof index !== "number" || !Number.isInteger(index) || index < 0)
+    return void 0;
   return { array, index };
 }
 var MAX_ANSWER_BYTES = 1024 * 1024;
@@ -69,12 +70,16 @@ async function readAnswer(response) {
     return { response, text: text2 };
   } catch (error) {
     const type = error?.type;
-    return { response, unreadable: type === "max-size" ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : "the connection broke while it was read" };
+    return {
+      response,
+      unreadable: type === "max-size" ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : "the connection broke while it was read"
+    };
   }
 }
 async function callBraze(path2, body, connection) {
   const remaining = connection.deadline - Date.now();
-  if (remaining <= 0) return failure("retry", void 0, void 0, "The invocation ran out of time before this Braze request could be sent.");
+  if (remaining <= 0)
+    return failure("retry", void 0, void 0, "The invocation ran out of time before this Braze request could be sent.");
   const fetchImpl = globalThis.fetch;
   if (typeof fetchImpl !== "function") return failure("retry", void 0, void 0, "No fetch is available in this runtime.");
   const controller = typeof AbortController === "function" ? new AbortController() : void 0;
@@ -104,11 +109,21 @@ async function callBraze(path2, body, connection) {
     exchange.catch(() => void 0);
     const result = await Promise.race([exchange, timeout]);
     if (result === "timeout") {
-      return failure("retry", void 0, void 0, `Braze did not answer ${path2} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`);
+      return failure(
+        "retry",
+        void 0,
+        void 0,
+        `Braze did not answer ${path2} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`
+      );
     }
     return classify(path2, result, connection);
   } catch (error) {
-    return failure("retry", void 0, void 0, `Braze could not be reached at ${connection.dataCenter.restHost} (${networkReason(error, connection.apiKey)}).`);
+    return failure(
+      "retry",
+      void 0,
+      void 0,
+      `Braze could not be reached at ${connection.dataCenter.restHost} (${networkReason(error, connection.apiKey)}).`
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -147,11 +162,27 @@ function classify(path2, exchange, connection) {
   const said = brazeMessage ? `: ${brazeMessage}` : "";
   if (status >= 200 && status < 300) {
     if (text2 === void 0) {
-      return failure("retry", status, response, `Braze's answer to ${path2} (HTTP ${status}) was unreadable (${exchange.unreadable}); the outcome is unknown.`);
+      return failure(
+        "retry",
+        status,
+        response,
+        `Braze's answer to ${path2} (HTTP ${status}) was unreadable (${exchange.unreadable}); the outcome is unknown.`
+      );
     }
-    if (!answer) return failure("retry", status, response, `Braze's answer to ${path2} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`);
+    if (!answer)
+      return failure(
+        "retry",
+        status,
+        response,
+        `Braze's answer to ${path2} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`
+      );
     if (answer.message !== "success") {
-      return failure("retry", status, response, `Braze answered ${path2} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`);
+      return failure(
+        "retry",
+        status,
+        response,
+        `Braze answered ${path2} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`
+      );
     }
     const rejected = [];
     const unattributed = [];
@@ -170,15 +201,18 @@ function classify(path2, exchange, connection) {
     const when = Number.isFinite(reset) && reset > 0 && reset < 1e11 ? ` until ${new Date(reset * 1e3).toISOString()}` : "";
     return failure("retry", status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`);
   }
-  if (status >= 500 || status === 408) return failure("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
+  if (status >= 500 || status === 408)
+    return failure("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
   return failure("reject", status, response, `Braze rejected ${path2} (HTTP ${status})${said}.${hintFor(status, connection)}`);
 }
 function hintFor(status, connection) {
   if (status === 401) {
     return ` Check the apiKey setting (no quotes or spaces) and that dataCenter ${connection.dataCenter.instance} (${connection.dataCenter.restHost}) is the instance the key belongs to.`;
   }
-  if (status === 403) return " The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.";
-  if (status >= 300 && status < 400) return " Braze answered with a redirect, which this function does not follow: check the dataCenter setting.";
+  if (status === 403)
+    return " The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.";
+  if (status >= 300 && status < 400)
+    return " Braze answered with a redirect, which this function does not follow: check the dataCenter setting.";
   return "";
 }
 function redactDeep(value, apiKey) {
@@ -304,7 +338,8 @@ var DeliveryMemory = class {
     const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
     for (const [attribute, json] of delivered) {
       known.delete(attribute);
-      if (json !== void 0 && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER) known.set(attribute, json);
+      if (json !== void 0 && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER)
+        known.set(attribute, json);
     }
     this.values.set(user, known, this.now());
   }
@@ -474,7 +509,7 @@ function sizeBound(value, budget) {
 function jsonSize(value) {
   const json = JSON.stringify(value);
   if (json === void 0) return 0;
-  if (!/[^\x00-\x7f]/.test(json)) return json.length;
+  if (!/[\u0080-\uffff]/.test(json)) return json.length;
   return encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, ".").length;
 }
 
@@ -486,7 +521,13 @@ function item(object, owners, part) {
   return { object, owners, part, bytes: jsonSize(object) };
 }
 function sizeOf(bundle) {
-  const size = { attributes: bundle.attributes.length, events: bundle.events.length, purchases: bundle.purchases.length, total: 0, bytes: 0 };
+  const size = {
+    attributes: bundle.attributes.length,
+    events: bundle.events.length,
+    purchases: bundle.purchases.length,
+    total: 0,
+    bytes: 0
+  };
   size.total = size.attributes + size.events + size.purchases;
   for (const name of TRACK_ARRAYS) for (const entry of bundle[name]) size.bytes += entry.bytes + 1;
   return size;
@@ -566,7 +607,8 @@ function operatorUpdate(value, context, mergeObjects) {
   for (const operator of Object.keys(value)) {
     const items = value[operator];
     if (!Array.isArray(items) || items.length === 0) return `${operator} takes a non-empty array`;
-    if (operator === "$update" && !mergeObjects) return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)';
+    if (operator === "$update" && !mergeObjects)
+      return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)';
     const converted = [];
     for (const item2 of items) {
       const one = operator === "$add" ? addedObject(item2, context) : identifiedItem(operator, item2, context);
@@ -732,7 +774,11 @@ function planDelivery(plans, options) {
   delivery.unchangedAttributes = unchanged.count;
   delivery.requests = packRequests(byUser, limits, firstOwner);
   if (delivery.requests.length > lowerBound(totalSize(byUser), limits)) {
-    const byEvent = packRequests([...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)), limits, firstOwner);
+    const byEvent = packRequests(
+      [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)),
+      limits,
+      firstOwner
+    );
     if (byEvent.length < delivery.requests.length) delivery.requests = byEvent;
   }
   delivery.merges = merges.items();
@@ -886,7 +932,12 @@ async function deliver(plans, options) {
     });
     await opened.save();
   }
-  return { failures: run.failures, alreadyDelivered: plan.alreadyDelivered, calls: run.calls, unchangedAttributes: plan.unchangedAttributes };
+  return {
+    failures: run.failures,
+    alreadyDelivered: plan.alreadyDelivered,
+    calls: run.calls,
+    unchangedAttributes: plan.unchangedAttributes
+  };
 }
 var Delivery = class {
   constructor(plan, options, memory) {
@@ -906,11 +957,16 @@ var Delivery = class {
   refused = [];
   mergesSent = /* @__PURE__ */ new Set();
   async go() {
-    await Promise.all([...this.plan.requests.map((request) => this.track(request)), ...this.plan.deletes.map((request) => this.delete(request))]);
+    await Promise.all([
+      ...this.plan.requests.map((request) => this.track(request)),
+      ...this.plan.deletes.map((request) => this.delete(request))
+    ]);
     await Promise.all([this.merges(), ...this.plan.chains.map((chain) => this.chain(chain)), this.resendRefused()]);
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue;
-      for (const owner of merge.owners) if (this.failures[owner].length === 0) this.fail(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
+      for (const owner of merge.owners)
+        if (this.failures[owner].length === 0)
+          this.fail(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
     }
   }
   fail(owner, kind, message) {
@@ -943,10 +999,14 @@ var Delivery = class {
       } else if (array === "attributes" && item2.owners.length > 1) {
         this.refused.push({ owners: item2.owners, message });
       } else {
-        for (const owner of item2.owners) this.fail(owner, "reject", `Braze rejected the ${array === "attributes" ? "attributes" : array.slice(0, -1)} object: ${message}`);
+        for (const owner of item2.owners)
+          this.fail(owner, "reject", `Braze rejected the ${array === "attributes" ? "attributes" : array.slice(0, -1)} object: ${message}`);
       }
     }
-    const unattributed = [...outcome.unattributed, ...[...rejected].map(([position, message]) => `${message} (${position}, which this request did not have)`)];
+    const unattributed = [
+      ...outcome.unattributed,
+      ...[...rejected].map(([position, message]) => `${message} (${position}, which this request did not have)`)
+    ];
     if (unattributed.length > 0) {
       const message = `Braze reported errors for /users/track that name no object it was sent: ${unattributed.slice(0, 3).join("; ")}`;
       for (const owner of new Set(items.flatMap(({ item: item2 }) => item2.owners))) this.fail(owner, "reject", message);
@@ -967,7 +1027,11 @@ var Delivery = class {
     for (const [index, part] of parts.entries()) {
       if (this.failures[owner].length > 0) return;
       if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
-        return this.fail(owner, "retry", `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`);
+        return this.fail(
+          owner,
+          "retry",
+          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+        );
       }
       await this.track(part);
     }
@@ -979,7 +1043,12 @@ var Delivery = class {
     const owners = [...new Set(this.refused.flatMap((entry) => entry.owners))];
     if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
       for (const { owners: behind, message } of this.refused) {
-        for (const owner of behind) this.fail(owner, "retry", `Braze refused this user's merged attributes (${message}); no time was left to resend them one event at a time.`);
+        for (const owner of behind)
+          this.fail(
+            owner,
+            "retry",
+            `Braze refused this user's merged attributes (${message}); no time was left to resend them one event at a time.`
+          );
       }
       return;
     }
@@ -1154,8 +1223,14 @@ var BRAZE_ID_PATHS = [
   ["traits", "braze_id"],
   ["properties", "braze_id"]
 ];
-var EMAIL_PATHS = [["traits", "email"], ["context", "traits", "email"]];
-var PHONE_PATHS = [["traits", "phone"], ["context", "traits", "phone"]];
+var EMAIL_PATHS = [
+  ["traits", "email"],
+  ["context", "traits", "email"]
+];
+var PHONE_PATHS = [
+  ["traits", "phone"],
+  ["context", "traits", "phone"]
+];
 function first(event, paths, usable = nonBlank) {
   for (const keys of paths) {
     const value = usable(path(event, ...keys));
@@ -1477,7 +1552,9 @@ var STANDARD_MAPPINGS = [
       if (latitude === void 0 && longitude === void 0) return {};
       const valid = typeof latitude === "number" && typeof longitude === "number" && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
       if (valid) return { current_location: { latitude, longitude } };
-      warnings.push("context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).");
+      warnings.push(
+        "context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180)."
+      );
       return {};
     }
   },
@@ -1494,8 +1571,15 @@ var STANDARD_MAPPINGS = [
       const groups = field(traits, "subscription_groups");
       if (groups !== void 0) {
         const valid = Array.isArray(groups) && groups.length > 0 && groups.every(isSubscriptionGroup);
-        if (valid) out.subscription_groups = groups.map((group) => ({ subscription_group_id: group.subscription_group_id, subscription_state: group.subscription_state }));
-        else warnings.push('trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].');
+        if (valid)
+          out.subscription_groups = groups.map((group) => ({
+            subscription_group_id: group.subscription_group_id,
+            subscription_state: group.subscription_state
+          }));
+        else
+          warnings.push(
+            'trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].'
+          );
       }
       return out;
     }
@@ -1740,7 +1824,10 @@ function eventSource(event) {
 }
 function mapEcommerce({ route, name, properties, event }, warnings) {
   const braze = `ecommerce.${route.event}`;
-  const needs = (what) => problem("InvalidEventPayload", `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`);
+  const needs = (what) => problem(
+    "InvalidEventPayload",
+    `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`
+  );
   const fields = new Fields(properties, warnings);
   const out = {};
   const idField = ID_FIELDS[route.event];
@@ -1753,7 +1840,8 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   if (route.action) out.action = route.action;
   const rawCurrency = field(properties, "currency");
   const currency = rawCurrency === void 0 || rawCurrency === null ? DEFAULT_CURRENCY : typeof rawCurrency === "string" ? rawCurrency.trim().toUpperCase() : "";
-  if (!isCurrencyCode(currency)) return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`);
+  if (!isCurrencyCode(currency))
+    return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`);
   fields.used.add("currency");
   out.currency = currency;
   out.source = fields.text(["source"], 'property "source"') ?? eventSource(event);
@@ -1794,7 +1882,8 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     out.total_value = Number(sum.toFixed(6));
     warnings.push(`${braze} total_value is the sum of its products' price × quantity: the event has no total, value or revenue.`);
   }
-  if (route.event === "order_cancelled") out.cancel_reason = fields.text(["cancel_reason", "reason"], 'property "reason"') ?? DEFAULT_CANCEL_REASON;
+  if (route.event === "order_cancelled")
+    out.cancel_reason = fields.text(["cancel_reason", "reason"], 'property "reason"') ?? DEFAULT_CANCEL_REASON;
   for (const key of OPTIONAL_FIELDS[route.event]) {
     const value = key === "cart_id" ? fields.take(["cart_id"], readId) : key === "discounts" ? fields.take(["discounts"], readObjects) : fields.take(OPTIONAL_MONEY[key], readMoney);
     if (value === void 0) continue;
@@ -1873,7 +1962,10 @@ function productPurchases(product2, index, input, order, warnings) {
 function mapPurchases(input, warnings) {
   const products = field(input.properties, "products");
   if (!Array.isArray(products) || products.length === 0) {
-    return problem("InvalidEventPayload", `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`);
+    return problem(
+      "InvalidEventPayload",
+      `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`
+    );
   }
   const order = convertProperties(input.properties, warnings, ORDER_ONLY);
   const purchases = [];
@@ -1887,7 +1979,10 @@ function mapPurchases(input, warnings) {
     } else purchases.push(...result);
   });
   if (purchases.length === 0) {
-    return problem("InvalidEventPayload", `"${input.eventName}" has no product Braze can record as a purchase (${reasons.slice(0, 5).join("; ")}).`);
+    return problem(
+      "InvalidEventPayload",
+      `"${input.eventName}" has no product Braze can record as a purchase (${reasons.slice(0, 5).join("; ")}).`
+    );
   }
   return purchases;
 }
@@ -1911,7 +2006,10 @@ function mapEvent(raw, settings, now = Date.now, asType) {
     case "delete":
       return mapDelete(raw, settings);
     default:
-      return problem("EventNotSupported", `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`);
+      return problem(
+        "EventNotSupported",
+        `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`
+      );
   }
 }
 function withIdentifier(event, settings, build) {
@@ -1959,12 +2057,16 @@ function mapTrack(event, identifier, settings, plan, now) {
   const purchase = settings.purchaseEvents.includes(name.trim().toLowerCase()) && !(route && settings.ecommerceMode === "recommended");
   if (route || purchase) {
     const recommended = route && mapEcommerce({ route, name, properties, event }, plan.warnings);
-    const purchases = purchase ? mapPurchases({ identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly }, plan.warnings) : void 0;
+    const purchases = purchase ? mapPurchases(
+      { identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
+      plan.warnings
+    ) : void 0;
     const failures = [recommended, purchases].filter(isProblem);
     const succeeded = [recommended, purchases].filter((result) => result !== void 0 && !isProblem(result));
     if (succeeded.length === 0) return failures[0];
     for (const failure2 of failures) plan.warnings.push(failure2.message);
-    if (recommended && !isProblem(recommended)) plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties));
+    if (recommended && !isProblem(recommended))
+      plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties));
     if (purchases && !isProblem(purchases)) plan.purchases.push(...purchases);
     return;
   }
@@ -2005,7 +2107,10 @@ function mapView(event, type, settings, now) {
   const enabled = type === "page" ? settings.sendPageEvents : settings.sendScreenEvents;
   if (!enabled) {
     const setting = type === "page" ? "sendPageEvents" : "sendScreenEvents";
-    return problem("EventNotSupported", `${type} calls are not sent to Braze: turn on the "${setting}" setting to send them as custom events.`);
+    return problem(
+      "EventNotSupported",
+      `${type} calls are not sent to Braze: turn on the "${setting}" setting to send them as custom events.`
+    );
   }
   return withIdentifier(event, settings, (identifier, plan) => {
     const name = viewName(event, type);
@@ -2039,8 +2144,12 @@ function mapAlias(event, settings) {
   const wasAnonymous = anonymousId === previousId;
   const alias = aliasFor(previousId, settings);
   if (anonymousId === void 0 || wasAnonymous) {
-    if (alias && "user_alias" in alias) plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
-    else if (wasAnonymous) plan.warnings.push("previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.");
+    if (alias && "user_alias" in alias)
+      plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
+    else if (wasAnonymous)
+      plan.warnings.push(
+        "previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge."
+      );
   }
   if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep });
   return plan;
@@ -2147,7 +2256,10 @@ var definitions = {
       if (!isText(value)) return { expected: "the REST API key as text" };
       const key = normalizeApiKey(value);
       if (key === "") return { expected: "a non-empty REST API key" };
-      if (!/^[\x21-\x7e]+$/.test(key)) return { expected: "a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)" };
+      if (!/^[\x21-\x7e]+$/.test(key))
+        return {
+          expected: "a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)"
+        };
       return { value: key };
     }
   },
@@ -2224,7 +2336,8 @@ var definitions = {
       const parsed = optionalText(value);
       if ("value" in parsed && parsed.value !== void 0) {
         if (/^\$|[.\s]/.test(parsed.value)) return { expected: 'an attribute name without spaces, "." or a leading "$"' };
-        if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value)) return { expected: "a custom attribute name, not a Braze standard attribute or identifier" };
+        if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value))
+          return { expected: "a custom attribute name, not a Braze standard attribute or identifier" };
       }
       return parsed;
     }
@@ -2317,14 +2430,18 @@ function parseSettings(raw) {
     const value = input[definition.name];
     if (isBlank(value)) {
       if (definition.required) {
-        return { problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`) };
+        return {
+          problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`)
+        };
       }
       out[definition.name] = definition.default;
       continue;
     }
     const parsed = definition.parse(value);
     if ("expected" in parsed) {
-      return { problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`) };
+      return {
+        problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`)
+      };
     }
     out[definition.name] = parsed.value;
   }
@@ -2368,8 +2485,16 @@ function settingsOrThrow(raw) {
   return parsed.settings;
 }
 function send(plans, settings, startedAt) {
-  const connection = { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS };
-  return deliver(plans, { connection, maxObjectsPerRequest: settings.maxObjectsPerRequest, skipUnchangedAttributes: settings.skipUnchangedAttributes });
+  const connection = {
+    dataCenter: settings.dataCenter,
+    apiKey: settings.apiKey,
+    deadline: startedAt + INVOCATION_BUDGET_MS
+  };
+  return deliver(plans, {
+    connection,
+    maxObjectsPerRequest: settings.maxObjectsPerRequest,
+    skipUnchangedAttributes: settings.skipUnchangedAttributes
+  });
 }
 var crashMessage = (error, detail = "") => `The Braze destination function failed on this event (${describeThrown(error).name}${detail ? `: ${detail}` : ""}).`;
 async function guarded(settings, run) {
@@ -2409,7 +2534,11 @@ function handleBatch(events, rawSettings) {
     const settings = settingsOrThrow(rawSettings);
     if (!Array.isArray(events)) throw segmentError("InvalidEventPayload", "onBatch expects an array of events.");
     const plans = events.map((event) => mapSafely(event, settings));
-    const report = await send(plans.map((plan) => isProblem(plan) ? void 0 : plan), settings, startedAt);
+    const report = await send(
+      plans.map((plan) => isProblem(plan) ? void 0 : plan),
+      settings,
+      startedAt
+    );
     return plans.map((plan, index) => {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
       const failure2 = worstFailure(report.failures[index]);

@@ -30,7 +30,14 @@ const SETTINGS = { apiKey: KEY, dataCenter: 'US-01', ecommerceMode: 'purchases' 
 const at = (minute: number) => `2024-05-01T10:${String(minute).padStart(2, '0')}:00.000Z`
 
 const IDENTIFY = { type: 'identify', messageId: 'f-1', userId: 'user-a', timestamp: at(1), traits: { firstName: 'Ada', plan: 'pro' } }
-const TRACK = { type: 'track', messageId: 'f-3', userId: 'user-a', timestamp: at(3), event: 'Product Viewed', properties: { sku: 'sku-1', price: 10 } }
+const TRACK = {
+  type: 'track',
+  messageId: 'f-3',
+  userId: 'user-a',
+  timestamp: at(3),
+  event: 'Product Viewed',
+  properties: { sku: 'sku-1', price: 10 }
+}
 const ORDER = {
   type: 'track',
   messageId: 'f-4',
@@ -73,9 +80,13 @@ afterAll(async () => {
 })
 
 /** A 201 naming 1,000,000 objects: 30 MB that must not be read whole. */
-const manyErrors = JSON.stringify({ message: 'success', errors: Array.from({ length: 1_000_000 }, (_, index) => ({ type: 'x', input_array: 'events', index })) })
+const manyErrors = JSON.stringify({
+  message: 'success',
+  errors: Array.from({ length: 1_000_000 }, (_, index) => ({ type: 'x', input_array: 'events', index }))
+})
 
-type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> } | { error: { code: string; message: string } }
+type Reply =
+  { status: number; body?: unknown; raw?: string; headers?: Record<string, string> } | { error: { code: string; message: string } }
 
 /** Every Braze request (any endpoint) gets `reply`; what the function sent and saw is recorded. */
 function brazeAnswers(reply: Reply, times = 20): Exchange[] {
@@ -88,7 +99,11 @@ function brazeAnswers(reply: Reply, times = 20): Exchange[] {
   }
   interceptor.reply((path, body) => {
     exchanges.push({ path, body, status: reply.status, response: reply.body ?? reply.raw })
-    return [reply.status, reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)), reply.headers ?? { 'Content-Type': 'application/json' }]
+    return [
+      reply.status,
+      reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)),
+      reply.headers ?? { 'Content-Type': 'application/json' }
+    ]
   })
   return exchanges
 }
@@ -104,20 +119,55 @@ const resetAt = Math.floor(Date.now() / 1000) + 30
 const FAULTS: Fault[] = [
   {
     name: '429 with X-RateLimit-Reset',
-    reply: { status: 429, body: { message: 'Too Many Requests' }, headers: { 'Content-Type': 'application/json', 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetAt) } },
+    reply: {
+      status: 429,
+      body: { message: 'Too Many Requests' },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-RateLimit-Limit': '3000',
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(resetAt)
+      }
+    },
     expected: 'retry',
     says: /429/
   },
   { name: '429 without rate-limit headers or body', reply: { status: 429, raw: '', headers: {} }, expected: 'retry', says: /429/ },
   { name: '500', reply: { status: 500, body: { message: 'Internal Server Error' } }, expected: 'retry', says: /500/ },
-  { name: '502 HTML error page from a proxy', reply: { status: 502, raw: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } }, expected: 'retry', says: /502/ },
+  {
+    name: '502 HTML error page from a proxy',
+    reply: {
+      status: 502,
+      raw: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
+      headers: { 'Content-Type': 'text/html' }
+    },
+    expected: 'retry',
+    says: /502/
+  },
   { name: '503 with an empty body', reply: { status: 503, raw: '', headers: {} }, expected: 'retry', says: /503/ },
-  { name: '504 gateway time-out (HTML)', reply: { status: 504, raw: '<!DOCTYPE html><html><body>Gateway Timeout</body></html>', headers: { 'Content-Type': 'text/html' } }, expected: 'retry', says: /504/ },
-  { name: '200 with an HTML page (captive proxy)', reply: { status: 200, raw: '<!DOCTYPE html><html><body>Please log in</body></html>', headers: { 'Content-Type': 'text/html' } }, expected: 'retry' },
-  { name: '201 with truncated JSON', reply: { status: 201, raw: '{"message":"succ', headers: { 'Content-Type': 'application/json' } }, expected: 'retry' },
+  {
+    name: '504 gateway time-out (HTML)',
+    reply: { status: 504, raw: '<!DOCTYPE html><html><body>Gateway Timeout</body></html>', headers: { 'Content-Type': 'text/html' } },
+    expected: 'retry',
+    says: /504/
+  },
+  {
+    name: '200 with an HTML page (captive proxy)',
+    reply: { status: 200, raw: '<!DOCTYPE html><html><body>Please log in</body></html>', headers: { 'Content-Type': 'text/html' } },
+    expected: 'retry'
+  },
+  {
+    name: '201 with truncated JSON',
+    reply: { status: 201, raw: '{"message":"succ', headers: { 'Content-Type': 'application/json' } },
+    expected: 'retry'
+  },
   { name: '201 with an empty body', reply: { status: 201, raw: '', headers: {} }, expected: 'retry' },
   { name: '201 with a JSON array', reply: { status: 201, raw: '["success"]' }, expected: 'retry' },
-  { name: '201 with message "queued" (not "success")', reply: { status: 201, body: { message: 'queued', attributes_processed: 1 } }, expected: 'retry' },
+  {
+    name: '201 with message "queued" (not "success")',
+    reply: { status: 201, body: { message: 'queued', attributes_processed: 1 } },
+    expected: 'retry'
+  },
   { name: '202 without a message', reply: { status: 202, body: { attributes_processed: 1 } }, expected: 'retry' },
   {
     name: '201 success with errors[] at an index the request did not have',
@@ -131,13 +181,32 @@ const FAULTS: Fault[] = [
     expected: 'reject',
     says: /something failed/
   },
-  { name: 'connection reset before an answer (ECONNRESET)', reply: { error: { code: 'ECONNRESET', message: 'socket hang up' } }, expected: 'retry' },
-  { name: 'DNS failure (ENOTFOUND)', reply: { error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND rest.iad-01.braze.com' } }, expected: 'retry', says: /ENOTFOUND/ },
+  {
+    name: 'connection reset before an answer (ECONNRESET)',
+    reply: { error: { code: 'ECONNRESET', message: 'socket hang up' } },
+    expected: 'retry'
+  },
+  {
+    name: 'DNS failure (ENOTFOUND)',
+    reply: { error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND rest.iad-01.braze.com' } },
+    expected: 'retry',
+    says: /ENOTFOUND/
+  },
   { name: 'connect time-out (ETIMEDOUT)', reply: { error: { code: 'ETIMEDOUT', message: 'connect ETIMEDOUT' } }, expected: 'retry' },
-  { name: '400 Max Input Length Exceeded', reply: { status: 400, body: { message: 'Max Input Length Exceeded', errors: ['too many'] } }, expected: 'reject', says: /400/ },
+  {
+    name: '400 Max Input Length Exceeded',
+    reply: { status: 400, body: { message: 'Max Input Length Exceeded', errors: ['too many'] } },
+    expected: 'reject',
+    says: /400/
+  },
   { name: '401 invalid key', reply: { status: 401, body: { message: 'Invalid API Key' } }, expected: 'reject', says: /apiKey/ },
   { name: '403 missing permission', reply: { status: 403, body: { message: 'Forbidden' } }, expected: 'reject', says: /403/ },
-  { name: '404 (wrong URL)', reply: { status: 404, raw: 'Not Found', headers: { 'Content-Type': 'text/plain' } }, expected: 'reject', says: /404/ }
+  {
+    name: '404 (wrong URL)',
+    reply: { status: 404, raw: 'Not Found', headers: { 'Content-Type': 'text/plain' } },
+    expected: 'reject',
+    says: /404/
+  }
 ]
 
 describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
@@ -185,7 +254,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
         sockets.add(socket)
         socket.on('error', () => undefined)
         socket.once('data', () => {
-          socket.write('HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{"message":"success","attributes_pro')
+          socket.write(
+            'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{"message":"success","attributes_pro'
+          )
           setTimeout(() => socket.resetAndDestroy(), 20)
         })
       })
@@ -287,7 +358,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     })
 
     // Time in the sandbox runs 20× faster: the 4 s deadline passes in 200 ms, the 4.6 s answer in 230 ms.
-    test('an answer slower than the 4 s deadline: onIdentify → RetryError before Segment\'s 5 s', async () => {
+    test("an answer slower than the 4 s deadline: onIdentify → RetryError before Segment's 5 s", async () => {
       const fast = loadBuilt({ profile, brazeBaseUrl: braze.url, timeScale: 20 })
       braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 / 20 })
       const outcome = await settle(fast, () => fast.handlers.onIdentify!(IDENTIFY, SETTINGS))
@@ -295,7 +366,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(outcome.ms * 20).toBeLessThan(4900)
     })
 
-    test('an answer slower than the deadline in onBatch: 500s, returned before Segment\'s 5 s', async () => {
+    test("an answer slower than the deadline in onBatch: 500s, returned before Segment's 5 s", async () => {
       const fast = loadBuilt({ profile, brazeBaseUrl: braze.url, timeScale: 20 })
       braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 / 20 })
       const outcome = await settle(fast, () => fast.handlers.onBatch!(BATCH, SETTINGS))
@@ -319,7 +390,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(braze.requests.length).toBeGreaterThan(2)
     })
 
-    test('errors[] on a merged user\'s object: each identify is resent alone, and only the one Braze still refuses is 400', async () => {
+    test("errors[] on a merged user's object: each identify is resent alone, and only the one Braze still refuses is 400", async () => {
       // Braze refuses any attributes object with "seats": first the merged one, then, resent alone, the identify that carries it.
       const exchanges: Exchange[] = []
       nock(US01)
@@ -336,10 +407,22 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
       expect(outcome.kind).toBe('returned')
       if (outcome.kind !== 'returned') return
-      expect((exchanges[0]!.body as { attributes: unknown[] }).attributes[0]).toMatchObject({ external_id: 'user-a', first_name: 'Ada', plan: 'enterprise', seats: 12 })
-      const resent = exchanges.filter((exchange) => exchange.path === '/users/track' && (exchange.body as { events?: unknown }).events === undefined)
+      expect((exchanges[0]!.body as { attributes: unknown[] }).attributes[0]).toMatchObject({
+        external_id: 'user-a',
+        first_name: 'Ada',
+        plan: 'enterprise',
+        seats: 12
+      })
+      const resent = exchanges.filter(
+        (exchange) => exchange.path === '/users/track' && (exchange.body as { events?: unknown }).events === undefined
+      )
       expect(resent.map((exchange) => exchange.body)).toEqual([
-        { attributes: [{ external_id: 'user-a', first_name: 'Ada', plan: 'pro' }, { external_id: 'user-a', plan: 'enterprise', seats: 12 }] }
+        {
+          attributes: [
+            { external_id: 'user-a', first_name: 'Ada', plan: 'pro' },
+            { external_id: 'user-a', plan: 'enterprise', seats: 12 }
+          ]
+        }
       ])
       const results = expectNothingLost(BATCH, outcome.value, SETTINGS, exchanges)
       expect(results.map((result) => result.status)).toEqual([200, 400, 200, 200, 200, 400, 400])
@@ -377,7 +460,11 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       nock(US01)
         .post('/users/track')
         .reply((path, body) => {
-          const response = { message: 'success', purchases_processed: 2, errors: [{ type: 'invalid price', input_array: 'purchases', index: 1 }] }
+          const response = {
+            message: 'success',
+            purchases_processed: 2,
+            errors: [{ type: 'invalid price', input_array: 'purchases', index: 1 }]
+          }
           exchanges.push({ path, body, status: 201, response })
           return [201, response]
         })

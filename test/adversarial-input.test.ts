@@ -43,7 +43,13 @@ const ALL_ON = {
 }
 const DEADLINE_MS = 5000
 const HANDLERS: Record<string, string> = {
-  identify: 'onIdentify', track: 'onTrack', page: 'onPage', screen: 'onScreen', group: 'onGroup', alias: 'onAlias', delete: 'onDelete'
+  identify: 'onIdentify',
+  track: 'onTrack',
+  page: 'onPage',
+  screen: 'onScreen',
+  group: 'onGroup',
+  alias: 'onAlias',
+  delete: 'onDelete'
 }
 
 const code = builtCode()
@@ -61,7 +67,13 @@ afterAll(async () => {
 })
 
 /** One event through the handler its type names (Segment's routing), checked for the invariant and the deadline. */
-async function single(type: string, event: unknown, settings: unknown = SETTINGS, on: SegmentRuntime = runtime, exchanges: Exchange[] = braze.requests): Promise<Outcome> {
+async function single(
+  type: string,
+  event: unknown,
+  settings: unknown = SETTINGS,
+  on: SegmentRuntime = runtime,
+  exchanges: Exchange[] = braze.requests
+): Promise<Outcome> {
   const outcome = await settle(on, () => on.handlers[HANDLERS[type] as 'onTrack']!(event, settings))
   expect(outcome.ms).toBeLessThan(DEADLINE_MS)
   expect(outcome.kind === 'thrown' && outcome.name === 'RangeError').toBe(false)
@@ -69,7 +81,12 @@ async function single(type: string, event: unknown, settings: unknown = SETTINGS
   return outcome
 }
 
-async function batch(events: unknown[], settings: unknown = SETTINGS, on: SegmentRuntime = runtime, exchanges: Exchange[] = braze.requests) {
+async function batch(
+  events: unknown[],
+  settings: unknown = SETTINGS,
+  on: SegmentRuntime = runtime,
+  exchanges: Exchange[] = braze.requests
+) {
   const outcome = await settle(on, () => on.handlers.onBatch!(events, settings))
   expect(outcome.ms).toBeLessThan(DEADLINE_MS)
   if (outcome.kind === 'thrown') throw new Error(`onBatch threw ${outcome.name}: ${outcome.message}`)
@@ -103,7 +120,8 @@ function dangerousKeysIn(value: unknown, path = '$'): string[] {
     if (DANGEROUS.includes(key)) found.push(`${path}.${key}`)
     found.push(...dangerousKeysIn((value as Record<string, unknown>)[key], `${path}.${key}`))
   }
-  for (const key of DANGEROUS) if (Object.prototype.hasOwnProperty.call(value, key) && !found.includes(`${path}.${key}`)) found.push(`${path}.${key}`)
+  for (const key of DANGEROUS)
+    if (Object.prototype.hasOwnProperty.call(value, key) && !found.includes(`${path}.${key}`)) found.push(`${path}.${key}`)
   return found
 }
 
@@ -111,12 +129,34 @@ const at = (minute: number) => `2024-05-01T10:${String(minute % 60).padStart(2, 
 // Segment gives every event its own messageId (and the function remembers what Braze accepted per messageId).
 let sequence = 0
 const messageId = (kind: string) => `m-${kind}-${++sequence}`
-const identify = (traits: unknown, extra: Record<string, unknown> = {}) => ({ type: 'identify', userId: 'hostile-user', messageId: messageId('i'), timestamp: at(1), traits, ...extra })
-const track = (properties: unknown, extra: Record<string, unknown> = {}) => ({ type: 'track', userId: 'hostile-user', messageId: messageId('t'), timestamp: at(2), event: 'Hostile Event', properties, ...extra })
-const order = (products: unknown, extra: Record<string, unknown> = {}) => ({
-  type: 'track', userId: 'hostile-user', messageId: messageId('o'), timestamp: at(3), event: 'Order Completed', properties: { order_id: 'o-1', currency: 'USD', products }, ...extra
+const identify = (traits: unknown, extra: Record<string, unknown> = {}) => ({
+  type: 'identify',
+  userId: 'hostile-user',
+  messageId: messageId('i'),
+  timestamp: at(1),
+  traits,
+  ...extra
 })
-const warningsOf = (outcome: Outcome): string[] => (outcome.kind === 'returned' ? ((outcome.value as { warnings?: string[] }).warnings ?? []) : [])
+const track = (properties: unknown, extra: Record<string, unknown> = {}) => ({
+  type: 'track',
+  userId: 'hostile-user',
+  messageId: messageId('t'),
+  timestamp: at(2),
+  event: 'Hostile Event',
+  properties,
+  ...extra
+})
+const order = (products: unknown, extra: Record<string, unknown> = {}) => ({
+  type: 'track',
+  userId: 'hostile-user',
+  messageId: messageId('o'),
+  timestamp: at(3),
+  event: 'Order Completed',
+  properties: { order_id: 'o-1', currency: 'USD', products },
+  ...extra
+})
+const warningsOf = (outcome: Outcome): string[] =>
+  outcome.kind === 'returned' ? ((outcome.value as { warnings?: string[] }).warnings ?? []) : []
 
 describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
   // A fresh instance per test: what one test's events leave in the delivery memory (Segment's cache) must not change the next test's requests.
@@ -132,7 +172,11 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       ['identify trait that is nested arrays', 'identify', () => identify({ plan: 'pro', deep: nestArray(DEPTH) })],
       ['track properties', 'track', () => track({ ok: 1, deep: nest(DEPTH) })],
       ['order product field', 'track', () => order([{ product_id: 'p', price: 1, details: nest(DEPTH) }])],
-      ['context.traits and context.personas', 'identify', () => identify({ plan: 'pro' }, { context: { traits: nest(DEPTH), personas: nest(DEPTH) } })],
+      [
+        'context.traits and context.personas',
+        'identify',
+        () => identify({ plan: 'pro' }, { context: { traits: nest(DEPTH), personas: nest(DEPTH) } })
+      ],
       ['integrations', 'track', () => track({ ok: 1 }, { integrations: { Braze: nest(DEPTH), Appboy: nest(DEPTH) } })],
       ['the userId itself', 'identify', () => identify({ plan: 'pro' }, { userId: nest(DEPTH), traits: { email: 'deep@example.com' } })],
       ['page properties', 'page', () => ({ type: 'page', userId: 'hostile-user', name: 'Home', properties: { deep: nest(DEPTH) } })]
@@ -230,7 +274,14 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
     }, 20_000)
 
     test('an absurd quantity ("1e12") in an order: bounded (isolated)', async () => {
-      const outcome = await runIsolated(code, profile, 'onTrack', order([{ product_id: 'p', price: 1, quantity: '1e12' }]), SETTINGS, DEADLINE_MS)
+      const outcome = await runIsolated(
+        code,
+        profile,
+        'onTrack',
+        order([{ product_id: 'p', price: 1, quantity: '1e12' }]),
+        SETTINGS,
+        DEADLINE_MS
+      )
       expect(['returned', 'thrown']).toContain(outcome.kind)
       if (outcome.kind === 'thrown') expect(outcome.segment).toBe(true)
       expect(outcome.ms).toBeLessThan(DEADLINE_MS)
@@ -248,22 +299,67 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
   describe('every JSON type in every field', () => {
     const VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -0, '', '   ', 'x', '0', 'NaN', [], ['a', 1], {}, { a: 1 }, [[[]]]]
     const BASES: Record<string, () => Record<string, unknown>> = {
-      identify: () => ({ type: 'identify', userId: 'u-1', anonymousId: 'a-1', timestamp: at(1), traits: { plan: 'pro', email: 'u1@example.com' }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } } }),
+      identify: () => ({
+        type: 'identify',
+        userId: 'u-1',
+        anonymousId: 'a-1',
+        timestamp: at(1),
+        traits: { plan: 'pro', email: 'u1@example.com' },
+        context: { personas: { computation_class: 'audience', computation_key: 'vip' } }
+      }),
       track: () => ({ type: 'track', userId: 'u-1', timestamp: at(2), event: 'Viewed', properties: { sku: 's' } }),
-      order: () => ({ type: 'track', userId: 'u-1', timestamp: at(3), event: 'Order Completed', properties: { currency: 'EUR', products: [{ product_id: 'p', price: 2, quantity: 1 }] } }),
+      order: () => ({
+        type: 'track',
+        userId: 'u-1',
+        timestamp: at(3),
+        event: 'Order Completed',
+        properties: { currency: 'EUR', products: [{ product_id: 'p', price: 2, quantity: 1 }] }
+      }),
       page: () => ({ type: 'page', userId: 'u-1', timestamp: at(4), name: 'Home', category: 'Docs', properties: { path: '/' } }),
       group: () => ({ type: 'group', userId: 'u-1', timestamp: at(5), groupId: 'g-1', traits: { name: 'Acme' } }),
       alias: () => ({ type: 'alias', userId: 'u-1', previousId: 'a-1', timestamp: at(6) }),
       delete: () => ({ type: 'delete', userId: 'u-1', timestamp: at(7), context: [], integrations: [] })
     }
     const FIELDS: string[][] = [
-      ['userId'], ['anonymousId'], ['event'], ['traits'], ['properties'], ['properties', 'products'], ['properties', 'products', '0'],
-      ['properties', 'products', '0', 'price'], ['properties', 'products', '0', 'quantity'], ['properties', 'products', '0', 'product_id'],
-      ['properties', 'currency'], ['context'], ['context', 'traits'], ['context', 'personas'], ['context', 'personas', 'computation_class'],
-      ['context', 'personas', 'computation_key'], ['context', 'timezone'], ['context', 'locale'], ['integrations'], ['integrations', 'Braze'],
-      ['integrations', 'Braze', 'braze_id'], ['timestamp'], ['originalTimestamp'], ['messageId'], ['type'], ['traits', 'email'], ['traits', 'phone'],
-      ['traits', 'birthday'], ['traits', 'gender'], ['traits', 'address'], ['traits', 'subscription_groups'], ['traits', 'firstName'], ['traits', 'name'],
-      ['traits', 'avatar'], ['traits', 'vip'], ['groupId'], ['previousId'], ['name'], ['category']
+      ['userId'],
+      ['anonymousId'],
+      ['event'],
+      ['traits'],
+      ['properties'],
+      ['properties', 'products'],
+      ['properties', 'products', '0'],
+      ['properties', 'products', '0', 'price'],
+      ['properties', 'products', '0', 'quantity'],
+      ['properties', 'products', '0', 'product_id'],
+      ['properties', 'currency'],
+      ['context'],
+      ['context', 'traits'],
+      ['context', 'personas'],
+      ['context', 'personas', 'computation_class'],
+      ['context', 'personas', 'computation_key'],
+      ['context', 'timezone'],
+      ['context', 'locale'],
+      ['integrations'],
+      ['integrations', 'Braze'],
+      ['integrations', 'Braze', 'braze_id'],
+      ['timestamp'],
+      ['originalTimestamp'],
+      ['messageId'],
+      ['type'],
+      ['traits', 'email'],
+      ['traits', 'phone'],
+      ['traits', 'birthday'],
+      ['traits', 'gender'],
+      ['traits', 'address'],
+      ['traits', 'subscription_groups'],
+      ['traits', 'firstName'],
+      ['traits', 'name'],
+      ['traits', 'avatar'],
+      ['traits', 'vip'],
+      ['groupId'],
+      ['previousId'],
+      ['name'],
+      ['category']
     ]
 
     function withField(event: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
@@ -288,7 +384,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       const earlier = new Set<string>()
       for (const path of FIELDS) {
         for (const value of VALUES) {
-          for (const [type, base] of [['identify', BASES.identify!], ['track', BASES.order!]] as const) {
+          for (const [type, base] of [
+            ['identify', BASES.identify!],
+            ['track', BASES.order!]
+          ] as const) {
             const event = withField(base(), path, value)
             const outcome = await settle(fast, () => fast.handlers[HANDLERS[type] as 'onTrack']!(event, ALL_ON))
             expect(outcome.ms).toBeLessThan(DEADLINE_MS)
@@ -312,13 +411,26 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
 
     test('hostile settings: a Segment error, never a crash', async () => {
       const hostile: unknown[] = [
-        null, [], 'settings', { apiKey: 42, dataCenter: 'US-01' }, { apiKey: KEY, dataCenter: { host: 'x' } }, { apiKey: KEY, dataCenter: ['US-01'] },
-        { ...SETTINGS, maxObjectsPerRequest: '0' }, { ...SETTINGS, maxObjectsPerRequest: '1e3' }, { ...SETTINGS, maxObjectsPerRequest: 'NaN' },
-        { ...SETTINGS, maxObjectsPerRequest: 226 }, { ...SETTINGS, purchaseEvents: nestArray(10_000) }, { ...SETTINGS, purchaseEvents: { a: 1 } },
-        { ...SETTINGS, updateExistingOnly: 'yes' }, { ...SETTINGS, audienceAttribute: '$bad' }
+        null,
+        [],
+        'settings',
+        { apiKey: 42, dataCenter: 'US-01' },
+        { apiKey: KEY, dataCenter: { host: 'x' } },
+        { apiKey: KEY, dataCenter: ['US-01'] },
+        { ...SETTINGS, maxObjectsPerRequest: '0' },
+        { ...SETTINGS, maxObjectsPerRequest: '1e3' },
+        { ...SETTINGS, maxObjectsPerRequest: 'NaN' },
+        { ...SETTINGS, maxObjectsPerRequest: 226 },
+        { ...SETTINGS, purchaseEvents: nestArray(10_000) },
+        { ...SETTINGS, purchaseEvents: { a: 1 } },
+        { ...SETTINGS, updateExistingOnly: 'yes' },
+        { ...SETTINGS, audienceAttribute: '$bad' }
       ]
       for (const settings of hostile) {
-        for (const call of [() => runtime.handlers.onIdentify!(identify({ plan: 'pro' }), settings), () => runtime.handlers.onBatch!([identify({ plan: 'pro' })], settings)]) {
+        for (const call of [
+          () => runtime.handlers.onIdentify!(identify({ plan: 'pro' }), settings),
+          () => runtime.handlers.onBatch!([identify({ plan: 'pro' })], settings)
+        ]) {
           const outcome = await settle(runtime, call)
           expect(thrownClass(outcome)).toBe('ValidationError')
           expect(outcome.ms).toBeLessThan(DEADLINE_MS)
@@ -354,7 +466,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
     }`
 
     function snapshot(realm: { Object: ObjectConstructor; Array: ArrayConstructor; Function: FunctionConstructor }) {
-      return [realm.Object.prototype, realm.Array.prototype, realm.Function.prototype].map((proto) => Object.getOwnPropertyNames(proto).sort().join(','))
+      return [realm.Object.prototype, realm.Array.prototype, realm.Function.prototype].map((proto) =>
+        Object.getOwnPropertyNames(proto).sort().join(',')
+      )
     }
     function expectClean(before: { outer: string[]; inner: string[] }) {
       const inner = runtime.global as any
@@ -376,13 +490,20 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       for (const event of events) mapEvent(event, parsedSettings(ALL_ON))
       expectClean(before)
       for (const request of braze.requests) expect(dangerousKeysIn(request.body)).toEqual([])
-      const identified = braze.requests.find((request) => JSON.stringify(request.body).includes('"plan"'))!.body as { attributes: Array<Record<string, unknown>> }
+      const identified = braze.requests.find((request) => JSON.stringify(request.body).includes('"plan"'))!.body as {
+        attributes: Array<Record<string, unknown>>
+      }
       expect(identified.attributes[0]).toMatchObject({ external_id: 'proto-user', plan: 'pro' })
       expect(JSON.stringify(braze.requests.map((request) => request.body))).not.toMatch(/hijacked|polluted/)
     })
 
     test('an inherited price does not price a product', async () => {
-      const outcome = await single('track', JSON.parse(`{"type":"track","userId":"u","event":"Order Completed","properties":{"products":[{"__proto__":{"price":5},"product_id":"p"}]}}`))
+      const outcome = await single(
+        'track',
+        JSON.parse(
+          `{"type":"track","userId":"u","event":"Order Completed","properties":{"products":[{"__proto__":{"price":5},"product_id":"p"}]}}`
+        )
+      )
       expect(thrownClass(outcome)).toBe('InvalidEventPayload')
     })
   })
@@ -453,23 +574,39 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
     })
 
     test('an order with nothing but such products is refused', async () => {
-      const outcome = await single('track', order([{ product_id: 'a', price: 'NaN' }, { product_id: 'b', price: '1e400' }]))
+      const outcome = await single(
+        'track',
+        order([
+          { product_id: 'a', price: 'NaN' },
+          { product_id: 'b', price: '1e400' }
+        ])
+      )
       expect(thrownClass(outcome)).toBe('InvalidEventPayload')
     })
 
-    test.each(['NaN', 'Infinity', '1e400', '-1e400', '', 'yesterday', '2024-13-45T99:99:99Z'])('timestamp %p: the event is still sent, with a valid time', async (timestamp) => {
-      const before = Date.now()
-      const outcome = await single('track', track({ ok: 1 }, { timestamp, originalTimestamp: timestamp, receivedAt: timestamp }))
-      expect(outcome.kind).toBe('returned')
-      const sent = (braze.requests[0]!.body as { events: Array<{ time: string }> }).events[0]!
-      expect(Math.abs(Date.parse(sent.time) - before)).toBeLessThan(60_000)
-    })
+    test.each(['NaN', 'Infinity', '1e400', '-1e400', '', 'yesterday', '2024-13-45T99:99:99Z'])(
+      'timestamp %p: the event is still sent, with a valid time',
+      async (timestamp) => {
+        const before = Date.now()
+        const outcome = await single('track', track({ ok: 1 }, { timestamp, originalTimestamp: timestamp, receivedAt: timestamp }))
+        expect(outcome.kind).toBe('returned')
+        const sent = (braze.requests[0]!.body as { events: Array<{ time: string }> }).events[0]!
+        expect(Math.abs(Date.parse(sent.time) - before)).toBeLessThan(60_000)
+      }
+    )
   })
 
   describe('timestamps far in the past or future', () => {
     const TIMES = [
-      '0001-01-01T00:00:00Z', '1900-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2999-12-31T23:59:59Z', '9999-12-31T23:59:59.999Z',
-      '+010000-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '-000001-01-01T00:00:00Z'
+      '0001-01-01T00:00:00Z',
+      '1900-01-01T00:00:00Z',
+      '1970-01-01T00:00:00Z',
+      '2999-12-31T23:59:59Z',
+      '9999-12-31T23:59:59.999Z',
+      '+010000-01-01T00:00:00Z',
+      '+275760-09-13T00:00:00.000Z',
+      '-271821-04-20T00:00:00.000Z',
+      '-000001-01-01T00:00:00Z'
     ]
 
     test.each(TIMES)('%s: settles, nothing lost (single and batch)', async (timestamp) => {
@@ -484,13 +621,20 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
     // documents, so the event is rejected and discarded. A client clock that far off should not cost the event.
     test('timestamps beyond 4-digit years: the events are still delivered, with a 4-digit-year time', async () => {
       const seen: Record<string, string> = {}
-      for (const timestamp of ['+010000-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00Z', '-271821-04-20T00:00:00.000Z']) {
+      for (const timestamp of [
+        '+010000-01-01T00:00:00Z',
+        '+275760-09-13T00:00:00.000Z',
+        '-000001-01-01T00:00:00Z',
+        '-271821-04-20T00:00:00.000Z'
+      ]) {
         braze.reset()
         const outcome = await single('track', track({ ok: 1 }, { timestamp }))
         const sent = (braze.requests[0]!.body as { events: Array<{ time: string }> }).events[0]!
         seen[timestamp] = `${outcome.kind}: ${sent.time}`
       }
-      expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((timestamp) => [timestamp, expect.stringMatching(/^returned: \d{4}-\d{2}-\d{2}T/)])))
+      expect(seen).toEqual(
+        Object.fromEntries(Object.keys(seen).map((timestamp) => [timestamp, expect.stringMatching(/^returned: \d{4}-\d{2}-\d{2}T/)]))
+      )
     })
   })
 
@@ -499,9 +643,27 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       const events: Record<string, unknown>[] = []
       // Deterministic shuffle of timestamps: arrival order is not time order.
       const minutes = Array.from({ length: 200 }, (_, i) => (i * 37) % 200)
-      minutes.forEach((minute, i) => events.push({ type: 'identify', userId: 'solo', messageId: `s-i-${i}`, timestamp: new Date(Date.UTC(2024, 4, 1, 10, minute)).toISOString(), traits: { counter: minute, [`t_${i % 7}`]: i } }))
-      for (let i = 0; i < 150; i++) events.push({ type: 'track', userId: 'solo', messageId: `s-t-${i}`, timestamp: at(i), event: 'Clicked', properties: { i } })
-      for (let i = 0; i < 50; i++) events.push(order([{ product_id: `p${i}`, price: 1 }, { product_id: `q${i}`, price: 2 }], { userId: 'solo', messageId: `s-o-${i}`, timestamp: at(i) }))
+      minutes.forEach((minute, i) =>
+        events.push({
+          type: 'identify',
+          userId: 'solo',
+          messageId: `s-i-${i}`,
+          timestamp: new Date(Date.UTC(2024, 4, 1, 10, minute)).toISOString(),
+          traits: { counter: minute, [`t_${i % 7}`]: i }
+        })
+      )
+      for (let i = 0; i < 150; i++)
+        events.push({ type: 'track', userId: 'solo', messageId: `s-t-${i}`, timestamp: at(i), event: 'Clicked', properties: { i } })
+      for (let i = 0; i < 50; i++)
+        events.push(
+          order(
+            [
+              { product_id: `p${i}`, price: 1 },
+              { product_id: `q${i}`, price: 2 }
+            ],
+            { userId: 'solo', messageId: `s-o-${i}`, timestamp: at(i) }
+          )
+        )
       expect(events).toHaveLength(400)
       const results = await batch(events)
       expect(results.every((result) => result.status === 200)).toBe(true)
@@ -513,23 +675,56 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       }
       expect(counts).toEqual({ attributes: 1, events: 150, purchases: 100 })
       expect(braze.requests).toHaveLength(lowerBoundOf(counts.attributes, counts.events, counts.purchases, 75))
-      const attributes = braze.requests.flatMap((request) => (request.body as { attributes?: Array<Record<string, unknown>> }).attributes ?? [])
+      const attributes = braze.requests.flatMap(
+        (request) => (request.body as { attributes?: Array<Record<string, unknown>> }).attributes ?? []
+      )
       expect(attributes[0]!.counter).toBe(199)
     })
 
     test('duplicate messageIds: each input gets its own status; nothing is silently dropped', async () => {
       const event = track({ n: 1 }, { messageId: 'dup-1' })
-      const results = await batch([event, structuredClone(event), { ...track({ n: 2 }, { messageId: 'dup-1' }), event: 'Other' }, identify({ a: 1 }, { messageId: 'dup-1' })])
+      const results = await batch([
+        event,
+        structuredClone(event),
+        { ...track({ n: 2 }, { messageId: 'dup-1' }), event: 'Other' },
+        identify({ a: 1 }, { messageId: 'dup-1' })
+      ])
       expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200])
     })
   })
 
   describe('property-based: arbitrary hostile events', () => {
     const nasty = fc.constantFrom(
-      '', ' ', '__proto__', 'constructor', 'prototype', '$set', 'a.b', 'a b', 'time', 'event_name', 'NaN', 'Infinity', '1e400', '-0',
-      '\uD800', 'x\uDC00', 'x'.repeat(300), '2024-02-30T00:00:00Z', '+275760-09-13T00:00:00.000Z', 'Order Completed', 'order completed', 'audience', 'true', 'false'
+      '',
+      ' ',
+      '__proto__',
+      'constructor',
+      'prototype',
+      '$set',
+      'a.b',
+      'a b',
+      'time',
+      'event_name',
+      'NaN',
+      'Infinity',
+      '1e400',
+      '-0',
+      '\uD800',
+      'x\uDC00',
+      'x'.repeat(300),
+      '2024-02-30T00:00:00Z',
+      '+275760-09-13T00:00:00.000Z',
+      'Order Completed',
+      'order completed',
+      'audience',
+      'true',
+      'false'
     )
-    const text = fc.oneof(nasty, fc.string({ maxLength: 20 }), fc.string({ unit: fc.nat(0xffff).map((code) => String.fromCharCode(code)), maxLength: 12 }))
+    const text = fc.oneof(
+      nasty,
+      fc.string({ maxLength: 20 }),
+      fc.string({ unit: fc.nat(0xffff).map((code) => String.fromCharCode(code)), maxLength: 12 })
+    )
     const key = fc.oneof(nasty, fc.string({ maxLength: 8 }))
     const leaf = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1e308), fc.constant(-0))
     const { value } = fc.letrec<{ value: unknown }>((tie) => ({
@@ -542,7 +737,14 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
     }))
     const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
     const product = fc.record(
-      { product_id: maybe(fc.oneof(text, fc.integer())), sku: maybe(text), price: maybe(fc.oneof(leaf, fc.constantFrom('9.99', '1e3', ' 12 '))), quantity: maybe(fc.oneof(leaf, fc.integer({ min: -5, max: 500 }))), currency: maybe(text), extra: maybe(value) },
+      {
+        product_id: maybe(fc.oneof(text, fc.integer())),
+        sku: maybe(text),
+        price: maybe(fc.oneof(leaf, fc.constantFrom('9.99', '1e3', ' 12 '))),
+        quantity: maybe(fc.oneof(leaf, fc.integer({ min: -5, max: 500 }))),
+        currency: maybe(text),
+        extra: maybe(value)
+      },
       { requiredKeys: [] }
     )
     const event = fc
@@ -556,9 +758,37 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
           name: maybe(text),
           groupId: maybe(fc.oneof(text, value)),
           timestamp: fc.oneof(fc.constantFrom('2024-05-01T10:00:00Z', '2024-05-01T09:00:00Z'), text, leaf),
-          traits: fc.oneof(value, fc.array(fc.tuple(key, value), { maxLength: 6 }).map((entries) => Object.fromEntries(entries))),
-          properties: fc.oneof(value, fc.record({ products: fc.oneof(fc.array(product, { maxLength: 4 }), value), currency: maybe(text), audience_key: maybe(text), extra: maybe(value) }, { requiredKeys: [] })),
-          context: fc.oneof(value, fc.record({ personas: fc.record({ computation_class: fc.oneof(fc.constantFrom('audience', 'journey_step', 'trait'), text), computation_key: fc.oneof(fc.constantFrom('vip', 'constructor', '$x'), text) }), traits: value, timezone: maybe(text), locale: maybe(text) }, { requiredKeys: [] })),
+          traits: fc.oneof(
+            value,
+            fc.array(fc.tuple(key, value), { maxLength: 6 }).map((entries) => Object.fromEntries(entries))
+          ),
+          properties: fc.oneof(
+            value,
+            fc.record(
+              {
+                products: fc.oneof(fc.array(product, { maxLength: 4 }), value),
+                currency: maybe(text),
+                audience_key: maybe(text),
+                extra: maybe(value)
+              },
+              { requiredKeys: [] }
+            )
+          ),
+          context: fc.oneof(
+            value,
+            fc.record(
+              {
+                personas: fc.record({
+                  computation_class: fc.oneof(fc.constantFrom('audience', 'journey_step', 'trait'), text),
+                  computation_key: fc.oneof(fc.constantFrom('vip', 'constructor', '$x'), text)
+                }),
+                traits: value,
+                timezone: maybe(text),
+                locale: maybe(text)
+              },
+              { requiredKeys: [] }
+            )
+          ),
           integrations: maybe(value)
         },
         { requiredKeys: ['type'] }

@@ -20,7 +20,14 @@ const EU02 = 'https://rest.fra-02.braze.eu'
 const SETTINGS = { apiKey: KEY, dataCenter: 'US-01' }
 
 const IDENTIFY = { type: 'identify', userId: 'alice', messageId: 's-1', timestamp: '2024-05-01T10:00:00Z', traits: { plan: 'pro' } }
-const TRACK = { type: 'track', userId: 'alice', messageId: 's-2', timestamp: '2024-05-01T10:01:00Z', event: 'Signed In', properties: { method: 'sso' } }
+const TRACK = {
+  type: 'track',
+  userId: 'alice',
+  messageId: 's-2',
+  timestamp: '2024-05-01T10:01:00Z',
+  event: 'Signed In',
+  properties: { method: 'sso' }
+}
 const BATCH = [IDENTIFY, TRACK, { type: 'track', userId: 'alice', messageId: 's-3' }]
 
 let runtime: SegmentRuntime
@@ -84,14 +91,55 @@ function expectKeyOnlyInHeader(seen: Array<{ authorization: unknown; path: strin
 
 const ECHOES: Array<[string, Answer, 'RetryError' | 'ValidationError' | 'returned']> = [
   ['401 that echoes the key', { status: 401, body: { message: `Invalid API key: ${KEY}` } }, 'ValidationError'],
-  ['401 that echoes the Authorization header', { status: 401, body: { message: 'unauthorised', errors: [`Authorization: Bearer ${KEY}`] } }, 'ValidationError'],
-  ['400 with the key in errors', { status: 400, body: { message: `key ${KEY} is not allowed here`, errors: [KEY, { key: KEY }] } }, 'ValidationError'],
-  ['201 whose errors[] type is the key', { status: 201, body: { message: 'success', errors: [{ type: `rejected for ${KEY}`, input_array: 'attributes', index: 0 }, { type: KEY, input_array: 'events', index: 0 }] } }, 'ValidationError'],
-  ['500 HTML page that prints the key', { status: 500, raw: `<html><body><pre>Authorization: Bearer ${KEY}</pre></body></html>`, headers: { 'Content-Type': 'text/html' } }, 'RetryError'],
-  ['201 non-JSON body that starts with the key', { status: 201, raw: `${KEY} ok`, headers: { 'Content-Type': 'text/plain' } }, 'RetryError'],
-  ['201 success that echoes the key in a field', { status: 201, body: { message: 'success', echo: { header: `Bearer ${KEY}`, [KEY]: KEY } } }, 'returned'],
-  ['429 whose message crosses the 300-character cut with the key', { status: 429, body: { message: `${'x'.repeat(290)}${KEY}` } }, 'RetryError'],
-  ['400 whose raw text crosses the 300-character cut with the key', { status: 400, raw: `${'y'.repeat(295)}${KEY}`, headers: { 'Content-Type': 'text/plain' } }, 'ValidationError'],
+  [
+    '401 that echoes the Authorization header',
+    { status: 401, body: { message: 'unauthorised', errors: [`Authorization: Bearer ${KEY}`] } },
+    'ValidationError'
+  ],
+  [
+    '400 with the key in errors',
+    { status: 400, body: { message: `key ${KEY} is not allowed here`, errors: [KEY, { key: KEY }] } },
+    'ValidationError'
+  ],
+  [
+    '201 whose errors[] type is the key',
+    {
+      status: 201,
+      body: {
+        message: 'success',
+        errors: [
+          { type: `rejected for ${KEY}`, input_array: 'attributes', index: 0 },
+          { type: KEY, input_array: 'events', index: 0 }
+        ]
+      }
+    },
+    'ValidationError'
+  ],
+  [
+    '500 HTML page that prints the key',
+    { status: 500, raw: `<html><body><pre>Authorization: Bearer ${KEY}</pre></body></html>`, headers: { 'Content-Type': 'text/html' } },
+    'RetryError'
+  ],
+  [
+    '201 non-JSON body that starts with the key',
+    { status: 201, raw: `${KEY} ok`, headers: { 'Content-Type': 'text/plain' } },
+    'RetryError'
+  ],
+  [
+    '201 success that echoes the key in a field',
+    { status: 201, body: { message: 'success', echo: { header: `Bearer ${KEY}`, [KEY]: KEY } } },
+    'returned'
+  ],
+  [
+    '429 whose message crosses the 300-character cut with the key',
+    { status: 429, body: { message: `${'x'.repeat(290)}${KEY}` } },
+    'RetryError'
+  ],
+  [
+    '400 whose raw text crosses the 300-character cut with the key',
+    { status: 400, raw: `${'y'.repeat(295)}${KEY}`, headers: { 'Content-Type': 'text/plain' } },
+    'ValidationError'
+  ],
   ['202 with message "queued: <key>"', { status: 202, body: { message: `queued: ${KEY}` } }, 'RetryError']
 ]
 
@@ -104,7 +152,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
 
   describe('Braze echoes the key back: it never reaches Segment', () => {
     test.each(ECHOES)('%s: single handlers', async (_name, answer, expected) => {
-      for (const [handler, event] of [['onIdentify', IDENTIFY], ['onTrack', TRACK]] as const) {
+      for (const [handler, event] of [
+        ['onIdentify', IDENTIFY],
+        ['onTrack', TRACK]
+      ] as const) {
         nock.cleanAll()
         const seen = brazeSays(answer)
         const outcome = await settle(runtime, () => runtime.handlers[handler]!(event, SETTINGS))
@@ -127,11 +178,17 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
 
   describe('the network echoes the key', () => {
     test.each([
-      ['an error message with the header in it', { message: `Request to ${US01} failed, headers: Authorization: Bearer ${KEY}`, code: 'ECONNREFUSED' }],
+      [
+        'an error message with the header in it',
+        { message: `Request to ${US01} failed, headers: Authorization: Bearer ${KEY}`, code: 'ECONNREFUSED' }
+      ],
       ['an error code that is the key', { message: 'weird', code: KEY }],
       ['an error with only a message', { message: `socket closed (Bearer ${KEY})` }]
     ])('%s', async (_name, error) => {
-      nock(US01).post(/.*/).times(10).replyWithError(Object.assign(new Error(error.message), error))
+      nock(US01)
+        .post(/.*/)
+        .times(10)
+        .replyWithError(Object.assign(new Error(error.message), error))
       for (const call of [() => runtime.handlers.onIdentify!(IDENTIFY, SETTINGS), () => runtime.handlers.onBatch!(BATCH, SETTINGS)]) {
         const outcome = await settle(runtime, call)
         expectSegmentOutcome(outcome)
@@ -220,7 +277,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
         const outcome = await settle(runtime, call)
         expectSegmentOutcome(outcome)
         expectNoKey(outcome)
-        if (outcome.kind === 'returned' && Array.isArray(outcome.value)) expect(outcome.value.filter((result) => result.status === 200)).toEqual([])
+        if (outcome.kind === 'returned' && Array.isArray(outcome.value))
+          expect(outcome.value.filter((result) => result.status === 200)).toEqual([])
         else expect(outcome.kind).toBe('thrown')
       }
       expect(evil.isDone()).toBe(false)
@@ -228,12 +286,43 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
   })
 
   describe('settings are per call, never module state', () => {
-    const A = { apiKey: KEY_A, dataCenter: 'US-01', appId: 'app-A', updateExistingOnly: true, audienceAttribute: 'audiences_a', purchaseEvents: ['Bought'] }
+    const A = {
+      apiKey: KEY_A,
+      dataCenter: 'US-01',
+      appId: 'app-A',
+      updateExistingOnly: true,
+      audienceAttribute: 'audiences_a',
+      purchaseEvents: ['Bought']
+    }
     const B = { apiKey: KEY_B, dataCenter: 'EU-02' }
-    const alice = (n: number) => ({ type: 'track', userId: `alice-${n}`, messageId: `a-${n}`, timestamp: '2024-05-01T10:00:00Z', event: 'Bought', properties: { products: [{ product_id: 'p', price: 1 }] } })
-    const bob = (n: number) => ({ type: 'track', userId: `bob-${n}`, messageId: `b-${n}`, timestamp: '2024-05-01T10:00:00Z', event: 'Bought', properties: { k: n } })
-    const aliceIdentify = (n: number) => ({ type: 'identify', userId: `alice-${n}`, traits: { plan: 'a', vip: true }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } } })
-    const bobIdentify = (n: number) => ({ type: 'identify', userId: `bob-${n}`, traits: { plan: 'b', vip: true }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } } })
+    const alice = (n: number) => ({
+      type: 'track',
+      userId: `alice-${n}`,
+      messageId: `a-${n}`,
+      timestamp: '2024-05-01T10:00:00Z',
+      event: 'Bought',
+      properties: { products: [{ product_id: 'p', price: 1 }] }
+    })
+    const bob = (n: number) => ({
+      type: 'track',
+      userId: `bob-${n}`,
+      messageId: `b-${n}`,
+      timestamp: '2024-05-01T10:00:00Z',
+      event: 'Bought',
+      properties: { k: n }
+    })
+    const aliceIdentify = (n: number) => ({
+      type: 'identify',
+      userId: `alice-${n}`,
+      traits: { plan: 'a', vip: true },
+      context: { personas: { computation_class: 'audience', computation_key: 'vip' } }
+    })
+    const bobIdentify = (n: number) => ({
+      type: 'identify',
+      userId: `bob-${n}`,
+      traits: { plan: 'b', vip: true },
+      context: { personas: { computation_class: 'audience', computation_key: 'vip' } }
+    })
 
     function tenant(origin: string, key: string, delayMs: number) {
       const bodies: string[] = []
@@ -254,7 +343,12 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       const calls: Array<() => Promise<unknown>> = []
       for (let n = 0; n < 6; n++) {
         calls.push(() => runtime.handlers.onTrack!(alice(n), A))
-        calls.push(() => runtime.handlers.onTrack!(bob(n), { ...B, dataCenter: ['EU-02', 'eu02', 'https://rest.fra-02.braze.eu/', 'https://dashboard-02.braze.eu', 'EU 02', 'eu-02'][n]! }))
+        calls.push(() =>
+          runtime.handlers.onTrack!(bob(n), {
+            ...B,
+            dataCenter: ['EU-02', 'eu02', 'https://rest.fra-02.braze.eu/', 'https://dashboard-02.braze.eu', 'EU 02', 'eu-02'][n]!
+          })
+        )
         calls.push(() => runtime.handlers.onIdentify!(n % 2 ? aliceIdentify(n) : bobIdentify(n), n % 2 ? A : B))
         calls.push(() => runtime.handlers.onBatch!([alice(n + 10), aliceIdentify(n + 10)], A))
         calls.push(() => runtime.handlers.onBatch!([bob(n + 10), bobIdentify(n + 10)], B))
@@ -263,7 +357,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       const outcomes = await Promise.all(calls.map((call, i) => sleep(i % 3).then(() => settle(runtime, call))))
       for (const outcome of outcomes) {
         expect(outcome.kind).toBe('returned')
-        if (outcome.kind === 'returned' && Array.isArray(outcome.value)) expect(outcome.value.map((result) => result.status)).toEqual([200, 200])
+        if (outcome.kind === 'returned' && Array.isArray(outcome.value))
+          expect(outcome.value.map((result) => result.status)).toEqual([200, 200])
         expectNoKey(outcome, KEY_A)
         expectNoKey(outcome, KEY_B)
       }
@@ -289,7 +384,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       expect(ok.kind).toBe('returned')
       const sent = observed.length
       for (const settings of [{ dataCenter: 'US-01' }, { apiKey: KEY_A }, {}, { ...A, apiKey: '' }, { ...A, dataCenter: ' ' }]) {
-        for (const call of [() => runtime.handlers.onIdentify!(aliceIdentify(2), settings), () => runtime.handlers.onBatch!([aliceIdentify(2)], settings)]) {
+        for (const call of [
+          () => runtime.handlers.onIdentify!(aliceIdentify(2), settings),
+          () => runtime.handlers.onBatch!([aliceIdentify(2)], settings)
+        ]) {
           const outcome = await settle(runtime, call)
           expect(thrownClass(outcome)).toBe('ValidationError')
           expectNoKey(outcome, KEY_A)

@@ -93,7 +93,14 @@ export async function settle(runtime: SegmentRuntime, call: () => Promise<unknow
     const segment = kind === 'other' ? undefined : kind
     const name = (error as { name?: unknown })?.name
     const message = (error as { message?: unknown })?.message
-    return { kind: 'thrown', error, name: typeof name === 'string' ? name : typeof error, segment, message: typeof message === 'string' ? message : '', ms }
+    return {
+      kind: 'thrown',
+      error,
+      name: typeof name === 'string' ? name : typeof error,
+      segment,
+      message: typeof message === 'string' ? message : '',
+      ms
+    }
   }
 }
 
@@ -214,10 +221,20 @@ export function expectNothingLost(events: unknown[], results: unknown, rawSettin
  * `earlier`: what Braze accepted from the same instance before these exchanges (a
  * merge it took is remembered, and not sent again).
  */
-export function expectSingleNothingLost(event: unknown, type: string, outcome: Outcome, rawSettings: unknown, exchanges: Exchange[], earlier?: Set<string>): void {
+export function expectSingleNothingLost(
+  event: unknown,
+  type: string,
+  outcome: Outcome,
+  rawSettings: unknown,
+  exchanges: Exchange[],
+  earlier?: Set<string>
+): void {
   expectSegmentOutcome(outcome)
   if (outcome.kind !== 'returned') return
-  const plan = mapEvent(event !== null && typeof event === 'object' && !Array.isArray(event) ? { ...event, type } : event, parsedSettings(rawSettings))
+  const plan = mapEvent(
+    event !== null && typeof event === 'object' && !Array.isArray(event) ? { ...event, type } : event,
+    parsedSettings(rawSettings)
+  )
   expect('kind' in plan ? plan : undefined).toBeUndefined()
   if ('kind' in plan) return
   const accepted = acceptedSignatures(exchanges)
@@ -238,7 +255,14 @@ export type IsolatedOutcome =
  * long synchronous loop fails the test after `limitMs` instead of hanging
  * the suite. Memory is capped for the same reason.
  */
-export function runIsolated(code: string, profile: RuntimeProfile, handler: string, payload: unknown, settings: unknown, limitMs = 5000): Promise<IsolatedOutcome> {
+export function runIsolated(
+  code: string,
+  profile: RuntimeProfile,
+  handler: string,
+  payload: unknown,
+  settings: unknown,
+  limitMs = 5000
+): Promise<IsolatedOutcome> {
   const source = `
     const { workerData, parentPort } = require('node:worker_threads')
     const { createRequire } = require('node:module')
@@ -289,6 +313,8 @@ export function runIsolated(code: string, profile: RuntimeProfile, handler: stri
       finish(message)
     })
     worker.on('error', (error) => finish({ kind: 'crashed', ms: started ? performance.now() - started : 0, message: String(error) }))
-    worker.on('exit', (code) => finish({ kind: 'crashed', ms: started ? performance.now() - started : 0, message: `worker exited with ${code}` }))
+    worker.on('exit', (code) =>
+      finish({ kind: 'crashed', ms: started ? performance.now() - started : 0, message: `worker exited with ${code}` })
+    )
   })
 }

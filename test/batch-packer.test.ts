@@ -35,7 +35,9 @@ function checkPacking(atoms: Bundle[], limits: RequestLimits, requests: Bundle[]
     expect(sent).toHaveLength(expected.length)
     expect(expected.every((entry) => sent.includes(entry))).toBe(true)
   }
-  const whereIs = new Map(requests.flatMap((request, index) => ARRAYS.flatMap((name) => request[name].map((entry) => [entry, index] as const))))
+  const whereIs = new Map(
+    requests.flatMap((request, index) => ARRAYS.flatMap((name) => request[name].map((entry) => [entry, index] as const)))
+  )
   for (const entry of atoms) {
     const places = new Set(ARRAYS.flatMap((name) => entry[name].map((object) => whereIs.get(object))))
     expect(places.size).toBeLessThanOrEqual(1)
@@ -45,7 +47,12 @@ function checkPacking(atoms: Bundle[], limits: RequestLimits, requests: Bundle[]
 describe('packRequests', () => {
   test.each([
     ['400 single tracks, L=75', Array.from({ length: 400 }, (_, i) => atom(i, 0, 1, 0)), 75, 6],
-    ['100 attributes + 100 events, L=100 (per-type limit binds)', [...Array.from({ length: 100 }, (_, i) => atom(i, 1, 0, 0)), ...Array.from({ length: 100 }, (_, i) => atom(100 + i, 0, 1, 0))], 100, 2],
+    [
+      '100 attributes + 100 events, L=100 (per-type limit binds)',
+      [...Array.from({ length: 100 }, (_, i) => atom(i, 1, 0, 0)), ...Array.from({ length: 100 }, (_, i) => atom(100 + i, 0, 1, 0))],
+      100,
+      2
+    ],
     ['75 of each, L=225: one request', [...Array.from({ length: 75 }, (_, i) => atom(i, 1, 1, 1))], 225, 1],
     ['75 of each, L=150', [...Array.from({ length: 75 }, (_, i) => atom(i, 1, 1, 1))], 150, 2],
     ['users of 1 attribute + 2 events, L=50 (MAU contracts)', Array.from({ length: 60 }, (_, i) => atom(i, 1, 2, 0)), 50, 4]
@@ -77,13 +84,17 @@ describe('packRequests (property-based)', () => {
 
   test('single-object atoms: within limits, every object once, exactly the lower bound', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<[number, number, number]>([1, 0, 0], [0, 1, 0], [0, 0, 1]), { maxLength: 500 }), combined, (kinds, L) => {
-        const atoms = kinds.map(([a, e, p], i) => atom(i, a, e, p))
-        const limits = limitsFor(L)
-        const requests = packRequests(atoms, limits, rank)
-        checkPacking(atoms, limits, requests)
-        expect(requests).toHaveLength(lowerBound(total(atoms), limits))
-      }),
+      fc.property(
+        fc.array(fc.constantFrom<[number, number, number]>([1, 0, 0], [0, 1, 0], [0, 0, 1]), { maxLength: 500 }),
+        combined,
+        (kinds, L) => {
+          const atoms = kinds.map(([a, e, p], i) => atom(i, a, e, p))
+          const limits = limitsFor(L)
+          const requests = packRequests(atoms, limits, rank)
+          checkPacking(atoms, limits, requests)
+          expect(requests).toHaveLength(lowerBound(total(atoms), limits))
+        }
+      ),
       { numRuns: 200, seed: 7 }
     )
   })

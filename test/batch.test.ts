@@ -11,7 +11,6 @@ import { deliver } from '../src/destination/deliver'
 
 const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
 
-
 const statuses = (results: Array<{ status: number }>) => results.map((result) => result.status)
 const indexesWith = (results: Array<{ status: number }>, status: number) =>
   results.flatMap((result, index) => (result.status === status ? [index] : []))
@@ -41,7 +40,9 @@ describe('400 mixed events', () => {
     }
     // Every event object and purchase exactly once.
     expect(sent.events.map((event) => event.properties.n).sort((a, b) => a - b)).toEqual(
-      batch.events.flatMap((event, index) => (event.type === 'track' && event.event !== 'Order Completed') || event.type === 'page' ? [index] : [])
+      batch.events.flatMap((event, index) =>
+        (event.type === 'track' && event.event !== 'Order Completed') || event.type === 'page' ? [index] : []
+      )
     )
     expect(new Set(sent.purchases.map((purchase) => purchase.product_id)).size).toBe(counts.products)
   })
@@ -84,8 +85,12 @@ describe('400 mixed events', () => {
       // The resend: each event's own attributes alone; Braze refuses only the first event's.
       if (hit && events.length === 0) {
         const first = Math.min(...batch.attributeEvents.get(hit.attributes.external_id)!)
-        const index = attributes.findIndex((object: any) => object.external_id === hit!.attributes.external_id && object.plan === `plan-${first}`)
-        return index < 0 ? undefined : { status: 201, body: { message: 'success', errors: [{ type: message, input_array: 'attributes', index }] } }
+        const index = attributes.findIndex(
+          (object: any) => object.external_id === hit!.attributes.external_id && object.plan === `plan-${first}`
+        )
+        return index < 0
+          ? undefined
+          : { status: 201, body: { message: 'success', errors: [{ type: message, input_array: 'attributes', index }] } }
       }
       if (hit || attributes.length < 3 || events.length < 2) return undefined
       hit = { attributes: attributes[2], event: events[1] }
@@ -127,7 +132,9 @@ describe('request failures map to exactly their events', () => {
 
   test('the second of three answers 503 → exactly its events get 500, the rest 200', async () => {
     const second = JSON.stringify(bodies[1])
-    const braze = mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 503, body: { message: 'Service Unavailable' } } : undefined))
+    const braze = mockBraze((request) =>
+      JSON.stringify(request.body) === second ? { status: 503, body: { message: 'Service Unavailable' } } : undefined
+    )
     const results = await onBatch(batch.events, BATCH_SETTINGS)
     expect(braze.requests).toHaveLength(3)
     const behind = batch.eventsBehind(bodies[1])
@@ -137,9 +144,11 @@ describe('request failures map to exactly their events', () => {
     for (const index of behind) expect(results[index]!.errormessage).toMatch(/HTTP 503/)
   })
 
-  test('the second answers 400 → its events get 400 with Braze\'s message', async () => {
+  test("the second answers 400 → its events get 400 with Braze's message", async () => {
     const second = JSON.stringify(bodies[1])
-    mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 400, body: { message: 'Max Input Length Exceeded' } } : undefined))
+    mockBraze((request) =>
+      JSON.stringify(request.body) === second ? { status: 400, body: { message: 'Max Input Length Exceeded' } } : undefined
+    )
     const results = await onBatch(batch.events, BATCH_SETTINGS)
     const behind = batch.eventsBehind(bodies[1])
     expect(indexesWith(results, 400)).toEqual(behind)
@@ -166,7 +175,8 @@ describe('request failures map to exactly their events', () => {
     const behind = batch.eventsBehind(bodies[2])
     const failed = report.failures.flatMap((failures, index) => (failures.length > 0 ? [index] : []))
     expect(failed).toEqual(behind)
-    for (const index of behind) expect(report.failures[index]).toEqual([{ kind: 'retry', message: expect.stringMatching(/did not answer/) }])
+    for (const index of behind)
+      expect(report.failures[index]).toEqual([{ kind: 'retry', message: expect.stringMatching(/did not answer/) }])
   })
 
   test('a connection reset on every request → every event 500', async () => {
@@ -293,7 +303,10 @@ describe('user endpoints in chunks of 50', () => {
     await onBatch(events, LABELLED)
     const updates = braze.to('/users/merge').flatMap((request) => request.body.merge_updates)
     expect(updates).toHaveLength(60)
-    expect(updates).toContainEqual({ identifier_to_merge: { user_alias: { alias_name: 'old-3', alias_label: 'segment_anonymous_id' } }, identifier_to_keep: { external_id: 'u3' } })
+    expect(updates).toContainEqual({
+      identifier_to_merge: { user_alias: { alias_name: 'old-3', alias_label: 'segment_anonymous_id' } },
+      identifier_to_keep: { external_id: 'u3' }
+    })
     expect(updates).toContainEqual({ identifier_to_merge: { external_id: 'old-3' }, identifier_to_keep: { external_id: 'u3' } })
   })
 
@@ -308,7 +321,12 @@ describe('user endpoints in chunks of 50', () => {
     const deletes = braze.to('/users/delete')
     const byIds = deletes.filter((request) => 'external_ids' in request.body)
     expect(byIds.map((request) => request.body.external_ids.length).sort((a, b) => b - a)).toEqual([50, 50, 10])
-    expect(byIds.flatMap((request) => request.body.external_ids).sort()).toEqual(events.slice(0, 110).map((event) => event.userId).sort())
+    expect(byIds.flatMap((request) => request.body.external_ids).sort()).toEqual(
+      events
+        .slice(0, 110)
+        .map((event) => event.userId)
+        .sort()
+    )
     expect(deletes.filter((request) => 'user_aliases' in request.body).map((request) => request.body)).toEqual([
       { user_aliases: [{ alias_name: 'anon-9', alias_label: 'segment_anonymous_id' }] }
     ])

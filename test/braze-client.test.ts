@@ -20,7 +20,9 @@ function connection(dataCenter = 'US-01', budget = INVOCATION_BUDGET_MS): BrazeC
 /** One scripted answer to /users/track on US-01. */
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): nock.Scope {
   const payload = typeof body === 'string' ? body : JSON.stringify(body)
-  return nock(BRAZE_HOST).post('/users/track').reply(status, payload, { 'Content-Type': 'application/json', ...headers })
+  return nock(BRAZE_HOST)
+    .post('/users/track')
+    .reply(status, payload, { 'Content-Type': 'application/json', ...headers })
 }
 
 async function outcomeOf(status: number, body: unknown, headers: Record<string, string> = {}): Promise<CallOutcome> {
@@ -62,16 +64,19 @@ describe('the request', () => {
     expect(seen!.headers.authorization).toBe(`Bearer ${API_KEY}`)
   })
 
-  test.each(['/users/identify', '/users/merge', '/users/delete'] as const)('%s goes to the same host with the same headers', async (path) => {
-    const body = { external_ids: ['u1'] }
-    const scope = nock(BRAZE_HOST)
-      .post(path, body)
-      .matchHeader('authorization', `Bearer ${API_KEY}`)
-      .matchHeader('content-type', 'application/json')
-      .reply(202, { message: 'success' })
-    expect(await callBraze(path, body, connection())).toMatchObject({ kind: 'accepted', status: 202 })
-    expect(scope.isDone()).toBe(true)
-  })
+  test.each(['/users/identify', '/users/merge', '/users/delete'] as const)(
+    '%s goes to the same host with the same headers',
+    async (path) => {
+      const body = { external_ids: ['u1'] }
+      const scope = nock(BRAZE_HOST)
+        .post(path, body)
+        .matchHeader('authorization', `Bearer ${API_KEY}`)
+        .matchHeader('content-type', 'application/json')
+        .reply(202, { message: 'success' })
+      expect(await callBraze(path, body, connection())).toMatchObject({ kind: 'accepted', status: 202 })
+      expect(scope.isDone()).toBe(true)
+    }
+  )
 
   test('a redirect is not followed: user data and key never leave the Braze host', async () => {
     const elsewhere = nock('https://collector.example.com').post(/.*/).reply(201, { message: 'success' })
@@ -148,7 +153,7 @@ describe('Braze answers → outcomes', () => {
     [401, 'Invalid API Key'],
     [403, 'Access Denied'],
     [404, 'Not Found']
-  ])('%i → reject with Braze\'s message', async (status, message) => {
+  ])("%i → reject with Braze's message", async (status, message) => {
     const outcome = await outcomeOf(status, { message })
     expect(outcome).toMatchObject({ kind: 'reject', status })
     expect((outcome as { message: string }).message).toContain(message)
@@ -165,7 +170,11 @@ describe('Braze answers → outcomes', () => {
 
   test('429 with X-RateLimit-Reset → retry, saying until when', async () => {
     const reset = Math.floor(Date.parse('2030-01-01T00:00:03Z') / 1000)
-    const outcome = await outcomeOf(429, { message: 'Too Many Requests' }, { 'X-RateLimit-Reset': String(reset), 'X-RateLimit-Remaining': '0' })
+    const outcome = await outcomeOf(
+      429,
+      { message: 'Too Many Requests' },
+      { 'X-RateLimit-Reset': String(reset), 'X-RateLimit-Remaining': '0' }
+    )
     expect(outcome).toMatchObject({ kind: 'retry', status: 429 })
     expect((outcome as { message: string }).message).toContain('2030-01-01T00:00:03.000Z')
   })
@@ -182,7 +191,9 @@ describe('Braze answers → outcomes', () => {
   })
 
   test('connection reset → retry naming the host and the code', async () => {
-    nock(BRAZE_HOST).post('/users/track').replyWithError({ code: 'ECONNRESET', message: `socket hang up ${API_KEY}` })
+    nock(BRAZE_HOST)
+      .post('/users/track')
+      .replyWithError({ code: 'ECONNRESET', message: `socket hang up ${API_KEY}` })
     const outcome = await callBraze('/users/track', TRACK_BODY, connection())
     expect(outcome).toMatchObject({ kind: 'retry', status: undefined })
     expect((outcome as { message: string }).message).toContain('rest.iad-01.braze.com')
@@ -271,9 +282,11 @@ describe('the API key never leaves the Authorization header', () => {
   })
 
   test('redaction never spoils a good answer, whatever the key looks like', async () => {
-    const scope = nock(BRAZE_HOST).post('/users/track').reply(201, '{"message":"success","events_processed":1234,"attributes_processed":1}', {
-      'Content-Type': 'application/json'
-    })
+    const scope = nock(BRAZE_HOST)
+      .post('/users/track')
+      .reply(201, '{"message":"success","events_processed":1234,"attributes_processed":1}', {
+        'Content-Type': 'application/json'
+      })
     const outcome = await callBraze('/users/track', TRACK_BODY, { ...connection(), apiKey: '1234' })
     expect(scope.isDone()).toBe(true)
     expect(outcome).toMatchObject({ kind: 'accepted', status: 201, response: { message: 'success', events_processed: 1234 } })

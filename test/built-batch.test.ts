@@ -11,7 +11,6 @@ type Result = { status: number; errormessage?: string }
 let runtime: SegmentRuntime
 const BATCH_SETTINGS = { ...SETTINGS, sendPageEvents: true }
 
-
 const onBatch = (events: unknown, settings: unknown = BATCH_SETTINGS) => runtime.handlers.onBatch!(events, settings) as Promise<Result[]>
 const statuses = (results: Result[]) => results.map((result) => result.status)
 const indexesWith = (results: Result[], status: number) => results.flatMap((result, index) => (result.status === status ? [index] : []))
@@ -37,7 +36,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(sent.purchases).toHaveLength(batch.counts.products)
       expect(braze.requests).toHaveLength(lowerBoundOf(sent.attributes.length, sent.events.length, sent.purchases.length, 75))
       // Everything the sources plan is exactly what went over the wire.
-      const planned = plannedBodies(batch.events, BATCH_SETTINGS).map((body) => JSON.stringify(body)).sort()
+      const planned = plannedBodies(batch.events, BATCH_SETTINGS)
+        .map((body) => JSON.stringify(body))
+        .sort()
       expect(braze.requests.map((request) => JSON.stringify(request.body)).sort()).toEqual(planned)
     })
 
@@ -47,12 +48,23 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
         const attributes = request.body.attributes ?? []
         if (!target && attributes.length >= 4) {
           target = attributes[3]
-          return { status: 201, body: { message: 'success', errors: [{ type: 'Invalid attribute value', input_array: 'attributes', index: 3 }] } }
+          return {
+            status: 201,
+            body: { message: 'success', errors: [{ type: 'Invalid attribute value', input_array: 'attributes', index: 3 }] }
+          }
         }
         // The resend, one object per event: Braze refuses the identifies (they carry the value) and takes the groups.
-        const refused = attributes.flatMap((object: any, index: number) => (target && object.external_id === target.external_id && 'plan' in object ? [index] : []))
+        const refused = attributes.flatMap((object: any, index: number) =>
+          target && object.external_id === target.external_id && 'plan' in object ? [index] : []
+        )
         if (refused.length === 0) return undefined
-        return { status: 201, body: { message: 'success', errors: refused.map((index: number) => ({ type: 'Invalid attribute value', input_array: 'attributes', index })) } }
+        return {
+          status: 201,
+          body: {
+            message: 'success',
+            errors: refused.map((index: number) => ({ type: 'Invalid attribute value', input_array: 'attributes', index }))
+          }
+        }
       })
       const results = await onBatch(batch.events)
       const behind = batch.attributeEvents.get(target.external_id)!
@@ -72,7 +84,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     test('the second of three requests answers 503 → exactly its events get 500', async () => {
       expect(bodies).toHaveLength(3)
       const second = JSON.stringify(bodies[1])
-      const braze = mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 503, body: { message: 'Service Unavailable' } } : undefined))
+      const braze = mockBraze((request) =>
+        JSON.stringify(request.body) === second ? { status: 503, body: { message: 'Service Unavailable' } } : undefined
+      )
       const results = await onBatch(batch.events)
       expect(braze.requests).toHaveLength(3)
       const behind = batch.eventsBehind(bodies[1])
@@ -117,10 +131,14 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(results[1]!.errormessage).toMatch(/userId/)
     })
 
-    test('invalid settings → onBatch throws the runtime\'s ValidationError', async () => {
+    test("invalid settings → onBatch throws the runtime's ValidationError", async () => {
       const braze = mockBraze()
-      expect(segmentClass(runtime, await onBatch([track('u1', 'A')], { apiKey: '', dataCenter: 'US-01' }).catch((error: unknown) => error))).toBe('ValidationError')
-      expect(segmentClass(runtime, await onBatch([track('u1', 'A')], { ...SETTINGS, dataCenter: 'mars-01' }).catch((error: unknown) => error))).toBe('ValidationError')
+      expect(
+        segmentClass(runtime, await onBatch([track('u1', 'A')], { apiKey: '', dataCenter: 'US-01' }).catch((error: unknown) => error))
+      ).toBe('ValidationError')
+      expect(
+        segmentClass(runtime, await onBatch([track('u1', 'A')], { ...SETTINGS, dataCenter: 'mars-01' }).catch((error: unknown) => error))
+      ).toBe('ValidationError')
       expect(braze.requests).toHaveLength(0)
     })
 
@@ -131,13 +149,28 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       const deletes = Array.from({ length: 101 }, (_, i) => deletion(`d${i}`))
       const results = await onBatch([...identifies, ...deletes], labelled)
       expect(statuses(results).every((status) => status === 200)).toBe(true)
-      expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length).sort((a, b) => b - a)).toEqual([50, 5])
-      expect(braze.to('/users/delete').map((request) => request.body.external_ids.length).sort((a, b) => b - a)).toEqual([50, 50, 1])
+      expect(
+        braze
+          .to('/users/merge')
+          .map((request) => request.body.merge_updates.length)
+          .sort((a, b) => b - a)
+      ).toEqual([50, 5])
+      expect(
+        braze
+          .to('/users/delete')
+          .map((request) => request.body.external_ids.length)
+          .sort((a, b) => b - a)
+      ).toEqual([50, 50, 1])
       braze.requests.length = 0
 
       const merges = Array.from({ length: 75 }, (_, i) => alias(`new${i}`, `old${i}`))
       expect(statuses(await onBatch(merges, SETTINGS))).toEqual(Array(75).fill(200))
-      expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length).sort((a, b) => b - a)).toEqual([50, 25])
+      expect(
+        braze
+          .to('/users/merge')
+          .map((request) => request.body.merge_updates.length)
+          .sort((a, b) => b - a)
+      ).toEqual([50, 25])
     })
   })
 })

@@ -7,7 +7,14 @@
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { useNock } from './helpers/braze-nock'
-import { ECOMMERCE_FIXTURES, ECOMMERCE_TIME, RECOMMENDED, ecommerceTrack, fixtureProperties, orderCompletedPurchases } from './helpers/ecommerce'
+import {
+  ECOMMERCE_FIXTURES,
+  ECOMMERCE_TIME,
+  RECOMMENDED,
+  ecommerceTrack,
+  fixtureProperties,
+  orderCompletedPurchases
+} from './helpers/ecommerce'
 import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
 
 const KEY = 'brz-ECOMMERCE-2b7e4f1a9c3d5086-key'
@@ -29,7 +36,12 @@ afterAll(async () => {
 /** The /users/track bodies one spec event must produce in a mode (what mapping-ecommerce.test.ts checks as a plan). */
 function expectedBody(file: string, mode: (typeof MODES)[number]): Record<string, unknown> {
   const custom = { external_id: 'u-shop', name: ECOMMERCE_FIXTURES[file], time: ECOMMERCE_TIME, properties: fixtureProperties(file) }
-  const recommended = RECOMMENDED[file] && { external_id: 'u-shop', name: RECOMMENDED[file]!.name, time: ECOMMERCE_TIME, properties: RECOMMENDED[file]!.properties }
+  const recommended = RECOMMENDED[file] && {
+    external_id: 'u-shop',
+    name: RECOMMENDED[file]!.name,
+    time: ECOMMERCE_TIME,
+    properties: RECOMMENDED[file]!.properties
+  }
   const order = file === 'ecommerce-order-completed-properties.json'
   const events = mode === 'purchases' ? (order ? [] : [custom]) : [recommended ?? custom]
   const purchases = order && mode !== 'recommended' ? orderCompletedPurchases() : []
@@ -62,34 +74,64 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(braze.requests).toHaveLength(1)
     expect((braze.requests[0]!.response as Record<string, unknown>).events_processed).toBe(8)
     expect(braze.profile({ external_id: 'u-shop' })!.events.map((event) => event.name)).toEqual([
-      'ecommerce.product_viewed', 'ecommerce.cart_updated', 'ecommerce.cart_updated', 'Cart Viewed',
-      'ecommerce.checkout_started', 'ecommerce.order_placed', 'ecommerce.order_refunded', 'ecommerce.order_cancelled'
+      'ecommerce.product_viewed',
+      'ecommerce.cart_updated',
+      'ecommerce.cart_updated',
+      'Cart Viewed',
+      'ecommerce.checkout_started',
+      'ecommerce.order_placed',
+      'ecommerce.order_refunded',
+      'ecommerce.order_cancelled'
     ])
   })
 
   test('a spec event missing a required property never reaches Braze: InvalidEventPayload naming it', async () => {
     const { order_id: _orderId, ...withoutOrderId } = fixtureProperties('ecommerce-order-completed-properties.json')
-    const error = (await runtime.deliver({ ...ecommerceTrack('ecommerce-order-completed-properties.json'), properties: withoutOrderId }, SETTINGS).catch((thrown) => thrown)) as Error
+    const error = (await runtime
+      .deliver({ ...ecommerceTrack('ecommerce-order-completed-properties.json'), properties: withoutOrderId }, SETTINGS)
+      .catch((thrown) => thrown)) as Error
     expect(runtime.classify(error)).toBe('InvalidEventPayload')
     expect(error.message).toMatch(/"Order Completed" cannot become Braze's ecommerce\.order_placed: it needs properties\.order_id/)
     expect(braze.requests).toEqual([])
   })
 
   test('identify: nested operators, _merge_objects, location, explicit language and a country name land on the profile', async () => {
-    const identify = (traits: Record<string, unknown>, context: Record<string, unknown> = {}) => ({ type: 'identify', userId: 'u-pets', traits, context, timestamp: ECOMMERCE_TIME })
-    await runtime.deliver(identify({ pets: [{ id: 1, type: 'dog', name: 'Gus' }, { id: 2, type: 'cat', name: 'Mittens' }] }), SETTINGS)
+    const identify = (traits: Record<string, unknown>, context: Record<string, unknown> = {}) => ({
+      type: 'identify',
+      userId: 'u-pets',
+      traits,
+      context,
+      timestamp: ECOMMERCE_TIME
+    })
+    await runtime.deliver(
+      identify({
+        pets: [
+          { id: 1, type: 'dog', name: 'Gus' },
+          { id: 2, type: 'cat', name: 'Mittens' }
+        ]
+      }),
+      SETTINGS
+    )
     await runtime.deliver(identify({ pets: { $add: [{ id: 3, type: 'fish', name: 'Nemo' }] } }), SETTINGS)
     await runtime.deliver(identify({ pets: { $remove: [{ $identifier_key: 'type', $identifier_value: 'cat' }] } }), SETTINGS)
     await runtime.deliver(
       identify(
-        { _merge_objects: true, pets: { $update: [{ $identifier_key: 'id', $identifier_value: 1, $new_object: { breed: 'corgi' } }] }, language: 'fr', address: { country: 'United States of America' } },
+        {
+          _merge_objects: true,
+          pets: { $update: [{ $identifier_key: 'id', $identifier_value: 1, $new_object: { breed: 'corgi' } }] },
+          language: 'fr',
+          address: { country: 'United States of America' }
+        },
         { locale: 'en-US', location: { latitude: 40.7, longitude: -74 } }
       ),
       SETTINGS
     )
     for (const request of braze.requests) expect((request.response as { errors?: unknown }).errors).toBeUndefined()
     expect(braze.profile({ external_id: 'u-pets' })!.attributes).toEqual({
-      pets: [{ id: 1, type: 'dog', name: 'Gus', breed: 'corgi' }, { id: 3, type: 'fish', name: 'Nemo' }],
+      pets: [
+        { id: 1, type: 'dog', name: 'Gus', breed: 'corgi' },
+        { id: 3, type: 'fish', name: 'Nemo' }
+      ],
       language: 'fr',
       country: 'US',
       current_location: { latitude: 40.7, longitude: -74 }
@@ -99,10 +141,19 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
 
 describe('the embedded Braze itself', () => {
   const post = (body: unknown) =>
-    fetch(`${braze.url}/users/track`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(`${braze.url}/users/track`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
 
   test('rejects a recommended event missing a required property in errors[] (201), and keeps the valid one', async () => {
-    const placed = { external_id: 'u1', name: 'ecommerce.order_placed', time: '2026-04-26T14:32:00Z', properties: RECOMMENDED['ecommerce-order-completed-properties.json']!.properties }
+    const placed = {
+      external_id: 'u1',
+      name: 'ecommerce.order_placed',
+      time: '2026-04-26T14:32:00Z',
+      properties: RECOMMENDED['ecommerce-order-completed-properties.json']!.properties
+    }
     const { order_id: _orderId, ...withoutOrderId } = placed.properties
     const response = await post({ events: [{ ...placed, properties: withoutOrderId }, placed] })
     expect(response.status).toBe(201)

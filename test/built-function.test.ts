@@ -14,12 +14,13 @@ const code = builtCode()
 useNock()
 
 const call = (name: string, event: unknown, settings: unknown = SETTINGS) => runtime.handlers[name as 'onTrack']!(event, settings)
-const caught = (promise: Promise<unknown>) => promise.then(
-  (value) => {
-    throw new Error(`expected a rejection, got ${JSON.stringify(value)}`)
-  },
-  (error: unknown) => error as Error
-)
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`)
+    },
+    (error: unknown) => error as Error
+  )
 
 describe('the file', () => {
   test('no require, import or export; every handler a top-level async function', () => {
@@ -57,7 +58,12 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
           return [201, { message: 'success', attributes_processed: 1 }]
         })
         .post('/users/merge', {
-          merge_updates: [{ identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u1' } }]
+          merge_updates: [
+            {
+              identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+              identifier_to_keep: { external_id: 'u1' }
+            }
+          ]
         })
         .reply(202, { message: 'success' })
       const summary = await runtime.deliver(
@@ -82,7 +88,13 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       const braze = mockBraze()
       const first = (await runtime.deliver(track('u1', 'Signed Up', { plan: 'pro' }, { timestamp: at(1) }), SETTINGS)) as any
       expect(first.sent).toEqual({ attributes: 0, events: 1, purchases: 0 })
-      const second = (await runtime.deliver(orderCompleted('u1', [{ product_id: 'a', price: 3, quantity: 2 }, { sku: 'b', price: 4 }]), SETTINGS)) as any
+      const second = (await runtime.deliver(
+        orderCompleted('u1', [
+          { product_id: 'a', price: 3, quantity: 2 },
+          { sku: 'b', price: 4 }
+        ]),
+        SETTINGS
+      )) as any
       expect(second.sent).toEqual({ attributes: 0, events: 0, purchases: 2 })
       expect(braze.requests.map((request) => request.body)).toEqual([
         { events: [{ external_id: 'u1', name: 'Signed Up', time: at(1), properties: { plan: 'pro' } }] },
@@ -95,7 +107,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ])
     })
 
-    test('Segment\'s delete payload (context: []) → /users/delete', async () => {
+    test("Segment's delete payload (context: []) → /users/delete", async () => {
       const braze = mockBraze()
       await runtime.deliver(deletion('u1'), SETTINGS)
       expect(braze.requests.map((request) => [request.path, request.body])).toEqual([['/users/delete', { external_ids: ['u1'] }]])
@@ -111,12 +123,12 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     })
   })
 
-  describe('errors are the runtime\'s own global classes', () => {
+  describe("errors are the runtime's own global classes", () => {
     test('Braze 400 → ValidationError, 503 and connection reset → RetryError', async () => {
       nock(BRAZE_HOST).post('/users/track').reply(400, { message: 'Invalid request' })
       const rejected = await caught(call('onTrack', track('u1', 'Signed Up')))
       expect(segmentClass(runtime, rejected)).toBe('ValidationError')
-        expect(rejected.message).toContain('Invalid request')
+      expect(rejected.message).toContain('Invalid request')
 
       nock(BRAZE_HOST).post('/users/track').reply(503, 'unavailable')
       expect(segmentClass(runtime, await caught(call('onTrack', track('u1', 'Signed Up'))))).toBe('RetryError')
@@ -129,7 +141,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(Date.now() - started).toBeLessThan(1000)
     })
 
-    test('every object rejected in a 201 → ValidationError with Braze\'s message', async () => {
+    test("every object rejected in a 201 → ValidationError with Braze's message", async () => {
       mockBraze(() => ({ status: 201, body: { message: 'success', errors: [{ type: 'bad event', input_array: 'events', index: 0 }] } }))
       const error = await caught(call('onTrack', track('u1', 'Signed Up')))
       expect(segmentClass(runtime, error)).toBe('ValidationError')
@@ -142,7 +154,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(segmentClass(runtime, await caught(call('onIdentify', null)))).toBe('InvalidEventPayload')
       expect(segmentClass(runtime, await caught(call('onTrack', [1, 2])))).toBe('InvalidEventPayload')
       expect(segmentClass(runtime, await caught(call('onTrack', track('u1', 'x'), null)))).toBe('ValidationError')
-      expect(segmentClass(runtime, await caught(call('onTrack', track('u1', 'x'), { apiKey: API_KEY, dataCenter: 'US-09' })))).toBe('ValidationError')
+      expect(segmentClass(runtime, await caught(call('onTrack', track('u1', 'x'), { apiKey: API_KEY, dataCenter: 'US-09' })))).toBe(
+        'ValidationError'
+      )
       expect(segmentClass(runtime, await caught(runtime.deliver({ type: 'weird' }, SETTINGS)))).toBe('EventNotSupported')
       expect(braze.requests).toHaveLength(0)
     })
@@ -158,7 +172,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
 
     test('with anonymousAliasLabel the same minimal event plus an anonymousId is sent as a user alias', async () => {
       const braze = mockBraze()
-      await runtime.deliver({ type: 'track', event: 'foo', anonymousId: 'anon-1' }, { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' })
+      await runtime.deliver(
+        { type: 'track', event: 'foo', anonymousId: 'anon-1' },
+        { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
+      )
       expect(braze.requests[0]!.body.events[0]).toMatchObject({
         user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' },
         name: 'foo',
@@ -167,7 +184,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     })
 
     test('the key never shows in errors, results or logs, even when Braze echoes it', async () => {
-      nock(BRAZE_HOST).post('/users/track').reply(401, { message: `Invalid API key ${API_KEY}` })
+      nock(BRAZE_HOST)
+        .post('/users/track')
+        .reply(401, { message: `Invalid API key ${API_KEY}` })
       const error = await caught(call('onTrack', track('u1', 'Signed Up')))
       expect(segmentClass(runtime, error)).toBe('ValidationError')
       expect(error.message).toMatch(/apiKey/)

@@ -24,7 +24,7 @@ const INSTANCES: Array<[string, string, string]> = [
   ['KR-01', 'rest.kr-01.braze.com', 'dashboard.kr-01.braze.com']
 ]
 
-test('the table is Braze\'s, in order', () => {
+test("the table is Braze's, in order", () => {
   expect(DATA_CENTERS.map((dc) => [dc.instance, dc.restHost, dc.dashboardHost])).toEqual(INSTANCES)
   expect(DATA_CENTER_NAMES).toEqual(INSTANCES.map(([instance]) => instance))
 })
@@ -55,40 +55,92 @@ function spellings(instance: string, restHost: string, dashboardHost: string): A
     `https://${restHost}:443`,
     ` https://${restHost} `
   ]
-  const dashboard = [`https://${dashboardHost}`, `https://${dashboardHost}/`, `https://${dashboardHost}/dashboard/app_settings?locale=en`, dashboardHost, `${dashboardHost}/auth`]
+  const dashboard = [
+    `https://${dashboardHost}`,
+    `https://${dashboardHost}/`,
+    `https://${dashboardHost}/dashboard/app_settings?locale=en`,
+    dashboardHost,
+    `${dashboardHost}/auth`
+  ]
   const foreignScheme = [`http://${restHost}`, `http://${dashboardHost}`, `ftp://${restHost}`, `ws://${restHost}`]
-  return [...[...typed, ...rest, ...dashboard].map((spelling): [string, boolean] => [spelling, true]), ...foreignScheme.map((url): [string, boolean] => [url, false])]
+  return [
+    ...[...typed, ...rest, ...dashboard].map((spelling): [string, boolean] => [spelling, true]),
+    ...foreignScheme.map((url): [string, boolean] => [url, false])
+  ]
 }
 
-test.each(INSTANCES)('%s: every spelling, REST and dashboard URL resolves to it; plain http and other schemes are refused', (instance, restHost, dashboardHost) => {
-  const expected = { instance, restHost, dashboardHost }
-  const rows = spellings(instance, restHost, dashboardHost)
-  expect(rows.map(([spelling]) => [spelling, resolveDataCenter(spelling)])).toEqual(rows.map(([spelling, resolves]) => [spelling, resolves ? expected : undefined]))
-  const [region, number] = instance.split('-') as [string, string]
-  expect(parseSettings({ apiKey: 'k', dataCenter: `${region.toLowerCase()} ${number}` })).toEqual({ settings: expect.objectContaining({ dataCenter: expected }) })
-})
+test.each(INSTANCES)(
+  '%s: every spelling, REST and dashboard URL resolves to it; plain http and other schemes are refused',
+  (instance, restHost, dashboardHost) => {
+    const expected = { instance, restHost, dashboardHost }
+    const rows = spellings(instance, restHost, dashboardHost)
+    expect(rows.map(([spelling]) => [spelling, resolveDataCenter(spelling)])).toEqual(
+      rows.map(([spelling, resolves]) => [spelling, resolves ? expected : undefined])
+    )
+    const [region, number] = instance.split('-') as [string, string]
+    expect(parseSettings({ apiKey: 'k', dataCenter: `${region.toLowerCase()} ${number}` })).toEqual({
+      settings: expect.objectContaining({ dataCenter: expected })
+    })
+  }
+)
 
 describe('refused', () => {
   test.each([
     // instances that do not exist
-    'US-09', 'us09', 'us 09', 'US-11', 'US-00', 'EU-03', 'AU-02', 'XX-01', 'US-1', 'US-001', 'US', '01', 'iad-01', 'fra-01',
+    'US-09',
+    'us09',
+    'us 09',
+    'US-11',
+    'US-00',
+    'EU-03',
+    'AU-02',
+    'XX-01',
+    'US-1',
+    'US-001',
+    'US',
+    '01',
+    'iad-01',
+    'fra-01',
     // words
-    'unknown', 'braze', 'us', 'default',
+    'unknown',
+    'braze',
+    'us',
+    'default',
     // hosts that do not exist (there is no iad-09, US-10 is not iad-10, EU is .eu)
-    'rest.iad-09.braze.com', 'https://rest.iad-10.braze.com', 'https://rest.fra-01.braze.com', 'https://rest.us-01.braze.com',
-    'https://braze.com', 'https://www.braze.com', 'https://rest.iad-01.braze.com.', 'https://api.iad-01.braze.com',
+    'rest.iad-09.braze.com',
+    'https://rest.iad-10.braze.com',
+    'https://rest.fra-01.braze.com',
+    'https://rest.us-01.braze.com',
+    'https://braze.com',
+    'https://www.braze.com',
+    'https://rest.iad-01.braze.com.',
+    'https://api.iad-01.braze.com',
     // hosts that only contain a Braze host
-    'https://rest.iad-01.braze.com.evil.com', 'https://evil.com/rest.iad-01.braze.com', 'https://evil-rest.iad-01.braze.com',
-    'https://evil.com?rest.iad-01.braze.com', 'https://evil.com#rest.iad-01.braze.com', 'https://evil.com\\@rest.iad-01.braze.com',
+    'https://rest.iad-01.braze.com.evil.com',
+    'https://evil.com/rest.iad-01.braze.com',
+    'https://evil-rest.iad-01.braze.com',
+    'https://evil.com?rest.iad-01.braze.com',
+    'https://evil.com#rest.iad-01.braze.com',
+    'https://evil.com\\@rest.iad-01.braze.com',
     'rest.iad-01.braze.com.evil.com',
     // userinfo and port tricks
-    'https://user@rest.iad-01.braze.com', 'https://user:pass@rest.iad-01.braze.com', 'https://:pass@rest.iad-01.braze.com',
-    'https://rest.iad-01.braze.com@evil.com', 'https://rest.iad-01.braze.com:pass@evil.com', 'https://rest.iad-01.braze.com:8443',
-    'https://rest.iad-01.braze.com:80', 'rest.iad-01.braze.com:444', 'https://rest.iad-01.braze.com%2eevil.com',
+    'https://user@rest.iad-01.braze.com',
+    'https://user:pass@rest.iad-01.braze.com',
+    'https://:pass@rest.iad-01.braze.com',
+    'https://rest.iad-01.braze.com@evil.com',
+    'https://rest.iad-01.braze.com:pass@evil.com',
+    'https://rest.iad-01.braze.com:8443',
+    'https://rest.iad-01.braze.com:80',
+    'rest.iad-01.braze.com:444',
+    'https://rest.iad-01.braze.com%2eevil.com',
     // plain http and other schemes
-    'http://rest.iad-01.braze.com', 'HTTP://REST.IAD-01.BRAZE.COM', 'javascript:alert(1)', 'file:///etc/passwd',
+    'http://rest.iad-01.braze.com',
+    'HTTP://REST.IAD-01.BRAZE.COM',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
     // blank
-    '', '   '
+    '',
+    '   '
   ])('%j', (value) => {
     expect(resolveDataCenter(value)).toBeUndefined()
   })
@@ -96,7 +148,10 @@ describe('refused', () => {
   test('the error lists the valid values', () => {
     const parsed = parseSettings({ apiKey: 'k', dataCenter: 'https://rest.iad-01.braze.com.evil.com' })
     expect(parsed).toEqual({
-      problem: { kind: 'ValidationError', message: `Setting "dataCenter" (Data Center) is invalid: expected one of ${describeValidDataCenters()}.` }
+      problem: {
+        kind: 'ValidationError',
+        message: `Setting "dataCenter" (Data Center) is invalid: expected one of ${describeValidDataCenters()}.`
+      }
     })
     expect(describeValidDataCenters()).toBe(
       'US-01, US-02, US-03, US-04, US-05, US-06, US-07, US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01 (or the REST endpoint URL from Braze, e.g. https://rest.iad-01.braze.com)'
@@ -109,12 +164,19 @@ describe('properties', () => {
 
   test('any text resolves to nothing or to a known instance with a Braze REST host', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.constantFrom(...INSTANCES.flat()).map((s) => `${s}${'.x'}`)), (value) => {
-        const dc = resolveDataCenter(value)
-        if (dc === undefined) return
-        expect(hosts.has(dc.restHost)).toBe(true)
-        expect(dc.restHost).toMatch(/^rest\.[a-z0-9-]+\.braze\.(com|eu)$/)
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.constantFrom(...INSTANCES.flat()).map((s) => `${s}${'.x'}`)
+        ),
+        (value) => {
+          const dc = resolveDataCenter(value)
+          if (dc === undefined) return
+          expect(hosts.has(dc.restHost)).toBe(true)
+          expect(dc.restHost).toMatch(/^rest\.[a-z0-9-]+\.braze\.(com|eu)$/)
+        }
+      ),
       { numRuns: 300 }
     )
   })

@@ -78,7 +78,11 @@ describe('events and purchases', () => {
   test.each<[string, Record<string, unknown>, number]>([
     ['an event without properties', { external_id: 'u1', name: 'Signed Up', time: '2025-06-03T10:00:00Z' }, 1],
     ['an event with 3 properties', { external_id: 'u1', name: 'x', time: 't', properties: { a: 1, b: 'two', c: [3] } }, 4],
-    ['nested properties count once per top-level key', { external_id: 'u1', name: 'x', time: 't', properties: { journey: { a: 1, b: 2 } } }, 2],
+    [
+      'nested properties count once per top-level key',
+      { external_id: 'u1', name: 'x', time: 't', properties: { journey: { a: 1, b: 2 } } },
+      2
+    ],
     ['empty properties', { external_id: 'u1', name: 'x', time: 't', properties: {} }, 1],
     [
       'a purchase with 2 properties (its own fields are not properties)',

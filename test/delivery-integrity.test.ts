@@ -16,10 +16,11 @@ useNock({ loopback: true })
 
 const LEGACY = { ...SETTINGS, ecommerceMode: 'purchases' }
 const products = (count: number) => Array.from({ length: count }, (_, i) => ({ product_id: `p${i}`, price: 1 }))
-const caught = (promise: Promise<unknown>) => promise.then(
-  (value) => ({ returned: value }),
-  (error: unknown) => ({ thrown: error })
-)
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => ({ returned: value }),
+    (error: unknown) => ({ thrown: error })
+  )
 
 describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   const remembers = profile !== 'minimal'
@@ -34,7 +35,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
 
     test('the parts go one after another; a 503 on the second retries the event, and the redelivery sends only the second', async () => {
       let calls = 0
-      const braze = mockBraze((request) => (request.path === '/users/track' && ++calls === 2 ? { status: 503, body: { message: 'busy' } } : undefined))
+      const braze = mockBraze((request) =>
+        request.path === '/users/track' && ++calls === 2 ? { status: 503, body: { message: 'busy' } } : undefined
+      )
       const first = await caught(runtime.handlers.onTrack!(order, LEGACY))
       expect(segmentClass(runtime, (first as { thrown: unknown }).thrown)).toBe('RetryError')
       expect(braze.requests.map((request) => request.body.purchases.length)).toEqual([75, 75])
@@ -44,7 +47,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       // Segment redelivers the event.
       const again = await caught(runtime.handlers.onTrack!(order, LEGACY))
       expect(again).toHaveProperty('returned')
-      const accepted = [braze.requests[0]!, ...braze.requests.slice(2)].flatMap((request) => request.body.purchases.map((purchase: { product_id: string }) => purchase.product_id))
+      const accepted = [braze.requests[0]!, ...braze.requests.slice(2)].flatMap((request) =>
+        request.body.purchases.map((purchase: { product_id: string }) => purchase.product_id)
+      )
       const times = (id: string) => accepted.filter((product) => product === id).length
       if (remembers) {
         expect(braze.requests.slice(2).map((request) => request.body.purchases[0].product_id)).toEqual(['p75'])
@@ -61,7 +66,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       let failed = false
       const braze = mockBraze((request) => (secondPart(request) && !failed && (failed = true) ? { status: 503 } : undefined))
       const batch = [track('u2', 'Viewed', {}, { messageId: 'view-1' }), order]
-      expect(await runtime.handlers.onBatch!(batch, LEGACY)).toEqual([{ status: 200 }, { status: 500, errormessage: expect.stringMatching(/HTTP 503/) }])
+      expect(await runtime.handlers.onBatch!(batch, LEGACY)).toEqual([
+        { status: 200 },
+        { status: 500, errormessage: expect.stringMatching(/HTTP 503/) }
+      ])
       expect(await runtime.handlers.onBatch!([order], LEGACY)).toEqual([{ status: 200 }])
       expect(braze.requests).toHaveLength(remembers ? 4 : 5)
     })
@@ -73,7 +81,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     await runtime.handlers.onTrack!(event, SETTINGS)
     const summary = (await runtime.handlers.onTrack!(event, SETTINGS)) as { note?: string; braze: unknown }
     expect(trackObjects(braze.requests).events).toHaveLength(remembers ? 1 : 2)
-    if (remembers) expect(summary).toMatchObject({ braze: null, note: expect.stringMatching(/already accepted this event \(messageId "signup-1"\)/) })
+    if (remembers)
+      expect(summary).toMatchObject({ braze: null, note: expect.stringMatching(/already accepted this event \(messageId "signup-1"\)/) })
     // Without a messageId nothing can be remembered.
     const anonymous = track('u1', 'Signed Up')
     await runtime.handlers.onTrack!(anonymous, SETTINGS)
@@ -118,7 +127,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
 
   test('850 products at quantity 7,500 (63,750 purchase objects): InvalidEventPayload saying why, nothing sent', async () => {
     const braze = mockBraze()
-    const order = orderCompleted('u1', Array.from({ length: 850 }, (_, i) => ({ product_id: `p${i}`, price: 1, quantity: 7500 })))
+    const order = orderCompleted(
+      'u1',
+      Array.from({ length: 850 }, (_, i) => ({ product_id: `p${i}`, price: 1, quantity: 7500 }))
+    )
     const outcome = await caught(runtime.handlers.onTrack!(order, LEGACY))
     const error = (outcome as { thrown: Error }).thrown
     expect(segmentClass(runtime, error)).toBe('InvalidEventPayload')
@@ -163,7 +175,9 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
 test('a Braze that never answers a later part: the chain stops, the event retries, Braze has the first part', async () => {
   const runtime = loadBuilt({ cache: createSegmentCache() })
   nock(BRAZE_HOST).post('/users/track').reply(201, { message: 'success', purchases_processed: 75 })
-  nock(BRAZE_HOST).post('/users/track').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+  nock(BRAZE_HOST)
+    .post('/users/track')
+    .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
   const outcome = await caught(runtime.handlers.onTrack!(orderCompleted('u1', products(150), {}, { messageId: 'o-2' }), LEGACY))
   expect(segmentClass(runtime, (outcome as { thrown: unknown }).thrown)).toBe('RetryError')
 })

@@ -22,14 +22,36 @@ function plansOf(events: unknown[]): EventPlan[] {
   })
 }
 
-const identify = (user: number, n: number) => ({ type: 'identify', userId: `u${user}`, messageId: `i${n}`, timestamp: at(n), traits: { n, [`t${n}`]: true } })
-const track = (user: number, n: number) => ({ type: 'track', userId: `u${user}`, messageId: `t${n}`, timestamp: at(n), event: 'Viewed', properties: { n } })
+const identify = (user: number, n: number) => ({
+  type: 'identify',
+  userId: `u${user}`,
+  messageId: `i${n}`,
+  timestamp: at(n),
+  traits: { n, [`t${n}`]: true }
+})
+const track = (user: number, n: number) => ({
+  type: 'track',
+  userId: `u${user}`,
+  messageId: `t${n}`,
+  timestamp: at(n),
+  event: 'Viewed',
+  properties: { n }
+})
 const audience = (user: number, n: number) => ({
-  type: 'track', userId: `u${user}`, messageId: `a${n}`, timestamp: at(n), event: 'Audience Entered',
-  properties: { audience_key: 'vip', vip: true, n }, context: { personas: { computation_class: 'audience', computation_key: 'vip' } }
+  type: 'track',
+  userId: `u${user}`,
+  messageId: `a${n}`,
+  timestamp: at(n),
+  event: 'Audience Entered',
+  properties: { audience_key: 'vip', vip: true, n },
+  context: { personas: { computation_class: 'audience', computation_key: 'vip' } }
 })
 const order = (user: number, n: number, products: number) => ({
-  type: 'track', userId: `u${user}`, messageId: `o${n}`, timestamp: at(n), event: 'Order Completed',
+  type: 'track',
+  userId: `u${user}`,
+  messageId: `o${n}`,
+  timestamp: at(n),
+  event: 'Order Completed',
   properties: { order_id: `o${n}`, n, products: Array.from({ length: products }, (_, k) => ({ product_id: `p${n}-${k}`, price: 1 })) }
 })
 
@@ -70,7 +92,10 @@ describe('planDelivery', () => {
 
   test('merges already done are not planned again; deletes by kind in chunks of 50', () => {
     const memory = new DeliveryMemory()
-    const plans = plansOf([{ type: 'alias', userId: 'new', previousId: 'old', messageId: 'al' }, ...Array.from({ length: 51 }, (_, i) => ({ type: 'delete', userId: `d${i}`, messageId: `d${i}` }))])
+    const plans = plansOf([
+      { type: 'alias', userId: 'new', previousId: 'old', messageId: 'al' },
+      ...Array.from({ length: 51 }, (_, i) => ({ type: 'delete', userId: `d${i}`, messageId: `d${i}` }))
+    ])
     memory.rememberMerge(JSON.stringify(plans[0]!.merges[0]))
     const plan = planDelivery(plans, { limits: requestLimits(75), memory })
     expect(plan.merges).toEqual([])
@@ -84,7 +109,8 @@ describe('planDelivery', () => {
     // Each audience event: its custom event and its own attributes update in the same request.
     plan.requests.forEach((request) => {
       const withEvents = new Set(request.events.flatMap((entry) => entry.owners))
-      for (const entry of request.attributes) if (entry.owners.length === 1 && entry.owners[0]! < 60) expect(withEvents.has(entry.owners[0]!)).toBe(true)
+      for (const entry of request.attributes)
+        if (entry.owners.length === 1 && entry.owners[0]! < 60) expect(withEvents.has(entry.owners[0]!)).toBe(true)
     })
   })
 })
@@ -93,11 +119,17 @@ describe('planDelivery (property-based)', () => {
   const kinds = fc.constantFrom('identify', 'track', 'audience', 'order')
   const stream = fc.array(fc.tuple(kinds, fc.nat({ max: 6 }), fc.integer({ min: 1, max: 160 })), { minLength: 1, maxLength: 120 })
 
-  test('every object planned once, every request within the limits, each event\'s first part in one request', () => {
+  test("every object planned once, every request within the limits, each event's first part in one request", () => {
     fc.assert(
       fc.property(stream, fc.integer({ min: 1, max: 225 }), (shapes, combined) => {
         const events = shapes.map(([kind, user, products], n) =>
-          kind === 'identify' ? identify(user, n) : kind === 'track' ? track(user, n) : kind === 'audience' ? audience(user, n) : order(user, n, products % 20)
+          kind === 'identify'
+            ? identify(user, n)
+            : kind === 'track'
+              ? track(user, n)
+              : kind === 'audience'
+                ? audience(user, n)
+                : order(user, n, products % 20)
         )
         const plans = events.map((event) => mapEvent(event, SETTINGS)).map((plan) => ('kind' in plan ? undefined : plan))
         const limits = requestLimits(combined)

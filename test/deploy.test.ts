@@ -70,7 +70,12 @@ async function run(args: string[], options: { cwd?: string; env?: NodeJS.Process
 /** A nock scope that only matches requests carrying the bearer token. */
 const segment = (host = US) => nock(host, { reqheaders: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } })
 
-const fn = (id: string, displayName: string, resourceType = 'DESTINATION') => ({ id, displayName, resourceType, createdAt: '2024-01-01T00:00:00Z' })
+const fn = (id: string, displayName: string, resourceType = 'DESTINATION') => ({
+  id,
+  displayName,
+  resourceType,
+  createdAt: '2024-01-01T00:00:00Z'
+})
 const listPage = (functions: unknown[], next?: string) => ({
   data: { functions, pagination: { current: 'MA==', ...(next ? { next } : {}), totalEntries: functions.length } }
 })
@@ -161,7 +166,9 @@ describe('deploy by name', () => {
       .get('/functions')
       .query(LIST_QUERY)
       .reply(200, listPage([fn('dfn_x', 'My Braze (Acme)'), fn('dfn_y', 'My Braze')]))
-    segment().patch('/functions/dfn_y').reply(200, { data: { function: fn('dfn_y', 'My Braze') } })
+    segment()
+      .patch('/functions/dfn_y')
+      .reply(200, { data: { function: fn('dfn_y', 'My Braze') } })
 
     const result = await run(['--name', 'My Braze'])
 
@@ -185,7 +192,9 @@ describe('deploy by name', () => {
 
   it('uses the EU host with --region eu', async () => {
     segment(EU).get('/functions').query(LIST_QUERY).reply(200, listPage([]))
-    segment(EU).post('/functions').reply(200, { data: { function: fn('dfn_eu', 'Braze (TypeScript) (Acme EU)') } })
+    segment(EU)
+      .post('/functions')
+      .reply(200, { data: { function: fn('dfn_eu', 'Braze (TypeScript) (Acme EU)') } })
 
     const result = await run(['--region', 'eu'])
 
@@ -212,7 +221,9 @@ describe('deploy by name', () => {
 describe('deploy by --id', () => {
   it('checks the function and updates it', async () => {
     let body: unknown
-    segment().get('/functions/dfn_9').reply(200, { data: { function: fn('dfn_9', 'Braze (TypeScript) (Acme)') } })
+    segment()
+      .get('/functions/dfn_9')
+      .reply(200, { data: { function: fn('dfn_9', 'Braze (TypeScript) (Acme)') } })
     segment()
       .patch('/functions/dfn_9', (b) => ((body = b), true))
       .reply(200, { data: { function: fn('dfn_9', 'Braze (TypeScript) (Acme)') } })
@@ -238,7 +249,9 @@ describe('deploy by --id', () => {
   })
 
   it('refuses to overwrite a source function', async () => {
-    segment().get('/functions/sfnc_1').reply(200, { data: { function: fn('sfnc_1', 'Importer', 'SOURCE') } })
+    segment()
+      .get('/functions/sfnc_1')
+      .reply(200, { data: { function: fn('sfnc_1', 'Importer', 'SOURCE') } })
 
     const result = await run(['--id', 'sfnc_1'])
 
@@ -256,7 +269,9 @@ describe('dry run', () => {
     expect(result.stdout).toContain(`GET ${US}/functions?resourceType=DESTINATION&pagination[count]=200`)
     expect(result.stdout).toContain(`POST ${US}/functions`)
     expect(result.stdout).toContain(`PATCH ${US}/functions/`)
-    expect(result.stdout).toContain(`<${Buffer.byteLength(CODE)} bytes of JavaScript from ${shownPath(builtFunctionFile())}; first line: Braze Destination Function for Segment, v`)
+    expect(result.stdout).toContain(
+      `<${Buffer.byteLength(CODE)} bytes of JavaScript from ${shownPath(builtFunctionFile())}; first line: Braze Destination Function for Segment, v`
+    )
     expect(result.stdout).not.toContain('async function onTrack')
     expect(result.stdout).toContain('"resourceType": "DESTINATION"')
     expect(result.stdout).toContain(`"displayName": "${DEFAULT_DISPLAY_NAME}"`)
@@ -303,7 +318,10 @@ describe('failures', () => {
   })
 
   it('explains a 403 on the update', async () => {
-    segment().get('/functions').query(LIST_QUERY).reply(200, listPage([fn('dfn_b', 'Braze (TypeScript) (Acme)')]))
+    segment()
+      .get('/functions')
+      .query(LIST_QUERY)
+      .reply(200, listPage([fn('dfn_b', 'Braze (TypeScript) (Acme)')]))
     segment()
       .patch('/functions/dfn_b')
       .reply(403, { errors: [{ type: 'forbidden', message: 'Forbidden: token lacks functions write access' }] })
@@ -383,12 +401,17 @@ describe('failures', () => {
 
   it('refuses a build that is not what the current sources build to, in dry runs too', async () => {
     const stale = path.join(makeProject(), 'braze-destination.js')
-    fs.writeFileSync(stale, CODE.replace('async function onTrack(event, settings) {', 'async function onTrack(event, settings) {\n  // edited by hand'))
+    fs.writeFileSync(
+      stale,
+      CODE.replace('async function onTrack(event, settings) {', 'async function onTrack(event, settings) {\n  // edited by hand')
+    )
 
     const result = await withBuiltFile(stale, () => run(['--dry-run'], { env: {} }))
 
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(`deploy: ${stale} is stale: it is not what the current sources (functions/, src/destination/) build to. Run npm run build, then deploy.\n`)
+    expect(result.stderr).toBe(
+      `deploy: ${stale} is stale: it is not what the current sources (functions/, src/destination/) build to. Run npm run build, then deploy.\n`
+    )
   })
 
   it('accepts the current build whatever its timestamps (a fresh checkout writes build/ before src/)', async () => {

@@ -170,7 +170,13 @@ describe('email-only and phone-only profiles', () => {
   test('Braze\'s "Update a user profile by phone number" example builds a phone-only profile', async () => {
     await track({
       attributes: [
-        { phone: '+15043277269', string_attribute: 'fruit', boolean_attribute_1: true, integer_attribute: 25, array_attribute: ['banana', 'apple'] }
+        {
+          phone: '+15043277269',
+          string_attribute: 'fruit',
+          boolean_attribute_1: true,
+          integer_attribute: 25,
+          array_attribute: ['banana', 'apple']
+        }
       ]
     })
     expect(braze.profile({ phone: '+15043277269' })).toMatchObject({
@@ -182,7 +188,12 @@ describe('email-only and phone-only profiles', () => {
 
   test('several profiles share an email: the most recently updated one with an external_id is updated', async () => {
     await track({ attributes: [{ email: 'ann@example.com', source: 'lead' }] })
-    await track({ attributes: [{ external_id: 'u1', email: 'ann@example.com' }, { external_id: 'u2', email: 'ann@example.com' }] })
+    await track({
+      attributes: [
+        { external_id: 'u1', email: 'ann@example.com' },
+        { external_id: 'u2', email: 'ann@example.com' }
+      ]
+    })
     await track({ attributes: [{ external_id: 'u1', visits: 1 }] })
     await track({ events: [{ email: 'ANN@example.com', name: 'Opened Email', time: T }] })
     expect(braze.profiles().map((profile) => [profile.identifiers.external_id, profile.eventCount])).toEqual([
@@ -258,7 +269,7 @@ describe('/users/identify', () => {
     })
   })
 
-  test('Braze\'s example with emails_to_identify: the alias-only user gets the new external_id, the email-only user joins the existing one', async () => {
+  test("Braze's example with emails_to_identify: the alias-only user gets the new external_id, the email-only user joins the existing one", async () => {
     await track({
       attributes: [
         { user_alias: { alias_name: 'example_alias', alias_label: 'example_label' }, _update_existing_only: false, source: 'ad' },
@@ -349,15 +360,25 @@ describe('/users/identify', () => {
 
   test.each<[string, unknown]>([
     ['an email without prioritization', { emails_to_identify: [{ external_id: 'u1', email: 'a@example.com' }] }],
-    ['identified and unidentified together', { emails_to_identify: [{ external_id: 'u1', email: 'a@example.com', prioritization: ['identified', 'unidentified'] }] }],
+    [
+      'identified and unidentified together',
+      { emails_to_identify: [{ external_id: 'u1', email: 'a@example.com', prioritization: ['identified', 'unidentified'] }] }
+    ],
     ['an unknown priority', { phone_numbers_to_identify: [{ external_id: 'u1', phone: '+1555', prioritization: ['newest'] }] }],
     ['an empty prioritization', { emails_to_identify: [{ external_id: 'u1', email: 'a@example.com', prioritization: [] }] }],
-    ['a phone entry without phone', { phone_numbers_to_identify: [{ external_id: 'u1', email: 'a@example.com', prioritization: ['unidentified'] }] }],
+    [
+      'a phone entry without phone',
+      { phone_numbers_to_identify: [{ external_id: 'u1', email: 'a@example.com', prioritization: ['unidentified'] }] }
+    ],
     [
       '51 entries over the three lists',
       {
         aliases_to_identify: Array.from({ length: 26 }, (_, i) => ({ external_id: `u${i}`, user_alias: alias(`a${i}`) })),
-        emails_to_identify: Array.from({ length: 25 }, (_, i) => ({ external_id: `u${i}`, email: `e${i}@example.com`, prioritization: ['unidentified'] }))
+        emails_to_identify: Array.from({ length: 25 }, (_, i) => ({
+          external_id: `u${i}`,
+          email: `e${i}@example.com`,
+          prioritization: ['unidentified']
+        }))
       }
     ],
     ['no list at all', { users: [] }]
@@ -429,7 +450,7 @@ describe('/users/merge', () => {
     expect(braze.profile({ email: 'lead@example.com' })!.identifiers.external_id).toBe('u1')
   })
 
-  describe('Braze\'s examples, with two unidentified users sharing john.smith@braze.com (the alias one updated last)', () => {
+  describe("Braze's examples, with two unidentified users sharing john.smith@braze.com (the alias one updated last)", () => {
     beforeEach(async () => {
       await track({
         attributes: [
@@ -472,7 +493,10 @@ describe('/users/merge', () => {
     test('"…without including the most_recently_updated prioritization": two unidentified users, so no merge', async () => {
       const body = {
         merge_updates: [
-          { identifier_to_merge: { email: 'john.smith@braze.com', prioritization: ['unidentified'] }, identifier_to_keep: { external_id: 'john' } }
+          {
+            identifier_to_merge: { email: 'john.smith@braze.com', prioritization: ['unidentified'] },
+            identifier_to_keep: { external_id: 'john' }
+          }
         ]
       }
       expect((await merge(body)).status).toBe(202)
@@ -486,7 +510,7 @@ describe('/users/merge', () => {
     })
   })
 
-  test('Braze\'s basic request: external_id, email and user_alias pairs', async () => {
+  test("Braze's basic request: external_id, email and user_alias pairs", async () => {
     await track({
       attributes: [
         { external_id: 'old-user1', a: 1 },
@@ -536,15 +560,23 @@ describe('/users/merge', () => {
     ['merge_updates not an array', { merge_updates: pair }, "'merge_updates' must be an array of objects"],
     ['51 merges', { merge_updates: Array.from({ length: 51 }, () => pair) }, 'a single request may not contain more than 50 merge updates'],
     ['a braze_id', { merge_updates: [{ ...pair, identifier_to_merge: { braze_id: '65b0c0de0000000000000002' } }] }, IDENTIFIERS],
-    ['two identifiers in one', { merge_updates: [{ ...pair, identifier_to_keep: { external_id: 'u1', email: 'a@example.com' } }] }, IDENTIFIERS],
-    ['a third key', { merge_updates: [{ ...pair, reason: 'dupe' }] }, "'merge_updates' must only have 'identifier_to_merge' and 'identifier_to_keep'"],
+    [
+      'two identifiers in one',
+      { merge_updates: [{ ...pair, identifier_to_keep: { external_id: 'u1', email: 'a@example.com' } }] },
+      IDENTIFIERS
+    ],
+    [
+      'a third key',
+      { merge_updates: [{ ...pair, reason: 'dupe' }] },
+      "'merge_updates' must only have 'identifier_to_merge' and 'identifier_to_keep'"
+    ],
     ['a missing identifier_to_keep', { merge_updates: [{ identifier_to_merge: { external_id: 'u2' } }] }, IDENTIFIERS],
     [
       'an email without prioritization',
       { merge_updates: [{ ...pair, identifier_to_merge: { email: 'a@example.com' } }] },
       "an 'email' or 'phone' identifier needs 'prioritization': an array of identified or unidentified, most_recently_updated, least_recently_updated"
     ]
-  ])('400 for %s, with Braze\'s message, nothing merged', async (_name, body, message) => {
+  ])("400 for %s, with Braze's message, nothing merged", async (_name, body, message) => {
     await track({ attributes: [{ external_id: 'u1' }, { external_id: 'u2' }] })
     const result = await merge(body)
     expect(result.status).toBe(400)

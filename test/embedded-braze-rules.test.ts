@@ -24,20 +24,28 @@ describe('identifiers', () => {
     ['user_alias', { user_alias: alias }, []],
     ['email and phone: email identifies, phone is an attribute', { email: 'a@example.com', phone: '+1555' }, []],
     ['external_id with the email attribute', { external_id: 'u1', email: 'a@example.com' }, []],
+    ['none', { first_name: 'Ann' }, ['missing identifier: one of external_id, user_alias, braze_id, email or phone is required']],
     [
-      'none',
-      { first_name: 'Ann' },
-      ['missing identifier: one of external_id, user_alias, braze_id, email or phone is required']
+      'external_id and braze_id',
+      { external_id: 'u1', braze_id: 'b' },
+      ['more than one identifier (external_id, braze_id): send exactly one']
     ],
-    ['external_id and braze_id', { external_id: 'u1', braze_id: 'b' }, ['more than one identifier (external_id, braze_id): send exactly one']],
-    ['external_id and user_alias', { external_id: 'u1', user_alias: alias }, ['more than one identifier (external_id, user_alias): send exactly one']],
+    [
+      'external_id and user_alias',
+      { external_id: 'u1', user_alias: alias },
+      ['more than one identifier (external_id, user_alias): send exactly one']
+    ],
     ['empty external_id', { external_id: '' }, ['external_id must be a non-empty string']],
     ['blank external_id', { external_id: '   ' }, ['external_id must be a non-empty string']],
     ['numeric external_id', { external_id: 42 }, ['external_id must be a non-empty string']],
     ['null braze_id', { braze_id: null }, ['braze_id must be a non-empty string']],
     ['empty email', { email: '' }, ['email must be a non-empty string']],
     ['alias without label', { user_alias: { alias_name: 'a' } }, ['user_alias must have a non-empty alias_name and alias_label']],
-    ['alias with empty name', { user_alias: { alias_name: '', alias_label: 'l' } }, ['user_alias must have a non-empty alias_name and alias_label']],
+    [
+      'alias with empty name',
+      { user_alias: { alias_name: '', alias_label: 'l' } },
+      ['user_alias must have a non-empty alias_name and alias_label']
+    ],
     ['alias as a string', { user_alias: 'anon-1' }, ['user_alias must have a non-empty alias_name and alias_label']]
   ])('attributes object, %s', (_name, object, expected) => {
     expect(objectProblems('attributes', object)).toEqual(expected)
@@ -67,13 +75,21 @@ describe('attributes objects', () => {
     ['255 emoji count as 255 characters', { external_id: 'u1', bio: '😀'.repeat(255) }, []],
     ['image_url up to 1024', { external_id: 'u1', image_url: long(1024) }, []],
     ['image_url over 1024', { external_id: 'u1', image_url: long(1025) }, ["attribute 'image_url' is longer than 1024 characters"]],
-    ['array with a long string', { external_id: 'u1', tags: ['ok', long(256)] }, ["attribute 'tags' has a string longer than 255 characters"]],
+    [
+      'array with a long string',
+      { external_id: 'u1', tags: ['ok', long(256)] },
+      ["attribute 'tags' has a string longer than 255 characters"]
+    ],
     ['key starting with $', { external_id: 'u1', $name: 'x' }, ["attribute key '$name' must not start with '$'"]],
     ['empty key', { external_id: 'u1', '': 'x' }, ['attribute key must not be empty']],
     ['key of 256 characters', { external_id: 'u1', [long(256)]: 1 }, [`attribute key '${long(40)}…' is longer than 255 characters`]],
     ['_update_existing_only true', { external_id: 'u1', _update_existing_only: true }, []],
     ['_update_existing_only false on an alias', { user_alias: alias, _update_existing_only: false }, []],
-    ['_update_existing_only as a string', { external_id: 'u1', _update_existing_only: 'true' }, ['_update_existing_only must be a boolean']],
+    [
+      '_update_existing_only as a string',
+      { external_id: 'u1', _update_existing_only: 'true' },
+      ['_update_existing_only must be a boolean']
+    ],
     ['_merge_objects as a number', { external_id: 'u1', _merge_objects: 1 }, ['_merge_objects must be a boolean']],
     ['nested object and edits', { external_id: 'u1', pet: { name: 'Rex' }, tags: { add: ['a'] }, n: { inc: 1 } }, []],
     ['not an object', ['external_id'] as unknown as Record<string, unknown>, ['attributes object must be a JSON object']]
@@ -100,11 +116,15 @@ describe('events', () => {
     ['empty property key', { ...event, properties: { '': 1 } }, ['property key must not be empty']],
     ['property key of 256', { ...event, properties: { [long(256)]: 1 } }, [`property key '${long(40)}…' is longer than 255 characters`]],
     ['_update_existing_only as a number', { ...event, _update_existing_only: 0 }, ['_update_existing_only must be a boolean']],
-    ['several problems', { name: '', time: 'soon' }, [
-      'missing identifier: one of external_id, user_alias, braze_id, email or phone is required',
-      'name must be a non-empty string',
-      'time must be an ISO 8601 date-time string'
-    ]]
+    [
+      'several problems',
+      { name: '', time: 'soon' },
+      [
+        'missing identifier: one of external_id, user_alias, braze_id, email or phone is required',
+        'name must be a non-empty string',
+        'time must be an ISO 8601 date-time string'
+      ]
+    ]
   ])('%s', (_name, object, expected) => {
     expect(objectProblems('events', object)).toEqual(expected)
   })
@@ -169,8 +189,16 @@ describe('whole requests', () => {
   test.each<[string, unknown, ReturnType<typeof trackRequestProblem>]>([
     ['75 of each type', { attributes: many(75), events: many(75), purchases: many(75) }, undefined],
     ['empty arrays', { attributes: [] }, undefined],
-    ['76 attributes', { attributes: many(76) }, { message: MAX_INPUT_LENGTH_MESSAGE, errors: ['76 attributes objects (at most 75 per request)'] }],
-    ['76 purchases', { purchases: many(76) }, { message: MAX_INPUT_LENGTH_MESSAGE, errors: ['76 purchases objects (at most 75 per request)'] }],
+    [
+      '76 attributes',
+      { attributes: many(76) },
+      { message: MAX_INPUT_LENGTH_MESSAGE, errors: ['76 attributes objects (at most 75 per request)'] }
+    ],
+    [
+      '76 purchases',
+      { purchases: many(76) },
+      { message: MAX_INPUT_LENGTH_MESSAGE, errors: ['76 purchases objects (at most 75 per request)'] }
+    ],
     ['not an object', [], { message: 'Invalid request', errors: ['request body must be a JSON object'] }],
     ['events not an array', { events: {} }, { message: 'Invalid request', errors: ['events must be an array'] }],
     ['nothing to track', { foo: [] }, { message: 'Invalid request', errors: ['request must contain attributes, events or purchases'] }]

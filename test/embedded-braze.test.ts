@@ -102,9 +102,7 @@ describe('plumbing', () => {
     const first = await track({ attributes: [{ external_id: 'u1' }] })
     const second = await track({ attributes: [{ external_id: 'u1' }] })
     expect(first.headers.get('x-ratelimit-limit')).toBe('3000')
-    expect(Number(first.headers.get('x-ratelimit-remaining'))).toBeGreaterThan(
-      Number(second.headers.get('x-ratelimit-remaining'))
-    )
+    expect(Number(first.headers.get('x-ratelimit-remaining'))).toBeGreaterThan(Number(second.headers.get('x-ratelimit-remaining')))
     const reset = Number(first.headers.get('x-ratelimit-reset'))
     expect(reset).toBeGreaterThanOrEqual(before)
     expect(reset).toBeLessThanOrEqual(before + 4)
@@ -154,10 +152,7 @@ describe('/users/track limits', () => {
   test.each([
     ['76 attributes', { attributes: many(76, (i) => ({ external_id: `u${i}` })) }],
     ['76 events', { events: many(76, (i) => ({ external_id: `u${i}`, name: 'E', time: at(0) })) }],
-    [
-      '76 purchases',
-      { purchases: many(76, (i) => ({ external_id: `u${i}`, product_id: 'p', currency: 'USD', price: 1, time: at(0) })) }
-    ]
+    ['76 purchases', { purchases: many(76, (i) => ({ external_id: `u${i}`, product_id: 'p', currency: 'USD', price: 1, time: at(0) })) }]
   ])('400 Max Input Length Exceeded for %s, nothing applied', async (_name, body) => {
     const result = await track(body)
     expect(result.status).toBe(400)
@@ -379,7 +374,12 @@ describe('profiles built by /users/track', () => {
     await track({ attributes: [{ external_id: 'u1' }] })
     const { braze_id } = braze.profile({ external_id: 'u1' })!.identifiers
     expect(braze_id).toMatch(/^[0-9a-f]{24}$/)
-    await track({ attributes: [{ braze_id, a: 1 }, { braze_id: 'ffffffffffffffffffffffff', a: 2 }] })
+    await track({
+      attributes: [
+        { braze_id, a: 1 },
+        { braze_id: 'ffffffffffffffffffffffff', a: 2 }
+      ]
+    })
     expect(braze.profiles()).toEqual([expect.objectContaining({ attributes: { a: 1 } })])
   })
 })
@@ -470,8 +470,14 @@ describe('/users/merge', () => {
   })
 
   test.each([
-    ['over 50 entries', { merge_updates: many(51, () => ({ identifier_to_merge: { external_id: 'a' }, identifier_to_keep: { external_id: 'b' } })) }],
-    ['two identifiers in one reference', { merge_updates: [{ identifier_to_merge: { external_id: 'a', email: 'a@x' }, identifier_to_keep: { external_id: 'b' } }] }],
+    [
+      'over 50 entries',
+      { merge_updates: many(51, () => ({ identifier_to_merge: { external_id: 'a' }, identifier_to_keep: { external_id: 'b' } })) }
+    ],
+    [
+      'two identifiers in one reference',
+      { merge_updates: [{ identifier_to_merge: { external_id: 'a', email: 'a@x' }, identifier_to_keep: { external_id: 'b' } }] }
+    ],
     ['a missing identifier_to_keep', { merge_updates: [{ identifier_to_merge: { external_id: 'a' } }] }]
   ])('400 for %s', async (_name, body) => {
     expect((await post(braze.url, '/users/merge', body)).status).toBe(400)
@@ -524,7 +530,10 @@ describe('/users/alias/new', () => {
   test('creates alias-only users, adds aliases to known users', async () => {
     await track({ attributes: [{ external_id: 'u1' }] })
     const result = await post(braze.url, '/users/alias/new', {
-      user_aliases: [{ alias_name: 'a1', alias_label: 'crm' }, { external_id: 'u1', ...alias('a2') }]
+      user_aliases: [
+        { alias_name: 'a1', alias_label: 'crm' },
+        { external_id: 'u1', ...alias('a2') }
+      ]
     })
     expect(result.status).toBe(201)
     expect(result.json).toEqual({ message: 'success', aliases_processed: 2 })
@@ -543,10 +552,7 @@ describe('scripted answers (enqueue)', () => {
   const body = { attributes: [{ external_id: 'u1', a: 1 }] }
 
   test('status and JSON body, in queue order, replacing the normal behaviour', async () => {
-    braze.enqueue(
-      { status: 503, body: { message: 'Service Unavailable' } },
-      { status: 400, body: { message: 'bad', errors: ['x'] } }
-    )
+    braze.enqueue({ status: 503, body: { message: 'Service Unavailable' } }, { status: 400, body: { message: 'bad', errors: ['x'] } })
     const first = await track(body)
     expect([first.status, first.json]).toEqual([503, { message: 'Service Unavailable' }])
     const second = await track(body, { key: 'wrong' }) // scripted answers win even over a bad key
@@ -568,10 +574,7 @@ describe('scripted answers (enqueue)', () => {
   })
 
   test('raw bodies: an HTML page and truncated JSON', async () => {
-    braze.enqueue(
-      { status: 502, rawBody: '<html><body>Bad Gateway</body></html>' },
-      { status: 201, rawBody: '{"message":"succ' }
-    )
+    braze.enqueue({ status: 502, rawBody: '<html><body>Bad Gateway</body></html>' }, { status: 201, rawBody: '{"message":"succ' })
     const html = await track(body)
     expect(html.status).toBe(502)
     expect(html.headers.get('content-type')).toMatch(/^text\/html/)

@@ -20,16 +20,28 @@ useNock()
 describe('summaries (design §4)', () => {
   test('identify → one attributes object, then the merge of an email-only lead, and the summary of what Braze said', async () => {
     const braze = mockBraze()
-    const summary = await onIdentify(identify('u1', { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', plan: 'pro' }), SETTINGS)
+    const summary = await onIdentify(
+      identify('u1', { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', plan: 'pro' }),
+      SETTINGS
+    )
     expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/merge'])
     expect(braze.requests[0]!.body).toEqual({
       attributes: [{ external_id: 'u1', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', plan: 'pro' }]
     })
     expect(braze.requests[1]!.body).toEqual({
-      merge_updates: [{ identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u1' } }]
+      merge_updates: [
+        {
+          identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+          identifier_to_keep: { external_id: 'u1' }
+        }
+      ]
     })
     expect(summary).toEqual({
-      braze: { endpoint: '/users/track', status: 201, response: { message: 'success', attributes_processed: 1, events_processed: 0, purchases_processed: 0 } },
+      braze: {
+        endpoint: '/users/track',
+        status: 201,
+        response: { message: 'success', attributes_processed: 1, events_processed: 0, purchases_processed: 0 }
+      },
       requests: [
         { endpoint: '/users/track', status: 201 },
         { endpoint: '/users/merge', status: 202 }
@@ -41,7 +53,10 @@ describe('summaries (design §4)', () => {
 
   test('track → one custom event; warnings tell what was dropped', async () => {
     const braze = mockBraze()
-    const summary = await onTrack(track('u1', 'Signed Up', { plan: 'pro', time: 'x', $secret: 1 }, { timestamp: at(5) }), { ...SETTINGS, appId: 'app-1' })
+    const summary = await onTrack(track('u1', 'Signed Up', { plan: 'pro', time: 'x', $secret: 1 }, { timestamp: at(5) }), {
+      ...SETTINGS,
+      appId: 'app-1'
+    })
     expect(braze.requests[0]!.body).toEqual({
       events: [{ external_id: 'u1', app_id: 'app-1', name: 'Signed Up', time: at(5), properties: { plan: 'pro', segment_time: 'x' } }]
     })
@@ -55,11 +70,7 @@ describe('summaries (design §4)', () => {
   test('Order Completed → one purchase per product', async () => {
     const braze = mockBraze()
     const summary = await onTrack(
-      orderCompleted('u1', [
-        { product_id: 'p1', price: 10, quantity: 2 },
-        { sku: 's2', price: '5.5' },
-        { name: 'no price' }
-      ]),
+      orderCompleted('u1', [{ product_id: 'p1', price: 10, quantity: 2 }, { sku: 's2', price: '5.5' }, { name: 'no price' }]),
       SETTINGS
     )
     expect(trackObjects(braze.requests).purchases.map((p) => [p.product_id, p.price, p.quantity])).toEqual([
@@ -75,12 +86,19 @@ describe('summaries (design §4)', () => {
     const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
     const summary = await onIdentify(identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1' }), settings)
     expect(braze.to('/users/merge').map((r) => r.body)).toEqual([
-      { merge_updates: [{ identifier_to_merge: { user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' } }, identifier_to_keep: { external_id: 'u1' } }] }
+      {
+        merge_updates: [
+          {
+            identifier_to_merge: { user_alias: { alias_name: 'anon-1', alias_label: 'segment_anonymous_id' } },
+            identifier_to_keep: { external_id: 'u1' }
+          }
+        ]
+      }
     ])
     expect(summary.requests.map((r) => r.endpoint)).toEqual(['/users/track', '/users/merge'])
   })
 
-  test('page and screen when enabled; group; alias; delete with Segment\'s context: []', async () => {
+  test("page and screen when enabled; group; alias; delete with Segment's context: []", async () => {
     const braze = mockBraze()
     const settings = { ...SETTINGS, sendPageEvents: true, sendScreenEvents: 'true' }
     await onPage(page('u1', 'Pricing', 'Docs'), settings)
@@ -106,10 +124,14 @@ describe('summaries (design §4)', () => {
 })
 
 describe('Braze rejections in a 201', () => {
-  test('every object of the event rejected → ValidationError with Braze\'s message', async () => {
+  test("every object of the event rejected → ValidationError with Braze's message", async () => {
     mockBraze(() => ({
       status: 201,
-      body: { message: 'success', events_processed: 0, errors: [{ type: "'time' must be an ISO 8601 string", input_array: 'events', index: 0 }] }
+      body: {
+        message: 'success',
+        events_processed: 0,
+        errors: [{ type: "'time' must be an ISO 8601 string", input_array: 'events', index: 0 }]
+      }
     }))
     const error = await onTrack(track('u1', 'Signed Up'), SETTINGS).catch((thrown: unknown) => thrown)
     expect(error).toBeInstanceOf(ValidationError)
@@ -135,9 +157,10 @@ describe('Braze rejections in a 201', () => {
 
   test('an identify whose /users/merge part fails is not delivered either', async () => {
     mockBraze((request) => (request.path === '/users/merge' ? { status: 400, body: { message: 'alias not found' } } : undefined))
-    const error = await onIdentify(identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch(
-      (thrown: unknown) => thrown
-    )
+    const error = await onIdentify(identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1' }), {
+      ...SETTINGS,
+      anonymousAliasLabel: 'anon'
+    }).catch((thrown: unknown) => thrown)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toContain('alias not found')
   })
@@ -148,15 +171,22 @@ describe('Braze rejections in a 201', () => {
   })
 
   test('attributes rejected → the merge is never sent (it needs the profile it keeps): ValidationError', async () => {
-    const braze = mockBraze(() => ({ status: 201, body: { message: 'success', errors: [{ type: 'bad', input_array: 'attributes', index: 0 }] } }))
-    const error = await onIdentify(identify('u1', {}, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch((thrown: unknown) => thrown)
+    const braze = mockBraze(() => ({
+      status: 201,
+      body: { message: 'success', errors: [{ type: 'bad', input_array: 'attributes', index: 0 }] }
+    }))
+    const error = await onIdentify(identify('u1', {}, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch(
+      (thrown: unknown) => thrown
+    )
     expect(error).toBeInstanceOf(ValidationError)
     expect(braze.to('/users/merge')).toHaveLength(0)
   })
 
   test('attributes accepted, the merge answered 503 → RetryError (Segment retries the event)', async () => {
     mockBraze((request) => (request.path === '/users/merge' ? { status: 503, body: { message: 'busy' } } : undefined))
-    const error = await onIdentify(identify('u1', {}, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch((thrown: unknown) => thrown)
+    const error = await onIdentify(identify('u1', {}, { anonymousId: 'anon-1' }), { ...SETTINGS, anonymousAliasLabel: 'anon' }).catch(
+      (thrown: unknown) => thrown
+    )
     expect(error).toBeInstanceOf(segmentErrorClass('RetryError'))
   })
 })
@@ -233,7 +263,15 @@ describe('nothing but the four classes escapes', () => {
     { type: 'page', userId: 'u1', name: { toString: null }, context: { personas: null } },
     JSON.parse('{"type":"identify","userId":"u1","traits":{"__proto__":{"polluted":true},"constructor":1}}')
   ]
-  const garbageSettings: unknown[] = [null, undefined, [], 'US-01', {}, { apiKey: null, dataCenter: 7 }, { ...SETTINGS, purchaseEvents: 42 }]
+  const garbageSettings: unknown[] = [
+    null,
+    undefined,
+    [],
+    'US-01',
+    {},
+    { apiKey: null, dataCenter: 7 },
+    { ...SETTINGS, purchaseEvents: 42 }
+  ]
 
   test('garbage events and garbage settings, through every handler', async () => {
     mockBraze()
@@ -281,7 +319,10 @@ describe('nothing but the four classes escapes', () => {
         traits: fc.anything(),
         properties: fc.oneof(fc.anything(), fc.record({ products: fc.anything() })),
         context: fc.anything(),
-        timestamp: fc.oneof(fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'bad' : d.toISOString())), fc.anything()),
+        timestamp: fc.oneof(
+          fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'bad' : d.toISOString())),
+          fc.anything()
+        ),
         groupId: fc.anything(),
         previousId: fc.anything()
       },
@@ -291,8 +332,16 @@ describe('nothing but the four classes escapes', () => {
       fc.asyncProperty(fc.oneof(shaped, fc.anything()), async (event) => {
         const type = (event as { type?: unknown } | null)?.type
         const handler =
-          { identify: onIdentify, track: onTrack, page: onPage, screen: onScreen, group: onGroup, alias: onAlias, delete: onDelete }[String(type)] ?? onTrack
-        const settings = { ...SETTINGS, anonymousAliasLabel: 'anon', sendPageEvents: true, sendScreenEvents: true, audienceAttribute: 'aud' }
+          { identify: onIdentify, track: onTrack, page: onPage, screen: onScreen, group: onGroup, alias: onAlias, delete: onDelete }[
+            String(type)
+          ] ?? onTrack
+        const settings = {
+          ...SETTINGS,
+          anonymousAliasLabel: 'anon',
+          sendPageEvents: true,
+          sendScreenEvents: true,
+          audienceAttribute: 'aud'
+        }
         const error = await handler(event, settings).then(
           () => undefined,
           (thrown: unknown) => thrown

@@ -15,7 +15,8 @@ const LABELLED = { ...SETTINGS, anonymousAliasLabel: LABEL }
 let braze: EmbeddedBraze
 let sequence = 0
 const event = (fields: Record<string, unknown>) => ({ messageId: `j-${++sequence}`, timestamp: at(sequence % 60), ...fields })
-const page = (anonymousId: string, name: string, userId?: string) => event({ type: 'track', event: `Viewed ${name}`, anonymousId, ...(userId ? { userId } : {}) })
+const page = (anonymousId: string, name: string, userId?: string) =>
+  event({ type: 'track', event: `Viewed ${name}`, anonymousId, ...(userId ? { userId } : {}) })
 const identify = (fields: Record<string, unknown>) => event({ type: 'identify', ...fields })
 
 useNock({ loopback: true })
@@ -47,14 +48,18 @@ const MODES: Array<[string, (runtime: SegmentRuntime, steps: unknown[][], settin
 const eventNames = (profile: { events: Array<{ name: string }> } | undefined) => (profile?.events ?? []).map((item) => item.name).sort()
 
 describe.each(MODES)('%s', (_mode, send) => {
-  test('two devices, each browsing anonymously then signing up: one profile with both devices\' events, no alias-only profile left', async () => {
+  test("two devices, each browsing anonymously then signing up: one profile with both devices' events, no alias-only profile left", async () => {
     const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(runtime, [
-      [page('laptop', 'Pricing'), page('laptop', 'Docs')],
-      [identify({ userId: 'u1', anonymousId: 'laptop', traits: { plan: 'pro' } })],
-      [page('phone', 'Home')],
-      [identify({ userId: 'u1', anonymousId: 'phone', traits: { plan: 'pro' } })]
-    ], LABELLED)
+    await send(
+      runtime,
+      [
+        [page('laptop', 'Pricing'), page('laptop', 'Docs')],
+        [identify({ userId: 'u1', anonymousId: 'laptop', traits: { plan: 'pro' } })],
+        [page('phone', 'Home')],
+        [identify({ userId: 'u1', anonymousId: 'phone', traits: { plan: 'pro' } })]
+      ],
+      LABELLED
+    )
     const profiles = braze.profiles()
     expect(profiles).toHaveLength(1)
     expect(profiles[0]!.identifiers.external_id).toBe('u1')
@@ -63,10 +68,14 @@ describe.each(MODES)('%s', (_mode, send) => {
 
   test('an email lead (an email-only profile) becomes one profile at sign-up', async () => {
     const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(runtime, [
-      [identify({ anonymousId: 'anon-9', traits: { email: 'lead@example.com', source: 'webinar' } })],
-      [identify({ userId: 'u9', traits: { email: 'lead@example.com', plan: 'free' } })]
-    ], SETTINGS)
+    await send(
+      runtime,
+      [
+        [identify({ anonymousId: 'anon-9', traits: { email: 'lead@example.com', source: 'webinar' } })],
+        [identify({ userId: 'u9', traits: { email: 'lead@example.com', plan: 'free' } })]
+      ],
+      SETTINGS
+    )
     const profiles = braze.profiles()
     expect(profiles).toHaveLength(1)
     expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u9', email: 'lead@example.com' })
@@ -75,10 +84,14 @@ describe.each(MODES)('%s', (_mode, send) => {
 
   test('an anonymous visitor who gave an email (label set) is one profile before and after sign-up', async () => {
     const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(runtime, [
-      [page('anon-5', 'Pricing'), identify({ anonymousId: 'anon-5', traits: { email: 'visitor@example.com', plan: 'trial' } })],
-      [identify({ userId: 'u5', anonymousId: 'anon-5', traits: { email: 'visitor@example.com' } })]
-    ], LABELLED)
+    await send(
+      runtime,
+      [
+        [page('anon-5', 'Pricing'), identify({ anonymousId: 'anon-5', traits: { email: 'visitor@example.com', plan: 'trial' } })],
+        [identify({ userId: 'u5', anonymousId: 'anon-5', traits: { email: 'visitor@example.com' } })]
+      ],
+      LABELLED
+    )
     const profiles = braze.profiles()
     expect(profiles).toHaveLength(1)
     expect(profiles[0]!.identifiers.external_id).toBe('u5')
@@ -88,10 +101,14 @@ describe.each(MODES)('%s', (_mode, send) => {
 
   test('an alias from an old userId merges the old profile into the new one', async () => {
     const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(runtime, [
-      [event({ type: 'track', userId: 'old-7', event: 'Ordered' }), identify({ userId: 'new-7', traits: { plan: 'max' } })],
-      [event({ type: 'alias', userId: 'new-7', previousId: 'old-7' })]
-    ], LABELLED)
+    await send(
+      runtime,
+      [
+        [event({ type: 'track', userId: 'old-7', event: 'Ordered' }), identify({ userId: 'new-7', traits: { plan: 'max' } })],
+        [event({ type: 'alias', userId: 'new-7', previousId: 'old-7' })]
+      ],
+      LABELLED
+    )
     const profiles = braze.profiles()
     expect(profiles).toHaveLength(1)
     expect(profiles[0]!.identifiers.external_id).toBe('new-7')
@@ -100,7 +117,12 @@ describe.each(MODES)('%s', (_mode, send) => {
 
   test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
     const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    const order = event({ type: 'track', userId: 'stranger', event: 'Order Completed', properties: { order_id: 'o', currency: 'USD', products: [{ product_id: 'p', price: 3 }] } })
+    const order = event({
+      type: 'track',
+      userId: 'stranger',
+      event: 'Order Completed',
+      properties: { order_id: 'o', currency: 'USD', products: [{ product_id: 'p', price: 3 }] }
+    })
     await send(runtime, [[event({ type: 'track', userId: 'stranger', event: 'Viewed' }), order]], {
       ...SETTINGS,
       updateExistingOnly: true,

@@ -47,7 +47,12 @@ describe('audience as identify → a boolean custom attribute', () => {
       plan({
         attributes: [{ external_id: 'u123', first_time_shopper: true, email: 'pat@example.com' }],
         // Engage syncs a profile once per identifier: an email-only call may have made an email-only profile.
-        merges: [{ identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u123' } }],
+        merges: [
+          {
+            identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+            identifier_to_keep: { external_id: 'u123' }
+          }
+        ],
         epoch: EPOCH,
         messageId: 'personas_2g5WGNhZtTET4DhSeILpE6muHnH'
       })
@@ -62,7 +67,9 @@ describe('audience as identify → a boolean custom attribute', () => {
     ['"true"', 'true', true],
     ['"false"', 'false', false]
   ])('the string %s becomes a boolean', (_name, value, boolean) => {
-    expect(planFor(audienceIdentify('first_time_shopper', value)).attributes).toEqual([{ external_id: 'u123', first_time_shopper: boolean }])
+    expect(planFor(audienceIdentify('first_time_shopper', value)).attributes).toEqual([
+      { external_id: 'u123', first_time_shopper: boolean }
+    ])
   })
 
   test.each([
@@ -78,16 +85,25 @@ describe('audience as identify → a boolean custom attribute', () => {
 
   test('only the computation_key counts when the traits hold it: other boolean traits are no audience', () => {
     const event = audienceIdentify('vip_users', true, { newsletter: 'true', beta: false })
-    expect(planFor(event, ARRAY).attributes).toEqual([{ external_id: 'u123', vip_users: true, newsletter: 'true', beta: false, segment_audiences: { add: ['vip_users'] } }])
+    expect(planFor(event, ARRAY).attributes).toEqual([
+      { external_id: 'u123', vip_users: true, newsletter: 'true', beta: false, segment_audiences: { add: ['vip_users'] } }
+    ])
   })
 
   test('the docs placeholder (computation_key not among the traits): the boolean trait is the membership', () => {
     const event = { type: 'identify', userId: 'u123', traits: { first_time_shopper: true }, context: personas('audience', 'aud_###') }
-    expect(planFor(event, ARRAY).attributes).toEqual([{ external_id: 'u123', first_time_shopper: true, segment_audiences: { add: ['first_time_shopper'] } }])
+    expect(planFor(event, ARRAY).attributes).toEqual([
+      { external_id: 'u123', first_time_shopper: true, segment_audiences: { add: ['first_time_shopper'] } }
+    ])
   })
 
   test('a membership never overrides a standard attribute, nor adds a key Braze refuses', () => {
-    const event = { type: 'identify', userId: 'u123', traits: { email_subscribe: 'true', $odd: true, vip: 'true' }, context: personas('audience', 'aud_###') }
+    const event = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { email_subscribe: 'true', $odd: true, vip: 'true' },
+      context: personas('audience', 'aud_###')
+    }
     const result = planFor(event, ARRAY)
     expect(result.attributes).toEqual([{ external_id: 'u123', vip: true, segment_audiences: { add: ['vip'] } }])
     expect(result.warnings).toHaveLength(2)
@@ -101,12 +117,21 @@ describe('audience as identify → a boolean custom attribute', () => {
       context: personas('audience', 'j_o_###')
     }
     expect(planFor(event, ARRAY).attributes).toEqual([
-      { external_id: 'u123', j_o_first_purchase__opened_email_dje83h: true, segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] } }
+      {
+        external_id: 'u123',
+        j_o_first_purchase__opened_email_dje83h: true,
+        segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] }
+      }
     ])
   })
 
   test('journey_step (v2) as identify is a membership too', () => {
-    const event = { type: 'identify', userId: 'u123', traits: { journey_name__step_name_8943l: true }, context: personas('journey_step', 'journey_name__step_name_8943l') }
+    const event = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { journey_name__step_name_8943l: true },
+      context: personas('journey_step', 'journey_name__step_name_8943l')
+    }
     expect(planFor(event, ARRAY).attributes).toEqual([
       { external_id: 'u123', journey_name__step_name_8943l: true, segment_audiences: { add: ['journey_name__step_name_8943l'] } }
     ])
@@ -132,12 +157,22 @@ describe('audience as identify → a boolean custom attribute', () => {
 
 describe('computed traits as identify → custom attributes, unchanged', () => {
   test('key and value unchanged; no audience array even with audienceAttribute', () => {
-    const event = { type: 'identify', userId: 'u123', traits: { total_revenue_180_days: 450.0 }, context: personas('trait', 'total_revenue_180_days') }
+    const event = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { total_revenue_180_days: 450.0 },
+      context: personas('trait', 'total_revenue_180_days')
+    }
     expect(planFor(event, ARRAY)).toEqual(plan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] }))
   })
 
   test('a computed trait with a string value keeps it', () => {
-    const event = { type: 'identify', userId: 'u123', traits: { last_product_viewed_item: 'Monopoly: 3rd Edition' }, context: personas('trait', 'last_product_viewed_item') }
+    const event = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { last_product_viewed_item: 'Monopoly: 3rd Edition' },
+      context: personas('trait', 'last_product_viewed_item')
+    }
     expect(planFor(event).attributes).toEqual([{ external_id: 'u123', last_product_viewed_item: 'Monopoly: 3rd Edition' }])
   })
 
@@ -152,7 +187,12 @@ describe('computed traits as identify → custom attributes, unchanged', () => {
   })
 
   test('SQL traits: every column, and null for all of them when the user leaves the result set', () => {
-    const entered = { type: 'identify', userId: 'u123', traits: { plan_tier: 'gold', seats: 12, renewal_date: '2025-01-31' }, context: personas('trait', 'sql_trait') }
+    const entered = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { plan_tier: 'gold', seats: 12, renewal_date: '2025-01-31' },
+      context: personas('trait', 'sql_trait')
+    }
     expect(planFor(entered).attributes).toEqual([{ external_id: 'u123', plan_tier: 'gold', seats: 12, renewal_date: '2025-01-31' }])
     const left = { ...entered, traits: { plan_tier: null, seats: null, renewal_date: null } }
     expect(planFor(left, ARRAY).attributes).toEqual([{ external_id: 'u123', plan_tier: null, seats: null, renewal_date: null }])
@@ -163,7 +203,14 @@ describe('Engage as track → custom events', () => {
   test('"Audience Entered": the event with its properties; email from context.traits is not an attribute', () => {
     expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true))).toEqual(
       plan({
-        events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { audience_key: 'first_time_shopper', first_time_shopper: true } }],
+        events: [
+          {
+            external_id: 'u123',
+            name: 'Audience Entered',
+            time: T,
+            properties: { audience_key: 'first_time_shopper', first_time_shopper: true }
+          }
+        ],
         epoch: EPOCH
       })
     )
@@ -173,7 +220,14 @@ describe('Engage as track → custom events', () => {
     expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true), ARRAY)).toEqual(
       plan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['first_time_shopper'] } }],
-        events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { audience_key: 'first_time_shopper', first_time_shopper: true } }],
+        events: [
+          {
+            external_id: 'u123',
+            name: 'Audience Entered',
+            time: T,
+            properties: { audience_key: 'first_time_shopper', first_time_shopper: true }
+          }
+        ],
         epoch: EPOCH
       })
     )
@@ -183,7 +237,14 @@ describe('Engage as track → custom events', () => {
     expect(planFor(audienceTrack('Audience Exited', 'first_time_shopper', false), ARRAY)).toEqual(
       plan({
         attributes: [{ external_id: 'u123', segment_audiences: { remove: ['first_time_shopper'] } }],
-        events: [{ external_id: 'u123', name: 'Audience Exited', time: T, properties: { audience_key: 'first_time_shopper', first_time_shopper: false } }],
+        events: [
+          {
+            external_id: 'u123',
+            name: 'Audience Exited',
+            time: T,
+            properties: { audience_key: 'first_time_shopper', first_time_shopper: false }
+          }
+        ],
         epoch: EPOCH
       })
     )
@@ -206,7 +267,10 @@ describe('Engage as track → custom events', () => {
   test('"Audience Entered" without context.personas is an ordinary event', () => {
     const event = { ...audienceTrack('Audience Entered', 'vip', true), context: {} }
     expect(planFor(event, ARRAY)).toEqual(
-      plan({ events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { audience_key: 'vip', vip: true } }], epoch: EPOCH })
+      plan({
+        events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { audience_key: 'vip', vip: true } }],
+        epoch: EPOCH
+      })
     )
   })
 
@@ -221,7 +285,14 @@ describe('Engage as track → custom events', () => {
     }
     expect(planFor(event, ARRAY)).toEqual(
       plan({
-        events: [{ external_id: 'u123', name: 'Trait Computed', time: T, properties: { trait_key: 'total_revenue_180_days', total_revenue_180_days: 450 } }],
+        events: [
+          {
+            external_id: 'u123',
+            name: 'Trait Computed',
+            time: T,
+            properties: { trait_key: 'total_revenue_180_days', total_revenue_180_days: 450 }
+          }
+        ],
         epoch: EPOCH
       })
     )
@@ -279,7 +350,9 @@ describe('Engage as track → custom events', () => {
       properties: { journey_name__step_name_8943l: true },
       context: personas('journey_step', 'journey_name__step_name_8943l')
     }
-    expect(planFor(event, ARRAY).attributes).toEqual([{ external_id: 'u123', segment_audiences: { add: ['journey_name__step_name_8943l'] } }])
+    expect(planFor(event, ARRAY).attributes).toEqual([
+      { external_id: 'u123', segment_audiences: { add: ['journey_name__step_name_8943l'] } }
+    ])
   })
 
   test('the email in context.traits identifies an Engage track without userId', () => {

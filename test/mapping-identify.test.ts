@@ -28,8 +28,15 @@ describe('the whole plan of an identify', () => {
     const event = identify({ firstName: 'Peter', lastName: 'Gibbons', email: 'peter@example.com', plan: 'premium', logins: 5 })
     expect(planFor(event)).toEqual(
       plan({
-        attributes: [{ external_id: 'u1', first_name: 'Peter', last_name: 'Gibbons', email: 'peter@example.com', plan: 'premium', logins: 5 }],
-        merges: [{ identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: 'u1' } }],
+        attributes: [
+          { external_id: 'u1', first_name: 'Peter', last_name: 'Gibbons', email: 'peter@example.com', plan: 'premium', logins: 5 }
+        ],
+        merges: [
+          {
+            identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+            identifier_to_keep: { external_id: 'u1' }
+          }
+        ],
         epoch: EPOCH
       })
     )
@@ -39,7 +46,11 @@ describe('the whole plan of an identify', () => {
     expect(planFor({ type: 'identify', userId: 'u1' })).toEqual(plan({ attributes: [{ external_id: 'u1' }] }))
   })
 
-  test.each([['an array', [1, 2]], ['a string', 'plan=premium'], ['null', null]])('traits that are %s count as none', (_name, traits) => {
+  test.each([
+    ['an array', [1, 2]],
+    ['a string', 'plan=premium'],
+    ['null', null]
+  ])('traits that are %s count as none', (_name, traits) => {
     expect(attributesOf(identify(traits)).attributes).toEqual({ external_id: 'u1' })
   })
 })
@@ -63,11 +74,19 @@ describe('standard attributes', () => {
     ['email', { email: 'ann@example.com' }, { email: 'ann@example.com' }],
     ['phone', { phone: '+15551234567' }, { phone: '+15551234567' }],
     ['null unsets email', { email: null }, { email: null }],
-    ['address.city and address.country', { address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } }, { home_city: 'San Francisco', country: 'US' }],
+    [
+      'address.city and address.country',
+      { address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } },
+      { home_city: 'San Francisco', country: 'US' }
+    ],
     ['address without city', { address: { country: 'NL' } }, { country: 'NL' }],
     ['address that is not an object', { address: '6th St, San Francisco' }, {}],
     ['avatar → image_url', { avatar: 'https://example.com/a.png' }, { image_url: 'https://example.com/a.png' }],
-    ['avatar of exactly 1024 characters', { avatar: `https://example.com/${'a'.repeat(1004)}` }, { image_url: `https://example.com/${'a'.repeat(1004)}` }],
+    [
+      'avatar of exactly 1024 characters',
+      { avatar: `https://example.com/${'a'.repeat(1004)}` },
+      { image_url: `https://example.com/${'a'.repeat(1004)}` }
+    ],
     ['null unsets the avatar', { avatar: null }, { image_url: null }],
     ['email_subscribe opted_in', { email_subscribe: 'opted_in' }, { email_subscribe: 'opted_in' }],
     ['email_subscribe subscribed', { email_subscribe: 'subscribed' }, { email_subscribe: 'subscribed' }],
@@ -75,8 +94,18 @@ describe('standard attributes', () => {
     ['push_subscribe opted_in', { push_subscribe: 'opted_in' }, { push_subscribe: 'opted_in' }],
     [
       'subscription_groups',
-      { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'subscribed', extra: 1 }, { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }] },
-      { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'subscribed' }, { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }] }
+      {
+        subscription_groups: [
+          { subscription_group_id: 'sg-1', subscription_state: 'subscribed', extra: 1 },
+          { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }
+        ]
+      },
+      {
+        subscription_groups: [
+          { subscription_group_id: 'sg-1', subscription_state: 'subscribed' },
+          { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }
+        ]
+      }
     ],
     ['context.timezone (IANA)', {}, { time_zone: 'Europe/Amsterdam' }, { context: { timezone: 'Europe/Amsterdam' } }],
     ['context.timezone UTC', {}, { time_zone: 'UTC' }, { context: { timezone: 'UTC' } }],
@@ -84,7 +113,7 @@ describe('standard attributes', () => {
     ['context.locale nl-NL → nl', {}, { language: 'nl' }, { context: { locale: 'nl-NL' } }],
     ['context.locale fr_FR → fr', {}, { language: 'fr' }, { context: { locale: 'fr_FR' } }],
     ['context.locale DE → de', {}, { language: 'de' }, { context: { locale: 'DE' } }]
-  // A rest parameter: jest would take a 4th declared parameter missing from a row for `done`.
+    // A rest parameter: jest would take a 4th declared parameter missing from a row for `done`.
   ])('%s', (...[, traits, expected, extra]) => {
     const { attributes, warnings } = attributesOf(identify(traits, extra))
     expect(attributes).toEqual({ external_id: 'u1', ...expected })
@@ -96,13 +125,26 @@ describe('standard attributes', () => {
     ['an avatar that is not text', { avatar: 42 }, /avatar.*dropped/],
     ['an unknown email_subscribe state', { email_subscribe: 'yes' }, /email_subscribe.*dropped.*opted_in, subscribed or unsubscribed/],
     ['an upper-case push_subscribe state', { push_subscribe: 'SUBSCRIBED' }, /push_subscribe.*dropped/],
-    ['subscription_groups with a bad state', { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'opted_in' }] }, /subscription_groups.*dropped/],
+    [
+      'subscription_groups with a bad state',
+      { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'opted_in' }] },
+      /subscription_groups.*dropped/
+    ],
     ['subscription_groups without an id', { subscription_groups: [{ subscription_state: 'subscribed' }] }, /subscription_groups.*dropped/],
-    ['subscription_groups that is not a list', { subscription_groups: { subscription_group_id: 'sg-1', subscription_state: 'subscribed' } }, /subscription_groups.*dropped/],
+    [
+      'subscription_groups that is not a list',
+      { subscription_groups: { subscription_group_id: 'sg-1', subscription_state: 'subscribed' } },
+      /subscription_groups.*dropped/
+    ],
     ['an empty subscription_groups list', { subscription_groups: [] }, /subscription_groups.*dropped/],
     ['a first name that is not text', { firstName: { given: 'Ann' } }, /firstName.*dropped.*text/],
     ['an email that is not text', { email: ['a@example.com'] }, /traits\.email was ignored: not text/],
-    ['context.locale that is no language', {}, /context\.locale was dropped: Braze takes an ISO-639-1 language code/, { context: { locale: 'english' } }],
+    [
+      'context.locale that is no language',
+      {},
+      /context\.locale was dropped: Braze takes an ISO-639-1 language code/,
+      { context: { locale: 'english' } }
+    ],
     ['a time zone that does not exist', {}, /context\.timezone.*dropped.*IANA/, { context: { timezone: 'Mars/Olympus_Mons' } }],
     ['a time zone abbreviation', {}, /context\.timezone.*dropped/, { context: { timezone: 'CEST' } }],
     ['a UTC offset instead of a zone', {}, /context\.timezone.*dropped/, { context: { timezone: '+02:00' } }]
@@ -122,11 +164,26 @@ describe('standard attributes', () => {
 
 describe('gender', () => {
   test.each([
-    ['male', 'M'], ['Male', 'M'], ['m', 'M'], ['M', 'M'], ['man', 'M'], [' MAN ', 'M'],
-    ['female', 'F'], ['FEMALE', 'F'], ['f', 'F'], ['woman', 'F'],
-    ['other', 'O'], ['non-binary', 'O'], ['Non-Binary', 'O'], ['o', 'O'],
-    ['not applicable', 'N'], ['Not Applicable', 'N'], ['n', 'N'],
-    ['prefer not to say', 'P'], ['Prefer not to say', 'P'], ['p', 'P']
+    ['male', 'M'],
+    ['Male', 'M'],
+    ['m', 'M'],
+    ['M', 'M'],
+    ['man', 'M'],
+    [' MAN ', 'M'],
+    ['female', 'F'],
+    ['FEMALE', 'F'],
+    ['f', 'F'],
+    ['woman', 'F'],
+    ['other', 'O'],
+    ['non-binary', 'O'],
+    ['Non-Binary', 'O'],
+    ['o', 'O'],
+    ['not applicable', 'N'],
+    ['Not Applicable', 'N'],
+    ['n', 'N'],
+    ['prefer not to say', 'P'],
+    ['Prefer not to say', 'P'],
+    ['p', 'P']
   ])('%j → %s', (spelling, code) => {
     const { attributes, warnings } = attributesOf(identify({ gender: spelling }))
     expect(attributes).toEqual({ external_id: 'u1', gender: code })
@@ -196,34 +253,63 @@ describe('birthday → dob (YYYY-MM-DD)', () => {
 
   // Date strings without a zone are parsed in the machine's zone; the day must not move.
   // jest sandboxes process.env, so each zone runs in a child process.
-  test.each(['Asia/Tokyo', 'Australia/Sydney', 'America/Los_Angeles', 'Pacific/Pago_Pago'])('"May 12 1990" stays May 12 on a machine in %s', (zone) => {
-    const module = path.join(__dirname, '..', 'src', 'destination', 'standard-attributes.ts')
-    const code = `const { toDob } = require(${JSON.stringify(module)}); process.stdout.write(JSON.stringify(['May 12 1990', '12 May 1990', '1990/05/12', '1990-05-12', 'May 12 1990 00:00:00 GMT'].map(toDob)))`
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, TZ: zone }, encoding: 'utf8' })
-    expect(child.stderr).toBe('')
-    expect(JSON.parse(child.stdout)).toEqual(['1990-05-12', '1990-05-12', '1990-05-12', '1990-05-12', '1990-05-12'])
-  })
+  test.each(['Asia/Tokyo', 'Australia/Sydney', 'America/Los_Angeles', 'Pacific/Pago_Pago'])(
+    '"May 12 1990" stays May 12 on a machine in %s',
+    (zone) => {
+      const module = path.join(__dirname, '..', 'src', 'destination', 'standard-attributes.ts')
+      const code = `const { toDob } = require(${JSON.stringify(module)}); process.stdout.write(JSON.stringify(['May 12 1990', '12 May 1990', '1990/05/12', '1990-05-12', 'May 12 1990 00:00:00 GMT'].map(toDob)))`
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, TZ: zone }, encoding: 'utf8' })
+      expect(child.stderr).toBe('')
+      expect(JSON.parse(child.stdout)).toEqual(['1990-05-12', '1990-05-12', '1990-05-12', '1990-05-12', '1990-05-12'])
+    }
+  )
 })
 
 describe('a standard attribute is never also a custom attribute', () => {
   test('every spec trait is consumed, valid or not', () => {
     const traits = {
-      firstName: 'Ann', first_name: 'Anna', lastName: 'Lee', last_name: 'Leigh', name: 'Ann Lee',
-      email: 'ann@example.com', phone: '+15551234567', gender: 'robot', birthday: 'never',
-      address: { city: 'Utrecht', country: 'NL', street: 'Oudegracht' }, avatar: 'https://example.com/a.png',
-      email_subscribe: 'maybe', push_subscribe: 'subscribed', subscription_groups: 'all', braze_id: 'b-1'
+      firstName: 'Ann',
+      first_name: 'Anna',
+      lastName: 'Lee',
+      last_name: 'Leigh',
+      name: 'Ann Lee',
+      email: 'ann@example.com',
+      phone: '+15551234567',
+      gender: 'robot',
+      birthday: 'never',
+      address: { city: 'Utrecht', country: 'NL', street: 'Oudegracht' },
+      avatar: 'https://example.com/a.png',
+      email_subscribe: 'maybe',
+      push_subscribe: 'subscribed',
+      subscription_groups: 'all',
+      braze_id: 'b-1'
     }
     const { attributes } = attributesOf(identify(traits))
     expect(attributes).toEqual({
-      external_id: 'u1', first_name: 'Ann', last_name: 'Lee', email: 'ann@example.com', phone: '+15551234567',
-      home_city: 'Utrecht', country: 'NL', image_url: 'https://example.com/a.png', push_subscribe: 'subscribed'
+      external_id: 'u1',
+      first_name: 'Ann',
+      last_name: 'Lee',
+      email: 'ann@example.com',
+      phone: '+15551234567',
+      home_city: 'Utrecht',
+      country: 'NL',
+      image_url: 'https://example.com/a.png',
+      push_subscribe: 'subscribed'
     })
   })
 })
 
 describe('custom attributes', () => {
   test('keys arrive unchanged: Engage snake_case, camelCase, spaces at the top level', () => {
-    const traits = { last_product_viewed_item: 'Monopoly', total_revenue_180_days: 450, plan: 'premium', loginCount: 5, 'total billed': 830, vip: true, tags: ['a', 'b'] }
+    const traits = {
+      last_product_viewed_item: 'Monopoly',
+      total_revenue_180_days: 450,
+      plan: 'premium',
+      loginCount: 5,
+      'total billed': 830,
+      vip: true,
+      tags: ['a', 'b']
+    }
     expect(attributesOf(identify(traits))).toEqual({ attributes: { external_id: 'u1', ...traits }, warnings: [] })
   })
 
@@ -234,7 +320,12 @@ describe('custom attributes', () => {
   test('top-level ISO dates stay ISO strings; a Date object becomes one', () => {
     const traits = { createdAt: '2015-02-23T22:28:55.111Z', signup_day: '2020-01-31', last_seen: new Date('2024-04-30T08:00:00.000Z') }
     expect(attributesOf(identify(traits))).toEqual({
-      attributes: { external_id: 'u1', createdAt: '2015-02-23T22:28:55.111Z', signup_day: '2020-01-31', last_seen: '2024-04-30T08:00:00.000Z' },
+      attributes: {
+        external_id: 'u1',
+        createdAt: '2015-02-23T22:28:55.111Z',
+        signup_day: '2020-01-31',
+        last_seen: '2024-04-30T08:00:00.000Z'
+      },
       warnings: []
     })
   })
@@ -281,7 +372,9 @@ describe('custom attributes', () => {
   })
 
   test('strings over 255 characters are cut with a warning, at the top level and nested', () => {
-    const { attributes, warnings } = attributesOf(identify({ bio: 'x'.repeat(300), profile: { about: 'y'.repeat(256) }, ok: 'z'.repeat(255) }))
+    const { attributes, warnings } = attributesOf(
+      identify({ bio: 'x'.repeat(300), profile: { about: 'y'.repeat(256) }, ok: 'z'.repeat(255) })
+    )
     expect(attributes).toEqual({ external_id: 'u1', bio: 'x'.repeat(255), profile: { about: 'y'.repeat(255) }, ok: 'z'.repeat(255) })
     expect(warnings).toEqual([expect.stringMatching(/"bio".*cut to 255/), expect.stringMatching(/profile.*about.*cut to 255/)])
   })
@@ -311,7 +404,12 @@ describe('custom attributes', () => {
   })
 
   test('keys of the Braze object itself (external_id, user_alias, _update_existing_only) are never traits', () => {
-    const traits = { external_id: 'someone-else', user_alias: { alias_name: 'a', alias_label: 'b' }, _update_existing_only: false, plan: 'pro' }
+    const traits = {
+      external_id: 'someone-else',
+      user_alias: { alias_name: 'a', alias_label: 'b' },
+      _update_existing_only: false,
+      plan: 'pro'
+    }
     const { attributes, warnings } = attributesOf(identify(traits), { updateExistingOnly: true })
     expect(attributes).toEqual({ external_id: 'u1', _update_existing_only: true, plan: 'pro' })
     expect(warnings).toHaveLength(3)
@@ -370,9 +468,17 @@ describe('identifiers (one per object, first that exists)', () => {
     const attributes = { email: 'a@example.com', phone: '+15550000001' }
     expect(attributesOf(full, settings).attributes).toEqual({ external_id: 'u1', ...attributes })
     expect(attributesOf({ ...full, userId: undefined }, settings).attributes).toEqual({ braze_id: 'b-1', ...attributes })
-    expect(attributesOf({ ...full, userId: undefined, integrations: { Appboy: { braze_id: 'b-2' } } }, settings).attributes).toEqual({ braze_id: 'b-2', ...attributes })
+    expect(attributesOf({ ...full, userId: undefined, integrations: { Appboy: { braze_id: 'b-2' } } }, settings).attributes).toEqual({
+      braze_id: 'b-2',
+      ...attributes
+    })
     expect(attributesOf({ ...full, userId: undefined, integrations: {} }, settings).attributes).toEqual({ braze_id: 'b-3', ...attributes })
-    const withoutContextBrazeId = { ...full, userId: undefined, integrations: {}, context: { traits: { email: 'c@example.com', phone: '+15550000002' } } }
+    const withoutContextBrazeId = {
+      ...full,
+      userId: undefined,
+      integrations: {},
+      context: { traits: { email: 'c@example.com', phone: '+15550000002' } }
+    }
     expect(attributesOf(withoutContextBrazeId, settings).attributes).toEqual({ braze_id: 'b-4', ...attributes })
     const noBrazeId = { ...withoutContextBrazeId, traits: { email: 'a@example.com', phone: '+15550000001' } }
     const alias = { user_alias: { alias_name: anon, alias_label: LABEL }, _update_existing_only: false }
@@ -381,8 +487,13 @@ describe('identifiers (one per object, first that exists)', () => {
     const noAlias = { ...noBrazeId, anonymousId: undefined }
     expect(attributesOf(noAlias, settings).attributes).toEqual({ email: 'a@example.com', phone: '+15550000001' })
     expect(attributesOf({ ...noAlias, traits: {} }, settings).attributes).toEqual({ email: 'c@example.com' })
-    expect(attributesOf({ ...noAlias, traits: { phone: '+15550000001' } }, settings).attributes).toEqual({ email: 'c@example.com', phone: '+15550000001' })
-    expect(attributesOf({ ...noAlias, traits: {}, context: { traits: { phone: '+15550000002' } } }, settings).attributes).toEqual({ phone: '+15550000002' })
+    expect(attributesOf({ ...noAlias, traits: { phone: '+15550000001' } }, settings).attributes).toEqual({
+      email: 'c@example.com',
+      phone: '+15550000001'
+    })
+    expect(attributesOf({ ...noAlias, traits: {}, context: { traits: { phone: '+15550000002' } } }, settings).attributes).toEqual({
+      phone: '+15550000002'
+    })
     expect(attributesOf(noBrazeId, {}).attributes).toEqual({ email: 'a@example.com', phone: '+15550000001' })
   })
 
@@ -458,7 +569,9 @@ describe('anonymous users and merging them into the known user', () => {
   })
 
   test('without anonymousAliasLabel the anonymousId is ignored', () => {
-    expect(planFor(identify({ plan: 'pro' }, { anonymousId: anon }))).toEqual(plan({ attributes: [{ external_id: 'u1', plan: 'pro' }], epoch: EPOCH }))
+    expect(planFor(identify({ plan: 'pro' }, { anonymousId: anon }))).toEqual(
+      plan({ attributes: [{ external_id: 'u1', plan: 'pro' }], epoch: EPOCH })
+    )
   })
 
   test('an identify with a userId and an email or phone merges the email-only or phone-only lead (Braze\'s "Merging unidentified user" request)', () => {
@@ -472,7 +585,11 @@ describe('anonymous users and merging them into the known user', () => {
   test('an anonymous visitor with an email (anonymousAliasLabel set) is keyed by the alias, the email an attribute of the alias profile', () => {
     const event = { type: 'identify', anonymousId: anon, traits: { email: 'a@example.com', plan: 'pro' } }
     expect(planFor(event, { anonymousAliasLabel: LABEL })).toEqual(
-      plan({ attributes: [{ user_alias: { alias_name: anon, alias_label: LABEL }, _update_existing_only: false, email: 'a@example.com', plan: 'pro' }] })
+      plan({
+        attributes: [
+          { user_alias: { alias_name: anon, alias_label: LABEL }, _update_existing_only: false, email: 'a@example.com', plan: 'pro' }
+        ]
+      })
     )
   })
 
@@ -513,13 +630,13 @@ describe('updateExistingOnly', () => {
     })
   })
 
-  test.each([['email', { traits: { email: 'a@example.com' } }], ['phone', { traits: { phone: '+15043277269' } }]])(
-    'on: also on %s objects (an unknown email or phone would create an email-only or phone-only user)',
-    (_name, fields) => {
-      const { attributes } = attributesOf({ type: 'identify', ...fields }, { updateExistingOnly: true })
-      expect(attributes._update_existing_only).toBe(true)
-    }
-  )
+  test.each([
+    ['email', { traits: { email: 'a@example.com' } }],
+    ['phone', { traits: { phone: '+15043277269' } }]
+  ])('on: also on %s objects (an unknown email or phone would create an email-only or phone-only user)', (_name, fields) => {
+    const { attributes } = attributesOf({ type: 'identify', ...fields }, { updateExistingOnly: true })
+    expect(attributes._update_existing_only).toBe(true)
+  })
 
   test('braze_id objects never carry it: a braze_id cannot create a user', () => {
     const { attributes } = attributesOf({ type: 'identify', integrations: { Braze: { braze_id: 'b-1' } } }, { updateExistingOnly: true })

@@ -5,7 +5,13 @@
 import { planFor } from './helpers/settings'
 
 const T = '2024-05-01T10:00:00.000Z'
-const identify = (traits: Record<string, unknown>, context: Record<string, unknown> = {}) => ({ type: 'identify', userId: 'u1', traits, context, timestamp: T })
+const identify = (traits: Record<string, unknown>, context: Record<string, unknown> = {}) => ({
+  type: 'identify',
+  userId: 'u1',
+  traits,
+  context,
+  timestamp: T
+})
 
 function attributesOf(event: unknown, overrides: Record<string, unknown> = {}) {
   const result = planFor(event, overrides)
@@ -14,21 +20,50 @@ function attributesOf(event: unknown, overrides: Record<string, unknown> = {}) {
 }
 
 /** What Segment's mobile and web libraries put into context (spec-common-fields). */
-const DEVICE = { locale: 'en-US', timezone: 'America/New_York', location: { city: 'San Francisco', country: 'United States', latitude: 40.2964197, longitude: -76.9411617 } }
+const DEVICE = {
+  locale: 'en-US',
+  timezone: 'America/New_York',
+  location: { city: 'San Francisco', country: 'United States', latitude: 40.2964197, longitude: -76.9411617 }
+}
 /** The same without coordinates, so that only language, time zone and country are at stake. */
 const LOCALE = { locale: 'en-US', timezone: 'America/New_York', location: { country: 'United States' } }
 
 describe('explicit traits beat context', () => {
   test.each<[string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]>([
     ['context only', {}, LOCALE, { language: 'en', time_zone: 'America/New_York', country: 'US' }],
-    ['traits.language "fr" over context.locale en-US', { language: 'fr' }, LOCALE, { language: 'fr', time_zone: 'America/New_York', country: 'US' }],
+    [
+      'traits.language "fr" over context.locale en-US',
+      { language: 'fr' },
+      LOCALE,
+      { language: 'fr', time_zone: 'America/New_York', country: 'US' }
+    ],
     ['traits.language as a locale', { language: 'pt-BR' }, LOCALE, { language: 'pt', time_zone: 'America/New_York', country: 'US' }],
-    ['traits.timezone over context.timezone', { timezone: 'Europe/Paris' }, LOCALE, { language: 'en', time_zone: 'Europe/Paris', country: 'US' }],
+    [
+      'traits.timezone over context.timezone',
+      { timezone: 'Europe/Paris' },
+      LOCALE,
+      { language: 'en', time_zone: 'Europe/Paris', country: 'US' }
+    ],
     ['traits.time_zone too', { time_zone: 'europe/paris' }, LOCALE, { language: 'en', time_zone: 'Europe/Paris', country: 'US' }],
-    ['traits.address.country over context.location.country', { address: { country: 'France' } }, LOCALE, { language: 'en', time_zone: 'America/New_York', country: 'FR' }],
-    ['traits.country over context.location.country', { country: 'DEU' }, LOCALE, { language: 'en', time_zone: 'America/New_York', country: 'DE' }],
+    [
+      'traits.address.country over context.location.country',
+      { address: { country: 'France' } },
+      LOCALE,
+      { language: 'en', time_zone: 'America/New_York', country: 'FR' }
+    ],
+    [
+      'traits.country over context.location.country',
+      { country: 'DEU' },
+      LOCALE,
+      { language: 'en', time_zone: 'America/New_York', country: 'DE' }
+    ],
     ['address.country before traits.country', { address: { country: 'NL' }, country: 'BE' }, {}, { country: 'NL' }],
-    ['a null trait unsets the attribute, whatever the context says', { language: null, country: null, timezone: null }, LOCALE, { language: null, time_zone: null, country: null }]
+    [
+      'a null trait unsets the attribute, whatever the context says',
+      { language: null, country: null, timezone: null },
+      LOCALE,
+      { language: null, time_zone: null, country: null }
+    ]
   ])('%s', (_name, traits, context, expected) => {
     const { attributes, warnings } = attributesOf(identify(traits, context))
     expect(attributes).toEqual({ external_id: 'u1', ...expected })
@@ -36,7 +71,12 @@ describe('explicit traits beat context', () => {
   })
 
   test('an explicit trait Braze cannot take is dropped with a warning, and context fills in', () => {
-    const { attributes, warnings } = attributesOf(identify({ language: 'French', timezone: 'Paris time', country: 'Narnia' }, { locale: 'fr-FR', timezone: 'Europe/Paris', location: { country: 'FR' } }))
+    const { attributes, warnings } = attributesOf(
+      identify(
+        { language: 'French', timezone: 'Paris time', country: 'Narnia' },
+        { locale: 'fr-FR', timezone: 'Europe/Paris', location: { country: 'FR' } }
+      )
+    )
     expect(attributes).toEqual({ external_id: 'u1', language: 'fr', time_zone: 'Europe/Paris', country: 'FR' })
     expect(warnings).toEqual([
       'trait "country" was dropped: Braze takes an ISO-3166-1 country code or an English country name.',
@@ -75,7 +115,7 @@ describe('country: ISO-3166-1 alpha-2 only ("if the input doesn\'t match … the
 })
 
 describe('context.location → current_location', () => {
-  test('latitude and longitude from Segment\'s common-fields example', () => {
+  test("latitude and longitude from Segment's common-fields example", () => {
     const { attributes } = attributesOf(identify({}, { location: DEVICE.location }))
     expect(attributes).toEqual({ external_id: 'u1', country: 'US', current_location: { latitude: 40.2964197, longitude: -76.9411617 } })
   })
@@ -91,7 +131,10 @@ describe('context.location → current_location', () => {
   })
 
   test('a location without coordinates sets nothing but its country', () => {
-    expect(attributesOf(identify({}, { location: { city: 'Paris', country: 'France' } })).attributes).toEqual({ external_id: 'u1', country: 'FR' })
+    expect(attributesOf(identify({}, { location: { city: 'Paris', country: 'France' } })).attributes).toEqual({
+      external_id: 'u1',
+      country: 'FR'
+    })
   })
 })
 

@@ -23,14 +23,27 @@ describe('page and screen', () => {
     ['screen ignores a category', { type: 'screen', category: 'Main', name: 'Home' }, 'Viewed Home Screen'],
     ['unnamed screen', { type: 'screen' }, 'Loaded a Screen']
   ])('%s → %s', (_name, fields, name) => {
-    expect(planFor({ userId: 'u1', timestamp: T, ...fields }, on)).toEqual(plan({ events: [{ external_id: 'u1', name, time: T }], epoch: EPOCH }))
+    expect(planFor({ userId: 'u1', timestamp: T, ...fields }, on)).toEqual(
+      plan({ events: [{ external_id: 'u1', name, time: T }], epoch: EPOCH })
+    )
   })
 
   test('properties go along, with the same rules as track', () => {
-    const event = { type: 'page', userId: 'u1', name: 'Home', properties: { title: 'Welcome | Initech', url: 'http://www.example.com', time: 1, $x: 1 } }
+    const event = {
+      type: 'page',
+      userId: 'u1',
+      name: 'Home',
+      properties: { title: 'Welcome | Initech', url: 'http://www.example.com', time: 1, $x: 1 }
+    }
     const result = planFor(event, { sendPageEvents: true, appId: 'web' })
     expect(result.events).toEqual([
-      { external_id: 'u1', app_id: 'web', name: 'Viewed Home Page', time: NOW_ISO, properties: { title: 'Welcome | Initech', url: 'http://www.example.com', segment_time: 1 } }
+      {
+        external_id: 'u1',
+        app_id: 'web',
+        name: 'Viewed Home Page',
+        time: NOW_ISO,
+        properties: { title: 'Welcome | Initech', url: 'http://www.example.com', segment_time: 1 }
+      }
     ])
     expect(result.warnings).toHaveLength(1)
   })
@@ -58,7 +71,9 @@ describe('page and screen', () => {
   })
 
   test('an anonymous page view with anonymousAliasLabel goes to the alias profile', () => {
-    expect(planFor({ type: 'page', anonymousId: 'anon-1', name: 'Home', timestamp: T }, { ...on, anonymousAliasLabel: LABEL }).events).toEqual([
+    expect(
+      planFor({ type: 'page', anonymousId: 'anon-1', name: 'Home', timestamp: T }, { ...on, anonymousAliasLabel: LABEL }).events
+    ).toEqual([
       { user_alias: { alias_name: 'anon-1', alias_label: LABEL }, name: 'Viewed Home Page', time: T, _update_existing_only: false }
     ])
   })
@@ -66,12 +81,22 @@ describe('page and screen', () => {
 
 describe('group', () => {
   test('groupId → ab_segment_group_<groupId>: true (traits are not sent)', () => {
-    const event = { type: 'group', userId: 'u1', groupId: '0e8c78ea9d97a7b8185e8632', traits: { name: 'Initech', employees: 329 }, timestamp: T }
-    expect(planFor(event)).toEqual(plan({ attributes: [{ external_id: 'u1', ab_segment_group_0e8c78ea9d97a7b8185e8632: true }], epoch: EPOCH }))
+    const event = {
+      type: 'group',
+      userId: 'u1',
+      groupId: '0e8c78ea9d97a7b8185e8632',
+      traits: { name: 'Initech', employees: 329 },
+      timestamp: T
+    }
+    expect(planFor(event)).toEqual(
+      plan({ attributes: [{ external_id: 'u1', ab_segment_group_0e8c78ea9d97a7b8185e8632: true }], epoch: EPOCH })
+    )
   })
 
   test('a numeric groupId', () => {
-    expect(planFor({ type: 'group', userId: 'u1', groupId: 12345 }).attributes).toEqual([{ external_id: 'u1', ab_segment_group_12345: true }])
+    expect(planFor({ type: 'group', userId: 'u1', groupId: 12345 }).attributes).toEqual([
+      { external_id: 'u1', ab_segment_group_12345: true }
+    ])
   })
 
   test('updateExistingOnly applies', () => {
@@ -91,7 +116,10 @@ describe('group', () => {
     ['blank', '  '],
     ['an object', { id: 'g' }]
   ])('a %s groupId → InvalidEventPayload', (_name, groupId) => {
-    expect(problemFor({ type: 'group', userId: 'u1', groupId })).toEqual({ kind: 'InvalidEventPayload', message: expect.stringMatching(/group call needs a groupId/) })
+    expect(problemFor({ type: 'group', userId: 'u1', groupId })).toEqual({
+      kind: 'InvalidEventPayload',
+      message: expect.stringMatching(/group call needs a groupId/)
+    })
   })
 
   test('a groupId too long for an attribute name → InvalidEventPayload', () => {
@@ -108,9 +136,24 @@ describe('alias', () => {
   const aliasOf = (name: string) => ({ user_alias: { alias_name: name, alias_label: LABEL } })
 
   test.each<[string, Record<string, unknown>, Record<string, unknown>, MergeSource[]]>([
-    ['previousId is the anonymousId, label set: the alias profile', { anonymousId: 'anon-1', previousId: 'anon-1' }, { anonymousAliasLabel: LABEL }, [aliasOf('anon-1')]],
-    ['previousId differs from the anonymousId: it was a userId', { anonymousId: 'anon-1', previousId: 'old-user' }, { anonymousAliasLabel: LABEL }, [{ external_id: 'old-user' }]],
-    ['no anonymousId (server side), label set: both, whichever exists', { previousId: 'old-user' }, { anonymousAliasLabel: LABEL }, [aliasOf('old-user'), { external_id: 'old-user' }]],
+    [
+      'previousId is the anonymousId, label set: the alias profile',
+      { anonymousId: 'anon-1', previousId: 'anon-1' },
+      { anonymousAliasLabel: LABEL },
+      [aliasOf('anon-1')]
+    ],
+    [
+      'previousId differs from the anonymousId: it was a userId',
+      { anonymousId: 'anon-1', previousId: 'old-user' },
+      { anonymousAliasLabel: LABEL },
+      [{ external_id: 'old-user' }]
+    ],
+    [
+      'no anonymousId (server side), label set: both, whichever exists',
+      { previousId: 'old-user' },
+      { anonymousAliasLabel: LABEL },
+      [aliasOf('old-user'), { external_id: 'old-user' }]
+    ],
     ['no anonymousId, no label: the old userId', { previousId: 'old-user' }, {}, [{ external_id: 'old-user' }]]
   ])('%s → /users/merge into the userId', (_name, fields, settings, merged) => {
     const event = { type: 'alias', userId: 'u1', timestamp: T, ...fields }
@@ -125,11 +168,15 @@ describe('alias', () => {
   })
 
   test('numeric ids are text', () => {
-    expect(planFor({ type: 'alias', previousId: 1, userId: 2 }).merges).toEqual([{ identifier_to_merge: { external_id: '1' }, identifier_to_keep: { external_id: '2' } }])
+    expect(planFor({ type: 'alias', previousId: 1, userId: 2 }).merges).toEqual([
+      { identifier_to_merge: { external_id: '1' }, identifier_to_keep: { external_id: '2' } }
+    ])
   })
 
   test('previousId equal to userId: nothing to do, with a warning', () => {
-    expect(planFor({ type: 'alias', previousId: 'u1', userId: 'u1' })).toEqual(plan({ warnings: [expect.stringMatching(/nothing to merge/)] }))
+    expect(planFor({ type: 'alias', previousId: 'u1', userId: 'u1' })).toEqual(
+      plan({ warnings: [expect.stringMatching(/nothing to merge/)] })
+    )
   })
 
   test.each<[string, Record<string, unknown>]>([
@@ -138,7 +185,10 @@ describe('alias', () => {
     ['a blank previousId', { userId: 'u1', previousId: ' ' }]
   ])('%s → InvalidEventPayload', (_name, fields) => {
     for (const settings of [{}, { anonymousAliasLabel: LABEL }]) {
-      expect(problemFor({ type: 'alias', ...fields }, settings)).toEqual({ kind: 'InvalidEventPayload', message: 'An alias call needs both previousId and userId.' })
+      expect(problemFor({ type: 'alias', ...fields }, settings)).toEqual({
+        kind: 'InvalidEventPayload',
+        message: 'An alias call needs both previousId and userId.'
+      })
     }
   })
 })

@@ -16,21 +16,90 @@ const NOW = Date.parse('2024-05-01T12:00:00.000Z')
 // keys and values the mapping treats specially.
 
 const SPECIAL_KEYS = [
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '$x', '$time', '$', '', 'time', 'event_name',
-  'external_id', 'user_alias', 'braze_id', 'email', 'phone', '_update_existing_only', 'gender', 'birthday', 'name',
-  'firstName', 'first_name', 'lastName', 'last_name', 'avatar', 'address', 'city', 'country', 'email_subscribe',
-  'push_subscribe', 'subscription_groups', 'subscription_group_id', 'subscription_state', 'products', 'price',
-  'quantity', 'currency', 'product_id', 'sku', 'id', 'audience_key', 'trait_key', 'kind', 'message', 'vip',
-  'a.b', 'with space', 'k'.repeat(256)
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '$x',
+  '$time',
+  '$',
+  '',
+  'time',
+  'event_name',
+  'external_id',
+  'user_alias',
+  'braze_id',
+  'email',
+  'phone',
+  '_update_existing_only',
+  'gender',
+  'birthday',
+  'name',
+  'firstName',
+  'first_name',
+  'lastName',
+  'last_name',
+  'avatar',
+  'address',
+  'city',
+  'country',
+  'email_subscribe',
+  'push_subscribe',
+  'subscription_groups',
+  'subscription_group_id',
+  'subscription_state',
+  'products',
+  'price',
+  'quantity',
+  'currency',
+  'product_id',
+  'sku',
+  'id',
+  'audience_key',
+  'trait_key',
+  'kind',
+  'message',
+  'vip',
+  'a.b',
+  'with space',
+  'k'.repeat(256)
 ]
 
 const key = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...SPECIAL_KEYS) }, { weight: 2, arbitrary: fc.string({ maxLength: 12 }) })
 
 const specialString = fc.constantFrom(
-  '', '  ', 'true', 'false', 'male', 'F', 'constructor', 'toString', '__proto__', 'opted_in', 'subscribed', 'usd', 'EUR',
-  'US$', '19.99', '1e999', '250', '-1', '1990-05-12', 'May 12 1990', '2024-05-01T10:00:00Z', '2024-13-45T99:99:99Z',
-  'Europe/Amsterdam', 'Mars/Base', 'en-US', 'x'.repeat(256), '日'.repeat(300), `${'x'.repeat(254)}😀`,
-  'https://example.com/a.png', 'Order Completed', 'order completed'
+  '',
+  '  ',
+  'true',
+  'false',
+  'male',
+  'F',
+  'constructor',
+  'toString',
+  '__proto__',
+  'opted_in',
+  'subscribed',
+  'usd',
+  'EUR',
+  'US$',
+  '19.99',
+  '1e999',
+  '250',
+  '-1',
+  '1990-05-12',
+  'May 12 1990',
+  '2024-05-01T10:00:00Z',
+  '2024-13-45T99:99:99Z',
+  'Europe/Amsterdam',
+  'Mars/Base',
+  'en-US',
+  'x'.repeat(256),
+  '日'.repeat(300),
+  `${'x'.repeat(254)}😀`,
+  'https://example.com/a.png',
+  'Order Completed',
+  'order completed'
 )
 
 const scalar = fc.oneof(
@@ -58,12 +127,20 @@ const { value } = fc.letrec<{ value: unknown; object: Record<string, unknown> }>
 }))
 const object = fc.array(fc.tuple(key, value), { maxLength: 8 }).map(ownObject)
 
-const identifierValue = fc.oneof(fc.constantFrom('u1', 'anon-1', '', '  ', 'a@example.com', '+15551234567'), fc.string({ maxLength: 10 }), fc.integer(), scalar)
+const identifierValue = fc.oneof(
+  fc.constantFrom('u1', 'anon-1', '', '  ', 'a@example.com', '+15551234567'),
+  fc.string({ maxLength: 10 }),
+  fc.integer(),
+  scalar
+)
 
 const product = fc
   .record(
     {
-      product_id: identifierValue, sku: identifierValue, id: identifierValue, name: identifierValue,
+      product_id: identifierValue,
+      sku: identifierValue,
+      id: identifierValue,
+      name: identifierValue,
       price: fc.oneof(fc.double(), fc.integer({ min: -5, max: 1000 }), specialString, scalar),
       quantity: fc.oneof(fc.integer({ min: -2, max: 400 }), fc.constantFrom(250, 7500, 7501, 1e15, 1e21, 1.5, '3', 'x'), scalar),
       currency: fc.oneof(fc.constantFrom('usd', 'EUR', 'US$', 'dollars', ' gbp '), scalar),
@@ -71,11 +148,26 @@ const product = fc
     },
     { requiredKeys: [] }
   )
-  .chain((p) => fc.oneof(fc.constant<unknown>(p), object.map((o) => ({ ...o, ...p }) as unknown), scalar))
+  .chain((p) =>
+    fc.oneof(
+      fc.constant<unknown>(p),
+      object.map((o) => ({ ...o, ...p }) as unknown),
+      scalar
+    )
+  )
 
 const properties = fc.oneof(
   object,
-  fc.record({ products: fc.oneof(fc.array(product, { maxLength: 4 }), scalar), currency: fc.oneof(fc.constantFrom('usd', 'xx'), scalar), order_id: scalar }, { requiredKeys: [] }).chain((p) => object.map((o) => ({ ...o, ...p }))),
+  fc
+    .record(
+      {
+        products: fc.oneof(fc.array(product, { maxLength: 4 }), scalar),
+        currency: fc.oneof(fc.constantFrom('usd', 'xx'), scalar),
+        order_id: scalar
+      },
+      { requiredKeys: [] }
+    )
+    .chain((p) => object.map((o) => ({ ...o, ...p }))),
   scalar
 )
 
@@ -90,7 +182,11 @@ const personas = fc.record(
 const context = fc.oneof(
   fc.record(
     {
-      traits: fc.oneof(object, fc.record({ email: identifierValue, phone: identifierValue, braze_id: identifierValue }, { requiredKeys: [] }), scalar),
+      traits: fc.oneof(
+        object,
+        fc.record({ email: identifierValue, phone: identifierValue, braze_id: identifierValue }, { requiredKeys: [] }),
+        scalar
+      ),
       personas: fc.oneof(personas, scalar),
       timezone: fc.oneof(fc.constantFrom('Europe/Amsterdam', 'UTC', 'EST', 'Mars/Base', ''), scalar),
       locale: fc.oneof(fc.constantFrom('en-US', 'nl_NL', 'english', 'x'), scalar)
@@ -101,7 +197,11 @@ const context = fc.oneof(
   fc.constant([])
 )
 
-const time = fc.oneof(fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'invalid' : d.toISOString())), specialString, scalar)
+const time = fc.oneof(
+  fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'invalid' : d.toISOString())),
+  specialString,
+  scalar
+)
 
 const segmentEvent = fc
   .record(
@@ -111,13 +211,20 @@ const segmentEvent = fc
       anonymousId: identifierValue,
       previousId: identifierValue,
       groupId: identifierValue,
-      event: fc.oneof(fc.constantFrom('Order Completed', 'Audience Entered', 'Trait Computed', 'E'.repeat(300)), fc.string({ maxLength: 12 }), scalar),
+      event: fc.oneof(
+        fc.constantFrom('Order Completed', 'Audience Entered', 'Trait Computed', 'E'.repeat(300)),
+        fc.string({ maxLength: 12 }),
+        scalar
+      ),
       name: scalar,
       category: scalar,
       traits: fc.oneof(object, scalar),
       properties,
       context,
-      integrations: fc.oneof(fc.record({ Braze: fc.record({ braze_id: identifierValue }, { requiredKeys: [] }), Appboy: object }, { requiredKeys: [] }), scalar),
+      integrations: fc.oneof(
+        fc.record({ Braze: fc.record({ braze_id: identifierValue }, { requiredKeys: [] }), Appboy: object }, { requiredKeys: [] }),
+        scalar
+      ),
       timestamp: time,
       originalTimestamp: time,
       receivedAt: time
@@ -127,7 +234,8 @@ const segmentEvent = fc
   .chain((event) => object.map((junk) => ownObject([...Object.entries(junk), ...Object.entries(event)])))
 
 /** Mostly-valid events, so that plans (purchases above all) are common, with a random field here and there. */
-const often = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown> = scalar) => fc.oneof({ weight: 4, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: bad })
+const often = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown> = scalar) =>
+  fc.oneof({ weight: 4, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: bad })
 
 const plausibleProduct = fc
   .record(
@@ -153,15 +261,47 @@ const plausibleEvent = fc
       anonymousId: often(fc.constantFrom('anon-1', 'u1'), identifierValue),
       previousId: often(fc.constantFrom('anon-1', 'old-user'), identifierValue),
       groupId: often(fc.constantFrom('g1', 'acme'), identifierValue),
-      event: often(fc.constantFrom('Order Completed', 'order completed', 'Audience Entered', 'Audience Exited', 'Trait Computed', 'Checkout Done', 'E'.repeat(300))),
+      event: often(
+        fc.constantFrom(
+          'Order Completed',
+          'order completed',
+          'Audience Entered',
+          'Audience Exited',
+          'Trait Computed',
+          'Checkout Done',
+          'E'.repeat(300)
+        )
+      ),
       name: often(fc.constantFrom('Home', 'Pricing')),
       category: often(fc.constantFrom('Docs', null)),
       traits: often(object),
       properties: often(
-        fc.record({ products: often(fc.array(often(plausibleProduct), { minLength: 1, maxLength: 4 })), currency: often(fc.constantFrom('usd', 'CAD')), order_id: scalar }, { requiredKeys: [] }).chain((p) => object.map((o) => ({ ...o, ...p })))
+        fc
+          .record(
+            {
+              products: often(fc.array(often(plausibleProduct), { minLength: 1, maxLength: 4 })),
+              currency: often(fc.constantFrom('usd', 'CAD')),
+              order_id: scalar
+            },
+            { requiredKeys: [] }
+          )
+          .chain((p) => object.map((o) => ({ ...o, ...p })))
       ),
       context: often(
-        fc.record({ personas: often(fc.record({ computation_class: fc.constantFrom('audience', 'journey_step', 'trait'), computation_key: fc.constantFrom('vip', 'aud_###', '$vip', 'email_subscribe') })), traits: object, timezone: scalar, locale: scalar }, { requiredKeys: [] })
+        fc.record(
+          {
+            personas: often(
+              fc.record({
+                computation_class: fc.constantFrom('audience', 'journey_step', 'trait'),
+                computation_key: fc.constantFrom('vip', 'aud_###', '$vip', 'email_subscribe')
+              })
+            ),
+            traits: object,
+            timezone: scalar,
+            locale: scalar
+          },
+          { requiredKeys: [] }
+        )
       ),
       timestamp: time
     },
@@ -194,7 +334,10 @@ const isNonBlank = (v: unknown): v is string => typeof v === 'string' && v.trim(
 function identifierProblems(object: Record<string, unknown>, where: string, contactAreAttributes: boolean): string[] {
   const problems: string[] = []
   const alias = object.user_alias as Record<string, unknown> | undefined
-  if ('user_alias' in object && !(alias && isNonBlank(alias.alias_name) && isNonBlank(alias.alias_label) && Object.keys(alias).length === 2)) {
+  if (
+    'user_alias' in object &&
+    !(alias && isNonBlank(alias.alias_name) && isNonBlank(alias.alias_label) && Object.keys(alias).length === 2)
+  ) {
     problems.push(`${where}: user_alias must have a non-empty alias_name and alias_label`)
   }
   // On attributes objects email and phone are also attributes: Braze identifies by the first
@@ -238,7 +381,8 @@ function timeProblems(time: unknown, where: string): string[] {
 function propertiesProblems(properties: unknown, where: string): string[] {
   if (properties === undefined) return []
   const problems = valueProblems(properties, `${where}.properties`, false)
-  if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) return [...problems, `${where}: properties is not an object`]
+  if (properties === null || typeof properties !== 'object' || Array.isArray(properties))
+    return [...problems, `${where}: properties is not an object`]
   for (const reserved of ['time', 'event_name']) if (reserved in properties) problems.push(`${where}: reserved property "${reserved}"`)
   if (Object.keys(properties).length === 0) problems.push(`${where}: empty properties object`)
   if (Buffer.byteLength(JSON.stringify(properties)) > 50 * 1024) problems.push(`${where}: properties over 50 KB`)
@@ -254,16 +398,21 @@ function planProblems(plan: EventPlan): string[] {
     problems.push(...identifierProblems(attributes, where, true))
     const { external_id, user_alias, braze_id, image_url, _update_existing_only, ...rest } = attributes as Record<string, unknown>
     if (_update_existing_only !== undefined && typeof _update_existing_only !== 'boolean') problems.push(`${where}: _update_existing_only`)
-    if ('user_alias' in attributes && typeof _update_existing_only !== 'boolean') problems.push(`${where}: alias object without an explicit _update_existing_only`)
-    if (image_url !== undefined && image_url !== null && !(typeof image_url === 'string' && image_url.length <= 1024)) problems.push(`${where}: image_url`)
+    if ('user_alias' in attributes && typeof _update_existing_only !== 'boolean')
+      problems.push(`${where}: alias object without an explicit _update_existing_only`)
+    if (image_url !== undefined && image_url !== null && !(typeof image_url === 'string' && image_url.length <= 1024))
+      problems.push(`${where}: image_url`)
     // The identifying email/phone is not cut (it must match the profile); any other is an attribute.
     const identifying = ['email', 'phone'].find((k) => !external_id && !user_alias && !braze_id && k in rest)
     if (identifying) delete rest[identifying]
     problems.push(...valueProblems(rest, where, true))
     for (const [k, v] of Object.entries(rest)) {
-      if (k === 'gender' && !(v === null || ['M', 'F', 'O', 'N', 'P'].includes(v as string))) problems.push(`${where}: gender ${JSON.stringify(v)}`)
-      if (k === 'dob' && !(v === null || (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)))) problems.push(`${where}: dob ${JSON.stringify(v)}`)
-      if ((k === 'email_subscribe' || k === 'push_subscribe') && !['opted_in', 'subscribed', 'unsubscribed'].includes(v as string)) problems.push(`${where}: ${k}`)
+      if (k === 'gender' && !(v === null || ['M', 'F', 'O', 'N', 'P'].includes(v as string)))
+        problems.push(`${where}: gender ${JSON.stringify(v)}`)
+      if (k === 'dob' && !(v === null || (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))))
+        problems.push(`${where}: dob ${JSON.stringify(v)}`)
+      if ((k === 'email_subscribe' || k === 'push_subscribe') && !['opted_in', 'subscribed', 'unsubscribed'].includes(v as string))
+        problems.push(`${where}: ${k}`)
     }
   })
   plan.events.forEach((event, i) => {
@@ -272,27 +421,34 @@ function planProblems(plan: EventPlan): string[] {
     problems.push(...identifierProblems(object, where, false))
     if (!isNonBlank(object.name) || (object.name as string).length > MAX) problems.push(`${where}: name ${JSON.stringify(object.name)}`)
     problems.push(...timeProblems(object.time, where), ...propertiesProblems(object.properties, where))
-    for (const k of Object.keys(object)) if (![...SHARED, 'name', 'time', 'properties'].includes(k)) problems.push(`${where}: unexpected key ${k}`)
+    for (const k of Object.keys(object))
+      if (![...SHARED, 'name', 'time', 'properties'].includes(k)) problems.push(`${where}: unexpected key ${k}`)
   })
   plan.purchases.forEach((purchase, i) => {
     const where = `purchases[${i}]`
     const object = purchase as Record<string, unknown>
     problems.push(...identifierProblems(object, where, false))
     if (!isNonBlank(object.product_id) || (object.product_id as string).length > MAX) problems.push(`${where}: product_id`)
-    if (!(typeof object.quantity === 'number' && Number.isInteger(object.quantity) && object.quantity >= 1 && object.quantity <= 100)) problems.push(`${where}: quantity ${object.quantity}`)
-    if (!(typeof object.currency === 'string' && /^[A-Z]{3}$/.test(object.currency))) problems.push(`${where}: currency ${JSON.stringify(object.currency)}`)
+    if (!(typeof object.quantity === 'number' && Number.isInteger(object.quantity) && object.quantity >= 1 && object.quantity <= 100))
+      problems.push(`${where}: quantity ${object.quantity}`)
+    if (!(typeof object.currency === 'string' && /^[A-Z]{3}$/.test(object.currency)))
+      problems.push(`${where}: currency ${JSON.stringify(object.currency)}`)
     if (!(typeof object.price === 'number' && Number.isFinite(object.price))) problems.push(`${where}: price ${object.price}`)
     problems.push(...timeProblems(object.time, where), ...propertiesProblems(object.properties, where))
-    for (const k of Object.keys(object)) if (![...SHARED, 'product_id', 'currency', 'price', 'quantity', 'time', 'properties'].includes(k)) problems.push(`${where}: unexpected key ${k}`)
+    for (const k of Object.keys(object))
+      if (![...SHARED, 'product_id', 'currency', 'price', 'quantity', 'time', 'properties'].includes(k))
+        problems.push(`${where}: unexpected key ${k}`)
   })
   plan.merges.forEach((merge, i) => {
     const { prioritization, ...merged } = merge.identifier_to_merge as Record<string, unknown>
-    if (prioritization !== undefined && !('email' in merged || 'phone' in merged)) problems.push(`merges[${i}]: prioritization without email or phone`)
+    if (prioritization !== undefined && !('email' in merged || 'phone' in merged))
+      problems.push(`merges[${i}]: prioritization without email or phone`)
     problems.push(...identifierProblems(merged, `merges[${i}].identifier_to_merge`, false))
     problems.push(...identifierProblems(merge.identifier_to_keep, `merges[${i}].identifier_to_keep`, false))
   })
   plan.deletes.forEach((target, i) => problems.push(...identifierProblems(target as Record<string, unknown>, `deletes[${i}]`, false)))
-  if (!plan.warnings.every((warning) => typeof warning === 'string' && warning.length > 0)) problems.push('warnings must be non-empty strings')
+  if (!plan.warnings.every((warning) => typeof warning === 'string' && warning.length > 0))
+    problems.push('warnings must be non-empty strings')
   if (plan.epoch !== undefined && !Number.isFinite(plan.epoch)) problems.push('epoch')
   // What is sent is JSON: nothing may be lost or changed by serializing (functions, undefined, Dates, NaN).
   const sent = { attributes: plan.attributes, events: plan.events, purchases: plan.purchases, merges: plan.merges, deletes: plan.deletes }
@@ -304,7 +460,8 @@ function isJsonOnly(value: unknown): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
   if (typeof value === 'number') return Number.isFinite(value)
   if (Array.isArray(value)) return value.every(isJsonOnly)
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value as object).every(isJsonOnly)
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.values(value as object).every(isJsonOnly)
   return false
 }
 
@@ -347,7 +504,13 @@ describe('mapEvent on arbitrary input never throws and yields valid Braze object
       userId: often(fc.constant('u1'), identifierValue),
       event: fc.constantFrom('Order Completed', ' ORDER COMPLETED ', 'Checkout Done'),
       properties: fc
-        .record({ products: fc.array(often(plausibleProduct, value), { minLength: 1, maxLength: 4 }), currency: often(fc.constantFrom('usd', 'CAD')) }, { requiredKeys: ['products'] })
+        .record(
+          {
+            products: fc.array(often(plausibleProduct, value), { minLength: 1, maxLength: 4 }),
+            currency: often(fc.constantFrom('usd', 'CAD'))
+          },
+          { requiredKeys: ['products'] }
+        )
         .chain((p) => object.map((o) => ({ ...o, ...p }))),
       timestamp: time
     })
@@ -361,7 +524,9 @@ describe('mapEvent on arbitrary input never throws and yields valid Braze object
 
   test('any JSON object, given each event type', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom(...EVENT_TYPES), settingsOverrides, (junk, type, overrides) => check({ ...junk, type }, overrides)),
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom(...EVENT_TYPES), settingsOverrides, (junk, type, overrides) =>
+        check({ ...junk, type }, overrides)
+      ),
       { numRuns: RUNS }
     )
   })
@@ -369,13 +534,44 @@ describe('mapEvent on arbitrary input never throws and yields valid Braze object
   test('not even JSON: BigInt, Map, Set, boxed values, null-prototype objects, typed and sparse arrays in any field', () => {
     const weird = fc.anything({
       maxDepth: 3,
-      withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true,
-      withDate: true, withTypedArray: true, withSparseArray: true, withObjectString: true
+      withBigInt: true,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withDate: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withObjectString: true
     })
-    const fields = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'category', 'traits', 'properties', 'context', 'integrations', 'timestamp']
+    const fields = [
+      'userId',
+      'anonymousId',
+      'previousId',
+      'groupId',
+      'event',
+      'name',
+      'category',
+      'traits',
+      'properties',
+      'context',
+      'integrations',
+      'timestamp'
+    ]
     const event = fc
-      .tuple(fc.constantFrom(...EVENT_TYPES), fc.dictionary(fc.constantFrom(...fields), weird), fc.constantFrom('traits', 'properties', 'context'), weird)
-      .map(([type, junk, slot, inner]) => ({ type, userId: 'u1', event: 'Order Completed', ...junk, [slot]: { products: [inner], x: inner } }))
+      .tuple(
+        fc.constantFrom(...EVENT_TYPES),
+        fc.dictionary(fc.constantFrom(...fields), weird),
+        fc.constantFrom('traits', 'properties', 'context'),
+        weird
+      )
+      .map(([type, junk, slot, inner]) => ({
+        type,
+        userId: 'u1',
+        event: 'Order Completed',
+        ...junk,
+        [slot]: { products: [inner], x: inner }
+      }))
     fc.assert(fc.property(event, settingsOverrides, check), { numRuns: RUNS })
   })
 

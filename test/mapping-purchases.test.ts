@@ -11,7 +11,14 @@ const T = '2024-05-01T10:00:00.000Z'
 const EPOCH = Date.parse(T)
 
 function order(products: unknown, properties: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: 'track', userId: 'u1', event: 'Order Completed', properties: { order_id: 'o-1', products, ...properties }, timestamp: T, ...extra }
+  return {
+    type: 'track',
+    userId: 'u1',
+    event: 'Order Completed',
+    properties: { order_id: 'o-1', products, ...properties },
+    timestamp: T,
+    ...extra
+  }
 }
 
 /** The purchases of an event (it must map to purchases only), and the plan's warnings. */
@@ -36,8 +43,22 @@ describe('one purchase per product', () => {
     expect(planFor(event)).toEqual(
       plan({
         purchases: [
-          { ...base, product_id: 'p1', currency: 'USD', price: 19, quantity: 1, properties: { order_id: 'o-1', revenue: 25, currency: 'USD', sku: 'S-1', name: 'Monopoly', category: 'Games' } },
-          { ...base, product_id: 'p2', currency: 'USD', price: 3, quantity: 2, properties: { order_id: 'o-1', revenue: 25, currency: 'USD', name: 'Uno' } }
+          {
+            ...base,
+            product_id: 'p1',
+            currency: 'USD',
+            price: 19,
+            quantity: 1,
+            properties: { order_id: 'o-1', revenue: 25, currency: 'USD', sku: 'S-1', name: 'Monopoly', category: 'Games' }
+          },
+          {
+            ...base,
+            product_id: 'p2',
+            currency: 'USD',
+            price: 3,
+            quantity: 2,
+            properties: { order_id: 'o-1', revenue: 25, currency: 'USD', name: 'Uno' }
+          }
         ],
         epoch: EPOCH
       })
@@ -53,26 +74,44 @@ describe('one purchase per product', () => {
     })
     const { purchases, warnings } = purchasesOf(event)
     expect(purchases).toEqual([
-      { ...base, product_id: 'p1', currency: 'EUR', price: 5, quantity: 1, properties: { order_id: 'o-1', coupon: 'PRODUCT', segment_time: 'order time', shipping: 3, color: 'red' } }
+      {
+        ...base,
+        product_id: 'p1',
+        currency: 'EUR',
+        price: 5,
+        quantity: 1,
+        properties: { order_id: 'o-1', coupon: 'PRODUCT', segment_time: 'order time', shipping: 3, color: 'red' }
+      }
     ])
     expect(warnings).toEqual([expect.stringMatching(/"\$secret" was dropped/)])
   })
 
   test('no properties besides products and the id: no properties key', () => {
-    const event = { type: 'track', userId: 'u1', event: 'Order Completed', properties: { products: [{ product_id: 'p1', price: 1 }] }, timestamp: T }
+    const event = {
+      type: 'track',
+      userId: 'u1',
+      event: 'Order Completed',
+      properties: { products: [{ product_id: 'p1', price: 1 }] },
+      timestamp: T
+    }
     expect(purchasesOf(event).purchases).toEqual([{ ...base, product_id: 'p1', currency: 'USD', price: 1, quantity: 1 }])
   })
 
   test('app_id from the settings', () => {
     const { purchases } = purchasesOf(order([{ product_id: 'p1', price: 1 }]), { appId: 'app-1' })
-    expect(purchases).toEqual([{ ...base, app_id: 'app-1', product_id: 'p1', currency: 'USD', price: 1, quantity: 1, properties: { order_id: 'o-1' } }])
+    expect(purchases).toEqual([
+      { ...base, app_id: 'app-1', product_id: 'p1', currency: 'USD', price: 1, quantity: 1, properties: { order_id: 'o-1' } }
+    ])
   })
 
   test('time from the event, or now', () => {
     const withoutTime = order([{ product_id: 'p1', price: 1 }])
     delete withoutTime.timestamp
     expect(purchasesOf(withoutTime).purchases[0]?.time).toBe('2024-05-01T12:00:00.000Z')
-    expect(purchasesOf(order([{ product_id: 'p1', price: 1 }], {}, { timestamp: undefined, receivedAt: '2024-04-30T00:00:00.000Z' })).purchases[0]?.time).toBe('2024-04-30T00:00:00.000Z')
+    expect(
+      purchasesOf(order([{ product_id: 'p1', price: 1 }], {}, { timestamp: undefined, receivedAt: '2024-04-30T00:00:00.000Z' }))
+        .purchases[0]?.time
+    ).toBe('2024-04-30T00:00:00.000Z')
   })
 
   test('alias users: purchases carry an explicit _update_existing_only, as events do', () => {
@@ -106,13 +145,19 @@ describe('product_id', () => {
     ['a numeric id is text', { id: 123 }, '123', {}]
   ])('%s', (_name, ids, productId, rest) => {
     const { purchases } = purchasesOf(order([{ ...ids, price: 2 }]))
-    expect(purchases).toEqual([{ ...base, product_id: productId, currency: 'USD', price: 2, quantity: 1, properties: { order_id: 'o-1', ...rest } }])
+    expect(purchases).toEqual([
+      { ...base, product_id: productId, currency: 'USD', price: 2, quantity: 1, properties: { order_id: 'o-1', ...rest } }
+    ])
   })
 })
 
 describe('price, quantity and currency', () => {
   const one = (product: Record<string, unknown>, properties: Record<string, unknown> = {}) =>
-    purchasesOf(order([{ product_id: 'p', ...product }], properties)).purchases.map(({ price, quantity, currency }) => ({ price, quantity, currency }))
+    purchasesOf(order([{ product_id: 'p', ...product }], properties)).purchases.map(({ price, quantity, currency }) => ({
+      price,
+      quantity,
+      currency
+    }))
 
   test.each<[string, Record<string, unknown>, { price: number; quantity: number; currency: string }]>([
     ['a numeric price', { price: 19.99 }, { price: 19.99, quantity: 1, currency: 'USD' }],
@@ -144,7 +189,14 @@ describe('price, quantity and currency', () => {
     const { purchases } = purchasesOf(order([{ product_id: 'p', price: 2, quantity }]))
     expect(purchases.map((purchase) => purchase.quantity)).toEqual(split)
     for (const purchase of purchases) {
-      expect(purchase).toEqual({ ...base, product_id: 'p', currency: 'USD', price: 2, quantity: purchase.quantity, properties: { order_id: 'o-1' } })
+      expect(purchase).toEqual({
+        ...base,
+        product_id: 'p',
+        currency: 'USD',
+        price: 2,
+        quantity: purchase.quantity,
+        properties: { order_id: 'o-1' }
+      })
     }
   })
 })
@@ -159,7 +211,11 @@ describe('products that cannot be purchases are skipped with a warning', () => {
     ['quantity 0', { product_id: 'bad', price: 1, quantity: 0 }, /quantity is not a whole number of at least 1/],
     ['a negative quantity', { product_id: 'bad', price: 1, quantity: -2 }, /quantity/],
     ['a fractional quantity', { product_id: 'bad', price: 1, quantity: 1.5 }, /quantity/],
-    ['a quantity over 7500 (more than a request of purchase objects)', { product_id: 'bad', price: 1, quantity: 7501 }, /quantity 7501 is over 7500/],
+    [
+      'a quantity over 7500 (more than a request of purchase objects)',
+      { product_id: 'bad', price: 1, quantity: 7501 },
+      /quantity 7501 is over 7500/
+    ],
     ['an absurd quantity (would never return)', { product_id: 'bad', price: 1, quantity: 1e15 }, /quantity .* is over 7500/],
     ['a currency of 2 letters', { product_id: 'bad', price: 1, currency: 'US' }, /currency "US" is not a three-letter ISO 4217 code/],
     ['a currency symbol', { product_id: 'bad', price: 1, currency: 'US$' }, /currency "US\$"/],
@@ -177,7 +233,15 @@ describe('products that cannot be purchases are skipped with a warning', () => {
   })
 
   test('an invalid order-level currency spoils every product that has none of its own', () => {
-    const { purchases, warnings } = purchasesOf(order([{ product_id: 'a', price: 1 }, { product_id: 'b', price: 1, currency: 'EUR' }], { currency: 'euro' }))
+    const { purchases, warnings } = purchasesOf(
+      order(
+        [
+          { product_id: 'a', price: 1 },
+          { product_id: 'b', price: 1, currency: 'EUR' }
+        ],
+        { currency: 'euro' }
+      )
+    )
     expect(purchases.map((purchase) => [purchase.product_id, purchase.currency])).toEqual([['b', 'EUR']])
     expect(warnings).toEqual([expect.stringMatching(/product 1 was skipped: its currency "euro"/)])
   })
@@ -222,7 +286,9 @@ describe('purchaseEvents', () => {
   })
 
   test('a comma-separated setting works too', () => {
-    expect(purchasesOf(order(products, {}, { event: 'Checkout Done' }), { purchaseEvents: 'Order Completed, Checkout Done' }).purchases).toHaveLength(1)
+    expect(
+      purchasesOf(order(products, {}, { event: 'Checkout Done' }), { purchaseEvents: 'Order Completed, Checkout Done' }).purchases
+    ).toHaveLength(1)
   })
 
   test('an empty list is the default (Segment sends [] for an ARRAY setting never filled in)', () => {

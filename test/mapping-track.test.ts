@@ -22,7 +22,14 @@ describe('the custom event', () => {
   test('name, time and properties', () => {
     expect(planFor(track('Course Clicked', { title: 'Intro to Analytics', index: 3, free: true, tags: ['a'] }))).toEqual(
       plan({
-        events: [{ external_id: 'u1', name: 'Course Clicked', time: T, properties: { title: 'Intro to Analytics', index: 3, free: true, tags: ['a'] } }],
+        events: [
+          {
+            external_id: 'u1',
+            name: 'Course Clicked',
+            time: T,
+            properties: { title: 'Intro to Analytics', index: 3, free: true, tags: ['a'] }
+          }
+        ],
         epoch: EPOCH
       })
     )
@@ -33,7 +40,12 @@ describe('the custom event', () => {
     expect(eventOf(track('Signed Up', undefined)).event).toEqual({ external_id: 'u1', name: 'Signed Up', time: T })
   })
 
-  test.each([['an array', ['a']], ['a string', 'a=1'], ['null', null], ['a number', 5]])('properties that are %s count as none', (_name, properties) => {
+  test.each([
+    ['an array', ['a']],
+    ['a string', 'a=1'],
+    ['null', null],
+    ['a number', 5]
+  ])('properties that are %s count as none', (_name, properties) => {
     expect(eventOf(track('Signed Up', properties)).event).toEqual({ external_id: 'u1', name: 'Signed Up', time: T })
   })
 
@@ -59,12 +71,28 @@ describe('the custom event', () => {
 
 describe('time', () => {
   test.each<[string, Record<string, unknown>, string]>([
-    ['timestamp', { timestamp: '2024-05-01T10:00:00.000Z', originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T10:00:00.000Z'],
-    ['originalTimestamp when there is no timestamp', { originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T09:00:00.000Z'],
+    [
+      'timestamp',
+      { timestamp: '2024-05-01T10:00:00.000Z', originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' },
+      '2024-05-01T10:00:00.000Z'
+    ],
+    [
+      'originalTimestamp when there is no timestamp',
+      { originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' },
+      '2024-05-01T09:00:00.000Z'
+    ],
     ['receivedAt when there is neither', { receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T11:00:00.000Z'],
     ['now when there is no time at all', {}, NOW_ISO],
-    ['an unparseable timestamp is skipped', { timestamp: 'yesterday-ish', originalTimestamp: '2024-05-01T09:00:00.000Z' }, '2024-05-01T09:00:00.000Z'],
-    ["Segment's non-ISO originalTimestamp is skipped", { originalTimestamp: '2020-05-09 23:54:49.209808489 +0000 UTC m=+70366.298768264', receivedAt: '2020-05-09T23:54:49.209Z' }, '2020-05-09T23:54:49.209Z'],
+    [
+      'an unparseable timestamp is skipped',
+      { timestamp: 'yesterday-ish', originalTimestamp: '2024-05-01T09:00:00.000Z' },
+      '2024-05-01T09:00:00.000Z'
+    ],
+    [
+      "Segment's non-ISO originalTimestamp is skipped",
+      { originalTimestamp: '2020-05-09 23:54:49.209808489 +0000 UTC m=+70366.298768264', receivedAt: '2020-05-09T23:54:49.209Z' },
+      '2020-05-09T23:54:49.209Z'
+    ],
     ['a numeric timestamp is not a time', { timestamp: 1714557600000 }, NOW_ISO],
     ['a timestamp with an offset is converted to UTC', { timestamp: '2024-05-01T12:00:00+02:00' }, '2024-05-01T10:00:00.000Z'],
     ['a Date object', { timestamp: new Date('2024-05-01T08:00:00.000Z') }, '2024-05-01T08:00:00.000Z'],
@@ -88,7 +116,12 @@ describe('time', () => {
 describe('properties', () => {
   test('"time" and "event_name" are renamed, "$" keys dropped with a warning', () => {
     const { event, warnings } = eventOf(track('Ping', { time: '10:00', event_name: 'x', $revenue: 5, $: 1, name: 'n' }))
-    expect(event).toEqual({ external_id: 'u1', name: 'Ping', time: T, properties: { segment_time: '10:00', segment_event_name: 'x', name: 'n' } })
+    expect(event).toEqual({
+      external_id: 'u1',
+      name: 'Ping',
+      time: T,
+      properties: { segment_time: '10:00', segment_event_name: 'x', name: 'n' }
+    })
     expect(warnings).toEqual([expect.stringMatching(/"\$revenue" was dropped.*"\$"/), expect.stringMatching(/"\$" was dropped/)])
   })
 
@@ -172,7 +205,12 @@ describe('a track without an event name', () => {
 
 describe('app_id and _update_existing_only', () => {
   test('appId setting → app_id on the event', () => {
-    expect(eventOf(track('Ping', {}), { appId: ' app-123 ' }).event).toEqual({ external_id: 'u1', app_id: 'app-123', name: 'Ping', time: T })
+    expect(eventOf(track('Ping', {}), { appId: ' app-123 ' }).event).toEqual({
+      external_id: 'u1',
+      app_id: 'app-123',
+      name: 'Ping',
+      time: T
+    })
   })
 
   test('a blank appId sends no app_id', () => {
@@ -180,7 +218,12 @@ describe('app_id and _update_existing_only', () => {
   })
 
   test('updateExistingOnly reaches events too: a track for an unknown user creates no Braze user', () => {
-    expect(eventOf(track('Ping', {}), { updateExistingOnly: true }).event).toEqual({ external_id: 'u1', _update_existing_only: true, name: 'Ping', time: T })
+    expect(eventOf(track('Ping', {}), { updateExistingOnly: true }).event).toEqual({
+      external_id: 'u1',
+      _update_existing_only: true,
+      name: 'Ping',
+      time: T
+    })
     expect(eventOf(track('Ping', {})).event).toEqual({ external_id: 'u1', name: 'Ping', time: T })
   })
 

@@ -50,7 +50,10 @@ describe('mergeAttributes', () => {
   })
 
   test('null unsets, and a later value sets again', () => {
-    const unset = mergeAttributes([update({ external_id: 'u1', plan: 'pro', city: 'Oslo' }, 0, 1), update({ external_id: 'u1', plan: null }, 1, 2)])
+    const unset = mergeAttributes([
+      update({ external_id: 'u1', plan: 'pro', city: 'Oslo' }, 0, 1),
+      update({ external_id: 'u1', plan: null }, 1, 2)
+    ])
     expect(unset[0]!.object).toEqual({ external_id: 'u1', plan: null, city: 'Oslo' })
     const reset = mergeAttributes([update({ external_id: 'u1', plan: null }, 0, 1), update({ external_id: 'u1', plan: 'pro' }, 1, 2)])
     expect(reset[0]!.object.plan).toBe('pro')
@@ -86,7 +89,10 @@ describe('mergeAttributes', () => {
   })
 
   test('a plain value after an edit replaces it', () => {
-    const merged = mergeAttributes([update({ external_id: 'u1', tags: { add: ['a'] } }, 0, 1), update({ external_id: 'u1', tags: ['z'] }, 1, 2)])
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', tags: { add: ['a'] } }, 0, 1),
+      update({ external_id: 'u1', tags: ['z'] }, 1, 2)
+    ])
     expect(merged[0]!.object.tags).toEqual(['z'])
   })
 
@@ -135,7 +141,10 @@ describe('mergeAttributes', () => {
       update({ external_id: 'u1', tags: { add: values('b'), remove: values('a').slice(0, 5000) } }, 1, 2),
       update({ external_id: 'u1', tags: { add: values('c') } }, 2, 3)
     ])
-    const set = mergeAttributes([update({ external_id: 'u2', tags: values('a') }, 0, 1), update({ external_id: 'u2', tags: { add: values('b'), remove: values('a') } }, 1, 2)])
+    const set = mergeAttributes([
+      update({ external_id: 'u2', tags: values('a') }, 0, 1),
+      update({ external_id: 'u2', tags: { add: values('b'), remove: values('a') } }, 1, 2)
+    ])
     expect(Date.now() - started).toBeLessThan(1000)
     const tags = merged[0]!.object.tags as { add: string[]; remove: string[] }
     expect(tags.add).toHaveLength(25_000)
@@ -172,7 +181,12 @@ describe('mergeAttributes', () => {
       fc.record({ remove: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) })
     )
     const arb = fc.array(
-      fc.record({ user: fc.constantFrom('u1', 'u2'), key: fc.constantFrom('k1', 'k2'), value, at: fc.option(fc.nat({ max: 20 }), { nil: undefined }) }),
+      fc.record({
+        user: fc.constantFrom('u1', 'u2'),
+        key: fc.constantFrom('k1', 'k2'),
+        value,
+        at: fc.option(fc.nat({ max: 20 }), { nil: undefined })
+      }),
       { maxLength: 12 }
     )
     fc.assert(

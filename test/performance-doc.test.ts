@@ -15,7 +15,15 @@ test('every row of the bench is in the table, with its value, target and whether
   const table = renderPerformanceTable({
     machine: { cpu: 'Test CPU', cores: 2, node: 'v20.20.2', os: 'linux', date: '2026-12-01T05:00:00.000Z', loadAverage: [0.5, 0.4, 0.3] },
     rows: [
-      { metric: 'replay, 1 M events: wall time', value: 41.23, unit: 's', display: '41.2 s (24,254 events/s)', target: '≤ 60 s', ok: true, note: 'start to exit' },
+      {
+        metric: 'replay, 1 M events: wall time',
+        value: 41.23,
+        unit: 's',
+        display: '41.2 s (24,254 events/s)',
+        target: '≤ 60 s',
+        ok: true,
+        note: 'start to exit'
+      },
       { metric: '  same: peak memory', value: 310, unit: 'MB', target: '≤ 300 MB', ok: false },
       { metric: 'bundle size', value: 94.1, unit: 'KB' }
     ]

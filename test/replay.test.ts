@@ -144,7 +144,12 @@ describe('inputs against the embedded Braze', () => {
       'Unreadable input: not valid JSON (Unexpected end of JSON input)',
       "Unreadable input: not valid JSON (Unexpected token 'o')"
     ])
-    expect(summary.failures.listed.map((failed) => failed.where).sort()).toEqual(['events.jsonl:2', 'events.jsonl:4', 'events.jsonl:6', 'events.jsonl:7[2]'])
+    expect(summary.failures.listed.map((failed) => failed.where).sort()).toEqual([
+      'events.jsonl:2',
+      'events.jsonl:4',
+      'events.jsonl:6',
+      'events.jsonl:7[2]'
+    ])
     expect(braze.profile({ external_id: 'u-3' })!.events.map((event) => event.name)).toEqual(['Song Played', 'Song Played', 'Song Paused'])
   })
 
@@ -159,7 +164,9 @@ describe('inputs against the embedded Braze', () => {
     const summary = await replayJson([folder, '--batch-size', '2'], { braze })
 
     expect(summary.events).toEqual({ total: 6, delivered: 5, rejected: 1, retry: 0, unfinished: 0 })
-    expect(summary.failures.listed).toEqual([{ where: 'c-lines.jsonl:2', outcome: 'rejected', reason: expect.stringMatching(/^Unreadable input: not valid JSON/) }])
+    expect(summary.failures.listed).toEqual([
+      { where: 'c-lines.jsonl:2', outcome: 'rejected', reason: expect.stringMatching(/^Unreadable input: not valid JSON/) }
+    ])
     expect(braze.profile({ external_id: 'u-4' })!.attributes.plan).toBe('pro')
     expect(braze.profile({ external_id: 'u-5' })!.events.map((event) => event.name)).toEqual(['Signed Up', 'Logged In'])
   })
@@ -173,7 +180,13 @@ describe('inputs against the embedded Braze', () => {
     const corrupt = file('corrupt.jsonl.gz', Buffer.concat([gzipSync(jsonl(identify('u-6', {}))).subarray(0, 12), Buffer.from('garbage')]))
     const bad = await replayJson([corrupt], { braze })
     expect(bad.exitCode).toBe(1)
-    expect(bad.failures.listed).toEqual([{ where: 'corrupt.jsonl.gz', outcome: 'rejected', reason: expect.stringMatching(/^Unreadable input: cannot read the file \(not valid gzip data/) }])
+    expect(bad.failures.listed).toEqual([
+      {
+        where: 'corrupt.jsonl.gz',
+        outcome: 'rejected',
+        reason: expect.stringMatching(/^Unreadable input: cannot read the file \(not valid gzip data/)
+      }
+    ])
   })
 
   test('a pretty-printed JSON array saved as .jsonl is read as an array, with a note', async () => {
@@ -261,7 +274,13 @@ describe('every event accounted for', () => {
   })
 
   test('the text shows every reason up to ten, then "+N more", and where each failed event is', async () => {
-    const events = Array.from({ length: 13 }, (_, i) => ({ type: 'identify', userId: 'u-11', traits: [], messageId: `m-${i}`, timestamp: at(i) }))
+    const events = Array.from({ length: 13 }, (_, i) => ({
+      type: 'identify',
+      userId: 'u-11',
+      traits: [],
+      messageId: `m-${i}`,
+      timestamp: at(i)
+    }))
     events.forEach((event, i) => ((event as Record<string, unknown>).type = i < 12 ? `kind-${i}` : 'identify'))
     const input = file('reasons.jsonl', jsonl(...events))
     const { code, stdout } = await replay([input, '--batch-size', '1', '--quiet'], { braze })
@@ -331,8 +350,26 @@ describe('the --json summary', () => {
     expect(exitCode).toBe(0)
     expect(Object.keys(json).sort()).toEqual(
       [
-        'batchSize', 'cpuSeconds', 'dataPoints', 'durationMs', 'events', 'failures', 'handler', 'input', 'interrupted', 'notices', 'objects',
-        'peakRssMB', 'profiles', 'rateLimit', 'reasons', 'requests', 'retries', 'target', 'warnings', 'workers'
+        'batchSize',
+        'cpuSeconds',
+        'dataPoints',
+        'durationMs',
+        'events',
+        'failures',
+        'handler',
+        'input',
+        'interrupted',
+        'notices',
+        'objects',
+        'peakRssMB',
+        'profiles',
+        'rateLimit',
+        'reasons',
+        'requests',
+        'retries',
+        'target',
+        'warnings',
+        'workers'
       ].sort()
     )
     expect(json).toMatchObject({
@@ -377,7 +414,11 @@ describe('usage and unusable input: exit 2', () => {
     ['a missing value', ['x.json', '--settings'], "Option '--settings <value>' argument missing."],
     ['a value that looks like an option', ['x.json', '--rejects', '--json'], "Option '--rejects' argument is ambiguous."],
     ['--braze-url without --live', ['x.json', '--braze-url', 'http://127.0.0.1:1'], '--braze-url goes with --live'],
-    ['--braze-url that is not a URL', ['x.json', '--live', '--braze-url', 'localhost'], '--braze-url must be an http(s) URL, got "localhost".']
+    [
+      '--braze-url that is not a URL',
+      ['x.json', '--live', '--braze-url', 'localhost'],
+      '--braze-url must be an http(s) URL, got "localhost".'
+    ]
   ])('bad usage (%s)', async (_name, args, message) => {
     const { code, stderr } = await replay(args)
     expect(code).toBe(2)
@@ -389,7 +430,11 @@ describe('usage and unusable input: exit 2', () => {
     ['a missing input', () => [join(dir, 'nope.jsonl')], /nope\.jsonl: no such file or directory/],
     ['a directory without event files', () => [mkdtempSync(join(dir, 'empty-'))], /has no \.json, \.jsonl or \.ndjson files/],
     ['a file without events', () => [file('blank.jsonl', '\n\n')], /found no events in .*blank\.jsonl/],
-    ['an unwritable rejects file', () => [file('ok.jsonl', jsonl(identify('u', {}))), '--rejects', join(dir, 'no-such-dir', 'r.jsonl')], /cannot write the rejects file .* \(ENOENT\)/],
+    [
+      'an unwritable rejects file',
+      () => [file('ok.jsonl', jsonl(identify('u', {}))), '--rejects', join(dir, 'no-such-dir', 'r.jsonl')],
+      /cannot write the rejects file .* \(ENOENT\)/
+    ],
     ['--live with the example key', () => [file('two.json', '[]'), '--live'], /needs your REST API key: set the BRAZE_API_KEY/]
   ])('%s', async (_name, args, message) => {
     const { code, stderr } = await replay(args())
@@ -409,7 +454,13 @@ describe('usage and unusable input: exit 2', () => {
 describe('current code, always', () => {
   test('a build that is not what the sources build to is rebuilt before the replay (into the file the tools use)', async () => {
     const stale = join(dir, 'stale-build.js')
-    writeFileSync(stale, (await expectedScript()).replace('async function onBatch(events, settings) {', 'async function onBatch(events, settings) {\n  return [];'))
+    writeFileSync(
+      stale,
+      (await expectedScript()).replace(
+        'async function onBatch(events, settings) {',
+        'async function onBatch(events, settings) {\n  return [];'
+      )
+    )
     const saved = process.env[BUILT_FUNCTION_ENV]
     process.env[BUILT_FUNCTION_ENV] = stale
     try {
@@ -453,7 +504,11 @@ describe('--live against a nock Braze', () => {
     const reset = Math.ceil(Date.now() / 1000) + 3
     const scope = nock(BRAZE, { reqheaders: { authorization: 'Bearer live-key-from-env' } })
       .post('/users/track')
-      .reply(429, { message: 'Too Many Requests' }, { 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) })
+      .reply(
+        429,
+        { message: 'Too Many Requests' },
+        { 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }
+      )
       .post('/users/track')
       .reply(201, { message: 'success', attributes_processed: 1, events_processed: 1 })
     const settings = file('live-settings.json', JSON.stringify({ apiKey: 'key-in-file', dataCenter: 'US-01' }))
@@ -488,7 +543,9 @@ describe('--live against a nock Braze', () => {
     expect(stdout).toMatch(/Retry reasons \(1\):\n +1 × status 500: Braze had a problem with \/users\/track \(HTTP 503\)/)
     expect(stdout).toContain('live-2.json[1] (messageId live-m-1): retry, status 500')
     expect(stdout).toContain('Retries: 3 retry calls for 1 event, 0 delivered after a retry, 7.0 s waited')
-    expect(stdout).toContain('Objects sent to /users/track: 4 attribute objects, 0 events, 0 purchases\n  in requests Braze accepted (2xx): 0 attribute objects, 0 events, 0 purchases')
+    expect(stdout).toContain(
+      'Objects sent to /users/track: 4 attribute objects, 0 events, 0 purchases\n  in requests Braze accepted (2xx): 0 attribute objects, 0 events, 0 purchases'
+    )
   })
 })
 
@@ -512,7 +569,9 @@ describe('worker threads and the bin', () => {
         firstRequest.splice(0).forEach((notify) => notify())
         if (limitedFor !== undefined && received === 1) {
           limitedUntil = Math.ceil((Date.now() + limitedFor) / 1000)
-          response.writeHead(429, { 'content-type': 'application/json', 'X-RateLimit-Reset': String(limitedUntil) }).end('{"message":"Too Many Requests"}')
+          response
+            .writeHead(429, { 'content-type': 'application/json', 'X-RateLimit-Reset': String(limitedUntil) })
+            .end('{"message":"Too Many Requests"}')
           return
         }
         setTimeout(() => response.writeHead(201, { 'content-type': 'application/json' }).end('{"message":"success"}'), answerAfterMs)
@@ -534,7 +593,11 @@ describe('worker threads and the bin', () => {
 
   const liveSettings = () => file('worker-settings.json', JSON.stringify({ apiKey: 'worker-key', dataCenter: 'US-03' }))
   const manyEvents = (n: number) =>
-    jsonl(...Array.from({ length: n }, (_, i) => (i % 2 ? identify(`w-${i % 50}`, { n: i }, i % 60) : track(`w-${i % 50}`, 'Played', { n: i }, i % 60))))
+    jsonl(
+      ...Array.from({ length: n }, (_, i) =>
+        i % 2 ? identify(`w-${i % 50}`, { n: i }, i % 60) : track(`w-${i % 50}`, 'Played', { n: i }, i % 60)
+      )
+    )
 
   test('--live --workers 2 against a local Braze: every event delivered, each thread counting what it sent', async () => {
     const input = file('workers.jsonl', manyEvents(400))
@@ -550,7 +613,18 @@ describe('worker threads and the bin', () => {
     // At most a second and a half of real waiting: Braze's reset is in whole seconds.
     limitedFor = 500
     const input = file('paused.jsonl', manyEvents(3000))
-    const summary = await replayJson([input, '--live', '--braze-url', url, '--workers', '2', '--concurrency', '1', '--settings', liveSettings()])
+    const summary = await replayJson([
+      input,
+      '--live',
+      '--braze-url',
+      url,
+      '--workers',
+      '2',
+      '--concurrency',
+      '1',
+      '--settings',
+      liveSettings()
+    ])
     expect(summary.events).toMatchObject({ total: 3000, delivered: 3000 })
     expect(summary.requests.byEndpoint['POST /users/track']!.statuses['429']).toBe(1)
     expect(summary.retries).toMatchObject({ attempts: 1, deliveredAfterRetry: 20 })
@@ -565,10 +639,14 @@ describe('worker threads and the bin', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'replay-elsewhere-'))
     try {
       writeFileSync(join(elsewhere, 'mine.jsonl'), jsonl(identify('b-1', { plan: 'pro' }), anonymous('bin-2')))
-      const child = spawn(process.execPath, [join(ROOT, 'bin/braze-destination-function.js'), 'replay', 'mine.jsonl', '--workers', '1', '--rejects', 'out.jsonl', '--quiet'], {
-        cwd: elsewhere,
-        env: { ...process.env, BRAZE_API_KEY: '' }
-      })
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, 'bin/braze-destination-function.js'), 'replay', 'mine.jsonl', '--workers', '1', '--rejects', 'out.jsonl', '--quiet'],
+        {
+          cwd: elsewhere,
+          env: { ...process.env, BRAZE_API_KEY: '' }
+        }
+      )
       const { code, stdout, stderr } = await finished(child)
       expect(stderr).toBe('')
       expect(code).toBe(1)
@@ -585,7 +663,20 @@ describe('worker threads and the bin', () => {
     const input = file('interrupted.jsonl', manyEvents(3000))
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'bin/braze-destination-function.js'), 'replay', input, '--live', '--braze-url', url, '--workers', '1', '--settings', liveSettings(), '--json', '--quiet'],
+      [
+        join(ROOT, 'bin/braze-destination-function.js'),
+        'replay',
+        input,
+        '--live',
+        '--braze-url',
+        url,
+        '--workers',
+        '1',
+        '--settings',
+        liveSettings(),
+        '--json',
+        '--quiet'
+      ],
       { cwd: dir }
     )
     // Once the function's first request is in flight, press Ctrl-C.
@@ -635,14 +726,19 @@ describe('building blocks', () => {
     const truncated = new JsonArraySplitter()
     expect(truncated.push('[{"a":1},{"b":')).toEqual([{ text: '{"a":1}', index: 1 }])
     expect(truncated.end()).toEqual([{ problem: 'the file ends inside element 2 (the array is not closed)', index: 2 }])
-    expect(new JsonArraySplitter().push('{"a":1}')).toEqual([{ problem: 'the file is not a JSON array (it does not start with "[")', index: 0 }])
+    expect(new JsonArraySplitter().push('{"a":1}')).toEqual([
+      { problem: 'the file is not a JSON array (it does not start with "[")', index: 0 }
+    ])
   })
 
   test('the rate budget: no 3-second window holds more than 3,000 /users/track requests, however they are timed', async () => {
     let now = 0
     const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) }
     // Two threads, each with half of the budget, sending as fast as their buckets let them.
-    const buckets = [new TokenBucket({ limit: 3000, windowMs: 3000 }, clock, 0.5), new TokenBucket({ limit: 3000, windowMs: 3000 }, clock, 0.5)]
+    const buckets = [
+      new TokenBucket({ limit: 3000, windowMs: 3000 }, clock, 0.5),
+      new TokenBucket({ limit: 3000, windowMs: 3000 }, clock, 0.5)
+    ]
     const sent: number[] = []
     for (let round = 0; round < 20_000; round++) {
       const bucket = buckets[round % 2]!

@@ -45,10 +45,26 @@ const ecommerceEvent = (file: string) => ecommerceTrack(file)
 
 const identifyPeter = (anonymousId: string, epoch: number, extra: Record<string, unknown> = {}) =>
   plan({
-    attributes: [{ external_id: '97980cfea0067', first_name: 'Peter', last_name: 'Gibbons', email: 'peter@example.com', plan: 'premium', logins: 5, ...extra }],
+    attributes: [
+      {
+        external_id: '97980cfea0067',
+        first_name: 'Peter',
+        last_name: 'Gibbons',
+        email: 'peter@example.com',
+        plan: 'premium',
+        logins: 5,
+        ...extra
+      }
+    ],
     merges: [
-      { identifier_to_merge: { user_alias: { alias_name: anonymousId, alias_label: LABEL } }, identifier_to_keep: { external_id: '97980cfea0067' } },
-      { identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'most_recently_updated'] }, identifier_to_keep: { external_id: '97980cfea0067' } }
+      {
+        identifier_to_merge: { user_alias: { alias_name: anonymousId, alias_label: LABEL } },
+        identifier_to_keep: { external_id: '97980cfea0067' }
+      },
+      {
+        identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+        identifier_to_keep: { external_id: '97980cfea0067' }
+      }
     ],
     epoch
   })
@@ -61,15 +77,26 @@ const EXPECTED: Record<string, () => void> = {
     )
   },
   'partners-spec-identify.json': () => {
-    expect(run(load('partners-spec-identify.json'))).toEqual(identifyPeter('3d316d2c-26e8-451f-91be-a0766708c81e', Date.parse('2019-06-21T17:33:22.486Z')))
+    expect(run(load('partners-spec-identify.json'))).toEqual(
+      identifyPeter('3d316d2c-26e8-451f-91be-a0766708c81e', Date.parse('2019-06-21T17:33:22.486Z'))
+    )
   },
   'partners-spec-identify-intro.json': () => {
-    expect(run(load('partners-spec-identify-intro.json'))).toEqual(identifyPeter('3d316d2c-26e8-451f-91be-a0766708c81e', Date.parse('2019-06-21T16:33:26.158Z')))
+    expect(run(load('partners-spec-identify-intro.json'))).toEqual(
+      identifyPeter('3d316d2c-26e8-451f-91be-a0766708c81e', Date.parse('2019-06-21T16:33:26.158Z'))
+    )
   },
   'spec-track-full.json': () => {
     expect(run(load('spec-track-full.json'))).toEqual(
       plan({
-        events: [{ external_id: 'AiUGstSDIg', name: 'Course Clicked', time: '2015-12-12T19:11:01.249Z', properties: { title: 'Intro to Analytics' } }],
+        events: [
+          {
+            external_id: 'AiUGstSDIg',
+            name: 'Course Clicked',
+            time: '2015-12-12T19:11:01.249Z',
+            properties: { title: 'Intro to Analytics' }
+          }
+        ],
         epoch: Date.parse('2015-12-12T19:11:01.249Z')
       })
     )
@@ -78,7 +105,14 @@ const EXPECTED: Record<string, () => void> = {
     // context.traits.username is not an identifier and a track sends no attributes.
     expect(run(load('spec-track-context-traits.json'))).toEqual(
       plan({
-        events: [{ external_id: 'AiUGstSDIg', name: 'Button Clicked', time: '2015-12-12T19:11:01.249Z', properties: { title: 'Intro to Analytics' } }],
+        events: [
+          {
+            external_id: 'AiUGstSDIg',
+            name: 'Button Clicked',
+            time: '2015-12-12T19:11:01.249Z',
+            properties: { title: 'Intro to Analytics' }
+          }
+        ],
         epoch: Date.parse('2015-12-12T19:11:01.249Z')
       })
     )
@@ -86,14 +120,24 @@ const EXPECTED: Record<string, () => void> = {
   'partners-spec-track.json': () => {
     expect(run(load('partners-spec-track.json'))).toEqual(
       plan({
-        events: [{ external_id: '97980cfea0067', name: 'Registered', time: '2019-06-21T17:35:47.404Z', properties: { accountType: 'Facebook', plan: 'Pro Annual' } }],
+        events: [
+          {
+            external_id: '97980cfea0067',
+            name: 'Registered',
+            time: '2019-06-21T17:35:47.404Z',
+            properties: { accountType: 'Facebook', plan: 'Pro Annual' }
+          }
+        ],
         epoch: Date.parse('2019-06-21T17:35:47.404Z')
       })
     )
   },
   'spec-common-fields-full.json': () => {
     expect(run(load('spec-common-fields-full.json'))).toEqual(
-      plan({ events: [{ external_id: '97980cfea0067', name: 'Report Submitted', time: '2015-12-10T04:08:31.905Z' }], epoch: Date.parse('2015-12-10T04:08:31.905Z') })
+      plan({
+        events: [{ external_id: '97980cfea0067', name: 'Report Submitted', time: '2015-12-10T04:08:31.905Z' }],
+        epoch: Date.parse('2015-12-10T04:08:31.905Z')
+      })
     )
   },
   'partners-spec-common-fields.json': () => {
@@ -103,7 +147,14 @@ const EXPECTED: Record<string, () => void> = {
   'spec-page-full.json': () => {
     expect(run(load('spec-page-full.json'))).toEqual(
       plan({
-        events: [{ external_id: '97980cfea0067', name: 'Viewed Home Page', time: '2015-02-23T22:28:55.111Z', properties: { title: 'Welcome | Initech', url: 'http://www.example.com' } }],
+        events: [
+          {
+            external_id: '97980cfea0067',
+            name: 'Viewed Home Page',
+            time: '2015-02-23T22:28:55.111Z',
+            properties: { title: 'Welcome | Initech', url: 'http://www.example.com' }
+          }
+        ],
         epoch: Date.parse('2015-02-23T22:28:55.111Z')
       })
     )
@@ -128,7 +179,14 @@ const EXPECTED: Record<string, () => void> = {
   'spec-screen-full.json': () => {
     expect(run(load('spec-screen-full.json'))).toEqual(
       plan({
-        events: [{ external_id: '97980cfea0067', name: 'Viewed Home Screen', time: '2015-02-23T22:28:55.111Z', properties: { variation: 'blue signup button' } }],
+        events: [
+          {
+            external_id: '97980cfea0067',
+            name: 'Viewed Home Screen',
+            time: '2015-02-23T22:28:55.111Z',
+            properties: { variation: 'blue signup button' }
+          }
+        ],
         epoch: Date.parse('2015-02-23T22:28:55.111Z')
       })
     )
@@ -136,12 +194,18 @@ const EXPECTED: Record<string, () => void> = {
   },
   'spec-group-full.json': () => {
     expect(run(load('spec-group-full.json'))).toEqual(
-      plan({ attributes: [{ external_id: '97980cfea0067', ab_segment_group_0e8c78ea9d97a7b8185e8632: true }], epoch: Date.parse('2015-02-23T22:28:55.111Z') })
+      plan({
+        attributes: [{ external_id: '97980cfea0067', ab_segment_group_0e8c78ea9d97a7b8185e8632: true }],
+        epoch: Date.parse('2015-02-23T22:28:55.111Z')
+      })
     )
   },
   'partners-spec-group.json': () => {
     expect(run(load('partners-spec-group.json'))).toEqual(
-      plan({ attributes: [{ external_id: '97980cfea0067', ab_segment_group_0e8c78ea9d97a7b8185e8632: true }], epoch: Date.parse('2019-06-21T17:39:06.171Z') })
+      plan({
+        attributes: [{ external_id: '97980cfea0067', ab_segment_group_0e8c78ea9d97a7b8185e8632: true }],
+        epoch: Date.parse('2019-06-21T17:39:06.171Z')
+      })
     )
   },
   'spec-alias-full.json': () => {
@@ -156,33 +220,55 @@ const EXPECTED: Record<string, () => void> = {
   },
   'partners-spec-delete.json': () => {
     // context: null, integrations: null, and a non-ISO originalTimestamp.
-    expect(run(load('partners-spec-delete.json'))).toEqual(plan({ deletes: [{ external_id: '507f191e81' }], epoch: Date.parse('2020-05-09T23:54:49.209Z') }))
+    expect(run(load('partners-spec-delete.json'))).toEqual(
+      plan({ deletes: [{ external_id: '507f191e81' }], epoch: Date.parse('2020-05-09T23:54:49.209Z') })
+    )
   },
   'partners-subscriptions-delete.json': () => {
     // context: [], integrations: [].
-    expect(run(load('partners-subscriptions-delete.json'))).toEqual(plan({ deletes: [{ external_id: '5678' }], epoch: Date.parse('2019-02-19T23:58:54.387Z') }))
+    expect(run(load('partners-subscriptions-delete.json'))).toEqual(
+      plan({ deletes: [{ external_id: '5678' }], epoch: Date.parse('2019-02-19T23:58:54.387Z') })
+    )
   },
   'engage-audience-identify.json': () => {
     expect(run(load('engage-audience-identify.json'))).toEqual(
       plan({ attributes: [{ external_id: 'u123', first_time_shopper: true, segment_audiences: { add: ['first_time_shopper'] } }] })
     )
-    expect(run(load('engage-audience-identify.json'), {})).toEqual(plan({ attributes: [{ external_id: 'u123', first_time_shopper: true }] }))
+    expect(run(load('engage-audience-identify.json'), {})).toEqual(
+      plan({ attributes: [{ external_id: 'u123', first_time_shopper: true }] })
+    )
   },
   'engage-audience-track.json': () => {
     expect(run(load('engage-audience-track.json'))).toEqual(
       plan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['first_time_shopper'] } }],
-        events: [{ external_id: 'u123', name: 'Audience Entered', time: NOW_ISO, properties: { audience_key: 'first_time_shopper', first_time_shopper: true } }]
+        events: [
+          {
+            external_id: 'u123',
+            name: 'Audience Entered',
+            time: NOW_ISO,
+            properties: { audience_key: 'first_time_shopper', first_time_shopper: true }
+          }
+        ]
       })
     )
   },
   'engage-computed-trait-identify.json': () => {
-    expect(run(load('engage-computed-trait-identify.json'))).toEqual(plan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] }))
+    expect(run(load('engage-computed-trait-identify.json'))).toEqual(
+      plan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] })
+    )
   },
   'engage-computed-trait-track.json': () => {
     expect(run(load('engage-computed-trait-track.json'))).toEqual(
       plan({
-        events: [{ external_id: 'u123', name: 'Trait Computed', time: NOW_ISO, properties: { trait_key: 'total_revenue_180_days', total_revenue_180_days: 450 } }]
+        events: [
+          {
+            external_id: 'u123',
+            name: 'Trait Computed',
+            time: NOW_ISO,
+            properties: { trait_key: 'total_revenue_180_days', total_revenue_180_days: 450 }
+          }
+        ]
       })
     )
   },
@@ -195,32 +281,48 @@ const EXPECTED: Record<string, () => void> = {
     expect(run(load('engage-journey-track.json'))).toEqual(
       plan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['recent_buyer'] } }],
-        events: [{ external_id: 'u123', name: 'Audience Entered', time: NOW_ISO, properties: { audience_key: 'j_o_###', recent_buyer: true } }]
+        events: [
+          { external_id: 'u123', name: 'Audience Entered', time: NOW_ISO, properties: { audience_key: 'j_o_###', recent_buyer: true } }
+        ]
       })
     )
   },
   'engage-journey-v1-step-identify.json': () => {
     // No userId and no anonymousId in the docs' example: nothing identifies the user.
     for (const settings of [TYPICAL, {}]) {
-      expectProblem(run(load('engage-journey-v1-step-identify.json'), settings), 'ValidationError', /Braze needs an identified user.*userId.*anonymousAliasLabel/)
+      expectProblem(
+        run(load('engage-journey-v1-step-identify.json'), settings),
+        'ValidationError',
+        /Braze needs an identified user.*userId.*anonymousAliasLabel/
+      )
     }
     // With a userId, the "true" string is a boolean membership.
     expect(run({ ...load('engage-journey-v1-step-identify.json'), userId: 'u123' })).toEqual(
       plan({
         attributes: [
-          { external_id: 'u123', j_o_first_purchase__opened_email_dje83h: true, segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] } }
+          {
+            external_id: 'u123',
+            j_o_first_purchase__opened_email_dje83h: true,
+            segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] }
+          }
         ]
       })
     )
   },
   'engage-journey-v1-step-track.json': () => {
     for (const settings of [TYPICAL, {}]) {
-      expectProblem(run(load('engage-journey-v1-step-track.json'), settings), 'ValidationError', /Braze needs an identified user.*userId.*anonymousAliasLabel/)
+      expectProblem(
+        run(load('engage-journey-v1-step-track.json'), settings),
+        'ValidationError',
+        /Braze needs an identified user.*userId.*anonymousAliasLabel/
+      )
     }
     expect(run({ ...load('engage-journey-v1-step-track.json'), userId: 'u123' })).toEqual(
       plan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] } }],
-        events: [{ external_id: 'u123', name: 'Audience Entered', time: NOW_ISO, properties: { j_o_first_purchase__opened_email_dje83h: true } }]
+        events: [
+          { external_id: 'u123', name: 'Audience Entered', time: NOW_ISO, properties: { j_o_first_purchase__opened_email_dje83h: true } }
+        ]
       })
     )
   },
@@ -228,7 +330,14 @@ const EXPECTED: Record<string, () => void> = {
     const fixture = load('engage-journey-v2-destination-track.json')
     expect(run(fixture)).toEqual(
       plan({
-        events: [{ external_id: 'test-user-67', name: '<<YOUR CUSTOM EVENT NAME>>', time: '2025-01-15T02:02:15.908Z', properties: fixture.properties as Record<string, never> }],
+        events: [
+          {
+            external_id: 'test-user-67',
+            name: '<<YOUR CUSTOM EVENT NAME>>',
+            time: '2025-01-15T02:02:15.908Z',
+            properties: fixture.properties as Record<string, never>
+          }
+        ],
         epoch: Date.parse('2025-01-15T02:02:15.908Z')
       })
     )
@@ -253,13 +362,23 @@ const EXPECTED: Record<string, () => void> = {
   'engage-trait-enrichment-identify.json': () => {
     // The top-level "email" is not a Segment field: userId identifies.
     expect(run(load('engage-trait-enrichment-identify.json'))).toEqual(
-      plan({ attributes: [{ external_id: 'test-user-cq8idf', trait1: 1, trait2: 'test', trait3: true }], epoch: Date.parse('2024-02-22T22:11:15.595Z') })
+      plan({
+        attributes: [{ external_id: 'test-user-cq8idf', trait1: 1, trait2: 'test', trait3: true }],
+        epoch: Date.parse('2024-02-22T22:11:15.595Z')
+      })
     )
   },
   'engage-trait-enrichment-track.json': () => {
     expect(run(load('engage-trait-enrichment-track.json'))).toEqual(
       plan({
-        events: [{ external_id: 'test-user-1tgg9e', name: 'Segment Test Event Name', time: '2024-02-22T22:10:13.640Z', properties: { property1: 1, property2: 'test', property3: true } }],
+        events: [
+          {
+            external_id: 'test-user-1tgg9e',
+            name: 'Segment Test Event Name',
+            time: '2024-02-22T22:10:13.640Z',
+            properties: { property1: 1, property2: 'test', property3: true }
+          }
+        ],
         epoch: Date.parse('2024-02-22T22:10:13.640Z')
       })
     )
@@ -286,14 +405,18 @@ const EXPECTED: Record<string, () => void> = {
   },
   // Deliberately no recommended event (see src/destination/ecommerce.ts): a custom event in every mode.
   'ecommerce-cart-viewed-properties.json': () => {
-    for (const ecommerceMode of ['recommended', 'purchases', 'both']) expectCustomEvent('ecommerce-cart-viewed-properties.json', { ecommerceMode })
+    for (const ecommerceMode of ['recommended', 'purchases', 'both'])
+      expectCustomEvent('ecommerce-cart-viewed-properties.json', { ecommerceMode })
   }
 }
 
 function expectRecommended(file: string): void {
   const expected = RECOMMENDED[file]!
   expect(run(ecommerceEvent(file))).toEqual(
-    plan({ events: [{ external_id: 'u-shop', name: expected.name, time: ECOMMERCE_TIME, properties: expected.properties as never }], epoch: Date.parse(ECOMMERCE_TIME) })
+    plan({
+      events: [{ external_id: 'u-shop', name: expected.name, time: ECOMMERCE_TIME, properties: expected.properties as never }],
+      epoch: Date.parse(ECOMMERCE_TIME)
+    })
   )
 }
 
@@ -307,7 +430,10 @@ function expectCustomEvent(file: string, overrides: Record<string, unknown>): vo
   )
 }
 
-const FILES = fs.readdirSync(DIR).filter((file) => file.endsWith('.json')).sort()
+const FILES = fs
+  .readdirSync(DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
 
 test('the fixtures are all there (and README.md documents them)', () => {
   expect(FILES).toHaveLength(37)
@@ -327,7 +453,11 @@ describe.each(FILES)('%s', (file) => {
 
   test('with any combination of settings: a plan or a Problem of a Segment kind, never a throw', () => {
     const event = ECOMMERCE[file] ? ecommerceEvent(file) : load(file)
-    for (const overrides of [{}, TYPICAL, { ...TYPICAL, updateExistingOnly: true, appId: 'app', purchaseEvents: 'Order Completed, Order Refunded' }]) {
+    for (const overrides of [
+      {},
+      TYPICAL,
+      { ...TYPICAL, updateExistingOnly: true, appId: 'app', purchaseEvents: 'Order Completed, Order Refunded' }
+    ]) {
       const result = run(event, overrides)
       if (isProblem(result)) {
         expect(SEGMENT_ERROR_KINDS).toContain(result.kind)
@@ -340,7 +470,9 @@ describe.each(FILES)('%s', (file) => {
 })
 
 test('Order Refunded as a configured purchase event: 2 purchases in USD, quantities 1 and 2, with order_id', () => {
-  const result = expectPlan(run(ecommerceEvent('ecommerce-order-refunded-properties.json'), { purchaseEvents: ['Order Refunded'], ecommerceMode: 'purchases' }))
+  const result = expectPlan(
+    run(ecommerceEvent('ecommerce-order-refunded-properties.json'), { purchaseEvents: ['Order Refunded'], ecommerceMode: 'purchases' })
+  )
   expect(result.purchases.map(({ product_id, currency, price, quantity }) => ({ product_id, currency, price, quantity }))).toEqual([
     { product_id: '507f1f77bcf86cd799439011', currency: 'USD', price: 19, quantity: 1 },
     { product_id: '505bd76785ebb509fc183733', currency: 'USD', price: 3, quantity: 2 }

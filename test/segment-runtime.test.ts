@@ -29,24 +29,46 @@ async function onTrack() {
 }`
 
 describe('what each profile provides', () => {
-  test('segment: the emulator\'s globals plus RetryError and cache, all host-realm', async () => {
+  test("segment: the emulator's globals plus RetryError and cache, all host-realm", async () => {
     expect(await loadFunction(probe).handlers.onTrack!({}, {})).toEqual({
-      AbortController: 'undefined', TextEncoder: 'undefined', structuredClone: 'undefined', setImmediate: 'undefined',
-      queueMicrotask: 'undefined', RetryError: 'function', cache: 'object', require: 'undefined', module: 'undefined',
-      exports: 'undefined', process: 'undefined', fetch: 'function', window: 'object', hostRealmErrors: true
+      AbortController: 'undefined',
+      TextEncoder: 'undefined',
+      structuredClone: 'undefined',
+      setImmediate: 'undefined',
+      queueMicrotask: 'undefined',
+      RetryError: 'function',
+      cache: 'object',
+      require: 'undefined',
+      module: 'undefined',
+      exports: 'undefined',
+      process: 'undefined',
+      fetch: 'function',
+      window: 'object',
+      hostRealmErrors: true
     })
   })
 
-  test('minimal: exactly the emulator\'s globals, so no RetryError and no cache', async () => {
+  test("minimal: exactly the emulator's globals, so no RetryError and no cache", async () => {
     expect(await loadFunction(probe, { profile: 'minimal' }).handlers.onTrack!({}, {})).toMatchObject({
-      AbortController: 'undefined', TextEncoder: 'undefined', RetryError: 'undefined', cache: 'undefined', hostRealmErrors: true
+      AbortController: 'undefined',
+      TextEncoder: 'undefined',
+      RetryError: 'undefined',
+      cache: 'undefined',
+      hostRealmErrors: true
     })
   })
 
   test('node: a generous Node 20 set, with the error classes created inside the context', async () => {
     expect(await loadFunction(probe, { profile: 'node' }).handlers.onTrack!({}, {})).toMatchObject({
-      AbortController: 'function', TextEncoder: 'function', structuredClone: 'function', setImmediate: 'function',
-      queueMicrotask: 'function', RetryError: 'function', cache: 'object', require: 'undefined', hostRealmErrors: false
+      AbortController: 'function',
+      TextEncoder: 'function',
+      structuredClone: 'function',
+      setImmediate: 'function',
+      queueMicrotask: 'function',
+      RetryError: 'function',
+      cache: 'object',
+      require: 'undefined',
+      hostRealmErrors: false
     })
   })
 

@@ -109,7 +109,10 @@ describe('required settings', () => {
   ])('dataCenter %s → ValidationError naming it', (_name, dataCenter) => {
     const raw = rawSettings({ dataCenter })
     if (dataCenter === undefined) delete raw.dataCenter
-    expect(problemOf(raw)).toEqual({ kind: 'ValidationError', message: expect.stringMatching(/^Setting "dataCenter" \(Data Center\) is required/) })
+    expect(problemOf(raw)).toEqual({
+      kind: 'ValidationError',
+      message: expect.stringMatching(/^Setting "dataCenter" \(Data Center\) is required/)
+    })
   })
 
   test.each<[string, unknown]>([
@@ -137,7 +140,10 @@ describe('apiKey', () => {
     ['a number', 12345],
     ['an object', { key: 'abc' }]
   ])('%s → ValidationError', (_name, apiKey) => {
-    expect(problemOf(rawSettings({ apiKey }))).toEqual({ kind: 'ValidationError', message: expect.stringMatching(/^Setting "apiKey" \(API Key\) is invalid/) })
+    expect(problemOf(rawSettings({ apiKey }))).toEqual({
+      kind: 'ValidationError',
+      message: expect.stringMatching(/^Setting "apiKey" \(API Key\) is invalid/)
+    })
   })
 })
 
@@ -178,7 +184,10 @@ describe('purchaseEvents', () => {
     ['a number', 5],
     ['an object', { name: 'Order Completed' }]
   ])('%s → ValidationError naming it', (_name, purchaseEvents) => {
-    expect(problemOf(rawSettings({ purchaseEvents }))).toEqual({ kind: 'ValidationError', message: expect.stringMatching(/^Setting "purchaseEvents" .* is invalid/) })
+    expect(problemOf(rawSettings({ purchaseEvents }))).toEqual({
+      kind: 'ValidationError',
+      message: expect.stringMatching(/^Setting "purchaseEvents" .* is invalid/)
+    })
   })
 })
 
@@ -212,12 +221,15 @@ describe('maxObjectsPerRequest', () => {
     expect(settingsFor({ maxObjectsPerRequest: value }).maxObjectsPerRequest).toBe(expected)
   })
 
-  test.each<unknown>(['0', 0, '226', 226, 'abc', '1.5', 1.5, '-5', -5, '5e1', '50 objects', true, ['50']])('%j → ValidationError naming it and the range', (value) => {
-    expect(problemOf(rawSettings({ maxObjectsPerRequest: value }))).toEqual({
-      kind: 'ValidationError',
-      message: 'Setting "maxObjectsPerRequest" (Max Objects Per Request) is invalid: expected a whole number from 1 to 225.'
-    })
-  })
+  test.each<unknown>(['0', 0, '226', 226, 'abc', '1.5', 1.5, '-5', -5, '5e1', '50 objects', true, ['50']])(
+    '%j → ValidationError naming it and the range',
+    (value) => {
+      expect(problemOf(rawSettings({ maxObjectsPerRequest: value }))).toEqual({
+        kind: 'ValidationError',
+        message: 'Setting "maxObjectsPerRequest" (Max Objects Per Request) is invalid: expected a whole number from 1 to 225.'
+      })
+    }
+  )
 })
 
 describe('the text settings: appId, anonymousAliasLabel, audienceAttribute', () => {
@@ -227,15 +239,21 @@ describe('the text settings: appId, anonymousAliasLabel, audienceAttribute', () 
   })
 
   test.each(['appId', 'anonymousAliasLabel', 'audienceAttribute'] as const)('%s that is not text → ValidationError naming it', (name) => {
-    expect(problemOf(rawSettings({ [name]: 42 }))).toEqual({ kind: 'ValidationError', message: expect.stringMatching(new RegExp(`^Setting "${name}" .* is invalid: expected a text value`)) })
-  })
-
-  test.each(['$audiences', 'segment.audiences', 'segment audiences'])('audienceAttribute %j is no Braze attribute name → ValidationError', (value) => {
-    expect(problemOf(rawSettings({ audienceAttribute: value }))).toEqual({
+    expect(problemOf(rawSettings({ [name]: 42 }))).toEqual({
       kind: 'ValidationError',
-      message: expect.stringMatching(/^Setting "audienceAttribute" .* is invalid: expected an attribute name without spaces/)
+      message: expect.stringMatching(new RegExp(`^Setting "${name}" .* is invalid: expected a text value`))
     })
   })
+
+  test.each(['$audiences', 'segment.audiences', 'segment audiences'])(
+    'audienceAttribute %j is no Braze attribute name → ValidationError',
+    (value) => {
+      expect(problemOf(rawSettings({ audienceAttribute: value }))).toEqual({
+        kind: 'ValidationError',
+        message: expect.stringMatching(/^Setting "audienceAttribute" .* is invalid: expected an attribute name without spaces/)
+      })
+    }
+  )
 })
 
 describe('dataCenter', () => {

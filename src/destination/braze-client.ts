@@ -43,16 +43,19 @@ function brazeAnswer(json: unknown): BrazeAnswer | undefined {
   return { message, errors: errors ?? [] }
 }
 
-
 /** An `errors[]` entry that names an object as sent: `{input_array, index}`. */
 function objectError(entry: unknown): { array: TrackArray; index: number } | undefined {
   const array = (entry as { input_array?: unknown } | null)?.input_array
   const index = (entry as { index?: unknown } | null)?.index
-  if (!(TRACK_ARRAYS as readonly unknown[]).includes(array) || typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined
+  if (!(TRACK_ARRAYS as readonly unknown[]).includes(array) || typeof index !== 'number' || !Number.isInteger(index) || index < 0)
+    return undefined
   return { array: array as TrackArray, index }
 }
 
-type Fetch = (url: string, init: Record<string, unknown>) => Promise<{
+type Fetch = (
+  url: string,
+  init: Record<string, unknown>
+) => Promise<{
   status: number
   headers: { get(name: string): string | null }
   body?: unknown
@@ -92,13 +95,18 @@ async function readAnswer(response: Awaited<ReturnType<Fetch>>): Promise<Exchang
     return { response, text }
   } catch (error) {
     const type = (error as { type?: unknown } | null)?.type
-    return { response, unreadable: type === 'max-size' ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : 'the connection broke while it was read' }
+    return {
+      response,
+      unreadable:
+        type === 'max-size' ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : 'the connection broke while it was read'
+    }
   }
 }
 
 export async function callBraze(path: BrazePath, body: unknown, connection: BrazeConnection): Promise<CallOutcome> {
   const remaining = connection.deadline - Date.now()
-  if (remaining <= 0) return failure('retry', undefined, undefined, 'The invocation ran out of time before this Braze request could be sent.')
+  if (remaining <= 0)
+    return failure('retry', undefined, undefined, 'The invocation ran out of time before this Braze request could be sent.')
   const fetchImpl = (globalThis as { fetch?: Fetch }).fetch
   if (typeof fetchImpl !== 'function') return failure('retry', undefined, undefined, 'No fetch is available in this runtime.')
 
@@ -131,11 +139,21 @@ export async function callBraze(path: BrazePath, body: unknown, connection: Braz
     exchange.catch(() => undefined)
     const result = await Promise.race([exchange, timeout])
     if (result === 'timeout') {
-      return failure('retry', undefined, undefined, `Braze did not answer ${path} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`)
+      return failure(
+        'retry',
+        undefined,
+        undefined,
+        `Braze did not answer ${path} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`
+      )
     }
     return classify(path, result, connection)
   } catch (error) {
-    return failure('retry', undefined, undefined, `Braze could not be reached at ${connection.dataCenter.restHost} (${networkReason(error, connection.apiKey)}).`)
+    return failure(
+      'retry',
+      undefined,
+      undefined,
+      `Braze could not be reached at ${connection.dataCenter.restHost} (${networkReason(error, connection.apiKey)}).`
+    )
   } finally {
     clearTimeout(timer)
   }
@@ -184,11 +202,27 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
 
   if (status >= 200 && status < 300) {
     if (text === undefined) {
-      return failure('retry', status, response, `Braze's answer to ${path} (HTTP ${status}) was unreadable (${(exchange as { unreadable: string }).unreadable}); the outcome is unknown.`)
+      return failure(
+        'retry',
+        status,
+        response,
+        `Braze's answer to ${path} (HTTP ${status}) was unreadable (${(exchange as { unreadable: string }).unreadable}); the outcome is unknown.`
+      )
     }
-    if (!answer) return failure('retry', status, response, `Braze's answer to ${path} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`)
+    if (!answer)
+      return failure(
+        'retry',
+        status,
+        response,
+        `Braze's answer to ${path} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`
+      )
     if (answer.message !== 'success') {
-      return failure('retry', status, response, `Braze answered ${path} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`)
+      return failure(
+        'retry',
+        status,
+        response,
+        `Braze answered ${path} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`
+      )
     }
     const rejected: RejectedObject[] = []
     const unattributed: string[] = []
@@ -207,7 +241,8 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
     const when = Number.isFinite(reset) && reset > 0 && reset < 1e11 ? ` until ${new Date(reset * 1000).toISOString()}` : ''
     return failure('retry', status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`)
   }
-  if (status >= 500 || status === 408) return failure('retry', status, response, `Braze had a problem with ${path} (HTTP ${status})${said}.`)
+  if (status >= 500 || status === 408)
+    return failure('retry', status, response, `Braze had a problem with ${path} (HTTP ${status})${said}.`)
   return failure('reject', status, response, `Braze rejected ${path} (HTTP ${status})${said}.${hintFor(status, connection)}`)
 }
 
@@ -215,8 +250,10 @@ function hintFor(status: number, connection: BrazeConnection): string {
   if (status === 401) {
     return ` Check the apiKey setting (no quotes or spaces) and that dataCenter ${connection.dataCenter.instance} (${connection.dataCenter.restHost}) is the instance the key belongs to.`
   }
-  if (status === 403) return ' The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.'
-  if (status >= 300 && status < 400) return ' Braze answered with a redirect, which this function does not follow: check the dataCenter setting.'
+  if (status === 403)
+    return ' The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.'
+  if (status >= 300 && status < 400)
+    return ' Braze answered with a redirect, which this function does not follow: check the dataCenter setting.'
   return ''
 }
 

@@ -5,11 +5,7 @@ export interface UserAlias {
 }
 
 export type BrazeIdentifier =
-  | { external_id: string }
-  | { braze_id: string }
-  | { email: string }
-  | { phone: string }
-  | { user_alias: UserAlias }
+  { external_id: string } | { braze_id: string } | { email: string } | { phone: string } | { user_alias: UserAlias }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 export type JsonObject = { [key: string]: JsonValue }
@@ -84,8 +80,27 @@ export function identityKey(object: object): string {
 
 /** Names that are not custom attributes in a Braze attributes object: identifiers, flags and standard attributes. */
 export const BRAZE_RESERVED_ATTRIBUTES = new Set([
-  'external_id', 'braze_id', 'user_alias', '_update_existing_only', '_merge_objects',
-  'first_name', 'last_name', 'email', 'phone', 'gender', 'dob', 'country', 'home_city', 'language', 'time_zone',
-  'current_location', 'email_subscribe', 'push_subscribe', 'subscription_groups', 'image_url', 'push_tokens',
-  'facebook', 'twitter'
+  'external_id',
+  'braze_id',
+  'user_alias',
+  '_update_existing_only',
+  '_merge_objects',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'gender',
+  'dob',
+  'country',
+  'home_city',
+  'language',
+  'time_zone',
+  'current_location',
+  'email_subscribe',
+  'push_subscribe',
+  'subscription_groups',
+  'image_url',
+  'push_tokens',
+  'facebook',
+  'twitter'
 ])

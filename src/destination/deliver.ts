@@ -67,7 +67,12 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
     })
     await opened.save()
   }
-  return { failures: run.failures, alreadyDelivered: plan.alreadyDelivered, calls: run.calls, unchangedAttributes: plan.unchangedAttributes }
+  return {
+    failures: run.failures,
+    alreadyDelivered: plan.alreadyDelivered,
+    calls: run.calls,
+    unchangedAttributes: plan.unchangedAttributes
+  }
 }
 
 class Delivery {
@@ -88,11 +93,16 @@ class Delivery {
   }
 
   async go(): Promise<void> {
-    await Promise.all([...this.plan.requests.map((request) => this.track(request)), ...this.plan.deletes.map((request) => this.delete(request))])
+    await Promise.all([
+      ...this.plan.requests.map((request) => this.track(request)),
+      ...this.plan.deletes.map((request) => this.delete(request))
+    ])
     await Promise.all([this.merges(), ...this.plan.chains.map((chain) => this.chain(chain)), this.resendRefused()])
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue
-      for (const owner of merge.owners) if (this.failures[owner]!.length === 0) this.fail(owner, 'retry', 'The merge of an earlier profile could not be sent in this invocation.')
+      for (const owner of merge.owners)
+        if (this.failures[owner]!.length === 0)
+          this.fail(owner, 'retry', 'The merge of an earlier profile could not be sent in this invocation.')
     }
   }
 
@@ -129,11 +139,15 @@ class Delivery {
       } else if (array === 'attributes' && item.owners.length > 1) {
         this.refused.push({ owners: item.owners, message })
       } else {
-        for (const owner of item.owners) this.fail(owner, 'reject', `Braze rejected the ${array === 'attributes' ? 'attributes' : array.slice(0, -1)} object: ${message}`)
+        for (const owner of item.owners)
+          this.fail(owner, 'reject', `Braze rejected the ${array === 'attributes' ? 'attributes' : array.slice(0, -1)} object: ${message}`)
       }
     }
     // Braze said something failed without naming an object it was sent: no event of this request can be called delivered.
-    const unattributed = [...outcome.unattributed, ...[...rejected].map(([position, message]) => `${message} (${position}, which this request did not have)`)]
+    const unattributed = [
+      ...outcome.unattributed,
+      ...[...rejected].map(([position, message]) => `${message} (${position}, which this request did not have)`)
+    ]
     if (unattributed.length > 0) {
       const message = `Braze reported errors for /users/track that name no object it was sent: ${unattributed.slice(0, 3).join('; ')}`
       for (const owner of new Set(items.flatMap(({ item }) => item.owners))) this.fail(owner, 'reject', message)
@@ -158,7 +172,11 @@ class Delivery {
     for (const [index, part] of parts.entries()) {
       if (this.failures[owner]!.length > 0) return
       if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
-        return this.fail(owner, 'retry', `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`)
+        return this.fail(
+          owner,
+          'retry',
+          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+        )
       }
       await this.track(part)
     }
@@ -171,7 +189,12 @@ class Delivery {
     const owners = [...new Set(this.refused.flatMap((entry) => entry.owners))]
     if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
       for (const { owners: behind, message } of this.refused) {
-        for (const owner of behind) this.fail(owner, 'retry', `Braze refused this user's merged attributes (${message}); no time was left to resend them one event at a time.`)
+        for (const owner of behind)
+          this.fail(
+            owner,
+            'retry',
+            `Braze refused this user's merged attributes (${message}); no time was left to resend them one event at a time.`
+          )
       }
       return
     }
@@ -213,7 +236,6 @@ class Delivery {
     for (const entry of chunk) for (const owner of entry.owners) this.fail(owner, outcome.kind, outcome.message)
   }
 }
-
 
 /** A retry wins: Segment resends the event, and what Braze refuses it will refuse again with the same message. */
 export function worstFailure(failures: EventFailure[]): EventFailure | undefined {

@@ -96,7 +96,8 @@ export class DeliveryMemory {
     const known = this.values.get(user, this.now()) ?? new Map<string, string>()
     for (const [attribute, json] of delivered) {
       known.delete(attribute)
-      if (json !== undefined && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER) known.set(attribute, json)
+      if (json !== undefined && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER)
+        known.set(attribute, json)
     }
     this.values.set(user, known, this.now())
   }

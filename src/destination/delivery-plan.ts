@@ -12,7 +12,15 @@
 // - skipUnchangedAttributes drops values this instance already delivered.
 import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
 import { MAX_OBJECTS_PER_TYPE, MAX_REQUEST_BYTES, MAX_USERS_ENTRIES_PER_REQUEST, TRACK_ARRAYS } from './braze-limits'
-import { identifierKey, identityKey, type BrazeAttributes, type BrazeEvent, type BrazePurchase, type DeleteTarget, type MergeUpdate } from './braze-types'
+import {
+  identifierKey,
+  identityKey,
+  type BrazeAttributes,
+  type BrazeEvent,
+  type BrazePurchase,
+  type DeleteTarget,
+  type MergeUpdate
+} from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { isArrayEdit, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
 import type { EventPlan } from './plan'
@@ -109,7 +117,11 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   delivery.requests = packRequests(byUser, limits, firstOwner)
   // Users kept whole can cost requests (twenty users of 600 KB each need twenty 1 MB requests, not twelve): then each event travels on its own.
   if (delivery.requests.length > lowerBound(totalSize(byUser), limits)) {
-    const byEvent = packRequests([...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)), limits, firstOwner)
+    const byEvent = packRequests(
+      [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)),
+      limits,
+      firstOwner
+    )
     if (byEvent.length < delivery.requests.length) delivery.requests = byEvent
   }
   delivery.merges = merges.items()
@@ -143,7 +155,13 @@ function firstOwner(bundle: Bundle): number {
  * first part leaves room for the event's attribute objects. The cut depends
  * only on the event, so a redelivery names the same parts.
  */
-function chunks(events: BrazeEvent[], purchases: BrazePurchase[], owner: number, attributes: Item<BrazeAttributes>[], limits: RequestLimits): Bundle[] {
+function chunks(
+  events: BrazeEvent[],
+  purchases: BrazePurchase[],
+  owner: number,
+  attributes: Item<BrazeAttributes>[],
+  limits: RequestLimits
+): Bundle[] {
   const out: Bundle[] = []
   let current = emptyBundle()
   current.attributes.push(...attributes)

@@ -14,7 +14,8 @@ import { convertProperties, sizeProblem } from './event-properties'
 import { dict, field, isDict, nonBlank, path, type Dict, type SegmentEvent } from './segment-event'
 import { cutString, toBrazeValue, toNumber } from './values'
 
-export type RecommendedEvent = 'product_viewed' | 'cart_updated' | 'checkout_started' | 'order_placed' | 'order_refunded' | 'order_cancelled'
+export type RecommendedEvent =
+  'product_viewed' | 'cart_updated' | 'checkout_started' | 'order_placed' | 'order_refunded' | 'order_cancelled'
 export interface EcommerceRoute {
   event: RecommendedEvent
   action?: 'add' | 'remove'
@@ -84,7 +85,8 @@ const readId: Reader = (value) => {
   const id = nonBlank(value)
   return id !== undefined && id.length <= MAX_STRING_LENGTH ? id : undefined
 }
-const readUrl: Reader = (value) => (typeof value === 'string' && value.trim() !== '' && value.length <= MAX_STRING_LENGTH ? value : undefined)
+const readUrl: Reader = (value) =>
+  typeof value === 'string' && value.trim() !== '' && value.length <= MAX_STRING_LENGTH ? value : undefined
 const readMoney: Reader = (value) => {
   const amount = toNumber(value)
   return amount !== undefined && amount >= 0 ? amount : undefined
@@ -118,7 +120,11 @@ export function isCurrencyCode(code: string): boolean {
 /** Reads Braze fields from a Segment object, remembering which keys it used: the rest is metadata. */
 class Fields {
   readonly used: Set<string>
-  constructor(readonly source: Dict, readonly warnings: string[], used: Iterable<string> = []) {
+  constructor(
+    readonly source: Dict,
+    readonly warnings: string[],
+    used: Iterable<string> = []
+  ) {
     this.used = new Set(used)
   }
 
@@ -199,10 +205,16 @@ export interface EcommerceInput {
 }
 
 /** One spec event → the Braze event's name and properties, or why Braze would refuse it. */
-export function mapEcommerce({ route, name, properties, event }: EcommerceInput, warnings: string[]): { name: string; properties: JsonObject } | Problem {
+export function mapEcommerce(
+  { route, name, properties, event }: EcommerceInput,
+  warnings: string[]
+): { name: string; properties: JsonObject } | Problem {
   const braze = `ecommerce.${route.event}`
   const needs = (what: string) =>
-    problem('InvalidEventPayload', `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`)
+    problem(
+      'InvalidEventPayload',
+      `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`
+    )
   const fields = new Fields(properties, warnings)
   const out: JsonObject = {}
 
@@ -216,8 +228,14 @@ export function mapEcommerce({ route, name, properties, event }: EcommerceInput,
   if (route.action) out.action = route.action
 
   const rawCurrency = field(properties, 'currency')
-  const currency = rawCurrency === undefined || rawCurrency === null ? DEFAULT_CURRENCY : typeof rawCurrency === 'string' ? rawCurrency.trim().toUpperCase() : ''
-  if (!isCurrencyCode(currency)) return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`)
+  const currency =
+    rawCurrency === undefined || rawCurrency === null
+      ? DEFAULT_CURRENCY
+      : typeof rawCurrency === 'string'
+        ? rawCurrency.trim().toUpperCase()
+        : ''
+  if (!isCurrencyCode(currency))
+    return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`)
   fields.used.add('currency')
   out.currency = currency
   out.source = fields.text(['source'], 'property "source"') ?? eventSource(event)
@@ -265,10 +283,16 @@ export function mapEcommerce({ route, name, properties, event }: EcommerceInput,
     out.total_value = Number(sum.toFixed(6))
     warnings.push(`${braze} total_value is the sum of its products' price × quantity: the event has no total, value or revenue.`)
   }
-  if (route.event === 'order_cancelled') out.cancel_reason = fields.text(['cancel_reason', 'reason'], 'property "reason"') ?? DEFAULT_CANCEL_REASON
+  if (route.event === 'order_cancelled')
+    out.cancel_reason = fields.text(['cancel_reason', 'reason'], 'property "reason"') ?? DEFAULT_CANCEL_REASON
 
   for (const key of OPTIONAL_FIELDS[route.event]) {
-    const value = key === 'cart_id' ? fields.take(['cart_id'], readId) : key === 'discounts' ? fields.take(['discounts'], readObjects) : fields.take(OPTIONAL_MONEY[key]!, readMoney)
+    const value =
+      key === 'cart_id'
+        ? fields.take(['cart_id'], readId)
+        : key === 'discounts'
+          ? fields.take(['discounts'], readObjects)
+          : fields.take(OPTIONAL_MONEY[key]!, readMoney)
     if (value === undefined) continue
     out[key] = key === 'discounts' ? toBrazeValue(value, { warnings, label: 'property "discounts"', mode: 'property' })! : value
   }

@@ -17,8 +17,7 @@ export function engageContext(event: SegmentEvent): EngageContext | undefined {
   const personas = path(event, 'context', 'personas')
   if (personas === undefined || personas === null || typeof personas !== 'object') return undefined
   const raw = field(personas, 'computation_class')
-  const computationClass: ComputationClass =
-    raw === 'audience' || raw === 'journey_step' || raw === 'trait' ? raw : 'other'
+  const computationClass: ComputationClass = raw === 'audience' || raw === 'journey_step' || raw === 'trait' ? raw : 'other'
   const key = field(personas, 'computation_key')
   return { computationClass, computationKey: typeof key === 'string' && key !== '' ? key : undefined }
 }

@@ -12,7 +12,7 @@ const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z')
 export function eventEpoch(event: SegmentEvent): number | undefined {
   for (const key of TIME_FIELDS) {
     const value = Object.prototype.hasOwnProperty.call(event, key) ? event[key] : undefined
-    if (typeof value !== 'string' && !(isDate(value))) continue
+    if (typeof value !== 'string' && !isDate(value)) continue
     const ms = isDate(value) ? value.getTime() : Date.parse(value)
     if (Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS) return ms
   }

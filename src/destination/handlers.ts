@@ -25,8 +25,16 @@ function settingsOrThrow(raw: unknown): Settings {
 
 /** One deadline for every Braze call of this invocation, counted from its start. */
 function send(plans: Array<EventPlan | undefined>, settings: Settings, startedAt: number): Promise<DeliveryReport> {
-  const connection: BrazeConnection = { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: startedAt + INVOCATION_BUDGET_MS }
-  return deliver(plans, { connection, maxObjectsPerRequest: settings.maxObjectsPerRequest, skipUnchangedAttributes: settings.skipUnchangedAttributes })
+  const connection: BrazeConnection = {
+    dataCenter: settings.dataCenter,
+    apiKey: settings.apiKey,
+    deadline: startedAt + INVOCATION_BUDGET_MS
+  }
+  return deliver(plans, {
+    connection,
+    maxObjectsPerRequest: settings.maxObjectsPerRequest,
+    skipUnchangedAttributes: settings.skipUnchangedAttributes
+  })
 }
 
 const crashMessage = (error: unknown, detail = '') =>
@@ -74,7 +82,11 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
     const settings = settingsOrThrow(rawSettings)
     if (!Array.isArray(events)) throw segmentError('InvalidEventPayload', 'onBatch expects an array of events.')
     const plans = events.map((event) => mapSafely(event, settings))
-    const report = await send(plans.map((plan) => (isProblem(plan) ? undefined : plan)), settings, startedAt)
+    const report = await send(
+      plans.map((plan) => (isProblem(plan) ? undefined : plan)),
+      settings,
+      startedAt
+    )
     return plans.map((plan, index): BatchResult => {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }
       const failure = worstFailure(report.failures[index]!)

@@ -14,8 +14,14 @@ const BRAZE_ID_PATHS = [
   ['traits', 'braze_id'],
   ['properties', 'braze_id']
 ]
-const EMAIL_PATHS = [['traits', 'email'], ['context', 'traits', 'email']]
-const PHONE_PATHS = [['traits', 'phone'], ['context', 'traits', 'phone']]
+const EMAIL_PATHS = [
+  ['traits', 'email'],
+  ['context', 'traits', 'email']
+]
+const PHONE_PATHS = [
+  ['traits', 'phone'],
+  ['context', 'traits', 'phone']
+]
 
 /** `usable`: what counts as a value at these paths (a malformed email or phone never identifies). */
 function first(event: SegmentEvent, paths: string[][], usable: (value: unknown) => string | undefined = nonBlank): string | undefined {
@@ -100,9 +106,7 @@ export function earlierProfiles(event: SegmentEvent, externalId: string, attribu
 }
 
 function missingIdentifierMessage(hasAnonymousId: boolean): string {
-  const why = hasAnonymousId
-    ? 'this event has only an anonymousId'
-    : 'this event has no userId (and no braze_id, email or phone)'
+  const why = hasAnonymousId ? 'this event has only an anonymousId' : 'this event has no userId (and no braze_id, email or phone)'
   return (
     `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), ` +
     'or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.'

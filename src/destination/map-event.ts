@@ -40,7 +40,10 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
     case 'delete':
       return mapDelete(raw, settings)
     default:
-      return problem('EventNotSupported', `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`)
+      return problem(
+        'EventNotSupported',
+        `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`
+      )
   }
 }
 
@@ -92,7 +95,13 @@ function mapIdentify(event: SegmentEvent, identifier: BrazeIdentifier, settings:
   if ('external_id' in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
 }
 
-function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan, now: () => number): Problem | void {
+function mapTrack(
+  event: SegmentEvent,
+  identifier: BrazeIdentifier,
+  settings: Settings,
+  plan: EventPlan,
+  now: () => number
+): Problem | void {
   const name = nonBlank(event.event)
   if (name === undefined) return problem('InvalidEventPayload', 'A track call needs an "event" name; this one has none.')
   const properties = dict(event.properties) ?? {}
@@ -105,14 +114,18 @@ function mapTrack(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   if (route || purchase) {
     const recommended = route && mapEcommerce({ route, name, properties, event }, plan.warnings)
     const purchases = purchase
-      ? mapPurchases({ identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly }, plan.warnings)
+      ? mapPurchases(
+          { identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
+          plan.warnings
+        )
       : undefined
     // In "both", one that fails doesn't hold back the other: it is reported as a warning.
     const failures = [recommended, purchases].filter(isProblem)
     const succeeded = [recommended, purchases].filter((result) => result !== undefined && !isProblem(result))
     if (succeeded.length === 0) return failures[0]
     for (const failure of failures) plan.warnings.push(failure.message)
-    if (recommended && !isProblem(recommended)) plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties))
+    if (recommended && !isProblem(recommended))
+      plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties))
     if (purchases && !isProblem(purchases)) plan.purchases.push(...(purchases as BrazePurchase[]))
     return
   }
@@ -167,7 +180,10 @@ function mapView(event: SegmentEvent, type: 'page' | 'screen', settings: Setting
   const enabled = type === 'page' ? settings.sendPageEvents : settings.sendScreenEvents
   if (!enabled) {
     const setting = type === 'page' ? 'sendPageEvents' : 'sendScreenEvents'
-    return problem('EventNotSupported', `${type} calls are not sent to Braze: turn on the "${setting}" setting to send them as custom events.`)
+    return problem(
+      'EventNotSupported',
+      `${type} calls are not sent to Braze: turn on the "${setting}" setting to send them as custom events.`
+    )
   }
   return withIdentifier(event, settings, (identifier, plan) => {
     const name = viewName(event, type)
@@ -211,8 +227,12 @@ function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem 
   const wasAnonymous = anonymousId === previousId
   const alias = aliasFor(previousId, settings)
   if (anonymousId === undefined || wasAnonymous) {
-    if (alias && 'user_alias' in alias) plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep })
-    else if (wasAnonymous) plan.warnings.push('previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.')
+    if (alias && 'user_alias' in alias)
+      plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep })
+    else if (wasAnonymous)
+      plan.warnings.push(
+        'previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.'
+      )
   }
   if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep })
   return plan
@@ -233,4 +253,3 @@ function mapDelete(event: SegmentEvent, settings: Settings): EventPlan | Problem
   }
   return problem('InvalidEventPayload', 'A delete call needs a userId (or an anonymousId with the anonymousAliasLabel setting).')
 }
-

@@ -35,7 +35,9 @@ type ArrayEdit = { add?: unknown[]; remove?: unknown[] }
 export function isArrayEdit(value: unknown): value is ArrayEdit {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
   const keys = Object.keys(value)
-  return keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray((value as Record<string, unknown>)[key]))
+  return (
+    keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray((value as Record<string, unknown>)[key]))
+  )
 }
 
 /** Values are equal for Braze when their JSON is: one key per value keeps every edit linear (lists may hold thousands). */
@@ -112,4 +114,3 @@ export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
   }
   return [...merged.values()]
 }
-

@@ -26,7 +26,8 @@ export function operatorUpdate(value: Dict, context: ValueContext, mergeObjects:
   for (const operator of Object.keys(value)) {
     const items = value[operator]
     if (!Array.isArray(items) || items.length === 0) return `${operator} takes a non-empty array`
-    if (operator === '$update' && !mergeObjects) return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)'
+    if (operator === '$update' && !mergeObjects)
+      return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)'
     const converted: JsonValue[] = []
     for (const item of items) {
       const one = operator === '$add' ? addedObject(item, context) : identifiedItem(operator, item, context)
@@ -35,7 +36,9 @@ export function operatorUpdate(value: Dict, context: ValueContext, mergeObjects:
     }
     out[operator] = converted
   }
-  return fitsIn(out, MAX_NESTED_ATTRIBUTE_BYTES) ? out : `over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for an array of objects`
+  return fitsIn(out, MAX_NESTED_ATTRIBUTE_BYTES)
+    ? out
+    : `over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for an array of objects`
 }
 
 function addedObject(item: unknown, context: ValueContext): JsonObject | string {
@@ -53,7 +56,10 @@ function identifiedItem(operator: string, item: unknown, context: ValueContext):
   const key = item.$identifier_key
   if (typeof key !== 'string' || badKey(key, true)) return '$identifier_key must be a valid nested key'
   const identifier = item.$identifier_value
-  const scalar = (typeof identifier === 'string' && identifier.length <= MAX_STRING_LENGTH) || typeof identifier === 'boolean' || (typeof identifier === 'number' && Number.isFinite(identifier))
+  const scalar =
+    (typeof identifier === 'string' && identifier.length <= MAX_STRING_LENGTH) ||
+    typeof identifier === 'boolean' ||
+    (typeof identifier === 'number' && Number.isFinite(identifier))
   if (!scalar) return '$identifier_value must be a string, number or boolean'
   const out: JsonObject = { $identifier_key: key, $identifier_value: identifier as string | number | boolean }
   if (operator === '$update') {

@@ -28,7 +28,13 @@ export interface PurchaseInput {
 }
 
 /** One product → purchase objects (several when quantity > 100), or the reason it can't be one. */
-function productPurchases(product: Dict, index: number, input: PurchaseInput, order: JsonObject | undefined, warnings: string[]): BrazePurchase[] | string {
+function productPurchases(
+  product: Dict,
+  index: number,
+  input: PurchaseInput,
+  order: JsonObject | undefined,
+  warnings: string[]
+): BrazePurchase[] | string {
   const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== undefined)
   if (idField === undefined) return 'it has no product_id, sku, id or name'
   const productId = nonBlank(field(product, idField))!
@@ -75,7 +81,10 @@ function productPurchases(product: Dict, index: number, input: PurchaseInput, or
 export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePurchase[] | Problem {
   const products = field(input.properties, 'products')
   if (!Array.isArray(products) || products.length === 0) {
-    return problem('InvalidEventPayload', `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`)
+    return problem(
+      'InvalidEventPayload',
+      `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`
+    )
   }
   const order = convertProperties(input.properties, warnings, ORDER_ONLY)
   const purchases: BrazePurchase[] = []
@@ -89,7 +98,10 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
     } else purchases.push(...result)
   })
   if (purchases.length === 0) {
-    return problem('InvalidEventPayload', `"${input.eventName}" has no product Braze can record as a purchase (${reasons.slice(0, 5).join('; ')}).`)
+    return problem(
+      'InvalidEventPayload',
+      `"${input.eventName}" has no product Braze can record as a purchase (${reasons.slice(0, 5).join('; ')}).`
+    )
   }
   return purchases
 }

@@ -52,7 +52,8 @@ const definitions = {
   apiKey: {
     name: 'apiKey',
     label: 'API Key',
-    description: 'Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.identify, users.merge and users.delete permissions.',
+    description:
+      'Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.identify, users.merge and users.delete permissions.',
     type: 'STRING',
     required: true,
     sensitive: true,
@@ -62,7 +63,10 @@ const definitions = {
       const key = normalizeApiKey(value)
       if (key === '') return { expected: 'a non-empty REST API key' }
       // fetch cannot put anything else into a header, and retrying for hours would not fix the setting.
-      if (!/^[\x21-\x7e]+$/.test(key)) return { expected: 'a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)' }
+      if (!/^[\x21-\x7e]+$/.test(key))
+        return {
+          expected: 'a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)'
+        }
       return { value: key }
     }
   } satisfies SettingDefinition<string>,
@@ -92,7 +96,8 @@ const definitions = {
   updateExistingOnly: {
     name: 'updateExistingOnly',
     label: 'Update Existing Users Only',
-    description: 'Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors).',
+    description:
+      'Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors).',
     type: 'BOOLEAN',
     required: false,
     sensitive: false,
@@ -103,7 +108,8 @@ const definitions = {
   anonymousAliasLabel: {
     name: 'anonymousAliasLabel',
     label: 'Anonymous Alias Label',
-    description: 'When set, users known only by anonymousId are sent to Braze as a user alias {alias_name: anonymousId, alias_label: this value}, and merged into the identified user once a userId arrives. Empty = anonymous events are rejected.',
+    description:
+      'When set, users known only by anonymousId are sent to Braze as a user alias {alias_name: anonymousId, alias_label: this value}, and merged into the identified user once a userId arrives. Empty = anonymous events are rejected.',
     type: 'STRING',
     required: false,
     sensitive: false,
@@ -114,7 +120,8 @@ const definitions = {
   purchaseEvents: {
     name: 'purchaseEvents',
     label: 'Purchase Events',
-    description: 'Track events whose products become legacy Braze purchases (one per product, case-insensitive). With eCommerce Mode "recommended", Segment eCommerce spec events listed here are sent as recommended events only.',
+    description:
+      'Track events whose products become legacy Braze purchases (one per product, case-insensitive). With eCommerce Mode "recommended", Segment eCommerce spec events listed here are sent as recommended events only.',
     type: 'ARRAY',
     required: false,
     sensitive: false,
@@ -123,16 +130,15 @@ const definitions = {
     parse(value) {
       if (!isText(value) && !isList(value)) return { expected: 'a list of event names' }
       // A comma-separated string is what people type when a list is expected.
-      const names = (isText(value) ? value.split(',') : value)
-        .map((name) => name.trim().toLowerCase())
-        .filter((name) => name !== '')
+      const names = (isText(value) ? value.split(',') : value).map((name) => name.trim().toLowerCase()).filter((name) => name !== '')
       return { value: names }
     }
   } satisfies SettingDefinition<string[]>,
   audienceAttribute: {
     name: 'audienceAttribute',
     label: 'Audience Array Attribute',
-    description: 'When set, Engage audience entries and exits also add/remove the audience key in this Braze array attribute (e.g. segment_audiences).',
+    description:
+      'When set, Engage audience entries and exits also add/remove the audience key in this Braze array attribute (e.g. segment_audiences).',
     type: 'STRING',
     required: false,
     sensitive: false,
@@ -142,7 +148,8 @@ const definitions = {
       const parsed = optionalText(value)
       if ('value' in parsed && parsed.value !== undefined) {
         if (/^\$|[.\s]/.test(parsed.value)) return { expected: 'an attribute name without spaces, "." or a leading "$"' }
-        if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value)) return { expected: 'a custom attribute name, not a Braze standard attribute or identifier' }
+        if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value))
+          return { expected: 'a custom attribute name, not a Braze standard attribute or identifier' }
       }
       return parsed
     }
@@ -173,7 +180,7 @@ const definitions = {
     name: 'ecommerceMode',
     label: 'eCommerce Mode',
     description:
-      'recommended: Segment eCommerce spec events (Product Viewed, Product Added/Removed, Checkout Started, Order Completed/Refunded/Cancelled) become Braze\'s recommended ecommerce.* events; Purchase Events then applies only to other events. purchases: legacy Braze purchases only, from Purchase Events. both: the recommended events, and purchases from Purchase Events too.',
+      "recommended: Segment eCommerce spec events (Product Viewed, Product Added/Removed, Checkout Started, Order Completed/Refunded/Cancelled) become Braze's recommended ecommerce.* events; Purchase Events then applies only to other events. purchases: legacy Braze purchases only, from Purchase Events. both: the recommended events, and purchases from Purchase Events too.",
     type: 'STRING',
     required: false,
     sensitive: false,
@@ -181,7 +188,9 @@ const definitions = {
     default: 'recommended' as EcommerceMode,
     parse(value) {
       const mode = isText(value) ? value.trim().toLowerCase() : undefined
-      return ECOMMERCE_MODES.includes(mode as EcommerceMode) ? { value: mode as EcommerceMode } : { expected: `one of ${ECOMMERCE_MODES.join(', ')}` }
+      return ECOMMERCE_MODES.includes(mode as EcommerceMode)
+        ? { value: mode as EcommerceMode }
+        : { expected: `one of ${ECOMMERCE_MODES.join(', ')}` }
     }
   } satisfies SettingDefinition<EcommerceMode>,
   skipContextLocale: {
@@ -240,7 +249,10 @@ export function normalizeApiKey(raw: string): string {
 
 // An ARRAY setting never filled in arrives as []: that is "not set", not "no purchase events".
 const isBlank = (value: unknown) =>
-  value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0)
+  value === undefined ||
+  value === null ||
+  (typeof value === 'string' && value.trim() === '') ||
+  (Array.isArray(value) && value.length === 0)
 
 /**
  * Parsed at the start of every handler call, never cached: a warm Segment
@@ -253,7 +265,9 @@ export function parseSettings(raw: unknown): { settings: Settings } | { problem:
     const value = input[definition.name]
     if (isBlank(value)) {
       if (definition.required) {
-        return { problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`) }
+        return {
+          problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`)
+        }
       }
       out[definition.name] = definition.default
       continue
@@ -261,7 +275,9 @@ export function parseSettings(raw: unknown): { settings: Settings } | { problem:
     const parsed = definition.parse(value)
     if ('expected' in parsed) {
       // Never echo the value: it may be the API key.
-      return { problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`) }
+      return {
+        problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`)
+      }
     }
     out[definition.name] = parsed.value
   }

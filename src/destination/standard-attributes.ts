@@ -16,11 +16,24 @@ interface StandardMapping {
 }
 
 const GENDERS: Record<string, 'M' | 'F' | 'O' | 'N' | 'P'> = {
-  m: 'M', male: 'M', man: 'M',
-  f: 'F', female: 'F', woman: 'F',
-  o: 'O', other: 'O', 'non-binary': 'O', nonbinary: 'O', 'non binary': 'O',
-  n: 'N', 'not applicable': 'N', 'n/a': 'N', na: 'N',
-  p: 'P', 'prefer not to say': 'P', 'prefer not to answer': 'P'
+  m: 'M',
+  male: 'M',
+  man: 'M',
+  f: 'F',
+  female: 'F',
+  woman: 'F',
+  o: 'O',
+  other: 'O',
+  'non-binary': 'O',
+  nonbinary: 'O',
+  'non binary': 'O',
+  n: 'N',
+  'not applicable': 'N',
+  'n/a': 'N',
+  na: 'N',
+  p: 'P',
+  'prefer not to say': 'P',
+  'prefer not to answer': 'P'
 }
 const SUBSCRIBE_STATES = new Set(['opted_in', 'subscribed', 'unsubscribed'])
 const GROUP_STATES = new Set(['subscribed', 'unsubscribed'])
@@ -100,7 +113,12 @@ function languageCode(value: string): string | undefined {
  * dropped with a warning and the next source is tried. A trait's `null`
  * unsets the attribute, as for any trait; context has no say in that.
  */
-function pick(warnings: string[], convert: (value: string) => string | undefined, expected: string, ...sources: Array<[string, unknown]>): string | null | undefined {
+function pick(
+  warnings: string[],
+  convert: (value: string) => string | undefined,
+  expected: string,
+  ...sources: Array<[string, unknown]>
+): string | null | undefined {
   for (const [label, value] of sources) {
     if (value === undefined || value === '') continue
     if (value === null) {
@@ -207,14 +225,29 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       // information through the SDK" (same page): skipContextLocale leaves the device's values to the SDK.
       const context = settings.skipContextLocale ? undefined : dict(field(event, 'context'))
       const out: Record<string, unknown> = {}
-      const country = pick(warnings, toCountryCode, 'an ISO-3166-1 country code or an English country name',
-        ['trait "address.country"', path(traits, 'address', 'country')], ['trait "country"', field(traits, 'country')],
-        ['context.location.country', path(context, 'location', 'country')])
-      const language = pick(warnings, languageCode, 'an ISO-639-1 language code',
-        ['trait "language"', field(traits, 'language')], ['context.locale', field(context, 'locale')])
-      const zone = pick(warnings, ianaTimeZone, 'an IANA time zone',
-        ['trait "timezone"', field(traits, 'timezone')], ['trait "time_zone"', field(traits, 'time_zone')],
-        ['context.timezone', field(context, 'timezone')])
+      const country = pick(
+        warnings,
+        toCountryCode,
+        'an ISO-3166-1 country code or an English country name',
+        ['trait "address.country"', path(traits, 'address', 'country')],
+        ['trait "country"', field(traits, 'country')],
+        ['context.location.country', path(context, 'location', 'country')]
+      )
+      const language = pick(
+        warnings,
+        languageCode,
+        'an ISO-639-1 language code',
+        ['trait "language"', field(traits, 'language')],
+        ['context.locale', field(context, 'locale')]
+      )
+      const zone = pick(
+        warnings,
+        ianaTimeZone,
+        'an IANA time zone',
+        ['trait "timezone"', field(traits, 'timezone')],
+        ['trait "time_zone"', field(traits, 'time_zone')],
+        ['context.timezone', field(context, 'timezone')]
+      )
       if (country !== undefined) out.country = country
       if (language !== undefined) out.language = language
       if (zone !== undefined) out.time_zone = zone
@@ -232,7 +265,9 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
       const valid = typeof latitude === 'number' && typeof longitude === 'number' && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180
       if (valid) return { current_location: { latitude, longitude } }
-      warnings.push('context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).')
+      warnings.push(
+        'context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).'
+      )
       return {}
     }
   },
@@ -249,8 +284,15 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const groups = field(traits, 'subscription_groups')
       if (groups !== undefined) {
         const valid = Array.isArray(groups) && groups.length > 0 && groups.every(isSubscriptionGroup)
-        if (valid) out.subscription_groups = groups.map((group: Dict) => ({ subscription_group_id: group.subscription_group_id, subscription_state: group.subscription_state }))
-        else warnings.push('trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].')
+        if (valid)
+          out.subscription_groups = groups.map((group: Dict) => ({
+            subscription_group_id: group.subscription_group_id,
+            subscription_state: group.subscription_state
+          }))
+        else
+          warnings.push(
+            'trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].'
+          )
       }
       return out
     }

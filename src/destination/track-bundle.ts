@@ -44,7 +44,13 @@ export function item<T>(object: T, owners: number[], part: PartToken): Item<T> {
 }
 
 export function sizeOf(bundle: Bundle): BundleSize {
-  const size = { attributes: bundle.attributes.length, events: bundle.events.length, purchases: bundle.purchases.length, total: 0, bytes: 0 }
+  const size = {
+    attributes: bundle.attributes.length,
+    events: bundle.events.length,
+    purchases: bundle.purchases.length,
+    total: 0,
+    bytes: 0
+  }
   size.total = size.attributes + size.events + size.purchases
   for (const name of TRACK_ARRAYS) for (const entry of bundle[name]) size.bytes += entry.bytes + 1
   return size

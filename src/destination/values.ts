@@ -145,7 +145,7 @@ export function jsonSize(value: unknown): number {
   const json = JSON.stringify(value)
   if (json === undefined) return 0
   // ASCII (the usual case) is one byte a character; only then count UTF-8 bytes the slow way.
-  if (!/[^\x00-\x7f]/.test(json)) return json.length
+  if (!/[\u0080-\uffff]/.test(json)) return json.length
   // Each %XX of encodeURIComponent is one UTF-8 byte. (JSON.stringify escapes lone surrogates, so this never throws.)
   return encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, '.').length
 }

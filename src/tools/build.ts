@@ -74,9 +74,11 @@ function check(script: string): void {
   if (/^\s*(import|export)\b/m.test(script)) problems.push('module syntax (import/export) is left')
   if (/\brequire\s*\(/.test(script)) problems.push('require() is left')
   for (const handler of HANDLERS) {
-    if (!new RegExp(`^async function ${handler}\\(event[s]?, settings\\)`, 'm').test(script)) problems.push(`no top-level async function ${handler}`)
+    if (!new RegExp(`^async function ${handler}\\(event[s]?, settings\\)`, 'm').test(script))
+      problems.push(`no top-level async function ${handler}`)
   }
-  if (Buffer.byteLength(script) > MAX_BUNDLE_BYTES) problems.push(`${Buffer.byteLength(script)} bytes is over the ${MAX_BUNDLE_BYTES}-byte budget`)
+  if (Buffer.byteLength(script) > MAX_BUNDLE_BYTES)
+    problems.push(`${Buffer.byteLength(script)} bytes is over the ${MAX_BUNDLE_BYTES}-byte budget`)
   if (problems.length > 0) throw new Error(`build/braze-destination.js is not a valid Segment function: ${problems.join('; ')}`)
 }
 

@@ -27,7 +27,15 @@ export const INTERRUPTED = 130
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`)
-  return ['Usage: braze-destination-function <command> [options]', '', 'Commands:', ...lines, '', 'Run a command with --help for its options.', ''].join('\n')
+  return [
+    'Usage: braze-destination-function <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run a command with --help for its options.',
+    ''
+  ].join('\n')
 }
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

@@ -50,9 +50,15 @@ export async function expectedScript(): Promise<string> {
     script = await buildScript()
   } catch (error) {
     const errors = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors
-    const detail = Array.isArray(errors) && errors.length > 0
-      ? errors.slice(0, 3).map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ')
-      : error instanceof Error ? error.message : String(error)
+    const detail =
+      Array.isArray(errors) && errors.length > 0
+        ? errors
+            .slice(0, 3)
+            .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+            .join('; ')
+        : error instanceof Error
+          ? error.message
+          : String(error)
     throw new BuildError(`the sources do not build: ${detail}`)
   }
   cached = { signature, script }

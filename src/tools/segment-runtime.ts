@@ -302,8 +302,13 @@ export function loadFunction(code: string, options: RuntimeOptions = {}): Segmen
     if (typeof globals[name] === 'function') errors[name] = globals[name] as ErrorClass
   }
   const byType: Record<string, HandlerName> = {
-    identify: 'onIdentify', track: 'onTrack', page: 'onPage', screen: 'onScreen',
-    group: 'onGroup', alias: 'onAlias', delete: 'onDelete'
+    identify: 'onIdentify',
+    track: 'onTrack',
+    page: 'onPage',
+    screen: 'onScreen',
+    group: 'onGroup',
+    alias: 'onAlias',
+    delete: 'onDelete'
   }
   const classify = (error: unknown): SegmentErrorName | 'other' => {
     for (const name of SEGMENT_ERROR_NAMES) {
@@ -334,4 +339,3 @@ export function loadFunction(code: string, options: RuntimeOptions = {}): Segmen
 export function loadBuiltFunction(options: RuntimeOptions = {}): SegmentRuntime {
   return loadFunction(readFileSync(builtFunctionFile(), 'utf8'), options)
 }
-

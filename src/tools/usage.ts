@@ -17,7 +17,9 @@ export function parseOptions<T extends Options>(argv: readonly string[], options
     const code = (error as { code?: unknown }).code
     if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) throw error
     // parseArgs explains at length ("To specify a positional argument…"): its first sentence says it.
-    const first = String((error as Error).message).split(/\.\s|\n/)[0]!.replace(/\.$/, '')
+    const first = String((error as Error).message)
+      .split(/\.\s|\n/)[0]!
+      .replace(/\.$/, '')
     throw new UsageError(`${first}.`)
   }
 }

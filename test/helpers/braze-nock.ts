@@ -127,7 +127,10 @@ export function useNock(options: { loopback?: boolean } = {}): void {
 export function expectNoKey(...values: unknown[]): void {
   const pieces = Array.from({ length: API_KEY.length - 15 }, (_, i) => API_KEY.slice(i, i + 16))
   for (const value of values) {
-    const text = value instanceof Error ? `${value.name} ${value.message} ${value.stack} ${JSON.stringify(value)}` : (JSON.stringify(value) ?? String(value))
+    const text =
+      value instanceof Error
+        ? `${value.name} ${value.message} ${value.stack} ${JSON.stringify(value)}`
+        : (JSON.stringify(value) ?? String(value))
     const piece = pieces.find((candidate) => text.includes(candidate))
     if (piece) throw new Error(`the API key leaked ("${piece}") into: ${text.slice(0, 400)}`)
   }

@@ -39,7 +39,14 @@ const monopoly = {
   product_url: 'https://www.example.com/product/path',
   metadata: { category: 'Games' }
 }
-const uno = { product_id: '505bd76785ebb509fc183733', product_name: 'Uno Card Game', variant_id: '46493-32', quantity: 2, price: 3, metadata: { category: 'Games' } }
+const uno = {
+  product_id: '505bd76785ebb509fc183733',
+  product_name: 'Uno Card Game',
+  variant_id: '46493-32',
+  quantity: 2,
+  price: 3,
+  metadata: { category: 'Games' }
+}
 
 /** One product from Product Added/Removed's top-level properties; what Braze has no field for is its metadata. */
 const cartLine = {
@@ -139,7 +146,19 @@ export const RECOMMENDED: Record<string, { name: string; properties: Record<stri
 
 /** The legacy purchases Order Completed becomes (ecommerceMode purchases or both, default purchaseEvents). */
 export function orderCompletedPurchases(identifier: Record<string, unknown> = { external_id: 'u-shop' }): Record<string, unknown>[] {
-  const order = { checkout_id: 'fksdjfsdjfisjf9sdfjsd9f', order_id: '50314b8e9bcf000000000000', affiliation: 'Google Store', total: 27.5, subtotal: 22.5, revenue: 22.5, shipping: 3, tax: 2, discount: 2.5, coupon: 'hasbros', currency: 'USD' }
+  const order = {
+    checkout_id: 'fksdjfsdjfisjf9sdfjsd9f',
+    order_id: '50314b8e9bcf000000000000',
+    affiliation: 'Google Store',
+    total: 27.5,
+    subtotal: 22.5,
+    revenue: 22.5,
+    shipping: 3,
+    tax: 2,
+    discount: 2.5,
+    coupon: 'hasbros',
+    currency: 'USD'
+  }
   const base = { ...identifier, currency: 'USD', time: ECOMMERCE_TIME }
   return [
     {
@@ -147,8 +166,21 @@ export function orderCompletedPurchases(identifier: Record<string, unknown> = { 
       product_id: '507f1f77bcf86cd799439011',
       price: 19,
       quantity: 1,
-      properties: { ...order, sku: '45790-32', name: 'Monopoly: 3rd Edition', category: 'Games', url: 'https://www.example.com/product/path', image_url: 'https://www.example.com/product/path.jpg' }
+      properties: {
+        ...order,
+        sku: '45790-32',
+        name: 'Monopoly: 3rd Edition',
+        category: 'Games',
+        url: 'https://www.example.com/product/path',
+        image_url: 'https://www.example.com/product/path.jpg'
+      }
     },
-    { ...base, product_id: '505bd76785ebb509fc183733', price: 3, quantity: 2, properties: { ...order, sku: '46493-32', name: 'Uno Card Game', category: 'Games' } }
+    {
+      ...base,
+      product_id: '505bd76785ebb509fc183733',
+      price: 3,
+      quantity: 2,
+      properties: { ...order, sku: '46493-32', name: 'Uno Card Game', category: 'Games' }
+    }
   ]
 }

@@ -7,7 +7,14 @@ export const at = (seconds: number): string => new Date(T0 + seconds * 1000).toI
 type Extra = Record<string, unknown>
 
 export function identify(userId: string | undefined, traits: Extra = {}, extra: Extra = {}): Extra {
-  return { type: 'identify', ...(userId === undefined ? {} : { userId }), traits, timestamp: at(0), messageId: `m-${Math.random()}`, ...extra }
+  return {
+    type: 'identify',
+    ...(userId === undefined ? {} : { userId }),
+    traits,
+    timestamp: at(0),
+    messageId: `m-${Math.random()}`,
+    ...extra
+  }
 }
 
 export function track(userId: string | undefined, event: string | undefined, properties: Extra = {}, extra: Extra = {}): Extra {
@@ -58,10 +65,14 @@ export function deletion(userId: string, extra: Extra = {}): Extra {
 
 /** Engage audience entry/exit as an identify (engage-payloads.md). */
 export function audienceIdentify(userId: string, audienceKey: string, member: boolean, seconds = 0): Extra {
-  return identify(userId, { [audienceKey]: member }, {
-    timestamp: at(seconds),
-    context: { personas: { computation_class: 'audience', computation_key: audienceKey, computation_id: 'aud_1', space_id: 'spa_1' } }
-  })
+  return identify(
+    userId,
+    { [audienceKey]: member },
+    {
+      timestamp: at(seconds),
+      context: { personas: { computation_class: 'audience', computation_key: audienceKey, computation_id: 'aud_1', space_id: 'spa_1' } }
+    }
+  )
 }
 
 export interface MixedBatch {
@@ -93,7 +104,9 @@ export function mixedBatch(size = 400, users = 60): MixedBatch {
       case 0:
         counts.identifies++
         remember(userId, i)
-        events.push(identify(userId, { plan: `plan-${i}`, seen_at_step: i, [`only_${i}`]: true }, { ...when, timestamp: at((i * 37) % size) }))
+        events.push(
+          identify(userId, { plan: `plan-${i}`, seen_at_step: i, [`only_${i}`]: true }, { ...when, timestamp: at((i * 37) % size) })
+        )
         break
       case 1:
         counts.tracks++

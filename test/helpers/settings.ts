@@ -40,5 +40,15 @@ export function problemFor(event: unknown, overrides: Record<string, unknown> = 
 
 /** An EventPlan with everything empty but what `parts` says: for whole-plan toEqual. */
 export function plan(parts: Partial<EventPlan> = {}): EventPlan {
-  return { attributes: [], events: [], purchases: [], merges: [], deletes: [], warnings: [], epoch: undefined, messageId: undefined, ...parts }
+  return {
+    attributes: [],
+    events: [],
+    purchases: [],
+    merges: [],
+    deletes: [],
+    warnings: [],
+    epoch: undefined,
+    messageId: undefined,
+    ...parts
+  }
 }

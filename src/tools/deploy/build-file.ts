@@ -30,7 +30,8 @@ export async function readBuiltFunction(cwd: string, file: string | undefined): 
     if (error instanceof DeployError) throw error
     throw new DeployError(`${displayPath} not found: ${missing}.`)
   }
-  if (code.trim() === '') throw new DeployError(`${displayPath} is empty: ${file === undefined ? 'run npm run build' : 'check the --file path'}.`)
+  if (code.trim() === '')
+    throw new DeployError(`${displayPath} is empty: ${file === undefined ? 'run npm run build' : 'check the --file path'}.`)
   if (file === undefined) {
     let current: boolean
     try {

@@ -93,10 +93,14 @@ async function deploy(api: SegmentApi, options: DeployOptions, built: BuiltFunct
     const id = options.id
     const existing = await step(`looking up function ${id}`, () => api.getFunction(id))
     if (existing === undefined) {
-      throw new DeployError(`no function with id ${id} in this workspace (HTTP 404): check the id (Segment shows it in the function's URL, dfn_…) and --region.`)
+      throw new DeployError(
+        `no function with id ${id} in this workspace (HTTP 404): check the id (Segment shows it in the function's URL, dfn_…) and --region.`
+      )
     }
     if (existing.resourceType !== undefined && existing.resourceType !== 'DESTINATION') {
-      throw new DeployError(`function ${id} is a ${existing.resourceType} function, not a destination function: refusing to replace its code.`)
+      throw new DeployError(
+        `function ${id} is a ${existing.resourceType} function, not a destination function: refusing to replace its code.`
+      )
     }
     const fn = await step(`updating function ${id}`, () => api.updateFunction(id, updateBody(built.code)))
     return { action: 'updated', fn: withFallbackName(fn, existing.displayName) }
@@ -107,7 +111,9 @@ async function deploy(api: SegmentApi, options: DeployOptions, built: BuiltFunct
   const lookup = findByDisplayName(functions, name)
   if (lookup.kind === 'ambiguous') {
     const list = lookup.candidates.map((fn) => `${fn.id} "${fn.displayName}"`).join(', ')
-    throw new DeployError(`${lookup.candidates.length} destination functions match the name "${name}" (${list}): pass --id <dfn_…> or the full --name.`)
+    throw new DeployError(
+      `${lookup.candidates.length} destination functions match the name "${name}" (${list}): pass --id <dfn_…> or the full --name.`
+    )
   }
   if (lookup.kind === 'found') {
     const { id, displayName } = lookup.fn

@@ -27,7 +27,9 @@ export function explainApiError(error: SegmentApiError, what: string): string {
       }
       if (failure.status === 429) {
         const wait =
-          failure.retryAfterMs !== undefined ? `try again in ${Math.max(1, Math.ceil(failure.retryAfterMs / 1000))} s` : 'try again in a minute'
+          failure.retryAfterMs !== undefined
+            ? `try again in ${Math.max(1, Math.ceil(failure.retryAfterMs / 1000))} s`
+            : 'try again in a minute'
         return `Segment's rate limit was reached (HTTP 429) while ${what}: ${detail}; ${wait}.`
       }
       if (failure.status >= 500) {

@@ -19,14 +19,14 @@ export function matchesDisplayName(displayName: string, name: string): 'exact' |
   return undefined
 }
 
-export type NameLookup =
-  | { kind: 'none' }
-  | { kind: 'found'; fn: SegmentFunction }
-  | { kind: 'ambiguous'; candidates: SegmentFunction[] }
+export type NameLookup = { kind: 'none' } | { kind: 'found'; fn: SegmentFunction } | { kind: 'ambiguous'; candidates: SegmentFunction[] }
 
 export function findByDisplayName(functions: SegmentFunction[], name: string): NameLookup {
   const exact = functions.filter((fn) => fn.displayName !== undefined && matchesDisplayName(fn.displayName, name) === 'exact')
-  const candidates = exact.length > 0 ? exact : functions.filter((fn) => fn.displayName !== undefined && matchesDisplayName(fn.displayName, name) === 'suffixed')
+  const candidates =
+    exact.length > 0
+      ? exact
+      : functions.filter((fn) => fn.displayName !== undefined && matchesDisplayName(fn.displayName, name) === 'suffixed')
   if (candidates.length === 0) return { kind: 'none' }
   if (candidates.length === 1) return { kind: 'found', fn: candidates[0] as SegmentFunction }
   return { kind: 'ambiguous', candidates }

@@ -171,7 +171,8 @@ export class SegmentApi {
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const path = listFunctionsPath(cursor)
       const data = await this.call('GET', path)
-      if (!Array.isArray(data.functions)) throw new SegmentApiError(`GET ${path}`, { kind: 'response', detail: 'the answer has no data.functions list' })
+      if (!Array.isArray(data.functions))
+        throw new SegmentApiError(`GET ${path}`, { kind: 'response', detail: 'the answer has no data.functions list' })
       for (const item of data.functions) {
         if (isRecord(item) && typeof item.id === 'string') functions.push(toFunction(item))
       }

@@ -74,18 +74,15 @@ function editObjectArray(current: unknown, edit: ObjectArrayEdit): unknown[] {
   let list = [...(Array.isArray(current) ? current : []), ...(edit.$add ?? []).map(normaliseTimes)]
   for (const by of edit.$remove ?? []) list = list.filter((item) => !matches(item, by))
   for (const by of edit.$update ?? []) {
-    list = list.map((item) => (matches(item, by) ? deepMerge(item as Attributes, normaliseTimes(by.$new_object ?? {}) as Attributes) : item))
+    list = list.map((item) =>
+      matches(item, by) ? deepMerge(item as Attributes, normaliseTimes(by.$new_object ?? {}) as Attributes) : item
+    )
   }
   return list
 }
 
 export function isIncrement(value: unknown): value is { inc: number } {
-  return (
-    isPlainObject(value) &&
-    Object.keys(value).length === 1 &&
-    typeof value.inc === 'number' &&
-    Number.isFinite(value.inc)
-  )
+  return isPlainObject(value) && Object.keys(value).length === 1 && typeof value.inc === 'number' && Number.isFinite(value.inc)
 }
 
 /** `{"$time": "<ISO 8601>"}`, Braze's date marker inside nested attributes. */

@@ -93,11 +93,7 @@ export function dispatch(state: DispatchState, call: IncomingCall): Reply {
   return reply
 }
 
-function normalReply(
-  state: DispatchState,
-  call: IncomingCall,
-  body: ParsedBody
-): { reply: Reply; response: unknown } {
+function normalReply(state: DispatchState, call: IncomingCall, body: ParsedBody): { reply: Reply; response: unknown } {
   const route = ROUTES[call.path]
   if (!route) return json(state, 404, { message: `Not Found: Braze has no endpoint ${call.path}` })
   if (call.method !== 'POST') {
@@ -141,11 +137,7 @@ function json(
   }
 }
 
-function scriptedReply(
-  state: DispatchState,
-  call: IncomingCall,
-  scripted: ScriptedResponse
-): { reply: Reply; response: unknown } {
+function scriptedReply(state: DispatchState, call: IncomingCall, scripted: ScriptedResponse): { reply: Reply; response: unknown } {
   const limits = (ROUTES[call.path]?.window(state) ?? state.trackWindow).hit(state.now())
   if (scripted.status === 429) limits['X-RateLimit-Remaining'] = '0'
   const payload = scripted.rawBody ?? (scripted.body === undefined ? '' : JSON.stringify(scripted.body))

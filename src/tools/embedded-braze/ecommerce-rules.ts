@@ -40,7 +40,14 @@ export const ECOMMERCE_SCHEMAS: Readonly<Record<string, Schema>> = {
     optional: { cart_id: 'string', ...ORDER_MONEY, ...DISCOUNTS, metadata: 'object' }
   },
   'ecommerce.order_cancelled': {
-    required: { order_id: 'string', total_value: 'number', currency: 'string', cancel_reason: 'string', products: 'array', source: 'string' },
+    required: {
+      order_id: 'string',
+      total_value: 'number',
+      currency: 'string',
+      cancel_reason: 'string',
+      products: 'array',
+      source: 'string'
+    },
     optional: { ...ORDER_MONEY, ...DISCOUNTS, metadata: 'object' }
   },
   'ecommerce.order_refunded': {
@@ -109,7 +116,10 @@ function schemaProblems(schema: Schema, object: Record<string, unknown>, prefix:
       continue
     }
     if (value === undefined || value === null) continue
-    if (!hasType(value, type)) problems.push(`'${prefix}${key}' must be ${type === 'integer' ? 'an integer' : `a${type === 'array' || type === 'object' ? 'n' : ''} ${type}`}`)
+    if (!hasType(value, type))
+      problems.push(
+        `'${prefix}${key}' must be ${type === 'integer' ? 'an integer' : `a${type === 'array' || type === 'object' ? 'n' : ''} ${type}`}`
+      )
     else if (MONETARY.has(key) && (value as number) < 0) problems.push(`'${prefix}${key}' must be >= 0`)
     // Stricter than the page states (it says Integer): a line of no units is no line.
     else if (key === 'quantity' && (value as number) < 1) problems.push(`'${prefix}${key}' must be at least 1`)

@@ -26,7 +26,5 @@ export function isNonBlankString(value: unknown): value is string {
 export function asUserAlias(value: unknown): UserAlias | undefined {
   if (!isPlainObject(value)) return undefined
   const { alias_name: name, alias_label: label } = value
-  return isNonBlankString(name) && isNonBlankString(label)
-    ? { alias_name: name, alias_label: label }
-    : undefined
+  return isNonBlankString(name) && isNonBlankString(label) ? { alias_name: name, alias_label: label } : undefined
 }

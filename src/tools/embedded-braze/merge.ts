@@ -8,10 +8,12 @@ import { type Priority, parsePrioritization, prioritize } from './prioritization
 import type { ProfileStore, StoredProfile } from './profiles'
 import { MAX_ENTRIES_PER_REQUEST } from './users'
 
-type UserReference = { id: Exclude<Identifier, { kind: 'email' | 'phone' | 'braze_id' }> } | {
-  id: Extract<Identifier, { kind: 'email' | 'phone' }>
-  prioritization: Priority[]
-}
+type UserReference =
+  | { id: Exclude<Identifier, { kind: 'email' | 'phone' | 'braze_id' }> }
+  | {
+      id: Extract<Identifier, { kind: 'email' | 'phone' }>
+      prioritization: Priority[]
+    }
 
 interface MergeUpdate {
   toMerge: UserReference

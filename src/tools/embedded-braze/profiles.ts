@@ -293,9 +293,7 @@ function queryChecks(query: ProfileQuery): Array<(profile: StoredProfile) => boo
   if (phone !== undefined) checks.push((profile) => profile.phone === phone)
   if (user_alias !== undefined) {
     checks.push((profile) =>
-      profile.aliases.some(
-        (alias) => alias.alias_name === user_alias.alias_name && alias.alias_label === user_alias.alias_label
-      )
+      profile.aliases.some((alias) => alias.alias_name === user_alias.alias_name && alias.alias_label === user_alias.alias_label)
     )
   }
   return checks

@@ -17,13 +17,7 @@ import {
   type TrackArray
 } from '../../destination/braze-limits'
 import { ecommerceProblems, isRecommendedEvent } from './ecommerce-rules'
-import {
-  type Identifier,
-  PRIMARY_IDENTIFIER_KEYS,
-  asUserAlias,
-  isNonBlankString,
-  isPlainObject
-} from './identifier'
+import { type Identifier, PRIMARY_IDENTIFIER_KEYS, asUserAlias, isNonBlankString, isPlainObject } from './identifier'
 
 export {
   MAX_IMAGE_URL_LENGTH,
@@ -139,7 +133,11 @@ export function attributesProblems(object: Record<string, unknown>): string[] {
   const problems = [...parsed.problems, ...controlKeyProblems(object)]
   for (const [key, value] of Object.entries(object)) {
     if (parsed.keys.includes(key) || ATTRIBUTE_CONTROL_KEYS.includes(key)) continue
-    problems.push(...keyProblems('attribute', key), ...attributeValueProblems(key, value), ...objectArrayProblems(key, value, object._merge_objects === true))
+    problems.push(
+      ...keyProblems('attribute', key),
+      ...attributeValueProblems(key, value),
+      ...objectArrayProblems(key, value, object._merge_objects === true)
+    )
   }
   return problems
 }
@@ -157,11 +155,16 @@ function objectArrayProblems(key: string, value: unknown, mergeObjects: boolean)
   const problems: string[] = []
   for (const [operator, items] of Object.entries(value)) {
     const where = `attribute ${quote(key)} ${operator}`
-    if (!OBJECT_ARRAY_OPERATORS.includes(operator)) problems.push(`attribute ${quote(key)} mixes ${quote(operator)} with array-of-objects operators`)
+    if (!OBJECT_ARRAY_OPERATORS.includes(operator))
+      problems.push(`attribute ${quote(key)} mixes ${quote(operator)} with array-of-objects operators`)
     else if (!Array.isArray(items) || !items.every(isPlainObject)) problems.push(`${where} must be an array of objects`)
-    else if (operator !== '$add' && !items.every((item) => isNonBlankString(item.$identifier_key) && item.$identifier_value !== undefined)) {
+    else if (
+      operator !== '$add' &&
+      !items.every((item) => isNonBlankString(item.$identifier_key) && item.$identifier_value !== undefined)
+    ) {
       problems.push(`${where} items need $identifier_key and $identifier_value`)
-    } else if (operator === '$update' && !items.every((item) => isPlainObject(item.$new_object))) problems.push(`${where} items need a $new_object`)
+    } else if (operator === '$update' && !items.every((item) => isPlainObject(item.$new_object)))
+      problems.push(`${where} items need a $new_object`)
     else if (operator === '$update' && !mergeObjects) problems.push(`${where} needs _merge_objects: true`)
   }
   return problems
@@ -260,8 +263,7 @@ function keyProblems(what: 'attribute' | 'property', key: string): string[] {
   return []
 }
 
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/
 
 /**
  * ISO 8601 calendar date, optionally with a time (seconds, fraction and zone

@@ -5,14 +5,7 @@ import { type Answer, answer, badRequest } from './answer'
 import { applyAttributeUpdates } from './attributes'
 import { type Identifier, isPlainObject } from './identifier'
 import type { ProfileStore, StoredProfile } from './profiles'
-import {
-  ATTRIBUTE_CONTROL_KEYS,
-  TRACK_ARRAYS,
-  type TrackArray,
-  objectProblems,
-  parseIdentifier,
-  trackRequestProblem
-} from './rules'
+import { ATTRIBUTE_CONTROL_KEYS, TRACK_ARRAYS, type TrackArray, objectProblems, parseIdentifier, trackRequestProblem } from './rules'
 import type { BrazeEvent, BrazePurchase } from './types'
 import { mayCreateProfile } from './update-existing-only'
 
@@ -54,10 +47,7 @@ export function handleTrack(store: ProfileStore, body: unknown, maxObjectsPerReq
   valid.purchases.forEach((item) => applyPurchase(store, item))
 
   const processed = Object.fromEntries(
-    TRACK_ARRAYS.filter((array) => Array.isArray(body[array])).map((array) => [
-      `${array}_processed`,
-      valid[array].length
-    ])
+    TRACK_ARRAYS.filter((array) => Array.isArray(body[array])).map((array) => [`${array}_processed`, valid[array].length])
   )
   return answer(201, { message: 'success', ...processed, ...(errors.length > 0 ? { errors } : {}) })
 }

@@ -23,15 +23,19 @@ export function parseEntries<T>(list: unknown, key: string, parse: (entry: unkno
   if (list.length > MAX_ENTRIES_PER_REQUEST) {
     return {
       ok: false,
-      answer: badRequest(MAX_INPUT_LENGTH_MESSAGE, [
-        `${list.length} ${key} (at most ${MAX_ENTRIES_PER_REQUEST} per request)`
-      ])
+      answer: badRequest(MAX_INPUT_LENGTH_MESSAGE, [`${list.length} ${key} (at most ${MAX_ENTRIES_PER_REQUEST} per request)`])
     }
   }
   const entries = list.map(parse)
   const bad = entries.flatMap((entry, index) => (entry === undefined ? [index] : []))
   if (bad.length > 0) {
-    return { ok: false, answer: badRequest('Invalid request', bad.map((index) => `${key}[${index}] is malformed`)) }
+    return {
+      ok: false,
+      answer: badRequest(
+        'Invalid request',
+        bad.map((index) => `${key}[${index}] is malformed`)
+      )
+    }
   }
   return { ok: true, entries: entries as T[] }
 }
@@ -62,15 +66,10 @@ function deleteIdentifierParser(key: DeleteKey): (entry: unknown) => Identifier 
  * deletion is asynchronous there), not the number of profiles that existed.
  */
 export function handleDelete(store: ProfileStore, body: unknown): Answer {
-  const present = isPlainObject(body)
-    ? (Object.keys(DELETE_KEYS) as DeleteKey[]).filter((key) => body[key] !== undefined)
-    : []
+  const present = isPlainObject(body) ? (Object.keys(DELETE_KEYS) as DeleteKey[]).filter((key) => body[key] !== undefined) : []
   const [key] = present
   if (present.length !== 1 || key === undefined) {
-    return badRequest(
-      'Invalid request',
-      [`send exactly one of ${Object.keys(DELETE_KEYS).join(', ')}`]
-    )
+    return badRequest('Invalid request', [`send exactly one of ${Object.keys(DELETE_KEYS).join(', ')}`])
   }
   const parsed = parseList(body, key, deleteIdentifierParser(key))
   if (!parsed.ok) return parsed.answer

@@ -159,7 +159,11 @@ async function* readArray(path: string, label: string): AsyncGenerator<SourceIte
     }
   }
   for (const item of splitter.end()) {
-    yield { kind: 'bad', reason: 'problem' in item ? item.problem : 'unfinished element', where: item.index > 0 ? `${label}[${item.index}]` : label }
+    yield {
+      kind: 'bad',
+      reason: 'problem' in item ? item.problem : 'unfinished element',
+      where: item.index > 0 ? `${label}[${item.index}]` : label
+    }
   }
 }
 

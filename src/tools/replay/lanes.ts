@@ -85,7 +85,8 @@ export async function workerLanes(config: RunnerConfig, workers: number, jobsPer
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') resolve(thread)
         else if (message.type === 'pause') {
-          for (const other of threads) if (other !== thread) other.worker.postMessage({ type: 'pause', until: message.until } satisfies ToWorker)
+          for (const other of threads)
+            if (other !== thread) other.worker.postMessage({ type: 'pause', until: message.until } satisfies ToWorker)
         } else {
           const job = thread.pending.get(message.id)
           thread.pending.delete(message.id)

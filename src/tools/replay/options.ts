@@ -114,7 +114,11 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
   if (help) return args
   if (positionals.length === 0) throw new UsageError('Give the file or directory of events to replay.')
   if (positionals.length > 1) throw new UsageError(`Give one file or directory, not ${positionals.length} (${positionals.join(', ')}).`)
-  for (const [name, value] of [['settings', args.settingsFile], ['rejects', args.rejectsFile], ['braze-url', args.brazeUrl]] as const) {
+  for (const [name, value] of [
+    ['settings', args.settingsFile],
+    ['rejects', args.rejectsFile],
+    ['braze-url', args.brazeUrl]
+  ] as const) {
     if (value !== undefined && value.trim() === '') throw new UsageError(`--${name} needs a value.`)
   }
   if (args.brazeUrl !== undefined) {

@@ -26,10 +26,12 @@ export class RejectsFile {
   write(text: string): void {
     this.written++
     if (!this.stream.write(`${text.replace(/\r?\n/g, ' ')}\n`)) {
-      this.waiting ??= new Promise<void>((resolve) => this.stream.once('drain', () => {
-        this.waiting = undefined
-        resolve()
-      }))
+      this.waiting ??= new Promise<void>((resolve) =>
+        this.stream.once('drain', () => {
+          this.waiting = undefined
+          resolve()
+        })
+      )
     }
   }
 

@@ -99,7 +99,9 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     io.stderr.write(`replay: --live: sending to ${to} with the API key from ${from}\n`)
   }
   const ownsBraze = !args.live && !options.braze
-  const braze = args.live ? undefined : (options.braze ?? (await startEmbeddedBraze({ apiKey: loaded.settings.apiKey, recentHistory: 0, maxRecordedRequests: 0 })))
+  const braze = args.live
+    ? undefined
+    : (options.braze ?? (await startEmbeddedBraze({ apiKey: loaded.settings.apiKey, recentHistory: 0, maxRecordedRequests: 0 })))
   const config: RunnerConfig = {
     code: build.code,
     rawSettings: loaded.raw,

@@ -165,8 +165,10 @@ const SHOWN_REASONS = 10
 const SHOWN_FAILURES = 10
 const SHOWN_WARNINGS = 10
 
-const sameObjects = (a: TrackObjects, b: TrackObjects) => a.attributes === b.attributes && a.events === b.events && a.purchases === b.purchases
-const objects = (o: TrackObjects) => `${plural(o.attributes, 'attribute object')}, ${plural(o.events, 'event')}, ${plural(o.purchases, 'purchase')}`
+const sameObjects = (a: TrackObjects, b: TrackObjects) =>
+  a.attributes === b.attributes && a.events === b.events && a.purchases === b.purchases
+const objects = (o: TrackObjects) =>
+  `${plural(o.attributes, 'attribute object')}, ${plural(o.events, 'event')}, ${plural(o.purchases, 'purchase')}`
 
 function table(rows: ReasonCount[], shown: number, what: string): string[] {
   const lines: string[] = []
@@ -184,14 +186,21 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
   const { events } = summary
   const lines: string[] = []
   const target =
-    summary.target === 'embedded' ? 'the embedded Braze (no network)' : summary.brazeUrl ? `Braze at ${summary.brazeUrl}` : 'the live Braze instance'
+    summary.target === 'embedded'
+      ? 'the embedded Braze (no network)'
+      : summary.brazeUrl
+        ? `Braze at ${summary.brazeUrl}`
+        : 'the live Braze instance'
   const handler = summary.handler === 'onBatch' ? `onBatch, batches of up to ${summary.batchSize}` : 'single-event handlers'
   const threads = summary.workers === 0 ? 'in the main thread' : `in ${plural(summary.workers, 'thread')}`
   const rate = summary.durationMs > 0 ? `, ${count(Math.round((events.total * 1000) / summary.durationMs))} events/s` : ''
   lines.push(`Replayed ${summary.input} through ${builtFile} (${handler}, ${threads}) against ${target}`)
   lines.push(`in ${duration(summary.durationMs)}${rate}, peak memory ${count(summary.peakRssMB)} MB`)
   if (summary.interrupted) {
-    const unfinished = events.unfinished > 0 ? `; ${plural(events.unfinished, 'more event was', 'more events were')} read but not sent, or not finished in time` : ''
+    const unfinished =
+      events.unfinished > 0
+        ? `; ${plural(events.unfinished, 'more event was', 'more events were')} read but not sent, or not finished in time`
+        : ''
     lines.push(`Interrupted (Ctrl-C): these counts cover the events that ran${unfinished}.`)
   }
   for (const notice of summary.notices) lines.push(`Note: ${notice}`)
@@ -215,7 +224,11 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
     lines.push('')
     lines.push(failed > shown.length ? `Events not delivered (the first ${shown.length} of ${count(failed)}):` : 'Events not delivered:')
     for (const f of shown) lines.push(`  ${f.where}${f.messageId ? ` (messageId ${f.messageId})` : ''}: ${f.outcome}, ${f.reason}`)
-    lines.push(summary.rejectsFile ? `  All of them, as they were in the input: ${summary.rejectsFile}` : '  --rejects FILE writes all of them, as they were in the input, to fix and replay.')
+    lines.push(
+      summary.rejectsFile
+        ? `  All of them, as they were in the input: ${summary.rejectsFile}`
+        : '  --rejects FILE writes all of them, as they were in the input, to fix and replay.'
+    )
   }
   lines.push('')
   if (!summary.warnings.reported) {
@@ -232,7 +245,8 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
       `Retries: ${plural(r.attempts, 'retry call')} for ${plural(r.eventsRetried, 'event')}, ${count(r.deliveredAfterRetry)} delivered after a retry, ${duration(r.waitedMs)} waited`
     )
   }
-  if (summary.rateLimit.pausedMs > 0) lines.push(`Rate limit: ${duration(summary.rateLimit.pausedMs)} spent waiting for Braze's reset after a 429`)
+  if (summary.rateLimit.pausedMs > 0)
+    lines.push(`Rate limit: ${duration(summary.rateLimit.pausedMs)} spent waiting for Braze's reset after a 429`)
   lines.push('')
   lines.push(`Braze requests: ${count(summary.requests.total)}`)
   const endpoints = Object.entries(summary.requests.byEndpoint)
@@ -250,7 +264,9 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
     lines.push(`  in requests Braze accepted (2xx): ${objects(accepted)}`)
   }
   const dp = summary.dataPoints
-  lines.push(`Estimated data points: ${count(dp.total)} (attributes ${count(dp.attributes)}, events ${count(dp.events)}, purchases ${count(dp.purchases)})`)
+  lines.push(
+    `Estimated data points: ${count(dp.total)} (attributes ${count(dp.attributes)}, events ${count(dp.events)}, purchases ${count(dp.purchases)})`
+  )
   if (summary.profiles !== undefined) lines.push(`Embedded Braze profiles: ${count(summary.profiles)}`)
   return `${lines.join('\n')}\n`
 }

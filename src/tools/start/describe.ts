@@ -36,7 +36,7 @@ function engage(event: Record<string, unknown>): string | undefined {
   if (!personas || typeof personas !== 'object') return undefined
   const cls = str((personas as Record<string, unknown>).computation_class)
   const key = str((personas as Record<string, unknown>).computation_key)
-  const label = cls === 'trait' ? 'computed trait' : cls === 'journey_step' ? 'journey step' : cls ?? 'computation'
+  const label = cls === 'trait' ? 'computed trait' : cls === 'journey_step' ? 'journey step' : (cls ?? 'computation')
   return `Engage ${label}${key ? ` ${key}` : ''}`
 }
 
@@ -49,7 +49,11 @@ export function describeSegmentCall(event: Record<string, unknown>): string {
       parts.push('identify', who(event), `traits: ${keyList(event.traits)}`)
       break
     case 'track':
-      parts.push(str(event.event) ? `track "${event.event}"` : 'track (no event name)', who(event), `properties: ${keyList(event.properties)}`)
+      parts.push(
+        str(event.event) ? `track "${event.event}"` : 'track (no event name)',
+        who(event),
+        `properties: ${keyList(event.properties)}`
+      )
       break
     case 'page':
     case 'screen': {
@@ -75,7 +79,16 @@ export function describeSegmentCall(event: Record<string, unknown>): string {
 export function describeBriefly(event: Record<string, unknown>): string {
   const type = str(event.type) ?? '?'
   const user = str(event.userId) ?? (str(event.anonymousId) ? `anon ${String(event.anonymousId).slice(0, 8)}…` : 'no user')
-  const what = type === 'track' ? (str(event.event) ? ` "${event.event}"` : ' (no event name)') : type === 'page' || type === 'screen' ? (str(event.name) ? ` "${event.name}"` : '') : ''
+  const what =
+    type === 'track'
+      ? str(event.event)
+        ? ` "${event.event}"`
+        : ' (no event name)'
+      : type === 'page' || type === 'screen'
+        ? str(event.name)
+          ? ` "${event.name}"`
+          : ''
+        : ''
   return `${type}${what} ${user}`
 }
 

@@ -50,10 +50,14 @@ export function renderProfile(profile: BrazeProfile, paint: Paint): string[] {
   else {
     const byProduct = countBy(profile.purchases, (p) => `${p.product_id}\u0000${p.price}\u0000${p.currency}`)
     byProduct.forEach(([, { first }], i) => {
-      const same = profile.purchases.filter((p) => p.product_id === first.product_id && p.price === first.price && p.currency === first.currency)
+      const same = profile.purchases.filter(
+        (p) => p.product_id === first.product_id && p.price === first.price && p.currency === first.currency
+      )
       const quantity = same.reduce((sum, p) => sum + (p.quantity ?? 1), 0)
       const objects = same.length > 1 ? ` in ${plural(same.length, 'purchase object')}` : ''
-      lines.push(`    ${i === 0 ? 'purchases' : '         '}   ${first.product_id}  ${quantity} × ${first.price} ${first.currency}${objects}`)
+      lines.push(
+        `    ${i === 0 ? 'purchases' : '         '}   ${first.product_id}  ${quantity} × ${first.price} ${first.currency}${objects}`
+      )
     })
   }
   return lines

@@ -50,8 +50,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Reads the manifest and every file it names; a broken example is reported by name. */
 export async function loadSamples(examplesDir: string): Promise<Sample[]> {
@@ -72,7 +71,8 @@ export async function loadSamples(examplesDir: string): Promise<Sample[]> {
     }
     if (!isObject(content)) throw new SampleError(`${entry.file} must hold one event (a JSON object).`)
     const expect = entry.expect === undefined ? 'delivered' : String(entry.expect)
-    if (!EXPECTATIONS.includes(expect)) throw new SampleError(`${MANIFEST_FILE} entry "${entry.title}": "expect" must be one of ${EXPECTATIONS.join(', ')}.`)
+    if (!EXPECTATIONS.includes(expect))
+      throw new SampleError(`${MANIFEST_FILE} entry "${entry.title}": "expect" must be one of ${EXPECTATIONS.join(', ')}.`)
     samples.push({ kind: 'single', title: entry.title, file: entry.file, note, expect: expect as Expectation, event: content })
   }
   return samples
