@@ -16,7 +16,7 @@ const LATENCY_MS = 100
 const LABEL = 'segment_anonymous_id'
 
 /** 200 identifies of 50 users, 150 tracks, 50 orders of 2 products; `anonymous` of the identifies carry an anonymousId to merge. */
-export function billingMix(anonymous = 0): Array<Record<string, unknown>> {
+function billingMix(anonymous = 0): Array<Record<string, unknown>> {
   const events: Array<Record<string, unknown>> = []
   const at = (i: number) => new Date(Date.UTC(2024, 4, 1, 10, 0, i)).toISOString()
   let identifies = 0

@@ -21,8 +21,8 @@ const BIN = join(ROOT, 'bin/braze-destination-function.js')
 const USERS = 20_000
 const SEED = 20240501
 const CHUNK = 50_000
-export const EMBEDDED_EVENTS = 1_000_000
-export const LIVE_EVENTS = 300_000
+const EMBEDDED_EVENTS = 1_000_000
+const LIVE_EVENTS = 300_000
 
 /** A JSONL file of `events` generated events (bench/stream.ts, in chunks of 50,000 with consecutive seeds). */
 async function eventsFile(events: number): Promise<string> {

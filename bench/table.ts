@@ -10,7 +10,7 @@ export interface Row {
   note?: string
 }
 
-export function formatNumber(value: number): string {
+function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value)
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US')
   if (Math.abs(value) >= 100) return value.toFixed(0)
@@ -18,7 +18,7 @@ export function formatNumber(value: number): string {
   return value.toFixed(2)
 }
 
-export function shown(row: Row): string {
+function shown(row: Row): string {
   return row.display ?? `${formatNumber(row.value)} ${row.unit}`.trim()
 }
 

@@ -17,7 +17,7 @@ const PAGE_LOADS = 8_000
 const BATCH = 100
 
 /** Each page load: an identify with the user's 8 traits (one of them changes now and then) and the page's track. */
-export function pageLoadStream(seed = 7): Array<Record<string, unknown>> {
+function pageLoadStream(seed = 7): Array<Record<string, unknown>> {
   const rng = new Rng(seed)
   const traits = Array.from({ length: USERS }, (_, user) => ({
     email: `user${user}@example.com`,

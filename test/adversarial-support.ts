@@ -50,7 +50,7 @@ export function inProcessRuntime(
 }
 
 /** Braze's answer as the embedded Braze's pure rules see it, without profiles or HTTP. */
-export function validatingAnswer(path: string, body: any): { status: number; body: unknown } {
+function validatingAnswer(path: string, body: any): { status: number; body: unknown } {
   if (path !== '/users/track') return { status: 201, body: { message: 'success' } }
   const problem = trackRequestProblem(body)
   if (problem) return { status: 400, body: { message: problem.message, errors: problem.errors } }
@@ -150,7 +150,7 @@ function withoutTime(object: Record<string, unknown>): string {
 }
 
 /** What an event asks Braze to accept, as signatures comparable with what Braze accepted. */
-export function signaturesOf(plan: EventPlan): string[] {
+function signaturesOf(plan: EventPlan): string[] {
   const out: string[] = []
   for (const object of plan.attributes) {
     const id = IDENTIFIERS.find((key) => key in object)!

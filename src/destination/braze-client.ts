@@ -16,7 +16,7 @@ export interface BrazeConnection {
   deadline: number
 }
 
-export interface RejectedObject {
+interface RejectedObject {
   array: TrackArray
   index: number
   message: string
@@ -67,7 +67,7 @@ type Fetch = (
  * is about 50 KB. Anything larger is not an answer to act on, and reading it
  * whole would spend the invocation's time and memory.
  */
-export const MAX_ANSWER_BYTES = 1024 * 1024
+const MAX_ANSWER_BYTES = 1024 * 1024
 /** An `errors[]` longer than this cannot name objects of one request (at most 225): the rest is counted, not read. */
 const MAX_ERRORS_READ = 1000
 /** Answers up to this size are shown whole (as JSON) in the Test panel; longer ones as an excerpt. */

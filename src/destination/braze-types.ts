@@ -1,5 +1,5 @@
 /** The Braze REST objects this function sends (braze-api.md). */
-export interface UserAlias {
+interface UserAlias {
   alias_name: string
   alias_label: string
 }

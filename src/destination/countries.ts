@@ -42,7 +42,7 @@ function codes(): { alpha2: Set<string>; alpha3: Map<string, string> } {
 }
 
 /** "Côte d’Ivoire" and "COTE D'IVOIRE" are one name; so are "St. Helena" and "Saint Helena", "The Bahamas" and "Bahamas". */
-export function normalizeName(name: string): string {
+function normalizeName(name: string): string {
   return name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -24,7 +24,7 @@ export interface EventFailure {
   message: string
 }
 
-export interface CallReport {
+interface CallReport {
   path: BrazePath
   body: Record<string, unknown>
   outcome: CallOutcome

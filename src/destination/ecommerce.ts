@@ -14,8 +14,7 @@ import { convertProperties, sizeProblem } from './event-properties'
 import { dict, field, isDict, nonBlank, path, type Dict, type SegmentEvent } from './segment-event'
 import { cutString, toBrazeValue, toNumber } from './values'
 
-export type RecommendedEvent =
-  'product_viewed' | 'cart_updated' | 'checkout_started' | 'order_placed' | 'order_refunded' | 'order_cancelled'
+type RecommendedEvent = 'product_viewed' | 'cart_updated' | 'checkout_started' | 'order_placed' | 'order_refunded' | 'order_cancelled'
 export interface EcommerceRoute {
   event: RecommendedEvent
   action?: 'add' | 'remove'
@@ -110,7 +109,7 @@ let currencies: Set<string> | undefined
  * "`currency` must be a valid ISO 4217 string": the runtime's list of codes
  * in use when it has one (Intl.supportedValuesOf), else the three-letter shape.
  */
-export function isCurrencyCode(code: string): boolean {
+function isCurrencyCode(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code)) return false
   const supported = typeof Intl === 'object' ? (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf : undefined
   currencies ??= new Set(supported ? supported('currency') : [])
@@ -187,7 +186,7 @@ function product(fields: Fields, withQuantity: boolean): JsonObject | string {
  * Braze's required `source` ("where the event originated, for example web,
  * ios, or android"): properties.source, else what the event says of itself.
  */
-export function eventSource(event: SegmentEvent): string {
+function eventSource(event: SegmentEvent): string {
   const library = String(path(event, 'context', 'library', 'name') ?? '').toLowerCase()
   const os = String(path(event, 'context', 'os', 'name') ?? '').toLowerCase()
   if (field(event, 'channel') === 'browser' || /analytics[.-]?js|analytics-next/.test(library)) return 'web'

@@ -6,7 +6,7 @@ import { badKey } from './values'
  * from `context.personas`, never from the event name: Engage lets customers
  * rename "Audience Entered"/"Audience Exited" per connection.
  */
-export type ComputationClass = 'audience' | 'journey_step' | 'trait' | 'other'
+type ComputationClass = 'audience' | 'journey_step' | 'trait' | 'other'
 
 export interface EngageContext {
   computationClass: ComputationClass
@@ -27,7 +27,7 @@ export function isMembership(context: EngageContext | undefined): boolean {
 }
 
 /** Journey v1 docs show membership as the string "true": Braze must get a boolean to segment on it. */
-export function membershipValue(value: unknown): boolean | undefined {
+function membershipValue(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value
   if (value === 'true') return true
   if (value === 'false') return false

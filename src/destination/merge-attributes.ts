@@ -25,7 +25,7 @@ const hasOwn = Object.prototype.hasOwnProperty
  * (`$add`, `$remove`, `$update`) is never merged: two such edits can't be
  * folded into one value, and Braze applies them object by object in order.
  */
-export function mergeKey(object: BrazeAttributes, index: number): string {
+function mergeKey(object: BrazeAttributes, index: number): string {
   const edits = Object.values(object).some(isOperatorValue)
   return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${edits ? `|#${index}` : ''}`
 }

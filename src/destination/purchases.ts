@@ -11,7 +11,7 @@ import { toNumber } from './values'
  * purchase objects (75 × 100). Without it a quantity like 1e12 would build
  * 10^10 objects and never return.
  */
-export const MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY
+const MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
 const ORDER_ONLY = new Set(['products'])
 /** What a product's own properties leave out, by the field its product_id came from. */

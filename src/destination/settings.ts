@@ -45,8 +45,8 @@ function booleanSetting(value: unknown): { value: boolean } | { expected: string
 /** Every array of a /users/track request full: 3 × 75. */
 export const MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
 
-export const ECOMMERCE_MODES = ['recommended', 'purchases', 'both'] as const
-export type EcommerceMode = (typeof ECOMMERCE_MODES)[number]
+const ECOMMERCE_MODES = ['recommended', 'purchases', 'both'] as const
+type EcommerceMode = (typeof ECOMMERCE_MODES)[number]
 
 const definitions = {
   apiKey: {

@@ -52,7 +52,10 @@ function text(value: unknown, label: string, warnings: string[]): string | null 
 /** A zone in a non-ISO date string: GMT/UTC, or Z / ±hh[:]mm right after a time ("12-05-1990" has none). */
 const HAS_ZONE = /\b(?:GMT|UTC)\b|:\d{2}(?:\.\d+)?\s*(?:Z\b|[+-]\d{2}:?\d{2}\b)/i
 
-/** Braze's dob is a calendar date: keep the date as written, never shift it through a time zone. */
+/**
+ * Braze's dob is a calendar date: keep the date as written, never shift it through a time zone.
+ * @public (test/mapping-identify.test.ts calls it in child processes set to other time zones)
+ */
 export function toDob(value: unknown): string | undefined {
   if (typeof value === 'string') {
     const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim())
@@ -87,7 +90,7 @@ function validDate(year: number, month: number, day: number): string | undefined
 
 const knownZones = new Map<string, string | null>()
 /** The canonical IANA name (`europe/amsterdam` → `Europe/Amsterdam`), or undefined for anything else. */
-export function ianaTimeZone(zone: string): string | undefined {
+function ianaTimeZone(zone: string): string | undefined {
   let canonical = knownZones.get(zone)
   if (canonical === undefined) {
     try {

@@ -14,7 +14,7 @@ export interface HandlerSummary {
 
 const MAX_WARNINGS = 20
 
-export function limitWarnings(warnings: string[]): string[] {
+function limitWarnings(warnings: string[]): string[] {
   if (warnings.length <= MAX_WARNINGS) return warnings
   return [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more warnings`]
 }

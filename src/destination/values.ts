@@ -10,7 +10,7 @@ import { isDate, isDict } from './segment-event'
  * the whole event.
  */
 /** Ours, not Braze's: a bound on recursion for hostile input. */
-export const MAX_DEPTH = 32
+const MAX_DEPTH = 32
 const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
 
@@ -24,7 +24,7 @@ export function toNumber(value: unknown): number | undefined {
   return undefined
 }
 
-export function isIsoDate(value: string): boolean {
+function isIsoDate(value: string): boolean {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
 }
 

@@ -45,7 +45,7 @@ const FREE_KEYS = new Set([
 ])
 const ARRAY_EDIT_KEYS = new Set(['add', 'remove'])
 
-export const NO_DATA_POINTS: Readonly<DataPoints> = Object.freeze({ attributes: 0, events: 0, purchases: 0, total: 0 })
+const NO_DATA_POINTS: Readonly<DataPoints> = Object.freeze({ attributes: 0, events: 0, purchases: 0, total: 0 })
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

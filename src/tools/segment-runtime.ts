@@ -12,18 +12,17 @@
 //            current docs describe the runtime (the default everywhere)
 //   minimal  the emulator's globals exactly: no RetryError, no cache
 //   node     a generous Node 20 set, with the error classes created inside the context
-import { readFileSync } from 'node:fs'
 import nodeCrypto, { webcrypto } from 'node:crypto'
 import vm from 'node:vm'
 import nodeFetch, { Headers, Request, Response } from 'node-fetch'
-import { builtFunctionFile, HANDLERS } from './paths'
+import { HANDLERS } from './paths'
 
-export type HandlerName = (typeof HANDLERS)[number]
-export type Handler = (eventOrEvents: unknown, settings: unknown) => Promise<unknown>
+type HandlerName = (typeof HANDLERS)[number]
+type Handler = (eventOrEvents: unknown, settings: unknown) => Promise<unknown>
 export type RuntimeProfile = 'segment' | 'minimal' | 'node'
 export const RUNTIME_PROFILES: readonly RuntimeProfile[] = ['segment', 'minimal', 'node']
 
-export const SEGMENT_ERROR_NAMES = ['ValidationError', 'InvalidEventPayload', 'EventNotSupported', 'RetryError'] as const
+const SEGMENT_ERROR_NAMES = ['ValidationError', 'InvalidEventPayload', 'EventNotSupported', 'RetryError'] as const
 export type SegmentErrorName = (typeof SEGMENT_ERROR_NAMES)[number]
 type ErrorClass = new (message: string) => Error
 
@@ -334,8 +333,4 @@ export function loadFunction(code: string, options: RuntimeOptions = {}): Segmen
       return handler(event, settings)
     }
   }
-}
-
-export function loadBuiltFunction(options: RuntimeOptions = {}): SegmentRuntime {
-  return loadFunction(readFileSync(builtFunctionFile(), 'utf8'), options)
 }

@@ -23,7 +23,7 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>
 }
 
-export interface ScriptedReply {
+interface ScriptedReply {
   status: number
   body?: unknown
   headers?: Record<string, string>
@@ -32,7 +32,7 @@ export interface ScriptedReply {
 export type Responder = (request: RecordedRequest, index: number) => ScriptedReply | undefined
 
 /** What Braze answers when everything goes well. */
-export function success(request: RecordedRequest): ScriptedReply {
+function success(request: RecordedRequest): ScriptedReply {
   if (request.path !== '/users/track') return { status: 202, body: { message: 'success' } }
   const count = (name: string) => (Array.isArray(request.body?.[name]) ? request.body[name].length : 0)
   return {
@@ -95,7 +95,7 @@ export function trackObjects(requests: RecordedRequest[]): { attributes: any[]; 
   return out
 }
 
-export function resetNock(): void {
+function resetNock(): void {
   nock.abortPendingRequests()
   nock.cleanAll()
 }

@@ -63,18 +63,6 @@ export function deletion(userId: string, extra: Extra = {}): Extra {
   return { type: 'delete', userId, messageId: `del-${userId}`, context: [], integrations: [], ...extra }
 }
 
-/** Engage audience entry/exit as an identify (engage-payloads.md). */
-export function audienceIdentify(userId: string, audienceKey: string, member: boolean, seconds = 0): Extra {
-  return identify(
-    userId,
-    { [audienceKey]: member },
-    {
-      timestamp: at(seconds),
-      context: { personas: { computation_class: 'audience', computation_key: audienceKey, computation_id: 'aud_1', space_id: 'spa_1' } }
-    }
-  )
-}
-
 export interface MixedBatch {
   events: Extra[]
   /** Input indexes of the events whose objects a /users/track body carries (attributes → every identify/group of that user). */

@@ -20,7 +20,7 @@ export function settingsFor(overrides: Record<string, unknown> = {}): Settings {
 }
 
 /** A fixed clock for events without a usable time field. */
-export const NOW = Date.parse('2024-05-01T12:00:00.000Z')
+const NOW = Date.parse('2024-05-01T12:00:00.000Z')
 export const NOW_ISO = new Date(NOW).toISOString()
 export const now = (): number => NOW
 

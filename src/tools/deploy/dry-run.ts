@@ -4,7 +4,7 @@ import { TOKEN_VARIABLE, type DeployOptions } from './options'
 import { functionPath, listFunctionsPath } from './segment-api'
 
 /** The code as a dry run shows it: its size and first line, not 100 KB of JavaScript. */
-export function summarizeCode(built: BuiltFunction): string {
+function summarizeCode(built: BuiltFunction): string {
   const line = built.firstLine.length > 100 ? `${built.firstLine.slice(0, 100)}…` : built.firstLine
   return `<${built.bytes} bytes of JavaScript from ${built.displayPath}${line ? `; first line: ${line}` : ''}>`
 }

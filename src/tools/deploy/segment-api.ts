@@ -86,7 +86,7 @@ export interface UpdateFunctionBody {
 }
 
 /** Page size for `GET /functions`: the documented maximum. */
-export const LIST_PAGE_SIZE = 200
+const LIST_PAGE_SIZE = 200
 /** A workspace with more than 200 × 50 destination functions is not a case worth a loop that never ends. */
 const MAX_LIST_PAGES = 50
 

@@ -21,7 +21,7 @@ export function applyAttributeUpdates(current: Attributes, updates: Attributes, 
 }
 
 /** The value after one update; undefined means the attribute is unset. */
-export function nextValue(current: unknown, update: unknown, mergeObjects = false): unknown {
+function nextValue(current: unknown, update: unknown, mergeObjects = false): unknown {
   if (update === null) return undefined
   if (isArrayEdit(update)) return editArray(current, update)
   if (isObjectArrayEdit(update)) return editObjectArray(current, update)
@@ -39,7 +39,7 @@ interface ArrayEdit {
 }
 
 /** `{"add": [...]}` and/or `{"remove": [...]}` and nothing else. */
-export function isArrayEdit(value: unknown): value is ArrayEdit {
+function isArrayEdit(value: unknown): value is ArrayEdit {
   if (!isPlainObject(value)) return false
   const keys = Object.keys(value)
   return keys.length > 0 && keys.every((key) => (key === 'add' || key === 'remove') && Array.isArray(value[key]))
@@ -62,7 +62,7 @@ interface ObjectArrayEdit {
  * (by `$identifier_key`/`$identifier_value`, with `$new_object`).
  * https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/
  */
-export function isObjectArrayEdit(value: unknown): value is ObjectArrayEdit {
+function isObjectArrayEdit(value: unknown): value is ObjectArrayEdit {
   if (!isPlainObject(value)) return false
   const keys = Object.keys(value)
   return keys.length > 0 && keys.every((key) => (key === '$add' || key === '$remove' || key === '$update') && Array.isArray(value[key]))
@@ -81,12 +81,12 @@ function editObjectArray(current: unknown, edit: ObjectArrayEdit): unknown[] {
   return list
 }
 
-export function isIncrement(value: unknown): value is { inc: number } {
+function isIncrement(value: unknown): value is { inc: number } {
   return isPlainObject(value) && Object.keys(value).length === 1 && typeof value.inc === 'number' && Number.isFinite(value.inc)
 }
 
 /** `{"$time": "<ISO 8601>"}`, Braze's date marker inside nested attributes. */
-export function isTime(value: unknown): value is { $time: string } {
+function isTime(value: unknown): value is { $time: string } {
   return isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$time === 'string'
 }
 
@@ -104,7 +104,7 @@ function editArray(current: unknown, edit: ArrayEdit): unknown[] {
 }
 
 /** Stores `{"$time": iso}` as the plain ISO string, at any depth. */
-export function normaliseTimes(value: unknown): unknown {
+function normaliseTimes(value: unknown): unknown {
   if (isTime(value)) return value.$time
   if (Array.isArray(value)) return value.map(normaliseTimes)
   if (isPlainObject(value)) {

@@ -12,7 +12,7 @@ import { handleTrack } from './track'
 import type { RecordedRequest, ScriptedResponse } from './types'
 import { handleAliasNew, handleDelete } from './users'
 
-export const DEFAULT_MAX_RECORDED_REQUESTS = 10_000
+const DEFAULT_MAX_RECORDED_REQUESTS = 10_000
 
 export interface DispatchState {
   apiKey: string

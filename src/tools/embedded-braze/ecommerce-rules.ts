@@ -21,7 +21,7 @@ const ORDER_MONEY = { subtotal_value: 'number', tax: 'number', shipping: 'number
 const DISCOUNTS = { total_discounts: 'number', discounts: 'array' } as const
 
 /** Names, required and optional properties per event, from the page's property tables. */
-export const ECOMMERCE_SCHEMAS: Readonly<Record<string, Schema>> = {
+const ECOMMERCE_SCHEMAS: Readonly<Record<string, Schema>> = {
   'ecommerce.product_viewed': {
     required: { product_id: 'string', product_name: 'string', variant_id: 'string', price: 'number', currency: 'string', source: 'string' },
     optional: { image_url: 'string', product_url: 'string', type: 'array', metadata: 'object' }
@@ -71,7 +71,7 @@ export function isRecommendedEvent(name: unknown): name is string {
 
 let isoCurrencies: Set<string> | undefined
 /** The ISO 4217 codes in use, as Node's ICU knows them. */
-export function isIsoCurrency(value: unknown): boolean {
+function isIsoCurrency(value: unknown): boolean {
   isoCurrencies ??= new Set(Intl.supportedValuesOf('currency'))
   return typeof value === 'string' && isoCurrencies.has(value)
 }

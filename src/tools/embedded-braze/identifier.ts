@@ -9,8 +9,6 @@ export type Identifier =
   | { kind: 'phone'; value: string }
   | { kind: 'user_alias'; alias: UserAlias }
 
-export type IdentifierKind = Identifier['kind']
-
 /** Keys that can only identify a user, never be attributes. */
 export const PRIMARY_IDENTIFIER_KEYS = ['external_id', 'user_alias', 'braze_id'] as const
 

@@ -7,17 +7,7 @@ import { DEFAULT_MAX_OBJECTS_PER_REQUEST } from './rules'
 import { listen } from './server'
 import type { EmbeddedBraze, EmbeddedBrazeOptions } from './types'
 
-export type {
-  BrazeEvent,
-  BrazeProfile,
-  BrazePurchase,
-  EmbeddedBraze,
-  EmbeddedBrazeOptions,
-  ProfileQuery,
-  RecordedRequest,
-  ScriptedResponse,
-  UserAlias
-} from './types'
+export type { BrazeProfile, EmbeddedBraze, EmbeddedBrazeOptions } from './types'
 
 /** Listens on 127.0.0.1 on a free port. */
 export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise<EmbeddedBraze> {

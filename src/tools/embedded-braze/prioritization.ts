@@ -5,7 +5,7 @@
 // email or phone number").
 import { type StoredProfile, leastRecentlyUpdated, mostRecentlyUpdated } from './profiles'
 
-export const PRIORITIES = ['identified', 'unidentified', 'most_recently_updated', 'least_recently_updated'] as const
+const PRIORITIES = ['identified', 'unidentified', 'most_recently_updated', 'least_recently_updated'] as const
 export type Priority = (typeof PRIORITIES)[number]
 
 /**

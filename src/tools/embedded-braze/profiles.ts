@@ -7,8 +7,8 @@ import { History, HistoryBudget } from './history'
 import type { Identifier } from './identifier'
 import type { BrazeEvent, BrazeProfile, BrazePurchase, ProfileQuery, UserAlias } from './types'
 
-export const DEFAULT_RECENT_HISTORY = 20
-export const DEFAULT_RECENT_HISTORY_TOTAL = 100_000
+const DEFAULT_RECENT_HISTORY = 20
+const DEFAULT_RECENT_HISTORY_TOTAL = 100_000
 
 export type ContactKind = 'email' | 'phone'
 

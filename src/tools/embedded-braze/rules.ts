@@ -19,16 +19,7 @@ import {
 import { ecommerceProblems, isRecommendedEvent } from './ecommerce-rules'
 import { type Identifier, PRIMARY_IDENTIFIER_KEYS, asUserAlias, isNonBlankString, isPlainObject } from './identifier'
 
-export {
-  MAX_IMAGE_URL_LENGTH,
-  MAX_INPUT_LENGTH_MESSAGE,
-  MAX_KEY_LENGTH,
-  MAX_OBJECTS_PER_TYPE,
-  MAX_STRING_LENGTH,
-  RESERVED_PROPERTY_KEYS,
-  TRACK_ARRAYS,
-  type TrackArray
-}
+export { MAX_INPUT_LENGTH_MESSAGE, TRACK_ARRAYS, type TrackArray }
 export const DEFAULT_MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
 
 /** Keys of an attributes object that steer processing instead of setting attributes. */
@@ -128,7 +119,7 @@ export function parseIdentifier(object: Record<string, unknown>, array: TrackArr
     : { keys: [key], problems: [`${key} must be a non-empty string`] }
 }
 
-export function attributesProblems(object: Record<string, unknown>): string[] {
+function attributesProblems(object: Record<string, unknown>): string[] {
   const parsed = parseIdentifier(object, 'attributes')
   const problems = [...parsed.problems, ...controlKeyProblems(object)]
   for (const [key, value] of Object.entries(object)) {
@@ -187,7 +178,7 @@ function attributeValueProblems(key: string, value: unknown): string[] {
   return []
 }
 
-export function eventProblems(object: Record<string, unknown>): string[] {
+function eventProblems(object: Record<string, unknown>): string[] {
   return [
     ...parseIdentifier(object, 'events').problems,
     ...updateExistingOnlyProblems(object),
@@ -199,7 +190,7 @@ export function eventProblems(object: Record<string, unknown>): string[] {
   ]
 }
 
-export function purchaseProblems(object: Record<string, unknown>): string[] {
+function purchaseProblems(object: Record<string, unknown>): string[] {
   return [
     ...parseIdentifier(object, 'purchases').problems,
     ...updateExistingOnlyProblems(object),
@@ -226,7 +217,7 @@ function productIdProblems(value: unknown): string[] {
 }
 
 /** Only the shape: Braze's currency list changes, a typo like "usd" or "US$" is what we catch. */
-export function isCurrencyCode(value: unknown): boolean {
+function isCurrencyCode(value: unknown): boolean {
   return typeof value === 'string' && /^[A-Z]{3}$/.test(value)
 }
 
@@ -244,7 +235,7 @@ function appIdProblems(value: unknown): string[] {
 }
 
 /** `limit`: Braze bounds event properties at 100 KB and purchase properties at 50 KB (braze-limits.ts). */
-export function propertiesProblems(value: unknown, limit: number = MAX_EVENT_PROPERTIES_BYTES): string[] {
+function propertiesProblems(value: unknown, limit: number = MAX_EVENT_PROPERTIES_BYTES): string[] {
   if (value === undefined) return []
   if (!isPlainObject(value)) return ['properties must be a JSON object']
   const problems = Object.keys(value).flatMap((key) => [

@@ -9,7 +9,7 @@ import { ATTRIBUTE_CONTROL_KEYS, TRACK_ARRAYS, type TrackArray, objectProblems, 
 import type { BrazeEvent, BrazePurchase } from './types'
 import { mayCreateProfile } from './update-existing-only'
 
-export interface TrackError {
+interface TrackError {
   type: string
   input_array: TrackArray
   index: number

@@ -13,7 +13,7 @@ export const MAX_ENTRIES_PER_REQUEST = 50
 export type Parsed<T> = { ok: true; entries: T[] } | { ok: false; answer: Answer }
 
 /** Reads `body[key]` as a list of at most 50 entries, each parsed by `parse` (undefined = malformed). */
-export function parseList<T>(body: unknown, key: string, parse: (entry: unknown) => T | undefined): Parsed<T> {
+function parseList<T>(body: unknown, key: string, parse: (entry: unknown) => T | undefined): Parsed<T> {
   if (!isPlainObject(body)) return { ok: false, answer: badRequest('request body must be a JSON object') }
   return parseEntries(body[key], key, parse)
 }

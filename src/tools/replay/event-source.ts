@@ -73,7 +73,7 @@ function textStream(path: string, highWaterMark = 256 * 1024): Readable {
 
 type FileForm = 'array' | 'lines' | 'whole' | 'empty' | 'array-in-lines'
 
-export async function* readFileItems(path: string, label: string): AsyncGenerator<SourceItem> {
+async function* readFileItems(path: string, label: string): AsyncGenerator<SourceItem> {
   try {
     const form = await sniff(path)
     if (form === 'array-in-lines') {

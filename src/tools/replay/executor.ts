@@ -9,7 +9,7 @@ import type { BrazeRateLimiter, Clock } from './rate-limiter'
 import type { RetryPolicy } from './retry'
 import { thrownParts } from './thrown'
 
-export type Outcome = 'delivered' | 'rejected' | 'retry'
+type Outcome = 'delivered' | 'rejected' | 'retry'
 
 export interface EventFailure {
   /** Index of the item in the job. */
@@ -51,7 +51,7 @@ export interface ExecutorOptions {
 export const UNREADABLE = 'Unreadable input'
 /** The single handlers cap their warnings list and end it with this (src/destination/summary.ts). */
 const MORE_WARNINGS = /^…and (\d+) more warnings$/
-export const UNLISTED_WARNINGS = '(more warnings on the same events, not listed by the function)'
+const UNLISTED_WARNINGS = '(more warnings on the same events, not listed by the function)'
 
 interface Entry {
   event: Record<string, unknown>
@@ -262,7 +262,7 @@ function notAnEvent(value: unknown): string {
  * JSON.parse's message without the echoed input or the position, so that the
  * same mistake on many lines counts as one reason ("Unexpected token '}'").
  */
-export function shortParseError(error: unknown): string {
+function shortParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   return message
     .replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
@@ -280,7 +280,7 @@ function indexesOf(results: Result[], outcome: Outcome): number[] {
 }
 
 /** As Segment classifies a thrown error (https://segment.com/docs/connections/functions/destination-functions/#errors-and-error-handling). */
-export function fromThrown(error: unknown): Result {
+function fromThrown(error: unknown): Result {
   const { name, message } = thrownParts(error)
   if (name === 'RetryError') return { outcome: 'retry', reason: `RetryError: ${message}` }
   if (name === 'ValidationError' || name === 'InvalidEventPayload' || name === 'EventNotSupported') {

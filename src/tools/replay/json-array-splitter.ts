@@ -31,7 +31,7 @@ function isWhitespace(code: number): boolean {
 }
 
 /** Elements bigger than this are rejected instead of buffered (an event is a few KB). */
-export const MAX_ELEMENT_CHARS = 16 * 1024 * 1024
+const MAX_ELEMENT_CHARS = 16 * 1024 * 1024
 
 export class JsonArraySplitter {
   private state = State.Before

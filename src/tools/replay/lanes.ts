@@ -20,7 +20,7 @@ export type FromWorker =
   | { type: 'pause'; until: number }
   | { type: 'failed'; id: number; message: string }
 
-export interface JobOutcome {
+interface JobOutcome {
   result: JobResult
   counts: RequestCounts
   pausedMs: number

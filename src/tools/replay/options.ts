@@ -19,17 +19,17 @@ export interface ReplayArgs {
   help: boolean
 }
 
-export const DEFAULT_BATCH_SIZE = 20
+const DEFAULT_BATCH_SIZE = 20
 /** Segment's maximum batch size (Segment Support can raise it up to 400). */
-export const MAX_BATCH_SIZE = 400
-export const DEFAULT_CONCURRENCY = 4
-export const MAX_CONCURRENCY = 64
-export const MAX_WORKERS = 64
+const MAX_BATCH_SIZE = 400
+const DEFAULT_CONCURRENCY = 4
+const MAX_CONCURRENCY = 64
+const MAX_WORKERS = 64
 /**
  * One thread per core; against the embedded Braze one fewer, since the
  * stand-in works in the main thread.
  */
-export const defaultWorkers = (live: boolean) => Math.max(1, availableParallelism() - (live ? 0 : 1))
+const defaultWorkers = (live: boolean) => Math.max(1, availableParallelism() - (live ? 0 : 1))
 
 export const REPLAY_USAGE = `Usage: braze-destination-function replay <file|dir> [options]
        npm run replay -- <file|dir> [options]

@@ -8,7 +8,7 @@ import { UNREADABLE } from './executor'
 import type { ReplaySummary } from './summary'
 
 /** How long jobs in flight may still run after Ctrl-C. */
-export const GRACE_MS = 5000
+const GRACE_MS = 5000
 
 export interface PumpOptions {
   lanes: Lanes

@@ -31,7 +31,7 @@ export interface ReplayOptions {
   progressIntervalMs?: number
 }
 
-export const EXIT = { delivered: 0, notAllDelivered: 1, cannotRun: 2, interrupted: 130 } as const
+const EXIT = { delivered: 0, notAllDelivered: 1, cannotRun: 2, interrupted: 130 } as const
 
 /** Events per job handed to a thread: a few hundred, whole batches. */
 const JOB_EVENTS = 400

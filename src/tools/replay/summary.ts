@@ -6,7 +6,7 @@ import { count, duration, plural } from '../wording'
 import type { EventFailure, JobResult } from './executor'
 import { addCounts, emptyCounts, totalRequests, type EndpointCount, type RequestCounts, type TrackObjects } from './request-stats'
 
-export interface ReasonCount {
+interface ReasonCount {
   reason: string
   count: number
 }

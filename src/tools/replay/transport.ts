@@ -17,16 +17,16 @@ export interface Transport {
 }
 
 /** Epoch ms of an X-RateLimit-Reset header (seconds since the epoch), if usable. */
-export function resetTime(header: string | null, now: number, fallbackMs: number): number {
+function resetTime(header: string | null, now: number, fallbackMs: number): number {
   const seconds = Number(header)
   if (Number.isFinite(seconds) && seconds > 0 && seconds < 1e11) return seconds * 1000
   return now + fallbackMs
 }
 
 /** A clock skewed against Braze's must not stall a replay for hours. */
-export const MAX_PAUSE_MS = 60_000
+const MAX_PAUSE_MS = 60_000
 /** Pause after a 429 without a usable reset time. */
-export const FALLBACK_PAUSE_MS = 1000
+const FALLBACK_PAUSE_MS = 1000
 
 export function createTransport(options: { limiter?: BrazeRateLimiter; clock: Clock; onPause?: (until: number) => void }): Transport {
   const http = new HttpAgent({ keepAlive: true, maxSockets: 64 })

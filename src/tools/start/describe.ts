@@ -106,7 +106,7 @@ function count(body: Record<string, unknown>, key: string): number {
 }
 
 /** What a request carried, in words: `1 attribute object, 2 purchases`. */
-export function describeObjects(path: string, bodyText: string | undefined): string {
+function describeObjects(path: string, bodyText: string | undefined): string {
   let body: Record<string, unknown> = {}
   try {
     const parsed = bodyText === undefined ? undefined : JSON.parse(bodyText)

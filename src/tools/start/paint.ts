@@ -4,7 +4,7 @@
 // the report's text is the same in pipes, files and tests.
 import { styleText } from 'node:util'
 
-export type Format = 'bold' | 'dim' | 'green' | 'red' | 'yellow'
+type Format = 'bold' | 'dim' | 'green' | 'red' | 'yellow'
 export type Paint = (format: Format, text: string) => string
 
 export function painter(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Paint {

@@ -11,7 +11,7 @@ function show(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text
 }
 
-export function profileHeading(profile: BrazeProfile): string {
+function profileHeading(profile: BrazeProfile): string {
   const ids = profile.identifiers
   const parts: string[] = []
   if (ids.external_id !== undefined) parts.push(`external_id ${ids.external_id}`)
@@ -33,7 +33,7 @@ function countBy<T>(items: T[], key: (item: T) => string): Array<[string, { coun
   return [...map.entries()]
 }
 
-export function renderProfile(profile: BrazeProfile, paint: Paint): string[] {
+function renderProfile(profile: BrazeProfile, paint: Paint): string[] {
   const lines = [paint('bold', profileHeading(profile))]
   const attributes = Object.entries(profile.attributes)
   if (attributes.length === 0) lines.push('    attributes  none')

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-export type Expectation = 'delivered' | 'rejected' | 'retry' | 'unsupported'
+type Expectation = 'delivered' | 'rejected' | 'retry' | 'unsupported'
 
 export interface SingleSample {
   kind: 'single'
@@ -27,8 +27,7 @@ export interface BatchSample {
 
 export type Sample = SingleSample | BatchSample
 
-export const MANIFEST_FILE = 'events.json'
-export const SETTINGS_FILE = 'settings.json'
+const MANIFEST_FILE = 'events.json'
 
 export class SampleError extends Error {
   override name = 'SampleError'

@@ -16,7 +16,7 @@ import { painter } from './paint'
 import { renderProfiles } from './profiles-report'
 import { SampleError, loadSamples, type BatchSample, type SingleSample } from './samples'
 
-export const START_USAGE = `Usage: npm start
+const START_USAGE = `Usage: npm start
        braze-destination-function start
 
 Runs the examples (examples/events.json lists them; settings from
@@ -43,7 +43,7 @@ interface Tally {
 
 const emptyTally = (): Tally => ({ events: 0, delivered: 0, rejected: 0, retry: 0, requests: 0, dataPoints: 0 })
 
-export function tallyLine(t: Tally): string {
+function tallyLine(t: Tally): string {
   return `${plural(t.events, 'event')}: ${t.delivered} delivered, ${t.rejected} rejected, ${t.retry} retry · ${plural(t.requests, 'Braze request')} · ${plural(t.dataPoints, 'estimated data point')}`
 }
 
