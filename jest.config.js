@@ -6,5 +6,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // Jest's default leaves one core idle (cores - 1 workers): on a 2-core machine that is one worker.
+  maxWorkers: '100%',
   testTimeout: 20000
 }

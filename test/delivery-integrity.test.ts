@@ -6,6 +6,7 @@
 // and node profiles) is remembered; `minimal` has none, and there the function
 // sends again what Segment redelivers, as the README says.
 import nock from 'nock'
+import { Response } from 'node-fetch'
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { createSegmentCache, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
@@ -139,17 +140,24 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   })
 
   test('400 events of 29 KB at maxObjectsPerRequest 150: no request over 1 MB, all delivered', async () => {
-    const braze = mockBraze()
+    // Braze answering in-process (12 MB through nock would only measure nock): the sizes are the request bodies as sent.
+    const sizes: number[] = []
+    const big = loadBuilt({
+      profile,
+      fetch: async (_url, init) => {
+        sizes.push(Buffer.byteLength(init.body ?? ''))
+        return new Response(JSON.stringify({ message: 'success' }), { status: 201 })
+      }
+    })
     // Braze cuts strings at 255 characters: 29 KB is 116 properties of 250.
     const filler = Object.fromEntries(Array.from({ length: 116 }, (_, k) => [`p${k}`, 'x'.repeat(250)]))
     const events = Array.from({ length: 400 }, (_, i) => track(`u${i % 20}`, 'Big', filler, { timestamp: at(i) }))
-    const results = (await runtime.handlers.onBatch!(events, { ...SETTINGS, maxObjectsPerRequest: '150' })) as Array<{ status: number }>
+    const results = (await big.handlers.onBatch!(events, { ...SETTINGS, maxObjectsPerRequest: '150' })) as Array<{ status: number }>
     expect(results.every((result) => result.status === 200)).toBe(true)
-    const sizes = braze.requests.map((request) => Buffer.byteLength(JSON.stringify(request.body)))
     expect(Math.max(...sizes)).toBeLessThanOrEqual(1024 * 1024)
     const total = sizes.reduce((sum, size) => sum + size, 0)
     expect(total).toBeGreaterThan(400 * 29 * 1024)
-    expect(braze.requests.length).toBeLessThanOrEqual(Math.ceil(total / (1024 * 1024)) + 1)
+    expect(sizes.length).toBeLessThanOrEqual(Math.ceil(total / (1024 * 1024)) + 1)
   })
 })
 
