@@ -64,7 +64,7 @@ test('each single event shows the Segment call, the Braze calls and the outcome'
   expect(report).toMatch(
     /Segment +identify · userId 97980cfea0067 · traits: total_revenue_180_days, email · Engage computed trait total_revenue_180_days/
   )
-  expect(report.match(/Result +Delivered/g)?.length).toBe(14)
+  expect(report.match(/Result +Delivered/g)?.length).toBe(20)
 })
 
 test('the batch shows per-event statuses, the rejected event and the request count', () => {
@@ -72,14 +72,21 @@ test('the batch shows per-event statuses, the rejected event and the request cou
   expect(report).toMatch(/#11-20 {2}200 200 200 200 200 200 400 200 200 200/)
   expect(report).toMatch(/#17 track \(no event name\) u-31008 → 400 Rejected: A track call needs an "event" name/)
   expect(report).toMatch(
-    /Sent +5 attribute objects \(one per user: updates of a user are merged\), 10 events, 3 purchases in 2 Braze requests for 30 events/
+    /Sent +5 attribute objects \(one per user: updates of a user are merged\), 12 events, 0 purchases in 2 Braze requests for 30 events/
   )
 })
 
 test('the resulting Braze profiles: identifiers, attributes, events, purchases', () => {
   const profiles = report.slice(report.indexOf('What Braze now holds'), report.indexOf('━━ Summary'))
-  expect(profiles).toMatch(/What Braze now holds: 6 profiles/)
-  expect(profiles).toContain('external_id u-20944 · email marcus.reed@example.com')
+  expect(profiles).toMatch(/What Braze now holds: 7 profiles/)
+  // One person, one profile: both devices' events on u-20944, the email lead merged into u-41752,
+  // no alias-only or email-only profile left, and nothing for the unknown user under updateExistingOnly.
+  expect(profiles).toMatch(
+    /external_id u-20944 · email marcus\.reed@example\.com .*\n(.*\n)*? +events +ecommerce\.product_viewed ×1 · Viewed Pricing ×1/
+  )
+  expect(profiles).toMatch(/external_id u-41752 · email dana\.kim@example\.com .*\n +attributes +webinar_attended +true/)
+  expect(profiles.split('\n').filter((line) => /^(alias|email|\(no external_id)/.test(line))).toEqual([])
+  expect(profiles).not.toContain('u-99999')
   expect(profiles).toMatch(/segment_audiences +\["first_time_shopper","high_value_customers"/)
   expect(profiles).toMatch(/dob +"1991-04-12"/)
   expect(profiles).toMatch(/events +Trait Computed ×2 · Audience Entered ×2 · Audience Exited ×1 · Viewed Docs Pricing Page ×1/)
@@ -90,11 +97,11 @@ test('the resulting Braze profiles: identifiers, attributes, events, purchases',
 test('the summary lines are stable text', () => {
   const summary = report.slice(report.indexOf('━━ Summary'))
   expect(summary).toMatch(
-    /^Single events {2}15 events: 14 delivered, 1 rejected, 0 retry · 17 Braze requests · \d+ estimated data points$/m
+    /^Single events {2}21 events: 20 delivered, 1 rejected, 0 retry · 25 Braze requests · \d+ estimated data points$/m
   )
   expect(summary).toMatch(/^Batch {10}30 events: 29 delivered, 1 rejected, 0 retry · 2 Braze requests · \d+ estimated data points$/m)
-  expect(summary).toMatch(/^Total {10}45 events: 43 delivered, 2 rejected, 0 retry · 19 Braze requests · \d+ estimated data points$/m)
-  expect(summary).toContain('Braze now holds 6 profiles.')
+  expect(summary).toMatch(/^Total {10}51 events: 49 delivered, 2 rejected, 0 retry · 27 Braze requests · \d+ estimated data points$/m)
+  expect(summary).toContain('Braze now holds 7 profiles.')
 })
 
 test('no colour codes when stdout is not a terminal; the API key never printed', () => {

@@ -13,6 +13,8 @@ export interface SingleSample {
   note?: string
   expect: Expectation
   event: Record<string, unknown>
+  /** Settings this example changes (over examples/settings.json). */
+  settings?: Record<string, unknown>
 }
 
 export interface BatchSample {
@@ -72,7 +74,18 @@ export async function loadSamples(examplesDir: string): Promise<Sample[]> {
     const expect = entry.expect === undefined ? 'delivered' : String(entry.expect)
     if (!EXPECTATIONS.includes(expect))
       throw new SampleError(`${MANIFEST_FILE} entry "${entry.title}": "expect" must be one of ${EXPECTATIONS.join(', ')}.`)
-    samples.push({ kind: 'single', title: entry.title, file: entry.file, note, expect: expect as Expectation, event: content })
+    if (entry.settings !== undefined && !isObject(entry.settings))
+      throw new SampleError(`${MANIFEST_FILE} entry "${entry.title}": "settings" must be an object.`)
+    const settings = isObject(entry.settings) ? entry.settings : undefined
+    samples.push({
+      kind: 'single',
+      title: entry.title,
+      file: entry.file,
+      note,
+      expect: expect as Expectation,
+      event: content,
+      ...(settings ? { settings } : {})
+    })
   }
   return samples
 }

@@ -132,7 +132,7 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
       let text: string
       let warnings: string[] = []
       try {
-        const result = (await runtime.deliver(sample.event, settings)) as { warnings?: unknown } | undefined
+        const result = (await runtime.deliver(sample.event, { ...settings, ...sample.settings })) as { warnings?: unknown } | undefined
         outcome = 'delivered'
         text = 'Delivered'
         if (Array.isArray(result?.warnings)) warnings = result.warnings.map(String)
@@ -147,6 +147,7 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
 
       out(paint('bold', `${i + 1}. ${sample.title}`))
       if (sample.note) out(paint('dim', indent(sample.note, '   ')))
+      if (sample.settings) out(`   Settings  ${describeSettings(sample.settings)} (this example only)`)
       out(`   Segment   ${describeSegmentCall(sample.event)}`)
       if (seen.length === 0) out(`   Braze     no request`)
       seen.forEach((exchange, k) => out(`   ${k === 0 ? 'Braze    ' : '         '} ${describeExchange(exchange)}`))
