@@ -1,10 +1,8 @@
-/**
- * `npm run bench`: builds, then measures the built function and prints
- * metric | value | target | ok?, and writes the same (with the machine) to
- * bench/results.json (committed: the README's performance table is generated
- * from it by `npm run docs`). Deterministic input; a few minutes on 2 cores,
- * most of it the replay rows (bench/replay.ts).
- */
+// `npm run bench`: builds, then measures the built function and prints
+// metric | value | target | ok?, and writes the same (with the machine) to
+// bench/results.json (committed: the README's performance table is generated
+// from it by `npm run docs`). Deterministic input; a few minutes on 2 cores,
+// most of it the replay rows (bench/replay.ts).
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { resolve } from 'node:path'

@@ -1,3 +1,9 @@
+// A cold start as Segment has one: the built script compiled into a fresh
+// runtime context, then its first identify, to an embedded Braze answering
+// with zero latency. Each run appends a unique comment so that V8's
+// in-process compilation cache cannot hand back the previous run's script.
+// Also timed: an empty context (the runtime's own share), and the same cold
+// start with an in-process Braze (no HTTP).
 import { readFileSync } from 'node:fs'
 import { BUILD_FILE } from '../src/tools/paths'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
@@ -7,14 +13,6 @@ import { median, now } from './measure'
 import { BENCH_SETTINGS, SAMPLE_EVENTS } from './stream'
 import type { Row } from './table'
 
-/**
- * A cold start as Segment has one: the built script compiled into a fresh
- * runtime context, then its first identify, to an embedded Braze answering
- * with zero latency. Each run appends a unique comment so that V8's
- * in-process compilation cache cannot hand back the previous run's script.
- * Also timed: an empty context (the runtime's own share), and the same cold
- * start with an in-process Braze (no HTTP).
- */
 export async function coldStart(runs = 20): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
   const code = readFileSync(BUILD_FILE, 'utf8')
   const braze = await startEmbeddedBraze({ apiKey: BENCH_SETTINGS.apiKey, latencyMs: 0 })

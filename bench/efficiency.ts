@@ -1,3 +1,7 @@
+// Batch efficiency on the Engage-heavy stream: the requests each 400-event
+// batch costs against the lower bound computed from the objects actually
+// sent, and the attribute objects and data points merging saves compared
+// with sending every event's objects unmerged (mapEvent per event).
 import { readFileSync } from 'node:fs'
 import { lowerBound } from '../src/destination/batch-packer'
 import { mapEvent } from '../src/destination/map-event'
@@ -9,12 +13,6 @@ import { estimateTrackDataPoints as estimateDataPoints } from '../src/tools/data
 import { BENCH_SETTINGS } from './stream'
 import type { Row } from './table'
 
-/**
- * Batch efficiency on the Engage-heavy stream: the requests each 400-event
- * batch costs against the lower bound computed from the objects actually
- * sent, and the attribute objects and data points merging saves compared
- * with sending every event's objects unmerged (mapEvent per event).
- */
 const PER_TYPE = 75
 type TrackBody = { attributes?: unknown[]; events?: unknown[]; purchases?: unknown[] }
 

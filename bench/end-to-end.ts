@@ -1,3 +1,6 @@
+// End to end: the built script's onBatch against the embedded Braze on
+// loopback, every request answered after 20 ms, batches back to back (one
+// lane) and four batches in flight at once (four lanes).
 import { readFileSync } from 'node:fs'
 import { BUILD_FILE } from '../src/tools/paths'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
@@ -6,11 +9,6 @@ import { concurrentRate } from './measure'
 import { BENCH_SETTINGS, inBatches } from './stream'
 import type { Row } from './table'
 
-/**
- * End to end: the built script's onBatch against the embedded Braze on
- * loopback, every request answered after 20 ms, batches back to back (one
- * lane) and four batches in flight at once (four lanes).
- */
 export async function endToEnd(
   events: unknown[],
   latencyMs = 20,

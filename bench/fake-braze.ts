@@ -1,11 +1,9 @@
+// A zero-latency Braze inside the process, for timing the function without
+// loopback HTTP: swaps `fetch` in the runtime's global object; everything
+// else stays exactly as loadFunction built it.
 import { Response } from 'node-fetch'
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
 
-/**
- * A zero-latency Braze inside the process, for timing the function without
- * loopback HTTP: swaps `fetch` in the runtime's global object; everything
- * else stays exactly as loadFunction built it.
- */
 export function useInProcessBraze(runtime: SegmentRuntime): { requests: number } {
   const counter = { requests: 0 }
   runtime.global.fetch = async (_url: string, init: { body?: string }) => {

@@ -1,3 +1,6 @@
+// Mapping throughput without I/O: the pure mapEvent from src/, and the built
+// script's handlers against a Braze that answers at once — in-process (no
+// HTTP at all) and the embedded Braze on loopback (HTTP included).
 import { readFileSync } from 'node:fs'
 import { mapEvent } from '../src/destination/map-event'
 import { parseSettings, type Settings } from '../src/destination/settings'
@@ -9,11 +12,6 @@ import { asyncRate, syncRate } from './measure'
 import { BENCH_SETTINGS, SAMPLE_EVENTS } from './stream'
 import type { Row } from './table'
 
-/**
- * Mapping throughput without I/O: the pure mapEvent from src/, and the built
- * script's handlers against a Braze that answers at once — in-process (no
- * HTTP at all) and the embedded Braze on loopback (HTTP included).
- */
 const PURE_TARGET = 50_000
 
 function settingsFor(raw: unknown): Settings {

@@ -1,7 +1,5 @@
-/**
- * A small seeded PRNG (mulberry32), so the benchmark stream is the same on
- * every run and every machine.
- */
+// A small seeded PRNG (mulberry32), so the benchmark stream is the same on
+// every run and every machine.
 export class Rng {
   private state: number
 

@@ -1,16 +1,14 @@
+// A deterministic, Engage-heavy Segment stream, cut into batches as Segment
+// would deliver them to onBatch:
+// - Engage audience entries/exits: an identify carrying the membership trait
+//   and the "Audience Entered"/"Audience Exited" track Engage sends with it;
+// - Engage computed traits (identify, computation_class "trait");
+// - plain identifies (profile traits), plain tracks, and "Order Completed"
+//   with 1–3 products.
+// Activity is skewed (a few users are very active) and Engage computations
+// touch one user several times in a row, as an audience run does.
 import { Rng } from './prng'
 
-/**
- * A deterministic, Engage-heavy Segment stream, cut into batches as Segment
- * would deliver them to onBatch:
- * - Engage audience entries/exits: an identify carrying the membership trait
- *   and the "Audience Entered"/"Audience Exited" track Engage sends with it;
- * - Engage computed traits (identify, computation_class "trait");
- * - plain identifies (profile traits), plain tracks, and "Order Completed"
- *   with 1–3 products.
- * Activity is skewed (a few users are very active) and Engage computations
- * touch one user several times in a row, as an audience run does.
- */
 export interface StreamOptions {
   seed: number
   users: number

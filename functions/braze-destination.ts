@@ -1,9 +1,7 @@
-/**
- * The Segment Destination Function for Braze. `npm run build` turns this file
- * (and src/destination/) into build/braze-destination.js: one plain script
- * with these handlers as top-level functions, ready for Segment's editor.
- * Segment calls onBatch when batching is on, the single handlers otherwise.
- */
+// The Segment Destination Function for Braze. `npm run build` turns this file
+// (and src/destination/) into build/braze-destination.js: one plain script
+// with these handlers as top-level functions, ready for Segment's editor.
+// Segment calls onBatch when batching is on, the single handlers otherwise.
 import { handleBatch, handleEvent } from '../src/destination/handlers'
 
 export async function onIdentify(event: unknown, settings: unknown) {

@@ -1,5 +1,5 @@
 // The data point estimator (src/tools/data-points.ts), rule by rule, against
-// reference/braze-api.md "Data points (cost)".
+// https://www.braze.com/docs/user_guide/data/infrastructure/data_points/.
 import {
   attributesObjectPoints,
   estimateRequestDataPoints,

@@ -17,7 +17,7 @@ const isSegmentError = (error: unknown) => SEGMENT_ERROR_KINDS.some((kind) => er
 
 useNock()
 
-describe('summaries (design §4)', () => {
+describe('summaries for the Test panel', () => {
   test('identify → one attributes object, then the merge of an email-only lead, and the summary of what Braze said', async () => {
     const braze = mockBraze()
     const summary = await onIdentify(

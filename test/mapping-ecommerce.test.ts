@@ -1,5 +1,5 @@
 // Segment eCommerce spec v2 events → Braze's recommended ecommerce.* events
-// and/or legacy purchases, by ecommerceMode (design §2, §3). Inputs are
+// and/or legacy purchases, by ecommerceMode. Inputs are
 // Segment's spec examples and Segment events written to produce Braze's own
 // doc examples; outputs are checked whole, and against the embedded Braze's
 // independent schema rules.

@@ -1,5 +1,5 @@
 // Segment Engage (Personas): audiences, computed traits, SQL traits and
-// journeys, as identify and as track (design §3, reference/engage-payloads.md).
+// journeys, as identify and as track (https://segment.com/docs/engage/using-engage-data/).
 import { plan, planFor } from './helpers/settings'
 
 const T = '2024-05-01T10:00:00.000Z'

@@ -1,4 +1,4 @@
-// identify → one Braze attributes object (design §3): standard attributes,
+// identify → one Braze attributes object (README, "What each Segment call becomes in Braze"): standard attributes,
 // custom attributes, identifiers and updateExistingOnly. Whole objects are
 // compared, so nothing extra (a stray custom attribute, a second identifier)
 // can slip through.

@@ -1,4 +1,4 @@
-// Context versus traits (design §3): explicit traits win for language, time
+// Context versus traits: explicit traits win for language, time
 // zone and country; country only as ISO-3166-1 alpha-2; context.location →
 // current_location; skipContextLocale leaves the device's values to the
 // Braze SDK. Whole attribute objects are compared.

@@ -1,5 +1,5 @@
 // Braze's array-of-objects operators and _merge_objects through identify
-// traits (design §3). Request shapes are Braze's own examples
+// traits. Request shapes are Braze's own examples
 // (https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/).
 import { mergeAttributes } from '../src/destination/merge-attributes'
 import { objectProblems } from '../src/tools/embedded-braze/rules'

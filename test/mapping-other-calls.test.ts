@@ -1,4 +1,4 @@
-// page, screen, group, alias and delete (design §3), and events that are not
+// page, screen, group, alias and delete and events that are not
 // events at all.
 import type { MergeSource } from '../src/destination/braze-types'
 import { NOW_ISO, plan, planFor, problemFor } from './helpers/settings'

@@ -1,7 +1,7 @@
 // Property-based tests of mapEvent: whatever JSON arrives (the Test tab accepts
 // anything), mapping never throws and yields either a Problem of one of
 // Segment's four kinds or a plan whose every Braze object follows Braze's
-// rules (reference/braze-api.md).
+// rules (https://www.braze.com/docs/api/objects_filters/).
 import fc from 'fast-check'
 import { SEGMENT_ERROR_KINDS, isProblem } from '../src/destination/errors'
 import { EVENT_TYPES, mapEvent } from '../src/destination/map-event'

@@ -1,4 +1,4 @@
-// Purchase events → one Braze purchase per product (design §3): legacy
+// Purchase events → one Braze purchase per product (README, "Purchases"): legacy
 // purchases, as ecommerceMode "purchases" sends them (test/mapping-ecommerce.test.ts
 // has the recommended events and the modes).
 import { plan, planFor as planForAnyMode, problemFor as problemForAnyMode } from './helpers/settings'

@@ -1,4 +1,4 @@
-// track → one Braze custom event (design §3): name, time, properties, app_id,
+// track → one Braze custom event: name, time, properties, app_id,
 // and the payloads Braze would refuse.
 import { NOW_ISO, plan, planFor, problemFor } from './helpers/settings'
 

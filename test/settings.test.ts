@@ -1,4 +1,4 @@
-// The settings parser (design §2): every setting, its default, its accepted
+// The settings parser (the README's settings table): every setting, its default, its accepted
 // forms, and a ValidationError naming the setting for anything else, never
 // echoing the API key.
 import { DATA_CENTER_NAMES } from '../src/destination/data-centers'
@@ -13,7 +13,7 @@ function problemOf(raw: unknown) {
 
 const US01 = { instance: 'US-01', restHost: 'rest.iad-01.braze.com', dashboardHost: 'dashboard-01.braze.com' }
 
-test('the settings are the design §2 table, in its order', () => {
+test('the settings are the product\'s table, in its order', () => {
   expect(SETTING_DEFINITIONS.map((definition) => [definition.name, definition.type, definition.required])).toEqual([
     ['apiKey', 'STRING', true],
     ['dataCenter', 'STRING', true],

@@ -1,12 +1,10 @@
+// The only place that talks to Braze. Every outcome comes back as a value —
+// accepted (with the objects Braze listed as rejected), retry, or reject — so
+// callers decide what Segment sees. The API key goes into the Authorization
+// header and nowhere else.
 import { TRACK_ARRAYS, type TrackArray } from './braze-limits'
 import type { DataCenter } from './data-centers'
 
-/**
- * The only place that talks to Braze. Every outcome comes back as a value —
- * accepted (with the objects Braze listed as rejected), retry, or reject — so
- * callers decide what Segment sees. The API key goes into the Authorization
- * header and nowhere else.
- */
 export type BrazePath = '/users/track' | '/users/identify' | '/users/merge' | '/users/delete'
 
 export interface BrazeConnection {

@@ -1,4 +1,4 @@
-/** The Braze REST objects this function sends (braze-api.md). */
+// The Braze REST objects this function sends (https://www.braze.com/docs/api/objects_filters/).
 interface UserAlias {
   alias_name: string
   alias_label: string

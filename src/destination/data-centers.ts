@@ -1,7 +1,5 @@
-/**
- * Braze instances. The one table feeds resolution and the error message, so a
- * new instance is a one-line change. Source: braze-docs `_includes/data_centers.md`.
- */
+// Braze instances. The one table feeds resolution and the error message, so a
+// new instance is a one-line change. Source: https://www.braze.com/docs/api/basics/#endpoints.
 export interface DataCenter {
   instance: string
   restHost: string

@@ -1,11 +1,9 @@
+// Segment Engage (Personas) payloads (https://segment.com/docs/engage/using-engage-data/). Membership is read
+// from `context.personas`, never from the event name: Engage lets customers
+// rename "Audience Entered"/"Audience Exited" per connection.
 import { field, path, type Dict, type SegmentEvent } from './segment-event'
 import { badKey } from './values'
 
-/**
- * Segment Engage (Personas) payloads (engage-payloads.md). Membership is read
- * from `context.personas`, never from the event name: Engage lets customers
- * rename "Audience Entered"/"Audience Exited" per connection.
- */
 type ComputationClass = 'audience' | 'journey_step' | 'trait' | 'other'
 
 export interface EngageContext {

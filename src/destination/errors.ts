@@ -1,10 +1,8 @@
-/**
- * Segment's four error classes. In Segment they are globals, and Segment
- * classifies a thrown error by its class: we must throw *those* classes, or a
- * retryable failure would be shown as "Bad Request" and dropped. Outside
- * Segment (jest) the globals are absent and local stand-ins take their place.
- * Looked up at throw time, so a runtime that installs them late still wins.
- */
+// Segment's four error classes. In Segment they are globals, and Segment
+// classifies a thrown error by its class: we must throw *those* classes, or a
+// retryable failure would be shown as "Bad Request" and dropped. Outside
+// Segment (jest) the globals are absent and local stand-ins take their place.
+// Looked up at throw time, so a runtime that installs them late still wins.
 export type SegmentErrorKind = 'ValidationError' | 'InvalidEventPayload' | 'EventNotSupported' | 'RetryError'
 
 export const SEGMENT_ERROR_KINDS: readonly SegmentErrorKind[] = [

@@ -1,3 +1,5 @@
+// The pure heart of the function: one Segment event in, an EventPlan (what to
+// ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
 import { attributesBase, mapTraits } from './attributes'
 import { MAX_KEY_LENGTH, MAX_OBJECTS_PER_EVENT } from './braze-limits'
 import { identifierObject, type BrazeEvent, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
@@ -14,10 +16,6 @@ import { cutString } from './values'
 import { dict, isDict, nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 
-/**
- * The pure heart of the function: one Segment event in, an EventPlan (what to
- * ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
- */
 export type EventType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias' | 'delete'
 export const EVENT_TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias', 'delete']
 
@@ -107,7 +105,7 @@ function mapTrack(
   const properties = dict(event.properties) ?? {}
   const time = brazeTime(plan.epoch, now)
 
-  // ecommerceMode (design §2): spec eCommerce events become recommended events unless "purchases";
+  // ecommerceMode (README, "ecommerceMode: which one to choose"): spec eCommerce events become recommended events unless "purchases";
   // purchaseEvents makes purchases, except of those spec events in "recommended".
   const route = settings.ecommerceMode === 'purchases' ? undefined : ecommerceRoute(name)
   const purchase = settings.purchaseEvents.includes(name.trim().toLowerCase()) && !(route && settings.ecommerceMode === 'recommended')

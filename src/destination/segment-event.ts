@@ -1,8 +1,6 @@
-/**
- * Segment events arrive as untrusted JSON (the Test tab accepts anything).
- * These readers only see own properties, so keys like `constructor` or
- * `__proto__` never reach into prototypes.
- */
+// Segment events arrive as untrusted JSON (the Test tab accepts anything).
+// These readers only see own properties, so keys like `constructor` or
+// `__proto__` never reach into prototypes.
 export type SegmentEvent = Record<string, unknown>
 export type Dict = Record<string, unknown>
 

@@ -1,13 +1,11 @@
+// The one definition of the function's settings. It feeds the runtime parser
+// below, the settings list `deploy` sends to Segment, and the README table
+// (test/settings-doc.test.ts checks the README against it).
 import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './data-centers'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_OBJECTS_PER_TYPE, TRACK_ARRAYS } from './braze-limits'
 import { BRAZE_RESERVED_ATTRIBUTES } from './braze-types'
 import { problem, type Problem } from './errors'
 
-/**
- * The one definition of the function's settings. It feeds the runtime parser
- * below, the settings list `deploy` sends to Segment, and the README table
- * (test/settings-doc.test.ts checks the README against it).
- */
 type SegmentSettingType = 'STRING' | 'BOOLEAN' | 'ARRAY'
 
 interface SettingDefinition<T> {

@@ -1,3 +1,6 @@
+// Segment spec traits → Braze standard attributes (https://www.braze.com/docs/api/objects_filters/user_attributes_object/). Each entry
+// names the traits it consumes, so none of them is also sent as a custom
+// attribute, and produces the Braze attributes (or nothing, with a warning).
 import { MAX_IMAGE_URL_LENGTH } from './braze-limits'
 import { validContact } from './contact'
 import { toCountryCode } from './countries'
@@ -5,11 +8,6 @@ import { cutString, type ValueContext } from './values'
 import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segment-event'
 import type { Settings } from './settings'
 
-/**
- * Segment spec traits → Braze standard attributes (design §3). Each entry
- * names the traits it consumes, so none of them is also sent as a custom
- * attribute, and produces the Braze attributes (or nothing, with a warning).
- */
 interface StandardMapping {
   consumes: string[]
   map(traits: Dict, event: SegmentEvent, warnings: string[], settings: Pick<Settings, 'skipContextLocale'>): Record<string, unknown>

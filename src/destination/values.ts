@@ -1,14 +1,12 @@
+// Turning arbitrary trait/property values into values Braze accepts: strings
+// ≤ 255, nested keys without `.`/`$`/spaces, dates inside objects as
+// {"$time"} (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/).
+// Bad parts are dropped with a warning, never silently and never by failing
+// the whole event.
 import { MAX_KEY_LENGTH, MAX_STRING_LENGTH } from './braze-limits'
 import type { JsonObject, JsonValue } from './braze-types'
 import { isDate, isDict } from './segment-event'
 
-/**
- * Turning arbitrary trait/property values into values Braze accepts: strings
- * ≤ 255, nested keys without `.`/`$`/spaces, dates inside objects as
- * {"$time"} (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/).
- * Bad parts are dropped with a warning, never silently and never by failing
- * the whole event.
- */
 /** Ours, not Braze's: a bound on recursion for hostile input. */
 const MAX_DEPTH = 32
 const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype'])

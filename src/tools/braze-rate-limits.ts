@@ -1,7 +1,5 @@
-/**
- * Braze's REST rate limits (braze-api.md), shared by the embedded Braze's
- * X-RateLimit-* headers and replay's --live limiter.
- */
+// Braze's REST rate limits (https://www.braze.com/docs/api/api_limits/), shared by the embedded Braze's
+// X-RateLimit-* headers and replay's --live limiter.
 export interface BrazeRateLimit {
   limit: number
   windowMs: number

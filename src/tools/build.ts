@@ -1,15 +1,13 @@
+// Bundles functions/braze-destination.ts into the one plain script Segment
+// runs: top-level `async function onX(event, settings)` declarations and no
+// module syntax. esbuild's ESM output hoists everything to the top level, so
+// dropping its final `export { … }` line leaves exactly that.
 import { analyzeMetafile, build } from 'esbuild'
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { SETTING_DEFINITIONS } from '../destination/settings'
 import { BUILD_FILE, HANDLERS, ROOT } from './paths'
 
-/**
- * Bundles functions/braze-destination.ts into the one plain script Segment
- * runs: top-level `async function onX(event, settings)` declarations and no
- * module syntax. esbuild's ESM output hoists everything to the top level, so
- * dropping its final `export { … }` line leaves exactly that.
- */
 export { BUILD_FILE, HANDLERS, ROOT }
 /** Segment has no documented code-size limit; this is our own budget. */
 export const MAX_BUNDLE_BYTES = 128 * 1024

@@ -1,30 +1,28 @@
+// An estimate of the Braze data points a request consumes, from Braze's
+// published data-point billing rules (https://www.braze.com/docs/user_guide/data/infrastructure/data_points/). Pure: a request
+// body in, counts out. Braze bills what it receives, changed or not, so this
+// counts what was sent, not what changed.
+//
+// Rules, per /users/track body:
+// - attributes objects: every attribute value counts 1, except the object's
+//   identifier, the control keys (`_update_existing_only`, `_merge_objects`)
+//   and `email_subscribe`, `push_subscribe`, `subscription_groups`,
+//   `push_tokens`. A nested object counts each of its keys, recursively. An
+//   array set whole counts 1; `{"add": [...]}` / `{"remove": [...]}` count 1
+//   per value; `{"inc": n}` counts 1; a date inside a nested object
+//   (`{"$time": …}`) counts 1.
+// - `null` (unsetting an attribute) counts 1. This is our reading: Braze's
+//   pages don't say whether an unset is billed; it is a write of a value, so
+//   we count it rather than under-estimate.
+// - each event: 1 + 1 per property (top-level keys of `properties`), except
+//   Braze's six recommended eCommerce events (`ecommerce.product_viewed`, …),
+//   which cost nothing: "eCommerce events don't consume data points."
+//   (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/)
+// - each purchase: 1 + 1 per property (top-level keys of `properties`).
+// - /users/identify, /users/merge, /users/delete, /users/alias/new: 0
+//   (identifiers and deletions are not billed).
 import { isRecommendedEvent } from './embedded-braze/ecommerce-rules'
 
-/**
- * An estimate of the Braze data points a request consumes, from Braze's
- * published data-point billing rules (braze-docs, "Data points"). Pure: a request
- * body in, counts out. Braze bills what it receives, changed or not, so this
- * counts what was sent, not what changed.
- *
- * Rules, per /users/track body:
- * - attributes objects: every attribute value counts 1, except the object's
- *   identifier, the control keys (`_update_existing_only`, `_merge_objects`)
- *   and `email_subscribe`, `push_subscribe`, `subscription_groups`,
- *   `push_tokens`. A nested object counts each of its keys, recursively. An
- *   array set whole counts 1; `{"add": [...]}` / `{"remove": [...]}` count 1
- *   per value; `{"inc": n}` counts 1; a date inside a nested object
- *   (`{"$time": …}`) counts 1.
- * - `null` (unsetting an attribute) counts 1. This is our reading: Braze's
- *   pages don't say whether an unset is billed; it is a write of a value, so
- *   we count it rather than under-estimate.
- * - each event: 1 + 1 per property (top-level keys of `properties`), except
- *   Braze's six recommended eCommerce events (`ecommerce.product_viewed`, …),
- *   which cost nothing: "eCommerce events don't consume data points."
- *   (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/)
- * - each purchase: 1 + 1 per property (top-level keys of `properties`).
- * - /users/identify, /users/merge, /users/delete, /users/alias/new: 0
- *   (identifiers and deletions are not billed).
- */
 export interface DataPoints {
   attributes: number
   events: number
