@@ -407,7 +407,29 @@ export function hostileInputSuite(name: RuntimeProfile): void {
     })
 
     describe('every JSON type in every field', () => {
-      const VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -0, '', '   ', 'x', '0', 'NaN', [], ['a', 1], {}, { a: 1 }, [[[]]]]
+      const ALL_VALUES: unknown[] = [
+        null,
+        true,
+        false,
+        0,
+        -1,
+        1.5,
+        1e308,
+        -0,
+        '',
+        '   ',
+        'x',
+        '0',
+        'NaN',
+        [],
+        ['a', 1],
+        {},
+        { a: 1 },
+        [[[]]]
+      ]
+      // What a value does to the mapping does not depend on the profile (the profiles differ in globals, not in
+      // how JSON is read): the whole matrix runs in Segment's profile, one of each JSON type in the others.
+      const VALUES = name === 'segment' ? ALL_VALUES : [null, false, 1e308, '', 'NaN', [], { a: 1 }]
       const BASES: Record<string, () => Record<string, unknown>> = {
         identify: () => ({
           type: 'identify',

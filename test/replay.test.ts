@@ -109,8 +109,9 @@ describe('inputs against the embedded Braze', () => {
       notListed: 0
     })
     expect(summary.handler).toBe('onBatch')
-    // What the function sent, counted from its requests: two identifies of u-1 became one attributes object.
-    expect(summary.objects.sent).toEqual({ attributes: 2, events: 1, purchases: 1 })
+    // What the function sent, counted from its requests: two identifies of u-1 became one attributes object;
+    // Order Completed is Braze's recommended ecommerce.order_placed event (the examples' settings).
+    expect(summary.objects.sent).toEqual({ attributes: 2, events: 2, purchases: 0 })
     expect(summary.objects.accepted).toEqual(summary.objects.sent)
     expect(summary.requests.byEndpoint['POST /users/track']).toEqual({ count: 1, statuses: { '201': 1 } })
 
@@ -118,7 +119,9 @@ describe('inputs against the embedded Braze', () => {
     expect(u1.attributes).toMatchObject({ plan: 'pro', logins: 1 })
     expect(u1.events.map((event) => event.name)).toEqual(['Signed Up'])
     const u2 = braze.profile({ external_id: 'u-2' })!
-    expect(u2.purchases).toMatchObject([{ product_id: 'p1', price: 9.5, quantity: 2 }])
+    expect(u2.events).toMatchObject([
+      { name: 'ecommerce.order_placed', properties: { order_id: 'o1', products: [{ product_id: 'p1', price: 9.5, quantity: 2 }] } }
+    ])
     expect(u2.attributes.email).toBe('b@example.com')
   })
 
@@ -628,10 +631,10 @@ describe('worker threads and the bin', () => {
     expect(summary.events).toMatchObject({ total: 3000, delivered: 3000 })
     expect(summary.requests.byEndpoint['POST /users/track']!.statuses['429']).toBe(1)
     expect(summary.retries).toMatchObject({ attempts: 1, deliveredAfterRetry: 20 })
-    // After the 429 was answered (and passed on to the other thread), nothing more arrived before the reset.
-    const answered = arrivals[0]!
-    const early = arrivals.filter((at) => at > answered + 200 && at < limitedUntil * 1000)
-    expect(early).toEqual([])
+    // Until the pause reaches the other thread, it may have one request in flight and start one more
+    // (concurrency 1); after that nothing arrives before the reset. Without the pause, hundreds would.
+    const early = arrivals.slice(1).filter((at) => at < limitedUntil * 1000)
+    expect(early.length).toBeLessThanOrEqual(2)
     expect(arrivals.filter((at) => at >= limitedUntil * 1000).length).toBeGreaterThan(100)
   }, 20_000)
 
