@@ -2241,6 +2241,19 @@ function booleanSetting(value) {
   if (value === "true" || value === "false") return { value: value === "true" };
   return { expected: "true or false" };
 }
+function offByDefault(name, label, description) {
+  return {
+    name,
+    label,
+    description,
+    type: "BOOLEAN",
+    required: false,
+    sensitive: false,
+    defaultLabel: "false",
+    default: false,
+    parse: booleanSetting
+  };
+}
 var MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length;
 var ECOMMERCE_MODES = ["recommended", "purchases", "both"];
 var definitions = {
@@ -2286,17 +2299,11 @@ var definitions = {
     default: void 0,
     parse: optionalText
   },
-  updateExistingOnly: {
-    name: "updateExistingOnly",
-    label: "Update Existing Users Only",
-    description: "Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors).",
-    type: "BOOLEAN",
-    required: false,
-    sensitive: false,
-    defaultLabel: "false",
-    default: false,
-    parse: booleanSetting
-  },
+  updateExistingOnly: offByDefault(
+    "updateExistingOnly",
+    "Update Existing Users Only",
+    "Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors)."
+  ),
   anonymousAliasLabel: {
     name: "anonymousAliasLabel",
     label: "Anonymous Alias Label",
@@ -2342,28 +2349,8 @@ var definitions = {
       return parsed;
     }
   },
-  sendPageEvents: {
-    name: "sendPageEvents",
-    label: "Send Page Events",
-    description: 'Send page calls as custom events "Viewed <category> <name> Page".',
-    type: "BOOLEAN",
-    required: false,
-    sensitive: false,
-    defaultLabel: "false",
-    default: false,
-    parse: booleanSetting
-  },
-  sendScreenEvents: {
-    name: "sendScreenEvents",
-    label: "Send Screen Events",
-    description: 'Send screen calls as custom events "Viewed <name> Screen".',
-    type: "BOOLEAN",
-    required: false,
-    sensitive: false,
-    defaultLabel: "false",
-    default: false,
-    parse: booleanSetting
-  },
+  sendPageEvents: offByDefault("sendPageEvents", "Send Page Events", 'Send page calls as custom events "Viewed <category> <name> Page".'),
+  sendScreenEvents: offByDefault("sendScreenEvents", "Send Screen Events", 'Send screen calls as custom events "Viewed <name> Screen".'),
   ecommerceMode: {
     name: "ecommerceMode",
     label: "eCommerce Mode",
@@ -2378,28 +2365,16 @@ var definitions = {
       return ECOMMERCE_MODES.includes(mode) ? { value: mode } : { expected: `one of ${ECOMMERCE_MODES.join(", ")}` };
     }
   },
-  skipContextLocale: {
-    name: "skipContextLocale",
-    label: "Leave Language, Time Zone and Country to the Braze SDK",
-    description: "Do not set language, time_zone or country from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent.",
-    type: "BOOLEAN",
-    required: false,
-    sensitive: false,
-    defaultLabel: "false",
-    default: false,
-    parse: booleanSetting
-  },
-  skipUnchangedAttributes: {
-    name: "skipUnchangedAttributes",
-    label: "Skip Unchanged Attributes",
-    description: "Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets and array edits are always sent.",
-    type: "BOOLEAN",
-    required: false,
-    sensitive: false,
-    defaultLabel: "false",
-    default: false,
-    parse: booleanSetting
-  },
+  skipContextLocale: offByDefault(
+    "skipContextLocale",
+    "Leave Language, Time Zone and Country to the Braze SDK",
+    "Do not set language, time_zone or country from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent."
+  ),
+  skipUnchangedAttributes: offByDefault(
+    "skipUnchangedAttributes",
+    "Skip Unchanged Attributes",
+    "Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets and array edits are always sent."
+  ),
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",
     label: "Max Objects Per Request",

@@ -40,6 +40,21 @@ function booleanSetting(value: unknown): { value: boolean } | { expected: string
   return { expected: 'true or false' }
 }
 
+/** A yes/no setting that is off unless turned on. */
+function offByDefault(name: string, label: string, description: string): SettingDefinition<boolean> {
+  return {
+    name,
+    label,
+    description,
+    type: 'BOOLEAN',
+    required: false,
+    sensitive: false,
+    defaultLabel: 'false',
+    default: false,
+    parse: booleanSetting
+  }
+}
+
 /** Every array of a /users/track request full: 3 × 75. */
 export const MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
 
@@ -91,18 +106,11 @@ const definitions = {
     default: undefined,
     parse: optionalText
   } satisfies SettingDefinition<string | undefined>,
-  updateExistingOnly: {
-    name: 'updateExistingOnly',
-    label: 'Update Existing Users Only',
-    description:
-      'Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors).',
-    type: 'BOOLEAN',
-    required: false,
-    sensitive: false,
-    defaultLabel: 'false',
-    default: false,
-    parse: booleanSetting
-  } satisfies SettingDefinition<boolean>,
+  updateExistingOnly: offByDefault(
+    'updateExistingOnly',
+    'Update Existing Users Only',
+    'Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors).'
+  ),
   anonymousAliasLabel: {
     name: 'anonymousAliasLabel',
     label: 'Anonymous Alias Label',
@@ -152,28 +160,8 @@ const definitions = {
       return parsed
     }
   } satisfies SettingDefinition<string | undefined>,
-  sendPageEvents: {
-    name: 'sendPageEvents',
-    label: 'Send Page Events',
-    description: 'Send page calls as custom events "Viewed <category> <name> Page".',
-    type: 'BOOLEAN',
-    required: false,
-    sensitive: false,
-    defaultLabel: 'false',
-    default: false,
-    parse: booleanSetting
-  } satisfies SettingDefinition<boolean>,
-  sendScreenEvents: {
-    name: 'sendScreenEvents',
-    label: 'Send Screen Events',
-    description: 'Send screen calls as custom events "Viewed <name> Screen".',
-    type: 'BOOLEAN',
-    required: false,
-    sensitive: false,
-    defaultLabel: 'false',
-    default: false,
-    parse: booleanSetting
-  } satisfies SettingDefinition<boolean>,
+  sendPageEvents: offByDefault('sendPageEvents', 'Send Page Events', 'Send page calls as custom events "Viewed <category> <name> Page".'),
+  sendScreenEvents: offByDefault('sendScreenEvents', 'Send Screen Events', 'Send screen calls as custom events "Viewed <name> Screen".'),
   ecommerceMode: {
     name: 'ecommerceMode',
     label: 'eCommerce Mode',
@@ -191,30 +179,16 @@ const definitions = {
         : { expected: `one of ${ECOMMERCE_MODES.join(', ')}` }
     }
   } satisfies SettingDefinition<EcommerceMode>,
-  skipContextLocale: {
-    name: 'skipContextLocale',
-    label: 'Leave Language, Time Zone and Country to the Braze SDK',
-    description:
-      'Do not set language, time_zone or country from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent.',
-    type: 'BOOLEAN',
-    required: false,
-    sensitive: false,
-    defaultLabel: 'false',
-    default: false,
-    parse: booleanSetting
-  } satisfies SettingDefinition<boolean>,
-  skipUnchangedAttributes: {
-    name: 'skipUnchangedAttributes',
-    label: 'Skip Unchanged Attributes',
-    description:
-      'Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets and array edits are always sent.',
-    type: 'BOOLEAN',
-    required: false,
-    sensitive: false,
-    defaultLabel: 'false',
-    default: false,
-    parse: booleanSetting
-  } satisfies SettingDefinition<boolean>,
+  skipContextLocale: offByDefault(
+    'skipContextLocale',
+    'Leave Language, Time Zone and Country to the Braze SDK',
+    'Do not set language, time_zone or country from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent.'
+  ),
+  skipUnchangedAttributes: offByDefault(
+    'skipUnchangedAttributes',
+    'Skip Unchanged Attributes',
+    'Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets and array edits are always sent.'
+  ),
   maxObjectsPerRequest: {
     name: 'maxObjectsPerRequest',
     label: 'Max Objects Per Request',
