@@ -21,6 +21,7 @@
 // src/destination/braze-limits.ts
 var TRACK_ARRAYS = ["attributes", "events", "purchases"];
 var MAX_OBJECTS_PER_TYPE = 75;
+var MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length;
 var MAX_COMBINED_OBJECTS_MAU = 50;
 var MAX_USERS_ENTRIES_PER_REQUEST = 50;
 var MAX_STRING_LENGTH = 255;
@@ -32,7 +33,7 @@ var MAX_NESTED_ATTRIBUTE_BYTES = 100 * 1024;
 var MAX_PURCHASE_QUANTITY = 100;
 var RESERVED_PROPERTY_KEYS = ["time", "event_name"];
 var MAX_REQUEST_BYTES = 1024 * 1024;
-var MAX_OBJECTS_PER_EVENT = 300;
+var MAX_REQUESTS_PER_EVENT = 4;
 
 // src/destination/braze-client.ts
 var INVOCATION_BUDGET_MS = 4e3;
@@ -210,7 +211,7 @@ function hintFor(status, connection) {
     return ` Check the apiKey setting (no quotes or spaces) and that dataCenter ${connection.dataCenter.instance} (${connection.dataCenter.restHost}) is the instance the key belongs to.`;
   }
   if (status === 403)
-    return " The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.";
+    return " The API key lacks the permission for this endpoint (users.track, users.merge, users.delete), or the plan does not allow it.";
   if (status >= 300 && status < 400)
     return " Braze answered with a redirect, which this function does not follow: check the dataCenter setting.";
   return "";
@@ -239,12 +240,12 @@ function identityKey(object) {
   const value = object[id];
   return `${id}:${typeof value === "string" ? value : JSON.stringify(value)}`;
 }
+var ATTRIBUTE_CONTROL_KEYS = ["_update_existing_only", "_merge_objects"];
 var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
   "external_id",
   "braze_id",
   "user_alias",
-  "_update_existing_only",
-  "_merge_objects",
+  ...ATTRIBUTE_CONTROL_KEYS,
   "first_name",
   "last_name",
   "email",
@@ -366,7 +367,7 @@ async function openMemory(restHost, apiKey) {
     const memory = found instanceof DeliveryMemory ? found : new DeliveryMemory();
     return {
       memory,
-      async save() {
+      async keep() {
         try {
           cache.delete(key);
           await cache.load(key, STORE_TTL_MS, async () => memory);
@@ -734,6 +735,7 @@ function planDelivery(plans, options) {
     deletes: [],
     expected: plans.map(() => /* @__PURE__ */ new Set()),
     alreadyDelivered: plans.map(() => false),
+    rejected: /* @__PURE__ */ new Map(),
     ownAttributes: /* @__PURE__ */ new Map(),
     unchangedAttributes: 0
   };
@@ -753,13 +755,20 @@ function planDelivery(plans, options) {
       return;
     }
     const done = recalled ?? /* @__PURE__ */ new Set();
-    const own = plan.attributes.map((object) => item(object, [owner], "attributes"));
-    if (own.length > 0 && !done.has("attributes")) {
-      for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
-      delivery.ownAttributes.set(owner, own);
+    const parts = chunks(plan, owner, limits);
+    if (parts.length > MAX_REQUESTS_PER_EVENT) {
+      const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024);
+      delivery.rejected.set(
+        owner,
+        `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. Send fewer or smaller products, or send it with ecommerceMode "recommended".`
+      );
+      return;
     }
-    const pending = chunks(plan.events, plan.purchases, owner, own, limits).filter((_, index) => !done.has(index));
-    const [first2, ...later] = pending;
+    if (plan.attributes.length > 0 && !done.has("attributes")) {
+      for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
+      delivery.ownAttributes.set(owner, plan.attributes);
+    }
+    const [first2, ...later] = parts.filter((_, index) => !done.has(index));
     if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
     if (later.length > 0) delivery.chains.push({ owner, parts: later });
     for (const merge of plan.merges) {
@@ -768,18 +777,17 @@ function planDelivery(plans, options) {
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
   });
-  const unchanged = { count: 0 };
-  const skip = options.skipUnchangedAttributes && memory ? { memory, unchanged } : void 0;
-  const byUser = [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, false));
-  delivery.unchangedAttributes = unchanged.count;
-  delivery.requests = packRequests(byUser, limits, firstOwner);
-  if (delivery.requests.length > lowerBound(totalSize(byUser), limits)) {
-    const byEvent = packRequests(
-      [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)),
-      limits,
-      firstOwner
-    );
-    if (byEvent.length < delivery.requests.length) delivery.requests = byEvent;
+  const skip = options.skipUnchangedAttributes ? memory : void 0;
+  const byUser = atomsOfAll([...groups.values()], limits, skip, false);
+  delivery.requests = packRequests(byUser.atoms, limits, firstOwner);
+  delivery.unchangedAttributes = byUser.unchanged;
+  if (delivery.requests.length > lowerBound(totalSize(byUser.atoms), limits)) {
+    const byEvent = atomsOfAll([...groups.values()], limits, skip, true);
+    const requests = packRequests(byEvent.atoms, limits, firstOwner);
+    if (requests.length < delivery.requests.length) {
+      delivery.requests = requests;
+      delivery.unchangedAttributes = byEvent.unchanged;
+    }
   }
   delivery.merges = merges.items();
   delivery.deletes = deleteRequests(deletes.items());
@@ -803,10 +811,11 @@ function firstOwner(bundle) {
   for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first2 = Math.min(first2, ...entry.owners);
   return first2;
 }
-function chunks(events, purchases, owner, attributes, limits) {
+function chunks({ events, purchases, attributes }, owner, limits) {
+  if (events.length + purchases.length === 0) return [];
   const out = [];
   let current = emptyBundle();
-  current.attributes.push(...attributes);
+  current.attributes.push(...attributes.map((object) => item(object, [owner], "attributes")));
   const place = (array, object) => {
     const entry = item(object, [owner], out.length);
     current[array].push(entry);
@@ -823,25 +832,38 @@ function chunks(events, purchases, owner, attributes, limits) {
   if (out[0]) out[0].attributes = [];
   return out;
 }
+function atomsOfAll(groups, limits, skip, split) {
+  const all = { atoms: [], unchanged: 0 };
+  for (const group of groups) {
+    const { atoms, unchanged } = atomsOf(group, limits, skip, split);
+    all.atoms.push(...atoms);
+    all.unchanged += unchanged;
+  }
+  return all;
+}
 function atomsOf(group, limits, skip, split) {
   if (!split) {
+    const merged = attributeItems(mergeAttributes(group.updates), skip);
     const whole = emptyBundle();
-    whole.attributes.push(...attributeItems(mergeAttributes(group.updates), skip));
+    whole.attributes.push(...merged.items);
     for (const chunk of group.chunks) addTo(whole, chunk.bundle);
-    if (fits(sizeOf(whole), limits)) return sizeOf(whole).total > 0 ? [whole] : [];
+    const size = sizeOf(whole);
+    if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged };
   }
   const carriers = new Set(group.chunks.map((chunk) => chunk.owner));
   const atoms = [];
-  const rest = emptyBundle();
-  rest.attributes.push(...attributeItems(mergeAttributes(group.updates.filter((update) => !carriers.has(update.owner))), skip));
-  if (rest.attributes.length > 0) atoms.push(rest);
+  const rest = attributeItems(mergeAttributes(group.updates.filter((update) => !carriers.has(update.owner))), skip);
+  let unchanged = rest.unchanged;
+  if (rest.items.length > 0) atoms.push({ ...emptyBundle(), attributes: rest.items });
   for (const chunk of group.chunks) {
+    const own = attributeItems(mergeAttributes(group.updates.filter((update) => update.owner === chunk.owner)), skip);
+    unchanged += own.unchanged;
     const atom = emptyBundle();
-    atom.attributes.push(...attributeItems(mergeAttributes(group.updates.filter((update) => update.owner === chunk.owner)), skip));
+    atom.attributes.push(...own.items);
     addTo(atom, chunk.bundle);
     atoms.push(atom);
   }
-  return atoms.flatMap((atom) => fits(sizeOf(atom), limits) ? [atom] : apart(atom));
+  return { atoms: atoms.flatMap((atom) => fits(sizeOf(atom), limits) ? [atom] : apart(atom)), unchanged };
 }
 function apart(atom) {
   return itemsOf(atom).map(({ array, item: one }) => {
@@ -851,14 +873,14 @@ function apart(atom) {
   });
 }
 function attributeItems(merged, skip) {
-  const items = [];
+  const out = { items: [], unchanged: 0 };
   for (const { object, owners } of merged) {
-    const kept = skip ? withoutUnchanged(object, skip) : object;
-    if (kept) items.push(item(kept, owners, "attributes"));
+    const kept = skip ? withoutUnchanged(object, skip) : { object, unchanged: 0 };
+    out.unchanged += kept.unchanged;
+    if (kept.object) out.items.push(item(kept.object, owners, "attributes"));
   }
-  return items;
+  return out;
 }
-var CONTROL_KEYS = /* @__PURE__ */ new Set(["_update_existing_only", "_merge_objects"]);
 function isPlainValue(value) {
   if (value === null) return false;
   if (typeof value !== "object" || Array.isArray(value)) return true;
@@ -866,23 +888,24 @@ function isPlainValue(value) {
   const keys = Object.keys(value);
   return !(keys.length === 1 && keys[0] === "inc") && !keys.some((key) => key.startsWith("$"));
 }
-function withoutUnchanged(object, { memory, unchanged }) {
+function withoutUnchanged(object, memory) {
   const user = identityKey(object);
   const identifier = identifierKey(object);
   const record = object;
   const kept = {};
   let attributes = 0;
+  let unchanged = 0;
   for (const key of Object.keys(record)) {
     const value = record[key];
-    const identifies = key === identifier || CONTROL_KEYS.has(key);
+    const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key);
     if (!identifies && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
-      unchanged.count++;
+      unchanged++;
       continue;
     }
     kept[key] = value;
     if (!identifies) attributes++;
   }
-  return attributes > 0 ? kept : void 0;
+  return { object: attributes > 0 ? kept : void 0, unchanged };
 }
 var Dedup = class {
   byKey = /* @__PURE__ */ new Map();
@@ -922,7 +945,7 @@ async function deliver(plans, options) {
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
   const limits = requestLimits(options.maxObjectsPerRequest);
   const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes });
-  const run = new Delivery(plan, options, opened?.memory);
+  const run = new Delivery(plan, options, limits, opened?.memory);
   await run.go();
   if (opened) {
     plans.forEach((event, owner) => {
@@ -930,7 +953,7 @@ async function deliver(plans, options) {
         opened.memory.remember(event.messageId, run.accepted[owner], run.failures[owner].length === 0);
       }
     });
-    await opened.save();
+    await opened.keep();
   }
   return {
     failures: run.failures,
@@ -940,15 +963,18 @@ async function deliver(plans, options) {
   };
 }
 var Delivery = class {
-  constructor(plan, options, memory) {
+  constructor(plan, options, limits, memory) {
     this.plan = plan;
     this.options = options;
+    this.limits = limits;
     this.memory = memory;
     this.failures = plan.expected.map(() => []);
     this.accepted = plan.expected.map(() => /* @__PURE__ */ new Set());
+    for (const [owner, message] of plan.rejected) this.fail(owner, "reject", message);
   }
   plan;
   options;
+  limits;
   memory;
   failures;
   accepted;
@@ -957,11 +983,13 @@ var Delivery = class {
   refused = [];
   mergesSent = /* @__PURE__ */ new Set();
   async go() {
+    await Promise.all(this.plan.requests.map((request) => this.track(request)));
     await Promise.all([
-      ...this.plan.requests.map((request) => this.track(request)),
+      this.merges(),
+      ...this.plan.chains.map((chain) => this.chain(chain)),
+      this.resendRefused(),
       ...this.plan.deletes.map((request) => this.delete(request))
     ]);
-    await Promise.all([this.merges(), ...this.plan.chains.map((chain) => this.chain(chain)), this.resendRefused()]);
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue;
       for (const owner of merge.owners)
@@ -1054,11 +1082,10 @@ var Delivery = class {
     }
     const atoms = owners.map((owner) => {
       const atom = emptyBundle();
-      atom.attributes.push(...this.plan.ownAttributes.get(owner) ?? []);
+      for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], "attributes"));
       return atom;
     });
-    const limits = requestLimits(this.options.maxObjectsPerRequest);
-    await Promise.all(packRequests(atoms, limits, (atom) => atom.attributes[0].owners[0]).map((request) => this.track(request)));
+    await Promise.all(packRequests(atoms, this.limits, firstOwner).map((request) => this.track(request)));
     await this.merges();
   }
   /** An event is ready to merge when Braze accepted every part it sent in this invocation. */
@@ -1594,7 +1621,7 @@ var STANDARD_TRAITS = new Set(STANDARD_MAPPINGS.flatMap((mapping) => mapping.con
 
 // src/destination/attributes.ts
 var IDENTIFIER_TRAITS = /* @__PURE__ */ new Set(["braze_id"]);
-var RESERVED_TRAITS = /* @__PURE__ */ new Set(["external_id", "user_alias", "_update_existing_only", "_merge_objects"]);
+var RESERVED_TRAITS = /* @__PURE__ */ new Set(["external_id", "user_alias", ...ATTRIBUTE_CONTROL_KEYS]);
 function mergeObjectsTrait(traits, warnings) {
   const value = field(traits, "_merge_objects");
   if (value === true || value === "true") return true;
@@ -1655,6 +1682,15 @@ function mapTraits(event, identifier, settings, warnings) {
     }
   }
   return out;
+}
+
+// src/destination/currencies.ts
+var currencies;
+function isCurrencyCode(code) {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  const supported = typeof Intl === "object" ? Intl.supportedValuesOf : void 0;
+  currencies ??= new Set(supported ? supported("currency") : []);
+  return currencies.size === 0 || currencies.has(code);
 }
 
 // src/destination/event-properties.ts
@@ -1750,22 +1786,14 @@ var readQuantity = (value) => {
 };
 var readViewTypes = (value) => Array.isArray(value) && value.length > 0 && value.every((type) => VIEW_TYPES.has(type)) ? value : void 0;
 var readObjects = (value) => Array.isArray(value) && value.length > 0 && value.every(isDict) ? value : void 0;
-var currencies;
-function isCurrencyCode(code) {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  const supported = typeof Intl === "object" ? Intl.supportedValuesOf : void 0;
-  currencies ??= new Set(supported ? supported("currency") : []);
-  return currencies.size === 0 || currencies.has(code);
-}
 var Fields = class {
-  constructor(source, warnings, used = []) {
+  constructor(source, warnings) {
     this.source = source;
     this.warnings = warnings;
-    this.used = new Set(used);
   }
   source;
   warnings;
-  used;
+  used = /* @__PURE__ */ new Set();
   /** The first key whose value `read` accepts; a value it refuses stays in metadata. */
   take(keys, read) {
     for (const key of keys) {
@@ -1853,7 +1881,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     return finish(braze, Object.assign(out, viewed));
   }
   if (route.event === "cart_updated") {
-    const line = product(new Fields(properties, warnings, fields.used), true);
+    const line = product(fields, true);
     if (typeof line === "string") return needs(`a product in its properties: ${line}`);
     out.products = [line];
     return finish(braze, out);
@@ -1903,7 +1931,7 @@ var MIN_MS = Date.parse("0000-01-01T00:00:00.000Z");
 var MAX_MS = Date.parse("9999-12-31T23:59:59.999Z");
 function eventEpoch(event) {
   for (const key of TIME_FIELDS) {
-    const value = Object.prototype.hasOwnProperty.call(event, key) ? event[key] : void 0;
+    const value = field(event, key);
     if (typeof value !== "string" && !isDate(value)) continue;
     const ms = isDate(value) ? value.getTime() : Date.parse(value);
     if (Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS) return ms;
@@ -1937,7 +1965,7 @@ function productPurchases(product2, index, input, order, warnings) {
   if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`;
   const rawCurrency = nonBlank(field(product2, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
   const currency = rawCurrency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`;
+  if (!isCurrencyCode(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not an ISO 4217 code`;
   const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField));
   const properties = own && order ? Object.assign({}, order, own) : own ?? order;
   const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, "purchase");
@@ -1949,7 +1977,7 @@ function productPurchases(product2, index, input, order, warnings) {
   base.price = price;
   base.time = input.time;
   if (properties) base.properties = properties;
-  const updateExistingOnly = updateExistingOnlyFlag(input.identifier, { updateExistingOnly: input.updateExistingOnly === true });
+  const updateExistingOnly = updateExistingOnlyFlag(input.identifier, input);
   if (updateExistingOnly !== void 0) base._update_existing_only = updateExistingOnly;
   const purchases = [];
   for (let left = quantity; left > 0; left -= MAX_PURCHASE_QUANTITY) {
@@ -2016,14 +2044,16 @@ function withIdentifier(event, settings, build) {
   const identifier = resolveIdentifier(event, settings);
   if (isProblem(identifier)) return identifier;
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event));
-  return build(identifier, plan) ?? bounded(plan);
+  return build(identifier, plan) ?? bounded(plan, settings);
 }
-function bounded(plan) {
+function bounded(plan, settings) {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
-  if (objects <= MAX_OBJECTS_PER_EVENT) return plan;
+  const perRequest = Math.min(MAX_OBJECTS_PER_TYPE, settings.maxObjectsPerRequest);
+  const most = MAX_REQUESTS_PER_EVENT * perRequest;
+  if (objects <= most) return plan;
   return problem(
     "InvalidEventPayload",
-    `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); the function sends at most ${MAX_OBJECTS_PER_EVENT} for one event. Split the order, or send it with ecommerceMode "recommended".`
+    `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}). Split the order, or send it with ecommerceMode "recommended".`
   );
 }
 function messageIdOf(event) {
@@ -2254,13 +2284,12 @@ function offByDefault(name, label, description) {
     parse: booleanSetting
   };
 }
-var MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length;
 var ECOMMERCE_MODES = ["recommended", "purchases", "both"];
 var definitions = {
   apiKey: {
     name: "apiKey",
     label: "API Key",
-    description: "Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.identify, users.merge and users.delete permissions.",
+    description: "Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.merge and users.delete permissions.",
     type: "STRING",
     required: true,
     sensitive: true,
@@ -2378,18 +2407,18 @@ var definitions = {
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",
     label: "Max Objects Per Request",
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
     type: "STRING",
     required: false,
     sensitive: false,
     defaultLabel: String(MAX_OBJECTS_PER_TYPE),
     default: MAX_OBJECTS_PER_TYPE,
     parse(value) {
-      const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_LIMIT}` };
+      const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_PER_REQUEST}` };
       const raw = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : void 0;
       if (raw === void 0 || !/^\d+$/.test(raw)) return expected;
       const n = Number(raw);
-      return n >= 1 && n <= MAX_OBJECTS_LIMIT ? { value: n } : expected;
+      return n >= 1 && n <= MAX_OBJECTS_PER_REQUEST ? { value: n } : expected;
     }
   }
 };

@@ -139,6 +139,40 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(braze.requests).toHaveLength(0)
   })
 
+  test('at maxObjectsPerRequest 50, one event may make 200 objects (4 requests of 50), not 300', async () => {
+    const braze = mockBraze()
+    const settings = { ...LEGACY, maxObjectsPerRequest: '50' }
+    expect(await runtime.handlers.onTrack!(orderCompleted('u1', products(200), {}, { messageId: 'o-200' }), settings)).toBeDefined()
+    expect(braze.requests.map((request) => request.body.purchases.length)).toEqual([50, 50, 50, 50])
+    const outcome = await caught(runtime.handlers.onTrack!(orderCompleted('u1', products(201), {}, { messageId: 'o-201' }), settings))
+    const error = (outcome as { thrown: Error }).thrown
+    expect(segmentClass(runtime, error)).toBe('InvalidEventPayload')
+    expect(error.message).toMatch(/201 Braze objects.*at most 200 for one event \(4 requests of 50\)/)
+    expect(braze.requests).toHaveLength(4)
+  })
+
+  test('an order whose purchases add up to more than 4 requests of 1 MB: refused saying why, nothing sent', async () => {
+    const braze = mockBraze()
+    // 100 products with 45 KB of properties each (Braze takes up to 50 KB per purchase): 4.5 MB.
+    const details = Object.fromEntries(Array.from({ length: 180 }, (_, k) => [`note_${k}`, 'n'.repeat(240)]))
+    const heavy = Array.from({ length: 100 }, (_, i) => ({ product_id: `p${i}`, price: 1, ...details }))
+    const outcome = await caught(runtime.handlers.onTrack!(orderCompleted('u1', heavy, {}, { messageId: 'o-heavy' }), LEGACY))
+    const error = (outcome as { thrown: Error }).thrown
+    expect(segmentClass(runtime, error)).toBe('ValidationError')
+    expect(error.message).toMatch(/add up to 44\d\d KB and need 5 requests; the function sends at most 4 for one event/)
+    expect(braze.requests).toHaveLength(0)
+  })
+
+  test('a batch that tracks a user and deletes them: the delete goes after the track, so it removes what the track logged', async () => {
+    const braze = mockBraze()
+    const results = await runtime.handlers.onBatch!(
+      [track('gone', 'Viewed', {}, { messageId: 'v-1' }), { type: 'delete', userId: 'gone', messageId: 'del-1' }],
+      SETTINGS
+    )
+    expect(results).toEqual([{ status: 200 }, { status: 200 }])
+    expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/delete'])
+  })
+
   test('400 events of 29 KB at maxObjectsPerRequest 150: no request over 1 MB, all delivered', async () => {
     // Braze answering in-process (12 MB through nock would only measure nock): the sizes are the request bodies as sent.
     const sizes: number[] = []

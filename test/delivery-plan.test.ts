@@ -119,7 +119,7 @@ describe('planDelivery (property-based)', () => {
   const kinds = fc.constantFrom('identify', 'track', 'audience', 'order')
   const stream = fc.array(fc.tuple(kinds, fc.nat({ max: 6 }), fc.integer({ min: 1, max: 160 })), { minLength: 1, maxLength: 120 })
 
-  test("every object planned once, every request within the limits, each event's first part in one request", () => {
+  test("every object planned once, every request within the limits, each event's first part in one request, at most 4 per event", () => {
     fc.assert(
       fc.property(stream, fc.integer({ min: 1, max: 225 }), (shapes, combined) => {
         const events = shapes.map(([kind, user, products], n) =>
@@ -131,9 +131,12 @@ describe('planDelivery (property-based)', () => {
                 ? audience(user, n)
                 : order(user, n, products % 20)
         )
-        const plans = events.map((event) => mapEvent(event, SETTINGS)).map((plan) => ('kind' in plan ? undefined : plan))
+        const settings = { ...SETTINGS, maxObjectsPerRequest: combined }
+        const plans = events.map((event) => mapEvent(event, settings)).map((plan) => ('kind' in plan ? undefined : plan))
         const limits = requestLimits(combined)
         const plan = planDelivery(plans, { limits })
+        // What the mapping lets through fits the event's requests: the planner refuses nothing.
+        expect(plan.rejected).toEqual(new Map())
         const all = [...plan.requests, ...plan.chains.flatMap((chain) => chain.parts)]
         for (const request of all) {
           const size = sizeOf(request)
@@ -151,6 +154,7 @@ describe('planDelivery (property-based)', () => {
         })
         // An event's first-round events and purchases share one request.
         for (const places of whereEvents(plan.requests).values()) expect(places.size).toBe(1)
+        for (const chain of plan.chains) expect(chain.parts.length).toBeLessThan(4)
       }),
       { numRuns: 120, seed: 42 }
     )

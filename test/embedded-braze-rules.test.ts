@@ -1,7 +1,7 @@
 // Table-driven tests of the pure /users/track rules: each rule with objects
 // Braze accepts and objects it rejects, with the exact reason reported.
+import { MAX_OBJECTS_PER_REQUEST } from '../src/destination/braze-limits'
 import {
-  DEFAULT_MAX_OBJECTS_PER_REQUEST,
   MAX_INPUT_LENGTH_MESSAGE,
   isIso8601,
   objectProblems,
@@ -208,7 +208,7 @@ describe('whole requests', () => {
 
   test('the combined limit applies when set', () => {
     const body = { attributes: many(25), events: many(25), purchases: many(1) }
-    expect(trackRequestProblem(body, DEFAULT_MAX_OBJECTS_PER_REQUEST)).toBeUndefined()
+    expect(trackRequestProblem(body, MAX_OBJECTS_PER_REQUEST)).toBeUndefined()
     expect(trackRequestProblem({ attributes: many(25), events: many(25) }, 50)).toBeUndefined()
     expect(trackRequestProblem(body, 50)).toEqual({
       message: MAX_INPUT_LENGTH_MESSAGE,

@@ -217,8 +217,13 @@ describe('products that cannot be purchases are skipped with a warning', () => {
       /quantity 7501 is over 7500/
     ],
     ['an absurd quantity (would never return)', { product_id: 'bad', price: 1, quantity: 1e15 }, /quantity .* is over 7500/],
-    ['a currency of 2 letters', { product_id: 'bad', price: 1, currency: 'US' }, /currency "US" is not a three-letter ISO 4217 code/],
+    ['a currency of 2 letters', { product_id: 'bad', price: 1, currency: 'US' }, /currency "US" is not an ISO 4217 code/],
     ['a currency symbol', { product_id: 'bad', price: 1, currency: 'US$' }, /currency "US\$"/],
+    [
+      'three letters that name no currency (Intl.supportedValuesOf)',
+      { product_id: 'bad', price: 1, currency: 'ABC' },
+      /currency "ABC" is not an ISO 4217 code/
+    ],
     ['a currency word', { product_id: 'bad', price: 1, currency: 'dollars' }, /currency "dollars"/],
     ['no product id', { price: 1, category: 'Games' }, /no product_id, sku, id or name/],
     ['a product id over 255 characters', { product_id: 'x'.repeat(256), price: 1 }, /over 255 characters/],

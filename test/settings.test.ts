@@ -2,7 +2,8 @@
 // forms, and a ValidationError naming the setting for anything else, never
 // echoing the API key.
 import { DATA_CENTER_NAMES } from '../src/destination/data-centers'
-import { MAX_OBJECTS_LIMIT, SETTING_DEFINITIONS, parseSettings } from '../src/destination/settings'
+import { MAX_OBJECTS_PER_REQUEST } from '../src/destination/braze-limits'
+import { SETTING_DEFINITIONS, parseSettings } from '../src/destination/settings'
 import { TEST_API_KEY, rawSettings, settingsFor } from './helpers/settings'
 
 function problemOf(raw: unknown) {
@@ -13,7 +14,7 @@ function problemOf(raw: unknown) {
 
 const US01 = { instance: 'US-01', restHost: 'rest.iad-01.braze.com', dashboardHost: 'dashboard-01.braze.com' }
 
-test('the settings are the product\'s table, in its order', () => {
+test("the settings are the product's table, in its order", () => {
   expect(SETTING_DEFINITIONS.map((definition) => [definition.name, definition.type, definition.required])).toEqual([
     ['apiKey', 'STRING', true],
     ['dataCenter', 'STRING', true],
@@ -215,7 +216,7 @@ describe('maxObjectsPerRequest', () => {
     [50, 50],
     [' 75 ', 75],
     ['1', 1],
-    [String(MAX_OBJECTS_LIMIT), 225],
+    [String(MAX_OBJECTS_PER_REQUEST), 225],
     [225, 225]
   ])('%j → %i', (value, expected) => {
     expect(settingsFor({ maxObjectsPerRequest: value }).maxObjectsPerRequest).toBe(expected)

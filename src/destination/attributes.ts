@@ -1,5 +1,8 @@
+// Identify traits → one Braze attributes object: standard attributes by the
+// Segment spec, everything else a custom attribute, Engage memberships as
+// audience arrays (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
 import { MAX_NESTED_ATTRIBUTE_BYTES } from './braze-limits'
-import { identifierObject, type BrazeAttributes, type BrazeIdentifier } from './braze-types'
+import { ATTRIBUTE_CONTROL_KEYS, identifierObject, type BrazeAttributes, type BrazeIdentifier } from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { updateExistingOnlyFlag } from './identity'
 import { isOperatorValue, operatorUpdate } from './nested-operators'
@@ -15,7 +18,7 @@ const IDENTIFIER_TRAITS = new Set(['braze_id'])
  * second identifier or override the updateExistingOnly setting.
  * `_merge_objects` is read as a request (see mergeObjectsTrait), never sent as a custom attribute.
  */
-const RESERVED_TRAITS = new Set(['external_id', 'user_alias', '_update_existing_only', '_merge_objects'])
+const RESERVED_TRAITS = new Set(['external_id', 'user_alias', ...ATTRIBUTE_CONTROL_KEYS])
 
 /**
  * How a user asks Braze to deep-merge nested objects instead of replacing

@@ -5,7 +5,7 @@
 import { TRACK_ARRAYS, type TrackArray } from './braze-limits'
 import type { DataCenter } from './data-centers'
 
-export type BrazePath = '/users/track' | '/users/identify' | '/users/merge' | '/users/delete'
+export type BrazePath = '/users/track' | '/users/merge' | '/users/delete'
 
 export interface BrazeConnection {
   dataCenter: DataCenter
@@ -249,7 +249,7 @@ function hintFor(status: number, connection: BrazeConnection): string {
     return ` Check the apiKey setting (no quotes or spaces) and that dataCenter ${connection.dataCenter.instance} (${connection.dataCenter.restHost}) is the instance the key belongs to.`
   }
   if (status === 403)
-    return ' The API key lacks the permission for this endpoint (users.track, users.identify, users.merge, users.delete), or the plan does not allow it.'
+    return ' The API key lacks the permission for this endpoint (users.track, users.merge, users.delete), or the plan does not allow it.'
   if (status >= 300 && status < 400)
     return ' Braze answered with a redirect, which this function does not follow: check the dataCenter setting.'
   return ''

@@ -15,6 +15,9 @@ export type TrackArray = (typeof TRACK_ARRAYS)[number]
  */
 export const MAX_OBJECTS_PER_TYPE = 75
 
+/** Every array of a /users/track request full: 3 × 75. */
+export const MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
+
 /**
  * Customers on "Monthly Active Users - CY 24-25" contracts: "Each request may
  * batch up to 50 updates combined across attribute, event, or purchase objects."
@@ -23,9 +26,7 @@ export const MAX_OBJECTS_PER_TYPE = 75
 export const MAX_COMBINED_OBJECTS_MAU = 50
 
 /**
- * Entries per /users/identify, /users/merge and /users/delete request:
- * "You can add up to 50 user aliases per request."
- * https://www.braze.com/docs/api/endpoints/user_data/post_user_identify/
+ * Entries per /users/merge and /users/delete request:
  * "Up to 50 merges may be specified per request."
  * https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/
  * "Up to 50 external_ids, user_aliases, braze_ids, email_addresses, or phone_numbers can be included in a single request."
@@ -98,11 +99,11 @@ export const RESERVED_PROPERTY_KEYS: readonly string[] = ['time', 'event_name']
 export const MAX_REQUEST_BYTES = 1024 * 1024
 
 /**
- * This project's bound on one event: its objects travel in sequence when they
- * need several requests, all inside Segment's 5 s, so at most 4 requests of 75
- * (850 products at quantity 7,500 would be 63,750 purchase objects).
+ * This project's bound on one event: when its objects need several requests
+ * they go one after another, all inside Segment's 5 s, so at most 4 (850
+ * products at quantity 7,500 would be 63,750 purchase objects).
  */
-export const MAX_OBJECTS_PER_EVENT = 300
+export const MAX_REQUESTS_PER_EVENT = 4
 
 /** Braze's answer when a request holds more objects than these limits allow. https://www.braze.com/docs/api/errors/ */
 export const MAX_INPUT_LENGTH_MESSAGE = 'Max Input Length Exceeded'

@@ -78,13 +78,18 @@ export function identityKey(object: object): string {
   return `${id}:${typeof value === 'string' ? value : JSON.stringify(value)}`
 }
 
+/**
+ * Keys of an attributes object that steer Braze's processing instead of setting attributes.
+ * https://www.braze.com/docs/api/objects_filters/user_attributes_object/
+ */
+export const ATTRIBUTE_CONTROL_KEYS: readonly string[] = ['_update_existing_only', '_merge_objects']
+
 /** Names that are not custom attributes in a Braze attributes object: identifiers, flags and standard attributes. */
 export const BRAZE_RESERVED_ATTRIBUTES = new Set([
   'external_id',
   'braze_id',
   'user_alias',
-  '_update_existing_only',
-  '_merge_objects',
+  ...ATTRIBUTE_CONTROL_KEYS,
   'first_name',
   'last_name',
   'email',

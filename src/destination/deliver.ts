@@ -4,20 +4,22 @@
 //
 // Rounds, so that an invocation costs one Braze round trip when nothing needs
 // ordering and two when something does:
-//   1. every /users/track request of the plan, and /users/delete, at once;
+//   1. every /users/track request of the plan, at once;
 //   2. then, at once: the merges of the events whose objects Braze accepted
 //      (a merge needs the profile it keeps to exist); the later parts of split
-//      events, one after another, each chain on its own; and the attributes of
+//      events, one after another, each chain on its own; the attributes of
 //      events whose merged object Braze refused, resent unmerged so that a
-//      valid neighbour is not rejected for another event's value.
+//      valid neighbour is not rejected for another event's value; and
+//      /users/delete, so that a track of the same batch cannot recreate the
+//      profile a delete removed.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
-import { chunked, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
-import { packRequests } from './batch-packer'
+import { chunked, firstOwner, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
+import { packRequests, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
-import { bodyOf, emptyBundle, itemsOf, type Bundle, type PartToken } from './track-bundle'
+import { bodyOf, emptyBundle, item, itemsOf, type Bundle, type PartToken } from './track-bundle'
 
 export interface EventFailure {
   kind: 'retry' | 'reject'
@@ -57,7 +59,7 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey)
   const limits = requestLimits(options.maxObjectsPerRequest)
   const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes })
-  const run = new Delivery(plan, options, opened?.memory)
+  const run = new Delivery(plan, options, limits, opened?.memory)
   await run.go()
   if (opened) {
     plans.forEach((event, owner) => {
@@ -65,7 +67,7 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
         opened.memory.remember(event.messageId, run.accepted[owner]!, run.failures[owner]!.length === 0)
       }
     })
-    await opened.save()
+    await opened.keep()
   }
   return {
     failures: run.failures,
@@ -86,18 +88,22 @@ class Delivery {
   constructor(
     private readonly plan: DeliveryPlan,
     private readonly options: DeliveryOptions,
+    private readonly limits: RequestLimits,
     private readonly memory: DeliveryMemory | undefined
   ) {
     this.failures = plan.expected.map(() => [])
     this.accepted = plan.expected.map(() => new Set())
+    for (const [owner, message] of plan.rejected) this.fail(owner, 'reject', message)
   }
 
   async go(): Promise<void> {
+    await Promise.all(this.plan.requests.map((request) => this.track(request)))
     await Promise.all([
-      ...this.plan.requests.map((request) => this.track(request)),
+      this.merges(),
+      ...this.plan.chains.map((chain) => this.chain(chain)),
+      this.resendRefused(),
       ...this.plan.deletes.map((request) => this.delete(request))
     ])
-    await Promise.all([this.merges(), ...this.plan.chains.map((chain) => this.chain(chain)), this.resendRefused()])
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue
       for (const owner of merge.owners)
@@ -134,6 +140,8 @@ class Delivery {
       const message = rejected.get(position)
       rejected.delete(position)
       if (message === undefined) {
+        // Accepted even when Braze refused another object of the same part: what it took must not be sent
+        // again. The refusal fails the event, which stops its later parts and its merges.
         for (const owner of item.owners) this.accepted[owner]!.add(item.part)
         if (array === 'attributes') this.rememberValues(item.object as BrazeAttributes)
       } else if (array === 'attributes' && item.owners.length > 1) {
@@ -200,11 +208,10 @@ class Delivery {
     }
     const atoms = owners.map((owner) => {
       const atom = emptyBundle()
-      atom.attributes.push(...(this.plan.ownAttributes.get(owner) ?? []))
+      for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], 'attributes'))
       return atom
     })
-    const limits = requestLimits(this.options.maxObjectsPerRequest)
-    await Promise.all(packRequests(atoms, limits, (atom) => atom.attributes[0]!.owners[0]!).map((request) => this.track(request)))
+    await Promise.all(packRequests(atoms, this.limits, firstOwner).map((request) => this.track(request)))
     await this.merges()
   }
 

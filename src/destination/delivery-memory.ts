@@ -127,8 +127,12 @@ function fingerprint(text: string): string {
 
 export interface OpenedMemory {
   memory: DeliveryMemory
-  /** Puts the memory back into the cache (a cache that copies values would otherwise lose the changes). */
-  save(): Promise<void>
+  /**
+   * Stores the memory again, so it stays for STORE_TTL_MS after this invocation rather than after
+   * the one that first stored it: a memory that expired while Segment still retries would send
+   * again what Braze already has.
+   */
+  keep(): Promise<void>
 }
 
 /** The memory of this Braze instance and key, or undefined where the runtime has no cache (or it fails). */
@@ -141,7 +145,7 @@ export async function openMemory(restHost: string, apiKey: string): Promise<Open
     const memory = found instanceof DeliveryMemory ? found : new DeliveryMemory()
     return {
       memory,
-      async save() {
+      async keep() {
         try {
           cache.delete(key)
           await cache.load(key, STORE_TTL_MS, async () => memory)

@@ -11,13 +11,18 @@
 //   so no event is spread over several requests.
 // - skipUnchangedAttributes drops values this instance already delivered.
 import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
-import { MAX_OBJECTS_PER_TYPE, MAX_REQUEST_BYTES, MAX_USERS_ENTRIES_PER_REQUEST, TRACK_ARRAYS } from './braze-limits'
 import {
+  MAX_OBJECTS_PER_TYPE,
+  MAX_REQUEST_BYTES,
+  MAX_REQUESTS_PER_EVENT,
+  MAX_USERS_ENTRIES_PER_REQUEST,
+  TRACK_ARRAYS
+} from './braze-limits'
+import {
+  ATTRIBUTE_CONTROL_KEYS,
   identifierKey,
   identityKey,
   type BrazeAttributes,
-  type BrazeEvent,
-  type BrazePurchase,
   type DeleteTarget,
   type MergeUpdate
 } from './braze-types'
@@ -48,8 +53,10 @@ export interface DeliveryPlan {
   expected: Array<Set<PartToken>>
   /** Per event: Braze accepted all of it in an earlier invocation. */
   alreadyDelivered: boolean[]
+  /** Events refused before anything is sent, with the reason: their objects need more requests than one event may make. */
+  rejected: Map<number, string>
   /** Per event: its own attribute objects, to resend unmerged when Braze refuses a merged one. */
-  ownAttributes: Map<number, Item<BrazeAttributes>[]>
+  ownAttributes: Map<number, BrazeAttributes[]>
   /** Attribute values not sent because this instance already delivered them. */
   unchangedAttributes: number
 }
@@ -74,6 +81,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     deletes: [],
     expected: plans.map(() => new Set<PartToken>()),
     alreadyDelivered: plans.map(() => false),
+    rejected: new Map(),
     ownAttributes: new Map(),
     unchangedAttributes: 0
   }
@@ -94,13 +102,21 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       return
     }
     const done = recalled ?? new Set<PartToken>()
-    const own = plan.attributes.map((object) => item(object, [owner], 'attributes'))
-    if (own.length > 0 && !done.has('attributes')) {
-      for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
-      delivery.ownAttributes.set(owner, own)
+    const parts = chunks(plan, owner, limits)
+    if (parts.length > MAX_REQUESTS_PER_EVENT) {
+      const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024)
+      delivery.rejected.set(
+        owner,
+        `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. ` +
+          'Send fewer or smaller products, or send it with ecommerceMode "recommended".'
+      )
+      return
     }
-    const pending = chunks(plan.events, plan.purchases, owner, own, limits).filter((_, index) => !done.has(index))
-    const [first, ...later] = pending
+    if (plan.attributes.length > 0 && !done.has('attributes')) {
+      for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
+      delivery.ownAttributes.set(owner, plan.attributes)
+    }
+    const [first, ...later] = parts.filter((_, index) => !done.has(index))
     if (first) groupOf(userOf(first)).chunks.push({ owner, bundle: first })
     if (later.length > 0) delivery.chains.push({ owner, parts: later })
     for (const merge of plan.merges) {
@@ -110,19 +126,18 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner)
   })
 
-  const unchanged = { count: 0 }
-  const skip = options.skipUnchangedAttributes && memory ? { memory, unchanged } : undefined
-  const byUser = [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, false))
-  delivery.unchangedAttributes = unchanged.count
-  delivery.requests = packRequests(byUser, limits, firstOwner)
+  const skip = options.skipUnchangedAttributes ? memory : undefined
+  const byUser = atomsOfAll([...groups.values()], limits, skip, false)
+  delivery.requests = packRequests(byUser.atoms, limits, firstOwner)
+  delivery.unchangedAttributes = byUser.unchanged
   // Users kept whole can cost requests (twenty users of 600 KB each need twenty 1 MB requests, not twelve): then each event travels on its own.
-  if (delivery.requests.length > lowerBound(totalSize(byUser), limits)) {
-    const byEvent = packRequests(
-      [...groups.values()].flatMap((group) => atomsOf(group, limits, skip, true)),
-      limits,
-      firstOwner
-    )
-    if (byEvent.length < delivery.requests.length) delivery.requests = byEvent
+  if (delivery.requests.length > lowerBound(totalSize(byUser.atoms), limits)) {
+    const byEvent = atomsOfAll([...groups.values()], limits, skip, true)
+    const requests = packRequests(byEvent.atoms, limits, firstOwner)
+    if (requests.length < delivery.requests.length) {
+      delivery.requests = requests
+      delivery.unchangedAttributes = byEvent.unchanged
+    }
   }
   delivery.merges = merges.items()
   delivery.deletes = deleteRequests(deletes.items())
@@ -144,7 +159,7 @@ function userOf(bundle: Bundle): string {
   return identityKey((bundle.events[0] ?? bundle.purchases[0])!.object)
 }
 
-function firstOwner(bundle: Bundle): number {
+export function firstOwner(bundle: Bundle): number {
   let first = Infinity
   for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first = Math.min(first, ...entry.owners)
   return first
@@ -155,16 +170,11 @@ function firstOwner(bundle: Bundle): number {
  * first part leaves room for the event's attribute objects. The cut depends
  * only on the event, so a redelivery names the same parts.
  */
-function chunks(
-  events: BrazeEvent[],
-  purchases: BrazePurchase[],
-  owner: number,
-  attributes: Item<BrazeAttributes>[],
-  limits: RequestLimits
-): Bundle[] {
+function chunks({ events, purchases, attributes }: EventPlan, owner: number, limits: RequestLimits): Bundle[] {
+  if (events.length + purchases.length === 0) return []
   const out: Bundle[] = []
   let current = emptyBundle()
-  current.attributes.push(...attributes)
+  current.attributes.push(...attributes.map((object) => item(object, [owner], 'attributes')))
   const place = <T>(array: 'events' | 'purchases', object: T) => {
     const entry = item(object, [owner], out.length) as Item<never>
     current[array].push(entry)
@@ -184,9 +194,20 @@ function chunks(
   return out
 }
 
-interface Skip {
-  memory: DeliveryMemory
-  unchanged: { count: number }
+/** Packing atoms and the attribute values they leave out as unchanged. */
+interface Atoms {
+  atoms: Bundle[]
+  unchanged: number
+}
+
+function atomsOfAll(groups: Group[], limits: RequestLimits, skip: DeliveryMemory | undefined, split: boolean): Atoms {
+  const all: Atoms = { atoms: [], unchanged: 0 }
+  for (const group of groups) {
+    const { atoms, unchanged } = atomsOf(group, limits, skip, split)
+    all.atoms.push(...atoms)
+    all.unchanged += unchanged
+  }
+  return all
 }
 
 /**
@@ -194,26 +215,30 @@ interface Skip {
  * `split`), else one per event that carries events or purchases, with its own
  * attributes, and one for the merged attributes of the others.
  */
-function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, split: boolean): Bundle[] {
+function atomsOf(group: Group, limits: RequestLimits, skip: DeliveryMemory | undefined, split: boolean): Atoms {
   if (!split) {
+    const merged = attributeItems(mergeAttributes(group.updates), skip)
     const whole = emptyBundle()
-    whole.attributes.push(...attributeItems(mergeAttributes(group.updates), skip))
+    whole.attributes.push(...merged.items)
     for (const chunk of group.chunks) addTo(whole, chunk.bundle)
-    if (fits(sizeOf(whole), limits)) return sizeOf(whole).total > 0 ? [whole] : []
+    const size = sizeOf(whole)
+    if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged }
   }
 
   const carriers = new Set(group.chunks.map((chunk) => chunk.owner))
   const atoms: Bundle[] = []
-  const rest = emptyBundle()
-  rest.attributes.push(...attributeItems(mergeAttributes(group.updates.filter((update) => !carriers.has(update.owner))), skip))
-  if (rest.attributes.length > 0) atoms.push(rest)
+  const rest = attributeItems(mergeAttributes(group.updates.filter((update) => !carriers.has(update.owner))), skip)
+  let unchanged = rest.unchanged
+  if (rest.items.length > 0) atoms.push({ ...emptyBundle(), attributes: rest.items })
   for (const chunk of group.chunks) {
+    const own = attributeItems(mergeAttributes(group.updates.filter((update) => update.owner === chunk.owner)), skip)
+    unchanged += own.unchanged
     const atom = emptyBundle()
-    atom.attributes.push(...attributeItems(mergeAttributes(group.updates.filter((update) => update.owner === chunk.owner)), skip))
+    atom.attributes.push(...own.items)
     addTo(atom, chunk.bundle)
     atoms.push(atom)
   }
-  return atoms.flatMap((atom) => (fits(sizeOf(atom), limits) ? [atom] : apart(atom)))
+  return { atoms: atoms.flatMap((atom) => (fits(sizeOf(atom), limits) ? [atom] : apart(atom))), unchanged }
 }
 
 /** Only at a combined limit of one or two objects does an event's part not fit with its attributes: then each object goes alone. */
@@ -225,17 +250,18 @@ function apart(atom: Bundle): Bundle[] {
   })
 }
 
-function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined): Item<BrazeAttributes>[] {
-  const items: Item<BrazeAttributes>[] = []
+function attributeItems(
+  merged: OwnedAttributes[],
+  skip: DeliveryMemory | undefined
+): { items: Item<BrazeAttributes>[]; unchanged: number } {
+  const out = { items: [] as Item<BrazeAttributes>[], unchanged: 0 }
   for (const { object, owners } of merged) {
-    const kept = skip ? withoutUnchanged(object, skip) : object
-    if (kept) items.push(item(kept, owners, 'attributes'))
+    const kept = skip ? withoutUnchanged(object, skip) : { object, unchanged: 0 }
+    out.unchanged += kept.unchanged
+    if (kept.object) out.items.push(item(kept.object, owners, 'attributes'))
   }
-  return items
+  return out
 }
-
-/** Keys of an attributes object that steer processing instead of setting attributes. */
-const CONTROL_KEYS = new Set(['_update_existing_only', '_merge_objects'])
 
 /**
  * A value that sets the attribute outright, so sending it again changes
@@ -254,23 +280,24 @@ export function isPlainValue(value: unknown): boolean {
  * The object without the values this instance last delivered for the user;
  * undefined when nothing is left to send. The identifying email/phone stays.
  */
-function withoutUnchanged(object: BrazeAttributes, { memory, unchanged }: Skip): BrazeAttributes | undefined {
+function withoutUnchanged(object: BrazeAttributes, memory: DeliveryMemory): { object?: BrazeAttributes; unchanged: number } {
   const user = identityKey(object)
   const identifier = identifierKey(object)
   const record = object as Record<string, unknown>
   const kept: Record<string, unknown> = {}
   let attributes = 0
+  let unchanged = 0
   for (const key of Object.keys(record)) {
     const value = record[key]
-    const identifies = key === identifier || CONTROL_KEYS.has(key)
+    const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key)
     if (!identifies && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
-      unchanged.count++
+      unchanged++
       continue
     }
     kept[key] = value
     if (!identifies) attributes++
   }
-  return attributes > 0 ? (kept as BrazeAttributes) : undefined
+  return { object: attributes > 0 ? (kept as BrazeAttributes) : undefined, unchanged }
 }
 
 /** The same request twice in one batch (a merge on every identify of a user) is sent once, on behalf of all. */

@@ -10,6 +10,7 @@
 import { MAX_STRING_LENGTH } from './braze-limits'
 import type { JsonObject, JsonValue } from './braze-types'
 import { problem, type Problem } from './errors'
+import { isCurrencyCode } from './currencies'
 import { convertProperties, sizeProblem } from './event-properties'
 import { dict, field, isDict, nonBlank, path, type Dict, type SegmentEvent } from './segment-event'
 import { cutString, toBrazeValue, toNumber } from './values'
@@ -104,28 +105,13 @@ const readViewTypes: Reader = (value) =>
 /** Shape only: the items are converted with the event's warnings where they are taken. */
 const readObjects: Reader = (value) => (Array.isArray(value) && value.length > 0 && value.every(isDict) ? (value as JsonValue) : undefined)
 
-let currencies: Set<string> | undefined
-/**
- * "`currency` must be a valid ISO 4217 string": the runtime's list of codes
- * in use when it has one (Intl.supportedValuesOf), else the three-letter shape.
- */
-function isCurrencyCode(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false
-  const supported = typeof Intl === 'object' ? (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf : undefined
-  currencies ??= new Set(supported ? supported('currency') : [])
-  return currencies.size === 0 || currencies.has(code)
-}
-
 /** Reads Braze fields from a Segment object, remembering which keys it used: the rest is metadata. */
 class Fields {
-  readonly used: Set<string>
+  readonly used = new Set<string>()
   constructor(
     readonly source: Dict,
-    readonly warnings: string[],
-    used: Iterable<string> = []
-  ) {
-    this.used = new Set(used)
-  }
+    readonly warnings: string[]
+  ) {}
 
   /** The first key whose value `read` accepts; a value it refuses stays in metadata. */
   take(keys: readonly string[], read: Reader): JsonValue | undefined {
@@ -164,7 +150,7 @@ function product(fields: Fields, withQuantity: boolean): JsonObject | string {
   out.product_name = name
   out.variant_id = fields.take(['variant', 'variant_id', 'sku', 'product_id', 'id'], readId)!
   if (withQuantity) {
-    // Segment's Cart Viewed lists products without quantities: one, as for purchases.
+    // A product without a quantity counts as one, as for purchases.
     const hasQuantity = field(fields.source, 'quantity') !== undefined && field(fields.source, 'quantity') !== null
     const quantity = hasQuantity ? fields.take(['quantity'], readQuantity) : 1
     if (quantity === undefined) return 'its quantity is not a whole number of at least 1'
@@ -250,7 +236,7 @@ export function mapEcommerce(
 
   if (route.event === 'cart_updated') {
     // Segment's Product Added/Removed describe one product with top-level properties.
-    const line = product(new Fields(properties, warnings, fields.used), true)
+    const line = product(fields, true)
     if (typeof line === 'string') return needs(`a product in its properties: ${line}`)
     out.products = [line]
     return finish(braze, out)

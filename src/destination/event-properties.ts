@@ -1,3 +1,6 @@
+// Segment properties → Braze event and purchase properties: reserved keys
+// renamed, values Braze refuses dropped with a warning, and the size limits
+// (https://www.braze.com/docs/api/objects_filters/event_object/).
 import { MAX_EVENT_PROPERTIES_BYTES, MAX_PURCHASE_PROPERTIES_BYTES, RESERVED_PROPERTY_KEYS } from './braze-limits'
 import type { JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'

@@ -1,4 +1,6 @@
-import { isDate, type SegmentEvent } from './segment-event'
+// The time Braze logs an event at: the event's own Segment time when it has a
+// usable one (https://segment.com/docs/connections/spec/common/#timestamps).
+import { field, isDate, type SegmentEvent } from './segment-event'
 
 const TIME_FIELDS = ['timestamp', 'originalTimestamp', 'receivedAt'] as const
 /**
@@ -11,7 +13,7 @@ const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z')
 /** Epoch ms of the first usable Segment time field, or undefined (e.g. the Test tab's bare events). */
 export function eventEpoch(event: SegmentEvent): number | undefined {
   for (const key of TIME_FIELDS) {
-    const value = Object.prototype.hasOwnProperty.call(event, key) ? event[key] : undefined
+    const value = field(event, key)
     if (typeof value !== 'string' && !isDate(value)) continue
     const ms = isDate(value) ? value.getTime() : Date.parse(value)
     if (Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS) return ms

@@ -1,4 +1,4 @@
-// Who a Segment event is in Braze (docs/architecture.md, "Identity"): one
+// Who a Segment event is in Braze (README, "One person, one Braze profile"): one
 // identifier per Braze object, and the earlier profiles of a person that are
 // merged into the external_id profile once a userId arrives.
 import type { BrazeAttributes, BrazeIdentifier, MergeUpdate } from './braze-types'

@@ -1,7 +1,7 @@
 // The pure heart of the function: one Segment event in, an EventPlan (what to
 // ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
 import { attributesBase, mapTraits } from './attributes'
-import { MAX_KEY_LENGTH, MAX_OBJECTS_PER_EVENT } from './braze-limits'
+import { MAX_KEY_LENGTH, MAX_OBJECTS_PER_TYPE, MAX_REQUESTS_PER_EVENT } from './braze-limits'
 import { identifierObject, type BrazeEvent, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { contactProblem, type ContactKind } from './contact'
 import { ecommerceRoute, mapEcommerce } from './ecommerce'
@@ -53,16 +53,22 @@ function withIdentifier(
   const identifier = resolveIdentifier(event, settings)
   if (isProblem(identifier)) return identifier
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event))
-  return build(identifier, plan) ?? bounded(plan)
+  return build(identifier, plan) ?? bounded(plan, settings)
 }
 
-function bounded(plan: EventPlan): EventPlan | Problem {
+/**
+ * Every request of an event but its last holds at least the smaller of Braze's per-array limit and
+ * maxObjectsPerRequest, so this many objects fit the event's requests (bytes: src/destination/delivery-plan.ts).
+ */
+function bounded(plan: EventPlan, settings: Settings): EventPlan | Problem {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length
-  if (objects <= MAX_OBJECTS_PER_EVENT) return plan
+  const perRequest = Math.min(MAX_OBJECTS_PER_TYPE, settings.maxObjectsPerRequest)
+  const most = MAX_REQUESTS_PER_EVENT * perRequest
+  if (objects <= most) return plan
   return problem(
     'InvalidEventPayload',
     `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); ` +
-      `the function sends at most ${MAX_OBJECTS_PER_EVENT} for one event. Split the order, or send it with ecommerceMode "recommended".`
+      `the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}). Split the order, or send it with ecommerceMode "recommended".`
   )
 }
 

@@ -1,6 +1,10 @@
+// Orders → Braze purchase objects, the legacy way (ecommerceMode "purchases"
+// or "both"): one per product, and one per 100 of a quantity
+// (https://www.braze.com/docs/api/objects_filters/purchase_object/).
 import { MAX_OBJECTS_PER_TYPE, MAX_PURCHASE_QUANTITY, MAX_STRING_LENGTH } from './braze-limits'
 import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
+import { isCurrencyCode } from './currencies'
 import { convertProperties, sizeProblem } from './event-properties'
 import { updateExistingOnlyFlag } from './identity'
 import { dict, field, nonBlank, type Dict } from './segment-event'
@@ -24,7 +28,7 @@ export interface PurchaseInput {
   appId: string | undefined
   eventName: string
   /** The setting: see updateExistingOnlyFlag. */
-  updateExistingOnly?: boolean
+  updateExistingOnly: boolean
 }
 
 /** One product → purchase objects (several when quantity > 100), or the reason it can't be one. */
@@ -50,7 +54,7 @@ function productPurchases(
 
   const rawCurrency = nonBlank(field(product, 'currency')) ?? nonBlank(field(input.properties, 'currency')) ?? 'USD'
   const currency = rawCurrency.trim().toUpperCase()
-  if (!/^[A-Z]{3}$/.test(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not a three-letter ISO 4217 code`
+  if (!isCurrencyCode(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not an ISO 4217 code`
 
   // The product's own fields win over the order's.
   const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField))
@@ -65,7 +69,7 @@ function productPurchases(
   base.price = price
   base.time = input.time
   if (properties) base.properties = properties
-  const updateExistingOnly = updateExistingOnlyFlag(input.identifier, { updateExistingOnly: input.updateExistingOnly === true })
+  const updateExistingOnly = updateExistingOnlyFlag(input.identifier, input)
   if (updateExistingOnly !== undefined) base._update_existing_only = updateExistingOnly
 
   const purchases: BrazePurchase[] = []

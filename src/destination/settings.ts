@@ -2,7 +2,7 @@
 // below, the settings list `deploy` sends to Segment, and the README table
 // (test/settings-doc.test.ts checks the README against it).
 import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './data-centers'
-import { MAX_COMBINED_OBJECTS_MAU, MAX_OBJECTS_PER_TYPE, TRACK_ARRAYS } from './braze-limits'
+import { MAX_COMBINED_OBJECTS_MAU, MAX_OBJECTS_PER_REQUEST, MAX_OBJECTS_PER_TYPE } from './braze-limits'
 import { BRAZE_RESERVED_ATTRIBUTES } from './braze-types'
 import { problem, type Problem } from './errors'
 
@@ -55,9 +55,6 @@ function offByDefault(name: string, label: string, description: string): Setting
   }
 }
 
-/** Every array of a /users/track request full: 3 × 75. */
-export const MAX_OBJECTS_LIMIT = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
-
 const ECOMMERCE_MODES = ['recommended', 'purchases', 'both'] as const
 type EcommerceMode = (typeof ECOMMERCE_MODES)[number]
 
@@ -65,8 +62,7 @@ const definitions = {
   apiKey: {
     name: 'apiKey',
     label: 'API Key',
-    description:
-      'Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.identify, users.merge and users.delete permissions.',
+    description: 'Braze REST API key (Settings > APIs and Identifiers) with the users.track, users.merge and users.delete permissions.',
     type: 'STRING',
     required: true,
     sensitive: true,
@@ -192,18 +188,18 @@ const definitions = {
   maxObjectsPerRequest: {
     name: 'maxObjectsPerRequest',
     label: 'Max Objects Per Request',
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_LIMIT}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
     type: 'STRING',
     required: false,
     sensitive: false,
     defaultLabel: String(MAX_OBJECTS_PER_TYPE),
     default: MAX_OBJECTS_PER_TYPE,
     parse(value) {
-      const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_LIMIT}` }
+      const expected = { expected: `a whole number from 1 to ${MAX_OBJECTS_PER_REQUEST}` }
       const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined
       if (raw === undefined || !/^\d+$/.test(raw)) return expected
       const n = Number(raw)
-      return n >= 1 && n <= MAX_OBJECTS_LIMIT ? { value: n } : expected
+      return n >= 1 && n <= MAX_OBJECTS_PER_REQUEST ? { value: n } : expected
     }
   } satisfies SettingDefinition<number>
 }

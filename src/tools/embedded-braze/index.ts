@@ -3,7 +3,7 @@
 // and for `npm start`.
 import { createDispatchState, dispatch } from './dispatch'
 import { ProfileStore, publicProfile } from './profiles'
-import { DEFAULT_MAX_OBJECTS_PER_REQUEST } from './rules'
+import { MAX_OBJECTS_PER_REQUEST } from '../../destination/braze-limits'
 import { listen } from './server'
 import type { EmbeddedBraze, EmbeddedBrazeOptions } from './types'
 
@@ -19,7 +19,7 @@ export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise
   const state = createDispatchState({
     apiKey: options.apiKey,
     latencyMs: options.latencyMs ?? 0,
-    maxObjectsPerRequest: options.maxObjectsPerRequest ?? DEFAULT_MAX_OBJECTS_PER_REQUEST,
+    maxObjectsPerRequest: options.maxObjectsPerRequest ?? MAX_OBJECTS_PER_REQUEST,
     maxRecordedRequests: options.maxRecordedRequests,
     store
   })

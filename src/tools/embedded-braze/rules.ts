@@ -8,6 +8,7 @@ import {
   MAX_IMAGE_URL_LENGTH,
   MAX_INPUT_LENGTH_MESSAGE,
   MAX_KEY_LENGTH,
+  MAX_OBJECTS_PER_REQUEST,
   MAX_OBJECTS_PER_TYPE,
   MAX_PURCHASE_PROPERTIES_BYTES,
   MAX_PURCHASE_QUANTITY,
@@ -16,14 +17,11 @@ import {
   TRACK_ARRAYS,
   type TrackArray
 } from '../../destination/braze-limits'
+import { ATTRIBUTE_CONTROL_KEYS } from '../../destination/braze-types'
 import { ecommerceProblems, isRecommendedEvent } from './ecommerce-rules'
 import { type Identifier, PRIMARY_IDENTIFIER_KEYS, asUserAlias, isNonBlankString, isPlainObject } from './identifier'
 
 export { MAX_INPUT_LENGTH_MESSAGE, TRACK_ARRAYS, type TrackArray }
-export const DEFAULT_MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
-
-/** Keys of an attributes object that steer processing instead of setting attributes. */
-export const ATTRIBUTE_CONTROL_KEYS: readonly string[] = ['_update_existing_only', '_merge_objects']
 
 export interface RequestProblem {
   message: string
@@ -42,10 +40,7 @@ export interface ParsedIdentifier {
  * nothing applied), or undefined when the request may go on to per-object
  * validation.
  */
-export function trackRequestProblem(
-  body: unknown,
-  maxObjectsPerRequest: number = DEFAULT_MAX_OBJECTS_PER_REQUEST
-): RequestProblem | undefined {
+export function trackRequestProblem(body: unknown, maxObjectsPerRequest: number = MAX_OBJECTS_PER_REQUEST): RequestProblem | undefined {
   if (!isPlainObject(body)) return invalid('request body must be a JSON object')
   const present = TRACK_ARRAYS.filter((name) => body[name] !== undefined)
   const notArrays = present.filter((name) => !Array.isArray(body[name]))

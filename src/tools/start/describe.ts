@@ -121,9 +121,6 @@ function describeObjects(path: string, bodyText: string | undefined): string {
       if (count(body, 'events')) parts.push(plural(count(body, 'events'), 'event'))
       if (count(body, 'purchases')) parts.push(plural(count(body, 'purchases'), 'purchase'))
       break
-    case '/users/identify':
-      parts.push(plural(count(body, 'aliases_to_identify'), 'alias to identify', 'aliases to identify'))
-      break
     case '/users/merge':
       parts.push(plural(count(body, 'merge_updates'), 'merge update'))
       break
