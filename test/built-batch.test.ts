@@ -95,8 +95,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     })
 
     test('a request that never answers → its events 500, the invocation within 5 s', async () => {
-      // Time in the sandbox runs 20× faster: the 4 s deadline passes in 200 ms.
-      runtime = loadBuilt({ profile, timeScale: 20 })
+      // Time in the sandbox runs 10× faster: the 4 s deadline passes in 400 ms, time enough for the other requests on a busy machine.
+      runtime = loadBuilt({ profile, timeScale: 10 })
       const first = JSON.stringify(bodies[0])
       const slow = nock(BRAZE_HOST)
         .post('/users/track', (body) => JSON.stringify(body) === first)
@@ -105,7 +105,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       mockBraze()
       const started = Date.now()
       const results = await onBatch(batch.events)
-      expect((Date.now() - started) * 20).toBeLessThan(5000)
+      expect((Date.now() - started) * 10).toBeLessThan(5000)
       expect(slow.isDone()).toBe(true)
       const behind = batch.eventsBehind(bodies[0])
       expect(indexesWith(results, 500)).toEqual(behind)

@@ -631,10 +631,11 @@ describe('worker threads and the bin', () => {
     expect(summary.events).toMatchObject({ total: 3000, delivered: 3000 })
     expect(summary.requests.byEndpoint['POST /users/track']!.statuses['429']).toBe(1)
     expect(summary.retries).toMatchObject({ attempts: 1, deliveredAfterRetry: 20 })
-    // Until the pause reaches the other thread, it may have one request in flight and start one more
-    // (concurrency 1); after that nothing arrives before the reset. Without the pause, hundreds would.
+    // Until the pause reaches the other thread (through the main thread, later on a busy machine) it
+    // goes on, one request at a time; after that nothing arrives before the reset. Without the
+    // pause, hundreds would.
     const early = arrivals.slice(1).filter((at) => at < limitedUntil * 1000)
-    expect(early.length).toBeLessThanOrEqual(2)
+    expect(early.length).toBeLessThan(10)
     expect(arrivals.filter((at) => at >= limitedUntil * 1000).length).toBeGreaterThan(100)
   }, 20_000)
 
