@@ -347,7 +347,7 @@ export function faultSuite(profile: RuntimeProfile): void {
       ])('%s: RetryError saying the answer was unreadable, well within the deadline, with a short summary', async (answer, says) => {
         kind = answer
         streamed = 0
-        const runtime = loadBuilt({ profile, brazeBaseUrl: url, timeScale: 8 })
+        const runtime = loadBuilt({ profile, brazeBaseUrl: url, timeScale: 2 })
         const outcome = await settle(runtime, () => runtime.handlers.onTrack!(TRACK, SETTINGS))
         expect(thrownClass(outcome)).toBe('RetryError')
         if (outcome.kind === 'thrown') {
