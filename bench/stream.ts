@@ -117,11 +117,8 @@ export function generateEvents(options: StreamOptions = BENCH_STREAM): Event[] {
       })
     } else if (roll < 0.94) {
       const u = user()
-      events.push({
-        ...base('track', u),
-        event: rng.pick(TRACKS),
-        properties: { product_id: `sku-${rng.int(900) + 100}`, category: rng.pick(['shoes', 'outdoor', 'kitchen']), value: rng.int(300) }
-      })
+      const event = rng.pick(TRACKS)
+      events.push({ ...base('track', u), event, properties: trackProperties(rng, event, u) })
     } else {
       const u = user()
       const count = 1 + rng.int(3)
@@ -145,6 +142,28 @@ export function generateEvents(options: StreamOptions = BENCH_STREAM): Event[] {
     }
   }
   return events.slice(0, options.events)
+}
+
+/** Properties as Segment's eCommerce spec v2 has them (https://segment.com/docs/connections/spec/ecommerce/v2/). */
+function trackProperties(rng: Rng, event: string, u: number): Record<string, unknown> {
+  const product = {
+    product_id: `sku-${rng.int(900) + 100}`,
+    name: 'Thing',
+    price: (rng.int(20000) + 99) / 100,
+    category: rng.pick(['shoes', 'outdoor', 'kitchen'])
+  }
+  switch (event) {
+    case 'Product Viewed':
+      return { ...product, currency: 'EUR' }
+    case 'Product Added':
+      return { cart_id: `cart-${u}`, ...product, quantity: 1 + rng.int(3), currency: 'EUR' }
+    case 'Checkout Started':
+      return { order_id: `ord-${u}-${rng.int(1000)}`, value: product.price, currency: 'EUR', products: [{ ...product, quantity: 1 }] }
+    case 'Products Searched':
+      return { query: rng.pick(['shoes', 'tent', 'pan']) }
+    default:
+      return {}
+  }
 }
 
 export function inBatches<T>(items: T[], size: number): T[][] {

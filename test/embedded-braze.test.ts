@@ -1,5 +1,5 @@
 // The embedded Braze stand-in over HTTP, with Node's own fetch against
-// 127.0.0.1 only: authentication, limits, partial errors, what profiles
+// 127.0.0.1 only, and its in-process answer(): authentication, limits, partial errors, what profiles
 // become, the user endpoints, and every scripted fault.
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
 
@@ -145,6 +145,27 @@ describe('plumbing', () => {
     braze.profile({ external_id: 'u1' })!.attributes.a = 2
     braze.profiles()[0]!.events.push({ name: 'x', time: at(0) })
     expect(braze.profile({ external_id: 'u1' })).toMatchObject({ attributes: { a: 1 }, events: [] })
+  })
+})
+
+describe('answer(): the same Braze without HTTP (what a replay uses)', () => {
+  test('answers a call as the server would, and records it', async () => {
+    const body = { attributes: [{ external_id: 'in-process', plan: 'pro' }] }
+    const call = (key: string) => ({
+      method: 'POST',
+      path: '/users/track',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      text: JSON.stringify(body)
+    })
+    const reply = braze.answer(call(API_KEY))
+    expect(reply).toMatchObject({ status: 201, delayMs: 0, destroySocket: false })
+    expect(JSON.parse(reply.payload)).toEqual({ message: 'success', attributes_processed: 1 })
+    expect(reply.headers['x-ratelimit-limit']).toBeDefined()
+    expect(braze.profile({ external_id: 'in-process' })!.attributes).toEqual({ plan: 'pro' })
+    expect(braze.requests.map((request) => request.status)).toEqual([201])
+
+    const overHttp = await track(body, { key: 'wrong-key' })
+    expect(braze.answer(call('wrong-key'))).toMatchObject({ status: overHttp.status, payload: overHttp.text })
   })
 })
 

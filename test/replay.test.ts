@@ -253,6 +253,15 @@ describe('inputs against the embedded Braze', () => {
   })
 })
 
+test('a connection the embedded Braze resets reaches the function as node-fetch reports it: retried, then delivered', async () => {
+  braze.enqueue({ status: 0, destroySocket: true })
+  const clock: Clock = { now: () => Date.now(), sleep: async () => undefined }
+  const input = file('reset.json', JSON.stringify([identify('u-11', { plan: 'pro' })]))
+  const summary = await replayJson([input], { braze, clock, retry: { delaysMs: [5] } })
+  expect(summary.events).toEqual({ total: 1, delivered: 1, rejected: 0, retry: 0, unfinished: 0 })
+  expect(summary.requests.byEndpoint['POST /users/track']!.statuses).toEqual({ error: 1, '201': 1 })
+})
+
 describe('every event accounted for', () => {
   test('--rejects FILE holds every failed event as it was in the input, one per line, ready to replay', async () => {
     const pretty = JSON.stringify([identify('u-10', { plan: 'pro' }), anonymous('arr-1')], null, 2)
@@ -601,6 +610,19 @@ describe('worker threads and the bin', () => {
         i % 2 ? identify(`w-${i % 50}`, { n: i }, i % 60) : track(`w-${i % 50}`, 'Played', { n: i }, i % 60)
       )
     )
+
+  test('--workers 2 against the embedded Braze: both threads ask the one embedded Braze in the main thread, no HTTP', async () => {
+    const input = file('embedded-workers.jsonl', manyEvents(400))
+    const summary = await replayJson([input, '--workers', '2'], { braze })
+    expect(summary.exitCode).toBe(0)
+    expect(summary.workers).toBe(2)
+    expect(summary.events).toMatchObject({ total: 400, delivered: 400 })
+    // One store: the 50 users' identifies and tracks, whichever thread sent them, made 50 profiles.
+    expect(summary.profiles).toBe(50)
+    expect(braze.profile({ external_id: 'w-2' })!.eventCount).toBe(8)
+    expect(summary.requests.total).toBe(braze.requests.length)
+    expect(received).toBe(0)
+  }, 20_000)
 
   test('--live --workers 2 against a local Braze: every event delivered, each thread counting what it sent', async () => {
     const input = file('workers.jsonl', manyEvents(400))

@@ -1,12 +1,14 @@
 // The public face of the embedded Braze stand-in: a loopback HTTP server that
 // answers like Braze's REST API and keeps the profiles it builds, for tests
-// and for `npm start`.
+// and for `npm start`; replay asks it the same questions without HTTP (`answer`).
 import { createDispatchState, dispatch } from './dispatch'
 import { ProfileStore, publicProfile } from './profiles'
 import { MAX_OBJECTS_PER_REQUEST } from '../../destination/braze-limits'
-import { listen } from './server'
+import { listen, safely } from './server'
+import type { IncomingCall } from './server'
 import type { EmbeddedBraze, EmbeddedBrazeOptions } from './types'
 
+export type { IncomingCall, Reply } from './server'
 export type { BrazeProfile, EmbeddedBraze, EmbeddedBrazeOptions } from './types'
 
 /** Listens on 127.0.0.1 on a free port. */
@@ -23,9 +25,11 @@ export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise
     maxRecordedRequests: options.maxRecordedRequests,
     store
   })
-  const server = await listen((call) => dispatch(state, call))
+  const respond = (call: IncomingCall) => dispatch(state, call)
+  const server = await listen(respond)
   return {
     url: server.url,
+    answer: (call) => safely(respond, call),
     requests: state.requests,
     // Copies, so that a test poking at a profile cannot change what Braze "knows".
     profiles: () => Array.from(store.all(), publicProfile),

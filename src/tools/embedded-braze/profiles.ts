@@ -2,7 +2,7 @@
 // with an index per identifier so that every lookup is O(1) however many
 // profiles a replay builds. It enforces Braze's identity invariants; what
 // each endpoint does with them lives in the endpoint handlers.
-import { type Attributes, mergeAttributes } from './attributes'
+import { type Attributes, attributesOf, mergeAttributes } from './attributes'
 import { History, HistoryBudget } from './history'
 import type { Identifier } from './identifier'
 import type { BrazeEvent, BrazeProfile, BrazePurchase, ProfileQuery, UserAlias } from './types'
@@ -117,7 +117,7 @@ export class ProfileStore {
       // Deterministic, Braze-looking (24 hex digits) ids, so test output is stable.
       brazeId: `65b0c0de${this.created.toString(16).padStart(16, '0')}`,
       aliases: [],
-      attributes: {},
+      attributes: attributesOf(),
       events: new History(this.recentHistory, this.budget),
       purchases: new History(this.recentHistory, this.budget),
       updateSeq: 0,

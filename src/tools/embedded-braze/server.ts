@@ -61,7 +61,7 @@ function pathOf(url: string | undefined): string {
 }
 
 /** A bug in the stand-in shows up as a 500 the test can see, not as a hung request. */
-function safely(respond: Respond, call: IncomingCall): Reply {
+export function safely(respond: Respond, call: IncomingCall): Reply {
   try {
     return respond(call)
   } catch (error) {

@@ -1,5 +1,6 @@
 // The public shapes of the embedded Braze stand-in. Other tools and tests code
 // against exactly these, so they change only together with their users.
+import type { IncomingCall, Reply } from './server'
 
 export interface EmbeddedBrazeOptions {
   /** The only Bearer key accepted; anything else gets a 401. */
@@ -116,6 +117,11 @@ export interface ScriptedResponse {
 export interface EmbeddedBraze {
   /** Base URL, e.g. http://127.0.0.1:54321 (no trailing slash). */
   url: string
+  /**
+   * The answer the server would give to this call, without HTTP (a replay's
+   * threads post their requests here). Recorded like any other request.
+   */
+  answer(call: IncomingCall): Reply
   /** The latest requests received (see `maxRecordedRequests`), in order. */
   requests: RecordedRequest[]
   /** Every profile known, in creation order (copies: mutating them changes nothing). */

@@ -4,18 +4,27 @@
 // a job (the JSON texts of a few hundred events: one message per job, not per
 // batch, since waking another thread costs far more on a virtual machine than
 // on paper) and answer with what became of its events and the requests it made.
+// Against the embedded Braze, the threads post each Braze request here and the
+// stand-in answers it in the main thread: one store of profiles for all.
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import type { IncomingCall, Reply } from '../embedded-braze'
 import { ROOT } from '../paths'
+import type { AskBraze } from './embedded-transport'
 import type { JobResult } from './executor'
 import type { Clock } from './rate-limiter'
 import type { RequestCounts } from './request-stats'
 import { createRunner, type Runner, type RunnerConfig } from './runner'
 
-export type ToWorker = { type: 'job'; id: number; texts: string[] } | { type: 'pause'; until: number } | { type: 'stop' }
+export type ToWorker =
+  | { type: 'job'; id: number; texts: string[] }
+  | { type: 'pause'; until: number }
+  | { type: 'stop' }
+  | { type: 'braze'; id: number; reply: Reply }
 export type FromWorker =
   | { type: 'ready' }
+  | { type: 'braze'; id: number; call: IncomingCall }
   | { type: 'result'; id: number; result: JobResult; counts: RequestCounts; pausedMs: number }
   | { type: 'pause'; until: number }
   | { type: 'failed'; id: number; message: string }
@@ -37,8 +46,8 @@ export interface Lanes {
 }
 
 /** `jobsPerThread`: jobs given to a thread at once (enough to keep its `concurrency` batches busy). */
-export function inThreadLanes(config: RunnerConfig, jobsPerThread: number, clock: Clock): Lanes {
-  const runner: Runner = createRunner(config, clock)
+export function inThreadLanes(config: RunnerConfig, jobsPerThread: number, clock: Clock, askBraze?: AskBraze): Lanes {
+  const runner: Runner = createRunner(config, clock, { askBraze })
   let paused = 0
   return {
     capacity: jobsPerThread,
@@ -66,7 +75,8 @@ interface Thread {
   pending: Map<number, { resolve: (outcome: JobOutcome) => void; reject: (error: Error) => void }>
 }
 
-export async function workerLanes(config: RunnerConfig, workers: number, jobsPerThread: number): Promise<Lanes> {
+export async function workerLanes(config: RunnerConfig, workers: number, jobsPerThread: number, askBraze?: AskBraze): Promise<Lanes> {
+  if (config.embedded && !askBraze) throw new Error('a replay against the embedded Braze needs askBraze')
   const tsx = createRequire(join(ROOT, 'package.json')).resolve('tsx/cjs')
   const entry = join(__dirname, 'worker.ts')
   const threads: Thread[] = []
@@ -84,7 +94,10 @@ export async function workerLanes(config: RunnerConfig, workers: number, jobsPer
       }
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') resolve(thread)
-        else if (message.type === 'pause') {
+        else if (message.type === 'braze') {
+          const { id, call } = message
+          void Promise.resolve(askBraze!(call)).then((reply) => worker.postMessage({ type: 'braze', id, reply } satisfies ToWorker))
+        } else if (message.type === 'pause') {
           for (const other of threads)
             if (other !== thread) other.worker.postMessage({ type: 'pause', until: message.until } satisfies ToWorker)
         } else {

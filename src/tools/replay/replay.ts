@@ -108,7 +108,8 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     batchSize: args.batchSize,
     concurrency: args.concurrency,
     retry: options.retry ?? (args.live ? LIVE_RETRY_POLICY : NO_RETRIES),
-    brazeBaseUrl: braze?.url ?? args.brazeUrl,
+    embedded: braze !== undefined,
+    brazeBaseUrl: args.brazeUrl,
     rateLimited: args.live,
     share: 1 / Math.max(1, args.workers)
   }
@@ -120,8 +121,8 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
   try {
     lanes =
       args.workers === 0
-        ? inThreadLanes(config, jobsPerThread, options.clock ?? realClock)
-        : await workerLanes(config, args.workers, jobsPerThread)
+        ? inThreadLanes(config, jobsPerThread, options.clock ?? realClock, braze?.answer)
+        : await workerLanes(config, args.workers, jobsPerThread, braze?.answer)
     const summary = new ReplaySummary()
     const interval = options.progressIntervalMs ?? 1000
     const started = Date.now()

@@ -1,13 +1,15 @@
 // One thread's share of a replay: the built script loaded in the local
-// Segment runtime, its requests sent through the replay's transport and
-// counted, and the executor that runs jobs through it. Built the same way in
-// a worker thread and, with --workers 0, in the main thread.
+// Segment runtime, its requests sent to the embedded Braze (in-process) or
+// through the HTTP transport (--live), and counted, and the executor that runs
+// jobs through it. Built the same way in a worker thread and, with
+// --workers 0, in the main thread.
 import { loadFunction } from '../segment-runtime'
 import { Executor } from './executor'
 import { BrazeRateLimiter, type Clock } from './rate-limiter'
 import { countRequest, emptyCounts, type RequestCounts } from './request-stats'
 import type { RetryPolicy } from './retry'
-import { createTransport } from './transport'
+import { embeddedFetch, type AskBraze } from './embedded-transport'
+import { createTransport, type Transport } from './transport'
 
 /** Plain data: what a worker thread is started with. */
 export interface RunnerConfig {
@@ -17,7 +19,9 @@ export interface RunnerConfig {
   /** Batches in flight at once in this thread. */
   concurrency: number
   retry: RetryPolicy
-  /** Where Braze requests go instead of the dataCenter's host (the embedded Braze, or --braze-url). */
+  /** Requests go to the embedded Braze in the main thread (no HTTP); `askBraze` answers them. */
+  embedded: boolean
+  /** Where Braze requests go instead of the dataCenter's host (--braze-url). */
   brazeBaseUrl?: string
   /** Braze's rate limits apply (--live). */
   rateLimited: boolean
@@ -35,9 +39,19 @@ export interface Runner {
   close(): void
 }
 
-export function createRunner(config: RunnerConfig, clock: Clock, onPause?: (until: number) => void): Runner {
+export interface RunnerHooks {
+  /** A 429 paused this thread until then (the others should wait too). */
+  onPause?: (until: number) => void
+  /** Answers the embedded Braze's requests (required when `config.embedded`). */
+  askBraze?: AskBraze
+}
+
+export function createRunner(config: RunnerConfig, clock: Clock, hooks: RunnerHooks = {}): Runner {
   const limiter = config.rateLimited ? new BrazeRateLimiter(clock, config.share) : undefined
-  const transport = createTransport({ limiter, clock, onPause })
+  let transport: Transport
+  if (!config.embedded) transport = createTransport({ limiter, clock, onPause: hooks.onPause })
+  else if (hooks.askBraze) transport = { fetch: embeddedFetch(hooks.askBraze), close: () => undefined }
+  else throw new Error('a replay against the embedded Braze needs askBraze')
   let counts = emptyCounts()
   const runtime = loadFunction(config.code, {
     brazeBaseUrl: config.brazeBaseUrl,
