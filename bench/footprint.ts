@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
+import { MAX_BUNDLE_BYTES } from '../src/tools/build'
 import { BUILD_FILE } from '../src/tools/paths'
 import { loadFunction } from '../src/tools/segment-runtime'
 import { useInProcessBraze } from './fake-braze'
@@ -23,7 +24,14 @@ export async function footprint(warmBatch: unknown[], batch: unknown[]): Promise
   const kb = bytes / 1024
   return {
     rows: [
-      { metric: 'bundle size build/braze-destination.js', value: kb, unit: 'KB', target: '≤ 100 KB', ok: kb <= 100 },
+      // The build's own budget (Segment documents no limit).
+      {
+        metric: 'bundle size build/braze-destination.js',
+        value: kb,
+        unit: 'KB',
+        target: `≤ ${MAX_BUNDLE_BYTES / 1024} KB`,
+        ok: bytes <= MAX_BUNDLE_BYTES
+      },
       {
         metric: `peak memory of one ${batch.length}-event onBatch`,
         value: heapDelta,

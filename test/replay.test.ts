@@ -251,15 +251,15 @@ describe('inputs against the embedded Braze', () => {
     // Braze bills only what it accepted.
     expect(summary.dataPoints.total).toBe(1)
   })
-})
 
-test('a connection the embedded Braze resets reaches the function as node-fetch reports it: retried, then delivered', async () => {
-  braze.enqueue({ status: 0, destroySocket: true })
-  const clock: Clock = { now: () => Date.now(), sleep: async () => undefined }
-  const input = file('reset.json', JSON.stringify([identify('u-11', { plan: 'pro' })]))
-  const summary = await replayJson([input], { braze, clock, retry: { delaysMs: [5] } })
-  expect(summary.events).toEqual({ total: 1, delivered: 1, rejected: 0, retry: 0, unfinished: 0 })
-  expect(summary.requests.byEndpoint['POST /users/track']!.statuses).toEqual({ error: 1, '201': 1 })
+  test('a connection the embedded Braze resets reaches the function as node-fetch reports it: retried, then delivered', async () => {
+    braze.enqueue({ status: 0, destroySocket: true })
+    const clock: Clock = { now: () => Date.now(), sleep: async () => undefined }
+    const input = file('reset.json', JSON.stringify([identify('u-11', { plan: 'pro' })]))
+    const summary = await replayJson([input], { braze, clock, retry: { delaysMs: [5] } })
+    expect(summary.events).toEqual({ total: 1, delivered: 1, rejected: 0, retry: 0, unfinished: 0 })
+    expect(summary.requests.byEndpoint['POST /users/track']!.statuses).toEqual({ error: 1, '201': 1 })
+  })
 })
 
 describe('every event accounted for', () => {
