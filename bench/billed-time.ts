@@ -9,7 +9,7 @@ import { Response } from 'node-fetch'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { builtFunctionFile } from '../src/tools/paths'
 import { loadFunction, type ObservedRequest, type SegmentRuntime } from '../src/tools/segment-runtime'
-import { BENCH_SETTINGS } from './stream'
+import { BENCH_SETTINGS, freshIds } from './stream'
 import type { Row } from './table'
 
 const LATENCY_MS = 100
@@ -137,7 +137,7 @@ export async function billedTime(): Promise<{ rows: Row[]; details: Record<strin
   const times: number[] = []
   // The first runs include the JIT's warm-up, as a cold Segment instance would: the median of the 30 after them.
   for (let run = 0; run < 40; run++) {
-    const events = batch.map((event) => ({ ...event, messageId: `cpu-${run}-${event.messageId}` }))
+    const events = freshIds(batch)
     const t0 = performance.now()
     await instant.handlers.onBatch!(events, BENCH_SETTINGS)
     if (run >= 10) times.push(performance.now() - t0)

@@ -6,7 +6,7 @@ import { BUILD_FILE } from '../src/tools/paths'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { loadFunction } from '../src/tools/segment-runtime'
 import { concurrentRate } from './measure'
-import { BENCH_SETTINGS, inBatches } from './stream'
+import { BENCH_SETTINGS, freshIds, inBatches } from './stream'
 import type { Row } from './table'
 
 export async function endToEnd(
@@ -26,7 +26,7 @@ export async function endToEnd(
         let next = 0
         let notDelivered = 0
         const run = async () => {
-          const batch = batches[next++ % batches.length]!
+          const batch = freshIds(batches[next++ % batches.length]!)
           const results = (await runtime.handlers.onBatch!(batch, BENCH_SETTINGS)) as Array<{ status: number }>
           notDelivered += results.filter((result) => result.status !== 200).length
         }

@@ -9,7 +9,7 @@ import { startEmbeddedBraze } from '../src/tools/embedded-braze'
 import { loadFunction, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { useInProcessBraze } from './fake-braze'
 import { asyncRate, syncRate } from './measure'
-import { BENCH_SETTINGS, SAMPLE_EVENTS } from './stream'
+import { BENCH_SETTINGS, freshIds, SAMPLE_EVENTS } from './stream'
 import type { Row } from './table'
 
 const PURE_TARGET = 50_000
@@ -61,7 +61,7 @@ export async function mappingThroughput(mixedBatch: unknown[]): Promise<{ rows: 
   const loopback = loadFunction(code, { brazeBaseUrl: braze.url })
   try {
     const call = (runtime: SegmentRuntime, name: string, event: unknown) => () =>
-      runtime.handlers[name as 'onTrack']!(event, BENCH_SETTINGS)
+      runtime.handlers[name as 'onTrack']!(freshIds([event])[0], BENCH_SETTINGS)
     for (const [label, event, handler] of kinds) {
       const fast = await asyncRate(call(inProcess, handler, event), 1)
       braze.reset()
@@ -74,9 +74,9 @@ export async function mappingThroughput(mixedBatch: unknown[]): Promise<{ rows: 
       })
       details[`handler ${label}`] = { inProcess: fast, loopback: http, httpShare: 1 - http / fast }
     }
-    const batchFast = await asyncRate(() => inProcess.handlers.onBatch!(mixedBatch, BENCH_SETTINGS), mixedBatch.length, 3, 300)
+    const batchFast = await asyncRate(() => inProcess.handlers.onBatch!(freshIds(mixedBatch), BENCH_SETTINGS), mixedBatch.length, 3, 300)
     braze.reset()
-    const batchHttp = await asyncRate(() => loopback.handlers.onBatch!(mixedBatch, BENCH_SETTINGS), mixedBatch.length, 3, 300)
+    const batchHttp = await asyncRate(() => loopback.handlers.onBatch!(freshIds(mixedBatch), BENCH_SETTINGS), mixedBatch.length, 3, 300)
     rows.push({
       metric: `built onBatch: ${mixedBatch.length}-event mixed batch`,
       value: batchFast,

@@ -166,6 +166,22 @@ function trackProperties(rng: Rng, event: string, u: number): Record<string, unk
   }
 }
 
+let deliveries = 0
+
+/**
+ * The events as a new delivery, with fresh messageIds. The function remembers
+ * per messageId what Braze accepted (src/destination/delivery-memory.ts) and
+ * sends nothing again for a redelivery: a benchmark that sends the same events
+ * twice would time that instead.
+ */
+export function freshIds(events: readonly unknown[]): Array<Record<string, unknown>> {
+  const delivery = ++deliveries
+  return events.map((event) => {
+    const fields = event as Record<string, unknown>
+    return { ...fields, messageId: `${String(fields.messageId)}~${delivery}` }
+  })
+}
+
 export function inBatches<T>(items: T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))

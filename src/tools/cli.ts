@@ -53,7 +53,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 export function runFromProcess(): void {
   // A replay allocates fast and keeps little (83 MB live across its threads
   // at 1 M events), and V8 lets a heap grow to several times what it keeps.
-  // Growing by 30 % at most: peak 320 MB instead of 530 MB, for a fifth more
+  // Growing by 30 % at most: peak 315–330 MB instead of 530 MB, for a fifth more
   // time (measured; README, "Performance"). V8 reads the flag at every resize.
   setFlagsFromString('--heap-growing-percent=30')
   const [name] = process.argv.slice(2)
