@@ -1,6 +1,7 @@
 // onBatch of the built script in the local Segment runtime, against nock:
 // the same promises as the sources make, kept by what users paste into Segment.
 import nock from 'nock'
+import { INVOCATION_BUDGET_MS } from '../src/destination/braze-client'
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, plannedBodies, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, deletion, identify, lowerBoundOf, mixedBatch, track } from './helpers/events'
@@ -94,8 +95,10 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(indexesWith(results, 200)).toEqual(batch.events.map((_, i) => i).filter((i) => !behind.includes(i)))
     })
 
-    test('a request that never answers → its events 500, the invocation within 5 s', async () => {
-      // Time in the sandbox runs 10× faster: the 4 s deadline passes in 400 ms, time enough for the other requests on a busy machine.
+    test('a request that never answers → its events 500 at the invocation deadline', async () => {
+      // Time in the sandbox runs 10× faster: the 4 s deadline passes in 400 ms, time enough for the other
+      // requests on a busy machine; the slow answer would come after 6 s. The results come at the deadline,
+      // not before it and not at the answer (a tight wall-clock bound would measure the host's load, ×10).
       runtime = loadBuilt({ profile, timeScale: 10 })
       const first = JSON.stringify(bodies[0])
       const slow = nock(BRAZE_HOST)
@@ -105,7 +108,9 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       mockBraze()
       const started = Date.now()
       const results = await onBatch(batch.events)
-      expect((Date.now() - started) * 10).toBeLessThan(5000)
+      const elapsed = Date.now() - started
+      expect(elapsed * 10).toBeGreaterThanOrEqual(INVOCATION_BUDGET_MS - 100)
+      expect(elapsed).toBeLessThan(3000)
       expect(slow.isDone()).toBe(true)
       const behind = batch.eventsBehind(bodies[0])
       expect(indexesWith(results, 500)).toEqual(behind)
