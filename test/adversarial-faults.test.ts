@@ -10,10 +10,11 @@ import { createServer as createHttpServer, type Server as HttpServer, type Serve
 import { createServer, type Server, type Socket } from 'node:net'
 import nock from 'nock'
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { INVOCATION_BUDGET_MS } from '../src/destination/braze-client'
 import { Response } from 'node-fetch'
 import type { RuntimeProfile, SegmentRuntime } from '../src/tools/segment-runtime'
 import { useNock } from './helpers/braze-nock'
-import { loadBuilt } from './helpers/runtime'
+import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
 import {
   type Exchange,
   expectBatchShape,
@@ -215,8 +216,8 @@ const FAULTS: Fault[] = [
   }
 ]
 
-/** The fault suite in one runtime profile (one test file per profile, so jest runs them in parallel). */
-export function faultSuite(profile: RuntimeProfile): void {
+/** The fault suite in one runtime profile. */
+function faultSuite(profile: RuntimeProfile): void {
   describe(`in the ${profile} runtime profile`, () => {
     beforeEach(() => {
       viaNock = loadBuilt({ profile })
@@ -368,25 +369,35 @@ export function faultSuite(profile: RuntimeProfile): void {
         expect(braze.profile({ external_id: 'user-a' })).toBeUndefined()
       })
 
-      // Time in the sandbox runs 20× faster: the 4 s deadline passes in 200 ms, the 4.6 s answer in 230 ms.
-      test("an answer slower than the 4 s deadline: onIdentify → RetryError before Segment's 5 s", async () => {
+      // Time in the sandbox runs 20× faster: the 4 s deadline passes after 200 ms of real time, and Braze
+      // answers only after 3 s (60 s in the sandbox). The outcome comes at the deadline: not before it (the
+      // function waited its 4 s) and long before the answer (it did not wait for Braze). That the deadline
+      // is under Segment's 5 s is braze-client.test.ts's check of INVOCATION_BUDGET_MS; a tight wall-clock
+      // bound here would only measure the host's load, ×20.
+      const expectGaveUpAtTheDeadline = (ms: number) => {
+        expect(ms * 20).toBeGreaterThanOrEqual(INVOCATION_BUDGET_MS - 200)
+        expect(ms).toBeLessThan(2000)
+      }
+
+      test('an answer slower than the 4 s deadline: onIdentify → RetryError at the deadline', async () => {
         const fast = loadBuilt({ profile, brazeBaseUrl: braze.url, timeScale: 20 })
-        braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 / 20 })
+        braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 3000 })
         const outcome = await settle(fast, () => fast.handlers.onIdentify!(IDENTIFY, SETTINGS))
         expect(thrownClass(outcome)).toBe('RetryError')
-        expect(outcome.ms * 20).toBeLessThan(4900)
+        expect(outcome.kind === 'thrown' && outcome.message).toMatch(/did not answer/)
+        expectGaveUpAtTheDeadline(outcome.ms)
       })
 
-      test("an answer slower than the deadline in onBatch: 500s, returned before Segment's 5 s", async () => {
+      test('an answer slower than the deadline in onBatch: 500s, returned at the deadline', async () => {
         const fast = loadBuilt({ profile, brazeBaseUrl: braze.url, timeScale: 20 })
-        braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 4600 / 20 })
+        braze.enqueue({ status: 201, body: { message: 'success' }, delayMs: 3000 })
         const outcome = await settle(fast, () => fast.handlers.onBatch!(BATCH, SETTINGS))
         expect(outcome.kind).toBe('returned')
-        expect(outcome.ms * 20).toBeLessThan(4900)
+        expectGaveUpAtTheDeadline(outcome.ms)
         if (outcome.kind !== 'returned') return
         expectBatchShape(outcome.value, BATCH.length)
         expect(outcome.value.map((result) => result.status)).toEqual(BATCH.map((_, i) => (UNDELIVERABLE.has(i) ? 400 : 500)))
-      }, 10_000)
+      })
 
       test('one of several requests fails (500, then 429): its events retry, the rest are delivered, none lost', async () => {
         const settings = { ...SETTINGS, maxObjectsPerRequest: '2' }
@@ -512,3 +523,5 @@ export function faultSuite(profile: RuntimeProfile): void {
     })
   })
 }
+
+for (const profile of RUNTIME_PROFILES) faultSuite(profile)

@@ -1,8 +1,8 @@
 /**
- * Hostile input through the built function in Segment's runtime (the suite;
- * test/adversarial-input.*.test.ts run it in each profile): absurd
- * nesting and sizes, every JSON type in every field, prototype keys, broken
- * UTF-16, numbers that aren't, far-away times, one user flooding a batch.
+ * Hostile input through the built function in Segment's runtime, in each
+ * runtime profile: absurd nesting and sizes, every JSON type in every field,
+ * prototype keys, broken UTF-16, numbers that aren't, far-away times, one
+ * user flooding a batch.
  * Whatever comes in, the function settles within the deadline with one of
  * Segment's outcomes, loses nothing, and pollutes no prototype.
  */
@@ -12,7 +12,7 @@ import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-br
 import type { RuntimeProfile, SegmentRuntime } from '../src/tools/segment-runtime'
 import { useNock } from './helpers/braze-nock'
 import { lowerBoundOf } from './helpers/events'
-import { builtCode, loadBuilt } from './helpers/runtime'
+import { builtCode, loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
 import {
   acceptAll,
   acceptedSignatures,
@@ -266,8 +266,8 @@ const event = fc
   )
   .map((record) => JSON.parse(JSON.stringify(record)) as Record<string, unknown>)
 
-/** The hostile-input suite in one runtime profile (one test file per profile, so jest runs them in parallel). */
-export function hostileInputSuite(name: RuntimeProfile): void {
+/** The hostile-input suite in one runtime profile. */
+function hostileInputSuite(name: RuntimeProfile): void {
   // What an input does to the mapping does not depend on the profile (the profiles differ in globals,
   // not in how JSON is read): the combinatorial and random parts run whole in Segment's profile and
   // sampled in the others.
@@ -865,8 +865,8 @@ export function hostileInputSuite(name: RuntimeProfile): void {
   })
 }
 
-/** Pure mapping and the helpers' own checks: the same in every runtime profile, so in one file. */
-export function profileFreeChecks(): void {
+/** Pure mapping and the helpers' own checks: the same in every runtime profile, so run once. */
+function profileFreeChecks(): void {
   test('pure mapEvent on any JSON value: never throws', () => {
     const settings = parsedSettings(ALL_ON)
     fc.assert(
@@ -883,3 +883,6 @@ export function profileFreeChecks(): void {
     expect(() => expectBatchShape([{ status: 200 }, { status: 500, errormessage: 'later' }], 2)).not.toThrow()
   })
 }
+
+for (const profile of RUNTIME_PROFILES) hostileInputSuite(profile)
+profileFreeChecks()

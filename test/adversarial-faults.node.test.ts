@@ -1,4 +1,0 @@
-// Braze misbehaving, seen through the built function in the node runtime profile (test/adversarial-faults.suite.ts).
-import { faultSuite } from './adversarial-faults.suite'
-
-faultSuite('node')

@@ -1,6 +1,0 @@
-// Hostile input through the built function, in the segment runtime profile (test/adversarial-input.suite.ts).
-import { hostileInputSuite, profileFreeChecks } from './adversarial-input.suite'
-
-hostileInputSuite('segment')
-
-profileFreeChecks()
