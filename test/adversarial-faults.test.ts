@@ -68,9 +68,7 @@ const BATCH = [
 ]
 const UNDELIVERABLE = new Set([5, 6])
 
-let viaNock: SegmentRuntime
 let braze: EmbeddedBraze
-let viaEmbedded: SegmentRuntime
 
 useNock({ loopback: true })
 beforeAll(async () => {
@@ -218,12 +216,11 @@ const FAULTS: Fault[] = [
 
 /** The fault suite in one runtime profile. */
 function faultSuite(profile: RuntimeProfile): void {
-  describe(`in the ${profile} runtime profile`, () => {
-    beforeEach(() => {
-      viaNock = loadBuilt({ profile })
-      viaEmbedded = loadBuilt({ profile, brazeBaseUrl: braze.url })
-    })
+  // A fresh function per test: its redelivery memory must not carry over.
+  const viaNock = () => loadBuilt({ profile })
+  const viaEmbedded = () => loadBuilt({ profile, brazeBaseUrl: braze.url })
 
+  describe(`in the ${profile} runtime profile`, () => {
     describe.each(FAULTS)('Braze answers: $name', ({ reply, expected, says }) => {
       const segmentClass = expected === 'retry' ? 'RetryError' : 'ValidationError'
       const batchStatus = expected === 'retry' ? 500 : 400
@@ -364,7 +361,8 @@ function faultSuite(profile: RuntimeProfile): void {
     describe('embedded Braze faults', () => {
       test('socket destroyed instead of an answer: onTrack → RetryError, nothing recorded as accepted', async () => {
         braze.enqueue({ status: 201, destroySocket: true })
-        const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onTrack!(TRACK, SETTINGS))
+        const runtime = viaEmbedded()
+        const outcome = await settle(runtime, () => runtime.handlers.onTrack!(TRACK, SETTINGS))
         expect(thrownClass(outcome)).toBe('RetryError')
         expect(braze.profile({ external_id: 'user-a' })).toBeUndefined()
       })
@@ -402,7 +400,8 @@ function faultSuite(profile: RuntimeProfile): void {
       test('one of several requests fails (500, then 429): its events retry, the rest are delivered, none lost', async () => {
         const settings = { ...SETTINGS, maxObjectsPerRequest: '2' }
         braze.enqueue({ status: 500, body: { message: 'boom' } }, { status: 429, rawBody: '' })
-        const outcome = await settle(viaEmbedded, () => viaEmbedded.handlers.onBatch!(BATCH, settings))
+        const runtime = viaEmbedded()
+        const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, settings))
         expect(outcome.kind).toBe('returned')
         if (outcome.kind !== 'returned') return
         const results = expectNothingLost(BATCH, outcome.value, settings, braze.requests)
@@ -426,7 +425,8 @@ function faultSuite(profile: RuntimeProfile): void {
             exchanges.push({ path, body, status: path === '/users/track' ? 201 : 202, response })
             return [path === '/users/track' ? 201 : 202, response]
           })
-        const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
+        const runtime = viaNock()
+        const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, SETTINGS))
         expect(outcome.kind).toBe('returned')
         if (outcome.kind !== 'returned') return
         expect((exchanges[0]!.body as { attributes: unknown[] }).attributes[0]).toMatchObject({
@@ -469,7 +469,8 @@ function faultSuite(profile: RuntimeProfile): void {
             exchanges.push({ path, body, status: 202, response: { message: 'success' } })
             return [202, { message: 'success' }]
           })
-        const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, SETTINGS))
+        const runtime = viaNock()
+        const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, SETTINGS))
         expect(outcome.kind).toBe('returned')
         if (outcome.kind !== 'returned') return
         const results = expectNothingLost(BATCH, outcome.value, SETTINGS, exchanges)
@@ -490,7 +491,8 @@ function faultSuite(profile: RuntimeProfile): void {
             exchanges.push({ path, body, status: 201, response })
             return [201, response]
           })
-        const outcome = await settle(viaNock, () => viaNock.handlers.onTrack!(ORDER, SETTINGS))
+        const runtime = viaNock()
+        const outcome = await settle(runtime, () => runtime.handlers.onTrack!(ORDER, SETTINGS))
         expect(thrownClass(outcome)).toBe('ValidationError')
         if (outcome.kind === 'thrown') expect(outcome.message).toMatch(/invalid price/)
       })
@@ -514,7 +516,8 @@ function faultSuite(profile: RuntimeProfile): void {
             return [status, text]
           })
         const settings = { ...SETTINGS, maxObjectsPerRequest: '2' }
-        const outcome = await settle(viaNock, () => viaNock.handlers.onBatch!(BATCH, settings))
+        const runtime = viaNock()
+        const outcome = await settle(runtime, () => runtime.handlers.onBatch!(BATCH, settings))
         expect(outcome.kind).toBe('returned')
         if (outcome.kind !== 'returned') return
         const results = expectNothingLost(BATCH, outcome.value, settings, exchanges)
