@@ -7,8 +7,8 @@
 // per lane. The exit code is the first failure's. Arguments go to jest.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { styleText } from 'node:util'
 import { ROOT } from './paths'
+import { painter } from './start/paint'
 
 interface Lane {
   name: string
@@ -35,7 +35,6 @@ const dependency = (file: string) => join(ROOT, 'node_modules', file)
 
 async function checks(): Promise<Lane[]> {
   const tsc = await run('tsc --noEmit', dependency('@typescript/native/bin/tsc'), ['--noEmit'], true)
-  if (tsc.code !== 0) return [tsc]
   // npm sets npm_execpath to its own entry point for the scripts it runs.
   const npm = process.env.npm_execpath
   if (!npm) return [tsc, { name: 'npm run lint', code: 1, output: 'Run this through npm test (npm_execpath is not set).\n', ms: 0 }]
@@ -46,10 +45,11 @@ async function main(): Promise<number> {
   const jestArgs = process.argv.slice(2)
   const [jest, lanes] = await Promise.all([run('jest', dependency('jest/bin/jest.js'), jestArgs, false), checks()])
   const all = [jest, ...lanes]
-  for (const lane of lanes) if (lane.code !== 0) process.stdout.write(`\n${styleText('bold', lane.name)}\n${lane.output}`)
+  const paint = painter(process.stdout, process.env)
+  for (const lane of lanes) if (lane.code !== 0) process.stdout.write(`\n${paint('bold', lane.name)}\n${lane.output}`)
   process.stdout.write('\n')
   for (const lane of all) {
-    const status = lane.code === 0 ? styleText('green', 'passed') : styleText('red', `failed (exit ${lane.code})`)
+    const status = lane.code === 0 ? paint('green', 'passed') : paint('red', `failed (exit ${lane.code})`)
     process.stdout.write(`${lane.name.padEnd(14)} ${status} in ${(lane.ms / 1000).toFixed(1)} s\n`)
   }
   return all.find((lane) => lane.code !== 0)?.code ?? 0

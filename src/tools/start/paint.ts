@@ -1,4 +1,4 @@
-// Colours for the `npm start` report, through node:util's styleText
+// Colours for the tools' reports (`npm start`, `npm test`), through node:util's styleText
 // (https://nodejs.org/api/util.html#utilstyletextformat-text-options): only
 // when stdout is a terminal and NO_COLOR is unset (https://no-color.org), so
 // the report's text is the same in pipes, files and tests.
