@@ -1,10 +1,10 @@
 // `npm test`: jest, and beside it the static checks (tsc, then `npm run lint`)
 // in one lane of their own. On a two-core machine jest leaves a core idle for
 // part of its run (suites waiting on sockets, timers and child processes), and
-// the checks fill it: running them first would add their whole time to jest's
-// (README, "Changing the function and testing it", has the figures). Jest's
-// output streams as usual; a failed check's output follows it, then one line
-// per lane. The exit code is the first failure's. Arguments go to jest.
+// the checks use it: on a fresh clone, 34.7 s against 36.5 s with the checks
+// first (medians of three paired runs). Jest's output streams as usual; a
+// failed check's output follows it, then one line per lane. The exit code is
+// the first failure's. Arguments go to jest.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { ROOT } from './paths'
