@@ -9,7 +9,7 @@
 import fc from 'fast-check'
 import { mapEvent } from '../src/destination/map-event'
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
-import type { RuntimeProfile, SegmentRuntime } from '../src/tools/segment-runtime'
+import { HANDLER_FOR_TYPE, type RuntimeProfile, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { useNock } from './helpers/braze-nock'
 import { lowerBoundOf } from './helpers/events'
 import { builtCode, loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
@@ -43,15 +43,6 @@ const ALL_ON = {
   purchaseEvents: ['Order Completed', 'Purchase']
 }
 const DEADLINE_MS = 5000
-const HANDLERS: Record<string, string> = {
-  identify: 'onIdentify',
-  track: 'onTrack',
-  page: 'onPage',
-  screen: 'onScreen',
-  group: 'onGroup',
-  alias: 'onAlias',
-  delete: 'onDelete'
-}
 
 const code = builtCode()
 let braze: EmbeddedBraze
@@ -75,7 +66,7 @@ async function single(
   on: SegmentRuntime = runtime,
   exchanges: Exchange[] = braze.requests
 ): Promise<Outcome> {
-  const outcome = await settle(on, () => on.handlers[HANDLERS[type] as 'onTrack']!(event, settings))
+  const outcome = await settle(on, () => on.handlers[HANDLER_FOR_TYPE[type]!]!(event, settings))
   expectSettled(outcome)
   expectSingleNothingLost(event, type, outcome, settings, exchanges)
   return outcome
@@ -527,7 +518,7 @@ function hostileInputSuite(name: RuntimeProfile): void {
               ['track', BASES.order!]
             ] as const) {
               const event = withField(base(), path, value)
-              const outcome = await settle(fast, () => fast.handlers[HANDLERS[type] as 'onTrack']!(event, ALL_ON))
+              const outcome = await settle(fast, () => fast.handlers[HANDLER_FOR_TYPE[type]!]!(event, ALL_ON))
               expectSettled(outcome)
               expectSingleNothingLost(event, type, outcome, ALL_ON, exchanges, earlier)
               for (const signature of acceptedSignatures(exchanges)) earlier.add(signature)
@@ -843,7 +834,7 @@ function hostileInputSuite(name: RuntimeProfile): void {
             // A new instance each run, answered by Braze's rules in-process: nothing remembered from another run.
             const { runtime: fast, exchanges } = inProcessRuntime(profile)
             runtime = fast
-            const type = typeof hostile.type === 'string' && HANDLERS[hostile.type] ? hostile.type : 'track'
+            const type = typeof hostile.type === 'string' && Object.hasOwn(HANDLER_FOR_TYPE, hostile.type) ? hostile.type : 'track'
             await single(type, hostile, ALL_ON, fast, exchanges)
           }),
           { numRuns: thorough ? 150 : 50, seed: 20240501 }

@@ -249,6 +249,17 @@ function windowFor(profile: RuntimeProfile, options: RuntimeOptions, logs: strin
   }
 }
 
+/** Segment's routing: the handler each event type goes to. */
+export const HANDLER_FOR_TYPE: Readonly<Record<string, HandlerName>> = {
+  identify: 'onIdentify',
+  track: 'onTrack',
+  page: 'onPage',
+  screen: 'onScreen',
+  group: 'onGroup',
+  alias: 'onAlias',
+  delete: 'onDelete'
+}
+
 const EXPORTS = `__exports${Math.round(Math.random() * 1_000_000)}`
 const compiled = new Map<string, vm.Script>()
 
@@ -300,15 +311,6 @@ export function loadFunction(code: string, options: RuntimeOptions = {}): Segmen
   for (const name of SEGMENT_ERROR_NAMES) {
     if (typeof globals[name] === 'function') errors[name] = globals[name] as ErrorClass
   }
-  const byType: Record<string, HandlerName> = {
-    identify: 'onIdentify',
-    track: 'onTrack',
-    page: 'onPage',
-    screen: 'onScreen',
-    group: 'onGroup',
-    alias: 'onAlias',
-    delete: 'onDelete'
-  }
   const classify = (error: unknown): SegmentErrorName | 'other' => {
     for (const name of SEGMENT_ERROR_NAMES) {
       const ErrorClass = errors[name]
@@ -327,7 +329,7 @@ export function loadFunction(code: string, options: RuntimeOptions = {}): Segmen
     classify,
     async deliver(event, settings) {
       const type = (event as { type?: unknown } | null)?.type
-      const name = typeof type === 'string' && Object.prototype.hasOwnProperty.call(byType, type) ? byType[type] : undefined
+      const name = typeof type === 'string' && Object.hasOwn(HANDLER_FOR_TYPE, type) ? HANDLER_FOR_TYPE[type] : undefined
       const handler = name ? handlers[name] : undefined
       if (!handler) throw new (globals.EventNotSupported as ErrorClass)(`${String(type)} not supported`)
       return handler(event, settings)
