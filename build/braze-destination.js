@@ -358,26 +358,39 @@ function fingerprint(text2) {
   }
   return (hash >>> 0).toString(36);
 }
+var inUse = /* @__PURE__ */ new Map();
 async function openMemory(restHost, apiKey) {
   const cache = segmentCache();
   if (!cache) return void 0;
   const key = `braze-destination-memory:${restHost}:${fingerprint(apiKey)}`;
-  try {
-    const found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory());
-    const memory = found instanceof DeliveryMemory ? found : new DeliveryMemory();
-    return {
-      memory,
-      async keep() {
-        try {
-          cache.delete(key);
-          await cache.load(key, STORE_TTL_MS, async () => memory);
-        } catch {
-        }
+  const shared = inUse.get(key) ?? await openShared(cache, key);
+  if (!shared) return void 0;
+  shared.invocations += 1;
+  const { memory } = shared;
+  return {
+    memory,
+    async keep() {
+      try {
+        cache.delete(key);
+        await cache.load(key, STORE_TTL_MS, async () => memory);
+      } catch {
+      } finally {
+        shared.invocations -= 1;
+        if (shared.invocations === 0 && inUse.get(key) === shared) inUse.delete(key);
       }
-    };
+    }
+  };
+}
+async function openShared(cache, key) {
+  let found;
+  try {
+    found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory());
   } catch {
     return void 0;
   }
+  const shared = inUse.get(key) ?? { memory: found instanceof DeliveryMemory ? found : new DeliveryMemory(), invocations: 0 };
+  inUse.set(key, shared);
+  return shared;
 }
 
 // src/destination/segment-event.ts
@@ -946,14 +959,15 @@ async function deliver(plans, options) {
   const limits = requestLimits(options.maxObjectsPerRequest);
   const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes });
   const run = new Delivery(plan, options, limits, opened?.memory);
-  await run.go();
-  if (opened) {
+  try {
+    await run.go();
     plans.forEach((event, owner) => {
-      if (event?.messageId !== void 0 && !plan.alreadyDelivered[owner]) {
+      if (opened && event?.messageId !== void 0 && !plan.alreadyDelivered[owner]) {
         opened.memory.remember(event.messageId, run.accepted[owner], run.failures[owner].length === 0);
       }
     });
-    await opened.keep();
+  } finally {
+    await opened?.keep();
   }
   return {
     failures: run.failures,

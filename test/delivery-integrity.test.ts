@@ -91,6 +91,16 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(trackObjects(braze.requests).events).toHaveLength(remembers ? 3 : 4)
   })
 
+  test('invocations that overlap share one memory: none of their redeliveries is sent again', async () => {
+    const braze = mockBraze()
+    const events = Array.from({ length: 8 }, (_, i) => track(`u${i}`, 'Signed Up', {}, { messageId: `overlap-${i}` }))
+    const batches = [0, 2, 4, 6].map((start) => events.slice(start, start + 2))
+    await Promise.all(batches.map((batch) => runtime.handlers.onBatch!(batch, SETTINGS)))
+    await Promise.all(batches.map((batch) => runtime.handlers.onBatch!(batch, SETTINGS)))
+    await Promise.all(events.map((event) => runtime.handlers.onTrack!(event, SETTINGS)))
+    expect(trackObjects(braze.requests).events).toHaveLength(remembers ? 8 : 24)
+  })
+
   test('a merge Braze took is not sent again by the next identify of the same user', async () => {
     const braze = mockBraze()
     const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }

@@ -60,14 +60,15 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   const limits = requestLimits(options.maxObjectsPerRequest)
   const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes })
   const run = new Delivery(plan, options, limits, opened?.memory)
-  await run.go()
-  if (opened) {
+  try {
+    await run.go()
     plans.forEach((event, owner) => {
-      if (event?.messageId !== undefined && !plan.alreadyDelivered[owner]) {
+      if (opened && event?.messageId !== undefined && !plan.alreadyDelivered[owner]) {
         opened.memory.remember(event.messageId, run.accepted[owner]!, run.failures[owner]!.length === 0)
       }
     })
-    await opened.keep()
+  } finally {
+    await opened?.keep()
   }
   return {
     failures: run.failures,

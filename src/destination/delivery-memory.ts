@@ -130,31 +130,54 @@ export interface OpenedMemory {
   /**
    * Stores the memory again, so it stays for STORE_TTL_MS after this invocation rather than after
    * the one that first stored it: a memory that expired while Segment still retries would send
-   * again what Braze already has.
+   * again what Braze already has. It also ends this invocation's use of the memory: call it once,
+   * whatever happened.
    */
   keep(): Promise<void>
 }
+
+/**
+ * The memory each key's running invocations share. Without it, invocations
+ * that overlap fork the memory: one opening between another's `cache.delete`
+ * and its store again (or two first ones) would each start an empty memory,
+ * and what one of them learns is lost when the other stores its own.
+ */
+const inUse = new Map<string, { memory: DeliveryMemory; invocations: number }>()
 
 /** The memory of this Braze instance and key, or undefined where the runtime has no cache (or it fails). */
 export async function openMemory(restHost: string, apiKey: string): Promise<OpenedMemory | undefined> {
   const cache = segmentCache()
   if (!cache) return undefined
   const key = `braze-destination-memory:${restHost}:${fingerprint(apiKey)}`
-  try {
-    const found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory())
-    const memory = found instanceof DeliveryMemory ? found : new DeliveryMemory()
-    return {
-      memory,
-      async keep() {
-        try {
-          cache.delete(key)
-          await cache.load(key, STORE_TTL_MS, async () => memory)
-        } catch {
-          // Best effort: a cache that fails only means the next redelivery is sent again.
-        }
+  const shared = inUse.get(key) ?? (await openShared(cache, key))
+  if (!shared) return undefined
+  shared.invocations += 1
+  const { memory } = shared
+  return {
+    memory,
+    async keep() {
+      try {
+        cache.delete(key)
+        await cache.load(key, STORE_TTL_MS, async () => memory)
+      } catch {
+        // Best effort: a cache that fails only means the next redelivery is sent again.
+      } finally {
+        shared.invocations -= 1
+        if (shared.invocations === 0 && inUse.get(key) === shared) inUse.delete(key)
       }
     }
+  }
+}
+
+async function openShared(cache: SegmentCache, key: string) {
+  let found: unknown
+  try {
+    found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory())
   } catch {
     return undefined
   }
+  // Another invocation may have opened it while the cache answered.
+  const shared = inUse.get(key) ?? { memory: found instanceof DeliveryMemory ? found : new DeliveryMemory(), invocations: 0 }
+  inUse.set(key, shared)
+  return shared
 }
