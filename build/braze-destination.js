@@ -312,6 +312,8 @@ var DeliveryMemory = class {
   messages = new BoundedMap(MAX_MESSAGES, MESSAGE_TTL_MS);
   merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
   values = new BoundedMap(MAX_USERS, VALUES_TTL_MS);
+  /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
+  sending = /* @__PURE__ */ new Map();
   /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
   recall(messageId) {
     const known = this.messages.get(messageId, this.now());
@@ -334,7 +336,30 @@ var DeliveryMemory = class {
   deliveredValue(user, attribute) {
     return this.values.get(user, this.now())?.get(attribute);
   }
-  /** After Braze accepted an attributes object: plain values are remembered, anything else forgotten. */
+  /**
+   * A request carries these attributes of the user to Braze. Until Braze accepts them their values are
+   * forgotten: a request that gets no answer may still change the profile. Two requests carrying one
+   * user's attributes at the same time (overlapping invocations) may be applied in either order, so
+   * then neither is remembered: a value that was sent is never taken for what the profile holds.
+   */
+  sendingValues(user, attributes) {
+    const known = this.values.get(user, this.now());
+    if (known) for (const attribute of attributes) known.delete(attribute);
+    const sending = this.sending.get(user);
+    if (sending) {
+      sending.requests += 1;
+      sending.overlapped = true;
+    } else this.sending.set(user, { requests: 1, overlapped: false });
+  }
+  /**
+   * The request of `sendingValues` was answered: `accepted` are the values Braze took (plain values as
+   * JSON, anything else undefined and so not remembered), or undefined when it did not take them.
+   */
+  sentValues(user, accepted) {
+    const sending = this.sending.get(user);
+    if (accepted && !sending?.overlapped) this.rememberValues(user, accepted);
+    if (sending && --sending.requests === 0) this.sending.delete(user);
+  }
   rememberValues(user, delivered) {
     const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
     for (const [attribute, json] of delivered) {
@@ -1023,12 +1048,21 @@ var Delivery = class {
     return outcome;
   }
   async track(request) {
-    const outcome = await this.call("/users/track", bodyOf(request));
-    const items = itemsOf(request);
+    const values = this.valuesSent(request.attributes.map(({ object }) => object));
+    let taken = /* @__PURE__ */ new Set();
+    try {
+      taken = this.charge(itemsOf(request), await this.call("/users/track", bodyOf(request)));
+    } finally {
+      values?.answered(taken);
+    }
+  }
+  /** Braze's answer to a /users/track request, charged to the events behind its objects. Returns the attributes objects Braze took. */
+  charge(items, outcome) {
     if (outcome.kind !== "accepted") {
       for (const { item: item2 } of items) for (const owner of item2.owners) this.fail(owner, outcome.kind, outcome.message);
-      return;
+      return /* @__PURE__ */ new Set();
     }
+    const acceptedAttributes = /* @__PURE__ */ new Set();
     const rejected = new Map(outcome.rejected.map((entry) => [`${entry.array}:${entry.index}`, entry.message]));
     const positions = { attributes: 0, events: 0, purchases: 0 };
     for (const { array, item: item2 } of items) {
@@ -1037,7 +1071,7 @@ var Delivery = class {
       rejected.delete(position);
       if (message === void 0) {
         for (const owner of item2.owners) this.accepted[owner].add(item2.part);
-        if (array === "attributes") this.rememberValues(item2.object);
+        if (array === "attributes") acceptedAttributes.add(item2.object);
       } else if (array === "attributes" && item2.owners.length > 1) {
         this.refused.push({ owners: item2.owners, message });
       } else {
@@ -1053,12 +1087,21 @@ var Delivery = class {
       const message = `Braze reported errors for /users/track that name no object it was sent: ${unattributed.slice(0, 3).join("; ")}`;
       for (const owner of new Set(items.flatMap(({ item: item2 }) => item2.owners))) this.fail(owner, "reject", message);
     }
+    return unattributed.length > 0 ? /* @__PURE__ */ new Set() : acceptedAttributes;
   }
-  rememberValues(object) {
-    if (!this.memory || !this.options.skipUnchangedAttributes || object._update_existing_only === true) return;
-    const values = [];
-    for (const [key, value] of Object.entries(object)) values.push([key, isPlainValue(value) ? JSON.stringify(value) : void 0]);
-    this.memory.rememberValues(identityKey(object), values);
+  /** For skipUnchangedAttributes: tells the memory which attribute values go out, and then which Braze took. */
+  valuesSent(objects) {
+    const memory = this.options.skipUnchangedAttributes ? this.memory : void 0;
+    if (!memory || objects.length === 0) return void 0;
+    for (const object of objects) memory.sendingValues(identityKey(object), Object.keys(object));
+    return {
+      answered(accepted) {
+        for (const object of objects) {
+          const remembered = accepted.has(object) && object._update_existing_only !== true;
+          memory.sentValues(identityKey(object), remembered ? valuesOf(object) : void 0);
+        }
+      }
+    };
   }
   async delete(request) {
     const outcome = await this.call("/users/delete", request.body);
@@ -1133,6 +1176,9 @@ function worstFailure(failures) {
   const messages = [...new Set(failures.map((failure2) => failure2.message))];
   const shown = messages.slice(0, 3).join(" | ");
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
+}
+function valuesOf(object) {
+  return Object.entries(object).map(([key, value]) => [key, isPlainValue(value) ? JSON.stringify(value) : void 0]);
 }
 
 // src/destination/errors.ts

@@ -128,6 +128,32 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       } else expect(attributes).toHaveLength(3)
     })
 
+    test('two invocations carrying one user at once: neither value is remembered, as Braze may apply them in either order', async () => {
+      nock(BRAZE_HOST)
+        .post('/users/track', (body) => body.attributes?.[0]?.plan === 'pro')
+        .delay(100)
+        .reply(201, { message: 'success', attributes_processed: 1 })
+      const braze = mockBraze()
+      await Promise.all([
+        runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings),
+        runtime.handlers.onIdentify!(identify('u1', { plan: 'max' }), settings)
+      ])
+      // "max" was answered first, "pro" last: had the last answer been remembered, this "pro" would not be sent.
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+      expect(trackObjects(braze.requests).attributes).toEqual([
+        { external_id: 'u1', plan: 'max' },
+        { external_id: 'u1', plan: 'pro' }
+      ])
+    })
+
+    test('a value whose request failed is not taken for what the profile holds (a request that timed out may still have changed it)', async () => {
+      const braze = mockBraze((_request, index) => (index === 1 ? { status: 503, body: { message: 'busy' } } : undefined))
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+      await caught(runtime.handlers.onIdentify!(identify('u1', { plan: 'max' }), settings))
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+      expect(trackObjects(braze.requests).attributes.map((object: { plan: string }) => object.plan)).toEqual(['pro', 'max', 'pro'])
+    })
+
     test('off (the default): every value is sent every time', async () => {
       const braze = mockBraze()
       await runtime.handlers.onIdentify!(everyPage({}), SETTINGS)

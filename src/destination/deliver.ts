@@ -128,12 +128,22 @@ class Delivery {
   }
 
   private async track(request: Bundle): Promise<void> {
-    const outcome = await this.call('/users/track', bodyOf(request))
-    const items = itemsOf(request)
+    const values = this.valuesSent(request.attributes.map(({ object }) => object))
+    let taken: ReadonlySet<BrazeAttributes> = new Set()
+    try {
+      taken = this.charge(itemsOf(request), await this.call('/users/track', bodyOf(request)))
+    } finally {
+      values?.answered(taken)
+    }
+  }
+
+  /** Braze's answer to a /users/track request, charged to the events behind its objects. Returns the attributes objects Braze took. */
+  private charge(items: ReturnType<typeof itemsOf>, outcome: CallOutcome): ReadonlySet<BrazeAttributes> {
     if (outcome.kind !== 'accepted') {
       for (const { item } of items) for (const owner of item.owners) this.fail(owner, outcome.kind, outcome.message)
-      return
+      return new Set()
     }
+    const acceptedAttributes = new Set<BrazeAttributes>()
     const rejected = new Map(outcome.rejected.map((entry) => [`${entry.array}:${entry.index}`, entry.message]))
     const positions = { attributes: 0, events: 0, purchases: 0 }
     for (const { array, item } of items) {
@@ -144,7 +154,7 @@ class Delivery {
         // Accepted even when Braze refused another object of the same part: what it took must not be sent
         // again. The refusal fails the event, which stops its later parts and its merges.
         for (const owner of item.owners) this.accepted[owner]!.add(item.part)
-        if (array === 'attributes') this.rememberValues(item.object as BrazeAttributes)
+        if (array === 'attributes') acceptedAttributes.add(item.object as BrazeAttributes)
       } else if (array === 'attributes' && item.owners.length > 1) {
         this.refused.push({ owners: item.owners, message })
       } else {
@@ -161,14 +171,23 @@ class Delivery {
       const message = `Braze reported errors for /users/track that name no object it was sent: ${unattributed.slice(0, 3).join('; ')}`
       for (const owner of new Set(items.flatMap(({ item }) => item.owners))) this.fail(owner, 'reject', message)
     }
+    return unattributed.length > 0 ? new Set() : acceptedAttributes
   }
 
-  private rememberValues(object: BrazeAttributes): void {
-    // An update-only object changes nothing for an unknown user: what it carried may not be on any profile.
-    if (!this.memory || !this.options.skipUnchangedAttributes || object._update_existing_only === true) return
-    const values: Array<[string, string | undefined]> = []
-    for (const [key, value] of Object.entries(object)) values.push([key, isPlainValue(value) ? JSON.stringify(value) : undefined])
-    this.memory.rememberValues(identityKey(object), values)
+  /** For skipUnchangedAttributes: tells the memory which attribute values go out, and then which Braze took. */
+  private valuesSent(objects: BrazeAttributes[]): { answered(accepted: ReadonlySet<BrazeAttributes>): void } | undefined {
+    const memory = this.options.skipUnchangedAttributes ? this.memory : undefined
+    if (!memory || objects.length === 0) return undefined
+    for (const object of objects) memory.sendingValues(identityKey(object), Object.keys(object))
+    return {
+      answered(accepted) {
+        for (const object of objects) {
+          // An update-only object changes nothing for an unknown user: what it carried may not be on any profile.
+          const remembered = accepted.has(object) && object._update_existing_only !== true
+          memory.sentValues(identityKey(object), remembered ? valuesOf(object) : undefined)
+        }
+      }
+    }
   }
 
   private async delete(request: { body: Record<string, unknown>; owners: number[] }): Promise<void> {
@@ -252,4 +271,9 @@ export function worstFailure(failures: EventFailure[]): EventFailure | undefined
   const messages = [...new Set(failures.map((failure) => failure.message))]
   const shown = messages.slice(0, 3).join(' | ')
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown }
+}
+
+/** An attributes object's values as the memory keeps them: plain values as JSON, anything else undefined (never remembered). */
+function valuesOf(object: BrazeAttributes): Array<[string, string | undefined]> {
+  return Object.entries(object).map(([key, value]) => [key, isPlainValue(value) ? JSON.stringify(value) : undefined])
 }

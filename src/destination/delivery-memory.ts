@@ -61,6 +61,8 @@ export class DeliveryMemory {
   private readonly messages = new BoundedMap<PartToken[] | typeof DELIVERED>(MAX_MESSAGES, MESSAGE_TTL_MS)
   private readonly merges = new BoundedMap<true>(MAX_MERGES, MERGE_TTL_MS)
   private readonly values = new BoundedMap<Map<string, string>>(MAX_USERS, VALUES_TTL_MS)
+  /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
+  private readonly sending = new Map<string, { requests: number; overlapped: boolean }>()
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -91,8 +93,33 @@ export class DeliveryMemory {
     return this.values.get(user, this.now())?.get(attribute)
   }
 
-  /** After Braze accepted an attributes object: plain values are remembered, anything else forgotten. */
-  rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>): void {
+  /**
+   * A request carries these attributes of the user to Braze. Until Braze accepts them their values are
+   * forgotten: a request that gets no answer may still change the profile. Two requests carrying one
+   * user's attributes at the same time (overlapping invocations) may be applied in either order, so
+   * then neither is remembered: a value that was sent is never taken for what the profile holds.
+   */
+  sendingValues(user: string, attributes: Iterable<string>): void {
+    const known = this.values.get(user, this.now())
+    if (known) for (const attribute of attributes) known.delete(attribute)
+    const sending = this.sending.get(user)
+    if (sending) {
+      sending.requests += 1
+      sending.overlapped = true
+    } else this.sending.set(user, { requests: 1, overlapped: false })
+  }
+
+  /**
+   * The request of `sendingValues` was answered: `accepted` are the values Braze took (plain values as
+   * JSON, anything else undefined and so not remembered), or undefined when it did not take them.
+   */
+  sentValues(user: string, accepted: Array<[attribute: string, json: string | undefined]> | undefined): void {
+    const sending = this.sending.get(user)
+    if (accepted && !sending?.overlapped) this.rememberValues(user, accepted)
+    if (sending && --sending.requests === 0) this.sending.delete(user)
+  }
+
+  private rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>): void {
     const known = this.values.get(user, this.now()) ?? new Map<string, string>()
     for (const [attribute, json] of delivered) {
       known.delete(attribute)
