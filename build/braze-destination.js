@@ -273,8 +273,7 @@ var VALUES_TTL_MS = 24 * 60 * 60 * 1e3;
 var MAX_MESSAGES = 2e4;
 var MAX_MERGES = 2e4;
 var MAX_USERS = 5e3;
-var MAX_ATTRIBUTES_PER_USER = 100;
-var MAX_REMEMBERED_VALUE_CHARS = 1e3;
+var MAX_REMEMBERED_CHARS_PER_USER = 2e3;
 var DELIVERED = "delivered";
 var BoundedMap = class {
   constructor(capacity, ttlMs) {
@@ -292,6 +291,10 @@ var BoundedMap = class {
       if (entry && entry.expires > now) this.keep(key, entry);
     }
     return entry && entry.expires > now ? entry.value : void 0;
+  }
+  delete(key) {
+    this.young.delete(key);
+    this.old.delete(key);
   }
   set(key, value, now) {
     this.keep(key, { value, expires: now + this.ttlMs });
@@ -360,12 +363,24 @@ var DeliveryMemory = class {
     if (accepted && !sending?.overlapped) this.rememberValues(user, accepted);
     if (sending && --sending.requests === 0) this.sending.delete(user);
   }
+  /** The user's profile is being deleted: nothing delivered to it counts any more. */
+  forgetValues(user) {
+    this.values.delete(user);
+  }
   rememberValues(user, delivered) {
     const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
+    let chars = 0;
+    for (const [attribute, json] of known) chars += attribute.length + json.length;
     for (const [attribute, json] of delivered) {
-      known.delete(attribute);
-      if (json !== void 0 && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER)
+      const before = known.get(attribute);
+      if (before !== void 0) {
+        known.delete(attribute);
+        chars -= attribute.length + before.length;
+      }
+      if (json !== void 0 && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
         known.set(attribute, json);
+        chars += attribute.length + json.length;
+      }
     }
     this.values.set(user, known, this.now());
   }
@@ -965,7 +980,11 @@ function deleteRequests(items) {
   for (const { field: field2, of } of kinds) {
     const mine = items.filter((entry) => of(entry.object) !== void 0);
     for (const chunk of chunked(mine, MAX_USERS_ENTRIES_PER_REQUEST)) {
-      out.push({ body: { [field2]: chunk.map((entry) => of(entry.object)) }, owners: [...new Set(chunk.flatMap((entry) => entry.owners))] });
+      out.push({
+        body: { [field2]: chunk.map((entry) => of(entry.object)) },
+        owners: [...new Set(chunk.flatMap((entry) => entry.owners))],
+        users: chunk.map((entry) => identityKey(entry.object))
+      });
     }
   }
   return out;
@@ -1104,6 +1123,7 @@ var Delivery = class {
     };
   }
   async delete(request) {
+    for (const user of request.users) this.memory?.forgetValues(user);
     const outcome = await this.call("/users/delete", request.body);
     if (outcome.kind !== "accepted") for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message);
   }

@@ -154,6 +154,18 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(trackObjects(braze.requests).attributes.map((object: { plan: string }) => object.plan)).toEqual(['pro', 'max', 'pro'])
     })
 
+    test('a deleted user starts afresh: the next identify sends every value again', async () => {
+      const braze = mockBraze()
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+      await runtime.handlers.onDelete!({ type: 'delete', userId: 'u1', messageId: 'delete-u1' }, settings)
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+      expect(braze.to('/users/delete')).toHaveLength(1)
+      expect(trackObjects(braze.requests).attributes).toEqual([
+        { external_id: 'u1', plan: 'pro' },
+        { external_id: 'u1', plan: 'pro' }
+      ])
+    })
+
     test('off (the default): every value is sent every time', async () => {
       const braze = mockBraze()
       await runtime.handlers.onIdentify!(everyPage({}), SETTINGS)

@@ -90,6 +90,23 @@ describe('planDelivery', () => {
     expect(plan.chains).toEqual([])
   })
 
+  test('the values memory is bounded: at most 2,000 characters of names and values per user; the rest is always sent', () => {
+    const memory = new DeliveryMemory()
+    const many = Array.from({ length: 200 }, (_, i): [string, string] => [`trait_${i}`, JSON.stringify(`value ${i}`)])
+    const delivered: Array<[string, string | undefined]> = [['plan', '"pro"'], ['bio', JSON.stringify('x'.repeat(2500))], ...many]
+    memory.sendingValues(
+      'external_id:u1',
+      delivered.map(([name]) => name)
+    )
+    memory.sentValues('external_id:u1', delivered)
+    expect(memory.deliveredValue('external_id:u1', 'plan')).toBe('"pro"')
+    expect(memory.deliveredValue('external_id:u1', 'bio')).toBeUndefined()
+    const kept = many.filter(([name]) => memory.deliveredValue('external_id:u1', name) !== undefined)
+    expect(kept.length).toBeGreaterThan(50)
+    expect(kept.length).toBeLessThan(many.length)
+    expect(kept.reduce((chars, [name, json]) => chars + name.length + json.length, 'plan'.length + 5)).toBeLessThanOrEqual(2000)
+  })
+
   test('merges already done are not planned again; deletes by kind in chunks of 50', () => {
     const memory = new DeliveryMemory()
     const plans = plansOf([

@@ -190,7 +190,9 @@ class Delivery {
     }
   }
 
-  private async delete(request: { body: Record<string, unknown>; owners: number[] }): Promise<void> {
+  private async delete(request: DeliveryPlan['deletes'][number]): Promise<void> {
+    // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
+    for (const user of request.users) this.memory?.forgetValues(user)
     const outcome = await this.call('/users/delete', request.body)
     if (outcome.kind !== 'accepted') for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message)
   }

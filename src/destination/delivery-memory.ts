@@ -14,9 +14,11 @@ const VALUES_TTL_MS = 24 * 60 * 60 * 1000
 const MAX_MESSAGES = 20_000
 const MAX_MERGES = 20_000
 const MAX_USERS = 5_000
-const MAX_ATTRIBUTES_PER_USER = 100
-/** Longer values are not remembered (so always sent): the memory stays small. */
-const MAX_REMEMBERED_VALUE_CHARS = 1000
+/**
+ * What is not remembered is always sent. A user's remembered names and values add up to at most this
+ * many characters, so the values memory holds at most 10 M characters however large the traits.
+ */
+const MAX_REMEMBERED_CHARS_PER_USER = 2000
 
 export const DELIVERED = 'delivered'
 export type Recalled = ReadonlySet<PartToken> | typeof DELIVERED | undefined
@@ -42,6 +44,11 @@ class BoundedMap<V> {
       if (entry && entry.expires > now) this.keep(key, entry)
     }
     return entry && entry.expires > now ? entry.value : undefined
+  }
+
+  delete(key: string): void {
+    this.young.delete(key)
+    this.old.delete(key)
   }
 
   set(key: string, value: V, now: number): void {
@@ -119,12 +126,25 @@ export class DeliveryMemory {
     if (sending && --sending.requests === 0) this.sending.delete(user)
   }
 
+  /** The user's profile is being deleted: nothing delivered to it counts any more. */
+  forgetValues(user: string): void {
+    this.values.delete(user)
+  }
+
   private rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>): void {
     const known = this.values.get(user, this.now()) ?? new Map<string, string>()
+    let chars = 0
+    for (const [attribute, json] of known) chars += attribute.length + json.length
     for (const [attribute, json] of delivered) {
-      known.delete(attribute)
-      if (json !== undefined && json.length <= MAX_REMEMBERED_VALUE_CHARS && known.size < MAX_ATTRIBUTES_PER_USER)
+      const before = known.get(attribute)
+      if (before !== undefined) {
+        known.delete(attribute)
+        chars -= attribute.length + before.length
+      }
+      if (json !== undefined && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
         known.set(attribute, json)
+        chars += attribute.length + json.length
+      }
     }
     this.values.set(user, known, this.now())
   }

@@ -48,7 +48,8 @@ export interface DeliveryPlan {
   chains: Array<{ owner: number; parts: Bundle[] }>
   /** /users/merge entries, sent once an owner's /users/track objects were accepted. */
   merges: Owned<MergeUpdate>[]
-  deletes: Array<{ body: Record<string, unknown>; owners: number[] }>
+  /** /users/delete requests, with the identity key of each user they delete. */
+  deletes: Array<{ body: Record<string, unknown>; owners: number[]; users: string[] }>
   /** Per event: the parts Braze must accept in this invocation. */
   expected: Array<Set<PartToken>>
   /** Per event: Braze accepted all of it in an earlier invocation. */
@@ -323,7 +324,11 @@ function deleteRequests(items: Owned<DeleteTarget>[]): DeliveryPlan['deletes'] {
   for (const { field, of } of kinds) {
     const mine = items.filter((entry) => of(entry.object) !== undefined)
     for (const chunk of chunked(mine, MAX_USERS_ENTRIES_PER_REQUEST)) {
-      out.push({ body: { [field]: chunk.map((entry) => of(entry.object)) }, owners: [...new Set(chunk.flatMap((entry) => entry.owners))] })
+      out.push({
+        body: { [field]: chunk.map((entry) => of(entry.object)) },
+        owners: [...new Set(chunk.flatMap((entry) => entry.owners))],
+        users: chunk.map((entry) => identityKey(entry.object))
+      })
     }
   }
   return out
