@@ -958,7 +958,7 @@ function withoutUnchanged(object, memory) {
     kept[key] = value;
     if (!identifies) attributes++;
   }
-  return { object: attributes > 0 ? kept : void 0, unchanged };
+  return { object: attributes > 0 || unchanged === 0 ? kept : void 0, unchanged };
 }
 var Dedup = class {
   byKey = /* @__PURE__ */ new Map();
@@ -2262,6 +2262,7 @@ function mapAlias(event, settings) {
       );
   }
   if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep });
+  if (plan.merges.length > 0) plan.attributes.push(attributesBase(keep, settings));
   return plan;
 }
 function mapDelete(event, settings) {

@@ -284,7 +284,7 @@ describe('user endpoints in chunks of 50', () => {
     expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length)).toEqual([3, 1, 1, 1])
   })
 
-  test('60 aliases of known users → /users/merge 50 + 10', async () => {
+  test('60 aliases → the 60 profiles to keep in one /users/track, then /users/merge 50 + 10', async () => {
     const braze = mockBraze()
     const events = Array.from({ length: 60 }, (_, i) => alias(`new-${i}`, `old-${i}`))
     expect(statuses(await onBatch(events, SETTINGS))).toEqual(events.map(() => 200))
@@ -294,7 +294,8 @@ describe('user endpoints in chunks of 50', () => {
       identifier_to_merge: { external_id: 'old-7' },
       identifier_to_keep: { external_id: 'new-7' }
     })
-    expect(braze.requests).toHaveLength(2)
+    expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/merge', '/users/merge'])
+    expect(braze.requests[0]!.body.attributes).toHaveLength(60)
   })
 
   test('server-side aliases (no anonymousId) with the alias label merge both the old alias and the old userId', async () => {

@@ -107,7 +107,8 @@ describe('summaries for the Test panel', () => {
     await onAlias(alias('u1', 'old-id'), settings)
     await onDelete(deletion('u1'), settings)
     expect(trackObjects(braze.requests).events.map((e) => e.name)).toEqual(['Viewed Docs Pricing Page', 'Viewed Home Screen'])
-    expect(trackObjects(braze.requests).attributes).toEqual([{ external_id: 'u1', ab_segment_group_acme: true }])
+    // The alias's attributes object creates the profile to keep, before the merge.
+    expect(trackObjects(braze.requests).attributes).toEqual([{ external_id: 'u1', ab_segment_group_acme: true }, { external_id: 'u1' }])
     expect(braze.to('/users/merge')[0]!.body).toEqual({
       merge_updates: [{ identifier_to_merge: { external_id: 'old-id' }, identifier_to_keep: { external_id: 'u1' } }]
     })

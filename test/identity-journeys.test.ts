@@ -5,7 +5,7 @@ import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-br
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { useNock } from './helpers/braze-nock'
 import { at } from './helpers/events'
-import { loadBuilt } from './helpers/runtime'
+import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
 
 const KEY = 'brz-JOURNEY-1d4f8a2c-key'
 const LABEL = 'segment_anonymous_id'
@@ -47,87 +47,102 @@ const MODES: Array<[string, (runtime: SegmentRuntime, steps: unknown[][], settin
 
 const eventNames = (profile: { events: Array<{ name: string }> } | undefined) => (profile?.events ?? []).map((item) => item.name).sort()
 
-describe.each(MODES)('%s', (_mode, send) => {
-  test("two devices, each browsing anonymously then signing up: one profile with both devices' events, no alias-only profile left", async () => {
-    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(
-      runtime,
-      [
-        [page('laptop', 'Pricing'), page('laptop', 'Docs')],
-        [identify({ userId: 'u1', anonymousId: 'laptop', traits: { plan: 'pro' } })],
-        [page('phone', 'Home')],
-        [identify({ userId: 'u1', anonymousId: 'phone', traits: { plan: 'pro' } })]
-      ],
-      LABELLED
-    )
-    const profiles = braze.profiles()
-    expect(profiles).toHaveLength(1)
-    expect(profiles[0]!.identifiers.external_id).toBe('u1')
-    expect(eventNames(profiles[0])).toEqual(['Viewed Docs', 'Viewed Home', 'Viewed Pricing'])
-  })
-
-  test('an email lead (an email-only profile) becomes one profile at sign-up', async () => {
-    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(
-      runtime,
-      [
-        [identify({ anonymousId: 'anon-9', traits: { email: 'lead@example.com', source: 'webinar' } })],
-        [identify({ userId: 'u9', traits: { email: 'lead@example.com', plan: 'free' } })]
-      ],
-      SETTINGS
-    )
-    const profiles = braze.profiles()
-    expect(profiles).toHaveLength(1)
-    expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u9', email: 'lead@example.com' })
-    expect(profiles[0]!.attributes).toMatchObject({ source: 'webinar', plan: 'free' })
-  })
-
-  test('an anonymous visitor who gave an email (label set) is one profile before and after sign-up', async () => {
-    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(
-      runtime,
-      [
-        [page('anon-5', 'Pricing'), identify({ anonymousId: 'anon-5', traits: { email: 'visitor@example.com', plan: 'trial' } })],
-        [identify({ userId: 'u5', anonymousId: 'anon-5', traits: { email: 'visitor@example.com' } })]
-      ],
-      LABELLED
-    )
-    const profiles = braze.profiles()
-    expect(profiles).toHaveLength(1)
-    expect(profiles[0]!.identifiers.external_id).toBe('u5')
-    expect(profiles[0]!.attributes).toMatchObject({ plan: 'trial', email: 'visitor@example.com' })
-    expect(eventNames(profiles[0])).toEqual(['Viewed Pricing'])
-  })
-
-  test('an alias from an old userId merges the old profile into the new one', async () => {
-    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    await send(
-      runtime,
-      [
-        [event({ type: 'track', userId: 'old-7', event: 'Ordered' }), identify({ userId: 'new-7', traits: { plan: 'max' } })],
-        [event({ type: 'alias', userId: 'new-7', previousId: 'old-7' })]
-      ],
-      LABELLED
-    )
-    const profiles = braze.profiles()
-    expect(profiles).toHaveLength(1)
-    expect(profiles[0]!.identifiers.external_id).toBe('new-7')
-    expect(eventNames(profiles[0])).toEqual(['Ordered'])
-  })
-
-  test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
-    const runtime = loadBuilt({ brazeBaseUrl: braze.url })
-    const order = event({
-      type: 'track',
-      userId: 'stranger',
-      event: 'Order Completed',
-      properties: { order_id: 'o', currency: 'USD', products: [{ product_id: 'p', price: 3 }] }
+describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
+  describe.each(MODES)('%s', (_mode, send) => {
+    test("two devices, each browsing anonymously then signing up: one profile with both devices' events, no alias-only profile left", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [page('laptop', 'Pricing'), page('laptop', 'Docs')],
+          [identify({ userId: 'u1', anonymousId: 'laptop', traits: { plan: 'pro' } })],
+          [page('phone', 'Home')],
+          [identify({ userId: 'u1', anonymousId: 'phone', traits: { plan: 'pro' } })]
+        ],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.external_id).toBe('u1')
+      expect(eventNames(profiles[0])).toEqual(['Viewed Docs', 'Viewed Home', 'Viewed Pricing'])
     })
-    await send(runtime, [[event({ type: 'track', userId: 'stranger', event: 'Viewed' }), order]], {
-      ...SETTINGS,
-      updateExistingOnly: true,
-      ecommerceMode: 'purchases'
+
+    test('an email lead (an email-only profile) becomes one profile at sign-up', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [identify({ anonymousId: 'anon-9', traits: { email: 'lead@example.com', source: 'webinar' } })],
+          [identify({ userId: 'u9', traits: { email: 'lead@example.com', plan: 'free' } })]
+        ],
+        SETTINGS
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u9', email: 'lead@example.com' })
+      expect(profiles[0]!.attributes).toMatchObject({ source: 'webinar', plan: 'free' })
     })
-    expect(braze.profiles()).toHaveLength(0)
+
+    test('an anonymous visitor who gave an email (label set) is one profile before and after sign-up', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [page('anon-5', 'Pricing'), identify({ anonymousId: 'anon-5', traits: { email: 'visitor@example.com', plan: 'trial' } })],
+          [identify({ userId: 'u5', anonymousId: 'anon-5', traits: { email: 'visitor@example.com' } })]
+        ],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.external_id).toBe('u5')
+      expect(profiles[0]!.attributes).toMatchObject({ plan: 'trial', email: 'visitor@example.com' })
+      expect(eventNames(profiles[0])).toEqual(['Viewed Pricing'])
+    })
+
+    test('an alias from an old userId merges the old profile into the new one', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [event({ type: 'track', userId: 'old-7', event: 'Ordered' }), identify({ userId: 'new-7', traits: { plan: 'max' } })],
+          [event({ type: 'alias', userId: 'new-7', previousId: 'old-7' })]
+        ],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.external_id).toBe('new-7')
+      expect(eventNames(profiles[0])).toEqual(['Ordered'])
+    })
+
+    test('an alias that comes first: the new userId gets a profile, and the old one is merged into it', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [[event({ type: 'track', userId: 'old-8', event: 'Ordered' })], [event({ type: 'alias', userId: 'new-8', previousId: 'old-8' })]],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.external_id).toBe('new-8')
+      expect(eventNames(profiles[0])).toEqual(['Ordered'])
+    })
+
+    test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const order = event({
+        type: 'track',
+        userId: 'stranger',
+        event: 'Order Completed',
+        properties: { order_id: 'o', currency: 'USD', products: [{ product_id: 'p', price: 3 }] }
+      })
+      await send(runtime, [[event({ type: 'track', userId: 'stranger', event: 'Viewed' }), order]], {
+        ...SETTINGS,
+        updateExistingOnly: true,
+        ecommerceMode: 'purchases'
+      })
+      expect(braze.profiles()).toHaveLength(0)
+    })
   })
 })

@@ -155,11 +155,20 @@ describe('alias', () => {
       [aliasOf('old-user'), { external_id: 'old-user' }]
     ],
     ['no anonymousId, no label: the old userId', { previousId: 'old-user' }, {}, [{ external_id: 'old-user' }]]
-  ])('%s → /users/merge into the userId', (_name, fields, settings, merged) => {
+  ])('%s → /users/merge into the userId, whose profile an attributes object creates first', (_name, fields, settings, merged) => {
     const event = { type: 'alias', userId: 'u1', timestamp: T, ...fields }
     expect(planFor(event, settings)).toEqual(
-      plan({ merges: merged.map((identifier_to_merge) => ({ identifier_to_merge, identifier_to_keep: keep })), epoch: EPOCH })
+      plan({
+        attributes: [keep],
+        merges: merged.map((identifier_to_merge) => ({ identifier_to_merge, identifier_to_keep: keep })),
+        epoch: EPOCH
+      })
     )
+  })
+
+  test('updateExistingOnly: the profile to keep is not created; the merge waits for the object all the same', () => {
+    const event = { type: 'alias', userId: 'u1', previousId: 'old-user', timestamp: T }
+    expect(planFor(event, { updateExistingOnly: true }).attributes).toEqual([{ external_id: 'u1', _update_existing_only: true }])
   })
 
   test('previousId is the anonymousId but anonymous users are not sent (no label): nothing to merge, with a warning', () => {

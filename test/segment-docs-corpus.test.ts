@@ -211,12 +211,15 @@ const EXPECTED: Record<string, () => void> = {
   'spec-alias-full.json': () => {
     // previousId is not the event's anonymousId: it was an earlier external_id → merge.
     const merge = { identifier_to_merge: { external_id: '39239-239239-239239-23923' }, identifier_to_keep: { external_id: '507f191e81' } }
-    expect(run(load('spec-alias-full.json'))).toEqual(plan({ merges: [merge], epoch: Date.parse('2015-02-23T22:28:55.111Z') }))
-    expect(run(load('spec-alias-full.json'), {})).toEqual(plan({ merges: [merge], epoch: Date.parse('2015-02-23T22:28:55.111Z') }))
+    const expected = plan({ attributes: [merge.identifier_to_keep], merges: [merge], epoch: Date.parse('2015-02-23T22:28:55.111Z') })
+    expect(run(load('spec-alias-full.json'))).toEqual(expected)
+    expect(run(load('spec-alias-full.json'), {})).toEqual(expected)
   },
   'partners-spec-alias.json': () => {
     const merge = { identifier_to_merge: { external_id: '97980cfea0067' }, identifier_to_keep: { external_id: '507f191e81' } }
-    expect(run(load('partners-spec-alias.json'))).toEqual(plan({ merges: [merge], epoch: Date.parse('2019-06-21T17:39:57.031Z') }))
+    expect(run(load('partners-spec-alias.json'))).toEqual(
+      plan({ attributes: [merge.identifier_to_keep], merges: [merge], epoch: Date.parse('2019-06-21T17:39:57.031Z') })
+    )
   },
   'partners-spec-delete.json': () => {
     // context: null, integrations: null, and a non-ISO originalTimestamp.

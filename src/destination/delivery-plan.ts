@@ -298,7 +298,8 @@ function withoutUnchanged(object: BrazeAttributes, memory: DeliveryMemory): { ob
     kept[key] = value
     if (!identifies) attributes++
   }
-  return { object: attributes > 0 ? (kept as BrazeAttributes) : undefined, unchanged }
+  // An object that never had an attribute is there to create the profile: it goes as it is.
+  return { object: attributes > 0 || unchanged === 0 ? (kept as BrazeAttributes) : undefined, unchanged }
 }
 
 /** The same request twice in one batch (a merge on every identify of a user) is sent once, on behalf of all. */

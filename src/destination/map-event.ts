@@ -239,6 +239,9 @@ function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem 
       )
   }
   if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep })
+  // The profile to keep may not exist yet (an alias before any identify of the new userId): an attributes
+  // object with only its external_id creates it, and the merge waits until Braze accepted that object.
+  if (plan.merges.length > 0) plan.attributes.push(attributesBase(keep, settings))
   return plan
 }
 
