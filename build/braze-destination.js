@@ -1028,7 +1028,7 @@ var Delivery = class {
     this.memory = memory;
     this.failures = plan.expected.map(() => []);
     this.accepted = plan.expected.map(() => /* @__PURE__ */ new Set());
-    for (const [owner, message] of plan.rejected) this.fail(owner, "reject", message);
+    for (const [owner, message] of plan.rejected) this.fail(owner, "invalid", message);
   }
   plan;
   options;
@@ -1192,7 +1192,7 @@ var Delivery = class {
 };
 function worstFailure(failures) {
   if (failures.length === 0) return void 0;
-  const kind = failures.some((failure2) => failure2.kind === "retry") ? "retry" : "reject";
+  const kind = ["retry", "reject", "invalid"].find((worst) => failures.some((failure2) => failure2.kind === worst));
   const messages = [...new Set(failures.map((failure2) => failure2.message))];
   const shown = messages.slice(0, 3).join(" | ");
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
@@ -2603,10 +2603,15 @@ function handleEvent(type, event, rawSettings) {
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
     const report = await send([plan], settings, startedAt);
     const failure2 = worstFailure(report.failures[0]);
-    if (failure2) throw segmentError(failure2.kind === "retry" ? "RetryError" : "ValidationError", failure2.message);
+    if (failure2) throw segmentError(ERROR_FOR_FAILURE[failure2.kind], failure2.message);
     return summarize(report, plan.warnings, plan.messageId);
   });
 }
+var ERROR_FOR_FAILURE = {
+  retry: "RetryError",
+  reject: "ValidationError",
+  invalid: "InvalidEventPayload"
+};
 var STATUS_FOR = {
   ValidationError: 400,
   InvalidEventPayload: 400,

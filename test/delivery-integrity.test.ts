@@ -206,7 +206,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     const heavy = Array.from({ length: 100 }, (_, i) => ({ product_id: `p${i}`, price: 1, ...details }))
     const outcome = await caught(runtime.handlers.onTrack!(orderCompleted('u1', heavy, {}, { messageId: 'o-heavy' }), LEGACY))
     const error = (outcome as { thrown: Error }).thrown
-    expect(segmentClass(runtime, error)).toBe('ValidationError')
+    expect(segmentClass(runtime, error)).toBe('InvalidEventPayload')
     expect(error.message).toMatch(/add up to 44\d\d KB and need 5 requests; the function sends at most 4 for one event/)
     expect(braze.requests).toHaveLength(0)
   })

@@ -22,7 +22,8 @@ import type { EventPlan } from './plan'
 import { bodyOf, emptyBundle, item, itemsOf, type Bundle, type PartToken } from './track-bundle'
 
 export interface EventFailure {
-  kind: 'retry' | 'reject'
+  /** `invalid`: the event itself is unusable, refused before anything was sent (Segment's InvalidEventPayload). */
+  kind: 'retry' | 'reject' | 'invalid'
   message: string
 }
 
@@ -94,7 +95,7 @@ class Delivery {
   ) {
     this.failures = plan.expected.map(() => [])
     this.accepted = plan.expected.map(() => new Set())
-    for (const [owner, message] of plan.rejected) this.fail(owner, 'reject', message)
+    for (const [owner, message] of plan.rejected) this.fail(owner, 'invalid', message)
   }
 
   async go(): Promise<void> {
@@ -269,7 +270,7 @@ class Delivery {
 /** A retry wins: Segment resends the event, and what Braze refuses it will refuse again with the same message. */
 export function worstFailure(failures: EventFailure[]): EventFailure | undefined {
   if (failures.length === 0) return undefined
-  const kind = failures.some((failure) => failure.kind === 'retry') ? 'retry' : 'reject'
+  const kind = (['retry', 'reject', 'invalid'] as const).find((worst) => failures.some((failure) => failure.kind === worst))!
   const messages = [...new Set(failures.map((failure) => failure.message))]
   const shown = messages.slice(0, 3).join(' | ')
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown }

@@ -3,7 +3,7 @@
 // the event is silently dropped
 // (https://segment.com/docs/connections/functions/destination-functions/#errors-and-error-handling).
 import { INVOCATION_BUDGET_MS, redact, type BrazeConnection } from './braze-client'
-import { deliver, worstFailure, type DeliveryReport } from './deliver'
+import { deliver, worstFailure, type DeliveryReport, type EventFailure } from './deliver'
 import { describeThrown, isProblem, isSegmentError, segmentError, type Problem, type SegmentErrorKind } from './errors'
 import { mapEvent, type EventType } from './map-event'
 import type { EventPlan } from './plan'
@@ -64,9 +64,15 @@ export function handleEvent(type: EventType, event: unknown, rawSettings: unknow
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message)
     const report = await send([plan], settings, startedAt)
     const failure = worstFailure(report.failures[0]!)
-    if (failure) throw segmentError(failure.kind === 'retry' ? 'RetryError' : 'ValidationError', failure.message)
+    if (failure) throw segmentError(ERROR_FOR_FAILURE[failure.kind], failure.message)
     return summarize(report, plan.warnings, plan.messageId)
   })
+}
+
+const ERROR_FOR_FAILURE: Record<EventFailure['kind'], SegmentErrorKind> = {
+  retry: 'RetryError',
+  reject: 'ValidationError',
+  invalid: 'InvalidEventPayload'
 }
 
 const STATUS_FOR: Record<SegmentErrorKind, 400 | 500> = {
