@@ -177,5 +177,37 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
           .sort((a, b) => b - a)
       ).toEqual([50, 25])
     })
+
+    test('a /users/merge request that fails fails only the events whose merges it carried', async () => {
+      const labelled = { ...SETTINGS, anonymousAliasLabel: 'anon' }
+      const events = Array.from({ length: 120 }, (_, i) => identify(`u${i}`, {}, { anonymousId: `a${i}` }))
+      let failed: string[] = []
+      mockBraze((request) => {
+        if (request.path !== '/users/merge' || failed.length > 0) return undefined
+        failed = request.body.merge_updates.map((update: any) => update.identifier_to_keep.external_id)
+        return { status: 503 }
+      })
+      const results = await onBatch(events, labelled)
+      const expected = events.flatMap((event, index) => (failed.includes(event.userId as string) ? [index] : []))
+      expect(expected).toHaveLength(50)
+      expect(indexesWith(results, 500)).toEqual(expected)
+      expect(indexesWith(results, 200)).toHaveLength(70)
+    })
+
+    test('a refused /users/merge of several entries: each is resent alone, and only the event whose merge Braze refuses gets 400', async () => {
+      const labelled = { ...SETTINGS, anonymousAliasLabel: 'anon' }
+      const braze = mockBraze((request) => {
+        if (request.path !== '/users/merge') return undefined
+        const refused = request.body.merge_updates.some((update: any) => update.identifier_to_keep.external_id === 'u2')
+        return refused ? { status: 400, body: { message: "identifiers must be objects with an 'external_id' property" } } : undefined
+      })
+      const results = await onBatch(
+        [1, 2, 3].map((n) => identify(`u${n}`, {}, { anonymousId: `a${n}` })),
+        labelled
+      )
+      expect(statuses(results)).toEqual([200, 400, 200])
+      expect(results[1]!.errormessage).toMatch(/external_id/)
+      expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length)).toEqual([3, 1, 1, 1])
+    })
   })
 })

@@ -32,7 +32,7 @@ describe('the file', () => {
     }
     // A plain script, not a module: it compiles as one.
     expect(() => new vm.Script(code)).not.toThrow()
-    expect(Object.keys(loadBuilt().handlers).sort()).toEqual([...HANDLERS].sort())
+    for (const profile of RUNTIME_PROFILES) expect(Object.keys(loadBuilt({ profile }).handlers).sort()).toEqual([...HANDLERS].sort())
   })
 
   test('it starts with the header comment naming the settings', () => {
@@ -82,6 +82,22 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
         sent: { attributes: 1, events: 0, purchases: 0 },
         warnings: []
       })
+    })
+
+    test("the device's locale, time zone and country: sent from context by default, left to the Braze SDK with skipContextLocale", async () => {
+      const braze = mockBraze()
+      const context = {
+        locale: 'fr-CA',
+        timezone: 'America/Toronto',
+        location: { country: 'Canada', latitude: 45.5019, longitude: -73.5674 }
+      }
+      await runtime.deliver(identify('u1', { plan: 'pro' }, { context }), SETTINGS)
+      await runtime.deliver(identify('u1', { plan: 'pro' }, { context }), { ...SETTINGS, skipContextLocale: true })
+      const location = { current_location: { latitude: 45.5019, longitude: -73.5674 } }
+      expect(braze.requests.map((request) => request.body.attributes)).toEqual([
+        [{ external_id: 'u1', plan: 'pro', language: 'fr', time_zone: 'America/Toronto', country: 'CA', ...location }],
+        [{ external_id: 'u1', plan: 'pro', ...location }]
+      ])
     })
 
     test('track and Order Completed → event and purchases', async () => {

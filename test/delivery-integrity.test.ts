@@ -262,12 +262,15 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
   })
 })
 
-test('a Braze that never answers a later part: the chain stops, the event retries, Braze has the first part', async () => {
-  const runtime = loadBuilt({ cache: createSegmentCache() })
-  nock(BRAZE_HOST).post('/users/track').reply(201, { message: 'success', purchases_processed: 75 })
-  nock(BRAZE_HOST)
-    .post('/users/track')
-    .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-  const outcome = await caught(runtime.handlers.onTrack!(orderCompleted('u1', products(150), {}, { messageId: 'o-2' }), LEGACY))
-  expect(segmentClass(runtime, (outcome as { thrown: unknown }).thrown)).toBe('RetryError')
-})
+test.each(RUNTIME_PROFILES)(
+  '%s profile: a Braze that never answers a later part: the chain stops, the event retries, Braze has the first part',
+  async (profile) => {
+    const runtime = loadBuilt({ profile, cache: createSegmentCache() })
+    nock(BRAZE_HOST).post('/users/track').reply(201, { message: 'success', purchases_processed: 75 })
+    nock(BRAZE_HOST)
+      .post('/users/track')
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    const outcome = await caught(runtime.handlers.onTrack!(orderCompleted('u1', products(150), {}, { messageId: 'o-2' }), LEGACY))
+    expect(segmentClass(runtime, (outcome as { thrown: unknown }).thrown)).toBe('RetryError')
+  }
+)
