@@ -2539,6 +2539,11 @@ function limitWarnings(warnings) {
   if (warnings.length <= MAX_WARNINGS) return warnings;
   return [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more warnings`];
 }
+var BATCH_WARNING_PREFIX = "Warning for event";
+function batchWarningLines(index, messageId, warnings) {
+  const which = `${BATCH_WARNING_PREFIX} ${index + 1}${messageId === void 0 ? "" : ` (messageId ${JSON.stringify(messageId)})`}`;
+  return limitWarnings(warnings).map((warning) => `${which}: ${warning}`);
+}
 function summarize(report, warnings, messageId) {
   const sent = { attributes: 0, events: 0, purchases: 0 };
   for (const call of report.calls) {
@@ -2629,6 +2634,10 @@ function handleBatch(events, rawSettings) {
       settings,
       startedAt
     );
+    plans.forEach((plan, index) => {
+      if (!isProblem(plan) && plan.warnings.length > 0)
+        for (const line of batchWarningLines(index, plan.messageId, plan.warnings)) console.log(line);
+    });
     return plans.map((plan, index) => {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
       const failure2 = worstFailure(report.failures[index]);

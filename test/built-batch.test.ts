@@ -178,6 +178,20 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ).toEqual([50, 25])
     })
 
+    test("warnings are logged, one line each, naming the event (onBatch's answer has only statuses)", async () => {
+      mockBraze()
+      const results = await onBatch([
+        identify('u1', { plan: 'pro' }, { messageId: 'clean' }),
+        identify('u2', { gender: 'sometimes' }, { messageId: 'm-2' }),
+        identify('u3', { gender: 'often' }, { messageId: undefined })
+      ])
+      expect(statuses(results)).toEqual([200, 200, 200])
+      expect(runtime.logs).toEqual([
+        'Warning for event 2 (messageId "m-2"): trait "gender" was dropped: Braze takes male, female, other, not applicable or prefer not to say.',
+        'Warning for event 3: trait "gender" was dropped: Braze takes male, female, other, not applicable or prefer not to say.'
+      ])
+    })
+
     test('a /users/merge request that fails fails only the events whose merges it carried', async () => {
       const labelled = { ...SETTINGS, anonymousAliasLabel: 'anon' }
       const events = Array.from({ length: 120 }, (_, i) => identify(`u${i}`, {}, { anonymousId: `a${i}` }))

@@ -225,7 +225,29 @@ describe('inputs against the embedded Braze', () => {
       ])
     )
     expect(summary.warnings).toEqual({
-      reported: true,
+      total: 3,
+      byText: expect.arrayContaining([
+        { reason: expect.stringMatching(/^trait "long" was cut to 255 characters/), count: 1 },
+        { reason: expect.stringMatching(/^trait "nickname" was cut to 255 characters/), count: 1 },
+        { reason: expect.stringMatching(/^trait "gender" was dropped/), count: 1 }
+      ])
+    })
+  })
+
+  test('onBatch (the default): the warnings it logs are counted too, once each', async () => {
+    const long = 'x'.repeat(300)
+    const input = file(
+      'batch-warnings.json',
+      JSON.stringify([
+        identify('u-9', { plan: 'pro', long, gender: 'sometimes' }),
+        identify('u-9', { nickname: long }, 1, 'quote"and\\backslash'),
+        track('u-9', 'Signed Up')
+      ])
+    )
+    const summary = await replayJson([input], { braze })
+    expect(summary.handler).toBe('onBatch')
+    expect(summary.events.delivered).toBe(3)
+    expect(summary.warnings).toEqual({
       total: 3,
       byText: expect.arrayContaining([
         { reason: expect.stringMatching(/^trait "long" was cut to 255 characters/), count: 1 },
@@ -320,7 +342,7 @@ describe('every event accounted for', () => {
     expect(stdout).toMatch(/POST \/users\/track +1 +\(201 ×1\)/)
     expect(stdout).toContain('Objects sent to /users/track: 1 attribute object, 0 events, 0 purchases, all in requests Braze accepted')
     expect(stdout).toContain('Estimated data points: 1 (attributes 1, events 0, purchases 0)')
-    expect(stdout).toContain("Warnings: onBatch returns only statuses, not the function's warnings; --batch-size 1 shows them.")
+    expect(stdout).toContain('Warnings: none')
     expect(stdout).toContain('Embedded Braze profiles: 1')
   })
 
@@ -394,7 +416,7 @@ describe('the --json summary', () => {
       events: { total: 1, delivered: 1, rejected: 0, retry: 0, unfinished: 0 },
       reasons: { rejected: [], retry: [] },
       failures: { listed: [], notListed: 0 },
-      warnings: { reported: false, total: 0, byText: [] },
+      warnings: { total: 0, byText: [] },
       retries: { attempts: 0, eventsRetried: 0, deliveredAfterRetry: 0, waitedMs: 0 },
       rateLimit: { pausedMs: 0 },
       requests: { total: 1, byEndpoint: { 'POST /users/track': { count: 1, statuses: { '201': 1 } } } },

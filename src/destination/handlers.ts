@@ -9,7 +9,7 @@ import { mapEvent, type EventType } from './map-event'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
 import { normalizeApiKey, parseSettings, type Settings } from './settings'
-import { summarize, type HandlerSummary } from './summary'
+import { batchWarningLines, summarize, type HandlerSummary } from './summary'
 
 /** One entry per event of a batch (https://segment.com/docs/connections/functions/destination-functions/#batching). */
 export interface BatchResult {
@@ -93,6 +93,10 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
       settings,
       startedAt
     )
+    plans.forEach((plan, index) => {
+      if (!isProblem(plan) && plan.warnings.length > 0)
+        for (const line of batchWarningLines(index, plan.messageId, plan.warnings)) console.log(line)
+    })
     return plans.map((plan, index): BatchResult => {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }
       const failure = worstFailure(report.failures[index]!)

@@ -19,6 +19,19 @@ function limitWarnings(warnings: string[]): string[] {
   return [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more warnings`]
 }
 
+/**
+ * onBatch answers Segment with a status per event and nothing else, so its warnings go to the log, one
+ * line each: the function editor's Test tab shows the function's console output
+ * (https://segment.com/docs/connections/functions/destination-functions/#test-the-destination-function),
+ * and `replay` counts them.
+ */
+export const BATCH_WARNING_PREFIX = 'Warning for event'
+
+export function batchWarningLines(index: number, messageId: string | undefined, warnings: string[]): string[] {
+  const which = `${BATCH_WARNING_PREFIX} ${index + 1}${messageId === undefined ? '' : ` (messageId ${JSON.stringify(messageId)})`}`
+  return limitWarnings(warnings).map((warning) => `${which}: ${warning}`)
+}
+
 export function summarize(report: DeliveryReport, warnings: string[], messageId: string | undefined): HandlerSummary {
   const sent = { attributes: 0, events: 0, purchases: 0 }
   for (const call of report.calls) {

@@ -4,6 +4,7 @@
 // became of every event. It sees the function only from outside: what a
 // handler returns or throws, and (elsewhere) the requests it makes. The same
 // code runs in a worker thread or, with --workers 0, in the main thread.
+import { BATCH_WARNING_PREFIX } from '../../destination/summary'
 import type { SegmentRuntime } from '../segment-runtime'
 import type { BrazeRateLimiter, Clock } from './rate-limiter'
 import type { RetryPolicy } from './retry'
@@ -31,7 +32,7 @@ export interface JobResult {
   delivered: number
   failures: EventFailure[]
   retries: { attempts: number; eventsRetried: number; deliveredAfterRetry: number; waitedMs: number }
-  /** Warnings the function returned (single handlers), by text. */
+  /** The function's warnings (returned by the single handlers, logged by onBatch), by text. */
   warnings: Array<[string, number]>
 }
 
@@ -45,12 +46,25 @@ export interface ExecutorOptions {
   retry: RetryPolicy
   clock: Clock
   limiter?: BrazeRateLimiter
+  /**
+   * The warnings onBatch logged (batchWarningOf), filled as the function logs them. Batches of several
+   * jobs run at once, so each job takes what is there when it ends: every warning is counted once.
+   */
+  loggedWarnings?: string[]
 }
 
 /** Lines and elements that are not events are counted as rejected with this prefix. */
 export const UNREADABLE = 'Unreadable input'
-/** The single handlers cap their warnings list and end it with this (src/destination/summary.ts). */
+/** The handlers cap an event's warnings and end the list with this (src/destination/summary.ts). */
 const MORE_WARNINGS = /^…and (\d+) more warnings$/
+/** A line onBatch logs for a warning: `<prefix> <n> (messageId "<JSON>"): <warning>` (src/destination/summary.ts). */
+const BATCH_WARNING = new RegExp(`^${BATCH_WARNING_PREFIX} \\d+(?: \\(messageId "(?:[^"\\\\]|\\\\.)*"\\))?: `)
+
+/** The warning a line of the function's log carries, if it is one of onBatch's warning lines. */
+export function batchWarningOf(line: string): string | undefined {
+  const match = BATCH_WARNING.exec(line)
+  return match ? line.slice(match[0].length) : undefined
+}
 const UNLISTED_WARNINGS = '(more warnings on the same events, not listed by the function)'
 
 interface Entry {
@@ -114,6 +128,7 @@ export class Executor {
         }
       })
     )
+    if (this.options.loggedWarnings) countWarnings(this.options.loggedWarnings.splice(0), warnings)
     result.warnings = [...warnings.entries()]
     return result
   }

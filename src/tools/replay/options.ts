@@ -52,8 +52,7 @@ Input (streamed, any size):
 
 Options:
   --batch-size N     events per onBatch call (default ${DEFAULT_BATCH_SIZE}, max ${MAX_BATCH_SIZE});
-                     1 = one single-handler call per event (onIdentify, onTrack, …),
-                     which also shows the function's warnings
+                     1 = one single-handler call per event (onIdentify, onTrack, …)
   --workers N        threads running the function (default: one per core, here
                      ${defaultWorkers(true)} with --live; one fewer against the embedded Braze,
                      which works in the main thread); 0 runs it in the main thread

@@ -152,21 +152,18 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     await rejects?.close()
 
     if (summary.events.total === 0 && !interrupted) return cannotRun(`found no events in ${args.input}.`)
-    const json = summary.toJSON(
-      {
-        input: args.input,
-        target: args.live ? 'live' : 'embedded',
-        ...(args.brazeUrl ? { brazeUrl: args.brazeUrl } : {}),
-        handler: config.batchSize > 1 ? 'onBatch' : 'single',
-        batchSize: args.batchSize,
-        workers: args.workers,
-        durationMs,
-        interrupted,
-        ...(rejects ? { rejectsFile: args.rejectsFile } : {}),
-        ...(braze ? { profiles: braze.profileCount() } : {})
-      },
-      config.batchSize === 1
-    )
+    const json = summary.toJSON({
+      input: args.input,
+      target: args.live ? 'live' : 'embedded',
+      ...(args.brazeUrl ? { brazeUrl: args.brazeUrl } : {}),
+      handler: config.batchSize > 1 ? 'onBatch' : 'single',
+      batchSize: args.batchSize,
+      workers: args.workers,
+      durationMs,
+      interrupted,
+      ...(rejects ? { rejectsFile: args.rejectsFile } : {}),
+      ...(braze ? { profiles: braze.profileCount() } : {})
+    })
     io.stdout.write(args.json ? `${JSON.stringify(json, null, 2)}\n` : renderSummary(json, builtFile))
     if (interrupted) return EXIT.interrupted
     return json.events.delivered === json.events.total ? EXIT.delivered : EXIT.notAllDelivered

@@ -4,7 +4,7 @@
 // jobs through it. Built the same way in a worker thread and, with
 // --workers 0, in the main thread.
 import { loadFunction } from '../segment-runtime'
-import { Executor } from './executor'
+import { batchWarningOf, Executor } from './executor'
 import { BrazeRateLimiter, type Clock } from './rate-limiter'
 import { countRequest, emptyCounts, type RequestCounts } from './request-stats'
 import type { RetryPolicy } from './retry'
@@ -53,10 +53,15 @@ export function createRunner(config: RunnerConfig, clock: Clock, hooks: RunnerHo
   else if (hooks.askBraze) transport = { fetch: embeddedFetch(hooks.askBraze), close: () => undefined }
   else throw new Error('a replay against the embedded Braze needs askBraze')
   let counts = emptyCounts()
+  const loggedWarnings: string[] = []
   const runtime = loadFunction(config.code, {
     brazeBaseUrl: config.brazeBaseUrl,
     fetch: transport.fetch,
-    onRequest: (exchange) => countRequest(counts, exchange)
+    onRequest: (exchange) => countRequest(counts, exchange),
+    onLog: (line) => {
+      const warning = batchWarningOf(line)
+      if (warning !== undefined) loggedWarnings.push(warning)
+    }
   })
   const executor = new Executor({
     runtime,
@@ -65,7 +70,8 @@ export function createRunner(config: RunnerConfig, clock: Clock, hooks: RunnerHo
     concurrency: config.concurrency,
     retry: config.retry,
     clock,
-    limiter
+    limiter,
+    loggedWarnings
   })
   return {
     executor,

@@ -41,8 +41,8 @@ export interface ReplaySummaryJson {
   reasons: { rejected: ReasonCount[]; retry: ReasonCount[] }
   /** The first failed events (all of them are in the --rejects file). */
   failures: { listed: FailedEvent[]; notListed: number }
-  /** The warnings the function returned; `reported` is false when the handler in use returns none (onBatch). */
-  warnings: { reported: boolean; total: number; byText: ReasonCount[] }
+  /** The function's warnings (returned by the single handlers, logged by onBatch). */
+  warnings: { total: number; byText: ReasonCount[] }
   retries: { attempts: number; eventsRetried: number; deliveredAfterRetry: number; waitedMs: number }
   rateLimit: { pausedMs: number }
   requests: { total: number; byEndpoint: Record<string, EndpointCount> }
@@ -127,8 +127,7 @@ export class ReplaySummary {
 
   toJSON(
     meta: Pick<ReplaySummaryJson, 'input' | 'target' | 'handler' | 'batchSize' | 'workers' | 'durationMs' | 'interrupted'> &
-      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'profiles'>>,
-    warningsReported: boolean
+      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'profiles'>>
   ): ReplaySummaryJson {
     const cpu = process.cpuUsage()
     const byEndpoint = Object.fromEntries(Object.entries(this.counts.byEndpoint).sort(([a], [b]) => a.localeCompare(b)))
@@ -139,7 +138,7 @@ export class ReplaySummary {
       events: { ...this.events },
       reasons: { rejected: this.reasons.rejected.all(), retry: this.reasons.retry.all() },
       failures: { listed: [...this.listed], notListed: this.notListed },
-      warnings: { reported: warningsReported, total: this.warnings.total, byText: this.warnings.all() },
+      warnings: { total: this.warnings.total, byText: this.warnings.all() },
       retries: { ...this.retries },
       rateLimit: { pausedMs: this.pausedMs },
       requests: { total: totalRequests(this.counts), byEndpoint },
@@ -231,9 +230,7 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
     )
   }
   lines.push('')
-  if (!summary.warnings.reported) {
-    lines.push("Warnings: onBatch returns only statuses, not the function's warnings; --batch-size 1 shows them.")
-  } else if (summary.warnings.total === 0) {
+  if (summary.warnings.total === 0) {
     lines.push('Warnings: none')
   } else {
     lines.push(`Warnings from the function: ${count(summary.warnings.total)}`)
