@@ -124,6 +124,16 @@ describe('Braze answers → outcomes', () => {
     })
   })
 
+  test('201 with an errors[] far longer than any request (5,000 entries, under 1 MB): the first 1,000 read, the rest counted', async () => {
+    const errors = Array.from({ length: 5000 }, (_, index) => ({ type: `bad ${index}`, input_array: 'events', index }))
+    const outcome = await outcomeOf(201, { message: 'success', errors })
+    expect(outcome.kind).toBe('accepted')
+    if (outcome.kind !== 'accepted') return
+    expect(outcome.rejected).toHaveLength(1000)
+    expect(outcome.rejected[999]).toEqual({ array: 'events', index: 999, message: 'bad 999' })
+    expect(outcome.unattributed).toEqual(['4000 more errors, not read'])
+  })
+
   test.each([
     [201, { message: 'queued' }],
     [200, { message: 'failure' }],
