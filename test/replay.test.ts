@@ -722,6 +722,8 @@ describe('worker threads and the bin', () => {
         '1',
         '--settings',
         liveSettings(),
+        '--rejects',
+        'interrupted-rejects.jsonl',
         '--json',
         '--quiet'
       ],
@@ -746,6 +748,11 @@ describe('worker threads and the bin', () => {
     // The batches in flight finished (the server answers in 300 ms): every event that ran was delivered.
     expect(summary.events).toMatchObject({ rejected: 0, retry: 0 })
     expect(summary.events.delivered).toBe(summary.events.total)
+    // Where to resume: every line up to the last one read either ran or is in the rejects file, unsent.
+    const stoppedAt = Number(/^interrupted\.jsonl:(\d+)$/.exec(summary.stoppedAfter ?? '')?.[1])
+    expect(summary.events.total + summary.events.unfinished).toBe(stoppedAt)
+    const rejected = readFileSync(join(dir, 'interrupted-rejects.jsonl'), 'utf8').split('\n').filter(Boolean)
+    expect(rejected).toHaveLength(summary.events.unfinished)
   }, 20_000)
 })
 

@@ -27,8 +27,8 @@ export interface EventFailure {
 export interface JobResult {
   /** Events the function ran on (whatever became of them). */
   events: number
-  /** Events never sent: the replay was stopping (Ctrl-C) before their batch started. */
-  unsent: number
+  /** Events never sent: the replay was stopping (Ctrl-C) before their batch started (`text` as in EventFailure). */
+  unsent: Array<{ item: number; text?: string }>
   delivered: number
   failures: EventFailure[]
   retries: { attempts: number; eventsRetried: number; deliveredAfterRetry: number; waitedMs: number }
@@ -104,7 +104,7 @@ export class Executor {
   async run(texts: readonly string[]): Promise<JobResult> {
     const result: JobResult = {
       events: 0,
-      unsent: 0,
+      unsent: [],
       delivered: 0,
       failures: [],
       retries: { attempts: 0, eventsRetried: 0, deliveredAfterRetry: 0, waitedMs: 0 },
@@ -118,7 +118,8 @@ export class Executor {
     await Promise.all(
       batches.map(async (batch) => {
         if (!(await this.slot())) {
-          result.unsent += batch.length
+          for (const entry of batch)
+            result.unsent.push({ item: entry.item, ...(entry.sub === undefined ? {} : { text: JSON.stringify(entry.event) }) })
           return
         }
         try {

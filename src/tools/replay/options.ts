@@ -75,7 +75,9 @@ Options:
   -h, --help         show this help
 
 Ctrl-C stops reading, lets the batches in flight finish (at most 5 s), prints
-the summary so far and exits with 130.
+the summary so far, with where reading stopped, and exits with 130. With
+--rejects, the events read but not sent are written there too: replay that
+file, then the input after the place where reading stopped.
 
 Exit codes: 0 every event was delivered; 1 some were not (rejected, unreadable
 or still retryable); 2 the replay could not run (bad usage, unreadable input

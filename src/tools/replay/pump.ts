@@ -22,7 +22,13 @@ export interface PumpOptions {
   onNotice?: (message: string) => void
 }
 
-export async function pump(items: AsyncIterable<SourceItem>, options: PumpOptions): Promise<{ interrupted: boolean }> {
+export interface PumpOutcome {
+  interrupted: boolean
+  /** After Ctrl-C: where the last item read was (reading resumes after it). */
+  stoppedAfter?: string
+}
+
+export async function pump(items: AsyncIterable<SourceItem>, options: PumpOptions): Promise<PumpOutcome> {
   const { lanes, jobSize, summary, rejects, interrupt } = options
   const inFlight = new Map<Promise<void>, number>()
   let failure: unknown
@@ -43,8 +49,9 @@ export async function pump(items: AsyncIterable<SourceItem>, options: PumpOption
       (outcome) => {
         if (abandoned) return
         summary.job(where, outcome.result, outcome.counts, outcome.pausedMs)
-        summary.unfinished(outcome.result.unsent)
-        for (const failed of outcome.result.failures) rejects?.write(failed.text ?? texts[failed.item]!)
+        summary.unfinished(outcome.result.unsent.length)
+        // What Ctrl-C left unsent goes with the failures: the rejects file then holds every event read and not delivered.
+        for (const failed of [...outcome.result.failures, ...outcome.result.unsent]) rejects?.write(failed.text ?? texts[failed.item]!)
         handled += outcome.result.events
         options.onProgress?.(handled)
       },
@@ -61,6 +68,7 @@ export async function pump(items: AsyncIterable<SourceItem>, options: PumpOption
 
   let texts: string[] = []
   let where: string[] = []
+  let lastRead: string | undefined
   const iterator = items[Symbol.asyncIterator]()
   try {
     // Reading one more line takes no time: Ctrl-C is checked between items.
@@ -68,6 +76,7 @@ export async function pump(items: AsyncIterable<SourceItem>, options: PumpOption
       const next = await iterator.next()
       if (next.done || interrupted) break
       const item = next.value
+      if (item.kind !== 'notice') lastRead = item.where
       if (item.kind === 'notice') {
         summary.notice(item.message)
         options.onNotice?.(item.message)
@@ -92,8 +101,12 @@ export async function pump(items: AsyncIterable<SourceItem>, options: PumpOption
   } finally {
     await iterator.return?.(undefined)
   }
-  // After Ctrl-C, a batch still being gathered is left unsent, like the rest of the input.
   if (texts.length > 0 && !interrupted && failure === undefined) launch(texts, where)
+  else if (texts.length > 0 && interrupted) {
+    // After Ctrl-C, a batch still being gathered is left unsent, like the rest of the input.
+    summary.unfinished(texts.length)
+    for (const text of texts) rejects?.write(text)
+  }
 
   while (inFlight.size > 0 && !interrupted) await woken()
   interrupt?.removeEventListener('abort', listener)
@@ -109,5 +122,5 @@ export async function pump(items: AsyncIterable<SourceItem>, options: PumpOption
     }
   }
   if (failure !== undefined) throw failure
-  return { interrupted }
+  return interrupted && lastRead !== undefined ? { interrupted, stoppedAfter: lastRead } : { interrupted }
 }

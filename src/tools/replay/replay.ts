@@ -127,7 +127,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     const interval = options.progressIntervalMs ?? 1000
     const started = Date.now()
     let lastProgress = started
-    const { interrupted } = await pump(source.items, {
+    const { interrupted, stoppedAfter } = await pump(source.items, {
       lanes,
       jobSize: batchesPerJob * perBatch,
       summary,
@@ -161,6 +161,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
       workers: args.workers,
       durationMs,
       interrupted,
+      ...(stoppedAfter === undefined ? {} : { stoppedAfter }),
       ...(rejects ? { rejectsFile: args.rejectsFile } : {}),
       ...(braze ? { profiles: braze.profileCount() } : {})
     })

@@ -35,6 +35,8 @@ export interface ReplaySummaryJson {
   cpuSeconds: number
   /** Ctrl-C: the counts cover the events read before it. */
   interrupted: boolean
+  /** After Ctrl-C: the place of the last item read, so that a replay of the rest can start after it. */
+  stoppedAfter?: string
   /** `unfinished`: after Ctrl-C, events read but not sent, or still running when the grace time ran out (not in `total`). */
   events: { total: number; delivered: number; rejected: number; retry: number; unfinished: number }
   /** Every reason, with its count, most frequent first. */
@@ -127,7 +129,7 @@ export class ReplaySummary {
 
   toJSON(
     meta: Pick<ReplaySummaryJson, 'input' | 'target' | 'handler' | 'batchSize' | 'workers' | 'durationMs' | 'interrupted'> &
-      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'profiles'>>
+      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'profiles' | 'stoppedAfter'>>
   ): ReplaySummaryJson {
     const cpu = process.cpuUsage()
     const byEndpoint = Object.fromEntries(Object.entries(this.counts.byEndpoint).sort(([a], [b]) => a.localeCompare(b)))
@@ -201,6 +203,12 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
         ? `; ${plural(events.unfinished, 'more event was', 'more events were')} read but not sent, or not finished in time`
         : ''
     lines.push(`Interrupted (Ctrl-C): these counts cover the events that ran${unfinished}.`)
+    if (summary.stoppedAfter !== undefined) {
+      const rest = summary.rejectsFile
+        ? `; ${summary.rejectsFile} has every event read and not delivered, except any still running when the grace time ran out`
+        : ''
+      lines.push(`Reading stopped after ${summary.stoppedAfter}${rest}.`)
+    }
   }
   for (const notice of summary.notices) lines.push(`Note: ${notice}`)
   lines.push('')
