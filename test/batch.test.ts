@@ -16,6 +16,9 @@ const indexesWith = (results: Array<{ status: number }>, status: number) =>
   results.flatMap((result, index) => (result.status === status ? [index] : []))
 
 useNock()
+// onBatch logs its warnings, one line each (test/built-batch.test.ts checks them): silenced here.
+beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined))
+afterAll(() => jest.restoreAllMocks())
 
 describe('400 mixed events', () => {
   const batch = mixedBatch(400, 60)

@@ -16,6 +16,9 @@ const EventNotSupported = segmentErrorClass('EventNotSupported')
 const isSegmentError = (error: unknown) => SEGMENT_ERROR_KINDS.some((kind) => error instanceof segmentErrorClass(kind))
 
 useNock()
+// onBatch logs its warnings, one line each (test/built-batch.test.ts checks them): silenced here.
+beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined))
+afterAll(() => jest.restoreAllMocks())
 
 describe('summaries for the Test panel', () => {
   test('identify → one attributes object, then the merge of an email-only lead, and the summary of what Braze said', async () => {

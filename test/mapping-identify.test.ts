@@ -267,6 +267,23 @@ describe('birthday → dob (YYYY-MM-DD)', () => {
   })
 })
 
+describe("traits already named as Braze's standard attributes are checked as the spec traits are", () => {
+  test.each<[string, Record<string, unknown>, Record<string, unknown>, RegExp | undefined]>([
+    ['dob, a date', { dob: '1990-05-12' }, { dob: '1990-05-12' }, undefined],
+    ['dob, not a date', { dob: 'garbage' }, {}, /trait "dob" was dropped: not a date/],
+    ['birthday before dob', { birthday: '1990-05-12', dob: '2000-01-01' }, { dob: '1990-05-12' }, undefined],
+    ['home_city', { home_city: 'Paris' }, { home_city: 'Paris' }, undefined],
+    ['home_city, not text', { home_city: { name: 'Paris' } }, {}, /trait "home_city" was dropped: expected text/],
+    ['address.city before home_city', { address: { city: 'Lyon' }, home_city: 'Paris' }, { home_city: 'Lyon' }, undefined],
+    ['image_url', { image_url: 'https://example.com/a.png' }, { image_url: 'https://example.com/a.png' }, undefined],
+    ['image_url, not a URL string', { image_url: 42 }, {}, /trait "image_url" was dropped: Braze takes an image URL/]
+  ])('%s', (_name, traits, expected, warning) => {
+    const { attributes, warnings } = attributesOf(identify(traits))
+    expect(attributes).toEqual({ external_id: 'u1', ...expected })
+    expect(warnings).toEqual(warning ? [expect.stringMatching(warning)] : [])
+  })
+})
+
 describe('a standard attribute is never also a custom attribute', () => {
   test('every spec trait is consumed, valid or not', () => {
     const traits = {

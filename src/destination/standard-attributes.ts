@@ -133,6 +133,15 @@ function pick(
   return undefined
 }
 
+/** The first of these traits that is present (null included), and its key. */
+function firstPresent(traits: Dict, ...keys: string[]): [string, unknown] {
+  for (const key of keys) {
+    const value = field(traits, key)
+    if (value !== undefined) return [key, value]
+  }
+  return [keys[0]!, undefined]
+}
+
 function defined(...values: unknown[]): unknown {
   return values.find((value) => value !== undefined)
 }
@@ -186,33 +195,40 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       return {}
     }
   },
+  // Segment's spec traits first, then a trait already named as Braze's standard attribute (`dob`,
+  // `home_city`, `image_url`): either way the value is checked here, per event, so that one Braze would
+  // refuse never reaches a merged object (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
   {
-    consumes: ['birthday'],
+    consumes: ['birthday', 'dob'],
     map(traits, _event, warnings) {
-      const birthday = field(traits, 'birthday')
+      const [key, birthday] = firstPresent(traits, 'birthday', 'dob')
       if (birthday === undefined) return {}
       if (birthday === null) return { dob: null }
       const dob = toDob(birthday)
       if (dob) return { dob }
-      warnings.push('trait "birthday" was dropped: not a date.')
+      warnings.push(`trait "${key}" was dropped: not a date.`)
       return {}
     }
   },
   {
-    consumes: ['address'],
+    consumes: ['address', 'home_city'],
     map(traits, _event, warnings) {
-      const city = text(field(dict(field(traits, 'address')), 'city'), 'trait "address.city"', warnings)
+      const fromAddress = field(dict(field(traits, 'address')), 'city')
+      const city =
+        fromAddress === undefined
+          ? text(field(traits, 'home_city'), 'trait "home_city"', warnings)
+          : text(fromAddress, 'trait "address.city"', warnings)
       return city === undefined ? {} : { home_city: city }
     }
   },
   {
-    consumes: ['avatar'],
+    consumes: ['avatar', 'image_url'],
     map(traits, _event, warnings) {
-      const avatar = field(traits, 'avatar')
+      const [key, avatar] = firstPresent(traits, 'avatar', 'image_url')
       if (avatar === undefined) return {}
       if (avatar === null) return { image_url: null }
       if (typeof avatar === 'string' && avatar.length <= MAX_IMAGE_URL_LENGTH) return { image_url: avatar }
-      warnings.push(`trait "avatar" was dropped: Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`)
+      warnings.push(`trait "${key}" was dropped: Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`)
       return {}
     }
   },

@@ -72,7 +72,7 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
     case 'object':
       break
     default:
-      context.warnings.push(`${context.label} was dropped: a ${typeof value} is not a JSON value.`)
+      context.warnings.push(`${context.label} was dropped: ${value === undefined ? 'undefined' : `a ${typeof value}`} is not a JSON value.`)
       return undefined
   }
   if (isDate(value)) {
