@@ -1445,6 +1445,18 @@ function toCountryCode(value) {
   return void 0;
 }
 
+// src/destination/languages.ts
+var CODES2 = "en af agq ak sq am ar hy as ay az ksf bas eu be bem bn bez bs br bg my km ca tzm chr cgg zh swc kw hr cs da dav dua nl dz guz et eo ewo ee fo fa fil fi fr gl lg ka de gsw el kl gn gu ha haw he hi hu is ig id iu ga it jv ja dyo kab kln kam kn ks kk ebu ki rw ky ko ku lo la lv ln lt lu lb luo luy jmc mk mg ms ml mt gv mr mas mer mo mn mfe mua naq ne nd nb nus nyn nn om ps ff pl pt pa qu rm ro rof ru rwk saq se sbp sa gd sr seh ksb sn ii sd si sk sl so es sw sv shi tl tg ta twq tt te teo th bo ti to tr tk ug uk ur uz vai vi vun cy xh yav yi yo dje zu";
+var ALIASES2 = { no: "nb", iw: "he", in: "id", ji: "yi" };
+var supported;
+function languageCode(value) {
+  const primary = /^([a-z]{2,3})(?:[-_]|$)/i.exec(value.trim())?.[1].toLowerCase();
+  if (primary === void 0) return void 0;
+  supported ??= new Set(CODES2.split(" "));
+  const code = Object.prototype.hasOwnProperty.call(ALIASES2, primary) ? ALIASES2[primary] : primary;
+  return supported.has(code) ? code : void 0;
+}
+
 // src/destination/standard-attributes.ts
 var GENDERS = {
   m: "M",
@@ -1518,9 +1530,6 @@ function ianaTimeZone(zone) {
     if (knownZones.size < 1e3) knownZones.set(zone, canonical);
   }
   return canonical ?? void 0;
-}
-function languageCode(value) {
-  return /^([a-z]{2})(?:[-_]|$)/i.exec(value.trim())?.[1].toLowerCase();
 }
 function pick(warnings, convert, expected, ...sources) {
   for (const [label, value] of sources) {
@@ -1643,7 +1652,7 @@ var STANDARD_MAPPINGS = [
       const language = pick(
         warnings,
         languageCode,
-        "an ISO-639-1 language code",
+        "one of the language codes it supports (ISO-639-1, and a few of three letters)",
         ['trait "language"', field(traits, "language")],
         ["context.locale", field(context, "locale")]
       );
@@ -1779,8 +1788,8 @@ function mapTraits(event, identifier, settings, warnings) {
 var currencies;
 function isCurrencyCode(code) {
   if (!/^[A-Z]{3}$/.test(code)) return false;
-  const supported = typeof Intl === "object" ? Intl.supportedValuesOf : void 0;
-  currencies ??= new Set(supported ? supported("currency") : []);
+  const supported2 = typeof Intl === "object" ? Intl.supportedValuesOf : void 0;
+  currencies ??= new Set(supported2 ? supported2("currency") : []);
   return currencies.size === 0 || currencies.has(code);
 }
 

@@ -142,7 +142,7 @@ describe('standard attributes', () => {
     [
       'context.locale that is no language',
       {},
-      /context\.locale was dropped: Braze takes an ISO-639-1 language code/,
+      /context\.locale was dropped: Braze takes one of the language codes it supports/,
       { context: { locale: 'english' } }
     ],
     ['a time zone that does not exist', {}, /context\.timezone.*dropped.*IANA/, { context: { timezone: 'Mars/Olympus_Mons' } }],

@@ -80,7 +80,7 @@ describe('explicit traits beat context', () => {
     expect(attributes).toEqual({ external_id: 'u1', language: 'fr', time_zone: 'Europe/Paris', country: 'FR' })
     expect(warnings).toEqual([
       'trait "country" was dropped: Braze takes an ISO-3166-1 country code or an English country name.',
-      'trait "language" was dropped: Braze takes an ISO-639-1 language code.',
+      'trait "language" was dropped: Braze takes one of the language codes it supports (ISO-639-1, and a few of three letters).',
       'trait "timezone" was dropped: Braze takes an IANA time zone.'
     ])
   })
@@ -135,6 +135,29 @@ describe('context.location → current_location', () => {
       external_id: 'u1',
       country: 'FR'
     })
+  })
+})
+
+describe("language: the codes Braze's table lists, two letters or three", () => {
+  test.each<[string, string | undefined]>([
+    ['fr', 'fr'],
+    ['FR-ca', 'fr'],
+    ['pt_BR', 'pt'],
+    ['fil-PH', 'fil'],
+    ['gsw', 'gsw'],
+    ['haw', 'haw'],
+    ['zh-Hant-TW', 'zh'],
+    // Braze lists Norwegian as nb; older codes of Hebrew and Indonesian.
+    ['no-NO', 'nb'],
+    ['iw', 'he'],
+    ['in-ID', 'id'],
+    ['xx', undefined],
+    ['zz-ZZ', undefined],
+    ['French', undefined],
+    ['', undefined]
+  ])('%j → %j', (language, expected) => {
+    const { attributes } = attributesOf(identify({ language }))
+    expect(attributes.language).toBe(expected)
   })
 })
 

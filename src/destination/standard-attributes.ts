@@ -4,6 +4,7 @@
 import { MAX_IMAGE_URL_LENGTH } from './braze-limits'
 import { validContact } from './contact'
 import { toCountryCode } from './countries'
+import { languageCode } from './languages'
 import { cutString, type ValueContext } from './values'
 import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segment-event'
 import type { Settings } from './settings'
@@ -102,11 +103,6 @@ function ianaTimeZone(zone: string): string | undefined {
     if (knownZones.size < 1000) knownZones.set(zone, canonical)
   }
   return canonical ?? undefined
-}
-
-/** `fr`, `fr-FR` and `fr_CA` → `fr`. */
-function languageCode(value: string): string | undefined {
-  return /^([a-z]{2})(?:[-_]|$)/i.exec(value.trim())?.[1]!.toLowerCase()
 }
 
 /**
@@ -253,7 +249,7 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const language = pick(
         warnings,
         languageCode,
-        'an ISO-639-1 language code',
+        'one of the language codes it supports (ISO-639-1, and a few of three letters)',
         ['trait "language"', field(traits, 'language')],
         ['context.locale', field(context, 'locale')]
       )
