@@ -57,6 +57,8 @@ export interface ExecutorOptions {
 export const UNREADABLE = 'Unreadable input'
 /** The handlers cap an event's warnings and end the list with this (src/destination/summary.ts). */
 const MORE_WARNINGS = /^…and (\d+) more warnings$/
+const UNLISTED_WARNINGS = '(more warnings on the same events, not listed by the function)'
+
 /** A line onBatch logs for a warning: `<prefix> <n> (messageId "<JSON>"): <warning>` (src/destination/summary.ts). */
 const BATCH_WARNING = new RegExp(`^${BATCH_WARNING_PREFIX} \\d+(?: \\(messageId "(?:[^"\\\\]|\\\\.)*"\\))?: `)
 
@@ -65,7 +67,6 @@ export function batchWarningOf(line: string): string | undefined {
   const match = BATCH_WARNING.exec(line)
   return match ? line.slice(match[0].length) : undefined
 }
-const UNLISTED_WARNINGS = '(more warnings on the same events, not listed by the function)'
 
 interface Entry {
   event: Record<string, unknown>
