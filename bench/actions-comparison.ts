@@ -12,6 +12,9 @@
 // anywhere and name that folder:
 //   npm i --prefix /tmp/actions @segment/action-destinations @segment/actions-core
 //   npx tsx bench/actions-comparison.ts /tmp/actions
+// Measured with 3.497.0. Its schema keys contain spaces, which fast-uri 3.1
+// (through ajv) refuses with "URI scheme is malformed": pin fast-uri to 3.0.6
+// with an npm "overrides" entry in that folder's package.json.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
