@@ -261,32 +261,6 @@ describe('user endpoints in chunks of 50', () => {
     expect(results[0]!.errormessage).toMatch(/bad alias/)
   })
 
-  test('a failing /users/merge chunk fails only its events', async () => {
-    const events = Array.from({ length: 120 }, (_, i) => identify(`u${i}`, {}, { anonymousId: `anon-${i}` }))
-    let failed: string[] = []
-    mockBraze((request) => {
-      if (request.path !== '/users/merge' || failed.length > 0) return undefined
-      failed = request.body.merge_updates.map((update: any) => update.identifier_to_keep.external_id)
-      return { status: 503 }
-    })
-    const results = await onBatch(events, LABELLED)
-    const expected = events.flatMap((event, index) => (failed.includes(event.userId as string) ? [index] : []))
-    expect(expected.length).toBeGreaterThan(0)
-    expect(indexesWith(results, 500)).toEqual(expected)
-  })
-
-  test('a refused /users/merge of several entries: each is resent alone, and only the one Braze refuses fails', async () => {
-    const braze = mockBraze((request) => {
-      if (request.path !== '/users/merge') return undefined
-      const refused = request.body.merge_updates.some((update: any) => update.identifier_to_keep.external_id === 'u2')
-      return refused ? { status: 400, body: { message: "identifiers must be objects with an 'external_id' property" } } : undefined
-    })
-    const events = [1, 2, 3].map((n) => identify(`u${n}`, {}, { anonymousId: `anon-${n}` }))
-    const results = await onBatch(events, LABELLED)
-    expect(statuses(results)).toEqual([200, 400, 200])
-    expect(braze.to('/users/merge').map((request) => request.body.merge_updates.length)).toEqual([3, 1, 1, 1])
-  })
-
   test('60 aliases → the 60 profiles to keep in one /users/track, then /users/merge 50 + 10', async () => {
     const braze = mockBraze()
     const events = Array.from({ length: 60 }, (_, i) => alias(`new-${i}`, `old-${i}`))
