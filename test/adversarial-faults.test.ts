@@ -9,10 +9,11 @@
 import { createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import nock from 'nock'
-import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { type EmbeddedBraze } from '../src/tools/embedded-braze'
 import { INVOCATION_BUDGET_MS } from '../src/destination/braze-client'
 import { Response } from 'node-fetch'
 import type { RuntimeProfile, SegmentRuntime } from '../src/tools/segment-runtime'
+import { useEmbeddedBraze } from './helpers/embedded-braze'
 import { useNock } from './helpers/braze-nock'
 import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
 import {
@@ -71,13 +72,7 @@ const UNDELIVERABLE = new Set([5, 6])
 let braze: EmbeddedBraze
 
 useNock({ loopback: true })
-beforeAll(async () => {
-  braze = await startEmbeddedBraze({ apiKey: KEY })
-})
-afterEach(() => braze?.reset())
-afterAll(async () => {
-  await braze?.close()
-})
+useEmbeddedBraze({ apiKey: KEY }, (started) => (braze = started))
 
 /**
  * A 201 naming 1,000,000 objects, 50,888,922 bytes with the length declared: the function must refuse

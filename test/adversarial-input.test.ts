@@ -8,8 +8,9 @@
  */
 import fc from 'fast-check'
 import { mapEvent } from '../src/destination/map-event'
-import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { type EmbeddedBraze } from '../src/tools/embedded-braze'
 import { HANDLER_FOR_TYPE, type RuntimeProfile, type SegmentRuntime } from '../src/tools/segment-runtime'
+import { useEmbeddedBraze } from './helpers/embedded-braze'
 import { useNock } from './helpers/braze-nock'
 import { lowerBoundOf } from './helpers/events'
 import { builtCode, loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
@@ -50,13 +51,7 @@ let runtime: SegmentRuntime
 let profile: RuntimeProfile
 
 useNock({ loopback: true })
-beforeAll(async () => {
-  braze = await startEmbeddedBraze({ apiKey: KEY })
-})
-afterEach(() => braze?.reset())
-afterAll(async () => {
-  await braze?.close()
-})
+useEmbeddedBraze({ apiKey: KEY }, (started) => (braze = started))
 
 /** One event through the handler its type names (Segment's routing), checked for the invariant and the deadline. */
 async function single(

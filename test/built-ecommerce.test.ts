@@ -4,8 +4,9 @@
 // all accepted; the embedded Braze refuses a recommended event that lacks a
 // required property; nested operators, location, language and country land
 // on the profile.
-import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { type EmbeddedBraze } from '../src/tools/embedded-braze'
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
+import { useEmbeddedBraze } from './helpers/embedded-braze'
 import { useNock } from './helpers/braze-nock'
 import {
   ECOMMERCE_FIXTURES,
@@ -25,13 +26,7 @@ let braze: EmbeddedBraze
 let runtime: SegmentRuntime
 
 useNock({ loopback: true })
-beforeAll(async () => {
-  braze = await startEmbeddedBraze({ apiKey: KEY })
-})
-afterEach(() => braze.reset())
-afterAll(async () => {
-  await braze?.close()
-})
+useEmbeddedBraze({ apiKey: KEY }, (started) => (braze = started))
 
 /** The /users/track bodies one spec event must produce in a mode (what mapping-ecommerce.test.ts checks as a plan). */
 function expectedBody(file: string, mode: (typeof MODES)[number]): Record<string, unknown> {

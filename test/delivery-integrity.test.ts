@@ -7,9 +7,10 @@
 // sends again what Segment redelivers, as the README says.
 import nock from 'nock'
 import { Response } from 'node-fetch'
-import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import type { EmbeddedBraze } from '../src/tools/embedded-braze'
 import { createSegmentCache, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
+import { useEmbeddedBraze } from './helpers/embedded-braze'
 import { at, identify, orderCompleted, track } from './helpers/events'
 import { loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
 
@@ -245,11 +246,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
 
 describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', (profile) => {
   let braze: EmbeddedBraze
-  beforeAll(async () => {
-    braze = await startEmbeddedBraze({ apiKey: SETTINGS.apiKey, latencyMs: 20 })
-  })
-  afterAll(() => braze.close())
-  beforeEach(() => braze.reset())
+  useEmbeddedBraze({ apiKey: SETTINGS.apiKey, latencyMs: 20 }, (started) => (braze = started))
 
   test('the merge of the anonymous profile reaches Braze only after the /users/track that creates the user was answered', async () => {
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })

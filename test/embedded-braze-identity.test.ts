@@ -3,7 +3,8 @@
 // reaches or creates (_update_existing_only, email- and phone-only
 // profiles), /users/identify (aliases, emails, phone numbers, one alias per
 // label) and /users/merge (any identifier, prioritization, what is kept).
-import { type EmbeddedBraze, type BrazeProfile, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { type EmbeddedBraze, type BrazeProfile } from '../src/tools/embedded-braze'
+import { useEmbeddedBraze } from './helpers/embedded-braze'
 import { brazeClient } from './helpers/embedded-braze-client'
 
 const API_KEY = 'identity-test-key'
@@ -19,11 +20,7 @@ const alias = (name: string, label = 'segment_anonymous_id') => ({ alias_name: n
 const names = (profile: BrazeProfile | undefined) => profile?.events.map((event) => event.name)
 const brazeIds = () => braze.profiles().map((profile) => profile.identifiers.braze_id)
 
-beforeAll(async () => {
-  braze = await startEmbeddedBraze({ apiKey: API_KEY })
-})
-afterAll(() => braze.close())
-beforeEach(() => braze.reset())
+useEmbeddedBraze({ apiKey: API_KEY }, (started) => (braze = started))
 
 describe('_update_existing_only: which objects create a profile', () => {
   type TrackArray = 'attributes' | 'events' | 'purchases'

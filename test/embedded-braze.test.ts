@@ -2,6 +2,7 @@
 // 127.0.0.1 only, and its in-process answer(): authentication, limits, partial errors, what profiles
 // become, the user endpoints, and every scripted fault.
 import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { useEmbeddedBraze } from './helpers/embedded-braze'
 
 const API_KEY = 'test-rest-api-key'
 
@@ -48,11 +49,7 @@ const many = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length:
 let braze: EmbeddedBraze
 const track = (body: unknown, options?: PostOptions) => post(braze.url, '/users/track', body, options)
 
-beforeAll(async () => {
-  braze = await startEmbeddedBraze({ apiKey: API_KEY })
-})
-afterAll(() => braze.close())
-beforeEach(() => braze.reset())
+useEmbeddedBraze({ apiKey: API_KEY }, (started) => (braze = started))
 
 describe('plumbing', () => {
   test('listens on loopback only', () => {

@@ -1,8 +1,9 @@
 // One person, one Braze profile: whole journeys through the built function
 // against the embedded Braze (which models Braze's documented identity rules),
 // in the single handlers and in onBatch alike.
-import { type EmbeddedBraze, startEmbeddedBraze } from '../src/tools/embedded-braze'
+import { type EmbeddedBraze } from '../src/tools/embedded-braze'
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
+import { useEmbeddedBraze } from './helpers/embedded-braze'
 import { useNock } from './helpers/braze-nock'
 import { at } from './helpers/events'
 import { loadBuilt, RUNTIME_PROFILES } from './helpers/runtime'
@@ -20,11 +21,7 @@ const page = (anonymousId: string, name: string, userId?: string) =>
 const identify = (fields: Record<string, unknown>) => event({ type: 'identify', ...fields })
 
 useNock({ loopback: true })
-beforeAll(async () => {
-  braze = await startEmbeddedBraze({ apiKey: KEY })
-})
-afterAll(() => braze.close())
-beforeEach(() => braze.reset())
+useEmbeddedBraze({ apiKey: KEY }, (started) => (braze = started))
 
 /** Sends each step as Segment would: one call per event, or the whole journey in batches. */
 const MODES: Array<[string, (runtime: SegmentRuntime, steps: unknown[][], settings: unknown) => Promise<void>]> = [
