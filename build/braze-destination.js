@@ -266,173 +266,6 @@ var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
   "twitter"
 ]);
 
-// src/destination/delivery-memory.ts
-var MESSAGE_TTL_MS = 6 * 60 * 60 * 1e3;
-var MERGE_TTL_MS = 24 * 60 * 60 * 1e3;
-var VALUES_TTL_MS = 24 * 60 * 60 * 1e3;
-var MAX_MESSAGES = 2e4;
-var MAX_MERGES = 2e4;
-var MAX_USERS = 5e3;
-var MAX_REMEMBERED_CHARS_PER_USER = 2e3;
-var DELIVERED = "delivered";
-var BoundedMap = class {
-  constructor(capacity, ttlMs) {
-    this.capacity = capacity;
-    this.ttlMs = ttlMs;
-  }
-  capacity;
-  ttlMs;
-  young = /* @__PURE__ */ new Map();
-  old = /* @__PURE__ */ new Map();
-  get(key, now) {
-    let entry = this.young.get(key);
-    if (!entry) {
-      entry = this.old.get(key);
-      if (entry && entry.expires > now) this.keep(key, entry);
-    }
-    return entry && entry.expires > now ? entry.value : void 0;
-  }
-  delete(key) {
-    this.young.delete(key);
-    this.old.delete(key);
-  }
-  set(key, value, now) {
-    this.keep(key, { value, expires: now + this.ttlMs });
-  }
-  keep(key, entry) {
-    if (!this.young.has(key) && this.young.size >= this.capacity / 2) {
-      this.old = this.young;
-      this.young = /* @__PURE__ */ new Map();
-    }
-    this.young.set(key, entry);
-  }
-};
-var DeliveryMemory = class {
-  constructor(now = Date.now) {
-    this.now = now;
-  }
-  now;
-  messages = new BoundedMap(MAX_MESSAGES, MESSAGE_TTL_MS);
-  merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
-  values = new BoundedMap(MAX_USERS, VALUES_TTL_MS);
-  /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
-  sending = /* @__PURE__ */ new Map();
-  /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
-  recall(messageId) {
-    const known = this.messages.get(messageId, this.now());
-    return known === DELIVERED ? DELIVERED : known && new Set(known);
-  }
-  remember(messageId, accepted, delivered) {
-    const before = this.recall(messageId);
-    if (before === DELIVERED) return;
-    if (delivered) return this.messages.set(messageId, DELIVERED, this.now());
-    const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
-    if (parts.size > 0) this.messages.set(messageId, [...parts], this.now());
-  }
-  mergeDone(key) {
-    return this.merges.get(key, this.now()) === true;
-  }
-  rememberMerge(key) {
-    this.merges.set(key, true, this.now());
-  }
-  /** The JSON of the value last delivered for this user's attribute, if remembered. */
-  deliveredValue(user, attribute) {
-    return this.values.get(user, this.now())?.get(attribute);
-  }
-  /**
-   * A request carries these attributes of the user to Braze. Until Braze accepts them their values are
-   * forgotten: a request that gets no answer may still change the profile. Two requests carrying one
-   * user's attributes at the same time (overlapping invocations) may be applied in either order, so
-   * then neither is remembered: a value that was sent is never taken for what the profile holds.
-   */
-  sendingValues(user, attributes) {
-    const known = this.values.get(user, this.now());
-    if (known) for (const attribute of attributes) known.delete(attribute);
-    const sending = this.sending.get(user);
-    if (sending) {
-      sending.requests += 1;
-      sending.overlapped = true;
-    } else this.sending.set(user, { requests: 1, overlapped: false });
-  }
-  /**
-   * The request of `sendingValues` was answered: `accepted` are the values Braze took (plain values as
-   * JSON, anything else undefined and so not remembered), or undefined when it did not take them.
-   */
-  sentValues(user, accepted) {
-    const sending = this.sending.get(user);
-    if (accepted && !sending?.overlapped) this.rememberValues(user, accepted);
-    if (sending && --sending.requests === 0) this.sending.delete(user);
-  }
-  /** The user's profile is being deleted: nothing delivered to it counts any more. */
-  forgetValues(user) {
-    this.values.delete(user);
-  }
-  rememberValues(user, delivered) {
-    const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
-    let chars = 0;
-    for (const [attribute, json] of known) chars += attribute.length + json.length;
-    for (const [attribute, json] of delivered) {
-      const before = known.get(attribute);
-      if (before !== void 0) {
-        known.delete(attribute);
-        chars -= attribute.length + before.length;
-      }
-      if (json !== void 0 && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
-        known.set(attribute, json);
-        chars += attribute.length + json.length;
-      }
-    }
-    this.values.set(user, known, this.now());
-  }
-};
-function segmentCache() {
-  const cache = globalThis.cache;
-  return typeof cache?.load === "function" && typeof cache.delete === "function" ? cache : void 0;
-}
-var STORE_TTL_MS = 24 * 60 * 60 * 1e3;
-function fingerprint(text2) {
-  let hash = 2166136261;
-  for (let i = 0; i < text2.length; i++) {
-    hash ^= text2.charCodeAt(i);
-    hash = Math.imul(hash, 16777619);
-  }
-  return (hash >>> 0).toString(36);
-}
-var inUse = /* @__PURE__ */ new Map();
-async function openMemory(restHost, apiKey) {
-  const cache = segmentCache();
-  if (!cache) return void 0;
-  const key = `braze-destination-memory:${restHost}:${fingerprint(apiKey)}`;
-  const shared = inUse.get(key) ?? await openShared(cache, key);
-  if (!shared) return void 0;
-  shared.invocations += 1;
-  const { memory } = shared;
-  return {
-    memory,
-    async keep() {
-      try {
-        cache.delete(key);
-        await cache.load(key, STORE_TTL_MS, async () => memory);
-      } catch {
-      } finally {
-        shared.invocations -= 1;
-        if (shared.invocations === 0 && inUse.get(key) === shared) inUse.delete(key);
-      }
-    }
-  };
-}
-async function openShared(cache, key) {
-  let found;
-  try {
-    found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory());
-  } catch {
-    return void 0;
-  }
-  const shared = inUse.get(key) ?? { memory: found instanceof DeliveryMemory ? found : new DeliveryMemory(), invocations: 0 };
-  inUse.set(key, shared);
-  return shared;
-}
-
 // src/destination/segment-event.ts
 var hasOwn = Object.prototype.hasOwnProperty;
 function isDict(value) {
@@ -511,6 +344,12 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
     const iso = value.toISOString();
     return inObject && context.mode === "attribute" ? { $time: iso } : iso;
   }
+  if (isTimeObject(value)) {
+    const time = value.$time;
+    if (typeof time === "string" && isIsoDate(time)) return inObject && context.mode === "attribute" ? { $time: time } : time;
+    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date.`);
+    return void 0;
+  }
   if (depth >= MAX_DEPTH) {
     context.warnings.push(`${context.label} was dropped: nested deeper than ${MAX_DEPTH} levels.`);
     return void 0;
@@ -525,6 +364,10 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
   }
   if (isDict(value)) return toBrazeObject(value, context, depth + 1);
   return void 0;
+}
+function isTimeObject(value) {
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === "$time" && !Array.isArray(value);
 }
 function toBrazeObject(source, context, depth) {
   const out = {};
@@ -567,88 +410,6 @@ function jsonSize(value) {
   return encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, ".").length;
 }
 
-// src/destination/track-bundle.ts
-function emptyBundle() {
-  return { attributes: [], events: [], purchases: [] };
-}
-function item(object, owners, part) {
-  return { object, owners, part, bytes: jsonSize(object) };
-}
-function sizeOf(bundle) {
-  const size = {
-    attributes: bundle.attributes.length,
-    events: bundle.events.length,
-    purchases: bundle.purchases.length,
-    total: 0,
-    bytes: 0
-  };
-  size.total = size.attributes + size.events + size.purchases;
-  for (const name of TRACK_ARRAYS) for (const entry of bundle[name]) size.bytes += entry.bytes + 1;
-  return size;
-}
-function addTo(target, source) {
-  target.attributes.push(...source.attributes);
-  target.events.push(...source.events);
-  target.purchases.push(...source.purchases);
-}
-function itemsOf(bundle) {
-  const out = [];
-  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) out.push({ array, item: entry });
-  return out;
-}
-function bodyOf(bundle) {
-  const body = {};
-  for (const array of TRACK_ARRAYS) {
-    if (bundle[array].length > 0) body[array] = bundle[array].map((entry) => entry.object);
-  }
-  return body;
-}
-
-// src/destination/batch-packer.ts
-var BODY_OVERHEAD_BYTES = 64;
-function fits(size, limits) {
-  return size.attributes <= limits.perType && size.events <= limits.perType && size.purchases <= limits.perType && size.total <= limits.combined && size.bytes + BODY_OVERHEAD_BYTES <= limits.bytes;
-}
-function lowerBound(total, limits) {
-  return Math.max(
-    Math.ceil(total.attributes / limits.perType),
-    Math.ceil(total.events / limits.perType),
-    Math.ceil(total.purchases / limits.perType),
-    Math.ceil(total.total / limits.combined),
-    Math.ceil(total.bytes / (limits.bytes - BODY_OVERHEAD_BYTES))
-  );
-}
-function plus(a, b) {
-  return {
-    attributes: a.attributes + b.attributes,
-    events: a.events + b.events,
-    purchases: a.purchases + b.purchases,
-    total: a.total + b.total,
-    bytes: a.bytes + b.bytes
-  };
-}
-function packRequests(atoms, limits, order) {
-  const sized = atoms.map((atom) => ({ atom, size: sizeOf(atom), rank: order(atom) }));
-  sized.sort((a, b) => b.size.total - a.size.total || b.size.bytes - a.size.bytes || a.rank - b.rank);
-  const requests = [];
-  for (const entry of sized) {
-    let best;
-    for (const request of requests) {
-      if (!fits(plus(request.size, entry.size), limits)) continue;
-      if (!best || request.size.total > best.size.total) best = request;
-    }
-    if (best) {
-      best.atoms.push(entry);
-      best.size = plus(best.size, entry.size);
-    } else requests.push({ atoms: [entry], size: entry.size });
-  }
-  return requests.map((request) => {
-    const bundle = emptyBundle();
-    for (const { atom } of request.atoms.sort((a, b) => a.rank - b.rank)) addTo(bundle, atom);
-    return bundle;
-  });
-}
-
 // src/destination/nested-operators.ts
 var OPERATORS = /* @__PURE__ */ new Set(["$add", "$remove", "$update"]);
 function isOperatorValue(value) {
@@ -662,7 +423,9 @@ function operatorUpdate(value, context, mergeObjects) {
     const items = value[operator];
     if (!Array.isArray(items) || items.length === 0) return `${operator} takes a non-empty array`;
     if (operator === "$update" && !mergeObjects)
-      return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)';
+      context.warnings.push(
+        `${context.label}: $update replaces each matched object with $new_object; send the trait "_merge_objects": true to merge them instead.`
+      );
     const converted = [];
     for (const item2 of items) {
       const one = operator === "$add" ? addedObject(item2, context) : identifiedItem(operator, item2, context);
@@ -775,6 +538,264 @@ function mergeAttributes(updates) {
   return [...merged.values()];
 }
 
+// src/destination/delivery-memory.ts
+var MESSAGE_TTL_MS = 6 * 60 * 60 * 1e3;
+var MERGE_TTL_MS = 24 * 60 * 60 * 1e3;
+var VALUES_TTL_MS = 24 * 60 * 60 * 1e3;
+var MAX_MESSAGES = 2e4;
+var MAX_MERGES = 2e4;
+var MAX_USERS = 5e3;
+var MAX_REMEMBERED_CHARS_PER_USER = 2e3;
+var DELIVERED = "delivered";
+var BoundedMap = class {
+  constructor(capacity, ttlMs) {
+    this.capacity = capacity;
+    this.ttlMs = ttlMs;
+  }
+  capacity;
+  ttlMs;
+  young = /* @__PURE__ */ new Map();
+  old = /* @__PURE__ */ new Map();
+  get(key, now) {
+    let entry = this.young.get(key);
+    if (!entry) {
+      entry = this.old.get(key);
+      if (entry && entry.expires > now) this.keep(key, entry);
+    }
+    return entry && entry.expires > now ? entry.value : void 0;
+  }
+  delete(key) {
+    this.young.delete(key);
+    this.old.delete(key);
+  }
+  set(key, value, now) {
+    this.keep(key, { value, expires: now + this.ttlMs });
+  }
+  keep(key, entry) {
+    if (!this.young.has(key) && this.young.size >= this.capacity / 2) {
+      this.old = this.young;
+      this.young = /* @__PURE__ */ new Map();
+    }
+    this.young.set(key, entry);
+  }
+};
+var DeliveryMemory = class {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  messages = new BoundedMap(MAX_MESSAGES, MESSAGE_TTL_MS);
+  /** By the identity of the profile merged away: the merge Braze took. */
+  merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
+  values = new BoundedMap(MAX_USERS, VALUES_TTL_MS);
+  /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
+  sending = /* @__PURE__ */ new Map();
+  /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
+  recall(messageId) {
+    const known = this.messages.get(messageId, this.now());
+    return known === DELIVERED ? DELIVERED : known && new Set(known);
+  }
+  remember(messageId, accepted, delivered) {
+    const before = this.recall(messageId);
+    if (before === DELIVERED) return;
+    if (delivered) return this.messages.set(messageId, DELIVERED, this.now());
+    const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
+    if (parts.size > 0) this.messages.set(messageId, [...parts], this.now());
+  }
+  /** Whether Braze took this merge (`key`) of the profile `merged` names, and nothing was sent to that profile since. */
+  mergeDone(merged, key) {
+    return this.merges.get(merged, this.now()) === key;
+  }
+  rememberMerge(merged, key) {
+    this.merges.set(merged, key, this.now());
+  }
+  /**
+   * Something is on its way to this profile: an event for an alias or an old userId that was merged away
+   * creates the profile again, and the next merge of it must be sent.
+   */
+  forgetMerge(merged) {
+    this.merges.delete(merged);
+  }
+  /** The JSON of the value last delivered for this user's attribute, if remembered. */
+  deliveredValue(user, attribute) {
+    return this.values.get(user, this.now())?.get(attribute);
+  }
+  /**
+   * A request carries these attributes of the user to Braze. Until Braze accepts them their values are
+   * forgotten: a request that gets no answer may still change the profile. Two requests carrying one
+   * user's attributes at the same time (overlapping invocations) may be applied in either order, so
+   * then neither is remembered: a value that was sent is never taken for what the profile holds.
+   */
+  sendingValues(user, attributes) {
+    const known = this.values.get(user, this.now());
+    if (known) for (const attribute of attributes) known.delete(attribute);
+    const sending = this.sending.get(user);
+    if (sending) {
+      sending.requests += 1;
+      sending.overlapped = true;
+    } else this.sending.set(user, { requests: 1, overlapped: false });
+  }
+  /**
+   * The request of `sendingValues` was answered: `accepted` are the values Braze took (plain values as
+   * JSON, anything else undefined and so not remembered), or undefined when it did not take them.
+   */
+  sentValues(user, accepted) {
+    const sending = this.sending.get(user);
+    if (accepted && !sending?.overlapped) this.rememberValues(user, accepted);
+    if (sending && --sending.requests === 0) this.sending.delete(user);
+  }
+  /** The user's profile is being deleted or merged away: nothing delivered to it counts any more. */
+  forgetValues(user) {
+    this.values.delete(user);
+  }
+  rememberValues(user, delivered) {
+    const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
+    let chars = 0;
+    for (const [attribute, json] of known) chars += attribute.length + json.length;
+    for (const [attribute, json] of delivered) {
+      const before = known.get(attribute);
+      if (before !== void 0) {
+        known.delete(attribute);
+        chars -= attribute.length + before.length;
+      }
+      if (json !== void 0 && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
+        known.set(attribute, json);
+        chars += attribute.length + json.length;
+      }
+    }
+    this.values.set(user, known, this.now());
+  }
+};
+function segmentCache() {
+  const cache = globalThis.cache;
+  return typeof cache?.load === "function" && typeof cache.delete === "function" ? cache : void 0;
+}
+var STORE_TTL_MS = 24 * 60 * 60 * 1e3;
+function fingerprint(text2) {
+  let hash = 2166136261;
+  for (let i = 0; i < text2.length; i++) {
+    hash ^= text2.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0).toString(36);
+}
+var inUse = /* @__PURE__ */ new Map();
+async function openMemory(restHost, apiKey) {
+  const cache = segmentCache();
+  if (!cache) return void 0;
+  const key = `braze-destination-memory:${restHost}:${fingerprint(apiKey)}`;
+  const shared = inUse.get(key) ?? await openShared(cache, key);
+  if (!shared) return void 0;
+  shared.invocations += 1;
+  const { memory } = shared;
+  return {
+    memory,
+    async keep() {
+      try {
+        cache.delete(key);
+        await cache.load(key, STORE_TTL_MS, async () => memory);
+      } catch {
+      } finally {
+        shared.invocations -= 1;
+        if (shared.invocations === 0 && inUse.get(key) === shared) inUse.delete(key);
+      }
+    }
+  };
+}
+async function openShared(cache, key) {
+  let found;
+  try {
+    found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory());
+  } catch {
+    return void 0;
+  }
+  const shared = inUse.get(key) ?? { memory: found instanceof DeliveryMemory ? found : new DeliveryMemory(), invocations: 0 };
+  inUse.set(key, shared);
+  return shared;
+}
+
+// src/destination/track-bundle.ts
+function emptyBundle() {
+  return { attributes: [], events: [], purchases: [] };
+}
+function item(object, owners, part) {
+  return { object, owners, part, bytes: jsonSize(object) };
+}
+function sizeOf(bundle) {
+  const size = {
+    attributes: bundle.attributes.length,
+    events: bundle.events.length,
+    purchases: bundle.purchases.length,
+    total: 0,
+    bytes: 0
+  };
+  size.total = size.attributes + size.events + size.purchases;
+  for (const name of TRACK_ARRAYS) for (const entry of bundle[name]) size.bytes += entry.bytes + 1;
+  return size;
+}
+function addTo(target, source) {
+  target.attributes.push(...source.attributes);
+  target.events.push(...source.events);
+  target.purchases.push(...source.purchases);
+}
+function itemsOf(bundle) {
+  const out = [];
+  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) out.push({ array, item: entry });
+  return out;
+}
+function bodyOf(bundle) {
+  const body = {};
+  for (const array of TRACK_ARRAYS) {
+    if (bundle[array].length > 0) body[array] = bundle[array].map((entry) => entry.object);
+  }
+  return body;
+}
+
+// src/destination/batch-packer.ts
+var BODY_OVERHEAD_BYTES = 64;
+function fits(size, limits) {
+  return size.attributes <= limits.perType && size.events <= limits.perType && size.purchases <= limits.perType && size.total <= limits.combined && size.bytes + BODY_OVERHEAD_BYTES <= limits.bytes;
+}
+function lowerBound(total, limits) {
+  return Math.max(
+    Math.ceil(total.attributes / limits.perType),
+    Math.ceil(total.events / limits.perType),
+    Math.ceil(total.purchases / limits.perType),
+    Math.ceil(total.total / limits.combined),
+    Math.ceil(total.bytes / (limits.bytes - BODY_OVERHEAD_BYTES))
+  );
+}
+function plus(a, b) {
+  return {
+    attributes: a.attributes + b.attributes,
+    events: a.events + b.events,
+    purchases: a.purchases + b.purchases,
+    total: a.total + b.total,
+    bytes: a.bytes + b.bytes
+  };
+}
+function packRequests(atoms, limits, order) {
+  const sized = atoms.map((atom) => ({ atom, size: sizeOf(atom), rank: order(atom) }));
+  sized.sort((a, b) => b.size.total - a.size.total || b.size.bytes - a.size.bytes || a.rank - b.rank);
+  const requests = [];
+  for (const entry of sized) {
+    let best;
+    for (const request of requests) {
+      if (!fits(plus(request.size, entry.size), limits)) continue;
+      if (!best || request.size.total > best.size.total) best = request;
+    }
+    if (best) {
+      best.atoms.push(entry);
+      best.size = plus(best.size, entry.size);
+    } else requests.push({ atoms: [entry], size: entry.size });
+  }
+  return requests.map((request) => {
+    const bundle = emptyBundle();
+    for (const { atom } of request.atoms.sort((a, b) => a.rank - b.rank)) addTo(bundle, atom);
+    return bundle;
+  });
+}
+
 // src/destination/delivery-plan.ts
 function requestLimits(maxObjectsPerRequest) {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES };
@@ -799,6 +820,7 @@ function planDelivery(plans, options) {
     return group;
   };
   const merges = new Dedup();
+  let remembered;
   const deletes = new Dedup();
   plans.forEach((plan, owner) => {
     if (!plan) return;
@@ -826,10 +848,15 @@ function planDelivery(plans, options) {
     if (later.length > 0) delivery.chains.push({ owner, parts: later });
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge);
-      if (!memory?.mergeDone(key)) merges.add(merge, key, owner);
+      if (!memory?.mergeDone(identityKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner);
+      else (remembered ??= []).push({ merge, key, owner });
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
   });
+  if (remembered) {
+    const touched = profilesOf(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]));
+    for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner);
+  }
   const skip = options.skipUnchangedAttributes ? memory : void 0;
   const byUser = atomsOfAll([...groups.values()], limits, skip, false);
   delivery.requests = packRequests(byUser.atoms, limits, firstOwner);
@@ -850,6 +877,14 @@ function planDelivery(plans, options) {
     }
   }
   return delivery;
+}
+function profilesOf(plans) {
+  const out = /* @__PURE__ */ new Set();
+  for (const plan of plans) {
+    if (!plan) continue;
+    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) out.add(identityKey(object));
+  }
+  return out;
 }
 function totalSize(atoms) {
   const all = emptyBundle();
@@ -1002,7 +1037,8 @@ async function deliver(plans, options) {
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
   const limits = requestLimits(options.maxObjectsPerRequest);
   const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes });
-  const run = new Delivery(plan, options, limits, opened?.memory);
+  const epochs = plans.map((event) => event?.epoch);
+  const run = new Delivery(plan, options, limits, epochs, opened?.memory);
   try {
     await run.go();
     plans.forEach((event, owner) => {
@@ -1021,18 +1057,24 @@ async function deliver(plans, options) {
   };
 }
 var Delivery = class {
-  constructor(plan, options, limits, memory) {
+  constructor(plan, options, limits, epochs, memory) {
     this.plan = plan;
     this.options = options;
     this.limits = limits;
+    this.epochs = epochs;
     this.memory = memory;
     this.failures = plan.expected.map(() => []);
     this.accepted = plan.expected.map(() => /* @__PURE__ */ new Set());
     for (const [owner, message] of plan.rejected) this.fail(owner, "invalid", message);
+    this.chains = plan.chains.map(({ parts }) => ({
+      profiles: new Set(parts.flatMap((part) => itemsOf(part).map(({ item: one }) => identityKey(one.object)))),
+      done: false
+    }));
   }
   plan;
   options;
   limits;
+  epochs;
   memory;
   failures;
   accepted;
@@ -1040,11 +1082,14 @@ var Delivery = class {
   /** Merged attribute objects Braze refused, to resend per event. */
   refused = [];
   mergesSent = /* @__PURE__ */ new Set();
+  /** The split events' later parts: the profiles they write to, and when they are done. */
+  chains;
   async go() {
     await Promise.all(this.plan.requests.map((request) => this.track(request)));
+    this.plan.chains.forEach((chain, index) => this.chains[index].finished = this.chain(chain, this.chains[index]));
     await Promise.all([
       this.merges(),
-      ...this.plan.chains.map((chain) => this.chain(chain)),
+      ...this.chains.map((chain) => chain.finished),
       this.resendRefused(),
       ...this.plan.deletes.map((request) => this.delete(request))
     ]);
@@ -1067,6 +1112,7 @@ var Delivery = class {
     return outcome;
   }
   async track(request) {
+    if (this.memory) for (const { item: one } of itemsOf(request)) this.memory.forgetMerge(identityKey(one.object));
     const values = this.valuesSent(request.attributes.map(({ object }) => object));
     let taken = /* @__PURE__ */ new Set();
     try {
@@ -1123,24 +1169,36 @@ var Delivery = class {
     };
   }
   async delete(request) {
-    for (const user of request.users) this.memory?.forgetValues(user);
+    await Promise.all(this.chainsWriting(request.users).map((chain) => chain.finished));
+    for (const user of request.users) {
+      this.memory?.forgetValues(user);
+      this.memory?.forgetMerge(user);
+    }
     const outcome = await this.call("/users/delete", request.body);
     if (outcome.kind !== "accepted") for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message);
   }
   /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
-  async chain({ owner, parts }) {
-    for (const [index, part] of parts.entries()) {
-      if (this.failures[owner].length > 0) return;
-      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
-        return this.fail(
-          owner,
-          "retry",
-          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
-        );
+  async chain({ owner, parts }, state) {
+    try {
+      for (const [index, part] of parts.entries()) {
+        if (this.failures[owner].length > 0) return;
+        if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+          return this.fail(
+            owner,
+            "retry",
+            `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+          );
+        }
+        await this.track(part);
       }
-      await this.track(part);
+    } finally {
+      state.done = true;
     }
     await this.merges();
+  }
+  /** The chains not finished yet that write to any of these profiles. */
+  chainsWriting(profiles) {
+    return this.chains.filter((chain) => !chain.done && profiles.some((profile) => chain.profiles.has(profile)));
   }
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
   async resendRefused() {
@@ -1157,12 +1215,14 @@ var Delivery = class {
       }
       return;
     }
-    const atoms = owners.map((owner) => {
+    const ordered = inTimeOrder(owners.map((owner) => ({ owner, epoch: this.epochs[owner] }))).map(({ owner }) => owner);
+    const rank = new Map(ordered.map((owner, position) => [owner, position]));
+    const atoms = ordered.map((owner) => {
       const atom = emptyBundle();
       for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], "attributes"));
       return atom;
     });
-    await Promise.all(packRequests(atoms, this.limits, firstOwner).map((request) => this.track(request)));
+    await Promise.all(packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom))).map((request) => this.track(request)));
     await this.merges();
   }
   /** An event is ready to merge when Braze accepted every part it sent in this invocation. */
@@ -1173,14 +1233,17 @@ var Delivery = class {
   }
   /** Sends the merges that have a ready owner and were not sent yet. */
   async merges() {
-    const due = this.plan.merges.filter((merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)));
+    const due = this.plan.merges.filter(
+      (merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)) && this.chainsWriting(mergeProfiles(merge.object)).length === 0
+    );
     for (const merge of due) this.mergesSent.add(merge.key);
     await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)));
   }
   async merge(chunk, mayResend) {
+    for (const entry of chunk) this.memory?.forgetValues(identityKey(entry.object.identifier_to_merge));
     const outcome = await this.call("/users/merge", { merge_updates: chunk.map((entry) => entry.object) });
     if (outcome.kind === "accepted") {
-      for (const entry of chunk) this.memory?.rememberMerge(entry.key);
+      for (const entry of chunk) this.memory?.rememberMerge(identityKey(entry.object.identifier_to_merge), entry.key);
       return;
     }
     if (outcome.kind === "reject" && chunk.length > 1 && mayResend && this.timeLeft() > 0) {
@@ -1196,6 +1259,9 @@ function worstFailure(failures) {
   const messages = [...new Set(failures.map((failure2) => failure2.message))];
   const shown = messages.slice(0, 3).join(" | ");
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
+}
+function mergeProfiles(merge) {
+  return [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)];
 }
 function valuesOf(object) {
   return Object.entries(object).map(([key, value]) => [key, isPlainValue(value) ? JSON.stringify(value) : void 0]);
@@ -1457,6 +1523,161 @@ function languageCode(value) {
   return supported.has(code) ? code : void 0;
 }
 
+// src/destination/rails-time-zones.ts
+var RAILS_TIME_ZONES = {
+  "International Date Line West": "Pacific/Midway",
+  "Midway Island": "Pacific/Midway",
+  "American Samoa": "Pacific/Pago_Pago",
+  Hawaii: "Pacific/Honolulu",
+  Alaska: "America/Juneau",
+  "Pacific Time (US & Canada)": "America/Los_Angeles",
+  Tijuana: "America/Tijuana",
+  "Mountain Time (US & Canada)": "America/Denver",
+  Arizona: "America/Phoenix",
+  Chihuahua: "America/Chihuahua",
+  Mazatlan: "America/Mazatlan",
+  "Central Time (US & Canada)": "America/Chicago",
+  Saskatchewan: "America/Regina",
+  Guadalajara: "America/Mexico_City",
+  "Mexico City": "America/Mexico_City",
+  Monterrey: "America/Monterrey",
+  "Central America": "America/Guatemala",
+  "Eastern Time (US & Canada)": "America/New_York",
+  "Indiana (East)": "America/Indiana/Indianapolis",
+  Bogota: "America/Bogota",
+  Lima: "America/Lima",
+  Quito: "America/Lima",
+  "Atlantic Time (Canada)": "America/Halifax",
+  Caracas: "America/Caracas",
+  "La Paz": "America/La_Paz",
+  Santiago: "America/Santiago",
+  Newfoundland: "America/St_Johns",
+  Brasilia: "America/Sao_Paulo",
+  "Buenos Aires": "America/Argentina/Buenos_Aires",
+  Montevideo: "America/Montevideo",
+  Georgetown: "America/Guyana",
+  "Puerto Rico": "America/Puerto_Rico",
+  Greenland: "America/Godthab",
+  "Mid-Atlantic": "Atlantic/South_Georgia",
+  Azores: "Atlantic/Azores",
+  "Cape Verde Is.": "Atlantic/Cape_Verde",
+  Dublin: "Europe/Dublin",
+  Edinburgh: "Europe/London",
+  Lisbon: "Europe/Lisbon",
+  London: "Europe/London",
+  Casablanca: "Africa/Casablanca",
+  Monrovia: "Africa/Monrovia",
+  UTC: "Etc/UTC",
+  Belgrade: "Europe/Belgrade",
+  Bratislava: "Europe/Bratislava",
+  Budapest: "Europe/Budapest",
+  Ljubljana: "Europe/Ljubljana",
+  Prague: "Europe/Prague",
+  Sarajevo: "Europe/Sarajevo",
+  Skopje: "Europe/Skopje",
+  Warsaw: "Europe/Warsaw",
+  Zagreb: "Europe/Zagreb",
+  Brussels: "Europe/Brussels",
+  Copenhagen: "Europe/Copenhagen",
+  Madrid: "Europe/Madrid",
+  Paris: "Europe/Paris",
+  Amsterdam: "Europe/Amsterdam",
+  Berlin: "Europe/Berlin",
+  Bern: "Europe/Zurich",
+  Zurich: "Europe/Zurich",
+  Rome: "Europe/Rome",
+  Stockholm: "Europe/Stockholm",
+  Vienna: "Europe/Vienna",
+  "West Central Africa": "Africa/Algiers",
+  Bucharest: "Europe/Bucharest",
+  Cairo: "Africa/Cairo",
+  Helsinki: "Europe/Helsinki",
+  Kyiv: "Europe/Kiev",
+  Riga: "Europe/Riga",
+  Sofia: "Europe/Sofia",
+  Tallinn: "Europe/Tallinn",
+  Vilnius: "Europe/Vilnius",
+  Athens: "Europe/Athens",
+  Istanbul: "Europe/Istanbul",
+  Minsk: "Europe/Minsk",
+  Jerusalem: "Asia/Jerusalem",
+  Harare: "Africa/Harare",
+  Pretoria: "Africa/Johannesburg",
+  Kaliningrad: "Europe/Kaliningrad",
+  Moscow: "Europe/Moscow",
+  "St. Petersburg": "Europe/Moscow",
+  Volgograd: "Europe/Volgograd",
+  Samara: "Europe/Samara",
+  Kuwait: "Asia/Kuwait",
+  Riyadh: "Asia/Riyadh",
+  Nairobi: "Africa/Nairobi",
+  Baghdad: "Asia/Baghdad",
+  Tehran: "Asia/Tehran",
+  "Abu Dhabi": "Asia/Muscat",
+  Muscat: "Asia/Muscat",
+  Baku: "Asia/Baku",
+  Tbilisi: "Asia/Tbilisi",
+  Yerevan: "Asia/Yerevan",
+  Kabul: "Asia/Kabul",
+  Ekaterinburg: "Asia/Yekaterinburg",
+  Islamabad: "Asia/Karachi",
+  Karachi: "Asia/Karachi",
+  Tashkent: "Asia/Tashkent",
+  Chennai: "Asia/Kolkata",
+  Kolkata: "Asia/Kolkata",
+  Mumbai: "Asia/Kolkata",
+  "New Delhi": "Asia/Kolkata",
+  Kathmandu: "Asia/Kathmandu",
+  Astana: "Asia/Dhaka",
+  Dhaka: "Asia/Dhaka",
+  "Sri Jayawardenepura": "Asia/Colombo",
+  Almaty: "Asia/Almaty",
+  Novosibirsk: "Asia/Novosibirsk",
+  Rangoon: "Asia/Rangoon",
+  Bangkok: "Asia/Bangkok",
+  Hanoi: "Asia/Bangkok",
+  Jakarta: "Asia/Jakarta",
+  Krasnoyarsk: "Asia/Krasnoyarsk",
+  Beijing: "Asia/Shanghai",
+  Chongqing: "Asia/Chongqing",
+  "Hong Kong": "Asia/Hong_Kong",
+  Urumqi: "Asia/Urumqi",
+  "Kuala Lumpur": "Asia/Kuala_Lumpur",
+  Singapore: "Asia/Singapore",
+  Taipei: "Asia/Taipei",
+  Perth: "Australia/Perth",
+  Irkutsk: "Asia/Irkutsk",
+  Ulaanbaatar: "Asia/Ulaanbaatar",
+  Seoul: "Asia/Seoul",
+  Osaka: "Asia/Tokyo",
+  Sapporo: "Asia/Tokyo",
+  Tokyo: "Asia/Tokyo",
+  Yakutsk: "Asia/Yakutsk",
+  Darwin: "Australia/Darwin",
+  Adelaide: "Australia/Adelaide",
+  Canberra: "Australia/Melbourne",
+  Melbourne: "Australia/Melbourne",
+  Sydney: "Australia/Sydney",
+  Brisbane: "Australia/Brisbane",
+  Hobart: "Australia/Hobart",
+  Vladivostok: "Asia/Vladivostok",
+  Guam: "Pacific/Guam",
+  "Port Moresby": "Pacific/Port_Moresby",
+  Magadan: "Asia/Magadan",
+  Srednekolymsk: "Asia/Srednekolymsk",
+  "Solomon Is.": "Pacific/Guadalcanal",
+  "New Caledonia": "Pacific/Noumea",
+  Fiji: "Pacific/Fiji",
+  Kamchatka: "Asia/Kamchatka",
+  "Marshall Is.": "Pacific/Majuro",
+  Auckland: "Pacific/Auckland",
+  Wellington: "Pacific/Auckland",
+  "Nuku'alofa": "Pacific/Tongatapu",
+  "Tokelau Is.": "Pacific/Fakaofo",
+  "Chatham Is.": "Pacific/Chatham",
+  Samoa: "Pacific/Apia"
+};
+
 // src/destination/standard-attributes.ts
 var GENDERS = {
   m: "M",
@@ -1522,7 +1743,8 @@ function ianaTimeZone(zone) {
   let canonical = knownZones.get(zone);
   if (canonical === void 0) {
     try {
-      const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+      const name = Object.prototype.hasOwnProperty.call(RAILS_TIME_ZONES, zone.trim()) ? RAILS_TIME_ZONES[zone.trim()] : zone;
+      const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
       canonical = /\//.test(resolved) || resolved === "UTC" ? resolved : null;
     } catch {
       canonical = null;
@@ -1659,7 +1881,7 @@ var STANDARD_MAPPINGS = [
       const zone = pick(
         warnings,
         ianaTimeZone,
-        "an IANA time zone",
+        "an IANA time zone (or a Rails time zone name)",
         ['trait "timezone"', field(traits, "timezone")],
         ['trait "time_zone"', field(traits, "time_zone")],
         ["context.timezone", field(context, "timezone")]
@@ -1841,6 +2063,7 @@ var ROUTES = /* @__PURE__ */ new Map([
 function ecommerceRoute(eventName2) {
   return ROUTES.get(eventName2.trim().toLowerCase());
 }
+var ORDER_LEVEL_REFUND = { product_id: "order", product_name: "Order-level refund", variant_id: "order", quantity: 1 };
 var ID_FIELDS = {
   cart_updated: ["cart_id", ["cart_id"]],
   // Segment's Checkout Started example has no checkout_id, only the order_id the checkout will become.
@@ -1988,22 +2211,29 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   }
   fields.used.add("products");
   const list = field(properties, "products");
-  if (!Array.isArray(list) || list.length === 0) return needs("a non-empty properties.products list");
-  const products = [];
-  const reasons = [];
-  list.forEach((raw, index) => {
-    const item2 = dict(raw);
-    const mapped = item2 ? product(new Fields(item2, warnings), true) : "it is not an object";
-    if (typeof mapped !== "string") products.push(mapped);
-    else {
-      reasons.push(`product ${index + 1}: ${mapped}`);
-      warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`);
-    }
-  });
-  if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join("; ")})`);
-  out.products = products;
   const refund = route.event === "order_refunded" || route.event === "order_cancelled";
   const total = fields.take(TOTAL_SOURCES, refund ? readAbsoluteMoney : readMoney);
+  const products = [];
+  if (route.event === "order_refunded" && (!Array.isArray(list) || list.length === 0) && total !== void 0) {
+    products.push({ ...ORDER_LEVEL_REFUND, price: total });
+  } else {
+    if (!Array.isArray(list) || list.length === 0)
+      return needs(
+        `a non-empty properties.products list${route.event === "order_refunded" ? " (or a total, for a refund of the whole order)" : ""}`
+      );
+    const reasons = [];
+    list.forEach((raw, index) => {
+      const item2 = dict(raw);
+      const mapped = item2 ? product(new Fields(item2, warnings), true) : "it is not an object";
+      if (typeof mapped !== "string") products.push(mapped);
+      else {
+        reasons.push(`product ${index + 1}: ${mapped}`);
+        warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`);
+      }
+    });
+    if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join("; ")})`);
+  }
+  out.products = products;
   if (total !== void 0) out.total_value = total;
   else {
     const sum = products.reduce((all, item2) => all + item2.price * item2.quantity, 0);
@@ -2136,7 +2366,7 @@ function mapEvent(raw, settings, now = Date.now, asType) {
     default:
       return problem(
         "EventNotSupported",
-        `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`
+        type === void 0 || type === null ? 'This event has no "type": the Braze destination function takes identify, track, page, screen, group, alias and delete.' : `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`
       );
   }
 }
@@ -2197,7 +2427,10 @@ function mapTrack(event, identifier, settings, plan, now) {
     for (const failure2 of failures) plan.warnings.push(failure2.message);
     if (recommended && !isProblem(recommended))
       plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties));
-    if (purchases && !isProblem(purchases)) plan.purchases.push(...purchases);
+    if (purchases && !isProblem(purchases)) {
+      plan.purchases.push(...purchases);
+      if ("user_alias" in identifier) plan.attributes.push(attributesBase(identifier, settings));
+    }
     return;
   }
   const engage = engageContext(event);

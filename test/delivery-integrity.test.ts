@@ -6,12 +6,12 @@
 // and node profiles) is remembered; `minimal` has none, and there the function
 // sends again what Segment redelivers, as the README says.
 import nock from 'nock'
-import { Response } from 'node-fetch'
+import fetch, { Response } from 'node-fetch'
 import type { EmbeddedBraze } from '../src/tools/embedded-braze'
 import { createSegmentCache, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
 import { useEmbeddedBraze } from './helpers/embedded-braze'
-import { at, identify, orderCompleted, track } from './helpers/events'
+import { alias, at, identify, orderCompleted, track } from './helpers/events'
 import { loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
 
 useNock({ loopback: true })
@@ -256,6 +256,74 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
       settings
     )
     expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/merge'])
+  })
+
+  describe('a split order and, in the same batch, a call that removes its profile: that call waits for the whole order', () => {
+    const order = (fields: Record<string, unknown>) =>
+      track(undefined, 'Order Completed', { order_id: 'o-150', currency: 'USD', products: products(150) }, fields)
+    const settings = { ...LEGACY, anonymousAliasLabel: 'segment_anonymous_id' }
+    const cases: Array<[string, Array<Record<string, unknown>>, (braze: EmbeddedBraze) => void]> = [
+      [
+        'a delete of the buyer: nothing of the order is left',
+        [order({ userId: 'gone' }), { type: 'delete', userId: 'gone', messageId: 'del-150' }],
+        (braze) => expect(braze.profiles()).toHaveLength(0)
+      ],
+      [
+        "an alias of the buyer's old userId: one profile with all 150 purchases",
+        [order({ userId: 'old-7' }), alias('new-7', 'old-7')],
+        (braze) => {
+          expect(braze.profiles()).toHaveLength(1)
+          expect(braze.profile({ external_id: 'new-7' })!.purchaseCount).toBe(150)
+        }
+      ],
+      [
+        "the anonymous buyer signing up: the user's profile has all 150 purchases",
+        [order({ anonymousId: 'anon-150' }), identify('u-150', { plan: 'pro' }, { anonymousId: 'anon-150' })],
+        (braze) => {
+          expect(braze.profiles()).toHaveLength(1)
+          expect(braze.profile({ external_id: 'u-150' })!.purchaseCount).toBe(150)
+        }
+      ]
+    ]
+    test.each(cases)('%s', async (_name, batch, expectProfiles) => {
+      // The order's second part travels slowly: sent together, the other call would arrive first.
+      const slowSecondPart = async (url: string, init: { body?: string }) => {
+        if (init.body?.includes('"product_id":"p75"')) await new Promise((resolve) => setTimeout(resolve, 50))
+        return fetch(url, init)
+      }
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: slowSecondPart })
+      expect(await runtime.handlers.onBatch!(batch, settings)).toEqual([{ status: 200 }, { status: 200 }])
+      expectProfiles(braze)
+    })
+  })
+
+  test('a merged attributes object Braze refuses: the resend applies the events in time order, so the latest value wins', async () => {
+    // Braze refuses every attributes object that carries "seats"; the rest goes to the embedded Braze.
+    const refusingSeats = async (url: string, init: { body?: string }) => {
+      const body = JSON.parse(init.body ?? '{}')
+      if (!url.endsWith('/users/track') || !body.attributes) return fetch(url, init)
+      const errors: unknown[] = []
+      body.attributes = body.attributes.filter((object: Record<string, unknown>, index: number) =>
+        'seats' in object ? !errors.push({ type: "'seats' is not allowed", input_array: 'attributes', index }) : true
+      )
+      const answer = await (await fetch(url, { ...init, body: JSON.stringify(body) })).json()
+      return new Response(JSON.stringify({ ...answer, ...(errors.length > 0 ? { errors } : {}) }), { status: 201 })
+    }
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusingSeats })
+    const results = await runtime.handlers.onBatch!(
+      [
+        identify('u1', { plan: 'pro' }, { timestamp: at(3) }),
+        identify('u1', { plan: 'free' }, { timestamp: at(1) }),
+        identify('u1', { seats: 12 }, { timestamp: at(2) })
+      ],
+      SETTINGS
+    )
+    expect(results).toEqual([
+      { status: 200 },
+      { status: 200 },
+      { status: 400, errormessage: expect.stringContaining("'seats' is not allowed") }
+    ])
+    expect(braze.profile({ external_id: 'u1' })!.attributes.plan).toBe('pro')
   })
 })
 

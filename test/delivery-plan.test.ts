@@ -113,10 +113,16 @@ describe('planDelivery', () => {
       { type: 'alias', userId: 'new', previousId: 'old', messageId: 'al' },
       ...Array.from({ length: 51 }, (_, i) => ({ type: 'delete', userId: `d${i}`, messageId: `d${i}` }))
     ])
-    memory.rememberMerge(JSON.stringify(plans[0]!.merges[0]))
+    memory.rememberMerge('external_id:old', JSON.stringify(plans[0]!.merges[0]))
     const plan = planDelivery(plans, { limits: requestLimits(75), memory })
     expect(plan.merges).toEqual([])
     expect(plan.deletes.map((request) => (request.body.external_ids as unknown[]).length)).toEqual([50, 1])
+    // A late event of the old userId in the same batch creates that profile again: the merge is planned again.
+    const late = plansOf([
+      { type: 'alias', userId: 'new', previousId: 'old', messageId: 'al' },
+      { type: 'track', userId: 'old', event: 'Late' }
+    ])
+    expect(planDelivery(late, { limits: requestLimits(75), memory }).merges).toHaveLength(1)
   })
 
   test('a user whose objects do not fit one request: events keep their own attributes, each event whole', () => {

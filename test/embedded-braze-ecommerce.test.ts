@@ -343,12 +343,13 @@ describe('array-of-objects operators in the embedded Braze', () => {
     expect(applyAttributeUpdates({ pets }, { pets: update }, true)).toEqual({ pets: expected })
   })
 
+  test('$update without _merge_objects: "your objects will be overwritten" (the match becomes $new_object)', () => {
+    const update = { $update: [{ $identifier_key: 'id', $identifier_value: 2, $new_object: { id: 2, name: 'Kitty' } }] }
+    expect(objectProblems('attributes', { external_id: 'u', pets: update })).toEqual([])
+    expect(applyAttributeUpdates({ pets }, { pets: update })).toEqual({ pets: [pets[0], { id: 2, name: 'Kitty' }, pets[2]] })
+  })
+
   test.each<[string, Record<string, unknown>, string]>([
-    [
-      '$update without _merge_objects',
-      { external_id: 'u', pets: { $update: [{ $identifier_key: 'id', $identifier_value: 1, $new_object: {} }] } },
-      "attribute 'pets' $update needs _merge_objects: true"
-    ],
     [
       '$remove without an identifier',
       { external_id: 'u', pets: { $remove: [{ id: 1 }] } },

@@ -116,6 +116,57 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(eventNames(profiles[0])).toEqual(['Ordered'])
     })
 
+    test("an anonymous visitor's order (legacy purchases) lands on the alias profile, then on the user at sign-up", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const order = event({
+        type: 'track',
+        anonymousId: 'anon-buyer',
+        event: 'Order Completed',
+        properties: { order_id: 'o-1', currency: 'USD', products: [{ product_id: 'p', price: 30 }] }
+      })
+      await send(runtime, [[order], [identify({ userId: 'buyer', anonymousId: 'anon-buyer', traits: { plan: 'pro' } })]], {
+        ...LABELLED,
+        ecommerceMode: 'purchases'
+      })
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.external_id).toBe('buyer')
+      expect(profiles[0]!.purchaseCount).toBe(1)
+    })
+
+    test('a visitor who browses anonymously again after signing up, then signs in again: still one profile', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [page('tablet', 'Pricing')],
+          [identify({ userId: 'u3', anonymousId: 'tablet', traits: { plan: 'pro' } })],
+          [page('tablet', 'Cart')],
+          [identify({ userId: 'u3', anonymousId: 'tablet', traits: { plan: 'pro' } })]
+        ],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(eventNames(profiles[0])).toEqual(['Viewed Cart', 'Viewed Pricing'])
+    })
+
+    test('skipUnchangedAttributes: an email lead merged into a user, then identified by email again, updates the user', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [identify({ anonymousId: 'x-1', traits: { email: 'lead2@example.com', plan: 'free' } })],
+          [identify({ userId: 'u8', traits: { email: 'lead2@example.com', plan: 'pro' } })],
+          [identify({ anonymousId: 'x-2', traits: { email: 'lead2@example.com', plan: 'free' } })]
+        ],
+        { ...SETTINGS, skipUnchangedAttributes: true }
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.attributes).toMatchObject({ plan: 'free' })
+    })
+
     test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       const order = event({

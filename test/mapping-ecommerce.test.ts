@@ -327,6 +327,20 @@ describe('field sources and documented fallbacks', () => {
     expect(warnings).toHaveLength(1)
   })
 
+  test('an Order Refunded with only an order_id and a total: one generalized product, as Braze asks for refunds of no product', () => {
+    const result = planFor(track('Order Refunded', { order_id: 'o1', total: -30, currency: 'EUR' }))
+    const event = result.events[0]!
+    expect(event.properties).toEqual({
+      order_id: 'o1',
+      currency: 'EUR',
+      source: 'server',
+      products: [{ product_id: 'order', product_name: 'Order-level refund', variant_id: 'order', quantity: 1, price: 30 }],
+      total_value: 30
+    })
+    expect(objectProblems('events', event)).toEqual([])
+    expect(result.warnings).toEqual([])
+  })
+
   test('refunds and cancellations send the absolute amount ("Must be ≥ 0")', () => {
     expect(order({ total: -30 }, 'Order Refunded').event.properties!.total_value).toBe(30)
     expect(order({ total: -30 }, 'Order Cancelled').event.properties!.total_value).toBe(30)
@@ -482,10 +496,10 @@ describe('a required property missing: InvalidEventPayload naming it, nothing se
       /"Order Completed" cannot become Braze's ecommerce\.order_placed: it needs properties\.order_id for order_id/
     ],
     [
-      'Order Refunded without products',
+      'Order Refunded without products or a total',
       'Order Refunded',
-      { order_id: 'o1', total: 5 },
-      /ecommerce\.order_refunded: it needs a non-empty properties\.products list/
+      { order_id: 'o1' },
+      /ecommerce\.order_refunded: it needs a non-empty properties\.products list \(or a total, for a refund of the whole order\)/
     ],
     [
       'Order Cancelled with an empty products list',

@@ -109,6 +109,9 @@ describe('standard attributes', () => {
     ],
     ['context.timezone (IANA)', {}, { time_zone: 'Europe/Amsterdam' }, { context: { timezone: 'Europe/Amsterdam' } }],
     ['context.timezone UTC', {}, { time_zone: 'UTC' }, { context: { timezone: 'UTC' } }],
+    // Braze's own example of a time_zone (https://www.braze.com/docs/api/objects_filters/user_attributes_object/): a Rails name.
+    ['a Rails time zone name → its IANA zone', { time_zone: 'Eastern Time (US & Canada)' }, { time_zone: 'America/New_York' }],
+    ['a Rails city name → its IANA zone', { timezone: 'Paris' }, { time_zone: 'Europe/Paris' }],
     ['context.locale en-US → en', {}, { language: 'en' }, { context: { locale: 'en-US' } }],
     ['context.locale nl-NL → nl', {}, { language: 'nl' }, { context: { locale: 'nl-NL' } }],
     ['context.locale fr_FR → fr', {}, { language: 'fr' }, { context: { locale: 'fr_FR' } }],
@@ -381,6 +384,23 @@ describe('custom attributes', () => {
         expect.stringMatching(/"preferences"\.with space was dropped/)
       ])
     )
+  })
+
+  test('dates already written as Braze writes them, {"$time": …} (Braze\'s array-of-objects example), are kept', () => {
+    // https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/ ("Timestamps")
+    const traits = {
+      pets: [{ id: 1, type: 'dog', breed: 'beagle', name: 'Gus', purchase_time: { $time: '2020-05-28' } }],
+      prefs: { since: { $time: '2021-02-03T04:05:06Z' }, bad: { $time: 'soon' } },
+      signed_up: { $time: '2020-05-28' }
+    }
+    const { attributes, warnings } = attributesOf(identify(traits))
+    expect(attributes).toEqual({
+      external_id: 'u1',
+      pets: [{ id: 1, type: 'dog', breed: 'beagle', name: 'Gus', purchase_time: { $time: '2020-05-28' } }],
+      prefs: { since: { $time: '2021-02-03T04:05:06Z' } },
+      signed_up: '2020-05-28'
+    })
+    expect(warnings).toEqual([expect.stringMatching(/"prefs"\.bad was dropped: \{"\$time"\} takes an ISO 8601 date/)])
   })
 
   test('an array of objects at the top level is sent as an array of nested objects', () => {

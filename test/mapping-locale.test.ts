@@ -81,7 +81,7 @@ describe('explicit traits beat context', () => {
     expect(warnings).toEqual([
       'trait "country" was dropped: Braze takes an ISO-3166-1 country code or an English country name.',
       'trait "language" was dropped: Braze takes one of the language codes it supports (ISO-639-1, and a few of three letters).',
-      'trait "timezone" was dropped: Braze takes an IANA time zone.'
+      'trait "timezone" was dropped: Braze takes an IANA time zone (or a Rails time zone name).'
     ])
   })
 })

@@ -82,13 +82,17 @@ describe('well-formed operators pass through', () => {
   })
 })
 
+test('$update without _merge_objects goes as it is (Braze then overwrites the matched objects), with a warning that says so', () => {
+  const pets = { $update: [{ $identifier_key: 'id', $identifier_value: 4, $new_object: { breed: 'goldfish' } }] }
+  const { attributes, warnings } = attributesOf({ pets })
+  expect(attributes).toEqual({ external_id: 'u1', pets })
+  expect(warnings).toEqual([
+    expect.stringMatching(/\$update replaces each matched object with \$new_object; send the trait "_merge_objects": true/)
+  ])
+})
+
 describe('a malformed operator is dropped with a warning; the rest of the identify still goes', () => {
   test.each<[string, unknown, RegExp]>([
-    [
-      '$update without _merge_objects',
-      { $update: [{ $identifier_key: 'id', $identifier_value: 4, $new_object: { breed: 'goldfish' } }] },
-      /\$update needs the trait "_merge_objects": true/
-    ],
     ['$add of a non-object', { $add: ['dog'] }, /\$add: every item must be an object/],
     ['$add of an empty list', { $add: [] }, /\$add takes a non-empty array/],
     [

@@ -232,14 +232,14 @@ describe('delete', () => {
 })
 
 describe('not an event Braze can take', () => {
-  test.each<[string, unknown]>([
-    ['an unknown type', { type: 'purchase', userId: 'u1' }],
-    ['no type', { userId: 'u1', event: 'Ping' }],
-    ['a type that is not text', { type: ['track'], userId: 'u1' }]
-  ])('%s → EventNotSupported', (_name, event) => {
+  test.each<[string, unknown, RegExp]>([
+    ['an unknown type', { type: 'purchase', userId: 'u1' }, /^Event type "purchase" is not supported by the Braze destination function/],
+    ['no type', { userId: 'u1', event: 'Ping' }, /^This event has no "type": the Braze destination function takes identify, track/],
+    ['a type that is not text', { type: ['track'], userId: 'u1' }, /^Event type "track" is not supported/]
+  ])('%s → EventNotSupported', (_name, event, message) => {
     const result = problemFor(event)
     expect(result.kind).toBe('EventNotSupported')
-    expect(result.message).toMatch(/is not supported by the Braze destination function/)
+    expect(result.message).toMatch(message)
   })
 
   test('a very long type is not echoed in full', () => {

@@ -114,10 +114,12 @@ describe('one purchase per product', () => {
     ).toBe('2024-04-30T00:00:00.000Z')
   })
 
-  test('alias users: purchases carry an explicit _update_existing_only, as events do', () => {
+  test('alias users: purchases carry an explicit _update_existing_only, as events do, beside an attributes object that creates the alias profile', () => {
     const event = order([{ product_id: 'p1', price: 1 }], {}, { userId: undefined, anonymousId: 'anon-1' })
     for (const setting of [false, true]) {
-      const { purchases } = purchasesOf(event, { anonymousAliasLabel: 'anon', updateExistingOnly: setting })
+      // Braze never creates an alias profile for a purchase ("Update Only" mode is always true): the attributes object does, unless updateExistingOnly.
+      const { purchases, attributes } = planFor(event, { anonymousAliasLabel: 'anon', updateExistingOnly: setting })
+      expect(attributes).toEqual([{ user_alias: { alias_name: 'anon-1', alias_label: 'anon' }, _update_existing_only: setting }])
       expect(purchases).toEqual([
         {
           user_alias: { alias_name: 'anon-1', alias_label: 'anon' },

@@ -105,7 +105,7 @@ describe('inputs against the embedded Braze', () => {
     expect(summary.events).toEqual({ total: 6, delivered: 5, rejected: 1, retry: 0, unfinished: 0 })
     expect(summary.reasons.rejected).toEqual([{ reason: expect.stringMatching(/^status 400: Braze needs an identified user/), count: 1 }])
     expect(summary.failures).toEqual({
-      listed: [{ where: 'events.json[5]', messageId: 'test-tab-1', outcome: 'rejected', reason: summary.reasons.rejected[0]!.reason }],
+      listed: [{ where: 'events.json[4]', messageId: 'test-tab-1', outcome: 'rejected', reason: summary.reasons.rejected[0]!.reason }],
       notListed: 0
     })
     expect(summary.handler).toBe('onBatch')
@@ -154,6 +154,17 @@ describe('inputs against the embedded Braze', () => {
       'events.jsonl:7[2]'
     ])
     expect(braze.profile({ external_id: 'u-3' })!.events.map((event) => event.name)).toEqual(['Song Played', 'Song Played', 'Song Paused'])
+  })
+
+  test('a line too long to be an event is rejected unread, and the lines after it are read', async () => {
+    const input = file(
+      'giant.jsonl',
+      `${JSON.stringify(identify('u-4', {}))}\n${'x'.repeat(17 * 1024 * 1024)}\n${JSON.stringify(identify('u-5', {}))}`
+    )
+    const summary = await replayJson([input], { braze })
+    expect(summary.events).toMatchObject({ total: 3, delivered: 2, rejected: 1 })
+    expect(summary.failures.listed).toEqual([expect.objectContaining({ where: 'giant.jsonl:2' })])
+    expect(summary.reasons.rejected[0]!.reason).toMatch(/the line is longer than 16 MB: not one event/)
   })
 
   test('a directory: every .json/.jsonl/.gz file in name order, one event or an array each; other files ignored', async () => {
@@ -471,6 +482,33 @@ describe('usage and unusable input: exit 2', () => {
     expect(stderr).toMatch(message)
   })
 
+  test('--rejects naming the input file is refused, and the input is left as it was', async () => {
+    const content = jsonl(identify('u-1', {}), anonymous('same-1'))
+    const input = file('same.jsonl', content)
+    const { code, stderr } = await replay([input, '--rejects', 'same.jsonl'])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/--rejects same\.jsonl is the input file .*same\.jsonl: give the rejects another name/)
+    expect(readFileSync(input, 'utf8')).toBe(content)
+  })
+
+  test('a settings file that starts with a byte order mark is read; a broken one says where, never quoting it', async () => {
+    const bom = file('bom-settings.json', `\uFEFF${JSON.stringify({ apiKey: EXAMPLE_KEY, dataCenter: 'US-01' })}`)
+    const read = await replay([file('bom-events.json', JSON.stringify([identify('u-2', {})])), '--settings', bom, '--quiet'], { braze })
+    expect(read).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/delivered +1\n/) })
+    const broken = file('broken-settings.json', '{"apiKey": "secret-in-file", }')
+    const { code, stderr } = await replay([file('one-more.json', '[]'), '--settings', broken])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/broken-settings\.json is not valid JSON \(at character 30\)/)
+    expect(stderr).not.toContain('secret-in-file')
+  })
+
+  test('a bad key from BRAZE_API_KEY is blamed on the variable, not on the settings file', async () => {
+    const { code, stderr } = await replay([file('env.json', '[]')], {}, { BRAZE_API_KEY: 'SECRET KEY with spaces' })
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/replay: the BRAZE_API_KEY environment variable: Setting "apiKey"/)
+    expect(stderr).not.toContain('SECRET KEY')
+  })
+
   test('invalid settings name the setting, never echo the key', async () => {
     const settings = file('bad-settings.json', JSON.stringify({ apiKey: 'secret-key-123', dataCenter: 'US-09' }))
     const { code, stderr } = await replay([file('one.json', '[]'), '--settings', settings])
@@ -570,11 +608,22 @@ describe('--live against a nock Braze', () => {
     expect(sleeps).toEqual([1000, 2000, 4000])
     expect(stdout).toMatch(/retry +1 +\(still failing after the retries/)
     expect(stdout).toMatch(/Retry reasons \(1\):\n +1 × status 500: Braze had a problem with \/users\/track \(HTTP 503\)/)
-    expect(stdout).toContain('live-2.json[1] (messageId live-m-1): retry, status 500')
+    expect(stdout).toContain('live-2.json[0] (messageId live-m-1): retry, status 500')
     expect(stdout).toContain('Retries: 3 retry calls for 1 event, 0 delivered after a retry, 7.0 s waited')
     expect(stdout).toContain(
       'Objects sent to /users/track: 4 attribute objects, 0 events, 0 purchases\n  in requests Braze accepted (2xx): 0 attribute objects, 0 events, 0 purchases'
     )
+  })
+
+  test("--live: a 200 that is no Braze answer (a proxy's HTML page) is retried, and nothing is counted as accepted", async () => {
+    nock(BRAZE).post('/users/track').times(4).reply(200, '<html>Sign in to the network</html>', { 'content-type': 'text/html' })
+    const settings = file('live-settings-html.json', JSON.stringify({ apiKey: 'real-looking-key', dataCenter: 'US-01' }))
+    const input = file('live-html.json', JSON.stringify([identify('u-18', { plan: 'pro' })]))
+    const clock: Clock = { now: () => Date.now(), sleep: async () => undefined }
+    const summary = await replayJson([input, '--live', '--settings', settings], { clock })
+    expect(summary.events).toMatchObject({ delivered: 0, retry: 1 })
+    expect(summary.objects.accepted).toEqual({ attributes: 0, events: 0, purchases: 0 })
+    expect(summary.dataPoints.total).toBe(0)
   })
 })
 
@@ -775,7 +824,7 @@ describe('building blocks', () => {
   test('the splitter reports a truncated array and a file that is not an array', () => {
     const truncated = new JsonArraySplitter()
     expect(truncated.push('[{"a":1},{"b":')).toEqual([{ text: '{"a":1}', index: 1 }])
-    expect(truncated.end()).toEqual([{ problem: 'the file ends inside element 2 (the array is not closed)', index: 2 }])
+    expect(truncated.end()).toEqual([{ problem: 'the file ends inside the element at [1] (the array is not closed)', index: 2 }])
     expect(new JsonArraySplitter().push('{"a":1}')).toEqual([
       { problem: 'the file is not a JSON array (it does not start with "[")', index: 0 }
     ])

@@ -347,7 +347,7 @@ const EXPECTED: Record<string, () => void> = {
   },
   'engage-linked-audience-event.json': () => {
     // Only event and properties: no type, so not an event mapEvent can route...
-    expectProblem(run(load('engage-linked-audience-event.json')), 'EventNotSupported', /"undefined" is not supported/)
+    expectProblem(run(load('engage-linked-audience-event.json')), 'EventNotSupported', /This event has no "type"/)
     // ...as Segment delivers it to onTrack, it has no user...
     const asTrack = { ...load('engage-linked-audience-event.json'), type: 'track' }
     expectProblem(run(asTrack), 'ValidationError', /userId/)

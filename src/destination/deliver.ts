@@ -8,12 +8,16 @@
 //   2. then, at once: the merges of the events whose objects Braze accepted
 //      (a merge needs the profile it keeps to exist); the later parts of split
 //      events, one after another, each chain on its own; the attributes of
-//      events whose merged object Braze refused, resent unmerged so that a
-//      valid neighbour is not rejected for another event's value; and
-//      /users/delete, so that a track of the same batch cannot recreate the
-//      profile a delete removed.
+//      events whose merged object Braze refused, resent unmerged (in time
+//      order) so that a valid neighbour is not rejected for another event's
+//      value; and /users/delete, so that a track of the same batch cannot
+//      recreate the profile a delete removed.
+// A merge or delete of a profile that a split event's later parts still write
+// to waits for that chain: sent before it, the parts would recreate the
+// profile it removed.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
+import { inTimeOrder } from './merge-attributes'
 import { openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
 import { chunked, firstOwner, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
@@ -60,7 +64,8 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey)
   const limits = requestLimits(options.maxObjectsPerRequest)
   const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes })
-  const run = new Delivery(plan, options, limits, opened?.memory)
+  const epochs = plans.map((event) => event?.epoch)
+  const run = new Delivery(plan, options, limits, epochs, opened?.memory)
   try {
     await run.go()
     plans.forEach((event, owner) => {
@@ -86,23 +91,31 @@ class Delivery {
   /** Merged attribute objects Braze refused, to resend per event. */
   private readonly refused: Array<{ owners: number[]; message: string }> = []
   private readonly mergesSent = new Set<string>()
+  /** The split events' later parts: the profiles they write to, and when they are done. */
+  private readonly chains: Array<{ profiles: Set<string>; finished?: Promise<void>; done: boolean }>
 
   constructor(
     private readonly plan: DeliveryPlan,
     private readonly options: DeliveryOptions,
     private readonly limits: RequestLimits,
+    private readonly epochs: Array<number | undefined>,
     private readonly memory: DeliveryMemory | undefined
   ) {
     this.failures = plan.expected.map(() => [])
     this.accepted = plan.expected.map(() => new Set())
     for (const [owner, message] of plan.rejected) this.fail(owner, 'invalid', message)
+    this.chains = plan.chains.map(({ parts }) => ({
+      profiles: new Set(parts.flatMap((part) => itemsOf(part).map(({ item: one }) => identityKey(one.object as object)))),
+      done: false
+    }))
   }
 
   async go(): Promise<void> {
     await Promise.all(this.plan.requests.map((request) => this.track(request)))
+    this.plan.chains.forEach((chain, index) => (this.chains[index]!.finished = this.chain(chain, this.chains[index]!)))
     await Promise.all([
       this.merges(),
-      ...this.plan.chains.map((chain) => this.chain(chain)),
+      ...this.chains.map((chain) => chain.finished),
       this.resendRefused(),
       ...this.plan.deletes.map((request) => this.delete(request))
     ])
@@ -129,6 +142,7 @@ class Delivery {
   }
 
   private async track(request: Bundle): Promise<void> {
+    if (this.memory) for (const { item: one } of itemsOf(request)) this.memory.forgetMerge(identityKey(one.object as object))
     const values = this.valuesSent(request.attributes.map(({ object }) => object))
     let taken: ReadonlySet<BrazeAttributes> = new Set()
     try {
@@ -192,26 +206,39 @@ class Delivery {
   }
 
   private async delete(request: DeliveryPlan['deletes'][number]): Promise<void> {
+    await Promise.all(this.chainsWriting(request.users).map((chain) => chain.finished))
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
-    for (const user of request.users) this.memory?.forgetValues(user)
+    for (const user of request.users) {
+      this.memory?.forgetValues(user)
+      this.memory?.forgetMerge(user)
+    }
     const outcome = await this.call('/users/delete', request.body)
     if (outcome.kind !== 'accepted') for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message)
   }
 
   /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
-  private async chain({ owner, parts }: { owner: number; parts: Bundle[] }): Promise<void> {
-    for (const [index, part] of parts.entries()) {
-      if (this.failures[owner]!.length > 0) return
-      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
-        return this.fail(
-          owner,
-          'retry',
-          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
-        )
+  private async chain({ owner, parts }: { owner: number; parts: Bundle[] }, state: { done: boolean }): Promise<void> {
+    try {
+      for (const [index, part] of parts.entries()) {
+        if (this.failures[owner]!.length > 0) return
+        if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+          return this.fail(
+            owner,
+            'retry',
+            `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+          )
+        }
+        await this.track(part)
       }
-      await this.track(part)
+    } finally {
+      state.done = true
     }
     await this.merges()
+  }
+
+  /** The chains not finished yet that write to any of these profiles. */
+  private chainsWriting(profiles: string[]): Delivery['chains'] {
+    return this.chains.filter((chain) => !chain.done && profiles.some((profile) => chain.profiles.has(profile)))
   }
 
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
@@ -229,12 +256,15 @@ class Delivery {
       }
       return
     }
-    const atoms = owners.map((owner) => {
+    // In time order, as they were merged: of two values of one attribute, the later one must win again.
+    const ordered = inTimeOrder(owners.map((owner) => ({ owner, epoch: this.epochs[owner] }))).map(({ owner }) => owner)
+    const rank = new Map(ordered.map((owner, position) => [owner, position]))
+    const atoms = ordered.map((owner) => {
       const atom = emptyBundle()
       for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], 'attributes'))
       return atom
     })
-    await Promise.all(packRequests(atoms, this.limits, firstOwner).map((request) => this.track(request)))
+    await Promise.all(packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom))!).map((request) => this.track(request)))
     await this.merges()
   }
 
@@ -247,15 +277,22 @@ class Delivery {
 
   /** Sends the merges that have a ready owner and were not sent yet. */
   private async merges(): Promise<void> {
-    const due = this.plan.merges.filter((merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)))
+    const due = this.plan.merges.filter(
+      (merge) =>
+        !this.mergesSent.has(merge.key) &&
+        merge.owners.some((owner) => this.ready(owner)) &&
+        this.chainsWriting(mergeProfiles(merge.object)).length === 0
+    )
     for (const merge of due) this.mergesSent.add(merge.key)
     await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)))
   }
 
   private async merge(chunk: Owned<MergeUpdate>[], mayResend: boolean): Promise<void> {
+    // The profile merged away is gone (even if the answer is lost): the values delivered to it no longer count.
+    for (const entry of chunk) this.memory?.forgetValues(identityKey(entry.object.identifier_to_merge))
     const outcome = await this.call('/users/merge', { merge_updates: chunk.map((entry) => entry.object) })
     if (outcome.kind === 'accepted') {
-      for (const entry of chunk) this.memory?.rememberMerge(entry.key)
+      for (const entry of chunk) this.memory?.rememberMerge(identityKey(entry.object.identifier_to_merge), entry.key)
       return
     }
     // A refused request of several merges: which one Braze refused is not said (its answer names no entry), so each goes alone.
@@ -274,6 +311,10 @@ export function worstFailure(failures: EventFailure[]): EventFailure | undefined
   const messages = [...new Set(failures.map((failure) => failure.message))]
   const shown = messages.slice(0, 3).join(' | ')
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown }
+}
+
+function mergeProfiles(merge: MergeUpdate): string[] {
+  return [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)]
 }
 
 /** An attributes object's values as the memory keeps them: plain values as JSON, anything else undefined (never remembered). */

@@ -66,7 +66,8 @@ class BoundedMap<V> {
 
 export class DeliveryMemory {
   private readonly messages = new BoundedMap<PartToken[] | typeof DELIVERED>(MAX_MESSAGES, MESSAGE_TTL_MS)
-  private readonly merges = new BoundedMap<true>(MAX_MERGES, MERGE_TTL_MS)
+  /** By the identity of the profile merged away: the merge Braze took. */
+  private readonly merges = new BoundedMap<string>(MAX_MERGES, MERGE_TTL_MS)
   private readonly values = new BoundedMap<Map<string, string>>(MAX_USERS, VALUES_TTL_MS)
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
   private readonly sending = new Map<string, { requests: number; overlapped: boolean }>()
@@ -87,12 +88,21 @@ export class DeliveryMemory {
     if (parts.size > 0) this.messages.set(messageId, [...parts], this.now())
   }
 
-  mergeDone(key: string): boolean {
-    return this.merges.get(key, this.now()) === true
+  /** Whether Braze took this merge (`key`) of the profile `merged` names, and nothing was sent to that profile since. */
+  mergeDone(merged: string, key: string): boolean {
+    return this.merges.get(merged, this.now()) === key
   }
 
-  rememberMerge(key: string): void {
-    this.merges.set(key, true, this.now())
+  rememberMerge(merged: string, key: string): void {
+    this.merges.set(merged, key, this.now())
+  }
+
+  /**
+   * Something is on its way to this profile: an event for an alias or an old userId that was merged away
+   * creates the profile again, and the next merge of it must be sent.
+   */
+  forgetMerge(merged: string): void {
+    this.merges.delete(merged)
   }
 
   /** The JSON of the value last delivered for this user's attribute, if remembered. */
@@ -126,7 +136,7 @@ export class DeliveryMemory {
     if (sending && --sending.requests === 0) this.sending.delete(user)
   }
 
-  /** The user's profile is being deleted: nothing delivered to it counts any more. */
+  /** The user's profile is being deleted or merged away: nothing delivered to it counts any more. */
   forgetValues(user: string): void {
     this.values.delete(user)
   }

@@ -93,6 +93,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     return group
   }
   const merges = new Dedup<MergeUpdate>()
+  let remembered: Array<{ merge: MergeUpdate; key: string; owner: number }> | undefined
   const deletes = new Dedup<DeleteTarget>()
 
   plans.forEach((plan, owner) => {
@@ -122,10 +123,17 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     if (later.length > 0) delivery.chains.push({ owner, parts: later })
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge)
-      if (!memory?.mergeDone(key)) merges.add(merge, key, owner)
+      if (!memory?.mergeDone(identityKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner)
+      else (remembered ??= []).push({ merge, key, owner })
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner)
   })
+  // A merge Braze took before is sent again when this batch sends something to the profile it merged
+  // away: that creates the profile again (an alias's new events, an old userId's late ones).
+  if (remembered) {
+    const touched = profilesOf(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]))
+    for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner)
+  }
 
   const skip = options.skipUnchangedAttributes ? memory : undefined
   const byUser = atomsOfAll([...groups.values()], limits, skip, false)
@@ -148,6 +156,16 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     }
   }
   return delivery
+}
+
+/** The identities of the profiles the plans send objects to. */
+function profilesOf(plans: Array<EventPlan | undefined>): Set<string> {
+  const out = new Set<string>()
+  for (const plan of plans) {
+    if (!plan) continue
+    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) out.add(identityKey(object))
+  }
+  return out
 }
 
 function totalSize(atoms: Bundle[]): BundleSize {

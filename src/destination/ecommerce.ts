@@ -43,6 +43,9 @@ export function ecommerceRoute(eventName: string): EcommerceRoute | undefined {
   return ROUTES.get(eventName.trim().toLowerCase())
 }
 
+/** The product of a refund that names none (Segment's Order Refunded may carry only an order_id and a total). */
+const ORDER_LEVEL_REFUND = { product_id: 'order', product_name: 'Order-level refund', variant_id: 'order', quantity: 1 }
+
 /** The event's own id: Braze's field and the Segment properties it may come from, in order. */
 const ID_FIELDS: Partial<Record<RecommendedEvent, [string, string[]]>> = {
   cart_updated: ['cart_id', ['cart_id']],
@@ -148,6 +151,8 @@ function product(fields: Fields, withQuantity: boolean): JsonObject | string {
   }
   out.product_id = productId
   out.product_name = name
+  // Segment's `variant` first, as Segment's own Braze (Actions) destination maps it (its ecommerce fields.ts,
+  // https://github.com/segmentio/action-destinations/tree/main/packages/destination-actions/src/destinations/braze).
   out.variant_id = fields.take(['variant', 'variant_id', 'sku', 'product_id', 'id'], readId)!
   if (withQuantity) {
     // A product without a quantity counts as one, as for purchases.
@@ -244,23 +249,32 @@ export function mapEcommerce(
 
   fields.used.add('products')
   const list = field(properties, 'products')
-  if (!Array.isArray(list) || list.length === 0) return needs('a non-empty properties.products list')
-  const products: JsonObject[] = []
-  const reasons: string[] = []
-  list.forEach((raw, index) => {
-    const item = dict(raw)
-    const mapped = item ? product(new Fields(item, warnings), true) : 'it is not an object'
-    if (typeof mapped !== 'string') products.push(mapped)
-    else {
-      reasons.push(`product ${index + 1}: ${mapped}`)
-      warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`)
-    }
-  })
-  if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join('; ')})`)
-  out.products = products
-
   const refund = route.event === 'order_refunded' || route.event === 'order_cancelled'
   const total = fields.take(TOTAL_SOURCES, refund ? readAbsoluteMoney : readMoney)
+  const products: JsonObject[] = []
+  if (route.event === 'order_refunded' && (!Array.isArray(list) || list.length === 0) && total !== undefined) {
+    // Segment's Order Refunded needs only an order_id; for a refund of no particular product Braze says
+    // "provide a generalized product_id" (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).
+    products.push({ ...ORDER_LEVEL_REFUND, price: total })
+  } else {
+    if (!Array.isArray(list) || list.length === 0)
+      return needs(
+        `a non-empty properties.products list${route.event === 'order_refunded' ? ' (or a total, for a refund of the whole order)' : ''}`
+      )
+    const reasons: string[] = []
+    list.forEach((raw, index) => {
+      const item = dict(raw)
+      const mapped = item ? product(new Fields(item, warnings), true) : 'it is not an object'
+      if (typeof mapped !== 'string') products.push(mapped)
+      else {
+        reasons.push(`product ${index + 1}: ${mapped}`)
+        warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`)
+      }
+    })
+    if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join('; ')})`)
+  }
+  out.products = products
+
   if (total !== undefined) out.total_value = total
   else {
     // Documented fallback: the products' own value rather than dropping the order.

@@ -40,7 +40,9 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
     default:
       return problem(
         'EventNotSupported',
-        `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`
+        type === undefined || type === null
+          ? 'This event has no "type": the Braze destination function takes identify, track, page, screen, group, alias and delete.'
+          : `Event type ${JSON.stringify(String(type)).slice(0, 40)} is not supported by the Braze destination function.`
       )
   }
 }
@@ -130,7 +132,13 @@ function mapTrack(
     for (const failure of failures) plan.warnings.push(failure.message)
     if (recommended && !isProblem(recommended))
       plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties))
-    if (purchases && !isProblem(purchases)) plan.purchases.push(...(purchases as BrazePurchase[]))
+    if (purchases && !isProblem(purchases)) {
+      plan.purchases.push(...(purchases as BrazePurchase[]))
+      // "When using a user_alias, 'Update Only' mode is always true" for purchases
+      // (https://www.braze.com/docs/api/objects_filters/purchase_object/): an anonymous visitor's first order
+      // would be dropped. An attributes object, which Braze processes first, creates the alias profile.
+      if ('user_alias' in identifier) plan.attributes.push(attributesBase(identifier, settings))
+    }
     return
   }
 

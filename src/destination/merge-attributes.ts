@@ -84,7 +84,7 @@ export function combineValues(earlier: unknown, later: unknown): unknown {
 }
 
 /** Stable: updates without a timestamp keep their place after the one before them. */
-function inTimeOrder(updates: AttributeUpdate[]): AttributeUpdate[] {
+export function inTimeOrder<T extends { epoch: number | undefined }>(updates: T[]): T[] {
   let last = -Infinity
   const keyed = updates.map((update, position) => {
     if (update.epoch !== undefined) last = update.epoch

@@ -1,7 +1,7 @@
 // Braze's operators on arrays of objects, passed through from a trait value
 // such as {"$add": [{…}]}, when well formed. Braze processes them as
-// "$add → $remove → $update"; $update needs `_merge_objects: true` on the
-// attributes object; and "When a nested custom attribute in your request
+// "$add → $remove → $update"; $update merges only with `_merge_objects: true`
+// on the attributes object (without it Braze overwrites the objects); and "When a nested custom attribute in your request
 // contains any invalid values … Braze drops all nested custom attribute
 // updates in the request", so a malformed operator is dropped here, whole,
 // with a warning, and never reaches Braze.
@@ -26,8 +26,11 @@ export function operatorUpdate(value: Dict, context: ValueContext, mergeObjects:
   for (const operator of Object.keys(value)) {
     const items = value[operator]
     if (!Array.isArray(items) || items.length === 0) return `${operator} takes a non-empty array`
+    // Braze takes it, but "You must set _merge_objects to true, or your objects will be overwritten".
     if (operator === '$update' && !mergeObjects)
-      return '$update needs the trait "_merge_objects": true (Braze merges array objects only then)'
+      context.warnings.push(
+        `${context.label}: $update replaces each matched object with $new_object; send the trait "_merge_objects": true to merge them instead.`
+      )
     const converted: JsonValue[] = []
     for (const item of items) {
       const one = operator === '$add' ? addedObject(item, context) : identifiedItem(operator, item, context)

@@ -5,6 +5,7 @@ import { MAX_IMAGE_URL_LENGTH } from './braze-limits'
 import { validContact } from './contact'
 import { toCountryCode } from './countries'
 import { languageCode } from './languages'
+import { RAILS_TIME_ZONES } from './rails-time-zones'
 import { cutString, type ValueContext } from './values'
 import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segment-event'
 import type { Settings } from './settings'
@@ -88,12 +89,16 @@ function validDate(year: number, month: number, day: number): string | undefined
 }
 
 const knownZones = new Map<string, string | null>()
-/** The canonical IANA name (`europe/amsterdam` → `Europe/Amsterdam`), or undefined for anything else. */
+/**
+ * The canonical IANA name (`europe/amsterdam` → `Europe/Amsterdam`, Rails's
+ * `Eastern Time (US & Canada)` → `America/New_York`), or undefined for anything else.
+ */
 function ianaTimeZone(zone: string): string | undefined {
   let canonical = knownZones.get(zone)
   if (canonical === undefined) {
     try {
-      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone
+      const name = Object.prototype.hasOwnProperty.call(RAILS_TIME_ZONES, zone.trim()) ? RAILS_TIME_ZONES[zone.trim()]! : zone
+      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
       // Offsets and abbreviations (GMT+1, EST) are valid for Intl but not the Area/City names Braze takes.
       canonical = /\//.test(resolved) || resolved === 'UTC' ? resolved : null
     } catch {
@@ -256,7 +261,7 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const zone = pick(
         warnings,
         ianaTimeZone,
-        'an IANA time zone',
+        'an IANA time zone (or a Rails time zone name)',
         ['trait "timezone"', field(traits, 'timezone')],
         ['trait "time_zone"', field(traits, 'time_zone')],
         ['context.timezone', field(context, 'timezone')]

@@ -1,6 +1,7 @@
 // Turning arbitrary trait/property values into values Braze accepts: strings
 // ≤ 255, nested keys without `.`/`$`/spaces, dates inside objects as
-// {"$time"} (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/).
+// {"$time"} (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/,
+// https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/, "Timestamps").
 // Bad parts are dropped with a warning, never silently and never by failing
 // the whole event.
 import { MAX_KEY_LENGTH, MAX_STRING_LENGTH } from './braze-limits'
@@ -80,6 +81,14 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
     const iso = value.toISOString()
     return inObject && context.mode === 'attribute' ? { $time: iso } : iso
   }
+  if (isTimeObject(value)) {
+    // A date written as Braze writes it inside nested attributes, {"$time": "2020-05-28"}: kept there, and a
+    // plain ISO string elsewhere (a top-level attribute or an event property takes the string).
+    const time = value.$time
+    if (typeof time === 'string' && isIsoDate(time)) return inObject && context.mode === 'attribute' ? { $time: time } : time
+    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date.`)
+    return undefined
+  }
   if (depth >= MAX_DEPTH) {
     context.warnings.push(`${context.label} was dropped: nested deeper than ${MAX_DEPTH} levels.`)
     return undefined
@@ -94,6 +103,11 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
   }
   if (isDict(value)) return toBrazeObject(value, context, depth + 1)
   return undefined
+}
+
+function isTimeObject(value: object): value is { $time: unknown } {
+  const keys = Object.keys(value)
+  return keys.length === 1 && keys[0] === '$time' && !Array.isArray(value)
 }
 
 export function toBrazeObject(source: Record<string, unknown>, context: ValueContext, depth: number): JsonObject {

@@ -62,6 +62,8 @@ export interface ObservedRequest {
   method: string
   body: string | undefined
   status: number | undefined
+  /** The answer's content-type: Braze answers JSON; anything else (a proxy's HTML page) is no Braze answer. */
+  contentType: string | undefined
   error: string | undefined
   ms: number
 }
@@ -131,28 +133,32 @@ const BRAZE_REST_HOST = /^https:\/\/rest\.[a-z0-9-]+\.braze\.(com|eu)(?=\/|$)/
 function makeFetch(options: RuntimeOptions): unknown {
   const { brazeBaseUrl: base, onRequest } = options
   const scale = options.timeScale ?? 1
-  const transport = (options.fetch ?? nodeFetch) as (url: string, init?: FetchInit) => Promise<{ status: number }>
+  const transport = (options.fetch ?? nodeFetch) as (
+    url: string,
+    init?: FetchInit
+  ) => Promise<{ status: number; headers?: { get(name: string): string | null } }>
   if (!base && !onRequest && !options.fetch && scale === 1) return nodeFetch
   return async (url: unknown, given?: FetchInit) => {
     const target = base && typeof url === 'string' ? url.replace(BRAZE_REST_HOST, base.replace(/\/$/, '')) : String(url)
     // node-fetch's own time-out runs on host timers: scale it with the sandbox's time.
     const init = given && typeof given.timeout === 'number' && scale !== 1 ? { ...given, timeout: given.timeout / scale } : given
     const started = Date.now()
-    const observe = (status: number | undefined, error: string | undefined) =>
+    const observe = (status: number | undefined, contentType: string | undefined, error: string | undefined) =>
       onRequest?.({
         url: String(url),
         method: init?.method ?? 'GET',
         body: typeof init?.body === 'string' ? init.body : undefined,
         status,
+        contentType,
         error,
         ms: Date.now() - started
       })
     try {
       const response = await transport(target, init)
-      observe(response.status, undefined)
+      observe(response.status, response.headers?.get('content-type') ?? undefined, undefined)
       return response
     } catch (error) {
-      observe(undefined, (error as { name?: string })?.name ?? String(error))
+      observe(undefined, undefined, (error as { name?: string })?.name ?? String(error))
       throw error
     }
   }

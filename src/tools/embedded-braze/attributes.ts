@@ -34,7 +34,7 @@ export function applyAttributeUpdates(current: Attributes, updates: Attributes, 
 function nextValue(current: unknown, update: unknown, mergeObjects = false): unknown {
   if (update === null) return undefined
   if (isArrayEdit(update)) return editArray(current, update)
-  if (isObjectArrayEdit(update)) return editObjectArray(current, update)
+  if (isObjectArrayEdit(update)) return editObjectArray(current, update, mergeObjects)
   if (isIncrement(update)) return (typeof current === 'number' ? current : 0) + update.inc
   if (isPlainObject(update) && !isTime(update)) {
     const replacement = normaliseTimes(update) as Attributes
@@ -78,15 +78,19 @@ function isObjectArrayEdit(value: unknown): value is ObjectArrayEdit {
   return keys.length > 0 && keys.every((key) => (key === '$add' || key === '$remove' || key === '$update') && Array.isArray(value[key]))
 }
 
-/** "$add → $remove → $update"; $remove drops every object whose identifier matches, $update merges into each. */
-function editObjectArray(current: unknown, edit: ObjectArrayEdit): unknown[] {
+/**
+ * "$add → $remove → $update"; $remove drops every object whose identifier
+ * matches, $update merges into each with `_merge_objects: true`, and
+ * otherwise replaces it: "You must set _merge_objects to true, or your
+ * objects will be overwritten." (Our reading: the match becomes $new_object.)
+ */
+function editObjectArray(current: unknown, edit: ObjectArrayEdit, mergeObjects: boolean): unknown[] {
   const matches = (item: unknown, by: Identified) => isPlainObject(item) && item[by.$identifier_key] === by.$identifier_value
   let list = [...(Array.isArray(current) ? current : []), ...(edit.$add ?? []).map(normaliseTimes)]
   for (const by of edit.$remove ?? []) list = list.filter((item) => !matches(item, by))
   for (const by of edit.$update ?? []) {
-    list = list.map((item) =>
-      matches(item, by) ? deepMerge(item as Attributes, normaliseTimes(by.$new_object ?? {}) as Attributes) : item
-    )
+    const update = normaliseTimes(by.$new_object ?? {}) as Attributes
+    list = list.map((item) => (!matches(item, by) ? item : mergeObjects ? deepMerge(item as Attributes, update) : update))
   }
   return list
 }

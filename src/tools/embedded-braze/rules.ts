@@ -119,11 +119,7 @@ function attributesProblems(object: Record<string, unknown>): string[] {
   const problems = [...parsed.problems, ...controlKeyProblems(object)]
   for (const [key, value] of Object.entries(object)) {
     if (parsed.keys.includes(key) || ATTRIBUTE_CONTROL_KEYS.includes(key)) continue
-    problems.push(
-      ...keyProblems('attribute', key),
-      ...attributeValueProblems(key, value),
-      ...objectArrayProblems(key, value, object._merge_objects === true)
-    )
+    problems.push(...keyProblems('attribute', key), ...attributeValueProblems(key, value), ...objectArrayProblems(key, value))
   }
   return problems
 }
@@ -133,10 +129,11 @@ const OBJECT_ARRAY_OPERATORS = ['$add', '$remove', '$update']
 /**
  * Braze's array-of-objects operators, well formed: arrays of objects for
  * $add; {$identifier_key, $identifier_value} items for $remove, plus
- * $new_object for $update, which also needs `_merge_objects: true`.
+ * $new_object for $update (which merges only with `_merge_objects: true`,
+ * and otherwise overwrites: attributes.ts).
  * https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/
  */
-function objectArrayProblems(key: string, value: unknown, mergeObjects: boolean): string[] {
+function objectArrayProblems(key: string, value: unknown): string[] {
   if (!isPlainObject(value) || !Object.keys(value).some((name) => OBJECT_ARRAY_OPERATORS.includes(name))) return []
   const problems: string[] = []
   for (const [operator, items] of Object.entries(value)) {
@@ -151,7 +148,6 @@ function objectArrayProblems(key: string, value: unknown, mergeObjects: boolean)
       problems.push(`${where} items need $identifier_key and $identifier_value`)
     } else if (operator === '$update' && !items.every((item) => isPlainObject(item.$new_object)))
       problems.push(`${where} items need a $new_object`)
-    else if (operator === '$update' && !mergeObjects) problems.push(`${where} needs _merge_objects: true`)
   }
   return problems
 }

@@ -8,7 +8,6 @@
 import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { JsonArraySplitter } from './json-array-splitter'
@@ -30,6 +29,8 @@ const EVENT_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson'])
 /** A non-array file whose first line is not an event on its own is read whole, up to this size (one pretty-printed event). */
 const MAX_WHOLE_FILE_CHARS = 16 * 1024 * 1024
 const SNIFF_CHARS = 64 * 1024
+/** A line this long is not an event (Segment takes at most 32 KB a call: https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/#max-request-size). */
+const MAX_LINE_CHARS = 16 * 1024 * 1024
 
 /** The file's name without `.gz`, for deciding its form. */
 function innerName(path: string): string {
@@ -139,14 +140,50 @@ function parses(text: string): boolean {
   }
 }
 
+/**
+ * One item per line. A line longer than MAX_LINE_CHARS cannot be a Segment
+ * event (Segment caps one at 32 KB): it is reported and skipped unread, so a
+ * file of one giant line neither fills memory nor exceeds a string's length.
+ */
 async function* readLines(path: string, label: string): AsyncGenerator<SourceItem> {
-  const lines = createInterface({ input: textStream(path), crlfDelay: Infinity })
   let number = 0
-  for await (const raw of lines) {
+  let pending = ''
+  let skipping = false
+  const item = (raw: string): SourceItem | undefined => {
+    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
+    if (number === 1) line = line.replace(/^\uFEFF/, '')
+    return line.trim() === '' ? undefined : { kind: 'text', text: line, where: `${label}:${number}` }
+  }
+  for await (const chunk of textStream(path)) {
+    const text = chunk as string
+    let start = 0
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      number++
+      const line = pending + text.slice(start, end)
+      pending = ''
+      start = end + 1
+      if (skipping) skipping = false
+      else {
+        const one = item(line)
+        if (one) yield one
+      }
+    }
+    if (skipping) continue
+    pending += text.slice(start)
+    if (pending.length > MAX_LINE_CHARS) {
+      yield {
+        kind: 'bad',
+        reason: `the line is longer than ${MAX_LINE_CHARS / 1024 / 1024} MB: not one event`,
+        where: `${label}:${number + 1}`
+      }
+      pending = ''
+      skipping = true
+    }
+  }
+  if (!skipping && pending !== '') {
     number++
-    const line = number === 1 ? raw.replace(/^\uFEFF/, '') : raw
-    if (line.trim() === '') continue
-    yield { kind: 'text', text: line, where: `${label}:${number}` }
+    const one = item(pending)
+    if (one) yield one
   }
 }
 
@@ -154,17 +191,22 @@ async function* readArray(path: string, label: string): AsyncGenerator<SourceIte
   const splitter = new JsonArraySplitter()
   for await (const chunk of textStream(path)) {
     for (const item of splitter.push(chunk as string)) {
-      if ('problem' in item) yield { kind: 'bad', reason: item.problem, where: item.index > 0 ? `${label}[${item.index}]` : label }
-      else yield { kind: 'text', text: item.text, where: `${label}[${item.index}]` }
+      if ('problem' in item) yield { kind: 'bad', reason: item.problem, where: arrayPlace(label, item.index) }
+      else yield { kind: 'text', text: item.text, where: arrayPlace(label, item.index) }
     }
   }
   for (const item of splitter.end()) {
     yield {
       kind: 'bad',
       reason: 'problem' in item ? item.problem : 'unfinished element',
-      where: item.index > 0 ? `${label}[${item.index}]` : label
+      where: arrayPlace(label, item.index)
     }
   }
+}
+
+/** An element's place as jq and JavaScript write it (`file.json[0]` is the first); the file itself for index 0. */
+function arrayPlace(label: string, index: number): string {
+  return index > 0 ? `${label}[${index - 1}]` : label
 }
 
 async function* readWhole(path: string, label: string): AsyncGenerator<SourceItem> {

@@ -107,7 +107,7 @@ export class JsonArraySplitter {
       this.pendingChars = 0
       this.state = State.After
       this.index++
-      return [{ problem: `the file ends inside element ${this.index} (the array is not closed)`, index: this.index }]
+      return [{ problem: `the file ends inside the element at [${this.index - 1}] (the array is not closed)`, index: this.index }]
     }
     if (this.state === State.Between) {
       this.state = State.After

@@ -1,6 +1,13 @@
 // --rejects FILE: every event that was not delivered, as it was in the input,
 // one per line (JSONL), so that it can be fixed and replayed as it is.
-import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs'
+import { closeSync, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs'
+
+/** Whether two paths name one file (through links too); false when either does not exist. */
+export function sameFile(a: string, b: string): boolean {
+  const first = statSync(a, { throwIfNoEntry: false })
+  const second = statSync(b, { throwIfNoEntry: false })
+  return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino
+}
 
 export class RejectsFile {
   private readonly stream: WriteStream

@@ -13,7 +13,7 @@ import { inThreadLanes, workerLanes, type Lanes } from './lanes'
 import { parseReplayArgs, REPLAY_USAGE, type ReplayArgs } from './options'
 import { pump } from './pump'
 import { realClock, type Clock } from './rate-limiter'
-import { RejectsFile } from './rejects-file'
+import { RejectsFile, sameFile } from './rejects-file'
 import { LIVE_RETRY_POLICY, NO_RETRIES, type RetryPolicy } from './retry'
 import type { RunnerConfig } from './runner'
 import { API_KEY_ENV, loadSettingsFile, SettingsError, type LoadedSettings } from './settings-file'
@@ -85,7 +85,12 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
   let rejects: RejectsFile | undefined
   try {
     source = await openEventSource(resolve(io.cwd, args.input))
-    if (args.rejectsFile !== undefined) rejects = new RejectsFile(resolve(io.cwd, args.rejectsFile))
+    if (args.rejectsFile !== undefined) {
+      const path = resolve(io.cwd, args.rejectsFile)
+      const input = source.files.find((file) => sameFile(file, path))
+      if (input) return cannotRun(`--rejects ${args.rejectsFile} is the input file ${shownPath(input)}: give the rejects another name.`)
+      rejects = new RejectsFile(path)
+    }
   } catch (error) {
     if (error instanceof InputError) return cannotRun(error.message)
     const code = (error as NodeJS.ErrnoException).code

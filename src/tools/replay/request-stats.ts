@@ -47,7 +47,10 @@ export function pathOf(url: string): string {
   }
 }
 
-export function countRequest(counts: RequestCounts, exchange: Pick<ObservedRequest, 'method' | 'url' | 'body' | 'status'>): void {
+export function countRequest(
+  counts: RequestCounts,
+  exchange: Pick<ObservedRequest, 'method' | 'url' | 'body' | 'status'> & { contentType?: string }
+): void {
   const path = pathOf(exchange.url)
   const key = `${exchange.method} ${path}`
   const status = exchange.status === undefined ? 'error' : String(exchange.status)
@@ -62,7 +65,9 @@ export function countRequest(counts: RequestCounts, exchange: Pick<ObservedReque
     return
   }
   if (body === null || typeof body !== 'object') return
-  const ok = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300
+  // A 2xx that is not JSON (a proxy's page) is no Braze answer: the function retries it, and so nothing counts as accepted.
+  const json = exchange.contentType === undefined || /json/i.test(exchange.contentType)
+  const ok = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300 && json
   for (const name of TRACK_ARRAYS) {
     const items = (body as Record<string, unknown>)[name]
     if (!Array.isArray(items)) continue

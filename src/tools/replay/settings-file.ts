@@ -30,9 +30,12 @@ export async function loadSettingsFile(path: string, env: NodeJS.ProcessEnv): Pr
   }
   let value: unknown
   try {
-    value = JSON.parse(text)
-  } catch {
-    throw new SettingsError(`The settings file ${path} is not valid JSON.`)
+    // Editors on Windows may start a UTF-8 file with a byte order mark.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''))
+  } catch (error) {
+    // Only the position: V8's message quotes the text, which may hold the key.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1]
+    throw new SettingsError(`The settings file ${path} is not valid JSON${position ? ` (at character ${Number(position) + 1})` : ''}.`)
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new SettingsError(`The settings file ${path} must hold a JSON object such as {"apiKey": "…", "dataCenter": "US-01"}.`)
@@ -42,6 +45,10 @@ export async function loadSettingsFile(path: string, env: NodeJS.ProcessEnv): Pr
   const apiKeyFrom = envKey ? 'env' : 'file'
   if (envKey) raw.apiKey = envKey
   const parsed = parseSettings(raw)
-  if ('problem' in parsed) throw new SettingsError(`${path}: ${parsed.problem.message}`)
+  if ('problem' in parsed) {
+    // Which of the two the problem is in: the key from the environment, or the file.
+    const where = envKey && /"apiKey"/.test(parsed.problem.message) ? `the ${API_KEY_ENV} environment variable` : path
+    throw new SettingsError(`${where}: ${parsed.problem.message}`)
+  }
   return { raw, settings: parsed.settings, apiKeyFrom }
 }
