@@ -588,6 +588,8 @@ var DeliveryMemory = class {
   /** By the identity of the profile merged away: the merge Braze took. */
   merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
   values = new BoundedMap(MAX_USERS, VALUES_TTL_MS);
+  /** Profiles whose merge is on its way to Braze: how many requests carry it, and whether the profile was written to meanwhile. */
+  mergesSending = /* @__PURE__ */ new Map();
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
   sending = /* @__PURE__ */ new Map();
   /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
@@ -609,12 +611,26 @@ var DeliveryMemory = class {
   rememberMerge(merged, key) {
     this.merges.set(merged, key, this.now());
   }
+  /** A merge of this profile is on its way to Braze; `mergeAnswered` follows. */
+  mergeSending(merged) {
+    const sending = this.mergesSending.get(merged);
+    if (sending) sending.requests += 1;
+    else this.mergesSending.set(merged, { requests: 1, stale: false });
+  }
+  /** Braze took the merge (`key`) or not (undefined). Not remembered when the profile was written to meanwhile. */
+  mergeAnswered(merged, key) {
+    const sending = this.mergesSending.get(merged);
+    if (key !== void 0 && !sending?.stale) this.rememberMerge(merged, key);
+    if (sending && --sending.requests === 0) this.mergesSending.delete(merged);
+  }
   /**
    * Something is on its way to this profile: an event for an alias or an old userId that was merged away
-   * creates the profile again, and the next merge of it must be sent.
+   * creates the profile again, and the next merge of it must be sent, even if one in flight now succeeds.
    */
   forgetMerge(merged) {
     this.merges.delete(merged);
+    const sending = this.mergesSending.get(merged);
+    if (sending) sending.stale = true;
   }
   /** The JSON of the value last delivered for this user's attribute, if remembered. */
   deliveredValue(user, attribute) {
@@ -1066,10 +1082,6 @@ var Delivery = class {
     this.failures = plan.expected.map(() => []);
     this.accepted = plan.expected.map(() => /* @__PURE__ */ new Set());
     for (const [owner, message] of plan.rejected) this.fail(owner, "invalid", message);
-    this.chains = plan.chains.map(({ parts }) => ({
-      profiles: new Set(parts.flatMap((part) => itemsOf(part).map(({ item: one }) => identityKey(one.object)))),
-      done: false
-    }));
   }
   plan;
   options;
@@ -1082,15 +1094,24 @@ var Delivery = class {
   /** Merged attribute objects Braze refused, to resend per event. */
   refused = [];
   mergesSent = /* @__PURE__ */ new Set();
-  /** The split events' later parts: the profiles they write to, and when they are done. */
-  chains;
+  /** Round 2's /users/track requests (split events' later parts, resends): the profiles they write to, and when they are done. */
+  writers = [];
   async go() {
     await Promise.all(this.plan.requests.map((request) => this.track(request)));
-    this.plan.chains.forEach((chain, index) => this.chains[index].finished = this.chain(chain, this.chains[index]));
+    for (const chain of this.plan.chains)
+      this.write(
+        chain.parts.flatMap((part) => itemsOf(part).map(({ item: one }) => one.object)),
+        () => this.chain(chain)
+      );
+    const refused = [...new Set(this.refused.flatMap((entry) => entry.owners))];
+    if (refused.length > 0)
+      this.write(
+        refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? []),
+        () => this.resendRefused(refused)
+      );
     await Promise.all([
       this.merges(),
-      ...this.chains.map((chain) => chain.finished),
-      this.resendRefused(),
+      ...this.writers.map((writer) => writer.finished),
       ...this.plan.deletes.map((request) => this.delete(request))
     ]);
     for (const merge of this.plan.merges) {
@@ -1169,7 +1190,7 @@ var Delivery = class {
     };
   }
   async delete(request) {
-    await Promise.all(this.chainsWriting(request.users).map((chain) => chain.finished));
+    await Promise.all(this.writersTo(request.users).map((writer) => writer.finished));
     for (const user of request.users) {
       this.memory?.forgetValues(user);
       this.memory?.forgetMerge(user);
@@ -1177,33 +1198,39 @@ var Delivery = class {
     const outcome = await this.call("/users/delete", request.body);
     if (outcome.kind !== "accepted") for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message);
   }
-  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
-  async chain({ owner, parts }, state) {
-    try {
-      for (const [index, part] of parts.entries()) {
-        if (this.failures[owner].length > 0) return;
-        if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
-          return this.fail(
-            owner,
-            "retry",
-            `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
-          );
-        }
-        await this.track(part);
+  /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
+  write(objects, work) {
+    const writer = { profiles: new Set(objects.map(identityKey)), finished: Promise.resolve(), done: false };
+    this.writers.push(writer);
+    writer.finished = (async () => {
+      try {
+        await work();
+      } finally {
+        writer.done = true;
       }
-    } finally {
-      state.done = true;
-    }
-    await this.merges();
+      await this.merges();
+    })();
   }
-  /** The chains not finished yet that write to any of these profiles. */
-  chainsWriting(profiles) {
-    return this.chains.filter((chain) => !chain.done && profiles.some((profile) => chain.profiles.has(profile)));
+  /** The writers not done yet that write to any of these profiles. */
+  writersTo(profiles) {
+    return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)));
+  }
+  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
+  async chain({ owner, parts }) {
+    for (const [index, part] of parts.entries()) {
+      if (this.failures[owner].length > 0) return;
+      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+        return this.fail(
+          owner,
+          "retry",
+          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+        );
+      }
+      await this.track(part);
+    }
   }
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
-  async resendRefused() {
-    if (this.refused.length === 0) return;
-    const owners = [...new Set(this.refused.flatMap((entry) => entry.owners))];
+  async resendRefused(owners) {
     if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
       for (const { owners: behind, message } of this.refused) {
         for (const owner of behind)
@@ -1222,8 +1249,21 @@ var Delivery = class {
       for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], "attributes"));
       return atom;
     });
-    await Promise.all(packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom))).map((request) => this.track(request)));
-    await this.merges();
+    const requests = packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom)));
+    for (const [index, request] of requests.entries()) {
+      if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS) {
+        for (const later of requests.slice(index))
+          for (const { item: one } of itemsOf(later))
+            for (const owner of one.owners)
+              this.fail(
+                owner,
+                "retry",
+                "Braze refused this user's merged attributes; no time was left to resend them all one event at a time."
+              );
+        return;
+      }
+      await this.track(request);
+    }
   }
   /** An event is ready to merge when Braze accepted every part it sent in this invocation. */
   ready(owner) {
@@ -1234,18 +1274,20 @@ var Delivery = class {
   /** Sends the merges that have a ready owner and were not sent yet. */
   async merges() {
     const due = this.plan.merges.filter(
-      (merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)) && this.chainsWriting(mergeProfiles(merge.object)).length === 0
+      (merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)) && this.writersTo(mergeProfiles(merge.object)).length === 0
     );
     for (const merge of due) this.mergesSent.add(merge.key);
     await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)));
   }
   async merge(chunk, mayResend) {
-    for (const entry of chunk) this.memory?.forgetValues(identityKey(entry.object.identifier_to_merge));
-    const outcome = await this.call("/users/merge", { merge_updates: chunk.map((entry) => entry.object) });
-    if (outcome.kind === "accepted") {
-      for (const entry of chunk) this.memory?.rememberMerge(identityKey(entry.object.identifier_to_merge), entry.key);
-      return;
+    const merged = chunk.map((entry) => identityKey(entry.object.identifier_to_merge));
+    for (const profile of merged) {
+      this.memory?.forgetValues(profile);
+      this.memory?.mergeSending(profile);
     }
+    const outcome = await this.call("/users/merge", { merge_updates: chunk.map((entry) => entry.object) });
+    chunk.forEach((entry, index) => this.memory?.mergeAnswered(merged[index], outcome.kind === "accepted" ? entry.key : void 0));
+    if (outcome.kind === "accepted") return;
     if (outcome.kind === "reject" && chunk.length > 1 && mayResend && this.timeLeft() > 0) {
       await Promise.all(chunk.map((entry) => this.merge([entry], false)));
       return;
@@ -1335,20 +1377,24 @@ function membershipValue(value) {
   if (value === "false") return false;
   return void 0;
 }
-function memberships(values, context, extraKey) {
+function memberships(values, context, extraKey, eligible = () => true) {
   const candidates = [context.computationKey, typeof extraKey === "string" ? extraKey : void 0];
   for (const key of candidates) {
-    if (key === void 0 || badKey(key, false) !== void 0) continue;
+    if (key === void 0 || badKey(key, false) !== void 0 || !eligible(key)) continue;
     const value = membershipValue(field(values, key));
     if (value !== void 0) return [[key, value]];
   }
+  if (context.computationClass === "journey_step") return [];
   const found = [];
   for (const key of Object.keys(values)) {
-    if (badKey(key, false) !== void 0) continue;
+    if (badKey(key, false) !== void 0 || !eligible(key)) continue;
     const value = membershipValue(values[key]);
     if (value !== void 0) found.push([key, value]);
   }
-  return found;
+  const prefix = context.computationKey === void 0 ? void 0 : `${context.computationKey}__`;
+  const stepKeys = prefix === void 0 ? [] : found.filter(([key]) => key.startsWith(prefix));
+  if (stepKeys.length === 1) return stepKeys;
+  return found.length === 1 ? found : [];
 }
 function audienceArrayUpdate(memberships2) {
   const add = memberships2.filter(([, member]) => member).map(([key]) => key);
@@ -1994,8 +2040,11 @@ function mapTraits(event, identifier, settings, warnings) {
   }
   const engage = engageContext(event);
   if (engage && isMembership(engage)) {
-    const members = memberships(traits, engage).filter(
-      ([key]) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
+    const members = memberships(
+      traits,
+      engage,
+      void 0,
+      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
     );
     for (const [key, member] of members) out[key] = member;
     if (settings.audienceAttribute) {
@@ -2490,6 +2539,10 @@ function mapGroup(event, identifier, settings, plan) {
   const attributes = attributesBase(identifier, settings);
   attributes[key] = true;
   plan.attributes.push(attributes);
+  if (engageContext(event))
+    plan.warnings.push(
+      "Engage's account-level traits in this group call were not sent: Braze has no accounts. Send the account audience to this destination as identify/track calls for each user of the account."
+    );
 }
 function mapAlias(event, settings) {
   const userId = nonBlank(event.userId);

@@ -297,33 +297,99 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     })
   })
 
-  test('a merged attributes object Braze refuses: the resend applies the events in time order, so the latest value wins', async () => {
-    // Braze refuses every attributes object that carries "seats"; the rest goes to the embedded Braze.
-    const refusingSeats = async (url: string, init: { body?: string }) => {
+  /** The embedded Braze, but refusing (a 201 with errors[]) the objects `refuse` names; `slow` requests answer 60 ms late. */
+  const refusing =
+    (
+      refuse: (array: string, object: Record<string, unknown>) => boolean,
+      slow: (body: Record<string, unknown[]>) => boolean = () => false
+    ) =>
+    async (url: string, init: { body?: string }) => {
+      if (!url.endsWith('/users/track')) return fetch(url, init)
       const body = JSON.parse(init.body ?? '{}')
-      if (!url.endsWith('/users/track') || !body.attributes) return fetch(url, init)
+      if (slow(body)) await new Promise((resolve) => setTimeout(resolve, 60))
       const errors: unknown[] = []
-      body.attributes = body.attributes.filter((object: Record<string, unknown>, index: number) =>
-        'seats' in object ? !errors.push({ type: "'seats' is not allowed", input_array: 'attributes', index }) : true
-      )
+      for (const array of ['attributes', 'events', 'purchases']) {
+        if (!body[array]) continue
+        body[array] = body[array].filter((object: Record<string, unknown>, index: number) =>
+          refuse(array, object) ? !errors.push({ type: `'${array}' object refused`, input_array: array, index }) : true
+        )
+      }
       const answer = await (await fetch(url, { ...init, body: JSON.stringify(body) })).json()
-      return new Response(JSON.stringify({ ...answer, ...(errors.length > 0 ? { errors } : {}) }), { status: 201 })
+      return new Response(JSON.stringify({ ...answer, ...(errors.length > 0 ? { errors } : {}) }), {
+        status: 201,
+        headers: { 'content-type': 'application/json' }
+      })
     }
-    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusingSeats })
+  const seats = (array: string, object: Record<string, unknown>) => array === 'attributes' && 'seats' in object
+
+  test.each([
+    ['in one request', '75'],
+    ['over several requests (maxObjectsPerRequest 1), one after another', '1']
+  ])(
+    'a merged attributes object Braze refuses: the resend applies the events in time order, so the latest value wins (%s)',
+    async (_name, maxObjectsPerRequest) => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusing(seats) })
+      const results = await runtime.handlers.onBatch!(
+        [
+          identify('u1', { plan: 'pro' }, { timestamp: at(3) }),
+          identify('u1', { plan: 'free' }, { timestamp: at(1) }),
+          identify('u1', { seats: 12 }, { timestamp: at(2) })
+        ],
+        { ...SETTINGS, maxObjectsPerRequest }
+      )
+      expect(results).toEqual([
+        { status: 200 },
+        { status: 200 },
+        { status: 400, errormessage: expect.stringContaining("'attributes' object refused") }
+      ])
+      expect(braze.profile({ external_id: 'u1' })!.attributes.plan).toBe('pro')
+    }
+  )
+
+  test("the resend of a refused merged object finishes before the merge of that profile: the visitor's values reach the user", async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusing(seats) })
+    const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
     const results = await runtime.handlers.onBatch!(
       [
-        identify('u1', { plan: 'pro' }, { timestamp: at(3) }),
-        identify('u1', { plan: 'free' }, { timestamp: at(1) }),
-        identify('u1', { seats: 12 }, { timestamp: at(2) })
+        identify(undefined, { plan: 'pro' }, { anonymousId: 'anon-9', timestamp: at(1) }),
+        identify(undefined, { seats: 12 }, { anonymousId: 'anon-9', timestamp: at(2) }),
+        identify('u9', { x: 1 }, { anonymousId: 'anon-9', timestamp: at(3) })
+      ],
+      settings
+    )
+    expect((results as Array<{ status: number }>).map((result) => result.status)).toEqual([200, 400, 200])
+    expect(braze.profiles()).toHaveLength(1)
+    expect(braze.profile({ external_id: 'u9' })!.attributes).toMatchObject({ plan: 'pro', x: 1 })
+  })
+
+  test('the resend of a refused merged object finishes before a delete of that user: the deleted user stays deleted', async () => {
+    const resend = (body: Record<string, unknown[]>) => (body.attributes ?? []).length > 1
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusing(seats, resend) })
+    const results = await runtime.handlers.onBatch!(
+      [
+        identify('gone-2', { plan: 'pro' }, { timestamp: at(1) }),
+        identify('gone-2', { seats: 1 }, { timestamp: at(2) }),
+        { type: 'delete', userId: 'gone-2', messageId: 'del-2', timestamp: at(3) }
       ],
       SETTINGS
     )
-    expect(results).toEqual([
-      { status: 200 },
-      { status: 200 },
-      { status: 400, errormessage: expect.stringContaining("'seats' is not allowed") }
-    ])
-    expect(braze.profile({ external_id: 'u1' })!.attributes.plan).toBe('pro')
+    expect((results as Array<{ status: number }>).map((result) => result.status)).toEqual([200, 400, 200])
+    expect(braze.profiles()).toHaveLength(0)
+  })
+
+  test("a split order's later part that Braze refuses stops the order, and the merge waiting for it is still sent", async () => {
+    const runtime = loadBuilt({
+      profile,
+      brazeBaseUrl: braze.url,
+      fetch: refusing((array, object) => array === 'purchases' && object.product_id === 'p75')
+    })
+    const results = await runtime.handlers.onBatch!(
+      [orderCompleted('old-8', products(225), {}, { timestamp: at(1) }), alias('new-8', 'old-8', { timestamp: at(2), messageId: 'al-8' })],
+      LEGACY
+    )
+    expect(results).toEqual([{ status: 400, errormessage: expect.stringContaining("'purchases' object refused") }, { status: 200 }])
+    expect(braze.requests.map((request) => request.path)).toContain('/users/merge')
+    expect(braze.profiles()).toHaveLength(1)
   })
 })
 

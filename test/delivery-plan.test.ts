@@ -107,6 +107,17 @@ describe('planDelivery', () => {
     expect(kept.reduce((chars, [name, json]) => chars + name.length + json.length, 'plan'.length + 5)).toBeLessThanOrEqual(2000)
   })
 
+  test('a merge answered after something was sent to its profile is not remembered (the profile exists again)', () => {
+    const memory = new DeliveryMemory()
+    memory.mergeSending('user_alias:tab')
+    memory.forgetMerge('user_alias:tab')
+    memory.mergeAnswered('user_alias:tab', 'merge-key')
+    expect(memory.mergeDone('user_alias:tab', 'merge-key')).toBe(false)
+    memory.mergeSending('user_alias:tab')
+    memory.mergeAnswered('user_alias:tab', 'merge-key')
+    expect(memory.mergeDone('user_alias:tab', 'merge-key')).toBe(true)
+  })
+
   test('merges already done are not planned again; deletes by kind in chunks of 50', () => {
     const memory = new DeliveryMemory()
     const plans = plansOf([

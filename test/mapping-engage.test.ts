@@ -125,6 +125,35 @@ describe('audience as identify → a boolean custom attribute', () => {
     ])
   })
 
+  test("a Journey v1 step with Trait Enrichment: only the step key under the journey's prefix is the membership", () => {
+    // https://segment.com/docs/engage/trait-activation/trait-enrichment/: the profile's own traits ride along.
+    const event = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { j_o_first_purchase__opened_email_dje83h: 'true', trait3: true, beta_opt_in: 'false' },
+      context: personas('audience', 'j_o_first_purchase')
+    }
+    expect(planFor(event, ARRAY).attributes).toEqual([
+      {
+        external_id: 'u123',
+        j_o_first_purchase__opened_email_dje83h: true,
+        trait3: true,
+        beta_opt_in: 'false',
+        segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] }
+      }
+    ])
+  })
+
+  test('several boolean traits and none named by the computation: no membership is guessed, the traits go as they are', () => {
+    const event = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { is_vip: true, newsletter: 'false' },
+      context: personas('audience', 'aud_###')
+    }
+    expect(planFor(event, ARRAY).attributes).toEqual([{ external_id: 'u123', is_vip: true, newsletter: 'false' }])
+  })
+
   test('journey_step (v2) as identify is a membership too', () => {
     const event = {
       type: 'identify',
@@ -339,6 +368,37 @@ describe('Engage as track → custom events', () => {
         epoch: Date.parse('2025-01-15T02:02:15.908Z')
       })
     )
+  })
+
+  test("a Journeys v2 step's chosen profile traits are no membership: nothing is added to the array, strings stay strings", () => {
+    // https://segment.com/docs/engage/journeys/v2/event-triggered-journeys-steps/: journey context, metadata and traits, no flag.
+    const properties = { journey_metadata: { journey_id: '2GKsjADZkD', epoch_id: 'yiC2qPZNIS' }, is_vip: true, plan_active: 'true' }
+    const event = {
+      type: 'track',
+      userId: 'u123',
+      event: 'Send Welcome',
+      timestamp: T,
+      properties,
+      context: personas('journey_step', 'journey_name__step_name_8943l')
+    }
+    const result = planFor(event, ARRAY)
+    expect(result.attributes).toEqual([])
+    expect(result.events).toEqual([{ external_id: 'u123', name: 'Send Welcome', time: T, properties }])
+  })
+
+  test('an account-level audience as a group call: the group attribute, and a warning that the account traits are not sent', () => {
+    const event = {
+      type: 'group',
+      userId: 'u1',
+      groupId: 'acct_1',
+      traits: { high_value_accounts: true },
+      context: personas('audience', 'high_value_accounts')
+    }
+    const result = planFor(event, ARRAY)
+    expect(result.attributes).toEqual([{ external_id: 'u1', ab_segment_group_acct_1: true }])
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^Engage's account-level traits in this group call were not sent: Braze has no accounts/)
+    ])
   })
 
   test('journey_step (v2) with a boolean step key: a membership, added to the array', () => {

@@ -157,13 +157,14 @@ describe('inputs against the embedded Braze', () => {
   })
 
   test('a line too long to be an event is rejected unread, and the lines after it are read', async () => {
-    const input = file(
-      'giant.jsonl',
-      `${JSON.stringify(identify('u-4', {}))}\n${'x'.repeat(17 * 1024 * 1024)}\n${JSON.stringify(identify('u-5', {}))}`
-    )
+    // 17 MB goes over the cap inside a chunk; 16 MB + 100 characters only at its newline.
+    const giant = 'x'.repeat(17 * 1024 * 1024)
+    const justOver = 'y'.repeat(16 * 1024 * 1024 + 100)
+    const event = (userId: string) => JSON.stringify(identify(userId, {}))
+    const input = file('giant.jsonl', [event('u-4'), giant, event('u-5'), justOver, event('u-6')].join('\n'))
     const summary = await replayJson([input], { braze })
-    expect(summary.events).toMatchObject({ total: 3, delivered: 2, rejected: 1 })
-    expect(summary.failures.listed).toEqual([expect.objectContaining({ where: 'giant.jsonl:2' })])
+    expect(summary.events).toMatchObject({ total: 5, delivered: 3, rejected: 2 })
+    expect(summary.failures.listed.map((failed) => failed.where)).toEqual(['giant.jsonl:2', 'giant.jsonl:4'])
     expect(summary.reasons.rejected[0]!.reason).toMatch(/the line is longer than 16 MB: not one event/)
   })
 
@@ -500,6 +501,17 @@ describe('usage and unusable input: exit 2', () => {
     expect(code).toBe(2)
     expect(stderr).toMatch(/broken-settings\.json is not valid JSON \(at character 30\)/)
     expect(stderr).not.toContain('secret-in-file')
+  })
+
+  test('a settings key the function does not read (a typo) is named on stderr; the replay runs', async () => {
+    const settings = file('typo-settings.json', JSON.stringify({ apiKey: EXAMPLE_KEY, dataCenter: 'US-01', ecomerceMode: 'both' }))
+    const { code, stderr } = await replay([file('typo.json', JSON.stringify([identify('u-3', {})])), '--settings', settings, '--quiet'], {
+      braze
+    })
+    expect(code).toBe(0)
+    expect(stderr).toBe(
+      'replay: the function does not read "ecomerceMode" in the settings file (a typo?); see the README\'s settings table.\n'
+    )
   })
 
   test('a bad key from BRAZE_API_KEY is blamed on the variable, not on the settings file', async () => {

@@ -88,8 +88,11 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
   const engage = engageContext(event)
   if (engage && isMembership(engage)) {
     // Only keys that could be custom attributes: a standard or identifier trait is no audience.
-    const members = memberships(traits, engage).filter(
-      ([key]) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
+    const members = memberships(
+      traits,
+      engage,
+      undefined,
+      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
     )
     for (const [key, member] of members) out[key] = member
     if (settings.audienceAttribute) {

@@ -91,8 +91,8 @@ class Delivery {
   /** Merged attribute objects Braze refused, to resend per event. */
   private readonly refused: Array<{ owners: number[]; message: string }> = []
   private readonly mergesSent = new Set<string>()
-  /** The split events' later parts: the profiles they write to, and when they are done. */
-  private readonly chains: Array<{ profiles: Set<string>; finished?: Promise<void>; done: boolean }>
+  /** Round 2's /users/track requests (split events' later parts, resends): the profiles they write to, and when they are done. */
+  private readonly writers: Array<{ profiles: Set<string>; finished: Promise<void>; done: boolean }> = []
 
   constructor(
     private readonly plan: DeliveryPlan,
@@ -104,19 +104,25 @@ class Delivery {
     this.failures = plan.expected.map(() => [])
     this.accepted = plan.expected.map(() => new Set())
     for (const [owner, message] of plan.rejected) this.fail(owner, 'invalid', message)
-    this.chains = plan.chains.map(({ parts }) => ({
-      profiles: new Set(parts.flatMap((part) => itemsOf(part).map(({ item: one }) => identityKey(one.object as object)))),
-      done: false
-    }))
   }
 
   async go(): Promise<void> {
     await Promise.all(this.plan.requests.map((request) => this.track(request)))
-    this.plan.chains.forEach((chain, index) => (this.chains[index]!.finished = this.chain(chain, this.chains[index]!)))
+    // The writers first, so that the merges and deletes of their profiles wait for them.
+    for (const chain of this.plan.chains)
+      this.write(
+        chain.parts.flatMap((part) => itemsOf(part).map(({ item: one }) => one.object as object)),
+        () => this.chain(chain)
+      )
+    const refused = [...new Set(this.refused.flatMap((entry) => entry.owners))]
+    if (refused.length > 0)
+      this.write(
+        refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? []),
+        () => this.resendRefused(refused)
+      )
     await Promise.all([
       this.merges(),
-      ...this.chains.map((chain) => chain.finished),
-      this.resendRefused(),
+      ...this.writers.map((writer) => writer.finished),
       ...this.plan.deletes.map((request) => this.delete(request))
     ])
     for (const merge of this.plan.merges) {
@@ -206,7 +212,7 @@ class Delivery {
   }
 
   private async delete(request: DeliveryPlan['deletes'][number]): Promise<void> {
-    await Promise.all(this.chainsWriting(request.users).map((chain) => chain.finished))
+    await Promise.all(this.writersTo(request.users).map((writer) => writer.finished))
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
     for (const user of request.users) {
       this.memory?.forgetValues(user)
@@ -216,35 +222,42 @@ class Delivery {
     if (outcome.kind !== 'accepted') for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message)
   }
 
-  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
-  private async chain({ owner, parts }: { owner: number; parts: Bundle[] }, state: { done: boolean }): Promise<void> {
-    try {
-      for (const [index, part] of parts.entries()) {
-        if (this.failures[owner]!.length > 0) return
-        if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
-          return this.fail(
-            owner,
-            'retry',
-            `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
-          )
-        }
-        await this.track(part)
+  /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
+  private write(objects: object[], work: () => Promise<void>): void {
+    const writer = { profiles: new Set(objects.map(identityKey)), finished: Promise.resolve(), done: false }
+    this.writers.push(writer)
+    writer.finished = (async () => {
+      try {
+        await work()
+      } finally {
+        writer.done = true
       }
-    } finally {
-      state.done = true
-    }
-    await this.merges()
+      await this.merges()
+    })()
   }
 
-  /** The chains not finished yet that write to any of these profiles. */
-  private chainsWriting(profiles: string[]): Delivery['chains'] {
-    return this.chains.filter((chain) => !chain.done && profiles.some((profile) => chain.profiles.has(profile)))
+  /** The writers not done yet that write to any of these profiles. */
+  private writersTo(profiles: string[]): Delivery['writers'] {
+    return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)))
+  }
+
+  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
+  private async chain({ owner, parts }: { owner: number; parts: Bundle[] }): Promise<void> {
+    for (const [index, part] of parts.entries()) {
+      if (this.failures[owner]!.length > 0) return
+      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+        return this.fail(
+          owner,
+          'retry',
+          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+        )
+      }
+      await this.track(part)
+    }
   }
 
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
-  private async resendRefused(): Promise<void> {
-    if (this.refused.length === 0) return
-    const owners = [...new Set(this.refused.flatMap((entry) => entry.owners))]
+  private async resendRefused(owners: number[]): Promise<void> {
     if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
       for (const { owners: behind, message } of this.refused) {
         for (const owner of behind)
@@ -264,8 +277,22 @@ class Delivery {
       for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], 'attributes'))
       return atom
     })
-    await Promise.all(packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom))!).map((request) => this.track(request)))
-    await this.merges()
+    // One after another when there are several: a user's later values may be in a later request.
+    const requests = packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom))!)
+    for (const [index, request] of requests.entries()) {
+      if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS) {
+        for (const later of requests.slice(index))
+          for (const { item: one } of itemsOf(later))
+            for (const owner of one.owners)
+              this.fail(
+                owner,
+                'retry',
+                "Braze refused this user's merged attributes; no time was left to resend them all one event at a time."
+              )
+        return
+      }
+      await this.track(request)
+    }
   }
 
   /** An event is ready to merge when Braze accepted every part it sent in this invocation. */
@@ -281,20 +308,22 @@ class Delivery {
       (merge) =>
         !this.mergesSent.has(merge.key) &&
         merge.owners.some((owner) => this.ready(owner)) &&
-        this.chainsWriting(mergeProfiles(merge.object)).length === 0
+        this.writersTo(mergeProfiles(merge.object)).length === 0
     )
     for (const merge of due) this.mergesSent.add(merge.key)
     await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)))
   }
 
   private async merge(chunk: Owned<MergeUpdate>[], mayResend: boolean): Promise<void> {
+    const merged = chunk.map((entry) => identityKey(entry.object.identifier_to_merge))
     // The profile merged away is gone (even if the answer is lost): the values delivered to it no longer count.
-    for (const entry of chunk) this.memory?.forgetValues(identityKey(entry.object.identifier_to_merge))
-    const outcome = await this.call('/users/merge', { merge_updates: chunk.map((entry) => entry.object) })
-    if (outcome.kind === 'accepted') {
-      for (const entry of chunk) this.memory?.rememberMerge(identityKey(entry.object.identifier_to_merge), entry.key)
-      return
+    for (const profile of merged) {
+      this.memory?.forgetValues(profile)
+      this.memory?.mergeSending(profile)
     }
+    const outcome = await this.call('/users/merge', { merge_updates: chunk.map((entry) => entry.object) })
+    chunk.forEach((entry, index) => this.memory?.mergeAnswered(merged[index]!, outcome.kind === 'accepted' ? entry.key : undefined))
+    if (outcome.kind === 'accepted') return
     // A refused request of several merges: which one Braze refused is not said (its answer names no entry), so each goes alone.
     if (outcome.kind === 'reject' && chunk.length > 1 && mayResend && this.timeLeft() > 0) {
       await Promise.all(chunk.map((entry) => this.merge([entry], false)))

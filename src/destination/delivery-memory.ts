@@ -69,6 +69,8 @@ export class DeliveryMemory {
   /** By the identity of the profile merged away: the merge Braze took. */
   private readonly merges = new BoundedMap<string>(MAX_MERGES, MERGE_TTL_MS)
   private readonly values = new BoundedMap<Map<string, string>>(MAX_USERS, VALUES_TTL_MS)
+  /** Profiles whose merge is on its way to Braze: how many requests carry it, and whether the profile was written to meanwhile. */
+  private readonly mergesSending = new Map<string, { requests: number; stale: boolean }>()
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
   private readonly sending = new Map<string, { requests: number; overlapped: boolean }>()
 
@@ -97,12 +99,28 @@ export class DeliveryMemory {
     this.merges.set(merged, key, this.now())
   }
 
+  /** A merge of this profile is on its way to Braze; `mergeAnswered` follows. */
+  mergeSending(merged: string): void {
+    const sending = this.mergesSending.get(merged)
+    if (sending) sending.requests += 1
+    else this.mergesSending.set(merged, { requests: 1, stale: false })
+  }
+
+  /** Braze took the merge (`key`) or not (undefined). Not remembered when the profile was written to meanwhile. */
+  mergeAnswered(merged: string, key: string | undefined): void {
+    const sending = this.mergesSending.get(merged)
+    if (key !== undefined && !sending?.stale) this.rememberMerge(merged, key)
+    if (sending && --sending.requests === 0) this.mergesSending.delete(merged)
+  }
+
   /**
    * Something is on its way to this profile: an event for an alias or an old userId that was merged away
-   * creates the profile again, and the next merge of it must be sent.
+   * creates the profile again, and the next merge of it must be sent, even if one in flight now succeeds.
    */
   forgetMerge(merged: string): void {
     this.merges.delete(merged)
+    const sending = this.mergesSending.get(merged)
+    if (sending) sending.stale = true
   }
 
   /** The JSON of the value last delivered for this user's attribute, if remembered. */

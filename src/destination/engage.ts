@@ -33,26 +33,42 @@ function membershipValue(value: unknown): boolean | undefined {
 }
 
 /**
- * The membership keys of an audience payload with their boolean values. The
- * key is `computation_key` (or `audience_key` on track); when the payload
- * doesn't hold that key (the docs' placeholder examples), every
- * boolean-valued entry counts as membership.
+ * The membership of an audience payload: its key and boolean value. The key
+ * is `computation_key` (or `audience_key` on track). When the payload doesn't
+ * hold that key (Segment's examples show `computation_key: "j_o_###"` beside
+ * the trait `recent_buyer`, and Journey v1 steps as
+ * `j_o_first_purchase__opened_email_dje83h`), the one entry under the key's
+ * `__` prefix, else the one boolean-valued entry, is the membership; with
+ * several (Trait Enrichment adds the profile's own traits:
+ * https://segment.com/docs/engage/trait-activation/trait-enrichment/) none
+ * is, and they go as they are. A Journeys v2 step carries no membership flag,
+ * only the journey's context and chosen traits
+ * (https://segment.com/docs/engage/journeys/v2/event-triggered-journeys-steps/).
  */
-export function memberships(values: Dict, context: EngageContext, extraKey?: unknown): Array<[string, boolean]> {
+export function memberships(
+  values: Dict,
+  context: EngageContext,
+  extraKey?: unknown,
+  eligible: (key: string) => boolean = () => true
+): Array<[string, boolean]> {
   const candidates = [context.computationKey, typeof extraKey === 'string' ? extraKey : undefined]
   for (const key of candidates) {
     // A key Braze can't take as an attribute name ("$x", over 255 characters…) is no membership.
-    if (key === undefined || badKey(key, false) !== undefined) continue
+    if (key === undefined || badKey(key, false) !== undefined || !eligible(key)) continue
     const value = membershipValue(field(values, key))
     if (value !== undefined) return [[key, value]]
   }
+  if (context.computationClass === 'journey_step') return []
   const found: Array<[string, boolean]> = []
   for (const key of Object.keys(values)) {
-    if (badKey(key, false) !== undefined) continue
+    if (badKey(key, false) !== undefined || !eligible(key)) continue
     const value = membershipValue(values[key])
     if (value !== undefined) found.push([key, value])
   }
-  return found
+  const prefix = context.computationKey === undefined ? undefined : `${context.computationKey}__`
+  const stepKeys = prefix === undefined ? [] : found.filter(([key]) => key.startsWith(prefix))
+  if (stepKeys.length === 1) return stepKeys
+  return found.length === 1 ? found : []
 }
 
 /** `{"<audienceAttribute>": {"add": [...]}, ...}`: keeps a Braze array of the user's audiences. */

@@ -213,6 +213,12 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const attributes = attributesBase(identifier, settings)
   attributes[key] = true
   plan.attributes.push(attributes)
+  // Engage sends account-level audiences and traits as group calls, or as identify/track calls for each user of the
+  // account, or both (https://segment.com/docs/engage/audiences/account-audiences/). Braze has no accounts.
+  if (engageContext(event))
+    plan.warnings.push(
+      "Engage's account-level traits in this group call were not sent: Braze has no accounts. Send the account audience to this destination as identify/track calls for each user of the account."
+    )
 }
 
 /**

@@ -149,7 +149,13 @@ async function* readLines(path: string, label: string): AsyncGenerator<SourceIte
   let number = 0
   let pending = ''
   let skipping = false
+  const tooLong = (line: number): SourceItem => ({
+    kind: 'bad',
+    reason: `the line is longer than ${MAX_LINE_CHARS / 1024 / 1024} MB: not one event`,
+    where: `${label}:${line}`
+  })
   const item = (raw: string): SourceItem | undefined => {
+    if (raw.length > MAX_LINE_CHARS) return tooLong(number)
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
     if (number === 1) line = line.replace(/^\uFEFF/, '')
     return line.trim() === '' ? undefined : { kind: 'text', text: line, where: `${label}:${number}` }
@@ -171,11 +177,7 @@ async function* readLines(path: string, label: string): AsyncGenerator<SourceIte
     if (skipping) continue
     pending += text.slice(start)
     if (pending.length > MAX_LINE_CHARS) {
-      yield {
-        kind: 'bad',
-        reason: `the line is longer than ${MAX_LINE_CHARS / 1024 / 1024} MB: not one event`,
-        where: `${label}:${number + 1}`
-      }
+      yield tooLong(number + 1)
       pending = ''
       skipping = true
     }

@@ -64,6 +64,10 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     if (error instanceof SettingsError) return cannotRun(error.message)
     throw error
   }
+  if (loaded.unknownKeys.length > 0) {
+    const keys = loaded.unknownKeys.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')
+    io.stderr.write(`replay: the function does not read ${keys} in the settings file (a typo?); see the README's settings table.\n`)
+  }
   if (args.live && loaded.settings.apiKey === EXAMPLE_API_KEY) {
     return cannotRun(
       `--live sends to the real Braze (${loaded.settings.dataCenter.restHost}) and needs your REST API key: ` +

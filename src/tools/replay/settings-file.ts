@@ -4,7 +4,7 @@
 // it with the function's own parser, so a mistake is reported before any
 // event is sent. The key never appears in a message.
 import { readFile } from 'node:fs/promises'
-import { parseSettings, type Settings } from '../../destination/settings'
+import { parseSettings, SETTING_DEFINITIONS, type Settings } from '../../destination/settings'
 
 export const API_KEY_ENV = 'BRAZE_API_KEY'
 
@@ -19,6 +19,8 @@ export interface LoadedSettings {
   settings: Settings
   /** Where the API key came from, for messages. */
   apiKeyFrom: 'file' | 'env'
+  /** Keys the function does not read (a typo, or a setting of another destination). */
+  unknownKeys: string[]
 }
 
 export async function loadSettingsFile(path: string, env: NodeJS.ProcessEnv): Promise<LoadedSettings> {
@@ -50,5 +52,6 @@ export async function loadSettingsFile(path: string, env: NodeJS.ProcessEnv): Pr
     const where = envKey && /"apiKey"/.test(parsed.problem.message) ? `the ${API_KEY_ENV} environment variable` : path
     throw new SettingsError(`${where}: ${parsed.problem.message}`)
   }
-  return { raw, settings: parsed.settings, apiKeyFrom }
+  const known = new Set(SETTING_DEFINITIONS.map((definition) => definition.name))
+  return { raw, settings: parsed.settings, apiKeyFrom, unknownKeys: Object.keys(raw).filter((key) => !known.has(key)) }
 }
