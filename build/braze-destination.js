@@ -18,6 +18,7 @@
  *   skipUnchangedAttributes BOOLEAN optional
  *   maxObjectsPerRequest  STRING  optional
  */
+const { Object, Array, Number, String, Map, Set, Date, JSON, Math, Promise, Intl, Error, isFinite, isNaN, encodeURIComponent } = globalThis;
 // src/destination/braze-limits.ts
 var TRACK_ARRAYS = ["attributes", "events", "purchases"];
 var MAX_OBJECTS_PER_TYPE = 75;
