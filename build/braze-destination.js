@@ -812,6 +812,22 @@ function packRequests(atoms, limits, order) {
     return bundle;
   });
 }
+function packInOrder(atoms, limits) {
+  const requests = [];
+  for (const atom of atoms) {
+    const size = sizeOf(atom);
+    const last = requests.at(-1);
+    if (last && fits(plus(last.size, size), limits)) {
+      addTo(last.bundle, atom);
+      last.size = plus(last.size, size);
+    } else {
+      const bundle = emptyBundle();
+      addTo(bundle, atom);
+      requests.push({ bundle, size });
+    }
+  }
+  return requests.map((request) => request.bundle);
+}
 
 // src/destination/delivery-plan.ts
 function requestLimits(maxObjectsPerRequest) {
@@ -1095,6 +1111,8 @@ var Delivery = class {
   /** Merged attribute objects Braze refused, to resend per event. */
   refused = [];
   mergesSent = /* @__PURE__ */ new Set();
+  /** The /users/merge requests sent: the profiles they name, and when they are answered. */
+  mergeRuns = [];
   /** Round 2's /users/track requests (split events' later parts, resends): the profiles they write to, and when they are done. */
   writers = [];
   async go() {
@@ -1191,7 +1209,9 @@ var Delivery = class {
     };
   }
   async delete(request) {
-    await Promise.all(this.writersTo(request.users).map((writer) => writer.finished));
+    await Promise.all(this.writers.map((writer) => writer.finished));
+    const merging = this.mergeRuns.filter((run) => run.profiles.some((profile) => request.users.includes(profile)));
+    await Promise.all(merging.map((run) => run.finished));
     for (const user of request.users) {
       this.memory?.forgetValues(user);
       this.memory?.forgetMerge(user);
@@ -1244,13 +1264,12 @@ var Delivery = class {
       return;
     }
     const ordered = inTimeOrder(owners.map((owner) => ({ owner, epoch: this.epochs[owner] }))).map(({ owner }) => owner);
-    const rank = new Map(ordered.map((owner, position) => [owner, position]));
     const atoms = ordered.map((owner) => {
       const atom = emptyBundle();
       for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], "attributes"));
       return atom;
     });
-    const requests = packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom)));
+    const requests = packInOrder(atoms, this.limits);
     for (const [index, request] of requests.entries()) {
       if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS) {
         for (const later of requests.slice(index))
@@ -1278,7 +1297,12 @@ var Delivery = class {
       (merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)) && this.writersTo(mergeProfiles(merge.object)).length === 0
     );
     for (const merge of due) this.mergesSent.add(merge.key);
-    await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)));
+    const runs = chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => {
+      const run = { profiles: chunk.flatMap((entry) => mergeProfiles(entry.object)), finished: this.merge(chunk, true) };
+      this.mergeRuns.push(run);
+      return run.finished;
+    });
+    await Promise.all(runs);
   }
   async merge(chunk, mayResend) {
     const merged = chunk.map((entry) => identityKey(entry.object.identifier_to_merge));

@@ -1,7 +1,7 @@
 // The /users/track packer: limits, every object once, atoms kept whole, and
 // the request count at the lower bound when atoms are single objects.
 import fc from 'fast-check'
-import { fits, lowerBound, packRequests, type RequestLimits } from '../src/destination/batch-packer'
+import { fits, lowerBound, packInOrder, packRequests, type RequestLimits } from '../src/destination/batch-packer'
 import { emptyBundle, sizeOf, type Bundle } from '../src/destination/track-bundle'
 
 const ARRAYS = ['attributes', 'events', 'purchases'] as const
@@ -112,6 +112,25 @@ describe('packRequests (property-based)', () => {
         expect(requests.length).toBeLessThanOrEqual(2 * lowerBound(total(atoms), limits) + 1)
       }),
       { numRuns: 150, seed: 11 }
+    )
+  })
+})
+
+describe('packInOrder (the resend of refused attributes, sent one request after another)', () => {
+  test("any atoms that fit a request: within limits, each atom whole, and the requests read in order give each array's objects in order", () => {
+    const shape = fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 8 }), fc.nat({ max: 20 }), fc.integer({ min: 50, max: 40_000 }))
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 120 }), fc.integer({ min: 1, max: 225 }), (shapes, L) => {
+        const limits = limitsFor(L)
+        const atoms = shapes
+          .map(([a, e, p, bytes], i) => atom(i, a, e, p, bytes))
+          .filter((entry) => sizeOf(entry).total > 0 && fits(sizeOf(entry), limits))
+        const requests = packInOrder(atoms, limits)
+        checkPacking(atoms, limits, requests)
+        // Each array in order (a request lists its attributes, then its events, then its purchases).
+        for (const name of ARRAYS) expect(requests.flatMap((request) => request[name])).toEqual(atoms.flatMap((entry) => entry[name]))
+      }),
+      { numRuns: 150, seed: 13 }
     )
   })
 })

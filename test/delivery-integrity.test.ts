@@ -346,6 +346,37 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     }
   )
 
+  test('a resend of more than one request keeps time order across the requests: the latest value wins', async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusing(seats) })
+    // 80 values of one attribute, later ones longer (a packer by size would send them first), and one Braze refuses.
+    const events = Array.from({ length: 80 }, (_, i) => identify('u1', { color: `v${i}-${'x'.repeat(i)}` }, { timestamp: at(i) }))
+    const results = (await runtime.handlers.onBatch!([...events, identify('u1', { seats: 1 }, { timestamp: at(80) })], SETTINGS)) as Array<{
+      status: number
+    }>
+    expect(results.map((result) => result.status)).toEqual([...events.map(() => 200), 400])
+    expect(braze.profile({ external_id: 'u1' })!.attributes.color).toBe(`v79-${'x'.repeat(79)}`)
+  })
+
+  test('a delete of a user whose merge is in flight goes after the merge was answered: nothing of the user is left', async () => {
+    const slowMerge = async (url: string, init: { body?: string }) => {
+      if (url.endsWith('/users/merge')) await new Promise((resolve) => setTimeout(resolve, 100))
+      return fetch(url, init)
+    }
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: slowMerge })
+    const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
+    const results = await runtime.handlers.onBatch!(
+      [
+        track(undefined, 'Viewed', {}, { anonymousId: 'anon-d', timestamp: at(1) }),
+        identify('u-d', { plan: 'pro' }, { anonymousId: 'anon-d', timestamp: at(2) }),
+        { type: 'delete', userId: 'u-d', messageId: 'del-d', timestamp: at(3) }
+      ],
+      settings
+    )
+    expect(results).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }])
+    expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/merge', '/users/delete'])
+    expect(braze.profiles()).toHaveLength(0)
+  })
+
   test("the resend of a refused merged object finishes before the merge of that profile: the visitor's values reach the user", async () => {
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusing(seats) })
     const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }

@@ -73,3 +73,24 @@ export function packRequests(atoms: Bundle[], limits: RequestLimits, order: (ato
     return bundle
   })
 }
+
+/**
+ * The atoms in their order, each request filled before the next is started,
+ * so that sending the requests one after another keeps that order.
+ */
+export function packInOrder(atoms: Bundle[], limits: RequestLimits): Bundle[] {
+  const requests: Array<{ bundle: Bundle; size: BundleSize }> = []
+  for (const atom of atoms) {
+    const size = sizeOf(atom)
+    const last = requests.at(-1)
+    if (last && fits(plus(last.size, size), limits)) {
+      addTo(last.bundle, atom)
+      last.size = plus(last.size, size)
+    } else {
+      const bundle = emptyBundle()
+      addTo(bundle, atom)
+      requests.push({ bundle, size })
+    }
+  }
+  return requests.map((request) => request.bundle)
+}

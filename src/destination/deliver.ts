@@ -12,16 +12,17 @@
 //      order) so that a valid neighbour is not rejected for another event's
 //      value; and /users/delete, so that a track of the same batch cannot
 //      recreate the profile a delete removed.
-// A merge or delete of a profile that a split event's later parts still write
-// to waits for that chain: sent before it, the parts would recreate the
-// profile it removed.
+// A merge of a profile that round 2 still writes to (a split event's later
+// parts, a resend) waits for those writes, which would recreate the profile
+// it removed; a delete waits for every write and for the merges of its
+// profile, so that it comes last.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { inTimeOrder } from './merge-attributes'
 import { openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
-import { chunked, firstOwner, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
-import { packRequests, type RequestLimits } from './batch-packer'
+import { chunked, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
+import { packInOrder, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
 import { bodyOf, emptyBundle, item, itemsOf, type Bundle, type PartToken } from './track-bundle'
 
@@ -91,6 +92,8 @@ class Delivery {
   /** Merged attribute objects Braze refused, to resend per event. */
   private readonly refused: Array<{ owners: number[]; message: string }> = []
   private readonly mergesSent = new Set<string>()
+  /** The /users/merge requests sent: the profiles they name, and when they are answered. */
+  private readonly mergeRuns: Array<{ profiles: string[]; finished: Promise<void> }> = []
   /** Round 2's /users/track requests (split events' later parts, resends): the profiles they write to, and when they are done. */
   private readonly writers: Array<{ profiles: Set<string>; finished: Promise<void>; done: boolean }> = []
 
@@ -212,7 +215,10 @@ class Delivery {
   }
 
   private async delete(request: DeliveryPlan['deletes'][number]): Promise<void> {
-    await Promise.all(this.writersTo(request.users).map((writer) => writer.finished))
+    // Last: after every write (which may set off a merge of this profile), then after the merges of its profile.
+    await Promise.all(this.writers.map((writer) => writer.finished))
+    const merging = this.mergeRuns.filter((run) => run.profiles.some((profile) => request.users.includes(profile)))
+    await Promise.all(merging.map((run) => run.finished))
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
     for (const user of request.users) {
       this.memory?.forgetValues(user)
@@ -271,14 +277,13 @@ class Delivery {
     }
     // In time order, as they were merged: of two values of one attribute, the later one must win again.
     const ordered = inTimeOrder(owners.map((owner) => ({ owner, epoch: this.epochs[owner] }))).map(({ owner }) => owner)
-    const rank = new Map(ordered.map((owner, position) => [owner, position]))
     const atoms = ordered.map((owner) => {
       const atom = emptyBundle()
       for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], 'attributes'))
       return atom
     })
-    // One after another when there are several: a user's later values may be in a later request.
-    const requests = packRequests(atoms, this.limits, (atom) => rank.get(firstOwner(atom))!)
+    // Packed in that order and sent one after another: a user's later values may be in a later request.
+    const requests = packInOrder(atoms, this.limits)
     for (const [index, request] of requests.entries()) {
       if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS) {
         for (const later of requests.slice(index))
@@ -311,7 +316,12 @@ class Delivery {
         this.writersTo(mergeProfiles(merge.object)).length === 0
     )
     for (const merge of due) this.mergesSent.add(merge.key)
-    await Promise.all(chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => this.merge(chunk, true)))
+    const runs = chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => {
+      const run = { profiles: chunk.flatMap((entry) => mergeProfiles(entry.object)), finished: this.merge(chunk, true) }
+      this.mergeRuns.push(run)
+      return run.finished
+    })
+    await Promise.all(runs)
   }
 
   private async merge(chunk: Owned<MergeUpdate>[], mayResend: boolean): Promise<void> {

@@ -178,7 +178,7 @@ function userOf(bundle: Bundle): string {
   return identityKey((bundle.events[0] ?? bundle.purchases[0])!.object)
 }
 
-export function firstOwner(bundle: Bundle): number {
+function firstOwner(bundle: Bundle): number {
   let first = Infinity
   for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first = Math.min(first, ...entry.owners)
   return first
