@@ -322,7 +322,13 @@ function cutString(value, context) {
   return value.slice(0, end);
 }
 function toBrazeValue(value, context, inObject = false, depth = 0) {
-  if (value === null) return null;
+  if (value === null) {
+    if (!inObject || context.mode !== "attribute") return null;
+    context.warnings.push(
+      `${context.label} was dropped: Braze takes no null inside a nested attribute (it would drop every nested update of the request).`
+    );
+    return void 0;
+  }
   switch (typeof value) {
     case "string": {
       if (inObject && context.mode === "attribute" && isIsoDate(value)) return { $time: value };

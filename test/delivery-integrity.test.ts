@@ -346,6 +346,17 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     }
   )
 
+  test("a null inside one user's nested trait does not cost another user of the same request their nested traits", async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    const results = await runtime.handlers.onBatch!(
+      [identify('n1', { pet: { name: 'Rex' } }), identify('n2', { prefs: { color: null, size: 'M' } })],
+      SETTINGS
+    )
+    expect(results).toEqual([{ status: 200 }, { status: 200 }])
+    expect(braze.profile({ external_id: 'n1' })!.attributes).toEqual({ pet: { name: 'Rex' } })
+    expect(braze.profile({ external_id: 'n2' })!.attributes).toEqual({ prefs: { size: 'M' } })
+  })
+
   test('a resend of more than one request keeps time order across the requests: the latest value wins', async () => {
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusing(seats) })
     // 80 values of one attribute, later ones longer (a packer by size would send them first), and one Braze refuses.

@@ -26,11 +26,11 @@ describe('applyAttributeUpdates', () => {
     expect(applyAttributeUpdates(current, update)).toEqual(expected)
   })
 
-  test('_merge_objects deep-merges nested objects and null removes a nested key', () => {
+  test('_merge_objects deep-merges nested objects', () => {
     const current = { pet: { name: 'Rex', toy: { kind: 'ball', color: 'red' }, age: 3 } }
-    const update = { pet: { toy: { color: 'blue' }, age: null } }
+    const update = { pet: { toy: { color: 'blue' }, age: 4 } }
     expect(applyAttributeUpdates(current, update, true)).toEqual({
-      pet: { name: 'Rex', toy: { kind: 'ball', color: 'blue' } }
+      pet: { name: 'Rex', toy: { kind: 'ball', color: 'blue' }, age: 4 }
     })
   })
 

@@ -313,6 +313,20 @@ describe('profiles built by /users/track', () => {
     expect(braze.profile({ external_id: 'u1' })!.attributes.pet).toEqual({ age: 4, name: 'Bo' })
   })
 
+  test("a null inside one nested attribute drops every nested update of the request, other users' too; the rest applies", async () => {
+    // https://www.braze.com/docs/api/endpoints/user_data/post_user_track/ ("How does /users/track handle invalid nested custom attributes?")
+    const { status, json } = await track({
+      attributes: [
+        { external_id: 'u1', plan: 'pro', pet: { name: 'Rex' } },
+        { external_id: 'u2', prefs: { color: null }, seats: 3 }
+      ]
+    })
+    expect(status).toBe(201)
+    expect(json).toMatchObject({ message: 'success' })
+    expect(braze.profile({ external_id: 'u1' })!.attributes).toEqual({ plan: 'pro' })
+    expect(braze.profile({ external_id: 'u2' })!.attributes).toEqual({ seats: 3 })
+  })
+
   test('events and purchases are stored as sent, quantity defaults to 1, duplicates are kept', async () => {
     const event = { external_id: 'u1', app_id: 'app-1', name: 'Played', time: at(5), properties: { level: 2 } }
     await track({

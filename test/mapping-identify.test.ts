@@ -403,6 +403,17 @@ describe('custom attributes', () => {
     expect(warnings).toEqual([expect.stringMatching(/"prefs"\.bad was dropped: \{"\$time"\} takes an ISO 8601 date/)])
   })
 
+  test('a null inside a nested attribute is dropped with a warning (Braze would drop every nested update of the request); a top-level null still unsets', () => {
+    const { attributes, warnings } = attributesOf(
+      identify({ prefs: { color: null, size: 'M' }, pets: [{ name: null, id: 1 }], plan: null })
+    )
+    expect(attributes).toEqual({ external_id: 'u1', prefs: { size: 'M' }, pets: [{ id: 1 }], plan: null })
+    expect(warnings).toEqual([
+      expect.stringMatching(/"prefs"\.color was dropped: Braze takes no null inside a nested attribute/),
+      expect.stringMatching(/"pets"\.name was dropped: Braze takes no null inside a nested attribute/)
+    ])
+  })
+
   test('an array of objects at the top level is sent as an array of nested objects', () => {
     const traits = { orders: [{ id: 'o1', placed: '2024-01-02T03:04:05Z', 'a.b': 1 }] }
     const { attributes, warnings } = attributesOf(identify(traits))

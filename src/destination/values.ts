@@ -58,7 +58,16 @@ export function cutString(value: string, context: ValueContext): string {
  * Returns undefined for a value that must be dropped (a warning says why).
  */
 export function toBrazeValue(value: unknown, context: ValueContext, inObject = false, depth = 0): JsonValue | undefined {
-  if (value === null) return null
+  if (value === null) {
+    if (!inObject || context.mode !== 'attribute') return null
+    // "When a nested custom attribute contains any invalid values (such as invalid time formats or null values),
+    // Braze drops all nested custom attribute updates in the request" (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/):
+    // other users' too.
+    context.warnings.push(
+      `${context.label} was dropped: Braze takes no null inside a nested attribute (it would drop every nested update of the request).`
+    )
+    return undefined
+  }
   switch (typeof value) {
     case 'string': {
       if (inObject && context.mode === 'attribute' && isIsoDate(value)) return { $time: value }

@@ -30,6 +30,33 @@ export function applyAttributeUpdates(current: Attributes, updates: Attributes, 
   return next
 }
 
+/**
+ * A nested custom attribute (an object, an array of objects, or Braze's
+ * operators on one), as opposed to a plain value, a date or an array edit.
+ */
+export function isNestedUpdate(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(isPlainObject)
+  return isPlainObject(value) && !isArrayEdit(value) && !isIncrement(value) && !isTime(value)
+}
+
+/**
+ * "When a nested custom attribute contains any invalid values (such as invalid time formats or null values),
+ * Braze drops all nested custom attribute updates in the request"
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/): a null, or a `$time` that is no date,
+ * anywhere inside one.
+ */
+export function hasInvalidNestedValue(value: unknown): boolean {
+  const inside = (item: unknown): boolean => {
+    if (item === null) return true
+    if (Array.isArray(item)) return item.some(inside)
+    if (!isPlainObject(item)) return false
+    if ('$time' in item) return Object.keys(item).length === 1 && (typeof item.$time !== 'string' || Number.isNaN(Date.parse(item.$time)))
+    return Object.values(item).some(inside)
+  }
+  if (!isNestedUpdate(value)) return false
+  return Array.isArray(value) ? value.some(inside) : Object.values(value as Attributes).some(inside)
+}
+
 /** The value after one update; undefined means the attribute is unset. */
 function nextValue(current: unknown, update: unknown, mergeObjects = false): unknown {
   if (update === null) return undefined
@@ -127,13 +154,12 @@ function normaliseTimes(value: unknown): unknown {
   return value
 }
 
-/** `null` inside a merged object removes that key, as it does at the top level. */
+/** (A null inside never gets here: it makes /users/track drop the request's nested updates, track.ts.) */
 function deepMerge(current: Attributes, update: Attributes): Attributes {
   const merged: Attributes = { ...current }
   for (const [key, value] of Object.entries(update)) {
     const existing = merged[key]
-    if (value === null) delete merged[key]
-    else setOwn(merged, key, isPlainObject(value) && isPlainObject(existing) ? deepMerge(existing, value) : value)
+    setOwn(merged, key, isPlainObject(value) && isPlainObject(existing) ? deepMerge(existing, value) : value)
   }
   return merged
 }

@@ -2,7 +2,7 @@
 // objects to the profile store in Braze's order (attributes, events,
 // purchases).
 import { type Answer, answer, badRequest } from './answer'
-import { applyAttributeUpdates } from './attributes'
+import { applyAttributeUpdates, hasInvalidNestedValue, isNestedUpdate } from './attributes'
 import { type Identifier, isPlainObject } from './identifier'
 import type { ProfileStore, StoredProfile } from './profiles'
 import { ATTRIBUTE_CONTROL_KEYS } from '../../destination/braze-types'
@@ -43,7 +43,11 @@ export function handleTrack(store: ProfileStore, body: unknown, maxObjectsPerReq
     })
   }
 
-  valid.attributes.forEach((item) => applyAttributesObject(store, item))
+  // One invalid value inside a nested custom attribute costs every nested update of the request (attributes.ts).
+  const nestedDropped = valid.attributes.some(({ object, identifierKeys }) =>
+    Object.entries(object).some(([key, value]) => !identifierKeys.includes(key) && hasInvalidNestedValue(value))
+  )
+  valid.attributes.forEach((item) => applyAttributesObject(store, item, nestedDropped))
   valid.events.forEach((item) => applyEvent(store, item))
   valid.purchases.forEach((item) => applyPurchase(store, item))
 
@@ -65,12 +69,14 @@ function profileFor(store: ProfileStore, array: TrackArray, { object, identifier
   return profile
 }
 
-function applyAttributesObject(store: ProfileStore, item: ValidObject): void {
+function applyAttributesObject(store: ProfileStore, item: ValidObject, nestedDropped: boolean): void {
   const profile = profileFor(store, 'attributes', item)
   if (!profile) return
   const { object, identifierKeys } = item
   const updates = Object.fromEntries(
-    Object.entries(object).filter(([key]) => !identifierKeys.includes(key) && !ATTRIBUTE_CONTROL_KEYS.includes(key))
+    Object.entries(object).filter(
+      ([key, value]) => !identifierKeys.includes(key) && !ATTRIBUTE_CONTROL_KEYS.includes(key) && !(nestedDropped && isNestedUpdate(value))
+    )
   )
   profile.attributes = applyAttributeUpdates(profile.attributes, updates, object._merge_objects === true)
   mirrorContactIdentifiers(store, profile, updates)
