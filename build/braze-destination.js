@@ -307,6 +307,10 @@ function toNumber(value) {
 function isIsoDate(value) {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
 }
+function isNestedTime(value) {
+  return isIsoDate(value) && Number(value.slice(0, 4)) <= MAX_NESTED_YEAR;
+}
+var MAX_NESTED_YEAR = 3e3;
 function badKey(key, nested) {
   if (key === "") return "an empty key";
   if (DANGEROUS_KEYS.has(key)) return "a reserved JavaScript key";
@@ -331,7 +335,7 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
   }
   switch (typeof value) {
     case "string": {
-      if (inObject && context.mode === "attribute" && isIsoDate(value)) return { $time: value };
+      if (inObject && context.mode === "attribute" && isNestedTime(value)) return { $time: value };
       return cutString(value, context);
     }
     case "number":
@@ -349,12 +353,13 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
   if (isDate(value)) {
     if (Number.isNaN(value.getTime())) return void 0;
     const iso = value.toISOString();
-    return inObject && context.mode === "attribute" ? { $time: iso } : iso;
+    return inObject && context.mode === "attribute" && isNestedTime(iso) ? { $time: iso } : iso;
   }
   if (isTimeObject(value)) {
     const time = value.$time;
-    if (typeof time === "string" && isIsoDate(time)) return inObject && context.mode === "attribute" ? { $time: time } : time;
-    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date.`);
+    if (typeof time === "string" && (inObject && context.mode === "attribute" ? isNestedTime(time) : isIsoDate(time)))
+      return inObject && context.mode === "attribute" ? { $time: time } : time;
+    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date of a year up to ${MAX_NESTED_YEAR}.`);
     return void 0;
   }
   if (depth >= MAX_DEPTH) {

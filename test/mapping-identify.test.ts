@@ -390,17 +390,21 @@ describe('custom attributes', () => {
     // https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/ ("Timestamps")
     const traits = {
       pets: [{ id: 1, type: 'dog', breed: 'beagle', name: 'Gus', purchase_time: { $time: '2020-05-28' } }],
-      prefs: { since: { $time: '2021-02-03T04:05:06Z' }, bad: { $time: 'soon' } },
+      prefs: { since: { $time: '2021-02-03T04:05:06Z' }, bad: { $time: 'soon' }, far: { $time: '3001-01-01' }, expires: '9999-12-31' },
       signed_up: { $time: '2020-05-28' }
     }
     const { attributes, warnings } = attributesOf(identify(traits))
     expect(attributes).toEqual({
       external_id: 'u1',
       pets: [{ id: 1, type: 'dog', breed: 'beagle', name: 'Gus', purchase_time: { $time: '2020-05-28' } }],
-      prefs: { since: { $time: '2021-02-03T04:05:06Z' } },
+      // Braze stores no nested date after the year 3000: such a date string stays a string.
+      prefs: { since: { $time: '2021-02-03T04:05:06Z' }, expires: '9999-12-31' },
       signed_up: '2020-05-28'
     })
-    expect(warnings).toEqual([expect.stringMatching(/"prefs"\.bad was dropped: \{"\$time"\} takes an ISO 8601 date/)])
+    expect(warnings).toEqual([
+      expect.stringMatching(/"prefs"\.bad was dropped: \{"\$time"\} takes an ISO 8601 date of a year up to 3000/),
+      expect.stringMatching(/"prefs"\.far was dropped/)
+    ])
   })
 
   test('a null inside a nested attribute is dropped with a warning (Braze would drop every nested update of the request); a top-level null still unsets', () => {

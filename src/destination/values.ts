@@ -27,6 +27,15 @@ function isIsoDate(value: string): boolean {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
 }
 
+/**
+ * A date Braze stores inside a nested attribute: "if the year is less than 0 or greater than 3000, Braze
+ * doesn't store these values" (https://www.braze.com/docs/user_guide/data/activation/custom_data/custom_attributes/nested_custom_attribute_support/).
+ */
+function isNestedTime(value: string): boolean {
+  return isIsoDate(value) && Number(value.slice(0, 4)) <= MAX_NESTED_YEAR
+}
+const MAX_NESTED_YEAR = 3000
+
 export interface ValueContext {
   warnings: string[]
   /** Where the value sits, for warnings: `trait "plan"`, `property "cart.items"`. */
@@ -70,7 +79,7 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
   }
   switch (typeof value) {
     case 'string': {
-      if (inObject && context.mode === 'attribute' && isIsoDate(value)) return { $time: value }
+      if (inObject && context.mode === 'attribute' && isNestedTime(value)) return { $time: value }
       return cutString(value, context)
     }
     case 'number':
@@ -88,14 +97,15 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
   if (isDate(value)) {
     if (Number.isNaN(value.getTime())) return undefined
     const iso = value.toISOString()
-    return inObject && context.mode === 'attribute' ? { $time: iso } : iso
+    return inObject && context.mode === 'attribute' && isNestedTime(iso) ? { $time: iso } : iso
   }
   if (isTimeObject(value)) {
     // A date written as Braze writes it inside nested attributes, {"$time": "2020-05-28"}: kept there, and a
     // plain ISO string elsewhere (a top-level attribute or an event property takes the string).
     const time = value.$time
-    if (typeof time === 'string' && isIsoDate(time)) return inObject && context.mode === 'attribute' ? { $time: time } : time
-    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date.`)
+    if (typeof time === 'string' && (inObject && context.mode === 'attribute' ? isNestedTime(time) : isIsoDate(time)))
+      return inObject && context.mode === 'attribute' ? { $time: time } : time
+    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date of a year up to ${MAX_NESTED_YEAR}.`)
     return undefined
   }
   if (depth >= MAX_DEPTH) {
