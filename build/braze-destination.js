@@ -35,6 +35,7 @@ var MAX_PURCHASE_QUANTITY = 100;
 var RESERVED_PROPERTY_KEYS = ["time", "event_name"];
 var MAX_REQUEST_BYTES = 1024 * 1024;
 var MAX_REQUESTS_PER_EVENT = 4;
+var MAX_NESTED_YEAR = 3e3;
 
 // src/destination/braze-client.ts
 var INVOCATION_BUDGET_MS = 4e3;
@@ -310,7 +311,6 @@ function isIsoDate(value) {
 function isNestedTime(value) {
   return isIsoDate(value) && Number(value.slice(0, 4)) <= MAX_NESTED_YEAR;
 }
-var MAX_NESTED_YEAR = 3e3;
 function badKey(key, nested) {
   if (key === "") return "an empty key";
   if (DANGEROUS_KEYS.has(key)) return "a reserved JavaScript key";
@@ -1825,7 +1825,7 @@ function ianaTimeZone(zone) {
   let canonical = knownZones.get(zone);
   if (canonical === void 0) {
     try {
-      const name = Object.prototype.hasOwnProperty.call(RAILS_TIME_ZONES, zone.trim()) ? RAILS_TIME_ZONES[zone.trim()] : zone;
+      const name = field(RAILS_TIME_ZONES, zone.trim()) ?? zone;
       const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
       canonical = /\//.test(resolved) || resolved === "UTC" ? resolved : null;
     } catch {

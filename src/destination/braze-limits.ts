@@ -107,3 +107,9 @@ export const MAX_REQUESTS_PER_EVENT = 4
 
 /** Braze's answer when a request holds more objects than these limits allow. https://www.braze.com/docs/api/errors/ */
 export const MAX_INPUT_LENGTH_MESSAGE = 'Max Input Length Exceeded'
+
+/**
+ * "For nested custom attributes, if the year is less than 0 or greater than 3000, Braze doesn't store these values."
+ * https://www.braze.com/docs/user_guide/data/activation/custom_data/custom_attributes/nested_custom_attribute_support/
+ */
+export const MAX_NESTED_YEAR = 3000

@@ -136,7 +136,8 @@ function mapTrack(
       plan.purchases.push(...(purchases as BrazePurchase[]))
       // "When using a user_alias, 'Update Only' mode is always true" for purchases
       // (https://www.braze.com/docs/api/objects_filters/purchase_object/): an anonymous visitor's first order
-      // would be dropped. An attributes object, which Braze processes first, creates the alias profile.
+      // would be dropped. An attributes object, which Braze processes first in a request
+      // (https://www.braze.com/docs/api/api_limits/, "1. Attributes 2. Events 3. Purchases"), creates the alias profile.
       if ('user_alias' in identifier) plan.attributes.push(attributesBase(identifier, settings))
     }
     return

@@ -1,10 +1,11 @@
 // Braze's operators on arrays of objects, passed through from a trait value
 // such as {"$add": [{…}]}, when well formed. Braze processes them as
 // "$add → $remove → $update"; $update merges only with `_merge_objects: true`
-// on the attributes object (without it Braze overwrites the objects); and "When a nested custom attribute in your request
-// contains any invalid values … Braze drops all nested custom attribute
-// updates in the request", so a malformed operator is dropped here, whole,
-// with a warning, and never reaches Braze.
+// on the attributes object (without it Braze overwrites the objects); and
+// "When a nested custom attribute in your request contains any invalid values
+// … Braze drops all nested custom attribute updates in the request", so a
+// malformed operator is dropped here, whole, with a warning, and never
+// reaches Braze.
 // https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/
 import { MAX_NESTED_ATTRIBUTE_BYTES, MAX_STRING_LENGTH } from './braze-limits'
 import type { JsonObject, JsonValue } from './braze-types'

@@ -97,7 +97,7 @@ function ianaTimeZone(zone: string): string | undefined {
   let canonical = knownZones.get(zone)
   if (canonical === undefined) {
     try {
-      const name = Object.prototype.hasOwnProperty.call(RAILS_TIME_ZONES, zone.trim()) ? RAILS_TIME_ZONES[zone.trim()]! : zone
+      const name = (field(RAILS_TIME_ZONES, zone.trim()) as string | undefined) ?? zone
       const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
       // Offsets and abbreviations (GMT+1, EST) are valid for Intl but not the Area/City names Braze takes.
       canonical = /\//.test(resolved) || resolved === 'UTC' ? resolved : null

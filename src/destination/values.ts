@@ -4,7 +4,7 @@
 // https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/, "Timestamps").
 // Bad parts are dropped with a warning, never silently and never by failing
 // the whole event.
-import { MAX_KEY_LENGTH, MAX_STRING_LENGTH } from './braze-limits'
+import { MAX_KEY_LENGTH, MAX_NESTED_YEAR, MAX_STRING_LENGTH } from './braze-limits'
 import type { JsonObject, JsonValue } from './braze-types'
 import { isDate, isDict } from './segment-event'
 
@@ -27,14 +27,10 @@ function isIsoDate(value: string): boolean {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
 }
 
-/**
- * A date Braze stores inside a nested attribute: "if the year is less than 0 or greater than 3000, Braze
- * doesn't store these values" (https://www.braze.com/docs/user_guide/data/activation/custom_data/custom_attributes/nested_custom_attribute_support/).
- */
+/** A date Braze stores inside a nested attribute (braze-limits.ts). */
 function isNestedTime(value: string): boolean {
   return isIsoDate(value) && Number(value.slice(0, 4)) <= MAX_NESTED_YEAR
 }
-const MAX_NESTED_YEAR = 3000
 
 export interface ValueContext {
   warnings: string[]
