@@ -367,11 +367,12 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
     return void 0;
   }
   if (Array.isArray(value)) {
+    const nested = inObject || context.mode === "attribute" && value.some(isDict);
     const out = [];
-    for (const item2 of value) {
-      const converted = toBrazeValue(item2, context, inObject, depth + 1);
+    value.forEach((item2, index) => {
+      const converted = nested && item2 === null ? toBrazeValue(item2, { ...context, label: `${context.label}[${index}]` }, true, depth + 1) : toBrazeValue(item2, context, inObject, depth + 1);
       if (converted !== void 0) out.push(converted);
-    }
+    });
     return out;
   }
   if (isDict(value)) return toBrazeObject(value, context, depth + 1);

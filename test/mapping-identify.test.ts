@@ -409,12 +409,14 @@ describe('custom attributes', () => {
 
   test('a null inside a nested attribute is dropped with a warning (Braze would drop every nested update of the request); a top-level null still unsets', () => {
     const { attributes, warnings } = attributesOf(
-      identify({ prefs: { color: null, size: 'M' }, pets: [{ name: null, id: 1 }], plan: null })
+      identify({ prefs: { color: null, size: 'M' }, pets: [{ name: null, id: 1 }, null], tags: ['a', null], plan: null })
     )
-    expect(attributes).toEqual({ external_id: 'u1', prefs: { size: 'M' }, pets: [{ id: 1 }], plan: null })
+    // A list of strings is no nested attribute: its null goes as it is.
+    expect(attributes).toEqual({ external_id: 'u1', prefs: { size: 'M' }, pets: [{ id: 1 }], tags: ['a', null], plan: null })
     expect(warnings).toEqual([
       expect.stringMatching(/"prefs"\.color was dropped: Braze takes no null inside a nested attribute/),
-      expect.stringMatching(/"pets"\.name was dropped: Braze takes no null inside a nested attribute/)
+      expect.stringMatching(/"pets"\.name was dropped: Braze takes no null inside a nested attribute/),
+      expect.stringMatching(/"pets"\[1\] was dropped: Braze takes no null inside a nested attribute/)
     ])
   })
 

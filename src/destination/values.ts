@@ -109,11 +109,16 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
     return undefined
   }
   if (Array.isArray(value)) {
+    // An array of objects is a nested attribute even at the top level: its null items are nested nulls.
+    const nested = inObject || (context.mode === 'attribute' && value.some(isDict))
     const out: JsonValue[] = []
-    for (const item of value) {
-      const converted = toBrazeValue(item, context, inObject, depth + 1)
+    value.forEach((item, index) => {
+      const converted =
+        nested && item === null
+          ? toBrazeValue(item, { ...context, label: `${context.label}[${index}]` }, true, depth + 1)
+          : toBrazeValue(item, context, inObject, depth + 1)
       if (converted !== undefined) out.push(converted)
-    }
+    })
     return out
   }
   if (isDict(value)) return toBrazeObject(value, context, depth + 1)
