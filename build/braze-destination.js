@@ -309,7 +309,7 @@ function isIsoDate(value) {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
 }
 function isNestedTime(value) {
-  return isIsoDate(value) && Number(value.slice(0, 4)) <= MAX_NESTED_YEAR;
+  return isIsoDate(value) && new Date(value).getUTCFullYear() <= MAX_NESTED_YEAR;
 }
 function badKey(key, nested) {
   if (key === "") return "an empty key";
@@ -359,7 +359,8 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
     const time = value.$time;
     if (typeof time === "string" && (inObject && context.mode === "attribute" ? isNestedTime(time) : isIsoDate(time)))
       return inObject && context.mode === "attribute" ? { $time: time } : time;
-    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date of a year up to ${MAX_NESTED_YEAR}.`);
+    const years = inObject && context.mode === "attribute" ? ` of a year up to ${MAX_NESTED_YEAR}` : "";
+    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date${years}.`);
     return void 0;
   }
   if (depth >= MAX_DEPTH) {
@@ -370,7 +371,7 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
     const nested = inObject || context.mode === "attribute" && value.some(isDict);
     const out = [];
     value.forEach((item2, index) => {
-      const converted = nested && item2 === null ? toBrazeValue(item2, { ...context, label: `${context.label}[${index}]` }, true, depth + 1) : toBrazeValue(item2, context, inObject, depth + 1);
+      const converted = toBrazeValue(item2, item2 === null ? { ...context, label: `${context.label}[${index}]` } : context, nested, depth + 1);
       if (converted !== void 0) out.push(converted);
     });
     return out;

@@ -349,12 +349,12 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
   test("a null inside one user's nested trait does not cost another user of the same request their nested traits", async () => {
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
     const results = await runtime.handlers.onBatch!(
-      [identify('n1', { pet: { name: 'Rex' } }), identify('n2', { prefs: { color: null, size: 'M' } })],
+      [identify('n1', { pet: { name: 'Rex' } }), identify('n2', { prefs: { color: null, size: 'M' }, pets: [{ name: 'Bo' }, null] })],
       SETTINGS
     )
     expect(results).toEqual([{ status: 200 }, { status: 200 }])
     expect(braze.profile({ external_id: 'n1' })!.attributes).toEqual({ pet: { name: 'Rex' } })
-    expect(braze.profile({ external_id: 'n2' })!.attributes).toEqual({ prefs: { size: 'M' } })
+    expect(braze.profile({ external_id: 'n2' })!.attributes).toEqual({ prefs: { size: 'M' }, pets: [{ name: 'Bo' }] })
   })
 
   test('a resend of more than one request keeps time order across the requests: the latest value wins', async () => {

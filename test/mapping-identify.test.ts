@@ -390,7 +390,14 @@ describe('custom attributes', () => {
     // https://www.braze.com/docs/user_guide/data/activation/attributes/array_of_objects/ ("Timestamps")
     const traits = {
       pets: [{ id: 1, type: 'dog', breed: 'beagle', name: 'Gus', purchase_time: { $time: '2020-05-28' } }],
-      prefs: { since: { $time: '2021-02-03T04:05:06Z' }, bad: { $time: 'soon' }, far: { $time: '3001-01-01' }, expires: '9999-12-31' },
+      prefs: {
+        since: { $time: '2021-02-03T04:05:06Z' },
+        bad: { $time: 'soon' },
+        far: { $time: '3001-01-01' },
+        expires: '9999-12-31',
+        // The year in UTC, as Braze stores it: this is 3001-01-01T04:00Z.
+        late: '3000-12-31T23:00:00-05:00'
+      },
       signed_up: { $time: '2020-05-28' }
     }
     const { attributes, warnings } = attributesOf(identify(traits))
@@ -398,7 +405,7 @@ describe('custom attributes', () => {
       external_id: 'u1',
       pets: [{ id: 1, type: 'dog', breed: 'beagle', name: 'Gus', purchase_time: { $time: '2020-05-28' } }],
       // Braze stores no nested date after the year 3000: such a date string stays a string.
-      prefs: { since: { $time: '2021-02-03T04:05:06Z' }, expires: '9999-12-31' },
+      prefs: { since: { $time: '2021-02-03T04:05:06Z' }, expires: '9999-12-31', late: '3000-12-31T23:00:00-05:00' },
       signed_up: '2020-05-28'
     })
     expect(warnings).toEqual([
@@ -409,14 +416,15 @@ describe('custom attributes', () => {
 
   test('a null inside a nested attribute is dropped with a warning (Braze would drop every nested update of the request); a top-level null still unsets', () => {
     const { attributes, warnings } = attributesOf(
-      identify({ prefs: { color: null, size: 'M' }, pets: [{ name: null, id: 1 }, null], tags: ['a', null], plan: null })
+      identify({ prefs: { color: null, size: 'M' }, pets: [{ name: null, id: 1 }, null, [null]], tags: ['a', null], plan: null })
     )
     // A list of strings is no nested attribute: its null goes as it is.
-    expect(attributes).toEqual({ external_id: 'u1', prefs: { size: 'M' }, pets: [{ id: 1 }], tags: ['a', null], plan: null })
+    expect(attributes).toEqual({ external_id: 'u1', prefs: { size: 'M' }, pets: [{ id: 1 }, []], tags: ['a', null], plan: null })
     expect(warnings).toEqual([
       expect.stringMatching(/"prefs"\.color was dropped: Braze takes no null inside a nested attribute/),
       expect.stringMatching(/"pets"\.name was dropped: Braze takes no null inside a nested attribute/),
-      expect.stringMatching(/"pets"\[1\] was dropped: Braze takes no null inside a nested attribute/)
+      expect.stringMatching(/"pets"\[1\] was dropped: Braze takes no null inside a nested attribute/),
+      expect.stringMatching(/"pets"\[0\] was dropped: Braze takes no null inside a nested attribute/)
     ])
   })
 

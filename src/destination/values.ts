@@ -29,7 +29,7 @@ function isIsoDate(value: string): boolean {
 
 /** A date Braze stores inside a nested attribute (braze-limits.ts). */
 function isNestedTime(value: string): boolean {
-  return isIsoDate(value) && Number(value.slice(0, 4)) <= MAX_NESTED_YEAR
+  return isIsoDate(value) && new Date(value).getUTCFullYear() <= MAX_NESTED_YEAR
 }
 
 export interface ValueContext {
@@ -101,7 +101,8 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
     const time = value.$time
     if (typeof time === 'string' && (inObject && context.mode === 'attribute' ? isNestedTime(time) : isIsoDate(time)))
       return inObject && context.mode === 'attribute' ? { $time: time } : time
-    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date of a year up to ${MAX_NESTED_YEAR}.`)
+    const years = inObject && context.mode === 'attribute' ? ` of a year up to ${MAX_NESTED_YEAR}` : ''
+    context.warnings.push(`${context.label} was dropped: {"$time"} takes an ISO 8601 date${years}.`)
     return undefined
   }
   if (depth >= MAX_DEPTH) {
@@ -113,10 +114,7 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
     const nested = inObject || (context.mode === 'attribute' && value.some(isDict))
     const out: JsonValue[] = []
     value.forEach((item, index) => {
-      const converted =
-        nested && item === null
-          ? toBrazeValue(item, { ...context, label: `${context.label}[${index}]` }, true, depth + 1)
-          : toBrazeValue(item, context, inObject, depth + 1)
+      const converted = toBrazeValue(item, item === null ? { ...context, label: `${context.label}[${index}]` } : context, nested, depth + 1)
       if (converted !== undefined) out.push(converted)
     })
     return out
