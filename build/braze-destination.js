@@ -72,6 +72,7 @@ async function readAnswer(response) {
     if (text2.length > MAX_ANSWER_BYTES) return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` };
     return { response, text: text2 };
   } catch (error) {
+    discard(response.body);
     const type = error?.type;
     return {
       response,

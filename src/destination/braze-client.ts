@@ -92,6 +92,8 @@ async function readAnswer(response: Awaited<ReturnType<Fetch>>): Promise<Exchang
     if (text.length > MAX_ANSWER_BYTES) return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` }
     return { response, text }
   } catch (error) {
+    // node-fetch v2 rejects at `size` but leaves the stream flowing: the rest would still be downloaded, and thrown away.
+    discard(response.body)
     const type = (error as { type?: unknown } | null)?.type
     return {
       response,
