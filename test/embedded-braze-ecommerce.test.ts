@@ -1,6 +1,7 @@
 // The embedded Braze's rules for recommended eCommerce events (src/tools/embedded-braze/ecommerce-rules.ts),
 // its array-of-objects operators, and the data points of eCommerce events, checked with
-// Braze's own request examples (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).
+// Braze's own request examples (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/,
+// and one from the earlier page it replaced).
 import { estimateTrackDataPoints } from '../src/tools/data-points'
 import { applyAttributeUpdates } from '../src/tools/embedded-braze/attributes'
 import { objectProblems } from '../src/tools/embedded-braze/rules'
@@ -43,6 +44,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
       metadata: { sku: 'UB-BLK-11-SKU', category: 'Running Shoes', brand: 'Shoe Brand' }
     }
   },
+  // This one from the earlier eCommerce events page:
+  // https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/ecommerce_events/
   'ecommerce.cart_updated': {
     external_id: 'user_id',
     app_id: 'your_app_identifier',

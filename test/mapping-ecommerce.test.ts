@@ -305,6 +305,7 @@ describe('field sources and documented fallbacks', () => {
     ['total first', { total: 12, value: 11, revenue: 10 }, 12, { value: 11, revenue: 10 }],
     ['then value (Checkout Started: revenue + shipping + tax)', { value: 11, revenue: 10 }, 11, { revenue: 10 }],
     ['then revenue', { revenue: 10 }, 10, undefined],
+    ['then subtotal', { subtotal: 9 }, 9, undefined],
     ['numeric strings are numbers', { total: '12.50' }, 12.5, undefined],
     ['a total that is no number stays in metadata; the next source is used', { total: 'twelve', revenue: 10 }, 10, { total: 'twelve' }]
   ])('total_value: %s', (_name, properties, total, metadata) => {
@@ -313,11 +314,30 @@ describe('field sources and documented fallbacks', () => {
     expect(event.properties!.metadata).toEqual(metadata)
   })
 
-  test('no total, value or revenue: the sum of price × quantity, with a warning', () => {
+  // Segment: revenue is "excluding shipping and taxes", total is "Subtotal ($) with shipping and taxes added in";
+  // Braze: Total Revenue is the sum of order_placed total_value.
+  test.each<[string, Record<string, unknown>, number, string]>([
+    ['revenue + shipping + tax', { revenue: 25, shipping: 3, tax: 2 }, 30, 'revenue + shipping + tax: the event has no total or value'],
+    ['subtotal + shipping', { subtotal: 22.5, shipping: 3 }, 25.5, 'subtotal + shipping + tax: the event has no total or value']
+  ])('no total or value: %s, with a warning', (_name, properties, total, warning) => {
+    const { event, warnings } = order(properties)
+    expect(event.properties).toMatchObject({ total_value: total, shipping: 3 })
+    expect(warnings).toEqual([`ecommerce.order_placed total_value is ${warning}.`])
+  })
+
+  test('no total, value, revenue or subtotal: the sum of price × quantity, with a warning', () => {
     const { event, warnings } = order({ products: [product, { product_id: 'p2', name: 'Other', price: 0.1, quantity: 3 }] })
     expect(event.properties!.total_value).toBe(10.3)
     expect(warnings).toEqual([
-      expect.stringMatching(/total_value is the sum of its products' price × quantity: the event has no total, value or revenue/)
+      "ecommerce.order_placed total_value is the products' price × quantity: the event has no total, value, revenue or subtotal."
+    ])
+  })
+
+  test('the sum of the products less the discount, plus shipping and tax', () => {
+    const { event, warnings } = order({ discount: 2.5, shipping: 3, tax: 0.1 })
+    expect(event.properties).toMatchObject({ total_value: 10.6, total_discounts: 2.5, shipping: 3, tax: 0.1 })
+    expect(warnings).toEqual([
+      "ecommerce.order_placed total_value is the products' price × quantity − discount + shipping + tax: the event has no total, value, revenue or subtotal."
     ])
   })
 
@@ -344,6 +364,24 @@ describe('field sources and documented fallbacks', () => {
   test('refunds and cancellations send the absolute amount ("Must be ≥ 0")', () => {
     expect(order({ total: -30 }, 'Order Refunded').event.properties!.total_value).toBe(30)
     expect(order({ total: -30 }, 'Order Cancelled').event.properties!.total_value).toBe(30)
+    // Refunds recorded as negative amounts throughout: prices, tax and shipping too.
+    const negative = { products: [{ product_id: 'p1', name: 'One', price: -19, quantity: 1 }], tax: -1, shipping: -2 }
+    expect(order({ ...negative, total: -22 }, 'Order Cancelled').event.properties).toMatchObject({
+      total_value: 22,
+      tax: 1,
+      shipping: 2,
+      products: [{ product_id: 'p1', price: 19 }]
+    })
+    expect(order(negative, 'Order Refunded').event.properties).toMatchObject({ total_value: 22, products: [{ price: 19 }] })
+  })
+
+  test('Product Removed without a quantity takes one unit off the line, with a warning (Braze "decreases the line quantity")', () => {
+    const { event, warnings } = recommendedOf(track('Product Removed', { cart_id: 'c1', product_id: 'p1', name: 'Thing', price: 5 }))
+    expect(event.properties).toMatchObject({ action: 'remove', products: [{ product_id: 'p1', quantity: 1 }] })
+    expect(warnings).toEqual(['ecommerce.cart_updated removes 1 unit: "Product Removed" has no quantity.'])
+    expect(
+      recommendedOf(track('Product Removed', { cart_id: 'c1', product_id: 'p1', name: 'Thing', price: 5, quantity: 3 })).warnings
+    ).toEqual([])
   })
 
   test('checkout_id: checkout_id, else order_id', () => {
@@ -366,6 +404,7 @@ describe('field sources and documented fallbacks', () => {
 
   test.each<[string, unknown, string]>([
     ['absent: USD', undefined, 'USD'],
+    ['blank: USD, as for purchases', ' ', 'USD'],
     ['lower case', 'eur', 'EUR'],
     ['padded', ' GBP ', 'GBP']
   ])('currency %s', (_name, currency, expected) => {

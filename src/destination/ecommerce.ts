@@ -57,13 +57,16 @@ const ID_FIELDS: Partial<Record<RecommendedEvent, [string, string[]]>> = {
 }
 
 /**
- * Optional order-level fields each event's schema lists (others would fail
- * validation as extra properties), with their Segment sources. Segment's
- * `total` includes shipping and tax and `value` does on Checkout Started
- * (value 30 = revenue 25 + shipping 3 + tax 2 in its example), so both come
- * before `revenue` for total_value.
+ * Braze's total_value is what the order came to: "Total Revenue = sum
+ * (order_placed.total_value)", and its example's 224.96 is subtotal + tax +
+ * shipping. Segment's `total` is "Subtotal ($) with shipping and taxes added
+ * in", and Checkout Started's `value` holds them too (value 30 = revenue 25 +
+ * shipping 3 + tax 2 in its example); `revenue` ("excluding shipping and
+ * taxes") and `subtotal` ("before taxes and shipping") need them added.
  */
-const TOTAL_SOURCES = ['total', 'value', 'revenue']
+const TOTAL_SOURCES = ['total', 'value']
+const BEFORE_SHIPPING_AND_TAX = ['revenue', 'subtotal']
+/** Optional order-level fields each event's schema lists (others would fail validation as extra properties), with their Segment sources. */
 const OPTIONAL_MONEY: Record<string, string[]> = {
   subtotal_value: ['subtotal', 'subtotal_value'],
   tax: ['tax'],
@@ -139,7 +142,7 @@ class Fields {
 }
 
 /** A product as Braze's schema has it, or why it can't be one. */
-function product(fields: Fields, withQuantity: boolean): JsonObject | string {
+function product(fields: Fields, withQuantity: boolean, money: Reader): JsonObject | string {
   const out: JsonObject = {}
   const productId = fields.take(['product_id', 'sku', 'id'], readId)
   if (productId === undefined) return 'it has no product_id, sku or id'
@@ -152,7 +155,8 @@ function product(fields: Fields, withQuantity: boolean): JsonObject | string {
   out.product_id = productId
   out.product_name = name
   // Segment's `variant` first, as Segment's own Braze (Actions) destination maps it (its ecommerce fields.ts,
-  // https://github.com/segmentio/action-destinations/tree/main/packages/destination-actions/src/destinations/braze).
+  // https://github.com/segmentio/action-destinations/tree/main/packages/destination-actions/src/destinations/braze):
+  // Braze's own examples keep the SKU apart from variant_id, in metadata.
   out.variant_id = fields.take(['variant', 'variant_id', 'sku', 'product_id', 'id'], readId)!
   if (withQuantity) {
     // A product without a quantity counts as one, as for purchases.
@@ -161,7 +165,7 @@ function product(fields: Fields, withQuantity: boolean): JsonObject | string {
     if (quantity === undefined) return 'its quantity is not a whole number of at least 1'
     out.quantity = quantity
   }
-  const price = fields.take(['price'], readMoney)
+  const price = fields.take(['price'], money)
   if (price === undefined) return 'it has no price (a number of at least 0)'
   out.price = price
   const image = fields.take(['image_url'], readUrl)
@@ -174,8 +178,8 @@ function product(fields: Fields, withQuantity: boolean): JsonObject | string {
 }
 
 /**
- * Braze's required `source` ("where the event originated, for example web,
- * ios, or android"): properties.source, else what the event says of itself.
+ * Braze's required `source` ("Source the event originates from (for example,
+ * web, ios, or android)"): properties.source, else what the event says of itself.
  */
 function eventSource(event: SegmentEvent): string {
   const library = String(path(event, 'context', 'library', 'name') ?? '').toLowerCase()
@@ -218,8 +222,9 @@ export function mapEcommerce(
   if (route.action) out.action = route.action
 
   const rawCurrency = field(properties, 'currency')
+  // Absent, null or blank is no currency (as for purchases): Segment's Product Added/Removed have none.
   const currency =
-    rawCurrency === undefined || rawCurrency === null
+    rawCurrency === undefined || rawCurrency === null || (typeof rawCurrency === 'string' && rawCurrency.trim() === '')
       ? DEFAULT_CURRENCY
       : typeof rawCurrency === 'string'
         ? rawCurrency.trim().toUpperCase()
@@ -234,15 +239,18 @@ export function mapEcommerce(
     const types = fields.take(['type'], readViewTypes)
     if (types !== undefined) out.type = types
     // The product's fields are the event's own, and so is its metadata.
-    const viewed = product(fields, false)
+    const viewed = product(fields, false, readMoney)
     if (typeof viewed === 'string') return needs(`a product: ${viewed}`)
     return finish(braze, Object.assign(out, viewed))
   }
 
   if (route.event === 'cart_updated') {
     // Segment's Product Added/Removed describe one product with top-level properties.
-    const line = product(fields, true)
+    const line = product(fields, true, readMoney)
     if (typeof line === 'string') return needs(`a product in its properties: ${line}`)
+    // Braze "decreases the line quantity", so a removal without one takes a single unit off the line.
+    if (route.action === 'remove' && !fields.used.has('quantity'))
+      warnings.push(`${braze} removes 1 unit: "${name.slice(0, 64)}" has no quantity.`)
     out.products = [line]
     return finish(braze, out)
   }
@@ -250,11 +258,23 @@ export function mapEcommerce(
   fields.used.add('products')
   const list = field(properties, 'products')
   const refund = route.event === 'order_refunded' || route.event === 'order_cancelled'
-  const total = fields.take(TOTAL_SOURCES, refund ? readAbsoluteMoney : readMoney)
+  const money = refund ? readAbsoluteMoney : readMoney
+  // Shipping and tax count towards a total computed here; they stay fields or metadata as the schema has them.
+  const extras = ['shipping', 'tax'].map((key) => money(field(properties, key)) as number | undefined)
+  const shippingAndTax = extras.reduce<number>((all, amount) => all + (amount ?? 0), 0)
+  let total = fields.take(TOTAL_SOURCES, money) as number | undefined
+  for (const key of total === undefined ? BEFORE_SHIPPING_AND_TAX : []) {
+    const base = fields.take([key], money) as number | undefined
+    if (base === undefined) continue
+    total = roundMoney(base + shippingAndTax)
+    if (shippingAndTax > 0) warnings.push(`${braze} total_value is ${key} + shipping + tax: the event has no total or value.`)
+    break
+  }
   const products: JsonObject[] = []
   if (route.event === 'order_refunded' && (!Array.isArray(list) || list.length === 0) && total !== undefined) {
     // Segment's Order Refunded needs only an order_id; for a refund of no particular product Braze says
-    // "provide a generalized product_id" (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).
+    // "provide a generalized product_id" (its order_refunded table on
+    // https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/ecommerce_events/).
     products.push({ ...ORDER_LEVEL_REFUND, price: total })
   } else {
     if (!Array.isArray(list) || list.length === 0)
@@ -264,7 +284,7 @@ export function mapEcommerce(
     const reasons: string[] = []
     list.forEach((raw, index) => {
       const item = dict(raw)
-      const mapped = item ? product(new Fields(item, warnings), true) : 'it is not an object'
+      const mapped = item ? product(new Fields(item, warnings), true, money) : 'it is not an object'
       if (typeof mapped !== 'string') products.push(mapped)
       else {
         reasons.push(`product ${index + 1}: ${mapped}`)
@@ -279,8 +299,11 @@ export function mapEcommerce(
   else {
     // Documented fallback: the products' own value rather than dropping the order.
     const sum = products.reduce((all, item) => all + (item.price as number) * (item.quantity as number), 0)
-    out.total_value = Number(sum.toFixed(6))
-    warnings.push(`${braze} total_value is the sum of its products' price × quantity: the event has no total, value or revenue.`)
+    const discount = (money(field(properties, 'discount')) as number | undefined) ?? 0
+    out.total_value = roundMoney(Math.max(0, sum - discount + shippingAndTax))
+    warnings.push(
+      `${braze} total_value is the products' price × quantity${discount > 0 ? ' − discount' : ''}${shippingAndTax > 0 ? ' + shipping + tax' : ''}: the event has no total, value, revenue or subtotal.`
+    )
   }
   if (route.event === 'order_cancelled')
     out.cancel_reason = fields.text(['cancel_reason', 'reason'], 'property "reason"') ?? DEFAULT_CANCEL_REASON
@@ -291,13 +314,18 @@ export function mapEcommerce(
         ? fields.take(['cart_id'], readId)
         : key === 'discounts'
           ? fields.take(['discounts'], readObjects)
-          : fields.take(OPTIONAL_MONEY[key]!, readMoney)
+          : fields.take(OPTIONAL_MONEY[key]!, money)
     if (value === undefined) continue
     out[key] = key === 'discounts' ? toBrazeValue(value, { warnings, label: 'property "discounts"', mode: 'property' })! : value
   }
   const metadata = fields.metadata()
   if (metadata) out.metadata = metadata
   return finish(braze, out)
+}
+
+/** Sums of prices drift in binary (0.1 × 3): Braze stores what we send. */
+function roundMoney(amount: number): number {
+  return Number(amount.toFixed(6))
 }
 
 function finish(braze: string, out: JsonObject): { name: string; properties: JsonObject } | Problem {
