@@ -904,7 +904,7 @@ function planDelivery(plans, options) {
     const touched = profilesOf(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]));
     for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner);
   }
-  const skip = options.skipUnchangedAttributes ? memory : void 0;
+  const skip = options.skipUnchangedAttributes && memory ? { memory, exempt: new Set(plans.flatMap((plan, owner) => plan?.engage ? [owner] : [])) } : void 0;
   const byUser = atomsOfAll([...groups.values()], limits, skip, false);
   delivery.requests = packRequests(byUser.atoms, limits, firstOwner);
   delivery.unchangedAttributes = byUser.unchanged;
@@ -1010,7 +1010,7 @@ function apart(atom) {
 function attributeItems(merged, skip) {
   const out = { items: [], unchanged: 0 };
   for (const { object, owners } of merged) {
-    const kept = skip ? withoutUnchanged(object, skip) : { object, unchanged: 0 };
+    const kept = skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory) : { object, unchanged: 0 };
     out.unchanged += kept.unchanged;
     if (kept.object) out.items.push(item(kept.object, owners, "attributes"));
   }
@@ -2160,7 +2160,8 @@ var ID_FIELDS = {
   order_refunded: ["order_id", ["order_id"]],
   order_cancelled: ["order_id", ["order_id"]]
 };
-var TOTAL_SOURCES = ["total", "value", "revenue"];
+var TOTAL_SOURCES = ["total", "value"];
+var BEFORE_SHIPPING_AND_TAX = ["revenue", "subtotal"];
 var OPTIONAL_MONEY = {
   subtotal_value: ["subtotal", "subtotal_value"],
   tax: ["tax"],
@@ -2224,7 +2225,7 @@ var Fields = class {
     return convertProperties(this.source, this.warnings, this.used);
   }
 };
-function product(fields, withQuantity) {
+function product(fields, withQuantity, money) {
   const out = {};
   const productId = fields.take(["product_id", "sku", "id"], readId);
   if (productId === void 0) return "it has no product_id, sku or id";
@@ -2242,7 +2243,7 @@ function product(fields, withQuantity) {
     if (quantity === void 0) return "its quantity is not a whole number of at least 1";
     out.quantity = quantity;
   }
-  const price = fields.take(["price"], readMoney);
+  const price = fields.take(["price"], money);
   if (price === void 0) return "it has no price (a number of at least 0)";
   out.price = price;
   const image = fields.take(["image_url"], readUrl);
@@ -2278,7 +2279,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   }
   if (route.action) out.action = route.action;
   const rawCurrency = field(properties, "currency");
-  const currency = rawCurrency === void 0 || rawCurrency === null ? DEFAULT_CURRENCY : typeof rawCurrency === "string" ? rawCurrency.trim().toUpperCase() : "";
+  const currency = rawCurrency === void 0 || rawCurrency === null || typeof rawCurrency === "string" && rawCurrency.trim() === "" ? DEFAULT_CURRENCY : typeof rawCurrency === "string" ? rawCurrency.trim().toUpperCase() : "";
   if (!isCurrencyCode(currency))
     return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`);
   fields.used.add("currency");
@@ -2287,20 +2288,32 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   if (route.event === "product_viewed") {
     const types = fields.take(["type"], readViewTypes);
     if (types !== void 0) out.type = types;
-    const viewed = product(fields, false);
+    const viewed = product(fields, false, readMoney);
     if (typeof viewed === "string") return needs(`a product: ${viewed}`);
     return finish(braze, Object.assign(out, viewed));
   }
   if (route.event === "cart_updated") {
-    const line = product(fields, true);
+    const line = product(fields, true, readMoney);
     if (typeof line === "string") return needs(`a product in its properties: ${line}`);
+    if (route.action === "remove" && !fields.used.has("quantity"))
+      warnings.push(`${braze} removes 1 unit: "${name.slice(0, 64)}" has no quantity.`);
     out.products = [line];
     return finish(braze, out);
   }
   fields.used.add("products");
   const list = field(properties, "products");
   const refund = route.event === "order_refunded" || route.event === "order_cancelled";
-  const total = fields.take(TOTAL_SOURCES, refund ? readAbsoluteMoney : readMoney);
+  const money = refund ? readAbsoluteMoney : readMoney;
+  const extras = ["shipping", "tax"].map((key) => money(field(properties, key)));
+  const shippingAndTax = extras.reduce((all, amount) => all + (amount ?? 0), 0);
+  let total = fields.take(TOTAL_SOURCES, money);
+  for (const key of total === void 0 ? BEFORE_SHIPPING_AND_TAX : []) {
+    const base = fields.take([key], money);
+    if (base === void 0) continue;
+    total = roundMoney(base + shippingAndTax);
+    if (shippingAndTax > 0) warnings.push(`${braze} total_value is ${key} + shipping + tax: the event has no total or value.`);
+    break;
+  }
   const products = [];
   if (route.event === "order_refunded" && (!Array.isArray(list) || list.length === 0) && total !== void 0) {
     products.push({ ...ORDER_LEVEL_REFUND, price: total });
@@ -2312,7 +2325,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     const reasons = [];
     list.forEach((raw, index) => {
       const item2 = dict(raw);
-      const mapped = item2 ? product(new Fields(item2, warnings), true) : "it is not an object";
+      const mapped = item2 ? product(new Fields(item2, warnings), true, money) : "it is not an object";
       if (typeof mapped !== "string") products.push(mapped);
       else {
         reasons.push(`product ${index + 1}: ${mapped}`);
@@ -2325,19 +2338,25 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   if (total !== void 0) out.total_value = total;
   else {
     const sum = products.reduce((all, item2) => all + item2.price * item2.quantity, 0);
-    out.total_value = Number(sum.toFixed(6));
-    warnings.push(`${braze} total_value is the sum of its products' price × quantity: the event has no total, value or revenue.`);
+    const discount = money(field(properties, "discount")) ?? 0;
+    out.total_value = roundMoney(Math.max(0, sum - discount + shippingAndTax));
+    warnings.push(
+      `${braze} total_value is the products' price × quantity${discount > 0 ? " − discount" : ""}${shippingAndTax > 0 ? " + shipping + tax" : ""}: the event has no total, value, revenue or subtotal.`
+    );
   }
   if (route.event === "order_cancelled")
     out.cancel_reason = fields.text(["cancel_reason", "reason"], 'property "reason"') ?? DEFAULT_CANCEL_REASON;
   for (const key of OPTIONAL_FIELDS[route.event]) {
-    const value = key === "cart_id" ? fields.take(["cart_id"], readId) : key === "discounts" ? fields.take(["discounts"], readObjects) : fields.take(OPTIONAL_MONEY[key], readMoney);
+    const value = key === "cart_id" ? fields.take(["cart_id"], readId) : key === "discounts" ? fields.take(["discounts"], readObjects) : fields.take(OPTIONAL_MONEY[key], money);
     if (value === void 0) continue;
     out[key] = key === "discounts" ? toBrazeValue(value, { warnings, label: 'property "discounts"', mode: "property" }) : value;
   }
   const metadata = fields.metadata();
   if (metadata) out.metadata = metadata;
   return finish(braze, out);
+}
+function roundMoney(amount) {
+  return Number(amount.toFixed(6));
 }
 function finish(braze, out) {
   return sizeProblem(out, `${braze} event`, "event") ?? { name: braze, properties: out };
@@ -2462,7 +2481,12 @@ function withIdentifier(event, settings, build) {
   const identifier = resolveIdentifier(event, settings);
   if (isProblem(identifier)) return identifier;
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event));
-  return build(identifier, plan) ?? bounded(plan, settings);
+  if (engageContext(event)) plan.engage = true;
+  const problem2 = build(identifier, plan);
+  if (problem2) return problem2;
+  if (plan.engage && "user_alias" in identifier)
+    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) object._update_existing_only = true;
+  return bounded(plan, settings);
 }
 function bounded(plan, settings) {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
@@ -2828,7 +2852,7 @@ var definitions = {
   skipUnchangedAttributes: offByDefault(
     "skipUnchangedAttributes",
     "Skip Unchanged Attributes",
-    "Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets and array edits are always sent."
+    "Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets, array edits and Engage audiences and traits are always sent."
   ),
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",

@@ -155,6 +155,26 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(trackObjects(braze.requests).attributes.map((object: { plan: string }) => object.plan)).toEqual(['pro', 'max', 'pro'])
     })
 
+    test('Engage payloads are always sent whole: an audience re-entry is never skipped as unchanged', async () => {
+      // Engage sends only changes, one call per identifier, and this instance cannot see an exit that
+      // another instance (or another identifier of the profile) delivered in between.
+      const braze = mockBraze()
+      const audience = (entered: boolean) =>
+        identify(
+          'u1',
+          { first_time_shopper: entered },
+          { context: { personas: { computation_class: 'audience', computation_key: 'first_time_shopper' } } }
+        )
+      await runtime.handlers.onIdentify!(audience(true), settings)
+      await runtime.handlers.onIdentify!(audience(true), settings)
+      await runtime.handlers.onBatch!([audience(true), identify('u1', { plan: 'pro' })], settings)
+      expect(trackObjects(braze.requests).attributes).toEqual([
+        { external_id: 'u1', first_time_shopper: true },
+        { external_id: 'u1', first_time_shopper: true },
+        { external_id: 'u1', first_time_shopper: true, plan: 'pro' }
+      ])
+    })
+
     test('a deleted user starts afresh: the next identify sends every value again', async () => {
       const braze = mockBraze()
       await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)

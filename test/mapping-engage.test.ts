@@ -1,6 +1,6 @@
 // Segment Engage (Personas): audiences, computed traits, SQL traits and
 // journeys, as identify and as track (https://segment.com/docs/engage/using-engage-data/).
-import { plan, planFor } from './helpers/settings'
+import { engagePlan, plan, planFor } from './helpers/settings'
 
 const T = '2024-05-01T10:00:00.000Z'
 const EPOCH = Date.parse(T)
@@ -44,7 +44,7 @@ function audienceTrack(event: string, key: string, value: unknown, cls = 'audien
 describe('audience as identify → a boolean custom attribute', () => {
   test('entry: the audience key with true, next to the other traits (email is the standard attribute)', () => {
     expect(planFor(audienceIdentify('first_time_shopper', true, { email: 'pat@example.com' }))).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ external_id: 'u123', first_time_shopper: true, email: 'pat@example.com' }],
         // Engage syncs a profile once per identifier: an email-only call may have made an email-only profile.
         merges: [
@@ -166,12 +166,14 @@ describe('audience as identify → a boolean custom attribute', () => {
     ])
   })
 
-  test('an anonymous audience member (anonymousAliasLabel set) goes to the alias profile', () => {
+  // Engage makes one call per identifier: the anonymousId's call of a visitor who signed up long ago must not
+  // create the alias profile again beside the user it was merged into.
+  test('an anonymous audience member (anonymousAliasLabel set) goes to the alias profile, if Braze has it', () => {
     const event = { ...audienceIdentify('first_time_shopper', true), userId: undefined, anonymousId: 'anon-9' }
     expect(planFor(event, { ...ARRAY, anonymousAliasLabel: 'segment_anonymous_id' }).attributes).toEqual([
       {
         user_alias: { alias_name: 'anon-9', alias_label: 'segment_anonymous_id' },
-        _update_existing_only: false,
+        _update_existing_only: true,
         first_time_shopper: true,
         segment_audiences: { add: ['first_time_shopper'] }
       }
@@ -192,7 +194,7 @@ describe('computed traits as identify → custom attributes, unchanged', () => {
       traits: { total_revenue_180_days: 450.0 },
       context: personas('trait', 'total_revenue_180_days')
     }
-    expect(planFor(event, ARRAY)).toEqual(plan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] }))
+    expect(planFor(event, ARRAY)).toEqual(engagePlan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] }))
   })
 
   test('a computed trait with a string value keeps it', () => {
@@ -231,7 +233,7 @@ describe('computed traits as identify → custom attributes, unchanged', () => {
 describe('Engage as track → custom events', () => {
   test('"Audience Entered": the event with its properties; email from context.traits is not an attribute', () => {
     expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true))).toEqual(
-      plan({
+      engagePlan({
         events: [
           {
             external_id: 'u123',
@@ -247,7 +249,7 @@ describe('Engage as track → custom events', () => {
 
   test('"Audience Entered" with audienceAttribute: also {"add": [key]}', () => {
     expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true), ARRAY)).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['first_time_shopper'] } }],
         events: [
           {
@@ -264,7 +266,7 @@ describe('Engage as track → custom events', () => {
 
   test('"Audience Exited" with audienceAttribute: {"remove": [key]}', () => {
     expect(planFor(audienceTrack('Audience Exited', 'first_time_shopper', false), ARRAY)).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ external_id: 'u123', segment_audiences: { remove: ['first_time_shopper'] } }],
         events: [
           {
@@ -313,7 +315,7 @@ describe('Engage as track → custom events', () => {
       context: personas('trait', 'total_revenue_180_days')
     }
     expect(planFor(event, ARRAY)).toEqual(
-      plan({
+      engagePlan({
         events: [
           {
             external_id: 'u123',
@@ -337,7 +339,7 @@ describe('Engage as track → custom events', () => {
       context: personas('audience', 'j_o_###')
     }
     expect(planFor(event, ARRAY)).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] } }],
         events: [{ external_id: 'u123', name: 'Audience Entered', time: T, properties: { j_o_first_purchase__opened_email_dje83h: true } }],
         epoch: EPOCH
@@ -363,7 +365,7 @@ describe('Engage as track → custom events', () => {
       context: personas('journey_step', 'journey_name__step_name_8943l')
     }
     expect(planFor(event, ARRAY)).toEqual(
-      plan({
+      engagePlan({
         events: [{ external_id: 'test-user-67', name: 'Step Reached', time: '2025-01-15T02:02:15.908Z', properties }],
         epoch: Date.parse('2025-01-15T02:02:15.908Z')
       })
@@ -418,7 +420,7 @@ describe('Engage as track → custom events', () => {
   test('the email in context.traits identifies an Engage track without userId', () => {
     const event = { ...audienceTrack('Audience Entered', 'vip', true), userId: undefined }
     expect(planFor(event, ARRAY)).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ email: 'pat@example.com', segment_audiences: { add: ['vip'] } }],
         events: [{ email: 'pat@example.com', name: 'Audience Entered', time: T, properties: { audience_key: 'vip', vip: true } }],
         epoch: EPOCH

@@ -7,7 +7,7 @@ import { SEGMENT_ERROR_KINDS, isProblem, type Problem, type SegmentErrorKind } f
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
 import { ECOMMERCE_FIXTURES, ECOMMERCE_TIME, RECOMMENDED, ecommerceTrack, orderCompletedPurchases } from './helpers/ecommerce'
-import { NOW_ISO, now, plan, settingsFor } from './helpers/settings'
+import { engagePlan, NOW_ISO, now, plan, settingsFor } from './helpers/settings'
 
 const DIR = path.join(__dirname, 'fixtures', 'segment-docs')
 const LABEL = 'segment_anonymous_id'
@@ -235,15 +235,15 @@ const EXPECTED: Record<string, () => void> = {
   },
   'engage-audience-identify.json': () => {
     expect(run(load('engage-audience-identify.json'))).toEqual(
-      plan({ attributes: [{ external_id: 'u123', first_time_shopper: true, segment_audiences: { add: ['first_time_shopper'] } }] })
+      engagePlan({ attributes: [{ external_id: 'u123', first_time_shopper: true, segment_audiences: { add: ['first_time_shopper'] } }] })
     )
     expect(run(load('engage-audience-identify.json'), {})).toEqual(
-      plan({ attributes: [{ external_id: 'u123', first_time_shopper: true }] })
+      engagePlan({ attributes: [{ external_id: 'u123', first_time_shopper: true }] })
     )
   },
   'engage-audience-track.json': () => {
     expect(run(load('engage-audience-track.json'))).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['first_time_shopper'] } }],
         events: [
           {
@@ -258,12 +258,12 @@ const EXPECTED: Record<string, () => void> = {
   },
   'engage-computed-trait-identify.json': () => {
     expect(run(load('engage-computed-trait-identify.json'))).toEqual(
-      plan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] })
+      engagePlan({ attributes: [{ external_id: 'u123', total_revenue_180_days: 450 }] })
     )
   },
   'engage-computed-trait-track.json': () => {
     expect(run(load('engage-computed-trait-track.json'))).toEqual(
-      plan({
+      engagePlan({
         events: [
           {
             external_id: 'u123',
@@ -277,12 +277,12 @@ const EXPECTED: Record<string, () => void> = {
   },
   'engage-journey-identify.json': () => {
     expect(run(load('engage-journey-identify.json'))).toEqual(
-      plan({ attributes: [{ external_id: 'u123', recent_buyer: true, segment_audiences: { add: ['recent_buyer'] } }] })
+      engagePlan({ attributes: [{ external_id: 'u123', recent_buyer: true, segment_audiences: { add: ['recent_buyer'] } }] })
     )
   },
   'engage-journey-track.json': () => {
     expect(run(load('engage-journey-track.json'))).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['recent_buyer'] } }],
         events: [
           { external_id: 'u123', name: 'Audience Entered', time: NOW_ISO, properties: { audience_key: 'j_o_###', recent_buyer: true } }
@@ -301,7 +301,7 @@ const EXPECTED: Record<string, () => void> = {
     }
     // With a userId, the "true" string is a boolean membership.
     expect(run({ ...load('engage-journey-v1-step-identify.json'), userId: 'u123' })).toEqual(
-      plan({
+      engagePlan({
         attributes: [
           {
             external_id: 'u123',
@@ -321,7 +321,7 @@ const EXPECTED: Record<string, () => void> = {
       )
     }
     expect(run({ ...load('engage-journey-v1-step-track.json'), userId: 'u123' })).toEqual(
-      plan({
+      engagePlan({
         attributes: [{ external_id: 'u123', segment_audiences: { add: ['j_o_first_purchase__opened_email_dje83h'] } }],
         events: [
           { external_id: 'u123', name: 'Audience Entered', time: NOW_ISO, properties: { j_o_first_purchase__opened_email_dje83h: true } }
@@ -332,7 +332,7 @@ const EXPECTED: Record<string, () => void> = {
   'engage-journey-v2-destination-track.json': () => {
     const fixture = load('engage-journey-v2-destination-track.json')
     expect(run(fixture)).toEqual(
-      plan({
+      engagePlan({
         events: [
           {
             external_id: 'test-user-67',

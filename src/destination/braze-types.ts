@@ -17,6 +17,7 @@ export type BrazeAttributes = BrazeIdentifier & {
 
 export type BrazeEvent = BrazeIdentifier & {
   app_id?: string
+  _update_existing_only?: boolean
   name: string
   time: string
   properties?: JsonObject
@@ -24,6 +25,7 @@ export type BrazeEvent = BrazeIdentifier & {
 
 export type BrazePurchase = BrazeIdentifier & {
   app_id?: string
+  _update_existing_only?: boolean
   product_id: string
   currency: string
   price: number

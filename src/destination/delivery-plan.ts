@@ -9,7 +9,8 @@
 //   user's objects form one atom when they fit one request. When they don't,
 //   the events that carry events or purchases keep their own attribute objects,
 //   so no event is spread over several requests.
-// - skipUnchangedAttributes drops values this instance already delivered.
+// - skipUnchangedAttributes drops values this instance already delivered,
+//   except from Engage payloads (see Skip).
 import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
 import {
   MAX_OBJECTS_PER_TYPE,
@@ -71,6 +72,19 @@ export interface PlanOptions {
 interface Group {
   updates: AttributeUpdate[]
   chunks: Array<{ owner: number; bundle: Bundle }>
+}
+
+/**
+ * skipUnchangedAttributes: the memory, and the events none of whose values is
+ * skipped. Engage sends a value only when it changed, one call per identifier
+ * (https://segment.com/docs/engage/using-engage-data/), so skipping saves
+ * nothing there; and since this instance's memory cannot see what other
+ * instances or another identifier of the profile wrote since, an audience
+ * re-entry skipped as "unchanged" would leave Braze wrong until the next change.
+ */
+interface Skip {
+  memory: DeliveryMemory
+  exempt: ReadonlySet<number>
 }
 
 export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanOptions): DeliveryPlan {
@@ -135,7 +149,10 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner)
   }
 
-  const skip = options.skipUnchangedAttributes ? memory : undefined
+  const skip: Skip | undefined =
+    options.skipUnchangedAttributes && memory
+      ? { memory, exempt: new Set(plans.flatMap((plan, owner) => (plan?.engage ? [owner] : []))) }
+      : undefined
   const byUser = atomsOfAll([...groups.values()], limits, skip, false)
   delivery.requests = packRequests(byUser.atoms, limits, firstOwner)
   delivery.unchangedAttributes = byUser.unchanged
@@ -219,7 +236,7 @@ interface Atoms {
   unchanged: number
 }
 
-function atomsOfAll(groups: Group[], limits: RequestLimits, skip: DeliveryMemory | undefined, split: boolean): Atoms {
+function atomsOfAll(groups: Group[], limits: RequestLimits, skip: Skip | undefined, split: boolean): Atoms {
   const all: Atoms = { atoms: [], unchanged: 0 }
   for (const group of groups) {
     const { atoms, unchanged } = atomsOf(group, limits, skip, split)
@@ -234,7 +251,7 @@ function atomsOfAll(groups: Group[], limits: RequestLimits, skip: DeliveryMemory
  * `split`), else one per event that carries events or purchases, with its own
  * attributes, and one for the merged attributes of the others.
  */
-function atomsOf(group: Group, limits: RequestLimits, skip: DeliveryMemory | undefined, split: boolean): Atoms {
+function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, split: boolean): Atoms {
   if (!split) {
     const merged = attributeItems(mergeAttributes(group.updates), skip)
     const whole = emptyBundle()
@@ -271,11 +288,12 @@ function apart(atom: Bundle): Bundle[] {
 
 function attributeItems(
   merged: OwnedAttributes[],
-  skip: DeliveryMemory | undefined
+  skip: Skip | undefined
 ): { items: Item<BrazeAttributes>[]; unchanged: number } {
   const out = { items: [] as Item<BrazeAttributes>[], unchanged: 0 }
   for (const { object, owners } of merged) {
-    const kept = skip ? withoutUnchanged(object, skip) : { object, unchanged: 0 }
+    const kept =
+      skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory) : { object, unchanged: 0 }
     out.unchanged += kept.unchanged
     if (kept.object) out.items.push(item(kept.object, owners, 'attributes'))
   }

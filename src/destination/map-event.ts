@@ -55,7 +55,15 @@ function withIdentifier(
   const identifier = resolveIdentifier(event, settings)
   if (isProblem(identifier)) return identifier
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event))
-  return build(identifier, plan) ?? bounded(plan, settings)
+  if (engageContext(event)) plan.engage = true
+  const problem = build(identifier, plan)
+  if (problem) return problem
+  // Engage makes "one API call per identifier" of a profile (https://segment.com/docs/engage/using-engage-data/):
+  // the anonymousId's call goes to an alias profile Braze may have merged into the user long ago. It updates that
+  // profile where Braze still has it and never creates one, which would split the person again.
+  if (plan.engage && 'user_alias' in identifier)
+    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) object._update_existing_only = true
+  return bounded(plan, settings)
 }
 
 /**

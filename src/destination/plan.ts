@@ -18,6 +18,8 @@ export interface EventPlan {
   epoch: number | undefined
   /** Segment's messageId: what Braze already accepted for it is remembered across redeliveries. */
   messageId: string | undefined
+  /** An Engage audience or computed-trait payload (context.personas): its values are never skipped as unchanged. */
+  engage?: true
 }
 
 export function emptyPlan(warnings: string[], epoch: number | undefined, messageId?: string): EventPlan {

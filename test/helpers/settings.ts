@@ -52,3 +52,8 @@ export function plan(parts: Partial<EventPlan> = {}): EventPlan {
     ...parts
   }
 }
+
+/** The plan of an Engage payload (context.personas). */
+export function engagePlan(parts: Partial<EventPlan> = {}): EventPlan {
+  return plan({ ...parts, engage: true })
+}
