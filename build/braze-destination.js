@@ -180,7 +180,9 @@ function classify(path2, exchange, connection) {
         response,
         `Braze's answer to ${path2} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`
       );
-    if (answer.message !== "success") {
+    const namesObjects = answer.errors.length > 0 && answer.errors.every(objectError);
+    const deleted = path2 === "/users/delete" && answer.message === void 0 && typeof json.deleted === "number";
+    if (answer.message !== "success" && !namesObjects && !deleted) {
       return failure(
         "retry",
         status,
@@ -188,17 +190,16 @@ function classify(path2, exchange, connection) {
         `Braze answered ${path2} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`
       );
     }
-    const rejected = [];
-    const unattributed = [];
-    const read = answer.errors.slice(0, MAX_ERRORS_READ);
-    for (const entry of read) {
-      const target = objectError(entry);
-      const message = redact(String(entry?.type ?? "rejected by Braze"), connection.apiKey).slice(0, 300);
-      if (target) rejected.push({ ...target, message });
-      else unattributed.push(message);
-    }
-    if (answer.errors.length > read.length) unattributed.push(`${answer.errors.length - read.length} more errors, not read`);
-    return { kind: "accepted", status, response, rejected, unattributed };
+    return { kind: "accepted", status, response, ...objectErrors(answer.errors, connection.apiKey) };
+  }
+  if (status === 400 && path2 === "/users/track" && answer && answer.errors.length > 0 && answer.errors.every(objectError)) {
+    return {
+      kind: "accepted",
+      status,
+      response,
+      ...objectErrors(answer.errors, connection.apiKey),
+      tookNone: `Braze rejected ${path2} (HTTP 400)${said}`
+    };
   }
   if (status === 429) {
     const reset = Number(exchange.response.headers.get("x-ratelimit-reset"));
@@ -208,6 +209,19 @@ function classify(path2, exchange, connection) {
   if (status >= 500 || status === 408)
     return failure("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
   return failure("reject", status, response, `Braze rejected ${path2} (HTTP ${status})${said}.${hintFor(status, connection)}`);
+}
+function objectErrors(errors, apiKey) {
+  const rejected = [];
+  const unattributed = [];
+  const read = errors.slice(0, MAX_ERRORS_READ);
+  for (const entry of read) {
+    const target = objectError(entry);
+    const message = redact(String(entry?.type ?? "rejected by Braze"), apiKey).slice(0, 300);
+    if (target) rejected.push({ ...target, message });
+    else unattributed.push(message);
+  }
+  if (errors.length > read.length) unattributed.push(`${errors.length - read.length} more errors, not read`);
+  return { rejected, unattributed };
 }
 function hintFor(status, connection) {
   if (status === 401) {
@@ -477,8 +491,11 @@ function identifiedItem(operator, item2, context) {
 // src/destination/merge-attributes.ts
 var hasOwn2 = Object.prototype.hasOwnProperty;
 function mergeKey(object, index) {
-  const edits = Object.values(object).some(isOperatorValue);
-  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}|${String(object._merge_objects ?? "")}${edits ? `|#${index}` : ""}`;
+  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value));
+  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}|${String(object._merge_objects ?? "")}${alone ? `|#${index}` : ""}`;
+}
+function isIncrement(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "inc" in value;
 }
 function isArrayEdit(value) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
@@ -1188,7 +1205,9 @@ var Delivery = class {
       const position = `${array}:${positions[array]++}`;
       const message = rejected.get(position);
       rejected.delete(position);
-      if (message === void 0) {
+      if (message === void 0 && outcome.tookNone) {
+        for (const owner of item2.owners) this.fail(owner, "reject", `${outcome.tookNone}.`);
+      } else if (message === void 0) {
         for (const owner of item2.owners) this.accepted[owner].add(item2.part);
         if (array === "attributes") acceptedAttributes.add(item2.object);
       } else if (array === "attributes" && item2.owners.length > 1) {

@@ -75,6 +75,29 @@ describe('the request', () => {
     expect(scope.isDone()).toBe(true)
   })
 
+  test('/users/delete answered as Braze documents it, {"deleted": 1} without a message: accepted', async () => {
+    // https://www.braze.com/docs/api/endpoints/user_data/post_user_delete/ ("deleted": number of user ids queued for deletion)
+    nock(BRAZE_HOST).post('/users/delete').reply(202, { deleted: 1 })
+    expect(await callBraze('/users/delete', { external_ids: ['u1'] }, connection())).toMatchObject({ kind: 'accepted', status: 202 })
+    nock(BRAZE_HOST).post('/users/track').reply(201, { deleted: 1 })
+    expect(await callBraze('/users/track', TRACK_BODY, connection())).toMatchObject({ kind: 'retry' })
+  })
+
+  test('errors[] naming objects refuse those objects: in a 2xx with another message (the rest taken), in a 400 (none taken)', async () => {
+    const errors = [{ type: 'Invalid', input_array: 'events', index: 0 }]
+    nock(BRAZE_HOST).post('/users/track').reply(201, { message: 'Something else', errors })
+    expect(await callBraze('/users/track', TRACK_BODY, connection())).toMatchObject({
+      kind: 'accepted',
+      rejected: [{ array: 'events', index: 0, message: 'Invalid' }],
+      unattributed: []
+    })
+    nock(BRAZE_HOST).post('/users/track').reply(400, { message: 'Bad', errors })
+    expect(await callBraze('/users/track', TRACK_BODY, connection())).toMatchObject({
+      kind: 'accepted',
+      tookNone: 'Braze rejected /users/track (HTTP 400): Bad'
+    })
+  })
+
   test('a redirect is not followed: user data and key never leave the Braze host', async () => {
     const elsewhere = nock('https://collector.example.com').post(/.*/).reply(201, { message: 'success' })
     answer(307, { message: 'moved' }, { Location: 'https://collector.example.com/users/track' })

@@ -78,6 +78,37 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     })
   })
 
+  describe('a 400 naming the objects it refused', () => {
+    // Braze answers so when no object of a request is valid (the answer Segment's Braze (Actions) destination's
+    // multistatus tests record): the objects are refused, not the request.
+    const NONE_VALID = "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields."
+
+    test('a merged attributes object is resent per event: only the event with the refused value gets 400', async () => {
+      const braze = mockBraze((request, index) => {
+        const attributes: any[] = request.body.attributes ?? []
+        const refused = attributes.flatMap((object, position) => (index === 0 || 'bad' in object ? [position] : []))
+        if (refused.length === 0) return undefined
+        const errors = refused.map((position) => ({ type: 'Invalid attribute value', input_array: 'attributes', index: position }))
+        return refused.length === attributes.length
+          ? { status: 400, body: { message: NONE_VALID, errors } }
+          : { status: 201, body: { message: 'success', errors } }
+      })
+      const events = [identify('u9', { plan: 'pro' }), identify('u9', { bad: 'x' }), identify('u9', { seats: 3 })]
+      const results = await onBatch(events)
+      expect(statuses(results)).toEqual([200, 400, 200])
+      expect(results[1]!.errormessage).toContain('Invalid attribute value')
+      expect(braze.requests.map((request) => request.body.attributes.length)).toEqual([1, 3])
+    })
+
+    test("the objects it does not name are not taken either: their events get 400 with Braze's message", async () => {
+      mockBraze(() => ({ status: 400, body: { message: NONE_VALID, errors: [{ type: 'Invalid', input_array: 'events', index: 0 }] } }))
+      const results = await onBatch([track('u1', 'One'), track('u2', 'Two')])
+      expect(statuses(results)).toEqual([400, 400])
+      expect(results[0]!.errormessage).toContain('Invalid')
+      expect(results[1]!.errormessage).toContain('HTTP 400')
+    })
+  })
+
   describe('request failures', () => {
     const batch = mixedBatch(200, 40)
     const bodies = plannedBodies(batch.events, BATCH_SETTINGS)

@@ -262,12 +262,25 @@ describe('/users/track partial errors', () => {
   })
 
   test('a non-object entry is reported, not a crash', async () => {
-    const result = await track({ attributes: ['u1', null] })
+    const result = await track({ attributes: ['u1', null, { external_id: 'u1', plan: 'pro' }] })
     expect(result.status).toBe(201)
     expect(result.json.errors).toEqual([
       { type: 'attributes object must be a JSON object', input_array: 'attributes', index: 0 },
       { type: 'attributes object must be a JSON object', input_array: 'attributes', index: 1 }
     ])
+  })
+
+  test('no valid object at all: 400, naming each refused object', async () => {
+    const result = await track({ attributes: [{ external_id: 'u1', $bad: 1 }], events: [{ external_id: 'u1' }] })
+    expect(result.status).toBe(400)
+    expect(result.json).toEqual({
+      message: "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.",
+      errors: [
+        { type: "attribute key '$bad' must not start with '$'", input_array: 'attributes', index: 0 },
+        { type: expect.any(String), input_array: 'events', index: 0 }
+      ]
+    })
+    expect(braze.profile({ external_id: 'u1' })).toBeUndefined()
   })
 
   test('400 when an array is not an array', async () => {

@@ -133,6 +133,24 @@ describe('mergeAttributes', () => {
     ])
   })
 
+  // Braze applies each of these to what the profile holds, so folding two into one would lose one
+  // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['increments: {"inc": 1} twice is 2', { external_id: 'u1', logins: { inc: 1 } }, { external_id: 'u1', logins: { inc: 1 } }],
+    ['an increment after a set value', { external_id: 'u1', logins: 5 }, { external_id: 'u1', logins: { inc: 1 } }],
+    [
+      '_merge_objects: both nested updates merge into the profile',
+      { external_id: 'u1', _merge_objects: true, prefs: { color: 'red' } },
+      { external_id: 'u1', _merge_objects: true, prefs: { size: 'M' } }
+    ]
+  ])('never folded, kept in time order: %s', (_name, first, second) => {
+    const merged = mergeAttributes([update(second, 1, 2), update(first, 0, 1)])
+    expect(merged).toEqual([
+      { object: first, owners: [0] },
+      { object: second, owners: [1] }
+    ])
+  })
+
   test('big array edits merge in linear time (two edits of 10,000 values each)', () => {
     const values = (prefix: string) => Array.from({ length: 10_000 }, (_, i) => `${prefix}${i}`)
     const started = Date.now()

@@ -21,7 +21,15 @@ interface RejectedObject {
 }
 
 export type CallOutcome =
-  | { kind: 'accepted'; status: number; response: unknown; rejected: RejectedObject[]; unattributed: string[] }
+  | {
+      kind: 'accepted'
+      status: number
+      response: unknown
+      rejected: RejectedObject[]
+      unattributed: string[]
+      /** A 400 that names every object it refused: Braze took none of the request, named or not (this says why). */
+      tookNone?: string
+    }
   | { kind: 'retry' | 'reject'; status: number | undefined; response: unknown; message: string }
 
 /** Segment's limit is 5 s per invocation; leave room to build the answer. */
@@ -216,7 +224,12 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
         response,
         `Braze's answer to ${path} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`
       )
-    if (answer.message !== 'success') {
+    // Another message with errors[] naming objects is Braze refusing those objects, as with "success"; and
+    // /users/delete documents its answer as only `{"deleted": <count queued>}`
+    // (https://www.braze.com/docs/api/endpoints/user_data/post_user_delete/).
+    const namesObjects = answer.errors.length > 0 && answer.errors.every(objectError)
+    const deleted = path === '/users/delete' && answer.message === undefined && typeof (json as { deleted?: unknown }).deleted === 'number'
+    if (answer.message !== 'success' && !namesObjects && !deleted) {
       return failure(
         'retry',
         status,
@@ -224,17 +237,19 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
         `Braze answered ${path} with HTTP ${status} but message ${JSON.stringify(brazeMessage ?? null)} instead of "success".`
       )
     }
-    const rejected: RejectedObject[] = []
-    const unattributed: string[] = []
-    const read = answer.errors.slice(0, MAX_ERRORS_READ)
-    for (const entry of read) {
-      const target = objectError(entry)
-      const message = redact(String((entry as { type?: unknown } | null)?.type ?? 'rejected by Braze'), connection.apiKey).slice(0, 300)
-      if (target) rejected.push({ ...target, message })
-      else unattributed.push(message)
+    return { kind: 'accepted', status, response, ...objectErrors(answer.errors, connection.apiKey) }
+  }
+  // When no object of a request is valid Braze answers 400 "Valid data must be provided…" with each object in
+  // errors[] (as Segment's Braze (Actions) destination reads it: its __tests__/multistatus.test.ts). The objects
+  // are refused, not the request: a merged one is resent per event like any refused object.
+  if (status === 400 && path === '/users/track' && answer && answer.errors.length > 0 && answer.errors.every(objectError)) {
+    return {
+      kind: 'accepted',
+      status,
+      response,
+      ...objectErrors(answer.errors, connection.apiKey),
+      tookNone: `Braze rejected ${path} (HTTP 400)${said}`
     }
-    if (answer.errors.length > read.length) unattributed.push(`${answer.errors.length - read.length} more errors, not read`)
-    return { kind: 'accepted', status, response, rejected, unattributed }
   }
   if (status === 429) {
     const reset = Number(exchange.response.headers.get('x-ratelimit-reset'))
@@ -244,6 +259,20 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
   if (status >= 500 || status === 408)
     return failure('retry', status, response, `Braze had a problem with ${path} (HTTP ${status})${said}.`)
   return failure('reject', status, response, `Braze rejected ${path} (HTTP ${status})${said}.${hintFor(status, connection)}`)
+}
+
+function objectErrors(errors: unknown[], apiKey: string): { rejected: RejectedObject[]; unattributed: string[] } {
+  const rejected: RejectedObject[] = []
+  const unattributed: string[] = []
+  const read = errors.slice(0, MAX_ERRORS_READ)
+  for (const entry of read) {
+    const target = objectError(entry)
+    const message = redact(String((entry as { type?: unknown } | null)?.type ?? 'rejected by Braze'), apiKey).slice(0, 300)
+    if (target) rejected.push({ ...target, message })
+    else unattributed.push(message)
+  }
+  if (errors.length > read.length) unattributed.push(`${errors.length - read.length} more errors, not read`)
+  return { rejected, unattributed }
 }
 
 function hintFor(status: number, connection: BrazeConnection): string {

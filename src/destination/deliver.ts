@@ -174,7 +174,9 @@ class Delivery {
       const position = `${array}:${positions[array]++}`
       const message = rejected.get(position)
       rejected.delete(position)
-      if (message === undefined) {
+      if (message === undefined && outcome.tookNone) {
+        for (const owner of item.owners) this.fail(owner, 'reject', `${outcome.tookNone}.`)
+      } else if (message === undefined) {
         // Accepted even when Braze refused another object of the same part: what it took must not be sent
         // again. The refusal fails the event, which stops its later parts and its merges.
         for (const owner of item.owners) this.accepted[owner]!.add(item.part)

@@ -286,14 +286,10 @@ function apart(atom: Bundle): Bundle[] {
   })
 }
 
-function attributeItems(
-  merged: OwnedAttributes[],
-  skip: Skip | undefined
-): { items: Item<BrazeAttributes>[]; unchanged: number } {
+function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined): { items: Item<BrazeAttributes>[]; unchanged: number } {
   const out = { items: [] as Item<BrazeAttributes>[], unchanged: 0 }
   for (const { object, owners } of merged) {
-    const kept =
-      skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory) : { object, unchanged: 0 }
+    const kept = skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory) : { object, unchanged: 0 }
     out.unchanged += kept.unchanged
     if (kept.object) out.items.push(item(kept.object, owners, 'attributes'))
   }

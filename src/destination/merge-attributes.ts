@@ -19,13 +19,20 @@ const hasOwn = Object.prototype.hasOwnProperty
 
 /**
  * Objects merge only when Braze would treat them as one user with the same
- * create/update and object-merging rules. One that edits an array of objects
- * (`$add`, `$remove`, `$update`) is never merged: two such edits can't be
- * folded into one value, and Braze applies them object by object in order.
+ * create/update and object-merging rules. Some are never merged, because a
+ * later value would not simply replace an earlier one, and Braze applies
+ * objects one by one in order: one that edits an array of objects (`$add`,
+ * `$remove`, `$update`), one that increments (`{"inc": 1}` twice is 2), and
+ * one with `_merge_objects`, whose nested objects Braze merges into what the
+ * profile holds (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
  */
 function mergeKey(object: BrazeAttributes, index: number): string {
-  const edits = Object.values(object).some(isOperatorValue)
-  return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${edits ? `|#${index}` : ''}`
+  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value))
+  return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${alone ? `|#${index}` : ''}`
+}
+
+function isIncrement(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && 'inc' in value
 }
 
 type ArrayEdit = { add?: unknown[]; remove?: unknown[] }

@@ -54,6 +54,10 @@ export function handleTrack(store: ProfileStore, body: unknown, maxObjectsPerReq
   const processed = Object.fromEntries(
     TRACK_ARRAYS.filter((array) => Array.isArray(body[array])).map((array) => [`${array}_processed`, valid[array].length])
   )
+  // No valid object at all: Braze answers 400, still naming each refused object (answers recorded in the tests
+  // of Segment's Braze (Actions) destination, __tests__/multistatus.test.ts, and of RudderStack's).
+  if (errors.length > 0 && TRACK_ARRAYS.every((array) => valid[array].length === 0))
+    return answer(400, { message: "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.", errors })
   return answer(201, { message: 'success', ...processed, ...(errors.length > 0 ? { errors } : {}) })
 }
 
