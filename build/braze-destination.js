@@ -907,9 +907,11 @@ function planDelivery(plans, options) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
       delivery.ownAttributes.set(owner, plan.attributes);
     }
-    const [first2, ...later] = parts.filter((_, index) => !done.has(index));
+    const pending = parts.filter((_, index) => !done.has(index));
+    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !done.has("attributes");
+    const first2 = attributesFirst ? void 0 : pending.shift();
     if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
-    if (later.length > 0) delivery.chains.push({ owner, parts: later });
+    if (pending.length > 0) delivery.chains.push({ owner, parts: pending });
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge);
       if (!memory?.mergeDone(identityKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner);

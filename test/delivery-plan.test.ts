@@ -90,6 +90,19 @@ describe('planDelivery', () => {
     expect(plan.chains).toEqual([])
   })
 
+  test('a redelivery whose first part Braze took but not its attributes: the attributes alone first, then every other part in sequence', () => {
+    const memory = new DeliveryMemory()
+    memory.remember('o1', [0], false)
+    const [split] = plansOf([order(1, 1, 150)])
+    split!.attributes.push({ external_id: 'u1', vip: true })
+    const plan = planDelivery([split], { limits: requestLimits(75), memory })
+    expect(plan.requests.map((request) => [request.attributes.length, request.purchases.length])).toEqual([[1, 0]])
+    expect(plan.chains[0]!.parts.map((part) => [part.attributes.length, part.purchases.length])).toEqual([
+      [0, 75],
+      [0, 1]
+    ])
+  })
+
   test('the values memory is bounded: at most 2,000 characters of names and values per user; the rest is always sent', () => {
     const memory = new DeliveryMemory()
     const many = Array.from({ length: 200 }, (_, i): [string, string] => [`trait_${i}`, JSON.stringify(`value ${i}`)])

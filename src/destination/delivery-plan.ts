@@ -132,9 +132,14 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
       delivery.ownAttributes.set(owner, plan.attributes)
     }
-    const [first, ...later] = parts.filter((_, index) => !done.has(index))
+    const pending = parts.filter((_, index) => !done.has(index))
+    // Only the first part has room for the event's attributes: when Braze took that part but not the
+    // attributes, these go alone in the first round and every remaining part follows, so no part is
+    // spread over two requests.
+    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !done.has('attributes')
+    const first = attributesFirst ? undefined : pending.shift()
     if (first) groupOf(userOf(first)).chunks.push({ owner, bundle: first })
-    if (later.length > 0) delivery.chains.push({ owner, parts: later })
+    if (pending.length > 0) delivery.chains.push({ owner, parts: pending })
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge)
       if (!memory?.mergeDone(identityKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner)
