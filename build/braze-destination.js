@@ -2801,7 +2801,7 @@ var definitions = {
   },
   updateExistingOnly: offByDefault(
     "updateExistingOnly",
-    "Update Existing Users Only",
+    "Update Existing Only",
     "Send _update_existing_only: true on every attributes, event and purchase object, so no call creates a Braze user (also none for anonymous visitors)."
   ),
   anonymousAliasLabel: {
@@ -2832,7 +2832,7 @@ var definitions = {
   },
   audienceAttribute: {
     name: "audienceAttribute",
-    label: "Audience Array Attribute",
+    label: "Audience Attribute",
     description: "When set, Engage audience entries and exits also add/remove the audience key in this Braze array attribute (e.g. segment_audiences).",
     type: "STRING",
     required: false,
@@ -2853,7 +2853,7 @@ var definitions = {
   sendScreenEvents: offByDefault("sendScreenEvents", "Send Screen Events", 'Send screen calls as custom events "Viewed <name> Screen".'),
   ecommerceMode: {
     name: "ecommerceMode",
-    label: "eCommerce Mode",
+    label: "Ecommerce Mode",
     description: "recommended: Segment eCommerce spec events (Product Viewed, Product Added/Removed, Checkout Started, Order Completed/Refunded/Cancelled) become Braze's recommended ecommerce.* events; Purchase Events then applies only to other events. purchases: legacy Braze purchases only, from Purchase Events. both: the recommended events, and purchases from Purchase Events too.",
     type: "STRING",
     required: false,
@@ -2867,8 +2867,8 @@ var definitions = {
   },
   skipContextLocale: offByDefault(
     "skipContextLocale",
-    "Leave Language, Time Zone and Country to the Braze SDK",
-    "Do not set language, time_zone or country from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent."
+    "Skip Context Locale",
+    "Leave language, time zone and country to the Braze SDK: do not set them from the event context (context.locale, context.timezone, context.location.country): once set through the API, Braze stops capturing them from the device with its SDK. Explicit traits are still sent."
   ),
   skipUnchangedAttributes: offByDefault(
     "skipUnchangedAttributes",

@@ -33,6 +33,21 @@ test("the settings are the product's table, in its order", () => {
   expect(SETTING_DEFINITIONS.filter((definition) => definition.sensitive).map((definition) => definition.name)).toEqual(['apiKey'])
 })
 
+// Segment's Settings tab generates a setting's name from its label ("Name - Auto-generated name of the setting
+// to use in function's source code", https://segment.com/docs/connections/functions/destination-functions/#create-settings-and-secrets):
+// a user who types the labels by hand must get the names the code reads.
+test('each label camel-cases to its name', () => {
+  const camelCase = (label: string) =>
+    label
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((word, index) => (index === 0 ? word.toLowerCase() : word[0]!.toUpperCase() + word.slice(1).toLowerCase()))
+      .join('')
+  expect(SETTING_DEFINITIONS.map((definition) => camelCase(definition.label))).toEqual(
+    SETTING_DEFINITIONS.map((definition) => definition.name)
+  )
+})
+
 test('defaults: only the required settings given', () => {
   expect(settingsFor()).toEqual({
     apiKey: TEST_API_KEY,
@@ -205,7 +220,7 @@ describe('ecommerceMode', () => {
   test.each<unknown>(['legacy', 'purchase', 'recommended,purchases', true, ['both']])('%j → ValidationError listing the modes', (value) => {
     expect(problemOf(rawSettings({ ecommerceMode: value }))).toEqual({
       kind: 'ValidationError',
-      message: 'Setting "ecommerceMode" (eCommerce Mode) is invalid: expected one of recommended, purchases, both.'
+      message: 'Setting "ecommerceMode" (Ecommerce Mode) is invalid: expected one of recommended, purchases, both.'
     })
   })
 })

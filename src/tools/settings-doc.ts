@@ -31,6 +31,11 @@ export function withSettingsTable(readme: string): string {
 
 if (require.main === module) {
   const results = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as BenchResults
-  writeFileSync(README, withPerformanceTable(withSettingsTable(readFileSync(README, 'utf8')), results))
-  console.log('README.md: settings table and performance table updated')
+  const before = readFileSync(README, 'utf8')
+  const after = withPerformanceTable(withSettingsTable(before), results)
+  if (after === before) console.log('README.md: settings table and performance table already up to date')
+  else {
+    writeFileSync(README, after)
+    console.log('README.md: settings table and performance table updated')
+  }
 }

@@ -1,5 +1,5 @@
-// Reads Segment events from a JSONL file (one event per line, the form the
-// Segment debugger exports), a JSON array file, one pretty-printed event, any
+// Reads Segment events from a JSONL file (one event per line, the form Segment's
+// AWS S3 destination stores them in, gzip-compressed), a JSON array file, one pretty-printed event, any
 // of those gzip-compressed, or a directory of such files: one item at a time,
 // so memory stays bounded whatever the input's size. Items are the events'
 // JSON texts, parsed later by whoever runs them (a worker thread); a problem

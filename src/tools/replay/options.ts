@@ -43,7 +43,7 @@ warnings, Braze requests, objects and the estimated Braze data points. It
 rebuilds build/braze-destination.js first when the sources changed.
 
 Input (streamed, any size):
-  file.jsonl         one event per line (the form Segment's debugger exports);
+  file.jsonl         one event per line (Segment's S3 destination stores .gz ones);
                      .ndjson too. A JSON array saved as .jsonl is read as an array.
   file.json          a JSON array of events (or one event)
   file.jsonl.gz      any of these gzip-compressed (.gz)
