@@ -491,8 +491,12 @@ function identifiedItem(operator, item2, context) {
 // src/destination/merge-attributes.ts
 var hasOwn2 = Object.prototype.hasOwnProperty;
 function mergeKey(object, index) {
-  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value));
+  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value)) || createsProfileOnly(object);
   return `${identityKey(object)}|${String(object._update_existing_only ?? "")}|${String(object._merge_objects ?? "")}${alone ? `|#${index}` : ""}`;
+}
+function createsProfileOnly(object) {
+  const identifier = identifierKey(object);
+  return Object.keys(object).every((key) => key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key));
 }
 function isIncrement(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "inc" in value;

@@ -142,6 +142,11 @@ describe('mergeAttributes', () => {
       '_merge_objects: both nested updates merge into the profile',
       { external_id: 'u1', _merge_objects: true, prefs: { color: 'red' } },
       { external_id: 'u1', _merge_objects: true, prefs: { size: 'M' } }
+    ],
+    [
+      "an object that only creates an alias profile, for the purchases of its request: others' refused values must not take it along",
+      { user_alias: { alias_name: 'a1', alias_label: 'anon' }, _update_existing_only: false },
+      { user_alias: { alias_name: 'a1', alias_label: 'anon' }, _update_existing_only: false, plan: 'pro' }
     ]
   ])('never folded, kept in time order: %s', (_name, first, second) => {
     const merged = mergeAttributes([update(second, 1, 2), update(first, 0, 1)])

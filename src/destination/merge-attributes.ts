@@ -1,6 +1,6 @@
 // Folding a batch's attribute updates per Braze user into one object: fewer
 // objects, fewer requests, fewer billed data points. Pure.
-import { identityKey, type BrazeAttributes } from './braze-types'
+import { ATTRIBUTE_CONTROL_KEYS, identifierKey, identityKey, type BrazeAttributes } from './braze-types'
 import { isOperatorValue } from './nested-operators'
 
 export interface OwnedAttributes {
@@ -27,8 +27,22 @@ const hasOwn = Object.prototype.hasOwnProperty
  * profile holds (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
  */
 function mergeKey(object: BrazeAttributes, index: number): string {
-  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value))
+  const alone =
+    object._merge_objects === true ||
+    Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value)) ||
+    createsProfileOnly(object)
   return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${alone ? `|#${index}` : ''}`
+}
+
+/**
+ * An object with nothing but its identifier is there to create the profile before the same request's
+ * purchases, which Braze applies only to existing alias profiles ("When using a user_alias, 'Update Only'
+ * mode is always true", https://www.braze.com/docs/api/objects_filters/purchase_object/). Merged with
+ * another event's values, it would share their fate: if Braze refused those, the purchases would be dropped.
+ */
+function createsProfileOnly(object: BrazeAttributes): boolean {
+  const identifier = identifierKey(object)
+  return Object.keys(object).every((key) => key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key))
 }
 
 function isIncrement(value: unknown): boolean {

@@ -9,8 +9,12 @@ import { SETTING_DEFINITIONS } from '../destination/settings'
 import { BUILD_FILE, HANDLERS, ROOT } from './paths'
 
 export { BUILD_FILE, HANDLERS, ROOT }
-/** Segment has no documented code-size limit; this is our own budget. */
-export const MAX_BUNDLE_BYTES = 128 * 1024
+/**
+ * Segment has no documented code-size limit; this is our own budget, for what
+ * a cold instance compiles (the bench's cold-start row). Unminified, so the
+ * code users see in Segment's editor stays readable.
+ */
+export const MAX_BUNDLE_BYTES = 144 * 1024
 
 function header(version: string): string {
   const settings = SETTING_DEFINITIONS.map(
