@@ -203,7 +203,7 @@ function classify(path2, exchange, connection) {
   }
   if (status === 429) {
     const reset = Number(exchange.response.headers.get("x-ratelimit-reset"));
-    const when = Number.isFinite(reset) && reset > 0 && reset < 1e11 ? ` until ${new Date(reset * 1e3).toISOString()}` : "";
+    const when = !(Number.isFinite(reset) && reset > 0 && reset < 1e11) ? "" : reset < 1e9 ? ` for ${Math.ceil(reset)} s` : ` until ${new Date(reset * 1e3).toISOString()}`;
     return failure("retry", status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`);
   }
   if (status >= 500 || status === 408)

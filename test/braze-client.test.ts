@@ -207,6 +207,9 @@ describe('Braze answers → outcomes', () => {
     )
     expect(outcome).toMatchObject({ kind: 'retry', status: 429 })
     expect((outcome as { message: string }).message).toContain('2030-01-01T00:00:03.000Z')
+    // A number too small to be a date: the seconds left, not 1970.
+    const soon = await outcomeOf(429, { message: 'Too Many Requests' }, { 'X-RateLimit-Reset': '27' })
+    expect((soon as { message: string }).message).toBe('Braze rate limit reached (HTTP 429) for 27 s: Too Many Requests.')
   })
 
   test('429 without headers or body → retry', async () => {

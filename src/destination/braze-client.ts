@@ -253,7 +253,13 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
   }
   if (status === 429) {
     const reset = Number(exchange.response.headers.get('x-ratelimit-reset'))
-    const when = Number.isFinite(reset) && reset > 0 && reset < 1e11 ? ` until ${new Date(reset * 1000).toISOString()}` : ''
+    // Braze documents an epoch in seconds (https://www.braze.com/docs/api/api_limits/); a number too small for
+    // one (before 2001) can only be the seconds left, and is shown so rather than as a date in 1970.
+    const when = !(Number.isFinite(reset) && reset > 0 && reset < 1e11)
+      ? ''
+      : reset < 1e9
+        ? ` for ${Math.ceil(reset)} s`
+        : ` until ${new Date(reset * 1000).toISOString()}`
     return failure('retry', status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`)
   }
   if (status >= 500 || status === 408)

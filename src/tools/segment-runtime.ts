@@ -38,8 +38,10 @@ export interface RuntimeOptions {
   /** Observes every HTTP exchange the function makes (URL as the function asked for it, before any redirect). */
   onRequest?: (exchange: ObservedRequest) => void
   /**
-   * The `cache` global (segment and node profiles). Pass the same one to two
-   * loads to model one warm Segment instance across invocations.
+   * The `cache` global (segment and node profiles). One loaded runtime is one
+   * warm Segment instance: its invocations share this cache. Two loads do not
+   * make one instance even with the same cache: each load has its own classes,
+   * so the function starts its memory afresh, as after a redeploy.
    */
   cache?: SegmentCache
   /**
