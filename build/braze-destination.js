@@ -180,9 +180,8 @@ function classify(path2, exchange, connection) {
         response,
         `Braze's answer to ${path2} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`
       );
-    const namesObjects = answer.errors.length > 0 && answer.errors.every(objectError);
     const deleted = path2 === "/users/delete" && answer.message === void 0 && typeof json.deleted === "number";
-    if (answer.message !== "success" && !namesObjects && !deleted) {
+    if (answer.message !== "success" && !deleted) {
       return failure(
         "retry",
         status,
@@ -198,7 +197,7 @@ function classify(path2, exchange, connection) {
       status,
       response,
       ...objectErrors(answer.errors, connection.apiKey),
-      tookNone: `Braze rejected ${path2} (HTTP 400)${said}`
+      tookNone: `Braze rejected ${path2} (HTTP 400)${said.replace(/\.$/, "")}`
     };
   }
   if (status === 429) {
@@ -491,8 +490,9 @@ function identifiedItem(operator, item2, context) {
 // src/destination/merge-attributes.ts
 var hasOwn2 = Object.prototype.hasOwnProperty;
 function mergeKey(object, index) {
-  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value)) || createsProfileOnly(object);
-  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}|${String(object._merge_objects ?? "")}${alone ? `|#${index}` : ""}`;
+  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value));
+  const creator = "user_alias" in object && createsProfileOnly(object) ? "|creator" : "";
+  return `${identityKey(object)}|${String(object._update_existing_only ?? "")}|${String(object._merge_objects ?? "")}${creator}${alone ? `|#${index}` : ""}`;
 }
 function createsProfileOnly(object) {
   const identifier = identifierKey(object);
@@ -515,7 +515,7 @@ var keyed = (values) => {
 function combineValues(earlier, later) {
   if (!isArrayEdit(later)) return later;
   if (earlier === void 0) return later;
-  if (Array.isArray(earlier) || earlier === null) {
+  if (Array.isArray(earlier) || earlier === null || typeof earlier !== "object") {
     const list = Array.isArray(earlier) ? [...earlier] : [];
     const present = new Set(list.map(keyOf));
     for (const value of later.add ?? []) {
@@ -556,14 +556,19 @@ function inTimeOrder(updates) {
   return keyed2.map(({ update }) => update);
 }
 function mergeAttributes(updates) {
-  const merged = /* @__PURE__ */ new Map();
+  const out = [];
+  const latest = /* @__PURE__ */ new Map();
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index);
-    const existing = merged.get(key);
-    if (!existing) {
-      merged.set(key, { object: { ...object }, owners: [owner] });
+    const user = identityKey(object);
+    const previous = latest.get(user);
+    if (!previous || previous.key !== key) {
+      const entry = { object: { ...object }, owners: [owner] };
+      out.push(entry);
+      latest.set(user, { key, entry });
       continue;
     }
+    const existing = previous.entry;
     const target = existing.object;
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn2.call(target, attribute) ? target[attribute] : void 0;
@@ -571,7 +576,7 @@ function mergeAttributes(updates) {
     }
     if (!existing.owners.includes(owner)) existing.owners.push(owner);
   }
-  return [...merged.values()];
+  return out;
 }
 
 // src/destination/delivery-memory.ts
@@ -1212,7 +1217,8 @@ var Delivery = class {
       const message = rejected.get(position);
       rejected.delete(position);
       if (message === void 0 && outcome.tookNone) {
-        for (const owner of item2.owners) this.fail(owner, "reject", `${outcome.tookNone}.`);
+        for (const owner of item2.owners)
+          this.fail(owner, "retry", `${outcome.tookNone}; it named other objects of this request, not this event's, and took none of it.`);
       } else if (message === void 0) {
         for (const owner of item2.owners) this.accepted[owner].add(item2.part);
         if (array === "attributes") acceptedAttributes.add(item2.object);
@@ -2363,7 +2369,9 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   if (total !== void 0) out.total_value = total;
   else {
     const sum = products.reduce((all, item2) => all + item2.price * item2.quantity, 0);
-    const discount = money(field(properties, "discount")) ?? 0;
+    const discount = OPTIONAL_MONEY.total_discounts.map((key) => money(field(properties, key))).find(
+      (amount) => amount !== void 0
+    ) ?? 0;
     out.total_value = roundMoney(Math.max(0, sum - discount + shippingAndTax));
     warnings.push(
       `${braze} total_value is the products' price × quantity${discount > 0 ? " − discount" : ""}${shippingAndTax > 0 ? " + shipping + tax" : ""}: the event has no total, value, revenue or subtotal.`
@@ -2566,7 +2574,7 @@ function mapTrack(event, identifier, settings, plan, now) {
       plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties));
     if (purchases && !isProblem(purchases)) {
       plan.purchases.push(...purchases);
-      if ("user_alias" in identifier) plan.attributes.push(attributesBase(identifier, settings));
+      if ("user_alias" in identifier && !plan.engage) plan.attributes.push(attributesBase(identifier, settings));
     }
     return;
   }

@@ -100,12 +100,14 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(braze.requests.map((request) => request.body.attributes.length)).toEqual([1, 3])
     })
 
-    test("the objects it does not name are not taken either: their events get 400 with Braze's message", async () => {
+    test('an object it does not name was not taken either, but is no reason to reject: its event is retried', async () => {
       mockBraze(() => ({ status: 400, body: { message: NONE_VALID, errors: [{ type: 'Invalid', input_array: 'events', index: 0 }] } }))
       const results = await onBatch([track('u1', 'One'), track('u2', 'Two')])
-      expect(statuses(results)).toEqual([400, 400])
+      expect(statuses(results)).toEqual([400, 500])
       expect(results[0]!.errormessage).toContain('Invalid')
-      expect(results[1]!.errormessage).toContain('HTTP 400')
+      expect(results[1]!.errormessage).toContain(
+        "Braze rejected /users/track (HTTP 400): Valid data must be provided in the 'attributes', 'events', or 'purchases' fields; it named other objects of this request, not this event's, and took none of it."
+      )
     })
   })
 

@@ -333,6 +333,10 @@ describe('field sources and documented fallbacks', () => {
     ])
   })
 
+  test("the discount may come as total_discounts, Braze's own name", () => {
+    expect(order({ total_discounts: 2.5 }).event.properties).toMatchObject({ total_value: 7.5, total_discounts: 2.5 })
+  })
+
   test('the sum of the products less the discount, plus shipping and tax', () => {
     const { event, warnings } = order({ discount: 2.5, shipping: 3, tax: 0.1 })
     expect(event.properties).toMatchObject({ total_value: 10.6, total_discounts: 2.5, shipping: 3, tax: 0.1 })

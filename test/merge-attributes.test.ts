@@ -119,17 +119,41 @@ describe('mergeAttributes', () => {
     expect(merged).toEqual([{ object: { user_alias: alias, _update_existing_only: false, a: 1, b: 2 }, owners: [0, 1] }])
   })
 
-  test('_update_existing_only differences stay apart', () => {
+  test('_update_existing_only differences stay apart, and an update folds only into the latest object: Braze applies them in order', () => {
     const merged = mergeAttributes([
       update({ external_id: 'u1', _update_existing_only: true, a: 1 }, 0, 1),
       update({ external_id: 'u1', a: 2 }, 1, 2),
       update({ external_id: 'u1', _update_existing_only: false, a: 3 }, 2, 3),
-      update({ external_id: 'u1', _update_existing_only: true, b: 4 }, 3, 4)
+      update({ external_id: 'u1', _update_existing_only: false, c: 5 }, 3, 4),
+      update({ external_id: 'u1', _update_existing_only: true, b: 4 }, 4, 5)
     ])
     expect(merged).toEqual([
-      { object: { external_id: 'u1', _update_existing_only: true, a: 1, b: 4 }, owners: [0, 3] },
+      { object: { external_id: 'u1', _update_existing_only: true, a: 1 }, owners: [0] },
       { object: { external_id: 'u1', a: 2 }, owners: [1] },
-      { object: { external_id: 'u1', _update_existing_only: false, a: 3 }, owners: [2] }
+      { object: { external_id: 'u1', _update_existing_only: false, a: 3, c: 5 }, owners: [2, 3] },
+      { object: { external_id: 'u1', _update_existing_only: true, b: 4 }, owners: [4] }
+    ])
+  })
+
+  test('an increment between two values keeps its place (+1, then 5, is 5)', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', plan: 'pro' }, 0, 1),
+      update({ external_id: 'u1', logins: { inc: 1 } }, 1, 2),
+      update({ external_id: 'u1', logins: 5 }, 2, 3)
+    ])
+    expect(merged.map((entry) => entry.object)).toEqual([
+      { external_id: 'u1', plan: 'pro' },
+      { external_id: 'u1', logins: { inc: 1 } },
+      { external_id: 'u1', logins: 5 }
+    ])
+  })
+
+  test('alias creators fold into each other, never into values', () => {
+    const alias = { user_alias: { alias_name: 'a1', alias_label: 'anon' }, _update_existing_only: false }
+    const merged = mergeAttributes([update(alias, 0, 1), update(alias, 1, 2), update({ ...alias, plan: 'pro' }, 2, 3)])
+    expect(merged).toEqual([
+      { object: alias, owners: [0, 1] },
+      { object: { ...alias, plan: 'pro' }, owners: [2] }
     ])
   })
 
@@ -183,13 +207,15 @@ describe('mergeAttributes', () => {
     expect(JSON.stringify([first, second])).toBe(frozen)
   })
 
-  test('property: merging equals applying every update in time order to an empty profile', () => {
+  test('property: merging equals applying every update in time order to an empty profile (values, unsets, array edits, increments)', () => {
     // A model of Braze: apply each object to a profile, one after the other.
     const apply = (profile: Record<string, unknown>, object: Record<string, unknown>) => {
       for (const [key, value] of Object.entries(object)) {
         if (key === 'external_id') continue
         const edit = value as { add?: string[]; remove?: string[] }
-        if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        if (value !== null && typeof value === 'object' && 'inc' in value)
+          profile[key] = (typeof profile[key] === 'number' ? (profile[key] as number) : 0) + (value as { inc: number }).inc
+        else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
           let list = Array.isArray(profile[key]) ? [...(profile[key] as string[])] : []
           for (const item of edit.add ?? []) if (!list.includes(item)) list.push(item)
           list = list.filter((item) => !(edit.remove ?? []).includes(item))
@@ -201,7 +227,8 @@ describe('mergeAttributes', () => {
     const value = fc.oneof(
       fc.constantFrom('a', 'b', null, 1, true),
       fc.record({ add: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) }),
-      fc.record({ remove: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) })
+      fc.record({ remove: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) }),
+      fc.record({ inc: fc.constantFrom(1, 2) })
     )
     const arb = fc.array(
       fc.record({
@@ -227,7 +254,8 @@ describe('mergeAttributes', () => {
         for (const { u } of byTime) apply((expected[u.object.external_id as string] ??= {}), u.object as Record<string, unknown>)
         const merged = mergeAttributes(updates)
         const got: Record<string, Record<string, unknown>> = {}
-        for (const { object } of merged) got[object.external_id as string] = apply({}, object as Record<string, unknown>)
+        // Braze applies a user's objects one after the other, in the order sent.
+        for (const { object } of merged) apply((got[object.external_id as string] ??= {}), object as Record<string, unknown>)
         expect(got).toEqual(expected)
         expect(merged.flatMap((item) => item.owners).sort((a, b) => a - b)).toEqual(updates.map((_, owner) => owner))
       }),
@@ -244,7 +272,8 @@ describe('combineValues', () => {
     [{ remove: ['a'] }, { add: ['a'] }, { add: ['a'] }],
     [null, { add: ['a'] }, ['a']],
     [['a'], { remove: ['a'] }, []],
-    ['text', { add: ['a'] }, { add: ['a'] }],
+    // The text replaced whatever array the profile held: the edits apply to nothing, as after an unset.
+    ['text', { add: ['a'] }, ['a']],
     [{ add: ['a'] }, 'text', 'text'],
     [{ add: ['a'] }, null, null]
   ])('%j then %j → %j', (earlier, later, expected) => {

@@ -21,6 +21,7 @@ import { JsonArraySplitter } from '../src/tools/replay/json-array-splitter'
 import { TokenBucket, type Clock } from '../src/tools/replay/rate-limiter'
 import { replayCommand, type ReplayOptions } from '../src/tools/replay/replay'
 import type { ReplaySummaryJson } from '../src/tools/replay/summary'
+import { resetTime } from '../src/tools/replay/transport'
 import { duration, plural } from '../src/tools/wording'
 
 class Capture extends Writable {
@@ -821,6 +822,13 @@ function finished(child: ReturnType<typeof spawn>): Promise<{ code: number | nul
 }
 
 describe('building blocks', () => {
+  test('a 429 pauses until X-RateLimit-Reset: an epoch in seconds, or the seconds left when too small for a date', () => {
+    const now = Date.parse('2026-12-01T10:00:00Z')
+    expect(resetTime(String(now / 1000 + 3), now, 1000)).toBe(now + 3000)
+    expect(resetTime('27', now, 1000)).toBe(now + 27_000)
+    for (const unusable of [null, '', 'soon', '-5', '1e12']) expect(resetTime(unusable, now, 1000)).toBe(now + 1000)
+  })
+
   test('the JSON array splitter survives any chunking, strings with brackets, commas and escapes', () => {
     const events = [{ a: 'x,]}"\\' }, { b: [1, [2, { c: '[' }]] }, 'str', 7, null, { d: '\u2603 \\"' }]
     const text = ` \n${JSON.stringify(events, null, 2)}\n `

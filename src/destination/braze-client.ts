@@ -224,12 +224,10 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
         response,
         `Braze's answer to ${path} (HTTP ${status}) was unreadable (not Braze's JSON); the outcome is unknown.`
       )
-    // Another message with errors[] naming objects is Braze refusing those objects, as with "success"; and
     // /users/delete documents its answer as only `{"deleted": <count queued>}`
     // (https://www.braze.com/docs/api/endpoints/user_data/post_user_delete/).
-    const namesObjects = answer.errors.length > 0 && answer.errors.every(objectError)
     const deleted = path === '/users/delete' && answer.message === undefined && typeof (json as { deleted?: unknown }).deleted === 'number'
-    if (answer.message !== 'success' && !namesObjects && !deleted) {
+    if (answer.message !== 'success' && !deleted) {
       return failure(
         'retry',
         status,
@@ -248,7 +246,7 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
       status,
       response,
       ...objectErrors(answer.errors, connection.apiKey),
-      tookNone: `Braze rejected ${path} (HTTP 400)${said}`
+      tookNone: `Braze rejected ${path} (HTTP 400)${said.replace(/\.$/, '')}`
     }
   }
   if (status === 429) {

@@ -175,7 +175,9 @@ class Delivery {
       const message = rejected.get(position)
       rejected.delete(position)
       if (message === undefined && outcome.tookNone) {
-        for (const owner of item.owners) this.fail(owner, 'reject', `${outcome.tookNone}.`)
+        // Braze named other objects, not this one, and took none: nothing of it was logged, so a retry is safe.
+        for (const owner of item.owners)
+          this.fail(owner, 'retry', `${outcome.tookNone}; it named other objects of this request, not this event's, and took none of it.`)
       } else if (message === undefined) {
         // Accepted even when Braze refused another object of the same part: what it took must not be sent
         // again. The refusal fails the event, which stops its later parts and its merges.

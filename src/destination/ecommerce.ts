@@ -299,7 +299,10 @@ export function mapEcommerce(
   else {
     // Documented fallback: the products' own value rather than dropping the order.
     const sum = products.reduce((all, item) => all + (item.price as number) * (item.quantity as number), 0)
-    const discount = (money(field(properties, 'discount')) as number | undefined) ?? 0
+    const discount =
+      OPTIONAL_MONEY.total_discounts!.map((key) => money(field(properties, key)) as number | undefined).find(
+        (amount) => amount !== undefined
+      ) ?? 0
     out.total_value = roundMoney(Math.max(0, sum - discount + shippingAndTax))
     warnings.push(
       `${braze} total_value is the products' price × quantity${discount > 0 ? ' − discount' : ''}${shippingAndTax > 0 ? ' + shipping + tax' : ''}: the event has no total, value, revenue or subtotal.`

@@ -146,7 +146,8 @@ function mapTrack(
       // (https://www.braze.com/docs/api/objects_filters/purchase_object/): an anonymous visitor's first order
       // would be dropped. An attributes object, which Braze processes first in a request
       // (https://www.braze.com/docs/api/api_limits/, "1. Attributes 2. Events 3. Purchases"), creates the alias profile.
-      if ('user_alias' in identifier) plan.attributes.push(attributesBase(identifier, settings))
+      // Not for an Engage call, whose objects only update an alias profile that exists (withIdentifier).
+      if ('user_alias' in identifier && !plan.engage) plan.attributes.push(attributesBase(identifier, settings))
     }
     return
   }

@@ -27,18 +27,18 @@ const hasOwn = Object.prototype.hasOwnProperty
  * profile holds (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
  */
 function mergeKey(object: BrazeAttributes, index: number): string {
-  const alone =
-    object._merge_objects === true ||
-    Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value)) ||
-    createsProfileOnly(object)
-  return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${alone ? `|#${index}` : ''}`
+  const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value))
+  // An alias profile's creator carries no value Braze could refuse: it folds into other creators, never into values.
+  const creator = 'user_alias' in object && createsProfileOnly(object) ? '|creator' : ''
+  return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${creator}${alone ? `|#${index}` : ''}`
 }
 
 /**
- * An object with nothing but its identifier is there to create the profile before the same request's
- * purchases, which Braze applies only to existing alias profiles ("When using a user_alias, 'Update Only'
- * mode is always true", https://www.braze.com/docs/api/objects_filters/purchase_object/). Merged with
- * another event's values, it would share their fate: if Braze refused those, the purchases would be dropped.
+ * An alias object with nothing but its identifier is there to create the profile before the same
+ * request's purchases, which Braze applies only to existing alias profiles ("When using a user_alias,
+ * 'Update Only' mode is always true", https://www.braze.com/docs/api/objects_filters/purchase_object/).
+ * Merged with another event's values, it would share their fate: if Braze refused those, the purchases
+ * would be dropped.
  */
 function createsProfileOnly(object: BrazeAttributes): boolean {
   const identifier = identifierKey(object)
@@ -71,8 +71,9 @@ const keyed = (values: unknown[]): Map<string, unknown> => {
 export function combineValues(earlier: unknown, later: unknown): unknown {
   if (!isArrayEdit(later)) return later
   if (earlier === undefined) return later
-  if (Array.isArray(earlier) || earlier === null) {
-    // A set array followed by edits is still a set array.
+  if (Array.isArray(earlier) || earlier === null || typeof earlier !== 'object') {
+    // A set array followed by edits is still a set array; so is a scalar (or an unset) followed by edits,
+    // which would otherwise lose the reset it made to whatever array the profile held.
     const list = Array.isArray(earlier) ? [...earlier] : []
     const present = new Set(list.map(keyOf))
     for (const value of later.add ?? []) {
@@ -116,14 +117,20 @@ export function inTimeOrder<T extends { epoch: number | undefined }>(updates: T[
 }
 
 export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
-  const merged = new Map<string, OwnedAttributes>()
+  const out: OwnedAttributes[] = []
+  // Braze applies a user's objects in array order: a later update may fold only into the user's latest object.
+  const latest = new Map<string, { key: string; entry: OwnedAttributes }>()
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index)
-    const existing = merged.get(key)
-    if (!existing) {
-      merged.set(key, { object: { ...object }, owners: [owner] })
+    const user = identityKey(object)
+    const previous = latest.get(user)
+    if (!previous || previous.key !== key) {
+      const entry = { object: { ...object }, owners: [owner] }
+      out.push(entry)
+      latest.set(user, { key, entry })
       continue
     }
+    const existing = previous.entry
     const target = existing.object as Record<string, unknown>
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn.call(target, attribute) ? target[attribute] : undefined
@@ -131,5 +138,5 @@ export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
     }
     if (!existing.owners.includes(owner)) existing.owners.push(owner)
   }
-  return [...merged.values()]
+  return out
 }

@@ -17,9 +17,10 @@ export interface Transport {
 }
 
 /** Epoch ms of an X-RateLimit-Reset header (seconds since the epoch), if usable. */
-function resetTime(header: string | null, now: number, fallbackMs: number): number {
+export function resetTime(header: string | null, now: number, fallbackMs: number): number {
   const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds > 0 && seconds < 1e11) return seconds * 1000
+  // As braze-client reads it: below 1e9 (before 2001) it can only be the seconds left.
+  if (Number.isFinite(seconds) && seconds > 0 && seconds < 1e11) return seconds < 1e9 ? now + seconds * 1000 : seconds * 1000
   return now + fallbackMs
 }
 
