@@ -5,7 +5,7 @@
 // - What Braze accepted for a message in an earlier invocation is not sent again.
 // - Each event's events and purchases are cut into parts that fit one request;
 //   the first part travels in the first round, the others follow one by one.
-// - One user's attribute updates merge into one object (in time order), and a
+// - One user's attribute updates merge in time order (merge-attributes.ts), and a
 //   user's objects form one atom when they fit one request. When they don't,
 //   the events that carry events or purchases keep their own attribute objects,
 //   so no event is spread over several requests.
