@@ -557,26 +557,42 @@ function inTimeOrder(updates) {
 }
 function mergeAttributes(updates) {
   const out = [];
-  const latest = /* @__PURE__ */ new Map();
+  const byUser = /* @__PURE__ */ new Map();
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index);
     const user = identityKey(object);
-    const previous = latest.get(user);
-    if (!previous || previous.key !== key) {
+    const entries = byUser.get(user) ?? [];
+    byUser.set(user, entries);
+    const into = foldTarget(entries, key, object);
+    if (!into) {
       const entry = { object: { ...object }, owners: [owner] };
       out.push(entry);
-      latest.set(user, { key, entry });
+      entries.push({ key, entry });
       continue;
     }
-    const existing = previous.entry;
-    const target = existing.object;
+    const target = into.object;
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn2.call(target, attribute) ? target[attribute] : void 0;
       target[attribute] = combineValues(earlier, object[attribute]);
     }
-    if (!existing.owners.includes(owner)) existing.owners.push(owner);
+    if (!into.owners.includes(owner)) into.owners.push(owner);
   }
   return out;
+}
+function foldTarget(entries, key, object) {
+  const attributes = valueKeys(object);
+  const creates = object._update_existing_only !== true;
+  for (let position = entries.length - 1; position >= 0; position--) {
+    const { key: other, entry } = entries[position];
+    if (other === key) return entry;
+    if (entry.object._update_existing_only !== true !== creates) return void 0;
+    if (valueKeys(entry.object).some((attribute) => attributes.includes(attribute))) return void 0;
+  }
+  return void 0;
+}
+function valueKeys(object) {
+  const identifier = identifierKey(object);
+  return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key));
 }
 
 // src/destination/delivery-memory.ts
@@ -1037,8 +1053,13 @@ function apart(atom) {
 }
 function attributeItems(merged, skip) {
   const out = { items: [], unchanged: 0 };
+  const earlier = /* @__PURE__ */ new Map();
   for (const { object, owners } of merged) {
-    const kept = skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory) : { object, unchanged: 0 };
+    const user = identityKey(object);
+    const changed = earlier.get(user) ?? /* @__PURE__ */ new Set();
+    earlier.set(user, changed);
+    const kept = skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory, changed) : { object, unchanged: 0 };
+    for (const key of Object.keys(object)) changed.add(key);
     out.unchanged += kept.unchanged;
     if (kept.object) out.items.push(item(kept.object, owners, "attributes"));
   }
@@ -1051,7 +1072,7 @@ function isPlainValue(value) {
   const keys = Object.keys(value);
   return !(keys.length === 1 && keys[0] === "inc") && !keys.some((key) => key.startsWith("$"));
 }
-function withoutUnchanged(object, memory) {
+function withoutUnchanged(object, memory, changed) {
   const user = identityKey(object);
   const identifier = identifierKey(object);
   const record = object;
@@ -1061,7 +1082,7 @@ function withoutUnchanged(object, memory) {
   for (const key of Object.keys(record)) {
     const value = record[key];
     const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key);
-    if (!identifies && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
+    if (!identifies && !changed.has(key) && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
       unchanged++;
       continue;
     }
@@ -1376,7 +1397,11 @@ function mergeProfiles(merge) {
   return [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)];
 }
 function valuesOf(object) {
-  return Object.entries(object).map(([key, value]) => [key, isPlainValue(value) ? JSON.stringify(value) : void 0]);
+  const merges = object._merge_objects === true;
+  return Object.entries(object).map(([key, value]) => [
+    key,
+    isPlainValue(value) && !(merges && value !== null && typeof value === "object" && !Array.isArray(value)) ? JSON.stringify(value) : void 0
+  ]);
 }
 
 // src/destination/errors.ts

@@ -175,6 +175,18 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ])
     })
 
+    test('a nested object sent with _merge_objects is not taken for what the profile holds (Braze merged it into more)', async () => {
+      const braze = mockBraze()
+      await runtime.handlers.onIdentify!(identify('u1', { prefs: { a: 1, b: 2 } }), settings)
+      await runtime.handlers.onIdentify!(identify('u1', { _merge_objects: true, prefs: { a: 1 } }), settings)
+      await runtime.handlers.onIdentify!(identify('u1', { prefs: { a: 1 } }), settings)
+      expect(trackObjects(braze.requests).attributes).toEqual([
+        { external_id: 'u1', prefs: { a: 1, b: 2 } },
+        { external_id: 'u1', _merge_objects: true, prefs: { a: 1 } },
+        { external_id: 'u1', prefs: { a: 1 } }
+      ])
+    })
+
     test('a deleted user starts afresh: the next identify sends every value again', async () => {
       const braze = mockBraze()
       await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)

@@ -103,6 +103,26 @@ describe('planDelivery', () => {
     ])
   })
 
+  test('skipUnchangedAttributes: a remembered value is still sent when an earlier object of the batch changed it', () => {
+    const memory = new DeliveryMemory()
+    memory.sendingValues('external_id:u1', ['logins'])
+    memory.sentValues('external_id:u1', [['logins', '5']])
+    const identifyWith = (n: number, traits: Record<string, unknown>) => ({ ...identify(1, n), traits })
+    const plan = planDelivery(
+      plansOf([identifyWith(1, { logins: 5 }), identifyWith(2, { logins: { inc: 1 } }), identifyWith(3, { logins: 5 })]),
+      {
+        limits: requestLimits(75),
+        memory,
+        skipUnchangedAttributes: true
+      }
+    )
+    // The first is what the profile holds; after the increment, 5 must be set again.
+    expect(plan.requests.flatMap((request) => request.attributes.map(({ object }) => object))).toEqual([
+      { external_id: 'u1', logins: { inc: 1 } },
+      { external_id: 'u1', logins: 5 }
+    ])
+  })
+
   test('the values memory is bounded: at most 2,000 characters of names and values per user; the rest is always sent', () => {
     const memory = new DeliveryMemory()
     const many = Array.from({ length: 200 }, (_, i): [string, string] => [`trait_${i}`, JSON.stringify(`value ${i}`)])

@@ -119,7 +119,7 @@ describe('mergeAttributes', () => {
     expect(merged).toEqual([{ object: { user_alias: alias, _update_existing_only: false, a: 1, b: 2 }, owners: [0, 1] }])
   })
 
-  test('_update_existing_only differences stay apart, and an update folds only into the latest object: Braze applies them in order', () => {
+  test('_update_existing_only differences stay apart, and an update never folds past an object that creates the profile when it may not', () => {
     const merged = mergeAttributes([
       update({ external_id: 'u1', _update_existing_only: true, a: 1 }, 0, 1),
       update({ external_id: 'u1', a: 2 }, 1, 2),
@@ -145,6 +145,18 @@ describe('mergeAttributes', () => {
       { external_id: 'u1', plan: 'pro' },
       { external_id: 'u1', logins: { inc: 1 } },
       { external_id: 'u1', logins: 5 }
+    ])
+  })
+
+  test('an update folds past objects that touch none of its attributes (Braze ends with the same profile)', () => {
+    const merged = mergeAttributes([
+      update({ external_id: 'u1', plan: 'pro' }, 0, 1),
+      update({ external_id: 'u1', logins: { inc: 1 } }, 1, 2),
+      update({ external_id: 'u1', seats: 3, plan: 'max' }, 2, 3)
+    ])
+    expect(merged).toEqual([
+      { object: { external_id: 'u1', plan: 'max', seats: 3 }, owners: [0, 2] },
+      { object: { external_id: 'u1', logins: { inc: 1 } }, owners: [1] }
     ])
   })
 

@@ -362,5 +362,12 @@ function mergeProfiles(merge: MergeUpdate): string[] {
 
 /** An attributes object's values as the memory keeps them: plain values as JSON, anything else undefined (never remembered). */
 function valuesOf(object: BrazeAttributes): Array<[string, string | undefined]> {
-  return Object.entries(object).map(([key, value]) => [key, isPlainValue(value) ? JSON.stringify(value) : undefined])
+  // With _merge_objects Braze merges a nested object into what the profile holds: the profile may hold more than was sent.
+  const merges = object._merge_objects === true
+  return Object.entries(object).map(([key, value]) => [
+    key,
+    isPlainValue(value) && !(merges && value !== null && typeof value === 'object' && !Array.isArray(value))
+      ? JSON.stringify(value)
+      : undefined
+  ])
 }

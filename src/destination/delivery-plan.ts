@@ -293,8 +293,15 @@ function apart(atom: Bundle): Bundle[] {
 
 function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined): { items: Item<BrazeAttributes>[]; unchanged: number } {
   const out = { items: [] as Item<BrazeAttributes>[], unchanged: 0 }
+  // A value an earlier object of the user sends in this batch is no longer what the memory says the profile holds.
+  const earlier = new Map<string, Set<string>>()
   for (const { object, owners } of merged) {
-    const kept = skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory) : { object, unchanged: 0 }
+    const user = identityKey(object)
+    const changed = earlier.get(user) ?? new Set<string>()
+    earlier.set(user, changed)
+    const kept =
+      skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory, changed) : { object, unchanged: 0 }
+    for (const key of Object.keys(object)) changed.add(key)
     out.unchanged += kept.unchanged
     if (kept.object) out.items.push(item(kept.object, owners, 'attributes'))
   }
@@ -318,7 +325,11 @@ export function isPlainValue(value: unknown): boolean {
  * The object without the values this instance last delivered for the user;
  * undefined when nothing is left to send. The identifying email/phone stays.
  */
-function withoutUnchanged(object: BrazeAttributes, memory: DeliveryMemory): { object?: BrazeAttributes; unchanged: number } {
+function withoutUnchanged(
+  object: BrazeAttributes,
+  memory: DeliveryMemory,
+  changed: ReadonlySet<string>
+): { object?: BrazeAttributes; unchanged: number } {
   const user = identityKey(object)
   const identifier = identifierKey(object)
   const record = object as Record<string, unknown>
@@ -328,7 +339,7 @@ function withoutUnchanged(object: BrazeAttributes, memory: DeliveryMemory): { ob
   for (const key of Object.keys(record)) {
     const value = record[key]
     const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key)
-    if (!identifies && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
+    if (!identifies && !changed.has(key) && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
       unchanged++
       continue
     }

@@ -116,27 +116,55 @@ export function inTimeOrder<T extends { epoch: number | undefined }>(updates: T[
   return keyed.map(({ update }) => update)
 }
 
+/**
+ * Braze applies a user's objects in array order, so an update may fold into
+ * an earlier object only if nothing between them touches one of its
+ * attributes, or could create the profile when it may not (or the reverse):
+ * moving its values ahead of those objects changes nothing Braze ends with.
+ */
 export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
   const out: OwnedAttributes[] = []
-  // Braze applies a user's objects in array order: a later update may fold only into the user's latest object.
-  const latest = new Map<string, { key: string; entry: OwnedAttributes }>()
+  const byUser = new Map<string, Array<{ key: string; entry: OwnedAttributes }>>()
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index)
     const user = identityKey(object)
-    const previous = latest.get(user)
-    if (!previous || previous.key !== key) {
+    const entries = byUser.get(user) ?? []
+    byUser.set(user, entries)
+    const into = foldTarget(entries, key, object)
+    if (!into) {
       const entry = { object: { ...object }, owners: [owner] }
       out.push(entry)
-      latest.set(user, { key, entry })
+      entries.push({ key, entry })
       continue
     }
-    const existing = previous.entry
-    const target = existing.object as Record<string, unknown>
+    const target = into.object as Record<string, unknown>
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn.call(target, attribute) ? target[attribute] : undefined
       target[attribute] = combineValues(earlier, (object as Record<string, unknown>)[attribute])
     }
-    if (!existing.owners.includes(owner)) existing.owners.push(owner)
+    if (!into.owners.includes(owner)) into.owners.push(owner)
   }
   return out
+}
+
+function foldTarget(
+  entries: Array<{ key: string; entry: OwnedAttributes }>,
+  key: string,
+  object: BrazeAttributes
+): OwnedAttributes | undefined {
+  const attributes = valueKeys(object)
+  const creates = object._update_existing_only !== true
+  for (let position = entries.length - 1; position >= 0; position--) {
+    const { key: other, entry } = entries[position]!
+    if (other === key) return entry
+    if ((entry.object._update_existing_only !== true) !== creates) return undefined
+    if (valueKeys(entry.object).some((attribute) => attributes.includes(attribute))) return undefined
+  }
+  return undefined
+}
+
+/** The attributes an object sets or edits: not its identifier, not the control keys. */
+function valueKeys(object: BrazeAttributes): string[] {
+  const identifier = identifierKey(object)
+  return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key))
 }
