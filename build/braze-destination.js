@@ -580,12 +580,13 @@ function mergeAttributes(updates) {
   return out;
 }
 function foldTarget(entries, key, object) {
-  const attributes = valueKeys(object);
   const creates = object._update_existing_only !== true;
+  let attributes;
   for (let position = entries.length - 1; position >= 0; position--) {
     const { key: other, entry } = entries[position];
     if (other === key) return entry;
     if (entry.object._update_existing_only !== true !== creates) return void 0;
+    attributes ??= valueKeys(object);
     if (valueKeys(entry.object).some((attribute) => attributes.includes(attribute))) return void 0;
   }
   return void 0;
@@ -1055,11 +1056,14 @@ function attributeItems(merged, skip) {
   const out = { items: [], unchanged: 0 };
   const earlier = /* @__PURE__ */ new Map();
   for (const { object, owners } of merged) {
-    const user = identityKey(object);
-    const changed = earlier.get(user) ?? /* @__PURE__ */ new Set();
-    earlier.set(user, changed);
-    const kept = skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory, changed) : { object, unchanged: 0 };
-    for (const key of Object.keys(object)) changed.add(key);
+    let kept = { object, unchanged: 0 };
+    if (skip) {
+      const user = identityKey(object);
+      const changed = earlier.get(user) ?? /* @__PURE__ */ new Set();
+      earlier.set(user, changed);
+      if (!owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip.memory, changed);
+      for (const key of Object.keys(object)) changed.add(key);
+    }
     out.unchanged += kept.unchanged;
     if (kept.object) out.items.push(item(kept.object, owners, "attributes"));
   }

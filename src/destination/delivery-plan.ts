@@ -296,12 +296,14 @@ function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined): { it
   // A value an earlier object of the user sends in this batch is no longer what the memory says the profile holds.
   const earlier = new Map<string, Set<string>>()
   for (const { object, owners } of merged) {
-    const user = identityKey(object)
-    const changed = earlier.get(user) ?? new Set<string>()
-    earlier.set(user, changed)
-    const kept =
-      skip && !owners.some((owner) => skip.exempt.has(owner)) ? withoutUnchanged(object, skip.memory, changed) : { object, unchanged: 0 }
-    for (const key of Object.keys(object)) changed.add(key)
+    let kept: { object?: BrazeAttributes; unchanged: number } = { object, unchanged: 0 }
+    if (skip) {
+      const user = identityKey(object)
+      const changed = earlier.get(user) ?? new Set<string>()
+      earlier.set(user, changed)
+      if (!owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip.memory, changed)
+      for (const key of Object.keys(object)) changed.add(key)
+    }
     out.unchanged += kept.unchanged
     if (kept.object) out.items.push(item(kept.object, owners, 'attributes'))
   }

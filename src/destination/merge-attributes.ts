@@ -152,13 +152,14 @@ function foldTarget(
   key: string,
   object: BrazeAttributes
 ): OwnedAttributes | undefined {
-  const attributes = valueKeys(object)
   const creates = object._update_existing_only !== true
+  let attributes: string[] | undefined
   for (let position = entries.length - 1; position >= 0; position--) {
     const { key: other, entry } = entries[position]!
     if (other === key) return entry
     if ((entry.object._update_existing_only !== true) !== creates) return undefined
-    if (valueKeys(entry.object).some((attribute) => attributes.includes(attribute))) return undefined
+    attributes ??= valueKeys(object)
+    if (valueKeys(entry.object).some((attribute) => attributes!.includes(attribute))) return undefined
   }
   return undefined
 }
