@@ -516,17 +516,13 @@ function combineValues(earlier, later) {
   if (!isArrayEdit(later)) return later;
   if (earlier === void 0) return later;
   if (Array.isArray(earlier) || earlier === null || typeof earlier !== "object") {
-    const list = Array.isArray(earlier) ? [...earlier] : [];
-    const present = new Set(list.map(keyOf));
+    const list = keyed(Array.isArray(earlier) ? earlier : []);
     for (const value of later.add ?? []) {
-      const key = keyOf(value);
-      if (!present.has(key)) {
-        present.add(key);
-        list.push(value);
-      }
+      list.delete(keyOf(value));
+      list.set(keyOf(value), value);
     }
-    const removed = new Set((later.remove ?? []).map(keyOf));
-    return removed.size === 0 ? list : list.filter((item2) => !removed.has(keyOf(item2)));
+    for (const value of later.remove ?? []) list.delete(keyOf(value));
+    return [...list.values()];
   }
   if (!isArrayEdit(earlier)) return later;
   const add = keyed(earlier.add ?? []);
@@ -534,7 +530,8 @@ function combineValues(earlier, later) {
   for (const value of later.add ?? []) {
     const key = keyOf(value);
     remove.delete(key);
-    if (!add.has(key)) add.set(key, value);
+    add.delete(key);
+    add.set(key, value);
   }
   for (const value of later.remove ?? []) {
     const key = keyOf(value);

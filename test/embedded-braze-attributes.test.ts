@@ -7,7 +7,13 @@ describe('applyAttributeUpdates', () => {
     ['null unsets', { a: 1, b: 2 }, { a: null }, { b: 2 }],
     ['null on a missing key is harmless', {}, { a: null }, {}],
     ['add to a missing array', {}, { tags: { add: ['a', 'b'] } }, { tags: ['a', 'b'] }],
-    ['add keeps values unique', { tags: ['a'] }, { tags: { add: ['a', 'b', 'b'] } }, { tags: ['a', 'b'] }],
+    // "Adding an element … already present … gets moved from its current position to the end of the array."
+    [
+      'add keeps values unique, moving one added again to the end',
+      { tags: ['a', 'c'] },
+      { tags: { add: ['a', 'b', 'b'] } },
+      { tags: ['c', 'a', 'b'] }
+    ],
     ['remove', { tags: ['a', 'b', 'c'] }, { tags: { remove: ['b', 'z'] } }, { tags: ['a', 'c'] }],
     ['add then remove in one update', { tags: ['a'] }, { tags: { add: ['b'], remove: ['a'] } }, { tags: ['b'] }],
     ['add to a non-array replaces it', { tags: 'a' }, { tags: { add: ['b'] } }, { tags: ['b'] }],
@@ -24,6 +30,11 @@ describe('applyAttributeUpdates', () => {
     ['an object that only looks like an edit is a nested attribute', {}, { x: { add: 'a' } }, { x: { add: 'a' } }]
   ])('%s', (_name, current, update, expected) => {
     expect(applyAttributeUpdates(current, update)).toEqual(expected)
+  })
+
+  test("a full array (500 items, Braze's default) drops its first item for each one added", () => {
+    const full = Array.from({ length: 500 }, (_, i) => `a${i}`)
+    expect(applyAttributeUpdates({ tags: full }, { tags: { add: ['new'] } })).toEqual({ tags: [...full.slice(1), 'new'] })
   })
 
   test('_merge_objects deep-merges nested objects', () => {

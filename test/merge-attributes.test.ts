@@ -85,7 +85,8 @@ describe('mergeAttributes', () => {
       update({ external_id: 'u1', tags: ['a', 'b'] }, 0, 1),
       update({ external_id: 'u1', tags: { add: ['c', 'a'], remove: ['b'] } }, 1, 2)
     ])
-    expect(merged[0]!.object.tags).toEqual(['a', 'c'])
+    // Added again, 'a' moves to the end.
+    expect(merged[0]!.object.tags).toEqual(['c', 'a'])
   })
 
   test('a plain value after an edit replaces it', () => {
@@ -229,7 +230,8 @@ describe('mergeAttributes', () => {
           profile[key] = (typeof profile[key] === 'number' ? (profile[key] as number) : 0) + (value as { inc: number }).inc
         else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
           let list = Array.isArray(profile[key]) ? [...(profile[key] as string[])] : []
-          for (const item of edit.add ?? []) if (!list.includes(item)) list.push(item)
+          // Braze moves a value it already holds to the end.
+          for (const item of edit.add ?? []) list = [...list.filter((held) => held !== item), item]
           list = list.filter((item) => !(edit.remove ?? []).includes(item))
           profile[key] = list
         } else profile[key] = value
@@ -284,6 +286,9 @@ describe('combineValues', () => {
     [{ remove: ['a'] }, { add: ['a'] }, { add: ['a'] }],
     [null, { add: ['a'] }, ['a']],
     [['a'], { remove: ['a'] }, []],
+    // A value added again moves to the end, as Braze moves it.
+    [['a', 'b'], { add: ['a'] }, ['b', 'a']],
+    [{ add: ['a', 'b'] }, { add: ['a'] }, { add: ['b', 'a'] }],
     // The text replaced whatever array the profile held: the edits apply to nothing, as after an unset.
     ['text', { add: ['a'] }, ['a']],
     [{ add: ['a'] }, 'text', 'text'],

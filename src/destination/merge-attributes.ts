@@ -67,24 +67,25 @@ const keyed = (values: unknown[]): Map<string, unknown> => {
   return map
 }
 
-/** `earlier` then `later`, as Braze would apply them one after the other. */
+/**
+ * `earlier` then `later`, as Braze would apply them one after the other.
+ * Adding a value an array holds "gets moved from its current position to the
+ * end of the array" (https://www.braze.com/docs/api/objects_filters/user_attributes_object/),
+ * which decides what Braze drops first once the array is full.
+ */
 export function combineValues(earlier: unknown, later: unknown): unknown {
   if (!isArrayEdit(later)) return later
   if (earlier === undefined) return later
   if (Array.isArray(earlier) || earlier === null || typeof earlier !== 'object') {
     // A set array followed by edits is still a set array; so is a scalar (or an unset) followed by edits,
     // which would otherwise lose the reset it made to whatever array the profile held.
-    const list = Array.isArray(earlier) ? [...earlier] : []
-    const present = new Set(list.map(keyOf))
+    const list = keyed(Array.isArray(earlier) ? earlier : [])
     for (const value of later.add ?? []) {
-      const key = keyOf(value)
-      if (!present.has(key)) {
-        present.add(key)
-        list.push(value)
-      }
+      list.delete(keyOf(value))
+      list.set(keyOf(value), value)
     }
-    const removed = new Set((later.remove ?? []).map(keyOf))
-    return removed.size === 0 ? list : list.filter((item) => !removed.has(keyOf(item)))
+    for (const value of later.remove ?? []) list.delete(keyOf(value))
+    return [...list.values()]
   }
   if (!isArrayEdit(earlier)) return later
   const add = keyed(earlier.add ?? [])
@@ -92,7 +93,8 @@ export function combineValues(earlier: unknown, later: unknown): unknown {
   for (const value of later.add ?? []) {
     const key = keyOf(value)
     remove.delete(key)
-    if (!add.has(key)) add.set(key, value)
+    add.delete(key)
+    add.set(key, value)
   }
   for (const value of later.remove ?? []) {
     const key = keyOf(value)

@@ -132,13 +132,20 @@ function isTime(value: unknown): value is { $time: string } {
 }
 
 /** Braze keeps array values unique; adds come before removes, so a value in both ends up removed. */
+/** Braze's default maximum length of an array attribute (https://www.braze.com/docs/user_guide/data/activation/custom_data/custom_attributes/#arrays). */
+const MAX_ARRAY_ITEMS = 500
+
 function editArray(current: unknown, edit: ArrayEdit): unknown[] {
   // Keyed by JSON, so large edits stay linear.
   const result = new Map<string, unknown>()
   for (const item of Array.isArray(current) ? current : []) result.set(JSON.stringify(item), item)
+  // An added value already there "gets moved from its current position to the end of the array"; a full
+  // array drops its first element (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
   for (const item of (edit.add ?? []).map(normaliseTimes)) {
     const key = JSON.stringify(item)
-    if (!result.has(key)) result.set(key, item)
+    result.delete(key)
+    result.set(key, item)
+    if (result.size > MAX_ARRAY_ITEMS) result.delete(result.keys().next().value!)
   }
   for (const item of (edit.remove ?? []).map(normaliseTimes)) result.delete(JSON.stringify(item))
   return [...result.values()]
