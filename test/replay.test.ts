@@ -713,6 +713,14 @@ describe('worker threads and the bin', () => {
     expect(summary.objects.sent.attributes + summary.objects.sent.events).toBeGreaterThan(200)
   }, 20_000)
 
+  test("--braze-url: the summary says that the function's messages naming its dataCenter host mean that URL", async () => {
+    const input = file('redirected.jsonl', manyEvents(2))
+    const { code, stdout } = await replay([input, '--live', '--braze-url', url, '--settings', liveSettings()])
+    expect(code).toBe(0)
+    expect(stdout).toContain(`against Braze at ${url}`)
+    expect(stdout).toContain(`(Messages below that name the dataCenter's Braze host mean ${url}.)`)
+  })
+
   test('a 429 seen by one thread pauses every thread until X-RateLimit-Reset; the event is retried and delivered', async () => {
     // At most a second and a half of real waiting: Braze's reset is in whole seconds.
     limitedFor = 500

@@ -197,6 +197,8 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
   const rate = summary.durationMs > 0 ? `, ${count(Math.round((events.total * 1000) / summary.durationMs))} events/s` : ''
   lines.push(`Replayed ${summary.input} through ${builtFile} (${handler}, ${threads}) against ${target}`)
   lines.push(`in ${duration(summary.durationMs)}${rate}, peak memory ${count(summary.peakRssMB)} MB`)
+  // The function's own messages name the dataCenter's host: it does not know the runtime sent its requests elsewhere.
+  if (summary.brazeUrl) lines.push(`(Messages below that name the dataCenter's Braze host mean ${summary.brazeUrl}.)`)
   if (summary.interrupted) {
     const unfinished =
       events.unfinished > 0
