@@ -515,7 +515,7 @@ var keyed = (values) => {
 function combineValues(earlier, later) {
   if (!isArrayEdit(later)) return later;
   if (earlier === void 0) return later;
-  if (Array.isArray(earlier) || earlier === null || typeof earlier !== "object") {
+  if (!isArrayEdit(earlier)) {
     const list = keyed(Array.isArray(earlier) ? earlier : []);
     for (const value of later.add ?? []) {
       list.delete(keyOf(value));
@@ -524,8 +524,11 @@ function combineValues(earlier, later) {
     for (const value of later.remove ?? []) list.delete(keyOf(value));
     return [...list.values()];
   }
-  if (!isArrayEdit(earlier)) return later;
-  const add = keyed(earlier.add ?? []);
+  const add = /* @__PURE__ */ new Map();
+  for (const value of earlier.add ?? []) {
+    add.delete(keyOf(value));
+    add.set(keyOf(value), value);
+  }
   const remove = keyed(earlier.remove ?? []);
   for (const value of later.add ?? []) {
     const key = keyOf(value);
@@ -538,6 +541,7 @@ function combineValues(earlier, later) {
     add.delete(key);
     if (!remove.has(key)) remove.set(key, value);
   }
+  if (add.size === 0 && remove.size === 0) return later;
   const edit = {};
   if (add.size > 0) edit.add = [...add.values()];
   if (remove.size > 0) edit.remove = [...remove.values()];

@@ -1,7 +1,7 @@
 // Folding a batch's attribute updates per Braze user: time order, unsets,
 // array edits, and what must never be folded together.
 import fc from 'fast-check'
-import { combineValues, mergeAttributes, type AttributeUpdate } from '../src/destination/merge-attributes'
+import { combineValues, inTimeOrder, mergeAttributes, type AttributeUpdate } from '../src/destination/merge-attributes'
 import type { BrazeAttributes } from '../src/destination/braze-types'
 import { T0 } from './helpers/events'
 
@@ -220,60 +220,65 @@ describe('mergeAttributes', () => {
     expect(JSON.stringify([first, second])).toBe(frozen)
   })
 
-  test('property: merging equals applying every update in time order to an empty profile (values, unsets, array edits, increments)', () => {
-    // A model of Braze: apply each object to a profile, one after the other.
-    const apply = (profile: Record<string, unknown>, object: Record<string, unknown>) => {
+  test('property: Braze ends with the same profiles from the merged objects as from every update in time order', () => {
+    // A model of Braze: a user's objects one after the other; an update-only object changes nothing before
+    // the profile exists; null unsets; an added value moves to the end of the array; inc adds.
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+    const apply = (profiles: Record<string, Record<string, unknown>>, object: Record<string, unknown>) => {
+      const user = object.external_id as string
+      if (!profiles[user] && object._update_existing_only === true) return
+      const profile = (profiles[user] ??= {})
       for (const [key, value] of Object.entries(object)) {
-        if (key === 'external_id') continue
-        const edit = value as { add?: string[]; remove?: string[] }
-        if (value !== null && typeof value === 'object' && 'inc' in value)
-          profile[key] = (typeof profile[key] === 'number' ? (profile[key] as number) : 0) + (value as { inc: number }).inc
-        else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-          let list = Array.isArray(profile[key]) ? [...(profile[key] as string[])] : []
-          // Braze moves a value it already holds to the end.
-          for (const item of edit.add ?? []) list = [...list.filter((held) => held !== item), item]
-          list = list.filter((item) => !(edit.remove ?? []).includes(item))
+        if (key === 'external_id' || key === '_update_existing_only') continue
+        const edit = value as { add?: unknown[]; remove?: unknown[]; inc?: number }
+        if (value === null) delete profile[key]
+        else if (typeof value !== 'object' || Array.isArray(value)) profile[key] = value
+        else if (edit.inc !== undefined) profile[key] = (typeof profile[key] === 'number' ? (profile[key] as number) : 0) + edit.inc
+        else if (Object.keys(value).length === 0)
+          profile[key] = value // {} is a nested object, not an edit
+        else {
+          let list = Array.isArray(profile[key]) ? (profile[key] as unknown[]) : []
+          for (const item of edit.add ?? []) list = [...list.filter((held) => !same(held, item)), item]
+          for (const item of edit.remove ?? []) list = list.filter((held) => !same(held, item))
           profile[key] = list
-        } else profile[key] = value
+        }
       }
-      return profile
     }
+    const items = fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 3 })
     const value = fc.oneof(
-      fc.constantFrom('a', 'b', null, 1, true),
-      fc.record({ add: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) }),
-      fc.record({ remove: fc.subarray(['x', 'y', 'z'], { minLength: 1 }) }),
+      fc.constantFrom<unknown>('a', 'b', null, 1, true),
+      fc.uniqueArray(fc.constantFrom('x', 'y', 'z'), { maxLength: 3 }),
+      fc.record({ add: items }),
+      fc.record({ remove: items }),
       fc.record({ inc: fc.constantFrom(1, 2) })
     )
     const arb = fc.array(
       fc.record({
         user: fc.constantFrom('u1', 'u2'),
-        key: fc.constantFrom('k1', 'k2'),
-        value,
+        attributes: fc.dictionary(fc.constantFrom('k1', 'k2', 'k3'), value, { maxKeys: 3 }),
+        updateOnly: fc.constantFrom<boolean | undefined>(undefined, true, false),
         at: fc.option(fc.nat({ max: 20 }), { nil: undefined })
       }),
-      { maxLength: 12 }
+      { maxLength: 10 }
     )
     fc.assert(
       fc.property(arb, (items) => {
-        const updates = items.map((item, owner) => update({ external_id: item.user, [item.key]: item.value }, owner, item.at))
-        const byTime = updates
-          .map((u, position) => ({ u, position }))
-          .map(({ u, position }, i, all) => {
-            let at = u.epoch
-            for (let j = i; at === undefined && j >= 0; j--) at = all[j]!.u.epoch
-            return { u, position, at: at ?? -Infinity }
-          })
-          .sort((a, b) => a.at - b.at || a.position - b.position)
+        const updates = items.map(({ user, attributes, updateOnly, at }, owner) =>
+          update(
+            { external_id: user, ...(updateOnly === undefined ? {} : { _update_existing_only: updateOnly }), ...attributes },
+            owner,
+            at
+          )
+        )
         const expected: Record<string, Record<string, unknown>> = {}
-        for (const { u } of byTime) apply((expected[u.object.external_id as string] ??= {}), u.object as Record<string, unknown>)
+        for (const { object } of inTimeOrder(updates)) apply(expected, object as Record<string, unknown>)
         const merged = mergeAttributes(updates)
         const got: Record<string, Record<string, unknown>> = {}
-        // Braze applies a user's objects one after the other, in the order sent.
-        for (const { object } of merged) apply((got[object.external_id as string] ??= {}), object as Record<string, unknown>)
+        for (const { object } of merged) apply(got, object as Record<string, unknown>)
         expect(got).toEqual(expected)
-        expect(merged.flatMap((item) => item.owners).sort((a, b) => a - b)).toEqual(updates.map((_, owner) => owner))
+        expect(merged.flatMap((entry) => entry.owners).sort((a, b) => a - b)).toEqual(updates.map((_, owner) => owner))
       }),
-      { numRuns: 300 }
+      { numRuns: 1000 }
     )
   })
 })
@@ -289,6 +294,11 @@ describe('combineValues', () => {
     // A value added again moves to the end, as Braze moves it.
     [['a', 'b'], { add: ['a'] }, ['b', 'a']],
     [{ add: ['a', 'b'] }, { add: ['a'] }, { add: ['b', 'a'] }],
+    [{ add: ['y', 'z', 'y'] }, { add: ['x'] }, { add: ['z', 'y', 'x'] }],
+    // Empty lists stay an edit of nothing: {} would be a nested object to Braze.
+    [{ add: [] }, { remove: [] }, { remove: [] }],
+    // A nested object replaced whatever array the profile held, as a scalar does.
+    [{ a: 1 }, { add: ['x'] }, ['x']],
     // The text replaced whatever array the profile held: the edits apply to nothing, as after an unset.
     ['text', { add: ['a'] }, ['a']],
     [{ add: ['a'] }, 'text', 'text'],

@@ -76,9 +76,10 @@ const keyed = (values: unknown[]): Map<string, unknown> => {
 export function combineValues(earlier: unknown, later: unknown): unknown {
   if (!isArrayEdit(later)) return later
   if (earlier === undefined) return later
-  if (Array.isArray(earlier) || earlier === null || typeof earlier !== 'object') {
-    // A set array followed by edits is still a set array; so is a scalar (or an unset) followed by edits,
-    // which would otherwise lose the reset it made to whatever array the profile held.
+  if (!isArrayEdit(earlier)) {
+    // A set array followed by edits is still a set array; so is any other value (or an unset) followed by
+    // edits, which would otherwise lose the reset it made to whatever array the profile held. (Increments
+    // and operators are never folded: mergeKey.)
     const list = keyed(Array.isArray(earlier) ? earlier : [])
     for (const value of later.add ?? []) {
       list.delete(keyOf(value))
@@ -87,8 +88,12 @@ export function combineValues(earlier: unknown, later: unknown): unknown {
     for (const value of later.remove ?? []) list.delete(keyOf(value))
     return [...list.values()]
   }
-  if (!isArrayEdit(earlier)) return later
-  const add = keyed(earlier.add ?? [])
+  // A value added twice ends where it was added last.
+  const add = new Map<string, unknown>()
+  for (const value of earlier.add ?? []) {
+    add.delete(keyOf(value))
+    add.set(keyOf(value), value)
+  }
   const remove = keyed(earlier.remove ?? [])
   for (const value of later.add ?? []) {
     const key = keyOf(value)
@@ -101,6 +106,8 @@ export function combineValues(earlier: unknown, later: unknown): unknown {
     add.delete(key)
     if (!remove.has(key)) remove.set(key, value)
   }
+  // Empty lists edit nothing: `{}` would be a nested object to Braze.
+  if (add.size === 0 && remove.size === 0) return later
   const edit: ArrayEdit = {}
   if (add.size > 0) edit.add = [...add.values()]
   if (remove.size > 0) edit.remove = [...remove.values()]
