@@ -2521,14 +2521,14 @@ function mapEvent(raw, settings, now = Date.now, asType) {
   const type = asType ?? raw.type;
   switch (type) {
     case "identify":
-      return withIdentifier(raw, settings, (identifier, plan) => mapIdentify(raw, identifier, settings, plan));
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan));
     case "track":
-      return withIdentifier(raw, settings, (identifier, plan) => mapTrack(raw, identifier, settings, plan, now));
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now));
     case "page":
     case "screen":
       return mapView(raw, type, settings, now);
     case "group":
-      return withIdentifier(raw, settings, (identifier, plan) => mapGroup(raw, identifier, settings, plan));
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapGroup(raw, identifier, effective, plan));
     case "alias":
       return mapAlias(raw, settings);
     case "delete":
@@ -2545,11 +2545,8 @@ function withIdentifier(event, settings, build) {
   if (isProblem(identifier)) return identifier;
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event));
   if (engageContext(event)) plan.engage = true;
-  const problem2 = build(identifier, plan);
-  if (problem2) return problem2;
-  if (plan.engage && "user_alias" in identifier)
-    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) object._update_existing_only = true;
-  return bounded(plan, settings);
+  const effective = plan.engage && "user_alias" in identifier ? { ...settings, updateExistingOnly: true } : settings;
+  return build(identifier, plan, effective) ?? bounded(plan, settings);
 }
 function bounded(plan, settings) {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
@@ -2604,7 +2601,7 @@ function mapTrack(event, identifier, settings, plan, now) {
       plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties));
     if (purchases && !isProblem(purchases)) {
       plan.purchases.push(...purchases);
-      if ("user_alias" in identifier && !plan.engage) plan.attributes.push(attributesBase(identifier, settings));
+      if ("user_alias" in identifier && !settings.updateExistingOnly) plan.attributes.push(attributesBase(identifier, settings));
     }
     return;
   }

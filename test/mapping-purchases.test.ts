@@ -114,12 +114,15 @@ describe('one purchase per product', () => {
     ).toBe('2024-04-30T00:00:00.000Z')
   })
 
-  test('alias users: purchases carry an explicit _update_existing_only, as events do, beside an attributes object that creates the alias profile', () => {
+  test('alias users: purchases carry an explicit _update_existing_only, as events do, beside an attributes object that creates the alias profile where allowed', () => {
     const event = order([{ product_id: 'p1', price: 1 }], {}, { userId: undefined, anonymousId: 'anon-1' })
     for (const setting of [false, true]) {
-      // Braze never creates an alias profile for a purchase ("Update Only" mode is always true): the attributes object does, unless updateExistingOnly.
+      // Braze never creates an alias profile for a purchase ("Update Only" mode is always true): the attributes object
+      // does; under updateExistingOnly it could not, so none is sent.
       const { purchases, attributes } = planFor(event, { anonymousAliasLabel: 'anon', updateExistingOnly: setting })
-      expect(attributes).toEqual([{ user_alias: { alias_name: 'anon-1', alias_label: 'anon' }, _update_existing_only: setting }])
+      expect(attributes).toEqual(
+        setting ? [] : [{ user_alias: { alias_name: 'anon-1', alias_label: 'anon' }, _update_existing_only: false }]
+      )
       expect(purchases).toEqual([
         {
           user_alias: { alias_name: 'anon-1', alias_label: 'anon' },

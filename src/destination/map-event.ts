@@ -25,14 +25,14 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
   const type = asType ?? raw.type
   switch (type) {
     case 'identify':
-      return withIdentifier(raw, settings, (identifier, plan) => mapIdentify(raw, identifier, settings, plan))
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan))
     case 'track':
-      return withIdentifier(raw, settings, (identifier, plan) => mapTrack(raw, identifier, settings, plan, now))
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now))
     case 'page':
     case 'screen':
       return mapView(raw, type, settings, now)
     case 'group':
-      return withIdentifier(raw, settings, (identifier, plan) => mapGroup(raw, identifier, settings, plan))
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapGroup(raw, identifier, effective, plan))
     case 'alias':
       return mapAlias(raw, settings)
     case 'delete':
@@ -50,20 +50,17 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
 function withIdentifier(
   event: SegmentEvent,
   settings: Settings,
-  build: (identifier: BrazeIdentifier, plan: EventPlan) => Problem | void
+  build: (identifier: BrazeIdentifier, plan: EventPlan, settings: Settings) => Problem | void
 ): EventPlan | Problem {
   const identifier = resolveIdentifier(event, settings)
   if (isProblem(identifier)) return identifier
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event))
   if (engageContext(event)) plan.engage = true
-  const problem = build(identifier, plan)
-  if (problem) return problem
   // Engage makes "one API call per identifier" of a profile (https://segment.com/docs/engage/using-engage-data/):
   // the anonymousId's call goes to an alias profile Braze may have merged into the user long ago. It updates that
   // profile where Braze still has it and never creates one, which would split the person again.
-  if (plan.engage && 'user_alias' in identifier)
-    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) object._update_existing_only = true
-  return bounded(plan, settings)
+  const effective = plan.engage && 'user_alias' in identifier ? { ...settings, updateExistingOnly: true } : settings
+  return build(identifier, plan, effective) ?? bounded(plan, settings)
 }
 
 /**
@@ -146,8 +143,8 @@ function mapTrack(
       // (https://www.braze.com/docs/api/objects_filters/purchase_object/): an anonymous visitor's first order
       // would be dropped. An attributes object, which Braze processes first in a request
       // (https://www.braze.com/docs/api/api_limits/, "1. Attributes 2. Events 3. Purchases"), creates the alias profile.
-      // Not for an Engage call, whose objects only update an alias profile that exists (withIdentifier).
-      if ('user_alias' in identifier && !plan.engage) plan.attributes.push(attributesBase(identifier, settings))
+      // Not when objects may only update a profile that exists (updateExistingOnly, an Engage call: withIdentifier).
+      if ('user_alias' in identifier && !settings.updateExistingOnly) plan.attributes.push(attributesBase(identifier, settings))
     }
     return
   }
