@@ -491,12 +491,8 @@ function identifiedItem(operator, item2, context) {
 var hasOwn2 = Object.prototype.hasOwnProperty;
 function mergeKey(object, index) {
   const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value));
-  const creator = "user_alias" in object && createsProfileOnly(object) ? "|creator" : "";
+  const creator = "user_alias" in object && valueKeys(object).length === 0 ? "|creator" : "";
   return `${identityKey(object)}|${String(object._update_existing_only ?? "")}|${String(object._merge_objects ?? "")}${creator}${alone ? `|#${index}` : ""}`;
-}
-function createsProfileOnly(object) {
-  const identifier = identifierKey(object);
-  return Object.keys(object).every((key) => key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key));
 }
 function isIncrement(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "inc" in value;
@@ -1074,8 +1070,7 @@ function isPlainValue(value) {
   if (value === null) return false;
   if (typeof value !== "object" || Array.isArray(value)) return true;
   if (isArrayEdit(value)) return false;
-  const keys = Object.keys(value);
-  return !(keys.length === 1 && keys[0] === "inc") && !keys.some((key) => key.startsWith("$"));
+  return !isIncrement(value) && !Object.keys(value).some((key) => key.startsWith("$"));
 }
 function withoutUnchanged(object, memory, changed) {
   const user = identityKey(object);
@@ -1405,7 +1400,7 @@ function valuesOf(object) {
   const merges = object._merge_objects === true;
   return Object.entries(object).map(([key, value]) => [
     key,
-    isPlainValue(value) && !(merges && value !== null && typeof value === "object" && !Array.isArray(value)) ? JSON.stringify(value) : void 0
+    isPlainValue(value) && !(merges && isDict(value)) ? JSON.stringify(value) : void 0
   ]);
 }
 
@@ -2365,8 +2360,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   const list = field(properties, "products");
   const refund = route.event === "order_refunded" || route.event === "order_cancelled";
   const money = refund ? readAbsoluteMoney : readMoney;
-  const extras = ["shipping", "tax"].map((key) => money(field(properties, key)));
-  const shippingAndTax = extras.reduce((all, amount) => all + (amount ?? 0), 0);
+  const shippingAndTax = ["shipping", "tax"].reduce((all, key) => all + (money(field(properties, key)) ?? 0), 0);
   let total = fields.take(TOTAL_SOURCES, money);
   for (const key of total === void 0 ? BEFORE_SHIPPING_AND_TAX : []) {
     const base = fields.take([key], money);

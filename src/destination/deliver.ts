@@ -24,6 +24,7 @@ import { MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
 import { chunked, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { packInOrder, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
+import { isDict } from './segment-event'
 import { bodyOf, emptyBundle, item, itemsOf, type Bundle, type PartToken } from './track-bundle'
 
 export interface EventFailure {
@@ -366,8 +367,6 @@ function valuesOf(object: BrazeAttributes): Array<[string, string | undefined]> 
   const merges = object._merge_objects === true
   return Object.entries(object).map(([key, value]) => [
     key,
-    isPlainValue(value) && !(merges && value !== null && typeof value === 'object' && !Array.isArray(value))
-      ? JSON.stringify(value)
-      : undefined
+    isPlainValue(value) && !(merges && isDict(value)) ? JSON.stringify(value) : undefined
   ])
 }

@@ -28,7 +28,7 @@ import {
   type MergeUpdate
 } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
-import { isArrayEdit, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
+import { isArrayEdit, isIncrement, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
 import type { EventPlan } from './plan'
 import { addTo, emptyBundle, item, itemsOf, sizeOf, type Bundle, type BundleSize, type Item, type PartToken } from './track-bundle'
 
@@ -319,8 +319,7 @@ export function isPlainValue(value: unknown): boolean {
   if (value === null) return false
   if (typeof value !== 'object' || Array.isArray(value)) return true
   if (isArrayEdit(value)) return false
-  const keys = Object.keys(value)
-  return !(keys.length === 1 && keys[0] === 'inc') && !keys.some((key) => key.startsWith('$'))
+  return !isIncrement(value) && !Object.keys(value).some((key) => key.startsWith('$'))
 }
 
 /**

@@ -260,8 +260,7 @@ export function mapEcommerce(
   const refund = route.event === 'order_refunded' || route.event === 'order_cancelled'
   const money = refund ? readAbsoluteMoney : readMoney
   // Shipping and tax count towards a total computed here; they stay fields or metadata as the schema has them.
-  const extras = ['shipping', 'tax'].map((key) => money(field(properties, key)) as number | undefined)
-  const shippingAndTax = extras.reduce<number>((all, amount) => all + (amount ?? 0), 0)
+  const shippingAndTax = ['shipping', 'tax'].reduce((all, key) => all + ((money(field(properties, key)) as number | undefined) ?? 0), 0)
   let total = fields.take(TOTAL_SOURCES, money) as number | undefined
   for (const key of total === undefined ? BEFORE_SHIPPING_AND_TAX : []) {
     const base = fields.take([key], money) as number | undefined

@@ -28,24 +28,15 @@ const hasOwn = Object.prototype.hasOwnProperty
  */
 function mergeKey(object: BrazeAttributes, index: number): string {
   const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value))
-  // An alias profile's creator carries no value Braze could refuse: it folds into other creators, never into values.
-  const creator = 'user_alias' in object && createsProfileOnly(object) ? '|creator' : ''
+  // An alias object with nothing but its identifier creates the profile before its request's purchases, which
+  // Braze applies only to existing alias profiles ("When using a user_alias, 'Update Only' mode is always true",
+  // https://www.braze.com/docs/api/objects_filters/purchase_object/). Folded into another event's values it would
+  // share their fate, and a refusal would drop the purchases: it folds into other creators only.
+  const creator = 'user_alias' in object && valueKeys(object).length === 0 ? '|creator' : ''
   return `${identityKey(object)}|${String(object._update_existing_only ?? '')}|${String(object._merge_objects ?? '')}${creator}${alone ? `|#${index}` : ''}`
 }
 
-/**
- * An alias object with nothing but its identifier is there to create the profile before the same
- * request's purchases, which Braze applies only to existing alias profiles ("When using a user_alias,
- * 'Update Only' mode is always true", https://www.braze.com/docs/api/objects_filters/purchase_object/).
- * Merged with another event's values, it would share their fate: if Braze refused those, the purchases
- * would be dropped.
- */
-function createsProfileOnly(object: BrazeAttributes): boolean {
-  const identifier = identifierKey(object)
-  return Object.keys(object).every((key) => key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key))
-}
-
-function isIncrement(value: unknown): boolean {
+export function isIncrement(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && 'inc' in value
 }
 
