@@ -35,6 +35,7 @@ var MAX_PURCHASE_QUANTITY = 100;
 var RESERVED_PROPERTY_KEYS = ["time", "event_name"];
 var MAX_REQUEST_BYTES = 1024 * 1024;
 var MAX_REQUESTS_PER_EVENT = 4;
+var MAX_INPUT_LENGTH_MESSAGE = "Max Input Length Exceeded";
 var MAX_NESTED_YEAR = 3e3;
 
 // src/destination/braze-client.ts
@@ -887,8 +888,9 @@ function packInOrder(atoms, limits) {
 function requestLimits(maxObjectsPerRequest) {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES };
 }
-function planDelivery(plans, options) {
+function planDelivery(given, options) {
   const { limits, memory } = options;
+  const plans = creatingWhereTheBatchCreates(given);
   const delivery = {
     requests: [],
     chains: [],
@@ -966,6 +968,53 @@ function planDelivery(plans, options) {
     }
   }
   return delivery;
+}
+function creatingWhereTheBatchCreates(plans) {
+  const created = /* @__PURE__ */ new Set();
+  for (const plan of plans) {
+    for (const object of plan ? [...plan.attributes, ...plan.events, ...plan.purchases] : []) {
+      if (createsProfile(object)) created.add(identityKey(object));
+    }
+  }
+  const creating = (object) => object._update_existing_only === true && created.has(identityKey(object)) ? { ...object, _update_existing_only: false } : object;
+  return plans.map(
+    (plan) => plan?.engage && created.size > 0 ? { ...plan, attributes: plan.attributes.map(creating), events: plan.events.map(creating), purchases: plan.purchases.map(creating) } : plan
+  );
+}
+function createsProfile(object) {
+  if ("user_alias" in object) return object._update_existing_only === false;
+  return !("braze_id" in object) && object._update_existing_only !== true;
+}
+function smallerRequests(request, combined) {
+  const limits = requestLimits(combined);
+  const users = /* @__PURE__ */ new Map();
+  for (const { array, item: one } of itemsOf(request)) {
+    const key = identityKey(one.object);
+    if (!users.has(key)) users.set(key, emptyBundle());
+    users.get(key)[array].push(one);
+  }
+  const atoms = [];
+  for (const user of users.values()) {
+    if (fits(sizeOf(user), limits)) {
+      atoms.push(user);
+      continue;
+    }
+    const parts = /* @__PURE__ */ new Map();
+    let attributesObjects = 0;
+    for (const { array, item: one } of itemsOf(user)) {
+      const key = array === "attributes" ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`;
+      if (!parts.has(key)) parts.set(key, emptyBundle());
+      parts.get(key)[array].push(one);
+    }
+    atoms.push(...parts.values());
+  }
+  const unsendable = atoms.filter((atom) => !fits(sizeOf(atom), limits));
+  const requests = packRequests(
+    atoms.filter((atom) => !unsendable.includes(atom)),
+    limits,
+    firstOwner
+  );
+  return { requests, unsendable };
 }
 function profilesOf(plans) {
   const out = /* @__PURE__ */ new Set();
@@ -1149,7 +1198,8 @@ async function deliver(plans, options) {
     failures: run.failures,
     alreadyDelivered: plan.alreadyDelivered,
     calls: run.calls,
-    unchangedAttributes: plan.unchangedAttributes
+    unchangedAttributes: plan.unchangedAttributes,
+    notices: [...run.notices]
   };
 }
 var Delivery = class {
@@ -1171,6 +1221,8 @@ var Delivery = class {
   failures;
   accepted;
   calls = [];
+  /** What the user should know about this invocation as a whole (not about one event), once each. */
+  notices = /* @__PURE__ */ new Set();
   /** Merged attribute objects Braze refused, to resend per event. */
   refused = [];
   mergesSent = /* @__PURE__ */ new Set();
@@ -1218,11 +1270,31 @@ var Delivery = class {
     if (this.memory) for (const { item: one } of itemsOf(request)) this.memory.forgetMerge(identityKey(one.object));
     const values = this.valuesSent(request.attributes.map(({ object }) => object));
     let taken = /* @__PURE__ */ new Set();
+    let tooLong = false;
     try {
-      taken = this.charge(itemsOf(request), await this.call("/users/track", bodyOf(request)));
+      const outcome = await this.call("/users/track", bodyOf(request));
+      tooLong = isInputTooLong(outcome) && sizeOf(request).total > MAX_COMBINED_OBJECTS_MAU;
+      if (!tooLong) taken = this.charge(itemsOf(request), outcome);
     } finally {
       values?.answered(taken);
     }
+    if (tooLong) await this.resendSmaller(request);
+  }
+  /**
+   * Braze took nothing of a request it found too long: on "Monthly Active Users - CY 24-25" contracts
+   * a request takes 50 objects, not 75 (braze-limits.ts). Sent again in requests of 50, at the cost
+   * of a round trip that maxObjectsPerRequest 50 saves.
+   */
+  async resendSmaller(request) {
+    const { requests, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU);
+    const hint = `set the maxObjectsPerRequest setting to ${MAX_COMBINED_OBJECTS_MAU}`;
+    this.notices.add(
+      `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`
+    );
+    for (const { item: one } of unsendable.flatMap(itemsOf))
+      for (const owner of one.owners)
+        this.fail(owner, "reject", `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`);
+    await Promise.all(requests.map((smaller) => this.track(smaller)));
   }
   /** Braze's answer to a /users/track request, charged to the events behind its objects. Returns the attributes objects Braze took. */
   charge(items, outcome) {
@@ -1402,6 +1474,11 @@ function valuesOf(object) {
     key,
     isPlainValue(value) && !(merges && isDict(value)) ? JSON.stringify(value) : void 0
   ]);
+}
+function isInputTooLong(outcome) {
+  if (outcome.kind !== "reject" || outcome.status !== 400 || !isDict(outcome.response)) return false;
+  const { message } = outcome.response;
+  return typeof message === "string" && message.trim().toLowerCase() === MAX_INPUT_LENGTH_MESSAGE.toLowerCase();
 }
 
 // src/destination/errors.ts
@@ -2606,11 +2683,19 @@ function mapTrack(event, identifier, settings, plan, now) {
   if ("problem" in mapped) return mapped.problem;
   plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time, settings, mapped.properties));
   const update = settings.audienceAttribute ? audienceArrayUpdate(members) : void 0;
-  if (update && settings.audienceAttribute) {
-    const attributes = attributesBase(identifier, settings);
-    attributes[settings.audienceAttribute] = update;
+  const contact = engage && "external_id" in identifier ? engageContact(event) : void 0;
+  if (update && settings.audienceAttribute || contact) {
+    const attributes = { ...attributesBase(identifier, settings), ...contact };
+    if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update;
     plan.attributes.push(attributes);
+    if (contact && "external_id" in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings));
   }
+}
+function engageContact(event) {
+  const email = validEmail(path(event, "context", "traits", "email"));
+  const phone = validPhone(path(event, "context", "traits", "phone"));
+  if (email === void 0 && phone === void 0) return void 0;
+  return { ...email !== void 0 && { email }, ...phone !== void 0 && { phone } };
 }
 function eventName(name, warnings) {
   return cutString(name, { warnings, label: "the event name", mode: "property" });
@@ -2765,6 +2850,15 @@ function describeValidDataCenters() {
 // src/destination/settings.ts
 var isText = (value) => typeof value === "string";
 var isList = (value) => Array.isArray(value) && value.every(isText);
+function typedList(value) {
+  if (!value.trim().startsWith("[")) return value.split(",");
+  try {
+    const parsed = JSON.parse(value);
+    return isList(parsed) ? parsed : void 0;
+  } catch {
+    return void 0;
+  }
+}
 function optionalText(value) {
   if (!isText(value)) return { expected: "a text value" };
   const trimmed = value.trim();
@@ -2772,7 +2866,8 @@ function optionalText(value) {
 }
 function booleanSetting(value) {
   if (typeof value === "boolean") return { value };
-  if (value === "true" || value === "false") return { value: value === "true" };
+  const typed = isText(value) ? value.trim().toLowerCase() : void 0;
+  if (typed === "true" || typed === "false") return { value: typed === "true" };
   return { expected: "true or false" };
 }
 function offByDefault(name, label, description) {
@@ -2858,9 +2953,9 @@ var definitions = {
     defaultLabel: '["Order Completed"]',
     default: ["order completed"],
     parse(value) {
-      if (!isText(value) && !isList(value)) return { expected: "a list of event names" };
-      const names2 = (isText(value) ? value.split(",") : value).map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
-      return { value: names2 };
+      const list = isList(value) ? value : isText(value) ? typedList(value) : void 0;
+      if (!list) return { expected: "a list of event names" };
+      return { value: list.map((name) => name.trim().toLowerCase()).filter((name) => name !== "") };
     }
   },
   audienceAttribute: {
@@ -3032,7 +3127,7 @@ function handleEvent(type, event, rawSettings) {
     const report = await send([plan], settings, startedAt);
     const failure2 = worstFailure(report.failures[0]);
     if (failure2) throw segmentError(ERROR_FOR_FAILURE[failure2.kind], failure2.message);
-    return summarize(report, plan.warnings, plan.messageId);
+    return summarize(report, [...report.notices, ...plan.warnings], plan.messageId);
   });
 }
 var ERROR_FOR_FAILURE = {
@@ -3057,6 +3152,7 @@ function handleBatch(events, rawSettings) {
       settings,
       startedAt
     );
+    for (const notice of report.notices) console.log(notice);
     plans.forEach((plan, index) => {
       if (!isProblem(plan) && plan.warnings.length > 0)
         for (const line of batchWarningLines(index, plan.messageId, plan.warnings)) console.log(line);

@@ -149,13 +149,11 @@ describe('request failures map to exactly their events', () => {
 
   test("the second answers 400 → its events get 400 with Braze's message", async () => {
     const second = JSON.stringify(bodies[1])
-    mockBraze((request) =>
-      JSON.stringify(request.body) === second ? { status: 400, body: { message: 'Max Input Length Exceeded' } } : undefined
-    )
+    mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 400, body: { message: 'Bad Request' } } : undefined))
     const results = await onBatch(batch.events, BATCH_SETTINGS)
     const behind = batch.eventsBehind(bodies[1])
     expect(indexesWith(results, 400)).toEqual(behind)
-    for (const index of behind) expect(results[index]!.errormessage).toMatch(/Max Input Length Exceeded/)
+    for (const index of behind) expect(results[index]!.errormessage).toMatch(/Bad Request/)
   })
 
   test('a request that never answers within the deadline → its events 500, the rest delivered, at the deadline', async () => {

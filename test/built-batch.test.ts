@@ -111,6 +111,40 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     })
   })
 
+  describe('a Braze account that takes 50 objects per request ("Monthly Active Users - CY 24-25")', () => {
+    // Braze's answer to more (https://www.braze.com/docs/api/errors/): the request is refused whole.
+    const tooLong = (request: { body: Record<string, unknown[]> }) => {
+      const total = Object.values(request.body).reduce((sum, objects) => sum + objects.length, 0)
+      return total > 50 ? { status: 400, body: { message: 'Max Input Length Exceeded' } } : undefined
+    }
+
+    test('a refused request of 60 is sent again as requests of 50 at most: every event delivered, and a notice names the setting', async () => {
+      const braze = mockBraze(tooLong)
+      const events = Array.from({ length: 60 }, (_, i) => track(`u${i % 7}`, `Step ${i}`))
+      const results = await onBatch(events)
+      expect(statuses(results)).toEqual(events.map(() => 200))
+      const sizes = braze.requests.map((request) => (request.body.events as unknown[]).length)
+      expect(sizes[0]).toBe(60)
+      expect(sizes.slice(1).every((size) => size <= 50)).toBe(true)
+      expect(sizes.slice(1).reduce((sum, size) => sum + size, 0)).toBe(60)
+      expect(runtime.logs).toEqual([
+        'Braze refused a request of 60 objects as too long (Max Input Length Exceeded), as it does on "Monthly Active Users - CY 24-25" contracts: ' +
+          'it was sent again in requests of 50; set the maxObjectsPerRequest setting to 50 to save that round trip.'
+      ])
+    })
+
+    test("an event part of more than 50 objects can't be sent: it alone gets 400 naming the setting", async () => {
+      mockBraze(tooLong)
+      const products = Array.from({ length: 55 }, (_, i) => ({ product_id: `p${i}`, price: 1 }))
+      const order = track('u1', 'Order Completed', { order_id: 'o1', currency: 'USD', products })
+      const results = await onBatch([order, track('u2', 'Viewed')], { ...BATCH_SETTINGS, ecommerceMode: 'purchases' })
+      expect(statuses(results)).toEqual([400, 200])
+      expect(results[0]!.errormessage).toBe(
+        "Braze refused this event's objects as too many for one request (Max Input Length Exceeded): set the maxObjectsPerRequest setting to 50."
+      )
+    })
+  })
+
   describe('request failures', () => {
     const batch = mixedBatch(200, 40)
     const bodies = plannedBodies(batch.events, BATCH_SETTINGS)

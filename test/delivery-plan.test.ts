@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import { fits } from '../src/destination/batch-packer'
 import { DeliveryMemory } from '../src/destination/delivery-memory'
-import { planDelivery, requestLimits } from '../src/destination/delivery-plan'
+import { planDelivery, requestLimits, smallerRequests } from '../src/destination/delivery-plan'
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
 import { itemsOf, sizeOf, type Bundle } from '../src/destination/track-bundle'
@@ -167,6 +167,39 @@ describe('planDelivery', () => {
       { type: 'track', userId: 'old', event: 'Late' }
     ])
     expect(planDelivery(late, { limits: requestLimits(75), memory }).merges).toHaveLength(1)
+  })
+
+  test.each([
+    ["the visitor's track creates the alias profile: the Engage trait creates it too", {}, [false, false]],
+    ['updateExistingOnly: nothing creates a profile, nothing changes', { updateExistingOnly: true }, [true, true]]
+  ])("an Engage trait for an anonymousId's alias beside the visitor's own track in one batch: %s", (_name, extra, flags) => {
+    const settings = settingsFor({ anonymousAliasLabel: 'anon', ...extra })
+    const plans = [
+      { type: 'track', anonymousId: 'a1', event: 'Viewed', timestamp: at(1) },
+      {
+        type: 'identify',
+        anonymousId: 'a1',
+        timestamp: at(0),
+        traits: { ltv: 3 },
+        context: { personas: { computation_class: 'trait', computation_key: 'ltv' } }
+      }
+    ].map((event) => mapEvent(event, settings) as EventPlan)
+    // Braze applies a request's attributes before its events (https://www.braze.com/docs/api/api_limits/).
+    expect(plans[1]!.attributes[0]).toHaveProperty('_update_existing_only', true)
+    const [request] = planDelivery(plans, { limits: requestLimits(75) }).requests
+    expect([request!.attributes[0]!.object._update_existing_only, request!.events[0]!.object._update_existing_only]).toEqual(flags)
+  })
+
+  test('smallerRequests: a refused request of 75 as requests of 50 at most, every object once, no part split, a part over 50 unsendable', () => {
+    const events = [order(1, 0, 53), ...Array.from({ length: 22 }, (_, i) => track(2 + (i % 3), 1 + i))]
+    const [request] = planDelivery(plansOf(events), { limits: requestLimits(75) }).requests
+    expect(sizeOf(request!).total).toBe(75)
+    const { requests, unsendable } = smallerRequests(request!, 50)
+    expect(requests.every((smaller) => sizeOf(smaller).total <= 50)).toBe(true)
+    expect(unsendable.map((bundle) => sizeOf(bundle).total)).toEqual([53])
+    const sent = [...requests, ...unsendable].flatMap(itemsOf).map(({ item: one }) => one.object)
+    expect(new Set(sent)).toEqual(new Set(itemsOf(request!).map(({ item: one }) => one.object)))
+    expect(sent).toHaveLength(75)
   })
 
   test('a user whose objects do not fit one request: events keep their own attributes, each event whole', () => {

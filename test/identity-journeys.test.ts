@@ -19,6 +19,23 @@ const event = (fields: Record<string, unknown>) => ({ messageId: `j-${++sequence
 const page = (anonymousId: string, name: string, userId?: string) =>
   event({ type: 'track', event: `Viewed ${name}`, anonymousId, ...(userId ? { userId } : {}) })
 const identify = (fields: Record<string, unknown>) => event({ type: 'identify', ...fields })
+const personas = (computation_class: string, computation_key: string) => ({
+  computation_class,
+  computation_key,
+  computation_id: 'aud_2g5V8Xl8lDaeyOS7J8i4AdCFZ3p',
+  space_id: 'spa_w5akXzWfKjnn9nqBS6rJmB'
+})
+/** Engage's track-form audience entry (https://segment.com/docs/engage/using-engage-data/): one call per identifier. */
+const audienceEntered = (key: string, who: Record<string, unknown>, email: string) =>
+  event({
+    type: 'track',
+    event: 'Audience Entered',
+    properties: { audience_key: key, [key]: true },
+    context: { traits: { email }, personas: personas('audience', key) },
+    ...who
+  })
+const computedTrait = (key: string, value: unknown, who: Record<string, unknown>) =>
+  event({ type: 'identify', traits: { [key]: value }, context: { personas: personas('trait', key) }, ...who })
 
 useNock({ loopback: true })
 useEmbeddedBraze({ apiKey: KEY }, (started) => (braze = started))
@@ -165,6 +182,46 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       const profiles = braze.profiles()
       expect(profiles).toHaveLength(1)
       expect(profiles[0]!.attributes).toMatchObject({ plan: 'free' })
+    })
+
+    test.each([
+      ['the userId first', (calls: unknown[]) => calls],
+      ['the email first', (calls: unknown[]) => [...calls].reverse()]
+    ])(
+      "Engage's track-form audience, one call per identifier (%s): one profile, holding the email and the audience",
+      async (_order, order) => {
+        const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+        const calls = [audienceEntered('vip', { userId: 'u4' }, 'pat@example.com'), audienceEntered('vip', {}, 'pat@example.com')]
+        await send(
+          runtime,
+          order(calls).map((call) => [call]),
+          { ...SETTINGS, audienceAttribute: 'segment_audiences' }
+        )
+        const profiles = braze.profiles()
+        expect(profiles).toHaveLength(1)
+        expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u4', email: 'pat@example.com' })
+        expect(profiles[0]!.attributes).toMatchObject({ segment_audiences: ['vip'] })
+        // Each identifier's call is an event of its own (ID Sync chooses which identifiers Engage sends).
+        expect(eventNames(profiles[0])).toEqual(['Audience Entered', 'Audience Entered'])
+      }
+    )
+
+    test.each([
+      ['its first event', () => [page('anon-2', 'Home'), computedTrait('ltv', 3, { anonymousId: 'anon-2' })]],
+      [
+        'its identify, timed after the trait',
+        () => [
+          identify({ anonymousId: 'anon-2', traits: { plan: 'free' }, timestamp: at(59) }),
+          computedTrait('ltv', 3, { anonymousId: 'anon-2', timestamp: at(0) })
+        ]
+      ]
+    ])("an anonymous visitor's computed trait beside %s: on the visitor's alias profile", async (_name, calls) => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(runtime, [calls()], LABELLED)
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.user_aliases).toEqual([{ alias_name: 'anon-2', alias_label: LABEL }])
+      expect(profiles[0]!.attributes).toMatchObject({ ltv: 3 })
     })
 
     test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {

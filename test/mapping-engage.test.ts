@@ -5,6 +5,10 @@ import { engagePlan, plan, planFor } from './helpers/settings'
 const T = '2024-05-01T10:00:00.000Z'
 const EPOCH = Date.parse(T)
 const ARRAY = { audienceAttribute: 'segment_audiences' }
+const LEAD_MERGE = {
+  identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+  identifier_to_keep: { external_id: 'u123' }
+}
 
 function personas(computation_class: string, computation_key: string): Record<string, unknown> {
   return {
@@ -231,9 +235,11 @@ describe('computed traits as identify → custom attributes, unchanged', () => {
 })
 
 describe('Engage as track → custom events', () => {
-  test('"Audience Entered": the event with its properties; email from context.traits is not an attribute', () => {
+  test('"Audience Entered": the event with its properties; the email in context.traits is set on the user and its email-only lead merged', () => {
     expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true))).toEqual(
       engagePlan({
+        // Engage syncs a profile once per identifier: the email's own call finds this profile by it, or made a lead first.
+        attributes: [{ external_id: 'u123', email: 'pat@example.com' }],
         events: [
           {
             external_id: 'u123',
@@ -242,15 +248,23 @@ describe('Engage as track → custom events', () => {
             properties: { audience_key: 'first_time_shopper', first_time_shopper: true }
           }
         ],
+        merges: [LEAD_MERGE],
         epoch: EPOCH
       })
     )
   })
 
+  test('an ordinary track keeps context.traits to itself: no attribute, no merge', () => {
+    const { context, ...ordinary } = audienceTrack('Audience Entered', 'vip', true)
+    const result = planFor({ ...ordinary, context: { traits: (context as { traits: unknown }).traits } })
+    expect(result.attributes).toEqual([])
+    expect(result.merges).toEqual([])
+  })
+
   test('"Audience Entered" with audienceAttribute: also {"add": [key]}', () => {
     expect(planFor(audienceTrack('Audience Entered', 'first_time_shopper', true), ARRAY)).toEqual(
       engagePlan({
-        attributes: [{ external_id: 'u123', segment_audiences: { add: ['first_time_shopper'] } }],
+        attributes: [{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { add: ['first_time_shopper'] } }],
         events: [
           {
             external_id: 'u123',
@@ -259,6 +273,7 @@ describe('Engage as track → custom events', () => {
             properties: { audience_key: 'first_time_shopper', first_time_shopper: true }
           }
         ],
+        merges: [LEAD_MERGE],
         epoch: EPOCH
       })
     )
@@ -267,7 +282,7 @@ describe('Engage as track → custom events', () => {
   test('"Audience Exited" with audienceAttribute: {"remove": [key]}', () => {
     expect(planFor(audienceTrack('Audience Exited', 'first_time_shopper', false), ARRAY)).toEqual(
       engagePlan({
-        attributes: [{ external_id: 'u123', segment_audiences: { remove: ['first_time_shopper'] } }],
+        attributes: [{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { remove: ['first_time_shopper'] } }],
         events: [
           {
             external_id: 'u123',
@@ -276,6 +291,7 @@ describe('Engage as track → custom events', () => {
             properties: { audience_key: 'first_time_shopper', first_time_shopper: false }
           }
         ],
+        merges: [LEAD_MERGE],
         epoch: EPOCH
       })
     )
@@ -283,16 +299,18 @@ describe('Engage as track → custom events', () => {
 
   test('the array update and the event carry updateExistingOnly like any object', () => {
     const result = planFor(audienceTrack('Audience Entered', 'vip', true), { ...ARRAY, updateExistingOnly: true })
-    expect(result.attributes).toEqual([{ external_id: 'u123', _update_existing_only: true, segment_audiences: { add: ['vip'] } }])
+    expect(result.attributes).toEqual([
+      { external_id: 'u123', _update_existing_only: true, email: 'pat@example.com', segment_audiences: { add: ['vip'] } }
+    ])
     expect(result.events[0]).toHaveProperty('_update_existing_only', true)
   })
 
   test('renamed entry/exit events are still memberships: read from context.personas, not the name', () => {
     const entered = planFor(audienceTrack('Became a VIP', 'vip', true), ARRAY)
-    expect(entered.attributes).toEqual([{ external_id: 'u123', segment_audiences: { add: ['vip'] } }])
+    expect(entered.attributes).toEqual([{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { add: ['vip'] } }])
     expect(entered.events).toEqual([{ external_id: 'u123', name: 'Became a VIP', time: T, properties: { audience_key: 'vip', vip: true } }])
     const exited = planFor(audienceTrack('No longer VIP', 'vip', false), ARRAY)
-    expect(exited.attributes).toEqual([{ external_id: 'u123', segment_audiences: { remove: ['vip'] } }])
+    expect(exited.attributes).toEqual([{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { remove: ['vip'] } }])
   })
 
   test('"Audience Entered" without context.personas is an ordinary event', () => {

@@ -171,9 +171,12 @@ describe('booleans: updateExistingOnly, sendPageEvents, sendScreenEvents, skipCo
     expect(settingsFor({ [name]: 'true' })[name]).toBe(true)
     expect(settingsFor({ [name]: false })[name]).toBe(false)
     expect(settingsFor({ [name]: 'false' })[name]).toBe(false)
+    // Typed by hand: any case, with spaces around.
+    expect(settingsFor({ [name]: ' TRUE ' })[name]).toBe(true)
+    expect(settingsFor({ [name]: 'False' })[name]).toBe(false)
   })
 
-  test.each(names.flatMap((name) => (['yes', 'TRUE', 1, 0, ['true'], {}] as unknown[]).map((value) => [name, value] as const)))(
+  test.each(names.flatMap((name) => (['yes', 'truth', 1, 0, ['true'], {}] as unknown[]).map((value) => [name, value] as const)))(
     '%s = %j → ValidationError naming it',
     (name, value) => {
       expect(problemOf(rawSettings({ [name]: value }))).toEqual({
@@ -190,6 +193,7 @@ describe('purchaseEvents', () => {
     ['a list with blanks and padding', [' Order Completed ', '', '  '], ['order completed']],
     ['a comma-separated string', 'Order Completed, Checkout Done ,Refund Issued', ['order completed', 'checkout done', 'refund issued']],
     ['one name', 'Subscription Renewed', ['subscription renewed']],
+    ['a JSON array typed as text', '["Order Completed", "Buy"]', ['order completed', 'buy']],
     ['an empty list (an ARRAY setting never filled in): the default', [], ['order completed']]
   ])('%s', (_name, purchaseEvents, expected) => {
     expect(settingsFor({ purchaseEvents }).purchaseEvents).toEqual(expected)
@@ -197,6 +201,8 @@ describe('purchaseEvents', () => {
 
   test.each<[string, unknown]>([
     ['a list with a number', ['Order Completed', 5]],
+    ['a JSON array with a number, typed as text', '["Order Completed", 5]'],
+    ['broken JSON', '["Order Completed"'],
     ['a number', 5],
     ['an object', { name: 'Order Completed' }]
   ])('%s → ValidationError naming it', (_name, purchaseEvents) => {

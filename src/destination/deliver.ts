@@ -20,12 +20,12 @@ import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } fro
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { inTimeOrder } from './merge-attributes'
 import { openMemory, type DeliveryMemory } from './delivery-memory'
-import { MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
-import { chunked, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
+import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
+import { chunked, isPlainValue, planDelivery, requestLimits, smallerRequests, type DeliveryPlan, type Owned } from './delivery-plan'
 import { packInOrder, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
-import { bodyOf, emptyBundle, item, itemsOf, type Bundle, type PartToken } from './track-bundle'
+import { bodyOf, emptyBundle, item, itemsOf, sizeOf, type Bundle, type PartToken } from './track-bundle'
 
 export interface EventFailure {
   /** `invalid`: the event itself is unusable, refused before anything was sent (Segment's InvalidEventPayload). */
@@ -46,6 +46,8 @@ export interface DeliveryReport {
   alreadyDelivered: boolean[]
   calls: CallReport[]
   unchangedAttributes: number
+  /** What the user should know about the invocation as a whole, such as a setting that would save a round trip. */
+  notices: string[]
 }
 
 export interface DeliveryOptions {
@@ -82,7 +84,8 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
     failures: run.failures,
     alreadyDelivered: plan.alreadyDelivered,
     calls: run.calls,
-    unchangedAttributes: plan.unchangedAttributes
+    unchangedAttributes: plan.unchangedAttributes,
+    notices: [...run.notices]
   }
 }
 
@@ -90,6 +93,8 @@ class Delivery {
   readonly failures: EventFailure[][]
   readonly accepted: Array<Set<PartToken>>
   readonly calls: CallReport[] = []
+  /** What the user should know about this invocation as a whole (not about one event), once each. */
+  readonly notices = new Set<string>()
   /** Merged attribute objects Braze refused, to resend per event. */
   private readonly refused: Array<{ owners: number[]; message: string }> = []
   private readonly mergesSent = new Set<string>()
@@ -155,11 +160,33 @@ class Delivery {
     if (this.memory) for (const { item: one } of itemsOf(request)) this.memory.forgetMerge(identityKey(one.object as object))
     const values = this.valuesSent(request.attributes.map(({ object }) => object))
     let taken: ReadonlySet<BrazeAttributes> = new Set()
+    let tooLong = false
     try {
-      taken = this.charge(itemsOf(request), await this.call('/users/track', bodyOf(request)))
+      const outcome = await this.call('/users/track', bodyOf(request))
+      tooLong = isInputTooLong(outcome) && sizeOf(request).total > MAX_COMBINED_OBJECTS_MAU
+      if (!tooLong) taken = this.charge(itemsOf(request), outcome)
     } finally {
       values?.answered(taken)
     }
+    if (tooLong) await this.resendSmaller(request)
+  }
+
+  /**
+   * Braze took nothing of a request it found too long: on "Monthly Active Users - CY 24-25" contracts
+   * a request takes 50 objects, not 75 (braze-limits.ts). Sent again in requests of 50, at the cost
+   * of a round trip that maxObjectsPerRequest 50 saves.
+   */
+  private async resendSmaller(request: Bundle): Promise<void> {
+    const { requests, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU)
+    const hint = `set the maxObjectsPerRequest setting to ${MAX_COMBINED_OBJECTS_MAU}`
+    this.notices.add(
+      `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts: ` +
+        `it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`
+    )
+    for (const { item: one } of unsendable.flatMap(itemsOf))
+      for (const owner of one.owners)
+        this.fail(owner, 'reject', `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`)
+    await Promise.all(requests.map((smaller) => this.track(smaller)))
   }
 
   /** Braze's answer to a /users/track request, charged to the events behind its objects. Returns the attributes objects Braze took. */
@@ -369,4 +396,11 @@ function valuesOf(object: BrazeAttributes): Array<[string, string | undefined]> 
     key,
     isPlainValue(value) && !(merges && isDict(value)) ? JSON.stringify(value) : undefined
   ])
+}
+
+/** Braze's 400 for a request with more objects than the account allows (https://www.braze.com/docs/api/errors/). */
+function isInputTooLong(outcome: CallOutcome): boolean {
+  if (outcome.kind !== 'reject' || outcome.status !== 400 || !isDict(outcome.response)) return false
+  const { message } = outcome.response
+  return typeof message === 'string' && message.trim().toLowerCase() === MAX_INPUT_LENGTH_MESSAGE.toLowerCase()
 }

@@ -87,8 +87,9 @@ interface Skip {
   exempt: ReadonlySet<number>
 }
 
-export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanOptions): DeliveryPlan {
+export function planDelivery(given: Array<EventPlan | undefined>, options: PlanOptions): DeliveryPlan {
   const { limits, memory } = options
+  const plans = creatingWhereTheBatchCreates(given)
   const delivery: DeliveryPlan = {
     requests: [],
     chains: [],
@@ -178,6 +179,77 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     }
   }
   return delivery
+}
+
+/**
+ * An Engage call keyed by an anonymousId's alias only updates that profile
+ * (map-event.ts, withIdentifier). When another event of the batch creates the
+ * profile anyway (a visitor's own track or identify), the Engage call's objects
+ * create it too: Braze applies a request's attributes before its events
+ * (https://www.braze.com/docs/api/api_limits/, "1. Attributes 2. Events 3. Purchases"),
+ * so an update-only object could come before the one that creates the profile
+ * and be dropped, although the same calls one by one deliver it. Under the
+ * updateExistingOnly setting nothing creates a profile, so nothing changes.
+ */
+function creatingWhereTheBatchCreates(plans: Array<EventPlan | undefined>): Array<EventPlan | undefined> {
+  const created = new Set<string>()
+  for (const plan of plans) {
+    for (const object of plan ? [...plan.attributes, ...plan.events, ...plan.purchases] : []) {
+      if (createsProfile(object)) created.add(identityKey(object))
+    }
+  }
+  const creating = <T extends { _update_existing_only?: boolean }>(object: T): T =>
+    object._update_existing_only === true && created.has(identityKey(object)) ? { ...object, _update_existing_only: false } : object
+  return plans.map((plan) =>
+    plan?.engage && created.size > 0
+      ? { ...plan, attributes: plan.attributes.map(creating), events: plan.events.map(creating), purchases: plan.purchases.map(creating) }
+      : plan
+  )
+}
+
+/** Braze creates a profile for an unknown external_id, email or phone unless told not to; for a user_alias only when told to (identity.ts). */
+function createsProfile(object: { _update_existing_only?: boolean }): boolean {
+  if ('user_alias' in object) return object._update_existing_only === false
+  return !('braze_id' in object) && object._update_existing_only !== true
+}
+
+/**
+ * A request Braze refused whole as too long (more objects than the account's
+ * contract allows: MAX_COMBINED_OBJECTS_MAU), as requests of at most `combined`
+ * objects: each user's objects together when they fit, else each event's part
+ * and each attributes object apart. A part is never split, since Braze's
+ * acceptance is remembered per part; one that does not fit is `unsendable`.
+ */
+export function smallerRequests(request: Bundle, combined: number): { requests: Bundle[]; unsendable: Bundle[] } {
+  const limits = requestLimits(combined)
+  const users = new Map<string, Bundle>()
+  for (const { array, item: one } of itemsOf(request)) {
+    const key = identityKey(one.object as object)
+    if (!users.has(key)) users.set(key, emptyBundle())
+    ;(users.get(key)![array] as Item<unknown>[]).push(one)
+  }
+  const atoms: Bundle[] = []
+  for (const user of users.values()) {
+    if (fits(sizeOf(user), limits)) {
+      atoms.push(user)
+      continue
+    }
+    const parts = new Map<string, Bundle>()
+    let attributesObjects = 0
+    for (const { array, item: one } of itemsOf(user)) {
+      const key = array === 'attributes' ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`
+      if (!parts.has(key)) parts.set(key, emptyBundle())
+      ;(parts.get(key)![array] as Item<unknown>[]).push(one)
+    }
+    atoms.push(...parts.values())
+  }
+  const unsendable = atoms.filter((atom) => !fits(sizeOf(atom), limits))
+  const requests = packRequests(
+    atoms.filter((atom) => !unsendable.includes(atom)),
+    limits,
+    firstOwner
+  )
+  return { requests, unsendable }
 }
 
 /** The identities of the profiles the plans send objects to. */

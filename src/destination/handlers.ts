@@ -65,7 +65,7 @@ export function handleEvent(type: EventType, event: unknown, rawSettings: unknow
     const report = await send([plan], settings, startedAt)
     const failure = worstFailure(report.failures[0]!)
     if (failure) throw segmentError(ERROR_FOR_FAILURE[failure.kind], failure.message)
-    return summarize(report, plan.warnings, plan.messageId)
+    return summarize(report, [...report.notices, ...plan.warnings], plan.messageId)
   })
 }
 
@@ -93,6 +93,7 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
       settings,
       startedAt
     )
+    for (const notice of report.notices) console.log(notice)
     plans.forEach((plan, index) => {
       if (!isProblem(plan) && plan.warnings.length > 0)
         for (const line of batchWarningLines(index, plan.messageId, plan.warnings)) console.log(line)

@@ -2,8 +2,15 @@
 // ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
 import { attributesBase, mapTraits } from './attributes'
 import { MAX_KEY_LENGTH, MAX_OBJECTS_PER_TYPE, MAX_REQUESTS_PER_EVENT } from './braze-limits'
-import { identifierObject, type BrazeEvent, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
-import { contactProblem, type ContactKind } from './contact'
+import {
+  identifierObject,
+  type BrazeAttributes,
+  type BrazeEvent,
+  type BrazeIdentifier,
+  type BrazePurchase,
+  type JsonObject
+} from './braze-types'
+import { contactProblem, validEmail, validPhone, type ContactKind } from './contact'
 import { ecommerceRoute, mapEcommerce } from './ecommerce'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
@@ -158,11 +165,25 @@ function mapTrack(
   plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time, settings, mapped.properties))
 
   const update = settings.audienceAttribute ? audienceArrayUpdate(members) : undefined
-  if (update && settings.audienceAttribute) {
-    const attributes = attributesBase(identifier, settings)
-    attributes[settings.audienceAttribute] = update
+  // Engage makes one call per identifier (withIdentifier): the userId's call names the profile's email in
+  // context.traits (https://segment.com/docs/engage/using-engage-data/). Set on the user, that email is where the
+  // email's own call (no userId) lands in Braze, rather than on a new email-only profile; a lead that call created
+  // first is merged, as at an identify.
+  const contact = engage && 'external_id' in identifier ? engageContact(event) : undefined
+  if ((update && settings.audienceAttribute) || contact) {
+    const attributes: BrazeAttributes = { ...attributesBase(identifier, settings), ...contact }
+    if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update
     plan.attributes.push(attributes)
+    if (contact && 'external_id' in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
   }
+}
+
+/** The email and phone an Engage track call carries in context.traits, where Braze would take them. */
+function engageContact(event: SegmentEvent): { email?: string; phone?: string } | undefined {
+  const email = validEmail(path(event, 'context', 'traits', 'email'))
+  const phone = validPhone(path(event, 'context', 'traits', 'phone'))
+  if (email === undefined && phone === undefined) return undefined
+  return { ...(email !== undefined && { email }), ...(phone !== undefined && { phone }) }
 }
 
 /** Braze's 255-character limit applies to event names as to any string: cut, as Braze would, but say so. */

@@ -27,16 +27,28 @@ interface SettingDefinition<T> {
 const isText = (value: unknown): value is string => typeof value === 'string'
 const isList = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText)
 
+/** Where a list is expected people type a comma-separated string, or a JSON array of strings. */
+function typedList(value: string): string[] | undefined {
+  if (!value.trim().startsWith('[')) return value.split(',')
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return isList(parsed) ? parsed : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function optionalText(value: unknown): { value: string | undefined } | { expected: string } {
   if (!isText(value)) return { expected: 'a text value' }
   const trimmed = value.trim()
   return { value: trimmed === '' ? undefined : trimmed }
 }
 
-/** Segment sends a BOOLEAN setting as true/false; typed by hand (the Test tab, the Public API) it may be "true"/"false". */
+/** Segment sends a BOOLEAN setting as true/false; typed by hand (the Test tab, the Public API) it may be "true", " False "… */
 function booleanSetting(value: unknown): { value: boolean } | { expected: string } {
   if (typeof value === 'boolean') return { value }
-  if (value === 'true' || value === 'false') return { value: value === 'true' }
+  const typed = isText(value) ? value.trim().toLowerCase() : undefined
+  if (typed === 'true' || typed === 'false') return { value: typed === 'true' }
   return { expected: 'true or false' }
 }
 
@@ -130,10 +142,9 @@ const definitions = {
     defaultLabel: '["Order Completed"]',
     default: ['order completed'],
     parse(value) {
-      if (!isText(value) && !isList(value)) return { expected: 'a list of event names' }
-      // A comma-separated string is what people type when a list is expected.
-      const names = (isText(value) ? value.split(',') : value).map((name) => name.trim().toLowerCase()).filter((name) => name !== '')
-      return { value: names }
+      const list = isList(value) ? value : isText(value) ? typedList(value) : undefined
+      if (!list) return { expected: 'a list of event names' }
+      return { value: list.map((name) => name.trim().toLowerCase()).filter((name) => name !== '') }
     }
   } satisfies SettingDefinition<string[]>,
   audienceAttribute: {
