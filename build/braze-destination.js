@@ -898,6 +898,7 @@ function planDelivery(given, options) {
     deletes: [],
     expected: plans.map(() => /* @__PURE__ */ new Set()),
     alreadyDelivered: plans.map(() => false),
+    duplicateOf: /* @__PURE__ */ new Map(),
     rejected: /* @__PURE__ */ new Map(),
     ownAttributes: /* @__PURE__ */ new Map(),
     unchangedAttributes: 0
@@ -911,8 +912,17 @@ function planDelivery(given, options) {
   const merges = new Dedup();
   let remembered;
   const deletes = new Dedup();
+  const firstWith = /* @__PURE__ */ new Map();
   plans.forEach((plan, owner) => {
     if (!plan) return;
+    if (plan.messageId !== void 0) {
+      const first3 = firstWith.get(plan.messageId);
+      if (first3 === void 0) firstWith.set(plan.messageId, owner);
+      else if (JSON.stringify(plans[first3]) === JSON.stringify(plan)) {
+        delivery.duplicateOf.set(owner, first3);
+        return;
+      }
+    }
     const recalled = plan.messageId === void 0 ? void 0 : memory?.recall(plan.messageId);
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true;
@@ -1186,8 +1196,12 @@ async function deliver(plans, options) {
   const run = new Delivery(plan, options, limits, epochs, opened?.memory);
   try {
     await run.go();
+    for (const [owner, first2] of plan.duplicateOf) {
+      run.failures[owner] = run.failures[first2];
+      plan.alreadyDelivered[owner] = plan.alreadyDelivered[first2];
+    }
     plans.forEach((event, owner) => {
-      if (opened && event?.messageId !== void 0 && !plan.alreadyDelivered[owner]) {
+      if (opened && event?.messageId !== void 0 && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)) {
         opened.memory.remember(event.messageId, run.accepted[owner], run.failures[owner].length === 0);
       }
     });

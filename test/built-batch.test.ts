@@ -245,6 +245,19 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ).toEqual([50, 25])
     })
 
+    test('the same message twice in one batch (same messageId, same content) is sent once; both get its outcome', async () => {
+      const braze = mockBraze((request, index) => (index === 0 ? { status: 503, body: { message: 'busy' } } : undefined))
+      const event = track('u1', 'Signed Up', {}, { messageId: 'm-twice' })
+      const other = track('u1', 'Signed Up', { plan: 'pro' }, { messageId: 'm-twice' })
+      const failed = await onBatch([event, structuredClone(event), other])
+      expect(statuses(failed)).toEqual([500, 500, 500])
+      expect(trackObjects(braze.requests).events).toHaveLength(2)
+      // Segment retries them; now Braze takes them, once each.
+      const results = await onBatch([event, structuredClone(event), other])
+      expect(statuses(results)).toEqual([200, 200, 200])
+      expect(trackObjects(braze.requests.slice(1)).events).toHaveLength(2)
+    })
+
     test("warnings are logged, one line each, naming the event (onBatch's answer has only statuses)", async () => {
       mockBraze()
       const results = await onBatch([

@@ -5,7 +5,7 @@
 // and against a local server from worker threads; a stale build rebuilt;
 // the bin from another folder; Ctrl-C.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -187,11 +187,14 @@ describe('inputs against the embedded Braze', () => {
     expect(braze.profile({ external_id: 'u-5' })!.events.map((event) => event.name)).toEqual(['Signed Up', 'Logged In'])
   })
 
-  test('gzip: .jsonl.gz is read through zlib; a corrupt one is reported, not read as text', async () => {
+  test('gzip: .jsonl.gz, or gzip data under any name, is read through zlib; a corrupt one is reported, not read as text', async () => {
     const gz = file('events.jsonl.gz', gzipSync(jsonl(identify('u-6', { plan: 'pro' }), track('u-6', 'Signed Up'))))
     const ok = await replayJson([gz], { braze })
     expect(ok.exitCode).toBe(0)
     expect(ok.events).toMatchObject({ total: 2, delivered: 2 })
+    // Compressed but named without .gz: known by gzip's first bytes.
+    const unnamed = await replayJson([file('compressed.jsonl', gzipSync(jsonl(track('u-6', 'Logged In'))))], { braze })
+    expect(unnamed.events).toMatchObject({ total: 1, delivered: 1 })
 
     const corrupt = file('corrupt.jsonl.gz', Buffer.concat([gzipSync(jsonl(identify('u-6', {}))).subarray(0, 12), Buffer.from('garbage')]))
     const bad = await replayJson([corrupt], { braze })
@@ -769,6 +772,29 @@ describe('worker threads and the bin', () => {
     } finally {
       rmSync(elsewhere, { recursive: true, force: true })
     }
+  }, 20_000)
+
+  test('a source that does not compile: the bin says where and exits 2, then output cut short by `| head` ends quietly', async () => {
+    // A copy of the package, so the tracked sources stay untouched.
+    const copy = mkdtempSync(join(tmpdir(), 'replay-broken-'))
+    try {
+      for (const part of ['bin', 'src', 'functions', 'package.json', 'tsconfig.json'])
+        cpSync(join(ROOT, part), join(copy, part), { recursive: true })
+      symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'))
+      const settings = join(copy, 'src/destination/settings.ts')
+      writeFileSync(settings, `${readFileSync(settings, 'utf8')}\nconst broken = ;\n`)
+      const line = readFileSync(settings, 'utf8').split('\n').length - 1
+      const broken = await finished(spawn(process.execPath, [join(copy, 'bin/braze-destination-function.js'), 'start'], { cwd: copy }))
+      expect(broken.stderr).toBe(`start: the sources do not build: src/destination/settings.ts:${line}: Unexpected ";"\n`)
+      expect(broken.code).toBe(2)
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
+    const help = spawn(process.execPath, [join(ROOT, 'bin/braze-destination-function.js'), 'replay', '--help'])
+    help.stdout.destroy()
+    const { code, stderr } = await finished(help)
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
   }, 20_000)
 
   test('Ctrl-C: stops reading, lets the batches in flight finish, prints the partial summary, exits 130', async () => {

@@ -72,8 +72,12 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   const run = new Delivery(plan, options, limits, epochs, opened?.memory)
   try {
     await run.go()
+    for (const [owner, first] of plan.duplicateOf) {
+      run.failures[owner] = run.failures[first]!
+      plan.alreadyDelivered[owner] = plan.alreadyDelivered[first]!
+    }
     plans.forEach((event, owner) => {
-      if (opened && event?.messageId !== undefined && !plan.alreadyDelivered[owner]) {
+      if (opened && event?.messageId !== undefined && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)) {
         opened.memory.remember(event.messageId, run.accepted[owner]!, run.failures[owner]!.length === 0)
       }
     })

@@ -55,6 +55,8 @@ export interface DeliveryPlan {
   expected: Array<Set<PartToken>>
   /** Per event: Braze accepted all of it in an earlier invocation. */
   alreadyDelivered: boolean[]
+  /** Events that repeat an earlier event of the batch (same messageId, same objects): they share its outcome. */
+  duplicateOf: Map<number, number>
   /** Events refused before anything is sent, with the reason: their objects need more requests than one event may make. */
   rejected: Map<number, string>
   /** Per event: its own attribute objects, to resend unmerged when Braze refuses a merged one. */
@@ -97,6 +99,7 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
     deletes: [],
     expected: plans.map(() => new Set<PartToken>()),
     alreadyDelivered: plans.map(() => false),
+    duplicateOf: new Map(),
     rejected: new Map(),
     ownAttributes: new Map(),
     unchangedAttributes: 0
@@ -111,8 +114,19 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
   let remembered: Array<{ merge: MergeUpdate; key: string; owner: number }> | undefined
   const deletes = new Dedup<DeleteTarget>()
 
+  // Segment's messageId names one message (https://segment.com/docs/connections/spec/common/): the same one twice
+  // in a batch is sent once, or Braze would log its events twice.
+  const firstWith = new Map<string, number>()
   plans.forEach((plan, owner) => {
     if (!plan) return
+    if (plan.messageId !== undefined) {
+      const first = firstWith.get(plan.messageId)
+      if (first === undefined) firstWith.set(plan.messageId, owner)
+      else if (JSON.stringify(plans[first]) === JSON.stringify(plan)) {
+        delivery.duplicateOf.set(owner, first)
+        return
+      }
+    }
     const recalled = plan.messageId === undefined ? undefined : memory?.recall(plan.messageId)
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true

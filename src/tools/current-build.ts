@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildScript } from './build'
+import { buildErrorDetail } from './build-error'
 import { builtFunctionFile, ROOT } from './paths'
 
 /** What the build reads: a change under these is a change of the built script. */
@@ -49,17 +50,7 @@ export async function expectedScript(): Promise<string> {
   try {
     script = await buildScript()
   } catch (error) {
-    const errors = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors
-    const detail =
-      Array.isArray(errors) && errors.length > 0
-        ? errors
-            .slice(0, 3)
-            .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
-            .join('; ')
-        : error instanceof Error
-          ? error.message
-          : String(error)
-    throw new BuildError(`the sources do not build: ${detail}`)
+    throw new BuildError(`the sources do not build: ${buildErrorDetail(error) ?? (error instanceof Error ? error.message : String(error))}`)
   }
   cached = { signature, script }
   return script

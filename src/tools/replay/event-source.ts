@@ -5,7 +5,7 @@
 // JSON texts, parsed later by whoever runs them (a worker thread); a problem
 // with the file itself becomes a `bad` item with its place and reason, and
 // reading goes on.
-import { createReadStream } from 'node:fs'
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -34,9 +34,21 @@ const MAX_LINE_CHARS = 16 * 1024 * 1024
 
 /** The file's name without `.gz`, for deciding its form. */
 function innerName(path: string): string {
-  return isGzip(path) ? path.slice(0, -3) : path
+  return namedGz(path) ? path.slice(0, -3) : path
 }
-const isGzip = (path: string) => extname(path).toLowerCase() === '.gz'
+const namedGz = (path: string) => extname(path).toLowerCase() === '.gz'
+
+/** gzip-compressed: named .gz, or starting with gzip's magic bytes 1f 8b (https://www.rfc-editor.org/rfc/rfc1952#page-5) whatever its name. */
+function isGzip(path: string): boolean {
+  if (namedGz(path)) return true
+  const fd = openSync(path, 'r')
+  try {
+    const magic = Buffer.alloc(2)
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b
+  } finally {
+    closeSync(fd)
+  }
+}
 const isEventFile = (name: string) => EVENT_EXTENSIONS.has(extname(innerName(name)).toLowerCase())
 
 /** Checks the path now (so unusable input fails before anything starts) and returns the stream of items. */
@@ -62,10 +74,11 @@ async function* readDirectoryItems(files: string[]): AsyncGenerator<SourceItem> 
   for (const file of files) yield* readFileItems(file, basename(file))
 }
 
-/** The file's text, decompressed when it is .gz. */
+/** The file's text, decompressed when it is gzip-compressed. */
 function textStream(path: string, highWaterMark = 256 * 1024): Readable {
+  const gzipped = isGzip(path)
   const raw = createReadStream(path, { highWaterMark })
-  if (!isGzip(path)) return raw.setEncoding('utf8')
+  if (!gzipped) return raw.setEncoding('utf8')
   const gunzip = createGunzip()
   // A read error of the file must reach the reader, as a corrupt gzip stream does.
   raw.on('error', (error) => gunzip.destroy(error))

@@ -228,7 +228,12 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
     out(`Total          ${tallyLine(total)}`)
     out(`Braze now holds ${plural(profiles.length, 'profile')}.`)
     if (surprises.length === 0) {
-      out(paint('green', 'Every example ended as expected (the Test-tab event without a user is meant to be rejected).'))
+      out(
+        paint(
+          'green',
+          "Every example ended as expected (the Test-tab event without a user and the batch's track without a name are meant to be rejected)."
+        )
+      )
       return 0
     }
     out(paint('red', `${plural(surprises.length, 'example')} did not end as expected:`))
