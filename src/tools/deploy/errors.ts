@@ -10,8 +10,9 @@ export class DeployError extends Error {
 }
 
 const TOKEN_HINT =
-  `check that ${TOKEN_VARIABLE} is a Public API token (not a Config API token) of the workspace you deploy to, ` +
-  'with a role that can edit Functions, and that the Functions feature is enabled there; EU workspaces need --region eu'
+  `check that ${TOKEN_VARIABLE} is a Public API token of the workspace you deploy to (a Workspace Owner creates it), ` +
+  'with Workspace Owner access or a member role with Functions Admin and Source Admin, and that the Functions feature is enabled there; ' +
+  'EU workspaces need --region eu'
 
 /**
  * One readable sentence for a failed Public API call. `what` says what deploy

@@ -10,8 +10,9 @@ import type { SegmentFunction } from './segment-api'
  * Comparison is exact (case and spaces matter). Exact matches win over
  * suffixed ones; two or more candidates of the same kind are ambiguous and
  * deploy asks for --id (or the full name, workspace suffix included).
- * UNVERIFIED: the docs say only that the workspace is appended; the exact
- * " (<workspace>)" form is an assumption, hence the "ambiguous" guard and --id.
+ * Segment's docs show the form: "My Destination Function (My Workspace)", names
+ * case sensitive (https://segment.com/docs/connections/functions/destination-functions/);
+ * two of the same kind stay ambiguous, so deploy asks for --id.
  */
 export function matchesDisplayName(displayName: string, name: string): 'exact' | 'suffixed' | undefined {
   if (displayName === name) return 'exact'

@@ -27,9 +27,9 @@ Options:
 
 Environment:
   ${TOKEN_VARIABLE}  a Segment Public API token: in Segment, workspace Settings >
-                     Access Management > Tokens > Create Token, type "Public API"
-                     (not Config API), with a role that can edit Functions
-                     (Workspace Owner, or a member role with Functions write access).
+                     Access Management > Tokens > Create Token (a Workspace Owner
+                     creates it), with Workspace Owner access, or Workspace Member
+                     access with Functions Admin and Source Admin.
 
 Exit codes: 0 done, 1 failed, 2 bad usage.
 `

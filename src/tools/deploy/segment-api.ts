@@ -21,7 +21,7 @@
 //   nested objects with brackets (percent-encoded, as URLSearchParams does
 //   here). docs.segmentapis.com "Pagination" shows `pagination.count=3` instead;
 //   both forms are documented somewhere, the bracket form is what the official
-//   SDK sends. Count is "between 1 and 200" (SDK `model/paginationInput.ts`).
+//   SDK sends. Count is at most 1000 (SDK `model/paginationInput.ts`); 200 here.
 // - Answers are `{"data": …}`: `data.function` for get/create/update
 //   (`model/getFunctionV1Output.ts`, `createFunctionV1Output.ts`,
 //   `updateFunctionV1Output.ts`; `function` may be null on get), `data.functions`
