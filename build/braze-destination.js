@@ -888,9 +888,8 @@ function packInOrder(atoms, limits) {
 function requestLimits(maxObjectsPerRequest) {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES };
 }
-function planDelivery(given, options) {
+function planDelivery(plans, options) {
   const { limits, memory } = options;
-  const plans = creatingWhereTheBatchCreates(given);
   const delivery = {
     requests: [],
     chains: [],
@@ -901,6 +900,7 @@ function planDelivery(given, options) {
     duplicateOf: /* @__PURE__ */ new Map(),
     rejected: /* @__PURE__ */ new Map(),
     ownAttributes: /* @__PURE__ */ new Map(),
+    bestEffortMerges: new Set(plans.flatMap((plan, owner) => plan?.mergesBestEffort ? [owner] : [])),
     unchangedAttributes: 0
   };
   const groups = /* @__PURE__ */ new Map();
@@ -913,13 +913,14 @@ function planDelivery(given, options) {
   let remembered;
   const deletes = new Dedup();
   const firstWith = /* @__PURE__ */ new Map();
+  const live = [];
   plans.forEach((plan, owner) => {
     if (!plan) return;
     if (plan.messageId !== void 0) {
-      const first3 = firstWith.get(plan.messageId);
-      if (first3 === void 0) firstWith.set(plan.messageId, owner);
-      else if (JSON.stringify(plans[first3]) === JSON.stringify(plan)) {
-        delivery.duplicateOf.set(owner, first3);
+      const first2 = firstWith.get(plan.messageId);
+      if (first2 === void 0) firstWith.set(plan.messageId, owner);
+      else if (JSON.stringify(plans[first2]) === JSON.stringify(plan)) {
+        delivery.duplicateOf.set(owner, first2);
         return;
       }
     }
@@ -928,7 +929,6 @@ function planDelivery(given, options) {
       delivery.alreadyDelivered[owner] = true;
       return;
     }
-    const done = recalled ?? /* @__PURE__ */ new Set();
     const parts = chunks(plan, owner, limits);
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024);
@@ -938,6 +938,9 @@ function planDelivery(given, options) {
       );
       return;
     }
+    live.push({ owner, plan, done: recalled ?? /* @__PURE__ */ new Set(), parts });
+  });
+  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live, limits)) {
     if (plan.attributes.length > 0 && !done.has("attributes")) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
       delivery.ownAttributes.set(owner, plan.attributes);
@@ -953,7 +956,7 @@ function planDelivery(given, options) {
       else (remembered ??= []).push({ merge, key, owner });
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
-  });
+  }
   if (remembered) {
     const touched = profilesOf(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]));
     for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner);
@@ -979,17 +982,28 @@ function planDelivery(given, options) {
   }
   return delivery;
 }
-function creatingWhereTheBatchCreates(plans) {
+function creatingWhereTheBatchCreates(live, limits) {
   const created = /* @__PURE__ */ new Set();
-  for (const plan of plans) {
-    for (const object of plan ? [...plan.attributes, ...plan.events, ...plan.purchases] : []) {
-      if (createsProfile(object)) created.add(identityKey(object));
-    }
+  for (const { plan, done, parts } of live) {
+    const sent = done.has("attributes") ? [] : [...plan.attributes];
+    parts.forEach((part, index) => {
+      if (!done.has(index)) for (const { item: one } of itemsOf(part)) sent.push(one.object);
+    });
+    for (const object of sent) if (createsProfile(object)) created.add(identityKey(object));
   }
+  if (created.size === 0) return live;
   const creating = (object) => object._update_existing_only === true && created.has(identityKey(object)) ? { ...object, _update_existing_only: false } : object;
-  return plans.map(
-    (plan) => plan?.engage && created.size > 0 ? { ...plan, attributes: plan.attributes.map(creating), events: plan.events.map(creating), purchases: plan.purchases.map(creating) } : plan
-  );
+  return live.map((entry) => {
+    if (!entry.plan.engage) return entry;
+    const { plan } = entry;
+    const flipped = {
+      ...plan,
+      attributes: plan.attributes.map(creating),
+      events: plan.events.map(creating),
+      purchases: plan.purchases.map(creating)
+    };
+    return { ...entry, plan: flipped, parts: chunks(flipped, entry.owner, limits) };
+  });
 }
 function createsProfile(object) {
   if ("user_alias" in object) return object._update_existing_only === false;
@@ -1003,28 +1017,27 @@ function smallerRequests(request, combined) {
     if (!users.has(key)) users.set(key, emptyBundle());
     users.get(key)[array].push(one);
   }
-  const atoms = [];
+  const whole = [];
+  const lanes = [];
+  const unsendable = [];
   for (const user of users.values()) {
     if (fits(sizeOf(user), limits)) {
-      atoms.push(user);
+      whole.push(user);
       continue;
     }
-    const parts = /* @__PURE__ */ new Map();
+    const units = /* @__PURE__ */ new Map();
     let attributesObjects = 0;
     for (const { array, item: one } of itemsOf(user)) {
       const key = array === "attributes" ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`;
-      if (!parts.has(key)) parts.set(key, emptyBundle());
-      parts.get(key)[array].push(one);
+      if (!units.has(key)) units.set(key, emptyBundle());
+      units.get(key)[array].push(one);
     }
-    atoms.push(...parts.values());
+    const fitting = [...units.values()].filter((unit) => fits(sizeOf(unit), limits));
+    unsendable.push(...[...units.values()].filter((unit) => !fitting.includes(unit)));
+    if (fitting.length > 0) lanes.push(packInOrder(fitting, limits));
   }
-  const unsendable = atoms.filter((atom) => !fits(sizeOf(atom), limits));
-  const requests = packRequests(
-    atoms.filter((atom) => !unsendable.includes(atom)),
-    limits,
-    firstOwner
-  );
-  return { requests, unsendable };
+  lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]));
+  return { lanes, unsendable };
 }
 function profilesOf(plans) {
   const out = /* @__PURE__ */ new Set();
@@ -1266,7 +1279,7 @@ var Delivery = class {
       if (this.mergesSent.has(merge.key)) continue;
       for (const owner of merge.owners)
         if (this.failures[owner].length === 0)
-          this.fail(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
+          this.failMerge(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
     }
   }
   fail(owner, kind, message) {
@@ -1297,18 +1310,37 @@ var Delivery = class {
   /**
    * Braze took nothing of a request it found too long: on "Monthly Active Users - CY 24-25" contracts
    * a request takes 50 objects, not 75 (braze-limits.ts). Sent again in requests of 50, at the cost
-   * of a round trip that maxObjectsPerRequest 50 saves.
+   * of a round trip that maxObjectsPerRequest 50 saves; a lane stops at its first failure, since
+   * what follows may depend on it (an alias's purchases on the attributes that create its profile).
    */
   async resendSmaller(request) {
-    const { requests, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU);
     const hint = `set the maxObjectsPerRequest setting to ${MAX_COMBINED_OBJECTS_MAU}`;
-    this.notices.add(
-      `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`
-    );
+    const why = `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts`;
+    const retryAll = (requests, message) => {
+      for (const { item: one } of requests.flatMap(itemsOf)) for (const owner of one.owners) this.fail(owner, "retry", message);
+    };
+    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      this.notices.add(`${why}; ${hint}.`);
+      return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`);
+    }
+    this.notices.add(`${why}: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`);
+    const { lanes, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU);
     for (const { item: one } of unsendable.flatMap(itemsOf))
       for (const owner of one.owners)
         this.fail(owner, "reject", `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`);
-    await Promise.all(requests.map((smaller) => this.track(smaller)));
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (const [index, smaller] of lane.entries()) {
+          if (index > 0) {
+            const failed = itemsOf(lane[index - 1]).some(({ item: one }) => one.owners.some((owner) => this.failures[owner].length > 0));
+            if (failed || this.timeLeft() < FOLLOW_UP_MIN_MS) {
+              return retryAll(lane.slice(index), `${why}; the smaller request before this one's did not go through, or no time was left.`);
+            }
+          }
+          await this.track(smaller);
+        }
+      })
+    );
   }
   /** Braze's answer to a /users/track request, charged to the events behind its objects. Returns the attributes objects Braze took. */
   charge(items, outcome) {
@@ -1469,7 +1501,14 @@ var Delivery = class {
       await Promise.all(chunk.map((entry) => this.merge([entry], false)));
       return;
     }
-    for (const entry of chunk) for (const owner of entry.owners) this.fail(owner, outcome.kind, outcome.message);
+    for (const entry of chunk) for (const owner of entry.owners) this.failMerge(owner, outcome.kind, outcome.message);
+  }
+  /** A best-effort merge (plan.ts, mergesBestEffort) that failed is said once, and its event stays delivered. */
+  failMerge(owner, kind, message) {
+    if (!this.plan.bestEffortMerges.has(owner)) return this.fail(owner, kind, message);
+    this.notices.add(
+      `An earlier profile could not be merged into the user an Engage track names (${message}); the track is not retried for it, which would log its event again: the next identify or Engage call merges it.`
+    );
   }
 };
 function worstFailure(failures) {
@@ -2702,7 +2741,10 @@ function mapTrack(event, identifier, settings, plan, now) {
     const attributes = { ...attributesBase(identifier, settings), ...contact };
     if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update;
     plan.attributes.push(attributes);
-    if (contact && "external_id" in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings));
+    if (contact && "external_id" in identifier) {
+      plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings));
+      plan.mergesBestEffort = true;
+    }
   }
 }
 function engageContact(event) {
@@ -2865,13 +2907,14 @@ function describeValidDataCenters() {
 var isText = (value) => typeof value === "string";
 var isList = (value) => Array.isArray(value) && value.every(isText);
 function typedList(value) {
-  if (!value.trim().startsWith("[")) return value.split(",");
+  let parsed;
   try {
-    const parsed = JSON.parse(value);
-    return isList(parsed) ? parsed : void 0;
+    parsed = JSON.parse(value);
   } catch {
-    return void 0;
+    return value.split(",");
   }
+  if (Array.isArray(parsed)) return isList(parsed) ? parsed : void 0;
+  return value.split(",");
 }
 function optionalText(value) {
   if (!isText(value)) return { expected: "a text value" };

@@ -2,6 +2,7 @@
 // the same promises as the sources make, kept by what users paste into Segment.
 import nock from 'nock'
 import { INVOCATION_BUDGET_MS } from '../src/destination/braze-client'
+import { startEmbeddedBraze } from '../src/tools/embedded-braze'
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, plannedBodies, trackObjects, useNock } from './helpers/braze-nock'
 import { alias, deletion, identify, lowerBoundOf, mixedBatch, track } from './helpers/events'
@@ -131,6 +132,43 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
         'Braze refused a request of 60 objects as too long (Max Input Length Exceeded), as it does on "Monthly Active Users - CY 24-25" contracts: ' +
           'it was sent again in requests of 50; set the maxObjectsPerRequest setting to 50 to save that round trip.'
       ])
+    })
+
+    test("an anonymous visitor's orders over 50 purchases: sent again in order, the attributes that create the alias profile first", async () => {
+      const braze = await startEmbeddedBraze({ apiKey: SETTINGS.apiKey, maxObjectsPerRequest: 50 })
+      nock.enableNetConnect('127.0.0.1')
+      try {
+        runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+        const products = (order: number) => Array.from({ length: 30 }, (_, i) => ({ product_id: `p${order}-${i}`, price: 1 }))
+        const orders = [1, 2].map((n) => ({
+          ...track(undefined, 'Order Completed', { order_id: `o${n}`, currency: 'USD', products: products(n) }),
+          anonymousId: 'visitor-1'
+        }))
+        const results = await onBatch(orders, { ...BATCH_SETTINGS, ecommerceMode: 'purchases', anonymousAliasLabel: 'anon' })
+        expect(statuses(results)).toEqual([200, 200])
+        const [first, ...again] = braze.requests.map((request) => request.body as Record<string, unknown[]>)
+        expect(first!.purchases).toHaveLength(60)
+        // One request after another: Braze applies an alias's purchases only to a profile that exists.
+        expect(again.map((body) => [body.attributes?.length ?? 0, body.purchases?.length ?? 0])).toEqual([
+          [1, 30],
+          [0, 30]
+        ])
+        expect(braze.profiles()).toHaveLength(1)
+        expect(braze.profiles()[0]!.purchaseCount).toBe(60)
+      } finally {
+        await braze.close()
+      }
+    })
+
+    test('refused too late to send again (under 1 s left): every event 500, nothing sent twice', async () => {
+      runtime = loadBuilt({ profile, timeScale: 10 })
+      nock(BRAZE_HOST).post('/users/track').delay(350).reply(400, { message: 'Max Input Length Exceeded' })
+      const braze = mockBraze()
+      const events = Array.from({ length: 60 }, (_, i) => track(`u${i % 7}`, `Step ${i}`))
+      const results = await onBatch(events)
+      expect(statuses(results)).toEqual(events.map(() => 500))
+      expect(results[0]!.errormessage).toContain('no time was left to send it again in smaller requests')
+      expect(braze.requests).toHaveLength(0)
     })
 
     test("an event part of more than 50 objects can't be sent: it alone gets 400 naming the setting", async () => {
@@ -286,6 +324,28 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(expected).toHaveLength(50)
       expect(indexesWith(results, 500)).toEqual(expected)
       expect(indexesWith(results, 200)).toHaveLength(70)
+    })
+
+    test("an Engage track's merge of an email-only lead that fails: the track stays delivered (a retry would log it twice), a line says so", async () => {
+      const braze = mockBraze((request) => (request.path === '/users/merge' ? { status: 429, body: { message: 'busy' } } : undefined))
+      const entered = track(
+        'u1',
+        'Audience Entered',
+        { audience_key: 'vip', vip: true },
+        {
+          context: { traits: { email: 'pat@example.com' }, personas: { computation_class: 'audience', computation_key: 'vip' } }
+        }
+      )
+      const identified = identify('u2', { email: 'lee@example.com' })
+      const results = await onBatch([entered, identified])
+      expect(braze.to('/users/merge')).toHaveLength(1)
+      expect(statuses(results)).toEqual([200, 500])
+      expect(runtime.logs).toEqual([
+        expect.stringMatching(
+          /^An earlier profile could not be merged into the user an Engage track names \(.*\); the track is not retried/
+        )
+      ])
+      await expect(runtime.handlers.onTrack!(entered, BATCH_SETTINGS)).resolves.toBeDefined()
     })
 
     test('a refused /users/merge of several entries: each is resent alone, and only the event whose merge Braze refuses gets 400', async () => {

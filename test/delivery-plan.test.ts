@@ -190,16 +190,48 @@ describe('planDelivery', () => {
     expect([request!.attributes[0]!.object._update_existing_only, request!.events[0]!.object._update_existing_only]).toEqual(flags)
   })
 
+  test("an Engage trait for an alias stays update-only beside a visitor's track Braze already has (redelivered): nothing in this invocation creates the profile", () => {
+    const settings = settingsFor({ anonymousAliasLabel: 'anon' })
+    const plans = [
+      { type: 'track', anonymousId: 'a1', event: 'Viewed', messageId: 'seen', timestamp: at(1) },
+      {
+        type: 'identify',
+        anonymousId: 'a1',
+        timestamp: at(0),
+        traits: { ltv: 3 },
+        context: { personas: { computation_class: 'trait', computation_key: 'ltv' } }
+      }
+    ].map((event) => mapEvent(event, settings) as EventPlan)
+    const memory = new DeliveryMemory()
+    memory.remember('seen', new Set([0]), true)
+    const [request] = planDelivery(plans, { limits: requestLimits(75), memory }).requests
+    expect(request!.events).toEqual([])
+    expect(request!.attributes[0]!.object._update_existing_only).toBe(true)
+  })
+
   test('smallerRequests: a refused request of 75 as requests of 50 at most, every object once, no part split, a part over 50 unsendable', () => {
     const events = [order(1, 0, 53), ...Array.from({ length: 22 }, (_, i) => track(2 + (i % 3), 1 + i))]
     const [request] = planDelivery(plansOf(events), { limits: requestLimits(75) }).requests
     expect(sizeOf(request!).total).toBe(75)
-    const { requests, unsendable } = smallerRequests(request!, 50)
-    expect(requests.every((smaller) => sizeOf(smaller).total <= 50)).toBe(true)
+    const { lanes, unsendable } = smallerRequests(request!, 50)
+    expect(lanes.flat().every((smaller) => sizeOf(smaller).total <= 50)).toBe(true)
     expect(unsendable.map((bundle) => sizeOf(bundle).total)).toEqual([53])
-    const sent = [...requests, ...unsendable].flatMap(itemsOf).map(({ item: one }) => one.object)
+    const sent = [...lanes.flat(), ...unsendable].flatMap(itemsOf).map(({ item: one }) => one.object)
     expect(new Set(sent)).toEqual(new Set(itemsOf(request!).map(({ item: one }) => one.object)))
     expect(sent).toHaveLength(75)
+  })
+
+  test("smallerRequests: a user over 50 objects goes in order, one request after another: its attributes (in time order) before its events' parts", () => {
+    const events = [identify(1, 30), identify(1, 10), ...Array.from({ length: 60 }, (_, i) => track(1, 100 + i))]
+    const [request] = planDelivery(plansOf(events), { limits: requestLimits(75) }).requests
+    const { lanes, unsendable } = smallerRequests(request!, 50)
+    expect(unsendable).toEqual([])
+    expect(lanes).toHaveLength(1)
+    expect(lanes[0]!.map((smaller) => sizeOf(smaller).total)).toEqual([50, 11])
+    expect(lanes[0]!.flatMap((smaller) => smaller.attributes.map(({ object }) => object))).toEqual(
+      request!.attributes.map(({ object }) => object)
+    )
+    expect(lanes[0]![0]!.attributes.length).toBeGreaterThan(0)
   })
 
   test('a user whose objects do not fit one request: events keep their own attributes, each event whole', () => {

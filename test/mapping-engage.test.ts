@@ -249,6 +249,7 @@ describe('Engage as track → custom events', () => {
           }
         ],
         merges: [LEAD_MERGE],
+        mergesBestEffort: true,
         epoch: EPOCH
       })
     )
@@ -274,6 +275,7 @@ describe('Engage as track → custom events', () => {
           }
         ],
         merges: [LEAD_MERGE],
+        mergesBestEffort: true,
         epoch: EPOCH
       })
     )
@@ -292,6 +294,7 @@ describe('Engage as track → custom events', () => {
           }
         ],
         merges: [LEAD_MERGE],
+        mergesBestEffort: true,
         epoch: EPOCH
       })
     )

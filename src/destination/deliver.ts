@@ -142,7 +142,7 @@ class Delivery {
       if (this.mergesSent.has(merge.key)) continue
       for (const owner of merge.owners)
         if (this.failures[owner]!.length === 0)
-          this.fail(owner, 'retry', 'The merge of an earlier profile could not be sent in this invocation.')
+          this.failMerge(owner, 'retry', 'The merge of an earlier profile could not be sent in this invocation.')
     }
   }
 
@@ -178,19 +178,37 @@ class Delivery {
   /**
    * Braze took nothing of a request it found too long: on "Monthly Active Users - CY 24-25" contracts
    * a request takes 50 objects, not 75 (braze-limits.ts). Sent again in requests of 50, at the cost
-   * of a round trip that maxObjectsPerRequest 50 saves.
+   * of a round trip that maxObjectsPerRequest 50 saves; a lane stops at its first failure, since
+   * what follows may depend on it (an alias's purchases on the attributes that create its profile).
    */
   private async resendSmaller(request: Bundle): Promise<void> {
-    const { requests, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU)
     const hint = `set the maxObjectsPerRequest setting to ${MAX_COMBINED_OBJECTS_MAU}`
-    this.notices.add(
-      `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts: ` +
-        `it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`
-    )
+    const why = `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts`
+    const retryAll = (requests: Bundle[], message: string) => {
+      for (const { item: one } of requests.flatMap(itemsOf)) for (const owner of one.owners) this.fail(owner, 'retry', message)
+    }
+    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      this.notices.add(`${why}; ${hint}.`)
+      return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`)
+    }
+    this.notices.add(`${why}: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`)
+    const { lanes, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU)
     for (const { item: one } of unsendable.flatMap(itemsOf))
       for (const owner of one.owners)
         this.fail(owner, 'reject', `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`)
-    await Promise.all(requests.map((smaller) => this.track(smaller)))
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (const [index, smaller] of lane.entries()) {
+          if (index > 0) {
+            const failed = itemsOf(lane[index - 1]!).some(({ item: one }) => one.owners.some((owner) => this.failures[owner]!.length > 0))
+            if (failed || this.timeLeft() < FOLLOW_UP_MIN_MS) {
+              return retryAll(lane.slice(index), `${why}; the smaller request before this one's did not go through, or no time was left.`)
+            }
+          }
+          await this.track(smaller)
+        }
+      })
+    )
   }
 
   /** Braze's answer to a /users/track request, charged to the events behind its objects. Returns the attributes objects Braze took. */
@@ -375,7 +393,16 @@ class Delivery {
       await Promise.all(chunk.map((entry) => this.merge([entry], false)))
       return
     }
-    for (const entry of chunk) for (const owner of entry.owners) this.fail(owner, outcome.kind, outcome.message)
+    for (const entry of chunk) for (const owner of entry.owners) this.failMerge(owner, outcome.kind, outcome.message)
+  }
+
+  /** A best-effort merge (plan.ts, mergesBestEffort) that failed is said once, and its event stays delivered. */
+  private failMerge(owner: number, kind: EventFailure['kind'], message: string): void {
+    if (!this.plan.bestEffortMerges.has(owner)) return this.fail(owner, kind, message)
+    this.notices.add(
+      `An earlier profile could not be merged into the user an Engage track names (${message}); the track is not retried for it, ` +
+        'which would log its event again: the next identify or Engage call merges it.'
+    )
   }
 }
 

@@ -11,7 +11,7 @@
 //   so no event is spread over several requests.
 // - skipUnchangedAttributes drops values this instance already delivered,
 //   except from Engage payloads (see Skip).
-import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
+import { fits, lowerBound, packInOrder, packRequests, type RequestLimits } from './batch-packer'
 import {
   MAX_OBJECTS_PER_TYPE,
   MAX_REQUEST_BYTES,
@@ -57,6 +57,8 @@ export interface DeliveryPlan {
   alreadyDelivered: boolean[]
   /** Events that repeat an earlier event of the batch (same messageId, same objects): they share its outcome. */
   duplicateOf: Map<number, number>
+  /** Events whose merges are best effort (a track's: retrying it for them would log its event again). */
+  bestEffortMerges: ReadonlySet<number>
   /** Events refused before anything is sent, with the reason: their objects need more requests than one event may make. */
   rejected: Map<number, string>
   /** Per event: its own attribute objects, to resend unmerged when Braze refuses a merged one. */
@@ -89,9 +91,8 @@ interface Skip {
   exempt: ReadonlySet<number>
 }
 
-export function planDelivery(given: Array<EventPlan | undefined>, options: PlanOptions): DeliveryPlan {
+export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanOptions): DeliveryPlan {
   const { limits, memory } = options
-  const plans = creatingWhereTheBatchCreates(given)
   const delivery: DeliveryPlan = {
     requests: [],
     chains: [],
@@ -102,6 +103,7 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
     duplicateOf: new Map(),
     rejected: new Map(),
     ownAttributes: new Map(),
+    bestEffortMerges: new Set(plans.flatMap((plan, owner) => (plan?.mergesBestEffort ? [owner] : []))),
     unchangedAttributes: 0
   }
   const groups = new Map<string, Group>()
@@ -117,6 +119,7 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
   // Segment's messageId names one message (https://segment.com/docs/connections/spec/common/): the same one twice
   // in a batch is sent once, or Braze would log its events twice.
   const firstWith = new Map<string, number>()
+  const live: Live[] = []
   plans.forEach((plan, owner) => {
     if (!plan) return
     if (plan.messageId !== undefined) {
@@ -132,7 +135,6 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
       delivery.alreadyDelivered[owner] = true
       return
     }
-    const done = recalled ?? new Set<PartToken>()
     const parts = chunks(plan, owner, limits)
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024)
@@ -143,6 +145,10 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
       )
       return
     }
+    live.push({ owner, plan, done: recalled ?? new Set<PartToken>(), parts })
+  })
+
+  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live, limits)) {
     if (plan.attributes.length > 0 && !done.has('attributes')) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
       delivery.ownAttributes.set(owner, plan.attributes)
@@ -161,7 +167,7 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
       else (remembered ??= []).push({ merge, key, owner })
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner)
-  })
+  }
   // A merge Braze took before is sent again when this batch sends something to the profile it merged
   // away: that creates the profile again (an alias's new events, an old userId's late ones).
   if (remembered) {
@@ -195,30 +201,48 @@ export function planDelivery(given: Array<EventPlan | undefined>, options: PlanO
   return delivery
 }
 
+/** An event this invocation sends something of: what Braze has not accepted yet, in parts. */
+interface Live {
+  owner: number
+  plan: EventPlan
+  done: ReadonlySet<PartToken>
+  parts: Bundle[]
+}
+
 /**
  * An Engage call keyed by an anonymousId's alias only updates that profile
- * (map-event.ts, withIdentifier). When another event of the batch creates the
- * profile anyway (a visitor's own track or identify), the Engage call's objects
- * create it too: Braze applies a request's attributes before its events
+ * (map-event.ts, withIdentifier). When another event sends, in this
+ * invocation, an object that creates the profile anyway (a visitor's own track
+ * or identify), the Engage call's objects create it too: Braze applies a
+ * request's attributes before its events
  * (https://www.braze.com/docs/api/api_limits/, "1. Attributes 2. Events 3. Purchases"),
  * so an update-only object could come before the one that creates the profile
  * and be dropped, although the same calls one by one deliver it. Under the
  * updateExistingOnly setting nothing creates a profile, so nothing changes.
  */
-function creatingWhereTheBatchCreates(plans: Array<EventPlan | undefined>): Array<EventPlan | undefined> {
+function creatingWhereTheBatchCreates(live: Live[], limits: RequestLimits): Live[] {
   const created = new Set<string>()
-  for (const plan of plans) {
-    for (const object of plan ? [...plan.attributes, ...plan.events, ...plan.purchases] : []) {
-      if (createsProfile(object)) created.add(identityKey(object))
-    }
+  for (const { plan, done, parts } of live) {
+    const sent: object[] = done.has('attributes') ? [] : [...plan.attributes]
+    parts.forEach((part, index) => {
+      if (!done.has(index)) for (const { item: one } of itemsOf(part)) sent.push(one.object as object)
+    })
+    for (const object of sent) if (createsProfile(object)) created.add(identityKey(object))
   }
+  if (created.size === 0) return live
   const creating = <T extends { _update_existing_only?: boolean }>(object: T): T =>
     object._update_existing_only === true && created.has(identityKey(object)) ? { ...object, _update_existing_only: false } : object
-  return plans.map((plan) =>
-    plan?.engage && created.size > 0
-      ? { ...plan, attributes: plan.attributes.map(creating), events: plan.events.map(creating), purchases: plan.purchases.map(creating) }
-      : plan
-  )
+  return live.map((entry) => {
+    if (!entry.plan.engage) return entry
+    const { plan } = entry
+    const flipped = {
+      ...plan,
+      attributes: plan.attributes.map(creating),
+      events: plan.events.map(creating),
+      purchases: plan.purchases.map(creating)
+    }
+    return { ...entry, plan: flipped, parts: chunks(flipped, entry.owner, limits) }
+  })
 }
 
 /** Braze creates a profile for an unknown external_id, email or phone unless told not to; for a user_alias only when told to (identity.ts). */
@@ -229,12 +253,16 @@ function createsProfile(object: { _update_existing_only?: boolean }): boolean {
 
 /**
  * A request Braze refused whole as too long (more objects than the account's
- * contract allows: MAX_COMBINED_OBJECTS_MAU), as requests of at most `combined`
- * objects: each user's objects together when they fit, else each event's part
- * and each attributes object apart. A part is never split, since Braze's
- * acceptance is remembered per part; one that does not fit is `unsendable`.
+ * contract allows: MAX_COMBINED_OBJECTS_MAU) as requests of at most
+ * `combined` objects, in lanes: a lane's requests go one after another, the
+ * lanes at once. A user whose objects fit one request is one request's worth
+ * (packed with others); a user's objects that don't go in their order
+ * (attributes, in time order, before events and purchases, as Braze applies
+ * them: an alias's creating attributes before its purchases), in a lane of its
+ * own. A part is never split, since Braze's acceptance is remembered per part;
+ * one too big for a request is `unsendable`.
  */
-export function smallerRequests(request: Bundle, combined: number): { requests: Bundle[]; unsendable: Bundle[] } {
+export function smallerRequests(request: Bundle, combined: number): { lanes: Bundle[][]; unsendable: Bundle[] } {
   const limits = requestLimits(combined)
   const users = new Map<string, Bundle>()
   for (const { array, item: one } of itemsOf(request)) {
@@ -242,28 +270,27 @@ export function smallerRequests(request: Bundle, combined: number): { requests: 
     if (!users.has(key)) users.set(key, emptyBundle())
     ;(users.get(key)![array] as Item<unknown>[]).push(one)
   }
-  const atoms: Bundle[] = []
+  const whole: Bundle[] = []
+  const lanes: Bundle[][] = []
+  const unsendable: Bundle[] = []
   for (const user of users.values()) {
     if (fits(sizeOf(user), limits)) {
-      atoms.push(user)
+      whole.push(user)
       continue
     }
-    const parts = new Map<string, Bundle>()
+    const units = new Map<string, Bundle>()
     let attributesObjects = 0
     for (const { array, item: one } of itemsOf(user)) {
       const key = array === 'attributes' ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`
-      if (!parts.has(key)) parts.set(key, emptyBundle())
-      ;(parts.get(key)![array] as Item<unknown>[]).push(one)
+      if (!units.has(key)) units.set(key, emptyBundle())
+      ;(units.get(key)![array] as Item<unknown>[]).push(one)
     }
-    atoms.push(...parts.values())
+    const fitting = [...units.values()].filter((unit) => fits(sizeOf(unit), limits))
+    unsendable.push(...[...units.values()].filter((unit) => !fitting.includes(unit)))
+    if (fitting.length > 0) lanes.push(packInOrder(fitting, limits))
   }
-  const unsendable = atoms.filter((atom) => !fits(sizeOf(atom), limits))
-  const requests = packRequests(
-    atoms.filter((atom) => !unsendable.includes(atom)),
-    limits,
-    firstOwner
-  )
-  return { requests, unsendable }
+  lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]))
+  return { lanes, unsendable }
 }
 
 /** The identities of the profiles the plans send objects to. */

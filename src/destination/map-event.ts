@@ -174,7 +174,10 @@ function mapTrack(
     const attributes: BrazeAttributes = { ...attributesBase(identifier, settings), ...contact }
     if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update
     plan.attributes.push(attributes)
-    if (contact && 'external_id' in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
+    if (contact && 'external_id' in identifier) {
+      plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
+      plan.mergesBestEffort = true
+    }
   }
 }
 

@@ -20,6 +20,11 @@ export interface EventPlan {
   messageId: string | undefined
   /** An Engage audience or computed-trait payload (context.personas): its values are never skipped as unchanged. */
   engage?: true
+  /**
+   * Its merges are best effort: a failed one does not fail the event, since a
+   * track retried for it would log its event in Braze again.
+   */
+  mergesBestEffort?: true
 }
 
 export function emptyPlan(warnings: string[], epoch: number | undefined, messageId?: string): EventPlan {

@@ -27,15 +27,16 @@ interface SettingDefinition<T> {
 const isText = (value: unknown): value is string => typeof value === 'string'
 const isList = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText)
 
-/** Where a list is expected people type a comma-separated string, or a JSON array of strings. */
+/** Where a list is expected people type a comma-separated string ("[Beta] Order Placed, Refund"), or a JSON array of strings. */
 function typedList(value: string): string[] | undefined {
-  if (!value.trim().startsWith('[')) return value.split(',')
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(value)
-    return isList(parsed) ? parsed : undefined
+    parsed = JSON.parse(value)
   } catch {
-    return undefined
+    return value.split(',')
   }
+  if (Array.isArray(parsed)) return isList(parsed) ? parsed : undefined
+  return value.split(',')
 }
 
 function optionalText(value: unknown): { value: string | undefined } | { expected: string } {
