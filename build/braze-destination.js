@@ -940,7 +940,7 @@ function planDelivery(plans, options) {
     }
     live.push({ owner, plan, done: recalled ?? /* @__PURE__ */ new Set(), parts });
   });
-  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live, limits)) {
+  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {
     if (plan.attributes.length > 0 && !done.has("attributes")) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
       delivery.ownAttributes.set(owner, plan.attributes);
@@ -982,7 +982,7 @@ function planDelivery(plans, options) {
   }
   return delivery;
 }
-function creatingWhereTheBatchCreates(live, limits) {
+function creatingWhereTheBatchCreates(live) {
   const created = /* @__PURE__ */ new Set();
   for (const { plan, done, parts } of live) {
     const sent = done.has("attributes") ? [] : [...plan.attributes];
@@ -1002,7 +1002,13 @@ function creatingWhereTheBatchCreates(live, limits) {
       events: plan.events.map(creating),
       purchases: plan.purchases.map(creating)
     };
-    return { ...entry, plan: flipped, parts: chunks(flipped, entry.owner, limits) };
+    const parts = entry.parts.map((part) => {
+      const bundle = emptyBundle();
+      for (const { array, item: one } of itemsOf(part))
+        bundle[array].push(item(creating(one.object), one.owners, one.part));
+      return bundle;
+    });
+    return { ...entry, plan: flipped, parts };
   });
 }
 function createsProfile(object) {

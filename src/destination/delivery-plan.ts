@@ -148,7 +148,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     live.push({ owner, plan, done: recalled ?? new Set<PartToken>(), parts })
   })
 
-  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live, limits)) {
+  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {
     if (plan.attributes.length > 0 && !done.has('attributes')) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
       delivery.ownAttributes.set(owner, plan.attributes)
@@ -220,7 +220,7 @@ interface Live {
  * and be dropped, although the same calls one by one deliver it. Under the
  * updateExistingOnly setting nothing creates a profile, so nothing changes.
  */
-function creatingWhereTheBatchCreates(live: Live[], limits: RequestLimits): Live[] {
+function creatingWhereTheBatchCreates(live: Live[]): Live[] {
   const created = new Set<string>()
   for (const { plan, done, parts } of live) {
     const sent: object[] = done.has('attributes') ? [] : [...plan.attributes]
@@ -241,7 +241,14 @@ function creatingWhereTheBatchCreates(live: Live[], limits: RequestLimits): Live
       events: plan.events.map(creating),
       purchases: plan.purchases.map(creating)
     }
-    return { ...entry, plan: flipped, parts: chunks(flipped, entry.owner, limits) }
+    // The same parts, not a new cut: the memory names parts by index across invocations.
+    const parts = entry.parts.map((part) => {
+      const bundle = emptyBundle()
+      for (const { array, item: one } of itemsOf(part))
+        (bundle[array] as Item<unknown>[]).push(item(creating(one.object as { _update_existing_only?: boolean }), one.owners, one.part))
+      return bundle
+    })
+    return { ...entry, plan: flipped, parts }
   })
 }
 
