@@ -183,6 +183,14 @@ describe('email-only and phone-only profiles', () => {
     expect(braze.profile({ phone: '+15043277269' })!.identifiers.external_id).toBeUndefined()
   })
 
+  test('a phone number is found by its digits, a 10-digit one as a U.S. number: "+1 (504) 327-7269", "5043277269" and "+15043277269" are one profile', async () => {
+    await track({ attributes: [{ phone: '+1 (504) 327-7269', plan: 'pro' }] })
+    await track({ attributes: [{ phone: '5043277269', seats: 3 }], events: [{ phone: '+15043277269', name: 'Texted', time: T }] })
+    expect(braze.profiles()).toHaveLength(1)
+    expect(braze.profile({ phone: '+15043277269' })).toMatchObject({ attributes: { plan: 'pro', seats: 3 } })
+    expect(names(braze.profile({ phone: '504-327-7269' }))).toEqual(['Texted'])
+  })
+
   test('several profiles share an email: the most recently updated one with an external_id is updated', async () => {
     await track({ attributes: [{ email: 'ann@example.com', source: 'lead' }] })
     await track({

@@ -279,9 +279,19 @@ function aliasKey(alias: UserAlias): string {
   return `${alias.alias_label}\u0000${alias.alias_name}`
 }
 
-/** Braze matches emails regardless of case; phone numbers as given. */
+/** Braze matches emails regardless of case, phone numbers by their digits. */
 function contactKey(kind: ContactKind, value: string): string {
-  return kind === 'email' ? value.toLowerCase() : value
+  return kind === 'email' ? value.toLowerCase() : phoneDigits(value)
+}
+
+/**
+ * "+1 (724) 123-4567 will show as 17241234567", and a 10-digit number without
+ * a country code is a U.S. one
+ * (https://www.braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers/).
+ */
+function phoneDigits(value: string): string {
+  const digits = value.replace(/\D/g, '')
+  return !value.trim().startsWith('+') && digits.length === 10 ? `1${digits}` : digits
 }
 
 function queryChecks(query: ProfileQuery): Array<(profile: StoredProfile) => boolean> {
@@ -290,7 +300,7 @@ function queryChecks(query: ProfileQuery): Array<(profile: StoredProfile) => boo
   if (external_id !== undefined) checks.push((profile) => profile.externalId === external_id)
   if (braze_id !== undefined) checks.push((profile) => profile.brazeId === braze_id)
   if (email !== undefined) checks.push((profile) => profile.email?.toLowerCase() === email.toLowerCase())
-  if (phone !== undefined) checks.push((profile) => profile.phone === phone)
+  if (phone !== undefined) checks.push((profile) => profile.phone !== undefined && phoneDigits(profile.phone) === phoneDigits(phone))
   if (user_alias !== undefined) {
     checks.push((profile) =>
       profile.aliases.some((alias) => alias.alias_name === user_alias.alias_name && alias.alias_label === user_alias.alias_label)
