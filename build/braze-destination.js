@@ -1070,9 +1070,9 @@ function chunks({ events, purchases, attributes }, owner, limits) {
   if (events.length + purchases.length === 0) return [];
   const out = [];
   let current = emptyBundle();
-  current.attributes.push(...attributes.map((object) => item(object, [owner], "attributes")));
+  current.attributes.push(...attributes.map((object) => roomy(item(object, [owner], "attributes"))));
   const place = (array, object) => {
-    const entry = item(object, [owner], out.length);
+    const entry = roomy(item(object, [owner], out.length));
     current[array].push(entry);
     if (fits(sizeOf(current), limits) || current.events.length + current.purchases.length === 1) return;
     current[array].pop();
@@ -1086,6 +1086,10 @@ function chunks({ events, purchases, attributes }, owner, limits) {
   if (current.events.length + current.purchases.length > 0) out.push(current);
   if (out[0]) out[0].attributes = [];
   return out;
+}
+function roomy(entry) {
+  if (entry.object._update_existing_only === true) entry.bytes += 1;
+  return entry;
 }
 function atomsOfAll(groups, limits, skip, split) {
   const all = { atoms: [], unchanged: 0 };
@@ -1283,9 +1287,12 @@ var Delivery = class {
     ]);
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue;
-      for (const owner of merge.owners)
-        if (this.failures[owner].length === 0)
-          this.failMerge(owner, "retry", "The merge of an earlier profile could not be sent in this invocation.");
+      for (const owner of merge.owners) {
+        if (this.failures[owner].length > 0) continue;
+        const message = "The merge of an earlier profile could not be sent in this invocation.";
+        if (this.ready(owner)) this.failMerge(owner, "retry", message);
+        else this.fail(owner, "retry", message);
+      }
     }
   }
   fail(owner, kind, message) {
@@ -1337,13 +1344,13 @@ var Delivery = class {
     await Promise.all(
       lanes.map(async (lane) => {
         for (const [index, smaller] of lane.entries()) {
-          if (index > 0) {
-            const failed = itemsOf(lane[index - 1]).some(({ item: one }) => one.owners.some((owner) => this.failures[owner].length > 0));
-            if (failed || this.timeLeft() < FOLLOW_UP_MIN_MS) {
-              return retryAll(lane.slice(index), `${why}; the smaller request before this one's did not go through, or no time was left.`);
-            }
-          }
+          if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS)
+            return retryAll(lane.slice(index), `${why}; no time was left to send the rest of it again.`);
+          const owners = [...new Set(itemsOf(smaller).flatMap(({ item: one }) => one.owners))];
+          const before = owners.map((owner) => this.failures[owner].length);
           await this.track(smaller);
+          if (index < lane.length - 1 && owners.some((owner, i) => this.failures[owner].length > before[i]))
+            return retryAll(lane.slice(index + 1), `${why}; a smaller request before this one's did not go through.`);
         }
       })
     );

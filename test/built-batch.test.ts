@@ -5,7 +5,7 @@ import { INVOCATION_BUDGET_MS } from '../src/destination/braze-client'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
 import type { SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, plannedBodies, trackObjects, useNock } from './helpers/braze-nock'
-import { alias, deletion, identify, lowerBoundOf, mixedBatch, track } from './helpers/events'
+import { alias, at, deletion, identify, lowerBoundOf, mixedBatch, track } from './helpers/events'
 import { loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
 
 type Result = { status: number; errormessage?: string }
@@ -169,6 +169,37 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(statuses(results)).toEqual(events.map(() => 500))
       expect(results[0]!.errormessage).toContain('no time was left to send it again in smaller requests')
       expect(braze.requests).toHaveLength(0)
+    })
+
+    test("a lane goes on after a smaller request Braze took, whatever its events' earlier failures", async () => {
+      // Round 1: Braze refuses the merged attributes object and the Engage track's event; the merged object's
+      // 61 events are resent one object each, 61 objects: too long, so again as 50 then 11, one after the other.
+      let tracks = 0
+      const braze = mockBraze((request) => {
+        if (request.path !== '/users/track') return undefined
+        tracks++
+        if (tracks === 1) {
+          const errors = [
+            { type: 'Invalid attribute', input_array: 'attributes', index: 0 },
+            { type: 'Invalid event', input_array: 'events', index: 0 }
+          ]
+          return { status: 201, body: { message: 'success', errors } }
+        }
+        return tracks === 2 ? { status: 400, body: { message: 'Max Input Length Exceeded' } } : undefined
+      })
+      const entered = track(
+        'u1',
+        'Audience Entered',
+        { audience_key: 'vip', vip: true },
+        {
+          timestamp: at(0),
+          context: { traits: { email: 'pat@example.com' }, personas: { computation_class: 'audience', computation_key: 'vip' } }
+        }
+      )
+      const identifies = Array.from({ length: 60 }, (_, i) => identify('u1', { n: i }, { timestamp: at(1 + i) }))
+      const results = await onBatch([entered, ...identifies])
+      expect(braze.to('/users/track').map((request) => (request.body.attributes ?? []).length)).toEqual([1, 61, 50, 11])
+      expect(statuses(results)).toEqual([400, ...identifies.map(() => 200)])
     })
 
     test("an event part of more than 50 objects can't be sent: it alone gets 400 naming the setting", async () => {

@@ -209,6 +209,59 @@ describe('planDelivery', () => {
     expect(request!.attributes[0]!.object._update_existing_only).toBe(true)
   })
 
+  test('an Engage alias plan whose first part fills a request to the byte, flipped to create the profile: the part still travels whole', () => {
+    const visitor = { alias_name: 'v1', alias_label: 'anon' }
+    const time = '2024-05-01T10:00:00.000Z'
+    const purchase = (id: string, pad: number) => ({
+      user_alias: visitor,
+      product_id: id,
+      currency: 'USD',
+      price: 1,
+      time,
+      properties: { pad: 'x'.repeat(pad) },
+      _update_existing_only: true
+    })
+    const base = { events: [], merges: [], deletes: [], warnings: [], epoch: 1 }
+    const engage = (pad: number): EventPlan => ({
+      ...base,
+      attributes: [{ user_alias: visitor, _update_existing_only: true, ltv: 3 }],
+      purchases: [purchase('p1', pad), purchase('p2', pad), purchase('p3', pad), purchase('p4', 300_000)],
+      messageId: 'E',
+      engage: true
+    })
+    const creator: EventPlan = {
+      ...base,
+      attributes: [{ user_alias: visitor, _update_existing_only: false }],
+      purchases: [],
+      messageId: 'C'
+    }
+    const other: EventPlan = {
+      ...base,
+      attributes: [],
+      purchases: [],
+      events: [{ external_id: 'u9', name: 'Big', time, properties: { pad: 'y'.repeat(360_000) } }],
+      messageId: 'O'
+    }
+    const limits = requestLimits(75)
+    // The largest padding at which the first part holds three purchases: that part fills its 1 MB request to the byte.
+    const firstPart = (pad: number) =>
+      planDelivery([engage(pad)], { limits })
+        .requests.flatMap((request) => request.purchases)
+        .filter((entry) => entry.part === 0).length
+    let [low, high] = [300_000, 400_000]
+    while (high - low > 1) [low, high] = firstPart((low + high) >> 1) === 3 ? [(low + high) >> 1, high] : [low, (low + high) >> 1]
+    const plan = planDelivery([engage(low), creator, other], { limits })
+    const requestsOf = new Map<string, Set<number>>()
+    plan.requests.forEach((request, index) => {
+      for (const { item: one } of itemsOf(request))
+        if (one.part !== 'attributes')
+          requestsOf.set(`${one.owners[0]}:${one.part}`, (requestsOf.get(`${one.owners[0]}:${one.part}`) ?? new Set()).add(index))
+    })
+    expect([...requestsOf.values()].every((requests) => requests.size === 1)).toBe(true)
+    expect(plan.requests.every((request) => fits(sizeOf(request), limits))).toBe(true)
+    expect(plan.requests.flatMap((request) => request.purchases).every((entry) => entry.object._update_existing_only === false)).toBe(true)
+  })
+
   test('smallerRequests: a refused request of 75 as requests of 50 at most, every object once, no part split, a part over 50 unsendable', () => {
     const events = [order(1, 0, 53), ...Array.from({ length: 22 }, (_, i) => track(2 + (i % 3), 1 + i))]
     const [request] = planDelivery(plansOf(events), { limits: requestLimits(75) }).requests

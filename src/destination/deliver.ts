@@ -140,9 +140,13 @@ class Delivery {
     ])
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue
-      for (const owner of merge.owners)
-        if (this.failures[owner]!.length === 0)
-          this.failMerge(owner, 'retry', 'The merge of an earlier profile could not be sent in this invocation.')
+      for (const owner of merge.owners) {
+        if (this.failures[owner]!.length > 0) continue
+        const message = 'The merge of an earlier profile could not be sent in this invocation.'
+        // An event not all of whose objects Braze took is never delivered, best-effort merges or not.
+        if (this.ready(owner)) this.failMerge(owner, 'retry', message)
+        else this.fail(owner, 'retry', message)
+      }
     }
   }
 
@@ -199,13 +203,14 @@ class Delivery {
     await Promise.all(
       lanes.map(async (lane) => {
         for (const [index, smaller] of lane.entries()) {
-          if (index > 0) {
-            const failed = itemsOf(lane[index - 1]!).some(({ item: one }) => one.owners.some((owner) => this.failures[owner]!.length > 0))
-            if (failed || this.timeLeft() < FOLLOW_UP_MIN_MS) {
-              return retryAll(lane.slice(index), `${why}; the smaller request before this one's did not go through, or no time was left.`)
-            }
-          }
+          if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS)
+            return retryAll(lane.slice(index), `${why}; no time was left to send the rest of it again.`)
+          // Judged by its own answer: a failure its events had before it is no reason to stop.
+          const owners = [...new Set(itemsOf(smaller).flatMap(({ item: one }) => one.owners))]
+          const before = owners.map((owner) => this.failures[owner]!.length)
           await this.track(smaller)
+          if (index < lane.length - 1 && owners.some((owner, i) => this.failures[owner]!.length > before[i]!))
+            return retryAll(lane.slice(index + 1), `${why}; a smaller request before this one's did not go through.`)
         }
       })
     )

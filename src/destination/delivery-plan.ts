@@ -335,9 +335,9 @@ function chunks({ events, purchases, attributes }: EventPlan, owner: number, lim
   if (events.length + purchases.length === 0) return []
   const out: Bundle[] = []
   let current = emptyBundle()
-  current.attributes.push(...attributes.map((object) => item(object, [owner], 'attributes')))
+  current.attributes.push(...attributes.map((object) => roomy(item(object, [owner], 'attributes'))))
   const place = <T>(array: 'events' | 'purchases', object: T) => {
-    const entry = item(object, [owner], out.length) as Item<never>
+    const entry = roomy(item(object, [owner], out.length)) as Item<never>
     current[array].push(entry)
     // An object too big for any request still goes, alone: Braze then says what it refuses.
     if (fits(sizeOf(current), limits) || current.events.length + current.purchases.length === 1) return
@@ -353,6 +353,15 @@ function chunks({ events, purchases, attributes }: EventPlan, owner: number, lim
   // The attributes were only there to keep room: they travel as the user's merged object.
   if (out[0]) out[0].attributes = []
   return out
+}
+
+/**
+ * An update-only object sized as if it said `false`, one byte longer: the cut must hold it when the
+ * batch makes it create the profile (creatingWhereTheBatchCreates), or a part could outgrow its request.
+ */
+function roomy<T>(entry: Item<T>): Item<T> {
+  if ((entry.object as { _update_existing_only?: boolean })._update_existing_only === true) entry.bytes += 1
+  return entry
 }
 
 /** Packing atoms and the attribute values they leave out as unchanged. */
