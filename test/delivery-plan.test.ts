@@ -217,6 +217,7 @@ describe('planDelivery', () => {
       product_id: id,
       currency: 'USD',
       price: 1,
+      quantity: 1,
       time,
       properties: { pad: 'x'.repeat(pad) },
       _update_existing_only: true
