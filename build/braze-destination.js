@@ -983,6 +983,11 @@ function planDelivery(plans, options) {
   return delivery;
 }
 function creatingWhereTheBatchCreates(live) {
+  const updateOnly = (object) => object._update_existing_only === true;
+  const flippable = live.some(
+    ({ plan }) => plan.engage && (plan.attributes.some(updateOnly) || plan.events.some(updateOnly) || plan.purchases.some(updateOnly))
+  );
+  if (!flippable) return live;
   const created = /* @__PURE__ */ new Set();
   for (const { plan, done, parts } of live) {
     const sent = done.has("attributes") ? [] : [...plan.attributes];

@@ -221,6 +221,11 @@ interface Live {
  * updateExistingOnly setting nothing creates a profile, so nothing changes.
  */
 function creatingWhereTheBatchCreates(live: Live[]): Live[] {
+  const updateOnly = (object: { _update_existing_only?: boolean }) => object._update_existing_only === true
+  const flippable = live.some(
+    ({ plan }) => plan.engage && (plan.attributes.some(updateOnly) || plan.events.some(updateOnly) || plan.purchases.some(updateOnly))
+  )
+  if (!flippable) return live
   const created = new Set<string>()
   for (const { plan, done, parts } of live) {
     const sent: object[] = done.has('attributes') ? [] : [...plan.attributes]
