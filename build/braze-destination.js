@@ -822,6 +822,11 @@ function bodyOf(bundle) {
   }
   return body;
 }
+function firstOwner(bundle) {
+  let first2 = Infinity;
+  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first2 = Math.min(first2, ...entry.owners);
+  return first2;
+}
 
 // src/destination/batch-packer.ts
 var BODY_OVERHEAD_BYTES = 64;
@@ -882,6 +887,35 @@ function packInOrder(atoms, limits) {
     }
   }
   return requests.map((request) => request.bundle);
+}
+function smallerRequests(request, limits) {
+  const users = /* @__PURE__ */ new Map();
+  for (const { array, item: one } of itemsOf(request)) {
+    const key = identityKey(one.object);
+    if (!users.has(key)) users.set(key, emptyBundle());
+    users.get(key)[array].push(one);
+  }
+  const whole = [];
+  const lanes = [];
+  const unsendable = [];
+  for (const user of users.values()) {
+    if (fits(sizeOf(user), limits)) {
+      whole.push(user);
+      continue;
+    }
+    const units = /* @__PURE__ */ new Map();
+    let attributesObjects = 0;
+    for (const { array, item: one } of itemsOf(user)) {
+      const key = array === "attributes" ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`;
+      if (!units.has(key)) units.set(key, emptyBundle());
+      units.get(key)[array].push(one);
+    }
+    const fitting = [...units.values()].filter((unit) => fits(sizeOf(unit), limits));
+    unsendable.push(...[...units.values()].filter((unit) => !fitting.includes(unit)));
+    if (fitting.length > 0) lanes.push(packInOrder(fitting, limits));
+  }
+  lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]));
+  return { lanes, unsendable };
 }
 
 // src/destination/delivery-plan.ts
@@ -1020,36 +1054,6 @@ function createsProfile(object) {
   if ("user_alias" in object) return object._update_existing_only === false;
   return !("braze_id" in object) && object._update_existing_only !== true;
 }
-function smallerRequests(request, combined) {
-  const limits = requestLimits(combined);
-  const users = /* @__PURE__ */ new Map();
-  for (const { array, item: one } of itemsOf(request)) {
-    const key = identityKey(one.object);
-    if (!users.has(key)) users.set(key, emptyBundle());
-    users.get(key)[array].push(one);
-  }
-  const whole = [];
-  const lanes = [];
-  const unsendable = [];
-  for (const user of users.values()) {
-    if (fits(sizeOf(user), limits)) {
-      whole.push(user);
-      continue;
-    }
-    const units = /* @__PURE__ */ new Map();
-    let attributesObjects = 0;
-    for (const { array, item: one } of itemsOf(user)) {
-      const key = array === "attributes" ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`;
-      if (!units.has(key)) units.set(key, emptyBundle());
-      units.get(key)[array].push(one);
-    }
-    const fitting = [...units.values()].filter((unit) => fits(sizeOf(unit), limits));
-    unsendable.push(...[...units.values()].filter((unit) => !fitting.includes(unit)));
-    if (fitting.length > 0) lanes.push(packInOrder(fitting, limits));
-  }
-  lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]));
-  return { lanes, unsendable };
-}
 function profilesOf(plans) {
   const out = /* @__PURE__ */ new Set();
   for (const plan of plans) {
@@ -1065,11 +1069,6 @@ function totalSize(atoms) {
 }
 function userOf(bundle) {
   return identityKey((bundle.events[0] ?? bundle.purchases[0]).object);
-}
-function firstOwner(bundle) {
-  let first2 = Infinity;
-  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first2 = Math.min(first2, ...entry.owners);
-  return first2;
 }
 function chunks({ events, purchases, attributes }, owner, limits) {
   if (events.length + purchases.length === 0) return [];
@@ -1342,7 +1341,7 @@ var Delivery = class {
       return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`);
     }
     this.notices.add(`${why}: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`);
-    const { lanes, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU);
+    const { lanes, unsendable } = smallerRequests(request, requestLimits(MAX_COMBINED_OBJECTS_MAU));
     for (const { item: one } of unsendable.flatMap(itemsOf))
       for (const owner of one.owners)
         this.fail(owner, "reject", `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`);

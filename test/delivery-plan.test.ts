@@ -3,9 +3,9 @@
 // they fit one, split events as parts in sequence, and what the memory says
 // Braze already has left out.
 import fc from 'fast-check'
-import { fits } from '../src/destination/batch-packer'
+import { fits, smallerRequests } from '../src/destination/batch-packer'
 import { DeliveryMemory } from '../src/destination/delivery-memory'
-import { planDelivery, requestLimits, smallerRequests } from '../src/destination/delivery-plan'
+import { planDelivery, requestLimits } from '../src/destination/delivery-plan'
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
 import { itemsOf, sizeOf, type Bundle } from '../src/destination/track-bundle'
@@ -267,7 +267,7 @@ describe('planDelivery', () => {
     const events = [order(1, 0, 53), ...Array.from({ length: 22 }, (_, i) => track(2 + (i % 3), 1 + i))]
     const [request] = planDelivery(plansOf(events), { limits: requestLimits(75) }).requests
     expect(sizeOf(request!).total).toBe(75)
-    const { lanes, unsendable } = smallerRequests(request!, 50)
+    const { lanes, unsendable } = smallerRequests(request!, requestLimits(50))
     expect(lanes.flat().every((smaller) => sizeOf(smaller).total <= 50)).toBe(true)
     expect(unsendable.map((bundle) => sizeOf(bundle).total)).toEqual([53])
     const sent = [...lanes.flat(), ...unsendable].flatMap(itemsOf).map(({ item: one }) => one.object)
@@ -278,7 +278,7 @@ describe('planDelivery', () => {
   test("smallerRequests: a user over 50 objects goes in order, one request after another: its attributes (in time order) before its events' parts", () => {
     const events = [identify(1, 30), identify(1, 10), ...Array.from({ length: 60 }, (_, i) => track(1, 100 + i))]
     const [request] = planDelivery(plansOf(events), { limits: requestLimits(75) }).requests
-    const { lanes, unsendable } = smallerRequests(request!, 50)
+    const { lanes, unsendable } = smallerRequests(request!, requestLimits(50))
     expect(unsendable).toEqual([])
     expect(lanes).toHaveLength(1)
     expect(lanes[0]!.map((smaller) => sizeOf(smaller).total)).toEqual([50, 11])

@@ -1,7 +1,9 @@
 // Packs atoms (bundles that must travel whole: one user's objects, or one
-// event's part) into as few /users/track requests as Braze's limits allow.
-// Pure and deterministic.
-import { addTo, emptyBundle, sizeOf, type Bundle, type BundleSize } from './track-bundle'
+// event's part) into as few /users/track requests as Braze's limits allow,
+// and a request Braze refused as too long into smaller ones. Pure and
+// deterministic.
+import { identityKey } from './braze-types'
+import { addTo, emptyBundle, firstOwner, itemsOf, sizeOf, type Bundle, type BundleSize, type Item } from './track-bundle'
 
 export interface RequestLimits {
   /** Objects of one array per request (Braze: 75). */
@@ -93,4 +95,44 @@ export function packInOrder(atoms: Bundle[], limits: RequestLimits): Bundle[] {
     }
   }
   return requests.map((request) => request.bundle)
+}
+
+/**
+ * A request Braze refused whole as too long (more objects than the account's
+ * contract allows: MAX_COMBINED_OBJECTS_MAU) as requests within `limits`, in lanes: a lane's requests go one after another, the
+ * lanes at once. A user whose objects fit one request is one request's worth
+ * (packed with others); a user's objects that don't go in their order
+ * (attributes, in time order, before events and purchases, as Braze applies
+ * them: an alias's creating attributes before its purchases), in a lane of its
+ * own. A part is never split, since Braze's acceptance is remembered per part;
+ * one too big for a request is `unsendable`.
+ */
+export function smallerRequests(request: Bundle, limits: RequestLimits): { lanes: Bundle[][]; unsendable: Bundle[] } {
+  const users = new Map<string, Bundle>()
+  for (const { array, item: one } of itemsOf(request)) {
+    const key = identityKey(one.object as object)
+    if (!users.has(key)) users.set(key, emptyBundle())
+    ;(users.get(key)![array] as Item<unknown>[]).push(one)
+  }
+  const whole: Bundle[] = []
+  const lanes: Bundle[][] = []
+  const unsendable: Bundle[] = []
+  for (const user of users.values()) {
+    if (fits(sizeOf(user), limits)) {
+      whole.push(user)
+      continue
+    }
+    const units = new Map<string, Bundle>()
+    let attributesObjects = 0
+    for (const { array, item: one } of itemsOf(user)) {
+      const key = array === 'attributes' ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`
+      if (!units.has(key)) units.set(key, emptyBundle())
+      ;(units.get(key)![array] as Item<unknown>[]).push(one)
+    }
+    const fitting = [...units.values()].filter((unit) => fits(sizeOf(unit), limits))
+    unsendable.push(...[...units.values()].filter((unit) => !fitting.includes(unit)))
+    if (fitting.length > 0) lanes.push(packInOrder(fitting, limits))
+  }
+  lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]))
+  return { lanes, unsendable }
 }

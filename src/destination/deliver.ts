@@ -21,8 +21,8 @@ import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-typ
 import { inTimeOrder } from './merge-attributes'
 import { openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
-import { chunked, isPlainValue, planDelivery, requestLimits, smallerRequests, type DeliveryPlan, type Owned } from './delivery-plan'
-import { packInOrder, type RequestLimits } from './batch-packer'
+import { chunked, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
+import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
 import { bodyOf, emptyBundle, item, itemsOf, sizeOf, type Bundle, type PartToken } from './track-bundle'
@@ -196,7 +196,7 @@ class Delivery {
       return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`)
     }
     this.notices.add(`${why}: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`)
-    const { lanes, unsendable } = smallerRequests(request, MAX_COMBINED_OBJECTS_MAU)
+    const { lanes, unsendable } = smallerRequests(request, requestLimits(MAX_COMBINED_OBJECTS_MAU))
     for (const { item: one } of unsendable.flatMap(itemsOf))
       for (const owner of one.owners)
         this.fail(owner, 'reject', `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`)

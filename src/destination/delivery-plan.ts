@@ -11,7 +11,7 @@
 //   so no event is spread over several requests.
 // - skipUnchangedAttributes drops values this instance already delivered,
 //   except from Engage payloads (see Skip).
-import { fits, lowerBound, packInOrder, packRequests, type RequestLimits } from './batch-packer'
+import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
 import {
   MAX_OBJECTS_PER_TYPE,
   MAX_REQUEST_BYTES,
@@ -30,7 +30,18 @@ import {
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { isArrayEdit, isIncrement, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
 import type { EventPlan } from './plan'
-import { addTo, emptyBundle, item, itemsOf, sizeOf, type Bundle, type BundleSize, type Item, type PartToken } from './track-bundle'
+import {
+  addTo,
+  emptyBundle,
+  firstOwner,
+  item,
+  itemsOf,
+  sizeOf,
+  type Bundle,
+  type BundleSize,
+  type Item,
+  type PartToken
+} from './track-bundle'
 
 export function requestLimits(maxObjectsPerRequest: number): RequestLimits {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES }
@@ -263,48 +274,6 @@ function createsProfile(object: { _update_existing_only?: boolean }): boolean {
   return !('braze_id' in object) && object._update_existing_only !== true
 }
 
-/**
- * A request Braze refused whole as too long (more objects than the account's
- * contract allows: MAX_COMBINED_OBJECTS_MAU) as requests of at most
- * `combined` objects, in lanes: a lane's requests go one after another, the
- * lanes at once. A user whose objects fit one request is one request's worth
- * (packed with others); a user's objects that don't go in their order
- * (attributes, in time order, before events and purchases, as Braze applies
- * them: an alias's creating attributes before its purchases), in a lane of its
- * own. A part is never split, since Braze's acceptance is remembered per part;
- * one too big for a request is `unsendable`.
- */
-export function smallerRequests(request: Bundle, combined: number): { lanes: Bundle[][]; unsendable: Bundle[] } {
-  const limits = requestLimits(combined)
-  const users = new Map<string, Bundle>()
-  for (const { array, item: one } of itemsOf(request)) {
-    const key = identityKey(one.object as object)
-    if (!users.has(key)) users.set(key, emptyBundle())
-    ;(users.get(key)![array] as Item<unknown>[]).push(one)
-  }
-  const whole: Bundle[] = []
-  const lanes: Bundle[][] = []
-  const unsendable: Bundle[] = []
-  for (const user of users.values()) {
-    if (fits(sizeOf(user), limits)) {
-      whole.push(user)
-      continue
-    }
-    const units = new Map<string, Bundle>()
-    let attributesObjects = 0
-    for (const { array, item: one } of itemsOf(user)) {
-      const key = array === 'attributes' ? `attributes ${attributesObjects++}` : `${one.owners[0]} ${String(one.part)}`
-      if (!units.has(key)) units.set(key, emptyBundle())
-      ;(units.get(key)![array] as Item<unknown>[]).push(one)
-    }
-    const fitting = [...units.values()].filter((unit) => fits(sizeOf(unit), limits))
-    unsendable.push(...[...units.values()].filter((unit) => !fitting.includes(unit)))
-    if (fitting.length > 0) lanes.push(packInOrder(fitting, limits))
-  }
-  lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]))
-  return { lanes, unsendable }
-}
-
 /** The identities of the profiles the plans send objects to. */
 function profilesOf(plans: Array<EventPlan | undefined>): Set<string> {
   const out = new Set<string>()
@@ -323,12 +292,6 @@ function totalSize(atoms: Bundle[]): BundleSize {
 
 function userOf(bundle: Bundle): string {
   return identityKey((bundle.events[0] ?? bundle.purchases[0])!.object)
-}
-
-function firstOwner(bundle: Bundle): number {
-  let first = Infinity
-  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first = Math.min(first, ...entry.owners)
-  return first
 }
 
 /**

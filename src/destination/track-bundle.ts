@@ -76,3 +76,10 @@ export function bodyOf(bundle: Bundle): Record<string, unknown[]> {
   }
   return body
 }
+
+/** The input index of the first event a bundle carries something of: packing keeps input order by it. */
+export function firstOwner(bundle: Bundle): number {
+  let first = Infinity
+  for (const array of TRACK_ARRAYS) for (const entry of bundle[array]) first = Math.min(first, ...entry.owners)
+  return first
+}
