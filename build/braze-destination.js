@@ -2928,10 +2928,10 @@ function typedList(value) {
   try {
     parsed = JSON.parse(value);
   } catch {
-    return value.split(",");
+    parsed = void 0;
   }
-  if (Array.isArray(parsed)) return isList(parsed) ? parsed : void 0;
-  return value.split(",");
+  if (!Array.isArray(parsed)) return value.split(",");
+  return isList(parsed) ? parsed : void 0;
 }
 function optionalText(value) {
   if (!isText(value)) return { expected: "a text value" };

@@ -33,10 +33,10 @@ function typedList(value: string): string[] | undefined {
   try {
     parsed = JSON.parse(value)
   } catch {
-    return value.split(',')
+    parsed = undefined
   }
-  if (Array.isArray(parsed)) return isList(parsed) ? parsed : undefined
-  return value.split(',')
+  if (!Array.isArray(parsed)) return value.split(',')
+  return isList(parsed) ? parsed : undefined
 }
 
 function optionalText(value: unknown): { value: string | undefined } | { expected: string } {
