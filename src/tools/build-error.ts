@@ -1,6 +1,6 @@
 // What esbuild says when a source does not compile, whether the build or tsx
-// (loading the tools) ran it. Imports nothing of the project, so it works when
-// the sources do not.
+// (loading the tools) ran it. It imports only paths.ts, so it loads when the
+// other sources do not compile.
 import { relative, resolve } from 'node:path'
 import { ROOT } from './paths'
 
