@@ -660,6 +660,10 @@ var DeliveryMemory = class {
     const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
     if (parts.size > 0) this.messages.set(messageId, [...parts], this.now());
   }
+  /** Forgets what Braze accepted for this message: its id turned out to name different events. */
+  forget(messageId) {
+    this.messages.delete(messageId);
+  }
   /** Whether Braze took this merge (`key`) of the profile `merged` names, and nothing was sent to that profile since. */
   mergeDone(merged, key) {
     return this.merges.get(merged, this.now()) === key;
@@ -932,6 +936,7 @@ function planDelivery(plans, options) {
     expected: plans.map(() => /* @__PURE__ */ new Set()),
     alreadyDelivered: plans.map(() => false),
     duplicateOf: /* @__PURE__ */ new Map(),
+    reusedIds: /* @__PURE__ */ new Set(),
     rejected: /* @__PURE__ */ new Map(),
     ownAttributes: /* @__PURE__ */ new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => plan?.mergesBestEffort ? [owner] : [])),
@@ -946,19 +951,17 @@ function planDelivery(plans, options) {
   const merges = new Dedup();
   let remembered;
   const deletes = new Dedup();
-  const firstWith = /* @__PURE__ */ new Map();
+  const copies = copiesOf(plans);
   const live = [];
   plans.forEach((plan, owner) => {
     if (!plan) return;
-    if (plan.messageId !== void 0) {
-      const first2 = firstWith.get(plan.messageId);
-      if (first2 === void 0) firstWith.set(plan.messageId, owner);
-      else if (JSON.stringify(plans[first2]) === JSON.stringify(plan)) {
-        delivery.duplicateOf.set(owner, first2);
-        return;
-      }
+    const copy = copies.get(owner);
+    if (copy?.first !== void 0) {
+      delivery.duplicateOf.set(owner, copy.first);
+      return;
     }
-    const recalled = plan.messageId === void 0 ? void 0 : memory?.recall(plan.messageId);
+    if (copy?.reused) delivery.reusedIds.add(plan.messageId);
+    const recalled = plan.messageId === void 0 || copy?.reused ? void 0 : memory?.recall(plan.messageId);
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true;
       return;
@@ -1015,6 +1018,25 @@ function planDelivery(plans, options) {
     }
   }
   return delivery;
+}
+function copiesOf(plans) {
+  const byId = /* @__PURE__ */ new Map();
+  plans.forEach((plan, owner) => {
+    if (plan?.messageId !== void 0) byId.set(plan.messageId, [...byId.get(plan.messageId) ?? [], owner]);
+  });
+  const copies = /* @__PURE__ */ new Map();
+  for (const owners of byId.values()) {
+    if (owners.length < 2) continue;
+    const firstWith = /* @__PURE__ */ new Map();
+    for (const owner of owners) {
+      const json = JSON.stringify(plans[owner]);
+      const first2 = firstWith.get(json);
+      if (first2 === void 0) firstWith.set(json, owner);
+      copies.set(owner, { first: first2, reused: false });
+    }
+    if (firstWith.size > 1) for (const owner of owners) copies.get(owner).reused = true;
+  }
+  return copies;
 }
 function creatingWhereTheBatchCreates(live) {
   const updateOnly = (object) => object._update_existing_only === true;
@@ -1228,9 +1250,10 @@ async function deliver(plans, options) {
       plan.alreadyDelivered[owner] = plan.alreadyDelivered[first2];
     }
     plans.forEach((event, owner) => {
-      if (opened && event?.messageId !== void 0 && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)) {
-        opened.memory.remember(event.messageId, run.accepted[owner], run.failures[owner].length === 0);
-      }
+      const id = event?.messageId;
+      if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return;
+      if (plan.reusedIds.has(id)) opened.memory.forget(id);
+      else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0);
     });
   } finally {
     await opened?.keep();
@@ -3220,7 +3243,8 @@ function handleBatch(events, rawSettings) {
     const startedAt = Date.now();
     const settings = settingsOrThrow(rawSettings);
     if (!Array.isArray(events)) throw segmentError("InvalidEventPayload", "onBatch expects an array of events.");
-    const plans = events.map((event) => mapSafely(event, settings));
+    const now = Date.now();
+    const plans = events.map((event) => mapSafely(event, settings, () => now));
     const report = await send(
       plans.map((plan) => isProblem(plan) ? void 0 : plan),
       settings,
@@ -3239,9 +3263,9 @@ function handleBatch(events, rawSettings) {
     });
   });
 }
-function mapSafely(event, settings) {
+function mapSafely(event, settings, now) {
   try {
-    return mapEvent(event, settings);
+    return mapEvent(event, settings, now);
   } catch (error) {
     return { kind: "InvalidEventPayload", message: crashMessage(error) };
   }

@@ -327,6 +327,29 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(trackObjects(braze.requests.slice(1)).events).toHaveLength(2)
     })
 
+    test('a messageId a source reused for different events names none of them: each is sent, and a retry of one is sent again', async () => {
+      const signup = track('uA', 'Signed Up', {}, { messageId: 'm-reused' })
+      const purchase = track('uB', 'Purchased', {}, { messageId: 'm-reused' })
+      const braze = mockBraze((request) =>
+        request.body.events?.[0]?.external_id === 'uB' && braze.requests.length <= 2 ? { status: 503 } : undefined
+      )
+      const settings = { ...BATCH_SETTINGS, maxObjectsPerRequest: '1' }
+      expect(statuses(await onBatch([signup, purchase, structuredClone(purchase)], settings))).toEqual([200, 500, 500])
+      expect(trackObjects(braze.requests).events.map((event) => event.name)).toEqual(['Signed Up', 'Purchased'])
+      // Segment retries the purchase alone: what the signup's delivery would have made the id say is not believed.
+      expect(statuses(await onBatch([purchase], settings))).toEqual([200])
+      expect(trackObjects(braze.requests.slice(2)).events.map((event) => event.name)).toEqual(['Purchased'])
+    })
+
+    test('copies of an event without a timestamp, far apart in a batch, are one message: sent once', async () => {
+      const braze = mockBraze()
+      const { timestamp: _none, ...untimed } = track('u1', 'Opened', {}, { messageId: 'm-untimed' })
+      const between = Array.from({ length: 300 }, (_, i) => identify(`u${i + 2}`, { blob: 'x'.repeat(200) }))
+      const results = await onBatch([untimed, ...between, structuredClone(untimed)])
+      expect(statuses(results).every((status) => status === 200)).toBe(true)
+      expect(trackObjects(braze.requests).events.filter((event) => event.name === 'Opened')).toHaveLength(1)
+    })
+
     test("warnings are logged, one line each, naming the event (onBatch's answer has only statuses)", async () => {
       mockBraze()
       const results = await onBatch([

@@ -77,9 +77,10 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
       plan.alreadyDelivered[owner] = plan.alreadyDelivered[first]!
     }
     plans.forEach((event, owner) => {
-      if (opened && event?.messageId !== undefined && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)) {
-        opened.memory.remember(event.messageId, run.accepted[owner]!, run.failures[owner]!.length === 0)
-      }
+      const id = event?.messageId
+      if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return
+      if (plan.reusedIds.has(id)) opened.memory.forget(id)
+      else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0)
     })
   } finally {
     await opened?.keep()

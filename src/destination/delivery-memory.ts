@@ -90,6 +90,11 @@ export class DeliveryMemory {
     if (parts.size > 0) this.messages.set(messageId, [...parts], this.now())
   }
 
+  /** Forgets what Braze accepted for this message: its id turned out to name different events. */
+  forget(messageId: string): void {
+    this.messages.delete(messageId)
+  }
+
   /** Whether Braze took this merge (`key`) of the profile `merged` names, and nothing was sent to that profile since. */
   mergeDone(merged: string, key: string): boolean {
     return this.merges.get(merged, this.now()) === key

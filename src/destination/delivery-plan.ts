@@ -68,6 +68,8 @@ export interface DeliveryPlan {
   alreadyDelivered: boolean[]
   /** Events that repeat an earlier event of the batch (same messageId, same objects): they share its outcome. */
   duplicateOf: Map<number, number>
+  /** messageIds this batch uses for different events: what Braze accepted can't be told apart by them, so they are not remembered. */
+  reusedIds: Set<string>
   /** Events whose merges are best effort (a track's: retrying it for them would log its event again). */
   bestEffortMerges: ReadonlySet<number>
   /** Events refused before anything is sent, with the reason: their objects need more requests than one event may make. */
@@ -112,6 +114,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     expected: plans.map(() => new Set<PartToken>()),
     alreadyDelivered: plans.map(() => false),
     duplicateOf: new Map(),
+    reusedIds: new Set(),
     rejected: new Map(),
     ownAttributes: new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => (plan?.mergesBestEffort ? [owner] : []))),
@@ -128,20 +131,19 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   const deletes = new Dedup<DeleteTarget>()
 
   // Segment's messageId names one message (https://segment.com/docs/connections/spec/common/): the same one twice
-  // in a batch is sent once, or Braze would log its events twice.
-  const firstWith = new Map<string, number>()
+  // in a batch is sent once, or Braze would log its events twice. An id a source reused for different events
+  // names none of them: those go as they are, neither recalled nor remembered.
+  const copies = copiesOf(plans)
   const live: Live[] = []
   plans.forEach((plan, owner) => {
     if (!plan) return
-    if (plan.messageId !== undefined) {
-      const first = firstWith.get(plan.messageId)
-      if (first === undefined) firstWith.set(plan.messageId, owner)
-      else if (JSON.stringify(plans[first]) === JSON.stringify(plan)) {
-        delivery.duplicateOf.set(owner, first)
-        return
-      }
+    const copy = copies.get(owner)
+    if (copy?.first !== undefined) {
+      delivery.duplicateOf.set(owner, copy.first)
+      return
     }
-    const recalled = plan.messageId === undefined ? undefined : memory?.recall(plan.messageId)
+    if (copy?.reused) delivery.reusedIds.add(plan.messageId!)
+    const recalled = plan.messageId === undefined || copy?.reused ? undefined : memory?.recall(plan.messageId)
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true
       return
@@ -210,6 +212,31 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     }
   }
   return delivery
+}
+
+/**
+ * For each event whose messageId another event of the batch has: the first
+ * event with the same objects (`first`), and whether the id names different
+ * events too (`reused`). JSON only for those, which are rare.
+ */
+function copiesOf(plans: Array<EventPlan | undefined>): Map<number, { first?: number; reused: boolean }> {
+  const byId = new Map<string, number[]>()
+  plans.forEach((plan, owner) => {
+    if (plan?.messageId !== undefined) byId.set(plan.messageId, [...(byId.get(plan.messageId) ?? []), owner])
+  })
+  const copies = new Map<number, { first?: number; reused: boolean }>()
+  for (const owners of byId.values()) {
+    if (owners.length < 2) continue
+    const firstWith = new Map<string, number>()
+    for (const owner of owners) {
+      const json = JSON.stringify(plans[owner])
+      const first = firstWith.get(json)
+      if (first === undefined) firstWith.set(json, owner)
+      copies.set(owner, { first, reused: false })
+    }
+    if (firstWith.size > 1) for (const owner of owners) copies.get(owner)!.reused = true
+  }
+  return copies
 }
 
 /** An event this invocation sends something of: what Braze has not accepted yet, in parts. */

@@ -87,7 +87,9 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
     const startedAt = Date.now()
     const settings = settingsOrThrow(rawSettings)
     if (!Array.isArray(events)) throw segmentError('InvalidEventPayload', 'onBatch expects an array of events.')
-    const plans = events.map((event) => mapSafely(event, settings))
+    // One clock for the batch: copies of an event without a usable timestamp get the same time, and are one message.
+    const now = Date.now()
+    const plans = events.map((event) => mapSafely(event, settings, () => now))
     const report = await send(
       plans.map((plan) => (isProblem(plan) ? undefined : plan)),
       settings,
@@ -108,9 +110,9 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
 }
 
 /** One event's bug must not take the batch down with it. */
-function mapSafely(event: unknown, settings: Settings): EventPlan | Problem {
+function mapSafely(event: unknown, settings: Settings, now: () => number): EventPlan | Problem {
   try {
-    return mapEvent(event, settings)
+    return mapEvent(event, settings, now)
   } catch (error) {
     return { kind: 'InvalidEventPayload', message: crashMessage(error) }
   }
