@@ -640,6 +640,7 @@ var DeliveryMemory = class {
     this.now = now;
   }
   now;
+  /** By messageId: what Braze accepted, and the fingerprint of the content, where the single handlers gave one. */
   messages = new BoundedMap(MAX_MESSAGES, MESSAGE_TTL_MS);
   /** By the identity of the profile merged away: the merge Braze took. */
   merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
@@ -648,17 +649,21 @@ var DeliveryMemory = class {
   mergesSending = /* @__PURE__ */ new Map();
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
   sending = /* @__PURE__ */ new Map();
-  /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
-  recall(messageId) {
+  /**
+   * The parts of this message Braze accepted before, or `delivered` when it took all of them. With
+   * `content` (a fingerprint of the event), a message remembered with another content is a new one.
+   */
+  recall(messageId, content) {
     const known = this.messages.get(messageId, this.now());
-    return known === DELIVERED ? DELIVERED : known && new Set(known);
+    if (!known || content !== void 0 && known.content !== void 0 && known.content !== content) return void 0;
+    return known.parts === DELIVERED ? DELIVERED : new Set(known.parts);
   }
-  remember(messageId, accepted, delivered) {
-    const before = this.recall(messageId);
+  remember(messageId, accepted, delivered, content) {
+    const before = this.recall(messageId, content);
     if (before === DELIVERED) return;
-    if (delivered) return this.messages.set(messageId, DELIVERED, this.now());
+    if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content }, this.now());
     const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
-    if (parts.size > 0) this.messages.set(messageId, [...parts], this.now());
+    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content }, this.now());
   }
   /** Forgets what Braze accepted for this message: its id turned out to name different events. */
   forget(messageId) {
@@ -961,7 +966,7 @@ function planDelivery(plans, options) {
       return;
     }
     if (copy?.reused) delivery.reusedIds.add(plan.messageId);
-    const recalled = plan.messageId === void 0 || copy?.reused ? void 0 : memory?.recall(plan.messageId);
+    const recalled = plan.messageId === void 0 || copy?.reused ? void 0 : memory?.recall(plan.messageId, options.contents?.[owner]);
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true;
       return;
@@ -1240,7 +1245,8 @@ async function deliver(plans, options) {
   const { connection } = options;
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
   const limits = requestLimits(options.maxObjectsPerRequest);
-  const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes });
+  const contents = options.byContent ? contentsOf(plans) : void 0;
+  const plan = planDelivery(plans, { limits, memory: opened?.memory, contents, skipUnchangedAttributes: options.skipUnchangedAttributes });
   const epochs = plans.map((event) => event?.epoch);
   const run = new Delivery(plan, options, limits, epochs, opened?.memory);
   try {
@@ -1253,7 +1259,7 @@ async function deliver(plans, options) {
       const id = event?.messageId;
       if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return;
       if (plan.reusedIds.has(id)) opened.memory.forget(id);
-      else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0);
+      else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner]);
     });
   } finally {
     await opened?.keep();
@@ -1567,6 +1573,9 @@ function valuesOf(object) {
     key,
     isPlainValue(value) && !(merges && isDict(value)) ? JSON.stringify(value) : void 0
   ]);
+}
+function contentsOf(plans) {
+  return plans.map((plan) => plan?.messageId === void 0 ? void 0 : fingerprint(JSON.stringify(plan)));
 }
 function isInputTooLong(outcome) {
   if (outcome.kind !== "reject" || outcome.status !== 400 || !isDict(outcome.response)) return false;
@@ -3189,7 +3198,7 @@ function settingsOrThrow(raw) {
   if ("problem" in parsed) throw segmentError(parsed.problem.kind, parsed.problem.message);
   return parsed.settings;
 }
-function send(plans, settings, startedAt) {
+function send(plans, settings, startedAt, byContent = false) {
   const connection = {
     dataCenter: settings.dataCenter,
     apiKey: settings.apiKey,
@@ -3198,7 +3207,8 @@ function send(plans, settings, startedAt) {
   return deliver(plans, {
     connection,
     maxObjectsPerRequest: settings.maxObjectsPerRequest,
-    skipUnchangedAttributes: settings.skipUnchangedAttributes
+    skipUnchangedAttributes: settings.skipUnchangedAttributes,
+    byContent
   });
 }
 var crashMessage = (error, detail = "") => `The Braze destination function failed on this event (${describeThrown(error).name}${detail ? `: ${detail}` : ""}).`;
@@ -3221,7 +3231,7 @@ function handleEvent(type, event, rawSettings) {
     const settings = settingsOrThrow(rawSettings);
     const plan = mapEvent(event, settings, Date.now, type);
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
-    const report = await send([plan], settings, startedAt);
+    const report = await send([plan], settings, startedAt, true);
     const failure2 = worstFailure(report.failures[0]);
     if (failure2) throw segmentError(ERROR_FOR_FAILURE[failure2.kind], failure2.message);
     return summarize(report, [...report.notices, ...plan.warnings], plan.messageId);

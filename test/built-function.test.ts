@@ -123,6 +123,19 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ])
     })
 
+    test('a sample event edited under its messageId and run again (the Test tab) is sent; run again unchanged, it is not', async () => {
+      const braze = mockBraze()
+      const sample = track('u1', 'Signed Up', { plan: 'free' }, { messageId: 'test-tab-sample' })
+      await call('onTrack', sample)
+      const edited = { ...sample, properties: { plan: 'pro' } }
+      const summary = (await call('onTrack', edited)) as { note?: string }
+      expect(summary.note).toBeUndefined()
+      await call('onTrack', edited)
+      const sent = braze.requests.flatMap((request) => request.body.events.map((event: any) => event.properties.plan))
+      // Without Segment's cache (the minimal profile) nothing is remembered: every run is sent.
+      expect(sent).toEqual(profile === 'minimal' ? ['free', 'pro', 'pro'] : ['free', 'pro'])
+    })
+
     test("Segment's delete payload (context: []) → /users/delete", async () => {
       const braze = mockBraze()
       await runtime.deliver(deletion('u1'), SETTINGS)

@@ -19,7 +19,7 @@
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { inTimeOrder } from './merge-attributes'
-import { openMemory, type DeliveryMemory } from './delivery-memory'
+import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
 import { chunked, isPlainValue, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
@@ -54,6 +54,8 @@ export interface DeliveryOptions {
   connection: BrazeConnection
   maxObjectsPerRequest: number
   skipUnchangedAttributes: boolean
+  /** Remember a message by its messageId and its content, not its id alone (contentsOf). */
+  byContent?: boolean
 }
 
 /**
@@ -67,7 +69,8 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   const { connection } = options
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey)
   const limits = requestLimits(options.maxObjectsPerRequest)
-  const plan = planDelivery(plans, { limits, memory: opened?.memory, skipUnchangedAttributes: options.skipUnchangedAttributes })
+  const contents = options.byContent ? contentsOf(plans) : undefined
+  const plan = planDelivery(plans, { limits, memory: opened?.memory, contents, skipUnchangedAttributes: options.skipUnchangedAttributes })
   const epochs = plans.map((event) => event?.epoch)
   const run = new Delivery(plan, options, limits, epochs, opened?.memory)
   try {
@@ -80,7 +83,7 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
       const id = event?.messageId
       if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return
       if (plan.reusedIds.has(id)) opened.memory.forget(id)
-      else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0)
+      else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner])
     })
   } finally {
     await opened?.keep()
@@ -433,6 +436,16 @@ function valuesOf(object: BrazeAttributes): Array<[string, string | undefined]> 
     key,
     isPlainValue(value) && !(merges && isDict(value)) ? JSON.stringify(value) : undefined
   ])
+}
+
+/**
+ * A fingerprint of each event's plan, so that an event edited under the same messageId (a sample
+ * event in the editor's Test tab, run again) is a new message to the memory. Only the single
+ * handlers pay for it: in a batch, where Segment's messageIds are unique, it would cost a third of
+ * the function's CPU (0.95 ms per 400 events, measured).
+ */
+function contentsOf(plans: Array<EventPlan | undefined>): Array<string | undefined> {
+  return plans.map((plan) => (plan?.messageId === undefined ? undefined : fingerprint(JSON.stringify(plan))))
 }
 
 /** Braze's 400 for a request with more objects than the account allows (https://www.braze.com/docs/api/errors/). */

@@ -65,7 +65,8 @@ class BoundedMap<V> {
 }
 
 export class DeliveryMemory {
-  private readonly messages = new BoundedMap<PartToken[] | typeof DELIVERED>(MAX_MESSAGES, MESSAGE_TTL_MS)
+  /** By messageId: what Braze accepted, and the fingerprint of the content, where the single handlers gave one. */
+  private readonly messages = new BoundedMap<{ parts: PartToken[] | typeof DELIVERED; content?: string }>(MAX_MESSAGES, MESSAGE_TTL_MS)
   /** By the identity of the profile merged away: the merge Braze took. */
   private readonly merges = new BoundedMap<string>(MAX_MERGES, MERGE_TTL_MS)
   private readonly values = new BoundedMap<Map<string, string>>(MAX_USERS, VALUES_TTL_MS)
@@ -76,18 +77,22 @@ export class DeliveryMemory {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The parts of this message Braze accepted before, or `delivered` when it took all of them. */
-  recall(messageId: string): Recalled {
+  /**
+   * The parts of this message Braze accepted before, or `delivered` when it took all of them. With
+   * `content` (a fingerprint of the event), a message remembered with another content is a new one.
+   */
+  recall(messageId: string, content?: string): Recalled {
     const known = this.messages.get(messageId, this.now())
-    return known === DELIVERED ? DELIVERED : known && new Set(known)
+    if (!known || (content !== undefined && known.content !== undefined && known.content !== content)) return undefined
+    return known.parts === DELIVERED ? DELIVERED : new Set(known.parts)
   }
 
-  remember(messageId: string, accepted: Iterable<PartToken>, delivered: boolean): void {
-    const before = this.recall(messageId)
+  remember(messageId: string, accepted: Iterable<PartToken>, delivered: boolean, content?: string): void {
+    const before = this.recall(messageId, content)
     if (before === DELIVERED) return
-    if (delivered) return this.messages.set(messageId, DELIVERED, this.now())
+    if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content }, this.now())
     const parts = new Set([...(before ?? []), ...accepted])
-    if (parts.size > 0) this.messages.set(messageId, [...parts], this.now())
+    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content }, this.now())
   }
 
   /** Forgets what Braze accepted for this message: its id turned out to name different events. */
@@ -195,8 +200,8 @@ function segmentCache(): SegmentCache | undefined {
 
 const STORE_TTL_MS = 24 * 60 * 60 * 1000
 
-/** FNV-1a: the memory is kept per API key without the key itself becoming a cache key. */
-function fingerprint(text: string): string {
+/** FNV-1a: the memory is kept per API key without the key itself becoming a cache key; and per content of a message. */
+export function fingerprint(text: string): string {
   let hash = 0x811c9dc5
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i)

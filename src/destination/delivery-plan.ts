@@ -83,6 +83,8 @@ export interface DeliveryPlan {
 export interface PlanOptions {
   limits: RequestLimits
   memory?: DeliveryMemory
+  /** Per event, a fingerprint of its content for the memory (deliver.ts, contentsOf). */
+  contents?: Array<string | undefined>
   skipUnchangedAttributes?: boolean
 }
 
@@ -143,7 +145,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       return
     }
     if (copy?.reused) delivery.reusedIds.add(plan.messageId!)
-    const recalled = plan.messageId === undefined || copy?.reused ? undefined : memory?.recall(plan.messageId)
+    const recalled = plan.messageId === undefined || copy?.reused ? undefined : memory?.recall(plan.messageId, options.contents?.[owner])
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true
       return

@@ -24,7 +24,7 @@ function settingsOrThrow(raw: unknown): Settings {
 }
 
 /** One deadline for every Braze call of this invocation, counted from its start. */
-function send(plans: Array<EventPlan | undefined>, settings: Settings, startedAt: number): Promise<DeliveryReport> {
+function send(plans: Array<EventPlan | undefined>, settings: Settings, startedAt: number, byContent = false): Promise<DeliveryReport> {
   const connection: BrazeConnection = {
     dataCenter: settings.dataCenter,
     apiKey: settings.apiKey,
@@ -33,7 +33,8 @@ function send(plans: Array<EventPlan | undefined>, settings: Settings, startedAt
   return deliver(plans, {
     connection,
     maxObjectsPerRequest: settings.maxObjectsPerRequest,
-    skipUnchangedAttributes: settings.skipUnchangedAttributes
+    skipUnchangedAttributes: settings.skipUnchangedAttributes,
+    byContent
   })
 }
 
@@ -62,7 +63,7 @@ export function handleEvent(type: EventType, event: unknown, rawSettings: unknow
     // Segment routes by type; the handler's own type is what the event is treated as.
     const plan = mapEvent(event, settings, Date.now, type)
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message)
-    const report = await send([plan], settings, startedAt)
+    const report = await send([plan], settings, startedAt, true)
     const failure = worstFailure(report.failures[0]!)
     if (failure) throw segmentError(ERROR_FOR_FAILURE[failure.kind], failure.message)
     return summarize(report, [...report.notices, ...plan.warnings], plan.messageId)
