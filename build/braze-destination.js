@@ -1267,6 +1267,7 @@ async function deliver(plans, options) {
   return {
     failures: run.failures,
     alreadyDelivered: plan.alreadyDelivered,
+    accepted: plans.map((_, owner) => run.accepted[plan.duplicateOf.get(owner) ?? owner]),
     calls: run.calls,
     unchangedAttributes: plan.unchangedAttributes,
     notices: [...run.notices]
@@ -2501,7 +2502,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   const braze = `ecommerce.${route.event}`;
   const needs = (what) => problem(
     "InvalidEventPayload",
-    `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`
+    `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/). With the ecommerceMode setting "purchases", Segment's eCommerce events go as custom events and legacy purchases instead.`
   );
   const fields = new Fields(properties, warnings);
   const out = {};
@@ -3129,7 +3130,7 @@ var definitions = {
 };
 var SETTING_DEFINITIONS = Object.values(definitions);
 function normalizeApiKey(raw) {
-  return raw.trim().replace(/^["']|["']$/g, "");
+  return raw.trim().replace(/^["']|["']$/g, "").replace(/^Bearer\s+/i, "");
 }
 var isBlank = (value) => value === void 0 || value === null || typeof value === "string" && value.trim() === "" || Array.isArray(value) && value.length === 0;
 function parseSettings(raw) {
@@ -3233,7 +3234,7 @@ function handleEvent(type, event, rawSettings) {
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message);
     const report = await send([plan], settings, startedAt, true);
     const failure2 = worstFailure(report.failures[0]);
-    if (failure2) throw segmentError(ERROR_FOR_FAILURE[failure2.kind], failure2.message);
+    if (failure2) throw segmentError(ERROR_FOR_FAILURE[failure2.kind], failureMessage(failure2, report.accepted[0]));
     return summarize(report, [...report.notices, ...plan.warnings], plan.messageId);
   });
 }
@@ -3269,9 +3270,16 @@ function handleBatch(events, rawSettings) {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
       const failure2 = worstFailure(report.failures[index]);
       if (!failure2) return { status: 200 };
-      return { status: failure2.kind === "retry" ? 500 : 400, errormessage: failure2.message };
+      return { status: failure2.kind === "retry" ? 500 : 400, errormessage: failureMessage(failure2, report.accepted[index]) };
     });
   });
+}
+function failureMessage(failure2, accepted) {
+  if (failure2.kind !== "reject" || accepted.size === 0) return failure2.message;
+  const message = /[.!?]$/.test(failure2.message) ? failure2.message : `${failure2.message}.`;
+  if ([...accepted].some((part) => part !== "attributes"))
+    return `${message} Braze did log this event's other objects (its custom event or purchases): sending the event again would log them twice.`;
+  return `${message} Braze did set this event's attributes.`;
 }
 function mapSafely(event, settings, now) {
   try {

@@ -170,6 +170,30 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(Date.now() - started).toBeLessThan(1000)
     })
 
+    test('Braze refuses the attributes but logs the event → ValidationError that says the event was logged, so it is not resent by hand', async () => {
+      mockBraze(() => ({
+        status: 201,
+        body: {
+          message: 'success',
+          events_processed: 1,
+          errors: [{ type: 'Custom attribute limit reached', input_array: 'attributes', index: 0 }]
+        }
+      }))
+      const entered = track(
+        'u1',
+        'Audience Entered',
+        { audience_key: 'vip', vip: true },
+        {
+          context: { personas: { computation_class: 'audience', computation_key: 'vip' } }
+        }
+      )
+      const error = await caught(call('onTrack', entered, { ...SETTINGS, audienceAttribute: 'segment_audiences' }))
+      expect(segmentClass(runtime, error)).toBe('ValidationError')
+      expect(error.message).toBe(
+        "Braze rejected the attributes object: Custom attribute limit reached. Braze did log this event's other objects (its custom event or purchases): sending the event again would log them twice."
+      )
+    })
+
     test("every object rejected in a 201 → ValidationError with Braze's message", async () => {
       mockBraze(() => ({ status: 201, body: { message: 'success', errors: [{ type: 'bad event', input_array: 'events', index: 0 }] } }))
       const error = await caught(call('onTrack', track('u1', 'Signed Up')))

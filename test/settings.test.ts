@@ -146,7 +146,8 @@ describe('apiKey', () => {
     ['as typed', 'abc-123', 'abc-123'],
     ['trimmed', '  abc-123 \n', 'abc-123'],
     ['double quotes pasted around it', '"abc-123"', 'abc-123'],
-    ['single quotes pasted around it', " 'abc-123' ", 'abc-123']
+    ['single quotes pasted around it', " 'abc-123' ", 'abc-123'],
+    ['copied with the header\'s "Bearer " (the function adds it)', 'Bearer abc-123', 'abc-123']
   ])('%s', (_name, apiKey, expected) => {
     expect(settingsFor({ apiKey }).apiKey).toBe(expected)
   })

@@ -44,6 +44,8 @@ export interface DeliveryReport {
   failures: EventFailure[][]
   /** Per input event: Braze had accepted all of it in an earlier invocation, so nothing was sent. */
   alreadyDelivered: boolean[]
+  /** Per input event: the parts Braze accepted in this invocation. */
+  accepted: Array<ReadonlySet<PartToken>>
   calls: CallReport[]
   unchangedAttributes: number
   /** What the user should know about the invocation as a whole, such as a setting that would save a round trip. */
@@ -91,6 +93,7 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   return {
     failures: run.failures,
     alreadyDelivered: plan.alreadyDelivered,
+    accepted: plans.map((_, owner) => run.accepted[plan.duplicateOf.get(owner) ?? owner]!),
     calls: run.calls,
     unchangedAttributes: plan.unchangedAttributes,
     notices: [...run.notices]

@@ -207,7 +207,8 @@ export function mapEcommerce(
   const needs = (what: string) =>
     problem(
       'InvalidEventPayload',
-      `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).`
+      `"${name.slice(0, 64)}" cannot become Braze's ${braze}: it needs ${what} (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/). ` +
+        'With the ecommerceMode setting "purchases", Segment\'s eCommerce events go as custom events and legacy purchases instead.'
     )
   const fields = new Fields(properties, warnings)
   const out: JsonObject = {}

@@ -4,6 +4,7 @@
 // (https://segment.com/docs/connections/functions/destination-functions/#errors-and-error-handling).
 import { INVOCATION_BUDGET_MS, redact, type BrazeConnection } from './braze-client'
 import { deliver, worstFailure, type DeliveryReport, type EventFailure } from './deliver'
+import type { PartToken } from './track-bundle'
 import { describeThrown, isProblem, isSegmentError, segmentError, type Problem, type SegmentErrorKind } from './errors'
 import { mapEvent, type EventType } from './map-event'
 import type { EventPlan } from './plan'
@@ -65,7 +66,7 @@ export function handleEvent(type: EventType, event: unknown, rawSettings: unknow
     if (isProblem(plan)) throw segmentError(plan.kind, plan.message)
     const report = await send([plan], settings, startedAt, true)
     const failure = worstFailure(report.failures[0]!)
-    if (failure) throw segmentError(ERROR_FOR_FAILURE[failure.kind], failure.message)
+    if (failure) throw segmentError(ERROR_FOR_FAILURE[failure.kind], failureMessage(failure, report.accepted[0]!))
     return summarize(report, [...report.notices, ...plan.warnings], plan.messageId)
   })
 }
@@ -105,9 +106,21 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }
       const failure = worstFailure(report.failures[index]!)
       if (!failure) return { status: 200 }
-      return { status: failure.kind === 'retry' ? 500 : 400, errormessage: failure.message }
+      return { status: failure.kind === 'retry' ? 500 : 400, errormessage: failureMessage(failure, report.accepted[index]!) }
     })
   })
+}
+
+/**
+ * A refused event of which Braze took some objects says so: it is not retried, and sent again by
+ * hand it would log those twice (Braze never deduplicates events or purchases).
+ */
+function failureMessage(failure: EventFailure, accepted: ReadonlySet<PartToken>): string {
+  if (failure.kind !== 'reject' || accepted.size === 0) return failure.message
+  const message = /[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`
+  if ([...accepted].some((part) => part !== 'attributes'))
+    return `${message} Braze did log this event's other objects (its custom event or purchases): sending the event again would log them twice.`
+  return `${message} Braze did set this event's attributes.`
 }
 
 /** One event's bug must not take the batch down with it. */
