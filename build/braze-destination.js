@@ -3181,7 +3181,7 @@ function summarize(report, warnings, messageId) {
   const primary = report.calls[0];
   const summary = {
     braze: primary ? { endpoint: primary.path, status: primary.outcome.status, response: primary.outcome.response } : null,
-    requests: report.calls.map((call) => ({ endpoint: call.path, status: call.outcome.status })),
+    requests: report.calls.map((call) => ({ endpoint: call.path, status: call.outcome.status, body: call.body })),
     sent,
     warnings: limitWarnings(warnings)
   };

@@ -49,22 +49,22 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   describe('end to end through the runtime', () => {
     test('identify → the exact Braze requests (the attributes, then the merge of an email-only lead), and the summary', async () => {
       let headers: Record<string, unknown> = {}
+      const trackBody = { attributes: [{ external_id: 'u1', first_name: 'Ada', email: 'ada@example.com', country: 'GB', plan: 'pro' }] }
+      const mergeBody = {
+        merge_updates: [
+          {
+            identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+            identifier_to_keep: { external_id: 'u1' }
+          }
+        ]
+      }
       const scope = nock(BRAZE_HOST)
-        .post('/users/track', {
-          attributes: [{ external_id: 'u1', first_name: 'Ada', email: 'ada@example.com', country: 'GB', plan: 'pro' }]
-        })
+        .post('/users/track', trackBody)
         .reply(function () {
           headers = this.req.headers
           return [201, { message: 'success', attributes_processed: 1 }]
         })
-        .post('/users/merge', {
-          merge_updates: [
-            {
-              identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
-              identifier_to_keep: { external_id: 'u1' }
-            }
-          ]
-        })
+        .post('/users/merge', mergeBody)
         .reply(202, { message: 'success' })
       const summary = await runtime.deliver(
         identify('u1', { firstName: 'Ada', email: 'ada@example.com', address: { country: 'GB' }, plan: 'pro' }),
@@ -76,8 +76,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(summary).toEqual({
         braze: { endpoint: '/users/track', status: 201, response: { message: 'success', attributes_processed: 1 } },
         requests: [
-          { endpoint: '/users/track', status: 201 },
-          { endpoint: '/users/merge', status: 202 }
+          { endpoint: '/users/track', status: 201, body: trackBody },
+          { endpoint: '/users/merge', status: 202, body: mergeBody }
         ],
         sent: { attributes: 1, events: 0, purchases: 0 },
         warnings: []

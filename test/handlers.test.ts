@@ -45,9 +45,10 @@ describe('summaries for the Test panel', () => {
         status: 201,
         response: { message: 'success', attributes_processed: 1, events_processed: 0, purchases_processed: 0 }
       },
+      // The exact bodies Braze received: what the Test panel shows was sent.
       requests: [
-        { endpoint: '/users/track', status: 201 },
-        { endpoint: '/users/merge', status: 202 }
+        { endpoint: '/users/track', status: 201, body: braze.requests[0]!.body },
+        { endpoint: '/users/merge', status: 202, body: braze.requests[1]!.body }
       ],
       sent: { attributes: 1, events: 0, purchases: 0 },
       warnings: []

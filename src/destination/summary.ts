@@ -5,7 +5,9 @@ import type { DeliveryReport } from './deliver'
 
 export interface HandlerSummary {
   braze: { endpoint: string; status: number | undefined; response: unknown } | null
-  requests: Array<{ endpoint: string; status: number | undefined }>
+  /** Every Braze call, with the exact body sent (the API key travels only in a header). */
+  requests: Array<{ endpoint: string; status: number | undefined; body: Record<string, unknown> }>
+  /** Objects sent to /users/track, by array. */
   sent: { attributes: number; events: number; purchases: number }
   warnings: string[]
   /** Why nothing (or less) was sent: an earlier attempt was accepted, or the attributes were unchanged. */
@@ -44,7 +46,7 @@ export function summarize(report: DeliveryReport, warnings: string[], messageId:
   const primary = report.calls[0]
   const summary: HandlerSummary = {
     braze: primary ? { endpoint: primary.path, status: primary.outcome.status, response: primary.outcome.response } : null,
-    requests: report.calls.map((call) => ({ endpoint: call.path, status: call.outcome.status })),
+    requests: report.calls.map((call) => ({ endpoint: call.path, status: call.outcome.status, body: call.body })),
     sent,
     warnings: limitWarnings(warnings)
   }
