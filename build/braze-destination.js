@@ -2950,7 +2950,7 @@ function parseHttpsUrl(value) {
   return url;
 }
 function describeValidDataCenters() {
-  return `${DATA_CENTER_NAMES.join(", ")} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0].restHost})`;
+  return `${DATA_CENTER_NAMES.join(", ")} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0].restHost}, or the address of your Braze dashboard, which names the instance: dashboard-01.braze.eu is EU-01)`;
 }
 
 // src/destination/settings.ts
@@ -3136,25 +3136,19 @@ var isBlank = (value) => value === void 0 || value === null || typeof value === 
 function parseSettings(raw) {
   const input = raw !== null && typeof raw === "object" ? raw : {};
   const out = {};
+  const problems = [];
   for (const definition of SETTING_DEFINITIONS) {
     const value = input[definition.name];
     if (isBlank(value)) {
-      if (definition.required) {
-        return {
-          problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`)
-        };
-      }
+      if (definition.required) problems.push(`Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`);
       out[definition.name] = definition.default;
       continue;
     }
     const parsed = definition.parse(value);
-    if ("expected" in parsed) {
-      return {
-        problem: problem("ValidationError", `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`)
-      };
-    }
-    out[definition.name] = parsed.value;
+    if ("expected" in parsed) problems.push(`Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`);
+    else out[definition.name] = parsed.value;
   }
+  if (problems.length > 0) return { problem: problem("ValidationError", problems.join(" ")) };
   return { settings: out };
 }
 

@@ -154,7 +154,8 @@ describe('refused', () => {
       }
     })
     expect(describeValidDataCenters()).toBe(
-      'US-01, US-02, US-03, US-04, US-05, US-06, US-07, US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01 (or the REST endpoint URL from Braze, e.g. https://rest.iad-01.braze.com)'
+      'US-01, US-02, US-03, US-04, US-05, US-06, US-07, US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01 (or the REST endpoint URL from Braze, ' +
+        'e.g. https://rest.iad-01.braze.com, or the address of your Braze dashboard, which names the instance: dashboard-01.braze.eu is EU-01)'
     )
   })
 })

@@ -141,6 +141,13 @@ describe('required settings', () => {
   })
 })
 
+test('no settings at all: one ValidationError naming every required setting', () => {
+  expect(problemOf({})).toEqual({
+    kind: 'ValidationError',
+    message: expect.stringMatching(/^Setting "apiKey" \(API Key\) is required: .* Setting "dataCenter" \(Data Center\) is required: /)
+  })
+})
+
 describe('apiKey', () => {
   test.each([
     ['as typed', 'abc-123', 'abc-123'],

@@ -73,5 +73,8 @@ function parseHttpsUrl(value: string): URL | undefined {
 }
 
 export function describeValidDataCenters(): string {
-  return `${DATA_CENTER_NAMES.join(', ')} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0]!.restHost})`
+  return (
+    `${DATA_CENTER_NAMES.join(', ')} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0]!.restHost}, ` +
+    'or the address of your Braze dashboard, which names the instance: dashboard-01.braze.eu is EU-01)'
+  )
 }

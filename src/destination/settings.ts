@@ -245,25 +245,20 @@ const isBlank = (value: unknown) =>
 export function parseSettings(raw: unknown): { settings: Settings } | { problem: Problem } {
   const input = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {}
   const out: Record<string, unknown> = {}
+  // Every problem at once: a user fixing one setting at a time would test once per setting.
+  const problems: string[] = []
   for (const definition of SETTING_DEFINITIONS) {
     const value = input[definition.name]
     if (isBlank(value)) {
-      if (definition.required) {
-        return {
-          problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`)
-        }
-      }
+      if (definition.required) problems.push(`Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`)
       out[definition.name] = definition.default
       continue
     }
     const parsed = definition.parse(value)
-    if ('expected' in parsed) {
-      // Never echo the value: it may be the API key.
-      return {
-        problem: problem('ValidationError', `Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`)
-      }
-    }
-    out[definition.name] = parsed.value
+    // Never echo the value: it may be the API key.
+    if ('expected' in parsed) problems.push(`Setting "${definition.name}" (${definition.label}) is invalid: expected ${parsed.expected}.`)
+    else out[definition.name] = parsed.value
   }
+  if (problems.length > 0) return { problem: problem('ValidationError', problems.join(' ')) }
   return { settings: out as Settings }
 }
