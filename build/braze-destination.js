@@ -661,9 +661,10 @@ var DeliveryMemory = class {
   remember(messageId, accepted, delivered, content) {
     const before = this.recall(messageId, content);
     if (before === DELIVERED) return;
-    if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content }, this.now());
+    const kept = content ?? (before && this.messages.get(messageId, this.now())?.content);
+    if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content: kept }, this.now());
     const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
-    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content }, this.now());
+    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept }, this.now());
   }
   /** Forgets what Braze accepted for this message: its id turned out to name different events. */
   forget(messageId) {
@@ -940,6 +941,7 @@ function planDelivery(plans, options) {
     deletes: [],
     expected: plans.map(() => /* @__PURE__ */ new Set()),
     alreadyDelivered: plans.map(() => false),
+    acceptedBefore: plans.map(() => /* @__PURE__ */ new Set()),
     duplicateOf: /* @__PURE__ */ new Map(),
     reusedIds: /* @__PURE__ */ new Set(),
     rejected: /* @__PURE__ */ new Map(),
@@ -980,7 +982,9 @@ function planDelivery(plans, options) {
       );
       return;
     }
-    live.push({ owner, plan, done: recalled ?? /* @__PURE__ */ new Set(), parts });
+    const done = recalled ?? /* @__PURE__ */ new Set();
+    delivery.acceptedBefore[owner] = done;
+    live.push({ owner, plan, done, parts });
   });
   for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {
     if (plan.attributes.length > 0 && !done.has("attributes")) {
@@ -1267,7 +1271,10 @@ async function deliver(plans, options) {
   return {
     failures: run.failures,
     alreadyDelivered: plan.alreadyDelivered,
-    accepted: plans.map((_, owner) => run.accepted[plan.duplicateOf.get(owner) ?? owner]),
+    accepted: plans.map((_, owner) => {
+      const first2 = plan.duplicateOf.get(owner) ?? owner;
+      return /* @__PURE__ */ new Set([...plan.acceptedBefore[first2], ...run.accepted[first2]]);
+    }),
     calls: run.calls,
     unchangedAttributes: plan.unchangedAttributes,
     notices: [...run.notices]
@@ -1576,7 +1583,7 @@ function valuesOf(object) {
   ]);
 }
 function contentsOf(plans) {
-  return plans.map((plan) => plan?.messageId === void 0 ? void 0 : fingerprint(JSON.stringify(plan)));
+  return plans.map((plan) => plan?.messageId === void 0 || plan.epoch === void 0 ? void 0 : fingerprint(JSON.stringify(plan)));
 }
 function isInputTooLong(outcome) {
   if (outcome.kind !== "reject" || outcome.status !== 400 || !isDict(outcome.response)) return false;
@@ -3130,7 +3137,8 @@ var definitions = {
 };
 var SETTING_DEFINITIONS = Object.values(definitions);
 function normalizeApiKey(raw) {
-  return raw.trim().replace(/^["']|["']$/g, "").replace(/^Bearer\s+/i, "");
+  const unquoted = (text2) => text2.trim().replace(/^["']|["']$/g, "");
+  return unquoted(unquoted(raw).replace(/^Bearer\s+/i, ""));
 }
 var isBlank = (value) => value === void 0 || value === null || typeof value === "string" && value.trim() === "" || Array.isArray(value) && value.length === 0;
 function parseSettings(raw) {

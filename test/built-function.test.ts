@@ -136,6 +136,43 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(sent).toEqual(profile === 'minimal' ? ['free', 'pro', 'pro'] : ['free', 'pro'])
     })
 
+    describe("what the memory knows across attempts (none without Segment's cache: the minimal profile)", () => {
+      const products = Array.from({ length: 100 }, (_, i) => ({ product_id: `p${i}`, price: 1 }))
+      const settings = { ...SETTINGS, ecommerceMode: 'purchases' }
+      /** Purchases per /users/track request; Braze answers the second request with `second`, the third with `third`. */
+      const braze = (second: { status: number; body?: unknown }, third?: { status: number; body?: unknown }) => {
+        const mock = mockBraze((_request, index) => (index === 1 ? second : index === 2 ? third : undefined))
+        return () => mock.requests.map((request) => (request.body.purchases ?? []).length)
+      }
+
+      test('a retried event without a timestamp: only the part Braze lacks is sent again', async () => {
+        const sizes = braze({ status: 503 })
+        const { timestamp: _none, ...untimed } = orderCompleted('u1', products, {}, { messageId: 'untimed-order' })
+        await caught(call('onTrack', untimed, settings))
+        await call('onTrack', untimed, settings)
+        expect(sizes()).toEqual(profile === 'minimal' ? [75, 25, 75, 25] : [75, 25, 25])
+      })
+
+      test('refused on a later attempt, the event says Braze logged its other objects on the earlier one', async () => {
+        braze({ status: 503 }, { status: 400, body: { message: 'Invalid request' } })
+        const order = orderCompleted('u1', products, {}, { messageId: 'order-twice' })
+        await caught(call('onTrack', order, settings))
+        const error = await caught(call('onTrack', order, settings))
+        // Without a memory the second attempt sends the whole order again, and its 400 falls on the first part.
+        if (profile === 'minimal') expect(error.message).toBe('Braze rejected /users/track (HTTP 400): Invalid request.')
+        else expect(error.message).toContain("Braze did log this event's other objects (its custom event or purchases)")
+      })
+
+      test('onBatch keeps the content a single handler remembered: the order edited under its messageId is still sent', async () => {
+        const sizes = braze({ status: 503 })
+        const order = orderCompleted('u1', products, {}, { messageId: 'single-batch-edit' })
+        await caught(call('onTrack', order, settings))
+        await runtime.handlers.onBatch!([order], settings)
+        await call('onTrack', { ...order, properties: { ...(order.properties as object), order_id: 'order-edited' } }, settings)
+        expect(sizes()).toEqual(profile === 'minimal' ? [75, 25, 75, 25, 75, 25] : [75, 25, 25, 75, 25])
+      })
+    })
+
     test("Segment's delete payload (context: []) → /users/delete", async () => {
       const braze = mockBraze()
       await runtime.deliver(deletion('u1'), SETTINGS)

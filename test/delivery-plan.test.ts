@@ -55,6 +55,21 @@ const order = (user: number, n: number, products: number) => ({
   properties: { order_id: `o${n}`, n, products: Array.from({ length: products }, (_, k) => ({ product_id: `p${n}-${k}`, price: 1 })) }
 })
 
+/** A visitor's track (messageId "seen") and, timed before it, an Engage computed trait for the same anonymousId's alias. */
+function visitorWithEngageTrait(extra: Record<string, unknown> = {}): EventPlan[] {
+  const settings = settingsFor({ anonymousAliasLabel: 'anon', ...extra })
+  return [
+    { type: 'track', anonymousId: 'a1', event: 'Viewed', messageId: 'seen', timestamp: at(1) },
+    {
+      type: 'identify',
+      anonymousId: 'a1',
+      timestamp: at(0),
+      traits: { ltv: 3 },
+      context: { personas: { computation_class: 'trait', computation_key: 'ltv' } }
+    }
+  ].map((event) => mapEvent(event, settings) as EventPlan)
+}
+
 /** Which requests (round 1, then chains) hold each event's events and purchases. */
 function whereEvents(requests: Bundle[]): Map<number, Set<number>> {
   const places = new Map<number, Set<number>>()
@@ -173,17 +188,7 @@ describe('planDelivery', () => {
     ["the visitor's track creates the alias profile: the Engage trait creates it too", {}, [false, false]],
     ['updateExistingOnly: nothing creates a profile, nothing changes', { updateExistingOnly: true }, [true, true]]
   ])("an Engage trait for an anonymousId's alias beside the visitor's own track in one batch: %s", (_name, extra, flags) => {
-    const settings = settingsFor({ anonymousAliasLabel: 'anon', ...extra })
-    const plans = [
-      { type: 'track', anonymousId: 'a1', event: 'Viewed', timestamp: at(1) },
-      {
-        type: 'identify',
-        anonymousId: 'a1',
-        timestamp: at(0),
-        traits: { ltv: 3 },
-        context: { personas: { computation_class: 'trait', computation_key: 'ltv' } }
-      }
-    ].map((event) => mapEvent(event, settings) as EventPlan)
+    const plans = visitorWithEngageTrait(extra)
     // Braze applies a request's attributes before its events (https://www.braze.com/docs/api/api_limits/).
     expect(plans[1]!.attributes[0]).toHaveProperty('_update_existing_only', true)
     const [request] = planDelivery(plans, { limits: requestLimits(75) }).requests
@@ -191,17 +196,7 @@ describe('planDelivery', () => {
   })
 
   test("an Engage trait for an alias stays update-only beside a visitor's track Braze already has (redelivered): nothing in this invocation creates the profile", () => {
-    const settings = settingsFor({ anonymousAliasLabel: 'anon' })
-    const plans = [
-      { type: 'track', anonymousId: 'a1', event: 'Viewed', messageId: 'seen', timestamp: at(1) },
-      {
-        type: 'identify',
-        anonymousId: 'a1',
-        timestamp: at(0),
-        traits: { ltv: 3 },
-        context: { personas: { computation_class: 'trait', computation_key: 'ltv' } }
-      }
-    ].map((event) => mapEvent(event, settings) as EventPlan)
+    const plans = visitorWithEngageTrait()
     const memory = new DeliveryMemory()
     memory.remember('seen', new Set([0]), true)
     const [request] = planDelivery(plans, { limits: requestLimits(75), memory }).requests

@@ -154,7 +154,8 @@ describe('apiKey', () => {
     ['trimmed', '  abc-123 \n', 'abc-123'],
     ['double quotes pasted around it', '"abc-123"', 'abc-123'],
     ['single quotes pasted around it', " 'abc-123' ", 'abc-123'],
-    ['copied with the header\'s "Bearer " (the function adds it)', 'Bearer abc-123', 'abc-123']
+    ['copied with the header\'s "Bearer " (the function adds it)', 'Bearer abc-123', 'abc-123'],
+    ['"Bearer " before a quoted key', 'Bearer "abc-123"', 'abc-123']
   ])('%s', (_name, apiKey, expected) => {
     expect(settingsFor({ apiKey }).apiKey).toBe(expected)
   })

@@ -90,9 +90,11 @@ export class DeliveryMemory {
   remember(messageId: string, accepted: Iterable<PartToken>, delivered: boolean, content?: string): void {
     const before = this.recall(messageId, content)
     if (before === DELIVERED) return
-    if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content }, this.now())
+    // The batch handler gives no content: the one a single handler gave stays.
+    const kept = content ?? (before && this.messages.get(messageId, this.now())?.content)
+    if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content: kept }, this.now())
     const parts = new Set([...(before ?? []), ...accepted])
-    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content }, this.now())
+    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept }, this.now())
   }
 
   /** Forgets what Braze accepted for this message: its id turned out to name different events. */

@@ -66,6 +66,8 @@ export interface DeliveryPlan {
   expected: Array<Set<PartToken>>
   /** Per event: Braze accepted all of it in an earlier invocation. */
   alreadyDelivered: boolean[]
+  /** Per event: the parts Braze accepted in earlier invocations, as the memory recalls them. */
+  acceptedBefore: Array<ReadonlySet<PartToken>>
   /** Events that repeat an earlier event of the batch (same messageId, same objects): they share its outcome. */
   duplicateOf: Map<number, number>
   /** messageIds this batch uses for different events: what Braze accepted can't be told apart by them, so they are not remembered. */
@@ -115,6 +117,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     deletes: [],
     expected: plans.map(() => new Set<PartToken>()),
     alreadyDelivered: plans.map(() => false),
+    acceptedBefore: plans.map(() => new Set<PartToken>()),
     duplicateOf: new Map(),
     reusedIds: new Set(),
     rejected: new Map(),
@@ -160,7 +163,9 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       )
       return
     }
-    live.push({ owner, plan, done: recalled ?? new Set<PartToken>(), parts })
+    const done = recalled ?? new Set<PartToken>()
+    delivery.acceptedBefore[owner] = done
+    live.push({ owner, plan, done, parts })
   })
 
   for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {

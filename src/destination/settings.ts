@@ -225,10 +225,8 @@ export const SETTING_DEFINITIONS: ReadonlyArray<SettingDefinition<unknown>> = Ob
 /** Keys pasted with quotes or spaces are a classic cause of Braze 401s. */
 /** What people paste around a key: spaces, quotes, or the header's "Bearer " (the function adds that itself). */
 export function normalizeApiKey(raw: string): string {
-  return raw
-    .trim()
-    .replace(/^["']|["']$/g, '')
-    .replace(/^Bearer\s+/i, '')
+  const unquoted = (text: string) => text.trim().replace(/^["']|["']$/g, '')
+  return unquoted(unquoted(raw).replace(/^Bearer\s+/i, ''))
 }
 
 // An ARRAY setting never filled in arrives as []: that is "not set", not "no purchase events".
