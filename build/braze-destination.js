@@ -1031,7 +1031,10 @@ function planDelivery(plans, options) {
 function copiesOf(plans) {
   const byId = /* @__PURE__ */ new Map();
   plans.forEach((plan, owner) => {
-    if (plan?.messageId !== void 0) byId.set(plan.messageId, [...byId.get(plan.messageId) ?? [], owner]);
+    if (plan?.messageId === void 0) return;
+    const owners = byId.get(plan.messageId);
+    if (owners) owners.push(owner);
+    else byId.set(plan.messageId, [owner]);
   });
   const copies = /* @__PURE__ */ new Map();
   for (const owners of byId.values()) {
@@ -1245,6 +1248,7 @@ function chunked(items, size) {
 
 // src/destination/deliver.ts
 var FOLLOW_UP_MIN_MS = 1e3;
+var NOTHING = /* @__PURE__ */ new Set();
 async function deliver(plans, options) {
   const { connection } = options;
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
@@ -1271,9 +1275,10 @@ async function deliver(plans, options) {
   return {
     failures: run.failures,
     alreadyDelivered: plan.alreadyDelivered,
+    // Only a refusal's message reads it (handlers.ts): a delivered event gets none.
     accepted: plans.map((_, owner) => {
       const first2 = plan.duplicateOf.get(owner) ?? owner;
-      return /* @__PURE__ */ new Set([...plan.acceptedBefore[first2], ...run.accepted[first2]]);
+      return run.failures[first2].length === 0 ? NOTHING : /* @__PURE__ */ new Set([...plan.acceptedBefore[first2], ...run.accepted[first2]]);
     }),
     calls: run.calls,
     unchangedAttributes: plan.unchangedAttributes,

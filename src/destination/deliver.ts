@@ -44,7 +44,7 @@ export interface DeliveryReport {
   failures: EventFailure[][]
   /** Per input event: Braze had accepted all of it in an earlier invocation, so nothing was sent. */
   alreadyDelivered: boolean[]
-  /** Per input event: the parts Braze accepted, in this invocation or (the memory says) an earlier one. */
+  /** Per failed input event: the parts Braze accepted, in this invocation or (the memory says) an earlier one. */
   accepted: Array<ReadonlySet<PartToken>>
   calls: CallReport[]
   unchangedAttributes: number
@@ -66,6 +66,8 @@ export interface DeliveryOptions {
  * Braze, and its retry would log it again.
  */
 const FOLLOW_UP_MIN_MS = 1000
+
+const NOTHING: ReadonlySet<PartToken> = new Set()
 
 export async function deliver(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
   const { connection } = options
@@ -93,9 +95,10 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   return {
     failures: run.failures,
     alreadyDelivered: plan.alreadyDelivered,
+    // Only a refusal's message reads it (handlers.ts): a delivered event gets none.
     accepted: plans.map((_, owner) => {
       const first = plan.duplicateOf.get(owner) ?? owner
-      return new Set([...plan.acceptedBefore[first]!, ...run.accepted[first]!])
+      return run.failures[first]!.length === 0 ? NOTHING : new Set([...plan.acceptedBefore[first]!, ...run.accepted[first]!])
     }),
     calls: run.calls,
     unchangedAttributes: plan.unchangedAttributes,

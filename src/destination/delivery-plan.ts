@@ -229,7 +229,10 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
 function copiesOf(plans: Array<EventPlan | undefined>): Map<number, { first?: number; reused: boolean }> {
   const byId = new Map<string, number[]>()
   plans.forEach((plan, owner) => {
-    if (plan?.messageId !== undefined) byId.set(plan.messageId, [...(byId.get(plan.messageId) ?? []), owner])
+    if (plan?.messageId === undefined) return
+    const owners = byId.get(plan.messageId)
+    if (owners) owners.push(owner)
+    else byId.set(plan.messageId, [owner])
   })
   const copies = new Map<number, { first?: number; reused: boolean }>()
   for (const owners of byId.values()) {
