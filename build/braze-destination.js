@@ -2617,12 +2617,22 @@ var MIN_MS = Date.parse("0000-01-01T00:00:00.000Z");
 var MAX_MS = Date.parse("9999-12-31T23:59:59.999Z");
 function eventEpoch(event) {
   for (const key of TIME_FIELDS) {
-    const value = field(event, key);
-    if (typeof value !== "string" && !isDate(value)) continue;
-    const ms = isDate(value) ? value.getTime() : Date.parse(value);
-    if (Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS) return ms;
+    const ms = usableMs(field(event, key));
+    if (ms !== void 0) return ms;
   }
   return void 0;
+}
+function timestampWarning(event) {
+  const value = field(event, "timestamp");
+  if (value === void 0 || value === null || usableMs(value) !== void 0) return void 0;
+  const other = TIME_FIELDS.slice(1).find((key) => usableMs(field(event, key)) !== void 0);
+  const shown = typeof value === "string" ? JSON.stringify(value).slice(0, 40) : typeof value === "number" ? String(value) : `(${isDate(value) ? "a Date" : typeof value})`;
+  return `timestamp ${shown} is not a date between the years 0000 and 9999: Braze logs the event at ${other ? `its ${other}` : "the time the function ran"}.`;
+}
+function usableMs(value) {
+  if (typeof value !== "string" && !isDate(value)) return void 0;
+  const ms = isDate(value) ? value.getTime() : Date.parse(value);
+  return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? ms : void 0;
 }
 function brazeTime(epoch, now = Date.now) {
   return new Date(epoch ?? now()).toISOString();
@@ -2732,7 +2742,11 @@ function withIdentifier(event, settings, build) {
   const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event));
   if (engageContext(event)) plan.engage = true;
   const effective = plan.engage && "user_alias" in identifier ? { ...settings, updateExistingOnly: true } : settings;
-  return build(identifier, plan, effective) ?? bounded(plan, settings);
+  const failed = build(identifier, plan, effective);
+  if (failed) return failed;
+  const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : void 0;
+  if (late) plan.warnings.push(late);
+  return bounded(plan, settings);
 }
 function bounded(plan, settings) {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length;

@@ -100,6 +100,16 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ])
     })
 
+    test('a track whose timestamp is no date: logged at its receivedAt, and the summary says so', async () => {
+      const braze = mockBraze()
+      const event = { ...track('u1', 'Signed Up', {}), timestamp: 'yesterday', receivedAt: at(2) }
+      const summary = (await runtime.deliver(event, SETTINGS)) as any
+      expect(braze.requests.map((request) => request.body)).toEqual([{ events: [{ external_id: 'u1', name: 'Signed Up', time: at(2) }] }])
+      expect(summary.warnings).toEqual([
+        'timestamp "yesterday" is not a date between the years 0000 and 9999: Braze logs the event at its receivedAt.'
+      ])
+    })
+
     test('track and Order Completed → event and purchases', async () => {
       const braze = mockBraze()
       const first = (await runtime.deliver(track('u1', 'Signed Up', { plan: 'pro' }, { timestamp: at(1) }), SETTINGS)) as any

@@ -70,41 +70,65 @@ describe('the custom event', () => {
 })
 
 describe('time', () => {
-  test.each<[string, Record<string, unknown>, string]>([
+  // The last column: the warning, when the event has a timestamp Braze cannot log it at ('' for none).
+  const at = (other: string) => (shown: string) =>
+    `timestamp ${shown} is not a date between the years 0000 and 9999: Braze logs the event at ${other}.`
+  const atOriginal = at('its originalTimestamp')
+  const atReceived = at('its receivedAt')
+  const atNow = at('the time the function ran')
+  test.each<[string, Record<string, unknown>, string, string]>([
     [
       'timestamp',
       { timestamp: '2024-05-01T10:00:00.000Z', originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' },
-      '2024-05-01T10:00:00.000Z'
+      '2024-05-01T10:00:00.000Z',
+      ''
     ],
     [
       'originalTimestamp when there is no timestamp',
       { originalTimestamp: '2024-05-01T09:00:00.000Z', receivedAt: '2024-05-01T11:00:00.000Z' },
-      '2024-05-01T09:00:00.000Z'
+      '2024-05-01T09:00:00.000Z',
+      ''
     ],
-    ['receivedAt when there is neither', { receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T11:00:00.000Z'],
-    ['now when there is no time at all', {}, NOW_ISO],
+    ['receivedAt when there is neither', { receivedAt: '2024-05-01T11:00:00.000Z' }, '2024-05-01T11:00:00.000Z', ''],
+    ['now when there is no time at all (no warning: the Test tab sends such events)', {}, NOW_ISO, ''],
+    ['a null timestamp is no timestamp', { timestamp: null }, NOW_ISO, ''],
     [
       'an unparseable timestamp is skipped',
       { timestamp: 'yesterday-ish', originalTimestamp: '2024-05-01T09:00:00.000Z' },
-      '2024-05-01T09:00:00.000Z'
+      '2024-05-01T09:00:00.000Z',
+      atOriginal('"yesterday-ish"')
     ],
     [
       "Segment's non-ISO originalTimestamp is skipped",
       { originalTimestamp: '2020-05-09 23:54:49.209808489 +0000 UTC m=+70366.298768264', receivedAt: '2020-05-09T23:54:49.209Z' },
-      '2020-05-09T23:54:49.209Z'
+      '2020-05-09T23:54:49.209Z',
+      ''
     ],
-    ['a numeric timestamp is not a time', { timestamp: 1714557600000 }, NOW_ISO],
-    ['a timestamp with an offset is converted to UTC', { timestamp: '2024-05-01T12:00:00+02:00' }, '2024-05-01T10:00:00.000Z'],
-    ['a Date object', { timestamp: new Date('2024-05-01T08:00:00.000Z') }, '2024-05-01T08:00:00.000Z'],
-    ['an invalid Date object is skipped', { timestamp: new Date('nope') }, NOW_ISO],
-    ['year 9999 is kept', { timestamp: '9999-12-31T23:59:59.999Z' }, '9999-12-31T23:59:59.999Z'],
-    ['year 0000 is kept', { timestamp: '0000-01-01T00:00:00.000Z' }, '0000-01-01T00:00:00.000Z'],
-    ['a year past 9999 is skipped (toISOString would write "+010000-…")', { timestamp: '+010000-01-01T00:00:00Z', receivedAt: T }, T],
-    ['a year before 0 is skipped', { timestamp: '-000001-01-01T00:00:00Z' }, NOW_ISO],
-    ['the largest Date is skipped', { timestamp: '+275760-09-13T00:00:00.000Z' }, NOW_ISO]
-  ])('%s', (_name, times, time) => {
+    ['a numeric timestamp is not a time', { timestamp: 1714557600000 }, NOW_ISO, atNow('1714557600000')],
+    ['a timestamp with an offset is converted to UTC', { timestamp: '2024-05-01T12:00:00+02:00' }, '2024-05-01T10:00:00.000Z', ''],
+    ['a Date object', { timestamp: new Date('2024-05-01T08:00:00.000Z') }, '2024-05-01T08:00:00.000Z', ''],
+    ['an invalid Date object is skipped', { timestamp: new Date('nope') }, NOW_ISO, atNow('(a Date)')],
+    ['an object is no time', { timestamp: { seconds: 1 } }, NOW_ISO, atNow('(object)')],
+    ['year 9999 is kept', { timestamp: '9999-12-31T23:59:59.999Z' }, '9999-12-31T23:59:59.999Z', ''],
+    ['year 0000 is kept', { timestamp: '0000-01-01T00:00:00.000Z' }, '0000-01-01T00:00:00.000Z', ''],
+    [
+      'a year past 9999 is skipped (toISOString would write "+010000-…")',
+      { timestamp: '+010000-01-01T00:00:00Z', receivedAt: T },
+      T,
+      atReceived('"+010000-01-01T00:00:00Z"')
+    ],
+    ['a year before 0 is skipped', { timestamp: '-000001-01-01T00:00:00Z' }, NOW_ISO, atNow('"-000001-01-01T00:00:00Z"')],
+    ['the largest Date is skipped', { timestamp: '+275760-09-13T00:00:00.000Z' }, NOW_ISO, atNow('"+275760-09-13T00:00:00.000Z"')],
+    ['a long timestamp is shown cut short', { timestamp: 'x'.repeat(100) }, NOW_ISO, atNow(JSON.stringify('x'.repeat(100)).slice(0, 40))]
+  ])('%s', (_name, times, time, warning) => {
     const event = { type: 'track', userId: 'u1', event: 'Ping', ...times }
-    expect(eventOf(event).event).toEqual({ external_id: 'u1', name: 'Ping', time })
+    const result = eventOf(event)
+    expect(result.event).toEqual({ external_id: 'u1', name: 'Ping', time })
+    expect(result.warnings).toEqual(warning === '' ? [] : [warning])
+  })
+
+  test('only where Braze logs a time: an identify with a bad timestamp has no warning', () => {
+    expect(planFor({ type: 'identify', userId: 'u1', traits: { plan: 'pro' }, timestamp: 'soon' }).warnings).toEqual([])
   })
 
   test('the plan remembers the epoch of the event time (undefined when it has none)', () => {

@@ -15,7 +15,7 @@ import { ecommerceRoute, mapEcommerce } from './ecommerce'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
-import { brazeTime, eventEpoch } from './event-time'
+import { brazeTime, eventEpoch, timestampWarning } from './event-time'
 import { aliasFor, earlierProfiles, resolveIdentifier, updateExistingOnlyFlag } from './identity'
 import { emptyPlan, type EventPlan } from './plan'
 import { mapPurchases } from './purchases'
@@ -67,7 +67,11 @@ function withIdentifier(
   // the anonymousId's call goes to an alias profile Braze may have merged into the user long ago. It updates that
   // profile where Braze still has it and never creates one, which would split the person again.
   const effective = plan.engage && 'user_alias' in identifier ? { ...settings, updateExistingOnly: true } : settings
-  return build(identifier, plan, effective) ?? bounded(plan, settings)
+  const failed = build(identifier, plan, effective)
+  if (failed) return failed
+  const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : undefined
+  if (late) plan.warnings.push(late)
+  return bounded(plan, settings)
 }
 
 /**
