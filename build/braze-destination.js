@@ -33,6 +33,7 @@ var MAX_PURCHASE_PROPERTIES_BYTES = 50 * 1024;
 var MAX_NESTED_ATTRIBUTE_BYTES = 100 * 1024;
 var MAX_PURCHASE_QUANTITY = 100;
 var RESERVED_PROPERTY_KEYS = ["time", "event_name"];
+var RESERVED_PURCHASE_PROPERTY_KEYS = ["time", "product_id", "quantity", "event_name", "price", "currency"];
 var MAX_REQUEST_BYTES = 1024 * 1024;
 var MAX_REQUESTS_PER_EVENT = 4;
 var MAX_INPUT_LENGTH_MESSAGE = "Max Input Length Exceeded";
@@ -1725,6 +1726,8 @@ function contactProblem(kind, value) {
 var BRAZE_ID_PATHS = [
   ["integrations", "Braze", "braze_id"],
   ["integrations", "Appboy", "braze_id"],
+  ["context", "integrations", "Braze", "braze_id"],
+  ["context", "integrations", "Appboy", "braze_id"],
   ["context", "traits", "braze_id"],
   ["traits", "braze_id"],
   ["properties", "braze_id"]
@@ -2343,28 +2346,30 @@ function mapTraits(event, identifier, settings, warnings) {
 }
 
 // src/destination/currencies.ts
+var ISO_CODES_ICU_LACKS = ["VED", "BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW", "XUA", "XAG", "XAU", "XPD", "XPT"];
 var currencies;
 function isCurrencyCode(code) {
   if (!/^[A-Z]{3}$/.test(code)) return false;
   const supported2 = typeof Intl === "object" ? Intl.supportedValuesOf : void 0;
-  currencies ??= new Set(supported2 ? supported2("currency") : []);
+  currencies ??= new Set(supported2 ? [...supported2("currency"), ...ISO_CODES_ICU_LACKS] : []);
   return currencies.size === 0 || currencies.has(code);
 }
 
 // src/destination/event-properties.ts
-var RENAMED_KEYS = new Map(RESERVED_PROPERTY_KEYS.map((key) => [key, `segment_${key}`]));
+var renamed = (keys) => new Map(keys.map((key) => [key, `segment_${key}`]));
+var RENAMED_KEYS = { event: renamed(RESERVED_PROPERTY_KEYS), purchase: renamed(RESERVED_PURCHASE_PROPERTY_KEYS) };
 function toEventProperties(source, warnings, what) {
   const properties = convertProperties(source, warnings);
   if (properties === void 0) return { properties };
   const problem2 = sizeProblem(properties, what, "event");
   return problem2 ? { problem: problem2 } : { properties };
 }
-function convertProperties(source, warnings, skip) {
+function convertProperties(source, warnings, skip, object = "event") {
   const out = {};
   let count = 0;
   for (const key of Object.keys(source)) {
     if (skip?.has(key)) continue;
-    const target = RENAMED_KEYS.get(key) ?? key;
+    const target = RENAMED_KEYS[object].get(key) ?? key;
     const reason = badKey(target, false);
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`);
@@ -2646,8 +2651,10 @@ function emptyPlan(warnings, epoch, messageId) {
 // src/destination/purchases.ts
 var MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
-var ORDER_ONLY = /* @__PURE__ */ new Set(["products"]);
-var CONSUMED_BY_ID_FIELD = new Map(PRODUCT_ID_FIELDS.map((idField) => [idField, /* @__PURE__ */ new Set([idField, "price", "quantity", "currency"])]));
+var ORDER_ONLY = /* @__PURE__ */ new Set(["products", "currency"]);
+var CONSUMED_BY_ID_FIELD = new Map(
+  PRODUCT_ID_FIELDS.map((idField) => [idField, /* @__PURE__ */ new Set([idField, "product_id", "price", "quantity", "currency"])])
+);
 function productPurchases(product2, index, input, order, warnings) {
   const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product2, key)) !== void 0);
   if (idField === void 0) return "it has no product_id, sku, id or name";
@@ -2662,7 +2669,7 @@ function productPurchases(product2, index, input, order, warnings) {
   const rawCurrency = nonBlank(field(product2, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
   const currency = rawCurrency.trim().toUpperCase();
   if (!isCurrencyCode(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not an ISO 4217 code`;
-  const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField));
+  const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField), "purchase");
   const properties = own && order ? Object.assign({}, order, own) : own ?? order;
   const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, "purchase");
   if (tooLarge) return tooLarge.message;
@@ -2691,7 +2698,7 @@ function mapPurchases(input, warnings) {
       `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`
     );
   }
-  const order = convertProperties(input.properties, warnings, ORDER_ONLY);
+  const order = convertProperties(input.properties, warnings, ORDER_ONLY, "purchase");
   const purchases = [];
   const reasons = [];
   products.forEach((raw, index) => {
@@ -2787,7 +2794,8 @@ function mapTrack(event, identifier, settings, plan, now) {
   const time = brazeTime(plan.epoch, now);
   const route = settings.ecommerceMode === "purchases" ? void 0 : ecommerceRoute(name);
   const purchase = settings.purchaseEvents.includes(name.trim().toLowerCase()) && !(route && settings.ecommerceMode === "recommended");
-  if (route || purchase) {
+  const engage = engageContext(event);
+  if (!engage && (route || purchase)) {
     const recommended = route && mapEcommerce({ route, name, properties, event }, plan.warnings);
     const purchases = purchase ? mapPurchases(
       { identifier, properties, time, appId: settings.appId, eventName: name, updateExistingOnly: settings.updateExistingOnly },
@@ -2805,7 +2813,6 @@ function mapTrack(event, identifier, settings, plan, now) {
     }
     return;
   }
-  const engage = engageContext(event);
   const members = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : [];
   const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties;
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`);
@@ -3139,7 +3146,7 @@ var definitions = {
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",
     label: "Max Objects Per Request",
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}: Braze takes ${MAX_OBJECTS_PER_TYPE} combined, and ${MAX_OBJECTS_PER_TYPE} of each type (${MAX_OBJECTS_PER_REQUEST}) on legacy rate limits. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
     type: "STRING",
     required: false,
     sensitive: false,

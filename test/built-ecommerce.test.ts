@@ -90,6 +90,22 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(braze.requests).toEqual([])
   })
 
+  test('an Engage audience entry the customer named "Order Completed" is a custom event, not an order', async () => {
+    const properties = { audience_key: 'vip', vip: true }
+    const event = {
+      type: 'track',
+      userId: 'u-shop',
+      event: 'Order Completed',
+      timestamp: ECOMMERCE_TIME,
+      properties,
+      context: { personas: { computation_class: 'audience', computation_key: 'vip', space_id: 'spa_1' } }
+    }
+    await runtime.deliver(event, { ...SETTINGS, ecommerceMode: 'both' })
+    expect(braze.requests.map((request) => [request.path, request.status, request.body])).toEqual([
+      ['/users/track', 201, { events: [{ external_id: 'u-shop', name: 'Order Completed', time: ECOMMERCE_TIME, properties }] }]
+    ])
+  })
+
   test('identify: nested operators, _merge_objects, location, explicit language and a country name land on the profile', async () => {
     const identify = (traits: Record<string, unknown>, context: Record<string, unknown> = {}) => ({
       type: 'identify',

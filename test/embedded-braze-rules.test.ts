@@ -155,7 +155,14 @@ describe('purchases', () => {
     ['quantity 101', { ...purchase, quantity: 101 }, ['quantity must be an integer from 1 to 100']],
     ['quantity 1.5', { ...purchase, quantity: 1.5 }, ['quantity must be an integer from 1 to 100']],
     ['no time', { ...purchase, time: undefined }, ['time is required (an ISO 8601 date-time)']],
-    ['reserved property', { ...purchase, properties: { time: 1 } }, ["property key 'time' is reserved"]]
+    ['reserved property', { ...purchase, properties: { time: 1 } }, ["property key 'time' is reserved"]],
+    // https://www.braze.com/docs/user_guide/data/activation/events/purchase_events/#purchase-properties
+    ...['product_id', 'quantity', 'event_name', 'price', 'currency'].map((key): [string, Record<string, unknown>, string[]] => [
+      `reserved purchase property ${key}`,
+      { ...purchase, properties: { [key]: 'x' } },
+      [`property key '${key}' is reserved`]
+    ]),
+    ['those keys are no event property rule', { ...purchase, properties: { segment_currency: 'USD' } }, []]
   ])('%s', (_name, object, expected) => {
     expect(objectProblems('purchases', object)).toEqual(expected)
   })

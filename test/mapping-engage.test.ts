@@ -184,6 +184,20 @@ describe('audience as identify → a boolean custom attribute', () => {
     ])
   })
 
+  test("an anonymous member with the braze_id Engage took from context.integrations.Braze: that Braze profile's attribute", () => {
+    // https://segment.com/docs/connections/destinations/catalog/braze/ ("Engage"): "If braze_id is sent as an
+    // externalId and userId is missing, Engage matches on braze_id when sending to Braze."
+    const event = {
+      ...audienceIdentify('first_time_shopper', true),
+      userId: undefined,
+      anonymousId: 'anon-1',
+      context: { ...personas('audience', 'first_time_shopper'), integrations: { Braze: { braze_id: 'b-123' } } }
+    }
+    expect(planFor(event, { anonymousAliasLabel: 'segment_anonymous_id' }).attributes).toEqual([
+      { braze_id: 'b-123', first_time_shopper: true }
+    ])
+  })
+
   test('a profile known only by email gets its own call (email identifier)', () => {
     const event = { ...audienceIdentify('first_time_shopper', true, { email: 'pat@example.com' }), userId: undefined }
     expect(planFor(event).attributes).toEqual([{ email: 'pat@example.com', first_time_shopper: true }])
@@ -314,6 +328,23 @@ describe('Engage as track → custom events', () => {
     expect(entered.events).toEqual([{ external_id: 'u123', name: 'Became a VIP', time: T, properties: { audience_key: 'vip', vip: true } }])
     const exited = planFor(audienceTrack('No longer VIP', 'vip', false), ARRAY)
     expect(exited.attributes).toEqual([{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { remove: ['vip'] } }])
+  })
+
+  test.each([
+    ['an audience entry renamed "Order Completed"', audienceTrack('Order Completed', 'vip', true), { add: ['vip'] }],
+    [
+      'a Journeys v2 step named "Checkout Started"',
+      audienceTrack('Checkout Started', 'cart_abandoners__step_2', true, 'journey_step'),
+      { add: ['cart_abandoners__step_2'] }
+    ]
+  ])('%s stays an Engage custom event, in every ecommerceMode and even when purchaseEvents names it', (_name, event, edit) => {
+    const name = event.event as string
+    for (const ecommerceMode of ['recommended', 'purchases', 'both']) {
+      const result = planFor(event, { ...ARRAY, ecommerceMode, purchaseEvents: [name] })
+      expect(result.events).toEqual([{ external_id: 'u123', name, time: T, properties: event.properties }])
+      expect(result.purchases).toEqual([])
+      expect(result.attributes).toEqual([{ external_id: 'u123', email: 'pat@example.com', segment_audiences: edit }])
+    }
   })
 
   test('"Audience Entered" without context.personas is an ordinary event', () => {

@@ -505,6 +505,9 @@ describe('identifiers (one per object, first that exists)', () => {
     ['a numeric userId is text', { userId: 42 }, { external_id: '42' }],
     ['integrations.Braze.braze_id', { integrations: { Braze: { braze_id: 'b-1' } } }, { braze_id: 'b-1' }],
     ['integrations.Appboy.braze_id', { integrations: { Appboy: { braze_id: 'b-2' } } }, { braze_id: 'b-2' }],
+    // https://segment.com/docs/connections/destinations/catalog/braze/ ("Engage"): where Engage looks for it.
+    ['context.integrations.Braze.braze_id', { context: { integrations: { Braze: { braze_id: 'b-6' } } } }, { braze_id: 'b-6' }],
+    ['context.integrations.Appboy.braze_id', { context: { integrations: { Appboy: { braze_id: 'b-7' } } } }, { braze_id: 'b-7' }],
     ['context.traits.braze_id', { context: { traits: { braze_id: 'b-3' } } }, { braze_id: 'b-3' }],
     ['traits.braze_id (not also a custom attribute)', { traits: { braze_id: 'b-4' } }, { braze_id: 'b-4' }],
     ['properties.braze_id', { properties: { braze_id: 'b-5' } }, { braze_id: 'b-5' }],

@@ -49,7 +49,7 @@ describe('one purchase per product', () => {
             currency: 'USD',
             price: 19,
             quantity: 1,
-            properties: { order_id: 'o-1', revenue: 25, currency: 'USD', sku: 'S-1', name: 'Monopoly', category: 'Games' }
+            properties: { order_id: 'o-1', revenue: 25, sku: 'S-1', name: 'Monopoly', category: 'Games' }
           },
           {
             ...base,
@@ -57,7 +57,7 @@ describe('one purchase per product', () => {
             currency: 'USD',
             price: 3,
             quantity: 2,
-            properties: { order_id: 'o-1', revenue: 25, currency: 'USD', name: 'Uno' }
+            properties: { order_id: 'o-1', revenue: 25, name: 'Uno' }
           }
         ],
         epoch: EPOCH
@@ -84,6 +84,34 @@ describe('one purchase per product', () => {
       }
     ])
     expect(warnings).toEqual([expect.stringMatching(/"\$secret" was dropped/)])
+  })
+
+  test("Braze's reserved purchase property keys: the order's currency is the purchases' own, the others are renamed", () => {
+    // https://www.braze.com/docs/user_guide/data/activation/events/purchase_events/#purchase-properties: "time,
+    // product_id, quantity, event_name, price, and currency" would fail the purchase ("Invalid 'properties' field").
+    const event = order([{ sku: 'S-1', product_id: '', price: 5, event_name: 'e' }], {
+      currency: 'EUR',
+      price: 10,
+      quantity: 2,
+      product_id: 'order-level',
+      event_name: 'Order Completed'
+    })
+    expect(purchasesOf(event).purchases).toEqual([
+      {
+        ...base,
+        product_id: 'S-1',
+        currency: 'EUR',
+        price: 5,
+        quantity: 1,
+        properties: {
+          order_id: 'o-1',
+          segment_price: 10,
+          segment_quantity: 2,
+          segment_product_id: 'order-level',
+          segment_event_name: 'e'
+        }
+      }
+    ])
   })
 
   test('no properties besides products and the id: no properties key', () => {
@@ -145,8 +173,8 @@ describe('product_id', () => {
     ['then sku', { sku: 'S', id: 'I', name: 'N' }, 'S', { id: 'I', name: 'N' }],
     ['then id', { id: 'I', name: 'N' }, 'I', { name: 'N' }],
     ['then name', { name: 'N' }, 'N', {}],
-    ['a blank product_id is skipped', { product_id: '  ', sku: 'S' }, 'S', { product_id: '  ' }],
-    ['a null product_id is skipped', { product_id: null, id: 'I' }, 'I', { product_id: null }],
+    ['a blank product_id is skipped', { product_id: '  ', sku: 'S' }, 'S', {}],
+    ['a null product_id is skipped', { product_id: null, id: 'I' }, 'I', {}],
     ['a numeric id is text', { id: 123 }, '123', {}]
   ])('%s', (_name, ids, productId, rest) => {
     const { purchases } = purchasesOf(order([{ ...ids, price: 2 }]))
@@ -175,7 +203,11 @@ describe('price, quantity and currency', () => {
     ['a numeric-string quantity', { price: 1, quantity: '3' }, { price: 1, quantity: 3, currency: 'USD' }],
     ['quantity 100 is one object', { price: 1, quantity: 100 }, { price: 1, quantity: 100, currency: 'USD' }],
     ["the product's currency, upper-cased", { price: 1, currency: 'eur' }, { price: 1, quantity: 1, currency: 'EUR' }],
-    ["the product's currency, trimmed", { price: 1, currency: ' gbp ' }, { price: 1, quantity: 1, currency: 'GBP' }]
+    ["the product's currency, trimmed", { price: 1, currency: ' gbp ' }, { price: 1, quantity: 1, currency: 'GBP' }],
+    // ISO 4217 codes missing from ICU's list (src/destination/currencies.ts).
+    ["Venezuela's bolívar digital (VED)", { price: 1, currency: 'VED' }, { price: 1, quantity: 1, currency: 'VED' }],
+    ['gold (XAU)', { price: 1, currency: 'XAU' }, { price: 1, quantity: 1, currency: 'XAU' }],
+    ["Chile's Unidad de Fomento (CLF)", { price: 1, currency: 'CLF' }, { price: 1, quantity: 1, currency: 'CLF' }]
   ])('%s', (_name, product, expected) => {
     expect(one(product)).toEqual([expected])
   })

@@ -10,12 +10,16 @@ export const TRACK_ARRAYS = ['attributes', 'events', 'purchases'] as const
 export type TrackArray = (typeof TRACK_ARRAYS)[number]
 
 /**
- * "Each /users/track request can contain up to 75 event objects, 75 attribute
- * objects, and 75 purchase objects." https://www.braze.com/docs/api/api_limits/
+ * "Up to 75 total objects combined across attributes, events, and purchases per
+ * API request. Customers on legacy rate limits can include up to 75 objects per
+ * array independently." https://www.braze.com/docs/api/api_limits/ (the
+ * endpoint's own page still says 75 of each:
+ * https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
+ * So 75 is the default of maxObjectsPerRequest, and the most of one type.
  */
 export const MAX_OBJECTS_PER_TYPE = 75
 
-/** Every array of a /users/track request full: 3 × 75. */
+/** Every array of a /users/track request full on legacy rate limits: 3 × 75. */
 export const MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
 
 /**
@@ -88,6 +92,14 @@ export const MAX_PURCHASE_QUANTITY = 100
  * errors": `time` and `event_name`. https://www.braze.com/docs/api/objects_filters/event_object/
  */
 export const RESERVED_PROPERTY_KEYS: readonly string[] = ['time', 'event_name']
+
+/**
+ * "The following keys are reserved and cannot be used as purchase event property names: `time`,
+ * `product_id`, `quantity`, `event_name`, `price`, and `currency`. Using a reserved key in the
+ * `properties` object will return the error "Invalid 'properties' field"."
+ * https://www.braze.com/docs/user_guide/data/activation/events/purchase_events/#purchase-properties
+ */
+export const RESERVED_PURCHASE_PROPERTY_KEYS: readonly string[] = ['time', 'product_id', 'quantity', 'event_name', 'price', 'currency']
 
 /**
  * Braze documents no byte limit for a /users/track request, only its object

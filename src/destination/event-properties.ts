@@ -1,13 +1,19 @@
 // Segment properties → Braze event and purchase properties: reserved keys
 // renamed, values Braze refuses dropped with a warning, and the size limits
 // (https://www.braze.com/docs/api/objects_filters/event_object/).
-import { MAX_EVENT_PROPERTIES_BYTES, MAX_PURCHASE_PROPERTIES_BYTES, RESERVED_PROPERTY_KEYS } from './braze-limits'
+import {
+  MAX_EVENT_PROPERTIES_BYTES,
+  MAX_PURCHASE_PROPERTIES_BYTES,
+  RESERVED_PROPERTY_KEYS,
+  RESERVED_PURCHASE_PROPERTY_KEYS
+} from './braze-limits'
 import type { JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
 import { badKey, fitsIn, jsonSize, toBrazeValue } from './values'
 
 /** Braze's reserved property keys, renamed rather than dropped: the value is still the user's. */
-const RENAMED_KEYS = new Map(RESERVED_PROPERTY_KEYS.map((key) => [key, `segment_${key}`]))
+const renamed = (keys: readonly string[]) => new Map(keys.map((key) => [key, `segment_${key}`]))
+const RENAMED_KEYS = { event: renamed(RESERVED_PROPERTY_KEYS), purchase: renamed(RESERVED_PURCHASE_PROPERTY_KEYS) }
 
 /**
  * Wrapped, so that properties which happen to hold `kind` and `message` keys
@@ -24,12 +30,17 @@ export function toEventProperties(source: Record<string, unknown>, warnings: str
 }
 
 /** Key renames and value rules only; undefined when nothing is left. */
-export function convertProperties(source: Record<string, unknown>, warnings: string[], skip?: ReadonlySet<string>): JsonObject | undefined {
+export function convertProperties(
+  source: Record<string, unknown>,
+  warnings: string[],
+  skip?: ReadonlySet<string>,
+  object: 'event' | 'purchase' = 'event'
+): JsonObject | undefined {
   const out: JsonObject = {}
   let count = 0
   for (const key of Object.keys(source)) {
     if (skip?.has(key)) continue
-    const target = RENAMED_KEYS.get(key) ?? key
+    const target = RENAMED_KEYS[object].get(key) ?? key
     const reason = badKey(target, false)
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`)

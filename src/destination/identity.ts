@@ -7,9 +7,13 @@ import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 
+// https://segment.com/docs/connections/destinations/catalog/braze/: "in the `integrations.Braze.braze_id` or
+// `context.integrations.Braze.braze_id` object"; the latter is where Engage looks for it when there is no userId.
 const BRAZE_ID_PATHS = [
   ['integrations', 'Braze', 'braze_id'],
   ['integrations', 'Appboy', 'braze_id'],
+  ['context', 'integrations', 'Braze', 'braze_id'],
+  ['context', 'integrations', 'Appboy', 'braze_id'],
   ['context', 'traits', 'braze_id'],
   ['traits', 'braze_id'],
   ['properties', 'braze_id']

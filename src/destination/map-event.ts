@@ -133,7 +133,12 @@ function mapTrack(
   // purchaseEvents makes purchases, except of those spec events in "recommended".
   const route = settings.ecommerceMode === 'purchases' ? undefined : ecommerceRoute(name)
   const purchase = settings.purchaseEvents.includes(name.trim().toLowerCase()) && !(route && settings.ecommerceMode === 'recommended')
-  if (route || purchase) {
+  // Engage sends no orders, but the names of its tracks are the customer's to choose (an audience's "Audience
+  // Entered", a Journey step's event: https://segment.com/docs/engage/using-engage-data/,
+  // https://segment.com/docs/engage/journeys/v2/event-triggered-journeys-steps/): one named "Order Completed"
+  // is an Engage event all the same, and stays a custom event.
+  const engage = engageContext(event)
+  if (!engage && (route || purchase)) {
     const recommended = route && mapEcommerce({ route, name, properties, event }, plan.warnings)
     const purchases = purchase
       ? mapPurchases(
@@ -160,7 +165,6 @@ function mapTrack(
     return
   }
 
-  const engage = engageContext(event)
   const members = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : []
   // Journey v1 sends membership as "true": Braze should see a boolean property.
   const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties

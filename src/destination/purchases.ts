@@ -17,9 +17,15 @@ import { toNumber } from './values'
  */
 const MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
-const ORDER_ONLY = new Set(['products'])
-/** What a product's own properties leave out, by the field its product_id came from. */
-const CONSUMED_BY_ID_FIELD = new Map(PRODUCT_ID_FIELDS.map((idField) => [idField, new Set([idField, 'price', 'quantity', 'currency'])]))
+/** The order's fields that are not properties of its purchases: its products, and its currency, which is theirs. */
+const ORDER_ONLY = new Set(['products', 'currency'])
+/**
+ * What a product's own properties leave out, by the field its product_id came from: what the purchase
+ * holds, and a blank product_id (a key Braze reserves in purchase properties, with nothing to say).
+ */
+const CONSUMED_BY_ID_FIELD = new Map(
+  PRODUCT_ID_FIELDS.map((idField) => [idField, new Set([idField, 'product_id', 'price', 'quantity', 'currency'])])
+)
 
 export interface PurchaseInput {
   identifier: BrazeIdentifier
@@ -57,7 +63,7 @@ function productPurchases(
   if (!isCurrencyCode(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not an ISO 4217 code`
 
   // The product's own fields win over the order's.
-  const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField))
+  const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField), 'purchase')
   const properties = own && order ? Object.assign({}, order, own) : (own ?? order)
   const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, 'purchase')
   if (tooLarge) return tooLarge.message
@@ -90,7 +96,7 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
       `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`
     )
   }
-  const order = convertProperties(input.properties, warnings, ORDER_ONLY)
+  const order = convertProperties(input.properties, warnings, ORDER_ONLY, 'purchase')
   const purchases: BrazePurchase[] = []
   const reasons: string[] = []
   products.forEach((raw, index) => {

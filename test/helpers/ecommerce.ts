@@ -156,8 +156,8 @@ export function orderCompletedPurchases(identifier: Record<string, unknown> = { 
     shipping: 3,
     tax: 2,
     discount: 2.5,
-    coupon: 'hasbros',
-    currency: 'USD'
+    coupon: 'hasbros'
+    // currency: the purchases' own (Braze reserves it in purchase properties)
   }
   const base = { ...identifier, currency: 'USD', time: ECOMMERCE_TIME }
   return [

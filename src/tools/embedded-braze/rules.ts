@@ -14,6 +14,7 @@ import {
   MAX_PURCHASE_QUANTITY,
   MAX_STRING_LENGTH,
   RESERVED_PROPERTY_KEYS,
+  RESERVED_PURCHASE_PROPERTY_KEYS,
   TRACK_ARRAYS,
   type TrackArray
 } from '../../destination/braze-limits'
@@ -193,7 +194,7 @@ function purchaseProblems(object: Record<string, unknown>): string[] {
       : [`quantity must be an integer from 1 to ${MAX_PURCHASE_QUANTITY}`]),
     ...timeProblems(object.time),
     ...appIdProblems(object.app_id),
-    ...propertiesProblems(object.properties, MAX_PURCHASE_PROPERTIES_BYTES)
+    ...propertiesProblems(object.properties, MAX_PURCHASE_PROPERTIES_BYTES, RESERVED_PURCHASE_PROPERTY_KEYS)
   ]
 }
 
@@ -226,12 +227,12 @@ function appIdProblems(value: unknown): string[] {
 }
 
 /** `limit`: Braze bounds event properties at 100 KB and purchase properties at 50 KB (braze-limits.ts). */
-function propertiesProblems(value: unknown, limit: number = MAX_EVENT_PROPERTIES_BYTES): string[] {
+function propertiesProblems(value: unknown, limit: number = MAX_EVENT_PROPERTIES_BYTES, reserved = RESERVED_PROPERTY_KEYS): string[] {
   if (value === undefined) return []
   if (!isPlainObject(value)) return ['properties must be a JSON object']
   const problems = Object.keys(value).flatMap((key) => [
     ...keyProblems('property', key),
-    ...(RESERVED_PROPERTY_KEYS.includes(key) ? [`property key ${quote(key)} is reserved`] : [])
+    ...(reserved.includes(key) ? [`property key ${quote(key)} is reserved`] : [])
   ])
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8')
   if (bytes > limit) problems.push(`properties are larger than ${limit / 1024} KB (${bytes} bytes)`)
