@@ -84,12 +84,12 @@ describe('plumbing', () => {
     expect(get.headers.get('allow')).toBe('POST')
   })
 
-  test('400 for a body that is not JSON, and for a missing JSON content type', async () => {
+  test('400 for a body that is not JSON, 415 for a missing JSON content type (https://www.braze.com/docs/api/errors/)', async () => {
     const broken = await track(undefined, { rawBody: '{"attributes": [' })
     expect(broken.status).toBe(400)
     expect(broken.json.message).toMatch(/not valid JSON/)
     const noType = await track({ attributes: [{ external_id: 'u1' }] }, { contentType: 'text/plain' })
-    expect(noType.status).toBe(400)
+    expect(noType.status).toBe(415)
     expect(noType.json.message).toMatch(/Content-Type/)
     expect(braze.profiles()).toEqual([])
   })
@@ -178,19 +178,28 @@ describe('/users/track limits', () => {
     expect(braze.profiles()).toEqual([])
   })
 
-  test('75 of each type pass without a combined limit', async () => {
-    const result = await track({
+  // https://www.braze.com/docs/api/api_limits/: "Up to 75 total objects combined across attributes, events, and
+  // purchases per API request. Customers on legacy rate limits can include up to 75 objects per array independently."
+  test('75 objects combined by default; 75 of each type with maxObjectsPerRequest 225 (legacy rate limits)', async () => {
+    const body = {
       attributes: many(75, (i) => ({ external_id: `u${i}` })),
       events: many(75, (i) => ({ external_id: `u${i}`, name: 'E', time: at(0) })),
       purchases: many(75, (i) => ({ external_id: `u${i}`, product_id: 'p', currency: 'USD', price: 1, time: at(0) }))
-    })
-    expect(result.status).toBe(201)
-    expect(result.json).toEqual({
-      message: 'success',
-      attributes_processed: 75,
-      events_processed: 75,
-      purchases_processed: 75
-    })
+    }
+    const current = await track({ attributes: body.attributes.slice(0, 25), events: body.events.slice(0, 50) })
+    expect(current.json).toEqual({ message: 'success', attributes_processed: 25, events_processed: 50 })
+    const over = await track({ attributes: body.attributes.slice(0, 25), events: body.events.slice(0, 51) })
+    expect(over.status).toBe(400)
+    expect(over.json).toEqual({ message: 'Max Input Length Exceeded', errors: ['76 objects combined (at most 75 per request)'] })
+
+    const legacy = await startEmbeddedBraze({ apiKey: API_KEY, maxObjectsPerRequest: 225 })
+    try {
+      const result = await post(legacy.url, '/users/track', body)
+      expect(result.status).toBe(201)
+      expect(result.json).toEqual({ message: 'success', attributes_processed: 75, events_processed: 75, purchases_processed: 75 })
+    } finally {
+      await legacy.close()
+    }
   })
 
   test('maxObjectsPerRequest: 50 mimics MAU contracts', async () => {
@@ -466,9 +475,11 @@ describe('/users/identify', () => {
     ])
   })
 
-  test('with no alias profile, records the alias on the (new) external_id profile', async () => {
-    await post(braze.url, '/users/identify', { aliases_to_identify: [{ external_id: 'u1', user_alias: anon }] })
-    expect(braze.profile({ user_alias: anon })!.identifiers.external_id).toBe('u1')
+  test('with no alias profile, nothing happens: "If there is no match for the alias after processing, the request is stopped"', async () => {
+    // https://www.braze.com/docs/api/errors/#server-responses
+    const answer = await post(braze.url, '/users/identify', { aliases_to_identify: [{ external_id: 'u1', user_alias: anon }] })
+    expect(answer.status).toBe(201)
+    expect(braze.profiles()).toEqual([])
   })
 
   test.each([

@@ -104,9 +104,10 @@ function normalReply(state: DispatchState, call: IncomingCall, body: ParsedBody)
     // The key is never echoed: answers end up in logs and Segment's Event Delivery.
     return json(state, 401, { message: unauthorisedMessage(call.headers.authorization) }, limits)
   }
-  // Braze documents Content-Type: application/json on every call; a client that forgets it should find out here.
+  // "415 Unsupported Media Type: The Content-Type request header is missing or incorrect"
+  // (https://www.braze.com/docs/api/errors/#fatal-errors).
   if (!/^application\/json\b/i.test(call.headers['content-type'] ?? '')) {
-    return json(state, 400, { message: 'Invalid request: Content-Type must be application/json' }, limits)
+    return json(state, 415, { message: 'Unsupported Media Type: Content-Type must be application/json' }, limits)
   }
   if (!body.ok) return json(state, 400, { message: 'Invalid request: the body is not valid JSON' }, limits)
   const answer = route.handle(state, body.value)

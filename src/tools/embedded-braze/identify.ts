@@ -72,15 +72,14 @@ export function handleIdentify(store: ProfileStore, body: unknown): Answer {
  */
 function identifyAlias(store: ProfileStore, { external_id, user_alias }: AliasToIdentify): void {
   const aliased = store.get({ kind: 'user_alias', alias: user_alias })
-  // Already identified (by this external_id or another): nothing is unidentified here.
-  if (aliased?.externalId !== undefined) return
+  // "If there is no match for the alias after processing, the request is stopped."
+  // (https://www.braze.com/docs/api/errors/#server-responses). Already identified (by this
+  // external_id or another): nothing is unidentified here.
+  if (aliased === undefined || aliased.externalId !== undefined) return
   const identified = store.get({ kind: 'external_id', value: external_id })
-  if (aliased && !identified) return identifyInPlace(store, aliased, external_id)
-  if (identified && store.hasAliasLabel(identified, user_alias.alias_label)) return
-  if (aliased && identified) return combine(store, aliased, identified)
-  const target = identified ?? store.create({ kind: 'external_id', value: external_id })
-  store.addAlias(target, user_alias)
-  store.touch(target)
+  if (!identified) return identifyInPlace(store, aliased, external_id)
+  if (store.hasAliasLabel(identified, user_alias.alias_label)) return
+  combine(store, aliased, identified)
 }
 
 /**

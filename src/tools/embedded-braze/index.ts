@@ -3,7 +3,7 @@
 // and for `npm start`; replay asks it the same questions without HTTP (`answer`).
 import { createDispatchState, dispatch } from './dispatch'
 import { ProfileStore, publicProfile } from './profiles'
-import { MAX_OBJECTS_PER_REQUEST } from '../../destination/braze-limits'
+import { MAX_OBJECTS_PER_TYPE } from '../../destination/braze-limits'
 import { listen, safely } from './server'
 import type { IncomingCall } from './server'
 import type { EmbeddedBraze, EmbeddedBrazeOptions } from './types'
@@ -21,7 +21,7 @@ export async function startEmbeddedBraze(options: EmbeddedBrazeOptions): Promise
   const state = createDispatchState({
     apiKey: options.apiKey,
     latencyMs: options.latencyMs ?? 0,
-    maxObjectsPerRequest: options.maxObjectsPerRequest ?? MAX_OBJECTS_PER_REQUEST,
+    maxObjectsPerRequest: options.maxObjectsPerRequest ?? MAX_OBJECTS_PER_TYPE,
     maxRecordedRequests: options.maxRecordedRequests,
     store
   })

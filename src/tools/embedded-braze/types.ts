@@ -9,8 +9,10 @@ export interface EmbeddedBrazeOptions {
   latencyMs?: number
   /**
    * Combined attributes + events + purchases objects allowed in one
-   * /users/track request. Default 225 (only the 75-per-type limits apply);
-   * 50 mimics Braze's "MAU CY 24-25" contracts.
+   * /users/track request. Default 75, Braze's default
+   * (https://www.braze.com/docs/api/api_limits/); 225 leaves only the
+   * 75-per-type limits of legacy rate limits; 50 mimics Braze's "MAU CY 24-25"
+   * contracts.
    */
   maxObjectsPerRequest?: number
   /**
