@@ -76,6 +76,11 @@ const fn = (id: string, displayName: string, resourceType = 'DESTINATION') => ({
   resourceType,
   createdAt: '2024-01-01T00:00:00Z'
 })
+/** `GET /`: the token's workspace (SDK `model/getWorkspaceV1Output.ts`). */
+const workspace = (name: string, host = US) =>
+  segment(host)
+    .get('/')
+    .reply(200, { data: { workspace: { id: 'ws_1', slug: 'acme', name } } })
 const listPage = (functions: unknown[], next?: string) => ({
   data: { functions, pagination: { current: 'MA==', ...(next ? { next } : {}), totalEntries: functions.length } }
 })
@@ -102,11 +107,15 @@ describe('settings list', () => {
 
 describe('name rule', () => {
   it('matches the exact name or the name followed by " (<workspace>)"', () => {
-    expect(matchesDisplayName('Braze (TypeScript)', 'Braze (TypeScript)')).toBe('exact')
-    expect(matchesDisplayName('Braze (TypeScript) (Acme Prod)', 'Braze (TypeScript)')).toBe('suffixed')
-    expect(matchesDisplayName('Braze (TypeScript) v2 (Acme)', 'Braze (TypeScript)')).toBeUndefined()
-    expect(matchesDisplayName('braze (typescript) (Acme)', 'Braze (TypeScript)')).toBeUndefined()
-    expect(matchesDisplayName('Braze (TypeScript)Acme', 'Braze (TypeScript)')).toBeUndefined()
+    expect(matchesDisplayName('Braze (TypeScript)', 'Braze (TypeScript)', undefined)).toBe('exact')
+    expect(matchesDisplayName('Braze (TypeScript) (Acme Prod)', 'Braze (TypeScript)', 'Acme Prod')).toBe('suffixed')
+    expect(matchesDisplayName('Braze (TypeScript) (Acme Prod)', 'Braze (TypeScript)', undefined)).toBeUndefined()
+    expect(matchesDisplayName('Braze (TypeScript) (Acme)', 'Braze (TypeScript)', 'Acme Prod')).toBeUndefined()
+    expect(matchesDisplayName('Braze (TypeScript) v2 (Acme)', 'Braze (TypeScript)', 'Acme')).toBeUndefined()
+    expect(matchesDisplayName('braze (typescript) (Acme)', 'Braze (TypeScript)', 'Acme')).toBeUndefined()
+    expect(matchesDisplayName('Braze (TypeScript)Acme', 'Braze (TypeScript)', 'Acme')).toBeUndefined()
+    // Another function whose own name has parentheses is not this one with a suffix.
+    expect(matchesDisplayName('Braze (Legacy) (Acme)', 'Braze', 'Acme')).toBeUndefined()
   })
 })
 
@@ -148,6 +157,7 @@ describe('deploy by name', () => {
       .get('/functions')
       .query({ ...LIST_QUERY, 'pagination[cursor]': 'Mg==' })
       .reply(200, listPage([fn('dfn_c', 'Segment Profiles Sync (Acme Prod)'), fn('dfn_b', 'Braze (TypeScript) (Acme Prod)')]))
+    workspace('Acme Prod')
     segment()
       .patch('/functions/dfn_b', (b) => ((body = b), true))
       .reply(200, { data: { function: fn('dfn_b', 'Braze (TypeScript) (Acme Prod)') } })
@@ -176,11 +186,30 @@ describe('deploy by name', () => {
     expect(result.stdout).toContain('(dfn_y)')
   })
 
+  it('never takes another function whose name holds parentheses for this one: creates it', async () => {
+    segment()
+      .get('/functions')
+      .query(LIST_QUERY)
+      .reply(200, listPage([fn('dfn_legacy', 'Braze (Legacy) (Acme)')]))
+    workspace('Acme')
+    let body: { displayName?: string } = {}
+    segment()
+      .post('/functions', (b) => ((body = b), true))
+      .reply(200, { data: { function: fn('dfn_new', 'Braze (Acme)') } })
+
+    const result = await run(['--name', 'Braze'])
+
+    expect(result.code).toBe(0)
+    expect(body.displayName).toBe('Braze')
+    expect(result.stdout).toContain('Created destination function "Braze (Acme)" (dfn_new)')
+  })
+
   it('refuses to guess when several functions match', async () => {
     segment()
       .get('/functions')
       .query(LIST_QUERY)
-      .reply(200, listPage([fn('dfn_1', 'Braze (TypeScript) (Acme)'), fn('dfn_2', 'Braze (TypeScript) (Acme EU)')]))
+      .reply(200, listPage([fn('dfn_1', 'Braze (TypeScript) (Acme)'), fn('dfn_2', 'Braze (TypeScript) (Acme)')]))
+    workspace('Acme')
 
     const result = await run([])
 
@@ -322,6 +351,7 @@ describe('failures', () => {
       .get('/functions')
       .query(LIST_QUERY)
       .reply(200, listPage([fn('dfn_b', 'Braze (TypeScript) (Acme)')]))
+    workspace('Acme')
     segment()
       .patch('/functions/dfn_b')
       .reply(403, { errors: [{ type: 'forbidden', message: 'Forbidden: token lacks functions write access' }] })
@@ -330,6 +360,16 @@ describe('failures', () => {
 
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('Segment rejected the token (HTTP 403): Forbidden: token lacks functions write access')
+  })
+
+  it('refuses a token with a line break or a space, without printing it', async () => {
+    for (const token of [`${TOKEN}\nSECOND_LINE`, `${TOKEN} ${TOKEN}`]) {
+      const result = await run(['--id', 'dfn_1'], { env: { SEGMENT_API_TOKEN: token } })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe(
+        'deploy: SEGMENT_API_TOKEN holds a space, a line break or another character no token has: copy the token again.\n'
+      )
+    }
   })
 
   it('never prints the token, even when Segment echoes it', async () => {

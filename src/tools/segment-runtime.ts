@@ -324,7 +324,8 @@ export function loadFunction(code: string, options: RuntimeOptions = {}): Segmen
       const ErrorClass = errors[name]
       if (ErrorClass && error instanceof ErrorClass) return name
     }
-    // Where the runtime has no RetryError class (the emulator), an error named so is the function's best effort.
+    // Where the runtime has no RetryError class (the emulator), an error named so is the function's best effort:
+    // the emulator tells its classes apart by name (each sets this.name to its class name) and rethrows to its host.
     if (!errors.RetryError && (error as { name?: unknown } | null)?.name === 'RetryError') return 'RetryError'
     return 'other'
   }

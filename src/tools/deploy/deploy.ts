@@ -2,7 +2,7 @@ import type { CommandIO } from '../command-io'
 import { readBuiltFunction, type BuiltFunction } from './build-file'
 import { describeDryRun } from './dry-run'
 import { DeployError, explainApiError } from './errors'
-import { findByDisplayName } from './find-function'
+import { findByDisplayName, mayBeSuffixed } from './find-function'
 import { createBody, updateBody } from './function-payload'
 import { functionSettings } from './function-settings'
 import { parseDeployArgs, TOKEN_VARIABLE, USAGE, type DeployOptions } from './options'
@@ -36,8 +36,9 @@ export async function deployCommand(args: string[], io: CommandIO, deps: DeployD
   // Belt and braces: nothing interpolates the token, but an echo in a Segment error would be caught here.
   const redact = (text: string) => (token !== undefined && token.length >= 6 ? text.split(token).join('***') : text)
   const out = (text: string) => void io.stdout.write(redact(text))
+  // Redacted before the line breaks are folded: a token holding one would no longer be found.
   const fail = (text: string, code: number) => {
-    io.stderr.write(redact(`deploy: ${text.replace(/\s*\n\s*/g, ' ')}\n`))
+    io.stderr.write(`deploy: ${redact(text).replace(/\s*\n\s*/g, ' ')}\n`)
     return code
   }
 
@@ -61,6 +62,9 @@ export async function deployCommand(args: string[], io: CommandIO, deps: DeployD
       return EXIT_OK
     }
     if (token === undefined) throw new DeployError(NO_TOKEN)
+    // An HTTP header cannot hold it, and fetch's complaint would quote it.
+    if (!/^[\x21-\x7e]+$/.test(token))
+      throw new DeployError(`${TOKEN_VARIABLE} holds a space, a line break or another character no token has: copy the token again.`)
 
     const api = new SegmentApi({ baseUrl, token, fetch: deps.fetch, timeoutMs: deps.timeoutMs })
     const result = await deploy(api, options, built)
@@ -108,7 +112,10 @@ async function deploy(api: SegmentApi, options: DeployOptions, built: BuiltFunct
 
   const name = options.name as string
   const functions = await step('listing destination functions', () => api.listDestinationFunctions())
-  const lookup = findByDisplayName(functions, name)
+  const exact = functions.some((fn) => fn.displayName === name)
+  const workspace =
+    !exact && mayBeSuffixed(functions, name) ? await step('reading the workspace name', () => api.workspaceName()) : undefined
+  const lookup = findByDisplayName(functions, name, workspace)
   if (lookup.kind === 'ambiguous') {
     const list = lookup.candidates.map((fn) => `${fn.id} "${fn.displayName}"`).join(', ')
     throw new DeployError(
@@ -139,8 +146,9 @@ function report({ action, fn }: DeployResult, built: BuiltFunction, options: Dep
           '(and, in Engage, to audiences and computed traits). Later runs of npm run deploy update this function.'
         ]
       : [
-          'Next: in Segment, open Connections > Catalog > Functions > this function, check the code and test it with a sample event;',
-          'if the destinations connected to it still run the old code, press "Save & Deploy" there.'
+          'Next: in Segment, open Connections > Catalog > Functions > this function, check the code and test it with a sample event,',
+          'then press "Save & Deploy": an update is saved as a new version, and the destinations connected to the function',
+          'run the deployed one until then (https://segment.com/docs/connections/functions/environment/).'
         ]
   return `${head}\n${next.join('\n')}\n`
 }

@@ -46,7 +46,9 @@ export function describeDryRun(options: DeployOptions, built: BuiltFunction, bas
     lines.push(
       `1. List destination functions, looking for "${name}" or "${name} (<workspace>)":`,
       `   GET ${showUrl(baseUrl, listFunctionsPath())}`,
-      '   (repeated with &pagination[cursor]=<data.pagination.next> while Segment returns a next page)',
+      '   (repeated with &pagination[cursor]=<data.pagination.next> while Segment returns a next page);',
+      `   when none is "${name}" but one may be "${name} (<workspace>)", read the workspace's name:`,
+      `   GET ${showUrl(baseUrl, '/')}`,
       '',
       '2a. If none matches, create it:',
       `   POST ${showUrl(baseUrl, '/functions')}`,

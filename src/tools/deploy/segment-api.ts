@@ -1,4 +1,4 @@
-// A tiny client for the four Segment Public API calls `deploy` needs.
+// A tiny client for the five Segment Public API calls `deploy` needs.
 //
 // Why plain `fetch` and not `@segment/public-api-sdk-typescript`: the official
 // SDK is a "Public Beta" whose npm `latest` lags its GitHub releases, it is
@@ -35,16 +35,19 @@
 //   update `{code?, settings?, displayName?, description?, logoUrl?}`, settings
 //   `FunctionSettingV1 {name, label, description, type: ARRAY|BOOLEAN|STRING|TEXT_MAP, required, sensitive}`
 //   (`model/createFunctionV1Input.ts`, `updateFunctionV1Input.ts`, `functionSettingV1.ts`).
+// - `GET /` answers `data.workspace {id, slug, name}` for the token's workspace
+//   (`api/workspacesApi.ts`, `model/getWorkspaceV1Output.ts`).
+// - An update saves a new version; connected destinations keep the deployed one
+//   until "Save & Deploy": "Create or update a function to add a version record
+//   and save the source code", and only a deploy marks a version `DEPLOYED`
+//   (https://segment.com/docs/connections/functions/environment/), which the
+//   Public API does for source functions only (`createFunctionDeployment`:
+//   "Only applicable to Source Function instances").
 // UNVERIFIED (no public source found):
-// - whether `PATCH /functions/{id}` re-deploys the destinations already
-//   connected to the function (the retired Config API docs said destination
-//   function code updates are deployed immediately; the Public API docs say
-//   nothing), so deploy's closing message tells the user to press
-//   "Save & Deploy" if Event Delivery still shows the old code;
 // - which of 401 / 403 Segment uses for a token of another workspace, another
 //   region or without Functions access (deploy explains both the same way);
-// - the exact form of the workspace suffix on destination function names
-//   (see find-function.ts).
+// - that the workspace suffix on destination function names is exactly
+//   " (<workspace name>)" (see find-function.ts).
 
 export type Region = 'us' | 'eu'
 
@@ -182,6 +185,15 @@ export class SegmentApi {
       cursor = next
     }
     return functions
+  }
+
+  /** `GET /`: the name of the token's workspace (SDK `api/workspacesApi.ts`, `model/workspaceV1.ts`). */
+  async workspaceName(): Promise<string> {
+    const data = await this.call('GET', '/')
+    const workspace = data.workspace
+    if (!isRecord(workspace) || typeof workspace.name !== 'string')
+      throw new SegmentApiError('GET /', { kind: 'response', detail: 'the answer has no data.workspace.name' })
+    return workspace.name
   }
 
   async createFunction(body: CreateFunctionBody): Promise<SegmentFunction> {
