@@ -1762,7 +1762,7 @@ function resolveIdentifier(event, settings) {
   if (email !== void 0) return { email };
   const phone = first(event, PHONE_PATHS, validPhone);
   if (phone !== void 0) return { phone };
-  return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0));
+  return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0, settings.anonymousAliasLabel));
 }
 function updateExistingOnlyFlag(identifier, settings) {
   if ("user_alias" in identifier) return settings.updateExistingOnly;
@@ -1784,9 +1784,11 @@ function earlierProfiles(event, externalId, attributes, settings) {
   }
   return merges;
 }
-function missingIdentifierMessage(hasAnonymousId) {
-  const why = hasAnonymousId ? "this event has only an anonymousId" : "this event has no userId (and no braze_id, email or phone)";
-  return `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.`;
+function missingIdentifierMessage(hasAnonymousId, aliasLabel) {
+  if (hasAnonymousId)
+    return 'Braze needs an identified user, but this event has only an anonymousId. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.';
+  const alias = aliasLabel ? 'with an anonymousId, which the "anonymousAliasLabel" setting sends to Braze as a user alias' : 'with an anonymousId and the "anonymousAliasLabel" setting (Anonymous Alias Label), to send it to Braze as a user alias';
+  return `Braze needs an identified user, but this event has no userId, anonymousId, braze_id, email or phone. Send the event with a userId (Braze external_id), or ${alias}.`;
 }
 
 // src/destination/countries.ts

@@ -616,6 +616,13 @@ describe('identifiers (one per object, first that exists)', () => {
       expect(result.message).toMatch(/anonymousAliasLabel/)
     }
   })
+
+  test('with anonymousAliasLabel set, the advice is what the event lacks: an anonymousId', () => {
+    expect(problemFor({ type: 'identify', traits: { plan: 'pro' } }, { anonymousAliasLabel: LABEL }).message).toBe(
+      'Braze needs an identified user, but this event has no userId, anonymousId, braze_id, email or phone. Send the event with ' +
+        'a userId (Braze external_id), or with an anonymousId, which the "anonymousAliasLabel" setting sends to Braze as a user alias.'
+    )
+  })
 })
 
 describe('anonymous users and merging them into the known user', () => {

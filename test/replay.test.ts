@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import nock from 'nock'
+import { userFolder } from '../src/tools/cli'
 import type { CommandIO } from '../src/tools/command-io'
 import { expectedScript } from '../src/tools/current-build'
 import { startEmbeddedBraze, type EmbeddedBraze } from '../src/tools/embedded-braze'
@@ -23,6 +24,9 @@ import { replayCommand, type ReplayOptions } from '../src/tools/replay/replay'
 import type { ReplaySummaryJson } from '../src/tools/replay/summary'
 import { resetTime } from '../src/tools/replay/transport'
 import { duration, plural } from '../src/tools/wording'
+
+/** package.json's name, as npm passes it to the scripts it runs. */
+const NAME = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }).name
 
 class Capture extends Writable {
   text = ''
@@ -185,6 +189,37 @@ describe('inputs against the embedded Braze', () => {
     ])
     expect(braze.profile({ external_id: 'u-4' })!.attributes.plan).toBe('pro')
     expect(braze.profile({ external_id: 'u-5' })!.events.map((event) => event.name)).toEqual(['Signed Up', 'Logged In'])
+  })
+
+  test("a bucket synced from Segment's AWS S3 destination: segment-logs/{source-id}/{received-day}/filename.gz, as it is", async () => {
+    // https://segment.com/docs/connections/storage/catalog/aws-s3/#data-format
+    const logs = join(dir, 'bucket', 'segment-logs')
+    const day = (source: string, received: string) => {
+      const folder = join(logs, source, received)
+      mkdirSync(folder, { recursive: true })
+      return folder
+    }
+    writeFileSync(
+      join(day('src-a', '1717459200000'), '1717485600000.e8c1d5d8-0b1f.gz'),
+      gzipSync(jsonl(identify('u-8', { plan: 'free' }, 1)))
+    )
+    writeFileSync(
+      join(day('src-a', '1717545600000'), '1717549200000.2a4b6c8d-3e5f.gz'),
+      gzipSync(`${JSON.stringify(identify('u-8', { plan: 'pro' }, 2))}\n{broken\n`)
+    )
+    writeFileSync(join(logs, 'dummy-object.txt'), 'Segment tests the bucket with this file')
+    const summary = await replayJson([join(dir, 'bucket'), '--batch-size', '1'], { braze })
+
+    expect(summary.events).toEqual({ total: 3, delivered: 2, rejected: 1, retry: 0, unfinished: 0 })
+    expect(summary.failures.listed).toEqual([
+      {
+        where: join('segment-logs', 'src-a', '1717545600000', '1717549200000.2a4b6c8d-3e5f.gz:2'),
+        outcome: 'rejected',
+        reason: expect.stringMatching(/^Unreadable input: not valid JSON/)
+      }
+    ])
+    // Name order is time order here: the later day's plan wins.
+    expect(braze.profile({ external_id: 'u-8' })!.attributes.plan).toBe('pro')
   })
 
   test('gzip: .jsonl.gz, or gzip data under any name, is read through zlib; a corrupt one is reported, not read as text', async () => {
@@ -473,7 +508,11 @@ describe('usage and unusable input: exit 2', () => {
 
   test.each<[string, () => string[], RegExp]>([
     ['a missing input', () => [join(dir, 'nope.jsonl')], /nope\.jsonl: no such file or directory/],
-    ['a directory without event files', () => [mkdtempSync(join(dir, 'empty-'))], /has no \.json, \.jsonl or \.ndjson files/],
+    [
+      'a directory without event files',
+      () => [mkdtempSync(join(dir, 'empty-'))],
+      /the directory and its folders have no \.json, \.jsonl, \.ndjson or \.gz files/
+    ],
     ['a file without events', () => [file('blank.jsonl', '\n\n')], /found no events in .*blank\.jsonl/],
     [
       'an unwritable rejects file',
@@ -750,6 +789,24 @@ describe('worker threads and the bin', () => {
     expect(early.length).toBeLessThan(10)
     expect(arrivals.filter((at) => at >= limitedUntil * 1000).length).toBeGreaterThan(100)
   }, 20_000)
+
+  test.each<[string, NodeJS.ProcessEnv, string]>([
+    [
+      'npm run replay, typed in a subfolder: that subfolder',
+      { npm_package_name: NAME, npm_lifecycle_event: 'replay', INIT_CWD: '/home/me/project/events' },
+      '/home/me/project/events'
+    ],
+    ['npm start: where npm was run', { npm_package_name: NAME, npm_lifecycle_event: 'start', INIT_CWD: '/home/me' }, '/home/me'],
+    [
+      "another of this package's scripts (npm test spawning the bin): the bin's own folder",
+      { npm_package_name: NAME, npm_lifecycle_event: 'test', INIT_CWD: '/home/me' },
+      '/cwd'
+    ],
+    ["another package's script", { npm_package_name: 'my-app', npm_lifecycle_event: 'replay', INIT_CWD: '/home/me' }, '/cwd'],
+    ['the bin itself', {}, '/cwd']
+  ])('relative paths are relative to where the user is: %s', (_name, env, expected) => {
+    expect(userFolder(env, '/cwd')).toBe(expected)
+  })
 
   test('the bin from another folder: relative input there, settings and build found in the package', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'replay-elsewhere-'))

@@ -57,7 +57,7 @@ export function resolveIdentifier(event: SegmentEvent, settings: Settings): Braz
   if (email !== undefined) return { email }
   const phone = first(event, PHONE_PATHS, validPhone)
   if (phone !== undefined) return { phone }
-  return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined))
+  return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined, settings.anonymousAliasLabel))
 }
 
 /**
@@ -109,10 +109,14 @@ export function earlierProfiles(event: SegmentEvent, externalId: string, attribu
   return merges
 }
 
-function missingIdentifierMessage(hasAnonymousId: boolean): string {
-  const why = hasAnonymousId ? 'this event has only an anonymousId' : 'this event has no userId (and no braze_id, email or phone)'
-  return (
-    `Braze needs an identified user, but ${why}. Send the event with a userId (Braze external_id), ` +
-    'or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.'
-  )
+function missingIdentifierMessage(hasAnonymousId: boolean, aliasLabel: string | undefined): string {
+  if (hasAnonymousId)
+    return (
+      'Braze needs an identified user, but this event has only an anonymousId. Send the event with a userId (Braze external_id), ' +
+      'or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.'
+    )
+  const alias = aliasLabel
+    ? 'with an anonymousId, which the "anonymousAliasLabel" setting sends to Braze as a user alias'
+    : 'with an anonymousId and the "anonymousAliasLabel" setting (Anonymous Alias Label), to send it to Braze as a user alias'
+  return `Braze needs an identified user, but this event has no userId, anonymousId, braze_id, email or phone. Send the event with a userId (Braze external_id), or ${alias}.`
 }

@@ -1,8 +1,11 @@
 // The project's command line: `braze-destination-function <command>`, also
 // behind `npm start`, `npm run replay` and `npm run deploy`.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import type { CommandIO } from './command-io'
 import { deployCommand } from './deploy/deploy'
+import { ROOT } from './paths'
 import { replayCommand } from './replay/replay'
 import { startCommand } from './start/start'
 
@@ -22,6 +25,9 @@ const COMMANDS: Record<string, Command> = {
   },
   deploy: { run: deployCommand, summary: "push build/braze-destination.js to Segment's Public API" }
 }
+
+/** package.json's name: npm gives it to the scripts it runs as npm_package_name. */
+const PACKAGE_NAME = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }).name
 
 /** Exit code of a process stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED = 130
@@ -50,6 +56,17 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   return command.run(args, io)
 }
 
+/**
+ * Where the user typed the command. npm runs a package's scripts in the package's folder and keeps
+ * the folder it was run from in INIT_CWD (https://docs.npmjs.com/cli/v10/using-npm/scripts#current-working-directory):
+ * `npm run replay -- events.jsonl` typed in a subfolder means that subfolder's events.jsonl.
+ */
+export function userFolder(env: NodeJS.ProcessEnv, cwd: string): string {
+  const ownScript =
+    env.npm_package_name === PACKAGE_NAME && env.npm_lifecycle_event !== undefined && Object.hasOwn(COMMANDS, env.npm_lifecycle_event)
+  return ownScript && env.INIT_CWD ? env.INIT_CWD : cwd
+}
+
 export function runFromProcess(): void {
   // A replay allocates fast and keeps little (83 MB live across its threads
   // at 1 M events), and V8 lets a heap grow to several times what it keeps.
@@ -62,7 +79,7 @@ export function runFromProcess(): void {
     process.exit(process.exitCode ?? 0)
   })
   const [name] = process.argv.slice(2)
-  const io: CommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }
+  const io: CommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: userFolder(process.env, process.cwd()) }
   if (name !== undefined && COMMANDS[name]?.interruptible) {
     const controller = new AbortController()
     io.interrupt = controller.signal

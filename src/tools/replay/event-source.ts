@@ -7,7 +7,7 @@
 // reading goes on.
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
-import { basename, extname, join } from 'node:path'
+import { basename, extname, join, relative } from 'node:path'
 import type { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { JsonArraySplitter } from './json-array-splitter'
@@ -49,7 +49,12 @@ function isGzip(path: string): boolean {
     closeSync(fd)
   }
 }
-const isEventFile = (name: string) => EVENT_EXTENSIONS.has(extname(innerName(name)).toLowerCase())
+/**
+ * In a directory: .json/.jsonl/.ndjson files, plain or gzip-compressed, and any .gz file, the form of
+ * Segment's AWS S3 destination ("s3://{bucket}/segment-logs/{source-id}/{received-day}/filename.gz":
+ * https://segment.com/docs/connections/storage/catalog/aws-s3/#data-format).
+ */
+const isEventFile = (name: string) => namedGz(name) || EVENT_EXTENSIONS.has(extname(name).toLowerCase())
 
 /** Checks the path now (so unusable input fails before anything starts) and returns the stream of items. */
 export async function openEventSource(path: string): Promise<{ files: string[]; items: AsyncGenerator<SourceItem> }> {
@@ -61,17 +66,17 @@ export async function openEventSource(path: string): Promise<{ files: string[]; 
   }
   if (info.isFile()) return { files: [path], items: readFileItems(path, basename(path)) }
   if (!info.isDirectory()) throw new InputError(`${path}: not a file or a directory`)
-  const names = (await readdir(path, { withFileTypes: true }))
+  // Its folders too: a bucket synced from S3 keeps Segment's source and day folders.
+  const files = (await readdir(path, { withFileTypes: true, recursive: true }))
     .filter((entry) => entry.isFile() && isEventFile(entry.name))
-    .map((entry) => entry.name)
+    .map((entry) => join(entry.parentPath, entry.name))
     .sort()
-  if (names.length === 0) throw new InputError(`${path}: the directory has no .json, .jsonl or .ndjson files (plain or .gz)`)
-  const files = names.map((name) => join(path, name))
-  return { files, items: readDirectoryItems(files) }
+  if (files.length === 0) throw new InputError(`${path}: the directory and its folders have no .json, .jsonl, .ndjson or .gz files`)
+  return { files, items: readDirectoryItems(path, files) }
 }
 
-async function* readDirectoryItems(files: string[]): AsyncGenerator<SourceItem> {
-  for (const file of files) yield* readFileItems(file, basename(file))
+async function* readDirectoryItems(directory: string, files: string[]): AsyncGenerator<SourceItem> {
+  for (const file of files) yield* readFileItems(file, relative(directory, file))
 }
 
 /** The file's text, decompressed when it is gzip-compressed. */
