@@ -353,6 +353,44 @@ describe('every event accounted for', () => {
     expect(lines.map((line) => JSON.parse(line))).toEqual([anonymous('arr-1')])
   })
 
+  test('--requests FILE holds every request the function made to the embedded Braze, body and status, one per line', async () => {
+    const input = file(
+      'to-see.jsonl',
+      jsonl(identify('u-11', { plan: 'pro', email: 'u11@example.com' }, 1), track('u-11', 'Played', { level: 2 }, 2))
+    )
+    // One event at a time: the lines are in the order of the events.
+    const summary = await replayJson([input, '--batch-size', '1', '--concurrency', '1', '--requests', 'requests.jsonl'], { braze })
+    expect(summary.requestsFile).toBe('requests.jsonl')
+    const lines = readFileSync(join(dir, 'requests.jsonl'), 'utf8').trimEnd().split('\n')
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { endpoint: '/users/track', status: 201, body: { attributes: [{ external_id: 'u-11', plan: 'pro', email: 'u11@example.com' }] } },
+      {
+        endpoint: '/users/merge',
+        status: 202,
+        body: {
+          merge_updates: [
+            {
+              identifier_to_merge: { email: 'u11@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+              identifier_to_keep: { external_id: 'u-11' }
+            }
+          ]
+        }
+      },
+      {
+        endpoint: '/users/track',
+        status: 201,
+        body: { events: [{ external_id: 'u-11', name: 'Played', time: at(2), properties: { level: 2 } }] }
+      }
+    ])
+    expect(summary.requests.total).toBe(3)
+    const text = await replay([input, '--requests', 'requests.jsonl', '--quiet'], { braze })
+    expect(text.stdout).toMatch(/Braze requests: \d+, each with its body in requests\.jsonl/)
+    // Only the embedded Braze's: a live replay's requests are in Braze's logs.
+    const live = await replay([input, '--live', '--requests', 'requests.jsonl'], {}, { BRAZE_API_KEY: 'k' })
+    expect(live.code).toBe(2)
+    expect(live.stderr).toMatch(/--requests records what the embedded Braze receives/)
+  })
+
   test('the text shows every reason up to ten, then "+N more", and where each failed event is', async () => {
     const events = Array.from({ length: 13 }, (_, i) => ({
       type: 'identify',
@@ -531,7 +569,7 @@ describe('usage and unusable input: exit 2', () => {
     const input = file('same.jsonl', content)
     const { code, stderr } = await replay([input, '--rejects', 'same.jsonl'])
     expect(code).toBe(2)
-    expect(stderr).toMatch(/--rejects same\.jsonl is the input file .*same\.jsonl: give the rejects another name/)
+    expect(stderr).toMatch(/--rejects same\.jsonl is the input file .*same\.jsonl: give the rejects file another name/)
     expect(readFileSync(input, 'utf8')).toBe(content)
   })
 

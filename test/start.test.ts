@@ -124,3 +124,12 @@ test('--help prints the usage; unknown arguments are bad usage', async () => {
   expect(await startCommand(['events.json'], extra.io)).toBe(2)
   expect(extra.stderr.text).toContain('Unexpected argument "events.json".')
 })
+
+test('--bodies prints each Braze request body under its line, as the function sent it', async () => {
+  const { io, stdout } = makeIO()
+  expect(await startCommand(['--bodies'], io)).toBe(0)
+  const first = stdout.text.slice(stdout.text.indexOf('1. Engage computed trait (identify)'))
+  expect(first).toMatch(
+    /POST \/users\/track {2}1 attribute object → 201\n {13}\{\n {15}"attributes": \[\n {17}\{\n {19}"external_id": "97980cfea0067",/
+  )
+})

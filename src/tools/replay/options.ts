@@ -14,6 +14,7 @@ export interface ReplayArgs {
   live: boolean
   brazeUrl: string | undefined
   rejectsFile: string | undefined
+  requestsFile: string | undefined
   quiet: boolean
   json: boolean
   help: boolean
@@ -47,7 +48,8 @@ Input (streamed, any size):
                      .ndjson too. A JSON array saved as .jsonl is read as an array.
   file.json          a JSON array of events (or one event)
   file.jsonl.gz      any of these gzip-compressed (.gz)
-  dir/               every .json/.jsonl/.ndjson (.gz) file in it, in name order
+  dir/               every .json/.jsonl/.ndjson file and every .gz file in it and
+                     its folders (a bucket synced from S3), in name order
   Unparseable lines and non-object values count as rejected, with their place.
 
 Options:
@@ -70,7 +72,11 @@ Options:
   --rejects FILE     write every event that was not delivered (rejected, or still
                      retryable at the end), as it was in the input, one per line
                      (JSONL): fix them and replay that file
-  --json             print the summary as JSON instead of text
+  --requests FILE    write every request the function made to the embedded Braze,
+                     with its answer's status, one JSON object per line
+                     ({"endpoint", "status", "body"}): what your events became
+  --json             print the summary as JSON instead of text (through npm:
+                     npm run -s replay -- …, so that npm adds no lines)
   --quiet            no progress lines on stderr
   -h, --help         show this help
 
@@ -92,6 +98,7 @@ const OPTIONS = {
   live: { type: 'boolean' },
   'braze-url': { type: 'string' },
   rejects: { type: 'string' },
+  requests: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
@@ -109,6 +116,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
     live: values.live === true,
     brazeUrl: values['braze-url'],
     rejectsFile: values.rejects,
+    requestsFile: values.requests,
     quiet: values.quiet === true,
     json: values.json === true,
     help
@@ -119,10 +127,13 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
   for (const [name, value] of [
     ['settings', args.settingsFile],
     ['rejects', args.rejectsFile],
+    ['requests', args.requestsFile],
     ['braze-url', args.brazeUrl]
   ] as const) {
     if (value !== undefined && value.trim() === '') throw new UsageError(`--${name} needs a value.`)
   }
+  if (args.requestsFile !== undefined && args.live)
+    throw new UsageError("--requests records what the embedded Braze receives: with --live, Braze's own logs have the requests.")
   if (args.brazeUrl !== undefined) {
     if (!args.live) throw new UsageError('--braze-url goes with --live (without it, replay uses the embedded Braze).')
     if (!/^https?:\/\/[^/]+/.test(args.brazeUrl)) throw new UsageError(`--braze-url must be an http(s) URL, got "${args.brazeUrl}".`)

@@ -14,6 +14,7 @@ import { parseReplayArgs, REPLAY_USAGE, type ReplayArgs } from './options'
 import { pump } from './pump'
 import { realClock, type Clock } from './rate-limiter'
 import { RejectsFile, sameFile } from './rejects-file'
+import { RequestsFile } from './requests-file'
 import { LIVE_RETRY_POLICY, NO_RETRIES, type RetryPolicy } from './retry'
 import type { RunnerConfig } from './runner'
 import { API_KEY_ENV, loadSettingsFile, SettingsError, type LoadedSettings } from './settings-file'
@@ -87,18 +88,25 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
 
   let source
   let rejects: RejectsFile | undefined
+  let requests: RequestsFile | undefined
+  let writing = ''
   try {
     source = await openEventSource(resolve(io.cwd, args.input))
-    if (args.rejectsFile !== undefined) {
-      const path = resolve(io.cwd, args.rejectsFile)
-      const input = source.files.find((file) => sameFile(file, path))
-      if (input) return cannotRun(`--rejects ${args.rejectsFile} is the input file ${shownPath(input)}: give the rejects another name.`)
-      rejects = new RejectsFile(path)
+    const inputs = source.files
+    const output = (option: string, name: string) => {
+      const path = resolve(io.cwd, name)
+      const input = inputs.find((file) => sameFile(file, path))
+      if (input) throw new InputError(`--${option} ${name} is the input file ${shownPath(input)}: give the ${option} file another name.`)
+      writing = `the ${option} file ${name}`
+      return path
     }
+    if (args.rejectsFile !== undefined) rejects = new RejectsFile(output('rejects', args.rejectsFile))
+    if (args.requestsFile !== undefined) requests = new RequestsFile(output('requests', args.requestsFile))
   } catch (error) {
+    await rejects?.close()
     if (error instanceof InputError) return cannotRun(error.message)
     const code = (error as NodeJS.ErrnoException).code
-    if (typeof code === 'string') return cannotRun(`cannot write the rejects file ${args.rejectsFile} (${code}).`)
+    if (typeof code === 'string') return cannotRun(`cannot write ${writing} (${code}).`)
     throw error
   }
 
@@ -128,10 +136,11 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
   const jobsPerThread = Math.ceil(args.concurrency / batchesPerJob) + 1
   let lanes: Lanes | undefined
   try {
+    const answer = braze && requests ? requests.recording(braze.answer) : braze?.answer
     lanes =
       args.workers === 0
-        ? inThreadLanes(config, jobsPerThread, options.clock ?? realClock, braze?.answer)
-        : await workerLanes(config, args.workers, jobsPerThread, braze?.answer)
+        ? inThreadLanes(config, jobsPerThread, options.clock ?? realClock, answer)
+        : await workerLanes(config, args.workers, jobsPerThread, answer)
     const summary = new ReplaySummary()
     const interval = options.progressIntervalMs ?? 1000
     const started = Date.now()
@@ -172,6 +181,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
       interrupted,
       ...(stoppedAfter === undefined ? {} : { stoppedAfter }),
       ...(rejects ? { rejectsFile: args.rejectsFile } : {}),
+      ...(requests ? { requestsFile: args.requestsFile } : {}),
       ...(braze ? { profiles: braze.profileCount() } : {})
     })
     io.stdout.write(args.json ? `${JSON.stringify(json, null, 2)}\n` : renderSummary(json, builtFile))
@@ -180,6 +190,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
   } finally {
     await lanes?.close()
     await rejects?.close()
+    requests?.close()
     if (ownsBraze) await braze?.close()
   }
 }

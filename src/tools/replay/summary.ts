@@ -54,6 +54,7 @@ export interface ReplaySummaryJson {
   /** Things the reader decided (a JSON array in a .jsonl file, read as an array). */
   notices: string[]
   rejectsFile?: string
+  requestsFile?: string
   profiles?: number
 }
 
@@ -129,7 +130,7 @@ export class ReplaySummary {
 
   toJSON(
     meta: Pick<ReplaySummaryJson, 'input' | 'target' | 'handler' | 'batchSize' | 'workers' | 'durationMs' | 'interrupted'> &
-      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'profiles' | 'stoppedAfter'>>
+      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'requestsFile' | 'profiles' | 'stoppedAfter'>>
   ): ReplaySummaryJson {
     const cpu = process.cpuUsage()
     const byEndpoint = Object.fromEntries(Object.entries(this.counts.byEndpoint).sort(([a], [b]) => a.localeCompare(b)))
@@ -255,7 +256,9 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
   if (summary.rateLimit.pausedMs > 0)
     lines.push(`Rate limit: ${duration(summary.rateLimit.pausedMs)} spent waiting for Braze's reset after a 429`)
   lines.push('')
-  lines.push(`Braze requests: ${count(summary.requests.total)}`)
+  lines.push(
+    `Braze requests: ${count(summary.requests.total)}${summary.requestsFile ? `, each with its body in ${summary.requestsFile}` : ''}`
+  )
   const endpoints = Object.entries(summary.requests.byEndpoint)
   const keyWidth = Math.max(0, ...endpoints.map(([key]) => key.length))
   for (const [key, { count: n, statuses }] of endpoints) {

@@ -16,8 +16,8 @@ import { painter } from './paint'
 import { renderProfiles } from './profiles-report'
 import { SampleError, loadSamples, type BatchSample, type SingleSample } from './samples'
 
-const START_USAGE = `Usage: npm start
-       braze-destination-function start
+const START_USAGE = `Usage: npm start [-- --bodies]
+       braze-destination-function start [--bodies]
 
 Runs the examples (examples/events.json lists them; settings from
 examples/settings.json, in this package) through build/braze-destination.js,
@@ -27,6 +27,8 @@ batch through onBatch. Braze is an embedded stand-in on 127.0.0.1: nothing
 leaves your machine. Prints, per example, the Segment call, the Braze
 requests made and the outcome as Segment's Event Delivery would show it; then
 the Braze profiles that resulted and a summary.
+
+--bodies  also print each Braze request's JSON body, as the function sent it.
 
 Exit code 0 when every example ended as the examples expect (the Test-tab
 event without a user is expected to be rejected), 1 otherwise.
@@ -62,6 +64,14 @@ function dataPointsOf(exchanges: ObservedRequest[]): number {
   return total
 }
 
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return text
+  }
+}
+
 function indent(text: string, by: string): string {
   return text
     .split('\n')
@@ -70,13 +80,15 @@ function indent(text: string, by: string): string {
 }
 
 export async function startCommand(args: string[], io: CommandIO): Promise<number> {
+  let showBodies = false
   try {
-    const { values, positionals } = parseOptions(args, { help: { type: 'boolean', short: 'h' } })
+    const { values, positionals } = parseOptions(args, { help: { type: 'boolean', short: 'h' }, bodies: { type: 'boolean' } })
     if (values.help) {
       io.stdout.write(START_USAGE)
       return 0
     }
     if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`)
+    showBodies = values.bodies === true
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     io.stderr.write(`start: ${error.message} (see start --help)\n`)
@@ -88,6 +100,10 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
   }
   const paint = painter(io.stdout, io.env)
   const out = (line = '') => io.stdout.write(`${line}\n`)
+  const showExchange = (exchange: ObservedRequest, k: number) => {
+    out(`   ${k === 0 ? 'Braze    ' : '         '} ${describeExchange(exchange)}`)
+    if (showBodies && exchange.body !== undefined) out(paint('dim', indent(prettyJson(exchange.body), '             ')))
+  }
 
   let build
   let samples
@@ -150,7 +166,7 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
       if (sample.settings) out(`   Settings  ${describeSettings(sample.settings)} (this example only)`)
       out(`   Segment   ${describeSegmentCall(sample.event)}`)
       if (seen.length === 0) out(`   Braze     no request`)
-      seen.forEach((exchange, k) => out(`   ${k === 0 ? 'Braze    ' : '         '} ${describeExchange(exchange)}`))
+      seen.forEach((exchange, k) => showExchange(exchange, k))
       const colour = outcome === 'delivered' ? 'green' : outcome === 'retry' ? 'yellow' : 'red'
       out(`   Result    ${paint(colour, text)}`)
       for (const warning of warnings) out(`   ${paint('yellow', 'Warning')}   ${warning}`)
@@ -177,7 +193,7 @@ export async function startCommand(args: string[], io: CommandIO): Promise<numbe
         statuses = sample.events.map(() => ({ status: outcome === 'retry' ? 500 : 400, errormessage: text }))
       }
       const seen = exchanges
-      seen.forEach((exchange, k) => out(`   ${k === 0 ? 'Braze    ' : '         '} ${describeExchange(exchange)}`))
+      seen.forEach((exchange, k) => showExchange(exchange, k))
       batchTally.requests += seen.length
       batchTally.dataPoints += dataPointsOf(seen)
       out(`   Statuses  ${paint('dim', '200 delivered · 400 rejected (Segment discards it) · 500 Segment retries it')}`)
