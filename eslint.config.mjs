@@ -24,6 +24,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   {
+    // What ships to Segment runs in its sandbox: no tools, no Node built-ins, no packages (docs/architecture.md).
+    files: ['functions/**/*.ts', 'src/destination/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/tools/**', '**/tools'], message: 'The destination never imports tools.' },
+            { regex: '^(node:|[^.])', message: 'Segment runs the function without Node built-ins or packages.' }
+          ]
+        }
+      ]
+    }
+  },
+  {
     // Tests read Braze's and Segment's JSON as it comes: untyped.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' }

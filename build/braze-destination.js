@@ -280,8 +280,14 @@ var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
   "subscription_groups",
   "image_url",
   "push_tokens",
+  "push_token_import",
   "facebook",
-  "twitter"
+  "twitter",
+  "date_of_first_session",
+  "date_of_last_session",
+  "marked_email_as_spam_at",
+  "email_open_tracking_disabled",
+  "email_click_tracking_disabled"
 ]);
 
 // src/destination/segment-event.ts
@@ -1695,6 +1701,16 @@ function audienceArrayUpdate(memberships2) {
 }
 
 // src/destination/contact.ts
+var CONTACT_PATHS = {
+  email: [
+    ["traits", "email"],
+    ["context", "traits", "email"]
+  ],
+  phone: [
+    ["traits", "phone"],
+    ["context", "traits", "phone"]
+  ]
+};
 var EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 var LOCAL_PART_MAX = 64;
 var PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
@@ -1732,14 +1748,6 @@ var BRAZE_ID_PATHS = [
   ["traits", "braze_id"],
   ["properties", "braze_id"]
 ];
-var EMAIL_PATHS = [
-  ["traits", "email"],
-  ["context", "traits", "email"]
-];
-var PHONE_PATHS = [
-  ["traits", "phone"],
-  ["context", "traits", "phone"]
-];
 function first(event, paths, usable = nonBlank) {
   for (const keys of paths) {
     const value = usable(path(event, ...keys));
@@ -1758,9 +1766,9 @@ function resolveIdentifier(event, settings) {
   const anonymousId = nonBlank(event.anonymousId);
   const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
   if (alias) return alias;
-  const email = first(event, EMAIL_PATHS, validEmail);
+  const email = first(event, CONTACT_PATHS.email, validEmail);
   if (email !== void 0) return { email };
-  const phone = first(event, PHONE_PATHS, validPhone);
+  const phone = first(event, CONTACT_PATHS.phone, validPhone);
   if (phone !== void 0) return { phone };
   return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0, settings.anonymousAliasLabel));
 }
@@ -2054,6 +2062,7 @@ function toDob(value) {
   if (typeof value === "string") {
     const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
     if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+    if (/^\d{4}(-\d{1,2})?$/.test(value.trim())) return void 0;
     const parsed = Date.parse(value);
     if (Number.isNaN(parsed)) return void 0;
     if (!HAS_ZONE.test(value)) {
@@ -2063,6 +2072,7 @@ function toDob(value) {
     return fromEpoch(parsed);
   }
   if (isDate(value)) return fromEpoch(value.getTime());
+  if (Number.isInteger(value) && value >= 1e3 && value <= 9999) return void 0;
   if (typeof value === "number" && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1e3 : value);
   return void 0;
 }
@@ -2083,7 +2093,7 @@ function ianaTimeZone(zone) {
     try {
       const name = field(RAILS_TIME_ZONES, zone.trim()) ?? zone;
       const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
-      canonical = /\//.test(resolved) || resolved === "UTC" ? resolved : null;
+      canonical = /\//.test(name) && /\//.test(resolved) || resolved === "UTC" ? resolved : null;
     } catch {
       canonical = null;
     }
@@ -2303,7 +2313,7 @@ function mapTraits(event, identifier, settings, warnings) {
   if (mergeObjects) out._merge_objects = true;
   for (const key of Object.keys(traits)) {
     if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key) || key === "_merge_objects") continue;
-    const reason = RESERVED_TRAITS.has(key) ? "a key of the Braze user object" : badKey(key, false);
+    const reason = RESERVED_TRAITS.has(key) ? "a key of the Braze user object" : BRAZE_RESERVED_ATTRIBUTES.has(key) ? "a Braze profile field with a format of its own, which this function does not set" : badKey(key, false);
     if (reason) {
       warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`);
       continue;
@@ -2336,7 +2346,7 @@ function mapTraits(event, identifier, settings, warnings) {
       traits,
       engage,
       void 0,
-      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
+      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
     );
     for (const [key, member] of members) out[key] = member;
     if (settings.audienceAttribute) {
@@ -2770,17 +2780,13 @@ function bounded(plan, settings) {
 function messageIdOf(event) {
   return nonBlank(event.messageId);
 }
-var CONTACT_PATHS = [
-  ["email", ["traits", "email"]],
-  ["email", ["context", "traits", "email"]],
-  ["phone", ["traits", "phone"]],
-  ["phone", ["context", "traits", "phone"]]
-];
 function contactWarnings(event) {
   const warnings = [];
-  for (const [kind, keys] of CONTACT_PATHS) {
-    const reason = contactProblem(kind, path(event, ...keys));
-    if (reason) warnings.push(`${keys.join(".")} was ignored: ${reason}.`);
+  for (const kind of ["email", "phone"]) {
+    for (const keys of CONTACT_PATHS[kind]) {
+      const reason = contactProblem(kind, path(event, ...keys));
+      if (reason) warnings.push(`${keys.join(".")} was ignored: ${reason}.`);
+    }
   }
   return warnings;
 }
@@ -2985,7 +2991,8 @@ function parseHttpsUrl(value) {
   return url;
 }
 function describeValidDataCenters() {
-  return `${DATA_CENTER_NAMES.join(", ")} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0].restHost}, or the address of your Braze dashboard, which names the instance: dashboard-01.braze.eu is EU-01)`;
+  const example = DATA_CENTERS.find((dc) => dc.instance === "EU-01") ?? DATA_CENTERS[0];
+  return `${DATA_CENTER_NAMES.join(", ")} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0].restHost}, or the address of your Braze dashboard, which names the instance: ${example.dashboardHost} is ${example.instance})`;
 }
 
 // src/destination/settings.ts
@@ -3300,7 +3307,7 @@ function handleBatch(events, rawSettings) {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };
       const failure2 = worstFailure(report.failures[index]);
       if (!failure2) return { status: 200 };
-      return { status: failure2.kind === "retry" ? 500 : 400, errormessage: failureMessage(failure2, report.accepted[index]) };
+      return { status: STATUS_FOR[ERROR_FOR_FAILURE[failure2.kind]], errormessage: failureMessage(failure2, report.accepted[index]) };
     });
   });
 }

@@ -150,6 +150,9 @@ describe('standard attributes', () => {
     ],
     ['a time zone that does not exist', {}, /context\.timezone.*dropped.*IANA/, { context: { timezone: 'Mars/Olympus_Mons' } }],
     ['a time zone abbreviation', {}, /context\.timezone.*dropped/, { context: { timezone: 'CEST' } }],
+    // ICU resolves EST and MST to zones without daylight saving time (America/Panama, America/Phoenix).
+    ['"EST", which ICU would make America/Panama', {}, /context\.timezone.*dropped/, { context: { timezone: 'EST' } }],
+    ['"MST"', {}, /context\.timezone.*dropped/, { context: { timezone: 'MST' } }],
     ['a UTC offset instead of a zone', {}, /context\.timezone.*dropped/, { context: { timezone: '+02:00' } }]
   ])('%s is dropped with a warning', (...[, traits, warning, extra]) => {
     const { attributes, warnings } = attributesOf(identify(traits, extra))
@@ -242,7 +245,10 @@ describe('birthday → dob (YYYY-MM-DD)', () => {
     ['an invalid Date', new Date('nope')],
     ['a boolean', true],
     ['an object', { year: 1990 }],
-    ['an infinite number', Infinity]
+    ['an infinite number', Infinity],
+    ['a year alone, a number (not 1,990 seconds after the epoch)', 1990],
+    ['a year alone, text', '1990'],
+    ['a year and month', '1990-05']
   ])('an invalid dob (%s) is dropped with a warning', (_name, birthday) => {
     expect(attributesOf(identify({ birthday }))).toEqual({
       attributes: { external_id: 'u1' },
@@ -478,6 +484,30 @@ describe('custom attributes', () => {
     expect(attributes).toEqual({ external_id: 'u1', _update_existing_only: true, plan: 'pro' })
     expect(warnings).toHaveLength(3)
     for (const warning of warnings) expect(warning).toMatch(/a key of the Braze user object/)
+  })
+
+  test("traits named as Braze's profile fields with formats of their own are dropped with a warning, not sent as custom attributes", () => {
+    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/: Braze reads these names as those fields.
+    const traits = {
+      twitter: '@pat',
+      facebook: 'pat.fb',
+      push_tokens: 'abc',
+      push_token_import: true,
+      current_location: 'Paris',
+      date_of_first_session: 'yesterday',
+      date_of_last_session: 'today',
+      marked_email_as_spam_at: '2024-01-01',
+      email_open_tracking_disabled: true,
+      email_click_tracking_disabled: false,
+      plan: 'pro'
+    }
+    const { attributes, warnings } = attributesOf(identify(traits))
+    expect(attributes).toEqual({ external_id: 'u1', plan: 'pro' })
+    expect(warnings).toEqual(
+      Object.keys(traits)
+        .filter((key) => key !== 'plan')
+        .map((key) => `trait "${key}" was dropped: a Braze profile field with a format of its own, which this function does not set.`)
+    )
   })
 
   test('__proto__, constructor and prototype keys are dropped, and nothing is polluted', () => {

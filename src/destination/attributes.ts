@@ -2,7 +2,13 @@
 // Segment spec, everything else a custom attribute, Engage memberships as
 // audience arrays (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
 import { MAX_NESTED_ATTRIBUTE_BYTES } from './braze-limits'
-import { ATTRIBUTE_CONTROL_KEYS, identifierObject, type BrazeAttributes, type BrazeIdentifier } from './braze-types'
+import {
+  ATTRIBUTE_CONTROL_KEYS,
+  BRAZE_RESERVED_ATTRIBUTES,
+  identifierObject,
+  type BrazeAttributes,
+  type BrazeIdentifier
+} from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { updateExistingOnlyFlag } from './identity'
 import { isOperatorValue, operatorUpdate } from './nested-operators'
@@ -53,7 +59,11 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
 
   for (const key of Object.keys(traits)) {
     if (STANDARD_TRAITS.has(key) || IDENTIFIER_TRAITS.has(key) || key === '_merge_objects') continue
-    const reason = RESERVED_TRAITS.has(key) ? 'a key of the Braze user object' : badKey(key, false)
+    const reason = RESERVED_TRAITS.has(key)
+      ? 'a key of the Braze user object'
+      : BRAZE_RESERVED_ATTRIBUTES.has(key)
+        ? 'a Braze profile field with a format of its own, which this function does not set'
+        : badKey(key, false)
     if (reason) {
       warnings.push(`trait "${key.slice(0, 64)}" was dropped: ${reason}.`)
       continue
@@ -92,7 +102,7 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
       traits,
       engage,
       undefined,
-      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !RESERVED_TRAITS.has(key)
+      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
     )
     for (const [key, member] of members) out[key] = member
     if (settings.audienceAttribute) {

@@ -86,7 +86,12 @@ export function identityKey(object: object): string {
  */
 export const ATTRIBUTE_CONTROL_KEYS: readonly string[] = ['_update_existing_only', '_merge_objects']
 
-/** Names that are not custom attributes in a Braze attributes object: identifiers, flags and standard attributes. */
+/**
+ * Names that are not custom attributes in a Braze attributes object: identifiers, flags, and the profile
+ * fields Braze reads in formats of their own ("Use Braze user profile field names … to update those special
+ * values": https://www.braze.com/docs/api/objects_filters/user_attributes_object/). A trait of such a name
+ * is a standard attribute the mapping checks, or dropped (src/destination/attributes.ts).
+ */
 export const BRAZE_RESERVED_ATTRIBUTES = new Set([
   'external_id',
   'braze_id',
@@ -108,6 +113,12 @@ export const BRAZE_RESERVED_ATTRIBUTES = new Set([
   'subscription_groups',
   'image_url',
   'push_tokens',
+  'push_token_import',
   'facebook',
-  'twitter'
+  'twitter',
+  'date_of_first_session',
+  'date_of_last_session',
+  'marked_email_as_spam_at',
+  'email_open_tracking_disabled',
+  'email_click_tracking_disabled'
 ])

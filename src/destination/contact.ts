@@ -5,6 +5,18 @@ import { MAX_STRING_LENGTH } from './braze-limits'
 
 export type ContactKind = 'email' | 'phone'
 
+/** Where a Segment event carries the user's email and phone, in the order they are read. */
+export const CONTACT_PATHS: Record<ContactKind, ReadonlyArray<readonly string[]>> = {
+  email: [
+    ['traits', 'email'],
+    ['context', 'traits', 'email']
+  ],
+  phone: [
+    ['traits', 'phone'],
+    ['context', 'traits', 'phone']
+  ]
+}
+
 /**
  * Braze validates email syntax on every API update ("Email addresses cannot
  * include whitespace … the API returns an error", and non-ASCII domains must

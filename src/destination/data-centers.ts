@@ -73,8 +73,9 @@ function parseHttpsUrl(value: string): URL | undefined {
 }
 
 export function describeValidDataCenters(): string {
+  const example = DATA_CENTERS.find((dc) => dc.instance === 'EU-01') ?? DATA_CENTERS[0]!
   return (
     `${DATA_CENTER_NAMES.join(', ')} (or the REST endpoint URL from Braze, e.g. https://${DATA_CENTERS[0]!.restHost}, ` +
-    'or the address of your Braze dashboard, which names the instance: dashboard-01.braze.eu is EU-01)'
+    `or the address of your Braze dashboard, which names the instance: ${example.dashboardHost} is ${example.instance})`
   )
 }

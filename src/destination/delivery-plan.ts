@@ -1,6 +1,6 @@
 // Plans → the Braze requests to make, each object remembering the events and
 // the part of each event it stands for, so every answer can be traced back.
-// Pure: the memory is read, never written, here.
+// Pure but for the memory, which is only read here (a read may refresh an entry's place in it).
 //
 // - What Braze accepted for a message in an earlier invocation is not sent again.
 // - Each event's events and purchases are cut into parts that fit one request;

@@ -106,7 +106,7 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }
       const failure = worstFailure(report.failures[index]!)
       if (!failure) return { status: 200 }
-      return { status: failure.kind === 'retry' ? 500 : 400, errormessage: failureMessage(failure, report.accepted[index]!) }
+      return { status: STATUS_FOR[ERROR_FOR_FAILURE[failure.kind]], errormessage: failureMessage(failure, report.accepted[index]!) }
     })
   })
 }

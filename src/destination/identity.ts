@@ -2,7 +2,7 @@
 // identifier per Braze object, and the earlier profiles of a person that are
 // merged into the external_id profile once a userId arrives.
 import type { BrazeAttributes, BrazeIdentifier, MergeUpdate } from './braze-types'
-import { validEmail, validPhone } from './contact'
+import { CONTACT_PATHS, validEmail, validPhone } from './contact'
 import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
@@ -18,17 +18,13 @@ const BRAZE_ID_PATHS = [
   ['traits', 'braze_id'],
   ['properties', 'braze_id']
 ]
-const EMAIL_PATHS = [
-  ['traits', 'email'],
-  ['context', 'traits', 'email']
-]
-const PHONE_PATHS = [
-  ['traits', 'phone'],
-  ['context', 'traits', 'phone']
-]
 
 /** `usable`: what counts as a value at these paths (a malformed email or phone never identifies). */
-function first(event: SegmentEvent, paths: string[][], usable: (value: unknown) => string | undefined = nonBlank): string | undefined {
+function first(
+  event: SegmentEvent,
+  paths: ReadonlyArray<readonly string[]>,
+  usable: (value: unknown) => string | undefined = nonBlank
+): string | undefined {
   for (const keys of paths) {
     const value = usable(path(event, ...keys))
     if (value !== undefined) return value
@@ -53,9 +49,9 @@ export function resolveIdentifier(event: SegmentEvent, settings: Settings): Braz
   const anonymousId = nonBlank(event.anonymousId)
   const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
   if (alias) return alias
-  const email = first(event, EMAIL_PATHS, validEmail)
+  const email = first(event, CONTACT_PATHS.email, validEmail)
   if (email !== undefined) return { email }
-  const phone = first(event, PHONE_PATHS, validPhone)
+  const phone = first(event, CONTACT_PATHS.phone, validPhone)
   if (phone !== undefined) return { phone }
   return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined, settings.anonymousAliasLabel))
 }

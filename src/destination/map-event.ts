@@ -10,7 +10,7 @@ import {
   type BrazePurchase,
   type JsonObject
 } from './braze-types'
-import { contactProblem, validEmail, validPhone, type ContactKind } from './contact'
+import { CONTACT_PATHS, contactProblem, validEmail, validPhone } from './contact'
 import { ecommerceRoute, mapEcommerce } from './ecommerce'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
@@ -94,19 +94,14 @@ function messageIdOf(event: SegmentEvent): string | undefined {
   return nonBlank(event.messageId)
 }
 
-const CONTACT_PATHS: Array<[ContactKind, string[]]> = [
-  ['email', ['traits', 'email']],
-  ['email', ['context', 'traits', 'email']],
-  ['phone', ['traits', 'phone']],
-  ['phone', ['context', 'traits', 'phone']]
-]
-
 /** One warning per malformed email or phone: it neither identifies the user nor becomes an attribute. */
 function contactWarnings(event: SegmentEvent): string[] {
   const warnings: string[] = []
-  for (const [kind, keys] of CONTACT_PATHS) {
-    const reason = contactProblem(kind, path(event, ...keys))
-    if (reason) warnings.push(`${keys.join('.')} was ignored: ${reason}.`)
+  for (const kind of ['email', 'phone'] as const) {
+    for (const keys of CONTACT_PATHS[kind]) {
+      const reason = contactProblem(kind, path(event, ...keys))
+      if (reason) warnings.push(`${keys.join('.')} was ignored: ${reason}.`)
+    }
   }
   return warnings
 }
@@ -159,7 +154,7 @@ function mapTrack(
       // (https://www.braze.com/docs/api/objects_filters/purchase_object/): an anonymous visitor's first order
       // would be dropped. An attributes object, which Braze processes first in a request
       // (https://www.braze.com/docs/api/api_limits/, "1. Attributes 2. Events 3. Purchases"), creates the alias profile.
-      // Not when objects may only update a profile that exists (updateExistingOnly, an Engage call: withIdentifier).
+      // Not when objects may only update a profile that exists (updateExistingOnly).
       if ('user_alias' in identifier && !settings.updateExistingOnly) plan.attributes.push(attributesBase(identifier, settings))
     }
     return

@@ -222,8 +222,10 @@ export type Settings = { [K in keyof Definitions]: Definitions[K]['default'] }
 /** The table in order, for deploy and docs. */
 export const SETTING_DEFINITIONS: ReadonlyArray<SettingDefinition<unknown>> = Object.values(definitions)
 
-/** Keys pasted with quotes or spaces are a classic cause of Braze 401s. */
-/** What people paste around a key: spaces, quotes, or the header's "Bearer " (the function adds that itself). */
+/**
+ * What people paste around a key, a classic cause of Braze 401s: spaces, quotes, or the header's
+ * "Bearer " (the function adds that itself).
+ */
 export function normalizeApiKey(raw: string): string {
   const unquoted = (text: string) => text.trim().replace(/^["']|["']$/g, '')
   return unquoted(unquoted(raw).replace(/^Bearer\s+/i, ''))

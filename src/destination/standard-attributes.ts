@@ -60,6 +60,8 @@ export function toDob(value: unknown): string | undefined {
   if (typeof value === 'string') {
     const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim())
     if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))
+    // A year, or a year and month, is no date of birth (and Date.parse would make it the 1st, in UTC).
+    if (/^\d{4}(-\d{1,2})?$/.test(value.trim())) return undefined
     const parsed = Date.parse(value)
     if (Number.isNaN(parsed)) return undefined
     // "May 12 1990" has no zone and is parsed as local midnight: read it back in local
@@ -71,6 +73,8 @@ export function toDob(value: unknown): string | undefined {
     return fromEpoch(parsed)
   }
   if (isDate(value)) return fromEpoch(value.getTime())
+  // A year alone (1990) is no date of birth, not 33 minutes past the epoch.
+  if (Number.isInteger(value) && (value as number) >= 1000 && (value as number) <= 9999) return undefined
   // Epoch numbers: seconds when small enough to be seconds, else milliseconds.
   if (typeof value === 'number' && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1000 : value)
   return undefined
@@ -99,8 +103,9 @@ function ianaTimeZone(zone: string): string | undefined {
     try {
       const name = (field(RAILS_TIME_ZONES, zone.trim()) as string | undefined) ?? zone
       const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
-      // Offsets and abbreviations (GMT+1, EST) are valid for Intl but not the Area/City names Braze takes.
-      canonical = /\//.test(resolved) || resolved === 'UTC' ? resolved : null
+      // Offsets and abbreviations (GMT+1, EST) are valid for Intl but not the Area/City names Braze takes;
+      // newer ICU even resolves "EST" to America/Panama, a zone without daylight saving time.
+      canonical = (/\//.test(name) && /\//.test(resolved)) || resolved === 'UTC' ? resolved : null
     } catch {
       canonical = null
     }

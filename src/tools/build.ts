@@ -8,7 +8,6 @@ import { resolve } from 'node:path'
 import { SETTING_DEFINITIONS } from '../destination/settings'
 import { BUILD_FILE, HANDLERS, ROOT } from './paths'
 
-export { BUILD_FILE, HANDLERS, ROOT }
 /**
  * Segment has no documented code-size limit; this is our own budget, for what
  * a cold instance compiles (the bench's cold-start row). Unminified, so the

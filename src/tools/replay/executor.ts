@@ -8,7 +8,7 @@ import { BATCH_WARNING_PREFIX } from '../../destination/summary'
 import type { SegmentRuntime } from '../segment-runtime'
 import type { BrazeRateLimiter, Clock } from './rate-limiter'
 import type { RetryPolicy } from './retry'
-import { thrownParts } from './thrown'
+import { describeThrown } from '../../destination/errors'
 
 type Outcome = 'delivered' | 'rejected' | 'retry'
 
@@ -298,7 +298,7 @@ function indexesOf(results: Result[], outcome: Outcome): number[] {
 
 /** As Segment classifies a thrown error (https://segment.com/docs/connections/functions/destination-functions/#errors-and-error-handling). */
 function fromThrown(error: unknown): Result {
-  const { name, message } = thrownParts(error)
+  const { name, message } = describeThrown(error)
   if (name === 'RetryError') return { outcome: 'retry', reason: `RetryError: ${message}` }
   if (name === 'ValidationError' || name === 'InvalidEventPayload' || name === 'EventNotSupported') {
     return { outcome: 'rejected', reason: `${name}: ${message}` }

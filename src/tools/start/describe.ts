@@ -2,7 +2,7 @@
 // request, an outcome. Written for someone who has not read the code.
 import { pathOf } from '../replay/request-stats'
 import { plural } from '../wording'
-import { thrownParts } from '../replay/thrown'
+import { describeThrown } from '../../destination/errors'
 
 const MAX_KEYS = 6
 
@@ -144,7 +144,7 @@ export type SampleOutcome = 'delivered' | 'rejected' | 'retry' | 'unsupported'
 
 /** As Segment's Event Delivery would record a thrown error. */
 export function outcomeOfError(error: unknown): { outcome: SampleOutcome; text: string } {
-  const { name, message } = thrownParts(error)
+  const { name, message } = describeThrown(error)
   if (name === 'RetryError') return { outcome: 'retry', text: `Retry (RetryError): ${message}` }
   if (name === 'EventNotSupported') return { outcome: 'unsupported', text: `Unsupported (EventNotSupported): ${message}` }
   if (name === 'ValidationError' || name === 'InvalidEventPayload') return { outcome: 'rejected', text: `Rejected (${name}): ${message}` }
