@@ -224,6 +224,21 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(profiles[0]!.attributes).toMatchObject({ ltv: 3 })
     })
 
+    test("an email-only Engage entry, then the user's exit with that email: the later exit wins", async () => {
+      // Braze applies a request's attributes objects in order, and an email-keyed one goes to whoever has the
+      // email by then: in a batch the older email-only call must come before the user's newer one.
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const vip = (who: Record<string, unknown>, inside: boolean) =>
+        identify({ traits: { vip: inside, email: 'e2@example.com' }, context: { personas: personas('audience', 'vip') }, ...who })
+      await send(runtime, [[event({ type: 'track', userId: 'u2', event: 'Viewed' }), vip({}, true), vip({ userId: 'u2' }, false)]], {
+        ...SETTINGS,
+        audienceAttribute: 'segment_audiences'
+      })
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.attributes).toMatchObject({ vip: false, segment_audiences: [] })
+    })
+
     test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       const order = event({

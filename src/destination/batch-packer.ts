@@ -72,8 +72,20 @@ export function packRequests(atoms: Bundle[], limits: RequestLimits, order: (ato
   return requests.map((request) => {
     const bundle = emptyBundle()
     for (const { atom } of request.atoms.sort((a, b) => a.rank - b.rank)) addTo(bundle, atom)
+    inTimeOrder(bundle.attributes)
     return bundle
   })
+}
+
+/**
+ * Braze applies a request's attributes objects one after another, and an object keyed by an email or
+ * a phone goes to the profile that has it by then: a user's object that sets the email before an older
+ * email-keyed object would take that object's older values. So attributes go in the order of their
+ * events (the earliest each stands for), whatever atom they came in; stable, so ties keep atom order.
+ */
+function inTimeOrder(attributes: Item<unknown>[]): void {
+  const first = new Map(attributes.map((entry) => [entry, Math.min(...entry.owners)]))
+  attributes.sort((a, b) => first.get(a)! - first.get(b)!)
 }
 
 /**
