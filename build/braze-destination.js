@@ -886,8 +886,13 @@ function packRequests(atoms, limits, order) {
   return requests.map((request) => {
     const bundle = emptyBundle();
     for (const { atom } of request.atoms.sort((a, b) => a.rank - b.rank)) addTo(bundle, atom);
+    inTimeOrder2(bundle.attributes);
     return bundle;
   });
+}
+function inTimeOrder2(attributes) {
+  const first2 = new Map(attributes.map((entry) => [entry, Math.min(...entry.owners)]));
+  attributes.sort((a, b) => first2.get(a) - first2.get(b));
 }
 function packInOrder(atoms, limits) {
   const requests = [];
@@ -994,12 +999,14 @@ function planDelivery(plans, options) {
     live.push({ owner, plan, done, parts });
   });
   for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {
-    if (plan.attributes.length > 0 && !done.has("attributes")) {
+    const pending = parts.filter((_, index) => !done.has(index));
+    const recreate = pending.length > 0 && done.size > 0 && plan.attributes.some(createsAliasOnly);
+    const attributesDone = done.has("attributes") && !recreate;
+    if (plan.attributes.length > 0 && !attributesDone) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
       delivery.ownAttributes.set(owner, plan.attributes);
     }
-    const pending = parts.filter((_, index) => !done.has(index));
-    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !done.has("attributes");
+    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !attributesDone;
     const first2 = attributesFirst ? void 0 : pending.shift();
     if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending });
@@ -1090,6 +1097,9 @@ function creatingWhereTheBatchCreates(live) {
     });
     return { ...entry, plan: flipped, parts };
   });
+}
+function createsAliasOnly(object) {
+  return "user_alias" in object && object._update_existing_only === false && Object.keys(object).length === 2;
 }
 function createsProfile(object) {
   if ("user_alias" in object) return object._update_existing_only === false;

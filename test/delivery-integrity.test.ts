@@ -77,6 +77,31 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     })
   })
 
+  test("an anonymous visitor's split order resumed on redelivery sends the alias's creating object again, before the parts left", async () => {
+    // Between the two deliveries the visitor may sign up and Braze merge the alias away; it drops purchases for
+    // an alias it lacks ("Update Only" is always true for them), so the parts left would be lost without it.
+    const settings = { ...LEGACY, anonymousAliasLabel: 'segment_anonymous_id' }
+    const anonymous = { ...orderCompleted(undefined, products(100), {}, { messageId: 'anon-order' }), anonymousId: 'a1' }
+    const alias = { user_alias: { alias_name: 'a1', alias_label: 'segment_anonymous_id' } }
+    let calls = 0
+    const braze = mockBraze((request) => (request.path === '/users/track' && ++calls === 2 ? { status: 503 } : undefined))
+    expect(segmentClass(runtime, ((await caught(runtime.handlers.onTrack!(anonymous, settings))) as { thrown: unknown }).thrown)).toBe(
+      'RetryError'
+    )
+    expect(braze.requests.map((request) => Object.keys(request.body))).toEqual([['attributes', 'purchases'], ['purchases']])
+
+    expect(await caught(runtime.handlers.onTrack!(anonymous, settings))).toHaveProperty('returned')
+    const resent = braze.requests.slice(2).map((request) => request.body)
+    if (remembers) {
+      expect(resent).toEqual([{ attributes: [{ ...alias, _update_existing_only: false }] }, { purchases: expect.any(Array) }])
+      expect(resent[1]!.purchases.map((purchase: { product_id: string }) => purchase.product_id)).toEqual(
+        products(100)
+          .slice(74)
+          .map((product) => product.product_id)
+      )
+    } else expect(trackObjects(braze.requests.slice(2)).purchases).toHaveLength(100)
+  })
+
   test('a redelivered event Braze already accepted is not sent again, and the summary says so', async () => {
     const braze = mockBraze()
     const event = track('u1', 'Signed Up', {}, { messageId: 'signup-1' })

@@ -169,15 +169,21 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   })
 
   for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {
-    if (plan.attributes.length > 0 && !done.has('attributes')) {
+    const pending = parts.filter((_, index) => !done.has(index))
+    // An anonymous visitor's event resumed on redelivery: Braze may have merged the alias away since it took
+    // the first parts, and it drops events and purchases for an alias it lacks ("Update Only" is always true
+    // for them: https://www.braze.com/docs/api/objects_filters/purchase_object/). The object that creates
+    // the alias profile goes again before the parts left, which then land on that profile, not nowhere.
+    const recreate = pending.length > 0 && done.size > 0 && plan.attributes.some(createsAliasOnly)
+    const attributesDone = done.has('attributes') && !recreate
+    if (plan.attributes.length > 0 && !attributesDone) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
       delivery.ownAttributes.set(owner, plan.attributes)
     }
-    const pending = parts.filter((_, index) => !done.has(index))
     // Only the first part has room for the event's attributes: when Braze took that part but not the
     // attributes, these go alone in the first round and every remaining part follows, so no part is
     // spread over two requests.
-    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !done.has('attributes')
+    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !attributesDone
     const first = attributesFirst ? undefined : pending.shift()
     if (first) groupOf(userOf(first)).chunks.push({ owner, bundle: first })
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending })
@@ -306,6 +312,11 @@ function creatingWhereTheBatchCreates(live: Live[]): Live[] {
 }
 
 /** Braze creates a profile for an unknown external_id, email or phone unless told not to; for a user_alias only when told to (identity.ts). */
+/** The bare object that creates an alias-only profile, with no attribute of its own (map-event.ts, purchases). */
+function createsAliasOnly(object: BrazeAttributes): boolean {
+  return 'user_alias' in object && object._update_existing_only === false && Object.keys(object).length === 2
+}
+
 function createsProfile(object: { _update_existing_only?: boolean }): boolean {
   if ('user_alias' in object) return object._update_existing_only === false
   return !('braze_id' in object) && object._update_existing_only !== true
