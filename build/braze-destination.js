@@ -1006,7 +1006,7 @@ function planDelivery(plans, options) {
       for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
       delivery.ownAttributes.set(owner, plan.attributes);
     }
-    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !attributesDone;
+    const attributesFirst = plan.attributes.length > 0 && !attributesDone && (done.has(0) || limits.combined < 2);
     const first2 = attributesFirst ? void 0 : pending.shift();
     if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending });

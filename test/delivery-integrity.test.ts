@@ -81,7 +81,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     // Between the two deliveries the visitor may sign up and Braze merge the alias away; it drops purchases for
     // an alias it lacks ("Update Only" is always true for them), so the parts left would be lost without it.
     const settings = { ...LEGACY, anonymousAliasLabel: 'segment_anonymous_id' }
-    const anonymous = { ...orderCompleted(undefined, products(100), {}, { messageId: 'anon-order' }), anonymousId: 'a1' }
+    const properties = { order_id: 'anon-order', currency: 'USD', products: products(100) }
+    const anonymous = track(undefined, 'Order Completed', properties, { messageId: 'anon-order', anonymousId: 'a1' })
     const alias = { user_alias: { alias_name: 'a1', alias_label: 'segment_anonymous_id' } }
     let calls = 0
     const braze = mockBraze((request) => (request.path === '/users/track' && ++calls === 2 ? { status: 503 } : undefined))

@@ -239,6 +239,27 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(profiles[0]!.attributes).toMatchObject({ vip: false, segment_audiences: [] })
     })
 
+    test("maxObjectsPerRequest 1: an anonymous visitor's order creates the alias profile before its first purchase", async () => {
+      // Braze drops purchases for an alias it does not have: the creating object must come first.
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const order = event({
+        type: 'track',
+        anonymousId: 'a1',
+        event: 'Order Completed',
+        properties: {
+          order_id: 'o1',
+          currency: 'USD',
+          products: [
+            { product_id: 'p1', price: 10 },
+            { product_id: 'p2', price: 5 }
+          ]
+        }
+      })
+      await send(runtime, [[order]], { ...LABELLED, maxObjectsPerRequest: '1', ecommerceMode: 'purchases' })
+      const visitor = braze.profile({ user_alias: { alias_name: 'a1', alias_label: LABEL } })
+      expect(visitor!.purchases.map((purchase) => purchase.product_id).sort()).toEqual(['p1', 'p2'])
+    })
+
     test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       const order = event({

@@ -182,8 +182,9 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     }
     // Only the first part has room for the event's attributes: when Braze took that part but not the
     // attributes, these go alone in the first round and every remaining part follows, so no part is
-    // spread over two requests.
-    const attributesFirst = done.has(0) && plan.attributes.length > 0 && !attributesDone
+    // spread over two requests. So too when a request holds a single object (maxObjectsPerRequest 1):
+    // the attributes that create an alias's profile must reach Braze before its first purchase.
+    const attributesFirst = plan.attributes.length > 0 && !attributesDone && (done.has(0) || limits.combined < 2)
     const first = attributesFirst ? undefined : pending.shift()
     if (first) groupOf(userOf(first)).chunks.push({ owner, bundle: first })
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending })
