@@ -2779,7 +2779,7 @@ function withIdentifier(event, settings, build) {
 }
 function bounded(plan, settings) {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
-  const perRequest = Math.min(MAX_OBJECTS_PER_TYPE, settings.maxObjectsPerRequest);
+  const perRequest = settings.maxObjectsPerRequest;
   const most = MAX_REQUESTS_PER_EVENT * perRequest;
   if (objects <= most) return plan;
   return problem(

@@ -258,6 +258,18 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(braze.requests).toHaveLength(4)
   })
 
+  test('at maxObjectsPerRequest 225 (legacy rate limits), an order event and 300 purchases go in 4 requests', async () => {
+    const braze = mockBraze()
+    const settings = { ...SETTINGS, ecommerceMode: 'both', maxObjectsPerRequest: '225' }
+    expect(await runtime.handlers.onTrack!(orderCompleted('u1', products(300), {}, { messageId: 'o-300' }), settings)).toBeDefined()
+    expect(braze.requests.map((request) => [request.body.events?.length ?? 0, request.body.purchases.length])).toEqual([
+      [1, 75],
+      [0, 75],
+      [0, 75],
+      [0, 75]
+    ])
+  })
+
   test('an order whose purchases add up to more than 4 requests of 1 MB: refused saying why, nothing sent', async () => {
     const braze = mockBraze()
     // 100 products with 45 KB of properties each (Braze takes up to 50 KB per purchase): 4.5 MB.

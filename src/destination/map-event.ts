@@ -1,7 +1,7 @@
 // The pure heart of the function: one Segment event in, an EventPlan (what to
 // ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
 import { attributesBase, mapTraits } from './attributes'
-import { MAX_KEY_LENGTH, MAX_OBJECTS_PER_TYPE, MAX_REQUESTS_PER_EVENT } from './braze-limits'
+import { MAX_KEY_LENGTH, MAX_REQUESTS_PER_EVENT } from './braze-limits'
 import {
   identifierObject,
   type BrazeAttributes,
@@ -75,12 +75,13 @@ function withIdentifier(
 }
 
 /**
- * Every request of an event but its last holds at least the smaller of Braze's per-array limit and
- * maxObjectsPerRequest, so this many objects fit the event's requests (bytes: src/destination/delivery-plan.ts).
+ * An event's requests hold at most maxObjectsPerRequest objects each: more never fit, and are refused
+ * here, before anything is built, saying what made them. Whether fewer fit (75 of one type per request,
+ * bytes) the planner decides (src/destination/delivery-plan.ts).
  */
 function bounded(plan: EventPlan, settings: Settings): EventPlan | Problem {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length
-  const perRequest = Math.min(MAX_OBJECTS_PER_TYPE, settings.maxObjectsPerRequest)
+  const perRequest = settings.maxObjectsPerRequest
   const most = MAX_REQUESTS_PER_EVENT * perRequest
   if (objects <= most) return plan
   return problem(
