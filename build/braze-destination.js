@@ -648,7 +648,10 @@ var DeliveryMemory = class {
   }
   now;
   /** By messageId: what Braze accepted, and the fingerprint of the content, where the single handlers gave one. */
-  messages = new BoundedMap(MAX_MESSAGES, MESSAGE_TTL_MS);
+  messages = new BoundedMap(
+    MAX_MESSAGES,
+    MESSAGE_TTL_MS
+  );
   /** By the identity of the profile merged away: the merge Braze took. */
   merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
   values = new BoundedMap(MAX_USERS, VALUES_TTL_MS);
@@ -665,13 +668,22 @@ var DeliveryMemory = class {
     if (!known || content !== void 0 && known.content !== void 0 && known.content !== content) return void 0;
     return known.parts === DELIVERED ? DELIVERED : new Set(known.parts);
   }
-  remember(messageId, accepted, delivered, content) {
+  /**
+   * `cut`: the maxObjectsPerRequest the event's parts were cut with. Part numbers name parts of that
+   * cut, so a redelivery under another setting cuts the event as it was then (cutOf).
+   */
+  remember(messageId, accepted, delivered, content, cut) {
     const before = this.recall(messageId, content);
     if (before === DELIVERED) return;
-    const kept = content ?? (before && this.messages.get(messageId, this.now())?.content);
+    const known = before && this.messages.get(messageId, this.now());
+    const kept = content ?? known?.content;
     if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content: kept }, this.now());
     const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
-    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept }, this.now());
+    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept, cut: known?.cut ?? cut }, this.now());
+  }
+  /** The maxObjectsPerRequest the message's remembered parts were cut with. */
+  cutOf(messageId) {
+    return this.messages.get(messageId, this.now())?.cut;
   }
   /** Forgets what Braze accepted for this message: its id turned out to name different events. */
   forget(messageId) {
@@ -954,6 +966,7 @@ function planDelivery(plans, options) {
     expected: plans.map(() => /* @__PURE__ */ new Set()),
     alreadyDelivered: plans.map(() => false),
     acceptedBefore: plans.map(() => /* @__PURE__ */ new Set()),
+    cuts: plans.map(() => limits.combined),
     duplicateOf: /* @__PURE__ */ new Map(),
     reusedIds: /* @__PURE__ */ new Set(),
     rejected: /* @__PURE__ */ new Map(),
@@ -985,7 +998,9 @@ function planDelivery(plans, options) {
       delivery.alreadyDelivered[owner] = true;
       return;
     }
-    const parts = chunks(plan, owner, limits);
+    const cut = recalled && recalled.size > 0 ? memory?.cutOf(plan.messageId) : void 0;
+    if (cut !== void 0) delivery.cuts[owner] = cut;
+    const parts = chunks(plan, owner, cut !== void 0 && cut !== limits.combined ? requestLimits(cut) : limits);
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024);
       delivery.rejected.set(
@@ -1007,7 +1022,8 @@ function planDelivery(plans, options) {
       delivery.ownAttributes.set(owner, plan.attributes);
     }
     const attributesFirst = plan.attributes.length > 0 && !attributesDone && (done.has(0) || limits.combined < 2);
-    const first2 = attributesFirst ? void 0 : pending.shift();
+    const recut = delivery.cuts[owner] !== limits.combined;
+    const first2 = attributesFirst || recut ? void 0 : pending.shift();
     if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending });
     for (const merge of plan.merges) {
@@ -1284,7 +1300,7 @@ async function deliver(plans, options) {
       const id = event?.messageId;
       if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return;
       if (plan.reusedIds.has(id)) opened.memory.forget(id);
-      else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner]);
+      else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner], plan.cuts[owner]);
     });
   } finally {
     await opened?.keep();

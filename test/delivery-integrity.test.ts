@@ -63,6 +63,28 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       }
     })
 
+    test('redelivered after maxObjectsPerRequest changed: cut as Braze took it, so nothing is sent twice or left out', async () => {
+      const big = orderCompleted('u1', products(180), {}, { messageId: 'order-180' })
+      let calls = 0
+      const braze = mockBraze((request) => (request.path === '/users/track' && ++calls === 3 ? { status: 503 } : undefined))
+      expect(segmentClass(runtime, ((await caught(runtime.handlers.onTrack!(big, LEGACY))) as { thrown: unknown }).thrown)).toBe(
+        'RetryError'
+      )
+      expect(braze.requests.map((request) => request.body.purchases.length)).toEqual([75, 75, 30])
+      // The user sets maxObjectsPerRequest to 50 before Segment redelivers.
+      expect(await caught(runtime.handlers.onTrack!(big, { ...LEGACY, maxObjectsPerRequest: '50' }))).toHaveProperty('returned')
+      const logged = [...braze.requests.slice(0, 2), ...braze.requests.slice(3)].flatMap((request) =>
+        request.body.purchases.map((purchase: { product_id: string }) => purchase.product_id)
+      )
+      if (remembers)
+        expect(logged.sort()).toEqual(
+          products(180)
+            .map((product) => product.product_id)
+            .sort()
+        )
+      else expect(new Set(logged).size).toBe(180)
+    })
+
     test('in a batch too: the event is 500, its redelivery completes it', async () => {
       const secondPart = (request: { body: any }) => request.body.purchases?.[0]?.product_id === 'p75'
       let failed = false

@@ -96,8 +96,8 @@ describe('planDelivery', () => {
 
   test('what the memory says Braze accepted is left out: a delivered message entirely, a split one from its first missing part', () => {
     const memory = new DeliveryMemory()
-    memory.remember('o1', [0], false)
-    memory.remember('t2', [], true)
+    memory.remember('o1', [0], false, undefined, 75)
+    memory.remember('t2', [], true, undefined, 75)
     const plan = planDelivery(plansOf([order(1, 1, 150), track(2, 2)]), { limits: requestLimits(75), memory })
     expect(plan.alreadyDelivered).toEqual([false, true])
     expect(plan.requests).toHaveLength(1)
@@ -105,9 +105,21 @@ describe('planDelivery', () => {
     expect(plan.chains).toEqual([])
   })
 
+  test('a redelivery under another maxObjectsPerRequest is cut as the parts Braze took were: only what it lacks goes, each part whole', () => {
+    // 180 purchases at 75: parts of 75, 75 and 30; Braze took the first two. At 50, the third is still those 30.
+    const memory = new DeliveryMemory()
+    memory.remember('o1', [0, 1], false, undefined, 75)
+    const plan = planDelivery(plansOf([order(1, 1, 180)]), { limits: requestLimits(50), memory })
+    expect(plan.requests).toEqual([])
+    expect(plan.chains[0]!.parts.map((part) => part.purchases.map((entry) => entry.object.product_id))).toEqual([
+      Array.from({ length: 30 }, (_, i) => `p1-${150 + i}`)
+    ])
+    expect(plan.cuts).toEqual([75])
+  })
+
   test('a redelivery whose first part Braze took but not its attributes: the attributes alone first, then every other part in sequence', () => {
     const memory = new DeliveryMemory()
-    memory.remember('o1', [0], false)
+    memory.remember('o1', [0], false, undefined, 75)
     const [split] = plansOf([order(1, 1, 150)])
     split!.attributes.push({ external_id: 'u1', vip: true })
     const plan = planDelivery([split], { limits: requestLimits(75), memory })
@@ -198,7 +210,7 @@ describe('planDelivery', () => {
   test("an Engage trait for an alias stays update-only beside a visitor's track Braze already has (redelivered): nothing in this invocation creates the profile", () => {
     const plans = visitorWithEngageTrait()
     const memory = new DeliveryMemory()
-    memory.remember('seen', new Set([0]), true)
+    memory.remember('seen', new Set([0]), true, undefined, 75)
     const [request] = planDelivery(plans, { limits: requestLimits(75), memory }).requests
     expect(request!.events).toEqual([])
     expect(request!.attributes[0]!.object._update_existing_only).toBe(true)

@@ -87,7 +87,7 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
       const id = event?.messageId
       if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return
       if (plan.reusedIds.has(id)) opened.memory.forget(id)
-      else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner])
+      else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner], plan.cuts[owner]!)
     })
   } finally {
     await opened?.keep()

@@ -66,7 +66,10 @@ class BoundedMap<V> {
 
 export class DeliveryMemory {
   /** By messageId: what Braze accepted, and the fingerprint of the content, where the single handlers gave one. */
-  private readonly messages = new BoundedMap<{ parts: PartToken[] | typeof DELIVERED; content?: string }>(MAX_MESSAGES, MESSAGE_TTL_MS)
+  private readonly messages = new BoundedMap<{ parts: PartToken[] | typeof DELIVERED; content?: string; cut?: number }>(
+    MAX_MESSAGES,
+    MESSAGE_TTL_MS
+  )
   /** By the identity of the profile merged away: the merge Braze took. */
   private readonly merges = new BoundedMap<string>(MAX_MERGES, MERGE_TTL_MS)
   private readonly values = new BoundedMap<Map<string, string>>(MAX_USERS, VALUES_TTL_MS)
@@ -87,14 +90,24 @@ export class DeliveryMemory {
     return known.parts === DELIVERED ? DELIVERED : new Set(known.parts)
   }
 
-  remember(messageId: string, accepted: Iterable<PartToken>, delivered: boolean, content?: string): void {
+  /**
+   * `cut`: the maxObjectsPerRequest the event's parts were cut with. Part numbers name parts of that
+   * cut, so a redelivery under another setting cuts the event as it was then (cutOf).
+   */
+  remember(messageId: string, accepted: Iterable<PartToken>, delivered: boolean, content: string | undefined, cut: number): void {
     const before = this.recall(messageId, content)
     if (before === DELIVERED) return
+    const known = before && this.messages.get(messageId, this.now())
     // The batch handler gives no content: the one a single handler gave stays.
-    const kept = content ?? (before && this.messages.get(messageId, this.now())?.content)
+    const kept = content ?? known?.content
     if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content: kept }, this.now())
     const parts = new Set([...(before ?? []), ...accepted])
-    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept }, this.now())
+    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept, cut: known?.cut ?? cut }, this.now())
+  }
+
+  /** The maxObjectsPerRequest the message's remembered parts were cut with. */
+  cutOf(messageId: string): number | undefined {
+    return this.messages.get(messageId, this.now())?.cut
   }
 
   /** Forgets what Braze accepted for this message: its id turned out to name different events. */

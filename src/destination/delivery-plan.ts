@@ -68,6 +68,8 @@ export interface DeliveryPlan {
   alreadyDelivered: boolean[]
   /** Per event: the parts Braze accepted in earlier invocations, as the memory recalls them. */
   acceptedBefore: Array<ReadonlySet<PartToken>>
+  /** Per event: the maxObjectsPerRequest its parts are cut with (the remembered one on a redelivery). */
+  cuts: number[]
   /** Events that repeat an earlier event of the batch (same messageId, same objects): they share its outcome. */
   duplicateOf: Map<number, number>
   /** messageIds this batch uses for different events: what Braze accepted can't be told apart by them, so they are not remembered. */
@@ -118,6 +120,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     expected: plans.map(() => new Set<PartToken>()),
     alreadyDelivered: plans.map(() => false),
     acceptedBefore: plans.map(() => new Set<PartToken>()),
+    cuts: plans.map(() => limits.combined),
     duplicateOf: new Map(),
     reusedIds: new Set(),
     rejected: new Map(),
@@ -153,7 +156,12 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       delivery.alreadyDelivered[owner] = true
       return
     }
-    const parts = chunks(plan, owner, limits)
+    // Part numbers name parts of one cut: an event some of whose parts Braze took under another
+    // maxObjectsPerRequest is cut as it was then, or a redelivery would send again, or skip, what
+    // moved between parts. Those parts all chain, whole (below).
+    const cut = recalled && recalled.size > 0 ? memory?.cutOf(plan.messageId!) : undefined
+    if (cut !== undefined) delivery.cuts[owner] = cut
+    const parts = chunks(plan, owner, cut !== undefined && cut !== limits.combined ? requestLimits(cut) : limits)
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024)
       delivery.rejected.set(
@@ -185,7 +193,8 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     // spread over two requests. So too when a request holds a single object (maxObjectsPerRequest 1):
     // the attributes that create an alias's profile must reach Braze before its first purchase.
     const attributesFirst = plan.attributes.length > 0 && !attributesDone && (done.has(0) || limits.combined < 2)
-    const first = attributesFirst ? undefined : pending.shift()
+    const recut = delivery.cuts[owner] !== limits.combined
+    const first = attributesFirst || recut ? undefined : pending.shift()
     if (first) groupOf(userOf(first)).chunks.push({ owner, bundle: first })
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending })
     for (const merge of plan.merges) {

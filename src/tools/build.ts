@@ -10,10 +10,12 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
 
 /**
  * Segment has no documented code-size limit; this is our own budget, for what
- * a cold instance compiles (the bench's cold-start row). Unminified, so the
- * code users see in Segment's editor stays readable.
+ * a cold instance compiles (the bench's cold-start row, 20 ms at most).
+ * Unminified, so the code users see in Segment's editor stays readable.
+ * 144 KB until the fixes of 2026-12-02 (Engage names, purchase keys, redelivery
+ * cuts …) took the script to 144.3 KB: 150 KB, with the cold start measured.
  */
-export const MAX_BUNDLE_BYTES = 144 * 1024
+export const MAX_BUNDLE_BYTES = 150 * 1024
 
 function header(version: string): string {
   const settings = SETTING_DEFINITIONS.map(
