@@ -1727,6 +1727,9 @@ function audienceArrayUpdate(memberships2) {
 }
 
 // src/destination/contact.ts
+function userPaths(event, paths) {
+  return event.type === "group" ? paths.filter((keys) => keys[0] !== "traits") : paths;
+}
 var CONTACT_PATHS = {
   email: [
     ["traits", "email"],
@@ -1775,7 +1778,7 @@ var BRAZE_ID_PATHS = [
   ["properties", "braze_id"]
 ];
 function first(event, paths, usable = nonBlank) {
-  for (const keys of paths) {
+  for (const keys of userPaths(event, paths)) {
     const value = usable(path(event, ...keys));
     if (value !== void 0) return value;
   }
@@ -2809,7 +2812,7 @@ function messageIdOf(event) {
 function contactWarnings(event) {
   const warnings = [];
   for (const kind of ["email", "phone"]) {
-    for (const keys of CONTACT_PATHS[kind]) {
+    for (const keys of userPaths(event, CONTACT_PATHS[kind])) {
       const reason = contactProblem(kind, path(event, ...keys));
       if (reason) warnings.push(`${keys.join(".")} was ignored: ${reason}.`);
     }
@@ -2934,14 +2937,11 @@ function mapAlias(event, settings) {
   const anonymousId = nonBlank(event.anonymousId);
   const wasAnonymous = anonymousId === previousId;
   const alias = aliasFor(previousId, settings);
-  if (anonymousId === void 0 || wasAnonymous) {
-    if (alias && "user_alias" in alias)
-      plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
-    else if (wasAnonymous)
-      plan.warnings.push(
-        "previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge."
-      );
-  }
+  if (alias && "user_alias" in alias) plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
+  else if (wasAnonymous)
+    plan.warnings.push(
+      "previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge."
+    );
   if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep });
   if (plan.merges.length > 0) plan.attributes.push(attributesBase(keep, settings));
   return plan;

@@ -260,6 +260,23 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(visitor!.purchases.map((purchase) => purchase.product_id).sort()).toEqual(['p1', 'p2'])
     })
 
+    test("an alias whose previousId is another anonymousId than the event's (the spec's example): one profile", async () => {
+      // https://segment.com/docs/connections/spec/alias/: previousId "might be an Anonymous ID assigned to that user".
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [page('39239-239239-239239-23923', 'Pricing')],
+          [event({ type: 'alias', userId: '507f191e81', previousId: '39239-239239-239239-23923', anonymousId: '507f191e810c19729de860ea' })]
+        ],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.external_id).toBe('507f191e81')
+      expect(eventNames(profiles[0])).toEqual(['Viewed Pricing'])
+    })
+
     test('updateExistingOnly: a track or an order for an unknown user creates no profile', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       const order = event({

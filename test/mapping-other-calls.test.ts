@@ -93,6 +93,22 @@ describe('group', () => {
     )
   })
 
+  test("the group's traits are the group's: its email or phone never identifies the user, nor gets a warning", () => {
+    // https://segment.com/docs/connections/spec/group/: "Email address of group.", "Phone number of a group."
+    const traits = { name: 'Initech', email: 'founder@initech.com', phone: '+14155550100', braze_id: 'b-company' }
+    expect(problemFor({ type: 'group', anonymousId: 'anon-visitor', groupId: 'g', traits })).toEqual({
+      kind: 'ValidationError',
+      message: expect.stringMatching(/only an anonymousId/)
+    })
+    expect(planFor({ type: 'group', userId: 'u1', groupId: 'g', traits: { ...traits, email: 'not an email' } })).toEqual(
+      plan({ attributes: [{ external_id: 'u1', ab_segment_group_g: true }] })
+    )
+    // The user's own, in context.traits, still identify.
+    expect(planFor({ type: 'group', groupId: 'g', traits, context: { traits: { email: 'me@example.com' } } }).attributes).toEqual([
+      { email: 'me@example.com', ab_segment_group_g: true }
+    ])
+  })
+
   test('a numeric groupId', () => {
     expect(planFor({ type: 'group', userId: 'u1', groupId: 12345 }).attributes).toEqual([
       { external_id: 'u1', ab_segment_group_12345: true }
@@ -143,9 +159,15 @@ describe('alias', () => {
       [aliasOf('anon-1')]
     ],
     [
-      'previousId differs from the anonymousId: it was a userId',
+      'previousId differs from the anonymousId, label set: an old userId or another anonymousId, both merged',
       { anonymousId: 'anon-1', previousId: 'old-user' },
       { anonymousAliasLabel: LABEL },
+      [aliasOf('old-user'), { external_id: 'old-user' }]
+    ],
+    [
+      'previousId differs from the anonymousId, no label: the old userId',
+      { anonymousId: 'anon-1', previousId: 'old-user' },
+      {},
       [{ external_id: 'old-user' }]
     ],
     [

@@ -209,16 +209,25 @@ const EXPECTED: Record<string, () => void> = {
     )
   },
   'spec-alias-full.json': () => {
-    // previousId is not the event's anonymousId: it was an earlier external_id → merge.
-    const merge = { identifier_to_merge: { external_id: '39239-239239-239239-23923' }, identifier_to_keep: { external_id: '507f191e81' } }
-    const expected = plan({ attributes: [merge.identifier_to_keep], merges: [merge], epoch: Date.parse('2015-02-23T22:28:55.111Z') })
-    expect(run(load('spec-alias-full.json'))).toEqual(expected)
-    expect(run(load('spec-alias-full.json'), {})).toEqual(expected)
+    // previousId is not the event's anonymousId: "an Anonymous ID assigned to that user or a User ID you previously
+    // identified them with" (the spec), so the profile of either is merged; the alias only with anonymousAliasLabel.
+    const keep = { external_id: '507f191e81' }
+    const previous = '39239-239239-239239-23923'
+    const userMerge = { identifier_to_merge: { external_id: previous }, identifier_to_keep: keep }
+    const aliasMerge = { identifier_to_merge: { user_alias: { alias_name: previous, alias_label: LABEL } }, identifier_to_keep: keep }
+    const epoch = Date.parse('2015-02-23T22:28:55.111Z')
+    expect(run(load('spec-alias-full.json'))).toEqual(plan({ attributes: [keep], merges: [aliasMerge, userMerge], epoch }))
+    expect(run(load('spec-alias-full.json'), {})).toEqual(plan({ attributes: [keep], merges: [userMerge], epoch }))
   },
   'partners-spec-alias.json': () => {
-    const merge = { identifier_to_merge: { external_id: '97980cfea0067' }, identifier_to_keep: { external_id: '507f191e81' } }
+    const keep = { external_id: '507f191e81' }
+    const userMerge = { identifier_to_merge: { external_id: '97980cfea0067' }, identifier_to_keep: keep }
+    const aliasMerge = {
+      identifier_to_merge: { user_alias: { alias_name: '97980cfea0067', alias_label: LABEL } },
+      identifier_to_keep: keep
+    }
     expect(run(load('partners-spec-alias.json'))).toEqual(
-      plan({ attributes: [merge.identifier_to_keep], merges: [merge], epoch: Date.parse('2019-06-21T17:39:57.031Z') })
+      plan({ attributes: [keep], merges: [aliasMerge, userMerge], epoch: Date.parse('2019-06-21T17:39:57.031Z') })
     )
   },
   'partners-spec-delete.json': () => {

@@ -2,8 +2,17 @@
 // the `email`/`phone` attributes alike: anything else is never sent (Braze
 // refuses the object, or files the user under a number that isn't theirs).
 import { MAX_STRING_LENGTH } from './braze-limits'
+import type { SegmentEvent } from './segment-event'
 
 export type ContactKind = 'email' | 'phone'
+
+/**
+ * The paths of `paths` that are about the user: a group call's traits are the group's ("traits that are
+ * specific to the group", its email and phone included: https://segment.com/docs/connections/spec/group/).
+ */
+export function userPaths(event: SegmentEvent, paths: ReadonlyArray<readonly string[]>): ReadonlyArray<readonly string[]> {
+  return event.type === 'group' ? paths.filter((keys) => keys[0] !== 'traits') : paths
+}
 
 /** Where a Segment event carries the user's email and phone, in the order they are read. */
 export const CONTACT_PATHS: Record<ContactKind, ReadonlyArray<readonly string[]>> = {

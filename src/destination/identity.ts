@@ -2,7 +2,7 @@
 // identifier per Braze object, and the earlier profiles of a person that are
 // merged into the external_id profile once a userId arrives.
 import type { BrazeAttributes, BrazeIdentifier, MergeUpdate } from './braze-types'
-import { CONTACT_PATHS, validEmail, validPhone } from './contact'
+import { CONTACT_PATHS, userPaths, validEmail, validPhone } from './contact'
 import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
@@ -25,7 +25,7 @@ function first(
   paths: ReadonlyArray<readonly string[]>,
   usable: (value: unknown) => string | undefined = nonBlank
 ): string | undefined {
-  for (const keys of paths) {
+  for (const keys of userPaths(event, paths)) {
     const value = usable(path(event, ...keys))
     if (value !== undefined) return value
   }

@@ -10,7 +10,7 @@ import {
   type BrazePurchase,
   type JsonObject
 } from './braze-types'
-import { CONTACT_PATHS, contactProblem, validEmail, validPhone } from './contact'
+import { CONTACT_PATHS, contactProblem, userPaths, validEmail, validPhone } from './contact'
 import { ecommerceRoute, mapEcommerce } from './ecommerce'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
@@ -99,7 +99,7 @@ function messageIdOf(event: SegmentEvent): string | undefined {
 function contactWarnings(event: SegmentEvent): string[] {
   const warnings: string[] = []
   for (const kind of ['email', 'phone'] as const) {
-    for (const keys of CONTACT_PATHS[kind]) {
+    for (const keys of userPaths(event, CONTACT_PATHS[kind])) {
       const reason = contactProblem(kind, path(event, ...keys))
       if (reason) warnings.push(`${keys.join('.')} was ignored: ${reason}.`)
     }
@@ -257,12 +257,12 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
 }
 
 /**
- * alias merges the profile `previousId` named into `userId`'s. Whether
- * previousId was an anonymousId or an old userId is read from the event: the
- * client libraries send the visitor's anonymousId with it, so previousId equal
- * to it is the anonymous visitor, a different one means previousId was a
- * userId. A server-side alias carries no anonymousId: both are merged then
- * (merging a profile that does not exist changes nothing).
+ * alias merges the profile `previousId` named into `userId`'s. previousId "might be an Anonymous ID
+ * assigned to that user or a User ID you previously identified them with"
+ * (https://segment.com/docs/connections/spec/alias/): equal to the event's anonymousId it is the
+ * anonymous visitor; otherwise it may be either (a server-side alias carries no anonymousId; the spec's
+ * example carries another one), so both profiles are merged (merging a profile that does not exist
+ * changes nothing).
  */
 function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem {
   const userId = nonBlank(event.userId)
@@ -279,14 +279,11 @@ function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem 
   const anonymousId = nonBlank(event.anonymousId)
   const wasAnonymous = anonymousId === previousId
   const alias = aliasFor(previousId, settings)
-  if (anonymousId === undefined || wasAnonymous) {
-    if (alias && 'user_alias' in alias)
-      plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep })
-    else if (wasAnonymous)
-      plan.warnings.push(
-        'previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.'
-      )
-  }
+  if (alias && 'user_alias' in alias) plan.merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep })
+  else if (wasAnonymous)
+    plan.warnings.push(
+      'previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.'
+    )
   if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep })
   // The profile to keep may not exist yet (an alias before any identify of the new userId): an attributes
   // object with only its external_id creates it, and the merge waits until Braze accepted that object.
