@@ -952,6 +952,74 @@ function smallerRequests(request, limits) {
   return { lanes, unsendable };
 }
 
+// src/destination/message-copies.ts
+function copiesOf(plans) {
+  const byId = /* @__PURE__ */ new Map();
+  plans.forEach((plan, owner) => {
+    if (plan?.messageId === void 0) return;
+    const owners = byId.get(plan.messageId);
+    if (owners) owners.push(owner);
+    else byId.set(plan.messageId, [owner]);
+  });
+  const copies = /* @__PURE__ */ new Map();
+  for (const owners of byId.values()) {
+    if (owners.length < 2) continue;
+    const firstWith = /* @__PURE__ */ new Map();
+    for (const owner of owners) {
+      const json = JSON.stringify(plans[owner]);
+      const first2 = firstWith.get(json);
+      if (first2 === void 0) firstWith.set(json, owner);
+      copies.set(owner, { first: first2, reused: false });
+    }
+    if (firstWith.size > 1) for (const owner of owners) copies.get(owner).reused = true;
+  }
+  return copies;
+}
+
+// src/destination/unchanged-attributes.ts
+function attributeItems(merged, skip) {
+  const out = { items: [], unchanged: 0 };
+  const earlier = /* @__PURE__ */ new Map();
+  for (const { object, owners } of merged) {
+    let kept = { object, unchanged: 0 };
+    if (skip) {
+      const user = identityKey(object);
+      const changed = earlier.get(user) ?? /* @__PURE__ */ new Set();
+      earlier.set(user, changed);
+      if (!owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip.memory, changed);
+      for (const key of Object.keys(object)) changed.add(key);
+    }
+    out.unchanged += kept.unchanged;
+    if (kept.object) out.items.push(item(kept.object, owners, "attributes"));
+  }
+  return out;
+}
+function isPlainValue(value) {
+  if (value === null) return false;
+  if (typeof value !== "object" || Array.isArray(value)) return true;
+  if (isArrayEdit(value)) return false;
+  return !isIncrement(value) && !Object.keys(value).some((key) => key.startsWith("$"));
+}
+function withoutUnchanged(object, memory, changed) {
+  const user = identityKey(object);
+  const identifier = identifierKey(object);
+  const record = object;
+  const kept = {};
+  let attributes = 0;
+  let unchanged = 0;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key);
+    if (!identifies && !changed.has(key) && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
+      unchanged++;
+      continue;
+    }
+    kept[key] = value;
+    if (!identifies) attributes++;
+  }
+  return { object: attributes > 0 || unchanged === 0 ? kept : void 0, unchanged };
+}
+
 // src/destination/delivery-plan.ts
 function requestLimits(maxObjectsPerRequest) {
   return { perType: MAX_OBJECTS_PER_TYPE, combined: maxObjectsPerRequest, bytes: MAX_REQUEST_BYTES };
@@ -1057,28 +1125,6 @@ function planDelivery(plans, options) {
     }
   }
   return delivery;
-}
-function copiesOf(plans) {
-  const byId = /* @__PURE__ */ new Map();
-  plans.forEach((plan, owner) => {
-    if (plan?.messageId === void 0) return;
-    const owners = byId.get(plan.messageId);
-    if (owners) owners.push(owner);
-    else byId.set(plan.messageId, [owner]);
-  });
-  const copies = /* @__PURE__ */ new Map();
-  for (const owners of byId.values()) {
-    if (owners.length < 2) continue;
-    const firstWith = /* @__PURE__ */ new Map();
-    for (const owner of owners) {
-      const json = JSON.stringify(plans[owner]);
-      const first2 = firstWith.get(json);
-      if (first2 === void 0) firstWith.set(json, owner);
-      copies.set(owner, { first: first2, reused: false });
-    }
-    if (firstWith.size > 1) for (const owner of owners) copies.get(owner).reused = true;
-  }
-  return copies;
 }
 function creatingWhereTheBatchCreates(live) {
   const updateOnly = (object) => object._update_existing_only === true;
@@ -1201,48 +1247,6 @@ function apart(atom) {
     single[array].push(one);
     return single;
   });
-}
-function attributeItems(merged, skip) {
-  const out = { items: [], unchanged: 0 };
-  const earlier = /* @__PURE__ */ new Map();
-  for (const { object, owners } of merged) {
-    let kept = { object, unchanged: 0 };
-    if (skip) {
-      const user = identityKey(object);
-      const changed = earlier.get(user) ?? /* @__PURE__ */ new Set();
-      earlier.set(user, changed);
-      if (!owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip.memory, changed);
-      for (const key of Object.keys(object)) changed.add(key);
-    }
-    out.unchanged += kept.unchanged;
-    if (kept.object) out.items.push(item(kept.object, owners, "attributes"));
-  }
-  return out;
-}
-function isPlainValue(value) {
-  if (value === null) return false;
-  if (typeof value !== "object" || Array.isArray(value)) return true;
-  if (isArrayEdit(value)) return false;
-  return !isIncrement(value) && !Object.keys(value).some((key) => key.startsWith("$"));
-}
-function withoutUnchanged(object, memory, changed) {
-  const user = identityKey(object);
-  const identifier = identifierKey(object);
-  const record = object;
-  const kept = {};
-  let attributes = 0;
-  let unchanged = 0;
-  for (const key of Object.keys(record)) {
-    const value = record[key];
-    const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key);
-    if (!identifies && !changed.has(key) && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
-      unchanged++;
-      continue;
-    }
-    kept[key] = value;
-    if (!identifies) attributes++;
-  }
-  return { object: attributes > 0 || unchanged === 0 ? kept : void 0, unchanged };
 }
 var Dedup = class {
   byKey = /* @__PURE__ */ new Map();

@@ -10,7 +10,7 @@
 //   the events that carry events or purchases keep their own attribute objects,
 //   so no event is spread over several requests.
 // - skipUnchangedAttributes drops values this instance already delivered,
-//   except from Engage payloads (see Skip).
+//   except from Engage payloads (unchanged-attributes.ts).
 import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
 import {
   MAX_OBJECTS_PER_TYPE,
@@ -19,17 +19,12 @@ import {
   MAX_USERS_ENTRIES_PER_REQUEST,
   TRACK_ARRAYS
 } from './braze-limits'
-import {
-  ATTRIBUTE_CONTROL_KEYS,
-  identifierKey,
-  identityKey,
-  type BrazeAttributes,
-  type DeleteTarget,
-  type MergeUpdate
-} from './braze-types'
+import { identityKey, type BrazeAttributes, type DeleteTarget, type MergeUpdate } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
-import { isArrayEdit, isIncrement, mergeAttributes, type AttributeUpdate, type OwnedAttributes } from './merge-attributes'
+import { copiesOf } from './message-copies'
+import { mergeAttributes, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
+import { attributeItems, type Skip } from './unchanged-attributes'
 import {
   addTo,
   emptyBundle,
@@ -95,19 +90,6 @@ export interface PlanOptions {
 interface Group {
   updates: AttributeUpdate[]
   chunks: Array<{ owner: number; bundle: Bundle }>
-}
-
-/**
- * skipUnchangedAttributes: the memory, and the events none of whose values is
- * skipped. Engage sends a value only when it changed, one call per identifier
- * (https://segment.com/docs/engage/using-engage-data/), so skipping saves
- * nothing there; and since this instance's memory cannot see what other
- * instances or another identifier of the profile wrote since, an audience
- * re-entry skipped as "unchanged" would leave Braze wrong until the next change.
- */
-interface Skip {
-  memory: DeliveryMemory
-  exempt: ReadonlySet<number>
 }
 
 export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanOptions): DeliveryPlan {
@@ -235,34 +217,6 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     }
   }
   return delivery
-}
-
-/**
- * For each event whose messageId another event of the batch has: the first
- * event with the same objects (`first`), and whether the id names different
- * events too (`reused`). JSON only for those, which are rare.
- */
-function copiesOf(plans: Array<EventPlan | undefined>): Map<number, { first?: number; reused: boolean }> {
-  const byId = new Map<string, number[]>()
-  plans.forEach((plan, owner) => {
-    if (plan?.messageId === undefined) return
-    const owners = byId.get(plan.messageId)
-    if (owners) owners.push(owner)
-    else byId.set(plan.messageId, [owner])
-  })
-  const copies = new Map<number, { first?: number; reused: boolean }>()
-  for (const owners of byId.values()) {
-    if (owners.length < 2) continue
-    const firstWith = new Map<string, number>()
-    for (const owner of owners) {
-      const json = JSON.stringify(plans[owner])
-      const first = firstWith.get(json)
-      if (first === undefined) firstWith.set(json, owner)
-      copies.set(owner, { first, reused: false })
-    }
-    if (firstWith.size > 1) for (const owner of owners) copies.get(owner)!.reused = true
-  }
-  return copies
 }
 
 /** An event this invocation sends something of: what Braze has not accepted yet, in parts. */
@@ -444,66 +398,6 @@ function apart(atom: Bundle): Bundle[] {
     ;(single[array] as Item<unknown>[]).push(one)
     return single
   })
-}
-
-function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined): { items: Item<BrazeAttributes>[]; unchanged: number } {
-  const out = { items: [] as Item<BrazeAttributes>[], unchanged: 0 }
-  // A value an earlier object of the user sends in this batch is no longer what the memory says the profile holds.
-  const earlier = new Map<string, Set<string>>()
-  for (const { object, owners } of merged) {
-    let kept: { object?: BrazeAttributes; unchanged: number } = { object, unchanged: 0 }
-    if (skip) {
-      const user = identityKey(object)
-      const changed = earlier.get(user) ?? new Set<string>()
-      earlier.set(user, changed)
-      if (!owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip.memory, changed)
-      for (const key of Object.keys(object)) changed.add(key)
-    }
-    out.unchanged += kept.unchanged
-    if (kept.object) out.items.push(item(kept.object, owners, 'attributes'))
-  }
-  return out
-}
-
-/**
- * A value that sets the attribute outright, so sending it again changes
- * nothing: not an unset (null), not an edit (`add`/`remove`, `inc`, Braze's
- * `$add`/`$remove`/`$update`).
- */
-export function isPlainValue(value: unknown): boolean {
-  if (value === null) return false
-  if (typeof value !== 'object' || Array.isArray(value)) return true
-  if (isArrayEdit(value)) return false
-  return !isIncrement(value) && !Object.keys(value).some((key) => key.startsWith('$'))
-}
-
-/**
- * The object without the values this instance last delivered for the user;
- * undefined when nothing is left to send. The identifying email/phone stays.
- */
-function withoutUnchanged(
-  object: BrazeAttributes,
-  memory: DeliveryMemory,
-  changed: ReadonlySet<string>
-): { object?: BrazeAttributes; unchanged: number } {
-  const user = identityKey(object)
-  const identifier = identifierKey(object)
-  const record = object as Record<string, unknown>
-  const kept: Record<string, unknown> = {}
-  let attributes = 0
-  let unchanged = 0
-  for (const key of Object.keys(record)) {
-    const value = record[key]
-    const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key)
-    if (!identifies && !changed.has(key) && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
-      unchanged++
-      continue
-    }
-    kept[key] = value
-    if (!identifies) attributes++
-  }
-  // An object that never had an attribute is there to create the profile: it goes as it is.
-  return { object: attributes > 0 || unchanged === 0 ? (kept as BrazeAttributes) : undefined, unchanged }
 }
 
 /** The same request twice in one batch (a merge on every identify of a user) is sent once, on behalf of all. */
