@@ -659,6 +659,22 @@ var DeliveryMemory = class {
   mergesSending = /* @__PURE__ */ new Map();
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
   sending = /* @__PURE__ */ new Map();
+  /** Messages an invocation of this instance is delivering now: how many invocations. */
+  delivering = /* @__PURE__ */ new Map();
+  /** Whether another invocation of this instance is delivering this message now (begin … end). */
+  inFlight(messageId) {
+    return this.delivering.has(messageId);
+  }
+  begin(messageIds) {
+    for (const id of messageIds) this.delivering.set(id, (this.delivering.get(id) ?? 0) + 1);
+  }
+  end(messageIds) {
+    for (const id of messageIds) {
+      const left = (this.delivering.get(id) ?? 1) - 1;
+      if (left > 0) this.delivering.set(id, left);
+      else this.delivering.delete(id);
+    }
+  }
   /**
    * The parts of this message Braze accepted before, or `delivered` when it took all of them. With
    * `content` (a fingerprint of the event), a message remembered with another content is a new one.
@@ -1038,6 +1054,7 @@ function planDelivery(plans, options) {
     duplicateOf: /* @__PURE__ */ new Map(),
     reusedIds: /* @__PURE__ */ new Set(),
     rejected: /* @__PURE__ */ new Map(),
+    busy: /* @__PURE__ */ new Set(),
     ownAttributes: /* @__PURE__ */ new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => plan?.mergesBestEffort ? [owner] : [])),
     unchangedAttributes: 0
@@ -1061,6 +1078,10 @@ function planDelivery(plans, options) {
       return;
     }
     if (copy?.reused) delivery.reusedIds.add(plan.messageId);
+    if (plan.messageId !== void 0 && !copy?.reused && memory?.inFlight(plan.messageId)) {
+      delivery.busy.add(owner);
+      return;
+    }
     const recalled = plan.messageId === void 0 || copy?.reused ? void 0 : memory?.recall(plan.messageId, options.contents?.[owner]);
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true;
@@ -1292,8 +1313,12 @@ async function deliver(plans, options) {
   const limits = requestLimits(options.maxObjectsPerRequest);
   const contents = options.byContent ? contentsOf(plans) : void 0;
   const plan = planDelivery(plans, { limits, memory: opened?.memory, contents, skipUnchangedAttributes: options.skipUnchangedAttributes });
+  const delivering = plans.flatMap(
+    (event, owner) => event?.messageId !== void 0 && !plan.busy.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner) ? [event.messageId] : []
+  );
   const epochs = plans.map((event) => event?.epoch);
   const run = new Delivery(plan, options, limits, epochs, opened?.memory);
+  opened?.memory.begin(delivering);
   try {
     await run.go();
     for (const [owner, first2] of plan.duplicateOf) {
@@ -1302,11 +1327,12 @@ async function deliver(plans, options) {
     }
     plans.forEach((event, owner) => {
       const id = event?.messageId;
-      if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return;
+      if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.busy.has(owner)) return;
       if (plan.reusedIds.has(id)) opened.memory.forget(id);
       else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner], plan.cuts[owner]);
     });
   } finally {
+    opened?.memory.end(delivering);
     await opened?.keep();
   }
   return {
@@ -1332,6 +1358,12 @@ var Delivery = class {
     this.failures = plan.expected.map(() => []);
     this.accepted = plan.expected.map(() => /* @__PURE__ */ new Set());
     for (const [owner, message] of plan.rejected) this.fail(owner, "invalid", message);
+    for (const owner of plan.busy)
+      this.fail(
+        owner,
+        "retry",
+        "Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks."
+      );
   }
   plan;
   options;

@@ -150,6 +150,24 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(trackObjects(braze.requests).events).toHaveLength(remembers ? 8 : 24)
   })
 
+  test('two copies of one message at once on one instance: one is sent, the other retried, and its retry sends nothing', async () => {
+    const braze = mockBraze()
+    const event = track('u1', 'Clicked', {}, { messageId: 'at-once' })
+    const [first, second] = await Promise.all([
+      caught(runtime.handlers.onTrack!(event, SETTINGS)),
+      caught(runtime.handlers.onTrack!(event, SETTINGS))
+    ])
+    if (remembers) {
+      expect(first).toHaveProperty('returned')
+      const thrown = (second as { thrown: Error }).thrown
+      expect(segmentClass(runtime, thrown)).toBe('RetryError')
+      expect(thrown.message).toMatch(/Another invocation of this instance is delivering the same message/)
+      // Segment retries it: Braze has it all by then.
+      expect(await caught(runtime.handlers.onTrack!(event, SETTINGS))).toHaveProperty('returned')
+      expect(trackObjects(braze.requests).events).toHaveLength(1)
+    } else expect(trackObjects(braze.requests).events).toHaveLength(2)
+  })
+
   test('a merge Braze took is not sent again by the next identify of the same user', async () => {
     const braze = mockBraze()
     const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }

@@ -76,8 +76,15 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   const limits = requestLimits(options.maxObjectsPerRequest)
   const contents = options.byContent ? contentsOf(plans) : undefined
   const plan = planDelivery(plans, { limits, memory: opened?.memory, contents, skipUnchangedAttributes: options.skipUnchangedAttributes })
+  // Marked at once after planning (no await between): an invocation that plans later sees these as in flight.
+  const delivering = plans.flatMap((event, owner) =>
+    event?.messageId !== undefined && !plan.busy.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)
+      ? [event.messageId]
+      : []
+  )
   const epochs = plans.map((event) => event?.epoch)
   const run = new Delivery(plan, options, limits, epochs, opened?.memory)
+  opened?.memory.begin(delivering)
   try {
     await run.go()
     for (const [owner, first] of plan.duplicateOf) {
@@ -86,11 +93,12 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
     }
     plans.forEach((event, owner) => {
       const id = event?.messageId
-      if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner)) return
+      if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.busy.has(owner)) return
       if (plan.reusedIds.has(id)) opened.memory.forget(id)
       else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner], plan.cuts[owner]!)
     })
   } finally {
+    opened?.memory.end(delivering)
     await opened?.keep()
   }
   return {
@@ -131,6 +139,12 @@ class Delivery {
     this.failures = plan.expected.map(() => [])
     this.accepted = plan.expected.map(() => new Set())
     for (const [owner, message] of plan.rejected) this.fail(owner, 'invalid', message)
+    for (const owner of plan.busy)
+      this.fail(
+        owner,
+        'retry',
+        'Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.'
+      )
   }
 
   async go(): Promise<void> {

@@ -78,7 +78,27 @@ export class DeliveryMemory {
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
   private readonly sending = new Map<string, { requests: number; overlapped: boolean }>()
 
+  /** Messages an invocation of this instance is delivering now: how many invocations. */
+  private readonly delivering = new Map<string, number>()
+
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** Whether another invocation of this instance is delivering this message now (begin … end). */
+  inFlight(messageId: string): boolean {
+    return this.delivering.has(messageId)
+  }
+
+  begin(messageIds: Iterable<string>): void {
+    for (const id of messageIds) this.delivering.set(id, (this.delivering.get(id) ?? 0) + 1)
+  }
+
+  end(messageIds: Iterable<string>): void {
+    for (const id of messageIds) {
+      const left = (this.delivering.get(id) ?? 1) - 1
+      if (left > 0) this.delivering.set(id, left)
+      else this.delivering.delete(id)
+    }
+  }
 
   /**
    * The parts of this message Braze accepted before, or `delivered` when it took all of them. With

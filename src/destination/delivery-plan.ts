@@ -73,6 +73,8 @@ export interface DeliveryPlan {
   bestEffortMerges: ReadonlySet<number>
   /** Events refused before anything is sent, with the reason: their objects need more requests than one event may make. */
   rejected: Map<number, string>
+  /** Events whose message another invocation of this instance is delivering right now: retried, not sent. */
+  busy: Set<number>
   /** Per event: its own attribute objects, to resend unmerged when Braze refuses a merged one. */
   ownAttributes: Map<number, BrazeAttributes[]>
   /** Attribute values not sent because this instance already delivered them. */
@@ -106,6 +108,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     duplicateOf: new Map(),
     reusedIds: new Set(),
     rejected: new Map(),
+    busy: new Set(),
     ownAttributes: new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => (plan?.mergesBestEffort ? [owner] : []))),
     unchangedAttributes: 0
@@ -133,6 +136,12 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       return
     }
     if (copy?.reused) delivery.reusedIds.add(plan.messageId!)
+    // Two copies of a message at once on one instance (an at-least-once duplicate): neither would see what
+    // Braze took of the other, and both would be logged. This one is retried, and then sends what Braze lacks.
+    if (plan.messageId !== undefined && !copy?.reused && memory?.inFlight(plan.messageId)) {
+      delivery.busy.add(owner)
+      return
+    }
     const recalled = plan.messageId === undefined || copy?.reused ? undefined : memory?.recall(plan.messageId, options.contents?.[owner])
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true
