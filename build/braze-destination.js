@@ -1089,13 +1089,10 @@ function planDelivery(plans, options) {
     }
     const cut = recalled && recalled.size > 0 ? memory?.cutOf(plan.messageId) : void 0;
     if (cut !== void 0) delivery.cuts[owner] = cut;
-    const parts = chunks(plan, owner, cut !== void 0 && cut !== limits.combined ? requestLimits(cut) : limits);
+    const cutLimits = cut !== void 0 && cut !== limits.combined ? requestLimits(cut) : limits;
+    const parts = chunks(plan, owner, cutLimits);
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
-      const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024);
-      delivery.rejected.set(
-        owner,
-        `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. Send fewer or smaller products, or send it with ecommerceMode "recommended".`
-      );
+      delivery.rejected.set(owner, tooManyRequests(plan, parts, cutLimits));
       return;
     }
     const done = recalled ?? /* @__PURE__ */ new Set();
@@ -1180,6 +1177,15 @@ function creatingWhereTheBatchCreates(live) {
     });
     return { ...entry, plan: flipped, parts };
   });
+}
+function tooManyRequests(plan, parts, limits) {
+  const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
+  const perRequest = Math.min(limits.perType, limits.combined);
+  const most = MAX_REQUESTS_PER_EVENT * perRequest;
+  if (objects > most)
+    return `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}). Split the order, or send it with ecommerceMode "recommended".`;
+  const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024);
+  return `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. Send fewer or smaller products, or send it with ecommerceMode "recommended".`;
 }
 function createsAliasOnly(object) {
   return "user_alias" in object && object._update_existing_only === false && Object.keys(object).length === 2;
@@ -2830,17 +2836,7 @@ function withIdentifier(event, settings, build) {
   if (failed) return failed;
   const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : void 0;
   if (late) plan.warnings.push(late);
-  return bounded(plan, settings);
-}
-function bounded(plan, settings) {
-  const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
-  const perRequest = settings.maxObjectsPerRequest;
-  const most = MAX_REQUESTS_PER_EVENT * perRequest;
-  if (objects <= most) return plan;
-  return problem(
-    "InvalidEventPayload",
-    `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}). Split the order, or send it with ecommerceMode "recommended".`
-  );
+  return plan;
 }
 function messageIdOf(event) {
   return nonBlank(event.messageId);

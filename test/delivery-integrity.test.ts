@@ -85,6 +85,23 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       else expect(new Set(logged).size).toBe(180)
     })
 
+    test('redelivered after maxObjectsPerRequest was lowered below what a new event could carry: still resumed, not refused', async () => {
+      // 250 purchases take 4 requests at 75, but would need 5 at 50: a new event would be refused, not this one.
+      const big = orderCompleted('u1', products(250), {}, { messageId: 'order-250' })
+      let calls = 0
+      const braze = mockBraze((request) => (request.path === '/users/track' && ++calls === 2 ? { status: 500 } : undefined))
+      expect(segmentClass(runtime, ((await caught(runtime.handlers.onTrack!(big, LEGACY))) as { thrown: unknown }).thrown)).toBe(
+        'RetryError'
+      )
+      const lowered = { ...LEGACY, maxObjectsPerRequest: '50' }
+      const again = await caught(runtime.handlers.onTrack!(big, lowered))
+      if (!remembers) return expect(segmentClass(runtime, (again as { thrown: unknown }).thrown)).toBe('InvalidEventPayload')
+      expect(again).toHaveProperty('returned')
+      expect(trackObjects(braze.requests).purchases).toHaveLength(250 + 75)
+      // Delivered: a further redelivery is answered as such, whatever the setting.
+      expect(await caught(runtime.handlers.onTrack!(big, lowered))).toHaveProperty('returned')
+    })
+
     test('in a batch too: the event is 500, its redelivery completes it', async () => {
       const secondPart = (request: { body: any }) => request.body.purchases?.[0]?.product_id === 'p75'
       let failed = false

@@ -152,14 +152,12 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     // moved between parts. Those parts all chain, whole (below).
     const cut = recalled && recalled.size > 0 ? memory?.cutOf(plan.messageId!) : undefined
     if (cut !== undefined) delivery.cuts[owner] = cut
-    const parts = chunks(plan, owner, cut !== undefined && cut !== limits.combined ? requestLimits(cut) : limits)
+    const cutLimits = cut !== undefined && cut !== limits.combined ? requestLimits(cut) : limits
+    const parts = chunks(plan, owner, cutLimits)
+    // Judged here, after the memory and with the event's own cut: an event Braze took all or part of
+    // under another maxObjectsPerRequest is never refused for the setting it has now.
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
-      const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024)
-      delivery.rejected.set(
-        owner,
-        `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. ` +
-          'Send fewer or smaller products, or send it with ecommerceMode "recommended".'
-      )
+      delivery.rejected.set(owner, tooManyRequests(plan, parts, cutLimits))
       return
     }
     const done = recalled ?? new Set<PartToken>()
@@ -285,6 +283,23 @@ function creatingWhereTheBatchCreates(live: Live[]): Live[] {
 }
 
 /** Braze creates a profile for an unknown external_id, email or phone unless told not to; for a user_alias only when told to (identity.ts). */
+/** Why an event needs more requests than one event may make: the number of its objects, or their bytes. */
+function tooManyRequests(plan: EventPlan, parts: Bundle[], limits: RequestLimits): string {
+  const objects = plan.attributes.length + plan.events.length + plan.purchases.length
+  const perRequest = Math.min(limits.perType, limits.combined)
+  const most = MAX_REQUESTS_PER_EVENT * perRequest
+  if (objects > most)
+    return (
+      `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); ` +
+      `the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}). Split the order, or send it with ecommerceMode "recommended".`
+    )
+  const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024)
+  return (
+    `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. ` +
+    'Send fewer or smaller products, or send it with ecommerceMode "recommended".'
+  )
+}
+
 /** The bare object that creates an alias-only profile, with no attribute of its own (map-event.ts, purchases). */
 function createsAliasOnly(object: BrazeAttributes): boolean {
   return 'user_alias' in object && object._update_existing_only === false && Object.keys(object).length === 2

@@ -1,7 +1,7 @@
 // The pure heart of the function: one Segment event in, an EventPlan (what to
 // ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
 import { attributesBase, mapTraits } from './attributes'
-import { MAX_KEY_LENGTH, MAX_REQUESTS_PER_EVENT } from './braze-limits'
+import { MAX_KEY_LENGTH } from './braze-limits'
 import {
   identifierObject,
   type BrazeAttributes,
@@ -71,24 +71,7 @@ function withIdentifier(
   if (failed) return failed
   const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : undefined
   if (late) plan.warnings.push(late)
-  return bounded(plan, settings)
-}
-
-/**
- * An event's requests hold at most maxObjectsPerRequest objects each: more never fit, and are refused
- * here, before anything is built, saying what made them. Whether fewer fit (75 of one type per request,
- * bytes) the planner decides (src/destination/delivery-plan.ts).
- */
-function bounded(plan: EventPlan, settings: Settings): EventPlan | Problem {
-  const objects = plan.attributes.length + plan.events.length + plan.purchases.length
-  const perRequest = settings.maxObjectsPerRequest
-  const most = MAX_REQUESTS_PER_EVENT * perRequest
-  if (objects <= most) return plan
-  return problem(
-    'InvalidEventPayload',
-    `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); ` +
-      `the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}). Split the order, or send it with ecommerceMode "recommended".`
-  )
+  return plan
 }
 
 function messageIdOf(event: SegmentEvent): string | undefined {
