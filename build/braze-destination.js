@@ -203,13 +203,24 @@ function classify(path2, exchange, connection) {
     };
   }
   if (status === 429) {
-    const reset = Number(exchange.response.headers.get("x-ratelimit-reset"));
-    const when = !(Number.isFinite(reset) && reset > 0 && reset < 1e11) ? "" : reset < 1e9 ? ` for ${Math.ceil(reset)} s` : ` until ${new Date(reset * 1e3).toISOString()}`;
+    const wait = rateLimitWait(exchange.response.headers);
+    const when = !wait ? "" : "seconds" in wait ? ` for ${Math.ceil(wait.seconds)} s` : ` until ${new Date(wait.until * 1e3).toISOString()}`;
     return failure("retry", status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`);
   }
   if (status >= 500 || status === 408)
     return failure("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
   return failure("reject", status, response, `Braze rejected ${path2} (HTTP ${status})${said}.${hintFor(status, connection)}`);
+}
+function rateLimitWait(headers) {
+  const number = (name) => {
+    const value = headers.get(name);
+    return value === null || value.trim() === "" ? NaN : Number(value);
+  };
+  const retryAfter = number("x-ratelimit-retry-after");
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && retryAfter < 1e9) return { seconds: retryAfter };
+  const reset = number("x-ratelimit-reset");
+  if (!(Number.isFinite(reset) && reset > 0 && reset < 1e11)) return void 0;
+  return reset < 1e9 ? { seconds: reset } : { until: reset };
 }
 function objectErrors(errors, apiKey) {
   const rejected = [];
@@ -326,6 +337,11 @@ function toNumber(value) {
     return Number.isFinite(parsed) ? parsed : void 0;
   }
   return void 0;
+}
+function productQuantity(value) {
+  if (value === void 0 || value === null) return 1;
+  const quantity = toNumber(value);
+  return quantity !== void 0 && Number.isInteger(quantity) && quantity >= 1 ? quantity : void 0;
 }
 function isIsoDate(value) {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
@@ -1442,14 +1458,14 @@ var Delivery = class {
     if (tooLong) await this.resendSmaller(request);
   }
   /**
-   * Braze took nothing of a request it found too long: on "Monthly Active Users - CY 24-25" contracts
-   * a request takes 50 objects, not 75 (braze-limits.ts). Sent again in requests of 50, at the cost
+   * Braze took nothing of a request it found too long: some contracts may still take 50 objects, not 75
+   * (braze-limits.ts). Sent again in requests of 50, at the cost
    * of a round trip that maxObjectsPerRequest 50 saves; a lane stops at its first failure, since
    * what follows may depend on it (an alias's purchases on the attributes that create its profile).
    */
   async resendSmaller(request) {
     const hint = `set the maxObjectsPerRequest setting to ${MAX_COMBINED_OBJECTS_MAU}`;
-    const why = `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts`;
+    const why = `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE})`;
     const retryAll = (requests, message) => {
       for (const { item: one } of requests.flatMap(itemsOf)) for (const owner of one.owners) this.fail(owner, "retry", message);
     };
@@ -1782,7 +1798,12 @@ var CONTACT_PATHS = {
     ["context", "traits", "phone"]
   ]
 };
-var EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+var LOCAL_CHARACTER = String.raw`(?:[A-Za-z0-9_\-^+$'&#/!%*=?\x60|~]|(?![\p{ASCII}\s])[\p{Alphabetic}\p{Nd}\p{P}\p{S}])`;
+var LOCAL_PART = new RegExp(String.raw`^${LOCAL_CHARACTER}+(?:\.${LOCAL_CHARACTER}+)*$`, "u");
+var DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+var GMAIL = /^(?:gmail|googlemail)\.com$/i;
+var MICROSOFT = /msn|hotmail|outlook|live/i;
+var MICROSOFT_LOCAL_PART = /^\w[-\w]*(?:\.[-\w]+)*$/i;
 var LOCAL_PART_MAX = 64;
 var PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
 var E164_DIGITS = /^[1-9]\d{6,14}$/;
@@ -1790,7 +1811,13 @@ var NORTH_AMERICAN = /^1?[2-9]\d{9}$/;
 function validEmail(value) {
   if (typeof value !== "string") return void 0;
   const email = value.trim();
-  if (email.length > MAX_STRING_LENGTH || !EMAIL.test(email) || email.indexOf("@") > LOCAL_PART_MAX) return void 0;
+  const at = email.indexOf("@");
+  if (email.length > MAX_STRING_LENGTH || at < 1 || at > LOCAL_PART_MAX) return void 0;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return void 0;
+  if (GMAIL.test(domain) && local.length < 2) return void 0;
+  if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split("+")[0])) return void 0;
   return email;
 }
 function validPhone(value) {
@@ -2437,6 +2464,11 @@ function isCurrencyCode(code) {
   currencies ??= new Set(supported2 ? [...supported2("currency"), ...ISO_CODES_ICU_LACKS] : []);
   return currencies.size === 0 || currencies.has(code);
 }
+function currencyCode(value) {
+  if (value === void 0 || value === null || typeof value === "string" && value.trim() === "") return "USD";
+  const code = typeof value === "string" ? value.trim().toUpperCase() : "";
+  return isCurrencyCode(code) ? code : void 0;
+}
 
 // src/destination/event-properties.ts
 var renamed = (keys) => new Map(keys.map((key) => [key, `segment_${key}`]));
@@ -2512,7 +2544,6 @@ var OPTIONAL_FIELDS = {
   order_cancelled: ["subtotal_value", "tax", "shipping", "total_discounts", "discounts"],
   order_refunded: ["total_discounts", "discounts"]
 };
-var DEFAULT_CURRENCY = "USD";
 var DEFAULT_CANCEL_REASON = "unspecified";
 var VIEW_TYPES = /* @__PURE__ */ new Set(["price_drop", "back_in_stock"]);
 var readId = (value) => {
@@ -2527,10 +2558,6 @@ var readMoney = (value) => {
 var readAbsoluteMoney = (value) => {
   const amount = toNumber(value);
   return amount === void 0 ? void 0 : Math.abs(amount);
-};
-var readQuantity = (value) => {
-  const quantity = toNumber(value);
-  return quantity !== void 0 && Number.isInteger(quantity) && quantity >= 1 ? quantity : void 0;
 };
 var readViewTypes = (value) => Array.isArray(value) && value.length > 0 && value.every((type) => VIEW_TYPES.has(type)) ? value : void 0;
 var readObjects = (value) => Array.isArray(value) && value.length > 0 && value.every(isDict) ? value : void 0;
@@ -2574,9 +2601,10 @@ function product(fields, withQuantity, money) {
   out.product_name = name;
   out.variant_id = fields.take(["variant", "variant_id", "sku", "product_id", "id"], readId);
   if (withQuantity) {
-    const hasQuantity = field(fields.source, "quantity") !== void 0 && field(fields.source, "quantity") !== null;
-    const quantity = hasQuantity ? fields.take(["quantity"], readQuantity) : 1;
+    const given = field(fields.source, "quantity");
+    const quantity = productQuantity(given);
     if (quantity === void 0) return "its quantity is not a whole number of at least 1";
+    if (given !== void 0 && given !== null) fields.used.add("quantity");
     out.quantity = quantity;
   }
   const price = fields.take(["price"], money);
@@ -2615,8 +2643,8 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   }
   if (route.action) out.action = route.action;
   const rawCurrency = field(properties, "currency");
-  const currency = rawCurrency === void 0 || rawCurrency === null || typeof rawCurrency === "string" && rawCurrency.trim() === "" ? DEFAULT_CURRENCY : typeof rawCurrency === "string" ? rawCurrency.trim().toUpperCase() : "";
-  if (!isCurrencyCode(currency))
+  const currency = currencyCode(rawCurrency);
+  if (currency === void 0)
     return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`);
   fields.used.add("currency");
   out.currency = currency;
@@ -2745,13 +2773,12 @@ function productPurchases(product2, index, input, order, warnings) {
   if (productId.length > MAX_STRING_LENGTH) return `its product id is over ${MAX_STRING_LENGTH} characters`;
   const price = toNumber(field(product2, "price"));
   if (price === void 0) return "it has no numeric price";
-  const rawQuantity = field(product2, "quantity");
-  const quantity = rawQuantity === void 0 || rawQuantity === null ? 1 : toNumber(rawQuantity);
-  if (quantity === void 0 || !Number.isInteger(quantity) || quantity < 1) return "its quantity is not a whole number of at least 1";
+  const quantity = productQuantity(field(product2, "quantity"));
+  if (quantity === void 0) return "its quantity is not a whole number of at least 1";
   if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`;
-  const rawCurrency = nonBlank(field(product2, "currency")) ?? nonBlank(field(input.properties, "currency")) ?? "USD";
-  const currency = rawCurrency.trim().toUpperCase();
-  if (!isCurrencyCode(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not an ISO 4217 code`;
+  const rawCurrency = nonBlank(field(product2, "currency")) ?? field(input.properties, "currency");
+  const currency = currencyCode(rawCurrency);
+  if (currency === void 0) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`;
   const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField), "purchase");
   const properties = own && order ? Object.assign({}, order, own) : own ?? order;
   const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, "purchase");
@@ -3213,7 +3240,7 @@ var definitions = {
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",
     label: "Max Objects Per Request",
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}: Braze takes ${MAX_OBJECTS_PER_TYPE} combined, and ${MAX_OBJECTS_PER_TYPE} of each type (${MAX_OBJECTS_PER_REQUEST}) on legacy rate limits. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}: Braze takes ${MAX_OBJECTS_PER_TYPE} combined, and ${MAX_OBJECTS_PER_TYPE} of each type (${MAX_OBJECTS_PER_REQUEST}) on legacy rate limits. Set ${MAX_COMBINED_OBJECTS_MAU} if the function logs that Braze refused a request as too long (${MAX_COMBINED_OBJECTS_MAU} is what Braze's docs once gave "MAU CY 24-25" contracts).`,
     type: "STRING",
     required: false,
     sensitive: false,

@@ -210,6 +210,16 @@ describe('Braze answers → outcomes', () => {
     expect((soon as { message: string }).message).toBe('Braze rate limit reached (HTTP 429) for 27 s: Too Many Requests.')
   })
 
+  test('429 on current contracts: X-Ratelimit-Retry-After replaces the X-RateLimit-* headers → retry, saying for how long', async () => {
+    // https://www.braze.com/docs/api/endpoints/user_data/post_user_track/#rate-limit-headers-for-monthly-active-users-cy-24-25-universal-mau-web-mau-and-mobile-mau
+    const outcome = await outcomeOf(429, { message: 'Too Many Requests' }, { 'X-Ratelimit-Retry-After': '12' })
+    expect(outcome).toMatchObject({
+      kind: 'retry',
+      status: 429,
+      message: 'Braze rate limit reached (HTTP 429) for 12 s: Too Many Requests.'
+    })
+  })
+
   test('429 without headers or body → retry', async () => {
     expect(await outcomeOf(429, '')).toMatchObject({ kind: 'retry', status: 429 })
   })

@@ -6,12 +6,22 @@ import { validEmail, validPhone } from '../src/destination/contact'
 import { planFor, problemFor } from './helpers/settings'
 
 describe('validEmail', () => {
-  test.each(['ann@example.com', 'first.last+tag@sub.example.co.uk', "o'brien@example.ie", 'x@xn--bcher-kva.example', 'A_B-c@EXAMPLE.COM'])(
-    '%j is an email',
-    (email) => {
-      expect(validEmail(email)).toBe(email)
-    }
-  )
+  test.each([
+    'ann@example.com',
+    'first.last+tag@sub.example.co.uk',
+    "o'brien@example.ie",
+    'x@xn--bcher-kva.example',
+    'A_B-c@EXAMPLE.COM',
+    // Braze's page: "One goal of this process is to support international characters (such as UTF-8) in the local part".
+    'ännä@example.com',
+    'josé.garcía@example.es',
+    "a^b$c'd&e#f/g!h%i*j=k?l`m|n~o@example.com",
+    'ab@gmail.com',
+    'ann_lee-1.x+news@outlook.com',
+    'a&b@example.com'
+  ])('%j is an email', (email) => {
+    expect(validEmail(email)).toBe(email)
+  })
 
   test('surrounding whitespace is trimmed', () => {
     expect(validEmail('  ann@example.com \n')).toBe('ann@example.com')
@@ -36,7 +46,17 @@ describe('validEmail', () => {
     'ann@-example.com',
     'ann@example.c',
     'ann@bücher.example',
-    'ännä@example.com',
+    // Characters outside Braze's list (https://www.braze.com/docs/user_guide/message_building_by_channel/email/email_setup/email_validation/).
+    'a{b}@example.com',
+    'a(b)@example.com',
+    'a,b@example.com',
+    // "If the domain part is Gmail, the local part must be at least two characters long".
+    'x@gmail.com',
+    // Microsoft domains: /\A\w[\-\w]*(?:\.[\-\w]+)*\z/i before any +.
+    'a&b@outlook.com',
+    '-ann@hotmail.com',
+    "o'brien+news@live.com",
+    'a#b@msn.com',
     '"ann"@example.com',
     `${'a'.repeat(65)}@example.com`,
     `a@${'b'.repeat(250)}.com`

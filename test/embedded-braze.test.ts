@@ -403,7 +403,8 @@ describe('profiles built by /users/track', () => {
   })
 
   test('events for an unknown alias create the profile only with _update_existing_only: false', async () => {
-    // https://www.braze.com/docs/api/objects_filters/event_object/: for aliases "Update Only" mode is the default.
+    // https://www.braze.com/docs/api/objects_filters/event_object/ says both: 'When using a "user_alias", "Update Only"
+    // mode is always true', and that an alias-only profile created through /users/track needs _update_existing_only: false.
     await track({ events: [{ user_alias: alias('a1'), name: 'E', time: at(0), _update_existing_only: false }] })
     await track({ events: [{ user_alias: alias('a2'), name: 'E', time: at(0) }] })
     expect(braze.profiles().map((p) => p.identifiers.user_aliases)).toEqual([[alias('a1')]])

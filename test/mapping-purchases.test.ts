@@ -262,6 +262,7 @@ describe('products that cannot be purchases are skipped with a warning', () => {
       /currency "ABC" is not an ISO 4217 code/
     ],
     ['a currency word', { product_id: 'bad', price: 1, currency: 'dollars' }, /currency "dollars"/],
+    ['a numeric currency (ISO 4217 numeric codes are not taken)', { product_id: 'bad', price: 1, currency: 978 }, /currency "978"/],
     ['no product id', { price: 1, category: 'Games' }, /no product_id, sku, id or name/],
     ['a product id over 255 characters', { product_id: 'x'.repeat(256), price: 1 }, /over 255 characters/],
     ['not an object', 'p1', /not an object/],
@@ -286,6 +287,20 @@ describe('products that cannot be purchases are skipped with a warning', () => {
     )
     expect(purchases.map((purchase) => [purchase.product_id, purchase.currency])).toEqual([['b', 'EUR']])
     expect(warnings).toEqual([expect.stringMatching(/product 1 was skipped: its currency "euro"/)])
+  })
+
+  test('an order-level currency that is not text is no currency, not USD', () => {
+    const { purchases, warnings } = purchasesOf(
+      order(
+        [
+          { product_id: 'a', price: 1 },
+          { product_id: 'b', price: 1, currency: 'EUR' }
+        ],
+        { currency: { code: 'EUR' } }
+      )
+    )
+    expect(purchases.map((purchase) => [purchase.product_id, purchase.currency])).toEqual([['b', 'EUR']])
+    expect(warnings).toEqual([expect.stringMatching(/product 1 was skipped: its currency \{"code":"EUR"\} is not an ISO 4217 code/)])
   })
 })
 

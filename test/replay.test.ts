@@ -22,7 +22,7 @@ import { JsonArraySplitter } from '../src/tools/replay/json-array-splitter'
 import { TokenBucket, type Clock } from '../src/tools/replay/rate-limiter'
 import { replayCommand, type ReplayOptions } from '../src/tools/replay/replay'
 import type { ReplaySummaryJson } from '../src/tools/replay/summary'
-import { resetTime } from '../src/tools/replay/transport'
+import { resumeTime } from '../src/tools/replay/transport'
 import { duration, plural } from '../src/tools/wording'
 
 /** package.json's name, as npm passes it to the scripts it runs. */
@@ -951,11 +951,15 @@ function finished(child: ReturnType<typeof spawn>): Promise<{ code: number | nul
 }
 
 describe('building blocks', () => {
-  test('a 429 pauses until X-RateLimit-Reset: an epoch in seconds, or the seconds left when too small for a date', () => {
+  test("a 429 pauses for X-Ratelimit-Retry-After's seconds, else until X-RateLimit-Reset: an epoch in seconds, or the seconds left when too small for a date", () => {
     const now = Date.parse('2026-12-01T10:00:00Z')
-    expect(resetTime(String(now / 1000 + 3), now, 1000)).toBe(now + 3000)
-    expect(resetTime('27', now, 1000)).toBe(now + 27_000)
-    for (const unusable of [null, '', 'soon', '-5', '1e12']) expect(resetTime(unusable, now, 1000)).toBe(now + 1000)
+    const resume = (headers: Record<string, string>) => resumeTime(new Headers(headers), now, 1000)
+    expect(resume({ 'X-RateLimit-Reset': String(now / 1000 + 3) })).toBe(now + 3000)
+    expect(resume({ 'X-RateLimit-Reset': '27' })).toBe(now + 27_000)
+    expect(resume({ 'X-Ratelimit-Retry-After': '5' })).toBe(now + 5000)
+    expect(resume({ 'X-Ratelimit-Retry-After': '5', 'X-RateLimit-Reset': String(now / 1000 + 3) })).toBe(now + 5000)
+    for (const unusable of ['', 'soon', '-5', '1e12']) expect(resume({ 'X-RateLimit-Reset': unusable })).toBe(now + 1000)
+    expect(resume({})).toBe(now + 1000)
   })
 
   test('the JSON array splitter survives any chunking, strings with brackets, commas and escapes', () => {

@@ -250,19 +250,36 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
     }
   }
   if (status === 429) {
-    const reset = Number(exchange.response.headers.get('x-ratelimit-reset'))
-    // Braze documents an epoch in seconds (https://www.braze.com/docs/api/api_limits/); a number too small for
-    // one (before 2001) can only be the seconds left, and is shown so rather than as a date in 1970.
-    const when = !(Number.isFinite(reset) && reset > 0 && reset < 1e11)
+    const wait = rateLimitWait(exchange.response.headers)
+    const when = !wait
       ? ''
-      : reset < 1e9
-        ? ` for ${Math.ceil(reset)} s`
-        : ` until ${new Date(reset * 1000).toISOString()}`
+      : 'seconds' in wait
+        ? ` for ${Math.ceil(wait.seconds)} s`
+        : ` until ${new Date(wait.until * 1000).toISOString()}`
     return failure('retry', status, response, `Braze rate limit reached (HTTP 429)${when}${said}.`)
   }
   if (status >= 500 || status === 408)
     return failure('retry', status, response, `Braze had a problem with ${path} (HTTP ${status})${said}.`)
   return failure('reject', status, response, `Braze rejected ${path} (HTTP ${status})${said}.${hintFor(status, connection)}`)
+}
+
+/**
+ * How long a 429 asks to wait. On Braze's current contracts a 429 carries X-Ratelimit-Retry-After, in
+ * seconds, and other answers an X-RateLimit-Reset of the seconds left
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/#rate-limit-headers-for-monthly-active-users-cy-24-25-universal-mau-web-mau-and-mobile-mau);
+ * on legacy rate limits X-RateLimit-Reset is an epoch in seconds (https://www.braze.com/docs/api/api_limits/).
+ * A reset too small for an epoch (before 2001) can only be the seconds left.
+ */
+export function rateLimitWait(headers: { get(name: string): string | null }): { seconds: number } | { until: number } | undefined {
+  const number = (name: string) => {
+    const value = headers.get(name)
+    return value === null || value.trim() === '' ? NaN : Number(value)
+  }
+  const retryAfter = number('x-ratelimit-retry-after')
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && retryAfter < 1e9) return { seconds: retryAfter }
+  const reset = number('x-ratelimit-reset')
+  if (!(Number.isFinite(reset) && reset > 0 && reset < 1e11)) return undefined
+  return reset < 1e9 ? { seconds: reset } : { until: reset }
 }
 
 function objectErrors(errors: unknown[], apiKey: string): { rejected: RejectedObject[]; unattributed: string[] } {

@@ -12,8 +12,10 @@ export type TrackArray = (typeof TRACK_ARRAYS)[number]
 /**
  * "Up to 75 total objects combined across attributes, events, and purchases per
  * API request. Customers on legacy rate limits can include up to 75 objects per
- * array independently." https://www.braze.com/docs/api/api_limits/ (the
- * endpoint's own page still says 75 of each:
+ * array independently." https://www.braze.com/docs/api/api_limits/ (and for
+ * "Monthly Active Users CY 24-25, Universal MAU, Web MAU, or Mobile MAU"
+ * contracts: "Each request may batch up to 75 updates combined across
+ * attribute, event, or purchase objects",
  * https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
  * So 75 is the default of maxObjectsPerRequest, and the most of one type.
  */
@@ -23,9 +25,10 @@ export const MAX_OBJECTS_PER_TYPE = 75
 export const MAX_OBJECTS_PER_REQUEST = MAX_OBJECTS_PER_TYPE * TRACK_ARRAYS.length
 
 /**
- * Customers on "Monthly Active Users - CY 24-25" contracts: "Each request may
- * batch up to 50 updates combined across attribute, event, or purchase objects."
- * https://www.braze.com/docs/api/endpoints/user_data/post_user_track/
+ * Where Braze refuses a request as too long all the same: an earlier version of
+ * https://www.braze.com/docs/api/endpoints/user_data/post_user_track/ said that on
+ * "Monthly Active Users - CY 24-25" contracts "Each request may batch up to 50
+ * updates combined across attribute, event, or purchase objects" (it says 75 now).
  */
 export const MAX_COMBINED_OBJECTS_MAU = 50
 

@@ -81,8 +81,9 @@ export function identityKey(object: object): string {
 }
 
 /**
- * Keys of an attributes object that steer Braze's processing instead of setting attributes.
- * https://www.braze.com/docs/api/objects_filters/user_attributes_object/
+ * Keys of an attributes object that steer Braze's processing instead of setting attributes:
+ * https://www.braze.com/docs/api/objects_filters/user_attributes_object/ (`_update_existing_only`),
+ * https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/ (`_merge_objects`).
  */
 export const ATTRIBUTE_CONTROL_KEYS: readonly string[] = ['_update_existing_only', '_merge_objects']
 

@@ -27,14 +27,25 @@ export const CONTACT_PATHS: Record<ContactKind, ReadonlyArray<readonly string[]>
 }
 
 /**
- * Braze validates email syntax on every API update ("Email addresses cannot
- * include whitespace … the API returns an error", and non-ASCII domains must
- * be Punycode): https://braze.com/docs/user_guide/message_building_by_channel/email/email_setup/email_validation
- * We take RFC 5322's dot-atom form (no quoted local parts) with a dotted
- * ASCII domain: a subset every validator accepts.
+ * Braze validates email syntax on every API update and "the API returns an
+ * error" for an invalid address (https://www.braze.com/docs/user_guide/message_building_by_channel/email/email_setup/email_validation/).
+ * Its rules, as that page states them:
+ *   - the local part: ASCII letters, digits and _ - ^ + $ ' & # / ! % * = ? ` | ~,
+ *     or any non-ASCII letter, digit, punctuation or symbol; a period only
+ *     between other characters (we also refuse two in a row, as RFC 5322 does);
+ *   - Gmail: a local part of at least two characters;
+ *   - a domain that "includes 'msn', 'hotmail', 'outlook', or 'live'": the local
+ *     part before any + must match /\A\w[\-\w]*(?:\.[\-\w]+)*\z/i;
+ *   - the domain: dotted labels of letters, digits and inner hyphens, ASCII only
+ *     (Punycode for the rest), ending in a top-level domain from ICANN's list.
+ *     We check the TLD's shape (letters, or xn--), not the list itself.
  */
-const EMAIL =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/
+const LOCAL_CHARACTER = String.raw`(?:[A-Za-z0-9_\-^+$'&#/!%*=?\x60|~]|(?![\p{ASCII}\s])[\p{Alphabetic}\p{Nd}\p{P}\p{S}])`
+const LOCAL_PART = new RegExp(String.raw`^${LOCAL_CHARACTER}+(?:\.${LOCAL_CHARACTER}+)*$`, 'u')
+const DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/
+const GMAIL = /^(?:gmail|googlemail)\.com$/i
+const MICROSOFT = /msn|hotmail|outlook|live/i
+const MICROSOFT_LOCAL_PART = /^\w[-\w]*(?:\.[-\w]+)*$/i
 /** RFC 5321's bound on the part before the @. */
 const LOCAL_PART_MAX = 64
 
@@ -59,7 +70,13 @@ const NORTH_AMERICAN = /^1?[2-9]\d{9}$/
 export function validEmail(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
   const email = value.trim()
-  if (email.length > MAX_STRING_LENGTH || !EMAIL.test(email) || email.indexOf('@') > LOCAL_PART_MAX) return undefined
+  const at = email.indexOf('@')
+  if (email.length > MAX_STRING_LENGTH || at < 1 || at > LOCAL_PART_MAX) return undefined
+  const local = email.slice(0, at)
+  const domain = email.slice(at + 1)
+  if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return undefined
+  if (GMAIL.test(domain) && local.length < 2) return undefined
+  if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split('+')[0]!)) return undefined
   return email
 }
 

@@ -19,3 +19,10 @@ export function isCurrencyCode(code: string): boolean {
   currencies ??= new Set(supported ? [...supported('currency'), ...ISO_CODES_ICU_LACKS] : [])
   return currencies.size === 0 || currencies.has(code)
 }
+
+/** Segment's `currency` as Braze takes it: absent, null or blank is USD (Braze requires one; the README says so); else its upper-cased code, or undefined when that is no ISO 4217 code. */
+export function currencyCode(value: unknown): string | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'USD'
+  const code = typeof value === 'string' ? value.trim().toUpperCase() : ''
+  return isCurrencyCode(code) ? code : undefined
+}

@@ -6,7 +6,10 @@
 // ordering and two when something does:
 //   1. every /users/track request of the plan, at once;
 //   2. then, at once: the merges of the events whose objects Braze accepted
-//      (a merge needs the profile it keeps to exist); the later parts of split
+//      (a merge needs the profile it keeps to exist: Braze is consistent "10-100ms"
+//      after an answer under normal conditions, and a function cannot wait the
+//      5 minutes it recommends, https://www.braze.com/docs/api/api_limits/#optimal-delay-between-endpoints);
+//      the later parts of split
 //      events, one after another, each chain on its own; the attributes of
 //      events whose merged object Braze refused, resent unmerged (in time
 //      order) so that a valid neighbour is not rejected for another event's
@@ -208,14 +211,14 @@ class Delivery {
   }
 
   /**
-   * Braze took nothing of a request it found too long: on "Monthly Active Users - CY 24-25" contracts
-   * a request takes 50 objects, not 75 (braze-limits.ts). Sent again in requests of 50, at the cost
+   * Braze took nothing of a request it found too long: some contracts may still take 50 objects, not 75
+   * (braze-limits.ts). Sent again in requests of 50, at the cost
    * of a round trip that maxObjectsPerRequest 50 saves; a lane stops at its first failure, since
    * what follows may depend on it (an alias's purchases on the attributes that create its profile).
    */
   private async resendSmaller(request: Bundle): Promise<void> {
     const hint = `set the maxObjectsPerRequest setting to ${MAX_COMBINED_OBJECTS_MAU}`
-    const why = `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE}), as it does on "Monthly Active Users - CY 24-25" contracts`
+    const why = `Braze refused a request of ${sizeOf(request).total} objects as too long (${MAX_INPUT_LENGTH_MESSAGE})`
     const retryAll = (requests: Bundle[], message: string) => {
       for (const { item: one } of requests.flatMap(itemsOf)) for (const owner of one.owners) this.fail(owner, 'retry', message)
     }

@@ -10,10 +10,10 @@
 import { MAX_STRING_LENGTH } from './braze-limits'
 import type { JsonObject, JsonValue } from './braze-types'
 import { problem, type Problem } from './errors'
-import { isCurrencyCode } from './currencies'
+import { currencyCode } from './currencies'
 import { convertProperties, sizeProblem } from './event-properties'
 import { dict, field, isDict, nonBlank, path, type Dict, type SegmentEvent } from './segment-event'
-import { cutString, toBrazeValue, toNumber } from './values'
+import { cutString, productQuantity, toBrazeValue, toNumber } from './values'
 
 type RecommendedEvent = 'product_viewed' | 'cart_updated' | 'checkout_started' | 'order_placed' | 'order_refunded' | 'order_cancelled'
 export interface EcommerceRoute {
@@ -27,7 +27,7 @@ export interface EcommerceRoute {
  * could only be `replace`, the full cart, while Product Added/Removed already
  * keep the same cart_id with add/remove, and Braze warns "Mixing both
  * approaches for the same cart_id is not recommended". Segment's Cart Viewed
- * also carries no quantities or total to replace a cart with.
+ * also has no total to replace a cart with.
  */
 const ROUTES = new Map<string, EcommerceRoute>([
   ['product viewed', { event: 'product_viewed' }],
@@ -60,9 +60,10 @@ const ID_FIELDS: Partial<Record<RecommendedEvent, [string, string[]]>> = {
  * Braze's total_value is what the order came to: "Total Revenue = sum
  * (order_placed.total_value)", and its example's 224.96 is subtotal + tax +
  * shipping. Segment's `total` is "Subtotal ($) with shipping and taxes added
- * in", and Checkout Started's `value` holds them too (value 30 = revenue 25 +
- * shipping 3 + tax 2 in its example); `revenue` ("excluding shipping and
- * taxes") and `subtotal` ("before taxes and shipping") need them added.
+ * in". Checkout Started's `value` is "Revenue ($) with discounts and coupons
+ * added in", and holds them too in Segment's example (value 30 = revenue 25 +
+ * shipping 3 + tax 2); `revenue` ("excluding shipping and taxes") and
+ * `subtotal` ("before taxes and shipping") need them added.
  */
 const TOTAL_SOURCES = ['total', 'value']
 const BEFORE_SHIPPING_AND_TAX = ['revenue', 'subtotal']
@@ -81,7 +82,6 @@ const OPTIONAL_FIELDS: Record<RecommendedEvent, string[]> = {
   order_cancelled: ['subtotal_value', 'tax', 'shipping', 'total_discounts', 'discounts'],
   order_refunded: ['total_discounts', 'discounts']
 }
-const DEFAULT_CURRENCY = 'USD'
 const DEFAULT_CANCEL_REASON = 'unspecified'
 const VIEW_TYPES = new Set(['price_drop', 'back_in_stock'])
 
@@ -101,10 +101,6 @@ const readMoney: Reader = (value) => {
 const readAbsoluteMoney: Reader = (value) => {
   const amount = toNumber(value)
   return amount === undefined ? undefined : Math.abs(amount)
-}
-const readQuantity: Reader = (value) => {
-  const quantity = toNumber(value)
-  return quantity !== undefined && Number.isInteger(quantity) && quantity >= 1 ? quantity : undefined
 }
 const readViewTypes: Reader = (value) =>
   Array.isArray(value) && value.length > 0 && value.every((type) => VIEW_TYPES.has(type as string)) ? (value as string[]) : undefined
@@ -159,10 +155,10 @@ function product(fields: Fields, withQuantity: boolean, money: Reader): JsonObje
   // Braze's own examples keep the SKU apart from variant_id, in metadata.
   out.variant_id = fields.take(['variant', 'variant_id', 'sku', 'product_id', 'id'], readId)!
   if (withQuantity) {
-    // A product without a quantity counts as one, as for purchases.
-    const hasQuantity = field(fields.source, 'quantity') !== undefined && field(fields.source, 'quantity') !== null
-    const quantity = hasQuantity ? fields.take(['quantity'], readQuantity) : 1
+    const given = field(fields.source, 'quantity')
+    const quantity = productQuantity(given)
     if (quantity === undefined) return 'its quantity is not a whole number of at least 1'
+    if (given !== undefined && given !== null) fields.used.add('quantity')
     out.quantity = quantity
   }
   const price = fields.take(['price'], money)
@@ -223,14 +219,9 @@ export function mapEcommerce(
   if (route.action) out.action = route.action
 
   const rawCurrency = field(properties, 'currency')
-  // Absent, null or blank is no currency (as for purchases): Segment's Product Added/Removed have none.
-  const currency =
-    rawCurrency === undefined || rawCurrency === null || (typeof rawCurrency === 'string' && rawCurrency.trim() === '')
-      ? DEFAULT_CURRENCY
-      : typeof rawCurrency === 'string'
-        ? rawCurrency.trim().toUpperCase()
-        : ''
-  if (!isCurrencyCode(currency))
+  // Segment's Product Added/Removed have no currency: USD, as for purchases.
+  const currency = currencyCode(rawCurrency)
+  if (currency === undefined)
     return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`)
   fields.used.add('currency')
   out.currency = currency
@@ -272,9 +263,9 @@ export function mapEcommerce(
   }
   const products: JsonObject[] = []
   if (route.event === 'order_refunded' && (!Array.isArray(list) || list.length === 0) && total !== undefined) {
-    // Segment's Order Refunded needs only an order_id; for a refund of no particular product Braze says
-    // "provide a generalized product_id" (its order_refunded table on
-    // https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/ecommerce_events/).
+    // Segment's Order Refunded needs only an order_id; for a refund of no particular product an earlier version
+    // of Braze's order_refunded table said "provide a generalized product_id" (the current one,
+    // https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/, says nothing of it).
     products.push({ ...ORDER_LEVEL_REFUND, price: total })
   } else {
     if (!Array.isArray(list) || list.length === 0)

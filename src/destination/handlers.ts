@@ -1,7 +1,9 @@
 // The handlers Segment calls. Whatever happens inside, only Segment's four
-// error classes may leave: any other exception is shown as "Bad Request" and
-// the event is silently dropped
-// (https://segment.com/docs/connections/functions/destination-functions/#errors-and-error-handling).
+// error classes may leave
+// (https://segment.com/docs/connections/functions/destination-functions/#errors-and-error-handling):
+// an error Segment does not know is a "Bad Request", which it discards, where
+// a RetryError is retried
+// (https://segment.com/docs/connections/functions/destination-functions/#handling-batching-errors).
 import { INVOCATION_BUDGET_MS, redact, type BrazeConnection } from './braze-client'
 import { deliver, worstFailure, type DeliveryReport, type EventFailure } from './deliver'
 import type { PartToken } from './track-bundle'
@@ -12,7 +14,7 @@ import { isDict } from './segment-event'
 import { normalizeApiKey, parseSettings, type Settings } from './settings'
 import { batchWarningLines, summarize, type HandlerSummary } from './summary'
 
-/** One entry per event of a batch (https://segment.com/docs/connections/functions/destination-functions/#batching). */
+/** One entry per event of a batch (https://segment.com/docs/connections/functions/destination-functions/#handling-batching-errors). */
 export interface BatchResult {
   status: 200 | 400 | 500
   errormessage?: string

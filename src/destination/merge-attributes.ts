@@ -22,9 +22,10 @@ const hasOwn = Object.prototype.hasOwnProperty
  * create/update and object-merging rules. Some are never merged, because a
  * later value would not simply replace an earlier one, and Braze applies
  * objects one by one in order: one that edits an array of objects (`$add`,
- * `$remove`, `$update`), one that increments (`{"inc": 1}` twice is 2), and
+ * `$remove`, `$update`), one that increments (`{"inc": 1}` twice is 2:
+ * https://www.braze.com/docs/api/objects_filters/user_attributes_object/), and
  * one with `_merge_objects`, whose nested objects Braze merges into what the
- * profile holds (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+ * profile holds (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/).
  */
 function mergeKey(object: BrazeAttributes, index: number): string {
   const alone = object._merge_objects === true || Object.values(object).some((value) => isOperatorValue(value) || isIncrement(value))

@@ -4,11 +4,11 @@
 import { MAX_OBJECTS_PER_TYPE, MAX_PURCHASE_QUANTITY, MAX_STRING_LENGTH } from './braze-limits'
 import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
-import { isCurrencyCode } from './currencies'
+import { currencyCode } from './currencies'
 import { convertProperties, sizeProblem } from './event-properties'
 import { updateExistingOnlyFlag } from './identity'
 import { dict, field, nonBlank, type Dict } from './segment-event'
-import { toNumber } from './values'
+import { productQuantity, toNumber } from './values'
 
 /**
  * A bound on the split: one product never needs more than a full request of
@@ -53,14 +53,13 @@ function productPurchases(
   const price = toNumber(field(product, 'price'))
   if (price === undefined) return 'it has no numeric price'
 
-  const rawQuantity = field(product, 'quantity')
-  const quantity = rawQuantity === undefined || rawQuantity === null ? 1 : toNumber(rawQuantity)
-  if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1) return 'its quantity is not a whole number of at least 1'
+  const quantity = productQuantity(field(product, 'quantity'))
+  if (quantity === undefined) return 'its quantity is not a whole number of at least 1'
   if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`
 
-  const rawCurrency = nonBlank(field(product, 'currency')) ?? nonBlank(field(input.properties, 'currency')) ?? 'USD'
-  const currency = rawCurrency.trim().toUpperCase()
-  if (!isCurrencyCode(currency)) return `its currency "${rawCurrency.slice(0, 16)}" is not an ISO 4217 code`
+  const rawCurrency = nonBlank(field(product, 'currency')) ?? field(input.properties, 'currency')
+  const currency = currencyCode(rawCurrency)
+  if (currency === undefined) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`
 
   // The product's own fields win over the order's.
   const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField), 'purchase')

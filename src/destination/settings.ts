@@ -200,7 +200,7 @@ const definitions = {
   maxObjectsPerRequest: {
     name: 'maxObjectsPerRequest',
     label: 'Max Objects Per Request',
-    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}: Braze takes ${MAX_OBJECTS_PER_TYPE} combined, and ${MAX_OBJECTS_PER_TYPE} of each type (${MAX_OBJECTS_PER_REQUEST}) on legacy rate limits. Set ${MAX_COMBINED_OBJECTS_MAU} on Braze "MAU CY 24-25" contracts.`,
+    description: `Combined attribute + event + purchase objects per /users/track request, 1-${MAX_OBJECTS_PER_REQUEST}: Braze takes ${MAX_OBJECTS_PER_TYPE} combined, and ${MAX_OBJECTS_PER_TYPE} of each type (${MAX_OBJECTS_PER_REQUEST}) on legacy rate limits. Set ${MAX_COMBINED_OBJECTS_MAU} if the function logs that Braze refused a request as too long (${MAX_COMBINED_OBJECTS_MAU} is what Braze's docs once gave "MAU CY 24-25" contracts).`,
     type: 'STRING',
     required: false,
     sensitive: false,

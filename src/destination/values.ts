@@ -23,6 +23,13 @@ export function toNumber(value: unknown): number | undefined {
   return undefined
 }
 
+/** A product's quantity: absent or null counts as one (Segment's products often leave it out); else a whole number ≥ 1, or undefined. */
+export function productQuantity(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 1
+  const quantity = toNumber(value)
+  return quantity !== undefined && Number.isInteger(quantity) && quantity >= 1 ? quantity : undefined
+}
+
 function isIsoDate(value: string): boolean {
   return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
 }

@@ -11,8 +11,8 @@ export interface EmbeddedBrazeOptions {
    * Combined attributes + events + purchases objects allowed in one
    * /users/track request. Default 75, Braze's default
    * (https://www.braze.com/docs/api/api_limits/); 225 leaves only the
-   * 75-per-type limits of legacy rate limits; 50 mimics Braze's "MAU CY 24-25"
-   * contracts.
+   * 75-per-type limits of legacy rate limits; 50 mimics an account that takes
+   * fewer (what Braze's docs once gave "MAU CY 24-25" contracts).
    */
   maxObjectsPerRequest?: number
   /**

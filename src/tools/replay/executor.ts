@@ -309,7 +309,7 @@ function fromThrown(error: unknown): Result {
 
 /**
  * An onBatch status: 200 delivered, 500 retried, anything else discarded
- * (https://segment.com/docs/connections/functions/destination-functions/#batching).
+ * (https://segment.com/docs/connections/functions/destination-functions/#handling-batching-errors).
  * The batch protocol carries no error class, only the status and a message.
  */
 function fromBatchStatus(entry: unknown): Result {

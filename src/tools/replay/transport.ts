@@ -2,11 +2,12 @@
 // `fetch` option): node-fetch, as in Segment's runtime, over keep-alive
 // connections (a replay sends thousands of requests per second; a new
 // connection for each would exhaust the machine's ports), with Braze's rate
-// limits when the target is a real Braze. A 429 pauses everyone until its
-// X-RateLimit-Reset (https://www.braze.com/docs/api/api_limits/).
+// limits when the target is a real Braze. A 429 pauses everyone for as long
+// as it asks (rateLimitWait: X-Ratelimit-Retry-After or X-RateLimit-Reset).
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import nodeFetch from 'node-fetch'
+import { rateLimitWait } from '../../destination/braze-client'
 import type { FetchInit } from '../segment-runtime'
 import type { BrazeRateLimiter, Clock } from './rate-limiter'
 
@@ -16,12 +17,11 @@ export interface Transport {
   close: () => void
 }
 
-/** Epoch ms of an X-RateLimit-Reset header (seconds since the epoch), if usable. */
-export function resetTime(header: string | null, now: number, fallbackMs: number): number {
-  const seconds = Number(header)
-  // As braze-client reads it: below 1e9 (before 2001) it can only be the seconds left.
-  if (Number.isFinite(seconds) && seconds > 0 && seconds < 1e11) return seconds < 1e9 ? now + seconds * 1000 : seconds * 1000
-  return now + fallbackMs
+/** Epoch ms when a 429 says requests may resume, as the function reads it. */
+export function resumeTime(headers: { get(name: string): string | null }, now: number, fallbackMs: number): number {
+  const wait = rateLimitWait(headers)
+  if (!wait) return now + fallbackMs
+  return 'seconds' in wait ? now + wait.seconds * 1000 : wait.until * 1000
 }
 
 /** A clock skewed against Braze's must not stall a replay for hours. */
@@ -39,7 +39,7 @@ export function createTransport(options: { limiter?: BrazeRateLimiter; clock: Cl
       const response = await nodeFetch(url, { ...(init as object), agent: (parsed: URL) => (parsed.protocol === 'http:' ? http : https) })
       if (response.status === 429 && limiter) {
         const now = clock.now()
-        const until = Math.min(now + MAX_PAUSE_MS, resetTime(response.headers.get('x-ratelimit-reset'), now, FALLBACK_PAUSE_MS))
+        const until = Math.min(now + MAX_PAUSE_MS, resumeTime(response.headers, now, FALLBACK_PAUSE_MS))
         limiter.pause.pauseUntil(until)
         onPause?.(until)
       }
