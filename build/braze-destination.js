@@ -1774,6 +1774,9 @@ function memberships(values, context, extraKey, eligible = () => true) {
   if (stepKeys.length === 1) return stepKeys;
   return found.length === 1 ? found : [];
 }
+function isExit(memberships2) {
+  return memberships2.length > 0 && memberships2.every(([, member]) => !member);
+}
 function audienceArrayUpdate(memberships2) {
   const add = memberships2.filter(([, member]) => member).map(([key]) => key);
   const remove = memberships2.filter(([, member]) => !member).map(([key]) => key);
@@ -1876,17 +1879,17 @@ function updateExistingOnlyFlag(identifier, settings) {
   return settings.updateExistingOnly ? true : void 0;
 }
 var LEAD_PRIORITIZATION = ["unidentified", "most_recently_updated"];
-function earlierProfiles(event, externalId, attributes, settings) {
+function earlierProfiles(event, externalId, contact, settings) {
   const keep = { external_id: externalId };
   const merges = [];
   const anonymousId = nonBlank(event.anonymousId);
   const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
   if (alias && "user_alias" in alias) merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
-  if (typeof attributes.email === "string") {
-    merges.push({ identifier_to_merge: { email: attributes.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  if (typeof contact.email === "string") {
+    merges.push({ identifier_to_merge: { email: contact.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
   }
-  if (typeof attributes.phone === "string") {
-    merges.push({ identifier_to_merge: { phone: attributes.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  if (typeof contact.phone === "string") {
+    merges.push({ identifier_to_merge: { phone: contact.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
   }
   return merges;
 }
@@ -2438,21 +2441,23 @@ function mapTraits(event, identifier, settings, warnings) {
     delete out.email;
     warnings.push('trait "email" was dropped: it is null, and Braze would identify the user by it rather than by the phone.');
   }
-  const engage = engageContext(event);
-  if (engage && isMembership(engage)) {
-    const members = memberships(
-      traits,
-      engage,
-      void 0,
-      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
-    );
-    for (const [key, member] of members) out[key] = member;
-    if (settings.audienceAttribute) {
-      const update = audienceArrayUpdate(members);
-      if (update) out[settings.audienceAttribute] = update;
-    }
+  const members = identifyMemberships(event);
+  for (const [key, member] of members) out[key] = member;
+  if (settings.audienceAttribute) {
+    const update = audienceArrayUpdate(members);
+    if (update) out[settings.audienceAttribute] = update;
   }
   return out;
+}
+function identifyMemberships(event) {
+  const engage = engageContext(event);
+  if (!engage || !isMembership(engage)) return [];
+  return memberships(
+    dict(event.traits) ?? {},
+    engage,
+    void 0,
+    (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
+  );
 }
 
 // src/destination/currencies.ts
@@ -2841,6 +2846,11 @@ function mapEvent(raw, settings, now = Date.now, asType) {
     case "screen":
       return mapView(raw, type, settings, now);
     case "group":
+      if (engageContext(raw))
+        return problem(
+          "EventNotSupported",
+          "Engage's account-level group calls are not sent: Braze has no accounts. Connect the account audience or trait to this destination with identify or track calls, which Engage sends for each user of the account."
+        );
       return withIdentifier(raw, settings, (identifier, plan, effective) => mapGroup(raw, identifier, effective, plan));
     case "alias":
       return mapAlias(raw, settings);
@@ -2880,8 +2890,11 @@ function contactWarnings(event) {
 }
 function mapIdentify(event, identifier, settings, plan) {
   const attributes = mapTraits(event, identifier, settings, plan.warnings);
-  plan.attributes.push(attributes);
   if ("external_id" in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings));
+  if (isExit(identifyMemberships(event))) {
+    for (const kind of ["email", "phone"]) if (!(kind in identifier)) delete attributes[kind];
+  }
+  plan.attributes.push(attributes);
 }
 function mapTrack(event, identifier, settings, plan, now) {
   const name = nonBlank(event.event);
@@ -2916,14 +2929,15 @@ function mapTrack(event, identifier, settings, plan, now) {
   plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time, settings, mapped.properties));
   const update = settings.audienceAttribute ? audienceArrayUpdate(members) : void 0;
   const contact = engage && "external_id" in identifier ? engageContact(event) : void 0;
-  if (update && settings.audienceAttribute || contact) {
-    const attributes = { ...attributesBase(identifier, settings), ...contact };
+  const sets = isExit(members) ? void 0 : contact;
+  if (update && settings.audienceAttribute || sets) {
+    const attributes = { ...attributesBase(identifier, settings), ...sets };
     if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update;
     plan.attributes.push(attributes);
-    if (contact && "external_id" in identifier) {
-      plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings));
-      plan.mergesBestEffort = true;
-    }
+  }
+  if (contact && "external_id" in identifier) {
+    plan.merges.push(...earlierProfiles(event, identifier.external_id, contact, settings));
+    plan.mergesBestEffort = true;
   }
 }
 function engageContact(event) {
@@ -2976,10 +2990,6 @@ function mapGroup(event, identifier, settings, plan) {
   const attributes = attributesBase(identifier, settings);
   attributes[key] = true;
   plan.attributes.push(attributes);
-  if (engageContext(event))
-    plan.warnings.push(
-      "Engage's account-level traits in this group call were not sent: Braze has no accounts. Send the account audience to this destination as identify/track calls for each user of the account."
-    );
 }
 function mapAlias(event, settings) {
   const userId = nonBlank(event.userId);

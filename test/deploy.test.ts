@@ -474,6 +474,12 @@ describe('failures', () => {
     expect(result.stderr).toContain(`${missing} not found: run npm run build first`)
   })
 
+  it('a --file that names nothing is bad usage (exit 2)', async () => {
+    const result = await run(['--dry-run', '--file', 'nope.js'], { cwd: makeProject(), env: {} })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe('deploy: nope.js not found: check the --file path.\n')
+  })
+
   it('uploads a --file as it is, without comparing it to the sources', async () => {
     const cwd = makeProject()
     fs.writeFileSync(path.join(cwd, 'old.js'), '// an older build\n')

@@ -224,6 +224,28 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(profiles[0]!.attributes).toMatchObject({ ltv: 3 })
     })
 
+    test("an exit sent with each email the profile ever had (ID Sync doesn't apply to exits): the user's email stays the current one", async () => {
+      // https://segment.com/docs/engage/trait-activation/id-sync/: "Segment sends all ID combinations for Audience Exit events".
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const exited = (email: string) =>
+        event({
+          type: 'track',
+          userId: 'u9',
+          event: 'Audience Exited',
+          properties: { audience_key: 'vip', vip: false },
+          context: { traits: { email }, personas: personas('audience', 'vip') }
+        })
+      await send(
+        runtime,
+        [[audienceEntered('vip', { userId: 'u9' }, 'new@example.com')], [exited('new@example.com'), exited('old@example.com')]],
+        { ...SETTINGS, audienceAttribute: 'segment_audiences' }
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u9', email: 'new@example.com' })
+      expect(profiles[0]!.attributes).toMatchObject({ segment_audiences: [] })
+    })
+
     test("an email-only Engage entry, then the user's exit with that email: the later exit wins", async () => {
       // Braze applies a request's attributes objects in order, and an email-keyed one goes to whoever has the
       // email by then: in a batch the older email-only call must come before the user's newer one.

@@ -1,6 +1,6 @@
 // Segment Engage (Personas): audiences, computed traits, SQL traits and
 // journeys, as identify and as track (https://segment.com/docs/engage/using-engage-data/).
-import { engagePlan, plan, planFor } from './helpers/settings'
+import { engagePlan, plan, planFor, problemFor } from './helpers/settings'
 
 const T = '2024-05-01T10:00:00.000Z'
 const EPOCH = Date.parse(T)
@@ -65,6 +65,20 @@ describe('audience as identify → a boolean custom attribute', () => {
 
   test('exit: false', () => {
     expect(planFor(audienceIdentify('first_time_shopper', false)).attributes).toEqual([{ external_id: 'u123', first_time_shopper: false }])
+  })
+
+  test("an exit's email and phone are merged, not set: Engage sends exits with every email the profile ever had", () => {
+    // https://segment.com/docs/engage/trait-activation/id-sync/: "Segment sends all ID combinations for Audience Exit events".
+    const exit = audienceIdentify('first_time_shopper', false) as { traits: Record<string, unknown> }
+    const plan = planFor({ ...exit, traits: { ...exit.traits, email: 'old@example.com', phone: '+15551234567' } })
+    expect(plan.attributes).toEqual([{ external_id: 'u123', first_time_shopper: false }])
+    expect(plan.merges.map((merge) => merge.identifier_to_merge)).toEqual([
+      { email: 'old@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+      { phone: '+15551234567', prioritization: ['unidentified', 'most_recently_updated'] }
+    ])
+    // The email's own call (no userId) is keyed by it, as always.
+    const emailCall = planFor({ ...exit, userId: undefined, traits: { ...exit.traits, email: 'old@example.com' } })
+    expect(emailCall.attributes).toEqual([{ email: 'old@example.com', first_time_shopper: false }])
   })
 
   test.each([
@@ -295,10 +309,12 @@ describe('Engage as track → custom events', () => {
     )
   })
 
-  test('"Audience Exited" with audienceAttribute: {"remove": [key]}', () => {
+  test('"Audience Exited" with audienceAttribute: {"remove": [key]}; the email it carries is merged, not set', () => {
+    // Exits go to "all ID combinations" whatever ID Sync's strategy (https://segment.com/docs/engage/trait-activation/id-sync/):
+    // the email may be any the profile ever had.
     expect(planFor(audienceTrack('Audience Exited', 'first_time_shopper', false), ARRAY)).toEqual(
       engagePlan({
-        attributes: [{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { remove: ['first_time_shopper'] } }],
+        attributes: [{ external_id: 'u123', segment_audiences: { remove: ['first_time_shopper'] } }],
         events: [
           {
             external_id: 'u123',
@@ -327,7 +343,7 @@ describe('Engage as track → custom events', () => {
     expect(entered.attributes).toEqual([{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { add: ['vip'] } }])
     expect(entered.events).toEqual([{ external_id: 'u123', name: 'Became a VIP', time: T, properties: { audience_key: 'vip', vip: true } }])
     const exited = planFor(audienceTrack('No longer VIP', 'vip', false), ARRAY)
-    expect(exited.attributes).toEqual([{ external_id: 'u123', email: 'pat@example.com', segment_audiences: { remove: ['vip'] } }])
+    expect(exited.attributes).toEqual([{ external_id: 'u123', segment_audiences: { remove: ['vip'] } }])
   })
 
   test.each([
@@ -440,19 +456,15 @@ describe('Engage as track → custom events', () => {
     expect(result.events).toEqual([{ external_id: 'u123', name: 'Send Welcome', time: T, properties }])
   })
 
-  test('an account-level audience as a group call: the group attribute, and a warning that the account traits are not sent', () => {
-    const event = {
-      type: 'group',
-      userId: 'u1',
-      groupId: 'acct_1',
-      traits: { high_value_accounts: true },
-      context: personas('audience', 'high_value_accounts')
-    }
-    const result = planFor(event, ARRAY)
-    expect(result.attributes).toEqual([{ external_id: 'u1', ab_segment_group_acct_1: true }])
-    expect(result.warnings).toEqual([
-      expect.stringMatching(/^Engage's account-level traits in this group call were not sent: Braze has no accounts/)
-    ])
+  test.each([
+    ['an entry, with a userId', { userId: 'u1', traits: { high_value_accounts: true } }],
+    ['an exit, with a userId', { userId: 'u1', traits: { high_value_accounts: false } }],
+    ['an entry for the account alone (no user)', { traits: { high_value_accounts: true } }]
+  ])('an account-level audience as a group call (%s): EventNotSupported saying why, nothing sent', (_name, fields) => {
+    // https://segment.com/docs/engage/audiences/account-audiences/: "Segment emits one group call per account".
+    const result = problemFor({ type: 'group', groupId: 'acct_1', ...fields, context: personas('audience', 'high_value_accounts') }, ARRAY)
+    expect(result.kind).toBe('EventNotSupported')
+    expect(result.message).toMatch(/^Engage's account-level group calls are not sent: Braze has no accounts\. Connect the account audience/)
   })
 
   test('journey_step (v2) with a boolean step key: a membership, added to the array', () => {

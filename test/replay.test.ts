@@ -252,6 +252,31 @@ describe('inputs against the embedded Braze', () => {
     expect(stdout).toMatch(/delivered +2\n/)
   })
 
+  test('one pretty-printed event saved as .jsonl (the Debugger shows events so) is read as one event, with a note', async () => {
+    const input = file('one.jsonl', JSON.stringify(identify('u-7', { plan: 'pro' }), null, 2))
+    const { code, stdout, stderr } = await replay([input], { braze })
+    expect(code).toBe(0)
+    expect(stderr).toContain('replay: one.jsonl holds one pretty-printed event, not one event per line: read as one event.')
+    expect(stdout).toMatch(/Events: 1\n +delivered +1\n/)
+  })
+
+  test('a settings file among the inputs is no event, and its API key never reaches the rejects file', async () => {
+    const folder = join(dir, 'with-settings')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'events.jsonl'), jsonl(identify('u-8', { plan: 'pro' })))
+    writeFileSync(join(folder, 'settings.json'), JSON.stringify({ apiKey: 'secret-rest-key', dataCenter: 'US-01' }, null, 2))
+    const summary = await replayJson([folder, '--rejects', 'settings-rejects.jsonl'], { braze })
+    expect(summary.events).toMatchObject({ total: 2, delivered: 1, rejected: 1 })
+    expect(summary.failures.listed).toEqual([
+      {
+        where: 'settings.json',
+        outcome: 'rejected',
+        reason: 'Unreadable input: a settings file (it has an apiKey and no type), not an event'
+      }
+    ])
+    expect(readFileSync(join(dir, 'settings-rejects.jsonl'), 'utf8')).not.toContain('secret-rest-key')
+  })
+
   /** What two identifies with a long trait each and an unknown gender get, whichever handler runs them. */
   const long = 'x'.repeat(300)
   const THREE_WARNINGS = {
@@ -706,6 +731,19 @@ describe('--live against a nock Braze', () => {
     expect(stdout).toContain(
       'Objects sent to /users/track: 4 attribute objects, 0 events, 0 purchases\n  in requests Braze accepted (2xx): 0 attribute objects, 0 events, 0 purchases'
     )
+  })
+
+  test("an event's warnings are counted once, however often onBatch ran it again", async () => {
+    nock(BRAZE).post('/users/track').times(4).reply(503, 'Service Unavailable')
+    const settings = file('live-settings-warn.json', JSON.stringify({ apiKey: 'real-looking-key', dataCenter: 'US-01' }))
+    const input = file(
+      'live-warn.json',
+      JSON.stringify([identify('u-19', { gender: 'xyz' }, 0, 'live-m-2'), identify('u-20', { plan: 'pro' })])
+    )
+    const clock: Clock = { now: () => Date.now(), sleep: async () => undefined }
+    const summary = await replayJson([input, '--live', '--settings', settings], { clock })
+    expect(summary.events).toMatchObject({ retry: 2 })
+    expect(summary.warnings).toEqual({ total: 1, byText: [{ reason: expect.stringMatching(/^trait "gender" was dropped/), count: 1 }] })
   })
 
   test("--live: a 200 that is no Braze answer (a proxy's HTML page) is retried, and nothing is counted as accepted", async () => {

@@ -95,20 +95,23 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
     warnings.push('trait "email" was dropped: it is null, and Braze would identify the user by it rather than by the phone.')
   }
 
-  const engage = engageContext(event)
-  if (engage && isMembership(engage)) {
-    // Only keys that could be custom attributes: a standard or identifier trait is no audience.
-    const members = memberships(
-      traits,
-      engage,
-      undefined,
-      (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
-    )
-    for (const [key, member] of members) out[key] = member
-    if (settings.audienceAttribute) {
-      const update = audienceArrayUpdate(members)
-      if (update) out[settings.audienceAttribute] = update
-    }
+  const members = identifyMemberships(event)
+  for (const [key, member] of members) out[key] = member
+  if (settings.audienceAttribute) {
+    const update = audienceArrayUpdate(members)
+    if (update) out[settings.audienceAttribute] = update
   }
   return out
+}
+
+/** The audience memberships of an Engage identify: only keys that could be custom attributes (a standard or identifier trait is no audience). */
+export function identifyMemberships(event: SegmentEvent): Array<[string, boolean]> {
+  const engage = engageContext(event)
+  if (!engage || !isMembership(engage)) return []
+  return memberships(
+    dict(event.traits) ?? {},
+    engage,
+    undefined,
+    (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
+  )
 }

@@ -71,6 +71,15 @@ export function memberships(
   return found.length === 1 ? found : []
 }
 
+/**
+ * An audience exit: every membership false. Engage sends exits to "all ID combinations", whatever ID
+ * Sync's strategy (https://segment.com/docs/engage/trait-activation/id-sync/): the emails and phones
+ * they carry may be any the profile ever had, so an exit never sets them.
+ */
+export function isExit(memberships: Array<[string, boolean]>): boolean {
+  return memberships.length > 0 && memberships.every(([, member]) => !member)
+}
+
 /** `{"<audienceAttribute>": {"add": [...]}, ...}`: keeps a Braze array of the user's audiences. */
 export function audienceArrayUpdate(memberships: Array<[string, boolean]>): { add?: string[]; remove?: string[] } | undefined {
   const add = memberships.filter(([, member]) => member).map(([key]) => key)

@@ -1,7 +1,7 @@
 // Who a Segment event is in Braze (README, "One person, one Braze profile"): one
 // identifier per Braze object, and the earlier profiles of a person that are
 // merged into the external_id profile once a userId arrives.
-import type { BrazeAttributes, BrazeIdentifier, MergeUpdate } from './braze-types'
+import type { BrazeIdentifier, MergeUpdate } from './braze-types'
 import { CONTACT_PATHS, userPaths, validEmail, validPhone } from './contact'
 import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
@@ -87,20 +87,25 @@ const LEAD_PRIORITIZATION = ['unidentified', 'most_recently_updated']
  * (https://www.braze.com/docs/api/endpoints/user_data/post_user_identify/), which
  * every second device hits; merge has no such rule
  * (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/).
- * `attributes` is the identify's mapped object: its email and phone were
- * already checked by the mapping.
+ * `contact` holds the email and phone the mapping already checked (the
+ * identify's attributes object, for one).
  */
-export function earlierProfiles(event: SegmentEvent, externalId: string, attributes: BrazeAttributes, settings: Settings): MergeUpdate[] {
+export function earlierProfiles(
+  event: SegmentEvent,
+  externalId: string,
+  contact: Readonly<Record<string, unknown>>,
+  settings: Settings
+): MergeUpdate[] {
   const keep = { external_id: externalId }
   const merges: MergeUpdate[] = []
   const anonymousId = nonBlank(event.anonymousId)
   const alias = anonymousId === undefined ? undefined : aliasFor(anonymousId, settings)
   if (alias && 'user_alias' in alias) merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep })
-  if (typeof attributes.email === 'string') {
-    merges.push({ identifier_to_merge: { email: attributes.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep })
+  if (typeof contact.email === 'string') {
+    merges.push({ identifier_to_merge: { email: contact.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep })
   }
-  if (typeof attributes.phone === 'string') {
-    merges.push({ identifier_to_merge: { phone: attributes.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep })
+  if (typeof contact.phone === 'string') {
+    merges.push({ identifier_to_merge: { phone: contact.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep })
   }
   return merges
 }

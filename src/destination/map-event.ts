@@ -1,6 +1,6 @@
 // The pure heart of the function: one Segment event in, an EventPlan (what to
 // ask of Braze) or a Problem (why not) out. No I/O, no clock beyond `now`.
-import { attributesBase, mapTraits } from './attributes'
+import { attributesBase, identifyMemberships, mapTraits } from './attributes'
 import { MAX_KEY_LENGTH } from './braze-limits'
 import {
   identifierObject,
@@ -12,7 +12,7 @@ import {
 } from './braze-types'
 import { CONTACT_PATHS, contactProblem, userPaths, validEmail, validPhone } from './contact'
 import { ecommerceRoute, mapEcommerce } from './ecommerce'
-import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
+import { audienceArrayUpdate, engageContext, isExit, isMembership, memberships } from './engage'
 import { isProblem, problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
 import { brazeTime, eventEpoch, timestampWarning } from './event-time'
@@ -39,6 +39,14 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
     case 'screen':
       return mapView(raw, type, settings, now)
     case 'group':
+      // Engage sends account-level audiences and traits as one group call per account, or as identify/track calls
+      // for each user of the account (https://segment.com/docs/engage/audiences/account-audiences/). Braze has no
+      // accounts: the group form carries nothing a Braze user should get.
+      if (engageContext(raw))
+        return problem(
+          'EventNotSupported',
+          "Engage's account-level group calls are not sent: Braze has no accounts. Connect the account audience or trait to this destination with identify or track calls, which Engage sends for each user of the account."
+        )
       return withIdentifier(raw, settings, (identifier, plan, effective) => mapGroup(raw, identifier, effective, plan))
     case 'alias':
       return mapAlias(raw, settings)
@@ -92,8 +100,10 @@ function contactWarnings(event: SegmentEvent): string[] {
 
 function mapIdentify(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan): void {
   const attributes = mapTraits(event, identifier, settings, plan.warnings)
-  plan.attributes.push(attributes)
   if ('external_id' in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
+  // An exit still merges the lead of the email it names (the person's, once), but does not make it the user's email.
+  if (isExit(identifyMemberships(event))) for (const kind of ['email', 'phone'] as const) if (!(kind in identifier)) delete attributes[kind]
+  plan.attributes.push(attributes)
 }
 
 function mapTrack(
@@ -155,16 +165,17 @@ function mapTrack(
   // Engage makes one call per identifier (withIdentifier): the userId's call names the profile's email in
   // context.traits (https://segment.com/docs/engage/using-engage-data/). Set on the user, that email is where the
   // email's own call (no userId) lands in Braze, rather than on a new email-only profile; a lead that call created
-  // first is merged, as at an identify.
+  // first is merged, as at an identify. An exit merges that lead too, but does not set the email (isExit).
   const contact = engage && 'external_id' in identifier ? engageContact(event) : undefined
-  if ((update && settings.audienceAttribute) || contact) {
-    const attributes: BrazeAttributes = { ...attributesBase(identifier, settings), ...contact }
+  const sets = isExit(members) ? undefined : contact
+  if ((update && settings.audienceAttribute) || sets) {
+    const attributes: BrazeAttributes = { ...attributesBase(identifier, settings), ...sets }
     if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update
     plan.attributes.push(attributes)
-    if (contact && 'external_id' in identifier) {
-      plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
-      plan.mergesBestEffort = true
-    }
+  }
+  if (contact && 'external_id' in identifier) {
+    plan.merges.push(...earlierProfiles(event, identifier.external_id, contact, settings))
+    plan.mergesBestEffort = true
   }
 }
 
@@ -231,12 +242,6 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const attributes = attributesBase(identifier, settings)
   attributes[key] = true
   plan.attributes.push(attributes)
-  // Engage sends account-level audiences and traits as group calls, or as identify/track calls for each user of the
-  // account, or both (https://segment.com/docs/engage/audiences/account-audiences/). Braze has no accounts.
-  if (engageContext(event))
-    plan.warnings.push(
-      "Engage's account-level traits in this group call were not sent: Braze has no accounts. Send the account audience to this destination as identify/track calls for each user of the account."
-    )
 }
 
 /**

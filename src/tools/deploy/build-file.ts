@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import { BuildError, isCurrent } from '../current-build'
 import { builtFunctionFile, shownPath } from '../paths'
 import { DeployError } from './errors'
+import { UsageError } from '../usage'
 
 export interface BuiltFunction {
   /** For messages: relative to the package (the build) or as the user named it (--file). */
@@ -28,6 +29,8 @@ export async function readBuiltFunction(cwd: string, file: string | undefined): 
     code = fs.readFileSync(absolute, 'utf8')
   } catch (error) {
     if (error instanceof DeployError) throw error
+    // A --file that names nothing is bad usage (exit 2), as replay's missing input is; a missing build is a failure.
+    if (file !== undefined) throw new UsageError(`${displayPath} not found: ${missing}.`)
     throw new DeployError(`${displayPath} not found: ${missing}.`)
   }
   if (code.trim() === '')

@@ -72,6 +72,7 @@ export async function deployCommand(args: string[], io: CommandIO, deps: DeployD
     return EXIT_OK
   } catch (error) {
     if (error instanceof DeployError) return fail(error.message, EXIT_FAILED)
+    if (error instanceof UsageError) return fail(error.message, EXIT_USAGE)
     // Not expected, but a CLI should still end with a sentence, not a stack trace.
     return fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILED)
   }

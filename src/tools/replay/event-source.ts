@@ -90,7 +90,7 @@ function textStream(path: string, highWaterMark = 256 * 1024): Readable {
   return raw.pipe(gunzip).setEncoding('utf8')
 }
 
-type FileForm = 'array' | 'lines' | 'whole' | 'empty' | 'array-in-lines'
+type FileForm = 'array' | 'lines' | 'whole' | 'empty' | 'array-in-lines' | 'event-in-lines'
 
 async function* readFileItems(path: string, label: string): AsyncGenerator<SourceItem> {
   try {
@@ -98,6 +98,9 @@ async function* readFileItems(path: string, label: string): AsyncGenerator<Sourc
     if (form === 'array-in-lines') {
       yield { kind: 'notice', message: `${label} holds a JSON array, not one event per line: read as a JSON array.` }
       yield* readArray(path, label)
+    } else if (form === 'event-in-lines') {
+      yield { kind: 'notice', message: `${label} holds one pretty-printed event, not one event per line: read as one event.` }
+      yield* readWhole(path, label)
     } else if (form === 'array') yield* readArray(path, label)
     else if (form === 'lines') yield* readLines(path, label)
     else if (form === 'whole') yield* readWhole(path, label)
@@ -140,13 +143,20 @@ async function sniff(path: string): Promise<FileForm> {
   const firstLine = newline < 0 ? (complete ? text : undefined) : text.slice(0, newline)
   const firstLineParses = firstLine !== undefined && parses(firstLine)
   if (LINE_EXTENSIONS.has(extname(innerName(path)).toLowerCase())) {
-    // `[` on a line of its own is a pretty-printed array saved under the wrong name; a whole array per line is a batch per line.
-    return first === '[' && !firstLineParses ? 'array-in-lines' : 'lines'
+    // `[` on a line of its own is a pretty-printed array saved under the wrong name; a whole array per line is a batch per
+    // line. So is one pretty-printed event (the Debugger shows events so), when the whole file is that event.
+    if (first === '[' && !firstLineParses) return 'array-in-lines'
+    return first === '{' && !firstLineParses && complete && parses(text) ? 'event-in-lines' : 'lines'
   }
   if (first === '[') return 'array'
   if (firstLineParses) return 'lines'
   // One pretty-printed event per file (a directory of .json files); too big for that → line by line.
   return complete || text.length < MAX_WHOLE_FILE_CHARS ? 'whole' : 'lines'
+}
+
+function isSettingsFile(text: string): boolean {
+  const value = JSON.parse(text) as unknown
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'apiKey' in value && !('type' in value)
 }
 
 function parses(text: string): boolean {
@@ -239,7 +249,9 @@ async function* readWhole(path: string, label: string): AsyncGenerator<SourceIte
   }
   const text = chunks.join('').replace(/^\uFEFF/, '')
   if (length <= MAX_WHOLE_FILE_CHARS && parses(text)) {
-    yield { kind: 'text', text, where: label }
+    // Its text is kept out of the rejects file: it holds an API key.
+    if (isSettingsFile(text)) yield { kind: 'bad', reason: 'a settings file (it has an apiKey and no type), not an event', where: label }
+    else yield { kind: 'text', text, where: label }
     return
   }
   // Not one JSON value: perhaps JSONL whose first line is broken. Report line by line.

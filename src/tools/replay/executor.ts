@@ -50,7 +50,7 @@ export interface ExecutorOptions {
    * The warnings onBatch logged (batchWarningOf), filled as the function logs them. Batches of several
    * jobs run at once, so each job takes what is there when it ends: every warning is counted once.
    */
-  loggedWarnings?: string[]
+  loggedWarnings?: LoggedWarning[]
 }
 
 /** Lines and elements that are not events are counted as rejected with this prefix. */
@@ -60,13 +60,23 @@ const MORE_WARNINGS = /^…and (\d+) more warnings$/
 const UNLISTED_WARNINGS = '(more warnings on the same events, not listed by the function)'
 
 /** A line onBatch logs for a warning: `<prefix> <n> (messageId "<JSON>"): <warning>` (src/destination/summary.ts). */
-const BATCH_WARNING = new RegExp(`^${BATCH_WARNING_PREFIX} \\d+(?: \\(messageId "(?:[^"\\\\]|\\\\.)*"\\))?: `)
+const BATCH_WARNING = new RegExp(`^${BATCH_WARNING_PREFIX} \\d+(?: \\(messageId ("(?:[^"\\\\]|\\\\.)*")\\))?: `)
+
+export interface LoggedWarning {
+  text: string
+  messageId?: string
+}
 
 /** The warning a line of the function's log carries, if it is one of onBatch's warning lines. */
-export function batchWarningOf(line: string): string | undefined {
+export function batchWarningOf(line: string): LoggedWarning | undefined {
   const match = BATCH_WARNING.exec(line)
-  return match ? line.slice(match[0].length) : undefined
+  if (!match) return undefined
+  const text = line.slice(match[0].length)
+  return match[1] === undefined ? { text } : { text, messageId: JSON.parse(match[1]) as string }
 }
+
+/** Warnings of events onBatch ran again (a retry logs them again): seen recently, by messageId, and not counted twice. */
+const MAX_SEEN_WARNINGS = 50_000
 
 interface Entry {
   event: Record<string, unknown>
@@ -130,9 +140,22 @@ export class Executor {
         }
       })
     )
-    if (this.options.loggedWarnings) countWarnings(this.options.loggedWarnings.splice(0), warnings)
+    if (this.options.loggedWarnings) countWarnings(this.firstSeen(this.options.loggedWarnings.splice(0)), warnings)
     result.warnings = [...warnings.entries()]
     return result
+  }
+
+  private readonly seenWarnings = new Set<string>()
+
+  private firstSeen(logged: LoggedWarning[]): string[] {
+    return logged.flatMap(({ text, messageId }) => {
+      if (messageId === undefined) return [text]
+      const key = `${messageId}\u0000${text}`
+      if (this.seenWarnings.has(key)) return []
+      if (this.seenWarnings.size >= MAX_SEEN_WARNINGS) this.seenWarnings.clear()
+      this.seenWarnings.add(key)
+      return [text]
+    })
   }
 
   /** Waits for a free slot; false when the replay is stopping instead. */

@@ -4,7 +4,7 @@
 // jobs through it. Built the same way in a worker thread and, with
 // --workers 0, in the main thread.
 import { loadFunction } from '../segment-runtime'
-import { batchWarningOf, Executor } from './executor'
+import { batchWarningOf, Executor, type LoggedWarning } from './executor'
 import { BrazeRateLimiter, type Clock } from './rate-limiter'
 import { countRequest, emptyCounts, type RequestCounts } from './request-stats'
 import type { RetryPolicy } from './retry'
@@ -53,7 +53,7 @@ export function createRunner(config: RunnerConfig, clock: Clock, hooks: RunnerHo
   else if (hooks.askBraze) transport = { fetch: embeddedFetch(hooks.askBraze), close: () => undefined }
   else throw new Error('a replay against the embedded Braze needs askBraze')
   let counts = emptyCounts()
-  const loggedWarnings: string[] = []
+  const loggedWarnings: LoggedWarning[] = []
   const runtime = loadFunction(config.code, {
     brazeBaseUrl: config.brazeBaseUrl,
     fetch: transport.fetch,

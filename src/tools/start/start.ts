@@ -31,7 +31,8 @@ the Braze profiles that resulted and a summary.
 --bodies  also print each Braze request's JSON body, as the function sent it.
 
 Exit code 0 when every example ended as the examples expect (the Test-tab
-event without a user is expected to be rejected), 1 otherwise.
+event without a user and the batch's track without a name are meant to be
+rejected), 1 otherwise.
 `
 
 interface Tally {
