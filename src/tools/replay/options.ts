@@ -65,7 +65,8 @@ Options:
   --live             send to the real Braze instance of the settings' dataCenter,
                      within Braze's rate limits (3,000 requests / 3 s on /users/track,
                      20,000 / min on the other /users endpoints, shared by all threads),
-                     pausing until X-RateLimit-Reset after a 429 and retrying
+                     pausing as long as a 429 asks (X-Ratelimit-Retry-After,
+                     else X-RateLimit-Reset) and retrying
                      retryable results up to 3 times (after 1 s, 2 s, 4 s)
   --braze-url URL    with --live: send to this base URL instead of the dataCenter's
                      REST host (a proxy, or a mock server)
