@@ -847,6 +847,62 @@ async function openShared(cache, key) {
   return shared;
 }
 
+// src/destination/contact-order.ts
+var CONTACTS = ["email", "phone"];
+function contact(kind, value) {
+  if (typeof value !== "string") return void 0;
+  return kind === "email" ? `email:${value.trim().toLowerCase()}` : `phone:${value.trim()}`;
+}
+function useOf(plan) {
+  const use = { keyedBy: [], gives: [] };
+  for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) {
+    const key = identifierKey(object);
+    const record = object;
+    if (key === "email" || key === "phone") {
+      const value = contact(key, record[key]);
+      if (value) use.keyedBy.push(value);
+    }
+  }
+  for (const object of plan.attributes) {
+    for (const kind of CONTACTS) {
+      if (identifierKey(object) === kind) continue;
+      const value = contact(kind, object[kind]);
+      if (value) use.gives.push(value);
+    }
+  }
+  return use;
+}
+function contactOrder(plans) {
+  const uses = plans.map((plan) => plan ? useOf(plan) : void 0);
+  const all = uses.flatMap((use, owner) => use ? [owner] : []);
+  if (!uses.some((use) => use && use.keyedBy.length > 0) || !uses.some((use) => use && use.gives.length > 0)) return [all];
+  const deliveries = [[]];
+  const keyed2 = /* @__PURE__ */ new Set();
+  const given = /* @__PURE__ */ new Set();
+  const byMessage = /* @__PURE__ */ new Map();
+  const ordered = inTimeOrder(all.map((owner) => ({ owner, epoch: plans[owner].epoch })));
+  for (const { owner } of ordered) {
+    const plan = plans[owner];
+    const first2 = plan.messageId === void 0 ? void 0 : byMessage.get(plan.messageId);
+    if (first2) {
+      first2.push(owner);
+      continue;
+    }
+    const use = uses[owner];
+    if (use.keyedBy.some((value) => given.has(value)) || use.gives.some((value) => keyed2.has(value))) {
+      deliveries.push([]);
+      keyed2.clear();
+      given.clear();
+    }
+    const delivery = deliveries.at(-1);
+    delivery.push(owner);
+    if (plan.messageId !== void 0) byMessage.set(plan.messageId, delivery);
+    for (const value of use.keyedBy) keyed2.add(value);
+    for (const value of use.gives) given.add(value);
+  }
+  return deliveries.map((delivery) => delivery.sort((a, b) => a - b));
+}
+
 // src/destination/track-bundle.ts
 function emptyBundle() {
   return { attributes: [], events: [], purchases: [] };
@@ -1330,6 +1386,39 @@ function chunked(items, size) {
 var FOLLOW_UP_MIN_MS = 1e3;
 var NOTHING = /* @__PURE__ */ new Set();
 async function deliver(plans, options) {
+  const deliveries = contactOrder(plans);
+  if (deliveries.length === 1) return deliverAtOnce(plans, options);
+  const reports = [];
+  const reportOf = plans.map(() => 0);
+  for (const [index, owners] of deliveries.entries()) {
+    const mine = new Set(owners);
+    for (const owner of owners) reportOf[owner] = index;
+    const part = plans.map((plan, owner) => mine.has(owner) ? plan : void 0);
+    reports.push(
+      index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS ? outOfTime(part) : await deliverAtOnce(part, options)
+    );
+  }
+  return {
+    failures: plans.map((_, owner) => reports[reportOf[owner]].failures[owner]),
+    alreadyDelivered: plans.map((_, owner) => reports[reportOf[owner]].alreadyDelivered[owner]),
+    accepted: plans.map((_, owner) => reports[reportOf[owner]].accepted[owner]),
+    calls: reports.flatMap((report) => report.calls),
+    unchangedAttributes: reports.reduce((sum, report) => sum + report.unchangedAttributes, 0),
+    notices: [...new Set(reports.flatMap((report) => report.notices))]
+  };
+}
+function outOfTime(plans) {
+  const message = "The invocation ran out of time before this event could be sent: an earlier event of the batch that uses the same email or phone had to reach Braze first.";
+  return {
+    failures: plans.map((plan) => plan ? [{ kind: "retry", message }] : []),
+    alreadyDelivered: plans.map(() => false),
+    accepted: plans.map(() => NOTHING),
+    calls: [],
+    unchangedAttributes: 0,
+    notices: []
+  };
+}
+async function deliverAtOnce(plans, options) {
   const { connection } = options;
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
   const limits = requestLimits(options.maxObjectsPerRequest);
@@ -1819,7 +1908,7 @@ function validEmail(value) {
   const local = email.slice(0, at);
   const domain = email.slice(at + 1);
   if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return void 0;
-  if (GMAIL.test(domain) && local.length < 2) return void 0;
+  if (GMAIL.test(domain) && [...local].length < 2) return void 0;
   if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split("+")[0])) return void 0;
   return email;
 }
@@ -1879,17 +1968,17 @@ function updateExistingOnlyFlag(identifier, settings) {
   return settings.updateExistingOnly ? true : void 0;
 }
 var LEAD_PRIORITIZATION = ["unidentified", "most_recently_updated"];
-function earlierProfiles(event, externalId, contact, settings) {
+function earlierProfiles(event, externalId, contact2, settings) {
   const keep = { external_id: externalId };
   const merges = [];
   const anonymousId = nonBlank(event.anonymousId);
   const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
   if (alias && "user_alias" in alias) merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
-  if (typeof contact.email === "string") {
-    merges.push({ identifier_to_merge: { email: contact.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  if (typeof contact2.email === "string") {
+    merges.push({ identifier_to_merge: { email: contact2.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
   }
-  if (typeof contact.phone === "string") {
-    merges.push({ identifier_to_merge: { phone: contact.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  if (typeof contact2.phone === "string") {
+    merges.push({ identifier_to_merge: { phone: contact2.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
   }
   return merges;
 }
@@ -2781,7 +2870,8 @@ function productPurchases(product2, index, input, order, warnings) {
   const quantity = productQuantity(field(product2, "quantity"));
   if (quantity === void 0) return "its quantity is not a whole number of at least 1";
   if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`;
-  const rawCurrency = nonBlank(field(product2, "currency")) ?? field(input.properties, "currency");
+  const productCurrency = field(product2, "currency");
+  const rawCurrency = productCurrency === void 0 || productCurrency === null || typeof productCurrency === "string" && productCurrency.trim() === "" ? field(input.properties, "currency") : productCurrency;
   const currency = currencyCode(rawCurrency);
   if (currency === void 0) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`;
   const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField), "purchase");
@@ -2928,15 +3018,15 @@ function mapTrack(event, identifier, settings, plan, now) {
   if ("problem" in mapped) return mapped.problem;
   plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time, settings, mapped.properties));
   const update = settings.audienceAttribute ? audienceArrayUpdate(members) : void 0;
-  const contact = engage && "external_id" in identifier ? engageContact(event) : void 0;
-  const sets = isExit(members) ? void 0 : contact;
+  const contact2 = engage && "external_id" in identifier ? engageContact(event) : void 0;
+  const sets = isExit(members) ? void 0 : contact2;
   if (update && settings.audienceAttribute || sets) {
     const attributes = { ...attributesBase(identifier, settings), ...sets };
     if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update;
     plan.attributes.push(attributes);
   }
-  if (contact && "external_id" in identifier) {
-    plan.merges.push(...earlierProfiles(event, identifier.external_id, contact, settings));
+  if (contact2 && "external_id" in identifier) {
+    plan.merges.push(...earlierProfiles(event, identifier.external_id, contact2, settings));
     plan.mergesBestEffort = true;
   }
 }

@@ -52,6 +52,7 @@ describe('validEmail', () => {
     'a,b@example.com',
     // "If the domain part is Gmail, the local part must be at least two characters long".
     'x@gmail.com',
+    '𝒜@gmail.com', // one character, two UTF-16 units
     // Microsoft domains: /\A\w[\-\w]*(?:\.[\-\w]+)*\z/i before any +.
     'a&b@outlook.com',
     '-ann@hotmail.com',

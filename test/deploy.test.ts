@@ -480,6 +480,15 @@ describe('failures', () => {
     expect(result.stderr).toBe('deploy: nope.js not found: check the --file path.\n')
   })
 
+  it('a --file that cannot be read says why, not that it is missing', async () => {
+    const cwd = makeProject()
+    fs.symlinkSync('loop-b.js', path.join(cwd, 'loop-a.js'))
+    fs.symlinkSync('loop-a.js', path.join(cwd, 'loop-b.js'))
+    const result = await run(['--dry-run', '--file', 'loop-a.js'], { cwd, env: {} })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe('deploy: loop-a.js cannot be read (ELOOP).\n')
+  })
+
   it('uploads a --file as it is, without comparing it to the sources', async () => {
     const cwd = makeProject()
     fs.writeFileSync(path.join(cwd, 'old.js'), '// an older build\n')

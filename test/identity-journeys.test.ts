@@ -97,6 +97,34 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(profiles[0]!.attributes).toMatchObject({ source: 'webinar', plan: 'free' })
     })
 
+    test.each([
+      [
+        "a user's plan, then an email lead's, then the user takes the email: the user's plan stays (the lead's is merged under it)",
+        () => [
+          identify({ userId: 'u5', traits: { plan: 'free' } }),
+          identify({ anonymousId: 'anon-5', traits: { email: 'p1@example.com', plan: 'lead' } }),
+          identify({ userId: 'u5', traits: { email: 'P1@example.com' } })
+        ],
+        'free'
+      ],
+      [
+        'a user takes an email, then an email lead with it: the lead updates the user, as Braze does with the email taken',
+        () => [
+          identify({ userId: 'u5', traits: { email: 'p1@example.com', plan: 'free' } }),
+          identify({ anonymousId: 'anon-5', traits: { email: 'p1@example.com', plan: 'lead' } })
+        ],
+        'lead'
+      ]
+    ])('%s', async (_name, calls, plan) => {
+      // One batch holds them all: an object keyed by an email goes to whoever has the email when Braze applies it.
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(runtime, [calls()], SETTINGS)
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u5' })
+      expect(profiles[0]!.attributes).toMatchObject({ plan })
+    })
+
     test('an anonymous visitor who gave an email (label set) is one profile before and after sign-up', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       await send(

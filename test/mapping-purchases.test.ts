@@ -262,7 +262,8 @@ describe('products that cannot be purchases are skipped with a warning', () => {
       /currency "ABC" is not an ISO 4217 code/
     ],
     ['a currency word', { product_id: 'bad', price: 1, currency: 'dollars' }, /currency "dollars"/],
-    ['a numeric currency (ISO 4217 numeric codes are not taken)', { product_id: 'bad', price: 1, currency: 978 }, /currency "978"/],
+    ['a numeric currency (ISO 4217 numeric codes are not taken)', { product_id: 'bad', price: 1, currency: 978 }, /currency 978 is not/],
+    ["a currency that is not text (not replaced by the order's)", { product_id: 'bad', price: 1, currency: true }, /currency true is not/],
     ['no product id', { price: 1, category: 'Games' }, /no product_id, sku, id or name/],
     ['a product id over 255 characters', { product_id: 'x'.repeat(256), price: 1 }, /over 255 characters/],
     ['not an object', 'p1', /not an object/],

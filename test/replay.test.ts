@@ -252,29 +252,38 @@ describe('inputs against the embedded Braze', () => {
     expect(stdout).toMatch(/delivered +2\n/)
   })
 
-  test('one pretty-printed event saved as .jsonl (the Debugger shows events so) is read as one event, with a note', async () => {
-    const input = file('one.jsonl', JSON.stringify(identify('u-7', { plan: 'pro' }), null, 2))
-    const { code, stdout, stderr } = await replay([input], { braze })
-    expect(code).toBe(0)
-    expect(stderr).toContain('replay: one.jsonl holds one pretty-printed event, not one event per line: read as one event.')
-    expect(stdout).toMatch(/Events: 1\n +delivered +1\n/)
-  })
+  test.each([
+    ['', {}],
+    [' (past the first 64 KB read to decide)', Object.fromEntries(Array.from({ length: 4000 }, (_, n) => [`trait_${n}`, n]))]
+  ])(
+    'one pretty-printed event saved as .jsonl (the Debugger shows events so) is read as one event, with a note%s',
+    async (_size, traits) => {
+      const input = file('one.jsonl', JSON.stringify(identify('u-7', { plan: 'pro', ...traits }), null, 2))
+      const { code, stdout, stderr } = await replay([input], { braze })
+      expect(code).toBe(0)
+      expect(stderr).toContain('replay: one.jsonl holds one pretty-printed event, not one event per line: read as one event.')
+      expect(stdout).toMatch(/Events: 1\n +delivered +1\n/)
+    }
+  )
 
-  test('a settings file among the inputs is no event, and its API key never reaches the rejects file', async () => {
-    const folder = join(dir, 'with-settings')
+  const settings = { apiKey: 'secret-rest-key', dataCenter: 'US-01' }
+  test.each([
+    ['pretty-printed', 'settings.json', JSON.stringify(settings, null, 2), 'settings.json'],
+    ['on one line', 'settings.json', JSON.stringify(settings), 'settings.json:1'],
+    ['as a line among events', 'more.jsonl', jsonl(settings), 'more.jsonl:1'],
+    ['in an array', 'list.json', JSON.stringify([settings]), 'list.json[0]']
+  ])('settings %s among the inputs are no event, and the API key never reaches the rejects file', async (_form, name, text, where) => {
+    const folder = join(dir, `with-settings-${name}-${where.length}`)
     mkdirSync(folder)
     writeFileSync(join(folder, 'events.jsonl'), jsonl(identify('u-8', { plan: 'pro' })))
-    writeFileSync(join(folder, 'settings.json'), JSON.stringify({ apiKey: 'secret-rest-key', dataCenter: 'US-01' }, null, 2))
-    const summary = await replayJson([folder, '--rejects', 'settings-rejects.jsonl'], { braze })
+    writeFileSync(join(folder, name), text)
+    const rejects = `settings-rejects-${where.length}-${name}.jsonl`
+    const summary = await replayJson([folder, '--rejects', rejects], { braze })
     expect(summary.events).toMatchObject({ total: 2, delivered: 1, rejected: 1 })
     expect(summary.failures.listed).toEqual([
-      {
-        where: 'settings.json',
-        outcome: 'rejected',
-        reason: 'Unreadable input: a settings file (it has an apiKey and no type), not an event'
-      }
+      { where, outcome: 'rejected', reason: 'Unreadable input: a settings file (it has an apiKey and no type), not an event' }
     ])
-    expect(readFileSync(join(dir, 'settings-rejects.jsonl'), 'utf8')).not.toContain('secret-rest-key')
+    expect(readFileSync(join(dir, rejects), 'utf8')).not.toContain('secret-rest-key')
   })
 
   /** What two identifies with a long trait each and an unknown gender get, whichever handler runs them. */

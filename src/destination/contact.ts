@@ -75,7 +75,7 @@ export function validEmail(value: unknown): string | undefined {
   const local = email.slice(0, at)
   const domain = email.slice(at + 1)
   if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return undefined
-  if (GMAIL.test(domain) && local.length < 2) return undefined
+  if (GMAIL.test(domain) && [...local].length < 2) return undefined
   if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split('+')[0]!)) return undefined
   return email
 }

