@@ -578,17 +578,21 @@ function inTimeOrder(updates) {
 }
 function mergeAttributes(updates) {
   const out = [];
+  const users = [];
   const byUser = /* @__PURE__ */ new Map();
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index);
     const user = identityKey(object);
     const entries = byUser.get(user) ?? [];
     byUser.set(user, entries);
-    const into = foldTarget(entries, key, object);
+    let other = users.length - 1;
+    while (other >= 0 && users[other] === user) other--;
+    const into = foldTarget(other < 0 ? entries : entries.filter((entry) => entry.at > other), key, object);
     if (!into) {
       const entry = { object: { ...object }, owners: [owner] };
+      entries.push({ key, entry, at: out.length });
       out.push(entry);
-      entries.push({ key, entry });
+      users.push(user);
       continue;
     }
     const target = into.object;
@@ -847,62 +851,6 @@ async function openShared(cache, key) {
   return shared;
 }
 
-// src/destination/contact-order.ts
-var CONTACTS = ["email", "phone"];
-function contact(kind, value) {
-  if (typeof value !== "string") return void 0;
-  return kind === "email" ? `email:${value.trim().toLowerCase()}` : `phone:${value.trim()}`;
-}
-function useOf(plan) {
-  const use = { keyedBy: [], gives: [] };
-  for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) {
-    const key = identifierKey(object);
-    const record = object;
-    if (key === "email" || key === "phone") {
-      const value = contact(key, record[key]);
-      if (value) use.keyedBy.push(value);
-    }
-  }
-  for (const object of plan.attributes) {
-    for (const kind of CONTACTS) {
-      if (identifierKey(object) === kind) continue;
-      const value = contact(kind, object[kind]);
-      if (value) use.gives.push(value);
-    }
-  }
-  return use;
-}
-function contactOrder(plans) {
-  const uses = plans.map((plan) => plan ? useOf(plan) : void 0);
-  const all = uses.flatMap((use, owner) => use ? [owner] : []);
-  if (!uses.some((use) => use && use.keyedBy.length > 0) || !uses.some((use) => use && use.gives.length > 0)) return [all];
-  const deliveries = [[]];
-  const keyed2 = /* @__PURE__ */ new Set();
-  const given = /* @__PURE__ */ new Set();
-  const byMessage = /* @__PURE__ */ new Map();
-  const ordered = inTimeOrder(all.map((owner) => ({ owner, epoch: plans[owner].epoch })));
-  for (const { owner } of ordered) {
-    const plan = plans[owner];
-    const first2 = plan.messageId === void 0 ? void 0 : byMessage.get(plan.messageId);
-    if (first2) {
-      first2.push(owner);
-      continue;
-    }
-    const use = uses[owner];
-    if (use.keyedBy.some((value) => given.has(value)) || use.gives.some((value) => keyed2.has(value))) {
-      deliveries.push([]);
-      keyed2.clear();
-      given.clear();
-    }
-    const delivery = deliveries.at(-1);
-    delivery.push(owner);
-    if (plan.messageId !== void 0) byMessage.set(plan.messageId, delivery);
-    for (const value of use.keyedBy) keyed2.add(value);
-    for (const value of use.gives) given.add(value);
-  }
-  return deliveries.map((delivery) => delivery.sort((a, b) => a - b));
-}
-
 // src/destination/track-bundle.ts
 function emptyBundle() {
   return { attributes: [], events: [], purchases: [] };
@@ -1040,6 +988,50 @@ function smallerRequests(request, limits) {
   return { lanes, unsendable };
 }
 
+// src/destination/contact-links.ts
+var CONTACTS = ["email", "phone"];
+function contact(kind, value) {
+  if (typeof value !== "string") return void 0;
+  return kind === "email" ? `email:${value.trim().toLowerCase()}` : `phone:${value.replace(/\D/g, "")}`;
+}
+function contactLinks(objects) {
+  const keyedBy = /* @__PURE__ */ new Map();
+  const givenTo = /* @__PURE__ */ new Map();
+  const add = (map, value, identity) => {
+    const set = map.get(value);
+    if (set) set.add(identity);
+    else map.set(value, /* @__PURE__ */ new Set([identity]));
+  };
+  for (const object of objects) {
+    const key = identifierKey(object);
+    for (const kind of CONTACTS) {
+      const value = contact(kind, object[kind]);
+      if (value) add(key === kind ? keyedBy : givenTo, value, identityKey(object));
+    }
+  }
+  const parent = /* @__PURE__ */ new Map();
+  const root = (identity) => {
+    let at = identity;
+    while (parent.has(at)) at = parent.get(at);
+    return at;
+  };
+  for (const [value, keyed2] of keyedBy) {
+    const linked = [...keyed2, ...givenTo.get(value) ?? []];
+    if (linked.length < 2) continue;
+    const first2 = root(linked[0]);
+    for (const identity of linked.slice(1)) {
+      const other = root(identity);
+      if (other !== first2) parent.set(other, first2);
+    }
+  }
+  const links = /* @__PURE__ */ new Map();
+  for (const identity of parent.keys()) {
+    links.set(identity, root(identity));
+    links.set(root(identity), root(identity));
+  }
+  return links;
+}
+
 // src/destination/message-copies.ts
 function copiesOf(plans) {
   const byId = /* @__PURE__ */ new Map();
@@ -1171,18 +1163,21 @@ function planDelivery(plans, options) {
     delivery.acceptedBefore[owner] = done;
     live.push({ owner, plan, done, parts });
   });
-  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {
+  const creating = creatingWhereTheBatchCreates(live);
+  const links = contactLinks(creating.flatMap(({ plan }) => plan.attributes));
+  const userGroup = (identity) => groupOf(links.get(identity) ?? identity);
+  for (const { owner, plan, done, parts } of creating) {
     const pending = parts.filter((_, index) => !done.has(index));
     const recreate = pending.length > 0 && done.size > 0 && plan.attributes.some(createsAliasOnly);
     const attributesDone = done.has("attributes") && !recreate;
     if (plan.attributes.length > 0 && !attributesDone) {
-      for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
+      for (const object of plan.attributes) userGroup(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch });
       delivery.ownAttributes.set(owner, plan.attributes);
     }
     const attributesFirst = plan.attributes.length > 0 && !attributesDone && (done.has(0) || limits.combined < 2);
     const recut = delivery.cuts[owner] !== limits.combined;
     const first2 = attributesFirst || recut ? void 0 : pending.shift();
-    if (first2) groupOf(userOf(first2)).chunks.push({ owner, bundle: first2 });
+    if (first2) userGroup(userOf(first2)).chunks.push({ owner, bundle: first2 });
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending });
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge);
@@ -1386,39 +1381,20 @@ function chunked(items, size) {
 var FOLLOW_UP_MIN_MS = 1e3;
 var NOTHING = /* @__PURE__ */ new Set();
 async function deliver(plans, options) {
-  const deliveries = contactOrder(plans);
-  if (deliveries.length === 1) return deliverAtOnce(plans, options);
-  const reports = [];
-  const reportOf = plans.map(() => 0);
-  for (const [index, owners] of deliveries.entries()) {
-    const mine = new Set(owners);
-    for (const owner of owners) reportOf[owner] = index;
-    const part = plans.map((plan, owner) => mine.has(owner) ? plan : void 0);
-    reports.push(
-      index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS ? outOfTime(part) : await deliverAtOnce(part, options)
-    );
-  }
-  return {
-    failures: plans.map((_, owner) => reports[reportOf[owner]].failures[owner]),
-    alreadyDelivered: plans.map((_, owner) => reports[reportOf[owner]].alreadyDelivered[owner]),
-    accepted: plans.map((_, owner) => reports[reportOf[owner]].accepted[owner]),
-    calls: reports.flatMap((report) => report.calls),
-    unchangedAttributes: reports.reduce((sum, report) => sum + report.unchangedAttributes, 0),
-    notices: [...new Set(reports.flatMap((report) => report.notices))]
+  const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner);
+  if (order.every((owner, index) => owner === index)) return deliverInOrder(plans, options);
+  const report = await deliverInOrder(
+    order.map((owner) => plans[owner]),
+    options
+  );
+  const back = (values) => {
+    const out = new Array(values.length);
+    order.forEach((owner, index) => out[owner] = values[index]);
+    return out;
   };
+  return { ...report, failures: back(report.failures), alreadyDelivered: back(report.alreadyDelivered), accepted: back(report.accepted) };
 }
-function outOfTime(plans) {
-  const message = "The invocation ran out of time before this event could be sent: an earlier event of the batch that uses the same email or phone had to reach Braze first.";
-  return {
-    failures: plans.map((plan) => plan ? [{ kind: "retry", message }] : []),
-    alreadyDelivered: plans.map(() => false),
-    accepted: plans.map(() => NOTHING),
-    calls: [],
-    unchangedAttributes: 0,
-    notices: []
-  };
-}
-async function deliverAtOnce(plans, options) {
+async function deliverInOrder(plans, options) {
   const { connection } = options;
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
   const limits = requestLimits(options.maxObjectsPerRequest);

@@ -189,47 +189,47 @@ describe('request failures map to exactly their events', () => {
 })
 
 describe('an email lead and a user taking its email in one batch', () => {
-  // Braze gives an email-keyed object to whoever has the email when it applies it (src/destination/contact-order.ts).
+  // Braze gives an email-keyed object to whoever has the email when it applies it (src/destination/contact-links.ts).
   const events = [
     identify('u1', { plan: 'free' }, { timestamp: at(0) }),
     identify(undefined, { email: 'p1@example.com', plan: 'lead' }, { anonymousId: 'a-1', timestamp: at(1) }),
     identify('u1', { email: 'p1@example.com' }, { timestamp: at(2) })
   ]
 
-  test("go in two rounds, in time order: the lead's object is applied before the user has the email, then merged", async () => {
-    const braze = mockBraze()
-    const results = await onBatch(events, SETTINGS)
-    expect(statuses(results)).toEqual([200, 200, 200])
-    expect(braze.requests.map((request) => [request.path, request.body])).toEqual([
-      [
-        '/users/track',
-        {
-          attributes: [
-            { external_id: 'u1', plan: 'free' },
-            { email: 'p1@example.com', plan: 'lead' }
-          ]
-        }
-      ],
-      ['/users/track', { attributes: [{ external_id: 'u1', email: 'p1@example.com' }] }],
-      ['/users/merge', expect.objectContaining({ merge_updates: [expect.objectContaining({ identifier_to_keep: { external_id: 'u1' } })] })]
-    ])
-  })
-
-  test('no time left for the second round: its event is retried and nothing of it is sent', async () => {
-    const slow = nock(BRAZE_HOST).post('/users/track').delay(200).reply(201, { message: 'success' })
-    const braze = mockBraze()
-    const plans = events.map((event) => planFor(event, {}))
-    const settings = settingsFor({})
-    const connection = { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: Date.now() + 900 }
-    const report = await deliver(plans, { connection, maxObjectsPerRequest: 75, skipUnchangedAttributes: false })
-    expect(slow.isDone()).toBe(true)
-    expect(braze.requests).toEqual([])
-    expect(report.failures).toEqual([
-      [],
-      [],
-      [{ kind: 'retry', message: expect.stringMatching(/^The invocation ran out of time before this event could be sent/) }]
-    ])
-  })
+  test.each([
+    ['in time order', events],
+    ['listed in another order', [events[2]!, events[0]!, events[1]!]]
+  ])(
+    "%s: one request, in time order, the user's later email not folded ahead of the lead's object; then the merge",
+    async (_order, batch) => {
+      const braze = mockBraze()
+      const results = await onBatch(batch, SETTINGS)
+      expect(statuses(results)).toEqual([200, 200, 200])
+      expect(braze.requests.map((request) => [request.path, request.body])).toEqual([
+        [
+          '/users/track',
+          {
+            attributes: [
+              { external_id: 'u1', plan: 'free' },
+              { email: 'p1@example.com', plan: 'lead' },
+              { external_id: 'u1', email: 'p1@example.com' }
+            ]
+          }
+        ],
+        [
+          '/users/merge',
+          {
+            merge_updates: [
+              {
+                identifier_to_merge: { email: 'p1@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+                identifier_to_keep: { external_id: 'u1' }
+              }
+            ]
+          }
+        ]
+      ])
+    }
+  )
 })
 
 describe('bad events and bad settings', () => {

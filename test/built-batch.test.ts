@@ -46,13 +46,17 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
 
     test('a merged attributes object refused in a 201 → resent per event; only the events Braze still refuses get 400', async () => {
       let target: any
+      // A user with identifies and groups behind its merged object.
+      const mixed = (object: any) =>
+        new Set((batch.attributeEvents.get(object.external_id) ?? []).map((index) => batch.events[index]!.type)).size > 1
       mockBraze((request) => {
-        const attributes = request.body.attributes ?? []
-        if (!target && attributes.length >= 4) {
-          target = attributes[3]
+        const attributes: any[] = request.body.attributes ?? []
+        const index = attributes.findIndex(mixed)
+        if (!target && index >= 0) {
+          target = attributes[index]
           return {
             status: 201,
-            body: { message: 'success', errors: [{ type: 'Invalid attribute value', input_array: 'attributes', index: 3 }] }
+            body: { message: 'success', errors: [{ type: 'Invalid attribute value', input_array: 'attributes', index }] }
           }
         }
         // The resend, one object per event: Braze refuses the identifies (they carry the value) and takes the groups.

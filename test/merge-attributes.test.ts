@@ -12,15 +12,22 @@ const update = (object: Record<string, unknown>, owner: number, secondsAfterT0?:
 })
 
 describe('mergeAttributes', () => {
-  test('one object per user, carrying every owner', () => {
-    const merged = mergeAttributes([
-      update({ external_id: 'u1', plan: 'free' }, 0, 1),
-      update({ external_id: 'u2', plan: 'pro' }, 1, 2),
-      update({ external_id: 'u1', city: 'Oslo' }, 2, 3)
-    ])
-    expect(merged).toEqual([
-      { object: { external_id: 'u1', plan: 'free', city: 'Oslo' }, owners: [0, 2] },
-      { object: { external_id: 'u2', plan: 'pro' }, owners: [1] }
+  test("one object per user, carrying every owner; several users' objects (linked by an email: contact-links.ts) keep their order", () => {
+    expect(mergeAttributes([update({ external_id: 'u1', plan: 'free' }, 0, 1), update({ external_id: 'u1', city: 'Oslo' }, 2, 3)])).toEqual(
+      [{ object: { external_id: 'u1', plan: 'free', city: 'Oslo' }, owners: [0, 2] }]
+    )
+    // One by one, the lead's object reaches u1 only if u1 has the email by then: u1's later values stay after it.
+    expect(
+      mergeAttributes([
+        update({ external_id: 'u1', plan: 'free' }, 0, 1),
+        update({ email: 'p@x.com', plan: 'lead' }, 1, 2),
+        update({ external_id: 'u1', email: 'p@x.com' }, 2, 3),
+        update({ external_id: 'u1', city: 'Oslo' }, 3, 4)
+      ])
+    ).toEqual([
+      { object: { external_id: 'u1', plan: 'free' }, owners: [0] },
+      { object: { email: 'p@x.com', plan: 'lead' }, owners: [1] },
+      { object: { external_id: 'u1', email: 'p@x.com', city: 'Oslo' }, owners: [2, 3] }
     ])
   })
 

@@ -19,15 +19,11 @@
 // parts, a resend) waits for those writes, which would recreate the profile
 // it removed; a delete waits for every write and for the merges of its
 // profile, so that it comes last.
-// A batch in which one event keys objects by an email or phone that another
-// gives to a user is delivered so in successive parts, in time order
-// (contact-order.ts): a round trip more per such pair, only then.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { inTimeOrder } from './merge-attributes'
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
-import { contactOrder } from './contact-order'
 import { chunked, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { isPlainValue } from './unchanged-attributes'
 import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
@@ -77,46 +73,27 @@ const FOLLOW_UP_MIN_MS = 1000
 
 const NOTHING: ReadonlySet<PartToken> = new Set()
 
+/**
+ * The events in time order, whatever their order in the batch: Braze applies a request's attribute
+ * objects, and a /users/merge request's entries, one after another, and everything after planning
+ * (packing, merging a user's updates, merges) keeps the order of the events it gets.
+ */
 export async function deliver(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
-  const deliveries = contactOrder(plans)
-  if (deliveries.length === 1) return deliverAtOnce(plans, options)
-  // Each after the one before (contact-order.ts); events never planned (undefined) report with the first.
-  const reports: DeliveryReport[] = []
-  const reportOf = plans.map(() => 0)
-  for (const [index, owners] of deliveries.entries()) {
-    const mine = new Set(owners)
-    for (const owner of owners) reportOf[owner] = index
-    const part = plans.map((plan, owner) => (mine.has(owner) ? plan : undefined))
-    reports.push(
-      index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS ? outOfTime(part) : await deliverAtOnce(part, options)
-    )
+  const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner)
+  if (order.every((owner, index) => owner === index)) return deliverInOrder(plans, options)
+  const report = await deliverInOrder(
+    order.map((owner) => plans[owner]),
+    options
+  )
+  const back = <T>(values: T[]): T[] => {
+    const out = new Array<T>(values.length)
+    order.forEach((owner, index) => (out[owner] = values[index]!))
+    return out
   }
-  return {
-    failures: plans.map((_, owner) => reports[reportOf[owner]!]!.failures[owner]!),
-    alreadyDelivered: plans.map((_, owner) => reports[reportOf[owner]!]!.alreadyDelivered[owner]!),
-    accepted: plans.map((_, owner) => reports[reportOf[owner]!]!.accepted[owner]!),
-    calls: reports.flatMap((report) => report.calls),
-    unchangedAttributes: reports.reduce((sum, report) => sum + report.unchangedAttributes, 0),
-    notices: [...new Set(reports.flatMap((report) => report.notices))]
-  }
+  return { ...report, failures: back(report.failures), alreadyDelivered: back(report.alreadyDelivered), accepted: back(report.accepted) }
 }
 
-/** Nothing was sent for these events: retried whole. */
-function outOfTime(plans: Array<EventPlan | undefined>): DeliveryReport {
-  const message =
-    'The invocation ran out of time before this event could be sent: an earlier event of the batch that uses the same email or phone had to reach Braze first.'
-  return {
-    failures: plans.map((plan) => (plan ? [{ kind: 'retry', message }] : [])),
-    alreadyDelivered: plans.map(() => false),
-    accepted: plans.map(() => NOTHING),
-    calls: [],
-    unchangedAttributes: 0,
-    notices: []
-  }
-}
-
-/** The events' objects in concurrent /users/track requests, then what must follow them. */
-async function deliverAtOnce(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
+async function deliverInOrder(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
   const { connection } = options
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey)
   const limits = requestLimits(options.maxObjectsPerRequest)

@@ -6,7 +6,8 @@
 // - Each event's events and purchases are cut into parts that fit one request;
 //   the first part travels in the first round, the others follow one by one.
 // - One user's attribute updates merge in time order (merge-attributes.ts), and a
-//   user's objects form one atom when they fit one request. When they don't,
+//   user's objects form one atom when they fit one request; so do the objects of
+//   users an email or phone links (contact-links.ts). When they don't,
 //   the events that carry events or purchases keep their own attribute objects,
 //   so no event is spread over several requests.
 // - skipUnchangedAttributes drops values this instance already delivered,
@@ -21,6 +22,7 @@ import {
 } from './braze-limits'
 import { identityKey, type BrazeAttributes, type DeleteTarget, type MergeUpdate } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
+import { contactLinks } from './contact-links'
 import { copiesOf } from './message-copies'
 import { mergeAttributes, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
@@ -165,7 +167,10 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     live.push({ owner, plan, done, parts })
   })
 
-  for (const { owner, plan, done, parts } of creatingWhereTheBatchCreates(live)) {
+  const creating = creatingWhereTheBatchCreates(live)
+  const links = contactLinks(creating.flatMap(({ plan }) => plan.attributes))
+  const userGroup = (identity: string) => groupOf(links.get(identity) ?? identity)
+  for (const { owner, plan, done, parts } of creating) {
     const pending = parts.filter((_, index) => !done.has(index))
     // An anonymous visitor's event resumed on redelivery: Braze may have merged the alias away since it took
     // the first parts, and it drops events and purchases for an alias it lacks ("Update Only" is always true
@@ -174,7 +179,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     const recreate = pending.length > 0 && done.size > 0 && plan.attributes.some(createsAliasOnly)
     const attributesDone = done.has('attributes') && !recreate
     if (plan.attributes.length > 0 && !attributesDone) {
-      for (const object of plan.attributes) groupOf(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
+      for (const object of plan.attributes) userGroup(identityKey(object)).updates.push({ object, owner, epoch: plan.epoch })
       delivery.ownAttributes.set(owner, plan.attributes)
     }
     // Only the first part has room for the event's attributes: when Braze took that part but not the
@@ -184,7 +189,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     const attributesFirst = plan.attributes.length > 0 && !attributesDone && (done.has(0) || limits.combined < 2)
     const recut = delivery.cuts[owner] !== limits.combined
     const first = attributesFirst || recut ? undefined : pending.shift()
-    if (first) groupOf(userOf(first)).chunks.push({ owner, bundle: first })
+    if (first) userGroup(userOf(first)).chunks.push({ owner, bundle: first })
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending })
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge)

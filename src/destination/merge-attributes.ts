@@ -122,20 +122,27 @@ export function inTimeOrder<T extends { epoch: number | undefined }>(updates: T[
  * an earlier object only if nothing between them touches one of its
  * attributes, or could create the profile when it may not (or the reverse):
  * moving its values ahead of those objects changes nothing Braze ends with.
+ * Updates of several users linked by an email or phone (contact-links.ts)
+ * never fold past another user's object: which profile an email-keyed object
+ * reaches depends on what came before it.
  */
 export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
   const out: OwnedAttributes[] = []
-  const byUser = new Map<string, Array<{ key: string; entry: OwnedAttributes }>>()
+  const users: string[] = []
+  const byUser = new Map<string, Array<{ key: string; entry: OwnedAttributes; at: number }>>()
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index)
     const user = identityKey(object)
     const entries = byUser.get(user) ?? []
     byUser.set(user, entries)
-    const into = foldTarget(entries, key, object)
+    let other = users.length - 1
+    while (other >= 0 && users[other] === user) other--
+    const into = foldTarget(other < 0 ? entries : entries.filter((entry) => entry.at > other), key, object)
     if (!into) {
       const entry = { object: { ...object }, owners: [owner] }
+      entries.push({ key, entry, at: out.length })
       out.push(entry)
-      entries.push({ key, entry })
+      users.push(user)
       continue
     }
     const target = into.object as Record<string, unknown>
@@ -149,7 +156,7 @@ export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
 }
 
 function foldTarget(
-  entries: Array<{ key: string; entry: OwnedAttributes }>,
+  entries: Array<{ key: string; entry: OwnedAttributes; at: number }>,
   key: string,
   object: BrazeAttributes
 ): OwnedAttributes | undefined {

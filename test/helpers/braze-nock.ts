@@ -2,6 +2,7 @@
 // and answers as each test scripts it.
 import nock from 'nock'
 import { planDelivery, requestLimits } from '../../src/destination/delivery-plan'
+import { inTimeOrder } from '../../src/destination/merge-attributes'
 import { mapEvent } from '../../src/destination/map-event'
 import { bodyOf } from '../../src/destination/track-bundle'
 import type { EventPlan } from '../../src/destination/plan'
@@ -149,6 +150,8 @@ export function connectionReset(): Error {
 export function plannedBodies(events: unknown[], rawSettings: unknown): Array<Record<string, unknown>> {
   const parsed = parseSettings(rawSettings)
   if (!('settings' in parsed)) throw new Error('bad settings')
-  const plans = events.map((event) => mapEvent(event, parsed.settings)) as EventPlan[]
+  const mapped = events.map((event) => mapEvent(event, parsed.settings)) as EventPlan[]
+  // deliver() plans the events in time order (src/destination/deliver.ts).
+  const plans = inTimeOrder(mapped.map((plan, owner) => ({ plan, owner, epoch: plan.epoch }))).map(({ plan }) => plan)
   return planDelivery(plans, { limits: requestLimits(parsed.settings.maxObjectsPerRequest) }).requests.map(bodyOf)
 }

@@ -1,0 +1,70 @@
+// Braze users whose attribute objects must travel together, in time order.
+// An object keyed by an email (or phone) goes to "the most recently updated
+// profile with an external ID" that has it, if there is one
+// (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/,
+// "What happens when multiple profiles with the same email address are found?").
+// So when one event of a batch keys attributes by an email and another gives
+// that email to a user keyed otherwise, the order Braze applies them in
+// decides who gets the first one's values: one by one, an email lead's
+// attributes land on its own profile (merged later under the user's values);
+// applied after the user took the email, they would overwrite the user's.
+// Requests sent at once are applied in any order; one request's attribute
+// objects one after another. So such users form one packing atom, their
+// objects in time order, none folded past another user's (merge-attributes.ts).
+// Two spellings of one email or phone link their objects the same way. Pure.
+import { identifierKey, identityKey, type BrazeAttributes } from './braze-types'
+
+const CONTACTS = ['email', 'phone'] as const
+
+/**
+ * One key for one contact as Braze matches it: emails whatever their case (Braze stores them
+ * lowercased), phones by their digits (Braze keeps numbers in E.164,
+ * https://www.braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers/).
+ * Two spellings of one number link, never two numbers.
+ */
+function contact(kind: (typeof CONTACTS)[number], value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  return kind === 'email' ? `email:${value.trim().toLowerCase()}` : `phone:${value.replace(/\D/g, '')}`
+}
+
+/**
+ * For the users that must share an atom, the identity key of the one whose atom they join; others are
+ * absent (most batches: an empty map). Takes every attribute object of the batch.
+ */
+export function contactLinks(objects: Iterable<BrazeAttributes>): Map<string, string> {
+  const keyedBy = new Map<string, Set<string>>()
+  const givenTo = new Map<string, Set<string>>()
+  const add = (map: Map<string, Set<string>>, value: string, identity: string) => {
+    const set = map.get(value)
+    if (set) set.add(identity)
+    else map.set(value, new Set([identity]))
+  }
+  for (const object of objects) {
+    const key = identifierKey(object)
+    for (const kind of CONTACTS) {
+      const value = contact(kind, (object as Record<string, unknown>)[kind])
+      if (value) add(key === kind ? keyedBy : givenTo, value, identityKey(object))
+    }
+  }
+  const parent = new Map<string, string>()
+  const root = (identity: string): string => {
+    let at = identity
+    while (parent.has(at)) at = parent.get(at)!
+    return at
+  }
+  for (const [value, keyed] of keyedBy) {
+    const linked = [...keyed, ...(givenTo.get(value) ?? [])]
+    if (linked.length < 2) continue
+    const first = root(linked[0]!)
+    for (const identity of linked.slice(1)) {
+      const other = root(identity)
+      if (other !== first) parent.set(other, first)
+    }
+  }
+  const links = new Map<string, string>()
+  for (const identity of parent.keys()) {
+    links.set(identity, root(identity))
+    links.set(root(identity), root(identity))
+  }
+  return links
+}
