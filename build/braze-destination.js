@@ -851,6 +851,132 @@ async function openShared(cache, key) {
   return shared;
 }
 
+// src/destination/contact-links.ts
+var CONTACTS = ["email", "phone"];
+function contactKey(kind, value) {
+  if (typeof value !== "string") return void 0;
+  if (kind === "email") return `email:${value.trim().toLowerCase()}`;
+  const digits = value.replace(/\D/g, "");
+  return `phone:${!value.trim().startsWith("+") && digits.length === 10 ? `1${digits}` : digits}`;
+}
+function contactLinks(objects) {
+  const keyedBy = /* @__PURE__ */ new Map();
+  const givenTo = /* @__PURE__ */ new Map();
+  const add = (map, value, identity) => {
+    const set = map.get(value);
+    if (set) set.add(identity);
+    else map.set(value, /* @__PURE__ */ new Set([identity]));
+  };
+  for (const object of objects) {
+    const key = identifierKey(object);
+    for (const kind of CONTACTS) {
+      const value = contactKey(kind, object[kind]);
+      if (value) add(key === kind ? keyedBy : givenTo, value, identityKey(object));
+    }
+  }
+  const parent = /* @__PURE__ */ new Map();
+  const root = (identity) => {
+    let at = identity;
+    while (parent.has(at)) at = parent.get(at);
+    return at;
+  };
+  for (const [value, keyed2] of keyedBy) {
+    const linked = [...keyed2, ...givenTo.get(value) ?? []];
+    if (linked.length < 2) continue;
+    const first2 = root(linked[0]);
+    for (const identity of linked.slice(1)) {
+      const other = root(identity);
+      if (other !== first2) parent.set(other, first2);
+    }
+  }
+  const links = /* @__PURE__ */ new Map();
+  for (const identity of parent.keys()) {
+    links.set(identity, root(identity));
+    links.set(root(identity), root(identity));
+  }
+  return links;
+}
+
+// src/destination/message-copies.ts
+function copiesOf(plans) {
+  const byId = /* @__PURE__ */ new Map();
+  plans.forEach((plan, owner) => {
+    if (plan?.messageId === void 0) return;
+    const owners = byId.get(plan.messageId);
+    if (owners) owners.push(owner);
+    else byId.set(plan.messageId, [owner]);
+  });
+  const copies = /* @__PURE__ */ new Map();
+  for (const owners of byId.values()) {
+    if (owners.length < 2) continue;
+    const firstWith = /* @__PURE__ */ new Map();
+    for (const owner of owners) {
+      const json = JSON.stringify(plans[owner]);
+      const first2 = firstWith.get(json);
+      if (first2 === void 0) firstWith.set(json, owner);
+      copies.set(owner, { first: first2, reused: false });
+    }
+    if (firstWith.size > 1) for (const owner of owners) copies.get(owner).reused = true;
+  }
+  return copies;
+}
+
+// src/destination/contact-rounds.ts
+var MAX_ROUNDS = 3;
+function useOf(plan) {
+  const use = { users: [], contacts: [], eventsKeyedBy: [], gives: [] };
+  const objects = [...plan.attributes, ...plan.events, ...plan.purchases];
+  for (const [index, object] of objects.entries()) {
+    use.users.push(identityKey(object));
+    const key = identifierKey(object);
+    for (const kind of CONTACTS) {
+      const value = contactKey(kind, object[kind]);
+      if (!value) continue;
+      use.contacts.push(value);
+      if (key !== kind) use.gives.push(value);
+      else if (index >= plan.attributes.length) use.eventsKeyedBy.push(value);
+    }
+  }
+  return use;
+}
+function contactRounds(plans) {
+  const uses = plans.map((plan) => plan ? useOf(plan) : void 0);
+  const all = uses.flatMap((use, owner) => use ? [owner] : []);
+  if (!uses.some((use) => use && use.eventsKeyedBy.length > 0) || !uses.some((use) => use && use.gives.length > 0)) return [all];
+  const copies = copiesOf([...plans]);
+  const rounds = [];
+  let left = all;
+  while (left.length > 0) {
+    if (rounds.length === MAX_ROUNDS - 1) {
+      rounds.push(left);
+      break;
+    }
+    const now = [];
+    const later = [];
+    const waits = /* @__PURE__ */ new Set();
+    const keyedByEvents = /* @__PURE__ */ new Set();
+    const waitingUsers = /* @__PURE__ */ new Set();
+    const waitingContacts = /* @__PURE__ */ new Set();
+    for (const owner of left) {
+      const first2 = copies.get(owner)?.first;
+      const use = uses[owner];
+      const wait = first2 !== void 0 ? waits.has(first2) : use.users.some((user) => waitingUsers.has(user)) || use.contacts.some((value) => waitingContacts.has(value)) || use.gives.some((value) => keyedByEvents.has(value));
+      if (wait) {
+        waits.add(owner);
+        later.push(owner);
+        for (const user of use.users) waitingUsers.add(user);
+        for (const value of use.contacts) waitingContacts.add(value);
+      } else {
+        now.push(owner);
+        for (const value of use.eventsKeyedBy) keyedByEvents.add(value);
+      }
+    }
+    rounds.push(now);
+    left = later;
+  }
+  return rounds;
+}
+
 // src/destination/track-bundle.ts
 function emptyBundle() {
   return { attributes: [], events: [], purchases: [] };
@@ -988,74 +1114,6 @@ function smallerRequests(request, limits) {
   return { lanes, unsendable };
 }
 
-// src/destination/contact-links.ts
-var CONTACTS = ["email", "phone"];
-function contact(kind, value) {
-  if (typeof value !== "string") return void 0;
-  return kind === "email" ? `email:${value.trim().toLowerCase()}` : `phone:${value.replace(/\D/g, "")}`;
-}
-function contactLinks(objects) {
-  const keyedBy = /* @__PURE__ */ new Map();
-  const givenTo = /* @__PURE__ */ new Map();
-  const add = (map, value, identity) => {
-    const set = map.get(value);
-    if (set) set.add(identity);
-    else map.set(value, /* @__PURE__ */ new Set([identity]));
-  };
-  for (const object of objects) {
-    const key = identifierKey(object);
-    for (const kind of CONTACTS) {
-      const value = contact(kind, object[kind]);
-      if (value) add(key === kind ? keyedBy : givenTo, value, identityKey(object));
-    }
-  }
-  const parent = /* @__PURE__ */ new Map();
-  const root = (identity) => {
-    let at = identity;
-    while (parent.has(at)) at = parent.get(at);
-    return at;
-  };
-  for (const [value, keyed2] of keyedBy) {
-    const linked = [...keyed2, ...givenTo.get(value) ?? []];
-    if (linked.length < 2) continue;
-    const first2 = root(linked[0]);
-    for (const identity of linked.slice(1)) {
-      const other = root(identity);
-      if (other !== first2) parent.set(other, first2);
-    }
-  }
-  const links = /* @__PURE__ */ new Map();
-  for (const identity of parent.keys()) {
-    links.set(identity, root(identity));
-    links.set(root(identity), root(identity));
-  }
-  return links;
-}
-
-// src/destination/message-copies.ts
-function copiesOf(plans) {
-  const byId = /* @__PURE__ */ new Map();
-  plans.forEach((plan, owner) => {
-    if (plan?.messageId === void 0) return;
-    const owners = byId.get(plan.messageId);
-    if (owners) owners.push(owner);
-    else byId.set(plan.messageId, [owner]);
-  });
-  const copies = /* @__PURE__ */ new Map();
-  for (const owners of byId.values()) {
-    if (owners.length < 2) continue;
-    const firstWith = /* @__PURE__ */ new Map();
-    for (const owner of owners) {
-      const json = JSON.stringify(plans[owner]);
-      const first2 = firstWith.get(json);
-      if (first2 === void 0) firstWith.set(json, owner);
-      copies.set(owner, { first: first2, reused: false });
-    }
-    if (firstWith.size > 1) for (const owner of owners) copies.get(owner).reused = true;
-  }
-  return copies;
-}
-
 // src/destination/unchanged-attributes.ts
 function attributeItems(merged, skip) {
   const out = { items: [], unchanged: 0 };
@@ -1164,7 +1222,7 @@ function planDelivery(plans, options) {
     live.push({ owner, plan, done, parts });
   });
   const creating = creatingWhereTheBatchCreates(live);
-  const links = contactLinks(creating.flatMap(({ plan }) => plan.attributes));
+  const links = contactLinks(creating.flatMap(({ plan }) => [...plan.attributes, ...plan.events, ...plan.purchases]));
   const userGroup = (identity) => groupOf(links.get(identity) ?? identity);
   for (const { owner, plan, done, parts } of creating) {
     const pending = parts.filter((_, index) => !done.has(index));
@@ -1382,8 +1440,8 @@ var FOLLOW_UP_MIN_MS = 1e3;
 var NOTHING = /* @__PURE__ */ new Set();
 async function deliver(plans, options) {
   const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner);
-  if (order.every((owner, index) => owner === index)) return deliverInOrder(plans, options);
-  const report = await deliverInOrder(
+  if (order.every((owner, index) => owner === index)) return deliverInRounds(plans, options);
+  const report = await deliverInRounds(
     order.map((owner) => plans[owner]),
     options
   );
@@ -1393,6 +1451,39 @@ async function deliver(plans, options) {
     return out;
   };
   return { ...report, failures: back(report.failures), alreadyDelivered: back(report.alreadyDelivered), accepted: back(report.accepted) };
+}
+async function deliverInRounds(plans, options) {
+  const rounds = contactRounds(plans);
+  if (rounds.length === 1) return deliverInOrder(plans, options);
+  const reports = [];
+  const reportOf = plans.map(() => 0);
+  for (const [index, owners] of rounds.entries()) {
+    const mine = new Set(owners);
+    for (const owner of owners) reportOf[owner] = index;
+    const part = plans.map((plan, owner) => mine.has(owner) ? plan : void 0);
+    const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS;
+    reports.push(late ? outOfTime(part) : await deliverInOrder(part, options));
+  }
+  const of = (owner) => reports[reportOf[owner]];
+  return {
+    failures: plans.map((_, owner) => of(owner).failures[owner]),
+    alreadyDelivered: plans.map((_, owner) => of(owner).alreadyDelivered[owner]),
+    accepted: plans.map((_, owner) => of(owner).accepted[owner]),
+    calls: reports.flatMap((report) => report.calls),
+    unchangedAttributes: reports.reduce((sum, report) => sum + report.unchangedAttributes, 0),
+    notices: [...new Set(reports.flatMap((report) => report.notices))]
+  };
+}
+function outOfTime(plans) {
+  const message = "The invocation ran out of time before this event could be sent: an earlier event of the batch keyed by the same email or phone had to reach Braze first.";
+  return {
+    failures: plans.map((plan) => plan ? [{ kind: "retry", message }] : []),
+    alreadyDelivered: plans.map(() => false),
+    accepted: plans.map(() => NOTHING),
+    calls: [],
+    unchangedAttributes: 0,
+    notices: []
+  };
 }
 async function deliverInOrder(plans, options) {
   const { connection } = options;
@@ -1944,17 +2035,17 @@ function updateExistingOnlyFlag(identifier, settings) {
   return settings.updateExistingOnly ? true : void 0;
 }
 var LEAD_PRIORITIZATION = ["unidentified", "most_recently_updated"];
-function earlierProfiles(event, externalId, contact2, settings) {
+function earlierProfiles(event, externalId, contact, settings) {
   const keep = { external_id: externalId };
   const merges = [];
   const anonymousId = nonBlank(event.anonymousId);
   const alias = anonymousId === void 0 ? void 0 : aliasFor(anonymousId, settings);
   if (alias && "user_alias" in alias) merges.push({ identifier_to_merge: { user_alias: alias.user_alias }, identifier_to_keep: keep });
-  if (typeof contact2.email === "string") {
-    merges.push({ identifier_to_merge: { email: contact2.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  if (typeof contact.email === "string") {
+    merges.push({ identifier_to_merge: { email: contact.email, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
   }
-  if (typeof contact2.phone === "string") {
-    merges.push({ identifier_to_merge: { phone: contact2.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
+  if (typeof contact.phone === "string") {
+    merges.push({ identifier_to_merge: { phone: contact.phone, prioritization: LEAD_PRIORITIZATION }, identifier_to_keep: keep });
   }
   return merges;
 }
@@ -2994,15 +3085,15 @@ function mapTrack(event, identifier, settings, plan, now) {
   if ("problem" in mapped) return mapped.problem;
   plan.events.push(customEvent(identifier, eventName(name, plan.warnings), time, settings, mapped.properties));
   const update = settings.audienceAttribute ? audienceArrayUpdate(members) : void 0;
-  const contact2 = engage && "external_id" in identifier ? engageContact(event) : void 0;
-  const sets = isExit(members) ? void 0 : contact2;
+  const contact = engage && "external_id" in identifier ? engageContact(event) : void 0;
+  const sets = isExit(members) ? void 0 : contact;
   if (update && settings.audienceAttribute || sets) {
     const attributes = { ...attributesBase(identifier, settings), ...sets };
     if (update && settings.audienceAttribute) attributes[settings.audienceAttribute] = update;
     plan.attributes.push(attributes);
   }
-  if (contact2 && "external_id" in identifier) {
-    plan.merges.push(...earlierProfiles(event, identifier.external_id, contact2, settings));
+  if (contact && "external_id" in identifier) {
+    plan.merges.push(...earlierProfiles(event, identifier.external_id, contact, settings));
     plan.mergesBestEffort = true;
   }
 }

@@ -232,6 +232,38 @@ describe('an email lead and a user taking its email in one batch', () => {
   )
 })
 
+describe('an event keyed by an email, then a user given that email, in one batch', () => {
+  // Braze applies a request's attributes before its events (src/destination/contact-rounds.ts): the user waits for a second round.
+  const events = [
+    track(undefined, 'Viewed', {}, { anonymousId: 'a-1', context: { traits: { email: 'p1@example.com' } }, timestamp: at(0) }),
+    identify('u1', { email: 'p1@example.com' }, { timestamp: at(1) })
+  ]
+
+  test('two rounds: the event first, then the user and its merge of the email lead', async () => {
+    const braze = mockBraze()
+    const results = await onBatch(events, SETTINGS)
+    expect(statuses(results)).toEqual([200, 200])
+    expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/track', '/users/merge'])
+    expect(braze.requests[0]!.body).toEqual({ events: [expect.objectContaining({ email: 'p1@example.com', name: 'Viewed' })] })
+    expect(braze.requests[1]!.body).toEqual({ attributes: [{ external_id: 'u1', email: 'p1@example.com' }] })
+  })
+
+  test('no time left for the second round: its event is retried and nothing of it is sent', async () => {
+    const slow = nock(BRAZE_HOST).post('/users/track').delay(200).reply(201, { message: 'success' })
+    const braze = mockBraze()
+    const plans = events.map((event) => planFor(event, {}))
+    const settings = settingsFor({})
+    const connection = { dataCenter: settings.dataCenter, apiKey: settings.apiKey, deadline: Date.now() + 900 }
+    const report = await deliver(plans, { connection, maxObjectsPerRequest: 75, skipUnchangedAttributes: false })
+    expect(slow.isDone()).toBe(true)
+    expect(braze.requests).toEqual([])
+    expect(report.failures).toEqual([
+      [],
+      [{ kind: 'retry', message: expect.stringMatching(/^The invocation ran out of time before this event could be sent/) }]
+    ])
+  })
+})
+
 describe('bad events and bad settings', () => {
   test('invalid events get their own 400; the others are delivered', async () => {
     const braze = mockBraze()

@@ -101,17 +101,17 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       [
         "a user's plan, then an email lead's, then the user takes the email: the user's plan stays (the lead's is merged under it)",
         () => [
-          identify({ userId: 'u5', traits: { plan: 'free' } }),
-          identify({ anonymousId: 'anon-5', traits: { email: 'p1@example.com', plan: 'lead' } }),
-          identify({ userId: 'u5', traits: { email: 'P1@example.com' } })
+          identify({ userId: 'u5', traits: { plan: 'free' }, timestamp: at(1) }),
+          identify({ anonymousId: 'anon-5', traits: { email: 'p1@example.com', plan: 'lead' }, timestamp: at(2) }),
+          identify({ userId: 'u5', traits: { email: 'P1@example.com' }, timestamp: at(3) })
         ],
         'free'
       ],
       [
         'a user takes an email, then an email lead with it: the lead updates the user, as Braze does with the email taken',
         () => [
-          identify({ userId: 'u5', traits: { email: 'p1@example.com', plan: 'free' } }),
-          identify({ anonymousId: 'anon-5', traits: { email: 'p1@example.com', plan: 'lead' } })
+          identify({ userId: 'u5', traits: { email: 'p1@example.com', plan: 'free' }, timestamp: at(1) }),
+          identify({ anonymousId: 'anon-5', traits: { email: 'p1@example.com', plan: 'lead' }, timestamp: at(2) })
         ],
         'lead'
       ]
@@ -123,6 +123,55 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(profiles).toHaveLength(1)
       expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u5' })
       expect(profiles[0]!.attributes).toMatchObject({ plan })
+    })
+
+    test.each([
+      ['an event', { type: 'track', event: 'Viewed' }, 'Viewed'],
+      [
+        'an order (legacy purchases)',
+        { type: 'track', event: 'Order Completed', properties: { products: [{ product_id: 'p1', price: 5 }] } },
+        'purchase p1'
+      ]
+    ])(
+      '%s keyed by an email reaches the user who had it then, not the user who takes it later in the batch',
+      async (_name, fields, logged) => {
+        const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+        await send(
+          runtime,
+          [
+            [
+              identify({ userId: 'u1', traits: { email: 'e1@example.com' }, timestamp: at(1) }),
+              event({ ...fields, anonymousId: 'anon-3', context: { traits: { email: 'e1@example.com' } }, timestamp: at(2) }),
+              identify({ userId: 'u2', traits: { email: 'e1@example.com' }, timestamp: at(3) })
+            ]
+          ],
+          { ...SETTINGS, ecommerceMode: 'purchases' }
+        )
+        const u1 = braze.profiles().find((one) => one.identifiers.external_id === 'u1')
+        const names = [
+          ...eventNames(u1),
+          ...(u1?.purchases ?? []).map((purchase: { product_id: string }) => `purchase ${purchase.product_id}`)
+        ]
+        expect(names).toEqual([logged])
+      }
+    )
+
+    test('a phone lead, then the user given that number spelled otherwise (10 digits, no +): the user keeps its later plan', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [
+            identify({ userId: 'u6', traits: { plan: 'early' }, timestamp: at(1) }),
+            identify({ anonymousId: 'anon-6', traits: { phone: '+14155550100', plan: 'lead' }, timestamp: at(2) }),
+            identify({ userId: 'u6', traits: { phone: '4155550100', plan: 'user' }, timestamp: at(3) })
+          ]
+        ],
+        SETTINGS
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.attributes).toMatchObject({ plan: 'user' })
     })
 
     test('an anonymous visitor who gave an email (label set) is one profile before and after sign-up', async () => {

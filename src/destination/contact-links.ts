@@ -1,4 +1,4 @@
-// Braze users whose attribute objects must travel together, in time order.
+// Braze users whose objects must travel together, in time order.
 // An object keyed by an email (or phone) goes to "the most recently updated
 // profile with an external ID" that has it, if there is one
 // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/,
@@ -11,27 +11,33 @@
 // Requests sent at once are applied in any order; one request's attribute
 // objects one after another. So such users form one packing atom, their
 // objects in time order, none folded past another user's (merge-attributes.ts).
-// Two spellings of one email or phone link their objects the same way. Pure.
-import { identifierKey, identityKey, type BrazeAttributes } from './braze-types'
+// Two spellings of one email or phone link their objects the same way. (An
+// event keyed by an email comes after the request's attributes: when a later
+// event gives the email away, contact-rounds.ts holds that one back.) Pure.
+import { identifierKey, identityKey } from './braze-types'
 
-const CONTACTS = ['email', 'phone'] as const
+export const CONTACTS = ['email', 'phone'] as const
+export type ContactKind = (typeof CONTACTS)[number]
 
 /**
  * One key for one contact as Braze matches it: emails whatever their case (Braze stores them
- * lowercased), phones by their digits (Braze keeps numbers in E.164,
- * https://www.braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers/).
+ * lowercased), phones by their digits in E.164, where Braze files a 10-digit number without `+` as
+ * a U.S. one (https://www.braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers/).
  * Two spellings of one number link, never two numbers.
  */
-function contact(kind: (typeof CONTACTS)[number], value: unknown): string | undefined {
+export function contactKey(kind: ContactKind, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
-  return kind === 'email' ? `email:${value.trim().toLowerCase()}` : `phone:${value.replace(/\D/g, '')}`
+  if (kind === 'email') return `email:${value.trim().toLowerCase()}`
+  const digits = value.replace(/\D/g, '')
+  return `phone:${!value.trim().startsWith('+') && digits.length === 10 ? `1${digits}` : digits}`
 }
 
 /**
  * For the users that must share an atom, the identity key of the one whose atom they join; others are
- * absent (most batches: an empty map). Takes every attribute object of the batch.
+ * absent (most batches: an empty map). Takes every object of the batch: attributes, events and
+ * purchases (keyed by a contact, those go to whoever has it too).
  */
-export function contactLinks(objects: Iterable<BrazeAttributes>): Map<string, string> {
+export function contactLinks(objects: Iterable<object>): Map<string, string> {
   const keyedBy = new Map<string, Set<string>>()
   const givenTo = new Map<string, Set<string>>()
   const add = (map: Map<string, Set<string>>, value: string, identity: string) => {
@@ -42,7 +48,7 @@ export function contactLinks(objects: Iterable<BrazeAttributes>): Map<string, st
   for (const object of objects) {
     const key = identifierKey(object)
     for (const kind of CONTACTS) {
-      const value = contact(kind, (object as Record<string, unknown>)[kind])
+      const value = contactKey(kind, (object as Record<string, unknown>)[kind])
       if (value) add(key === kind ? keyedBy : givenTo, value, identityKey(object))
     }
   }

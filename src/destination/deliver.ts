@@ -19,11 +19,14 @@
 // parts, a resend) waits for those writes, which would recreate the profile
 // it removed; a delete waits for every write and for the merges of its
 // profile, so that it comes last.
+// An event keyed by an email and a later event giving that email to a user
+// are delivered so one after the other (contact-rounds.ts), only then.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { inTimeOrder } from './merge-attributes'
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
+import { contactRounds } from './contact-rounds'
 import { chunked, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { isPlainValue } from './unchanged-attributes'
 import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
@@ -80,8 +83,8 @@ const NOTHING: ReadonlySet<PartToken> = new Set()
  */
 export async function deliver(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
   const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner)
-  if (order.every((owner, index) => owner === index)) return deliverInOrder(plans, options)
-  const report = await deliverInOrder(
+  if (order.every((owner, index) => owner === index)) return deliverInRounds(plans, options)
+  const report = await deliverInRounds(
     order.map((owner) => plans[owner]),
     options
   )
@@ -91,6 +94,44 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
     return out
   }
   return { ...report, failures: back(report.failures), alreadyDelivered: back(report.alreadyDelivered), accepted: back(report.accepted) }
+}
+
+/** Each round after the one before (contact-rounds.ts); events never planned (undefined) report with the first. */
+async function deliverInRounds(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
+  const rounds = contactRounds(plans)
+  if (rounds.length === 1) return deliverInOrder(plans, options)
+  const reports: DeliveryReport[] = []
+  const reportOf = plans.map(() => 0)
+  for (const [index, owners] of rounds.entries()) {
+    const mine = new Set(owners)
+    for (const owner of owners) reportOf[owner] = index
+    const part = plans.map((plan, owner) => (mine.has(owner) ? plan : undefined))
+    // Nothing of these was sent yet: with under a second left, a request that timed out could still reach Braze and be logged again on retry.
+    const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS
+    reports.push(late ? outOfTime(part) : await deliverInOrder(part, options))
+  }
+  const of = (owner: number) => reports[reportOf[owner]!]!
+  return {
+    failures: plans.map((_, owner) => of(owner).failures[owner]!),
+    alreadyDelivered: plans.map((_, owner) => of(owner).alreadyDelivered[owner]!),
+    accepted: plans.map((_, owner) => of(owner).accepted[owner]!),
+    calls: reports.flatMap((report) => report.calls),
+    unchangedAttributes: reports.reduce((sum, report) => sum + report.unchangedAttributes, 0),
+    notices: [...new Set(reports.flatMap((report) => report.notices))]
+  }
+}
+
+function outOfTime(plans: Array<EventPlan | undefined>): DeliveryReport {
+  const message =
+    'The invocation ran out of time before this event could be sent: an earlier event of the batch keyed by the same email or phone had to reach Braze first.'
+  return {
+    failures: plans.map((plan) => (plan ? [{ kind: 'retry', message }] : [])),
+    alreadyDelivered: plans.map(() => false),
+    accepted: plans.map(() => NOTHING),
+    calls: [],
+    unchangedAttributes: 0,
+    notices: []
+  }
 }
 
 async function deliverInOrder(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {

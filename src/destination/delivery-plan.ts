@@ -168,7 +168,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   })
 
   const creating = creatingWhereTheBatchCreates(live)
-  const links = contactLinks(creating.flatMap(({ plan }) => plan.attributes))
+  const links = contactLinks(creating.flatMap(({ plan }) => [...plan.attributes, ...plan.events, ...plan.purchases]))
   const userGroup = (identity: string) => groupOf(links.get(identity) ?? identity)
   for (const { owner, plan, done, parts } of creating) {
     const pending = parts.filter((_, index) => !done.has(index))
