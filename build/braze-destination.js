@@ -937,12 +937,25 @@ function useOf(plan) {
       else if (index >= plan.attributes.length) use.eventsKeyedBy.push(value);
     }
   }
+  for (const { identifier_to_merge: source, identifier_to_keep: keep } of plan.merges) {
+    use.users.push(identityKey(keep));
+    const kind = CONTACTS.find((one) => one in source);
+    const value = kind && contactKey(kind, source[kind]);
+    if (value) use.contacts.push(value);
+    else use.users.push(identityKey(source));
+  }
+  for (const target of plan.deletes) use.users.push(identityKey(target));
   return use;
 }
 function contactRounds(plans) {
+  const all = plans.flatMap((plan, owner) => plan ? [owner] : []);
+  const keyedByContact = (object) => {
+    const key = identifierKey(object);
+    return key === "email" || key === "phone";
+  };
+  if (!plans.some((plan) => plan && (plan.events.some(keyedByContact) || plan.purchases.some(keyedByContact)))) return [all];
   const uses = plans.map((plan) => plan ? useOf(plan) : void 0);
-  const all = uses.flatMap((use, owner) => use ? [owner] : []);
-  if (!uses.some((use) => use && use.eventsKeyedBy.length > 0) || !uses.some((use) => use && use.gives.length > 0)) return [all];
+  if (!uses.some((use) => use && use.gives.length > 0)) return [all];
   const copies = copiesOf([...plans]);
   const rounds = [];
   let left = all;

@@ -49,6 +49,30 @@ test.each([
       [1, 3]
     ]
   ],
+  [
+    "a later Engage exit merging the email's lead waits too (an exit never sets the email)",
+    [
+      viewed({ email: 'p@x.com' }),
+      user('u1', { email: 'p@x.com' }),
+      {
+        type: 'identify',
+        userId: 'u2',
+        traits: { vip: false, email: 'p@x.com' },
+        context: { personas: { computation_class: 'audience', computation_key: 'vip', computation_id: 'aud_1', space_id: 'spa_1' } }
+      }
+    ],
+    [[0], [1, 2]]
+  ],
+  [
+    'a later alias merging the waiting user waits too',
+    [viewed({ email: 'p@x.com' }), user('u2', { email: 'p@x.com' }), { type: 'alias', userId: 'u1', previousId: 'u2' }],
+    [[0], [1, 2]]
+  ],
+  [
+    'a later delete of the waiting user waits too',
+    [viewed({ email: 'p@x.com' }), user('u1', { email: 'p@x.com' }), { type: 'delete', userId: 'u1' }],
+    [[0], [1, 2]]
+  ],
   ['phones, spelled differently', [viewed({ phone: '+1 415 555 0100' }), user('u1', { phone: '4155550100' })], [[0], [1]]],
   [
     "Engage's email-only calls before their users' identifies: two rounds, however many users",

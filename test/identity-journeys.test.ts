@@ -156,6 +156,33 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       }
     )
 
+    test.each([
+      ['deleted', [{ type: 'delete', userId: 'u7' }], []],
+      ['aliased to another userId', [{ type: 'alias', userId: 'u8', previousId: 'u7' }], ['u8']]
+    ])('an event keyed by an email, the user given it, then that user %s: as one by one', async (_name, last, remaining) => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [
+            event({
+              type: 'track',
+              event: 'Viewed',
+              anonymousId: 'anon-7',
+              context: { traits: { email: 'e7@example.com' } },
+              timestamp: at(1)
+            }),
+            identify({ userId: 'u7', traits: { email: 'e7@example.com', plan: 'x' }, timestamp: at(2) }),
+            ...last.map((fields) => event({ ...fields, timestamp: at(3) }))
+          ]
+        ],
+        SETTINGS
+      )
+      const profiles = braze.profiles()
+      expect(profiles.map((one) => one.identifiers.external_id)).toEqual(remaining)
+      if (remaining.length > 0) expect(eventNames(profiles[0])).toEqual(['Viewed'])
+    })
+
     test('a phone lead, then the user given that number spelled otherwise (10 digits, no +): the user keeps its later plan', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       await send(

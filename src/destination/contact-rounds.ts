@@ -17,9 +17,9 @@ import type { EventPlan } from './plan'
 const MAX_ROUNDS = 3
 
 interface ContactUse {
-  /** The Braze users its objects are keyed by. */
+  /** The Braze users its objects are keyed by, it merges or deletes. */
   users: string[]
-  /** Every contact it keys objects by or gives away. */
+  /** Every contact it keys objects by, gives away or merges by. */
   contacts: string[]
   /** The contacts its events and purchases are keyed by. */
   eventsKeyedBy: string[]
@@ -41,14 +41,29 @@ function useOf(plan: EventPlan): ContactUse {
       else if (index >= plan.attributes.length) use.eventsKeyedBy.push(value)
     }
   }
+  // Its merges and deletes touch users and contacts too: an exit's merge of an email's lead, an alias, a delete.
+  for (const { identifier_to_merge: source, identifier_to_keep: keep } of plan.merges) {
+    use.users.push(identityKey(keep))
+    const kind = CONTACTS.find((one) => one in source)
+    const value = kind && contactKey(kind, (source as Record<string, unknown>)[kind])
+    if (value) use.contacts.push(value)
+    else use.users.push(identityKey(source))
+  }
+  for (const target of plan.deletes) use.users.push(identityKey(target))
   return use
 }
 
 /** The events' input indexes (the plans in time order), in rounds to deliver one after another. */
 export function contactRounds(plans: ReadonlyArray<EventPlan | undefined>): number[][] {
+  const all = plans.flatMap((plan, owner) => (plan ? [owner] : []))
+  // Most batches have no event keyed by a contact: nothing more to look at.
+  const keyedByContact = (object: object) => {
+    const key = identifierKey(object)
+    return key === 'email' || key === 'phone'
+  }
+  if (!plans.some((plan) => plan && (plan.events.some(keyedByContact) || plan.purchases.some(keyedByContact)))) return [all]
   const uses = plans.map((plan) => (plan ? useOf(plan) : undefined))
-  const all = uses.flatMap((use, owner) => (use ? [owner] : []))
-  if (!uses.some((use) => use && use.eventsKeyedBy.length > 0) || !uses.some((use) => use && use.gives.length > 0)) return [all]
+  if (!uses.some((use) => use && use.gives.length > 0)) return [all]
 
   const copies = copiesOf([...plans])
   const rounds: number[][] = []
