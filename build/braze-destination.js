@@ -947,6 +947,10 @@ function useOf(plan) {
   for (const target of plan.deletes) use.users.push(identityKey(target));
   return use;
 }
+function touchesOf(plan) {
+  const { users, contacts } = useOf(plan);
+  return [...users, ...contacts];
+}
 function contactRounds(plans) {
   const all = plans.flatMap((plan, owner) => plan ? [owner] : []);
   const keyedByContact = (object) => {
@@ -1208,16 +1212,17 @@ function planDelivery(plans, options) {
   plans.forEach((plan, owner) => {
     if (!plan) return;
     const copy = copies.get(owner);
+    const reused = copy?.reused || plan.messageId !== void 0 && options.reusedIds?.has(plan.messageId);
     if (copy?.first !== void 0) {
       delivery.duplicateOf.set(owner, copy.first);
       return;
     }
-    if (copy?.reused) delivery.reusedIds.add(plan.messageId);
-    if (plan.messageId !== void 0 && !copy?.reused && memory?.inFlight(plan.messageId)) {
+    if (reused) delivery.reusedIds.add(plan.messageId);
+    if (plan.messageId !== void 0 && !reused && memory?.inFlight(plan.messageId)) {
       delivery.busy.add(owner);
       return;
     }
-    const recalled = plan.messageId === void 0 || copy?.reused ? void 0 : memory?.recall(plan.messageId, options.contents?.[owner]);
+    const recalled = plan.messageId === void 0 || reused ? void 0 : memory?.recall(plan.messageId, options.contents?.[owner]);
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true;
       return;
@@ -1236,7 +1241,13 @@ function planDelivery(plans, options) {
   });
   const creating = creatingWhereTheBatchCreates(live);
   const links = contactLinks(creating.flatMap(({ plan }) => [...plan.attributes, ...plan.events, ...plan.purchases]));
-  const userGroup = (identity) => groupOf(links.get(identity) ?? identity);
+  const userGroup = (identity) => {
+    const root = links.get(identity);
+    if (root === void 0) return groupOf(identity);
+    const group = groupOf(root);
+    group.linked = true;
+    return group;
+  };
   for (const { owner, plan, done, parts } of creating) {
     const pending = parts.filter((_, index) => !done.has(index));
     const recreate = pending.length > 0 && done.size > 0 && plan.attributes.some(createsAliasOnly);
@@ -1383,7 +1394,7 @@ function atomsOfAll(groups, limits, skip, split) {
   return all;
 }
 function atomsOf(group, limits, skip, split) {
-  if (!split) {
+  if (!split || group.linked) {
     const merged = attributeItems(mergeAttributes(group.updates), skip);
     const whole = emptyBundle();
     whole.attributes.push(...merged.items);
@@ -1468,14 +1479,21 @@ async function deliver(plans, options) {
 async function deliverInRounds(plans, options) {
   const rounds = contactRounds(plans);
   if (rounds.length === 1) return deliverInOrder(plans, options);
+  const reusedIds = /* @__PURE__ */ new Set();
+  for (const [owner, copy] of copiesOf(plans)) if (copy.reused) reusedIds.add(plans[owner].messageId);
   const reports = [];
   const reportOf = plans.map(() => 0);
+  const undelivered = /* @__PURE__ */ new Set();
   for (const [index, owners] of rounds.entries()) {
-    const mine = new Set(owners);
+    const held = owners.filter((owner) => touchesOf(plans[owner]).some((touch) => undelivered.has(touch)));
+    const sent = new Set(owners.filter((owner) => !held.includes(owner)));
     for (const owner of owners) reportOf[owner] = index;
-    const part = plans.map((plan, owner) => mine.has(owner) ? plan : void 0);
+    const part = plans.map((plan, owner) => sent.has(owner) ? plan : void 0);
     const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS;
-    reports.push(late ? outOfTime(part) : await deliverInOrder(part, options));
+    const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds);
+    for (const owner of held) report.failures[owner] = [{ kind: "retry", message: HELD }];
+    for (const owner of owners) if (report.failures[owner].length > 0) for (const touch of touchesOf(plans[owner])) undelivered.add(touch);
+    reports.push(report);
   }
   const of = (owner) => reports[reportOf[owner]];
   return {
@@ -1487,8 +1505,9 @@ async function deliverInRounds(plans, options) {
     notices: [...new Set(reports.flatMap((report) => report.notices))]
   };
 }
-function outOfTime(plans) {
-  const message = "The invocation ran out of time before this event could be sent: an earlier event of the batch keyed by the same email or phone had to reach Braze first.";
+var OUT_OF_TIME = "The invocation ran out of time before this event could be sent: it had to wait for an earlier event of the batch to reach Braze first.";
+var HELD = "An earlier event of the batch on the same user, email or phone was not delivered: this one is retried with it, unsent.";
+function unsent(plans, message) {
   return {
     failures: plans.map((plan) => plan ? [{ kind: "retry", message }] : []),
     alreadyDelivered: plans.map(() => false),
@@ -1498,12 +1517,18 @@ function outOfTime(plans) {
     notices: []
   };
 }
-async function deliverInOrder(plans, options) {
+async function deliverInOrder(plans, options, reusedIds) {
   const { connection } = options;
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey);
   const limits = requestLimits(options.maxObjectsPerRequest);
   const contents = options.byContent ? contentsOf(plans) : void 0;
-  const plan = planDelivery(plans, { limits, memory: opened?.memory, contents, skipUnchangedAttributes: options.skipUnchangedAttributes });
+  const plan = planDelivery(plans, {
+    limits,
+    memory: opened?.memory,
+    contents,
+    skipUnchangedAttributes: options.skipUnchangedAttributes,
+    reusedIds
+  });
   const delivering = plans.flatMap(
     (event, owner) => event?.messageId !== void 0 && !plan.busy.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner) ? [event.messageId] : []
   );

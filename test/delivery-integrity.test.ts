@@ -193,6 +193,31 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(braze.to('/users/merge')).toHaveLength(remembers ? 1 : 2)
   })
 
+  describe('an event keyed by an email, then a user given it: two rounds (src/destination/contact-rounds.ts)', () => {
+    const keyed = (messageId: string) =>
+      track(undefined, 'Viewed', {}, { anonymousId: 'a-1', context: { traits: { email: 'p1@example.com' } }, timestamp: at(0), messageId })
+    const taker = identify('u1', { email: 'p1@example.com' }, { timestamp: at(1), messageId: 'taker' })
+
+    test('a messageId reused for a different event in the other round names neither: both are sent', async () => {
+      const braze = mockBraze()
+      const later = track('u1', 'Later', {}, { timestamp: at(2), messageId: 'dup' })
+      const results = (await runtime.handlers.onBatch!([keyed('dup'), taker, later], SETTINGS)) as Array<{ status: number }>
+      expect(results.map((result) => result.status)).toEqual([200, 200, 200])
+      expect(trackObjects(braze.requests).events.map((event) => event.name)).toEqual(['Viewed', 'Later'])
+    })
+
+    test("the first round's event is retried: the user's call waits with it, unsent, so it never reaches Braze first", async () => {
+      const braze = mockBraze((request, index) => (index === 0 ? { status: 503, body: { message: 'busy' } } : undefined))
+      const results = (await runtime.handlers.onBatch!([keyed('keyed'), taker], SETTINGS)) as Array<{
+        status: number
+        errormessage?: string
+      }>
+      expect(results.map((result) => result.status)).toEqual([500, 500])
+      expect(results[1]!.errormessage).toContain('An earlier event of the batch on the same user, email or phone was not delivered')
+      expect(braze.requests).toHaveLength(1)
+    })
+  })
+
   describe('skipUnchangedAttributes', () => {
     const settings = { ...SETTINGS, skipUnchangedAttributes: true }
     const everyPage = (values: Record<string, unknown>) => identify('u1', { plan: 'pro', seats: 3, first_name: 'Ada', ...values })

@@ -286,6 +286,24 @@ describe('inputs against the embedded Braze', () => {
     expect(readFileSync(join(dir, rejects), 'utf8')).not.toContain('secret-rest-key')
   })
 
+  test('a broken settings file (a trailing comma) never puts its key in the rejects file; settings saved as .jsonl get no event note', async () => {
+    const folder = join(dir, 'broken-settings')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'events.jsonl'), jsonl(identify('u-8', { plan: 'pro' })))
+    writeFileSync(join(folder, 'settings.json'), '{\n  "apiKey": "secret-rest-key",\n}\n')
+    writeFileSync(join(folder, 'settings.jsonl'), JSON.stringify(settings, null, 2))
+    const { stdout, stderr } = await replay([folder, '--rejects', 'broken-rejects.jsonl', '--json'], { braze })
+    const summary = JSON.parse(stdout)
+    expect(summary.failures.listed).toContainEqual({
+      where: 'settings.json:2',
+      outcome: 'rejected',
+      reason: 'Unreadable input: not JSON, and it names an apiKey (its text is kept out of the rejects file)'
+    })
+    expect(summary.failures.listed).toContainEqual(expect.objectContaining({ where: 'settings.jsonl', outcome: 'rejected' }))
+    expect(stderr).not.toContain('pretty-printed event')
+    expect(readFileSync(join(dir, 'broken-rejects.jsonl'), 'utf8')).not.toContain('secret-rest-key')
+  })
+
   /** What two identifies with a long trait each and an unknown gender get, whichever handler runs them. */
   const long = 'x'.repeat(300)
   const THREE_WARNINGS = {

@@ -13,11 +13,13 @@
 // objects in time order, none folded past another user's (merge-attributes.ts).
 // Two spellings of one email or phone link their objects the same way. (An
 // event keyed by an email comes after the request's attributes: when a later
-// event gives the email away, contact-rounds.ts holds that one back.) Pure.
+// event gives the email away, contact-rounds.ts holds that one back.) Linked
+// users too many for one request are packed apart like anyone else, in no
+// order: only then. Pure.
 import { identifierKey, identityKey } from './braze-types'
+import type { ContactKind } from './contact'
 
-export const CONTACTS = ['email', 'phone'] as const
-export type ContactKind = (typeof CONTACTS)[number]
+export const CONTACTS: readonly ContactKind[] = ['email', 'phone']
 
 /**
  * One key for one contact as Braze matches it: emails whatever their case (Braze stores them

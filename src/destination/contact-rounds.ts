@@ -53,6 +53,12 @@ function useOf(plan: EventPlan): ContactUse {
   return use
 }
 
+/** The users and contacts an event touches: a later round's event that shares one waits for this one. */
+export function touchesOf(plan: EventPlan): string[] {
+  const { users, contacts } = useOf(plan)
+  return [...users, ...contacts]
+}
+
 /** The events' input indexes (the plans in time order), in rounds to deliver one after another. */
 export function contactRounds(plans: ReadonlyArray<EventPlan | undefined>): number[][] {
   const all = plans.flatMap((plan, owner) => (plan ? [owner] : []))

@@ -19,14 +19,16 @@
 // parts, a resend) waits for those writes, which would recreate the profile
 // it removed; a delete waits for every write and for the merges of its
 // profile, so that it comes last.
-// An event keyed by an email and a later event giving that email to a user
-// are delivered so one after the other (contact-rounds.ts), only then.
+// Before all that: when an event keyed by an email comes before an event that
+// gives that email to a user, the second waits for the first to be delivered
+// (contact-rounds.ts); most batches need no such wait.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { inTimeOrder } from './merge-attributes'
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
-import { contactRounds } from './contact-rounds'
+import { contactRounds, touchesOf } from './contact-rounds'
+import { copiesOf } from './message-copies'
 import { chunked, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { isPlainValue } from './unchanged-attributes'
 import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
@@ -96,19 +98,31 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
   return { ...report, failures: back(report.failures), alreadyDelivered: back(report.alreadyDelivered), accepted: back(report.accepted) }
 }
 
-/** Each round after the one before (contact-rounds.ts); events never planned (undefined) report with the first. */
+/**
+ * Each round after the one before (contact-rounds.ts); events never planned (undefined) report with the first.
+ * An event waits only for earlier ones on its users or contacts: when one of those was not delivered, it is
+ * retried with it, unsent, or the retry would reach Braze after it, out of order.
+ */
 async function deliverInRounds(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
   const rounds = contactRounds(plans)
   if (rounds.length === 1) return deliverInOrder(plans, options)
+  // A messageId the batch uses for different events names none of them, whatever round each is in.
+  const reusedIds = new Set<string>()
+  for (const [owner, copy] of copiesOf(plans)) if (copy.reused) reusedIds.add(plans[owner]!.messageId!)
   const reports: DeliveryReport[] = []
   const reportOf = plans.map(() => 0)
+  const undelivered = new Set<string>()
   for (const [index, owners] of rounds.entries()) {
-    const mine = new Set(owners)
+    const held = owners.filter((owner) => touchesOf(plans[owner]!).some((touch) => undelivered.has(touch)))
+    const sent = new Set(owners.filter((owner) => !held.includes(owner)))
     for (const owner of owners) reportOf[owner] = index
-    const part = plans.map((plan, owner) => (mine.has(owner) ? plan : undefined))
-    // Nothing of these was sent yet: with under a second left, a request that timed out could still reach Braze and be logged again on retry.
+    const part = plans.map((plan, owner) => (sent.has(owner) ? plan : undefined))
+    // With under a second left, a request that timed out could still reach Braze and be logged again on retry.
     const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS
-    reports.push(late ? outOfTime(part) : await deliverInOrder(part, options))
+    const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds)
+    for (const owner of held) report.failures[owner] = [{ kind: 'retry', message: HELD }]
+    for (const owner of owners) if (report.failures[owner]!.length > 0) for (const touch of touchesOf(plans[owner]!)) undelivered.add(touch)
+    reports.push(report)
   }
   const of = (owner: number) => reports[reportOf[owner]!]!
   return {
@@ -121,9 +135,11 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
   }
 }
 
-function outOfTime(plans: Array<EventPlan | undefined>): DeliveryReport {
-  const message =
-    'The invocation ran out of time before this event could be sent: an earlier event of the batch keyed by the same email or phone had to reach Braze first.'
+const OUT_OF_TIME =
+  'The invocation ran out of time before this event could be sent: it had to wait for an earlier event of the batch to reach Braze first.'
+const HELD = 'An earlier event of the batch on the same user, email or phone was not delivered: this one is retried with it, unsent.'
+
+function unsent(plans: Array<EventPlan | undefined>, message: string): DeliveryReport {
   return {
     failures: plans.map((plan) => (plan ? [{ kind: 'retry', message }] : [])),
     alreadyDelivered: plans.map(() => false),
@@ -134,12 +150,22 @@ function outOfTime(plans: Array<EventPlan | undefined>): DeliveryReport {
   }
 }
 
-async function deliverInOrder(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
+async function deliverInOrder(
+  plans: Array<EventPlan | undefined>,
+  options: DeliveryOptions,
+  reusedIds?: ReadonlySet<string>
+): Promise<DeliveryReport> {
   const { connection } = options
   const opened = await openMemory(connection.dataCenter.restHost, connection.apiKey)
   const limits = requestLimits(options.maxObjectsPerRequest)
   const contents = options.byContent ? contentsOf(plans) : undefined
-  const plan = planDelivery(plans, { limits, memory: opened?.memory, contents, skipUnchangedAttributes: options.skipUnchangedAttributes })
+  const plan = planDelivery(plans, {
+    limits,
+    memory: opened?.memory,
+    contents,
+    skipUnchangedAttributes: options.skipUnchangedAttributes,
+    reusedIds
+  })
   // Marked at once after planning (no await between): an invocation that plans later sees these as in flight.
   const delivering = plans.flatMap((event, owner) =>
     event?.messageId !== undefined && !plan.busy.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)

@@ -89,11 +89,15 @@ export interface PlanOptions {
   /** Per event, a fingerprint of its content for the memory (deliver.ts, contentsOf). */
   contents?: Array<string | undefined>
   skipUnchangedAttributes?: boolean
+  /** messageIds the whole batch uses for different events, when these plans are one round of it (contact-rounds.ts). */
+  reusedIds?: ReadonlySet<string>
 }
 
 interface Group {
   updates: AttributeUpdate[]
   chunks: Array<{ owner: number; bundle: Bundle }>
+  /** Several users an email or phone links (contact-links.ts): kept whole whenever they fit one request. */
+  linked?: true
 }
 
 export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanOptions): DeliveryPlan {
@@ -133,18 +137,19 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   plans.forEach((plan, owner) => {
     if (!plan) return
     const copy = copies.get(owner)
+    const reused = copy?.reused || (plan.messageId !== undefined && options.reusedIds?.has(plan.messageId))
     if (copy?.first !== undefined) {
       delivery.duplicateOf.set(owner, copy.first)
       return
     }
-    if (copy?.reused) delivery.reusedIds.add(plan.messageId!)
+    if (reused) delivery.reusedIds.add(plan.messageId!)
     // Two copies of a message at once on one instance (an at-least-once duplicate): neither would see what
     // Braze took of the other, and both would be logged. This one is retried, and then sends what Braze lacks.
-    if (plan.messageId !== undefined && !copy?.reused && memory?.inFlight(plan.messageId)) {
+    if (plan.messageId !== undefined && !reused && memory?.inFlight(plan.messageId)) {
       delivery.busy.add(owner)
       return
     }
-    const recalled = plan.messageId === undefined || copy?.reused ? undefined : memory?.recall(plan.messageId, options.contents?.[owner])
+    const recalled = plan.messageId === undefined || reused ? undefined : memory?.recall(plan.messageId, options.contents?.[owner])
     if (recalled === DELIVERED) {
       delivery.alreadyDelivered[owner] = true
       return
@@ -169,7 +174,13 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
 
   const creating = creatingWhereTheBatchCreates(live)
   const links = contactLinks(creating.flatMap(({ plan }) => [...plan.attributes, ...plan.events, ...plan.purchases]))
-  const userGroup = (identity: string) => groupOf(links.get(identity) ?? identity)
+  const userGroup = (identity: string) => {
+    const root = links.get(identity)
+    if (root === undefined) return groupOf(identity)
+    const group = groupOf(root)
+    group.linked = true
+    return group
+  }
   for (const { owner, plan, done, parts } of creating) {
     const pending = parts.filter((_, index) => !done.has(index))
     // An anonymous visitor's event resumed on redelivery: Braze may have merged the alias away since it took
@@ -391,11 +402,12 @@ function atomsOfAll(groups: Group[], limits: RequestLimits, skip: Skip | undefin
 
 /**
  * One user's objects as atoms: one when everything fits a request (unless
- * `split`), else one per event that carries events or purchases, with its own
- * attributes, and one for the merged attributes of the others.
+ * `split`, which linked users ignore), else one per event that carries events
+ * or purchases, with its own attributes, and one for the merged attributes of the others.
  */
 function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, split: boolean): Atoms {
-  if (!split) {
+  // Linked users split apart could go in requests sent at once, applied in any order: only when they cannot fit one.
+  if (!split || group.linked) {
     const merged = attributeItems(mergeAttributes(group.updates), skip)
     const whole = emptyBundle()
     whole.attributes.push(...merged.items)

@@ -122,9 +122,10 @@ export function inTimeOrder<T extends { epoch: number | undefined }>(updates: T[
  * an earlier object only if nothing between them touches one of its
  * attributes, or could create the profile when it may not (or the reverse):
  * moving its values ahead of those objects changes nothing Braze ends with.
- * Updates of several users linked by an email or phone (contact-links.ts)
- * never fold past another user's object: which profile an email-keyed object
- * reaches depends on what came before it.
+ * Updates of several users (delivery-plan.ts passes one user's, or those of
+ * users linked by an email or phone: contact-links.ts) never fold past another
+ * user's object: which profile an email-keyed object reaches depends on what
+ * came before it.
  */
 export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
   const out: OwnedAttributes[] = []

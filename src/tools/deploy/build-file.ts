@@ -29,8 +29,8 @@ export async function readBuiltFunction(cwd: string, file: string | undefined): 
     code = fs.readFileSync(absolute, 'utf8')
   } catch (error) {
     if (error instanceof DeployError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new DeployError(`${displayPath} cannot be read (${code ?? String(error)}).`)
+    const errno = (error as NodeJS.ErrnoException).code
+    if (errno !== 'ENOENT' && errno !== 'ENOTDIR') throw new DeployError(`${displayPath} cannot be read (${errno ?? String(error)}).`)
     // A --file that names nothing is bad usage (exit 2), as replay's missing input is; a missing build is a failure.
     if (file !== undefined) throw new UsageError(`${displayPath} not found: ${missing}.`)
     throw new DeployError(`${displayPath} not found: ${missing}.`)

@@ -93,7 +93,15 @@ function textStream(path: string, highWaterMark = 256 * 1024): Readable {
 type FileForm = 'array' | 'lines' | 'whole' | 'empty' | 'array-in-lines' | 'event-in-lines'
 
 async function* readFileItems(path: string, label: string): AsyncGenerator<SourceItem> {
-  for await (const item of readFileForms(path, label)) yield item.kind === 'text' && isSettings(item.text) ? settingsItem(item.where) : item
+  for await (const item of readFileForms(path, label)) yield item.kind === 'text' ? keyKeptOut(item) : item
+}
+
+/** Settings, or a line of a broken settings file, are no event, and their text (an API key) never reaches the rejects file. */
+function keyKeptOut(item: SourceItem & { kind: 'text' }): SourceItem {
+  if (!item.text.includes('"apiKey"')) return item
+  if (isSettings(item.text)) return settingsItem(item.where)
+  if (parses(item.text)) return item
+  return { kind: 'bad', reason: 'not JSON, and it names an apiKey (its text is kept out of the rejects file)', where: item.where }
 }
 
 async function* readFileForms(path: string, label: string): AsyncGenerator<SourceItem> {
@@ -158,9 +166,8 @@ async function sniff(path: string): Promise<FileForm> {
   return complete || text.length < MAX_WHOLE_FILE_CHARS ? 'whole' : 'lines'
 }
 
-/** Settings (an apiKey and no type), in whatever form or place: never an event, and its text never reaches the rejects file. */
+/** Settings: an object with an apiKey and no type. */
 function isSettings(text: string): boolean {
-  if (!text.includes('"apiKey"')) return false
   try {
     const value = JSON.parse(text) as unknown
     return typeof value === 'object' && value !== null && !Array.isArray(value) && 'apiKey' in value && !('type' in value)
@@ -265,7 +272,7 @@ async function* readWhole(path: string, label: string, notice?: string): AsyncGe
   }
   const text = chunks.join('').replace(/^\uFEFF/, '')
   if (length <= MAX_WHOLE_FILE_CHARS && parses(text)) {
-    if (notice) yield { kind: 'notice', message: notice }
+    if (notice && !isSettings(text)) yield { kind: 'notice', message: notice }
     yield { kind: 'text', text, where: label }
     return
   }
