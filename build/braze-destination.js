@@ -1485,7 +1485,13 @@ async function deliverInRounds(plans, options) {
   const reportOf = plans.map(() => 0);
   const undelivered = /* @__PURE__ */ new Set();
   for (const [index, owners] of rounds.entries()) {
-    const held = owners.filter((owner) => touchesOf(plans[owner]).some((touch) => undelivered.has(touch)));
+    const held = [];
+    for (const owner of owners) {
+      const touches = touchesOf(plans[owner]);
+      if (!touches.some((touch) => undelivered.has(touch))) continue;
+      held.push(owner);
+      for (const touch of touches) undelivered.add(touch);
+    }
     const sent = new Set(owners.filter((owner) => !held.includes(owner)));
     for (const owner of owners) reportOf[owner] = index;
     const part = plans.map((plan, owner) => sent.has(owner) ? plan : void 0);

@@ -206,13 +206,15 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(trackObjects(braze.requests).events.map((event) => event.name)).toEqual(['Viewed', 'Later'])
     })
 
-    test("the first round's event is retried: the user's call waits with it, unsent, so it never reaches Braze first", async () => {
+    test("the first round's event is retried: the user's calls wait with it, unsent, so none reaches Braze first", async () => {
       const braze = mockBraze((request, index) => (index === 0 ? { status: 503, body: { message: 'busy' } } : undefined))
-      const results = (await runtime.handlers.onBatch!([keyed('keyed'), taker], SETTINGS)) as Array<{
+      // The user's later call too: sent now, it would reach Braze before the retried one and be overwritten by it.
+      const later = identify('u1', { plan: 'B' }, { timestamp: at(2), messageId: 'later' })
+      const results = (await runtime.handlers.onBatch!([keyed('keyed'), taker, later], SETTINGS)) as Array<{
         status: number
         errormessage?: string
       }>
-      expect(results.map((result) => result.status)).toEqual([500, 500])
+      expect(results.map((result) => result.status)).toEqual([500, 500, 500])
       expect(results[1]!.errormessage).toContain('An earlier event of the batch on the same user, email or phone was not delivered')
       expect(braze.requests).toHaveLength(1)
     })

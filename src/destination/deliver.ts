@@ -113,7 +113,14 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
   const reportOf = plans.map(() => 0)
   const undelivered = new Set<string>()
   for (const [index, owners] of rounds.entries()) {
-    const held = owners.filter((owner) => touchesOf(plans[owner]!).some((touch) => undelivered.has(touch)))
+    // In time order: what a held event touches holds the later events of its round too.
+    const held: number[] = []
+    for (const owner of owners) {
+      const touches = touchesOf(plans[owner]!)
+      if (!touches.some((touch) => undelivered.has(touch))) continue
+      held.push(owner)
+      for (const touch of touches) undelivered.add(touch)
+    }
     const sent = new Set(owners.filter((owner) => !held.includes(owner)))
     for (const owner of owners) reportOf[owner] = index
     const part = plans.map((plan, owner) => (sent.has(owner) ? plan : undefined))
