@@ -1481,24 +1481,24 @@ async function deliverInRounds(plans, options) {
   if (rounds.length === 1) return deliverInOrder(plans, options);
   const reusedIds = /* @__PURE__ */ new Set();
   for (const [owner, copy] of copiesOf(plans)) if (copy.reused) reusedIds.add(plans[owner].messageId);
+  const touches = plans.map((plan) => plan ? touchesOf(plan) : []);
   const reports = [];
   const reportOf = plans.map(() => 0);
   const undelivered = /* @__PURE__ */ new Set();
   for (const [index, owners] of rounds.entries()) {
-    const held = [];
+    const held = /* @__PURE__ */ new Set();
     for (const owner of owners) {
-      const touches = touchesOf(plans[owner]);
-      if (!touches.some((touch) => undelivered.has(touch))) continue;
-      held.push(owner);
-      for (const touch of touches) undelivered.add(touch);
+      if (!touches[owner].some((touch) => undelivered.has(touch))) continue;
+      held.add(owner);
+      for (const touch of touches[owner]) undelivered.add(touch);
     }
-    const sent = new Set(owners.filter((owner) => !held.includes(owner)));
+    const sent = new Set(owners.filter((owner) => !held.has(owner)));
     for (const owner of owners) reportOf[owner] = index;
     const part = plans.map((plan, owner) => sent.has(owner) ? plan : void 0);
     const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS;
     const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds);
     for (const owner of held) report.failures[owner] = [{ kind: "retry", message: HELD }];
-    for (const owner of owners) if (report.failures[owner].length > 0) for (const touch of touchesOf(plans[owner])) undelivered.add(touch);
+    for (const owner of owners) if (report.failures[owner].length > 0) for (const touch of touches[owner]) undelivered.add(touch);
     reports.push(report);
   }
   const of = (owner) => reports[reportOf[owner]];
