@@ -851,50 +851,63 @@ async function openShared(cache, key) {
   return shared;
 }
 
-// src/destination/contact-links.ts
+// src/destination/contact.ts
+function userPaths(event, paths) {
+  return event.type === "group" ? paths.filter((keys) => keys[0] !== "traits") : paths;
+}
+var CONTACT_PATHS = {
+  email: [
+    ["traits", "email"],
+    ["context", "traits", "email"]
+  ],
+  phone: [
+    ["traits", "phone"],
+    ["context", "traits", "phone"]
+  ]
+};
+var LOCAL_CHARACTER = String.raw`(?:[A-Za-z0-9_\-^+$'&#/!%*=?\x60|~]|(?![\p{ASCII}\s])[\p{Alphabetic}\p{Nd}\p{P}\p{S}])`;
+var LOCAL_PART = new RegExp(String.raw`^${LOCAL_CHARACTER}+(?:\.${LOCAL_CHARACTER}+)*$`, "u");
+var DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+var GMAIL = /^(?:gmail|googlemail)\.com$/i;
+var MICROSOFT = /msn|hotmail|outlook|live/i;
+var MICROSOFT_LOCAL_PART = /^\w[-\w]*(?:\.[-\w]+)*$/i;
+var LOCAL_PART_MAX = 64;
+var PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
+var E164_DIGITS = /^[1-9]\d{6,14}$/;
+var NORTH_AMERICAN = /^1?[2-9]\d{9}$/;
+function validEmail(value) {
+  if (typeof value !== "string") return void 0;
+  const email = value.trim();
+  const at = email.indexOf("@");
+  if (email.length > MAX_STRING_LENGTH || at < 1 || at > LOCAL_PART_MAX) return void 0;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return void 0;
+  if (GMAIL.test(domain) && [...local].length < 2) return void 0;
+  if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split("+")[0])) return void 0;
+  return email;
+}
+function validPhone(value) {
+  if (typeof value !== "string") return void 0;
+  const phone = value.trim();
+  if (phone.length > MAX_STRING_LENGTH || !PHONE_CHARACTERS.test(phone)) return void 0;
+  const digits = phone.replace(/\D/g, "");
+  const valid = phone.startsWith("+") ? E164_DIGITS.test(digits) : NORTH_AMERICAN.test(digits);
+  return valid ? phone : void 0;
+}
+var validContact = { email: validEmail, phone: validPhone };
+function contactProblem(kind, value) {
+  if (value === void 0 || value === null || typeof value === "string" && value.trim() === "") return void 0;
+  if (validContact[kind](value) !== void 0) return void 0;
+  if (typeof value !== "string") return `not text (${Array.isArray(value) ? "an array" : typeof value})`;
+  return kind === "email" ? "not a valid email address" : "not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)";
+}
 var CONTACTS = ["email", "phone"];
 function contactKey(kind, value) {
   if (typeof value !== "string") return void 0;
   if (kind === "email") return `email:${value.trim().toLowerCase()}`;
   const digits = value.replace(/\D/g, "");
   return `phone:${!value.trim().startsWith("+") && digits.length === 10 ? `1${digits}` : digits}`;
-}
-function contactLinks(objects) {
-  const keyedBy = /* @__PURE__ */ new Map();
-  const givenTo = /* @__PURE__ */ new Map();
-  const add = (map, value, identity) => {
-    const set = map.get(value);
-    if (set) set.add(identity);
-    else map.set(value, /* @__PURE__ */ new Set([identity]));
-  };
-  for (const object of objects) {
-    const key = identifierKey(object);
-    for (const kind of CONTACTS) {
-      const value = contactKey(kind, object[kind]);
-      if (value) add(key === kind ? keyedBy : givenTo, value, identityKey(object));
-    }
-  }
-  const parent = /* @__PURE__ */ new Map();
-  const root = (identity) => {
-    let at = identity;
-    while (parent.has(at)) at = parent.get(at);
-    return at;
-  };
-  for (const [value, keyed2] of keyedBy) {
-    const linked = [...keyed2, ...givenTo.get(value) ?? []];
-    if (linked.length < 2) continue;
-    const first2 = root(linked[0]);
-    for (const identity of linked.slice(1)) {
-      const other = root(identity);
-      if (other !== first2) parent.set(other, first2);
-    }
-  }
-  const links = /* @__PURE__ */ new Map();
-  for (const identity of parent.keys()) {
-    links.set(identity, root(identity));
-    links.set(root(identity), root(identity));
-  }
-  return links;
 }
 
 // src/destination/message-copies.ts
@@ -1129,6 +1142,54 @@ function smallerRequests(request, limits) {
   }
   lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]));
   return { lanes, unsendable };
+}
+
+// src/destination/contact-links.ts
+function contactLinks(objects) {
+  const keyedBy = /* @__PURE__ */ new Map();
+  const givenTo = /* @__PURE__ */ new Map();
+  const add = (map, value, identity) => {
+    const set = map.get(value);
+    if (set) set.add(identity);
+    else map.set(value, /* @__PURE__ */ new Set([identity]));
+  };
+  const all = [...objects];
+  for (const object of all) {
+    const key = identifierKey(object);
+    if (key !== "email" && key !== "phone") continue;
+    const value = contactKey(key, object[key]);
+    if (value) add(keyedBy, value, identityKey(object));
+  }
+  if (keyedBy.size === 0) return /* @__PURE__ */ new Map();
+  for (const object of all) {
+    const key = identifierKey(object);
+    for (const kind of CONTACTS) {
+      if (kind === key) continue;
+      const value = contactKey(kind, object[kind]);
+      if (value && keyedBy.has(value)) add(givenTo, value, identityKey(object));
+    }
+  }
+  const parent = /* @__PURE__ */ new Map();
+  const root = (identity) => {
+    let at = identity;
+    while (parent.has(at)) at = parent.get(at);
+    return at;
+  };
+  for (const [value, keyed2] of keyedBy) {
+    const linked = [...keyed2, ...givenTo.get(value) ?? []];
+    if (linked.length < 2) continue;
+    const first2 = root(linked[0]);
+    for (const identity of linked.slice(1)) {
+      const other = root(identity);
+      if (other !== first2) parent.set(other, first2);
+    }
+  }
+  const links = /* @__PURE__ */ new Map();
+  for (const identity of parent.keys()) {
+    links.set(identity, root(identity));
+    links.set(root(identity), root(identity));
+  }
+  return links;
 }
 
 // src/destination/unchanged-attributes.ts
@@ -1985,58 +2046,6 @@ function audienceArrayUpdate(memberships2) {
   if (add.length > 0) update.add = add;
   if (remove.length > 0) update.remove = remove;
   return update;
-}
-
-// src/destination/contact.ts
-function userPaths(event, paths) {
-  return event.type === "group" ? paths.filter((keys) => keys[0] !== "traits") : paths;
-}
-var CONTACT_PATHS = {
-  email: [
-    ["traits", "email"],
-    ["context", "traits", "email"]
-  ],
-  phone: [
-    ["traits", "phone"],
-    ["context", "traits", "phone"]
-  ]
-};
-var LOCAL_CHARACTER = String.raw`(?:[A-Za-z0-9_\-^+$'&#/!%*=?\x60|~]|(?![\p{ASCII}\s])[\p{Alphabetic}\p{Nd}\p{P}\p{S}])`;
-var LOCAL_PART = new RegExp(String.raw`^${LOCAL_CHARACTER}+(?:\.${LOCAL_CHARACTER}+)*$`, "u");
-var DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
-var GMAIL = /^(?:gmail|googlemail)\.com$/i;
-var MICROSOFT = /msn|hotmail|outlook|live/i;
-var MICROSOFT_LOCAL_PART = /^\w[-\w]*(?:\.[-\w]+)*$/i;
-var LOCAL_PART_MAX = 64;
-var PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
-var E164_DIGITS = /^[1-9]\d{6,14}$/;
-var NORTH_AMERICAN = /^1?[2-9]\d{9}$/;
-function validEmail(value) {
-  if (typeof value !== "string") return void 0;
-  const email = value.trim();
-  const at = email.indexOf("@");
-  if (email.length > MAX_STRING_LENGTH || at < 1 || at > LOCAL_PART_MAX) return void 0;
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return void 0;
-  if (GMAIL.test(domain) && [...local].length < 2) return void 0;
-  if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split("+")[0])) return void 0;
-  return email;
-}
-function validPhone(value) {
-  if (typeof value !== "string") return void 0;
-  const phone = value.trim();
-  if (phone.length > MAX_STRING_LENGTH || !PHONE_CHARACTERS.test(phone)) return void 0;
-  const digits = phone.replace(/\D/g, "");
-  const valid = phone.startsWith("+") ? E164_DIGITS.test(digits) : NORTH_AMERICAN.test(digits);
-  return valid ? phone : void 0;
-}
-var validContact = { email: validEmail, phone: validPhone };
-function contactProblem(kind, value) {
-  if (value === void 0 || value === null || typeof value === "string" && value.trim() === "") return void 0;
-  if (validContact[kind](value) !== void 0) return void 0;
-  if (typeof value !== "string") return `not text (${Array.isArray(value) ? "an array" : typeof value})`;
-  return kind === "email" ? "not a valid email address" : "not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)";
 }
 
 // src/destination/identity.ts

@@ -17,22 +17,7 @@
 // users too many for one request are packed apart like anyone else, in no
 // order: only then. Pure.
 import { identifierKey, identityKey } from './braze-types'
-import type { ContactKind } from './contact'
-
-export const CONTACTS: readonly ContactKind[] = ['email', 'phone']
-
-/**
- * One key for one contact as Braze matches it: emails whatever their case (Braze stores them
- * lowercased), phones by their digits in E.164, where Braze files a 10-digit number without `+` as
- * a U.S. one (https://www.braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers/).
- * Two spellings of one number link, never two numbers.
- */
-export function contactKey(kind: ContactKind, value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined
-  if (kind === 'email') return `email:${value.trim().toLowerCase()}`
-  const digits = value.replace(/\D/g, '')
-  return `phone:${!value.trim().startsWith('+') && digits.length === 10 ? `1${digits}` : digits}`
-}
+import { CONTACTS, contactKey } from './contact'
 
 /**
  * For the users that must share an atom, the identity key of the one whose atom they join; others are
@@ -47,11 +32,21 @@ export function contactLinks(objects: Iterable<object>): Map<string, string> {
     if (set) set.add(identity)
     else map.set(value, new Set([identity]))
   }
-  for (const object of objects) {
+  const all = [...objects]
+  // Most batches key nothing by a contact: then nothing links.
+  for (const object of all) {
+    const key = identifierKey(object)
+    if (key !== 'email' && key !== 'phone') continue
+    const value = contactKey(key, (object as Record<string, unknown>)[key])
+    if (value) add(keyedBy, value, identityKey(object))
+  }
+  if (keyedBy.size === 0) return new Map()
+  for (const object of all) {
     const key = identifierKey(object)
     for (const kind of CONTACTS) {
+      if (kind === key) continue
       const value = contactKey(kind, (object as Record<string, unknown>)[kind])
-      if (value) add(key === kind ? keyedBy : givenTo, value, identityKey(object))
+      if (value && keyedBy.has(value)) add(givenTo, value, identityKey(object))
     }
   }
   const parent = new Map<string, string>()

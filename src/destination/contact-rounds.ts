@@ -9,7 +9,7 @@
 // Engage's email-only audience calls beside their users' identifies take two
 // at most, however many users. Pure.
 import { identifierKey, identityKey } from './braze-types'
-import { CONTACTS, contactKey } from './contact-links'
+import { CONTACTS, contactKey } from './contact'
 import { copiesOf } from './message-copies'
 import type { EventPlan } from './plan'
 

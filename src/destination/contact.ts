@@ -1,6 +1,7 @@
 // Email addresses and phone numbers Braze will take, as identifiers and as
 // the `email`/`phone` attributes alike: anything else is never sent (Braze
-// refuses the object, or files the user under a number that isn't theirs).
+// refuses the object, or files the user under a number that isn't theirs),
+// and how Braze matches two of them (contactKey).
 import { MAX_STRING_LENGTH } from './braze-limits'
 import type { SegmentEvent } from './segment-event'
 
@@ -104,4 +105,20 @@ export function contactProblem(kind: ContactKind, value: unknown): string | unde
   return kind === 'email'
     ? 'not a valid email address'
     : 'not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)'
+}
+
+/** The contacts Braze can key a profile by. */
+export const CONTACTS: readonly ContactKind[] = ['email', 'phone']
+
+/**
+ * One key for one contact as Braze matches it: emails whatever their case (Braze stores them
+ * lowercased), phones by their digits in E.164, where Braze files a 10-digit number without `+` as
+ * a U.S. one (https://www.braze.com/docs/user_guide/message_building_by_channel/sms_mms_rcs/user_phone_numbers/).
+ * Two spellings of one number link, never two numbers.
+ */
+export function contactKey(kind: ContactKind, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  if (kind === 'email') return `email:${value.trim().toLowerCase()}`
+  const digits = value.replace(/\D/g, '')
+  return `phone:${!value.trim().startsWith('+') && digits.length === 10 ? `1${digits}` : digits}`
 }
