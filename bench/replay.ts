@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process'
 import { createWriteStream, existsSync, renameSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { DEFAULT_SETTINGS_FILE } from '../src/tools/paths'
 import type { ReplaySummaryJson } from '../src/tools/replay/summary'
 import { plural } from '../src/tools/wording'
 import { generateEvents } from './stream'
@@ -124,9 +125,11 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
       const runs: Run[] = []
       for (let i = 0; i < 2; i++) {
         runs.push(
-          await runReplay([file, '--live', '--braze-url', braze.url, '--batch-size', String(batchSize)], {
-            BRAZE_API_KEY: 'bench-live-key'
-          })
+          // The examples' settings, as the embedded-Braze run uses, with a key of its own (the example key is refused live).
+          await runReplay(
+            [file, '--live', '--braze-url', braze.url, '--settings', DEFAULT_SETTINGS_FILE, '--batch-size', String(batchSize)],
+            { BRAZE_API_KEY: 'bench-live-key' }
+          )
         )
       }
       const live = runs.reduce((best, run) => (rate(run.summary) > rate(best.summary) ? run : best))

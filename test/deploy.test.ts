@@ -233,7 +233,8 @@ describe('deploy by name', () => {
 
   it('uploads the file given with --file', async () => {
     const cwd = makeProject()
-    fs.writeFileSync(path.join(cwd, 'other.js'), '// other build\n')
+    const other = '// other build\nasync function onTrack(event, settings) {}\n'
+    fs.writeFileSync(path.join(cwd, 'other.js'), other)
     let body: { code?: string } = {}
     segment().get('/functions').query(LIST_QUERY).reply(200, listPage([]))
     segment()
@@ -243,7 +244,7 @@ describe('deploy by name', () => {
     const result = await run(['--file=other.js'], { cwd })
 
     expect(result.code).toBe(0)
-    expect(body.code).toBe('// other build\n')
+    expect(body.code).toBe(other)
   })
 })
 
@@ -491,11 +492,38 @@ describe('failures', () => {
 
   it('uploads a --file as it is, without comparing it to the sources', async () => {
     const cwd = makeProject()
-    fs.writeFileSync(path.join(cwd, 'old.js'), '// an older build\n')
+    fs.writeFileSync(path.join(cwd, 'old.js'), '// an older build\nasync function onIdentify(event, settings) {}\n')
     const result = await run(['--dry-run', '--file', 'old.js'], { cwd, env: {} })
 
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('bytes of JavaScript from old.js; first line: an older build>')
+  })
+
+  it.each([
+    [
+      'a TypeScript source',
+      'handlers.ts',
+      'export async function onTrack(event: unknown): Promise<void> {}\n',
+      "deploy: handlers.ts is not JavaScript Segment can run (Unexpected token 'export' on line 1): deploy uploads the built script.\n"
+    ],
+    [
+      'a script cut short',
+      'cut.js',
+      'async function onTrack(event) {\n  const body = {\n',
+      "deploy: cut.js is not JavaScript Segment can run (Unexpected token ')' at the end of the file): deploy uploads the built script.\n"
+    ],
+    [
+      'events saved as JSON (valid JavaScript, but no handler)',
+      'events.json',
+      '[{"type": "track", "event": "onTrackless"}]\n',
+      "deploy: events.json defines none of Segment's handlers (onIdentify, onTrack, onPage, onScreen, onGroup, onAlias, onDelete, onBatch): deploy uploads the built script.\n"
+    ]
+  ])('a --file Segment could not run is refused as bad usage (exit 2): %s', async (_name, file, content, message) => {
+    const cwd = makeProject()
+    fs.writeFileSync(path.join(cwd, file), content)
+    const result = await run(['--dry-run', '--file', file], { cwd, env: {} })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(message)
   })
 })
 

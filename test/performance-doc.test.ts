@@ -31,7 +31,7 @@ test('every row of the bench is in the table, with its value, target and whether
   expect(table.split('\n')).toEqual([
     'Measured by `npm run bench` on Test CPU, 2 cores, Node.js 20.20.2, linux, 2026-12-01, load average at start 0.5 0.4 0.3.',
     '',
-    '| metric | value | target | met? | what it means |',
+    '| metric | value | target | met in this run? | what it means |',
     '|---|---|---|---|---|',
     '| replay, 1 M events: wall time | 41.2 s (24,254 events/s) | ≤ 60 s | yes | start to exit |',
     '| same: peak memory | 310 MB | ≤ 300 MB | **no** |  |',

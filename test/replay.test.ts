@@ -609,7 +609,16 @@ describe('usage and unusable input: exit 2', () => {
       () => [file('ok.jsonl', jsonl(identify('u', {}))), '--rejects', join(dir, 'no-such-dir', 'r.jsonl')],
       /cannot write the rejects file .* \(ENOENT\)/
     ],
-    ['--live with the example key', () => [file('two.json', '[]'), '--live'], /needs your REST API key: set the BRAZE_API_KEY/]
+    [
+      "--live without --settings (the default ones are the embedded Braze's)",
+      () => [file('two.json', '[]'), '--live'],
+      /--live sends to your real Braze workspace: pass --settings with your own settings file .*examples\/settings\.json is for the embedded Braze only/
+    ],
+    [
+      '--live with the example key',
+      () => [file('two.json', '[]'), '--live', '--settings', join(ROOT, 'examples', 'settings.json')],
+      /needs your REST API key: set it in the settings file, or in the BRAZE_API_KEY/
+    ]
   ])('%s', async (_name, args, message) => {
     const { code, stderr } = await replay(args())
     expect(code).toBe(2)

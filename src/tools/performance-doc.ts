@@ -30,7 +30,7 @@ export function renderPerformanceTable(results: BenchResults): string {
   const lines = [
     `Measured by \`npm run bench\` on ${machine.cpu}, ${machine.cores} cores, Node.js ${machine.node.replace(/^v/, '')}, ${machine.os}, ${machine.date.slice(0, 10)}${load}.`,
     '',
-    '| metric | value | target | met? | what it means |',
+    '| metric | value | target | met in this run? | what it means |',
     '|---|---|---|---|---|',
     ...results.rows.map(
       (row) =>

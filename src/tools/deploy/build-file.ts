@@ -1,11 +1,12 @@
 // The file deploy uploads: the package's build, refused unless it is exactly
 // what the current sources build to (compared by content: a fresh clone or
 // checkout changes timestamps, not code), or the file given with --file, as
-// it is.
+// it is once it parses as Segment parses a function.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import * as vm from 'node:vm'
 import { BuildError, isCurrent } from '../current-build'
-import { builtFunctionFile, shownPath } from '../paths'
+import { builtFunctionFile, HANDLERS, shownPath } from '../paths'
 import { DeployError } from './errors'
 import { UsageError } from '../usage'
 
@@ -37,6 +38,7 @@ export async function readBuiltFunction(cwd: string, file: string | undefined): 
   }
   if (code.trim() === '')
     throw new DeployError(`${displayPath} is empty: ${file === undefined ? 'run npm run build' : 'check the --file path'}.`)
+  if (file !== undefined) refuseWhatSegmentCannotRun(code, displayPath)
   if (file === undefined) {
     let current: boolean
     try {
@@ -54,4 +56,26 @@ export async function readBuiltFunction(cwd: string, file: string | undefined): 
   // The first line that says something: the build's header starts with a bare `/**`.
   const firstLine = (code.split(/\r?\n/).find((line) => /[A-Za-z0-9]/.test(line)) ?? '').replace(/^\s*(?:\/\*+|\*|\/\/)\s*/, '')
   return { displayPath, code, bytes: Buffer.byteLength(code, 'utf8'), firstLine }
+}
+
+/**
+ * A --file Segment could not run (a TypeScript source, a JSON file) or that
+ * handles nothing: refused before it replaces working code. Segment's emulator
+ * compiles the code inside a function (src/tools/segment-runtime.ts), so a
+ * top-level `return` passes here as it does there.
+ */
+function refuseWhatSegmentCannotRun(code: string, displayPath: string): void {
+  try {
+    new vm.Script(`(function () {\n${code}\n})`, { filename: displayPath, lineOffset: -1 })
+  } catch (error) {
+    // By name: node:vm throws its own realm's SyntaxError (jest runs this file in another realm).
+    if ((error as Error | null)?.name !== 'SyntaxError') throw error
+    const { message, stack } = error as Error
+    const line = Number(/:(\d+)\n/.exec(String(stack))?.[1])
+    const where = !line ? '' : line > code.split('\n').length ? ' at the end of the file' : ` on line ${line}`
+    throw new UsageError(`${displayPath} is not JavaScript Segment can run (${message}${where}): deploy uploads the built script.`)
+  }
+  if (!HANDLERS.some((name) => new RegExp(`\\b${name}\\b`).test(code))) {
+    throw new UsageError(`${displayPath} defines none of Segment's handlers (${HANDLERS.join(', ')}): deploy uploads the built script.`)
+  }
 }

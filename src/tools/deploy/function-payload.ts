@@ -10,7 +10,7 @@ import { functionSettings } from './function-settings'
 export const DEFAULT_DISPLAY_NAME = 'Braze (TypeScript)'
 
 export const FUNCTION_DESCRIPTION =
-  'Sends Segment identify, track (custom events and purchases), page, screen, group, alias and delete calls, ' +
+  'Sends Segment identify, track (custom events, Braze recommended eCommerce events and purchases), page, screen, group, alias and delete calls, ' +
   'Engage audiences and computed traits, and batches to the Braze REST API. Built from TypeScript sources; deployed by `npm run deploy`.'
 
 /** `POST /functions`: a new destination function with code, name, description and the settings list. */

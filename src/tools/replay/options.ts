@@ -62,7 +62,8 @@ Options:
   --settings FILE    function settings as JSON (default ${shownPath(DEFAULT_SETTINGS_FILE)} in
                      this package); the BRAZE_API_KEY environment variable, when
                      set, replaces its apiKey
-  --live             send to the real Braze instance of the settings' dataCenter,
+  --live             send to the real Braze instance of the settings' dataCenter
+                     (needs --settings: the default settings are the embedded Braze's),
                      within Braze's rate limits (3,000 requests / 3 s on /users/track,
                      20,000 / min on the other /users endpoints, shared by all threads),
                      pausing as long as a 429 asks (X-Ratelimit-Retry-After,

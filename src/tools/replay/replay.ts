@@ -58,6 +58,14 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     return EXIT.cannotRun
   }
 
+  // The examples' settings are for the embedded Braze: their data center and options (alias profiles, page events,
+  // an audience array) are no one's workspace, so a live replay names its own settings file.
+  if (args.live && args.settingsFile === undefined) {
+    return cannotRun(
+      `--live sends to your real Braze workspace: pass --settings with your own settings file (your dataCenter and options; ` +
+        `the API key there, or in the ${API_KEY_ENV} environment variable). ${shownPath(DEFAULT_SETTINGS_FILE)} is for the embedded Braze only.`
+    )
+  }
   let loaded: LoadedSettings
   try {
     loaded = await loadSettingsFile(args.settingsFile === undefined ? DEFAULT_SETTINGS_FILE : resolve(io.cwd, args.settingsFile), io.env)
@@ -72,7 +80,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
   if (args.live && loaded.settings.apiKey === EXAMPLE_API_KEY) {
     return cannotRun(
       `--live sends to the real Braze (${loaded.settings.dataCenter.restHost}) and needs your REST API key: ` +
-        `set the ${API_KEY_ENV} environment variable, or pass --settings with your own settings file.`
+        `set it in the settings file, or in the ${API_KEY_ENV} environment variable.`
     )
   }
 

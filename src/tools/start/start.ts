@@ -30,9 +30,9 @@ the Braze profiles that resulted and a summary.
 
 --bodies  also print each Braze request's JSON body, as the function sent it.
 
-Exit code 0 when every example ended as the examples expect (the Test-tab
-event without a user and the batch's track without a name are meant to be
-rejected), 1 otherwise.
+Exit codes: 0 every example ended as the examples expect (the Test-tab event
+without a user and the batch's track without a name are meant to be
+rejected); 1 one did not, or the examples could not run; 2 bad usage.
 `
 
 interface Tally {
