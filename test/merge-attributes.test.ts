@@ -200,9 +200,9 @@ describe('mergeAttributes', () => {
     ])
   })
 
-  test('big array edits merge in linear time (two edits of 10,000 values each)', () => {
+  // Correctness only: how long it takes is a bench row (bench/mapping.ts, 100,000 values per edit).
+  test('big array edits merge whole (edits of 10,000 values each)', () => {
     const values = (prefix: string) => Array.from({ length: 10_000 }, (_, i) => `${prefix}${i}`)
-    const started = Date.now()
     const merged = mergeAttributes([
       update({ external_id: 'u1', tags: { add: values('a'), remove: values('b') } }, 0, 1),
       update({ external_id: 'u1', tags: { add: values('b'), remove: values('a').slice(0, 5000) } }, 1, 2),
@@ -212,7 +212,6 @@ describe('mergeAttributes', () => {
       update({ external_id: 'u2', tags: values('a') }, 0, 1),
       update({ external_id: 'u2', tags: { add: values('b'), remove: values('a') } }, 1, 2)
     ])
-    expect(Date.now() - started).toBeLessThan(1000)
     const tags = merged[0]!.object.tags as { add: string[]; remove: string[] }
     expect(tags.add).toHaveLength(25_000)
     expect(tags.remove).toHaveLength(5000)
