@@ -19,7 +19,8 @@ Options:
                     Segment appends the workspace to a destination function's
                     name, so <name> matches "<name>" and "<name> (<workspace>)".
   --id <dfn_...>    update this function; never creates one
-  --file <path>     upload this file as it is instead (no check against the sources)
+  --file <path>     upload this file as it is instead (not checked against the sources; it
+                    must parse as a script that defines a handler)
   --region <us|eu>  workspace region: us = ${API_HOSTS.us.replace('https://', '')} (default),
                     eu = ${API_HOSTS.eu.replace('https://', '')}
   --dry-run         print the requests instead of sending them (no token needed)
