@@ -21,7 +21,7 @@ import { BUILT_FUNCTION_ENV, ROOT } from '../src/tools/paths'
 import { JsonArraySplitter } from '../src/tools/replay/json-array-splitter'
 import { TokenBucket, type Clock } from '../src/tools/replay/rate-limiter'
 import { replayCommand, type ReplayOptions } from '../src/tools/replay/replay'
-import type { ReplaySummaryJson } from '../src/tools/replay/summary'
+import { renderSummary, type ReplaySummaryJson } from '../src/tools/replay/summary'
 import { resumeTime } from '../src/tools/replay/transport'
 import { duration, plural } from '../src/tools/wording'
 
@@ -471,7 +471,7 @@ describe('every event accounted for', () => {
     expect(code).toBe(1)
     expect(stderr).toBe('')
     expect(stdout).toMatch(
-      /^Replayed .*text\.json through \S+ \(onBatch, batches of up to 20, in the main thread\) against the embedded Braze \(no network\)\nin (\d+ ms|\d+\.\d s), [\d,]+ events\/s, peak memory \d+ MB\n/
+      /^Replayed .*text\.json through \S+ \(onBatch, batches of up to 20, in the main thread\) against the embedded Braze \(no network\)\nin (\d+ ms|\d+\.\d s)(, [\d,]+ events\/s)?, peak memory \d+ MB\n/
     )
     expect(stdout).toMatch(/delivered +1\n/)
     expect(stdout).toMatch(/Rejection reasons \(1\):\n +1 × status 400: Braze needs an identified user/)
@@ -480,6 +480,14 @@ describe('every event accounted for', () => {
     expect(stdout).toContain('Estimated data points: 1 (attributes 1, events 0, purchases 0)')
     expect(stdout).toContain('Warnings: none')
     expect(stdout).toContain('Embedded Braze profiles: 1')
+  })
+
+  test('a rate only for a replay that took a second or more: under that, the time is mostly start-up', async () => {
+    const input = file('rate.json', JSON.stringify([identify('u-13', { plan: 'pro' })]))
+    const summary = await replayJson([input], { braze })
+    expect(renderSummary({ ...summary, durationMs: 400 }, 'f.js')).toContain('\nin 400 ms, peak memory')
+    expect(renderSummary({ ...summary, durationMs: 2000 }, 'f.js')).toContain('\nin 2.0 s, 1 event/s, peak memory')
+    expect(renderSummary({ ...summary, durationMs: 1000 }, 'f.js')).toContain('\nin 1.0 s, 1 event/s, peak memory')
   })
 
   test.each([

@@ -195,7 +195,8 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
         : 'the live Braze instance'
   const handler = summary.handler === 'onBatch' ? `onBatch, batches of up to ${summary.batchSize}` : 'single-event handlers'
   const threads = summary.workers === 0 ? 'in the main thread' : `in ${plural(summary.workers, 'thread')}`
-  const rate = summary.durationMs > 0 ? `, ${count(Math.round((events.total * 1000) / summary.durationMs))} events/s` : ''
+  // Under a second the time is mostly start-up (the build check, the threads): a rate would mislead.
+  const rate = summary.durationMs >= 1000 ? `, ${plural(Math.round((events.total * 1000) / summary.durationMs), 'event')}/s` : ''
   lines.push(`Replayed ${summary.input} through ${builtFile} (${handler}, ${threads}) against ${target}`)
   lines.push(`in ${duration(summary.durationMs)}${rate}, peak memory ${count(summary.peakRssMB)} MB`)
   // The function's own messages name the dataCenter's host: it does not know the runtime sent its requests elsewhere.
