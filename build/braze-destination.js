@@ -317,6 +317,9 @@ function path(source, ...keys) {
 function dict(value) {
   return isDict(value) ? value : void 0;
 }
+function isAbsent(value) {
+  return value === void 0 || value === null || typeof value === "string" && value.trim() === "";
+}
 function nonBlank(value) {
   if (typeof value === "string") return value.trim() === "" ? void 0 : value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
@@ -897,7 +900,7 @@ function validPhone(value) {
 }
 var validContact = { email: validEmail, phone: validPhone };
 function contactProblem(kind, value) {
-  if (value === void 0 || value === null || typeof value === "string" && value.trim() === "") return void 0;
+  if (isAbsent(value)) return void 0;
   if (validContact[kind](value) !== void 0) return void 0;
   if (typeof value !== "string") return `not text (${Array.isArray(value) ? "an array" : typeof value})`;
   return kind === "email" ? "not a valid email address" : "not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)";
@@ -2679,7 +2682,7 @@ function isCurrencyCode(code) {
   return currencies.size === 0 || currencies.has(code);
 }
 function currencyCode(value) {
-  if (value === void 0 || value === null || typeof value === "string" && value.trim() === "") return "USD";
+  if (isAbsent(value)) return "USD";
   const code = typeof value === "string" ? value.trim().toUpperCase() : "";
   return isCurrencyCode(code) ? code : void 0;
 }
@@ -2991,7 +2994,7 @@ function productPurchases(product2, index, input, order, warnings) {
   if (quantity === void 0) return "its quantity is not a whole number of at least 1";
   if (quantity > MAX_PRODUCT_QUANTITY) return `its quantity ${quantity} is over ${MAX_PRODUCT_QUANTITY}`;
   const productCurrency = field(product2, "currency");
-  const rawCurrency = productCurrency === void 0 || productCurrency === null || typeof productCurrency === "string" && productCurrency.trim() === "" ? field(input.properties, "currency") : productCurrency;
+  const rawCurrency = isAbsent(productCurrency) ? field(input.properties, "currency") : productCurrency;
   const currency = currencyCode(rawCurrency);
   if (currency === void 0) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`;
   const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField), "purchase");
@@ -3480,7 +3483,7 @@ function normalizeApiKey(raw) {
   const unquoted = (text2) => text2.trim().replace(/^["']|["']$/g, "");
   return unquoted(unquoted(raw).replace(/^Bearer\s+/i, ""));
 }
-var isBlank = (value) => value === void 0 || value === null || typeof value === "string" && value.trim() === "" || Array.isArray(value) && value.length === 0;
+var isBlank = (value) => isAbsent(value) || Array.isArray(value) && value.length === 0;
 function parseSettings(raw) {
   const input = raw !== null && typeof raw === "object" ? raw : {};
   const out = {};

@@ -3,7 +3,7 @@
 // refuses the object, or files the user under a number that isn't theirs),
 // and how Braze matches two of them (contactKey).
 import { MAX_STRING_LENGTH } from './braze-limits'
-import type { SegmentEvent } from './segment-event'
+import { isAbsent, type SegmentEvent } from './segment-event'
 
 export type ContactKind = 'email' | 'phone'
 
@@ -99,7 +99,7 @@ export const validContact: Record<ContactKind, (value: unknown) => string | unde
  * attribute, and a blank was never an address.
  */
 export function contactProblem(kind: ContactKind, value: unknown): string | undefined {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined
+  if (isAbsent(value)) return undefined
   if (validContact[kind](value) !== undefined) return undefined
   if (typeof value !== 'string') return `not text (${Array.isArray(value) ? 'an array' : typeof value})`
   return kind === 'email'

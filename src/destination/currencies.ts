@@ -2,6 +2,7 @@
 // https://www.braze.com/docs/api/objects_filters/purchase_object/) and on the recommended
 // eCommerce events ("currency must be a valid ISO 4217 string",
 // https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).
+import { isAbsent } from './segment-event'
 
 /**
  * ISO 4217 codes that ICU's list leaves out (Node 20, ICU 78): Venezuela's bolívar digital (2021), and
@@ -22,7 +23,7 @@ function isCurrencyCode(code: string): boolean {
 
 /** Segment's `currency` as Braze takes it: absent, null or blank is USD (Braze requires one; the README says so); else its upper-cased code, or undefined when that is no ISO 4217 code. */
 export function currencyCode(value: unknown): string | undefined {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'USD'
+  if (isAbsent(value)) return 'USD'
   const code = typeof value === 'string' ? value.trim().toUpperCase() : ''
   return isCurrencyCode(code) ? code : undefined
 }

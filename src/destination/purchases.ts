@@ -7,7 +7,7 @@ import { problem, type Problem } from './errors'
 import { currencyCode } from './currencies'
 import { convertProperties, sizeProblem } from './event-properties'
 import { updateExistingOnlyFlag } from './identity'
-import { dict, field, nonBlank, type Dict } from './segment-event'
+import { dict, field, isAbsent, nonBlank, type Dict } from './segment-event'
 import { productQuantity, toNumber } from './values'
 
 /**
@@ -59,10 +59,7 @@ function productPurchases(
 
   // The product's own unless it has none: one it has but not as text is refused, not replaced by the order's.
   const productCurrency = field(product, 'currency')
-  const rawCurrency =
-    productCurrency === undefined || productCurrency === null || (typeof productCurrency === 'string' && productCurrency.trim() === '')
-      ? field(input.properties, 'currency')
-      : productCurrency
+  const rawCurrency = isAbsent(productCurrency) ? field(input.properties, 'currency') : productCurrency
   const currency = currencyCode(rawCurrency)
   if (currency === undefined) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`
 

@@ -24,6 +24,11 @@ export function dict(value: unknown): Dict | undefined {
   return isDict(value) ? value : undefined
 }
 
+/** Not given: absent, null or a blank string (Segment sources send all three for "no value"). */
+export function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+}
+
 /** A usable identifier or name: non-blank strings, and finite numbers as text (numeric userIds are common). */
 export function nonBlank(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim() === '' ? undefined : value

@@ -5,6 +5,7 @@ import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './
 import { MAX_COMBINED_OBJECTS_MAU, MAX_OBJECTS_PER_REQUEST, MAX_OBJECTS_PER_TYPE } from './braze-limits'
 import { BRAZE_RESERVED_ATTRIBUTES } from './braze-types'
 import { problem, type Problem } from './errors'
+import { isAbsent } from './segment-event'
 
 type SegmentSettingType = 'STRING' | 'BOOLEAN' | 'ARRAY'
 
@@ -232,11 +233,7 @@ export function normalizeApiKey(raw: string): string {
 }
 
 // An ARRAY setting never filled in arrives as []: that is "not set", not "no purchase events".
-const isBlank = (value: unknown) =>
-  value === undefined ||
-  value === null ||
-  (typeof value === 'string' && value.trim() === '') ||
-  (Array.isArray(value) && value.length === 0)
+const isBlank = (value: unknown) => isAbsent(value) || (Array.isArray(value) && value.length === 0)
 
 /**
  * Parsed at the start of every handler call, never cached: a warm Segment
