@@ -2,12 +2,14 @@
 // Segment's runtime (node:vm, node-fetch v2, the global error classes) against nock.
 import vm from 'node:vm'
 import nock from 'nock'
+import nodeFetch from 'node-fetch'
 import { HANDLERS } from '../src/tools/paths'
-import type { SegmentRuntime } from '../src/tools/segment-runtime'
+import { createSegmentCache, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { API_KEY, BRAZE_HOST, SETTINGS, connectionReset, expectNoKey, mockBraze, useNock } from './helpers/braze-nock'
 import { at, deletion, identify, orderCompleted, page, track } from './helpers/events'
 import { builtCode, loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
 
+type ErrorClass = new (...args: any[]) => Error
 let runtime: SegmentRuntime
 const code = builtCode()
 
@@ -296,5 +298,31 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       const results = await runtime.handlers.onBatch!([track('u1', 'Signed Up')], SETTINGS)
       expectNoKey(error, summary, results, runtime.logs)
     })
+  })
+})
+
+describe("Segment's names as bindings around the script rather than globals", () => {
+  // The emulator makes fetch, cache and the error classes globals (src/tools/segment-runtime.ts); Segment's docs
+  // only show them used as free names (`throw new RetryError(…)`). The function reads them so: either way works.
+  const names = ['fetch', 'cache', 'RetryError', 'ValidationError', 'InvalidEventPayload', 'EventNotSupported'] as const
+
+  test('a 503 throws the RetryError the script was given, a 400 its ValidationError, and its cache keeps a redelivery from being sent twice', async () => {
+    const given = { fetch: nodeFetch, cache: createSegmentCache() } as Record<(typeof names)[number], unknown>
+    // Named after the property, as the runtime's classes are.
+    for (const name of names.slice(2)) given[name] = { [name]: class extends Error {} }[name]
+    const context = vm.createContext({ console, setTimeout, clearTimeout, URL })
+    const wrapper = new vm.Script(`(function (${names.join(', ')}) {\n${code}\nreturn { onTrack }\n})`).runInContext(context)
+    const { onTrack } = wrapper(...names.map((name) => given[name])) as { onTrack: (event: unknown, settings: unknown) => Promise<unknown> }
+    expect(vm.runInContext('typeof RetryError + typeof cache + typeof fetch', context)).toBe('undefinedundefinedundefined')
+
+    const braze = mockBraze((_request, index) =>
+      index === 0 ? { status: 503 } : index === 1 ? { status: 400, body: { message: 'Invalid' } } : undefined
+    )
+    await expect(onTrack(track('u1', 'Signed Up'), SETTINGS)).rejects.toBeInstanceOf(given.RetryError as ErrorClass)
+    await expect(onTrack(track('u1', 'Signed Up'), SETTINGS)).rejects.toBeInstanceOf(given.ValidationError as ErrorClass)
+    const delivered = track('u1', 'Signed Up', {}, { messageId: 'bound-names' })
+    await onTrack(delivered, SETTINGS)
+    await onTrack(delivered, SETTINGS)
+    expect(braze.requests).toHaveLength(3)
   })
 })

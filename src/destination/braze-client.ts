@@ -115,7 +115,8 @@ export async function callBraze(path: BrazePath, body: unknown, connection: Braz
   const remaining = connection.deadline - Date.now()
   if (remaining <= 0)
     return failure('retry', undefined, undefined, 'The invocation ran out of time before this Braze request could be sent.')
-  const fetchImpl = (globalThis as { fetch?: Fetch }).fetch
+  // A free name, as in Segment's examples: a global (the emulator's way) or a binding around the script alike.
+  const fetchImpl = (typeof fetch === 'undefined' ? undefined : fetch) as Fetch | undefined
   if (typeof fetchImpl !== 'function') return failure('retry', undefined, undefined, 'No fetch is available in this runtime.')
 
   // Segment's sandbox has no AbortController (its emulator's globals): node-fetch v2's own

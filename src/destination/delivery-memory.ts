@@ -228,9 +228,12 @@ interface SegmentCache {
   delete(key: string): void
 }
 
+// A free name, as Segment's docs use it: a global (the emulator's way) or a binding around the script alike.
+declare const cache: Partial<SegmentCache> | undefined
+
 function segmentCache(): SegmentCache | undefined {
-  const cache = (globalThis as { cache?: Partial<SegmentCache> }).cache
-  return typeof cache?.load === 'function' && typeof cache.delete === 'function' ? (cache as SegmentCache) : undefined
+  const provided = typeof cache === 'undefined' ? undefined : cache
+  return typeof provided?.load === 'function' && typeof provided.delete === 'function' ? (provided as SegmentCache) : undefined
 }
 
 const STORE_TTL_MS = 24 * 60 * 60 * 1000

@@ -1,8 +1,11 @@
-// Segment's four error classes. In Segment they are globals, and Segment
-// classifies a thrown error by its class: we must throw *those* classes, or a
-// retryable failure would be shown as "Bad Request" and dropped. Outside
-// Segment (jest) the globals are absent and local stand-ins take their place.
-// Looked up at throw time, so a runtime that installs them late still wins.
+// Segment's four error classes. Segment classifies a thrown error by its
+// class: we must throw *those* classes, or a retryable failure would be shown
+// as "Bad Request" and dropped. They are read as free names, the way Segment's
+// own examples use them (`throw new RetryError(…)`), so they are found whether
+// the runtime makes them globals (its public emulator does) or bindings around
+// the script. Outside Segment (jest) they are absent and local stand-ins take
+// their place. Looked up at throw time, so a runtime that installs them late
+// still wins.
 export type SegmentErrorKind = 'ValidationError' | 'InvalidEventPayload' | 'EventNotSupported' | 'RetryError'
 
 export const SEGMENT_ERROR_KINDS: readonly SegmentErrorKind[] = [
@@ -29,9 +32,24 @@ const localClasses: Record<SegmentErrorKind, ErrorClass> = {
   }
 }
 
+declare const ValidationError: unknown, InvalidEventPayload: unknown, EventNotSupported: unknown, RetryError: unknown
+
+function runtimeClass(kind: SegmentErrorKind): unknown {
+  switch (kind) {
+    case 'ValidationError':
+      return typeof ValidationError === 'undefined' ? undefined : ValidationError
+    case 'InvalidEventPayload':
+      return typeof InvalidEventPayload === 'undefined' ? undefined : InvalidEventPayload
+    case 'EventNotSupported':
+      return typeof EventNotSupported === 'undefined' ? undefined : EventNotSupported
+    case 'RetryError':
+      return typeof RetryError === 'undefined' ? undefined : RetryError
+  }
+}
+
 export function segmentErrorClass(kind: SegmentErrorKind): ErrorClass {
-  const global = (globalThis as Record<string, unknown>)[kind]
-  return typeof global === 'function' ? (global as ErrorClass) : localClasses[kind]
+  const provided = runtimeClass(kind)
+  return typeof provided === 'function' ? (provided as ErrorClass) : localClasses[kind]
 }
 
 export function segmentError(kind: SegmentErrorKind, message: string): Error {
