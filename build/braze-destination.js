@@ -86,7 +86,7 @@ async function callBraze(path2, body, connection) {
   const remaining = connection.deadline - Date.now();
   if (remaining <= 0)
     return failure("retry", void 0, void 0, "The invocation ran out of time before this Braze request could be sent.");
-  const fetchImpl = globalThis.fetch;
+  const fetchImpl = typeof fetch === "undefined" ? void 0 : fetch;
   if (typeof fetchImpl !== "function") return failure("retry", void 0, void 0, "No fetch is available in this runtime.");
   const controller = typeof AbortController === "function" ? new AbortController() : void 0;
   let timer;
@@ -807,8 +807,8 @@ var DeliveryMemory = class {
   }
 };
 function segmentCache() {
-  const cache = globalThis.cache;
-  return typeof cache?.load === "function" && typeof cache.delete === "function" ? cache : void 0;
+  const provided = typeof cache === "undefined" ? void 0 : cache;
+  return typeof provided?.load === "function" && typeof provided.delete === "function" ? provided : void 0;
 }
 var STORE_TTL_MS = 24 * 60 * 60 * 1e3;
 function fingerprint(text2) {
@@ -821,10 +821,10 @@ function fingerprint(text2) {
 }
 var inUse = /* @__PURE__ */ new Map();
 async function openMemory(restHost, apiKey) {
-  const cache = segmentCache();
-  if (!cache) return void 0;
+  const cache2 = segmentCache();
+  if (!cache2) return void 0;
   const key = `braze-destination-memory:${restHost}:${fingerprint(apiKey)}`;
-  const shared = inUse.get(key) ?? await openShared(cache, key);
+  const shared = inUse.get(key) ?? await openShared(cache2, key);
   if (!shared) return void 0;
   shared.invocations += 1;
   const { memory } = shared;
@@ -832,8 +832,8 @@ async function openMemory(restHost, apiKey) {
     memory,
     async keep() {
       try {
-        cache.delete(key);
-        await cache.load(key, STORE_TTL_MS, async () => memory);
+        cache2.delete(key);
+        await cache2.load(key, STORE_TTL_MS, async () => memory);
       } catch {
       } finally {
         shared.invocations -= 1;
@@ -842,10 +842,10 @@ async function openMemory(restHost, apiKey) {
     }
   };
 }
-async function openShared(cache, key) {
+async function openShared(cache2, key) {
   let found;
   try {
-    found = await cache.load(key, STORE_TTL_MS, async () => new DeliveryMemory());
+    found = await cache2.load(key, STORE_TTL_MS, async () => new DeliveryMemory());
   } catch {
     return void 0;
   }
@@ -1959,22 +1959,34 @@ var SEGMENT_ERROR_KINDS = [
   "RetryError"
 ];
 var localClasses = {
-  ValidationError: class ValidationError extends Error {
+  ValidationError: class ValidationError2 extends Error {
     name = "ValidationError";
   },
-  InvalidEventPayload: class InvalidEventPayload extends Error {
+  InvalidEventPayload: class InvalidEventPayload2 extends Error {
     name = "InvalidEventPayload";
   },
-  EventNotSupported: class EventNotSupported extends Error {
+  EventNotSupported: class EventNotSupported2 extends Error {
     name = "EventNotSupported";
   },
-  RetryError: class RetryError extends Error {
+  RetryError: class RetryError2 extends Error {
     name = "RetryError";
   }
 };
+function runtimeClass(kind) {
+  switch (kind) {
+    case "ValidationError":
+      return typeof ValidationError === "undefined" ? void 0 : ValidationError;
+    case "InvalidEventPayload":
+      return typeof InvalidEventPayload === "undefined" ? void 0 : InvalidEventPayload;
+    case "EventNotSupported":
+      return typeof EventNotSupported === "undefined" ? void 0 : EventNotSupported;
+    case "RetryError":
+      return typeof RetryError === "undefined" ? void 0 : RetryError;
+  }
+}
 function segmentErrorClass(kind) {
-  const global = globalThis[kind];
-  return typeof global === "function" ? global : localClasses[kind];
+  const provided = runtimeClass(kind);
+  return typeof provided === "function" ? provided : localClasses[kind];
 }
 function segmentError(kind, message) {
   const ErrorClass = segmentErrorClass(kind);
@@ -2639,7 +2651,7 @@ function mapTraits(event, identifier, settings, warnings) {
       else out[key] = update;
       continue;
     }
-    const value = toBrazeValue(raw, { warnings, label, mode: "attribute" });
+    const value = isArrayEdit(raw) ? arrayEdit(raw, label, warnings) : toBrazeValue(raw, { warnings, label, mode: "attribute" });
     if (value === void 0) continue;
     if (value !== null && typeof value === "object" && !fitsIn(value, MAX_NESTED_ATTRIBUTE_BYTES)) {
       warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for a nested attribute.`);
@@ -2670,6 +2682,14 @@ function identifyMemberships(event) {
     void 0,
     (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
   );
+}
+function arrayEdit(edit, label, warnings) {
+  const out = {};
+  for (const [operation, values] of Object.entries(edit)) {
+    const converted = toBrazeValue(values, { warnings, label: `${label}.${operation}`, mode: "attribute" });
+    if (converted !== void 0) out[operation] = converted;
+  }
+  return out;
 }
 
 // src/destination/currencies.ts

@@ -358,6 +358,12 @@ describe('custom attributes', () => {
     })
   })
 
+  test('an array edit ({"add", "remove"}) keeps its values as the array holds them: a date stays a string, not a nested {"$time"}', () => {
+    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/: "Adding a new value to an array custom attribute", { "add" : ["Value3"] }
+    const traits = { visit_days: { add: ['2024-05-01', 'Paris'], remove: ['2024-04-01'] } }
+    expect(attributesOf(identify(traits))).toEqual({ attributes: { external_id: 'u1', ...traits }, warnings: [] })
+  })
+
   test('nested objects: dates become {"$time"}, bad keys are dropped with a warning', () => {
     const traits = {
       preferences: {

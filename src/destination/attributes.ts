@@ -7,10 +7,12 @@ import {
   BRAZE_RESERVED_ATTRIBUTES,
   identifierObject,
   type BrazeAttributes,
-  type BrazeIdentifier
+  type BrazeIdentifier,
+  type JsonValue
 } from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { updateExistingOnlyFlag } from './identity'
+import { isArrayEdit } from './merge-attributes'
 import { isOperatorValue, operatorUpdate } from './nested-operators'
 import { dict, field, type Dict, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
@@ -76,7 +78,10 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
       else out[key] = update
       continue
     }
-    const value = toBrazeValue(raw, { warnings, label, mode: 'attribute' })
+    // Braze's edits of an array attribute take the array's own values ("Adding a new value to an array custom
+    // attribute": { "add" : ["Value3"] }, https://www.braze.com/docs/api/objects_filters/user_attributes_object/):
+    // converted as a top-level array, so a date stays a string instead of becoming a nested attribute's {"$time"}.
+    const value = isArrayEdit(raw) ? arrayEdit(raw, label, warnings) : toBrazeValue(raw, { warnings, label, mode: 'attribute' })
     if (value === undefined) continue
     if (value !== null && typeof value === 'object' && !fitsIn(value, MAX_NESTED_ATTRIBUTE_BYTES)) {
       warnings.push(`${label} was dropped: over Braze's ${MAX_NESTED_ATTRIBUTE_BYTES / 1024} KB limit for a nested attribute.`)
@@ -114,4 +119,13 @@ export function identifyMemberships(event: SegmentEvent): Array<[string, boolean
     undefined,
     (key) => !STANDARD_TRAITS.has(key) && !IDENTIFIER_TRAITS.has(key) && !BRAZE_RESERVED_ATTRIBUTES.has(key)
   )
+}
+
+function arrayEdit(edit: { add?: unknown[]; remove?: unknown[] }, label: string, warnings: string[]): JsonValue {
+  const out: Record<string, JsonValue> = {}
+  for (const [operation, values] of Object.entries(edit)) {
+    const converted = toBrazeValue(values, { warnings, label: `${label}.${operation}`, mode: 'attribute' })
+    if (converted !== undefined) out[operation] = converted
+  }
+  return out
 }
