@@ -624,6 +624,32 @@ function valueKeys(object) {
   return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key));
 }
 
+// src/destination/merge-order.ts
+function profilesOf(merges) {
+  return {
+    away: merges.map((merge) => identityKey(merge.identifier_to_merge)),
+    kept: merges.map((merge) => identityKey(merge.identifier_to_keep))
+  };
+}
+function dependsOn(merge, earlier) {
+  const away = identityKey(merge.identifier_to_merge);
+  return earlier.away.includes(away) || earlier.kept.includes(away) || earlier.away.includes(identityKey(merge.identifier_to_keep));
+}
+function mergeWaves(merges) {
+  const waves = [];
+  const last = /* @__PURE__ */ new Map();
+  const lastOf = (key) => last.get(key) ?? -1;
+  for (const merge of merges) {
+    const away = identityKey(merge.object.identifier_to_merge);
+    const kept = identityKey(merge.object.identifier_to_keep);
+    const wave = Math.max(lastOf(`away:${away}`), lastOf(`kept:${away}`), lastOf(`away:${kept}`)) + 1;
+    (waves[wave] ??= []).push(merge);
+    last.set(`away:${away}`, Math.max(lastOf(`away:${away}`), wave));
+    last.set(`kept:${kept}`, Math.max(lastOf(`kept:${kept}`), wave));
+  }
+  return waves;
+}
+
 // src/destination/delivery-memory.ts
 var MESSAGE_TTL_MS = 6 * 60 * 60 * 1e3;
 var MERGE_TTL_MS = 24 * 60 * 60 * 1e3;
@@ -1333,7 +1359,7 @@ function planDelivery(plans, options) {
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
   }
   if (remembered) {
-    const touched = profilesOf(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]));
+    const touched = profilesOf2(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]));
     for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner);
   }
   const skip = options.skipUnchangedAttributes && memory ? { memory, exempt: new Set(plans.flatMap((plan, owner) => plan?.engage ? [owner] : [])) } : void 0;
@@ -1407,7 +1433,7 @@ function createsProfile(object) {
   if ("user_alias" in object) return object._update_existing_only === false;
   return !("braze_id" in object) && object._update_existing_only !== true;
 }
-function profilesOf(plans) {
+function profilesOf2(plans) {
   const out = /* @__PURE__ */ new Set();
   for (const plan of plans) {
     if (!plan) continue;
@@ -1808,7 +1834,9 @@ var Delivery = class {
   }
   async delete(request) {
     await Promise.all(this.writers.map((writer) => writer.finished));
-    const merging = this.mergeRuns.filter((run) => run.profiles.some((profile) => request.users.includes(profile)));
+    const merging = this.mergeRuns.filter(
+      ({ profiles }) => [...profiles.away, ...profiles.kept].some((profile) => request.users.includes(profile))
+    );
     await Promise.all(merging.map((run) => run.finished));
     for (const user of request.users) {
       this.memory?.forgetValues(user);
@@ -1889,18 +1917,38 @@ var Delivery = class {
     for (const part of this.plan.expected[owner]) if (!this.accepted[owner].has(part)) return false;
     return true;
   }
-  /** Sends the merges that have a ready owner and were not sent yet. */
+  /**
+   * Sends the merges that have a ready owner and were not sent yet, unless one waits for a writer of
+   * its profiles or for an earlier merge it depends on that has yet to go (merge-order.ts).
+   */
   async merges() {
-    const due = this.plan.merges.filter(
-      (merge) => !this.mergesSent.has(merge.key) && merge.owners.some((owner) => this.ready(owner)) && this.writersTo(mergeProfiles(merge.object)).length === 0
-    );
-    for (const merge of due) this.mergesSent.add(merge.key);
-    const runs = chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => {
-      const run = { profiles: chunk.flatMap((entry) => mergeProfiles(entry.object)), finished: this.merge(chunk, true) };
-      this.mergeRuns.push(run);
-      return run.finished;
-    });
-    await Promise.all(runs);
+    const due = [];
+    const held = { away: [], kept: [] };
+    for (const merge of this.plan.merges) {
+      if (this.mergesSent.has(merge.key)) continue;
+      const profiles = profilesOf([merge.object]);
+      const go = merge.owners.some((owner) => this.ready(owner)) && this.writersTo([...profiles.away, ...profiles.kept]).length === 0 && !dependsOn(merge.object, held);
+      if (go) {
+        due.push(merge);
+        this.mergesSent.add(merge.key);
+      } else if (merge.owners.some((owner) => this.failures[owner].length === 0)) {
+        held.away.push(...profiles.away);
+        held.kept.push(...profiles.kept);
+      }
+    }
+    const earlier = [...this.mergeRuns];
+    let previous = Promise.resolve();
+    for (const wave of mergeWaves(due)) {
+      const waits = earlier.filter((run) => wave.some((merge) => dependsOn(merge.object, run.profiles))).map((run) => run.finished);
+      const start = Promise.all([previous, ...waits]);
+      const runs = chunked(wave, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => {
+        const run = { profiles: profilesOf(chunk.map((entry) => entry.object)), finished: start.then(() => this.merge(chunk, true)) };
+        this.mergeRuns.push(run);
+        return run.finished;
+      });
+      previous = Promise.all(runs);
+    }
+    await previous;
   }
   async merge(chunk, mayResend) {
     const merged = chunk.map((entry) => identityKey(entry.object.identifier_to_merge));
@@ -1931,9 +1979,6 @@ function worstFailure(failures) {
   const messages = [...new Set(failures.map((failure2) => failure2.message))];
   const shown = messages.slice(0, 3).join(" | ");
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown };
-}
-function mergeProfiles(merge) {
-  return [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)];
 }
 function valuesOf(object) {
   const merges = object._merge_objects === true;

@@ -429,6 +429,23 @@ describe('/users/merge', () => {
     expect(braze.profile({ user_alias: alias('phone') })).toBeUndefined()
   })
 
+  test("a request's merges in no set order, as Braze says: applied last first, so a client relying on their order is caught", async () => {
+    // https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/: "The endpoint does not guarantee the sequence
+    // of merge_updates objects being updated."
+    await track({
+      attributes: [{ external_id: 'u1' }, { external_id: 'u2' }, { user_alias: alias('anon'), _update_existing_only: false }],
+      events: [{ user_alias: alias('anon'), name: 'Visit', time: T }]
+    })
+    await merge({
+      merge_updates: [
+        { identifier_to_merge: { user_alias: alias('anon') }, identifier_to_keep: { external_id: 'u1' } },
+        { identifier_to_merge: { user_alias: alias('anon') }, identifier_to_keep: { external_id: 'u2' } }
+      ]
+    })
+    expect(names(braze.profile({ external_id: 'u1' }))).toEqual([])
+    expect(names(braze.profile({ external_id: 'u2' }))).toEqual(['Visit'])
+  })
+
   test('an email-only lead is merged into the external_id profile, which keeps its own values', async () => {
     await track({
       attributes: [

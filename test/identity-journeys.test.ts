@@ -183,6 +183,27 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       if (remaining.length > 0) expect(eventNames(profiles[0])).toEqual(['Viewed'])
     })
 
+    test('one visitor identified as two users in one batch: its history goes to the first, as one by one', async () => {
+      // Braze applies a /users/merge request's entries in no set order, and the embedded Braze applies them last first.
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [
+            event({ type: 'track', event: 'Viewed', anonymousId: 'anon-9', timestamp: at(1) }),
+            identify({ userId: 'u9', anonymousId: 'anon-9', timestamp: at(2) }),
+            identify({ userId: 'u10', anonymousId: 'anon-9', timestamp: at(3) })
+          ]
+        ],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles.map((one) => [one.identifiers.external_id, eventNames(one)])).toEqual([
+        ['u9', ['Viewed']],
+        ['u10', []]
+      ])
+    })
+
     test('a phone lead, then the user given that number spelled otherwise (10 digits, no +): the user keeps its later plan', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       await send(

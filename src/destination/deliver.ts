@@ -17,14 +17,17 @@
 //      recreate the profile a delete removed.
 // A merge of a profile that round 2 still writes to (a split event's later
 // parts, a resend) waits for those writes, which would recreate the profile
-// it removed; a delete waits for every write and for the merges of its
-// profile, so that it comes last.
+// it removed; a merge whose outcome depends on an earlier one's (the same
+// profile merged twice, a chain) waits for its answer (merge-order.ts), a
+// third round trip that only such batches pay; a delete waits for every write
+// and for the merges of its profile, so that it comes last.
 // Before all that: when an event keyed by an email comes before an event that
 // gives that email to a user, the second waits for the first to be delivered
 // (contact-rounds.ts); most batches need no such wait.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
 import { inTimeOrder } from './merge-attributes'
+import { dependsOn, mergeWaves, profilesOf, type MergeProfiles } from './merge-order'
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
 import { contactRounds, touchesOf } from './contact-rounds'
@@ -80,8 +83,8 @@ const NOTHING: ReadonlySet<PartToken> = new Set()
 
 /**
  * The events in time order, whatever their order in the batch: Braze applies a request's attribute
- * objects, and a /users/merge request's entries, one after another, and everything after planning
- * (packing, merging a user's updates, merges) keeps the order of the events it gets.
+ * objects one after another, and everything after planning (packing, merging a user's updates, the
+ * order of merges, merge-order.ts) keeps the order of the events it gets.
  */
 export async function deliver(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
   const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner)
@@ -222,7 +225,7 @@ class Delivery {
   private readonly refused: Array<{ owners: number[]; message: string }> = []
   private readonly mergesSent = new Set<string>()
   /** The /users/merge requests sent: the profiles they name, and when they are answered. */
-  private readonly mergeRuns: Array<{ profiles: string[]; finished: Promise<void> }> = []
+  private readonly mergeRuns: Array<{ profiles: MergeProfiles; finished: Promise<void> }> = []
   /** Round 2's /users/track requests (split events' later parts, resends): the profiles they write to, and when they are done. */
   private readonly writers: Array<{ profiles: Set<string>; finished: Promise<void>; done: boolean }> = []
 
@@ -401,7 +404,9 @@ class Delivery {
   private async delete(request: DeliveryPlan['deletes'][number]): Promise<void> {
     // Last: after every write (which may set off a merge of this profile), then after the merges of its profile.
     await Promise.all(this.writers.map((writer) => writer.finished))
-    const merging = this.mergeRuns.filter((run) => run.profiles.some((profile) => request.users.includes(profile)))
+    const merging = this.mergeRuns.filter(({ profiles }) =>
+      [...profiles.away, ...profiles.kept].some((profile) => request.users.includes(profile))
+    )
     await Promise.all(merging.map((run) => run.finished))
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
     for (const user of request.users) {
@@ -491,21 +496,43 @@ class Delivery {
     return true
   }
 
-  /** Sends the merges that have a ready owner and were not sent yet. */
+  /**
+   * Sends the merges that have a ready owner and were not sent yet, unless one waits for a writer of
+   * its profiles or for an earlier merge it depends on that has yet to go (merge-order.ts).
+   */
   private async merges(): Promise<void> {
-    const due = this.plan.merges.filter(
-      (merge) =>
-        !this.mergesSent.has(merge.key) &&
+    const due: DeliveryPlan['merges'] = []
+    const held: MergeProfiles = { away: [], kept: [] }
+    for (const merge of this.plan.merges) {
+      if (this.mergesSent.has(merge.key)) continue
+      const profiles = profilesOf([merge.object])
+      const go =
         merge.owners.some((owner) => this.ready(owner)) &&
-        this.writersTo(mergeProfiles(merge.object)).length === 0
-    )
-    for (const merge of due) this.mergesSent.add(merge.key)
-    const runs = chunked(due, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => {
-      const run = { profiles: chunk.flatMap((entry) => mergeProfiles(entry.object)), finished: this.merge(chunk, true) }
-      this.mergeRuns.push(run)
-      return run.finished
-    })
-    await Promise.all(runs)
+        this.writersTo([...profiles.away, ...profiles.kept]).length === 0 &&
+        !dependsOn(merge.object, held)
+      if (go) {
+        due.push(merge)
+        this.mergesSent.add(merge.key)
+      } else if (merge.owners.some((owner) => this.failures[owner]!.length === 0)) {
+        // It may go later (its event is not failed): the merges after it that depend on it wait for it.
+        held.away.push(...profiles.away)
+        held.kept.push(...profiles.kept)
+      }
+    }
+    // Each wave after the one before it (merge-order.ts), and after the merges sent earlier that it depends on.
+    const earlier = [...this.mergeRuns]
+    let previous: Promise<unknown> = Promise.resolve()
+    for (const wave of mergeWaves(due)) {
+      const waits = earlier.filter((run) => wave.some((merge) => dependsOn(merge.object, run.profiles))).map((run) => run.finished)
+      const start = Promise.all([previous, ...waits])
+      const runs = chunked(wave, MAX_USERS_ENTRIES_PER_REQUEST).map((chunk) => {
+        const run = { profiles: profilesOf(chunk.map((entry) => entry.object)), finished: start.then(() => this.merge(chunk, true)) }
+        this.mergeRuns.push(run)
+        return run.finished
+      })
+      previous = Promise.all(runs)
+    }
+    await previous
   }
 
   private async merge(chunk: Owned<MergeUpdate>[], mayResend: boolean): Promise<void> {
@@ -543,10 +570,6 @@ export function worstFailure(failures: EventFailure[]): EventFailure | undefined
   const messages = [...new Set(failures.map((failure) => failure.message))]
   const shown = messages.slice(0, 3).join(' | ')
   return { kind, message: messages.length > 3 ? `${shown} | and ${messages.length - 3} more` : shown }
-}
-
-function mergeProfiles(merge: MergeUpdate): string[] {
-  return [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)]
 }
 
 /** An attributes object's values as the memory keeps them: plain values as JSON, anything else undefined (never remembered). */

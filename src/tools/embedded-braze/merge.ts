@@ -86,7 +86,10 @@ export function handleMerge(store: ProfileStore, body: unknown): Answer {
     if (typeof parsed === 'string') return badRequest(parsed, [`merge_updates[${index}]`])
     updates.push(parsed)
   }
-  for (const { toMerge, toKeep } of updates) {
+  // "The endpoint does not guarantee the sequence of merge_updates objects being updated"
+  // (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/): applied last first here,
+  // so that a client relying on the order in which it wrote them is caught.
+  for (const { toMerge, toKeep } of updates.reverse()) {
     const merged = resolve(store, toMerge)
     const kept = resolve(store, toKeep)
     // The merged profile's aliases are not carried over: the page's list of
