@@ -27,6 +27,7 @@ var MAX_COMBINED_OBJECTS_MAU = 50;
 var MAX_USERS_ENTRIES_PER_REQUEST = 50;
 var MAX_STRING_LENGTH = 255;
 var MAX_KEY_LENGTH = 255;
+var MAX_EXTERNAL_ID_BYTES = 987;
 var MAX_IMAGE_URL_LENGTH = 1024;
 var MAX_EVENT_PROPERTIES_BYTES = 100 * 1024;
 var MAX_PURCHASE_PROPERTIES_BYTES = 50 * 1024;
@@ -461,8 +462,20 @@ function sizeBound(value, budget) {
 function jsonSize(value) {
   const json = JSON.stringify(value);
   if (json === void 0) return 0;
-  if (!/[\u0080-\uffff]/.test(json)) return json.length;
-  return encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, ".").length;
+  return /[\u0080-\uffff]/.test(json) ? utf8Length(json) : json.length;
+}
+function utf8Length(text2) {
+  let bytes = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const code = text2.charCodeAt(i);
+    if (code < 128) bytes += 1;
+    else if (code < 2048) bytes += 2;
+    else if (code >= 55296 && code < 56320 && (text2.charCodeAt(i + 1) & 64512) === 56320) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 // src/destination/nested-operators.ts
@@ -2130,7 +2143,7 @@ function aliasFor(anonymousId, settings) {
 }
 function resolveIdentifier(event, settings) {
   const userId = nonBlank(event.userId);
-  if (userId !== void 0) return { external_id: userId };
+  if (userId !== void 0) return externalIdProblem(userId, "userId") ?? { external_id: userId };
   const brazeId = first(event, BRAZE_ID_PATHS);
   if (brazeId !== void 0) return { braze_id: brazeId };
   const anonymousId = nonBlank(event.anonymousId);
@@ -2141,6 +2154,14 @@ function resolveIdentifier(event, settings) {
   const phone = first(event, CONTACT_PATHS.phone, validPhone);
   if (phone !== void 0) return { phone };
   return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0, settings.anonymousAliasLabel));
+}
+function externalIdProblem(id, field2) {
+  const bytes = utf8Length(id);
+  if (bytes <= MAX_EXTERNAL_ID_BYTES) return void 0;
+  return problem(
+    "InvalidEventPayload",
+    `The ${field2} is ${bytes} bytes long; Braze takes an external_id of at most ${MAX_EXTERNAL_ID_BYTES} bytes (UTF-8).`
+  );
 }
 function updateExistingOnlyFlag(identifier, settings) {
   if ("user_alias" in identifier) return settings.updateExistingOnly;
@@ -3275,6 +3296,8 @@ function mapAlias(event, settings) {
   if (userId === void 0 || previousId === void 0) {
     return problem("InvalidEventPayload", "An alias call needs both previousId and userId.");
   }
+  const tooLong = externalIdProblem(userId, "userId");
+  if (tooLong) return tooLong;
   const plan = emptyPlan([], eventEpoch(event), messageIdOf(event));
   if (previousId === userId) {
     plan.warnings.push("previousId equals userId: nothing to merge.");
@@ -3289,7 +3312,8 @@ function mapAlias(event, settings) {
     plan.warnings.push(
       "previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge."
     );
-  if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep });
+  if (!wasAnonymous && !externalIdProblem(previousId, "previousId"))
+    plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep });
   if (plan.merges.length > 0) plan.attributes.push(attributesBase(keep, settings));
   return plan;
 }
@@ -3297,7 +3321,8 @@ function mapDelete(event, settings) {
   const plan = emptyPlan([], eventEpoch(event), messageIdOf(event));
   const userId = nonBlank(event.userId);
   if (userId !== void 0) {
-    plan.deletes.push({ external_id: userId });
+    if (externalIdProblem(userId, "userId")) plan.warnings.push("The userId is too long to be a Braze external_id: no Braze user has it.");
+    else plan.deletes.push({ external_id: userId });
     return plan;
   }
   const anonymousId = nonBlank(event.anonymousId);

@@ -38,6 +38,8 @@ describe('identifiers', () => {
     ['empty external_id', { external_id: '' }, ['external_id must be a non-empty string']],
     ['blank external_id', { external_id: '   ' }, ['external_id must be a non-empty string']],
     ['numeric external_id', { external_id: 42 }, ['external_id must be a non-empty string']],
+    ['external_id of 987 bytes', { external_id: 'é'.repeat(493) + 'x' }, []],
+    ['external_id of 988 bytes', { external_id: 'é'.repeat(494) }, ['external_id exceeds the maximum allowed length of 987 bytes']],
     ['null braze_id', { braze_id: null }, ['braze_id must be a non-empty string']],
     ['empty email', { email: '' }, ['email must be a non-empty string']],
     ['alias without label', { user_alias: { alias_name: 'a' } }, ['user_alias must have a non-empty alias_name and alias_label']],
@@ -83,6 +85,12 @@ describe('attributes objects', () => {
     ['key starting with $', { external_id: 'u1', $name: 'x' }, ["attribute key '$name' must not start with '$'"]],
     ['empty key', { external_id: 'u1', '': 'x' }, ['attribute key must not be empty']],
     ['key of 256 characters', { external_id: 'u1', [long(256)]: 1 }, [`attribute key '${long(40)}…' is longer than 255 characters`]],
+    ['a valid email attribute', { external_id: 'u1', email: 'ann@example.com' }, []],
+    [
+      'a malformed email attribute (EMAIL_BAD_FORMAT)',
+      { external_id: 'u1', email: 'not-an-email' },
+      ['email is not a valid email address']
+    ],
     ['_update_existing_only true', { external_id: 'u1', _update_existing_only: true }, []],
     ['_update_existing_only false on an alias', { user_alias: alias, _update_existing_only: false }, []],
     [

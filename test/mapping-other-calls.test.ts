@@ -253,6 +253,36 @@ describe('delete', () => {
   })
 })
 
+describe("userIds longer than Braze's 987 bytes for an external_id", () => {
+  // EXTERNAL_USER_ID_TOO_LARGE: "The external_id exceeds the maximum allowed length of 987 bytes."
+  // https://www.braze.com/docs/api/endpoints/user_data/post_user_track/ (Endpoint-specific errors)
+  const fits = 'é'.repeat(493) + 'x' // 987 bytes in UTF-8, 494 characters
+  const over = 'é'.repeat(494) // 988 bytes
+
+  test.each(['identify', 'track', 'group'])('%s: 987 bytes is an external_id; 988 is InvalidEventPayload saying so', (type) => {
+    const fields = { type, event: 'Viewed', groupId: 'g1', timestamp: T }
+    const sent = planFor({ ...fields, userId: fits })
+    expect([...sent.attributes, ...sent.events].map((object) => (object as { external_id?: string }).external_id)).toContain(fits)
+    expect(problemFor({ ...fields, userId: over })).toEqual({
+      kind: 'InvalidEventPayload',
+      message: 'The userId is 988 bytes long; Braze takes an external_id of at most 987 bytes (UTF-8).'
+    })
+  })
+
+  test('alias: a userId over the bound is refused; a previousId over it was never an external_id, so only its alias is merged', () => {
+    expect(problemFor({ type: 'alias', userId: over, previousId: 'u1' }).message).toMatch(/^The userId is 988 bytes long/)
+    expect(planFor({ type: 'alias', userId: 'u1', previousId: over }, { anonymousAliasLabel: LABEL }).merges).toEqual([
+      { identifier_to_merge: { user_alias: { alias_name: over, alias_label: LABEL } }, identifier_to_keep: { external_id: 'u1' } }
+    ])
+  })
+
+  test('delete: a userId over the bound names no Braze user: nothing is sent, with a warning', () => {
+    expect(planFor({ type: 'delete', userId: over })).toEqual(
+      plan({ warnings: [expect.stringMatching(/too long to be a Braze external_id/)] })
+    )
+  })
+})
+
 describe('not an event Braze can take', () => {
   test.each<[string, unknown, RegExp]>([
     ['an unknown type', { type: 'purchase', userId: 'u1' }, /^Event type "purchase" is not supported by the Braze destination function/],

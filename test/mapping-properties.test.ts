@@ -6,6 +6,7 @@ import fc from 'fast-check'
 import { SEGMENT_ERROR_KINDS, isProblem } from '../src/destination/errors'
 import { EVENT_TYPES, mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
+import { jsonSize, utf8Length } from '../src/destination/values'
 import { settingsFor } from './helpers/settings'
 
 const RUNS = 300
@@ -591,6 +592,19 @@ describe('mapEvent on arbitrary input never throws and yields valid Braze object
         check(JSON.parse(text), overrides)
       }),
       { numRuns: 100 }
+    )
+  })
+})
+
+describe('sizes in UTF-8 bytes, as Braze counts them (the sandbox has no TextEncoder or Buffer)', () => {
+  test('property: utf8Length and jsonSize agree with Node, lone surrogates included', () => {
+    const anyCodeUnits = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((codes) => String.fromCharCode(...codes))
+    fc.assert(
+      fc.property(fc.oneof(anyCodeUnits, fc.string({ unit: 'grapheme' })), (text) => {
+        expect(utf8Length(text)).toBe(Buffer.byteLength(text))
+        expect(jsonSize({ text })).toBe(Buffer.byteLength(JSON.stringify({ text })))
+      }),
+      { numRuns: 500, seed: 21 }
     )
   })
 })

@@ -52,6 +52,13 @@ export const MAX_STRING_LENGTH = 255
 export const MAX_KEY_LENGTH = 255
 
 /**
+ * "EXTERNAL_USER_ID_TOO_LARGE: The external_id exceeds the maximum allowed
+ * length of 987 bytes." (Endpoint-specific errors,
+ * https://www.braze.com/docs/api/endpoints/user_data/post_user_track/)
+ */
+export const MAX_EXTERNAL_ID_BYTES = 987
+
+/**
  * The standard `image_url` attribute is "URL of image to be associated with
  * user profile" (https://www.braze.com/docs/api/objects_filters/user_attributes_object/),
  * which states no length. 1024 is this project's bound for it (a URL, so the
@@ -105,11 +112,11 @@ export const RESERVED_PROPERTY_KEYS: readonly string[] = ['time', 'event_name']
 export const RESERVED_PURCHASE_PROPERTY_KEYS: readonly string[] = ['time', 'product_id', 'quantity', 'event_name', 'price', 'currency']
 
 /**
- * Braze documents no byte limit for a /users/track request, only its object
- * counts (https://www.braze.com/docs/api/api_limits/); the legacy limit was
- * 4 MB. This project's cap, 1 MB, keeps every request far below any limit
- * Braze or a proxy might apply and costs nothing for ordinary events
- * (75 objects are about 50 KB).
+ * "All API endpoints have a data payload limit of 4 MB. Attempts to post more
+ * data than 4 MB will fail with an HTTP 413 Request Entity Too Large."
+ * (https://www.braze.com/docs/api/endpoints/user_data/). This project's cap,
+ * 1 MB, stays far below it and below any proxy's, and costs nothing for
+ * ordinary events (75 objects are about 50 KB).
  */
 export const MAX_REQUEST_BYTES = 1024 * 1024
 

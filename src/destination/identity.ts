@@ -1,11 +1,13 @@
 // Who a Segment event is in Braze (README, "One person, one Braze profile"): one
 // identifier per Braze object, and the earlier profiles of a person that are
 // merged into the external_id profile once a userId arrives.
+import { MAX_EXTERNAL_ID_BYTES } from './braze-limits'
 import type { BrazeIdentifier, MergeUpdate } from './braze-types'
 import { CONTACT_PATHS, userPaths, validEmail, validPhone } from './contact'
 import { problem, type Problem } from './errors'
 import { nonBlank, path, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
+import { utf8Length } from './values'
 
 // https://segment.com/docs/connections/destinations/catalog/braze/: "in the `integrations.Braze.braze_id` or
 // `context.integrations.Braze.braze_id` object"; the latter is where Engage looks for it when there is no userId.
@@ -43,7 +45,7 @@ export function aliasFor(anonymousId: string, settings: Pick<Settings, 'anonymou
  */
 export function resolveIdentifier(event: SegmentEvent, settings: Settings): BrazeIdentifier | Problem {
   const userId = nonBlank(event.userId)
-  if (userId !== undefined) return { external_id: userId }
+  if (userId !== undefined) return externalIdProblem(userId, 'userId') ?? { external_id: userId }
   const brazeId = first(event, BRAZE_ID_PATHS)
   if (brazeId !== undefined) return { braze_id: brazeId }
   const anonymousId = nonBlank(event.anonymousId)
@@ -54,6 +56,16 @@ export function resolveIdentifier(event: SegmentEvent, settings: Settings): Braz
   const phone = first(event, CONTACT_PATHS.phone, validPhone)
   if (phone !== undefined) return { phone }
   return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined, settings.anonymousAliasLabel))
+}
+
+/** A userId Braze would refuse as an external_id, refused before anything is sent. */
+export function externalIdProblem(id: string, field: 'userId' | 'previousId'): Problem | undefined {
+  const bytes = utf8Length(id)
+  if (bytes <= MAX_EXTERNAL_ID_BYTES) return undefined
+  return problem(
+    'InvalidEventPayload',
+    `The ${field} is ${bytes} bytes long; Braze takes an external_id of at most ${MAX_EXTERNAL_ID_BYTES} bytes (UTF-8).`
+  )
 }
 
 /**

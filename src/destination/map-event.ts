@@ -16,7 +16,7 @@ import { audienceArrayUpdate, engageContext, isExit, isMembership, memberships }
 import { isProblem, problem, type Problem } from './errors'
 import { toEventProperties } from './event-properties'
 import { brazeTime, eventEpoch, timestampWarning } from './event-time'
-import { aliasFor, earlierProfiles, resolveIdentifier, updateExistingOnlyFlag } from './identity'
+import { aliasFor, earlierProfiles, externalIdProblem, resolveIdentifier, updateExistingOnlyFlag } from './identity'
 import { emptyPlan, type EventPlan } from './plan'
 import { mapPurchases } from './purchases'
 import { cutString } from './values'
@@ -258,6 +258,8 @@ function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem 
   if (userId === undefined || previousId === undefined) {
     return problem('InvalidEventPayload', 'An alias call needs both previousId and userId.')
   }
+  const tooLong = externalIdProblem(userId, 'userId')
+  if (tooLong) return tooLong
   const plan = emptyPlan([], eventEpoch(event), messageIdOf(event))
   if (previousId === userId) {
     plan.warnings.push('previousId equals userId: nothing to merge.')
@@ -272,7 +274,9 @@ function mapAlias(event: SegmentEvent, settings: Settings): EventPlan | Problem 
     plan.warnings.push(
       'previousId is an anonymousId, and anonymous users are not sent to Braze without the anonymousAliasLabel setting: nothing to merge.'
     )
-  if (!wasAnonymous) plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep })
+  // A previousId too long to be an external_id was never one.
+  if (!wasAnonymous && !externalIdProblem(previousId, 'previousId'))
+    plan.merges.push({ identifier_to_merge: { external_id: previousId }, identifier_to_keep: keep })
   // The profile to keep may not exist yet (an alias before any identify of the new userId): an attributes
   // object with only its external_id creates it, and the merge waits until Braze accepted that object.
   if (plan.merges.length > 0) plan.attributes.push(attributesBase(keep, settings))
@@ -283,7 +287,9 @@ function mapDelete(event: SegmentEvent, settings: Settings): EventPlan | Problem
   const plan = emptyPlan([], eventEpoch(event), messageIdOf(event))
   const userId = nonBlank(event.userId)
   if (userId !== undefined) {
-    plan.deletes.push({ external_id: userId })
+    // A userId too long to be an external_id names no Braze user: nothing to delete.
+    if (externalIdProblem(userId, 'userId')) plan.warnings.push('The userId is too long to be a Braze external_id: no Braze user has it.')
+    else plan.deletes.push({ external_id: userId })
     return plan
   }
   const anonymousId = nonBlank(event.anonymousId)

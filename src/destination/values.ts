@@ -182,7 +182,20 @@ export function jsonSize(value: unknown): number {
   const json = JSON.stringify(value)
   if (json === undefined) return 0
   // ASCII (the usual case) is one byte a character; only then count UTF-8 bytes the slow way.
-  if (!/[\u0080-\uffff]/.test(json)) return json.length
-  // Each %XX of encodeURIComponent is one UTF-8 byte. (JSON.stringify escapes lone surrogates, so this never throws.)
-  return encodeURIComponent(json).replace(/%[0-9A-F]{2}/g, '.').length
+  return /[\u0080-\uffff]/.test(json) ? utf8Length(json) : json.length
+}
+
+/** UTF-8 bytes of a string; a lone surrogate counts as the 3 bytes of the U+FFFD a UTF-8 encoder puts in its place. */
+export function utf8Length(text: string): number {
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    else if (code >= 0xd800 && code < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4
+      i++
+    } else bytes += 3
+  }
+  return bytes
 }

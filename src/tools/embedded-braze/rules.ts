@@ -5,6 +5,7 @@
 // its Braze page): the stand-in and the function cannot disagree on them.
 import {
   MAX_EVENT_PROPERTIES_BYTES,
+  MAX_EXTERNAL_ID_BYTES,
   MAX_IMAGE_URL_LENGTH,
   MAX_INPUT_LENGTH_MESSAGE,
   MAX_KEY_LENGTH,
@@ -19,6 +20,7 @@ import {
   type TrackArray
 } from '../../destination/braze-limits'
 import { ATTRIBUTE_CONTROL_KEYS } from '../../destination/braze-types'
+import { validEmail } from '../../destination/contact'
 import { ecommerceProblems, isRecommendedEvent } from './ecommerce-rules'
 import { type Identifier, PRIMARY_IDENTIFIER_KEYS, asUserAlias, isNonBlankString, isPlainObject } from './identifier'
 
@@ -110,9 +112,11 @@ export function parseIdentifier(object: Record<string, unknown>, array: TrackArr
       ? { identifier: { kind: 'user_alias', alias }, keys: [key], problems: [] }
       : { keys: [key], problems: ['user_alias must have a non-empty alias_name and alias_label'] }
   }
-  return isNonBlankString(value)
-    ? { identifier: { kind: key, value }, keys: [key], problems: [] }
-    : { keys: [key], problems: [`${key} must be a non-empty string`] }
+  if (!isNonBlankString(value)) return { keys: [key], problems: [`${key} must be a non-empty string`] }
+  // "EXTERNAL_USER_ID_TOO_LARGE" (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
+  if (key === 'external_id' && Buffer.byteLength(value) > MAX_EXTERNAL_ID_BYTES)
+    return { keys: [key], problems: [`external_id exceeds the maximum allowed length of ${MAX_EXTERNAL_ID_BYTES} bytes`] }
+  return { identifier: { kind: key, value }, keys: [key], problems: [] }
 }
 
 function attributesProblems(object: Record<string, unknown>): string[] {
@@ -160,6 +164,9 @@ function controlKeyProblems(object: Record<string, unknown>): string[] {
 }
 
 function attributeValueProblems(key: string, value: unknown): string[] {
+  // "EMAIL_BAD_FORMAT: The value provided for email is not a valid email address"
+  // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), by Braze's documented rules (contact.ts).
+  if (key === 'email' && typeof value === 'string' && validEmail(value) === undefined) return ['email is not a valid email address']
   const limit = key === 'image_url' ? MAX_IMAGE_URL_LENGTH : MAX_STRING_LENGTH
   if (typeof value === 'string' && length(value) > limit) {
     return [`attribute ${quote(key)} is longer than ${limit} characters`]
