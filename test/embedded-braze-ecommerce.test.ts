@@ -276,6 +276,15 @@ describe('what else Braze validates', () => {
     expect(objectProblems('events', withProperties(event, change))).toEqual([problem])
   })
 
+  test.each(['VED', 'XAU', 'CHE'])("%s, an ISO 4217 code Node 20's ICU lacks, is a currency, as the function takes it", (code) => {
+    expect(
+      objectProblems(
+        'events',
+        withProperties('ecommerce.order_placed', (p) => (p.currency = code))
+      )
+    ).toEqual([])
+  })
+
   test('a name that is not exactly one of the six is an ordinary custom event: no schema', () => {
     expect(
       objectProblems('events', {

@@ -14,7 +14,7 @@ const ISO_CODES_ICU_LACKS = ['VED', 'BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'U
 let currencies: Set<string> | undefined
 
 /** The runtime's list of codes in use when it has one (Intl.supportedValuesOf), else the three-letter shape. */
-function isCurrencyCode(code: string): boolean {
+export function isCurrencyCode(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code)) return false
   const supported = typeof Intl === 'object' ? (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf : undefined
   currencies ??= new Set(supported ? [...supported('currency'), ...ISO_CODES_ICU_LACKS] : [])

@@ -9,6 +9,7 @@
 // invalid event is reported in the response's errors array".
 // https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/
 import { isPlainObject } from './identifier'
+import { isCurrencyCode } from '../../destination/currencies'
 
 type PropertyType = 'string' | 'number' | 'integer' | 'array' | 'object'
 
@@ -69,11 +70,9 @@ export function isRecommendedEvent(name: unknown): name is string {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ECOMMERCE_SCHEMAS, name)
 }
 
-let isoCurrencies: Set<string> | undefined
-/** The ISO 4217 codes in use, as Node's ICU knows them. */
+/** ISO 4217 codes: the function's own list (ICU's, and the codes it lacks), so the two cannot disagree. */
 function isIsoCurrency(value: unknown): boolean {
-  isoCurrencies ??= new Set(Intl.supportedValuesOf('currency'))
-  return typeof value === 'string' && isoCurrencies.has(value)
+  return typeof value === 'string' && isCurrencyCode(value)
 }
 
 /** Problems with a recommended event's properties, in Braze's wording where Braze shows it. */
