@@ -657,7 +657,7 @@ function mergeWaves(merges) {
     const kept = identityKey(merge.object.identifier_to_keep);
     const wave = Math.max(lastOf(`away:${away}`), lastOf(`kept:${away}`), lastOf(`away:${kept}`)) + 1;
     (waves[wave] ??= []).push(merge);
-    last.set(`away:${away}`, Math.max(lastOf(`away:${away}`), wave));
+    last.set(`away:${away}`, wave);
     last.set(`kept:${kept}`, Math.max(lastOf(`kept:${kept}`), wave));
   }
   return waves;

@@ -44,8 +44,8 @@ export function mergeWaves<T extends { object: MergeUpdate }>(merges: T[]): T[][
     const kept = identityKey(merge.object.identifier_to_keep)
     const wave = Math.max(lastOf(`away:${away}`), lastOf(`kept:${away}`), lastOf(`away:${kept}`)) + 1
     ;(waves[wave] ??= []).push(merge)
-    last.set(`away:${away}`, Math.max(lastOf(`away:${away}`), wave))
-    last.set(`kept:${kept}`, Math.max(lastOf(`kept:${kept}`), wave))
+    last.set(`away:${away}`, wave) // later than any wave that merged it away before
+    last.set(`kept:${kept}`, Math.max(lastOf(`kept:${kept}`), wave)) // merges into one profile may share an earlier wave
   }
   return waves
 }
