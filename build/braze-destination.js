@@ -3145,10 +3145,10 @@ function mapEvent(raw, settings, now = Date.now, asType) {
     case "screen":
       return mapView(raw, type, settings, now);
     case "group":
-      if (engageContext(raw))
+      if (engageContext(raw) && nonBlank(raw.userId) === void 0 && nonBlank(raw.anonymousId) === void 0)
         return problem(
           "EventNotSupported",
-          "Engage's account-level group calls are not sent: Braze has no accounts. Connect the account audience or trait to this destination with identify or track calls, which Engage sends for each user of the account."
+          "Engage's account-level group call names no user, and Braze has no accounts. Connect the account audience or trait to this destination with identify or track calls, which Engage sends for each user of the account."
         );
       return withIdentifier(raw, settings, (identifier, plan, effective) => mapGroup(raw, identifier, effective, plan));
     case "alias":
@@ -3289,6 +3289,10 @@ function mapGroup(event, identifier, settings, plan) {
   const attributes = attributesBase(identifier, settings);
   attributes[key] = true;
   plan.attributes.push(attributes);
+  if (plan.engage)
+    plan.warnings.push(
+      "The account's audiences and traits in this Engage group call were not sent (Braze has no accounts); only the user's group attribute was. Connect them with identify or track calls, which Engage sends for each user of the account."
+    );
 }
 function mapAlias(event, settings) {
   const userId = nonBlank(event.userId);

@@ -263,6 +263,25 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(braze.requests).toHaveLength(0)
     })
 
+    test("an Engage account-level group call: for a user, the user's group attribute and a warning; for the account alone, EventNotSupported", async () => {
+      // https://segment.com/docs/engage/audiences/account-audiences/: one group call per account; an account-level
+      // SQL trait that returns a user_id fires one "to add users to groups in destinations".
+      const braze = mockBraze()
+      const context = { personas: { computation_class: 'audience', computation_key: 'high_value_accounts' } }
+      const group = { type: 'group', groupId: 'acct_1', traits: { high_value_accounts: true }, context }
+      const summary = await call('onGroup', { ...group, userId: 'u1' })
+      expect(braze.requests.map((request) => [request.path, request.body])).toEqual([
+        ['/users/track', { attributes: [{ external_id: 'u1', ab_segment_group_acct_1: true }] }]
+      ])
+      expect((summary as { warnings: string[] }).warnings).toEqual([
+        "The account's audiences and traits in this Engage group call were not sent (Braze has no accounts); only the user's group attribute was. Connect them with identify or track calls, which Engage sends for each user of the account."
+      ])
+      const error = await caught(call('onGroup', group))
+      expect(segmentClass(runtime, error)).toBe('EventNotSupported')
+      expect(error.message).toMatch(/^Engage's account-level group call names no user, and Braze has no accounts\./)
+      expect(braze.requests).toHaveLength(1)
+    })
+
     test('{"type":"track","event":"foo"} (the Test tab\'s minimal event) → ValidationError: needs a userId, or anonymousAliasLabel', async () => {
       const braze = mockBraze()
       const error = await caught(runtime.deliver(JSON.parse('{"type":"track","event":"foo"}'), SETTINGS))

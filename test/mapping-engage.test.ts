@@ -456,15 +456,31 @@ describe('Engage as track → custom events', () => {
     expect(result.events).toEqual([{ external_id: 'u123', name: 'Send Welcome', time: T, properties }])
   })
 
+  // https://segment.com/docs/engage/audiences/account-audiences/: "Segment emits one group call per account", and an
+  // account-level SQL trait that returns a user_id "fires a Group call which Segment uses to add users to groups".
+  const ACCOUNT_WARNING =
+    "The account's audiences and traits in this Engage group call were not sent (Braze has no accounts); only the user's group attribute was. Connect them with identify or track calls, which Engage sends for each user of the account."
+
   test.each([
-    ['an entry, with a userId', { userId: 'u1', traits: { high_value_accounts: true } }],
-    ['an exit, with a userId', { userId: 'u1', traits: { high_value_accounts: false } }],
-    ['an entry for the account alone (no user)', { traits: { high_value_accounts: true } }]
-  ])('an account-level audience as a group call (%s): EventNotSupported saying why, nothing sent', (_name, fields) => {
-    // https://segment.com/docs/engage/audiences/account-audiences/: "Segment emits one group call per account".
-    const result = problemFor({ type: 'group', groupId: 'acct_1', ...fields, context: personas('audience', 'high_value_accounts') }, ARRAY)
+    ['an audience entry', 'audience', 'high_value_accounts', true],
+    ['an audience exit (the user is still in the account)', 'audience', 'high_value_accounts', false],
+    ['an account-level SQL trait', 'trait', 'account_plan', 'enterprise']
+  ])('an account-level group call for a user (%s): the group attribute, as any group call, and a warning', (_name, cls, key, value) => {
+    const event = { type: 'group', groupId: 'acct_1', userId: 'u1', timestamp: T, traits: { [key]: value }, context: personas(cls, key) }
+    expect(planFor(event, ARRAY)).toEqual(
+      engagePlan({ attributes: [{ external_id: 'u1', ab_segment_group_acct_1: true }], warnings: [ACCOUNT_WARNING], epoch: EPOCH })
+    )
+  })
+
+  test('an account-level group call for the account alone (no user): EventNotSupported saying why, nothing sent', () => {
+    const result = problemFor(
+      { type: 'group', groupId: 'acct_1', traits: { high_value_accounts: true }, context: personas('audience', 'high_value_accounts') },
+      ARRAY
+    )
     expect(result.kind).toBe('EventNotSupported')
-    expect(result.message).toMatch(/^Engage's account-level group calls are not sent: Braze has no accounts\. Connect the account audience/)
+    expect(result.message).toBe(
+      "Engage's account-level group call names no user, and Braze has no accounts. Connect the account audience or trait to this destination with identify or track calls, which Engage sends for each user of the account."
+    )
   })
 
   test('journey_step (v2) with a boolean step key: a membership, added to the array', () => {

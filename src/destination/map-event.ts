@@ -39,13 +39,14 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
     case 'screen':
       return mapView(raw, type, settings, now)
     case 'group':
-      // Engage sends account-level audiences and traits as one group call per account, or as identify/track calls
-      // for each user of the account (https://segment.com/docs/engage/audiences/account-audiences/). Braze has no
-      // accounts: the group form carries nothing a Braze user should get.
-      if (engageContext(raw))
+      // Engage sends account-level audiences and traits as one group call per account, and account-level SQL traits
+      // that return a user_id fire "a Group call which Segment uses to add users to groups in destinations"
+      // (https://segment.com/docs/engage/audiences/account-audiences/). Braze has no accounts: a call for a user
+      // becomes that user's group attribute like any group call; a call for the account alone has nowhere to go.
+      if (engageContext(raw) && nonBlank(raw.userId) === undefined && nonBlank(raw.anonymousId) === undefined)
         return problem(
           'EventNotSupported',
-          "Engage's account-level group calls are not sent: Braze has no accounts. Connect the account audience or trait to this destination with identify or track calls, which Engage sends for each user of the account."
+          "Engage's account-level group call names no user, and Braze has no accounts. Connect the account audience or trait to this destination with identify or track calls, which Engage sends for each user of the account."
         )
       return withIdentifier(raw, settings, (identifier, plan, effective) => mapGroup(raw, identifier, effective, plan))
     case 'alias':
@@ -242,6 +243,10 @@ function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Se
   const attributes = attributesBase(identifier, settings)
   attributes[key] = true
   plan.attributes.push(attributes)
+  if (plan.engage)
+    plan.warnings.push(
+      "The account's audiences and traits in this Engage group call were not sent (Braze has no accounts); only the user's group attribute was. Connect them with identify or track calls, which Engage sends for each user of the account."
+    )
 }
 
 /**
