@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { coldStart } from './cold-start'
 import { billedTime } from './billed-time'
 import { unchangedAttributes } from './unchanged-attributes'
@@ -17,7 +18,29 @@ import { replayRows } from './replay'
 import { BENCH_STREAM, generateEvents, inBatches } from './stream'
 import { renderTable, type Row } from './table'
 
+const USAGE = `Usage: npm run bench
+
+Builds the function, measures it (a few minutes of both cores; best on a quiet
+machine), prints the table and writes it to bench/results.json, from which
+\`npm run docs\` makes the README's performance table.
+BENCH_REPLAY_EVENTS=N makes the embedded-Braze replay row smaller (a quick look).
+`
+
+/** No options but --help: anything else is a mistake, not a reason to start a run of several minutes. */
+function wantsHelp(): boolean {
+  try {
+    return parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help === true
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+}
+
 async function main(): Promise<void> {
+  if (wantsHelp()) {
+    process.stdout.write(USAGE)
+    return
+  }
   const started = Date.now()
   const events = generateEvents(BENCH_STREAM)
   const batches = inBatches(events, BENCH_STREAM.batchSize)

@@ -323,10 +323,10 @@ describe('dry run', () => {
 })
 
 describe('failures', () => {
-  it('needs SEGMENT_API_TOKEN and says where to create one', async () => {
+  it('needs SEGMENT_API_TOKEN and says where to create one (exit 2: usage)', async () => {
     const result = await run([], { env: {} })
 
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toContain('SEGMENT_API_TOKEN is not set')
     expect(result.stderr).toContain('Access Management > Tokens')
@@ -366,7 +366,7 @@ describe('failures', () => {
   it('refuses a token with a line break or a space, without printing it', async () => {
     for (const token of [`${TOKEN}\nSECOND_LINE`, `${TOKEN} ${TOKEN}`]) {
       const result = await run(['--id', 'dfn_1'], { env: { SEGMENT_API_TOKEN: token } })
-      expect(result.code).toBe(1)
+      expect(result.code).toBe(2)
       expect(result.stderr).toBe(
         'deploy: SEGMENT_API_TOKEN holds a space, a line break or another character no token has: copy the token again.\n'
       )

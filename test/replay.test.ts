@@ -156,7 +156,7 @@ describe('inputs against the embedded Braze', () => {
       'events.jsonl:2',
       'events.jsonl:4',
       'events.jsonl:6',
-      'events.jsonl:7[2]'
+      'events.jsonl:7[1]' // the array's second element: counted from 0, as in a .json file
     ])
     expect(braze.profile({ external_id: 'u-3' })!.events.map((event) => event.name)).toEqual(['Song Played', 'Song Played', 'Song Paused'])
   })
@@ -584,7 +584,11 @@ describe('usage and unusable input: exit 2', () => {
 
   test.each<[string, string[], string]>([
     ['no input', [], 'Give the file or directory of events to replay.'],
-    ['two inputs', ['a.json', 'b.json'], 'Give one file or directory, not 2 (a.json, b.json).'],
+    [
+      'two inputs (or an option npm took for itself, without `--`)',
+      ['a.json', '1'],
+      'Give one file or directory, not 2 (a.json, 1). Through npm, options go after `--`: npm run replay -- file.jsonl --batch-size 400.'
+    ],
     ['an unknown option', ['x.json', '--fast'], "Unknown option '--fast'."],
     ['a flag with a value', ['x.json', '--live=yes'], "Option '--live' does not take an argument."],
     ['a batch size over 400', ['x.json', '--batch-size', '401'], '--batch-size must be between 1 and 400, got 401.'],

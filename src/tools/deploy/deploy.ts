@@ -61,10 +61,11 @@ export async function deployCommand(args: string[], io: CommandIO, deps: DeployD
       out(describeDryRun(options, built, baseUrl))
       return EXIT_OK
     }
-    if (token === undefined) throw new DeployError(NO_TOKEN)
+    // A missing or malformed token is a usage error (exit 2): the command was not given what it needs.
+    if (token === undefined) throw new UsageError(NO_TOKEN)
     // An HTTP header cannot hold it, and fetch's complaint would quote it.
     if (!/^[\x21-\x7e]+$/.test(token))
-      throw new DeployError(`${TOKEN_VARIABLE} holds a space, a line break or another character no token has: copy the token again.`)
+      throw new UsageError(`${TOKEN_VARIABLE} holds a space, a line break or another character no token has: copy the token again.`)
 
     const api = new SegmentApi({ baseUrl, token, fetch: deps.fetch, timeoutMs: deps.timeoutMs })
     const result = await deploy(api, options, built)

@@ -125,7 +125,11 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
   }
   if (help) return args
   if (positionals.length === 0) throw new UsageError('Give the file or directory of events to replay.')
-  if (positionals.length > 1) throw new UsageError(`Give one file or directory, not ${positionals.length} (${positionals.join(', ')}).`)
+  // `npm run replay file --batch-size 1` without `--`: npm takes the option and hands on its value as a second input.
+  if (positionals.length > 1)
+    throw new UsageError(
+      `Give one file or directory, not ${positionals.length} (${positionals.join(', ')}). Through npm, options go after \`--\`: npm run replay -- file.jsonl --batch-size 400.`
+    )
   for (const [name, value] of [
     ['settings', args.settingsFile],
     ['rejects', args.rejectsFile],

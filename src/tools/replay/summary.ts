@@ -155,7 +155,8 @@ export class ReplaySummary {
 function failedEvent(where: readonly string[], failure: EventFailure): FailedEvent {
   const place = where[failure.item] ?? '?'
   return {
-    where: failure.sub === undefined ? place : `${place}[${failure.sub + 1}]`,
+    // Counted from 0, as a .json array's items are (`file[n]`) and as jq and JavaScript count.
+    where: failure.sub === undefined ? place : `${place}[${failure.sub}]`,
     ...(failure.messageId === undefined ? {} : { messageId: failure.messageId }),
     outcome: failure.outcome,
     reason: failure.reason
