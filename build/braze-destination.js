@@ -333,7 +333,7 @@ function isDate(value) {
 // src/destination/values.ts
 var MAX_DEPTH = 32;
 var DANGEROUS_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-var ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 function toNumber(value) {
   if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
   if (typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
@@ -348,7 +348,11 @@ function productQuantity(value) {
   return quantity !== void 0 && Number.isInteger(quantity) && quantity >= 1 ? quantity : void 0;
 }
 function isIsoDate(value) {
-  return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
+  const date = ISO_DATE.exec(value);
+  if (!date || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
 }
 function isNestedTime(value) {
   return isIsoDate(value) && new Date(value).getUTCFullYear() <= MAX_NESTED_YEAR;
@@ -671,6 +675,7 @@ var MAX_MESSAGES = 2e4;
 var MAX_MERGES = 2e4;
 var MAX_USERS = 5e3;
 var MAX_REMEMBERED_CHARS_PER_USER = 2e3;
+var MAX_NAMES_WRITTEN_ELSEWHERE = 1e4;
 var DELIVERED = "delivered";
 var BoundedMap = class {
   constructor(capacity, ttlMs) {
@@ -692,6 +697,10 @@ var BoundedMap = class {
   delete(key) {
     this.young.delete(key);
     this.old.delete(key);
+  }
+  clear() {
+    this.young = /* @__PURE__ */ new Map();
+    this.old = /* @__PURE__ */ new Map();
   }
   set(key, value, now) {
     this.keep(key, { value, expires: now + this.ttlMs });
@@ -716,7 +725,15 @@ var DeliveryMemory = class {
   );
   /** By the identity of the profile merged away: the merge Braze took. */
   merges = new BoundedMap(MAX_MERGES, MERGE_TTL_MS);
+  /** By user: each attribute's last delivered value (JSON) and the count of writes elsewhere when it was sent. */
   values = new BoundedMap(MAX_USERS, VALUES_TTL_MS);
+  /**
+   * Writes by another identifier than an external_id (byExternalId in unchanged-attributes.ts) may
+   * change any user's attribute: counted, and by attribute the count at the last one that carried it.
+   * A value sent before that write no longer counts as the profile's.
+   */
+  writesElsewhere = 0;
+  lastWrittenElsewhere = /* @__PURE__ */ new Map();
   /** Profiles whose merge is on its way to Braze: how many requests carry it, and whether the profile was written to meanwhile. */
   mergesSending = /* @__PURE__ */ new Map();
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
@@ -797,7 +814,18 @@ var DeliveryMemory = class {
   }
   /** The JSON of the value last delivered for this user's attribute, if remembered. */
   deliveredValue(user, attribute) {
-    return this.values.get(user, this.now())?.get(attribute);
+    const known = this.values.get(user, this.now())?.get(attribute);
+    if (known === void 0 || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf) return void 0;
+    return known.json;
+  }
+  /** An object keyed by an email, phone, braze_id or alias carries these attributes to Braze (the other writes go by user). */
+  writtenElsewhere(attributes) {
+    this.writesElsewhere += 1;
+    for (const attribute of attributes) this.lastWrittenElsewhere.set(attribute, this.writesElsewhere);
+    if (this.lastWrittenElsewhere.size > MAX_NAMES_WRITTEN_ELSEWHERE) {
+      this.lastWrittenElsewhere.clear();
+      this.values.clear();
+    }
   }
   /**
    * A request carries these attributes of the user to Braze. Until Braze accepts them their values are
@@ -812,7 +840,7 @@ var DeliveryMemory = class {
     if (sending) {
       sending.requests += 1;
       sending.overlapped = true;
-    } else this.sending.set(user, { requests: 1, overlapped: false });
+    } else this.sending.set(user, { requests: 1, overlapped: false, asOf: this.writesElsewhere });
   }
   /**
    * The request of `sendingValues` was answered: `accepted` are the values Braze took (plain values as
@@ -820,25 +848,25 @@ var DeliveryMemory = class {
    */
   sentValues(user, accepted) {
     const sending = this.sending.get(user);
-    if (accepted && !sending?.overlapped) this.rememberValues(user, accepted);
+    if (accepted && sending && !sending.overlapped) this.rememberValues(user, accepted, sending.asOf);
     if (sending && --sending.requests === 0) this.sending.delete(user);
   }
   /** The user's profile is being deleted or merged away: nothing delivered to it counts any more. */
   forgetValues(user) {
     this.values.delete(user);
   }
-  rememberValues(user, delivered) {
+  rememberValues(user, delivered, asOf) {
     const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
     let chars = 0;
-    for (const [attribute, json] of known) chars += attribute.length + json.length;
+    for (const [attribute, { json }] of known) chars += attribute.length + json.length;
     for (const [attribute, json] of delivered) {
       const before = known.get(attribute);
       if (before !== void 0) {
         known.delete(attribute);
-        chars -= attribute.length + before.length;
+        chars -= attribute.length + before.json.length;
       }
       if (json !== void 0 && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
-        known.set(attribute, json);
+        known.set(attribute, { json, asOf });
         chars += attribute.length + json.length;
       }
     }
@@ -1235,6 +1263,13 @@ function contactLinks(objects) {
 }
 
 // src/destination/unchanged-attributes.ts
+function byExternalId(object) {
+  return identifierKey(object) === "external_id";
+}
+function attributeNames(object) {
+  const identifier = identifierKey(object);
+  return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key));
+}
 function attributeItems(merged, skip) {
   const out = { items: [], unchanged: 0 };
   const earlier = /* @__PURE__ */ new Map();
@@ -1244,7 +1279,7 @@ function attributeItems(merged, skip) {
       const user = identityKey(object);
       const changed = earlier.get(user) ?? /* @__PURE__ */ new Set();
       earlier.set(user, changed);
-      if (!owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip.memory, changed);
+      if (byExternalId(object) && !owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip, changed);
       for (const key of Object.keys(object)) changed.add(key);
     }
     out.unchanged += kept.unchanged;
@@ -1258,7 +1293,7 @@ function isPlainValue(value) {
   if (isArrayEdit(value)) return false;
   return !isIncrement(value) && !Object.keys(value).some((key) => key.startsWith("$"));
 }
-function withoutUnchanged(object, memory, changed) {
+function withoutUnchanged(object, skip, changed) {
   const user = identityKey(object);
   const identifier = identifierKey(object);
   const record = object;
@@ -1268,7 +1303,8 @@ function withoutUnchanged(object, memory, changed) {
   for (const key of Object.keys(record)) {
     const value = record[key];
     const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key);
-    if (!identifies && !changed.has(key) && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
+    const fresh = !changed.has(key) && !skip.elsewhere.has(key);
+    if (!identifies && fresh && isPlainValue(value) && skip.memory.deliveredValue(user, key) === JSON.stringify(value)) {
       unchanged++;
       continue;
     }
@@ -1375,7 +1411,13 @@ function planDelivery(plans, options) {
     const touched = profilesOf2(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]));
     for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner);
   }
-  const skip = options.skipUnchangedAttributes && memory ? { memory, exempt: new Set(plans.flatMap((plan, owner) => plan?.engage ? [owner] : [])) } : void 0;
+  const skip = options.skipUnchangedAttributes && memory ? {
+    memory,
+    exempt: new Set(plans.flatMap((plan, owner) => plan?.engage ? [owner] : [])),
+    elsewhere: new Set(
+      plans.flatMap((plan) => plan?.attributes.filter((object) => !byExternalId(object)).flatMap(attributeNames) ?? [])
+    )
+  } : void 0;
   const byUser = atomsOfAll([...groups.values()], limits, skip, false);
   delivery.requests = packRequests(byUser.atoms, limits, firstOwner);
   delivery.unchangedAttributes = byUser.unchanged;
@@ -1835,10 +1877,12 @@ var Delivery = class {
   valuesSent(objects) {
     const memory = this.options.skipUnchangedAttributes ? this.memory : void 0;
     if (!memory || objects.length === 0) return void 0;
-    for (const object of objects) memory.sendingValues(identityKey(object), Object.keys(object));
+    const byUser = objects.filter(byExternalId);
+    for (const object of byUser) memory.sendingValues(identityKey(object), Object.keys(object));
+    for (const object of objects) if (!byExternalId(object)) memory.writtenElsewhere(attributeNames(object));
     return {
       answered(accepted) {
-        for (const object of objects) {
+        for (const object of byUser) {
           const remembered = accepted.has(object) && object._update_existing_only !== true;
           memory.sentValues(identityKey(object), remembered ? valuesOf(object) : void 0);
         }
@@ -3165,7 +3209,7 @@ function mapEvent(raw, settings, now = Date.now, asType) {
 function withIdentifier(event, settings, build) {
   const identifier = resolveIdentifier(event, settings);
   if (isProblem(identifier)) return identifier;
-  const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event));
+  const plan = emptyPlan([...shapeWarnings(event), ...contactWarnings(event)], eventEpoch(event), messageIdOf(event));
   if (engageContext(event)) plan.engage = true;
   const effective = plan.engage && "user_alias" in identifier ? { ...settings, updateExistingOnly: true } : settings;
   const failed = build(identifier, plan, effective);
@@ -3176,6 +3220,15 @@ function withIdentifier(event, settings, build) {
 }
 function messageIdOf(event) {
   return nonBlank(event.messageId);
+}
+function shapeWarnings(event) {
+  const warnings = [];
+  for (const key of ["traits", "properties"]) {
+    const value = event[key];
+    if (value === void 0 || value === null || isDict(value)) continue;
+    warnings.push(`"${key}" was ignored: it is ${Array.isArray(value) ? "an array" : `a ${typeof value}`}, not an object.`);
+  }
+  return warnings;
 }
 function contactWarnings(event) {
   const warnings = [];
@@ -3552,7 +3605,7 @@ var definitions = {
   skipUnchangedAttributes: offByDefault(
     "skipUnchangedAttributes",
     "Skip Unchanged Attributes",
-    "Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets, array edits and Engage audiences and traits are always sent."
+    "Do not send an attribute value this warm instance already delivered unchanged for the same userId (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets, array edits and Engage audiences and traits are always sent."
   ),
   maxObjectsPerRequest: {
     name: "maxObjectsPerRequest",

@@ -285,6 +285,27 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ])
     })
 
+    test.each([
+      ['an email (an anonymous lead form)', identify(undefined, { email: 'ada@example.com', plan: 'free' }, { anonymousId: 'a-1' })],
+      ['a braze_id', identify(undefined, { plan: 'free' }, { context: { integrations: { Braze: { braze_id: 'bz-1' } } } })]
+    ])(
+      "a value written through %s may land on any user's profile (Braze gives it to whoever holds that identifier): the user's own value goes again",
+      async (_name, elsewhere) => {
+        const braze = mockBraze()
+        await runtime.handlers.onBatch!([identify('u1', { plan: 'pro', seats: 3 })], settings)
+        await runtime.handlers.onBatch!([elsewhere], settings)
+        await runtime.handlers.onBatch!([identify('u1', { plan: 'pro', seats: 3 })], settings)
+        // In one batch too, whatever the order: Braze may apply the objects of a request in either order.
+        await runtime.handlers.onBatch!([identify('u1', { plan: 'pro', seats: 3 }), elsewhere], settings)
+        const attributes = trackObjects(braze.requests).attributes.filter((object: { external_id?: string }) => object.external_id)
+        expect(attributes).toEqual([
+          { external_id: 'u1', plan: 'pro', seats: 3 },
+          { external_id: 'u1', plan: 'pro', ...(remembers ? {} : { seats: 3 }) },
+          { external_id: 'u1', plan: 'pro', ...(remembers ? {} : { seats: 3 }) }
+        ])
+      }
+    )
+
     test('a nested object sent with _merge_objects is not taken for what the profile holds (Braze merged it into more)', async () => {
       const braze = mockBraze()
       await runtime.handlers.onIdentify!(identify('u1', { prefs: { a: 1, b: 2 } }), settings)

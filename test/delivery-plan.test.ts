@@ -167,6 +167,30 @@ describe('planDelivery', () => {
     expect(kept.reduce((chars, [name, json]) => chars + name.length + json.length, 'plan'.length + 5)).toBeLessThanOrEqual(2000)
   })
 
+  test('a write through another identifier voids the values sent before it, of that attribute only; a value sent after it counts', () => {
+    const memory = new DeliveryMemory()
+    const deliver = (user: string, values: Array<[string, string]>) => {
+      memory.sendingValues(
+        user,
+        values.map(([name]) => name)
+      )
+      memory.sentValues(user, values)
+    }
+    deliver('external_id:u1', [
+      ['plan', '"pro"'],
+      ['seats', '3']
+    ])
+    memory.sendingValues('external_id:u2', ['plan'])
+    memory.writtenElsewhere(['plan'])
+    memory.sentValues('external_id:u2', [['plan', '"max"']])
+    expect(memory.deliveredValue('external_id:u1', 'plan')).toBeUndefined()
+    expect(memory.deliveredValue('external_id:u1', 'seats')).toBe('3')
+    // u2's request went out before the write elsewhere was sent: Braze may have applied them in either order.
+    expect(memory.deliveredValue('external_id:u2', 'plan')).toBeUndefined()
+    deliver('external_id:u1', [['plan', '"pro"']])
+    expect(memory.deliveredValue('external_id:u1', 'plan')).toBe('"pro"')
+  })
+
   test('a merge answered after something was sent to its profile is not remembered (the profile exists again)', () => {
     const memory = new DeliveryMemory()
     memory.mergeSending('user_alias:tab')

@@ -426,6 +426,19 @@ describe('custom attributes', () => {
     ])
   })
 
+  test('a day the month does not have is no date: it stays a string, and as {"$time"} is dropped (Braze would drop every nested update of the request)', () => {
+    // https://www.braze.com/docs/api/endpoints/user_data/post_user_track/: "When a nested custom attribute contains
+    // any invalid values (such as invalid time formats or null values), Braze drops all nested custom attribute updates".
+    const { attributes, warnings } = attributesOf(
+      identify({ prefs: { leap: '2024-02-29', no_leap: '2023-02-29', feb30: '2024-02-30T10:00:00Z', given: { $time: '2024-04-31' } } })
+    )
+    expect(attributes).toEqual({
+      external_id: 'u1',
+      prefs: { leap: { $time: '2024-02-29' }, no_leap: '2023-02-29', feb30: '2024-02-30T10:00:00Z' }
+    })
+    expect(warnings).toEqual([expect.stringMatching(/"prefs"\.given was dropped: \{"\$time"\} takes an ISO 8601 date/)])
+  })
+
   test('a null inside a nested attribute is dropped with a warning (Braze would drop every nested update of the request); a top-level null still unsets', () => {
     const { attributes, warnings } = attributesOf(
       identify({ prefs: { color: null, size: 'M' }, pets: [{ name: null, id: 1 }, null, [null]], tags: ['a', null], plan: null })

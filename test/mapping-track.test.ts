@@ -19,6 +19,22 @@ function eventOf(event: unknown, overrides: Record<string, unknown> = {}) {
 }
 
 describe('the custom event', () => {
+  test.each([
+    ['an array', [1, 2]],
+    ['a string', 'cart'],
+    ['a number', 7]
+  ])('properties that are %s: the event without them, and a warning saying why', (kind, properties) => {
+    const { event, warnings } = eventOf(track('Cart Viewed Again', properties))
+    expect(event).toEqual({ external_id: 'u1', name: 'Cart Viewed Again', time: T })
+    expect(warnings).toEqual([`"properties" was ignored: it is ${kind}, not an object.`])
+  })
+
+  test('identify traits that are not an object: the profile is still created (as for no traits), with a warning', () => {
+    expect(planFor({ type: 'identify', userId: 'u1', traits: [1], timestamp: T })).toEqual(
+      plan({ attributes: [{ external_id: 'u1' }], warnings: ['"traits" was ignored: it is an array, not an object.'], epoch: EPOCH })
+    )
+  })
+
   test('name, time and properties', () => {
     expect(planFor(track('Course Clicked', { title: 'Intro to Analytics', index: 3, free: true, tags: ['a'] }))).toEqual(
       plan({

@@ -33,7 +33,7 @@ import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_P
 import { contactRounds, touchesOf } from './contact-rounds'
 import { copiesOf } from './message-copies'
 import { chunked, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
-import { isPlainValue } from './unchanged-attributes'
+import { attributeNames, byExternalId, isPlainValue } from './unchanged-attributes'
 import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
@@ -389,10 +389,14 @@ class Delivery {
   private valuesSent(objects: BrazeAttributes[]): { answered(accepted: ReadonlySet<BrazeAttributes>): void } | undefined {
     const memory = this.options.skipUnchangedAttributes ? this.memory : undefined
     if (!memory || objects.length === 0) return undefined
-    for (const object of objects) memory.sendingValues(identityKey(object), Object.keys(object))
+    // Only a user's external_id names one profile for good; writes by any other identifier may reach any user's.
+    const byUser = objects.filter(byExternalId)
+    for (const object of byUser) memory.sendingValues(identityKey(object), Object.keys(object))
+    // After the users' own: Braze may apply them before or after those in the same request.
+    for (const object of objects) if (!byExternalId(object)) memory.writtenElsewhere(attributeNames(object))
     return {
       answered(accepted) {
-        for (const object of objects) {
+        for (const object of byUser) {
           // An update-only object changes nothing for an unknown user: what it carried may not be on any profile.
           const remembered = accepted.has(object) && object._update_existing_only !== true
           memory.sentValues(identityKey(object), remembered ? valuesOf(object) : undefined)

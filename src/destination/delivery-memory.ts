@@ -19,6 +19,8 @@ const MAX_USERS = 5_000
  * many characters, so the values memory holds at most 10 M characters however large the traits.
  */
 const MAX_REMEMBERED_CHARS_PER_USER = 2000
+/** Attribute names written by another identifier that are followed at once; past this, every remembered value is dropped. */
+const MAX_NAMES_WRITTEN_ELSEWHERE = 10_000
 
 export const DELIVERED = 'delivered'
 export type Recalled = ReadonlySet<PartToken> | typeof DELIVERED | undefined
@@ -51,6 +53,11 @@ class BoundedMap<V> {
     this.old.delete(key)
   }
 
+  clear(): void {
+    this.young = new Map()
+    this.old = new Map()
+  }
+
   set(key: string, value: V, now: number): void {
     this.keep(key, { value, expires: now + this.ttlMs })
   }
@@ -72,11 +79,19 @@ export class DeliveryMemory {
   )
   /** By the identity of the profile merged away: the merge Braze took. */
   private readonly merges = new BoundedMap<string>(MAX_MERGES, MERGE_TTL_MS)
-  private readonly values = new BoundedMap<Map<string, string>>(MAX_USERS, VALUES_TTL_MS)
+  /** By user: each attribute's last delivered value (JSON) and the count of writes elsewhere when it was sent. */
+  private readonly values = new BoundedMap<Map<string, { json: string; asOf: number }>>(MAX_USERS, VALUES_TTL_MS)
+  /**
+   * Writes by another identifier than an external_id (byExternalId in unchanged-attributes.ts) may
+   * change any user's attribute: counted, and by attribute the count at the last one that carried it.
+   * A value sent before that write no longer counts as the profile's.
+   */
+  private writesElsewhere = 0
+  private readonly lastWrittenElsewhere = new Map<string, number>()
   /** Profiles whose merge is on its way to Braze: how many requests carry it, and whether the profile was written to meanwhile. */
   private readonly mergesSending = new Map<string, { requests: number; stale: boolean }>()
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
-  private readonly sending = new Map<string, { requests: number; overlapped: boolean }>()
+  private readonly sending = new Map<string, { requests: number; overlapped: boolean; asOf: number }>()
 
   /** Messages an invocation of this instance is delivering now: how many invocations. */
   private readonly delivering = new Map<string, number>()
@@ -170,7 +185,19 @@ export class DeliveryMemory {
 
   /** The JSON of the value last delivered for this user's attribute, if remembered. */
   deliveredValue(user: string, attribute: string): string | undefined {
-    return this.values.get(user, this.now())?.get(attribute)
+    const known = this.values.get(user, this.now())?.get(attribute)
+    if (known === undefined || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf) return undefined
+    return known.json
+  }
+
+  /** An object keyed by an email, phone, braze_id or alias carries these attributes to Braze (the other writes go by user). */
+  writtenElsewhere(attributes: Iterable<string>): void {
+    this.writesElsewhere += 1
+    for (const attribute of attributes) this.lastWrittenElsewhere.set(attribute, this.writesElsewhere)
+    if (this.lastWrittenElsewhere.size > MAX_NAMES_WRITTEN_ELSEWHERE) {
+      this.lastWrittenElsewhere.clear()
+      this.values.clear()
+    }
   }
 
   /**
@@ -186,7 +213,7 @@ export class DeliveryMemory {
     if (sending) {
       sending.requests += 1
       sending.overlapped = true
-    } else this.sending.set(user, { requests: 1, overlapped: false })
+    } else this.sending.set(user, { requests: 1, overlapped: false, asOf: this.writesElsewhere })
   }
 
   /**
@@ -195,7 +222,7 @@ export class DeliveryMemory {
    */
   sentValues(user: string, accepted: Array<[attribute: string, json: string | undefined]> | undefined): void {
     const sending = this.sending.get(user)
-    if (accepted && !sending?.overlapped) this.rememberValues(user, accepted)
+    if (accepted && sending && !sending.overlapped) this.rememberValues(user, accepted, sending.asOf)
     if (sending && --sending.requests === 0) this.sending.delete(user)
   }
 
@@ -204,18 +231,18 @@ export class DeliveryMemory {
     this.values.delete(user)
   }
 
-  private rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>): void {
-    const known = this.values.get(user, this.now()) ?? new Map<string, string>()
+  private rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>, asOf: number): void {
+    const known = this.values.get(user, this.now()) ?? new Map<string, { json: string; asOf: number }>()
     let chars = 0
-    for (const [attribute, json] of known) chars += attribute.length + json.length
+    for (const [attribute, { json }] of known) chars += attribute.length + json.length
     for (const [attribute, json] of delivered) {
       const before = known.get(attribute)
       if (before !== undefined) {
         known.delete(attribute)
-        chars -= attribute.length + before.length
+        chars -= attribute.length + before.json.length
       }
       if (json !== undefined && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
-        known.set(attribute, json)
+        known.set(attribute, { json, asOf })
         chars += attribute.length + json.length
       }
     }

@@ -26,7 +26,7 @@ import { contactLinks } from './contact-links'
 import { copiesOf } from './message-copies'
 import { mergeAttributes, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
-import { attributeItems, type Skip } from './unchanged-attributes'
+import { attributeItems, attributeNames, byExternalId, type Skip } from './unchanged-attributes'
 import {
   addTo,
   emptyBundle,
@@ -218,7 +218,13 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
 
   const skip: Skip | undefined =
     options.skipUnchangedAttributes && memory
-      ? { memory, exempt: new Set(plans.flatMap((plan, owner) => (plan?.engage ? [owner] : []))) }
+      ? {
+          memory,
+          exempt: new Set(plans.flatMap((plan, owner) => (plan?.engage ? [owner] : []))),
+          elsewhere: new Set(
+            plans.flatMap((plan) => plan?.attributes.filter((object) => !byExternalId(object)).flatMap(attributeNames) ?? [])
+          )
+        }
       : undefined
   const byUser = atomsOfAll([...groups.values()], limits, skip, false)
   delivery.requests = packRequests(byUser.atoms, limits, firstOwner)

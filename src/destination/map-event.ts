@@ -70,7 +70,7 @@ function withIdentifier(
 ): EventPlan | Problem {
   const identifier = resolveIdentifier(event, settings)
   if (isProblem(identifier)) return identifier
-  const plan = emptyPlan(contactWarnings(event), eventEpoch(event), messageIdOf(event))
+  const plan = emptyPlan([...shapeWarnings(event), ...contactWarnings(event)], eventEpoch(event), messageIdOf(event))
   if (engageContext(event)) plan.engage = true
   // Engage makes "one API call per identifier" of a profile (https://segment.com/docs/engage/using-engage-data/):
   // the anonymousId's call goes to an alias profile Braze may have merged into the user long ago. It updates that
@@ -85,6 +85,17 @@ function withIdentifier(
 
 function messageIdOf(event: SegmentEvent): string | undefined {
   return nonBlank(event.messageId)
+}
+
+/** `traits` or `properties` that is not an object is read as empty, and said so. */
+function shapeWarnings(event: SegmentEvent): string[] {
+  const warnings: string[] = []
+  for (const key of ['traits', 'properties'] as const) {
+    const value = event[key]
+    if (value === undefined || value === null || isDict(value)) continue
+    warnings.push(`"${key}" was ignored: it is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object.`)
+  }
+  return warnings
 }
 
 /** One warning per malformed email or phone: it neither identifies the user nor becomes an attribute. */

@@ -196,7 +196,7 @@ const definitions = {
   skipUnchangedAttributes: offByDefault(
     'skipUnchangedAttributes',
     'Skip Unchanged Attributes',
-    'Do not send an attribute value this warm instance already delivered unchanged for the same user (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets, array edits and Engage audiences and traits are always sent.'
+    'Do not send an attribute value this warm instance already delivered unchanged for the same userId (Segment cache, best effort): fewer Braze data points when clients identify with all traits on every page. Unsets, array edits and Engage audiences and traits are always sent.'
   ),
   maxObjectsPerRequest: {
     name: 'maxObjectsPerRequest',

@@ -19,6 +19,24 @@ import { item, type Item } from './track-bundle'
 export interface Skip {
   memory: DeliveryMemory
   exempt: ReadonlySet<number>
+  /** Attributes this batch writes by another identifier than an external_id: they may land on any user. */
+  elsewhere: ReadonlySet<string>
+}
+
+/**
+ * Values are remembered and skipped only for objects keyed by an external_id,
+ * the one identifier that names a single profile for good: an email- or
+ * phone-keyed object goes to whichever profile holds it, an alias's to the
+ * user it was identified with (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+ */
+export function byExternalId(object: BrazeAttributes): boolean {
+  return identifierKey(object) === 'external_id'
+}
+
+/** The attributes an object sets: not its identifier, not Braze's control keys. */
+export function attributeNames(object: BrazeAttributes): string[] {
+  const identifier = identifierKey(object)
+  return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key))
 }
 
 /** A user's merged attribute objects as packing items, without the values `skip` says Braze already holds. */
@@ -32,7 +50,7 @@ export function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined
       const user = identityKey(object)
       const changed = earlier.get(user) ?? new Set<string>()
       earlier.set(user, changed)
-      if (!owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip.memory, changed)
+      if (byExternalId(object) && !owners.some((owner) => skip.exempt.has(owner))) kept = withoutUnchanged(object, skip, changed)
       for (const key of Object.keys(object)) changed.add(key)
     }
     out.unchanged += kept.unchanged
@@ -59,7 +77,7 @@ export function isPlainValue(value: unknown): boolean {
  */
 function withoutUnchanged(
   object: BrazeAttributes,
-  memory: DeliveryMemory,
+  skip: Skip,
   changed: ReadonlySet<string>
 ): { object?: BrazeAttributes; unchanged: number } {
   const user = identityKey(object)
@@ -71,7 +89,8 @@ function withoutUnchanged(
   for (const key of Object.keys(record)) {
     const value = record[key]
     const identifies = key === identifier || ATTRIBUTE_CONTROL_KEYS.includes(key)
-    if (!identifies && !changed.has(key) && isPlainValue(value) && memory.deliveredValue(user, key) === JSON.stringify(value)) {
+    const fresh = !changed.has(key) && !skip.elsewhere.has(key)
+    if (!identifies && fresh && isPlainValue(value) && skip.memory.deliveredValue(user, key) === JSON.stringify(value)) {
       unchanged++
       continue
     }

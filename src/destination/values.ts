@@ -11,7 +11,7 @@ import { isDate, isDict } from './segment-event'
 /** Ours, not Braze's: a bound on recursion for hostile input. */
 const MAX_DEPTH = 32
 const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
 
 /** Numbers, and numeric strings ("19.99") as Segment sources often send them. */
 export function toNumber(value: unknown): number | undefined {
@@ -31,7 +31,12 @@ export function productQuantity(value: unknown): number | undefined {
 }
 
 function isIsoDate(value: string): boolean {
-  return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
+  const date = ISO_DATE.exec(value)
+  if (!date || Number.isNaN(Date.parse(value))) return false
+  // Date.parse takes "2024-02-30" for March 1st: a day the month does not have is no date.
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])]
+  const calendar = new Date(Date.UTC(year, month - 1, day))
+  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day
 }
 
 /** A date Braze stores inside a nested attribute (braze-limits.ts). */
