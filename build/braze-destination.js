@@ -1332,7 +1332,7 @@ function planDelivery(plans, options) {
     duplicateOf: /* @__PURE__ */ new Map(),
     reusedIds: /* @__PURE__ */ new Set(),
     rejected: /* @__PURE__ */ new Map(),
-    busy: /* @__PURE__ */ new Set(),
+    held: /* @__PURE__ */ new Map(),
     ownAttributes: /* @__PURE__ */ new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => plan?.mergesBestEffort ? [owner] : [])),
     unchangedAttributes: 0
@@ -1348,6 +1348,10 @@ function planDelivery(plans, options) {
   const deletes = new Dedup();
   const copies = copiesOf(plans);
   const live = [];
+  const deleted = /* @__PURE__ */ new Set();
+  const contested = contestedAliases(plans);
+  const mergedAway = /* @__PURE__ */ new Set();
+  const heldAliases = /* @__PURE__ */ new Set();
   plans.forEach((plan, owner) => {
     if (!plan) return;
     const copy = copies.get(owner);
@@ -1358,7 +1362,7 @@ function planDelivery(plans, options) {
     }
     if (reused) delivery.reusedIds.add(plan.messageId);
     if (plan.messageId !== void 0 && !reused && memory?.inFlight(plan.messageId)) {
-      delivery.busy.add(owner);
+      delivery.held.set(owner, IN_FLIGHT);
       return;
     }
     const recalled = plan.messageId === void 0 || reused ? void 0 : memory?.recall(plan.messageId, options.contents?.[owner]);
@@ -1373,6 +1377,22 @@ function planDelivery(plans, options) {
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       delivery.rejected.set(owner, tooManyRequests(plan, parts, cutLimits));
       return;
+    }
+    const written = objectProfiles(plan);
+    const profiles = [...written, ...mergeProfiles(plan)];
+    if (profiles.some((profile) => deleted.has(profile))) {
+      delivery.held.set(owner, AFTER_DELETE);
+      return;
+    }
+    if (written.some((profile) => mergedAway.has(profile)) || profiles.some((profile) => heldAliases.has(profile))) {
+      for (const profile of profiles) if (contested.has(profile)) heldAliases.add(profile);
+      delivery.held.set(owner, AFTER_OTHER_USER);
+      return;
+    }
+    for (const target of plan.deletes) deleted.add(identityKey(target));
+    for (const merge of plan.merges) {
+      const away = identityKey(merge.identifier_to_merge);
+      if (contested.has(away)) mergedAway.add(away);
     }
     const done = recalled ?? /* @__PURE__ */ new Set();
     delivery.acceptedBefore[owner] = done;
@@ -1487,6 +1507,26 @@ function createsAliasOnly(object) {
 function createsProfile(object) {
   if ("user_alias" in object) return object._update_existing_only === false;
   return !("braze_id" in object) && object._update_existing_only !== true;
+}
+var IN_FLIGHT = "Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.";
+var AFTER_DELETE = "This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).";
+var AFTER_OTHER_USER = "This batch merges this anonymous profile into another user before this event: it is retried, so that it reaches the profile after that merge.";
+function contestedAliases(plans) {
+  const keptBy = /* @__PURE__ */ new Map();
+  for (const plan of plans)
+    for (const merge of plan?.merges ?? []) {
+      if (!("user_alias" in merge.identifier_to_merge)) continue;
+      const away = identityKey(merge.identifier_to_merge);
+      const kept = keptBy.get(away) ?? /* @__PURE__ */ new Set();
+      keptBy.set(away, kept.add(identityKey(merge.identifier_to_keep)));
+    }
+  return new Set([...keptBy].filter(([, kept]) => kept.size > 1).map(([away]) => away));
+}
+function objectProfiles(plan) {
+  return [...plan.attributes, ...plan.events, ...plan.purchases].map((object) => identityKey(object));
+}
+function mergeProfiles(plan) {
+  return plan.merges.flatMap((merge) => [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)]);
 }
 function profilesOf2(plans) {
   const out = /* @__PURE__ */ new Set();
@@ -1681,7 +1721,7 @@ async function deliverInOrder(plans, options, reusedIds) {
     reusedIds
   });
   const delivering = plans.flatMap(
-    (event, owner) => event?.messageId !== void 0 && !plan.busy.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner) ? [event.messageId] : []
+    (event, owner) => event?.messageId !== void 0 && !plan.held.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner) ? [event.messageId] : []
   );
   const epochs = plans.map((event) => event?.epoch);
   const run = new Delivery(plan, options, limits, epochs, opened?.memory);
@@ -1694,7 +1734,7 @@ async function deliverInOrder(plans, options, reusedIds) {
     }
     plans.forEach((event, owner) => {
       const id = event?.messageId;
-      if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.busy.has(owner)) return;
+      if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.held.has(owner)) return;
       if (plan.reusedIds.has(id)) opened.memory.forget(id);
       else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner], plan.cuts[owner]);
     });
@@ -1725,12 +1765,7 @@ var Delivery = class {
     this.failures = plan.expected.map(() => []);
     this.accepted = plan.expected.map(() => /* @__PURE__ */ new Set());
     for (const [owner, message] of plan.rejected) this.fail(owner, "invalid", message);
-    for (const owner of plan.busy)
-      this.fail(
-        owner,
-        "retry",
-        "Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks."
-      );
+    for (const [owner, reason] of plan.held) this.fail(owner, "retry", reason);
   }
   plan;
   options;
@@ -3182,9 +3217,19 @@ function mapEvent(raw, settings, now = Date.now, asType) {
   const type = asType ?? raw.type;
   switch (type) {
     case "identify":
-      return withIdentifier(raw, settings, (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan));
+      return withIdentifier(
+        raw,
+        settings,
+        (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan),
+        identifyMemberships(raw)
+      );
     case "track":
-      return withIdentifier(raw, settings, (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now));
+      return withIdentifier(
+        raw,
+        settings,
+        (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now),
+        trackMemberships(raw)
+      );
     case "page":
     case "screen":
       return mapView(raw, type, settings, now);
@@ -3206,12 +3251,13 @@ function mapEvent(raw, settings, now = Date.now, asType) {
       );
   }
 }
-function withIdentifier(event, settings, build) {
+function withIdentifier(event, settings, build, members = []) {
   const identifier = resolveIdentifier(event, settings);
   if (isProblem(identifier)) return identifier;
   const plan = emptyPlan([...shapeWarnings(event), ...contactWarnings(event)], eventEpoch(event), messageIdOf(event));
   if (engageContext(event)) plan.engage = true;
-  const effective = plan.engage && "user_alias" in identifier ? { ...settings, updateExistingOnly: true } : settings;
+  const contactExit = ("email" in identifier || "phone" in identifier) && isExit(members);
+  const effective = plan.engage && ("user_alias" in identifier || contactExit) ? { ...settings, updateExistingOnly: true } : settings;
   const failed = build(identifier, plan, effective);
   if (failed) return failed;
   const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : void 0;
@@ -3274,7 +3320,7 @@ function mapTrack(event, identifier, settings, plan, now) {
     }
     return;
   }
-  const members = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : [];
+  const members = trackMemberships(event);
   const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties;
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`);
   if ("problem" in mapped) return mapped.problem;
@@ -3291,6 +3337,12 @@ function mapTrack(event, identifier, settings, plan, now) {
     plan.merges.push(...earlierProfiles(event, identifier.external_id, contact, settings));
     plan.mergesBestEffort = true;
   }
+}
+function trackMemberships(event) {
+  const engage = engageContext(event);
+  if (!engage || !isMembership(engage)) return [];
+  const properties = dict(event.properties) ?? {};
+  return memberships(properties, engage, properties.audience_key);
 }
 function engageContact(event) {
   const email = validEmail(path(event, "context", "traits", "email"));

@@ -419,6 +419,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   })
 })
 
+const eventNamesOf = (profile: { events: Array<{ name: string }> }) => profile.events.map((item) => item.name)
+
 describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', (profile) => {
   let braze: EmbeddedBraze
   useEmbeddedBraze({ apiKey: SETTINGS.apiKey, latencyMs: 20 }, (started) => (braze = started))
@@ -431,6 +433,52 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
       settings
     )
     expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/merge'])
+  })
+
+  test('a delete, then the same user again, in one batch: what follows the delete is retried (500), then reaches the user Braze has after the delete', async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    const after = [identify('u1', { plan: 'new' }), track('u1', 'Came Back')]
+    const results = (await runtime.handlers.onBatch!(
+      [identify('u1', { plan: 'pro' }), { type: 'delete', userId: 'u1', messageId: 'del-u1' }, ...after],
+      SETTINGS
+    )) as Array<{ status: number; errormessage?: string }>
+    expect(results.map((result) => result.status)).toEqual([200, 200, 500, 500])
+    expect(results[2]!.errormessage).toContain('This batch deletes the user before this event: it is retried')
+    expect(braze.requests.map((request) => request.path)).toEqual(['/users/track', '/users/delete'])
+    expect(braze.profiles()).toHaveLength(0)
+    // Segment's retry of the two.
+    expect(await runtime.handlers.onBatch!(after, SETTINGS)).toEqual([{ status: 200 }, { status: 200 }])
+    expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ plan: 'new' })
+  })
+
+  test('one device, two users in one batch: what the device does between the two sign-ins is retried (500), then reaches the second user, not the first', async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
+    const between = [
+      identify(undefined, { email: 'bea@example.com', first_name: 'Bea' }, { anonymousId: 'kiosk' }),
+      track(undefined, 'Cart Abandoned', {}, { anonymousId: 'kiosk' }),
+      identify('u-bea', {}, { anonymousId: 'kiosk' })
+    ]
+    const results = (await runtime.handlers.onBatch!(
+      [identify('u-al', { first_name: 'Al' }, { anonymousId: 'kiosk' }), ...between],
+      settings
+    )) as Array<{
+      status: number
+      errormessage?: string
+    }>
+    expect(results.map((result) => result.status)).toEqual([200, 500, 500, 500])
+    expect(results[1]!.errormessage).toContain('This batch merges this anonymous profile into another user before this event')
+    // Segment's retry of the three.
+    expect(await runtime.handlers.onBatch!(between, settings)).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }])
+    expect(braze.profiles()).toHaveLength(2)
+    const al = braze.profile({ external_id: 'u-al' })!
+    const bea = braze.profile({ external_id: 'u-bea' })!
+    expect(al.attributes).toMatchObject({ first_name: 'Al' })
+    expect(al.identifiers.email).toBeUndefined()
+    expect(eventNamesOf(al)).toEqual([])
+    expect(bea.attributes).toMatchObject({ first_name: 'Bea' })
+    expect(bea.identifiers.email).toBe('bea@example.com')
+    expect(eventNamesOf(bea)).toEqual(['Cart Abandoned'])
   })
 
   describe('a split order and, in the same batch, a call that removes its profile: that call waits for the whole order', () => {

@@ -309,6 +309,27 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(profiles[0]!.attributes).toMatchObject({ plan: 'free' })
     })
 
+    test("a user who changed email leaves an Engage audience: the former email's exit creates no profile", async () => {
+      // Engage sends exits to every email the profile ever had (https://segment.com/docs/engage/trait-activation/id-sync/).
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const exit = (who: Record<string, unknown>) =>
+        identify({ traits: { vip: false, ...who }, context: { personas: personas('audience', 'vip') } })
+      await send(
+        runtime,
+        [
+          [identify({ userId: 'u6', traits: { email: 'old@example.com' } })],
+          [identify({ userId: 'u6', traits: { email: 'new@example.com' } })],
+          [exit({ email: 'new@example.com' })],
+          [exit({ email: 'old@example.com' })]
+        ],
+        SETTINGS
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers).toMatchObject({ external_id: 'u6', email: 'new@example.com' })
+      expect(profiles[0]!.attributes).toMatchObject({ vip: false })
+    })
+
     test.each([
       ['the userId first', (calls: unknown[]) => calls],
       ['the email first', (calls: unknown[]) => [...calls].reverse()]

@@ -76,9 +76,9 @@ describe('audience as identify → a boolean custom attribute', () => {
       { email: 'old@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
       { phone: '+15551234567', prioritization: ['unidentified', 'most_recently_updated'] }
     ])
-    // The email's own call (no userId) is keyed by it, as always.
+    // The email's own call (no userId) is keyed by it, as always, and updates only a profile that holds it.
     const emailCall = planFor({ ...exit, userId: undefined, traits: { ...exit.traits, email: 'old@example.com' } })
-    expect(emailCall.attributes).toEqual([{ email: 'old@example.com', first_time_shopper: false }])
+    expect(emailCall.attributes).toEqual([{ email: 'old@example.com', first_time_shopper: false, _update_existing_only: true }])
   })
 
   test.each([
@@ -215,6 +215,28 @@ describe('audience as identify → a boolean custom attribute', () => {
   test('a profile known only by email gets its own call (email identifier)', () => {
     const event = { ...audienceIdentify('first_time_shopper', true, { email: 'pat@example.com' }), userId: undefined }
     expect(planFor(event).attributes).toEqual([{ email: 'pat@example.com', first_time_shopper: true }])
+  })
+
+  test("an email's or phone's exit only updates a profile that holds it: a former email's exit creates no profile", () => {
+    // Braze creates a profile for an email or phone no profile holds unless _update_existing_only is set
+    // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/); an exit has nothing to take off it.
+    const byEmail = { ...audienceIdentify('first_time_shopper', false, { email: 'old@example.com' }), userId: undefined }
+    expect(planFor(byEmail, ARRAY).attributes).toEqual([
+      {
+        email: 'old@example.com',
+        first_time_shopper: false,
+        segment_audiences: { remove: ['first_time_shopper'] },
+        _update_existing_only: true
+      }
+    ])
+    const byPhone = { ...audienceIdentify('first_time_shopper', false, { phone: '+14155550100' }), userId: undefined }
+    expect(planFor(byPhone).attributes).toEqual([{ phone: '+14155550100', first_time_shopper: false, _update_existing_only: true }])
+    const exited = { ...audienceTrack('Audience Exited', 'vip', false), userId: undefined }
+    const plan = planFor(exited, ARRAY)
+    expect(plan.attributes).toEqual([{ email: 'pat@example.com', segment_audiences: { remove: ['vip'] }, _update_existing_only: true }])
+    expect(plan.events).toEqual([
+      expect.objectContaining({ email: 'pat@example.com', name: 'Audience Exited', _update_existing_only: true })
+    ])
   })
 })
 

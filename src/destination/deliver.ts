@@ -178,7 +178,7 @@ async function deliverInOrder(
   })
   // Marked at once after planning (no await between): an invocation that plans later sees these as in flight.
   const delivering = plans.flatMap((event, owner) =>
-    event?.messageId !== undefined && !plan.busy.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)
+    event?.messageId !== undefined && !plan.held.has(owner) && !plan.alreadyDelivered[owner] && !plan.duplicateOf.has(owner)
       ? [event.messageId]
       : []
   )
@@ -193,7 +193,7 @@ async function deliverInOrder(
     }
     plans.forEach((event, owner) => {
       const id = event?.messageId
-      if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.busy.has(owner)) return
+      if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.held.has(owner)) return
       if (plan.reusedIds.has(id)) opened.memory.forget(id)
       else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner], plan.cuts[owner]!)
     })
@@ -239,12 +239,7 @@ class Delivery {
     this.failures = plan.expected.map(() => [])
     this.accepted = plan.expected.map(() => new Set())
     for (const [owner, message] of plan.rejected) this.fail(owner, 'invalid', message)
-    for (const owner of plan.busy)
-      this.fail(
-        owner,
-        'retry',
-        'Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.'
-      )
+    for (const [owner, reason] of plan.held) this.fail(owner, 'retry', reason)
   }
 
   async go(): Promise<void> {

@@ -75,8 +75,8 @@ export interface DeliveryPlan {
   bestEffortMerges: ReadonlySet<number>
   /** Events refused before anything is sent, with the reason: their objects need more requests than one event may make. */
   rejected: Map<number, string>
-  /** Events whose message another invocation of this instance is delivering right now: retried, not sent. */
-  busy: Set<number>
+  /** Events retried, not sent, with the reason: another invocation of this instance is delivering the same message, or this batch deletes their user before them. */
+  held: Map<number, string>
   /** Per event: its own attribute objects, to resend unmerged when Braze refuses a merged one. */
   ownAttributes: Map<number, BrazeAttributes[]>
   /** Attribute values not sent because this instance already delivered them. */
@@ -114,7 +114,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     duplicateOf: new Map(),
     reusedIds: new Set(),
     rejected: new Map(),
-    busy: new Set(),
+    held: new Map(),
     ownAttributes: new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => (plan?.mergesBestEffort ? [owner] : []))),
     unchangedAttributes: 0
@@ -134,6 +134,10 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   // names none of them: those go as they are, neither recalled nor remembered.
   const copies = copiesOf(plans)
   const live: Live[] = []
+  const deleted = new Set<string>()
+  const contested = contestedAliases(plans)
+  const mergedAway = new Set<string>()
+  const heldAliases = new Set<string>()
   plans.forEach((plan, owner) => {
     if (!plan) return
     const copy = copies.get(owner)
@@ -146,7 +150,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     // Two copies of a message at once on one instance (an at-least-once duplicate): neither would see what
     // Braze took of the other, and both would be logged. This one is retried, and then sends what Braze lacks.
     if (plan.messageId !== undefined && !reused && memory?.inFlight(plan.messageId)) {
-      delivery.busy.add(owner)
+      delivery.held.set(owner, IN_FLIGHT)
       return
     }
     const recalled = plan.messageId === undefined || reused ? undefined : memory?.recall(plan.messageId, options.contents?.[owner])
@@ -166,6 +170,28 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       delivery.rejected.set(owner, tooManyRequests(plan, parts, cutLimits))
       return
+    }
+    // A batch's deletes go last (deliver.ts), after every write: one timed after the delete of its user
+    // would be deleted with it. It is retried instead, and reaches Braze after the delete.
+    const written = objectProfiles(plan)
+    const profiles = [...written, ...mergeProfiles(plan)]
+    if (profiles.some((profile) => deleted.has(profile))) {
+      delivery.held.set(owner, AFTER_DELETE)
+      return
+    }
+    // One device, two users: an anonymous profile this batch merges into one user and then into another. Sent
+    // with the batch, what it gets between the two merges would reach the first user (a batch's writes go
+    // before its merges); retried, it reaches the profile after that merge, and the second user with it. So
+    // does the second merge, and all else of that profile after a write held back.
+    if (written.some((profile) => mergedAway.has(profile)) || profiles.some((profile) => heldAliases.has(profile))) {
+      for (const profile of profiles) if (contested.has(profile)) heldAliases.add(profile)
+      delivery.held.set(owner, AFTER_OTHER_USER)
+      return
+    }
+    for (const target of plan.deletes) deleted.add(identityKey(target))
+    for (const merge of plan.merges) {
+      const away = identityKey(merge.identifier_to_merge)
+      if (contested.has(away)) mergedAway.add(away)
     }
     const done = recalled ?? new Set<PartToken>()
     delivery.acceptedBefore[owner] = done
@@ -333,6 +359,37 @@ function createsProfile(object: { _update_existing_only?: boolean }): boolean {
 }
 
 /** The identities of the profiles the plans send objects to. */
+const IN_FLIGHT =
+  'Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.'
+const AFTER_DELETE =
+  'This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).'
+
+const AFTER_OTHER_USER =
+  'This batch merges this anonymous profile into another user before this event: it is retried, so that it reaches the profile after that merge.'
+
+/** Alias profiles the batch merges into more than one profile. */
+function contestedAliases(plans: Array<EventPlan | undefined>): Set<string> {
+  const keptBy = new Map<string, Set<string>>()
+  for (const plan of plans)
+    for (const merge of plan?.merges ?? []) {
+      if (!('user_alias' in merge.identifier_to_merge)) continue
+      const away = identityKey(merge.identifier_to_merge)
+      const kept = keptBy.get(away) ?? new Set<string>()
+      keptBy.set(away, kept.add(identityKey(merge.identifier_to_keep)))
+    }
+  return new Set([...keptBy].filter(([, kept]) => kept.size > 1).map(([away]) => away))
+}
+
+/** The profiles an event's objects go to. */
+function objectProfiles(plan: EventPlan): string[] {
+  return [...plan.attributes, ...plan.events, ...plan.purchases].map((object) => identityKey(object))
+}
+
+/** The profiles an event merges, away and kept. */
+function mergeProfiles(plan: EventPlan): string[] {
+  return plan.merges.flatMap((merge) => [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)])
+}
+
 function profilesOf(plans: Array<EventPlan | undefined>): Set<string> {
   const out = new Set<string>()
   for (const plan of plans) {

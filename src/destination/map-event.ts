@@ -32,9 +32,19 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
   const type = asType ?? raw.type
   switch (type) {
     case 'identify':
-      return withIdentifier(raw, settings, (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan))
+      return withIdentifier(
+        raw,
+        settings,
+        (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan),
+        identifyMemberships(raw)
+      )
     case 'track':
-      return withIdentifier(raw, settings, (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now))
+      return withIdentifier(
+        raw,
+        settings,
+        (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now),
+        trackMemberships(raw)
+      )
     case 'page':
     case 'screen':
       return mapView(raw, type, settings, now)
@@ -63,10 +73,12 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
   }
 }
 
+/** `members`: the Engage audience memberships the event carries (an exit has only `false` ones). */
 function withIdentifier(
   event: SegmentEvent,
   settings: Settings,
-  build: (identifier: BrazeIdentifier, plan: EventPlan, settings: Settings) => Problem | void
+  build: (identifier: BrazeIdentifier, plan: EventPlan, settings: Settings) => Problem | void,
+  members: Array<[string, boolean]> = []
 ): EventPlan | Problem {
   const identifier = resolveIdentifier(event, settings)
   if (isProblem(identifier)) return identifier
@@ -74,8 +86,11 @@ function withIdentifier(
   if (engageContext(event)) plan.engage = true
   // Engage makes "one API call per identifier" of a profile (https://segment.com/docs/engage/using-engage-data/):
   // the anonymousId's call goes to an alias profile Braze may have merged into the user long ago. It updates that
-  // profile where Braze still has it and never creates one, which would split the person again.
-  const effective = plan.engage && 'user_alias' in identifier ? { ...settings, updateExistingOnly: true } : settings
+  // profile where Braze still has it and never creates one, which would split the person again. So does the exit
+  // of an email or phone: Braze creates a profile for one no profile holds (a user's former email), and an exit
+  // has nothing to take off a profile that does not exist.
+  const contactExit = ('email' in identifier || 'phone' in identifier) && isExit(members)
+  const effective = plan.engage && ('user_alias' in identifier || contactExit) ? { ...settings, updateExistingOnly: true } : settings
   const failed = build(identifier, plan, effective)
   if (failed) return failed
   const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : undefined
@@ -166,7 +181,7 @@ function mapTrack(
     return
   }
 
-  const members = engage && isMembership(engage) ? memberships(properties, engage, properties.audience_key) : []
+  const members = trackMemberships(event)
   // Journey v1 sends membership as "true": Braze should see a boolean property.
   const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`)
@@ -189,6 +204,14 @@ function mapTrack(
     plan.merges.push(...earlierProfiles(event, identifier.external_id, contact, settings))
     plan.mergesBestEffort = true
   }
+}
+
+/** The audience memberships of an Engage track: in its properties, under computation_key or audience_key. */
+function trackMemberships(event: SegmentEvent): Array<[string, boolean]> {
+  const engage = engageContext(event)
+  if (!engage || !isMembership(engage)) return []
+  const properties = dict(event.properties) ?? {}
+  return memberships(properties, engage, properties.audience_key)
 }
 
 /** The email and phone an Engage track call carries in context.traits, where Braze would take them. */
