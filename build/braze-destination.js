@@ -1333,6 +1333,7 @@ function planDelivery(plans, options) {
     reusedIds: /* @__PURE__ */ new Set(),
     rejected: /* @__PURE__ */ new Map(),
     held: /* @__PURE__ */ new Map(),
+    profiles: plans.map(() => []),
     ownAttributes: /* @__PURE__ */ new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => plan?.mergesBestEffort ? [owner] : [])),
     unchangedAttributes: 0
@@ -1390,6 +1391,7 @@ function planDelivery(plans, options) {
       return;
     }
     for (const target of plan.deletes) deleted.add(identityKey(target));
+    delivery.profiles[owner] = written;
     for (const merge of plan.merges) {
       const away = identityKey(merge.identifier_to_merge);
       if (contested.has(away)) mergedAway.add(away);
@@ -1683,7 +1685,7 @@ async function deliverInRounds(plans, options) {
     const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS;
     const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds);
     for (const owner of held) report.failures[owner] = [{ kind: "retry", message: HELD }];
-    for (const owner of owners) if (report.failures[owner].length > 0) for (const touch of touches[owner]) undelivered.add(touch);
+    for (const owner of owners) if (retried(report.failures[owner])) for (const touch of touches[owner]) undelivered.add(touch);
     reports.push(report);
   }
   const of = (owner) => reports[reportOf[owner]];
@@ -1930,6 +1932,12 @@ var Delivery = class {
       ({ profiles }) => [...profiles.away, ...profiles.kept].some((profile) => request.users.includes(profile))
     );
     await Promise.all(merging.map((run) => run.finished));
+    const retriedProfiles = this.retriedProfiles();
+    if (request.users.some((user) => retriedProfiles.has(user))) {
+      const message = "An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it.";
+      for (const owner of request.owners) this.fail(owner, "retry", message);
+      return;
+    }
     for (const user of request.users) {
       this.memory?.forgetValues(user);
       this.memory?.forgetMerge(user);
@@ -1951,6 +1959,17 @@ var Delivery = class {
     })();
   }
   /** The writers not done yet that write to any of these profiles. */
+  /**
+   * Profiles that events Segment will retry write to. A merge or delete of one waits for them: sent now,
+   * the retried write would create the profile again after it (alone, or as a user deleted).
+   */
+  retriedProfiles() {
+    const out = /* @__PURE__ */ new Set();
+    this.plan.profiles.forEach((profiles, owner) => {
+      if (retried(this.failures[owner])) for (const profile of profiles) out.add(profile);
+    });
+    return out;
+  }
   writersTo(profiles) {
     return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)));
   }
@@ -2016,10 +2035,11 @@ var Delivery = class {
   async merges() {
     const due = [];
     const held = { away: [], kept: [] };
+    const retriedProfiles = this.retriedProfiles();
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue;
       const profiles = profilesOf([merge.object]);
-      const go = merge.owners.some((owner) => this.ready(owner)) && this.writersTo([...profiles.away, ...profiles.kept]).length === 0 && !dependsOn(merge.object, held);
+      const go = merge.owners.some((owner) => this.ready(owner)) && this.writersTo([...profiles.away, ...profiles.kept]).length === 0 && !profiles.away.some((profile) => retriedProfiles.has(profile)) && !dependsOn(merge.object, held);
       if (go) {
         due.push(merge);
         this.mergesSent.add(merge.key);
@@ -2065,6 +2085,7 @@ var Delivery = class {
     );
   }
 };
+var retried = (failures) => failures.some((failure2) => failure2.kind === "retry");
 function worstFailure(failures) {
   if (failures.length === 0) return void 0;
   const kind = ["retry", "reject", "invalid"].find((worst) => failures.some((failure2) => failure2.kind === worst));

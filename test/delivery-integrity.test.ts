@@ -11,7 +11,7 @@ import type { EmbeddedBraze } from '../src/tools/embedded-braze'
 import { createSegmentCache, type SegmentRuntime } from '../src/tools/segment-runtime'
 import { BRAZE_HOST, SETTINGS, mockBraze, trackObjects, useNock } from './helpers/braze-nock'
 import { useEmbeddedBraze } from './helpers/embedded-braze'
-import { alias, at, identify, orderCompleted, track } from './helpers/events'
+import { alias, at, deletion, identify, orderCompleted, track } from './helpers/events'
 import { loadBuilt, RUNTIME_PROFILES, segmentClass } from './helpers/runtime'
 
 useNock({ loopback: true })
@@ -217,6 +217,54 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(results.map((result) => result.status)).toEqual([500, 500, 500])
       expect(results[1]!.errormessage).toContain('An earlier event of the batch on the same user, email or phone was not delivered')
       expect(braze.requests).toHaveLength(1)
+    })
+
+    test("the first round's event is refused for good: it holds nothing back, the user's call is delivered", async () => {
+      const braze = mockBraze((_request, index) =>
+        index === 0
+          ? { status: 201, body: { message: 'success', errors: [{ type: 'bad property', input_array: 'events', index: 0 }] } }
+          : undefined
+      )
+      const results = (await runtime.handlers.onBatch!([keyed('keyed'), taker], SETTINGS)) as Array<{ status: number }>
+      expect(results.map((result) => result.status)).toEqual([400, 200])
+      expect(braze.to('/users/track')).toHaveLength(2)
+    })
+  })
+
+  describe('a write Segment will retry holds back what would remove its profile after it', () => {
+    const failing = (match: string) =>
+      mockBraze((request) =>
+        request.path === '/users/track' && JSON.stringify(request.body).includes(match)
+          ? { status: 503, body: { message: 'busy' } }
+          : undefined
+      )
+
+    test("a delete: retried with the failed write, so that the redelivery's write does not bring the deleted user back", async () => {
+      const braze = failing('"u1"')
+      const batch = [
+        track('u1', 'Viewed', {}, { messageId: 't' }),
+        identify('u1', { first_name: 'Pat' }, { messageId: 'i' }),
+        deletion('u1')
+      ]
+      const results = (await runtime.handlers.onBatch!(batch, SETTINGS)) as Array<{ status: number; errormessage?: string }>
+      expect(results.map((result) => result.status)).toEqual([500, 500, 500])
+      expect(results[2]!.errormessage).toBe(
+        'An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it.'
+      )
+      expect(braze.to('/users/delete')).toHaveLength(0)
+    })
+
+    test("a merge of the anonymous profile: retried with the visitor's failed event, so that the event does not stay on an alias profile of its own", async () => {
+      const braze = failing('"anon-1"')
+      const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id', maxObjectsPerRequest: '1' }
+      const batch = [
+        track(undefined, 'Viewed', {}, { anonymousId: 'anon-1', messageId: 'anon-view' }),
+        identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1', messageId: 'sign-up' })
+      ]
+      const results = (await runtime.handlers.onBatch!(batch, settings)) as Array<{ status: number; errormessage?: string }>
+      expect(results.map((result) => result.status)).toEqual([500, 500])
+      expect(results[1]!.errormessage).toContain('The merge of an earlier profile could not be sent in this invocation.')
+      expect(braze.to('/users/merge')).toHaveLength(0)
     })
   })
 

@@ -131,7 +131,8 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
     const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS
     const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds)
     for (const owner of held) report.failures[owner] = [{ kind: 'retry', message: HELD }]
-    for (const owner of owners) if (report.failures[owner]!.length > 0) for (const touch of touches[owner]!) undelivered.add(touch)
+    // Only a retried event comes back to be delivered after them; one refused for good holds nothing.
+    for (const owner of owners) if (retried(report.failures[owner]!)) for (const touch of touches[owner]!) undelivered.add(touch)
     reports.push(report)
   }
   const of = (owner: number) => reports[reportOf[owner]!]!
@@ -407,6 +408,12 @@ class Delivery {
       [...profiles.away, ...profiles.kept].some((profile) => request.users.includes(profile))
     )
     await Promise.all(merging.map((run) => run.finished))
+    const retriedProfiles = this.retriedProfiles()
+    if (request.users.some((user) => retriedProfiles.has(user))) {
+      const message = 'An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it.'
+      for (const owner of request.owners) this.fail(owner, 'retry', message)
+      return
+    }
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
     for (const user of request.users) {
       this.memory?.forgetValues(user)
@@ -431,6 +438,18 @@ class Delivery {
   }
 
   /** The writers not done yet that write to any of these profiles. */
+  /**
+   * Profiles that events Segment will retry write to. A merge or delete of one waits for them: sent now,
+   * the retried write would create the profile again after it (alone, or as a user deleted).
+   */
+  private retriedProfiles(): Set<string> {
+    const out = new Set<string>()
+    this.plan.profiles.forEach((profiles, owner) => {
+      if (retried(this.failures[owner]!)) for (const profile of profiles) out.add(profile)
+    })
+    return out
+  }
+
   private writersTo(profiles: string[]): Delivery['writers'] {
     return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)))
   }
@@ -502,12 +521,14 @@ class Delivery {
   private async merges(): Promise<void> {
     const due: DeliveryPlan['merges'] = []
     const held: MergeProfiles = { away: [], kept: [] }
+    const retriedProfiles = this.retriedProfiles()
     for (const merge of this.plan.merges) {
       if (this.mergesSent.has(merge.key)) continue
       const profiles = profilesOf([merge.object])
       const go =
         merge.owners.some((owner) => this.ready(owner)) &&
         this.writersTo([...profiles.away, ...profiles.kept]).length === 0 &&
+        !profiles.away.some((profile) => retriedProfiles.has(profile)) &&
         !dependsOn(merge.object, held)
       if (go) {
         due.push(merge)
@@ -561,6 +582,8 @@ class Delivery {
     )
   }
 }
+
+const retried = (failures: EventFailure[]) => failures.some((failure) => failure.kind === 'retry')
 
 /** A retry wins: Segment resends the event, and what Braze refuses it will refuse again with the same message. */
 export function worstFailure(failures: EventFailure[]): EventFailure | undefined {

@@ -77,6 +77,8 @@ export interface DeliveryPlan {
   rejected: Map<number, string>
   /** Events retried, not sent, with the reason: another invocation of this instance is delivering the same message, or this batch deletes their user before them. */
   held: Map<number, string>
+  /** Per event sent: the profiles its objects go to (a merge or delete of one waits for the event's retry). */
+  profiles: string[][]
   /** Per event: its own attribute objects, to resend unmerged when Braze refuses a merged one. */
   ownAttributes: Map<number, BrazeAttributes[]>
   /** Attribute values not sent because this instance already delivered them. */
@@ -115,6 +117,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     reusedIds: new Set(),
     rejected: new Map(),
     held: new Map(),
+    profiles: plans.map(() => []),
     ownAttributes: new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => (plan?.mergesBestEffort ? [owner] : []))),
     unchangedAttributes: 0
@@ -189,6 +192,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       return
     }
     for (const target of plan.deletes) deleted.add(identityKey(target))
+    delivery.profiles[owner] = written
     for (const merge of plan.merges) {
       const away = identityKey(merge.identifier_to_merge)
       if (contested.has(away)) mergedAway.add(away)
