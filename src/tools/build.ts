@@ -16,9 +16,10 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
  * cuts …) took the script to 144.3 KB: 150 KB, with the cold start measured;
  * 160 KB since the email and phone ordering of 2026-12-03 (contact-links.ts,
  * contact-rounds.ts) took it to 155.8 KB: the cold start measured again, 13.4 ms
- * (README, "Performance"). 170 KB since skipUnchangedAttributes learned that
- * writes by email, phone, braze_id or alias reach other users (161.9 KB), the
- * cold start 12 ms at 159.6 KB and measured again at 161.9 KB.
+ * (README, "Performance"). 170 KB since the review fixes of 2026-12-03
+ * (skipUnchangedAttributes and writes by other identifiers, held events) took it
+ * to 165.6 KB: the cold start 12 ms at 159.6 KB, 18.3 ms at 165.6 KB in a run
+ * where an empty vm context also took 40 % longer (docs/performance.md).
  */
 export const MAX_BUNDLE_BYTES = 170 * 1024
 
