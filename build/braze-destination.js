@@ -1958,7 +1958,6 @@ var Delivery = class {
       await this.merges();
     })();
   }
-  /** The writers not done yet that write to any of these profiles. */
   /**
    * Profiles that events Segment will retry write to. A merge or delete of one waits for them: sent now,
    * the retried write would create the profile again after it (alone, or as a user deleted).
@@ -1970,6 +1969,7 @@ var Delivery = class {
     });
     return out;
   }
+  /** The writers not done yet that write to any of these profiles. */
   writersTo(profiles) {
     return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)));
   }

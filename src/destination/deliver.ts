@@ -437,7 +437,6 @@ class Delivery {
     })()
   }
 
-  /** The writers not done yet that write to any of these profiles. */
   /**
    * Profiles that events Segment will retry write to. A merge or delete of one waits for them: sent now,
    * the retried write would create the profile again after it (alone, or as a user deleted).
@@ -450,6 +449,7 @@ class Delivery {
     return out
   }
 
+  /** The writers not done yet that write to any of these profiles. */
   private writersTo(profiles: string[]): Delivery['writers'] {
     return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)))
   }

@@ -75,7 +75,10 @@ export interface DeliveryPlan {
   bestEffortMerges: ReadonlySet<number>
   /** Events refused before anything is sent, with the reason: their objects need more requests than one event may make. */
   rejected: Map<number, string>
-  /** Events retried, not sent, with the reason: another invocation of this instance is delivering the same message, or this batch deletes their user before them. */
+  /**
+   * Events retried, not sent, with the reason: another invocation of this instance is delivering the
+   * same message, or the batch deletes their user, or merges their anonymous profile into another user, before them.
+   */
   held: Map<number, string>
   /** Per event sent: the profiles its objects go to (a merge or delete of one waits for the event's retry). */
   profiles: string[][]
@@ -362,12 +365,10 @@ function createsProfile(object: { _update_existing_only?: boolean }): boolean {
   return !('braze_id' in object) && object._update_existing_only !== true
 }
 
-/** The identities of the profiles the plans send objects to. */
 const IN_FLIGHT =
   'Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.'
 const AFTER_DELETE =
   'This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).'
-
 const AFTER_OTHER_USER =
   'This batch merges this anonymous profile into another user before this event: it is retried, so that it reaches the profile after that merge.'
 
@@ -394,6 +395,7 @@ function mergeProfiles(plan: EventPlan): string[] {
   return plan.merges.flatMap((merge) => [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)])
 }
 
+/** The identities of the profiles the plans send objects to. */
 function profilesOf(plans: Array<EventPlan | undefined>): Set<string> {
   const out = new Set<string>()
   for (const plan of plans) {
