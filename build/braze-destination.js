@@ -1531,12 +1531,7 @@ function mergeProfiles(plan) {
   return plan.merges.flatMap((merge) => [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)]);
 }
 function profilesOf2(plans) {
-  const out = /* @__PURE__ */ new Set();
-  for (const plan of plans) {
-    if (!plan) continue;
-    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) out.add(identityKey(object));
-  }
-  return out;
+  return new Set(plans.flatMap((plan) => plan ? objectProfiles(plan) : []));
 }
 function totalSize(atoms) {
   const all = emptyBundle();

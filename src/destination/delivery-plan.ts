@@ -397,12 +397,7 @@ function mergeProfiles(plan: EventPlan): string[] {
 
 /** The identities of the profiles the plans send objects to. */
 function profilesOf(plans: Array<EventPlan | undefined>): Set<string> {
-  const out = new Set<string>()
-  for (const plan of plans) {
-    if (!plan) continue
-    for (const object of [...plan.attributes, ...plan.events, ...plan.purchases]) out.add(identityKey(object))
-  }
-  return out
+  return new Set(plans.flatMap((plan) => (plan ? objectProfiles(plan) : [])))
 }
 
 function totalSize(atoms: Bundle[]): BundleSize {
