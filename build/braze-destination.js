@@ -734,6 +734,8 @@ var DeliveryMemory = class {
    */
   writesElsewhere = 0;
   lastWrittenElsewhere = /* @__PURE__ */ new Map();
+  /** The count when lastWrittenElsewhere was last emptied: a value sent before it may have been written over since. */
+  forgottenBefore = 0;
   /** Profiles whose merge is on its way to Braze: how many requests carry it, and whether the profile was written to meanwhile. */
   mergesSending = /* @__PURE__ */ new Map();
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
@@ -815,7 +817,8 @@ var DeliveryMemory = class {
   /** The JSON of the value last delivered for this user's attribute, if remembered. */
   deliveredValue(user, attribute) {
     const known = this.values.get(user, this.now())?.get(attribute);
-    if (known === void 0 || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf) return void 0;
+    if (known === void 0 || known.asOf < this.forgottenBefore || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf)
+      return void 0;
     return known.json;
   }
   /** An object keyed by an email, phone, braze_id or alias carries these attributes to Braze (the other writes go by user). */
@@ -825,6 +828,7 @@ var DeliveryMemory = class {
     if (this.lastWrittenElsewhere.size > MAX_NAMES_WRITTEN_ELSEWHERE) {
       this.lastWrittenElsewhere.clear();
       this.values.clear();
+      this.forgottenBefore = this.writesElsewhere;
     }
   }
   /**
@@ -1350,9 +1354,7 @@ function planDelivery(plans, options) {
   const copies = copiesOf(plans);
   const live = [];
   const deleted = /* @__PURE__ */ new Set();
-  const contested = contestedAliases(plans);
-  const mergedAway = /* @__PURE__ */ new Set();
-  const heldAliases = /* @__PURE__ */ new Set();
+  const heldProfiles = /* @__PURE__ */ new Set();
   plans.forEach((plan, owner) => {
     if (!plan) return;
     const copy = copies.get(owner);
@@ -1381,21 +1383,14 @@ function planDelivery(plans, options) {
     }
     const written = objectProfiles(plan);
     const profiles = [...written, ...mergeProfiles(plan)];
-    if (profiles.some((profile) => deleted.has(profile))) {
+    const deletes2 = plan.deletes.map((target) => identityKey(target));
+    if (profiles.some((profile) => deleted.has(profile)) || [...profiles, ...deletes2].some((profile) => heldProfiles.has(profile))) {
+      for (const profile of [...profiles, ...deletes2]) heldProfiles.add(profile);
       delivery.held.set(owner, AFTER_DELETE);
       return;
     }
-    if (written.some((profile) => mergedAway.has(profile)) || profiles.some((profile) => heldAliases.has(profile))) {
-      for (const profile of profiles) if (contested.has(profile)) heldAliases.add(profile);
-      delivery.held.set(owner, AFTER_OTHER_USER);
-      return;
-    }
-    for (const target of plan.deletes) deleted.add(identityKey(target));
+    for (const profile of deletes2) deleted.add(profile);
     delivery.profiles[owner] = written;
-    for (const merge of plan.merges) {
-      const away = identityKey(merge.identifier_to_merge);
-      if (contested.has(away)) mergedAway.add(away);
-    }
     const done = recalled ?? /* @__PURE__ */ new Set();
     delivery.acceptedBefore[owner] = done;
     live.push({ owner, plan, done, parts });
@@ -1512,18 +1507,6 @@ function createsProfile(object) {
 }
 var IN_FLIGHT = "Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.";
 var AFTER_DELETE = "This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).";
-var AFTER_OTHER_USER = "This batch merges this anonymous profile into another user before this event: it is retried, so that it reaches the profile after that merge.";
-function contestedAliases(plans) {
-  const keptBy = /* @__PURE__ */ new Map();
-  for (const plan of plans)
-    for (const merge of plan?.merges ?? []) {
-      if (!("user_alias" in merge.identifier_to_merge)) continue;
-      const away = identityKey(merge.identifier_to_merge);
-      const kept = keptBy.get(away) ?? /* @__PURE__ */ new Set();
-      keptBy.set(away, kept.add(identityKey(merge.identifier_to_keep)));
-    }
-  return new Set([...keptBy].filter(([, kept]) => kept.size > 1).map(([away]) => away));
-}
 function objectProfiles(plan) {
   return [...plan.attributes, ...plan.events, ...plan.purchases].map((object) => identityKey(object));
 }

@@ -467,8 +467,6 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   })
 })
 
-const eventNamesOf = (profile: { events: Array<{ name: string }> }) => profile.events.map((item) => item.name)
-
 describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', (profile) => {
   let braze: EmbeddedBraze
   useEmbeddedBraze({ apiKey: SETTINGS.apiKey, latencyMs: 20 }, (started) => (braze = started))
@@ -499,34 +497,16 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ plan: 'new' })
   })
 
-  test('one device, two users in one batch: what the device does between the two sign-ins is retried (500), then reaches the second user, not the first', async () => {
+  test('a user deleted, identified again and deleted again in one batch: the second identify and delete are retried together, and the user stays deleted', async () => {
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
-    const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
-    const between = [
-      identify(undefined, { email: 'bea@example.com', first_name: 'Bea' }, { anonymousId: 'kiosk' }),
-      track(undefined, 'Cart Abandoned', {}, { anonymousId: 'kiosk' }),
-      identify('u-bea', {}, { anonymousId: 'kiosk' })
-    ]
+    const again = [identify('u1', { plan: 'new' }), { type: 'delete', userId: 'u1', messageId: 'del-2' }]
     const results = (await runtime.handlers.onBatch!(
-      [identify('u-al', { first_name: 'Al' }, { anonymousId: 'kiosk' }), ...between],
-      settings
-    )) as Array<{
-      status: number
-      errormessage?: string
-    }>
-    expect(results.map((result) => result.status)).toEqual([200, 500, 500, 500])
-    expect(results[1]!.errormessage).toContain('This batch merges this anonymous profile into another user before this event')
-    // Segment's retry of the three.
-    expect(await runtime.handlers.onBatch!(between, settings)).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }])
-    expect(braze.profiles()).toHaveLength(2)
-    const al = braze.profile({ external_id: 'u-al' })!
-    const bea = braze.profile({ external_id: 'u-bea' })!
-    expect(al.attributes).toMatchObject({ first_name: 'Al' })
-    expect(al.identifiers.email).toBeUndefined()
-    expect(eventNamesOf(al)).toEqual([])
-    expect(bea.attributes).toMatchObject({ first_name: 'Bea' })
-    expect(bea.identifiers.email).toBe('bea@example.com')
-    expect(eventNamesOf(bea)).toEqual(['Cart Abandoned'])
+      [identify('u1', { plan: 'old' }), { type: 'delete', userId: 'u1', messageId: 'del-1' }, ...again],
+      SETTINGS
+    )) as Array<{ status: number }>
+    expect(results.map((result) => result.status)).toEqual([200, 200, 500, 500])
+    expect(await runtime.handlers.onBatch!(again, SETTINGS)).toEqual([{ status: 200 }, { status: 200 }])
+    expect(braze.profiles()).toHaveLength(0)
   })
 
   describe('a split order and, in the same batch, a call that removes its profile: that call waits for the whole order', () => {

@@ -191,6 +191,17 @@ describe('planDelivery', () => {
     expect(memory.deliveredValue('external_id:u1', 'plan')).toBe('"pro"')
   })
 
+  test('past 10,000 attribute names written elsewhere the record is emptied: a value sent before that no longer counts', () => {
+    const memory = new DeliveryMemory()
+    memory.sendingValues('external_id:u1', ['plan'])
+    memory.writtenElsewhere(Array.from({ length: 10_001 }, (_, i) => `trait_${i}`))
+    memory.sentValues('external_id:u1', [['plan', '"pro"']])
+    expect(memory.deliveredValue('external_id:u1', 'plan')).toBeUndefined()
+    memory.sendingValues('external_id:u1', ['plan'])
+    memory.sentValues('external_id:u1', [['plan', '"pro"']])
+    expect(memory.deliveredValue('external_id:u1', 'plan')).toBe('"pro"')
+  })
+
   test('a merge answered after something was sent to its profile is not remembered (the profile exists again)', () => {
     const memory = new DeliveryMemory()
     memory.mergeSending('user_alias:tab')

@@ -88,6 +88,8 @@ export class DeliveryMemory {
    */
   private writesElsewhere = 0
   private readonly lastWrittenElsewhere = new Map<string, number>()
+  /** The count when lastWrittenElsewhere was last emptied: a value sent before it may have been written over since. */
+  private forgottenBefore = 0
   /** Profiles whose merge is on its way to Braze: how many requests carry it, and whether the profile was written to meanwhile. */
   private readonly mergesSending = new Map<string, { requests: number; stale: boolean }>()
   /** Users whose attributes are on their way to Braze: how many requests carry them, and whether two ever did at once. */
@@ -186,7 +188,8 @@ export class DeliveryMemory {
   /** The JSON of the value last delivered for this user's attribute, if remembered. */
   deliveredValue(user: string, attribute: string): string | undefined {
     const known = this.values.get(user, this.now())?.get(attribute)
-    if (known === undefined || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf) return undefined
+    if (known === undefined || known.asOf < this.forgottenBefore || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf)
+      return undefined
     return known.json
   }
 
@@ -197,6 +200,7 @@ export class DeliveryMemory {
     if (this.lastWrittenElsewhere.size > MAX_NAMES_WRITTEN_ELSEWHERE) {
       this.lastWrittenElsewhere.clear()
       this.values.clear()
+      this.forgottenBefore = this.writesElsewhere
     }
   }
 

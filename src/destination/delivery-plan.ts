@@ -77,7 +77,7 @@ export interface DeliveryPlan {
   rejected: Map<number, string>
   /**
    * Events retried, not sent, with the reason: another invocation of this instance is delivering the
-   * same message, or the batch deletes their user, or merges their anonymous profile into another user, before them.
+   * same message, or the batch deletes their user before them.
    */
   held: Map<number, string>
   /** Per event sent: the profiles its objects go to (a merge or delete of one waits for the event's retry). */
@@ -141,9 +141,8 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   const copies = copiesOf(plans)
   const live: Live[] = []
   const deleted = new Set<string>()
-  const contested = contestedAliases(plans)
-  const mergedAway = new Set<string>()
-  const heldAliases = new Set<string>()
+  /** Profiles of events held back: what comes after them on those profiles waits too, the deletes included. */
+  const heldProfiles = new Set<string>()
   plans.forEach((plan, owner) => {
     if (!plan) return
     const copy = copies.get(owner)
@@ -178,28 +177,18 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       return
     }
     // A batch's deletes go last (deliver.ts), after every write: one timed after the delete of its user
-    // would be deleted with it. It is retried instead, and reaches Braze after the delete.
+    // would be deleted with it. It is retried instead, and reaches Braze after the delete; so does all that
+    // follows it on its profiles, a second delete of the user included.
     const written = objectProfiles(plan)
     const profiles = [...written, ...mergeProfiles(plan)]
-    if (profiles.some((profile) => deleted.has(profile))) {
+    const deletes = plan.deletes.map((target) => identityKey(target))
+    if (profiles.some((profile) => deleted.has(profile)) || [...profiles, ...deletes].some((profile) => heldProfiles.has(profile))) {
+      for (const profile of [...profiles, ...deletes]) heldProfiles.add(profile)
       delivery.held.set(owner, AFTER_DELETE)
       return
     }
-    // One device, two users: an anonymous profile this batch merges into one user and then into another. Sent
-    // with the batch, what it gets between the two merges would reach the first user (a batch's writes go
-    // before its merges); retried, it reaches the profile after that merge, and the second user with it. So
-    // does the second merge, and all else of that profile after a write held back.
-    if (written.some((profile) => mergedAway.has(profile)) || profiles.some((profile) => heldAliases.has(profile))) {
-      for (const profile of profiles) if (contested.has(profile)) heldAliases.add(profile)
-      delivery.held.set(owner, AFTER_OTHER_USER)
-      return
-    }
-    for (const target of plan.deletes) deleted.add(identityKey(target))
+    for (const profile of deletes) deleted.add(profile)
     delivery.profiles[owner] = written
-    for (const merge of plan.merges) {
-      const away = identityKey(merge.identifier_to_merge)
-      if (contested.has(away)) mergedAway.add(away)
-    }
     const done = recalled ?? new Set<PartToken>()
     delivery.acceptedBefore[owner] = done
     live.push({ owner, plan, done, parts })
@@ -369,21 +358,6 @@ const IN_FLIGHT =
   'Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.'
 const AFTER_DELETE =
   'This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).'
-const AFTER_OTHER_USER =
-  'This batch merges this anonymous profile into another user before this event: it is retried, so that it reaches the profile after that merge.'
-
-/** Alias profiles the batch merges into more than one profile. */
-function contestedAliases(plans: Array<EventPlan | undefined>): Set<string> {
-  const keptBy = new Map<string, Set<string>>()
-  for (const plan of plans)
-    for (const merge of plan?.merges ?? []) {
-      if (!('user_alias' in merge.identifier_to_merge)) continue
-      const away = identityKey(merge.identifier_to_merge)
-      const kept = keptBy.get(away) ?? new Set<string>()
-      keptBy.set(away, kept.add(identityKey(merge.identifier_to_keep)))
-    }
-  return new Set([...keptBy].filter(([, kept]) => kept.size > 1).map(([away]) => away))
-}
 
 /** The profiles an event's objects go to. */
 function objectProfiles(plan: EventPlan): string[] {
