@@ -18,8 +18,8 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
  * contact-rounds.ts) took it to 155.8 KB: the cold start measured again, 13.4 ms
  * (README, "Performance"). 170 KB since the review fixes of 2026-12-03
  * (skipUnchangedAttributes and writes by other identifiers, held events) took it
- * to 165.6 KB: the cold start 12 ms at 159.6 KB, 18.3 ms at 165.6 KB in a run
- * where an empty vm context also took 40 % longer (docs/performance.md).
+ * to 164.8 KB: the cold start 12 ms at 159.6 KB, 14.5 ms at 164.8 KB (an empty
+ * vm context 0.71 and 0.82 ms in those runs: part of it is the machine's hour).
  */
 export const MAX_BUNDLE_BYTES = 170 * 1024
 
