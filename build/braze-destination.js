@@ -3215,20 +3215,19 @@ function mapEvent(raw, settings, now = Date.now, asType) {
   if (!isDict(raw)) return problem("InvalidEventPayload", "The event is not a JSON object.");
   const type = asType ?? raw.type;
   switch (type) {
-    case "identify":
+    case "identify": {
+      const members = identifyMemberships(raw);
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan, members), members);
+    }
+    case "track": {
+      const members = trackMemberships(raw);
       return withIdentifier(
         raw,
         settings,
-        (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan),
-        identifyMemberships(raw)
+        (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now, members),
+        members
       );
-    case "track":
-      return withIdentifier(
-        raw,
-        settings,
-        (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now),
-        trackMemberships(raw)
-      );
+    }
     case "page":
     case "screen":
       return mapView(raw, type, settings, now);
@@ -3285,15 +3284,15 @@ function contactWarnings(event) {
   }
   return warnings;
 }
-function mapIdentify(event, identifier, settings, plan) {
+function mapIdentify(event, identifier, settings, plan, members) {
   const attributes = mapTraits(event, identifier, settings, plan.warnings);
   if ("external_id" in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings));
-  if (isExit(identifyMemberships(event))) {
+  if (isExit(members)) {
     for (const kind of ["email", "phone"]) if (!(kind in identifier)) delete attributes[kind];
   }
   plan.attributes.push(attributes);
 }
-function mapTrack(event, identifier, settings, plan, now) {
+function mapTrack(event, identifier, settings, plan, now, members) {
   const name = nonBlank(event.event);
   if (name === void 0) return problem("InvalidEventPayload", 'A track call needs an "event" name; this one has none.');
   const properties = dict(event.properties) ?? {};
@@ -3319,7 +3318,6 @@ function mapTrack(event, identifier, settings, plan, now) {
     }
     return;
   }
-  const members = trackMemberships(event);
   const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties;
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`);
   if ("problem" in mapped) return mapped.problem;

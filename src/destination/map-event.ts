@@ -31,20 +31,19 @@ export function mapEvent(raw: unknown, settings: Settings, now: () => number = D
   if (!isDict(raw)) return problem('InvalidEventPayload', 'The event is not a JSON object.')
   const type = asType ?? raw.type
   switch (type) {
-    case 'identify':
+    case 'identify': {
+      const members = identifyMemberships(raw)
+      return withIdentifier(raw, settings, (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan, members), members)
+    }
+    case 'track': {
+      const members = trackMemberships(raw)
       return withIdentifier(
         raw,
         settings,
-        (identifier, plan, effective) => mapIdentify(raw, identifier, effective, plan),
-        identifyMemberships(raw)
+        (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now, members),
+        members
       )
-    case 'track':
-      return withIdentifier(
-        raw,
-        settings,
-        (identifier, plan, effective) => mapTrack(raw, identifier, effective, plan, now),
-        trackMemberships(raw)
-      )
+    }
     case 'page':
     case 'screen':
       return mapView(raw, type, settings, now)
@@ -125,11 +124,18 @@ function contactWarnings(event: SegmentEvent): string[] {
   return warnings
 }
 
-function mapIdentify(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan): void {
+/** `members`: identifyMemberships(event). */
+function mapIdentify(
+  event: SegmentEvent,
+  identifier: BrazeIdentifier,
+  settings: Settings,
+  plan: EventPlan,
+  members: Array<[string, boolean]>
+): void {
   const attributes = mapTraits(event, identifier, settings, plan.warnings)
   if ('external_id' in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
   // An exit still merges the lead of the email it names (the person's, once), but does not make it the user's email.
-  if (isExit(identifyMemberships(event))) for (const kind of ['email', 'phone'] as const) if (!(kind in identifier)) delete attributes[kind]
+  if (isExit(members)) for (const kind of ['email', 'phone'] as const) if (!(kind in identifier)) delete attributes[kind]
   plan.attributes.push(attributes)
 }
 
@@ -138,7 +144,8 @@ function mapTrack(
   identifier: BrazeIdentifier,
   settings: Settings,
   plan: EventPlan,
-  now: () => number
+  now: () => number,
+  members: Array<[string, boolean]>
 ): Problem | void {
   const name = nonBlank(event.event)
   if (name === undefined) return problem('InvalidEventPayload', 'A track call needs an "event" name; this one has none.')
@@ -181,7 +188,6 @@ function mapTrack(
     return
   }
 
-  const members = trackMemberships(event)
   // Journey v1 sends membership as "true": Braze should see a boolean property.
   const normalized = members.length > 0 ? { ...properties, ...Object.fromEntries(members) } : properties
   const mapped = toEventProperties(normalized, plan.warnings, `"${name.slice(0, 64)}" event`)
