@@ -80,7 +80,6 @@ describe('standard attributes', () => {
       { home_city: 'San Francisco', country: 'US' }
     ],
     ['address without city', { address: { country: 'NL' } }, { country: 'NL' }],
-    ['address that is not an object', { address: '6th St, San Francisco' }, {}],
     ['avatar → image_url', { avatar: 'https://example.com/a.png' }, { image_url: 'https://example.com/a.png' }],
     [
       'avatar of exactly 1024 characters',
@@ -126,6 +125,12 @@ describe('standard attributes', () => {
   test.each<[string, Record<string, unknown>, RegExp, Record<string, unknown>?]>([
     ['an avatar over 1024 characters', { avatar: `https://example.com/${'a'.repeat(1005)}` }, /avatar.*dropped.*1024/],
     ['an avatar that is not text', { avatar: 42 }, /avatar.*dropped/],
+    // Segment's spec makes address an object (https://segment.com/docs/connections/spec/identify/#traits).
+    [
+      'an address that is not an object',
+      { address: '6th St, San Francisco' },
+      /trait "address" was dropped: Segment's spec makes it an object/
+    ],
     ['an unknown email_subscribe state', { email_subscribe: 'yes' }, /email_subscribe.*dropped.*opted_in, subscribed or unsubscribed/],
     ['an upper-case push_subscribe state', { push_subscribe: 'SUBSCRIBED' }, /push_subscribe.*dropped/],
     [
@@ -285,7 +290,27 @@ describe("traits already named as Braze's standard attributes are checked as the
     ['home_city, not text', { home_city: { name: 'Paris' } }, {}, /trait "home_city" was dropped: expected text/],
     ['address.city before home_city', { address: { city: 'Lyon' }, home_city: 'Paris' }, { home_city: 'Lyon' }, undefined],
     ['image_url', { image_url: 'https://example.com/a.png' }, { image_url: 'https://example.com/a.png' }, undefined],
-    ['image_url, not a URL string', { image_url: 42 }, {}, /trait "image_url" was dropped: Braze takes an image URL/]
+    ['image_url, not a URL string', { image_url: 42 }, {}, /trait "image_url" was dropped: Braze takes an image URL/],
+    // The next source is tried, as for country, language and time zone: one unusable trait does not hide a valid one.
+    [
+      'birthday not a date, dob a date',
+      { birthday: 'n/a', dob: '1990-05-12' },
+      { dob: '1990-05-12' },
+      /trait "birthday" was dropped: not a date/
+    ],
+    [
+      'avatar not text, image_url a URL',
+      { avatar: 42, image_url: 'https://example.com/a.png' },
+      { image_url: 'https://example.com/a.png' },
+      /trait "avatar" was dropped/
+    ],
+    [
+      'address not an object, home_city text',
+      { address: 'Lyon', home_city: 'Paris' },
+      { home_city: 'Paris' },
+      /trait "address" was dropped/
+    ],
+    ['a null birthday unsets dob, whatever dob says', { birthday: null, dob: '1990-05-12' }, { dob: null }, undefined]
   ])('%s', (_name, traits, expected, warning) => {
     const { attributes, warnings } = attributesOf(identify(traits))
     expect(attributes).toEqual({ external_id: 'u1', ...expected })

@@ -139,13 +139,26 @@ function pick(
   return undefined
 }
 
-/** The first of these traits that is present (null included), and its key. */
-function firstPresent(traits: Dict, ...keys: string[]): [string, unknown] {
+/**
+ * The first of these traits that Braze takes, converted (`null` unsets). One it would refuse is
+ * dropped with a warning, and the next is tried: `birthday: "n/a"` does not hide a valid `dob`.
+ */
+function firstUsable<T>(
+  traits: Dict,
+  keys: string[],
+  convert: (value: unknown) => T | undefined,
+  refusal: string,
+  warnings: string[]
+): T | null | undefined {
   for (const key of keys) {
     const value = field(traits, key)
-    if (value !== undefined) return [key, value]
+    if (value === undefined) continue
+    if (value === null) return null
+    const converted = convert(value)
+    if (converted !== undefined) return converted
+    warnings.push(`trait "${key}" was dropped: ${refusal}`)
   }
-  return [keys[0]!, undefined]
+  return undefined
 }
 
 function defined(...values: unknown[]): unknown {
@@ -207,19 +220,19 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
   {
     consumes: ['birthday', 'dob'],
     map(traits, _event, warnings) {
-      const [key, birthday] = firstPresent(traits, 'birthday', 'dob')
-      if (birthday === undefined) return {}
-      if (birthday === null) return { dob: null }
-      const dob = toDob(birthday)
-      if (dob) return { dob }
-      warnings.push(`trait "${key}" was dropped: not a date.`)
-      return {}
+      const dob = firstUsable(traits, ['birthday', 'dob'], toDob, 'not a date.', warnings)
+      return dob === undefined ? {} : { dob }
     }
   },
   {
     consumes: ['address', 'home_city'],
     map(traits, _event, warnings) {
-      const fromAddress = field(dict(field(traits, 'address')), 'city')
+      const address = field(traits, 'address')
+      if (address !== undefined && address !== null && !dict(address))
+        warnings.push(
+          `trait "address" was dropped: Segment's spec makes it an object ({city, country, …}), and Braze takes its city as home_city.`
+        )
+      const fromAddress = field(dict(address), 'city')
       const city =
         fromAddress === undefined
           ? text(field(traits, 'home_city'), 'trait "home_city"', warnings)
@@ -230,12 +243,14 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
   {
     consumes: ['avatar', 'image_url'],
     map(traits, _event, warnings) {
-      const [key, avatar] = firstPresent(traits, 'avatar', 'image_url')
-      if (avatar === undefined) return {}
-      if (avatar === null) return { image_url: null }
-      if (typeof avatar === 'string' && avatar.length <= MAX_IMAGE_URL_LENGTH) return { image_url: avatar }
-      warnings.push(`trait "${key}" was dropped: Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`)
-      return {}
+      const imageUrl = firstUsable(
+        traits,
+        ['avatar', 'image_url'],
+        (value) => (typeof value === 'string' && value.length <= MAX_IMAGE_URL_LENGTH ? value : undefined),
+        `Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`,
+        warnings
+      )
+      return imageUrl === undefined ? {} : { image_url: imageUrl }
     }
   },
   {
