@@ -1610,9 +1610,8 @@ function deleteRequests(items) {
     const mine = items.filter((entry) => of(entry.object) !== void 0);
     for (const chunk of chunked(mine, MAX_USERS_ENTRIES_PER_REQUEST)) {
       out.push({
-        body: { [field2]: chunk.map((entry) => of(entry.object)) },
-        owners: [...new Set(chunk.flatMap((entry) => entry.owners))],
-        users: chunk.map((entry) => identityKey(entry.object))
+        field: field2,
+        targets: chunk.map((entry) => ({ value: of(entry.object), user: identityKey(entry.object), owners: entry.owners }))
       });
     }
   }
@@ -1782,15 +1781,20 @@ var Delivery = class {
       ...this.writers.map((writer) => writer.finished),
       ...this.plan.deletes.map((request) => this.delete(request))
     ]);
-    for (const merge of this.plan.merges) {
-      if (this.mergesSent.has(merge.key)) continue;
-      for (const owner of merge.owners) {
-        if (this.failures[owner].length > 0) continue;
-        const message = "The merge of an earlier profile could not be sent in this invocation.";
-        if (this.ready(owner)) this.failMerge(owner, "retry", message);
-        else this.fail(owner, "retry", message);
-      }
+    for (const owner of this.mergesLeftBehind()) {
+      const message = "The merge of an earlier profile could not be sent in this invocation.";
+      if (this.ready(owner)) this.failMerge(owner, "retry", message);
+      else this.fail(owner, "retry", message);
     }
+  }
+  /** The events not failed (yet) whose merge was not sent: once nothing can send it any more, go() retries them. */
+  mergesLeftBehind() {
+    const owners = /* @__PURE__ */ new Set();
+    for (const merge of this.plan.merges)
+      if (!this.mergesSent.has(merge.key)) {
+        for (const owner of merge.owners) if (this.failures[owner].length === 0) owners.add(owner);
+      }
+    return owners;
   }
   fail(owner, kind, message) {
     this.failures[owner].push({ kind, message });
@@ -1906,22 +1910,27 @@ var Delivery = class {
   }
   async delete(request) {
     await Promise.all(this.writers.map((writer) => writer.finished));
-    const merging = this.mergeRuns.filter(
-      ({ profiles }) => [...profiles.away, ...profiles.kept].some((profile) => request.users.includes(profile))
-    );
+    const users = request.targets.map((target) => target.user);
+    const merging = this.mergeRuns.filter(({ profiles }) => [...profiles.away, ...profiles.kept].some((profile) => users.includes(profile)));
     await Promise.all(merging.map((run) => run.finished));
-    const retriedProfiles = this.retriedProfiles();
-    if (request.users.some((user) => retriedProfiles.has(user))) {
-      const message = "An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it.";
-      for (const owner of request.owners) this.fail(owner, "retry", message);
-      return;
-    }
-    for (const user of request.users) {
+    const retrying = [...this.mergesLeftBehind()].filter((owner) => !(this.ready(owner) && this.plan.bestEffortMerges.has(owner)));
+    const retriedProfiles = this.retriedProfiles(retrying);
+    const [held, going] = partition(request.targets, (target) => retriedProfiles.has(target.user));
+    for (const target of held)
+      for (const owner of target.owners)
+        this.fail(
+          owner,
+          "retry",
+          "An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it."
+        );
+    if (going.length === 0) return;
+    for (const { user } of going) {
       this.memory?.forgetValues(user);
       this.memory?.forgetMerge(user);
     }
-    const outcome = await this.call("/users/delete", request.body);
-    if (outcome.kind !== "accepted") for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message);
+    const outcome = await this.call("/users/delete", { [request.field]: going.map((target) => target.value) });
+    if (outcome.kind !== "accepted")
+      for (const owner of new Set(going.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message);
   }
   /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
   write(objects, work) {
@@ -1940,11 +1949,12 @@ var Delivery = class {
    * Profiles that events Segment will retry write to. A merge or delete of one waits for them: sent now,
    * the retried write would create the profile again after it (alone, or as a user deleted).
    */
-  retriedProfiles() {
+  retriedProfiles(alsoRetried = []) {
     const out = /* @__PURE__ */ new Set();
     this.plan.profiles.forEach((profiles, owner) => {
       if (retried(this.failures[owner])) for (const profile of profiles) out.add(profile);
     });
+    for (const owner of alsoRetried) for (const profile of this.plan.profiles[owner]) out.add(profile);
     return out;
   }
   /** The writers not done yet that write to any of these profiles. */
@@ -2064,6 +2074,9 @@ var Delivery = class {
   }
 };
 var retried = (failures) => failures.some((failure2) => failure2.kind === "retry");
+function partition(items, test) {
+  return [items.filter(test), items.filter((item2) => !test(item2))];
+}
 function worstFailure(failures) {
   if (failures.length === 0) return void 0;
   const kind = ["retry", "reject", "invalid"].find((worst) => failures.some((failure2) => failure2.kind === worst));
@@ -2583,12 +2596,16 @@ function pick(warnings, convert, expected, ...sources) {
   }
   return void 0;
 }
-function firstPresent(traits, ...keys) {
+function firstUsable(traits, keys, convert, refusal, warnings) {
   for (const key of keys) {
     const value = field(traits, key);
-    if (value !== void 0) return [key, value];
+    if (value === void 0) continue;
+    if (value === null) return null;
+    const converted = convert(value);
+    if (converted !== void 0) return converted;
+    warnings.push(`trait "${key}" was dropped: ${refusal}`);
   }
-  return [keys[0], void 0];
+  return void 0;
 }
 function defined(...values) {
   return values.find((value) => value !== void 0);
@@ -2644,19 +2661,19 @@ var STANDARD_MAPPINGS = [
   {
     consumes: ["birthday", "dob"],
     map(traits, _event, warnings) {
-      const [key, birthday] = firstPresent(traits, "birthday", "dob");
-      if (birthday === void 0) return {};
-      if (birthday === null) return { dob: null };
-      const dob = toDob(birthday);
-      if (dob) return { dob };
-      warnings.push(`trait "${key}" was dropped: not a date.`);
-      return {};
+      const dob = firstUsable(traits, ["birthday", "dob"], toDob, "not a date.", warnings);
+      return dob === void 0 ? {} : { dob };
     }
   },
   {
     consumes: ["address", "home_city"],
     map(traits, _event, warnings) {
-      const fromAddress = field(dict(field(traits, "address")), "city");
+      const address = field(traits, "address");
+      if (address !== void 0 && address !== null && !dict(address))
+        warnings.push(
+          `trait "address" was dropped: Segment's spec makes it an object ({city, country, …}), and Braze takes its city as home_city.`
+        );
+      const fromAddress = field(dict(address), "city");
       const city = fromAddress === void 0 ? text(field(traits, "home_city"), 'trait "home_city"', warnings) : text(fromAddress, 'trait "address.city"', warnings);
       return city === void 0 ? {} : { home_city: city };
     }
@@ -2664,12 +2681,14 @@ var STANDARD_MAPPINGS = [
   {
     consumes: ["avatar", "image_url"],
     map(traits, _event, warnings) {
-      const [key, avatar] = firstPresent(traits, "avatar", "image_url");
-      if (avatar === void 0) return {};
-      if (avatar === null) return { image_url: null };
-      if (typeof avatar === "string" && avatar.length <= MAX_IMAGE_URL_LENGTH) return { image_url: avatar };
-      warnings.push(`trait "${key}" was dropped: Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`);
-      return {};
+      const imageUrl = firstUsable(
+        traits,
+        ["avatar", "image_url"],
+        (value) => typeof value === "string" && value.length <= MAX_IMAGE_URL_LENGTH ? value : void 0,
+        `Braze takes an image URL of at most ${MAX_IMAGE_URL_LENGTH} characters.`,
+        warnings
+      );
+      return imageUrl === void 0 ? {} : { image_url: imageUrl };
     }
   },
   {

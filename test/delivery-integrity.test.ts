@@ -254,6 +254,30 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(braze.to('/users/delete')).toHaveLength(0)
     })
 
+    test("a delete after an identify whose merge waits for the visitor's failed event: retried with them, so that their redelivery does not bring the deleted user back", async () => {
+      const braze = failing('"anon-1"')
+      const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id', maxObjectsPerRequest: '1' }
+      const batch = [
+        track(undefined, 'Viewed', {}, { anonymousId: 'anon-1', messageId: 'anon-view' }),
+        identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1', messageId: 'sign-up' }),
+        deletion('u1')
+      ]
+      const results = (await runtime.handlers.onBatch!(batch, settings)) as Array<{ status: number; errormessage?: string }>
+      expect(results.map((result) => result.status)).toEqual([500, 500, 500])
+      expect(results[2]!.errormessage).toBe(
+        'An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it.'
+      )
+      expect(braze.to('/users/delete')).toHaveLength(0)
+    })
+
+    test("another user's delete in the same /users/delete request is not held back", async () => {
+      const braze = failing('"u1"')
+      const batch = [track('u1', 'Viewed', {}, { messageId: 't' }), deletion('u1'), deletion('u2')]
+      const results = await runtime.handlers.onBatch!(batch, SETTINGS)
+      expect((results as Array<{ status: number }>).map((result) => result.status)).toEqual([500, 500, 200])
+      expect(braze.to('/users/delete').map((request) => request.body)).toEqual([{ external_ids: ['u2'] }])
+    })
+
     test("a merge of the anonymous profile: retried with the visitor's failed event, so that the event does not stay on an alias profile of its own", async () => {
       const braze = failing('"anon-1"')
       const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id', maxObjectsPerRequest: '1' }
@@ -495,6 +519,28 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     // Segment's retry of the two.
     expect(await runtime.handlers.onBatch!(after, SETTINGS)).toEqual([{ status: 200 }, { status: 200 }])
     expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ plan: 'new' })
+  })
+
+  test("a visitor's failed event holds back the sign-up's merge, and so the user's delete: after Segment's retry (on an instance without this one's memory) the user stays deleted", async () => {
+    let busy = true
+    const flaky = async (url: string, init: { body?: string }) =>
+      busy && url.endsWith('/users/track') && init.body?.includes('"anon-1"')
+        ? new Response(JSON.stringify({ message: 'busy' }), { status: 503, headers: { 'content-type': 'application/json' } })
+        : fetch(url, init)
+    const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id', maxObjectsPerRequest: '1' }
+    const batch = [
+      track(undefined, 'Viewed', {}, { anonymousId: 'anon-1', messageId: 'anon-view', timestamp: at(0) }),
+      identify('u1', { plan: 'pro' }, { anonymousId: 'anon-1', messageId: 'sign-up', timestamp: at(1) }),
+      { ...deletion('u1'), timestamp: at(2) }
+    ]
+    const first = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: flaky })
+    expect(((await first.handlers.onBatch!(batch, settings)) as Array<{ status: number }>).map((result) => result.status)).toEqual([
+      500, 500, 500
+    ])
+    busy = false
+    const other = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    expect(await other.handlers.onBatch!(batch, settings)).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }])
+    expect(braze.profiles()).toHaveLength(0)
   })
 
   test('a user deleted, identified again and deleted again in one batch: the second identify and delete are retried together, and the user stays deleted', async () => {

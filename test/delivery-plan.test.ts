@@ -222,7 +222,10 @@ describe('planDelivery', () => {
     memory.rememberMerge('external_id:old', JSON.stringify(plans[0]!.merges[0]))
     const plan = planDelivery(plans, { limits: requestLimits(75), memory })
     expect(plan.merges).toEqual([])
-    expect(plan.deletes.map((request) => (request.body.external_ids as unknown[]).length)).toEqual([50, 1])
+    expect(plan.deletes.map((request) => [request.field, request.targets.length])).toEqual([
+      ['external_ids', 50],
+      ['external_ids', 1]
+    ])
     // A late event of the old userId in the same batch creates that profile again: the merge is planned again.
     const late = plansOf([
       { type: 'alias', userId: 'new', previousId: 'old', messageId: 'al' },

@@ -262,16 +262,20 @@ class Delivery {
       ...this.writers.map((writer) => writer.finished),
       ...this.plan.deletes.map((request) => this.delete(request))
     ])
-    for (const merge of this.plan.merges) {
-      if (this.mergesSent.has(merge.key)) continue
-      for (const owner of merge.owners) {
-        if (this.failures[owner]!.length > 0) continue
-        const message = 'The merge of an earlier profile could not be sent in this invocation.'
-        // An event not all of whose objects Braze took is never delivered, best-effort merges or not.
-        if (this.ready(owner)) this.failMerge(owner, 'retry', message)
-        else this.fail(owner, 'retry', message)
-      }
+    for (const owner of this.mergesLeftBehind()) {
+      const message = 'The merge of an earlier profile could not be sent in this invocation.'
+      // An event not all of whose objects Braze took is never delivered, best-effort merges or not.
+      if (this.ready(owner)) this.failMerge(owner, 'retry', message)
+      else this.fail(owner, 'retry', message)
     }
+  }
+
+  /** The events not failed (yet) whose merge was not sent: once nothing can send it any more, go() retries them. */
+  private mergesLeftBehind(): Set<number> {
+    const owners = new Set<number>()
+    for (const merge of this.plan.merges)
+      if (!this.mergesSent.has(merge.key)) for (const owner of merge.owners) if (this.failures[owner]!.length === 0) owners.add(owner)
+    return owners
   }
 
   private fail(owner: number, kind: EventFailure['kind'], message: string): void {
@@ -404,23 +408,31 @@ class Delivery {
   private async delete(request: DeliveryPlan['deletes'][number]): Promise<void> {
     // Last: after every write (which may set off a merge of this profile), then after the merges of its profile.
     await Promise.all(this.writers.map((writer) => writer.finished))
-    const merging = this.mergeRuns.filter(({ profiles }) =>
-      [...profiles.away, ...profiles.kept].some((profile) => request.users.includes(profile))
-    )
+    const users = request.targets.map((target) => target.user)
+    const merging = this.mergeRuns.filter(({ profiles }) => [...profiles.away, ...profiles.kept].some((profile) => users.includes(profile)))
     await Promise.all(merging.map((run) => run.finished))
-    const retriedProfiles = this.retriedProfiles()
-    if (request.users.some((user) => retriedProfiles.has(user))) {
-      const message = 'An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it.'
-      for (const owner of request.owners) this.fail(owner, 'retry', message)
-      return
-    }
+    // Every write and merge that could go has gone: an event whose merge is still unsent will be retried
+    // (go(), at the end), and its writes with it, unless the merge was only best-effort.
+    const retrying = [...this.mergesLeftBehind()].filter((owner) => !(this.ready(owner) && this.plan.bestEffortMerges.has(owner)))
+    const retriedProfiles = this.retriedProfiles(retrying)
+    // Held user by user: a delete of another user in the same request goes.
+    const [held, going] = partition(request.targets, (target) => retriedProfiles.has(target.user))
+    for (const target of held)
+      for (const owner of target.owners)
+        this.fail(
+          owner,
+          'retry',
+          'An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it.'
+        )
+    if (going.length === 0) return
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
-    for (const user of request.users) {
+    for (const { user } of going) {
       this.memory?.forgetValues(user)
       this.memory?.forgetMerge(user)
     }
-    const outcome = await this.call('/users/delete', request.body)
-    if (outcome.kind !== 'accepted') for (const owner of request.owners) this.fail(owner, outcome.kind, outcome.message)
+    const outcome = await this.call('/users/delete', { [request.field]: going.map((target) => target.value) })
+    if (outcome.kind !== 'accepted')
+      for (const owner of new Set(going.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message)
   }
 
   /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
@@ -441,11 +453,12 @@ class Delivery {
    * Profiles that events Segment will retry write to. A merge or delete of one waits for them: sent now,
    * the retried write would create the profile again after it (alone, or as a user deleted).
    */
-  private retriedProfiles(): Set<string> {
+  private retriedProfiles(alsoRetried: number[] = []): Set<string> {
     const out = new Set<string>()
     this.plan.profiles.forEach((profiles, owner) => {
       if (retried(this.failures[owner]!)) for (const profile of profiles) out.add(profile)
     })
+    for (const owner of alsoRetried) for (const profile of this.plan.profiles[owner]!) out.add(profile)
     return out
   }
 
@@ -584,6 +597,10 @@ class Delivery {
 }
 
 const retried = (failures: EventFailure[]) => failures.some((failure) => failure.kind === 'retry')
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))]
+}
 
 /** A retry wins: Segment resends the event, and what Braze refuses it will refuse again with the same message. */
 export function worstFailure(failures: EventFailure[]): EventFailure | undefined {

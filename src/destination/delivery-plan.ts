@@ -57,8 +57,8 @@ export interface DeliveryPlan {
   chains: Array<{ owner: number; parts: Bundle[] }>
   /** /users/merge entries, sent once an owner's /users/track objects were accepted. */
   merges: Owned<MergeUpdate>[]
-  /** /users/delete requests, with the identity key of each user they delete. */
-  deletes: Array<{ body: Record<string, unknown>; owners: number[]; users: string[] }>
+  /** /users/delete requests: the users each deletes (its `field` lists their values), with their identity keys and the events behind them. */
+  deletes: Array<{ field: 'external_ids' | 'user_aliases'; targets: Array<{ value: unknown; user: string; owners: number[] }> }>
   /** Per event: the parts Braze must accept in this invocation. */
   expected: Array<Set<PartToken>>
   /** Per event: Braze accepted all of it in an earlier invocation. */
@@ -496,16 +496,15 @@ class Dedup<T> {
 function deleteRequests(items: Owned<DeleteTarget>[]): DeliveryPlan['deletes'] {
   const out: DeliveryPlan['deletes'] = []
   const kinds = [
-    { field: 'external_ids', of: (target: DeleteTarget) => ('external_id' in target ? target.external_id : undefined) },
-    { field: 'user_aliases', of: (target: DeleteTarget) => ('user_alias' in target ? target.user_alias : undefined) }
+    { field: 'external_ids' as const, of: (target: DeleteTarget) => ('external_id' in target ? target.external_id : undefined) },
+    { field: 'user_aliases' as const, of: (target: DeleteTarget) => ('user_alias' in target ? target.user_alias : undefined) }
   ]
   for (const { field, of } of kinds) {
     const mine = items.filter((entry) => of(entry.object) !== undefined)
     for (const chunk of chunked(mine, MAX_USERS_ENTRIES_PER_REQUEST)) {
       out.push({
-        body: { [field]: chunk.map((entry) => of(entry.object)) },
-        owners: [...new Set(chunk.flatMap((entry) => entry.owners))],
-        users: chunk.map((entry) => identityKey(entry.object))
+        field,
+        targets: chunk.map((entry) => ({ value: of(entry.object), user: identityKey(entry.object), owners: entry.owners }))
       })
     }
   }
