@@ -698,6 +698,9 @@ var BoundedMap = class {
     this.young.delete(key);
     this.old.delete(key);
   }
+  get empty() {
+    return this.young.size === 0 && this.old.size === 0;
+  }
   clear() {
     this.young = /* @__PURE__ */ new Map();
     this.old = /* @__PURE__ */ new Map();
@@ -819,7 +822,7 @@ var DeliveryMemory = class {
     const known = this.values.get(user, this.now())?.get(attribute);
     if (known === void 0 || known.asOf < this.forgottenBefore || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf)
       return void 0;
-    return known.json;
+    return known.at + VALUES_TTL_MS > this.now() ? known.json : void 0;
   }
   /** An object keyed by an email, phone, braze_id or alias carries these attributes to Braze (the other writes go by user). */
   writtenElsewhere(attributes) {
@@ -855,9 +858,22 @@ var DeliveryMemory = class {
     if (accepted && sending && !sending.overlapped) this.rememberValues(user, accepted, sending.asOf);
     if (sending && --sending.requests === 0) this.sending.delete(user);
   }
-  /** The user's profile is being deleted or merged away: nothing delivered to it counts any more. */
-  forgetValues(user) {
-    this.values.delete(user);
+  /**
+   * The profile is being deleted or merged away: nothing delivered to it counts any more, nor what a
+   * request on its way to it may still deliver (its answer may come after the delete).
+   */
+  forgetValues(profile) {
+    const sending = this.sending.get(profile);
+    if (sending) sending.overlapped = true;
+    this.values.delete(profile);
+  }
+  /**
+   * Nothing delivered counts any more: a profile deleted by an alias, email or phone may be any user's
+   * (attached outside Segment), and writes made while skipUnchangedAttributes was off were not followed.
+   */
+  forgetEveryValue() {
+    for (const sending of this.sending.values()) sending.overlapped = true;
+    if (!this.values.empty) this.values.clear();
   }
   rememberValues(user, delivered, asOf) {
     const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
@@ -870,7 +886,7 @@ var DeliveryMemory = class {
         chars -= attribute.length + before.json.length;
       }
       if (json !== void 0 && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
-        known.set(attribute, { json, asOf });
+        known.set(attribute, { json, asOf, at: this.now() });
         chars += attribute.length + json.length;
       }
     }
@@ -1894,6 +1910,7 @@ var Delivery = class {
   }
   /** For skipUnchangedAttributes: tells the memory which attribute values go out, and then which Braze took. */
   valuesSent(objects) {
+    if (!this.options.skipUnchangedAttributes) this.memory?.forgetEveryValue();
     const memory = this.options.skipUnchangedAttributes ? this.memory : void 0;
     if (!memory || objects.length === 0) return void 0;
     const byUser = objects.filter(byExternalId);
@@ -1925,7 +1942,8 @@ var Delivery = class {
         );
     if (going.length === 0) return;
     for (const { user } of going) {
-      this.memory?.forgetValues(user);
+      if (request.field === "external_ids") this.memory?.forgetValues(user);
+      else this.memory?.forgetEveryValue();
       this.memory?.forgetMerge(user);
     }
     const outcome = await this.call("/users/delete", { [request.field]: going.map((target) => target.value) });

@@ -390,6 +390,36 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ])
     })
 
+    test.each([
+      ['a delete of the user', () => runtime.handlers.onDelete!(deletion('u1'), settings)],
+      ['a merge of the user into another (alias)', () => runtime.handlers.onAlias!(alias('u2', 'u1', { messageId: 'alias-1' }), settings)]
+    ])(
+      "%s sent while another invocation's write of the user waits for its answer: that write is not remembered, since Braze may have applied it before",
+      async (_name, remove) => {
+        nock(BRAZE_HOST)
+          .post('/users/track', (body) => body.attributes?.[0]?.plan === 'pro')
+          .delay(100)
+          .reply(201, { message: 'success', attributes_processed: 1 })
+        const braze = mockBraze()
+        const slow = runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        await remove()
+        await slow
+        await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+        expect(trackObjects(braze.requests).attributes.filter((object: { external_id?: string }) => object.external_id === 'u1')).toEqual([
+          { external_id: 'u1', plan: 'pro' }
+        ])
+      }
+    )
+
+    test('values sent while the setting was off are not known: once it is on again, the next value goes', async () => {
+      const braze = mockBraze()
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'free' }), SETTINGS)
+      await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+      expect(trackObjects(braze.requests).attributes.map((object: { plan: string }) => object.plan)).toEqual(['pro', 'free', 'pro'])
+    })
+
     test('a deleted user starts afresh: the next identify sends every value again', async () => {
       const braze = mockBraze()
       await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
@@ -519,6 +549,23 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     // Segment's retry of the two.
     expect(await runtime.handlers.onBatch!(after, SETTINGS)).toEqual([{ status: 200 }, { status: 200 }])
     expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ plan: 'new' })
+  })
+
+  test("skipUnchangedAttributes: a delete by an alias that Braze had on a user's profile (given outside Segment) forgets every value, and the user's next identify sends them again", async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, cache: createSegmentCache() })
+    const settings = { ...SETTINGS, skipUnchangedAttributes: true, anonymousAliasLabel: 'segment_anonymous_id' }
+    await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+    // The Braze SDK (or /users/alias/new) gives u1 the visitor's alias (https://www.braze.com/docs/api/endpoints/user_data/post_user_alias/).
+    const added = await fetch(`${braze.url}/users/alias/new`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${SETTINGS.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_aliases: [{ external_id: 'u1', alias_name: 'anon-1', alias_label: 'segment_anonymous_id' }] })
+    })
+    expect(added.status).toBe(201)
+    await runtime.handlers.onDelete!({ type: 'delete', anonymousId: 'anon-1', messageId: 'del-anon-1' }, settings)
+    expect(braze.profile({ external_id: 'u1' })).toBeUndefined()
+    await runtime.handlers.onIdentify!(identify('u1', { plan: 'pro' }), settings)
+    expect(braze.profile({ external_id: 'u1' })?.attributes).toMatchObject({ plan: 'pro' })
   })
 
   test("a visitor's failed event holds back the sign-up's merge, and so the user's delete: after Segment's retry (on an instance without this one's memory) the user stays deleted", async () => {

@@ -94,6 +94,22 @@ describe('planDelivery', () => {
     expect(plan.expected[0]).toEqual(new Set([0, 1]))
   })
 
+  test('a delivered value counts for a day from its own delivery, whatever was delivered for the user since', () => {
+    let now = 0
+    const hour = 60 * 60 * 1000
+    const memory = new DeliveryMemory(() => now)
+    const deliver = (attribute: string, json: string) => {
+      memory.sendingValues('external_id:u1', [attribute])
+      memory.sentValues('external_id:u1', [[attribute, json]])
+    }
+    deliver('plan', '"pro"')
+    now = 20 * hour
+    deliver('seats', '3')
+    now = 30 * hour
+    expect(memory.deliveredValue('external_id:u1', 'seats')).toBe('3')
+    expect(memory.deliveredValue('external_id:u1', 'plan')).toBeUndefined()
+  })
+
   test('what the memory says Braze accepted is left out: a delivered message entirely, a split one from its first missing part', () => {
     const memory = new DeliveryMemory()
     memory.remember('o1', [0], false, undefined, 75)

@@ -387,6 +387,7 @@ class Delivery {
 
   /** For skipUnchangedAttributes: tells the memory which attribute values go out, and then which Braze took. */
   private valuesSent(objects: BrazeAttributes[]): { answered(accepted: ReadonlySet<BrazeAttributes>): void } | undefined {
+    if (!this.options.skipUnchangedAttributes) this.memory?.forgetEveryValue()
     const memory = this.options.skipUnchangedAttributes ? this.memory : undefined
     if (!memory || objects.length === 0) return undefined
     // Only a user's external_id names one profile for good; writes by any other identifier may reach any user's.
@@ -427,7 +428,9 @@ class Delivery {
     if (going.length === 0) return
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
     for (const { user } of going) {
-      this.memory?.forgetValues(user)
+      // A profile deleted by its alias may be a user's too (an alias attached outside Segment).
+      if (request.field === 'external_ids') this.memory?.forgetValues(user)
+      else this.memory?.forgetEveryValue()
       this.memory?.forgetMerge(user)
     }
     const outcome = await this.call('/users/delete', { [request.field]: going.map((target) => target.value) })

@@ -53,6 +53,10 @@ class BoundedMap<V> {
     this.old.delete(key)
   }
 
+  get empty(): boolean {
+    return this.young.size === 0 && this.old.size === 0
+  }
+
   clear(): void {
     this.young = new Map()
     this.old = new Map()
@@ -80,7 +84,7 @@ export class DeliveryMemory {
   /** By the identity of the profile merged away: the merge Braze took. */
   private readonly merges = new BoundedMap<string>(MAX_MERGES, MERGE_TTL_MS)
   /** By user: each attribute's last delivered value (JSON) and the count of writes elsewhere when it was sent. */
-  private readonly values = new BoundedMap<Map<string, { json: string; asOf: number }>>(MAX_USERS, VALUES_TTL_MS)
+  private readonly values = new BoundedMap<Map<string, { json: string; asOf: number; at: number }>>(MAX_USERS, VALUES_TTL_MS)
   /**
    * Writes by another identifier than an external_id (byExternalId in unchanged-attributes.ts) may
    * change any user's attribute: counted, and by attribute the count at the last one that carried it.
@@ -190,7 +194,8 @@ export class DeliveryMemory {
     const known = this.values.get(user, this.now())?.get(attribute)
     if (known === undefined || known.asOf < this.forgottenBefore || (this.lastWrittenElsewhere.get(attribute) ?? 0) > known.asOf)
       return undefined
-    return known.json
+    // A day from its own delivery, not from the user's last one: the user's entry lives on with each new value.
+    return known.at + VALUES_TTL_MS > this.now() ? known.json : undefined
   }
 
   /** An object keyed by an email, phone, braze_id or alias carries these attributes to Braze (the other writes go by user). */
@@ -230,13 +235,27 @@ export class DeliveryMemory {
     if (sending && --sending.requests === 0) this.sending.delete(user)
   }
 
-  /** The user's profile is being deleted or merged away: nothing delivered to it counts any more. */
-  forgetValues(user: string): void {
-    this.values.delete(user)
+  /**
+   * The profile is being deleted or merged away: nothing delivered to it counts any more, nor what a
+   * request on its way to it may still deliver (its answer may come after the delete).
+   */
+  forgetValues(profile: string): void {
+    const sending = this.sending.get(profile)
+    if (sending) sending.overlapped = true
+    this.values.delete(profile)
+  }
+
+  /**
+   * Nothing delivered counts any more: a profile deleted by an alias, email or phone may be any user's
+   * (attached outside Segment), and writes made while skipUnchangedAttributes was off were not followed.
+   */
+  forgetEveryValue(): void {
+    for (const sending of this.sending.values()) sending.overlapped = true
+    if (!this.values.empty) this.values.clear()
   }
 
   private rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>, asOf: number): void {
-    const known = this.values.get(user, this.now()) ?? new Map<string, { json: string; asOf: number }>()
+    const known = this.values.get(user, this.now()) ?? new Map<string, { json: string; asOf: number; at: number }>()
     let chars = 0
     for (const [attribute, { json }] of known) chars += attribute.length + json.length
     for (const [attribute, json] of delivered) {
@@ -246,7 +265,7 @@ export class DeliveryMemory {
         chars -= attribute.length + before.json.length
       }
       if (json !== undefined && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
-        known.set(attribute, { json, asOf })
+        known.set(attribute, { json, asOf, at: this.now() })
         chars += attribute.length + json.length
       }
     }
