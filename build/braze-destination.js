@@ -1290,9 +1290,8 @@ function attributeNames(object) {
   const identifier = identifierKey(object);
   return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key));
 }
-function attributeItems(merged, skip) {
+function attributeItems(merged, skip, earlier = /* @__PURE__ */ new Map()) {
   const out = { items: [], unchanged: 0 };
-  const earlier = /* @__PURE__ */ new Map();
   for (const { object, owners } of merged) {
     let kept = { object, unchanged: 0 };
     if (skip) {
@@ -1583,17 +1582,29 @@ function atomsOf(group, limits, skip, split) {
     const size = sizeOf(whole);
     if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged };
   }
-  const carriers = new Set(group.chunks.map((chunk) => chunk.owner));
+  const chunks2 = new Map(group.chunks.map((chunk) => [chunk.owner, chunk.bundle]));
+  const runs = [];
+  for (const update of inTimeOrder(group.updates)) {
+    const carrier = chunks2.has(update.owner) ? update.owner : void 0;
+    const last = runs.at(-1);
+    if (last && last.carrier === carrier) last.updates.push(update);
+    else runs.push({ carrier, updates: [update] });
+  }
   const atoms = [];
-  const rest = attributeItems(mergeAttributes(group.updates.filter((update) => !carriers.has(update.owner))), skip);
-  let unchanged = rest.unchanged;
-  if (rest.items.length > 0) atoms.push({ ...emptyBundle(), attributes: rest.items });
-  for (const chunk of group.chunks) {
-    const own = attributeItems(mergeAttributes(group.updates.filter((update) => update.owner === chunk.owner)), skip);
+  let unchanged = 0;
+  const earlier = /* @__PURE__ */ new Map();
+  for (const { carrier, updates } of runs) {
+    const own = attributeItems(mergeAttributes(updates), skip, earlier);
     unchanged += own.unchanged;
     const atom = emptyBundle();
     atom.attributes.push(...own.items);
-    addTo(atom, chunk.bundle);
+    if (carrier !== void 0) addTo(atom, chunks2.get(carrier));
+    chunks2.delete(carrier);
+    if (sizeOf(atom).total > 0) atoms.push(atom);
+  }
+  for (const bundle of chunks2.values()) {
+    const atom = emptyBundle();
+    addTo(atom, bundle);
     atoms.push(atom);
   }
   return { atoms: atoms.flatMap((atom) => fits(sizeOf(atom), limits) ? [atom] : apart(atom)), unchanged };

@@ -551,6 +551,53 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ plan: 'new' })
   })
 
+  describe('a batch packed event by event (users kept whole would cost a request more)', () => {
+    // Three users of 38 tracks: kept whole they need three requests of 75, event by event two.
+    const fillers = ['f1', 'f2', 'f3'].flatMap((user, u) =>
+      Array.from({ length: 38 }, (_, i) => track(user, 'Filler', { i }, { timestamp: at(100 + u * 38 + i) }))
+    )
+    const engageTrack = (email: string, seconds: number) =>
+      track(
+        'u1',
+        'Audience Entered',
+        { audience_key: 'vip', vip: true },
+        {
+          timestamp: at(seconds),
+          context: { personas: { computation_class: 'audience', computation_key: 'vip' }, traits: { email } }
+        }
+      )
+
+    test("a user's attributes keep their time order around an event that carries objects: the later identify's email wins", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const batch = [
+        identify('u1', { color: 'red' }, { timestamp: at(0) }),
+        engageTrack('old@example.com', 1),
+        identify('u1', { email: 'new@example.com', bio: 'x'.repeat(200) }, { timestamp: at(2) }),
+        ...fillers
+      ]
+      const results = (await runtime.handlers.onBatch!(batch, SETTINGS)) as Array<{ status: number }>
+      expect(results.every((result) => result.status === 200)).toBe(true)
+      const tracks = braze.requests.filter((request) => request.path === '/users/track')
+      expect(tracks).toHaveLength(2)
+      // The two emails in one request, in the order of their events.
+      const emails = tracks.map((request) =>
+        (request.body as { attributes: Array<{ email?: string }> }).attributes.flatMap((object) => object.email ?? [])
+      )
+      expect(emails).toContainEqual(['old@example.com', 'new@example.com'])
+      expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ color: 'red', email: 'new@example.com' })
+    })
+
+    test('skipUnchangedAttributes: a value an earlier event of the batch changed is sent, in whichever part of the user it is', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, cache: createSegmentCache() })
+      const settings = { ...SETTINGS, skipUnchangedAttributes: true }
+      await runtime.handlers.onIdentify!(identify('u1', { email: 'a@example.com' }, { timestamp: at(0) }), settings)
+      const batch = [engageTrack('b@example.com', 1), identify('u1', { email: 'a@example.com' }, { timestamp: at(2) }), ...fillers]
+      const results = (await runtime.handlers.onBatch!(batch, settings)) as Array<{ status: number }>
+      expect(results.every((result) => result.status === 200)).toBe(true)
+      expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ email: 'a@example.com' })
+    })
+  })
+
   test("skipUnchangedAttributes: a delete by an alias that Braze had on a user's profile (given outside Segment) forgets every value, and the user's next identify sends them again", async () => {
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, cache: createSegmentCache() })
     const settings = { ...SETTINGS, skipUnchangedAttributes: true, anonymousAliasLabel: 'segment_anonymous_id' }

@@ -24,7 +24,7 @@ import { identityKey, type BrazeAttributes, type DeleteTarget, type MergeUpdate 
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { contactLinks } from './contact-links'
 import { copiesOf } from './message-copies'
-import { mergeAttributes, type AttributeUpdate } from './merge-attributes'
+import { inTimeOrder, mergeAttributes, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
 import { attributeItems, attributeNames, byExternalId, type Skip } from './unchanged-attributes'
 import {
@@ -454,17 +454,33 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
     if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged }
   }
 
-  const carriers = new Set(group.chunks.map((chunk) => chunk.owner))
+  // In time order, the attributes of the events without objects of their own fold together, but never past
+  // those of an event that carries some: Braze would apply the later value first (packRequests keeps atoms in
+  // the order of their events within a request).
+  const chunks = new Map(group.chunks.map((chunk) => [chunk.owner, chunk.bundle]))
+  const runs: Array<{ carrier?: number; updates: AttributeUpdate[] }> = []
+  for (const update of inTimeOrder(group.updates)) {
+    const carrier = chunks.has(update.owner) ? update.owner : undefined
+    const last = runs.at(-1)
+    if (last && last.carrier === carrier) last.updates.push(update)
+    else runs.push({ carrier, updates: [update] })
+  }
   const atoms: Bundle[] = []
-  const rest = attributeItems(mergeAttributes(group.updates.filter((update) => !carriers.has(update.owner))), skip)
-  let unchanged = rest.unchanged
-  if (rest.items.length > 0) atoms.push({ ...emptyBundle(), attributes: rest.items })
-  for (const chunk of group.chunks) {
-    const own = attributeItems(mergeAttributes(group.updates.filter((update) => update.owner === chunk.owner)), skip)
+  let unchanged = 0
+  const earlier = new Map<string, Set<string>>()
+  for (const { carrier, updates } of runs) {
+    const own = attributeItems(mergeAttributes(updates), skip, earlier)
     unchanged += own.unchanged
     const atom = emptyBundle()
     atom.attributes.push(...own.items)
-    addTo(atom, chunk.bundle)
+    if (carrier !== undefined) addTo(atom, chunks.get(carrier)!)
+    chunks.delete(carrier!)
+    if (sizeOf(atom).total > 0) atoms.push(atom)
+  }
+  // Events that carry objects but no attributes of this user: their objects alone.
+  for (const bundle of chunks.values()) {
+    const atom = emptyBundle()
+    addTo(atom, bundle)
     atoms.push(atom)
   }
   return { atoms: atoms.flatMap((atom) => (fits(sizeOf(atom), limits) ? [atom] : apart(atom))), unchanged }
