@@ -1785,6 +1785,8 @@ var Delivery = class {
   notices = /* @__PURE__ */ new Set();
   /** Merged attribute objects Braze refused, to resend per event. */
   refused = [];
+  /** The attributes objects Braze took, for the resend of refused ones (resendRefused). */
+  taken = [];
   mergesSent = /* @__PURE__ */ new Set();
   /** The /users/merge requests sent: the profiles they name, and when they are answered. */
   mergeRuns = [];
@@ -1901,7 +1903,10 @@ var Delivery = class {
           this.fail(owner, "retry", `${outcome.tookNone}; it named other objects of this request, not this event's, and took none of it.`);
       } else if (message === void 0) {
         for (const owner of item2.owners) this.accepted[owner].add(item2.part);
-        if (array === "attributes") acceptedAttributes.add(item2.object);
+        if (array === "attributes") {
+          acceptedAttributes.add(item2.object);
+          this.taken.push(item2);
+        }
       } else if (array === "attributes" && item2.owners.length > 1) {
         this.refused.push({ owners: item2.owners, message });
       } else {
@@ -2017,11 +2022,26 @@ var Delivery = class {
       }
       return;
     }
-    const ordered = inTimeOrder(owners.map((owner) => ({ owner, epoch: this.epochs[owner] }))).map(({ owner }) => owner);
-    const atoms = ordered.map((owner) => {
+    const rank = timeRanks(this.epochs);
+    const ordered = [...owners].sort((a, b) => rank[a] - rank[b]);
+    const latest = /* @__PURE__ */ new Map();
+    for (const { object, owners: behind } of this.taken) {
+      const user = identityKey(object);
+      const names2 = latest.get(user) ?? /* @__PURE__ */ new Map();
+      latest.set(user, names2);
+      for (const owner of behind)
+        for (const own of this.plan.ownAttributes.get(owner) ?? [])
+          if (identityKey(own) === user)
+            for (const name of attributeNames(own)) names2.set(name, Math.max(names2.get(name) ?? -1, rank[owner]));
+    }
+    const atoms = ordered.flatMap((owner) => {
       const atom = emptyBundle();
-      for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], "attributes"));
-      return atom;
+      for (const object of this.plan.ownAttributes.get(owner) ?? []) {
+        const kept = withoutOlderValues(object, latest.get(identityKey(object)), rank[owner]);
+        if (kept) atom.attributes.push(item(kept, [owner], "attributes"));
+      }
+      if (atom.attributes.length === 0) this.accepted[owner].add("attributes");
+      return atom.attributes.length > 0 ? [atom] : [];
     });
     const requests = packInOrder(atoms, this.limits);
     for (const [index, request] of requests.entries()) {
@@ -2103,6 +2123,18 @@ var Delivery = class {
   }
 };
 var retried = (failures) => failures.some((failure2) => failure2.kind === "retry");
+function timeRanks(epochs) {
+  const ranks = [];
+  inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => ranks[owner] = rank);
+  return ranks;
+}
+function withoutOlderValues(object, latest, rank) {
+  const older = latest ? attributeNames(object).filter((name) => (latest.get(name) ?? -1) > rank) : [];
+  if (older.length === 0) return object;
+  const kept = { ...object };
+  for (const name of older) delete kept[name];
+  return attributeNames(kept).length > 0 ? kept : void 0;
+}
 function partition(items, test) {
   return [items.filter(test), items.filter((item2) => !test(item2))];
 }

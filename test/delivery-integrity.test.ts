@@ -551,6 +551,35 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ plan: 'new' })
   })
 
+  test("a refused merged object resent after a later value of the user Braze took: that value stays (Braze's answer names the refused object)", async () => {
+    // The embedded Braze, refusing (a 201 with errors) the attributes objects that carry `seats`.
+    const refusingSeats = async (url: string, init: { body?: string }) => {
+      if (!url.endsWith('/users/track')) return fetch(url, init)
+      const body = JSON.parse(init.body ?? '{}')
+      const errors: unknown[] = []
+      body.attributes = (body.attributes ?? []).filter((object: Record<string, unknown>, index: number) =>
+        'seats' in object ? !errors.push({ type: 'refused', input_array: 'attributes', index }) : true
+      )
+      const answer = await (await fetch(url, { ...init, body: JSON.stringify(body) })).json()
+      return new Response(JSON.stringify({ ...answer, ...(errors.length > 0 ? { errors } : {}) }), {
+        status: 201,
+        headers: { 'content-type': 'application/json' }
+      })
+    }
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusingSeats })
+    const batch = [
+      identify('u1', { score: 1, plan: 'pro' }, { timestamp: at(1) }),
+      identify('u1', { seats: 12 }, { timestamp: at(2) }),
+      // An increment stays an object of its own, and so what follows it.
+      identify('u1', { score: { inc: 5 } }, { timestamp: at(3) }),
+      identify('u1', { score: 2 }, { timestamp: at(4) })
+    ]
+    const results = (await runtime.handlers.onBatch!(batch, SETTINGS)) as Array<{ status: number }>
+    expect(results.map((result) => result.status)).toEqual([200, 400, 200, 200])
+    // One by one: 1, (refused), 6, 2. The older score is not resent; plan, which nothing later set, is.
+    expect(braze.profile({ external_id: 'u1' })!.attributes).toMatchObject({ score: 2, plan: 'pro' })
+  })
+
   describe('a batch packed event by event (users kept whole would cost a request more)', () => {
     // Three users of 38 tracks: kept whole they need three requests of 75, event by event two.
     const fillers = ['f1', 'f2', 'f3'].flatMap((user, u) =>

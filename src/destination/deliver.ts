@@ -37,7 +37,7 @@ import { attributeNames, byExternalId, isPlainValue } from './unchanged-attribut
 import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
-import { bodyOf, emptyBundle, item, itemsOf, sizeOf, type Bundle, type PartToken } from './track-bundle'
+import { bodyOf, emptyBundle, item, itemsOf, sizeOf, type Bundle, type Item, type PartToken } from './track-bundle'
 
 export interface EventFailure {
   /** `invalid`: the event itself is unusable, refused before anything was sent (Segment's InvalidEventPayload). */
@@ -224,6 +224,8 @@ class Delivery {
   readonly notices = new Set<string>()
   /** Merged attribute objects Braze refused, to resend per event. */
   private readonly refused: Array<{ owners: number[]; message: string }> = []
+  /** The attributes objects Braze took, for the resend of refused ones (resendRefused). */
+  private readonly taken: Array<Item<unknown>> = []
   private readonly mergesSent = new Set<string>()
   /** The /users/merge requests sent: the profiles they name, and when they are answered. */
   private readonly mergeRuns: Array<{ profiles: MergeProfiles; finished: Promise<void> }> = []
@@ -365,7 +367,10 @@ class Delivery {
         // Accepted even when Braze refused another object of the same part: what it took must not be sent
         // again. The refusal fails the event, which stops its later parts and its merges.
         for (const owner of item.owners) this.accepted[owner]!.add(item.part)
-        if (array === 'attributes') acceptedAttributes.add(item.object as BrazeAttributes)
+        if (array === 'attributes') {
+          acceptedAttributes.add(item.object as BrazeAttributes)
+          this.taken.push(item)
+        }
       } else if (array === 'attributes' && item.owners.length > 1) {
         this.refused.push({ owners: item.owners, message })
       } else {
@@ -499,11 +504,28 @@ class Delivery {
       return
     }
     // In time order, as they were merged: of two values of one attribute, the later one must win again.
-    const ordered = inTimeOrder(owners.map((owner) => ({ owner, epoch: this.epochs[owner] }))).map(({ owner }) => owner)
-    const atoms = ordered.map((owner) => {
+    const rank = timeRanks(this.epochs)
+    const ordered = [...owners].sort((a, b) => rank[a]! - rank[b]!)
+    // A value a later event of the user set, in an object Braze took, must stay: the older one is not resent.
+    const latest = new Map<string, Map<string, number>>()
+    for (const { object, owners: behind } of this.taken) {
+      const user = identityKey(object as object)
+      const names = latest.get(user) ?? new Map<string, number>()
+      latest.set(user, names)
+      for (const owner of behind)
+        for (const own of this.plan.ownAttributes.get(owner) ?? [])
+          if (identityKey(own) === user)
+            for (const name of attributeNames(own)) names.set(name, Math.max(names.get(name) ?? -1, rank[owner]!))
+    }
+    const atoms = ordered.flatMap((owner) => {
       const atom = emptyBundle()
-      for (const object of this.plan.ownAttributes.get(owner) ?? []) atom.attributes.push(item(object, [owner], 'attributes'))
-      return atom
+      for (const object of this.plan.ownAttributes.get(owner) ?? []) {
+        const kept = withoutOlderValues(object, latest.get(identityKey(object)), rank[owner]!)
+        if (kept) atom.attributes.push(item(kept, [owner], 'attributes'))
+      }
+      // Nothing of it is left to send: Braze has a later value of each attribute it set.
+      if (atom.attributes.length === 0) this.accepted[owner]!.add('attributes')
+      return atom.attributes.length > 0 ? [atom] : []
     })
     // Packed in that order and sent one after another: a user's later values may be in a later request.
     const requests = packInOrder(atoms, this.limits)
@@ -600,6 +622,22 @@ class Delivery {
 }
 
 const retried = (failures: EventFailure[]) => failures.some((failure) => failure.kind === 'retry')
+
+/** Each event's place in time order (merge-attributes.ts inTimeOrder). */
+function timeRanks(epochs: Array<number | undefined>): number[] {
+  const ranks: number[] = []
+  inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => (ranks[owner] = rank))
+  return ranks
+}
+
+/** The object without the attributes a later event set (`latest`: by attribute, the latest event's rank); undefined when none is left. */
+function withoutOlderValues(object: BrazeAttributes, latest: Map<string, number> | undefined, rank: number): BrazeAttributes | undefined {
+  const older = latest ? attributeNames(object).filter((name) => (latest.get(name) ?? -1) > rank) : []
+  if (older.length === 0) return object
+  const kept = { ...object } as Record<string, unknown>
+  for (const name of older) delete kept[name]
+  return attributeNames(kept as BrazeAttributes).length > 0 ? (kept as BrazeAttributes) : undefined
+}
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))]
