@@ -641,24 +641,94 @@ function valueKeys(object) {
   return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key));
 }
 
+// src/destination/contact.ts
+function userPaths(event, paths) {
+  return event.type === "group" ? paths.filter((keys) => keys[0] !== "traits") : paths;
+}
+var CONTACT_PATHS = {
+  email: [
+    ["traits", "email"],
+    ["context", "traits", "email"]
+  ],
+  phone: [
+    ["traits", "phone"],
+    ["context", "traits", "phone"]
+  ]
+};
+var LOCAL_CHARACTER = String.raw`(?:[A-Za-z0-9_\-^+$'&#/!%*=?\x60|~]|(?![\p{ASCII}\s])[\p{Alphabetic}\p{Nd}\p{P}\p{S}])`;
+var LOCAL_PART = new RegExp(String.raw`^${LOCAL_CHARACTER}+(?:\.${LOCAL_CHARACTER}+)*$`, "u");
+var DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+var GMAIL = /^(?:gmail|googlemail)\.com$/i;
+var MICROSOFT = /msn|hotmail|outlook|live/i;
+var MICROSOFT_LOCAL_PART = /^\w[-\w]*(?:\.[-\w]+)*$/i;
+var LOCAL_PART_MAX = 64;
+var PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
+var E164_DIGITS = /^[1-9]\d{6,14}$/;
+var NORTH_AMERICAN = /^1?[2-9]\d{9}$/;
+function validEmail(value) {
+  if (typeof value !== "string") return void 0;
+  const email = value.trim();
+  const at = email.indexOf("@");
+  if (email.length > MAX_STRING_LENGTH || at < 1 || at > LOCAL_PART_MAX) return void 0;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return void 0;
+  if (GMAIL.test(domain) && [...local].length < 2) return void 0;
+  if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split("+")[0])) return void 0;
+  return email;
+}
+function validPhone(value) {
+  if (typeof value !== "string") return void 0;
+  const phone = value.trim();
+  if (phone.length > MAX_STRING_LENGTH || !PHONE_CHARACTERS.test(phone)) return void 0;
+  const digits = phone.replace(/\D/g, "");
+  const valid = phone.startsWith("+") ? E164_DIGITS.test(digits) : NORTH_AMERICAN.test(digits);
+  return valid ? phone : void 0;
+}
+var validContact = { email: validEmail, phone: validPhone };
+function contactProblem(kind, value) {
+  if (isAbsent(value)) return void 0;
+  if (validContact[kind](value) !== void 0) return void 0;
+  if (typeof value !== "string") return `not text (${Array.isArray(value) ? "an array" : typeof value})`;
+  return kind === "email" ? "not a valid email address" : "not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)";
+}
+var CONTACTS = ["email", "phone"];
+function contactKey(kind, value) {
+  if (typeof value !== "string") return void 0;
+  if (kind === "email") return `email:${value.trim().toLowerCase()}`;
+  const digits = value.replace(/\D/g, "");
+  return `phone:${!value.trim().startsWith("+") && digits.length === 10 ? `1${digits}` : digits}`;
+}
+function profileKey(object) {
+  const id = identifierKey(object);
+  const contact = id === "email" || id === "phone" ? contactKey(id, object[id]) : void 0;
+  return contact ?? identityKey(object);
+}
+function contactsGiven(object) {
+  const id = identifierKey(object);
+  if (id === "external_id") return [];
+  const record = object;
+  return CONTACTS.flatMap((kind) => kind === id ? [] : contactKey(kind, record[kind]) ?? []);
+}
+
 // src/destination/merge-order.ts
 function profilesOf(merges) {
   return {
-    away: merges.map((merge) => identityKey(merge.identifier_to_merge)),
-    kept: merges.map((merge) => identityKey(merge.identifier_to_keep))
+    away: merges.map((merge) => profileKey(merge.identifier_to_merge)),
+    kept: merges.map((merge) => profileKey(merge.identifier_to_keep))
   };
 }
 function dependsOn(merge, earlier) {
-  const away = identityKey(merge.identifier_to_merge);
-  return earlier.away.includes(away) || earlier.kept.includes(away) || earlier.away.includes(identityKey(merge.identifier_to_keep));
+  const away = profileKey(merge.identifier_to_merge);
+  return earlier.away.includes(away) || earlier.kept.includes(away) || earlier.away.includes(profileKey(merge.identifier_to_keep));
 }
 function mergeWaves(merges) {
   const waves = [];
   const last = /* @__PURE__ */ new Map();
   const lastOf = (key) => last.get(key) ?? -1;
   for (const merge of merges) {
-    const away = identityKey(merge.object.identifier_to_merge);
-    const kept = identityKey(merge.object.identifier_to_keep);
+    const away = profileKey(merge.object.identifier_to_merge);
+    const kept = profileKey(merge.object.identifier_to_keep);
     const wave = Math.max(lastOf(`away:${away}`), lastOf(`kept:${away}`), lastOf(`away:${kept}`)) + 1;
     (waves[wave] ??= []).push(merge);
     last.set(`away:${away}`, wave);
@@ -939,65 +1009,6 @@ async function openShared(cache2, key) {
   const shared = inUse.get(key) ?? { memory: found instanceof DeliveryMemory ? found : new DeliveryMemory(), invocations: 0 };
   inUse.set(key, shared);
   return shared;
-}
-
-// src/destination/contact.ts
-function userPaths(event, paths) {
-  return event.type === "group" ? paths.filter((keys) => keys[0] !== "traits") : paths;
-}
-var CONTACT_PATHS = {
-  email: [
-    ["traits", "email"],
-    ["context", "traits", "email"]
-  ],
-  phone: [
-    ["traits", "phone"],
-    ["context", "traits", "phone"]
-  ]
-};
-var LOCAL_CHARACTER = String.raw`(?:[A-Za-z0-9_\-^+$'&#/!%*=?\x60|~]|(?![\p{ASCII}\s])[\p{Alphabetic}\p{Nd}\p{P}\p{S}])`;
-var LOCAL_PART = new RegExp(String.raw`^${LOCAL_CHARACTER}+(?:\.${LOCAL_CHARACTER}+)*$`, "u");
-var DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
-var GMAIL = /^(?:gmail|googlemail)\.com$/i;
-var MICROSOFT = /msn|hotmail|outlook|live/i;
-var MICROSOFT_LOCAL_PART = /^\w[-\w]*(?:\.[-\w]+)*$/i;
-var LOCAL_PART_MAX = 64;
-var PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
-var E164_DIGITS = /^[1-9]\d{6,14}$/;
-var NORTH_AMERICAN = /^1?[2-9]\d{9}$/;
-function validEmail(value) {
-  if (typeof value !== "string") return void 0;
-  const email = value.trim();
-  const at = email.indexOf("@");
-  if (email.length > MAX_STRING_LENGTH || at < 1 || at > LOCAL_PART_MAX) return void 0;
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  if (!DOMAIN.test(domain) || !LOCAL_PART.test(local)) return void 0;
-  if (GMAIL.test(domain) && [...local].length < 2) return void 0;
-  if (MICROSOFT.test(domain) && !MICROSOFT_LOCAL_PART.test(local.split("+")[0])) return void 0;
-  return email;
-}
-function validPhone(value) {
-  if (typeof value !== "string") return void 0;
-  const phone = value.trim();
-  if (phone.length > MAX_STRING_LENGTH || !PHONE_CHARACTERS.test(phone)) return void 0;
-  const digits = phone.replace(/\D/g, "");
-  const valid = phone.startsWith("+") ? E164_DIGITS.test(digits) : NORTH_AMERICAN.test(digits);
-  return valid ? phone : void 0;
-}
-var validContact = { email: validEmail, phone: validPhone };
-function contactProblem(kind, value) {
-  if (isAbsent(value)) return void 0;
-  if (validContact[kind](value) !== void 0) return void 0;
-  if (typeof value !== "string") return `not text (${Array.isArray(value) ? "an array" : typeof value})`;
-  return kind === "email" ? "not a valid email address" : "not a phone number Braze accepts (E.164 with +country code, or a 10-digit U.S. number)";
-}
-var CONTACTS = ["email", "phone"];
-function contactKey(kind, value) {
-  if (typeof value !== "string") return void 0;
-  if (kind === "email") return `email:${value.trim().toLowerCase()}`;
-  const digits = value.replace(/\D/g, "");
-  return `phone:${!value.trim().startsWith("+") && digits.length === 10 ? `1${digits}` : digits}`;
 }
 
 // src/destination/message-copies.ts
@@ -1434,14 +1445,14 @@ function planDelivery(plans, options) {
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending });
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge);
-      if (!memory?.mergeDone(identityKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner);
+      if (!memory?.mergeDone(profileKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner);
       else (remembered ??= []).push({ merge, key, owner });
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner);
   }
   if (remembered) {
     const touched = profilesOf2(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]));
-    for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner);
+    for (const { merge, key, owner } of remembered) if (touched.has(profileKey(merge.identifier_to_merge))) merges.add(merge, key, owner);
   }
   const skip = options.skipUnchangedAttributes && memory ? {
     memory,
@@ -1523,10 +1534,11 @@ function createsProfile(object) {
 var IN_FLIGHT = "Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.";
 var AFTER_DELETE = "This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).";
 function objectProfiles(plan) {
-  return [...plan.attributes, ...plan.events, ...plan.purchases].map((object) => identityKey(object));
+  const objects = [...plan.attributes, ...plan.events, ...plan.purchases];
+  return [...objects.map(profileKey), ...plan.attributes.flatMap(contactsGiven)];
 }
 function mergeProfiles(plan) {
-  return plan.merges.flatMap((merge) => [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)]);
+  return plan.merges.flatMap((merge) => [profileKey(merge.identifier_to_merge), profileKey(merge.identifier_to_keep)]);
 }
 function profilesOf2(plans) {
   return new Set(plans.flatMap((plan) => plan ? objectProfiles(plan) : []));
@@ -1837,7 +1849,8 @@ var Delivery = class {
     return outcome;
   }
   async track(request) {
-    if (this.memory) for (const { item: one } of itemsOf(request)) this.memory.forgetMerge(identityKey(one.object));
+    if (this.memory)
+      for (const profile of profilesWritten(itemsOf(request).map(({ item: one }) => one.object))) this.memory.forgetMerge(profile);
     const values = this.valuesSent(request.attributes.map(({ object }) => object));
     let taken = /* @__PURE__ */ new Set();
     let tooLong = false;
@@ -1968,7 +1981,7 @@ var Delivery = class {
   }
   /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
   write(objects, work) {
-    const writer = { profiles: new Set(objects.map(identityKey)), finished: Promise.resolve(), done: false };
+    const writer = { profiles: new Set(profilesWritten(objects)), finished: Promise.resolve(), done: false };
     this.writers.push(writer);
     writer.finished = (async () => {
       try {
@@ -2100,10 +2113,10 @@ var Delivery = class {
     await previous;
   }
   async merge(chunk, mayResend) {
-    const merged = chunk.map((entry) => identityKey(entry.object.identifier_to_merge));
-    for (const profile of merged) {
-      this.memory?.forgetValues(profile);
-      this.memory?.mergeSending(profile);
+    const merged = chunk.map((entry) => profileKey(entry.object.identifier_to_merge));
+    for (const [index, entry] of chunk.entries()) {
+      this.memory?.forgetValues(identityKey(entry.object.identifier_to_merge));
+      this.memory?.mergeSending(merged[index]);
     }
     const outcome = await this.call("/users/merge", { merge_updates: chunk.map((entry) => entry.object) });
     chunk.forEach((entry, index) => this.memory?.mergeAnswered(merged[index], outcome.kind === "accepted" ? entry.key : void 0));
@@ -2123,6 +2136,9 @@ var Delivery = class {
   }
 };
 var retried = (failures) => failures.some((failure2) => failure2.kind === "retry");
+function profilesWritten(objects) {
+  return [...objects.map(profileKey), ...objects.flatMap(contactsGiven)];
+}
 function timeRanks(epochs) {
   const ranks = [];
   inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => ranks[owner] = rank);

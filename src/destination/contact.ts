@@ -3,6 +3,7 @@
 // refuses the object, or files the user under a number that isn't theirs),
 // and how Braze matches two of them (contactKey).
 import { MAX_STRING_LENGTH } from './braze-limits'
+import { identifierKey, identityKey } from './braze-types'
 import { isAbsent, type SegmentEvent } from './segment-event'
 
 export type ContactKind = 'email' | 'phone'
@@ -121,4 +122,27 @@ export function contactKey(kind: ContactKind, value: unknown): string | undefine
   if (kind === 'email') return `email:${value.trim().toLowerCase()}`
   const digits = value.replace(/\D/g, '')
   return `phone:${!value.trim().startsWith('+') && digits.length === 10 ? `1${digits}` : digits}`
+}
+
+/**
+ * A profile as the merge order and the merge memory see it: an email or phone as Braze matches it
+ * (contactKey), else the object's identity. Two spellings of one email are one profile to merge.
+ */
+export function profileKey(object: object): string {
+  const id = identifierKey(object)
+  const contact = id === 'email' || id === 'phone' ? contactKey(id, (object as Record<string, unknown>)[id]) : undefined
+  return contact ?? identityKey(object)
+}
+
+/**
+ * The emails and phones an object gives a profile that may be no user's (one keyed by an alias,
+ * braze_id, email or phone): a merge by that email or phone, which takes whichever such profile has
+ * it (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/#merging-users-by-email-or-phone-number),
+ * may find that profile next time.
+ */
+export function contactsGiven(object: object): string[] {
+  const id = identifierKey(object)
+  if (id === 'external_id') return []
+  const record = object as Record<string, unknown>
+  return CONTACTS.flatMap((kind) => (kind === id ? [] : (contactKey(kind, record[kind]) ?? [])))
 }

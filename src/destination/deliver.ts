@@ -31,6 +31,7 @@ import { dependsOn, mergeWaves, profilesOf, type MergeProfiles } from './merge-o
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
 import { contactRounds, touchesOf } from './contact-rounds'
+import { contactsGiven, profileKey } from './contact'
 import { copiesOf } from './message-copies'
 import { chunked, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { attributeNames, byExternalId, isPlainValue } from './unchanged-attributes'
@@ -295,7 +296,8 @@ class Delivery {
   }
 
   private async track(request: Bundle): Promise<void> {
-    if (this.memory) for (const { item: one } of itemsOf(request)) this.memory.forgetMerge(identityKey(one.object as object))
+    if (this.memory)
+      for (const profile of profilesWritten(itemsOf(request).map(({ item: one }) => one.object as object))) this.memory.forgetMerge(profile)
     const values = this.valuesSent(request.attributes.map(({ object }) => object))
     let taken: ReadonlySet<BrazeAttributes> = new Set()
     let tooLong = false
@@ -445,7 +447,7 @@ class Delivery {
 
   /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
   private write(objects: object[], work: () => Promise<void>): void {
-    const writer = { profiles: new Set(objects.map(identityKey)), finished: Promise.resolve(), done: false }
+    const writer = { profiles: new Set(profilesWritten(objects)), finished: Promise.resolve(), done: false }
     this.writers.push(writer)
     writer.finished = (async () => {
       try {
@@ -594,11 +596,11 @@ class Delivery {
   }
 
   private async merge(chunk: Owned<MergeUpdate>[], mayResend: boolean): Promise<void> {
-    const merged = chunk.map((entry) => identityKey(entry.object.identifier_to_merge))
-    // The profile merged away is gone (even if the answer is lost): the values delivered to it no longer count.
-    for (const profile of merged) {
-      this.memory?.forgetValues(profile)
-      this.memory?.mergeSending(profile)
+    const merged = chunk.map((entry) => profileKey(entry.object.identifier_to_merge))
+    for (const [index, entry] of chunk.entries()) {
+      // The profile merged away is gone (even if the answer is lost): the values delivered to it no longer count.
+      this.memory?.forgetValues(identityKey(entry.object.identifier_to_merge))
+      this.memory?.mergeSending(merged[index]!)
     }
     const outcome = await this.call('/users/merge', { merge_updates: chunk.map((entry) => entry.object) })
     chunk.forEach((entry, index) => this.memory?.mergeAnswered(merged[index]!, outcome.kind === 'accepted' ? entry.key : undefined))
@@ -622,6 +624,11 @@ class Delivery {
 }
 
 const retried = (failures: EventFailure[]) => failures.some((failure) => failure.kind === 'retry')
+
+/** The profiles objects write to, and those they may make a merge by email or phone find (contact.ts). */
+function profilesWritten(objects: object[]): string[] {
+  return [...objects.map(profileKey), ...objects.flatMap(contactsGiven)]
+}
 
 /** Each event's place in time order (merge-attributes.ts inTimeOrder). */
 function timeRanks(epochs: Array<number | undefined>): number[] {

@@ -23,6 +23,7 @@ import {
 import { identityKey, type BrazeAttributes, type DeleteTarget, type MergeUpdate } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { contactLinks } from './contact-links'
+import { contactsGiven, profileKey } from './contact'
 import { copiesOf } from './message-copies'
 import { inTimeOrder, mergeAttributes, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
@@ -226,7 +227,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     if (pending.length > 0) delivery.chains.push({ owner, parts: pending })
     for (const merge of plan.merges) {
       const key = JSON.stringify(merge)
-      if (!memory?.mergeDone(identityKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner)
+      if (!memory?.mergeDone(profileKey(merge.identifier_to_merge), key)) merges.add(merge, key, owner)
       else (remembered ??= []).push({ merge, key, owner })
     }
     for (const target of plan.deletes) deletes.add(target, JSON.stringify(target), owner)
@@ -235,7 +236,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   // away: that creates the profile again (an alias's new events, an old userId's late ones).
   if (remembered) {
     const touched = profilesOf(plans.filter((_, owner) => !delivery.alreadyDelivered[owner]))
-    for (const { merge, key, owner } of remembered) if (touched.has(identityKey(merge.identifier_to_merge))) merges.add(merge, key, owner)
+    for (const { merge, key, owner } of remembered) if (touched.has(profileKey(merge.identifier_to_merge))) merges.add(merge, key, owner)
   }
 
   const skip: Skip | undefined =
@@ -359,14 +360,15 @@ const IN_FLIGHT =
 const AFTER_DELETE =
   'This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).'
 
-/** The profiles an event's objects go to. */
+/** The profiles an event's objects go to (profileKey), and the emails and phones they give profiles that may be no user's. */
 function objectProfiles(plan: EventPlan): string[] {
-  return [...plan.attributes, ...plan.events, ...plan.purchases].map((object) => identityKey(object))
+  const objects = [...plan.attributes, ...plan.events, ...plan.purchases]
+  return [...objects.map(profileKey), ...plan.attributes.flatMap(contactsGiven)]
 }
 
 /** The profiles an event merges, away and kept. */
 function mergeProfiles(plan: EventPlan): string[] {
-  return plan.merges.flatMap((merge) => [identityKey(merge.identifier_to_merge), identityKey(merge.identifier_to_keep)])
+  return plan.merges.flatMap((merge) => [profileKey(merge.identifier_to_merge), profileKey(merge.identifier_to_keep)])
 }
 
 /** The identities of the profiles the plans send objects to. */

@@ -8,9 +8,10 @@
 // into it (an email lead into u1, then u1 into u2: the other order leaves the
 // lead's merge without a profile to keep). Merges into one kept profile, the
 // usual case (several devices of one user), need no order.
-import { identityKey, type MergeUpdate } from './braze-types'
+import type { MergeUpdate } from './braze-types'
+import { profileKey } from './contact'
 
-/** The profiles a merge (or a request of merges) removes and keeps, by identityKey. */
+/** The profiles a merge (or a request of merges) removes and keeps, by profileKey (contact.ts). */
 export interface MergeProfiles {
   away: string[]
   kept: string[]
@@ -18,15 +19,15 @@ export interface MergeProfiles {
 
 export function profilesOf(merges: MergeUpdate[]): MergeProfiles {
   return {
-    away: merges.map((merge) => identityKey(merge.identifier_to_merge)),
-    kept: merges.map((merge) => identityKey(merge.identifier_to_keep))
+    away: merges.map((merge) => profileKey(merge.identifier_to_merge)),
+    kept: merges.map((merge) => profileKey(merge.identifier_to_keep))
   }
 }
 
 /** Whether `merge` must wait for the answer to `earlier`, sent before it in time order. */
 export function dependsOn(merge: MergeUpdate, earlier: MergeProfiles): boolean {
-  const away = identityKey(merge.identifier_to_merge)
-  return earlier.away.includes(away) || earlier.kept.includes(away) || earlier.away.includes(identityKey(merge.identifier_to_keep))
+  const away = profileKey(merge.identifier_to_merge)
+  return earlier.away.includes(away) || earlier.kept.includes(away) || earlier.away.includes(profileKey(merge.identifier_to_keep))
 }
 
 /**
@@ -40,8 +41,8 @@ export function mergeWaves<T extends { object: MergeUpdate }>(merges: T[]): T[][
   const last = new Map<string, number>()
   const lastOf = (key: string) => last.get(key) ?? -1
   for (const merge of merges) {
-    const away = identityKey(merge.object.identifier_to_merge)
-    const kept = identityKey(merge.object.identifier_to_keep)
+    const away = profileKey(merge.object.identifier_to_merge)
+    const kept = profileKey(merge.object.identifier_to_keep)
     const wave = Math.max(lastOf(`away:${away}`), lastOf(`kept:${away}`), lastOf(`away:${kept}`)) + 1
     ;(waves[wave] ??= []).push(merge)
     last.set(`away:${away}`, wave) // later than any wave that merged it away before
