@@ -77,10 +77,8 @@ async function readAnswer(response) {
   } catch (error) {
     discard(response.body);
     const type = error?.type;
-    return {
-      response,
-      unreadable: type === "max-size" ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : "the connection broke while it was read"
-    };
+    if (type === "max-size") return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` };
+    return { response, unreadable: "the connection broke while it was read", broke: true };
   }
 }
 async function callBraze(path2, body, connection) {
@@ -98,6 +96,7 @@ async function callBraze(path2, body, connection) {
     }, remaining);
   });
   const url = `https://${connection.dataCenter.restHost}${path2}`;
+  let result;
   try {
     const exchange = (async () => {
       const init = {
@@ -114,16 +113,7 @@ async function callBraze(path2, body, connection) {
       return readAnswer(await fetchImpl(url, init));
     })();
     exchange.catch(() => void 0);
-    const result = await Promise.race([exchange, timeout]);
-    if (result === "timeout") {
-      return failure(
-        "retry",
-        void 0,
-        void 0,
-        `Braze did not answer ${path2} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`
-      );
-    }
-    return classify(path2, result, connection);
+    result = await Promise.race([exchange, timeout]);
   } catch (error) {
     return failure(
       "retry",
@@ -134,6 +124,15 @@ async function callBraze(path2, body, connection) {
   } finally {
     clearTimeout(timer);
   }
+  if (result === "timeout") {
+    return failure(
+      "retry",
+      void 0,
+      void 0,
+      `Braze did not answer ${path2} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`
+    );
+  }
+  return classify(path2, result, connection);
 }
 function failure(kind, status, response, message) {
   return { kind, status, response, message };
@@ -203,6 +202,13 @@ function classify(path2, exchange, connection) {
       tookNone: `Braze rejected ${path2} (HTTP 400)${said.replace(/\.$/, "")}`
     };
   }
+  if ("broke" in exchange)
+    return failure(
+      "retry",
+      status,
+      response,
+      `Braze's answer to ${path2} (HTTP ${status}) broke off while it was read (${exchange.unreadable}).`
+    );
   if (status === 429) {
     const wait = rateLimitWait(exchange.response.headers);
     const when = !wait ? "" : "seconds" in wait ? ` for ${Math.ceil(wait.seconds)} s` : ` until ${new Date(wait.until * 1e3).toISOString()}`;
@@ -210,7 +216,10 @@ function classify(path2, exchange, connection) {
   }
   if (status >= 500 || status === 408)
     return failure("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
-  return failure("reject", status, response, `Braze rejected ${path2} (HTTP ${status})${said}.${hintFor(status, connection)}`);
+  return {
+    ...failure("reject", status, response, `Braze rejected ${path2} (HTTP ${status})${said}.${hintFor(status, connection)}`),
+    brazeMessage: answer?.message === void 0 ? void 0 : redact(answer.message, connection.apiKey)
+  };
 }
 function rateLimitWait(headers) {
   const number = (name) => {
@@ -229,7 +238,9 @@ function objectErrors(errors, apiKey) {
   const read = errors.slice(0, MAX_ERRORS_READ);
   for (const entry of read) {
     const target = objectError(entry);
-    const message = redact(String(entry?.type ?? "rejected by Braze"), apiKey).slice(0, 300);
+    const type = entry?.type;
+    const said = type === void 0 || type === null ? "rejected by Braze" : typeof type === "string" ? type : JSON.stringify(type);
+    const message = redact(said, apiKey).slice(0, 300);
     if (target) rejected.push({ ...target, message });
     else unattributed.push(message);
   }
@@ -2172,9 +2183,8 @@ function contentsOf(plans) {
   return plans.map((plan) => plan?.messageId === void 0 || plan.epoch === void 0 ? void 0 : fingerprint(JSON.stringify(plan)));
 }
 function isInputTooLong(outcome) {
-  if (outcome.kind !== "reject" || outcome.status !== 400 || !isDict(outcome.response)) return false;
-  const { message } = outcome.response;
-  return typeof message === "string" && message.trim().toLowerCase() === MAX_INPUT_LENGTH_MESSAGE.toLowerCase();
+  if (outcome.kind !== "reject" || outcome.status !== 400) return false;
+  return outcome.brazeMessage?.trim().toLowerCase() === MAX_INPUT_LENGTH_MESSAGE.toLowerCase();
 }
 
 // src/destination/errors.ts

@@ -30,7 +30,14 @@ export type CallOutcome =
       /** A 400 that names every object it refused: Braze took none of the request, named or not (this says why). */
       tookNone?: string
     }
-  | { kind: 'retry' | 'reject'; status: number | undefined; response: unknown; message: string }
+  | {
+      kind: 'retry' | 'reject'
+      status: number | undefined
+      response: unknown
+      message: string
+      /** Braze's own `message`, whole (`response` may show an excerpt of a long answer). */
+      brazeMessage?: string
+    }
 
 /** Segment's limit is 5 s per invocation; leave room to build the answer. */
 export const INVOCATION_BUDGET_MS = 4000
@@ -79,7 +86,10 @@ const MAX_ERRORS_READ = 1000
 /** Answers up to this size are shown whole (as JSON) in the Test panel; longer ones as an excerpt. */
 const SHOWN_ANSWER_CHARS = 2000
 
-type Exchange = { response: Awaited<ReturnType<Fetch>>; text: string } | { response: Awaited<ReturnType<Fetch>>; unreadable: string }
+type Exchange =
+  | { response: Awaited<ReturnType<Fetch>>; text: string }
+  /** `broke`: the connection failed mid-answer (else the answer was too big to read). */
+  | { response: Awaited<ReturnType<Fetch>>; unreadable: string; broke?: true }
 
 /** Frees the connection of an answer we will not read (node-fetch v2 streams, or web streams). */
 function discard(body: unknown): void {
@@ -103,11 +113,8 @@ async function readAnswer(response: Awaited<ReturnType<Fetch>>): Promise<Exchang
     // node-fetch v2 rejects at `size` but leaves the stream flowing: the rest would still be downloaded, and thrown away.
     discard(response.body)
     const type = (error as { type?: unknown } | null)?.type
-    return {
-      response,
-      unreadable:
-        type === 'max-size' ? `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` : 'the connection broke while it was read'
-    }
+    if (type === 'max-size') return { response, unreadable: `over the ${MAX_ANSWER_BYTES / 1024} KB this function reads` }
+    return { response, unreadable: 'the connection broke while it was read', broke: true }
   }
 }
 
@@ -130,6 +137,7 @@ export async function callBraze(path: BrazePath, body: unknown, connection: Braz
     }, remaining)
   })
   const url = `https://${connection.dataCenter.restHost}${path}`
+  let result: Exchange | 'timeout'
   try {
     const exchange = (async (): Promise<Exchange> => {
       const init: Record<string, unknown> = {
@@ -146,16 +154,7 @@ export async function callBraze(path: BrazePath, body: unknown, connection: Braz
       return readAnswer(await fetchImpl(url, init))
     })()
     exchange.catch(() => undefined)
-    const result = await Promise.race([exchange, timeout])
-    if (result === 'timeout') {
-      return failure(
-        'retry',
-        undefined,
-        undefined,
-        `Braze did not answer ${path} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`
-      )
-    }
-    return classify(path, result, connection)
+    result = await Promise.race([exchange, timeout])
   } catch (error) {
     return failure(
       'retry',
@@ -166,9 +165,24 @@ export async function callBraze(path: BrazePath, body: unknown, connection: Braz
   } finally {
     clearTimeout(timer)
   }
+  if (result === 'timeout') {
+    return failure(
+      'retry',
+      undefined,
+      undefined,
+      `Braze did not answer ${path} within ${Math.round(remaining / 100) / 10} s (Segment's 5 s limit per invocation).`
+    )
+  }
+  // Outside the try: Braze answered, and a mistake in reading the answer must not pass for a network failure.
+  return classify(path, result, connection)
 }
 
-function failure(kind: 'retry' | 'reject', status: number | undefined, response: unknown, message: string): CallOutcome {
+function failure(
+  kind: 'retry' | 'reject',
+  status: number | undefined,
+  response: unknown,
+  message: string
+): Extract<CallOutcome, { message: string }> {
   return { kind, status, response, message }
 }
 
@@ -250,6 +264,14 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
       tookNone: `Braze rejected ${path} (HTTP 400)${said.replace(/\.$/, '')}`
     }
   }
+  // An answer cut off while it was read may have named only some objects: what it said is unknown, so a retry.
+  if ('broke' in exchange)
+    return failure(
+      'retry',
+      status,
+      response,
+      `Braze's answer to ${path} (HTTP ${status}) broke off while it was read (${exchange.unreadable}).`
+    )
   if (status === 429) {
     const wait = rateLimitWait(exchange.response.headers)
     const when = !wait
@@ -261,7 +283,10 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
   }
   if (status >= 500 || status === 408)
     return failure('retry', status, response, `Braze had a problem with ${path} (HTTP ${status})${said}.`)
-  return failure('reject', status, response, `Braze rejected ${path} (HTTP ${status})${said}.${hintFor(status, connection)}`)
+  return {
+    ...failure('reject', status, response, `Braze rejected ${path} (HTTP ${status})${said}.${hintFor(status, connection)}`),
+    brazeMessage: answer?.message === undefined ? undefined : redact(answer.message, connection.apiKey)
+  }
 }
 
 /**
@@ -289,7 +314,10 @@ function objectErrors(errors: unknown[], apiKey: string): { rejected: RejectedOb
   const read = errors.slice(0, MAX_ERRORS_READ)
   for (const entry of read) {
     const target = objectError(entry)
-    const message = redact(String((entry as { type?: unknown } | null)?.type ?? 'rejected by Braze'), apiKey).slice(0, 300)
+    const type = (entry as { type?: unknown } | null)?.type
+    // Any JSON value: String() of an object whose toString is not a function would throw.
+    const said = type === undefined || type === null ? 'rejected by Braze' : typeof type === 'string' ? type : JSON.stringify(type)
+    const message = redact(said, apiKey).slice(0, 300)
     if (target) rejected.push({ ...target, message })
     else unattributed.push(message)
   }

@@ -684,7 +684,6 @@ function contentsOf(plans: Array<EventPlan | undefined>): Array<string | undefin
 
 /** Braze's 400 for a request with more objects than the account allows (https://www.braze.com/docs/api/errors/). */
 function isInputTooLong(outcome: CallOutcome): boolean {
-  if (outcome.kind !== 'reject' || outcome.status !== 400 || !isDict(outcome.response)) return false
-  const { message } = outcome.response
-  return typeof message === 'string' && message.trim().toLowerCase() === MAX_INPUT_LENGTH_MESSAGE.toLowerCase()
+  if (outcome.kind !== 'reject' || outcome.status !== 400) return false
+  return outcome.brazeMessage?.trim().toLowerCase() === MAX_INPUT_LENGTH_MESSAGE.toLowerCase()
 }
