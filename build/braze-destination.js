@@ -3015,7 +3015,7 @@ var ID_FIELDS = {
   order_refunded: ["order_id", ["order_id"]],
   order_cancelled: ["order_id", ["order_id"]]
 };
-var TOTAL_SOURCES = ["total", "value"];
+var TOTAL_SOURCES = ["total", "value", "total_value"];
 var BEFORE_SHIPPING_AND_TAX = ["revenue", "subtotal"];
 var OPTIONAL_MONEY = {
   subtotal_value: ["subtotal", "subtotal_value"],
@@ -3025,7 +3025,7 @@ var OPTIONAL_MONEY = {
 };
 var OPTIONAL_FIELDS = {
   product_viewed: [],
-  cart_updated: [],
+  cart_updated: ["subtotal_value", "tax", "shipping"],
   checkout_started: ["cart_id", "subtotal_value", "tax", "shipping"],
   order_placed: ["cart_id", "subtotal_value", "tax", "shipping", "total_discounts", "discounts"],
   order_cancelled: ["subtotal_value", "tax", "shipping", "total_discounts", "discounts"],
@@ -3071,8 +3071,13 @@ var Fields = class {
     const value = this.take(keys, (raw) => nonBlank(raw));
     return value === void 0 ? void 0 : cutString(value, { warnings: this.warnings, label, mode: "property" });
   }
+  /** What no field took; a `metadata` object of the sender's own is Braze's metadata already, so it is merged in, not nested. */
   metadata() {
-    return convertProperties(this.source, this.warnings, this.used);
+    const given = dict(field(this.source, "metadata"));
+    if (given) this.used.add("metadata");
+    const rest = convertProperties(this.source, this.warnings, this.used);
+    const own = given && convertProperties(given, this.warnings);
+    return rest || own ? { ...rest, ...own } : void 0;
   }
 };
 function product(fields, withQuantity, money) {
@@ -3144,6 +3149,10 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     return finish(braze, Object.assign(out, viewed));
   }
   if (route.event === "cart_updated") {
+    for (const key of OPTIONAL_FIELDS.cart_updated) {
+      const value = fields.take(OPTIONAL_MONEY[key], readMoney);
+      if (value !== void 0) out[key] = value;
+    }
     const line = product(fields, true, readMoney);
     if (typeof line === "string") return needs(`a product in its properties: ${line}`);
     if (route.action === "remove" && !fields.used.has("quantity"))
@@ -3152,7 +3161,11 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     return finish(braze, out);
   }
   fields.used.add("products");
-  const list = field(properties, "products");
+  const given = field(properties, "products");
+  const list = isDict(given) ? [given] : given;
+  if (isDict(given)) warnings.push(`${braze}: properties.products is one product, not a list; it was sent as a list of one.`);
+  else if (given !== void 0 && given !== null && !Array.isArray(given))
+    warnings.push(`properties.products was left out of ${braze}: it is not a list of products.`);
   const refund = route.event === "order_refunded" || route.event === "order_cancelled";
   const money = refund ? readAbsoluteMoney : readMoney;
   const shippingAndTax = ["shipping", "tax"].reduce((all, key) => all + (money(field(properties, key)) ?? 0), 0);

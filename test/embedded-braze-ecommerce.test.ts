@@ -372,3 +372,21 @@ describe('array-of-objects operators in the embedded Braze', () => {
     expect(objectProblems('attributes', attributes)).toEqual([problem])
   })
 })
+
+test('a line of quantity 0 is valid: "Non-negative integer" (https://www.braze.com/docs/developer_guide/analytics/logging_ecommerce_events/); a negative one is not', () => {
+  const cart = (quantity: number) => ({
+    external_id: 'u1',
+    name: 'ecommerce.cart_updated',
+    time: '2024-05-01T10:00:00.000Z',
+    properties: {
+      cart_id: 'c1',
+      action: 'replace',
+      total_value: 0,
+      currency: 'USD',
+      source: 'web',
+      products: [{ product_id: 'p1', product_name: 'Thing', variant_id: 'p1', quantity, price: 20 }]
+    }
+  })
+  expect(objectProblems('events', cart(0))).toEqual([])
+  expect(objectProblems('events', cart(-1))).toEqual(["'products[0].quantity' must be >= 0"])
+})

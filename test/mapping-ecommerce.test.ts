@@ -712,3 +712,65 @@ test("discounts: a list of objects passes as Braze's discounts (order events); i
   })
   expect(result.warnings).toEqual([expect.stringMatching(/discounts.*\$internal was dropped/)])
 })
+
+// Braze's eCommerce recommended events (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).
+describe("fields as Braze's current tables have them", () => {
+  test('cart_updated takes the cart\'s subtotal_value, tax and shipping ("Total tax applied to the cart"), not the product\'s metadata', () => {
+    const event = planFor(
+      track('Product Added', { cart_id: 'c1', product_id: 'p1', name: 'Thing', price: 20, quantity: 1, tax: 1, shipping: 2, subtotal: 20 })
+    ).events[0]!
+    expect(event.properties).toMatchObject({ subtotal_value: 20, tax: 1, shipping: 2 })
+    expect((event.properties as { products: Array<{ metadata?: unknown }> }).products[0]!.metadata).toBeUndefined()
+    expect(objectProblems('events', event)).toEqual([])
+  })
+
+  test('Braze\'s own total_value is a source: order_placed "increments total_revenue by the value in total_value"', () => {
+    const result = planFor(
+      track('Order Completed', {
+        order_id: 'o1',
+        total_value: 99,
+        currency: 'USD',
+        products: [{ product_id: 'p1', name: 'Thing', price: 20, quantity: 1 }]
+      })
+    )
+    expect(result.events[0]!.properties!.total_value).toBe(99)
+    expect(result.warnings).toEqual([])
+  })
+
+  test('a metadata object of your own is merged into Braze\'s metadata ("Recognized sub-property: order_status_url"), the product\'s too', () => {
+    const result = planFor(
+      track('Order Completed', {
+        order_id: 'o1',
+        total: 20,
+        currency: 'USD',
+        affiliation: 'shop',
+        metadata: { order_status_url: 'https://shop.example/o1' },
+        products: [{ product_id: 'p1', name: 'Thing', price: 20, quantity: 1, metadata: { color: 'red' } }]
+      })
+    )
+    const properties = result.events[0]!.properties as { metadata: unknown; products: Array<{ metadata: unknown }> }
+    expect(properties.metadata).toEqual({ affiliation: 'shop', order_status_url: 'https://shop.example/o1' })
+    expect(properties.products[0]!.metadata).toEqual({ color: 'red' })
+  })
+
+  test('an Order Refunded whose products is one object: read as a list of one, with a warning (not an order-level refund)', () => {
+    const result = planFor(
+      track('Order Refunded', {
+        order_id: 'o1',
+        total: 19,
+        currency: 'USD',
+        products: { product_id: 'p1', name: 'Monopoly', price: 19, quantity: 1 }
+      })
+    )
+    expect((result.events[0]!.properties as { products: Array<{ product_id: string }> }).products.map((p) => p.product_id)).toEqual(['p1'])
+    expect(result.warnings).toEqual([expect.stringContaining('properties.products is one product, not a list')])
+  })
+
+  test('an Order Refunded whose products is not a list at all: the order-level refund, and a warning that they were left out', () => {
+    const result = planFor(track('Order Refunded', { order_id: 'o1', total: 19, currency: 'USD', products: 'p1' }))
+    expect((result.events[0]!.properties as { products: Array<{ product_id: string }> }).products.map((p) => p.product_id)).toEqual([
+      'order'
+    ])
+    expect(result.warnings).toEqual([expect.stringContaining('properties.products was left out')])
+  })
+})

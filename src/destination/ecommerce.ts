@@ -65,7 +65,7 @@ const ID_FIELDS: Partial<Record<RecommendedEvent, [string, string[]]>> = {
  * shipping 3 + tax 2); `revenue` ("excluding shipping and taxes") and
  * `subtotal` ("before taxes and shipping") need them added.
  */
-const TOTAL_SOURCES = ['total', 'value']
+const TOTAL_SOURCES = ['total', 'value', 'total_value']
 const BEFORE_SHIPPING_AND_TAX = ['revenue', 'subtotal']
 /** Optional order-level fields each event's schema lists (others would fail validation as extra properties), with their Segment sources. */
 const OPTIONAL_MONEY: Record<string, string[]> = {
@@ -76,7 +76,7 @@ const OPTIONAL_MONEY: Record<string, string[]> = {
 }
 const OPTIONAL_FIELDS: Record<RecommendedEvent, string[]> = {
   product_viewed: [],
-  cart_updated: [],
+  cart_updated: ['subtotal_value', 'tax', 'shipping'],
   checkout_started: ['cart_id', 'subtotal_value', 'tax', 'shipping'],
   order_placed: ['cart_id', 'subtotal_value', 'tax', 'shipping', 'total_discounts', 'discounts'],
   order_cancelled: ['subtotal_value', 'tax', 'shipping', 'total_discounts', 'discounts'],
@@ -132,8 +132,13 @@ class Fields {
     return value === undefined ? undefined : cutString(value as string, { warnings: this.warnings, label, mode: 'property' })
   }
 
+  /** What no field took; a `metadata` object of the sender's own is Braze's metadata already, so it is merged in, not nested. */
   metadata(): JsonObject | undefined {
-    return convertProperties(this.source, this.warnings, this.used)
+    const given = dict(field(this.source, 'metadata'))
+    if (given) this.used.add('metadata')
+    const rest = convertProperties(this.source, this.warnings, this.used)
+    const own = given && convertProperties(given, this.warnings)
+    return rest || own ? { ...rest, ...own } : undefined
   }
 }
 
@@ -237,6 +242,11 @@ export function mapEcommerce(
   }
 
   if (route.event === 'cart_updated') {
+    // The cart's own amounts first: the product takes what is left.
+    for (const key of OPTIONAL_FIELDS.cart_updated) {
+      const value = fields.take(OPTIONAL_MONEY[key]!, readMoney)
+      if (value !== undefined) out[key] = value
+    }
     // Segment's Product Added/Removed describe one product with top-level properties.
     const line = product(fields, true, readMoney)
     if (typeof line === 'string') return needs(`a product in its properties: ${line}`)
@@ -248,7 +258,12 @@ export function mapEcommerce(
   }
 
   fields.used.add('products')
-  const list = field(properties, 'products')
+  const given = field(properties, 'products')
+  // One product object where the spec has a list: read as a list of one, not lost.
+  const list = isDict(given) ? [given] : given
+  if (isDict(given)) warnings.push(`${braze}: properties.products is one product, not a list; it was sent as a list of one.`)
+  else if (given !== undefined && given !== null && !Array.isArray(given))
+    warnings.push(`properties.products was left out of ${braze}: it is not a list of products.`)
   const refund = route.event === 'order_refunded' || route.event === 'order_cancelled'
   const money = refund ? readAbsoluteMoney : readMoney
   // Shipping and tax count towards a total computed here; they stay fields or metadata as the schema has them.

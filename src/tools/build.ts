@@ -20,8 +20,11 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
  * (skipUnchangedAttributes and writes by other identifiers, held events) took it
  * to 164.8 KB: the cold start 12 ms at 159.6 KB, 14.5 ms at 164.8 KB (an empty
  * vm context 0.71 and 0.82 ms in those runs: part of it is the machine's hour).
+ * 180 KB since the second review of 2026-12-03 (deletes held per user, the merge
+ * memory by contact, answers that break off, eCommerce fields) took it to 170.4 KB:
+ * the cold start measured again in the bench run that followed (README, "Performance").
  */
-export const MAX_BUNDLE_BYTES = 170 * 1024
+export const MAX_BUNDLE_BYTES = 180 * 1024
 
 function header(version: string): string {
   const settings = SETTING_DEFINITIONS.map(

@@ -120,8 +120,8 @@ function schemaProblems(schema: Schema, object: Record<string, unknown>, prefix:
         `'${prefix}${key}' must be ${type === 'integer' ? 'an integer' : `a${type === 'array' || type === 'object' ? 'n' : ''} ${type}`}`
       )
     else if (MONETARY.has(key) && (value as number) < 0) problems.push(`'${prefix}${key}' must be >= 0`)
-    // Stricter than the page states (it says Integer): a line of no units is no line.
-    else if (key === 'quantity' && (value as number) < 1) problems.push(`'${prefix}${key}' must be at least 1`)
+    // "Non-negative integer" (https://www.braze.com/docs/developer_guide/analytics/logging_ecommerce_events/): a remove takes a line to 0.
+    else if (key === 'quantity' && (value as number) < 0) problems.push(`'${prefix}${key}' must be >= 0`)
   }
   return problems
 }
