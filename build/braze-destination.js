@@ -2370,7 +2370,7 @@ function missingIdentifierMessage(hasAnonymousId, aliasLabel) {
 
 // src/destination/countries.ts
 var CODES = "ADANDAEAREAFAFGAGATGAIAIAALALBAMARMAOAGOAQATAARARGASASMATAUTAUAUSAWABWAXALAAZAZEBABIHBBBRBBDBGDBEBELBFBFABGBGRBHBHRBIBDIBJBENBLBLMBMBMUBNBRNBOBOLBQBESBRBRABSBHSBTBTNBVBVTBWBWABYBLRBZBLZCACANCCCCKCDCODCFCAFCGCOGCHCHECICIVCKCOKCLCHLCMCMRCNCHNCOCOLCRCRICUCUBCVCPVCWCUWCXCXRCYCYPCZCZEDEDEUDJDJIDKDNKDMDMADODOMDZDZAECECUEEESTEGEGYEHESHERERIESESPETETHFIFINFJFJIFKFLKFMFSMFOFROFRFRAGAGABGBGBRGDGRDGEGEOGFGUFGGGGYGHGHAGIGIBGLGRLGMGMBGNGINGPGLPGQGNQGRGRCGSSGSGTGTMGUGUMGWGNBGYGUYHKHKGHMHMDHNHNDHRHRVHTHTIHUHUNIDIDNIEIRLILISRIMIMNININDIOIOTIQIRQIRIRNISISLITITAJEJEYJMJAMJOJORJPJPNKEKENKGKGZKHKHMKIKIRKMCOMKNKNAKPPRKKRKORKWKWTKYCYMKZKAZLALAOLBLBNLCLCALILIELKLKALRLBRLSLSOLTLTULULUXLVLVALYLBYMAMARMCMCOMDMDAMEMNEMFMAFMGMDGMHMHLMKMKDMLMLIMMMMRMNMNGMOMACMPMNPMQMTQMRMRTMSMSRMTMLTMUMUSMVMDVMWMWIMXMEXMYMYSMZMOZNANAMNCNCLNENERNFNFKNGNGANINICNLNLDNONORNPNPLNRNRUNUNIUNZNZLOMOMNPAPANPEPERPFPYFPGPNGPHPHLPKPAKPLPOLPMSPMPNPCNPRPRIPSPSEPTPRTPWPLWPYPRYQAQATREREUROROURSSRBRURUSRWRWASASAUSBSLBSCSYCSDSDNSESWESGSGPSHSHNSISVNSJSJMSKSVKSLSLESMSMRSNSENSOSOMSRSURSSSSDSTSTPSVSLVSXSXMSYSYRSZSWZTCTCATDTCDTFATFTGTGOTHTHATJTJKTKTKLTLTLSTMTKMTNTUNTOTONTRTURTTTTOTVTUVTWTWNTZTZAUAUKRUGUGAUMUMIUSUSAUYURYUZUZBVAVATVCVCTVEVENVGVGBVIVIRVNVNMVUVUTWFWLFWSWSMYEYEMYTMYTZAZAFZMZMBZWZWE";
-var ALIASES = "united states of america:US|america:US|great britain:GB|england:GB|scotland:GB|wales:GB|northern ireland:GB|turkey:TR|ivory coast:CI|czech republic:CZ|democratic republic of congo:CD|dr congo:CD|republic of congo:CG|macedonia:MK|republic of north macedonia:MK|swaziland:SZ|cabo verde:CV|east timor:TL|holy see:VA|republic of korea:KR|korea republic of:KR|russian federation:RU|viet nam:VN|holland:NL|uae:AE|state of palestine:PS|peoples republic of china:CN|taiwan province of china:TW|islamic republic of iran:IR|united republic of tanzania:TZ|pitcairn:PN|brunei darussalam:BN|syrian arab republic:SY|republic of gambia:GM|lao peoples democratic republic:LA|virgin islands british:VG|virgin islands us:VI|united states minor outlying islands:UM|bonaire sint eustatius and saba:BQ|heard island and mcdonald islands:HM|south georgia and south sandwich islands:GS|macau:MO";
+var ALIASES = "united states of america:US|america:US|great britain:GB|england:GB|scotland:GB|wales:GB|northern ireland:GB|turkey:TR|ivory coast:CI|czech republic:CZ|democratic republic of congo:CD|dr congo:CD|republic of congo:CG|macedonia:MK|republic of north macedonia:MK|swaziland:SZ|cabo verde:CV|east timor:TL|holy see:VA|republic of korea:KR|korea republic of:KR|russian federation:RU|viet nam:VN|holland:NL|uae:AE|state of palestine:PS|peoples republic of china:CN|taiwan province of china:TW|islamic republic of iran:IR|united republic of tanzania:TZ|pitcairn:PN|brunei darussalam:BN|syrian arab republic:SY|republic of gambia:GM|lao peoples democratic republic:LA|virgin islands british:VG|virgin islands us:VI|united states minor outlying islands:UM|bonaire sint eustatius and saba:BQ|heard island and mcdonald islands:HM|south georgia and south sandwich islands:GS|macau:MO|united kingdom of great britain and northern ireland:GB|congo the democratic republic of the:CD|korea democratic peoples republic of:KP|congo:CG";
 var alpha2;
 var alpha3;
 var names;
@@ -2642,9 +2642,12 @@ function toDob(value) {
   }
   if (isDate(value)) return fromEpoch(value.getTime());
   if (Number.isInteger(value) && value >= 1e3 && value <= 9999) return void 0;
-  if (typeof value === "number" && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1e3 : value);
+  if (typeof value === "number" && Number.isFinite(value))
+    return fromEpoch(value >= EPOCH_SECONDS_1900 && value <= EPOCH_SECONDS_2100 ? value * 1e3 : value);
   return void 0;
 }
+var EPOCH_SECONDS_1900 = Date.UTC(1900, 0, 1) / 1e3;
+var EPOCH_SECONDS_2100 = Date.UTC(2100, 0, 1) / 1e3;
 function fromEpoch(ms) {
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return void 0;

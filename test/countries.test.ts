@@ -30,3 +30,14 @@ test("every English name and alternate spelling the package knows (but the ambig
   }
   expect(missed).toEqual([])
 })
+
+test("ISO 3166-1's own English short names convert, its bare 'Congo' to the Republic of the Congo", () => {
+  expect(
+    [
+      'United Kingdom of Great Britain and Northern Ireland',
+      'Congo, The Democratic Republic of the',
+      "Korea, Democratic People's Republic of",
+      'Congo'
+    ].map(toCountryCode)
+  ).toEqual(['GB', 'CD', 'KP', 'CG'])
+})

@@ -233,6 +233,10 @@ describe('birthday → dob (YYYY-MM-DD)', () => {
     ['epoch seconds', Date.UTC(1990, 4, 12) / 1000, '1990-05-12'],
     ['epoch milliseconds', Date.UTC(1990, 4, 12), '1990-05-12'],
     ['epoch seconds before 1970', Date.UTC(1960, 0, 31) / 1000, '1960-01-31'],
+    // Under 1e11, yet milliseconds: read as seconds these would be dates of 2421 and 4948.
+    ['epoch milliseconds of 1970', Date.UTC(1970, 5, 15), '1970-06-15'],
+    ['epoch milliseconds of 1972', Date.UTC(1972, 11, 24), '1972-12-24'],
+    ['epoch milliseconds of 1967', Date.UTC(1967, 1, 3), '1967-02-03'],
     ['"May 12 1990"', 'May 12 1990', '1990-05-12'],
     ['"May 12, 1990"', 'May 12, 1990', '1990-05-12'],
     ['"12 May 1990"', '12 May 1990', '1990-05-12'],

@@ -23,7 +23,10 @@ const ALIASES =
   'united republic of tanzania:TZ|pitcairn:PN|brunei darussalam:BN|syrian arab republic:SY|republic of gambia:GM|' +
   'lao peoples democratic republic:LA|virgin islands british:VG|virgin islands us:VI|' +
   'united states minor outlying islands:UM|bonaire sint eustatius and saba:BQ|heard island and mcdonald islands:HM|' +
-  'south georgia and south sandwich islands:GS|macau:MO'
+  'south georgia and south sandwich islands:GS|macau:MO|' +
+  // ISO 3166-1's own English short names where CLDR's differ; ISO's bare "Congo" is the Republic of the Congo.
+  'united kingdom of great britain and northern ireland:GB|congo the democratic republic of the:CD|' +
+  'korea democratic peoples republic of:KP|congo:CG'
 
 let alpha2: Set<string> | undefined
 let alpha3: Map<string, string> | undefined

@@ -75,10 +75,15 @@ export function toDob(value: unknown): string | undefined {
   if (isDate(value)) return fromEpoch(value.getTime())
   // A year alone (1990) is no date of birth, not 33 minutes past the epoch.
   if (Number.isInteger(value) && (value as number) >= 1000 && (value as number) <= 9999) return undefined
-  // Epoch numbers: seconds when small enough to be seconds, else milliseconds.
-  if (typeof value === 'number' && Number.isFinite(value)) return fromEpoch(Math.abs(value) < 1e11 ? value * 1000 : value)
+  // Epoch numbers: seconds when they are a date of 1900 to 2100 as seconds, else milliseconds (14256000000 is
+  // 1970-06-15 in milliseconds, not 2421 in seconds).
+  if (typeof value === 'number' && Number.isFinite(value))
+    return fromEpoch(value >= EPOCH_SECONDS_1900 && value <= EPOCH_SECONDS_2100 ? value * 1000 : value)
   return undefined
 }
+
+const EPOCH_SECONDS_1900 = Date.UTC(1900, 0, 1) / 1000
+const EPOCH_SECONDS_2100 = Date.UTC(2100, 0, 1) / 1000
 
 function fromEpoch(ms: number): string | undefined {
   const date = new Date(ms)
