@@ -1,5 +1,5 @@
 // What this warm instance remembers between invocations, in Segment's `cache`
-// (https://segment.com/docs/connections/functions/destination-functions/#caching-in-destination-functions):
+// (https://segment.com/docs/connections/functions/destination-functions/#caching):
 // which parts of a message Braze already accepted (so a redelivery sends only
 // the rest), which merges Braze already took, and, for skipUnchangedAttributes,
 // the attribute values last delivered per user. The cache is per instance and
