@@ -5,7 +5,8 @@
 // and against a local server from worker threads; a stale build rebuilt;
 // the bin from another folder; Ctrl-C.
 import { spawn } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -18,6 +19,7 @@ import type { CommandIO } from '../src/tools/command-io'
 import { expectedScript } from '../src/tools/current-build'
 import { startEmbeddedBraze, type EmbeddedBraze } from '../src/tools/embedded-braze'
 import { BUILT_FUNCTION_ENV, ROOT } from '../src/tools/paths'
+import { openEventSource } from '../src/tools/replay/event-source'
 import { JsonArraySplitter } from '../src/tools/replay/json-array-splitter'
 import { TokenBucket, type Clock } from '../src/tools/replay/rate-limiter'
 import { replayCommand, type ReplayOptions } from '../src/tools/replay/replay'
@@ -1095,5 +1097,73 @@ describe('building blocks', () => {
     expect(most).toBeLessThanOrEqual(3000)
     // …and the pace is close to the limit: 100,000 requests in a little over 100 s.
     expect(now).toBeLessThan(120_000)
+  })
+})
+
+describe('inputs and wording, as a user meets them', () => {
+  const line = (i: number) =>
+    JSON.stringify({ type: 'track', event: 'E', userId: `u${i}`, messageId: `m${i}`, timestamp: '2025-01-01T00:00:00Z' })
+
+  // /proc lists a Linux process's open files; elsewhere there is nothing to count by.
+  ;(existsSync('/proc/self/fd') ? test : test.skip)(
+    'a folder of .gz files: each file is closed once read (a synced S3 bucket does not run out of file descriptors)',
+    async () => {
+      const folder = join(dir, 'gz-folder')
+      mkdirSync(folder)
+      // Over 64 KB compressed each, so that sniffing a file stops before its end.
+      for (let k = 0; k < 30; k++) {
+        const lines = Array.from({ length: 200 }, (_, i) =>
+          JSON.stringify({ type: 'track', event: 'E', userId: `u${i}`, properties: { pad: randomBytes(600).toString('base64') } })
+        )
+        writeFileSync(join(folder, `f${String(k).padStart(3, '0')}.jsonl.gz`), gzipSync(lines.join('\n') + '\n'))
+      }
+      const open = () => readdirSync('/proc/self/fd').length
+      const before = open()
+      const source = await openEventSource(folder)
+      let events = 0
+      for await (const item of source.items) if (item.kind === 'text') events++
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(events).toBe(6000)
+      expect(open() - before).toBeLessThanOrEqual(2)
+    }
+  )
+
+  test('a symbolic link to an event file inside a folder is read', async () => {
+    const folder = join(dir, 'linked')
+    mkdirSync(folder)
+    file('real.jsonl', `${line(1)}\n${line(2)}\n`)
+    writeFileSync(join(folder, 'a.jsonl'), `${line(3)}\n`)
+    symlinkSync(join(dir, 'real.jsonl'), join(folder, 'b.jsonl'))
+    expect((await replayJson([folder])).events.total).toBe(3)
+  })
+
+  test('an option missing its value says so, exit 2', async () => {
+    file('one.jsonl', `${line(1)}\n`)
+    const { code, stderr } = await replay(['one.jsonl', '--rejects', '--json'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('--rejects needs a value.')
+  })
+
+  test('the rejects file is said to hold only the events it could hold (an unreadable line has no event to write)', async () => {
+    const huge = JSON.stringify({ type: 'track', event: 'Big', userId: 'u', properties: { x: 'a'.repeat(17 * 1024 * 1024) } })
+    file('huge.jsonl', `${line(1)}\n${huge}\n${line(2)}\n`)
+    const { code, stdout } = await replay(['huge.jsonl', '--rejects', 'huge-rejects.jsonl', '--quiet'])
+    expect(code).toBe(1)
+    expect(readFileSync(join(dir, 'huge-rejects.jsonl'), 'utf8')).toBe('')
+    expect(stdout).toContain('huge.jsonl:2: rejected')
+    expect(stdout).toContain('0 of them, as they were in the input, in huge-rejects.jsonl (the others could not be read')
+  })
+
+  test('one mistake (text after the JSON) is one reason, whatever its position', async () => {
+    const lines = Array.from(
+      { length: 50 },
+      (_, i) => `${JSON.stringify({ type: 'track', event: 'E', userId: 'u', messageId: `z${'0'.repeat(i)}` })}}`
+    )
+    file('trailing.jsonl', lines.join('\n') + '\n')
+    expect((await replayJson(['trailing.jsonl'])).reasons.rejected).toHaveLength(1)
+  })
+
+  test('durations never round up into the next unit\'s figure ("1000 ms", "60.0 s")', () => {
+    expect([duration(999.4), duration(999.7), duration(59_940), duration(59_960)]).toEqual(['999 ms', '1.0 s', '59.9 s', '1 min 0 s'])
   })
 })

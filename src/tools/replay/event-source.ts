@@ -5,7 +5,7 @@
 // JSON texts, parsed later by whoever runs them (a worker thread); a problem
 // with the file itself becomes a `bad` item with its place and reason, and
 // reading goes on.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
+import { closeSync, createReadStream, openSync, readSync, statSync, type Dirent } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join, relative } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -68,11 +68,16 @@ export async function openEventSource(path: string): Promise<{ files: string[]; 
   if (!info.isDirectory()) throw new InputError(`${path}: not a file or a directory`)
   // Its folders too: a bucket synced from S3 keeps Segment's source and day folders.
   const files = (await readdir(path, { withFileTypes: true, recursive: true }))
-    .filter((entry) => entry.isFile() && isEventFile(entry.name))
+    .filter((entry) => (entry.isFile() || (entry.isSymbolicLink() && isLinkedFile(entry))) && isEventFile(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort()
   if (files.length === 0) throw new InputError(`${path}: the directory and its folders have no .json, .jsonl, .ndjson or .gz files`)
   return { files, items: readDirectoryItems(path, files) }
+}
+
+/** A symbolic link to a file (a folder of links to the exports one keeps elsewhere). */
+function isLinkedFile(entry: Dirent): boolean {
+  return statSync(join(entry.parentPath, entry.name), { throwIfNoEntry: false })?.isFile() ?? false
 }
 
 async function* readDirectoryItems(directory: string, files: string[]): AsyncGenerator<SourceItem> {
@@ -85,8 +90,10 @@ function textStream(path: string, highWaterMark = 256 * 1024): Readable {
   const raw = createReadStream(path, { highWaterMark })
   if (!gzipped) return raw.setEncoding('utf8')
   const gunzip = createGunzip()
-  // A read error of the file must reach the reader, as a corrupt gzip stream does.
+  // A read error of the file must reach the reader, as a corrupt gzip stream does; and a reader that stops
+  // early (destroying what it reads) closes the file too, or each file of a directory would keep one open.
   raw.on('error', (error) => gunzip.destroy(error))
+  gunzip.on('close', () => raw.destroy())
   return raw.pipe(gunzip).setEncoding('utf8')
 }
 

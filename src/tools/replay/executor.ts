@@ -306,7 +306,7 @@ function shortParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   return message
     .replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
-    .replace(/ in JSON at position \d+.*$/, '')
+    .replace(/ (?:in|after) JSON at position \d+.*$/, '')
     .replace(/\s+/g, ' ')
     .slice(0, 120)
 }

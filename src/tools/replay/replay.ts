@@ -188,7 +188,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
       durationMs,
       interrupted,
       ...(stoppedAfter === undefined ? {} : { stoppedAfter }),
-      ...(rejects ? { rejectsFile: args.rejectsFile } : {}),
+      ...(rejects ? { rejectsFile: args.rejectsFile, rejectsWritten: rejects.written } : {}),
       ...(requests ? { requestsFile: args.requestsFile } : {}),
       ...(braze ? { profiles: braze.profileCount() } : {})
     })

@@ -54,6 +54,8 @@ export interface ReplaySummaryJson {
   /** Things the reader decided (a JSON array in a .jsonl file, read as an array). */
   notices: string[]
   rejectsFile?: string
+  /** The events written to rejectsFile: an event that could not be read has no text to write. */
+  rejectsWritten?: number
   requestsFile?: string
   profiles?: number
 }
@@ -130,7 +132,7 @@ export class ReplaySummary {
 
   toJSON(
     meta: Pick<ReplaySummaryJson, 'input' | 'target' | 'handler' | 'batchSize' | 'workers' | 'durationMs' | 'interrupted'> &
-      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'requestsFile' | 'profiles' | 'stoppedAfter'>>
+      Partial<Pick<ReplaySummaryJson, 'brazeUrl' | 'rejectsFile' | 'rejectsWritten' | 'requestsFile' | 'profiles' | 'stoppedAfter'>>
   ): ReplaySummaryJson {
     const cpu = process.cpuUsage()
     const byEndpoint = Object.fromEntries(Object.entries(this.counts.byEndpoint).sort(([a], [b]) => a.localeCompare(b)))
@@ -236,10 +238,13 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
     lines.push('')
     lines.push(failed > shown.length ? `Events not delivered (the first ${shown.length} of ${count(failed)}):` : 'Events not delivered:')
     for (const f of shown) lines.push(`  ${f.where}${f.messageId ? ` (messageId ${f.messageId})` : ''}: ${f.outcome}, ${f.reason}`)
+    const written = summary.rejectsWritten ?? 0
     lines.push(
-      summary.rejectsFile
-        ? `  All of them, as they were in the input: ${summary.rejectsFile}`
-        : '  --rejects FILE writes all of them, as they were in the input, to fix and replay.'
+      !summary.rejectsFile
+        ? '  --rejects FILE writes all of them, as they were in the input, to fix and replay.'
+        : written >= failed
+          ? `  All of them, as they were in the input: ${summary.rejectsFile}`
+          : `  ${count(written)} of them, as they were in the input, in ${summary.rejectsFile} (the others could not be read: there is no event to write).`
     )
   }
   lines.push('')
