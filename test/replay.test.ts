@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import nock from 'nock'
+import { Response } from 'node-fetch'
 import { userFolder } from '../src/tools/cli'
 import type { CommandIO } from '../src/tools/command-io'
 import { expectedScript } from '../src/tools/current-build'
@@ -21,11 +22,13 @@ import { startEmbeddedBraze, type EmbeddedBraze } from '../src/tools/embedded-br
 import { BUILT_FUNCTION_ENV, ROOT } from '../src/tools/paths'
 import { openEventSource } from '../src/tools/replay/event-source'
 import { JsonArraySplitter } from '../src/tools/replay/json-array-splitter'
-import { TokenBucket, type Clock } from '../src/tools/replay/rate-limiter'
+import { Executor } from '../src/tools/replay/executor'
+import { BrazeRateLimiter, realClock, TokenBucket, type Clock } from '../src/tools/replay/rate-limiter'
 import { replayCommand, type ReplayOptions } from '../src/tools/replay/replay'
 import { renderSummary, type ReplaySummaryJson } from '../src/tools/replay/summary'
 import { resumeTime } from '../src/tools/replay/transport'
 import { duration, plural } from '../src/tools/wording'
+import { loadBuilt } from './helpers/runtime'
 
 /** package.json's name, as npm passes it to the scripts it runs. */
 const NAME = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }).name
@@ -597,6 +600,11 @@ describe('usage and unusable input: exit 2', () => {
     ['a batch size that is not a number', ['x.json', '--batch-size=many'], '--batch-size expects a whole number, got "many".'],
     ['a missing value', ['x.json', '--settings'], "Option '--settings <value>' argument missing."],
     ['a value that looks like an option', ['x.json', '--rejects', '--json'], '--rejects needs a value.'],
+    [
+      'more invocations in flight than the rate limits leave room for',
+      ['x.json', '--live', '--workers', '16', '--concurrency', '64'],
+      'With --live, --workers × --concurrency is at most 32 (here 1024)'
+    ],
     ['--braze-url without --live', ['x.json', '--braze-url', 'http://127.0.0.1:1'], '--braze-url goes with --live'],
     [
       '--braze-url that is not a URL',
@@ -1159,4 +1167,29 @@ describe('inputs and wording, as a user meets them', () => {
   test('durations never round up into the next unit\'s figure ("1000 ms", "60.0 s")', () => {
     expect([duration(999.4), duration(999.7), duration(59_940), duration(59_960)]).toEqual(['999 ms', '1.0 s', '59.9 s', '1 min 0 s'])
   })
+})
+
+test("Ctrl-C while batches wait out a 429's pause: they stop at once, unsent (so --rejects holds them), none is sent", async () => {
+  const limiter = new BrazeRateLimiter(realClock)
+  limiter.pause.pauseUntil(Date.now() + 60_000)
+  let sent = 0
+  const executor = new Executor({
+    runtime: loadBuilt({ fetch: async () => (sent++, new Response('{}', { status: 201 })) }),
+    rawSettings: { apiKey: EXAMPLE_KEY, dataCenter: 'US-01' },
+    batchSize: 20,
+    concurrency: 4,
+    retry: { delaysMs: [] },
+    clock: realClock,
+    limiter
+  })
+  const texts = Array.from({ length: 100 }, (_, i) => JSON.stringify(track(`u${i}`, 'Viewed')))
+  const running = executor.run(texts)
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const stopped = Date.now()
+  executor.stop()
+  const result = await running
+  expect(Date.now() - stopped).toBeLessThan(1000)
+  expect(sent).toBe(0)
+  expect(result.unsent).toHaveLength(100)
+  expect(result.events).toBe(0)
 })

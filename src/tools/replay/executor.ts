@@ -128,11 +128,7 @@ export class Executor {
     for (let start = 0; start < entries.length; start += size) batches.push(entries.slice(start, start + size))
     await Promise.all(
       batches.map(async (batch) => {
-        if (!(await this.slot())) {
-          for (const entry of batch)
-            result.unsent.push({ item: entry.item, ...(entry.sub === undefined ? {} : { text: JSON.stringify(entry.event) }) })
-          return
-        }
+        if (!(await this.slot())) return unsent(batch, result)
         try {
           await this.runBatch(batch, result, warnings)
         } finally {
@@ -174,7 +170,9 @@ export class Executor {
   private async runBatch(entries: Entry[], result: JobResult, warnings: Map<string, number>): Promise<void> {
     const { retry, clock, limiter } = this.options
     const events = entries.map((entry) => entry.event)
-    await limiter?.ready()
+    // A 429's pause can last a minute: Ctrl-C ends the wait, and the batch was never sent.
+    if (limiter) await Promise.race([limiter.ready(), this.stopping])
+    if (this.stopped) return unsent(entries, result)
     const results = await this.send(events, warnings)
 
     let pending = indexesOf(results, 'retry')
@@ -186,7 +184,8 @@ export class Executor {
       result.retries.waitedMs += wait
       result.retries.attempts++
       for (const i of pending) retried.add(i)
-      await limiter?.ready()
+      if (limiter) await Promise.race([limiter.ready(), this.stopping])
+      if (this.stopped) break
       const again = await this.send(
         pending.map((i) => events[i]!),
         warnings
@@ -341,4 +340,10 @@ function fromBatchStatus(entry: unknown): Result {
   if (status === 200) return { outcome: 'delivered' }
   if (status === 500) return { outcome: 'retry', reason: `status 500: ${message}` }
   return { outcome: 'rejected', reason: `status ${String(status)}: ${message}` }
+}
+
+/** Events whose batch never started: the replay was stopping (Ctrl-C). */
+function unsent(entries: Entry[], result: JobResult): void {
+  for (const entry of entries)
+    result.unsent.push({ item: entry.item, ...(entry.sub === undefined ? {} : { text: JSON.stringify(entry.event) }) })
 }

@@ -27,6 +27,12 @@ const DEFAULT_CONCURRENCY = 4
 const MAX_CONCURRENCY = 64
 const MAX_WORKERS = 64
 /**
+ * With --live, the invocations in flight at once (threads × concurrency): the rate limiter lets them all
+ * start once the balance is back at zero, so their requests must fit the room it keeps for requests in
+ * flight (rate-limiter.ts, 5 % of 3,000 /users/track requests per 3 s: 150, about five per invocation).
+ */
+const MAX_LIVE_IN_FLIGHT = 32
+/**
  * One thread per core; against the embedded Braze one fewer, since the
  * stand-in works in the main thread. (Measured at 1 M events on 2 cores: a
  * second thread saves a tenth of the time and costs 100 MB more.)
@@ -58,7 +64,8 @@ Options:
   --workers N        threads running the function (default: one per core, here
                      ${defaultWorkers(true)} with --live; one fewer against the embedded Braze,
                      which works in the main thread); 0 runs it in the main thread
-  --concurrency N    batches in flight at once per thread (default ${DEFAULT_CONCURRENCY})
+  --concurrency N    batches in flight at once per thread (default ${DEFAULT_CONCURRENCY}); with --live,
+                     threads × concurrency is at most ${MAX_LIVE_IN_FLIGHT}, within Braze's rate limits
   --settings FILE    function settings as JSON (default ${shownPath(DEFAULT_SETTINGS_FILE)} in
                      this package); the BRAZE_API_KEY environment variable, when
                      set, replaces its apiKey
@@ -125,6 +132,11 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
   }
   if (help) return args
   if (positionals.length === 0) throw new UsageError('Give the file or directory of events to replay.')
+  const inFlight = Math.max(1, args.workers) * args.concurrency
+  if (args.live && inFlight > MAX_LIVE_IN_FLIGHT)
+    throw new UsageError(
+      `With --live, --workers × --concurrency is at most ${MAX_LIVE_IN_FLIGHT} (here ${inFlight}): more invocations in flight at once could together pass Braze's rate limits.`
+    )
   // `npm run replay file --batch-size 1` without `--`: npm takes the option and hands on its value as a second input.
   if (positionals.length > 1)
     throw new UsageError(
