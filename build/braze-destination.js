@@ -2974,7 +2974,8 @@ function convertProperties(source, warnings, skip, object = "event") {
   let count = 0;
   for (const key of Object.keys(source)) {
     if (skip?.has(key)) continue;
-    const target = RENAMED_KEYS[object].get(key) ?? key;
+    let target = RENAMED_KEYS[object].get(key) ?? key;
+    if (target !== key) while (Object.prototype.hasOwnProperty.call(source, target) || target in out) target = `segment_${target}`;
     const reason = badKey(target, false);
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`);
@@ -3246,12 +3247,26 @@ function timestampWarning(event) {
   if (value === void 0 || value === null || usableMs(value) !== void 0) return void 0;
   const other = TIME_FIELDS.slice(1).find((key) => usableMs(field(event, key)) !== void 0);
   const shown = typeof value === "string" ? JSON.stringify(value).slice(0, 40) : typeof value === "number" ? String(value) : `(${isDate(value) ? "a Date" : typeof value})`;
-  return `timestamp ${shown} is not a date between the years 0000 and 9999: Braze logs the event at ${other ? `its ${other}` : "the time the function ran"}.`;
+  return `timestamp ${shown} is not an ISO 8601 date between the years 0000 and 9999: Braze logs the event at ${other ? `its ${other}` : "the time the function ran"}.`;
 }
 function usableMs(value) {
   if (typeof value !== "string" && !isDate(value)) return void 0;
-  const ms = isDate(value) ? value.getTime() : Date.parse(value);
-  return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? ms : void 0;
+  const ms = isDate(value) ? value.getTime() : isoMs(value);
+  return ms !== void 0 && Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? ms : void 0;
+}
+var ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+function isoMs(text2) {
+  const match = ISO_8601.exec(text2.trim());
+  if (!match) return void 0;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0));
+  const date = /* @__PURE__ */ new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return void 0;
+  const fraction = Number(`0.${match[7] ?? "0"}`) * 1e3;
+  const zone = match[8] ?? "Z";
+  const digits = zone.slice(1).replace(":", "");
+  const offset = zone.toUpperCase() === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
+  return date.getTime() + ((hour * 60 + minute - offset) * 60 + second) * 1e3 + Math.floor(fraction);
 }
 function brazeTime(epoch, now = Date.now) {
   return new Date(epoch ?? now()).toISOString();
@@ -3263,7 +3278,7 @@ function emptyPlan(warnings, epoch, messageId) {
 }
 
 // src/destination/purchases.ts
-var MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY;
+var MAX_PRODUCT_QUANTITY = MAX_REQUESTS_PER_EVENT * MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
 var ORDER_ONLY = /* @__PURE__ */ new Set(["products", "currency"]);
 var CONSUMED_BY_ID_FIELD = new Map(

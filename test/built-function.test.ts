@@ -108,7 +108,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       const summary = (await runtime.deliver(event, SETTINGS)) as any
       expect(braze.requests.map((request) => request.body)).toEqual([{ events: [{ external_id: 'u1', name: 'Signed Up', time: at(2) }] }])
       expect(summary.warnings).toEqual([
-        'timestamp "yesterday" is not a date between the years 0000 and 9999: Braze logs the event at its receivedAt.'
+        'timestamp "yesterday" is not an ISO 8601 date between the years 0000 and 9999: Braze logs the event at its receivedAt.'
       ])
     })
 

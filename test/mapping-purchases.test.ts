@@ -221,7 +221,9 @@ describe('price, quantity and currency', () => {
     [250, [100, 100, 50]],
     [101, [100, 1]],
     [200, [100, 100]],
-    [7500, Array.from({ length: 75 }, () => 100)]
+    [7500, Array.from({ length: 75 }, () => 100)],
+    // Braze's 100 per purchase object: 10,000 is 100 objects, two requests, well within an event's 300.
+    [10_000, Array.from({ length: 100 }, () => 100)]
   ])('quantity %i is split into %j', (quantity, split) => {
     const { purchases } = purchasesOf(order([{ product_id: 'p', price: 2, quantity }]))
     expect(purchases.map((purchase) => purchase.quantity)).toEqual(split)
@@ -249,11 +251,11 @@ describe('products that cannot be purchases are skipped with a warning', () => {
     ['a negative quantity', { product_id: 'bad', price: 1, quantity: -2 }, /quantity/],
     ['a fractional quantity', { product_id: 'bad', price: 1, quantity: 1.5 }, /quantity/],
     [
-      'a quantity over 7500 (more than a request of purchase objects)',
-      { product_id: 'bad', price: 1, quantity: 7501 },
-      /quantity 7501 is over 7500/
+      'a quantity over 30000 (more purchase objects than an event may send)',
+      { product_id: 'bad', price: 1, quantity: 30_001 },
+      /quantity 30001 is over 30000/
     ],
-    ['an absurd quantity (would never return)', { product_id: 'bad', price: 1, quantity: 1e15 }, /quantity .* is over 7500/],
+    ['an absurd quantity (would never return)', { product_id: 'bad', price: 1, quantity: 1e15 }, /quantity .* is over 30000/],
     ['a currency of 2 letters', { product_id: 'bad', price: 1, currency: 'US' }, /currency "US" is not an ISO 4217 code/],
     ['a currency symbol', { product_id: 'bad', price: 1, currency: 'US$' }, /currency "US\$"/],
     [

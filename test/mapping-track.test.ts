@@ -88,7 +88,7 @@ describe('the custom event', () => {
 describe('time', () => {
   // The last column: the warning, when the event has a timestamp Braze cannot log it at ('' for none).
   const at = (other: string) => (shown: string) =>
-    `timestamp ${shown} is not a date between the years 0000 and 9999: Braze logs the event at ${other}.`
+    `timestamp ${shown} is not an ISO 8601 date between the years 0000 and 9999: Braze logs the event at ${other}.`
   const atOriginal = at('its originalTimestamp')
   const atReceived = at('its receivedAt')
   const atNow = at('the time the function ran')
@@ -114,6 +114,27 @@ describe('time', () => {
       '2024-05-01T09:00:00.000Z',
       atOriginal('"yesterday-ish"')
     ],
+    // Date.parse takes these for dates; Segment's timestamps are ISO 8601 (https://segment.com/docs/connections/spec/common/#timestamps).
+    [
+      '"0" is no date (Date.parse: 2000-01-01)',
+      { timestamp: '0', receivedAt: '2024-05-01T11:00:00.000Z' },
+      '2024-05-01T11:00:00.000Z',
+      atReceived('"0"')
+    ],
+    [
+      '"Order 5" is no date (Date.parse: 2001-05-01)',
+      { timestamp: 'Order 5', receivedAt: '2024-05-01T11:00:00.000Z' },
+      '2024-05-01T11:00:00.000Z',
+      atReceived('"Order 5"')
+    ],
+    [
+      'a day the month does not have is no date (Date.parse: March 1st)',
+      { timestamp: '2024-02-30T10:00:00Z', receivedAt: '2024-05-01T11:00:00.000Z' },
+      '2024-05-01T11:00:00.000Z',
+      atReceived('"2024-02-30T10:00:00Z"')
+    ],
+    ["a time without an offset is UTC, whatever the machine's zone", { timestamp: '2024-05-01T10:00:00' }, '2024-05-01T10:00:00.000Z', ''],
+    ['an offset without a colon', { timestamp: '2024-05-01T10:00:00+0200' }, '2024-05-01T08:00:00.000Z', ''],
     [
       "Segment's non-ISO originalTimestamp is skipped",
       { originalTimestamp: '2020-05-09 23:54:49.209808489 +0000 UTC m=+70366.298768264', receivedAt: '2020-05-09T23:54:49.209Z' },
@@ -163,6 +184,14 @@ describe('properties', () => {
       properties: { segment_time: '10:00', segment_event_name: 'x', name: 'n' }
     })
     expect(warnings).toEqual([expect.stringMatching(/"\$revenue" was dropped.*"\$"/), expect.stringMatching(/"\$" was dropped/)])
+  })
+
+  test('a renamed key never takes the place of a property of that name: both values are sent, whatever their order', () => {
+    for (const properties of [
+      { time: '09:30', segment_time: 'kept' },
+      { segment_time: 'kept', time: '09:30' }
+    ])
+      expect(eventOf(track('Ping', properties)).event.properties).toEqual({ segment_time: 'kept', segment_segment_time: '09:30' })
   })
 
   test('only the top-level "time" is reserved; nested "$" keys and JavaScript keys are dropped', () => {

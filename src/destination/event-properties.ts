@@ -40,7 +40,9 @@ export function convertProperties(
   let count = 0
   for (const key of Object.keys(source)) {
     if (skip?.has(key)) continue
-    const target = RENAMED_KEYS[object].get(key) ?? key
+    let target = RENAMED_KEYS[object].get(key) ?? key
+    // A renamed key never takes the place of a property of that name: {time, segment_time} keeps both.
+    if (target !== key) while (Object.prototype.hasOwnProperty.call(source, target) || target in out) target = `segment_${target}`
     const reason = badKey(target, false)
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`)

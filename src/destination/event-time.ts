@@ -30,13 +30,36 @@ export function timestampWarning(event: SegmentEvent): string | undefined {
       : typeof value === 'number'
         ? String(value)
         : `(${isDate(value) ? 'a Date' : typeof value})`
-  return `timestamp ${shown} is not a date between the years 0000 and 9999: Braze logs the event at ${other ? `its ${other}` : 'the time the function ran'}.`
+  return `timestamp ${shown} is not an ISO 8601 date between the years 0000 and 9999: Braze logs the event at ${other ? `its ${other}` : 'the time the function ran'}.`
 }
 
 function usableMs(value: unknown): number | undefined {
   if (typeof value !== 'string' && !isDate(value)) return undefined
-  const ms = isDate(value) ? value.getTime() : Date.parse(value)
-  return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? ms : undefined
+  const ms = isDate(value) ? value.getTime() : isoMs(value)
+  return ms !== undefined && Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? ms : undefined
+}
+
+/** Segment's timestamps are ISO 8601 (https://segment.com/docs/connections/spec/common/#timestamps). */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
+
+/**
+ * Epoch ms of an ISO 8601 date or date-time, else undefined: Date.parse would take "Order 5" for 2001-05-01
+ * and "2024-02-30" for March 1st. A time without an offset is UTC, whatever the machine's zone.
+ */
+function isoMs(text: string): number | undefined {
+  const match = ISO_8601.exec(text.trim())
+  if (!match) return undefined
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0)) as number[]
+  const date = new Date(0)
+  date.setUTCFullYear(year!, month! - 1, day!)
+  if (date.getUTCMonth() !== month! - 1 || date.getUTCDate() !== day! || hour! > 23 || minute! > 59 || second! > 59) return undefined
+  const fraction = Number(`0.${match[7] ?? '0'}`) * 1000
+  // "Z", "+05", "+0530" or "+05:30".
+  const zone = match[8] ?? 'Z'
+  const digits = zone.slice(1).replace(':', '')
+  const offset =
+    zone.toUpperCase() === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0))
+  return date.getTime() + ((hour! * 60 + minute! - offset) * 60 + second!) * 1000 + Math.floor(fraction)
 }
 
 /** Braze's `time`, ISO 8601, from the event's epoch (see eventEpoch) or now. */

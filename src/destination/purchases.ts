@@ -1,7 +1,7 @@
 // Orders → Braze purchase objects, the legacy way (ecommerceMode "purchases"
 // or "both"): one per product, and one per 100 of a quantity
 // (https://www.braze.com/docs/api/objects_filters/purchase_object/).
-import { MAX_OBJECTS_PER_TYPE, MAX_PURCHASE_QUANTITY, MAX_STRING_LENGTH } from './braze-limits'
+import { MAX_OBJECTS_PER_TYPE, MAX_PURCHASE_QUANTITY, MAX_REQUESTS_PER_EVENT, MAX_STRING_LENGTH } from './braze-limits'
 import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
 import { currencyCode } from './currencies'
@@ -11,11 +11,12 @@ import { dict, field, isAbsent, nonBlank, type Dict } from './segment-event'
 import { productQuantity, toNumber } from './values'
 
 /**
- * A bound on the split: one product never needs more than a full request of
- * purchase objects (75 × 100). Without it a quantity like 1e12 would build
- * 10^10 objects and never return.
+ * A bound on the split: one product never needs more purchase objects than an
+ * event may send (4 requests of 75, at 100 each). Without it a quantity like
+ * 1e12 would build 10^10 objects and never return; an order whose products
+ * together need more is refused whole (delivery-plan.ts).
  */
-const MAX_PRODUCT_QUANTITY = MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY
+const MAX_PRODUCT_QUANTITY = MAX_REQUESTS_PER_EVENT * MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
 /** The order's fields that are not properties of its purchases: its products, and its currency, which is theirs. */
 const ORDER_ONLY = new Set(['products', 'currency'])
