@@ -171,6 +171,20 @@ describe('deploy by name', () => {
     expect(result.stdout).toContain('Save & Deploy')
   })
 
+  it('a list that pages in a circle is refused, not taken as complete (a missed function would be created twice)', async () => {
+    segment()
+      .get('/functions')
+      .query(LIST_QUERY)
+      .reply(200, listPage([fn('dfn_a', 'Webhook (Acme)')], 'Mg=='))
+    segment()
+      .get('/functions')
+      .query({ ...LIST_QUERY, 'pagination[cursor]': 'Mg==' })
+      .reply(200, listPage([fn('dfn_c', 'Other (Acme)')], 'Mg=='))
+    const result = await run([])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('the list of functions pages in a circle')
+  })
+
   it('prefers an exact name and uses --name', async () => {
     segment()
       .get('/functions')

@@ -149,8 +149,9 @@ function report({ action, fn }: DeployResult, built: BuiltFunction, options: Dep
         ]
       : [
           'Next: in Segment, open Connections > Catalog > Functions > this function, check the code and test it with a sample event,',
-          'then press "Save & Deploy": an update is saved as a new version, and the destinations connected to the function',
-          'run the deployed one until then (https://segment.com/docs/connections/functions/environment/).'
+          'and press "Save & Deploy" to deploy it. Segment saves an update as a new version and documents a deploy as a step of',
+          'its own (https://segment.com/docs/connections/functions/environment/), but its older Config API said destination',
+          'function updates go live at once: test with npm test and npm start before you deploy to a function that has traffic.'
         ]
   return `${head}\n${next.join('\n')}\n`
 }

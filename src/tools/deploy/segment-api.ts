@@ -37,13 +37,16 @@
 //   (`model/createFunctionV1Input.ts`, `updateFunctionV1Input.ts`, `functionSettingV1.ts`).
 // - `GET /` answers `data.workspace {id, slug, name}` for the token's workspace
 //   (`api/workspacesApi.ts`, `model/getWorkspaceV1Output.ts`).
-// - An update saves a new version; connected destinations keep the deployed one
-//   until "Save & Deploy": "Create or update a function to add a version record
-//   and save the source code", and only a deploy marks a version `DEPLOYED`
+// - An update saves a new version: "Create or update a function to add a version
+//   record and save the source code", and only a deploy marks a version `DEPLOYED`
 //   (https://segment.com/docs/connections/functions/environment/), which the
 //   Public API does for source functions only (`createFunctionDeployment`:
 //   "Only applicable to Source Function instances").
 // UNVERIFIED (no public source found):
+// - whether connected destinations keep the deployed version until "Save & Deploy":
+//   Segment's older Config API said "Destination Function code updates will
+//   immediately be deployed to all destination instances", so deploy's output and
+//   the README say an update may be live at once;
 // - which of 401 / 403 Segment uses for a token of another workspace, another
 //   region or without Functions access (deploy explains both the same way);
 // - that the workspace suffix on destination function names is exactly
@@ -180,11 +183,16 @@ export class SegmentApi {
         if (isRecord(item) && typeof item.id === 'string') functions.push(toFunction(item))
       }
       const next = isRecord(data.pagination) ? data.pagination.next : undefined
-      if (typeof next !== 'string' || next === '' || seen.has(next)) return functions
+      if (typeof next !== 'string' || next === '') return functions
+      // A list read only in part could miss the function and create a second one: refused instead.
+      if (seen.has(next)) throw new SegmentApiError(`GET ${path}`, { kind: 'response', detail: 'the list of functions pages in a circle' })
       seen.add(next)
       cursor = next
     }
-    return functions
+    throw new SegmentApiError(`GET ${listFunctionsPath(cursor)}`, {
+      kind: 'response',
+      detail: `the list of functions goes on past ${MAX_LIST_PAGES} pages; pass --id to name the function`
+    })
   }
 
   /** `GET /`: the name of the token's workspace (SDK `api/workspacesApi.ts`, `model/workspaceV1.ts`). */
