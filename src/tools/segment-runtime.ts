@@ -7,6 +7,11 @@
 //     names, each defaulting to a handler that throws EventNotSupported;
 //   - the handlers the script declares are read back after it runs;
 //   - there is no require, module, exports or process.
+// Where it departs from the emulator: onBatch is read back too (Segment's docs
+// describe it; the emulator predates it); atob and btoa are Node's (the emulator
+// ships npm's, which the function does not use); fetch is node-fetch 2.7 (the
+// emulator pins 2.6.0, which on a body cut off mid-answer waits for the
+// function's own 4 s deadline instead of failing at once: the same outcome, later).
 // Profiles (docs/architecture.md, "Runtime profiles"):
 //   segment  the emulator's globals plus RetryError and cache, as Segment's
 //            current docs describe the runtime (the default everywhere)
@@ -324,8 +329,9 @@ export function loadFunction(code: string, options: RuntimeOptions = {}): Segmen
       const ErrorClass = errors[name]
       if (ErrorClass && error instanceof ErrorClass) return name
     }
-    // Where the runtime has no RetryError class (the emulator), an error named so is the function's best effort:
-    // the emulator tells its classes apart by name (each sets this.name to its class name) and rethrows to its host.
+    // Where the runtime has no RetryError class (the emulator), an error named so is the function's best effort.
+    // An assumption, not the emulator's behaviour (its own tests would fail on it): Segment's live runtime has the
+    // class (segment profile), and whether it would retry an error only named so is not documented.
     if (!errors.RetryError && (error as { name?: unknown } | null)?.name === 'RetryError') return 'RetryError'
     return 'other'
   }
