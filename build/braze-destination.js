@@ -278,7 +278,9 @@ function identifierKey(object) {
 }
 function identityKey(object) {
   const id = identifierKey(object);
-  const value = object[id];
+  return keyOf(id, object[id]);
+}
+function keyOf(id, value) {
   return `${id}:${typeof value === "string" ? value : JSON.stringify(value)}`;
 }
 var ATTRIBUTE_CONTROL_KEYS = ["_update_existing_only", "_merge_objects"];
@@ -557,10 +559,10 @@ function isArrayEdit(value) {
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => (key === "add" || key === "remove") && Array.isArray(value[key]));
 }
-var keyOf = (value) => JSON.stringify(value) ?? String(value);
+var keyOf2 = (value) => JSON.stringify(value) ?? String(value);
 var keyed = (values) => {
   const map = /* @__PURE__ */ new Map();
-  for (const value of values) if (!map.has(keyOf(value))) map.set(keyOf(value), value);
+  for (const value of values) if (!map.has(keyOf2(value))) map.set(keyOf2(value), value);
   return map;
 };
 function combineValues(earlier, later) {
@@ -569,26 +571,26 @@ function combineValues(earlier, later) {
   if (!isArrayEdit(earlier)) {
     const list = keyed(Array.isArray(earlier) ? earlier : []);
     for (const value of later.add ?? []) {
-      list.delete(keyOf(value));
-      list.set(keyOf(value), value);
+      list.delete(keyOf2(value));
+      list.set(keyOf2(value), value);
     }
-    for (const value of later.remove ?? []) list.delete(keyOf(value));
+    for (const value of later.remove ?? []) list.delete(keyOf2(value));
     return [...list.values()];
   }
   const add = /* @__PURE__ */ new Map();
   for (const value of earlier.add ?? []) {
-    add.delete(keyOf(value));
-    add.set(keyOf(value), value);
+    add.delete(keyOf2(value));
+    add.set(keyOf2(value), value);
   }
   const remove = keyed(earlier.remove ?? []);
   for (const value of later.add ?? []) {
-    const key = keyOf(value);
+    const key = keyOf2(value);
     remove.delete(key);
     add.delete(key);
     add.set(key, value);
   }
   for (const value of later.remove ?? []) {
-    const key = keyOf(value);
+    const key = keyOf2(value);
     add.delete(key);
     if (!remove.has(key)) remove.set(key, value);
   }
@@ -712,8 +714,8 @@ function contactKey(kind, value) {
 }
 function profileKey(object) {
   const id = identifierKey(object);
-  const contact = id === "email" || id === "phone" ? contactKey(id, object[id]) : void 0;
-  return contact ?? identityKey(object);
+  const value = object[id];
+  return (id === "email" || id === "phone") && contactKey(id, value) || keyOf(id, value);
 }
 function contactsGiven(object) {
   const id = identifierKey(object);
@@ -3256,17 +3258,29 @@ function usableMs(value) {
 }
 var ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 function isoMs(text2) {
-  const match = ISO_8601.exec(text2.trim());
+  const match = ISO_8601.exec(text2) ?? ISO_8601.exec(text2.trim());
   if (!match) return void 0;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0));
-  const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return void 0;
-  const fraction = Number(`0.${match[7] ?? "0"}`) * 1e3;
-  const zone = match[8] ?? "Z";
-  const digits = zone.slice(1).replace(":", "");
-  const offset = zone.toUpperCase() === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
-  return date.getTime() + ((hour * 60 + minute - offset) * 60 + second) * 1e3 + Math.floor(fraction);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = match[4] === void 0 ? 0 : Number(match[4]);
+  const minute = match[5] === void 0 ? 0 : Number(match[5]);
+  const second = match[6] === void 0 ? 0 : Number(match[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return void 0;
+  const zone = match[8];
+  let offset = 0;
+  if (zone !== void 0 && zone !== "Z" && zone !== "z") {
+    const digits = zone.length === 6 ? zone.slice(1, 3) + zone.slice(4) : zone.slice(1);
+    offset = (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2)) : 0));
+  }
+  const fraction = match[7] === void 0 ? 0 : Math.floor(Number(`0.${match[7]}`) * 1e3);
+  const shift = year < 100 ? 400 : 0;
+  const ms = Date.UTC(year + shift, month - 1, day, hour, minute - offset, second, fraction);
+  return shift === 0 ? ms : ms - Date.UTC(2e3, 0, 1) + Date.UTC(1600, 0, 1);
+}
+function daysIn(year, month) {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 function brazeTime(epoch, now = Date.now) {
   return new Date(epoch ?? now()).toISOString();

@@ -76,7 +76,11 @@ export function identifierKey(object: object): (typeof IDENTIFIER_KEYS)[number] 
 /** The identifier of a Braze object as a string, for grouping objects by user. */
 export function identityKey(object: object): string {
   const id = identifierKey(object)
-  const value = (object as Record<string, unknown>)[id]
+  return keyOf(id, (object as Record<string, unknown>)[id])
+}
+
+/** identityKey of an object whose identifier key and value are known. */
+export function keyOf(id: string, value: unknown): string {
   return `${id}:${typeof value === 'string' ? value : JSON.stringify(value)}`
 }
 

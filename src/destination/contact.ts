@@ -3,7 +3,7 @@
 // refuses the object, or files the user under a number that isn't theirs),
 // and how Braze matches two of them (contactKey).
 import { MAX_STRING_LENGTH } from './braze-limits'
-import { identifierKey, identityKey } from './braze-types'
+import { identifierKey, keyOf } from './braze-types'
 import { isAbsent, type SegmentEvent } from './segment-event'
 
 export type ContactKind = 'email' | 'phone'
@@ -130,8 +130,8 @@ export function contactKey(kind: ContactKind, value: unknown): string | undefine
  */
 export function profileKey(object: object): string {
   const id = identifierKey(object)
-  const contact = id === 'email' || id === 'phone' ? contactKey(id, (object as Record<string, unknown>)[id]) : undefined
-  return contact ?? identityKey(object)
+  const value = (object as Record<string, unknown>)[id]
+  return ((id === 'email' || id === 'phone') && contactKey(id, value)) || keyOf(id, value)
 }
 
 /**
