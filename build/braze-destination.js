@@ -723,6 +723,9 @@ function contactsGiven(object) {
   const record = object;
   return CONTACTS.flatMap((kind) => kind === id ? [] : contactKey(kind, record[kind]) ?? []);
 }
+function profilesWritten(objects) {
+  return [...objects.map(profileKey), ...objects.flatMap(contactsGiven)];
+}
 
 // src/destination/merge-order.ts
 function profilesOf(merges) {
@@ -1547,8 +1550,7 @@ function createsProfile(object) {
 var IN_FLIGHT = "Another invocation of this instance is delivering the same message (messageId) right now: once it is done, a retry sends only what Braze lacks.";
 var AFTER_DELETE = "This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).";
 function objectProfiles(plan) {
-  const objects = [...plan.attributes, ...plan.events, ...plan.purchases];
-  return [...objects.map(profileKey), ...plan.attributes.flatMap(contactsGiven)];
+  return profilesWritten([...plan.attributes, ...plan.events, ...plan.purchases]);
 }
 function mergeProfiles(plan) {
   return plan.merges.flatMap((merge) => [profileKey(merge.identifier_to_merge), profileKey(merge.identifier_to_keep)]);
@@ -1623,8 +1625,10 @@ function atomsOf(group, limits, skip, split) {
     unchanged += own.unchanged;
     const atom = emptyBundle();
     atom.attributes.push(...own.items);
-    if (carrier !== void 0) addTo(atom, chunks2.get(carrier));
-    chunks2.delete(carrier);
+    if (carrier !== void 0) {
+      addTo(atom, chunks2.get(carrier));
+      chunks2.delete(carrier);
+    }
     if (sizeOf(atom).total > 0) atoms.push(atom);
   }
   for (const bundle of chunks2.values()) {
@@ -1983,9 +1987,9 @@ var Delivery = class {
           "An earlier event of the batch on this user is retried: the delete is retried with it, so that it goes after it."
         );
     if (going.length === 0) return;
+    if (request.field === "user_aliases") this.memory?.forgetEveryValue();
     for (const { user } of going) {
       if (request.field === "external_ids") this.memory?.forgetValues(user);
-      else this.memory?.forgetEveryValue();
       this.memory?.forgetMerge(user);
     }
     const outcome = await this.call("/users/delete", { [request.field]: going.map((target) => target.value) });
@@ -2149,9 +2153,6 @@ var Delivery = class {
   }
 };
 var retried = (failures) => failures.some((failure2) => failure2.kind === "retry");
-function profilesWritten(objects) {
-  return [...objects.map(profileKey), ...objects.flatMap(contactsGiven)];
-}
 function timeRanks(epochs) {
   const ranks = [];
   inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => ranks[owner] = rank);

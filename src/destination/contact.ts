@@ -140,9 +140,14 @@ export function profileKey(object: object): string {
  * it (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/#merging-users-by-email-or-phone-number),
  * may find that profile next time.
  */
-export function contactsGiven(object: object): string[] {
+function contactsGiven(object: object): string[] {
   const id = identifierKey(object)
   if (id === 'external_id') return []
   const record = object as Record<string, unknown>
   return CONTACTS.flatMap((kind) => (kind === id ? [] : (contactKey(kind, record[kind]) ?? [])))
+}
+
+/** The profiles objects write to (profileKey), and the emails and phones they give profiles that may be no user's. */
+export function profilesWritten(objects: object[]): string[] {
+  return [...objects.map(profileKey), ...objects.flatMap(contactsGiven)]
 }

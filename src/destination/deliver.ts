@@ -31,7 +31,7 @@ import { dependsOn, mergeWaves, profilesOf, type MergeProfiles } from './merge-o
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
 import { contactRounds, touchesOf } from './contact-rounds'
-import { contactsGiven, profileKey } from './contact'
+import { profileKey, profilesWritten } from './contact'
 import { copiesOf } from './message-copies'
 import { chunked, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { attributeNames, byExternalId, isPlainValue } from './unchanged-attributes'
@@ -434,10 +434,10 @@ class Delivery {
         )
     if (going.length === 0) return
     // Before it is sent: a delete that gets no answer may still remove the profile, and the next identify must then send every value.
+    // A profile deleted by its alias may be a user's too (an alias attached outside Segment).
+    if (request.field === 'user_aliases') this.memory?.forgetEveryValue()
     for (const { user } of going) {
-      // A profile deleted by its alias may be a user's too (an alias attached outside Segment).
       if (request.field === 'external_ids') this.memory?.forgetValues(user)
-      else this.memory?.forgetEveryValue()
       this.memory?.forgetMerge(user)
     }
     const outcome = await this.call('/users/delete', { [request.field]: going.map((target) => target.value) })
@@ -624,11 +624,6 @@ class Delivery {
 }
 
 const retried = (failures: EventFailure[]) => failures.some((failure) => failure.kind === 'retry')
-
-/** The profiles objects write to, and those they may make a merge by email or phone find (contact.ts). */
-function profilesWritten(objects: object[]): string[] {
-  return [...objects.map(profileKey), ...objects.flatMap(contactsGiven)]
-}
 
 /** Each event's place in time order (merge-attributes.ts inTimeOrder). */
 function timeRanks(epochs: Array<number | undefined>): number[] {

@@ -23,7 +23,7 @@ import {
 import { identityKey, type BrazeAttributes, type DeleteTarget, type MergeUpdate } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { contactLinks } from './contact-links'
-import { contactsGiven, profileKey } from './contact'
+import { profileKey, profilesWritten } from './contact'
 import { copiesOf } from './message-copies'
 import { inTimeOrder, mergeAttributes, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
@@ -360,10 +360,9 @@ const IN_FLIGHT =
 const AFTER_DELETE =
   'This batch deletes the user before this event: it is retried, so that it reaches Braze after the delete (a batch sends its deletes last).'
 
-/** The profiles an event's objects go to (profileKey), and the emails and phones they give profiles that may be no user's. */
+/** The profiles an event's objects go to, and those a merge by email or phone may find because of them (contact.ts). */
 function objectProfiles(plan: EventPlan): string[] {
-  const objects = [...plan.attributes, ...plan.events, ...plan.purchases]
-  return [...objects.map(profileKey), ...plan.attributes.flatMap(contactsGiven)]
+  return profilesWritten([...plan.attributes, ...plan.events, ...plan.purchases])
 }
 
 /** The profiles an event merges, away and kept. */
@@ -475,8 +474,10 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
     unchanged += own.unchanged
     const atom = emptyBundle()
     atom.attributes.push(...own.items)
-    if (carrier !== undefined) addTo(atom, chunks.get(carrier)!)
-    chunks.delete(carrier!)
+    if (carrier !== undefined) {
+      addTo(atom, chunks.get(carrier)!)
+      chunks.delete(carrier)
+    }
     if (sizeOf(atom).total > 0) atoms.push(atom)
   }
   // Events that carry objects but no attributes of this user: their objects alone.
