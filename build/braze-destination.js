@@ -361,11 +361,33 @@ function productQuantity(value) {
   return quantity !== void 0 && Number.isInteger(quantity) && quantity >= 1 ? quantity : void 0;
 }
 function isIsoDate(value) {
-  const date = ISO_DATE.exec(value);
-  if (!date || Number.isNaN(Date.parse(value))) return false;
-  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  return ISO_DATE.test(value) && isoDateMs(value) !== void 0;
+}
+var ISO_8601_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+function isoDateMs(text2) {
+  const match = ISO_8601_TIME.exec(text2) ?? ISO_8601_TIME.exec(text2.trim());
+  if (!match) return void 0;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = match[4] === void 0 ? 0 : Number(match[4]);
+  const minute = match[5] === void 0 ? 0 : Number(match[5]);
+  const second = match[6] === void 0 ? 0 : Number(match[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return void 0;
+  const zone = match[8];
+  let offset = 0;
+  if (zone !== void 0 && zone !== "Z" && zone !== "z") {
+    const digits = zone.length === 6 ? zone.slice(1, 3) + zone.slice(4) : zone.slice(1);
+    offset = (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2)) : 0));
+  }
+  const fraction = match[7] === void 0 ? 0 : Math.floor(Number(`0.${match[7]}`) * 1e3);
+  const shift = year < 100 ? 400 : 0;
+  const ms = Date.UTC(year + shift, month - 1, day, hour, minute - offset, second, fraction);
+  return shift === 0 ? ms : ms - Date.UTC(2e3, 0, 1) + Date.UTC(1600, 0, 1);
+}
+function daysIn(year, month) {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 function isNestedTime(value) {
   return isIsoDate(value) && new Date(value).getUTCFullYear() <= MAX_NESTED_YEAR;
@@ -3254,34 +3276,8 @@ function timestampWarning(event) {
 }
 function usableMs(value) {
   if (typeof value !== "string" && !isDate(value)) return void 0;
-  const ms = isDate(value) ? value.getTime() : isoMs(value);
+  const ms = isDate(value) ? value.getTime() : isoDateMs(value);
   return ms !== void 0 && Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? ms : void 0;
-}
-var ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-function isoMs(text2) {
-  const match = ISO_8601.exec(text2) ?? ISO_8601.exec(text2.trim());
-  if (!match) return void 0;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const hour = match[4] === void 0 ? 0 : Number(match[4]);
-  const minute = match[5] === void 0 ? 0 : Number(match[5]);
-  const second = match[6] === void 0 ? 0 : Number(match[6]);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return void 0;
-  const zone = match[8];
-  let offset = 0;
-  if (zone !== void 0 && zone !== "Z" && zone !== "z") {
-    const digits = zone.length === 6 ? zone.slice(1, 3) + zone.slice(4) : zone.slice(1);
-    offset = (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2)) : 0));
-  }
-  const fraction = match[7] === void 0 ? 0 : Math.floor(Number(`0.${match[7]}`) * 1e3);
-  const shift = year < 100 ? 400 : 0;
-  const ms = Date.UTC(year + shift, month - 1, day, hour, minute - offset, second, fraction);
-  return shift === 0 ? ms : ms - Date.UTC(2e3, 0, 1) + Date.UTC(1600, 0, 1);
-}
-function daysIn(year, month) {
-  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 function brazeTime(epoch, now = Date.now) {
   return new Date(epoch ?? now()).toISOString();

@@ -30,13 +30,44 @@ export function productQuantity(value: unknown): number | undefined {
   return quantity !== undefined && Number.isInteger(quantity) && quantity >= 1 ? quantity : undefined
 }
 
+/** A date in the narrower form attribute values are recognised by, and a real one (not February 30th). */
 function isIsoDate(value: string): boolean {
-  const date = ISO_DATE.exec(value)
-  if (!date || Number.isNaN(Date.parse(value))) return false
-  // Date.parse takes "2024-02-30" for March 1st: a day the month does not have is no date.
-  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])]
-  const calendar = new Date(Date.UTC(year, month - 1, day))
-  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day
+  return ISO_DATE.test(value) && isoDateMs(value) !== undefined
+}
+
+const ISO_8601_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
+
+/**
+ * Epoch ms of an ISO 8601 date or date-time, else undefined: Date.parse would take "Order 5" for 2001-05-01
+ * and "2024-02-30" for March 1st. A time without an offset is UTC, whatever the machine's zone.
+ */
+export function isoDateMs(text: string): number | undefined {
+  const match = ISO_8601_TIME.exec(text) ?? ISO_8601_TIME.exec(text.trim())
+  if (!match) return undefined
+  const year = Number(match[1])
+  const month = Number(match[2])
+  const day = Number(match[3])
+  const hour = match[4] === undefined ? 0 : Number(match[4])
+  const minute = match[5] === undefined ? 0 : Number(match[5])
+  const second = match[6] === undefined ? 0 : Number(match[6])
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return undefined
+  // "Z", "+05", "+0530" or "+05:30".
+  const zone = match[8]
+  let offset = 0
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const digits = zone.length === 6 ? zone.slice(1, 3) + zone.slice(4) : zone.slice(1)
+    offset = (zone[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2)) : 0))
+  }
+  const fraction = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000)
+  // Date.UTC reads the years 0-99 as 1900-1999: they are moved by 400 years, which keeps the calendar.
+  const shift = year < 100 ? 400 : 0
+  const ms = Date.UTC(year + shift, month - 1, day, hour, minute - offset, second, fraction)
+  return shift === 0 ? ms : ms - Date.UTC(2000, 0, 1) + Date.UTC(1600, 0, 1)
+}
+
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
 }
 
 /** A date Braze stores inside a nested attribute (braze-limits.ts). */
