@@ -231,3 +231,16 @@ describe('whole requests', () => {
     })
   })
 })
+
+// "This endpoint only works if you include a valid phone number" (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/);
+// "whitespaces will result in a 400 error" (https://www.braze.com/docs/user_guide/message_building_by_channel/email/email_setup/email_validation/).
+test.each<[string, Record<string, unknown>, string[]]>([
+  ['an email identifier that is no address', { email: 'not-an-email', plan: 'pro' }, ['email is not a valid email address']],
+  ['an email identifier with spaces around it', { email: ' ann@example.com ', plan: 'pro' }, ['email is not a valid email address']],
+  ['a phone identifier that is no number', { phone: 'abc', plan: 'pro' }, ['phone is not a valid phone number']],
+  ['an email attribute with spaces around it', { external_id: 'u1', email: ' ann@example.com ' }, ['email is not a valid email address']],
+  ['valid ones', { email: 'ann@example.com', plan: 'pro' }, []],
+  ['a valid E.164 phone', { phone: '+15551234567', plan: 'pro' }, []]
+])('contacts: %s', (_name, object, expected) => {
+  expect(objectProblems('attributes', object)).toEqual(expected)
+})

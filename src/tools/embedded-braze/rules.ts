@@ -20,7 +20,7 @@ import {
   type TrackArray
 } from '../../destination/braze-limits'
 import { ATTRIBUTE_CONTROL_KEYS } from '../../destination/braze-types'
-import { validEmail } from '../../destination/contact'
+import { validContact, validEmail } from '../../destination/contact'
 import { ecommerceProblems, isRecommendedEvent } from './ecommerce-rules'
 import { type Identifier, PRIMARY_IDENTIFIER_KEYS, asUserAlias, isNonBlankString, isPlainObject } from './identifier'
 
@@ -116,6 +116,11 @@ export function parseIdentifier(object: Record<string, unknown>, array: TrackArr
   // "EXTERNAL_USER_ID_TOO_LARGE" (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
   if (key === 'external_id' && Buffer.byteLength(value) > MAX_EXTERNAL_ID_BYTES)
     return { keys: [key], problems: [`external_id exceeds the maximum allowed length of ${MAX_EXTERNAL_ID_BYTES} bytes`] }
+  // "This endpoint only works if you include a valid phone number" (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/);
+  // an invalid email, or one with whitespace around it, is "an error response in the API"
+  // (https://www.braze.com/docs/user_guide/message_building_by_channel/email/email_setup/email_validation/).
+  if ((key === 'email' || key === 'phone') && validContact[key](value) !== value)
+    return { keys: [key], problems: [`${key} is not a valid ${key === 'email' ? 'email address' : 'phone number'}`] }
   return { identifier: { kind: key, value }, keys: [key], problems: [] }
 }
 
@@ -166,7 +171,7 @@ function controlKeyProblems(object: Record<string, unknown>): string[] {
 function attributeValueProblems(key: string, value: unknown): string[] {
   // "EMAIL_BAD_FORMAT: The value provided for email is not a valid email address"
   // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), by Braze's documented rules (contact.ts).
-  if (key === 'email' && typeof value === 'string' && validEmail(value) === undefined) return ['email is not a valid email address']
+  if (key === 'email' && typeof value === 'string' && validEmail(value) !== value) return ['email is not a valid email address']
   const limit = key === 'image_url' ? MAX_IMAGE_URL_LENGTH : MAX_STRING_LENGTH
   if (typeof value === 'string' && length(value) > limit) {
     return [`attribute ${quote(key)} is longer than ${limit} characters`]
