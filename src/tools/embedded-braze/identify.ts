@@ -67,8 +67,7 @@ export function handleIdentify(store: ProfileStore, body: unknown): Answer {
  * the aliased user's record"; otherwise the alias-only profile is combined
  * into the identified one and removed, unless the identified one "has an
  * existing alias with the same label". With no alias-only profile at all,
- * the alias is recorded on the external_id's profile (created if needed), so
- * that later objects sent with the alias reach it.
+ * nothing happens (below).
  */
 function identifyAlias(store: ProfileStore, { external_id, user_alias }: AliasToIdentify): void {
   const aliased = store.get({ kind: 'user_alias', alias: user_alias })
