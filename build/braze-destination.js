@@ -622,6 +622,11 @@ function combineValues(earlier, later) {
   if (remove.size > 0) edit.remove = [...remove.values()];
   return edit;
 }
+function timeRanks(epochs) {
+  const ranks = [];
+  inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => ranks[owner] = rank);
+  return ranks;
+}
 function inTimeOrder(updates) {
   let last = -Infinity;
   const keyed2 = updates.map((update, position) => {
@@ -1211,7 +1216,7 @@ function plus(a, b) {
     bytes: a.bytes + b.bytes
   };
 }
-function packRequests(atoms, limits, order) {
+function packRequests(atoms, limits, order, rank = (owner) => owner) {
   const sized = atoms.map((atom) => ({ atom, size: sizeOf(atom), rank: order(atom) }));
   sized.sort((a, b) => b.size.total - a.size.total || b.size.bytes - a.size.bytes || a.rank - b.rank);
   const requests = [];
@@ -1229,12 +1234,12 @@ function packRequests(atoms, limits, order) {
   return requests.map((request) => {
     const bundle = emptyBundle();
     for (const { atom } of request.atoms.sort((a, b) => a.rank - b.rank)) addTo(bundle, atom);
-    inTimeOrder2(bundle.attributes);
+    inTimeOrder2(bundle.attributes, rank);
     return bundle;
   });
 }
-function inTimeOrder2(attributes) {
-  const first2 = new Map(attributes.map((entry) => [entry, Math.min(...entry.owners)]));
+function inTimeOrder2(attributes, rank) {
+  const first2 = new Map(attributes.map((entry) => [entry, Math.min(...entry.owners.map(rank))]));
   attributes.sort((a, b) => first2.get(a) - first2.get(b));
 }
 function packInOrder(atoms, limits) {
@@ -1339,8 +1344,9 @@ function attributeNames(object) {
   const identifier = identifierKey(object);
   return Object.keys(object).filter((key) => key !== identifier && !ATTRIBUTE_CONTROL_KEYS.includes(key));
 }
-function attributeItems(merged, skip, earlier = /* @__PURE__ */ new Map()) {
+function attributeItems(merged, skip) {
   const out = { items: [], unchanged: 0 };
+  const earlier = /* @__PURE__ */ new Map();
   for (const { object, owners } of merged) {
     let kept = { object, unchanged: 0 };
     if (skip) {
@@ -1500,11 +1506,13 @@ function planDelivery(plans, options) {
     )
   } : void 0;
   const byUser = atomsOfAll([...groups.values()], limits, skip, false);
-  delivery.requests = packRequests(byUser.atoms, limits, firstOwner);
+  const rank = timeRanks(plans.map((plan) => plan?.epoch));
+  const byRank = (owner) => rank[owner];
+  delivery.requests = packRequests(byUser.atoms, limits, firstOwner, byRank);
   delivery.unchangedAttributes = byUser.unchanged;
   if (delivery.requests.length > lowerBound(totalSize(byUser.atoms), limits)) {
     const byEvent = atomsOfAll([...groups.values()], limits, skip, true);
-    const requests = packRequests(byEvent.atoms, limits, firstOwner);
+    const requests = packRequests(byEvent.atoms, limits, firstOwner, byRank);
     if (requests.length < delivery.requests.length) {
       delivery.requests = requests;
       delivery.unchangedAttributes = byEvent.unchanged;
@@ -1623,8 +1631,8 @@ function atomsOfAll(groups, limits, skip, split) {
   return all;
 }
 function atomsOf(group, limits, skip, split) {
+  const merged = attributeItems(mergeAttributes(group.updates), skip);
   if (!split || group.linked) {
-    const merged = attributeItems(mergeAttributes(group.updates), skip);
     const whole = emptyBundle();
     whole.attributes.push(...merged.items);
     for (const chunk of group.chunks) addTo(whole, chunk.bundle);
@@ -1632,33 +1640,31 @@ function atomsOf(group, limits, skip, split) {
     if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged };
   }
   const chunks2 = new Map(group.chunks.map((chunk) => [chunk.owner, chunk.bundle]));
-  const runs = [];
-  for (const update of inTimeOrder(group.updates)) {
-    const carrier = chunks2.has(update.owner) ? update.owner : void 0;
-    const last = runs.at(-1);
-    if (last && last.carrier === carrier) last.updates.push(update);
-    else runs.push({ carrier, updates: [update] });
+  const root = /* @__PURE__ */ new Map();
+  const find = (owner) => {
+    const up = root.get(owner) ?? owner;
+    return up === owner ? owner : find(up);
+  };
+  for (const { owners } of merged.items) {
+    const [first2, ...others] = owners.filter((owner) => chunks2.has(owner)).map(find);
+    for (const other of others) if (other !== first2) root.set(other, first2);
   }
+  const atomOf = /* @__PURE__ */ new Map();
+  const atom = (carrier) => {
+    const at = find(carrier);
+    let bundle = atomOf.get(at);
+    if (!bundle) atomOf.set(at, bundle = emptyBundle());
+    return bundle;
+  };
   const atoms = [];
-  let unchanged = 0;
-  const earlier = /* @__PURE__ */ new Map();
-  for (const { carrier, updates } of runs) {
-    const own = attributeItems(mergeAttributes(updates), skip, earlier);
-    unchanged += own.unchanged;
-    const atom = emptyBundle();
-    atom.attributes.push(...own.items);
-    if (carrier !== void 0) {
-      addTo(atom, chunks2.get(carrier));
-      chunks2.delete(carrier);
-    }
-    if (sizeOf(atom).total > 0) atoms.push(atom);
+  for (const one of merged.items) {
+    const carrier = one.owners.find((owner) => chunks2.has(owner));
+    if (carrier === void 0) atoms.push({ ...emptyBundle(), attributes: [one] });
+    else atom(carrier).attributes.push(one);
   }
-  for (const bundle of chunks2.values()) {
-    const atom = emptyBundle();
-    addTo(atom, bundle);
-    atoms.push(atom);
-  }
-  return { atoms: atoms.flatMap((atom) => fits(sizeOf(atom), limits) ? [atom] : apart(atom)), unchanged };
+  for (const [owner, bundle] of chunks2) addTo(atom(owner), bundle);
+  atoms.push(...atomOf.values());
+  return { atoms: atoms.flatMap((atom2) => fits(sizeOf(atom2), limits) ? [atom2] : apart(atom2)), unchanged: merged.unchanged };
 }
 function apart(atom) {
   return itemsOf(atom).map(({ array, item: one }) => {
@@ -2083,8 +2089,10 @@ var Delivery = class {
       latest.set(user, names2);
       for (const owner of behind)
         for (const own of this.plan.ownAttributes.get(owner) ?? [])
-          if (identityKey(own) === user)
-            for (const name of attributeNames(own)) names2.set(name, Math.max(names2.get(name) ?? -1, rank[owner]));
+          if (identityKey(own) === user) {
+            for (const name of attributeNames(own))
+              if (replaces(own[name])) names2.set(name, Math.max(names2.get(name) ?? -1, rank[owner]));
+          }
     }
     const atoms = ordered.flatMap((owner) => {
       const atom = emptyBundle();
@@ -2175,11 +2183,6 @@ var Delivery = class {
   }
 };
 var retried = (failures) => failures.some((failure2) => failure2.kind === "retry");
-function timeRanks(epochs) {
-  const ranks = [];
-  inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => ranks[owner] = rank);
-  return ranks;
-}
 function withoutOlderValues(object, latest, rank) {
   const older = latest ? attributeNames(object).filter((name) => (latest.get(name) ?? -1) > rank) : [];
   if (older.length === 0) return object;
@@ -2187,6 +2190,7 @@ function withoutOlderValues(object, latest, rank) {
   for (const name of older) delete kept[name];
   return attributeNames(kept).length > 0 ? kept : void 0;
 }
+var replaces = (value) => value === null || isPlainValue(value);
 function partition(items, test) {
   return [items.filter(test), items.filter((item2) => !test(item2))];
 }

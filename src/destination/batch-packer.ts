@@ -54,7 +54,13 @@ function plus(a: BundleSize, b: BundleSize): BundleSize {
  * a request on its own. Objects keep their input order inside a request
  * (`order` ranks an atom, usually by its first event's input index).
  */
-export function packRequests(atoms: Bundle[], limits: RequestLimits, order: (atom: Bundle) => number): Bundle[] {
+/** `rank`: each event's place in time order (by default its input index): attributes go in that order (inTimeOrder). */
+export function packRequests(
+  atoms: Bundle[],
+  limits: RequestLimits,
+  order: (atom: Bundle) => number,
+  rank: (owner: number) => number = (owner) => owner
+): Bundle[] {
   const sized = atoms.map((atom) => ({ atom, size: sizeOf(atom), rank: order(atom) }))
   sized.sort((a, b) => b.size.total - a.size.total || b.size.bytes - a.size.bytes || a.rank - b.rank)
   const requests: Array<{ atoms: typeof sized; size: BundleSize }> = []
@@ -72,7 +78,7 @@ export function packRequests(atoms: Bundle[], limits: RequestLimits, order: (ato
   return requests.map((request) => {
     const bundle = emptyBundle()
     for (const { atom } of request.atoms.sort((a, b) => a.rank - b.rank)) addTo(bundle, atom)
-    inTimeOrder(bundle.attributes)
+    inTimeOrder(bundle.attributes, rank)
     return bundle
   })
 }
@@ -83,8 +89,8 @@ export function packRequests(atoms: Bundle[], limits: RequestLimits, order: (ato
  * email-keyed object would take that object's older values. So attributes go in the order of their
  * events (the earliest each stands for), whatever atom they came in; stable, so ties keep atom order.
  */
-function inTimeOrder(attributes: Item<unknown>[]): void {
-  const first = new Map(attributes.map((entry) => [entry, Math.min(...entry.owners)]))
+function inTimeOrder(attributes: Item<unknown>[], rank: (owner: number) => number): void {
+  const first = new Map(attributes.map((entry) => [entry, Math.min(...entry.owners.map(rank))]))
   attributes.sort((a, b) => first.get(a)! - first.get(b)!)
 }
 

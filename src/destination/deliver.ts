@@ -26,7 +26,7 @@
 // (contact-rounds.ts); most batches need no such wait.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
-import { inTimeOrder } from './merge-attributes'
+import { inTimeOrder, timeRanks } from './merge-attributes'
 import { dependsOn, mergeWaves, profilesOf, type MergeProfiles } from './merge-order'
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
@@ -517,7 +517,10 @@ class Delivery {
       for (const owner of behind)
         for (const own of this.plan.ownAttributes.get(owner) ?? [])
           if (identityKey(own) === user)
-            for (const name of attributeNames(own)) names.set(name, Math.max(names.get(name) ?? -1, rank[owner]!))
+            for (const name of attributeNames(own))
+              // Only a value that replaces the attribute outright (or unsets it): an array edit or an increment adds
+              // to what came before.
+              if (replaces((own as Record<string, unknown>)[name])) names.set(name, Math.max(names.get(name) ?? -1, rank[owner]!))
     }
     const atoms = ordered.flatMap((owner) => {
       const atom = emptyBundle()
@@ -625,13 +628,6 @@ class Delivery {
 
 const retried = (failures: EventFailure[]) => failures.some((failure) => failure.kind === 'retry')
 
-/** Each event's place in time order (merge-attributes.ts inTimeOrder). */
-function timeRanks(epochs: Array<number | undefined>): number[] {
-  const ranks: number[] = []
-  inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => (ranks[owner] = rank))
-  return ranks
-}
-
 /** The object without the attributes a later event set (`latest`: by attribute, the latest event's rank); undefined when none is left. */
 function withoutOlderValues(object: BrazeAttributes, latest: Map<string, number> | undefined, rank: number): BrazeAttributes | undefined {
   const older = latest ? attributeNames(object).filter((name) => (latest.get(name) ?? -1) > rank) : []
@@ -640,6 +636,8 @@ function withoutOlderValues(object: BrazeAttributes, latest: Map<string, number>
   for (const name of older) delete kept[name]
   return attributeNames(kept as BrazeAttributes).length > 0 ? (kept as BrazeAttributes) : undefined
 }
+
+const replaces = (value: unknown) => value === null || isPlainValue(value)
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))]

@@ -25,7 +25,7 @@ import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { contactLinks } from './contact-links'
 import { profileKey, profilesWritten } from './contact'
 import { copiesOf } from './message-copies'
-import { inTimeOrder, mergeAttributes, type AttributeUpdate } from './merge-attributes'
+import { mergeAttributes, timeRanks, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
 import { attributeItems, attributeNames, byExternalId, type Skip } from './unchanged-attributes'
 import {
@@ -250,12 +250,15 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
         }
       : undefined
   const byUser = atomsOfAll([...groups.values()], limits, skip, false)
-  delivery.requests = packRequests(byUser.atoms, limits, firstOwner)
+  // Segment does not sort a batch by time: a request's attributes go in the time order of their events.
+  const rank = timeRanks(plans.map((plan) => plan?.epoch))
+  const byRank = (owner: number) => rank[owner]!
+  delivery.requests = packRequests(byUser.atoms, limits, firstOwner, byRank)
   delivery.unchangedAttributes = byUser.unchanged
   // Users kept whole can cost requests (twenty users of 600 KB each need twenty 1 MB requests, not twelve): then each event travels on its own.
   if (delivery.requests.length > lowerBound(totalSize(byUser.atoms), limits)) {
     const byEvent = atomsOfAll([...groups.values()], limits, skip, true)
-    const requests = packRequests(byEvent.atoms, limits, firstOwner)
+    const requests = packRequests(byEvent.atoms, limits, firstOwner, byRank)
     if (requests.length < delivery.requests.length) {
       delivery.requests = requests
       delivery.unchangedAttributes = byEvent.unchanged
@@ -446,8 +449,8 @@ function atomsOfAll(groups: Group[], limits: RequestLimits, skip: Skip | undefin
  */
 function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, split: boolean): Atoms {
   // Linked users split apart could go in requests sent at once, applied in any order: only when they cannot fit one.
+  const merged = attributeItems(mergeAttributes(group.updates), skip)
   if (!split || group.linked) {
-    const merged = attributeItems(mergeAttributes(group.updates), skip)
     const whole = emptyBundle()
     whole.attributes.push(...merged.items)
     for (const chunk of group.chunks) addTo(whole, chunk.bundle)
@@ -455,38 +458,36 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
     if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged }
   }
 
-  // In time order, the attributes of the events without objects of their own fold together, but never past
-  // those of an event that carries some: Braze would apply the later value first (packRequests keeps atoms in
-  // the order of their events within a request).
+  // The user's attributes merged as when kept whole (in time order, never folding past an object that touches
+  // the same attribute), so their order holds whichever requests the atoms go in. An object that holds an
+  // attribute update of an event carrying events or purchases travels with that event's objects, and so
+  // does every other event it ties to them.
   const chunks = new Map(group.chunks.map((chunk) => [chunk.owner, chunk.bundle]))
-  const runs: Array<{ carrier?: number; updates: AttributeUpdate[] }> = []
-  for (const update of inTimeOrder(group.updates)) {
-    const carrier = chunks.has(update.owner) ? update.owner : undefined
-    const last = runs.at(-1)
-    if (last && last.carrier === carrier) last.updates.push(update)
-    else runs.push({ carrier, updates: [update] })
+  const root = new Map<number, number>()
+  const find = (owner: number): number => {
+    const up = root.get(owner) ?? owner
+    return up === owner ? owner : find(up)
+  }
+  for (const { owners } of merged.items) {
+    const [first, ...others] = owners.filter((owner) => chunks.has(owner)).map(find)
+    for (const other of others) if (other !== first) root.set(other, first!)
+  }
+  const atomOf = new Map<number, Bundle>()
+  const atom = (carrier: number) => {
+    const at = find(carrier)
+    let bundle = atomOf.get(at)
+    if (!bundle) atomOf.set(at, (bundle = emptyBundle()))
+    return bundle
   }
   const atoms: Bundle[] = []
-  let unchanged = 0
-  const earlier = new Map<string, Set<string>>()
-  for (const { carrier, updates } of runs) {
-    const own = attributeItems(mergeAttributes(updates), skip, earlier)
-    unchanged += own.unchanged
-    const atom = emptyBundle()
-    atom.attributes.push(...own.items)
-    if (carrier !== undefined) {
-      addTo(atom, chunks.get(carrier)!)
-      chunks.delete(carrier)
-    }
-    if (sizeOf(atom).total > 0) atoms.push(atom)
+  for (const one of merged.items) {
+    const carrier = one.owners.find((owner) => chunks.has(owner))
+    if (carrier === undefined) atoms.push({ ...emptyBundle(), attributes: [one] })
+    else atom(carrier).attributes.push(one)
   }
-  // Events that carry objects but no attributes of this user: their objects alone.
-  for (const bundle of chunks.values()) {
-    const atom = emptyBundle()
-    addTo(atom, bundle)
-    atoms.push(atom)
-  }
-  return { atoms: atoms.flatMap((atom) => (fits(sizeOf(atom), limits) ? [atom] : apart(atom))), unchanged }
+  for (const [owner, bundle] of chunks) addTo(atom(owner), bundle)
+  atoms.push(...atomOf.values())
+  return { atoms: atoms.flatMap((atom) => (fits(sizeOf(atom), limits) ? [atom] : apart(atom))), unchanged: merged.unchanged }
 }
 
 /** Only at a combined limit of one or two objects does an event's part not fit with its attributes: then each object goes alone. */

@@ -107,6 +107,13 @@ export function combineValues(earlier: unknown, later: unknown): unknown {
 }
 
 /** Stable: updates without a timestamp keep their place after the one before them. */
+/** Each event's place in time order (inTimeOrder), by its input index. */
+export function timeRanks(epochs: Array<number | undefined>): number[] {
+  const ranks: number[] = []
+  inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => (ranks[owner] = rank))
+  return ranks
+}
+
 export function inTimeOrder<T extends { epoch: number | undefined }>(updates: T[]): T[] {
   let last = -Infinity
   const keyed = updates.map((update, position) => {

@@ -40,14 +40,10 @@ export function attributeNames(object: BrazeAttributes): string[] {
 }
 
 /** A user's merged attribute objects as packing items, without the values `skip` says Braze already holds. */
-export function attributeItems(
-  merged: OwnedAttributes[],
-  skip: Skip | undefined,
-  // A value an earlier object of the user sends in this batch is no longer what the memory says the profile holds
-  // (shared by the calls for one user's objects, in time order).
-  earlier = new Map<string, Set<string>>()
-): { items: Item<BrazeAttributes>[]; unchanged: number } {
+export function attributeItems(merged: OwnedAttributes[], skip: Skip | undefined): { items: Item<BrazeAttributes>[]; unchanged: number } {
   const out = { items: [] as Item<BrazeAttributes>[], unchanged: 0 }
+  // A value an earlier object of the user sends in this batch is no longer what the memory says the profile holds.
+  const earlier = new Map<string, Set<string>>()
   for (const { object, owners } of merged) {
     let kept: { object?: BrazeAttributes; unchanged: number } = { object, unchanged: 0 }
     if (skip) {
