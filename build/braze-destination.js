@@ -3293,7 +3293,8 @@ function emptyPlan(warnings, epoch, messageId) {
 }
 
 // src/destination/purchases.ts
-var MAX_PRODUCT_QUANTITY = MAX_REQUESTS_PER_EVENT * MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY;
+var MAX_EVENT_PURCHASES = MAX_REQUESTS_PER_EVENT * MAX_OBJECTS_PER_TYPE;
+var MAX_PRODUCT_QUANTITY = MAX_EVENT_PURCHASES * MAX_PURCHASE_QUANTITY;
 var PRODUCT_ID_FIELDS = ["product_id", "sku", "id", "name"];
 var ORDER_ONLY = /* @__PURE__ */ new Set(["products", "currency"]);
 var CONSUMED_BY_ID_FIELD = new Map(
@@ -3342,6 +3343,15 @@ function mapPurchases(input, warnings) {
       `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`
     );
   }
+  const needed = products.reduce((sum, raw) => {
+    const quantity = productQuantity(field(dict(raw), "quantity"));
+    return sum + (quantity === void 0 || quantity > MAX_PRODUCT_QUANTITY ? 0 : Math.ceil(quantity / MAX_PURCHASE_QUANTITY));
+  }, 0);
+  if (needed > MAX_EVENT_PURCHASES)
+    return problem(
+      "InvalidEventPayload",
+      `This event would become ${needed} Braze objects (purchases: one per product, and one per ${MAX_PURCHASE_QUANTITY} of a quantity); the function sends at most ${MAX_EVENT_PURCHASES} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${MAX_OBJECTS_PER_TYPE}). Split the order, or send it with ecommerceMode "recommended".`
+    );
   const order = convertProperties(input.properties, warnings, ORDER_ONLY, "purchase");
   const purchases = [];
   const reasons = [];

@@ -21,6 +21,7 @@ import { expectedScript } from '../src/tools/current-build'
 import { startEmbeddedBraze, type EmbeddedBraze } from '../src/tools/embedded-braze'
 import { BUILT_FUNCTION_ENV, ROOT } from '../src/tools/paths'
 import { openEventSource } from '../src/tools/replay/event-source'
+import { parseReplayArgs } from '../src/tools/replay/options'
 import { JsonArraySplitter } from '../src/tools/replay/json-array-splitter'
 import { Executor } from '../src/tools/replay/executor'
 import { BrazeRateLimiter, realClock, TokenBucket, type Clock } from '../src/tools/replay/rate-limiter'
@@ -1192,4 +1193,12 @@ test("Ctrl-C while batches wait out a 429's pause: they stop at once, unsent (so
   expect(sent).toBe(0)
   expect(result.unsent).toHaveLength(100)
   expect(result.events).toBe(0)
+})
+
+test('--live on a machine of many cores: the default batches per thread shrink to fit the in-flight bound; values you give are checked', () => {
+  expect(parseReplayArgs(['x.jsonl', '--live', '--workers', '16'])).toMatchObject({ workers: 16, concurrency: 2 })
+  expect(parseReplayArgs(['x.jsonl', '--live', '--workers', '32'])).toMatchObject({ workers: 32, concurrency: 1 })
+  expect(() => parseReplayArgs(['x.jsonl', '--live', '--workers', '16', '--concurrency', '4'])).toThrow(
+    'With --live, --workers × --concurrency is at most 32 (here 64)'
+  )
 })

@@ -16,7 +16,8 @@ import { productQuantity, toNumber } from './values'
  * 1e12 would build 10^10 objects and never return; an order whose products
  * together need more is refused whole (delivery-plan.ts).
  */
-const MAX_PRODUCT_QUANTITY = MAX_REQUESTS_PER_EVENT * MAX_OBJECTS_PER_TYPE * MAX_PURCHASE_QUANTITY
+const MAX_EVENT_PURCHASES = MAX_REQUESTS_PER_EVENT * MAX_OBJECTS_PER_TYPE
+const MAX_PRODUCT_QUANTITY = MAX_EVENT_PURCHASES * MAX_PURCHASE_QUANTITY
 const PRODUCT_ID_FIELDS = ['product_id', 'sku', 'id', 'name']
 /** The order's fields that are not properties of its purchases: its products, and its currency, which is theirs. */
 const ORDER_ONLY = new Set(['products', 'currency'])
@@ -98,6 +99,17 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
       `"${input.eventName}" is a purchase event but has no properties.products list, so there is nothing to send to Braze as a purchase.`
     )
   }
+  // Counted before anything is built: 250 products of 30,000 units would be 75,000 objects to refuse.
+  const needed = products.reduce((sum: number, raw) => {
+    const quantity = productQuantity(field(dict(raw), 'quantity'))
+    return sum + (quantity === undefined || quantity > MAX_PRODUCT_QUANTITY ? 0 : Math.ceil(quantity / MAX_PURCHASE_QUANTITY))
+  }, 0)
+  if (needed > MAX_EVENT_PURCHASES)
+    return problem(
+      'InvalidEventPayload',
+      `This event would become ${needed} Braze objects (purchases: one per product, and one per ${MAX_PURCHASE_QUANTITY} of a quantity); ` +
+        `the function sends at most ${MAX_EVENT_PURCHASES} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${MAX_OBJECTS_PER_TYPE}). Split the order, or send it with ecommerceMode "recommended".`
+    )
   const order = convertProperties(input.properties, warnings, ORDER_ONLY, 'purchase')
   const purchases: BrazePurchase[] = []
   const reasons: string[] = []

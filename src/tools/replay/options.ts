@@ -37,7 +37,10 @@ const MAX_LIVE_IN_FLIGHT = 32
  * stand-in works in the main thread. (Measured at 1 M events on 2 cores: a
  * second thread saves a tenth of the time and costs 100 MB more.)
  */
-const defaultWorkers = (live: boolean) => Math.max(1, availableParallelism() - (live ? 0 : 1))
+const defaultWorkers = (live: boolean) => {
+  const cores = Math.max(1, availableParallelism() - (live ? 0 : 1))
+  return live ? Math.min(MAX_LIVE_IN_FLIGHT, cores) : cores
+}
 
 export const REPLAY_USAGE = `Usage: braze-destination-function replay <file|dir> [options]
        npm run replay -- <file|dir> [options]
@@ -66,6 +69,7 @@ Options:
                      which works in the main thread); 0 runs it in the main thread
   --concurrency N    batches in flight at once per thread (default ${DEFAULT_CONCURRENCY}); with --live,
                      threads × concurrency is at most ${MAX_LIVE_IN_FLIGHT}, within Braze's rate limits
+                     (the default shrinks to fit)
   --settings FILE    function settings as JSON (default ${shownPath(DEFAULT_SETTINGS_FILE)} in
                      this package); the BRAZE_API_KEY environment variable, when
                      set, replaces its apiKey
@@ -132,6 +136,9 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
   }
   if (help) return args
   if (positionals.length === 0) throw new UsageError('Give the file or directory of events to replay.')
+  if (args.live && values.concurrency === undefined)
+    // The default fits the bound whatever the cores: fewer batches per thread on a machine with many.
+    args.concurrency = Math.max(1, Math.min(DEFAULT_CONCURRENCY, Math.floor(MAX_LIVE_IN_FLIGHT / Math.max(1, args.workers))))
   const inFlight = Math.max(1, args.workers) * args.concurrency
   if (args.live && inFlight > MAX_LIVE_IN_FLIGHT)
     throw new UsageError(
