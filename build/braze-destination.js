@@ -378,7 +378,9 @@ function isoDateMs(text2) {
   let offset = 0;
   if (zone !== void 0 && zone !== "Z" && zone !== "z") {
     const digits = zone.length === 6 ? zone.slice(1, 3) + zone.slice(4) : zone.slice(1);
-    offset = (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2)) : 0));
+    const [hours, minutes] = [Number(digits.slice(0, 2)), digits.length > 2 ? Number(digits.slice(2)) : 0];
+    if (hours > 14 || minutes > 59) return void 0;
+    offset = (zone[0] === "-" ? -1 : 1) * (hours * 60 + minutes);
   }
   const fraction = match[7] === void 0 ? 0 : Math.floor(Number(`0.${match[7]}`) * 1e3);
   const shift = year < 100 ? 400 : 0;

@@ -136,6 +136,12 @@ describe('time', () => {
     ["a time without an offset is UTC, whatever the machine's zone", { timestamp: '2024-05-01T10:00:00' }, '2024-05-01T10:00:00.000Z', ''],
     ['an offset without a colon', { timestamp: '2024-05-01T10:00:00+0200' }, '2024-05-01T08:00:00.000Z', ''],
     [
+      'an offset no zone has is no date',
+      { timestamp: '2024-05-01T10:00:00+99:99', receivedAt: '2024-05-01T11:00:00.000Z' },
+      '2024-05-01T11:00:00.000Z',
+      atReceived('"2024-05-01T10:00:00+99:99"')
+    ],
+    [
       "Segment's non-ISO originalTimestamp is skipped",
       { originalTimestamp: '2020-05-09 23:54:49.209808489 +0000 UTC m=+70366.298768264', receivedAt: '2020-05-09T23:54:49.209Z' },
       '2020-05-09T23:54:49.209Z',

@@ -56,7 +56,10 @@ export function isoDateMs(text: string): number | undefined {
   let offset = 0
   if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
     const digits = zone.length === 6 ? zone.slice(1, 3) + zone.slice(4) : zone.slice(1)
-    offset = (zone[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2)) : 0))
+    const [hours, minutes] = [Number(digits.slice(0, 2)), digits.length > 2 ? Number(digits.slice(2)) : 0]
+    // Real offsets run from -12:00 to +14:00.
+    if (hours > 14 || minutes > 59) return undefined
+    offset = (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes)
   }
   const fraction = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000)
   // Date.UTC reads the years 0-99 as 1900-1999: they are moved by 400 years, which keeps the calendar.
