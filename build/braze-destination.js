@@ -3700,7 +3700,6 @@ function offByDefault(name, label, description) {
     parse: booleanSetting
   };
 }
-var MIN_API_KEY_LENGTH = 8;
 var ECOMMERCE_MODES = ["recommended", "purchases", "both"];
 var definitions = {
   apiKey: {
@@ -3719,8 +3718,6 @@ var definitions = {
         return {
           expected: "a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)"
         };
-      if (key.length < MIN_API_KEY_LENGTH)
-        return { expected: `a Braze REST API key (Braze's keys have 36 characters; this one has ${key.length})` };
       return { value: key };
     }
   },

@@ -69,8 +69,6 @@ function offByDefault(name: string, label: string, description: string): Setting
   }
 }
 
-const MIN_API_KEY_LENGTH = 8
-
 const ECOMMERCE_MODES = ['recommended', 'purchases', 'both'] as const
 type EcommerceMode = (typeof ECOMMERCE_MODES)[number]
 
@@ -92,10 +90,6 @@ const definitions = {
         return {
           expected: 'a REST API key of printable ASCII characters (it holds spaces, invisible or non-ASCII characters: copy it again)'
         }
-      // Braze's REST API keys are 36-character identifiers (https://www.braze.com/docs/api/basics/#rest-api-key);
-      // a key too short is a placeholder, and one that short could not be told apart in Braze's answers to hide it.
-      if (key.length < MIN_API_KEY_LENGTH)
-        return { expected: `a Braze REST API key (Braze's keys have 36 characters; this one has ${key.length})` }
       return { value: key }
     }
   } satisfies SettingDefinition<string>,
