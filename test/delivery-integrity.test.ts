@@ -521,6 +521,21 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   })
 })
 
+/** The embedded Braze, refusing (a 201 with errors, as Braze names a refused object) the attributes objects that carry `seats`. */
+async function refusingSeats(url: string, init: { body?: string }) {
+  if (!url.endsWith('/users/track')) return fetch(url, init)
+  const body = JSON.parse(init.body ?? '{}')
+  const errors: unknown[] = []
+  body.attributes = (body.attributes ?? []).filter((object: Record<string, unknown>, index: number) =>
+    'seats' in object ? !errors.push({ type: 'refused', input_array: 'attributes', index }) : true
+  )
+  const answer = await (await fetch(url, { ...init, body: JSON.stringify(body) })).json()
+  return new Response(JSON.stringify({ ...answer, ...(errors.length > 0 ? { errors } : {}) }), {
+    status: 201,
+    headers: { 'content-type': 'application/json' }
+  })
+}
+
 describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', (profile) => {
   let braze: EmbeddedBraze
   useEmbeddedBraze({ apiKey: SETTINGS.apiKey, latencyMs: 20 }, (started) => (braze = started))
@@ -552,20 +567,6 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
   })
 
   test("a refused merged object resent after a later value of the user Braze took: that value stays (Braze's answer names the refused object)", async () => {
-    // The embedded Braze, refusing (a 201 with errors) the attributes objects that carry `seats`.
-    const refusingSeats = async (url: string, init: { body?: string }) => {
-      if (!url.endsWith('/users/track')) return fetch(url, init)
-      const body = JSON.parse(init.body ?? '{}')
-      const errors: unknown[] = []
-      body.attributes = (body.attributes ?? []).filter((object: Record<string, unknown>, index: number) =>
-        'seats' in object ? !errors.push({ type: 'refused', input_array: 'attributes', index }) : true
-      )
-      const answer = await (await fetch(url, { ...init, body: JSON.stringify(body) })).json()
-      return new Response(JSON.stringify({ ...answer, ...(errors.length > 0 ? { errors } : {}) }), {
-        status: 201,
-        headers: { 'content-type': 'application/json' }
-      })
-    }
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusingSeats })
     const batch = [
       identify('u1', { score: 1, plan: 'pro' }, { timestamp: at(1) }),
@@ -581,19 +582,6 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
   })
 
   test("a refused merged object's resend keeps an older array edit that a later event's edit of the same array does not replace", async () => {
-    const refusingSeats = async (url: string, init: { body?: string }) => {
-      if (!url.endsWith('/users/track')) return fetch(url, init)
-      const body = JSON.parse(init.body ?? '{}')
-      const errors: unknown[] = []
-      body.attributes = (body.attributes ?? []).filter((object: Record<string, unknown>, index: number) =>
-        'seats' in object ? !errors.push({ type: 'refused', input_array: 'attributes', index }) : true
-      )
-      const answer = await (await fetch(url, { ...init, body: JSON.stringify(body) })).json()
-      return new Response(JSON.stringify({ ...answer, ...(errors.length > 0 ? { errors } : {}) }), {
-        status: 201,
-        headers: { 'content-type': 'application/json' }
-      })
-    }
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusingSeats })
     const batch = [
       identify('u1', { tags: { add: ['a'] } }, { timestamp: at(1) }),
