@@ -30,6 +30,7 @@ var MAX_KEY_LENGTH = 255;
 var MAX_EXTERNAL_ID_BYTES = 987;
 var MAX_IMAGE_URL_LENGTH = 1024;
 var MAX_EVENT_PROPERTIES_BYTES = 100 * 1024;
+var MAX_CAPTURED_PROPERTIES = 256;
 var MAX_PURCHASE_PROPERTIES_BYTES = 50 * 1024;
 var MAX_NESTED_ATTRIBUTE_BYTES = 100 * 1024;
 var MAX_PURCHASE_QUANTITY = 100;
@@ -454,7 +455,8 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
     const nested = inObject || context.mode === "attribute" && value.some(isDict);
     const out = [];
     value.forEach((item2, index) => {
-      const converted = toBrazeValue(item2, item2 === null ? { ...context, label: `${context.label}[${index}]` } : context, nested, depth + 1);
+      const asItem = typeof item2 === "string" || isDate(item2) ? false : nested;
+      const converted = toBrazeValue(item2, item2 === null ? { ...context, label: `${context.label}[${index}]` } : context, asItem, depth + 1);
       if (converted !== void 0) out.push(converted);
     });
     return out;
@@ -1448,7 +1450,13 @@ function planDelivery(plans, options) {
     const cut = recalled && recalled.size > 0 ? memory?.cutOf(plan.messageId) : void 0;
     if (cut !== void 0) delivery.cuts[owner] = cut;
     const cutLimits = cut !== void 0 && cut !== limits.combined ? requestLimits(cut) : limits;
-    const parts = chunks(plan, owner, cutLimits);
+    let parts = chunks(plan, owner, cutLimits);
+    if (parts.length > MAX_REQUESTS_PER_EVENT && plan.purchasesOptional) {
+      const left = `Its purchases were left out, the rest sent: ${tooManyRequests(plan, parts, cutLimits)}`;
+      if (!plan.warnings.includes(left)) plan.warnings.push(left);
+      plan = { ...plan, purchases: [], purchasesOptional: void 0 };
+      parts = chunks(plan, owner, cutLimits);
+    }
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       delivery.rejected.set(owner, tooManyRequests(plan, parts, cutLimits));
       return;
@@ -2731,10 +2739,15 @@ function firstUsable(traits, keys, convert, refusal, warnings) {
 function defined(...values) {
   return values.find((value) => value !== void 0);
 }
-function splitName(name) {
-  if (typeof name !== "string" || name.trim() === "") return {};
-  const [first2, ...rest] = name.trim().split(/\s+/);
-  return rest.length > 0 ? { first_name: first2, last_name: rest.join(" ") } : { first_name: first2 };
+var isBlank = (value) => typeof value === "string" && value.trim() === "";
+function splitName(name, first2, last) {
+  const full = name.trim().replace(/\s+/g, " ");
+  const given = (part) => typeof part === "string" && !isBlank(part) ? part.trim().replace(/\s+/g, " ") : void 0;
+  const [firstGiven, lastGiven] = [given(first2), given(last)];
+  if (firstGiven !== void 0) return full.startsWith(`${firstGiven} `) ? { last_name: full.slice(firstGiven.length + 1) } : {};
+  if (lastGiven !== void 0) return full.endsWith(` ${lastGiven}`) ? { first_name: full.slice(0, -lastGiven.length - 1) } : {};
+  const [head, ...rest] = full.split(" ");
+  return rest.length > 0 ? { first_name: head, last_name: rest.join(" ") } : { first_name: head };
 }
 var STANDARD_MAPPINGS = [
   {
@@ -2743,9 +2756,15 @@ var STANDARD_MAPPINGS = [
       const out = {};
       const first2 = defined(field(traits, "firstName"), field(traits, "first_name"));
       const last = defined(field(traits, "lastName"), field(traits, "last_name"));
-      const split = first2 === void 0 && last === void 0 ? splitName(field(traits, "name")) : {};
-      const firstName = text(defined(first2, split.first_name), 'trait "firstName"', warnings);
-      const lastName = text(defined(last, split.last_name), 'trait "lastName"', warnings);
+      const missing = (part) => part === void 0 || isBlank(part);
+      const name = field(traits, "name");
+      let split = {};
+      if ((missing(first2) || missing(last)) && typeof name === "string" && !isBlank(name)) split = splitName(name, first2, last);
+      else if ((missing(first2) || missing(last)) && name !== void 0 && name !== null && typeof name !== "string")
+        warnings.push('trait "name" was dropped: expected text.');
+      const fromName = (part, own, keys) => missing(part) && own !== void 0 ? text(own, `trait "name" (as ${keys[1]})`, warnings) : text(part, `trait "${field(traits, keys[0]) === void 0 ? keys[1] : keys[0]}"`, warnings);
+      const firstName = fromName(first2, split.first_name, ["firstName", "first_name"]);
+      const lastName = fromName(last, split.last_name, ["lastName", "last_name"]);
       if (firstName !== void 0) out.first_name = firstName;
       if (lastName !== void 0) out.last_name = lastName;
       return out;
@@ -2794,7 +2813,7 @@ var STANDARD_MAPPINGS = [
         warnings.push(
           `trait "address" was dropped: Segment's spec makes it an object ({city, country, …}), and Braze takes its city as home_city.`
         );
-      const fromAddress = field(dict(address), "city");
+      const fromAddress = address === null ? null : field(dict(address), "city");
       const city = fromAddress === void 0 ? text(field(traits, "home_city"), 'trait "home_city"', warnings) : text(fromAddress, 'trait "address.city"', warnings);
       return city === void 0 ? {} : { home_city: city };
     }
@@ -2824,7 +2843,7 @@ var STANDARD_MAPPINGS = [
         warnings,
         toCountryCode,
         "an ISO-3166-1 country code or an English country name",
-        ['trait "address.country"', path(traits, "address", "country")],
+        ['trait "address.country"', field(traits, "address") === null ? null : path(traits, "address", "country")],
         ['trait "country"', field(traits, "country")],
         ["context.location.country", path(context, "location", "country")]
       );
@@ -2935,6 +2954,12 @@ function mapTraits(event, identifier, settings, warnings) {
       else out[key] = update;
       continue;
     }
+    if (isIncrement(raw)) {
+      const by = toNumber(raw.inc);
+      if (by !== void 0 && Number.isSafeInteger(by)) out[key] = { inc: by };
+      else warnings.push(`${label} was dropped: {"inc"} takes a whole number.`);
+      continue;
+    }
     const value = isArrayEdit(raw) ? arrayEdit(raw, label, warnings) : toBrazeValue(raw, { warnings, label, mode: "attribute" });
     if (value === void 0) continue;
     if (value !== null && typeof value === "object" && !fitsIn(value, MAX_NESTED_ATTRIBUTE_BYTES)) {
@@ -2998,15 +3023,25 @@ function toEventProperties(source, warnings, what) {
   const properties = convertProperties(source, warnings);
   if (properties === void 0) return { properties };
   const problem2 = sizeProblem(properties, what, "event");
-  return problem2 ? { problem: problem2 } : { properties };
+  if (problem2) return { problem: problem2 };
+  warnUncaptured(properties, what, warnings);
+  return { properties };
 }
-function convertProperties(source, warnings, skip, object = "event") {
+function warnUncaptured(properties, what, warnings) {
+  const count = Object.keys(properties).length;
+  if (count > MAX_CAPTURED_PROPERTIES)
+    warnings.push(
+      `The ${what} has ${count} properties: Braze captures only the first ${MAX_CAPTURED_PROPERTIES} of an event or purchase, so "${Object.keys(properties)[MAX_CAPTURED_PROPERTIES].slice(0, 64)}" and those after it will not be usable there.`
+    );
+}
+function convertProperties(source, warnings, skip, object = "event", taken) {
   const out = {};
   let count = 0;
   for (const key of Object.keys(source)) {
     if (skip?.has(key)) continue;
     let target = RENAMED_KEYS[object].get(key) ?? key;
-    if (target !== key) while (Object.prototype.hasOwnProperty.call(source, target) || target in out) target = `segment_${target}`;
+    if (target !== key)
+      while (Object.prototype.hasOwnProperty.call(source, target) || target in out || taken?.has(target)) target = `segment_${target}`;
     const reason = badKey(target, false);
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`);
@@ -3115,7 +3150,7 @@ var Fields = class {
     return rest || own ? { ...rest, ...own } : void 0;
   }
 };
-function product(fields, withQuantity, money) {
+function product(fields, withQuantity, money, refund = false) {
   const out = {};
   const productId = fields.take(["product_id", "sku", "id"], readId);
   if (productId === void 0) return "it has no product_id, sku or id";
@@ -3129,7 +3164,8 @@ function product(fields, withQuantity, money) {
   out.variant_id = fields.take(["variant", "variant_id", "sku", "product_id", "id"], readId);
   if (withQuantity) {
     const given = field(fields.source, "quantity");
-    const quantity = productQuantity(given);
+    const units = refund ? toNumber(given) : void 0;
+    const quantity = productQuantity(units !== void 0 ? Math.abs(units) : given);
     if (quantity === void 0) return "its quantity is not a whole number of at least 1";
     if (given !== void 0 && given !== null) fields.used.add("quantity");
     out.quantity = quantity;
@@ -3223,7 +3259,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     const reasons = [];
     list.forEach((raw, index) => {
       const item2 = dict(raw);
-      const mapped = item2 ? product(new Fields(item2, warnings), true, money) : "it is not an object";
+      const mapped = item2 ? product(new Fields(item2, warnings), true, money, refund) : "it is not an object";
       if (typeof mapped !== "string") products.push(mapped);
       else {
         reasons.push(`product ${index + 1}: ${mapped}`);
@@ -3316,7 +3352,9 @@ function productPurchases(product2, index, input, order, warnings) {
   const rawCurrency = isAbsent(productCurrency) ? field(input.properties, "currency") : productCurrency;
   const currency = currencyCode(rawCurrency);
   if (currency === void 0) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`;
-  const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField), "purchase");
+  const own = convertProperties(product2, warnings, CONSUMED_BY_ID_FIELD.get(idField), "purchase", {
+    has: (key) => Object.prototype.hasOwnProperty.call(input.properties, key)
+  });
   const properties = own && order ? Object.assign({}, order, own) : own ?? order;
   const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, "purchase");
   if (tooLarge) return tooLarge.message;
@@ -3354,7 +3392,8 @@ function mapPurchases(input, warnings) {
       "InvalidEventPayload",
       `This event would become ${needed} Braze objects (purchases: one per product, and one per ${MAX_PURCHASE_QUANTITY} of a quantity); the function sends at most ${MAX_EVENT_PURCHASES} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${MAX_OBJECTS_PER_TYPE}). Split the order, or send it with ecommerceMode "recommended".`
     );
-  const order = convertProperties(input.properties, warnings, ORDER_ONLY, "purchase");
+  const productKeys = new Set(products.flatMap((raw) => Object.keys(dict(raw) ?? {})));
+  const order = convertProperties(input.properties, warnings, ORDER_ONLY, "purchase", productKeys);
   const purchases = [];
   const reasons = [];
   products.forEach((raw, index) => {
@@ -3365,6 +3404,9 @@ function mapPurchases(input, warnings) {
       warnings.push(`product ${index + 1} was skipped: ${result}.`);
     } else purchases.push(...result);
   });
+  const crowded = purchases.find((purchase) => purchase.properties && Object.keys(purchase.properties).length > MAX_CAPTURED_PROPERTIES);
+  if (crowded)
+    warnUncaptured(crowded.properties, `"${input.eventName.slice(0, 64)}" purchase of ${crowded.product_id.slice(0, 64)}`, warnings);
   if (purchases.length === 0) {
     return problem(
       "InvalidEventPayload",
@@ -3454,6 +3496,13 @@ function mapIdentify(event, identifier, settings, plan, members) {
   if (isExit(members)) {
     for (const kind of ["email", "phone"]) if (!(kind in identifier)) delete attributes[kind];
   }
+  if (plan.engage) {
+    for (const kind of ["email", "phone"])
+      if (attributes[kind] === null) {
+        delete attributes[kind];
+        plan.warnings.push(`trait "${kind}" null was not sent: an Engage payload never removes the user's ${kind}.`);
+      }
+  }
   plan.attributes.push(attributes);
 }
 function mapTrack(event, identifier, settings, plan, now, members) {
@@ -3478,6 +3527,7 @@ function mapTrack(event, identifier, settings, plan, now, members) {
       plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties));
     if (purchases && !isProblem(purchases)) {
       plan.purchases.push(...purchases);
+      if (recommended && !isProblem(recommended)) plan.purchasesOptional = true;
       if ("user_alias" in identifier && !settings.updateExistingOnly) plan.attributes.push(attributesBase(identifier, settings));
     }
     return;
@@ -3787,7 +3837,10 @@ var definitions = {
     parse(value) {
       const parsed = optionalText(value);
       if ("value" in parsed && parsed.value !== void 0) {
-        if (/^\$|[.\s]/.test(parsed.value)) return { expected: 'an attribute name without spaces, "." or a leading "$"' };
+        if (/^\$|[.\s]/.test(parsed.value) || badKey(parsed.value, false))
+          return {
+            expected: `an attribute name of at most ${MAX_KEY_LENGTH} characters without spaces, "." or a leading "$" (and not __proto__, constructor or prototype)`
+          };
         if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value))
           return { expected: "a custom attribute name, not a Braze standard attribute or identifier" };
       }
@@ -3843,14 +3896,14 @@ function normalizeApiKey(raw) {
   const unquoted = (text2) => text2.trim().replace(/^["']|["']$/g, "");
   return unquoted(unquoted(raw).replace(/^Bearer\s+/i, ""));
 }
-var isBlank = (value) => isAbsent(value) || Array.isArray(value) && value.length === 0;
+var isBlank2 = (value) => isAbsent(value) || Array.isArray(value) && value.length === 0;
 function parseSettings(raw) {
   const input = raw !== null && typeof raw === "object" ? raw : {};
   const out = {};
   const problems = [];
   for (const definition of SETTING_DEFINITIONS) {
     const value = input[definition.name];
-    if (isBlank(value)) {
+    if (isBlank2(value)) {
       if (definition.required) problems.push(`Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`);
       out[definition.name] = definition.default;
       continue;

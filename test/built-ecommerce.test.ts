@@ -106,6 +106,33 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     ])
   })
 
+  test('ecommerceMode both: an order too big to send with its purchases sends its order_placed alone, saying why', async () => {
+    const products = Array.from({ length: 300 }, (_, index) => ({ product_id: `p${index}`, name: `Thing ${index}`, price: 1 }))
+    const order = {
+      ...ecommerceTrack('ecommerce-order-completed-properties.json'),
+      properties: { order_id: 'o-big', total: 300, products }
+    }
+    const summary = (await runtime.deliver(order, { ...SETTINGS, ecommerceMode: 'both' })) as { warnings: string[] }
+    expect(braze.requests.map((request) => [request.path, request.status])).toEqual([['/users/track', 201]])
+    const body = braze.requests[0]!.body as { events: Array<{ name: string; properties: { products: unknown[] } }>; purchases?: unknown[] }
+    expect(body.events.map((event) => [event.name, event.properties.products.length])).toEqual([['ecommerce.order_placed', 300]])
+    expect(body.purchases).toBeUndefined()
+    expect(summary.warnings).toEqual([
+      'Its purchases were left out, the rest sent: This event would become 301 Braze objects (300 of them purchases: one per product, and one per 100 of a quantity); ' +
+        'the function sends at most 300 for one event (4 requests of 75). Split the order, or send it with ecommerceMode "recommended".'
+    ])
+    const smaller = { ...order, messageId: 'smaller', properties: { ...order.properties, products: products.slice(0, 200) } }
+    const cut = (await runtime.deliver(smaller, { ...SETTINGS, ecommerceMode: 'both', maxObjectsPerRequest: '50' })) as {
+      warnings: string[]
+    }
+    expect(cut.warnings[0]).toContain('the function sends at most 200 for one event (4 requests of 50)')
+    expect(braze.profile({ external_id: 'u-shop' })!.events.map((event) => event.name)).toEqual([
+      'ecommerce.order_placed',
+      'ecommerce.order_placed'
+    ])
+    expect(braze.profile({ external_id: 'u-shop' })!.purchases).toEqual([])
+  })
+
   test('identify: nested operators, _merge_objects, location, explicit language and a country name land on the profile', async () => {
     const identify = (traits: Record<string, unknown>, context: Record<string, unknown> = {}) => ({
       type: 'identify',

@@ -282,6 +282,24 @@ describe('computed traits as identify → custom attributes, unchanged', () => {
     const left = { ...entered, traits: { plan_tier: null, seats: null, renewal_date: null } }
     expect(planFor(left, ARRAY).attributes).toEqual([{ external_id: 'u123', plan_tier: null, seats: null, renewal_date: null }])
   })
+
+  test('a SQL trait whose columns hold the email and phone: leaving its result set never removes them from Braze', () => {
+    const left = {
+      type: 'identify',
+      userId: 'u123',
+      traits: { plan_tier: null, email: null, phone: null, first_name: null },
+      context: personas('trait', 'sql_trait')
+    }
+    const result = planFor(left)
+    expect(result.attributes).toEqual([{ external_id: 'u123', plan_tier: null, first_name: null }])
+    expect(result.warnings).toEqual([
+      'trait "email" null was not sent: an Engage payload never removes the user\'s email.',
+      'trait "phone" null was not sent: an Engage payload never removes the user\'s phone.'
+    ])
+    // Not Engage: null unsets, as everywhere.
+    const { context: _context, ...own } = left
+    expect(planFor(own).attributes).toEqual([{ external_id: 'u123', plan_tier: null, email: null, phone: null, first_name: null }])
+  })
 })
 
 describe('Engage as track → custom events', () => {

@@ -64,8 +64,25 @@ describe('standard attributes', () => {
     ['name split when both are missing', { name: 'Peter Gibbons' }, { first_name: 'Peter', last_name: 'Gibbons' }],
     ['name split: the rest is the last name', { name: '  Mary Ann   van Dyke ' }, { first_name: 'Mary', last_name: 'Ann van Dyke' }],
     ['a one-word name is a first name', { name: 'Cher' }, { first_name: 'Cher' }],
-    ['name is not split when a first name exists', { firstName: 'Ann', name: 'Peter Gibbons' }, { first_name: 'Ann' }],
-    ['name is not split when a last name exists', { last_name: 'Lee', name: 'Peter Gibbons' }, { last_name: 'Lee' }],
+    ['name is not used when it does not start with the first name', { firstName: 'Ann', name: 'Peter Gibbons' }, { first_name: 'Ann' }],
+    ['name is not used when it does not end with the last name', { last_name: 'Lee', name: 'Peter Gibbons' }, { last_name: 'Lee' }],
+    [
+      'the last name is what follows the first name',
+      { firstName: 'Augusta Ada', name: 'Augusta Ada King' },
+      { first_name: 'Augusta Ada', last_name: 'King' }
+    ],
+    [
+      'the first name is what comes before the last name',
+      { lastName: 'Lovelace', name: 'Ada  Lovelace' },
+      { first_name: 'Ada', last_name: 'Lovelace' }
+    ],
+    ['a blank first name yields to the name', { firstName: '', name: 'Ada Lovelace' }, { first_name: 'Ada', last_name: 'Lovelace' }],
+    [
+      'a blank last name yields to the name',
+      { firstName: 'Ada', lastName: ' ', name: 'Ada Lovelace' },
+      { first_name: 'Ada', last_name: 'Lovelace' }
+    ],
+    ['a blank first name with no name is sent as given', { firstName: '' }, { first_name: '' }],
     ['a blank name gives nothing', { name: '   ' }, {}],
     ['null unsets the first name', { firstName: null }, { first_name: null }],
     ['an explicit null firstName is not replaced by first_name', { firstName: null, first_name: 'Ann' }, { first_name: null }],
@@ -74,6 +91,7 @@ describe('standard attributes', () => {
     ['email', { email: 'ann@example.com' }, { email: 'ann@example.com' }],
     ['phone', { phone: '+15551234567' }, { phone: '+15551234567' }],
     ['null unsets email', { email: null }, { email: null }],
+    ['a null address unsets its city and country', { address: null }, { home_city: null, country: null }],
     [
       'address.city and address.country',
       { address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } },
@@ -120,6 +138,23 @@ describe('standard attributes', () => {
     const { attributes, warnings } = attributesOf(identify(traits, extra))
     expect(attributes).toEqual({ external_id: 'u1', ...expected })
     expect(warnings).toEqual([])
+  })
+
+  test('a warning names the trait the value came from', () => {
+    const long = 'x'.repeat(300)
+    expect(attributesOf(identify({ name: `${long} Lee` })).warnings).toEqual([
+      'trait "name" (as first_name) was cut to 255 characters (Braze\'s limit for strings).'
+    ])
+    expect(attributesOf(identify({ first_name: long })).warnings).toEqual([
+      'trait "first_name" was cut to 255 characters (Braze\'s limit for strings).'
+    ])
+    expect(attributesOf(identify({ firstName: 7, lastName: [long] })).warnings).toEqual(['trait "lastName" was dropped: expected text.'])
+  })
+
+  test('a name that is not text is not split, with a warning', () => {
+    const { attributes, warnings } = attributesOf(identify({ name: { first: 'Ada' } }))
+    expect(attributes).toEqual({ external_id: 'u1' })
+    expect(warnings).toEqual(['trait "name" was dropped: expected text.'])
   })
 
   test.each<[string, Record<string, unknown>, RegExp, Record<string, unknown>?]>([
@@ -393,6 +428,17 @@ describe('custom attributes', () => {
     expect(attributesOf(identify(traits))).toEqual({ attributes: { external_id: 'u1', ...traits }, warnings: [] })
   })
 
+  test('an increment takes a whole number ({"inc": int_value}): a numeric string is read, anything else dropped with a warning', () => {
+    const { attributes, warnings } = attributesOf(
+      identify({ logins: { inc: 1 }, visits: { inc: '-5' }, half: { inc: 1.5 }, word: { inc: 'x' } })
+    )
+    expect(attributes).toEqual({ external_id: 'u1', logins: { inc: 1 }, visits: { inc: -5 } })
+    expect(warnings).toEqual([
+      'trait "half" was dropped: {"inc"} takes a whole number.',
+      'trait "word" was dropped: {"inc"} takes a whole number.'
+    ])
+  })
+
   test('nested objects: dates become {"$time"}, bad keys are dropped with a warning', () => {
     const traits = {
       preferences: {
@@ -403,7 +449,9 @@ describe('custom attributes', () => {
         $price: 2,
         'with space': 3,
         deep: { at: '2021-02-03', n: 1 },
-        history: [{ at: '2022-03-04T05:06:07Z', id: 7 }]
+        history: [{ at: '2022-03-04T05:06:07Z', id: 7 }],
+        // Braze documents {"$time"} for object properties only: an item of a list stays a string.
+        dates: ['2024-01-01', 'x', new Date('2024-02-03T00:00:00.000Z')]
       }
     }
     const { attributes, warnings } = attributesOf(identify(traits))
@@ -414,7 +462,8 @@ describe('custom attributes', () => {
         since: { $time: '2020-01-01T00:00:00Z' },
         renewed: { $time: '2023-06-01T00:00:00.000Z' },
         deep: { at: { $time: '2021-02-03' }, n: 1 },
-        history: [{ at: { $time: '2022-03-04T05:06:07Z' }, id: 7 }]
+        history: [{ at: { $time: '2022-03-04T05:06:07Z' }, id: 7 }],
+        dates: ['2024-01-01', 'x', '2024-02-03T00:00:00.000Z']
       }
     })
     expect(warnings).toHaveLength(3)

@@ -86,6 +86,38 @@ describe('one purchase per product', () => {
     expect(warnings).toEqual([expect.stringMatching(/"\$secret" was dropped/)])
   })
 
+  test("a renamed key never takes the name of the other side's property: the order's time and a product's segment_time both stay", () => {
+    const event = order(
+      [
+        { product_id: 'p1', price: 5, segment_time: 'product' },
+        { product_id: 'p2', price: 6, time: 'product time' }
+      ],
+      {
+        time: 'order time'
+      }
+    )
+    expect(purchasesOf(event).purchases.map((purchase) => purchase.properties)).toEqual([
+      { order_id: 'o-1', segment_segment_time: 'order time', segment_time: 'product' },
+      { order_id: 'o-1', segment_segment_time: 'order time', segment_time: 'product time' }
+    ])
+    const theOrders = order([{ product_id: 'p1', price: 5, time: 'product time' }], { segment_time: 'order', time: 'order time' })
+    expect(purchasesOf(theOrders).purchases[0]!.properties).toEqual({
+      order_id: 'o-1',
+      segment_time: 'order',
+      segment_segment_time: 'product time'
+    })
+  })
+
+  test("a purchase of over 256 properties (the order's and the product's): one warning for the event", () => {
+    const many = Object.fromEntries(Array.from({ length: 250 }, (_, index) => [`o${index}`, index]))
+    const products = [1, 2].map((n) => ({ product_id: `p${n}`, price: 5, ...Object.fromEntries([...'abcdefgh'].map((key) => [key, n])) }))
+    const { purchases, warnings } = purchasesOf(order(products, many))
+    expect(purchases.map((purchase) => Object.keys(purchase.properties!).length)).toEqual([259, 259])
+    expect(warnings).toEqual([
+      'The "Order Completed" purchase of p1 has 259 properties: Braze captures only the first 256 of an event or purchase, so "f" and those after it will not be usable there.'
+    ])
+  })
+
   test("Braze's reserved purchase property keys: the order's currency is the purchases' own, the others are renamed", () => {
     // https://www.braze.com/docs/user_guide/data/activation/events/purchase_events/#purchase-properties: "time,
     // product_id, quantity, event_name, price, and currency" would fail the purchase ("Invalid 'properties' field").

@@ -229,6 +229,16 @@ describe('properties', () => {
     expect(warnings).toEqual([expect.stringMatching(/over 255 characters/)])
   })
 
+  test('over 256 properties: all sent, with a warning that Braze captures only the first 256 (custom_event_properties page)', () => {
+    const many = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`k${index}`, index]))
+    const { event, warnings } = eventOf(track('Big', many))
+    expect(Object.keys(event.properties!)).toHaveLength(300)
+    expect(warnings).toEqual([
+      'The "Big" event has 300 properties: Braze captures only the first 256 of an event or purchase, so "k256" and those after it will not be usable there.'
+    ])
+    expect(eventOf(track('Big', Object.fromEntries(Object.entries(many).slice(0, 256)))).warnings).toEqual([])
+  })
+
   test('properties.braze_id identifies the user when there is no userId (and stays a property)', () => {
     const event = { type: 'track', event: 'Ping', properties: { braze_id: 'b-5', plan: 'pro' }, timestamp: T }
     expect(eventOf(event).event).toEqual({ braze_id: 'b-5', name: 'Ping', time: T, properties: { braze_id: 'b-5', plan: 'pro' } })

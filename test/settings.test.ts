@@ -276,12 +276,14 @@ describe('the text settings: appId, anonymousAliasLabel, audienceAttribute', () 
     })
   })
 
-  test.each(['$audiences', 'segment.audiences', 'segment audiences'])(
+  test.each(['$audiences', 'segment.audiences', 'segment audiences', 'a'.repeat(256), '__proto__', 'constructor'])(
     'audienceAttribute %j is no Braze attribute name → ValidationError',
     (value) => {
       expect(problemOf(rawSettings({ audienceAttribute: value }))).toEqual({
         kind: 'ValidationError',
-        message: expect.stringMatching(/^Setting "audienceAttribute" .* is invalid: expected an attribute name without spaces/)
+        message: expect.stringMatching(
+          /^Setting "audienceAttribute" .* is invalid: expected an attribute name of at most 255 characters without spaces/
+        )
       })
     }
   )

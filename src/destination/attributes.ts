@@ -12,12 +12,12 @@ import {
 } from './braze-types'
 import { audienceArrayUpdate, engageContext, isMembership, memberships } from './engage'
 import { updateExistingOnlyFlag } from './identity'
-import { isArrayEdit } from './merge-attributes'
+import { isArrayEdit, isIncrement } from './merge-attributes'
 import { isOperatorValue, operatorUpdate } from './nested-operators'
 import { dict, field, type Dict, type SegmentEvent } from './segment-event'
 import type { Settings } from './settings'
 import { STANDARD_MAPPINGS, STANDARD_TRAITS } from './standard-attributes'
-import { badKey, fitsIn, toBrazeValue } from './values'
+import { badKey, fitsIn, toBrazeValue, toNumber } from './values'
 
 /** Identifiers travel as identifiers, never as custom attributes. */
 const IDENTIFIER_TRAITS = new Set(['braze_id'])
@@ -76,6 +76,15 @@ export function mapTraits(event: SegmentEvent, identifier: BrazeIdentifier, sett
       const update = operatorUpdate(raw, { warnings, label, mode: 'attribute' }, mergeObjects)
       if (typeof update === 'string') warnings.push(`${label} was dropped: ${update}.`)
       else out[key] = update
+      continue
+    }
+    // Braze's increment takes an integer ("Integer custom attributes may be incremented by positive or negative
+    // integers by assigning them an object with the field "inc"",
+    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/): a numeric string is read.
+    if (isIncrement(raw)) {
+      const by = toNumber((raw as { inc: unknown }).inc)
+      if (by !== undefined && Number.isSafeInteger(by)) out[key] = { inc: by }
+      else warnings.push(`${label} was dropped: {"inc"} takes a whole number.`)
       continue
     }
     // Braze's edits of an array attribute take the array's own values ("Adding a new value to an array custom

@@ -77,6 +77,13 @@ export const MAX_IMAGE_URL_LENGTH = 1024
 export const MAX_EVENT_PROPERTIES_BYTES = 100 * 1024
 
 /**
+ * "Each custom event or purchase can have up to 256 distinct custom event properties. If a custom event or
+ * purchase is logged with more than 256 properties, only the first 256 will be captured and available for use."
+ * https://www.braze.com/docs/user_guide/data/activation/events/custom_events/custom_event_properties/
+ */
+export const MAX_CAPTURED_PROPERTIES = 256
+
+/**
  * Purchase properties keep the older bound: "can have an event property
  * payload of up to 50 KB." https://www.braze.com/docs/api/objects_filters/purchase_object/
  */

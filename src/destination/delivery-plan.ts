@@ -170,9 +170,16 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     const cut = recalled && recalled.size > 0 ? memory?.cutOf(plan.messageId!) : undefined
     if (cut !== undefined) delivery.cuts[owner] = cut
     const cutLimits = cut !== undefined && cut !== limits.combined ? requestLimits(cut) : limits
-    const parts = chunks(plan, owner, cutLimits)
+    let parts = chunks(plan, owner, cutLimits)
     // Judged here, after the memory and with the event's own cut: an event Braze took all or part of
     // under another maxObjectsPerRequest is never refused for the setting it has now.
+    if (parts.length > MAX_REQUESTS_PER_EVENT && plan.purchasesOptional) {
+      // In "both", the order's recommended event goes without its purchases (README, "ecommerceMode").
+      const left = `Its purchases were left out, the rest sent: ${tooManyRequests(plan, parts, cutLimits)}`
+      if (!plan.warnings.includes(left)) plan.warnings.push(left)
+      plan = { ...plan, purchases: [], purchasesOptional: undefined }
+      parts = chunks(plan, owner, cutLimits)
+    }
     if (parts.length > MAX_REQUESTS_PER_EVENT) {
       delivery.rejected.set(owner, tooManyRequests(plan, parts, cutLimits))
       return

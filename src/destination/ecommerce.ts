@@ -143,7 +143,7 @@ class Fields {
 }
 
 /** A product as Braze's schema has it, or why it can't be one. */
-function product(fields: Fields, withQuantity: boolean, money: Reader): JsonObject | string {
+function product(fields: Fields, withQuantity: boolean, money: Reader, refund = false): JsonObject | string {
   const out: JsonObject = {}
   const productId = fields.take(['product_id', 'sku', 'id'], readId)
   if (productId === undefined) return 'it has no product_id, sku or id'
@@ -161,7 +161,9 @@ function product(fields: Fields, withQuantity: boolean, money: Reader): JsonObje
   out.variant_id = fields.take(['variant', 'variant_id', 'sku', 'product_id', 'id'], readId)!
   if (withQuantity) {
     const given = field(fields.source, 'quantity')
-    const quantity = productQuantity(given)
+    // A refund's or cancellation's units are often sent negative, as its amounts are: they count as units all the same.
+    const units = refund ? toNumber(given) : undefined
+    const quantity = productQuantity(units !== undefined ? Math.abs(units) : given)
     if (quantity === undefined) return 'its quantity is not a whole number of at least 1'
     if (given !== undefined && given !== null) fields.used.add('quantity')
     out.quantity = quantity
@@ -290,7 +292,7 @@ export function mapEcommerce(
     const reasons: string[] = []
     list.forEach((raw, index) => {
       const item = dict(raw)
-      const mapped = item ? product(new Fields(item, warnings), true, money) : 'it is not an object'
+      const mapped = item ? product(new Fields(item, warnings), true, money, refund) : 'it is not an object'
       if (typeof mapped !== 'string') products.push(mapped)
       else {
         reasons.push(`product ${index + 1}: ${mapped}`)

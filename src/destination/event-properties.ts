@@ -2,6 +2,7 @@
 // renamed, values Braze refuses dropped with a warning, and the size limits
 // (https://www.braze.com/docs/api/objects_filters/event_object/).
 import {
+  MAX_CAPTURED_PROPERTIES,
   MAX_EVENT_PROPERTIES_BYTES,
   MAX_PURCHASE_PROPERTIES_BYTES,
   RESERVED_PROPERTY_KEYS,
@@ -26,7 +27,18 @@ export function toEventProperties(source: Record<string, unknown>, warnings: str
   const properties = convertProperties(source, warnings)
   if (properties === undefined) return { properties }
   const problem = sizeProblem(properties, what, 'event')
-  return problem ? { problem } : { properties }
+  if (problem) return { problem }
+  warnUncaptured(properties, what, warnings)
+  return { properties }
+}
+
+/** Braze keeps the first 256 properties of an event or purchase and drops the rest: said, since nothing else would. */
+export function warnUncaptured(properties: JsonObject, what: string, warnings: string[]): void {
+  const count = Object.keys(properties).length
+  if (count > MAX_CAPTURED_PROPERTIES)
+    warnings.push(
+      `The ${what} has ${count} properties: Braze captures only the first ${MAX_CAPTURED_PROPERTIES} of an event or purchase, so "${Object.keys(properties)[MAX_CAPTURED_PROPERTIES]!.slice(0, 64)}" and those after it will not be usable there.`
+    )
 }
 
 /** Key renames and value rules only; undefined when nothing is left. */
@@ -34,7 +46,9 @@ export function convertProperties(
   source: Record<string, unknown>,
   warnings: string[],
   skip?: ReadonlySet<string>,
-  object: 'event' | 'purchase' = 'event'
+  object: 'event' | 'purchase' = 'event',
+  /** Names the properties this one is merged with hold, which a renamed key must not take either. */
+  taken?: { has(key: string): boolean }
 ): JsonObject | undefined {
   const out: JsonObject = {}
   let count = 0
@@ -42,7 +56,8 @@ export function convertProperties(
     if (skip?.has(key)) continue
     let target = RENAMED_KEYS[object].get(key) ?? key
     // A renamed key never takes the place of a property of that name: {time, segment_time} keeps both.
-    if (target !== key) while (Object.prototype.hasOwnProperty.call(source, target) || target in out) target = `segment_${target}`
+    if (target !== key)
+      while (Object.prototype.hasOwnProperty.call(source, target) || target in out || taken?.has(target)) target = `segment_${target}`
     const reason = badKey(target, false)
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`)

@@ -136,6 +136,15 @@ function mapIdentify(
   if ('external_id' in identifier) plan.merges.push(...earlierProfiles(event, identifier.external_id, attributes, settings))
   // An exit still merges the lead of the email it names (the person's, once), but does not make it the user's email.
   if (isExit(members)) for (const kind of ['email', 'phone'] as const) if (!(kind in identifier)) delete attributes[kind]
+  // A SQL trait sends null for each of its columns when the user leaves its result set
+  // (https://segment.com/docs/unify/Traits/sql-traits/): a column holding the email or phone must not
+  // take from Braze the address it messages the user at.
+  if (plan.engage)
+    for (const kind of ['email', 'phone'] as const)
+      if (attributes[kind] === null) {
+        delete attributes[kind]
+        plan.warnings.push(`trait "${kind}" null was not sent: an Engage payload never removes the user's ${kind}.`)
+      }
   plan.attributes.push(attributes)
 }
 
@@ -178,6 +187,7 @@ function mapTrack(
       plan.events.push(customEvent(identifier, recommended.name, time, settings, recommended.properties))
     if (purchases && !isProblem(purchases)) {
       plan.purchases.push(...(purchases as BrazePurchase[]))
+      if (recommended && !isProblem(recommended)) plan.purchasesOptional = true
       // "When using a user_alias, 'Update Only' mode is always true" for purchases
       // (https://www.braze.com/docs/api/objects_filters/purchase_object/): an anonymous visitor's first order
       // would be dropped. An attributes object, which Braze processes first in a request

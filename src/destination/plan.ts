@@ -25,6 +25,11 @@ export interface EventPlan {
    * track retried for it would log its event in Braze again.
    */
   mergesBestEffort?: true
+  /**
+   * ecommerceMode "both": the purchases may be left out, with a warning, when the
+   * event is too big to send whole; its recommended event still goes.
+   */
+  purchasesOptional?: true
 }
 
 export function emptyPlan(warnings: string[], epoch: number | undefined, messageId?: string): EventPlan {

@@ -1,11 +1,17 @@
 // Orders → Braze purchase objects, the legacy way (ecommerceMode "purchases"
 // or "both"): one per product, and one per 100 of a quantity
 // (https://www.braze.com/docs/api/objects_filters/purchase_object/).
-import { MAX_OBJECTS_PER_TYPE, MAX_PURCHASE_QUANTITY, MAX_REQUESTS_PER_EVENT, MAX_STRING_LENGTH } from './braze-limits'
+import {
+  MAX_CAPTURED_PROPERTIES,
+  MAX_OBJECTS_PER_TYPE,
+  MAX_PURCHASE_QUANTITY,
+  MAX_REQUESTS_PER_EVENT,
+  MAX_STRING_LENGTH
+} from './braze-limits'
 import { identifierObject, type BrazeIdentifier, type BrazePurchase, type JsonObject } from './braze-types'
 import { problem, type Problem } from './errors'
 import { currencyCode } from './currencies'
-import { convertProperties, sizeProblem } from './event-properties'
+import { convertProperties, sizeProblem, warnUncaptured } from './event-properties'
 import { updateExistingOnlyFlag } from './identity'
 import { dict, field, isAbsent, nonBlank, type Dict } from './segment-event'
 import { productQuantity, toNumber } from './values'
@@ -66,7 +72,9 @@ function productPurchases(
   if (currency === undefined) return `its currency ${JSON.stringify(rawCurrency).slice(0, 18)} is not an ISO 4217 code`
 
   // The product's own fields win over the order's.
-  const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField), 'purchase')
+  const own = convertProperties(product, warnings, CONSUMED_BY_ID_FIELD.get(idField), 'purchase', {
+    has: (key) => Object.prototype.hasOwnProperty.call(input.properties, key)
+  })
   const properties = own && order ? Object.assign({}, order, own) : (own ?? order)
   const tooLarge = properties && sizeProblem(properties, `purchase of product ${index + 1}`, 'purchase')
   if (tooLarge) return tooLarge.message
@@ -110,7 +118,10 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
       `This event would become ${needed} Braze objects (purchases: one per product, and one per ${MAX_PURCHASE_QUANTITY} of a quantity); ` +
         `the function sends at most ${MAX_EVENT_PURCHASES} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${MAX_OBJECTS_PER_TYPE}). Split the order, or send it with ecommerceMode "recommended".`
     )
-  const order = convertProperties(input.properties, warnings, ORDER_ONLY, 'purchase')
+  // A renamed key of the order must not take the name of a product's property, nor one of a product the
+  // name of the order's: one would replace the other in the purchase ({time} and {segment_time} keep both).
+  const productKeys = new Set(products.flatMap((raw) => Object.keys(dict(raw) ?? {})))
+  const order = convertProperties(input.properties, warnings, ORDER_ONLY, 'purchase', productKeys)
   const purchases: BrazePurchase[] = []
   const reasons: string[] = []
   products.forEach((raw, index) => {
@@ -121,6 +132,10 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
       warnings.push(`product ${index + 1} was skipped: ${result}.`)
     } else purchases.push(...result)
   })
+  // One warning for the event: its products' purchases share the order's properties.
+  const crowded = purchases.find((purchase) => purchase.properties && Object.keys(purchase.properties).length > MAX_CAPTURED_PROPERTIES)
+  if (crowded)
+    warnUncaptured(crowded.properties!, `"${input.eventName.slice(0, 64)}" purchase of ${crowded.product_id.slice(0, 64)}`, warnings)
   if (purchases.length === 0) {
     return problem(
       'InvalidEventPayload',

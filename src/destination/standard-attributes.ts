@@ -170,10 +170,21 @@ function defined(...values: unknown[]): unknown {
   return values.find((value) => value !== undefined)
 }
 
-function splitName(name: unknown): { first_name?: string; last_name?: string } {
-  if (typeof name !== 'string' || name.trim() === '') return {}
-  const [first, ...rest] = name.trim().split(/\s+/)
-  return rest.length > 0 ? { first_name: first, last_name: rest.join(' ') } : { first_name: first }
+const isBlank = (value: unknown) => typeof value === 'string' && value.trim() === ''
+
+/**
+ * The parts of `name` the traits do not give: with neither, its first word and the rest; with a first name
+ * it starts with, what follows it; with a last name it ends with, what comes before. A name that does not
+ * agree with the part given says nothing of the other.
+ */
+function splitName(name: string, first: unknown, last: unknown): { first_name?: string; last_name?: string } {
+  const full = name.trim().replace(/\s+/g, ' ')
+  const given = (part: unknown) => (typeof part === 'string' && !isBlank(part) ? part.trim().replace(/\s+/g, ' ') : undefined)
+  const [firstGiven, lastGiven] = [given(first), given(last)]
+  if (firstGiven !== undefined) return full.startsWith(`${firstGiven} `) ? { last_name: full.slice(firstGiven.length + 1) } : {}
+  if (lastGiven !== undefined) return full.endsWith(` ${lastGiven}`) ? { first_name: full.slice(0, -lastGiven.length - 1) } : {}
+  const [head, ...rest] = full.split(' ')
+  return rest.length > 0 ? { first_name: head, last_name: rest.join(' ') } : { first_name: head }
 }
 
 export const STANDARD_MAPPINGS: StandardMapping[] = [
@@ -181,12 +192,23 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
     consumes: ['firstName', 'first_name', 'lastName', 'last_name', 'name'],
     map(traits, _event, warnings) {
       const out: Record<string, unknown> = {}
-      // An explicit null is a value (it unsets the attribute): only a missing key falls through.
+      // An explicit null is a value (it unsets the attribute): a missing or blank part is taken from `name`
+      // when it has one; a blank one is sent as given only when it has not.
       const first = defined(field(traits, 'firstName'), field(traits, 'first_name'))
       const last = defined(field(traits, 'lastName'), field(traits, 'last_name'))
-      const split = first === undefined && last === undefined ? splitName(field(traits, 'name')) : {}
-      const firstName = text(defined(first, split.first_name), 'trait "firstName"', warnings)
-      const lastName = text(defined(last, split.last_name), 'trait "lastName"', warnings)
+      const missing = (part: unknown) => part === undefined || isBlank(part)
+      const name = field(traits, 'name')
+      let split: { first_name?: string; last_name?: string } = {}
+      if ((missing(first) || missing(last)) && typeof name === 'string' && !isBlank(name)) split = splitName(name, first, last)
+      else if ((missing(first) || missing(last)) && name !== undefined && name !== null && typeof name !== 'string')
+        warnings.push('trait "name" was dropped: expected text.')
+      // A warning names the trait the value came from.
+      const fromName = (part: unknown, own: string | undefined, keys: [string, string]) =>
+        missing(part) && own !== undefined
+          ? text(own, `trait "name" (as ${keys[1]})`, warnings)
+          : text(part, `trait "${field(traits, keys[0]) === undefined ? keys[1] : keys[0]}"`, warnings)
+      const firstName = fromName(first, split.first_name, ['firstName', 'first_name'])
+      const lastName = fromName(last, split.last_name, ['lastName', 'last_name'])
       if (firstName !== undefined) out.first_name = firstName
       if (lastName !== undefined) out.last_name = lastName
       return out
@@ -237,7 +259,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
         warnings.push(
           `trait "address" was dropped: Segment's spec makes it an object ({city, country, …}), and Braze takes its city as home_city.`
         )
-      const fromAddress = field(dict(address), 'city')
+      // A null address unsets what it held, as a null city would.
+      const fromAddress = address === null ? null : field(dict(address), 'city')
       const city =
         fromAddress === undefined
           ? text(field(traits, 'home_city'), 'trait "home_city"', warnings)
@@ -272,7 +295,7 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
         warnings,
         toCountryCode,
         'an ISO-3166-1 country code or an English country name',
-        ['trait "address.country"', path(traits, 'address', 'country')],
+        ['trait "address.country"', field(traits, 'address') === null ? null : path(traits, 'address', 'country')],
         ['trait "country"', field(traits, 'country')],
         ['context.location.country', path(context, 'location', 'country')]
       )
