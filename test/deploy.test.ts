@@ -557,7 +557,9 @@ describe('usage', () => {
     [['--id'], "Option '--id <value>' argument missing."],
     [['--id', ' '], '--id needs a value.'],
     [['--id', 'dfn_1', '--id', 'dfn_2'], '--id given twice.'],
-    [['--id', 'dfn_1', '--name', 'x'], 'Give --id or --name, not both.']
+    [['--id', 'dfn_1', '--name', 'x'], 'Give --id or --name, not both.'],
+    [['--id', 'dfn_1/../sources'], '--id takes a function\'s id, dfn_… (Segment shows it in the function\'s URL), not "dfn_1/../sources".'],
+    [['--id', 'dfn_1?x=1'], '--id takes a function\'s id, dfn_… (Segment shows it in the function\'s URL), not "dfn_1?x=1".']
   ])('rejects %j with exit code 2', async (args, message) => {
     const result = await run(args)
 

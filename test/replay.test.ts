@@ -640,7 +640,7 @@ describe('usage and unusable input: exit 2', () => {
     [
       '--live with the example key',
       () => [file('two.json', '[]'), '--live', '--settings', join(ROOT, 'examples', 'settings.json')],
-      /needs your REST API key: set it in the settings file, or in the BRAZE_API_KEY/
+      /needs your REST API key, not the examples' "example-rest-api-key": set it in examples\/settings\.json, or in the BRAZE_API_KEY/
     ]
   ])('%s', async (_name, args, message) => {
     const { code, stderr } = await replay(args())

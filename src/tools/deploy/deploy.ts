@@ -23,7 +23,7 @@ const EXIT_USAGE = 2
 
 const NO_TOKEN =
   `${TOKEN_VARIABLE} is not set. Create a Public API token in Segment (workspace Settings > Access Management > Tokens > ` +
-  `Create Token, type "Public API", with a role that can edit Functions) and run: ${TOKEN_VARIABLE}=<token> npm run deploy ` +
+  `Create Token, type "Public API", with Workspace Owner access, or Workspace Member access with Functions Admin and Source Admin) and run: ${TOKEN_VARIABLE}=<token> npm run deploy ` +
   '(or try --dry-run, which needs no token).'
 
 /**

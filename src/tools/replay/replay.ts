@@ -79,8 +79,8 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
   }
   if (args.live && loaded.settings.apiKey === EXAMPLE_API_KEY) {
     return cannotRun(
-      `--live sends to the real Braze (${loaded.settings.dataCenter.restHost}) and needs your REST API key: ` +
-        `set it in the settings file, or in the ${API_KEY_ENV} environment variable.`
+      `--live sends to the real Braze (${loaded.settings.dataCenter.restHost}) and needs your REST API key, not the examples' ` +
+        `"${EXAMPLE_API_KEY}": set it in ${shownPath(resolve(io.cwd, args.settingsFile!))}, or in the ${API_KEY_ENV} environment variable.`
     )
   }
 
