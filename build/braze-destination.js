@@ -2632,6 +2632,45 @@ var RAILS_TIME_ZONES = {
   Samoa: "Pacific/Apia"
 };
 
+// src/destination/time-zones.ts
+var IANA_NAMES = {
+  "Africa/Asmera": "Africa/Asmara",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Catamarca": "America/Argentina/Catamarca",
+  "America/Coral_Harbour": "America/Atikokan",
+  "America/Cordoba": "America/Argentina/Cordoba",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Jujuy": "America/Argentina/Jujuy",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "America/Mendoza": "America/Argentina/Mendoza",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk"
+};
+var knownZones = /* @__PURE__ */ new Map();
+function ianaTimeZone(zone) {
+  let canonical = knownZones.get(zone);
+  if (canonical === void 0) {
+    try {
+      const name = field(RAILS_TIME_ZONES, zone.trim()) ?? zone;
+      const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+      const named2 = /\//.test(name) && /\//.test(resolved) || resolved === "UTC";
+      canonical = named2 ? field(IANA_NAMES, resolved) ?? resolved : null;
+    } catch {
+      canonical = null;
+    }
+    if (knownZones.size < 1e3) knownZones.set(zone, canonical);
+  }
+  return canonical ?? void 0;
+}
+
 // src/destination/standard-attributes.ts
 var GENDERS = {
   m: "M",
@@ -2697,21 +2736,6 @@ function validDate(year, month, day) {
   if (year < 1 || year > 9999 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return void 0;
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
-var knownZones = /* @__PURE__ */ new Map();
-function ianaTimeZone(zone) {
-  let canonical = knownZones.get(zone);
-  if (canonical === void 0) {
-    try {
-      const name = field(RAILS_TIME_ZONES, zone.trim()) ?? zone;
-      const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
-      canonical = /\//.test(name) && /\//.test(resolved) || resolved === "UTC" ? resolved : null;
-    } catch {
-      canonical = null;
-    }
-    if (knownZones.size < 1e3) knownZones.set(zone, canonical);
-  }
-  return canonical ?? void 0;
-}
 function pick(warnings, convert, expected, ...sources) {
   for (const [label, value] of sources) {
     if (value === void 0 || value === "") continue;
@@ -2749,6 +2773,8 @@ function splitName(name, first2, last) {
   const [head, ...rest] = full.split(" ");
   return rest.length > 0 ? { first_name: head, last_name: rest.join(" ") } : { first_name: head };
 }
+var PROFILE_DATES = ["date_of_first_session", "date_of_last_session", "marked_email_as_spam_at"];
+var PROFILE_SWITCHES = ["email_open_tracking_disabled", "email_click_tracking_disabled"];
 var STANDARD_MAPPINGS = [
   {
     consumes: ["firstName", "first_name", "lastName", "last_name", "name"],
@@ -2869,18 +2895,48 @@ var STANDARD_MAPPINGS = [
     }
   },
   {
-    consumes: [],
-    map(_traits, event, warnings) {
-      const location = dict(path(event, "context", "location"));
-      const latitude = field(location, "latitude");
-      const longitude = field(location, "longitude");
-      if (latitude === void 0 && longitude === void 0) return {};
-      const valid = typeof latitude === "number" && typeof longitude === "number" && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
-      if (valid) return { current_location: { latitude, longitude } };
-      warnings.push(
-        "context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180)."
-      );
+    // A current_location trait, else the device's context.location.
+    consumes: ["current_location"],
+    map(traits, event, warnings) {
+      const trait = field(traits, "current_location");
+      if (trait === null) return { current_location: null };
+      for (const [label, value] of [
+        ['trait "current_location" was dropped', trait],
+        ["context.location was not sent as current_location", path(event, "context", "location")]
+      ]) {
+        if (value === void 0) continue;
+        const location = dict(value);
+        const latitude = field(location, "latitude");
+        const longitude = field(location, "longitude");
+        if (location && latitude === void 0 && longitude === void 0) continue;
+        const valid = typeof latitude === "number" && typeof longitude === "number" && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
+        if (valid) return { current_location: { latitude, longitude } };
+        warnings.push(`${label}: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).`);
+      }
       return {};
+    }
+  },
+  {
+    // Braze's other profile fields a trait can set ("Braze user profile fields",
+    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/): the session and spam dates
+    // "in ISO 8601 format", the email tracking switches as booleans. null unsets them.
+    consumes: [...PROFILE_DATES, ...PROFILE_SWITCHES],
+    map(traits, _event, warnings) {
+      const out = {};
+      for (const key of PROFILE_DATES) {
+        const value = field(traits, key);
+        if (value === void 0) continue;
+        if (value === null || typeof value === "string" && isoDateMs(value) !== void 0) out[key] = value;
+        else warnings.push(`trait "${key}" was dropped: Braze takes an ISO 8601 date.`);
+      }
+      for (const key of PROFILE_SWITCHES) {
+        const value = field(traits, key);
+        if (value === void 0) continue;
+        const switched = value === "true" ? true : value === "false" ? false : value;
+        if (switched === null || typeof switched === "boolean") out[key] = switched;
+        else warnings.push(`trait "${key}" was dropped: Braze takes true or false.`);
+      }
+      return out;
     }
   },
   {

@@ -129,6 +129,10 @@ describe('standard attributes', () => {
     // Braze's own example of a time_zone (https://www.braze.com/docs/api/objects_filters/user_attributes_object/): a Rails name.
     ['a Rails time zone name → its IANA zone', { time_zone: 'Eastern Time (US & Canada)' }, { time_zone: 'America/New_York' }],
     ['a Rails city name → its IANA zone', { timezone: 'Paris' }, { time_zone: 'Europe/Paris' }],
+    // Node 20's ICU keeps CLDR's older ids (Asia/Calcutta): IANA's current name is sent.
+    ['a zone IANA renamed keeps its current name', { timezone: 'Asia/Kolkata' }, { time_zone: 'Asia/Kolkata' }],
+    ['a zone by its former name → its current one', { timezone: 'europe/kiev' }, { time_zone: 'Europe/Kyiv' }],
+    ['a Rails name of such a zone', { timezone: 'Mumbai' }, { time_zone: 'Asia/Kolkata' }],
     ['context.locale en-US → en', {}, { language: 'en' }, { context: { locale: 'en-US' } }],
     ['context.locale nl-NL → nl', {}, { language: 'nl' }, { context: { locale: 'nl-NL' } }],
     ['context.locale fr_FR → fr', {}, { language: 'fr' }, { context: { locale: 'fr_FR' } }],
@@ -583,21 +587,40 @@ describe('custom attributes', () => {
     for (const warning of warnings) expect(warning).toMatch(/a key of the Braze user object/)
   })
 
-  test("traits named as Braze's profile fields with formats of their own are dropped with a warning, not sent as custom attributes", () => {
-    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/: Braze reads these names as those fields.
+  test("Braze's profile fields a trait can set: session and spam dates in ISO 8601, the email tracking switches, current_location", () => {
+    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/, "Braze user profile fields".
     const traits = {
-      twitter: '@pat',
-      facebook: 'pat.fb',
-      push_tokens: 'abc',
-      push_token_import: true,
-      current_location: 'Paris',
-      date_of_first_session: 'yesterday',
-      date_of_last_session: 'today',
-      marked_email_as_spam_at: '2024-01-01',
+      date_of_first_session: '2024-01-01T10:00:00Z',
+      date_of_last_session: '2024-03-04',
+      marked_email_as_spam_at: null,
       email_open_tracking_disabled: true,
-      email_click_tracking_disabled: false,
-      plan: 'pro'
+      email_click_tracking_disabled: 'false',
+      current_location: { latitude: 48.85, longitude: 2.35 }
     }
+    const { attributes, warnings } = attributesOf(identify(traits, { context: { location: { latitude: 1, longitude: 2 } } }))
+    expect(attributes).toEqual({ external_id: 'u1', ...traits, email_click_tracking_disabled: false })
+    expect(warnings).toEqual([])
+    expect(attributesOf(identify({ current_location: null })).attributes).toEqual({ external_id: 'u1', current_location: null })
+  })
+
+  test('those fields with values Braze would not take are dropped with a warning; a bad current_location yields to context.location', () => {
+    const traits = {
+      date_of_first_session: 'yesterday',
+      email_open_tracking_disabled: 'yes',
+      current_location: 'Paris'
+    }
+    const { attributes, warnings } = attributesOf(identify(traits, { context: { location: { latitude: 1, longitude: 2 } } }))
+    expect(attributes).toEqual({ external_id: 'u1', current_location: { latitude: 1, longitude: 2 } })
+    expect(warnings).toEqual([
+      'trait "current_location" was dropped: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).',
+      'trait "date_of_first_session" was dropped: Braze takes an ISO 8601 date.',
+      'trait "email_open_tracking_disabled" was dropped: Braze takes true or false.'
+    ])
+  })
+
+  test("traits named as Braze's profile fields of a format this function does not build are dropped with a warning, not sent as custom attributes", () => {
+    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/: Braze reads these names as those fields.
+    const traits = { twitter: '@pat', facebook: 'pat.fb', push_tokens: 'abc', push_token_import: true, plan: 'pro' }
     const { attributes, warnings } = attributesOf(identify(traits))
     expect(attributes).toEqual({ external_id: 'u1', plan: 'pro' })
     expect(warnings).toEqual(

@@ -5,8 +5,8 @@ import { MAX_IMAGE_URL_LENGTH } from './braze-limits'
 import { validContact } from './contact'
 import { toCountryCode } from './countries'
 import { languageCode } from './languages'
-import { RAILS_TIME_ZONES } from './rails-time-zones'
-import { cutString, type ValueContext } from './values'
+import { ianaTimeZone } from './time-zones'
+import { cutString, isoDateMs, type ValueContext } from './values'
 import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segment-event'
 import type { Settings } from './settings'
 
@@ -97,29 +97,6 @@ function validDate(year: number, month: number, day: number): string | undefined
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }
 
-const knownZones = new Map<string, string | null>()
-/**
- * The canonical IANA name (`europe/amsterdam` → `Europe/Amsterdam`, Rails's
- * `Eastern Time (US & Canada)` → `America/New_York`), or undefined for anything else.
- */
-function ianaTimeZone(zone: string): string | undefined {
-  let canonical = knownZones.get(zone)
-  if (canonical === undefined) {
-    try {
-      const name = (field(RAILS_TIME_ZONES, zone.trim()) as string | undefined) ?? zone
-      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
-      // Offsets and abbreviations (GMT+1, EST) are valid for Intl but not the Area/City names Braze takes;
-      // newer ICU even resolves "EST" to America/Panama, a zone without daylight saving time.
-      canonical = (/\//.test(name) && /\//.test(resolved)) || resolved === 'UTC' ? resolved : null
-    } catch {
-      canonical = null
-    }
-    // Bounded: only a hostile stream sends endless distinct zones.
-    if (knownZones.size < 1000) knownZones.set(zone, canonical)
-  }
-  return canonical ?? undefined
-}
-
 /**
  * The first source that holds a value wins; a value `convert` cannot read is
  * dropped with a warning and the next source is tried. A trait's `null`
@@ -186,6 +163,9 @@ function splitName(name: string, first: unknown, last: unknown): { first_name?: 
   const [head, ...rest] = full.split(' ')
   return rest.length > 0 ? { first_name: head, last_name: rest.join(' ') } : { first_name: head }
 }
+
+const PROFILE_DATES = ['date_of_first_session', 'date_of_last_session', 'marked_email_as_spam_at']
+const PROFILE_SWITCHES = ['email_open_tracking_disabled', 'email_click_tracking_disabled']
 
 export const STANDARD_MAPPINGS: StandardMapping[] = [
   {
@@ -321,20 +301,51 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
     }
   },
   {
-    consumes: [],
-    map(_traits, event, warnings) {
-      const location = dict(path(event, 'context', 'location'))
-      const latitude = field(location, 'latitude')
-      const longitude = field(location, 'longitude')
-      if (latitude === undefined && longitude === undefined) return {}
-      // "current_location: (object) Of the form {"longitude": -73.991443, "latitude": 40.753824}"
-      // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
-      const valid = typeof latitude === 'number' && typeof longitude === 'number' && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180
-      if (valid) return { current_location: { latitude, longitude } }
-      warnings.push(
-        'context.location was not sent as current_location: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).'
-      )
+    // A current_location trait, else the device's context.location.
+    consumes: ['current_location'],
+    map(traits, event, warnings) {
+      const trait = field(traits, 'current_location')
+      if (trait === null) return { current_location: null }
+      for (const [label, value] of [
+        ['trait "current_location" was dropped', trait],
+        ['context.location was not sent as current_location', path(event, 'context', 'location')]
+      ] as const) {
+        if (value === undefined) continue
+        const location = dict(value)
+        const latitude = field(location, 'latitude')
+        const longitude = field(location, 'longitude')
+        if (location && latitude === undefined && longitude === undefined) continue
+        // "current_location: (object) Of the form {"longitude": -73.991443, "latitude": 40.753824}"
+        // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+        const valid =
+          typeof latitude === 'number' && typeof longitude === 'number' && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180
+        if (valid) return { current_location: { latitude, longitude } }
+        warnings.push(`${label}: Braze takes a numeric latitude (-90 to 90) and longitude (-180 to 180).`)
+      }
       return {}
+    }
+  },
+  {
+    // Braze's other profile fields a trait can set ("Braze user profile fields",
+    // https://www.braze.com/docs/api/objects_filters/user_attributes_object/): the session and spam dates
+    // "in ISO 8601 format", the email tracking switches as booleans. null unsets them.
+    consumes: [...PROFILE_DATES, ...PROFILE_SWITCHES],
+    map(traits, _event, warnings) {
+      const out: Record<string, unknown> = {}
+      for (const key of PROFILE_DATES) {
+        const value = field(traits, key)
+        if (value === undefined) continue
+        if (value === null || (typeof value === 'string' && isoDateMs(value) !== undefined)) out[key] = value
+        else warnings.push(`trait "${key}" was dropped: Braze takes an ISO 8601 date.`)
+      }
+      for (const key of PROFILE_SWITCHES) {
+        const value = field(traits, key)
+        if (value === undefined) continue
+        const switched = value === 'true' ? true : value === 'false' ? false : value
+        if (switched === null || typeof switched === 'boolean') out[key] = switched
+        else warnings.push(`trait "${key}" was dropped: Braze takes true or false.`)
+      }
+      return out
     }
   },
   {
