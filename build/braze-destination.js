@@ -455,7 +455,7 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
     const nested = inObject || context.mode === "attribute" && value.some(isDict);
     const out = [];
     value.forEach((item2, index) => {
-      const asItem = typeof item2 === "string" || isDate(item2) ? false : nested;
+      const asItem = typeof item2 === "string" || isDate(item2) || isDict(item2) && isTimeObject(item2) ? false : nested;
       const converted = toBrazeValue(item2, item2 === null ? { ...context, label: `${context.label}[${index}]` } : context, asItem, depth + 1);
       if (converted !== void 0) out.push(converted);
     });
@@ -1414,7 +1414,8 @@ function planDelivery(plans, options) {
     profiles: plans.map(() => []),
     ownAttributes: /* @__PURE__ */ new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => plan?.mergesBestEffort ? [owner] : [])),
-    unchangedAttributes: 0
+    unchangedAttributes: 0,
+    warnings: plans.map(() => [])
   };
   const groups = /* @__PURE__ */ new Map();
   const groupOf = (key) => {
@@ -1451,9 +1452,9 @@ function planDelivery(plans, options) {
     if (cut !== void 0) delivery.cuts[owner] = cut;
     const cutLimits = cut !== void 0 && cut !== limits.combined ? requestLimits(cut) : limits;
     let parts = chunks(plan, owner, cutLimits);
+    let leftOut;
     if (parts.length > MAX_REQUESTS_PER_EVENT && plan.purchasesOptional) {
-      const left = `Its purchases were left out, the rest sent: ${tooManyRequests(plan, parts, cutLimits)}`;
-      if (!plan.warnings.includes(left)) plan.warnings.push(left);
+      leftOut = `The purchases were left out and the rest sent: ${purchasesOverLimit(plan, cutLimits)}`;
       plan = { ...plan, purchases: [], purchasesOptional: void 0 };
       parts = chunks(plan, owner, cutLimits);
     }
@@ -1470,6 +1471,7 @@ function planDelivery(plans, options) {
       return;
     }
     for (const profile of deletes2) deleted.add(profile);
+    if (leftOut) delivery.warnings[owner].push(leftOut);
     delivery.profiles[owner] = written;
     const done = recalled ?? /* @__PURE__ */ new Set();
     delivery.acceptedBefore[owner] = done;
@@ -1579,6 +1581,12 @@ function tooManyRequests(plan, parts, limits) {
     return `This event would become ${objects} Braze objects (${plan.purchases.length} of them purchases: one per product, and one per 100 of a quantity); the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}). Split the order, or send it with ecommerceMode "recommended".`;
   const kilobytes = Math.ceil(parts.reduce((sum, part) => sum + sizeOf(part).bytes, 0) / 1024);
   return `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. Send fewer or smaller products, or send it with ecommerceMode "recommended".`;
+}
+function purchasesOverLimit(plan, limits) {
+  const perRequest = Math.min(limits.perType, limits.combined);
+  const most = MAX_REQUESTS_PER_EVENT * perRequest;
+  const objects = plan.attributes.length + plan.events.length + plan.purchases.length;
+  return objects > most ? `with its ${plan.purchases.length} purchases the event would be ${objects} Braze objects, and the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}).` : `with its purchases the event would need more than ${MAX_REQUESTS_PER_EVENT} requests of 1 MB.`;
 }
 function createsAliasOnly(object) {
   return "user_alias" in object && object._update_existing_only === false && Object.keys(object).length === 2;
@@ -1732,7 +1740,13 @@ async function deliver(plans, options) {
     order.forEach((owner, index) => out[owner] = values[index]);
     return out;
   };
-  return { ...report, failures: back(report.failures), alreadyDelivered: back(report.alreadyDelivered), accepted: back(report.accepted) };
+  return {
+    ...report,
+    failures: back(report.failures),
+    alreadyDelivered: back(report.alreadyDelivered),
+    accepted: back(report.accepted),
+    warnings: back(report.warnings)
+  };
 }
 async function deliverInRounds(plans, options) {
   const rounds = contactRounds(plans);
@@ -1766,7 +1780,8 @@ async function deliverInRounds(plans, options) {
     accepted: plans.map((_, owner) => of(owner).accepted[owner]),
     calls: reports.flatMap((report) => report.calls),
     unchangedAttributes: reports.reduce((sum, report) => sum + report.unchangedAttributes, 0),
-    notices: [...new Set(reports.flatMap((report) => report.notices))]
+    notices: [...new Set(reports.flatMap((report) => report.notices))],
+    warnings: plans.map((_, owner) => of(owner).warnings[owner])
   };
 }
 var OUT_OF_TIME = "The invocation ran out of time before this event could be sent: it had to wait for an earlier event of the batch to reach Braze first.";
@@ -1778,7 +1793,8 @@ function unsent(plans, message) {
     accepted: plans.map(() => NOTHING),
     calls: [],
     unchangedAttributes: 0,
-    notices: []
+    notices: [],
+    warnings: plans.map(() => [])
   };
 }
 async function deliverInOrder(plans, options, reusedIds) {
@@ -1825,7 +1841,8 @@ async function deliverInOrder(plans, options, reusedIds) {
     }),
     calls: run.calls,
     unchangedAttributes: plan.unchangedAttributes,
-    notices: [...run.notices]
+    notices: [...run.notices],
+    warnings: plans.map((_, owner) => plan.warnings[plan.duplicateOf.get(owner) ?? owner])
   };
 }
 var Delivery = class {
@@ -2760,18 +2777,28 @@ function firstUsable(traits, keys, convert, refusal, warnings) {
   }
   return void 0;
 }
-function defined(...values) {
-  return values.find((value) => value !== void 0);
+function namePart(traits, keys) {
+  const usable = keys.find((key2) => !isBlankOrMissing(field(traits, key2)));
+  const key = usable ?? keys.find((key2) => field(traits, key2) !== void 0) ?? keys[1];
+  return { key, value: field(traits, key), given: usable !== void 0 };
 }
-var isBlank = (value) => typeof value === "string" && value.trim() === "";
+var isBlankOrMissing = (value) => value === void 0 || typeof value === "string" && value.trim() === "";
+var words = (text2) => text2.trim().replace(/\s+/g, " ");
 function splitName(name, first2, last) {
-  const full = name.trim().replace(/\s+/g, " ");
-  const given = (part) => typeof part === "string" && !isBlank(part) ? part.trim().replace(/\s+/g, " ") : void 0;
-  const [firstGiven, lastGiven] = [given(first2), given(last)];
-  if (firstGiven !== void 0) return full.startsWith(`${firstGiven} `) ? { last_name: full.slice(firstGiven.length + 1) } : {};
-  if (lastGiven !== void 0) return full.endsWith(` ${lastGiven}`) ? { first_name: full.slice(0, -lastGiven.length - 1) } : {};
+  const full = words(name);
+  if (first2.given) {
+    const given = nonBlank(first2.value);
+    return given !== void 0 && full.startsWith(`${words(given)} `) ? { last_name: full.slice(words(given).length + 1) } : {};
+  }
+  if (last.given) {
+    const given = nonBlank(last.value);
+    return given !== void 0 && full.endsWith(` ${words(given)}`) ? { first_name: full.slice(0, -words(given).length - 1) } : {};
+  }
   const [head, ...rest] = full.split(" ");
   return rest.length > 0 ? { first_name: head, last_name: rest.join(" ") } : { first_name: head };
+}
+function nullAddress(traits, attribute) {
+  return field(traits, "address") === null && field(traits, attribute) === void 0;
 }
 var PROFILE_DATES = ["date_of_first_session", "date_of_last_session", "marked_email_as_spam_at"];
 var PROFILE_SWITCHES = ["email_open_tracking_disabled", "email_click_tracking_disabled"];
@@ -2780,17 +2807,18 @@ var STANDARD_MAPPINGS = [
     consumes: ["firstName", "first_name", "lastName", "last_name", "name"],
     map(traits, _event, warnings) {
       const out = {};
-      const first2 = defined(field(traits, "firstName"), field(traits, "first_name"));
-      const last = defined(field(traits, "lastName"), field(traits, "last_name"));
-      const missing = (part) => part === void 0 || isBlank(part);
+      const first2 = namePart(traits, ["firstName", "first_name"]);
+      const last = namePart(traits, ["lastName", "last_name"]);
       const name = field(traits, "name");
       let split = {};
-      if ((missing(first2) || missing(last)) && typeof name === "string" && !isBlank(name)) split = splitName(name, first2, last);
-      else if ((missing(first2) || missing(last)) && name !== void 0 && name !== null && typeof name !== "string")
-        warnings.push('trait "name" was dropped: expected text.');
-      const fromName = (part, own, keys) => missing(part) && own !== void 0 ? text(own, `trait "name" (as ${keys[1]})`, warnings) : text(part, `trait "${field(traits, keys[0]) === void 0 ? keys[1] : keys[0]}"`, warnings);
-      const firstName = fromName(first2, split.first_name, ["firstName", "first_name"]);
-      const lastName = fromName(last, split.last_name, ["lastName", "last_name"]);
+      if (!first2.given || !last.given) {
+        const text2 = nonBlank(name);
+        if (text2 !== void 0) split = splitName(text2, first2, last);
+        else if (!isAbsent(name)) warnings.push('trait "name" was dropped: expected text.');
+      }
+      const part = ({ key, value, given }, fromName, attribute) => !given && fromName !== void 0 ? text(fromName, `trait "name" (as ${attribute})`, warnings) : text(value, `trait "${key}"`, warnings);
+      const firstName = part(first2, split.first_name, "first_name");
+      const lastName = part(last, split.last_name, "last_name");
       if (firstName !== void 0) out.first_name = firstName;
       if (lastName !== void 0) out.last_name = lastName;
       return out;
@@ -2839,7 +2867,7 @@ var STANDARD_MAPPINGS = [
         warnings.push(
           `trait "address" was dropped: Segment's spec makes it an object ({city, country, …}), and Braze takes its city as home_city.`
         );
-      const fromAddress = address === null ? null : field(dict(address), "city");
+      const fromAddress = nullAddress(traits, "home_city") ? null : field(dict(address), "city");
       const city = fromAddress === void 0 ? text(field(traits, "home_city"), 'trait "home_city"', warnings) : text(fromAddress, 'trait "address.city"', warnings);
       return city === void 0 ? {} : { home_city: city };
     }
@@ -2869,7 +2897,7 @@ var STANDARD_MAPPINGS = [
         warnings,
         toCountryCode,
         "an ISO-3166-1 country code or an English country name",
-        ['trait "address.country"', field(traits, "address") === null ? null : path(traits, "address", "country")],
+        ['trait "address.country"', nullAddress(traits, "country") ? null : path(traits, "address", "country")],
         ['trait "country"', field(traits, "country")],
         ["context.location.country", path(context, "location", "country")]
       );
@@ -3893,10 +3921,8 @@ var definitions = {
     parse(value) {
       const parsed = optionalText(value);
       if ("value" in parsed && parsed.value !== void 0) {
-        if (/^\$|[.\s]/.test(parsed.value) || badKey(parsed.value, false))
-          return {
-            expected: `an attribute name of at most ${MAX_KEY_LENGTH} characters without spaces, "." or a leading "$" (and not __proto__, constructor or prototype)`
-          };
+        const reason = badKey(parsed.value, false) ?? (/[.\s]/.test(parsed.value) ? 'a name containing "." or a space' : void 0);
+        if (reason) return { expected: `a Braze attribute name, not ${reason}` };
         if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value))
           return { expected: "a custom attribute name, not a Braze standard attribute or identifier" };
       }
@@ -3952,14 +3978,14 @@ function normalizeApiKey(raw) {
   const unquoted = (text2) => text2.trim().replace(/^["']|["']$/g, "");
   return unquoted(unquoted(raw).replace(/^Bearer\s+/i, ""));
 }
-var isBlank2 = (value) => isAbsent(value) || Array.isArray(value) && value.length === 0;
+var isBlank = (value) => isAbsent(value) || Array.isArray(value) && value.length === 0;
 function parseSettings(raw) {
   const input = raw !== null && typeof raw === "object" ? raw : {};
   const out = {};
   const problems = [];
   for (const definition of SETTING_DEFINITIONS) {
     const value = input[definition.name];
-    if (isBlank2(value)) {
+    if (isBlank(value)) {
       if (definition.required) problems.push(`Setting "${definition.name}" (${definition.label}) is required: ${definition.description}`);
       out[definition.name] = definition.default;
       continue;
@@ -4049,7 +4075,7 @@ function handleEvent(type, event, rawSettings) {
     const report = await send([plan], settings, startedAt, true);
     const failure2 = worstFailure(report.failures[0]);
     if (failure2) throw segmentError(ERROR_FOR_FAILURE[failure2.kind], failureMessage(failure2, report.accepted[0]));
-    return summarize(report, [...report.notices, ...plan.warnings], plan.messageId);
+    return summarize(report, [...report.notices, ...plan.warnings, ...report.warnings[0]], plan.messageId);
   });
 }
 var ERROR_FOR_FAILURE = {
@@ -4077,8 +4103,8 @@ function handleBatch(events, rawSettings) {
     );
     for (const notice of report.notices) console.log(notice);
     plans.forEach((plan, index) => {
-      if (!isProblem(plan) && plan.warnings.length > 0)
-        for (const line of batchWarningLines(index, plan.messageId, plan.warnings)) console.log(line);
+      const warnings = isProblem(plan) ? [] : [...plan.warnings, ...report.warnings[index]];
+      if (!isProblem(plan) && warnings.length > 0) for (const line of batchWarningLines(index, plan.messageId, warnings)) console.log(line);
     });
     return plans.map((plan, index) => {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message };

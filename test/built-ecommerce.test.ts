@@ -118,8 +118,8 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
     expect(body.events.map((event) => [event.name, event.properties.products.length])).toEqual([['ecommerce.order_placed', 300]])
     expect(body.purchases).toBeUndefined()
     expect(summary.warnings).toEqual([
-      'Its purchases were left out, the rest sent: This event would become 301 Braze objects (300 of them purchases: one per product, and one per 100 of a quantity); ' +
-        'the function sends at most 300 for one event (4 requests of 75). Split the order, or send it with ecommerceMode "recommended".'
+      'The purchases were left out and the rest sent: with its 300 purchases the event would be 301 Braze objects, ' +
+        'and the function sends at most 300 for one event (4 requests of 75).'
     ])
     const smaller = { ...order, messageId: 'smaller', properties: { ...order.properties, products: products.slice(0, 200) } }
     const cut = (await runtime.deliver(smaller, { ...SETTINGS, ecommerceMode: 'both', maxObjectsPerRequest: '50' })) as {
@@ -131,6 +131,25 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       'ecommerce.order_placed'
     ])
     expect(braze.profile({ external_id: 'u-shop' })!.purchases).toEqual([])
+  })
+
+  test('ecommerceMode both in onBatch: the order sent without its purchases has the warning in the log; one held behind a delete has none', async () => {
+    const products = Array.from({ length: 300 }, (_, index) => ({ product_id: `p${index}`, name: `Thing ${index}`, price: 1 }))
+    const order = (userId: string, messageId: string) => ({
+      ...ecommerceTrack('ecommerce-order-completed-properties.json'),
+      userId,
+      messageId,
+      properties: { order_id: `o-${userId}`, total: 300, products }
+    })
+    const results = await runtime.handlers.onBatch!(
+      [order('u-a', 'm-a'), { type: 'delete', userId: 'u-b', messageId: 'del-b' }, order('u-b', 'm-b')],
+      { ...SETTINGS, ecommerceMode: 'both' }
+    )
+    expect((results as Array<{ status: number }>).map((result) => result.status)).toEqual([200, 200, 500])
+    const warned = runtime.logs.filter((line) => line.includes('The purchases were left out'))
+    expect(warned).toEqual([
+      expect.stringMatching(/^Warning for event 1 \(messageId "m-a"\): The purchases were left out and the rest sent/)
+    ])
   })
 
   test('identify: nested operators, _merge_objects, location, explicit language and a country name land on the profile', async () => {

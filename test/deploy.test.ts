@@ -559,7 +559,7 @@ describe('usage', () => {
     [['--id', 'dfn_1', '--id', 'dfn_2'], '--id given twice.'],
     [['--id', 'dfn_1', '--name', 'x'], 'Give --id or --name, not both.'],
     [['--id', 'dfn_1/../sources'], '--id takes a function\'s id, dfn_… (Segment shows it in the function\'s URL), not "dfn_1/../sources".'],
-    [['--id', 'dfn_1?x=1'], '--id takes a function\'s id, dfn_… (Segment shows it in the function\'s URL), not "dfn_1?x=1".']
+    [['--id', '..'], '--id takes a function\'s id, dfn_… (Segment shows it in the function\'s URL), not "..".']
   ])('rejects %j with exit code 2', async (args, message) => {
     const result = await run(args)
 

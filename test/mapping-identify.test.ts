@@ -83,6 +83,14 @@ describe('standard attributes', () => {
       { first_name: 'Ada', last_name: 'Lovelace' }
     ],
     ['a blank first name with no name is sent as given', { firstName: '' }, { first_name: '' }],
+    [
+      'a blank first name yields to the other spelling first',
+      { firstName: '', first_name: 'Ada', name: 'Bob Smith' },
+      { first_name: 'Ada' }
+    ],
+    ['a numeric first name is compared as text', { firstName: 7, name: '7 Lovelace' }, { first_name: '7', last_name: 'Lovelace' }],
+    ['a numeric first name the name does not start with', { firstName: 7, name: 'Ada Lovelace' }, { first_name: '7' }],
+    ['a null first name is a value: name fills nothing', { firstName: null, name: 'Mary Ann van Dyke' }, { first_name: null }],
     ['a blank name gives nothing', { name: '   ' }, {}],
     ['null unsets the first name', { firstName: null }, { first_name: null }],
     ['an explicit null firstName is not replaced by first_name', { firstName: null, first_name: 'Ann' }, { first_name: null }],
@@ -92,6 +100,11 @@ describe('standard attributes', () => {
     ['phone', { phone: '+15551234567' }, { phone: '+15551234567' }],
     ['null unsets email', { email: null }, { email: null }],
     ['a null address unsets its city and country', { address: null }, { home_city: null, country: null }],
+    [
+      'a null address yields to traits named home_city and country',
+      { address: null, home_city: 'Paris', country: 'FR' },
+      { home_city: 'Paris', country: 'FR' }
+    ],
     [
       'address.city and address.country',
       { address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } },
@@ -455,7 +468,7 @@ describe('custom attributes', () => {
         deep: { at: '2021-02-03', n: 1 },
         history: [{ at: '2022-03-04T05:06:07Z', id: 7 }],
         // Braze documents {"$time"} for object properties only: an item of a list stays a string.
-        dates: ['2024-01-01', 'x', new Date('2024-02-03T00:00:00.000Z')]
+        dates: ['2024-01-01', 'x', new Date('2024-02-03T00:00:00.000Z'), { $time: '2024-03-04' }]
       }
     }
     const { attributes, warnings } = attributesOf(identify(traits))
@@ -467,7 +480,7 @@ describe('custom attributes', () => {
         renewed: { $time: '2023-06-01T00:00:00.000Z' },
         deep: { at: { $time: '2021-02-03' }, n: 1 },
         history: [{ at: { $time: '2022-03-04T05:06:07Z' }, id: 7 }],
-        dates: ['2024-01-01', 'x', '2024-02-03T00:00:00.000Z']
+        dates: ['2024-01-01', 'x', '2024-02-03T00:00:00.000Z', '2024-03-04']
       }
     })
     expect(warnings).toHaveLength(3)

@@ -282,7 +282,7 @@ describe('the text settings: appId, anonymousAliasLabel, audienceAttribute', () 
       expect(problemOf(rawSettings({ audienceAttribute: value }))).toEqual({
         kind: 'ValidationError',
         message: expect.stringMatching(
-          /^Setting "audienceAttribute" .* is invalid: expected an attribute name of at most 255 characters without spaces/
+          /^Setting "audienceAttribute" .* is invalid: expected a Braze attribute name, not (a key starting with "\$"|a key over 255 characters|a name containing "\." or a space|a reserved JavaScript key)\.$/
         )
       })
     }

@@ -63,6 +63,8 @@ export interface DeliveryReport {
   unchangedAttributes: number
   /** What the user should know about the invocation as a whole, such as a setting that would save a round trip. */
   notices: string[]
+  /** Per input event: what delivery adds to its mapping's warnings. */
+  warnings: string[][]
 }
 
 export interface DeliveryOptions {
@@ -99,7 +101,13 @@ export async function deliver(plans: Array<EventPlan | undefined>, options: Deli
     order.forEach((owner, index) => (out[owner] = values[index]!))
     return out
   }
-  return { ...report, failures: back(report.failures), alreadyDelivered: back(report.alreadyDelivered), accepted: back(report.accepted) }
+  return {
+    ...report,
+    failures: back(report.failures),
+    alreadyDelivered: back(report.alreadyDelivered),
+    accepted: back(report.accepted),
+    warnings: back(report.warnings)
+  }
 }
 
 /**
@@ -143,7 +151,8 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
     accepted: plans.map((_, owner) => of(owner).accepted[owner]!),
     calls: reports.flatMap((report) => report.calls),
     unchangedAttributes: reports.reduce((sum, report) => sum + report.unchangedAttributes, 0),
-    notices: [...new Set(reports.flatMap((report) => report.notices))]
+    notices: [...new Set(reports.flatMap((report) => report.notices))],
+    warnings: plans.map((_, owner) => of(owner).warnings[owner]!)
   }
 }
 
@@ -158,7 +167,8 @@ function unsent(plans: Array<EventPlan | undefined>, message: string): DeliveryR
     accepted: plans.map(() => NOTHING),
     calls: [],
     unchangedAttributes: 0,
-    notices: []
+    notices: [],
+    warnings: plans.map(() => [])
   }
 }
 
@@ -213,7 +223,8 @@ async function deliverInOrder(
     }),
     calls: run.calls,
     unchangedAttributes: plan.unchangedAttributes,
-    notices: [...run.notices]
+    notices: [...run.notices],
+    warnings: plans.map((_, owner) => plan.warnings[plan.duplicateOf.get(owner) ?? owner]!)
   }
 }
 

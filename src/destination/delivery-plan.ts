@@ -87,6 +87,8 @@ export interface DeliveryPlan {
   ownAttributes: Map<number, BrazeAttributes[]>
   /** Attribute values not sent because this instance already delivered them. */
   unchangedAttributes: number
+  /** Per event sent: what delivery adds to its mapping's warnings (purchases left out of an order too big to send whole). */
+  warnings: string[][]
 }
 
 export interface PlanOptions {
@@ -124,7 +126,8 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     profiles: plans.map(() => []),
     ownAttributes: new Map(),
     bestEffortMerges: new Set(plans.flatMap((plan, owner) => (plan?.mergesBestEffort ? [owner] : []))),
-    unchangedAttributes: 0
+    unchangedAttributes: 0,
+    warnings: plans.map(() => [])
   }
   const groups = new Map<string, Group>()
   const groupOf = (key: string) => {
@@ -173,10 +176,10 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     let parts = chunks(plan, owner, cutLimits)
     // Judged here, after the memory and with the event's own cut: an event Braze took all or part of
     // under another maxObjectsPerRequest is never refused for the setting it has now.
+    let leftOut: string | undefined
     if (parts.length > MAX_REQUESTS_PER_EVENT && plan.purchasesOptional) {
       // In "both", the order's recommended event goes without its purchases (README, "ecommerceMode").
-      const left = `Its purchases were left out, the rest sent: ${tooManyRequests(plan, parts, cutLimits)}`
-      if (!plan.warnings.includes(left)) plan.warnings.push(left)
+      leftOut = `The purchases were left out and the rest sent: ${purchasesOverLimit(plan, cutLimits)}`
       plan = { ...plan, purchases: [], purchasesOptional: undefined }
       parts = chunks(plan, owner, cutLimits)
     }
@@ -196,6 +199,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       return
     }
     for (const profile of deletes) deleted.add(profile)
+    if (leftOut) delivery.warnings[owner]!.push(leftOut)
     delivery.profiles[owner] = written
     const done = recalled ?? new Set<PartToken>()
     delivery.acceptedBefore[owner] = done
@@ -353,6 +357,16 @@ function tooManyRequests(plan: EventPlan, parts: Bundle[], limits: RequestLimits
     `This event's Braze objects add up to ${kilobytes} KB and need ${parts.length} requests; the function sends at most ${MAX_REQUESTS_PER_EVENT} for one event. ` +
     'Send fewer or smaller products, or send it with ecommerceMode "recommended".'
   )
+}
+
+/** Why an order's purchases could not go with it (ecommerceMode "both"). */
+function purchasesOverLimit(plan: EventPlan, limits: RequestLimits): string {
+  const perRequest = Math.min(limits.perType, limits.combined)
+  const most = MAX_REQUESTS_PER_EVENT * perRequest
+  const objects = plan.attributes.length + plan.events.length + plan.purchases.length
+  return objects > most
+    ? `with its ${plan.purchases.length} purchases the event would be ${objects} Braze objects, and the function sends at most ${most} for one event (${MAX_REQUESTS_PER_EVENT} requests of ${perRequest}).`
+    : `with its purchases the event would need more than ${MAX_REQUESTS_PER_EVENT} requests of 1 MB.`
 }
 
 /** The bare object that creates an alias-only profile, with no attribute of its own (map-event.ts, purchases). */

@@ -69,7 +69,7 @@ export function handleEvent(type: EventType, event: unknown, rawSettings: unknow
     const report = await send([plan], settings, startedAt, true)
     const failure = worstFailure(report.failures[0]!)
     if (failure) throw segmentError(ERROR_FOR_FAILURE[failure.kind], failureMessage(failure, report.accepted[0]!))
-    return summarize(report, [...report.notices, ...plan.warnings], plan.messageId)
+    return summarize(report, [...report.notices, ...plan.warnings, ...report.warnings[0]!], plan.messageId)
   })
 }
 
@@ -101,8 +101,8 @@ export function handleBatch(events: unknown, rawSettings: unknown): Promise<Batc
     )
     for (const notice of report.notices) console.log(notice)
     plans.forEach((plan, index) => {
-      if (!isProblem(plan) && plan.warnings.length > 0)
-        for (const line of batchWarningLines(index, plan.messageId, plan.warnings)) console.log(line)
+      const warnings = isProblem(plan) ? [] : [...plan.warnings, ...report.warnings[index]!]
+      if (!isProblem(plan) && warnings.length > 0) for (const line of batchWarningLines(index, plan.messageId, warnings)) console.log(line)
     })
     return plans.map((plan, index): BatchResult => {
       if (isProblem(plan)) return { status: STATUS_FOR[plan.kind], errormessage: plan.message }

@@ -2,7 +2,7 @@
 // below, the settings list `deploy` sends to Segment, and the README table
 // (test/settings-doc.test.ts checks the README against it).
 import { type DataCenter, describeValidDataCenters, resolveDataCenter } from './data-centers'
-import { MAX_COMBINED_OBJECTS_MAU, MAX_KEY_LENGTH, MAX_OBJECTS_PER_REQUEST, MAX_OBJECTS_PER_TYPE } from './braze-limits'
+import { MAX_COMBINED_OBJECTS_MAU, MAX_OBJECTS_PER_REQUEST, MAX_OBJECTS_PER_TYPE } from './braze-limits'
 import { BRAZE_RESERVED_ATTRIBUTES } from './braze-types'
 import { problem, type Problem } from './errors'
 import { isAbsent } from './segment-event'
@@ -163,10 +163,8 @@ const definitions = {
     parse(value) {
       const parsed = optionalText(value)
       if ('value' in parsed && parsed.value !== undefined) {
-        if (/^\$|[.\s]/.test(parsed.value) || badKey(parsed.value, false))
-          return {
-            expected: `an attribute name of at most ${MAX_KEY_LENGTH} characters without spaces, "." or a leading "$" (and not __proto__, constructor or prototype)`
-          }
+        const reason = badKey(parsed.value, false) ?? (/[.\s]/.test(parsed.value) ? 'a name containing "." or a space' : undefined)
+        if (reason) return { expected: `a Braze attribute name, not ${reason}` }
         if (BRAZE_RESERVED_ATTRIBUTES.has(parsed.value))
           return { expected: 'a custom attribute name, not a Braze standard attribute or identifier' }
       }

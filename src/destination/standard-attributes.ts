@@ -7,7 +7,7 @@ import { toCountryCode } from './countries'
 import { languageCode } from './languages'
 import { ianaTimeZone } from './time-zones'
 import { cutString, isoDateMs, type ValueContext } from './values'
-import { dict, field, isDate, type Dict, type SegmentEvent, path } from './segment-event'
+import { dict, field, isAbsent, isDate, nonBlank, type Dict, type SegmentEvent, path } from './segment-event'
 import type { Settings } from './settings'
 
 interface StandardMapping {
@@ -143,25 +143,45 @@ function firstUsable<T>(
   return undefined
 }
 
-function defined(...values: unknown[]): unknown {
-  return values.find((value) => value !== undefined)
+/** A first or last name trait: the first of its two spellings that is neither missing nor blank, else the first given. */
+interface NamePart {
+  key: string
+  value: unknown
+  /** A value of its own (null included): `name` does not fill it. */
+  given: boolean
 }
 
-const isBlank = (value: unknown) => typeof value === 'string' && value.trim() === ''
+function namePart(traits: Dict, keys: [string, string]): NamePart {
+  const usable = keys.find((key) => !isBlankOrMissing(field(traits, key)))
+  const key = usable ?? keys.find((key) => field(traits, key) !== undefined) ?? keys[1]
+  return { key, value: field(traits, key), given: usable !== undefined }
+}
+
+const isBlankOrMissing = (value: unknown) => value === undefined || (typeof value === 'string' && value.trim() === '')
+const words = (text: string) => text.trim().replace(/\s+/g, ' ')
 
 /**
  * The parts of `name` the traits do not give: with neither, its first word and the rest; with a first name
  * it starts with, what follows it; with a last name it ends with, what comes before. A name that does not
- * agree with the part given says nothing of the other.
+ * agree with the part given (or a part given as null or not as text) says nothing of the other.
  */
-function splitName(name: string, first: unknown, last: unknown): { first_name?: string; last_name?: string } {
-  const full = name.trim().replace(/\s+/g, ' ')
-  const given = (part: unknown) => (typeof part === 'string' && !isBlank(part) ? part.trim().replace(/\s+/g, ' ') : undefined)
-  const [firstGiven, lastGiven] = [given(first), given(last)]
-  if (firstGiven !== undefined) return full.startsWith(`${firstGiven} `) ? { last_name: full.slice(firstGiven.length + 1) } : {}
-  if (lastGiven !== undefined) return full.endsWith(` ${lastGiven}`) ? { first_name: full.slice(0, -lastGiven.length - 1) } : {}
+function splitName(name: string, first: NamePart, last: NamePart): { first_name?: string; last_name?: string } {
+  const full = words(name)
+  if (first.given) {
+    const given = nonBlank(first.value)
+    return given !== undefined && full.startsWith(`${words(given)} `) ? { last_name: full.slice(words(given).length + 1) } : {}
+  }
+  if (last.given) {
+    const given = nonBlank(last.value)
+    return given !== undefined && full.endsWith(` ${words(given)}`) ? { first_name: full.slice(0, -words(given).length - 1) } : {}
+  }
   const [head, ...rest] = full.split(' ')
   return rest.length > 0 ? { first_name: head, last_name: rest.join(' ') } : { first_name: head }
+}
+
+/** `address: null` and no trait named `attribute`: the address's part of that attribute is unset. */
+function nullAddress(traits: Dict, attribute: string): boolean {
+  return field(traits, 'address') === null && field(traits, attribute) === undefined
 }
 
 const PROFILE_DATES = ['date_of_first_session', 'date_of_last_session', 'marked_email_as_spam_at']
@@ -174,21 +194,22 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const out: Record<string, unknown> = {}
       // An explicit null is a value (it unsets the attribute): a missing or blank part is taken from `name`
       // when it has one; a blank one is sent as given only when it has not.
-      const first = defined(field(traits, 'firstName'), field(traits, 'first_name'))
-      const last = defined(field(traits, 'lastName'), field(traits, 'last_name'))
-      const missing = (part: unknown) => part === undefined || isBlank(part)
+      const first = namePart(traits, ['firstName', 'first_name'])
+      const last = namePart(traits, ['lastName', 'last_name'])
       const name = field(traits, 'name')
       let split: { first_name?: string; last_name?: string } = {}
-      if ((missing(first) || missing(last)) && typeof name === 'string' && !isBlank(name)) split = splitName(name, first, last)
-      else if ((missing(first) || missing(last)) && name !== undefined && name !== null && typeof name !== 'string')
-        warnings.push('trait "name" was dropped: expected text.')
+      if (!first.given || !last.given) {
+        const text = nonBlank(name)
+        if (text !== undefined) split = splitName(text, first, last)
+        else if (!isAbsent(name)) warnings.push('trait "name" was dropped: expected text.')
+      }
       // A warning names the trait the value came from.
-      const fromName = (part: unknown, own: string | undefined, keys: [string, string]) =>
-        missing(part) && own !== undefined
-          ? text(own, `trait "name" (as ${keys[1]})`, warnings)
-          : text(part, `trait "${field(traits, keys[0]) === undefined ? keys[1] : keys[0]}"`, warnings)
-      const firstName = fromName(first, split.first_name, ['firstName', 'first_name'])
-      const lastName = fromName(last, split.last_name, ['lastName', 'last_name'])
+      const part = ({ key, value, given }: NamePart, fromName: string | undefined, attribute: string) =>
+        !given && fromName !== undefined
+          ? text(fromName, `trait "name" (as ${attribute})`, warnings)
+          : text(value, `trait "${key}"`, warnings)
+      const firstName = part(first, split.first_name, 'first_name')
+      const lastName = part(last, split.last_name, 'last_name')
       if (firstName !== undefined) out.first_name = firstName
       if (lastName !== undefined) out.last_name = lastName
       return out
@@ -239,8 +260,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
         warnings.push(
           `trait "address" was dropped: Segment's spec makes it an object ({city, country, …}), and Braze takes its city as home_city.`
         )
-      // A null address unsets what it held, as a null city would.
-      const fromAddress = address === null ? null : field(dict(address), 'city')
+      // A null address unsets what it held, as a null city would (nullAddress).
+      const fromAddress = nullAddress(traits, 'home_city') ? null : field(dict(address), 'city')
       const city =
         fromAddress === undefined
           ? text(field(traits, 'home_city'), 'trait "home_city"', warnings)
@@ -275,7 +296,7 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
         warnings,
         toCountryCode,
         'an ISO-3166-1 country code or an English country name',
-        ['trait "address.country"', field(traits, 'address') === null ? null : path(traits, 'address', 'country')],
+        ['trait "address.country"', nullAddress(traits, 'country') ? null : path(traits, 'address', 'country')],
         ['trait "country"', field(traits, 'country')],
         ['context.location.country', path(context, 'location', 'country')]
       )

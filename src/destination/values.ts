@@ -163,7 +163,7 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
       // Braze documents {"$time"} for the properties of an object only
       // (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/):
       // a date that is an item of a list stays a string.
-      const asItem = typeof item === 'string' || isDate(item) ? false : nested
+      const asItem = typeof item === 'string' || isDate(item) || (isDict(item) && isTimeObject(item)) ? false : nested
       const converted = toBrazeValue(item, item === null ? { ...context, label: `${context.label}[${index}]` } : context, asItem, depth + 1)
       if (converted !== undefined) out.push(converted)
     })

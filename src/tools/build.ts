@@ -24,8 +24,11 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
  * memory by contact, answers that break off, eCommerce fields) took it to 170.4 KB:
  * the cold start 13.1 ms in the bench run that followed, 14.0 ms at 172.3 KB
  * and 17.1 ms at 173.2 KB with the fixes after it (README, "Performance").
+ * 190 KB since the reviews of 2026-12-03's evening (Braze's other profile fields,
+ * IANA's current zone names, an order's purchases left out in "both", the name
+ * rules) took it to 180 KB: the cold start COLD_START in the bench run that followed.
  */
-export const MAX_BUNDLE_BYTES = 180 * 1024
+export const MAX_BUNDLE_BYTES = 190 * 1024
 
 function header(version: string): string {
   const settings = SETTING_DEFINITIONS.map(

@@ -76,7 +76,8 @@ export function parseDeployArgs(args: readonly string[]): DeployOptions {
   const id = one('id')
   const name = one('name')
   if (id !== undefined && name !== undefined) throw new UsageError('Give --id or --name, not both.')
-  // An id goes into the request's path: one that is not a single word would name another resource.
+  // An id is one segment of the request's path: encodeURIComponent (segment-api.ts) leaves ".." as it is,
+  // which would name another resource, and a function's id is a word.
   if (id !== undefined && !/^[A-Za-z0-9_-]+$/.test(id))
     throw new UsageError(`--id takes a function's id, dfn_… (Segment shows it in the function's URL), not "${id.slice(0, 40)}".`)
   const file = one('file')
