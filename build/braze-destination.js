@@ -591,41 +591,61 @@ var keyed = (values) => {
   for (const value of values) if (!map.has(keyOf2(value))) map.set(keyOf2(value), value);
   return map;
 };
-function combineValues(earlier, later) {
-  if (!isArrayEdit(later)) return later;
-  if (earlier === void 0) return later;
-  if (!isArrayEdit(earlier)) {
-    const list = keyed(Array.isArray(earlier) ? earlier : []);
-    for (const value of later.add ?? []) {
-      list.delete(keyOf2(value));
-      list.set(keyOf2(value), value);
-    }
-    for (const value of later.remove ?? []) list.delete(keyOf2(value));
-    return [...list.values()];
-  }
-  const add = /* @__PURE__ */ new Map();
-  for (const value of earlier.add ?? []) {
-    add.delete(keyOf2(value));
-    add.set(keyOf2(value), value);
-  }
-  const remove = keyed(earlier.remove ?? []);
-  for (const value of later.add ?? []) {
-    const key = keyOf2(value);
-    remove.delete(key);
-    add.delete(key);
-    add.set(key, value);
-  }
-  for (const value of later.remove ?? []) {
-    const key = keyOf2(value);
-    add.delete(key);
-    if (!remove.has(key)) remove.set(key, value);
-  }
-  if (add.size === 0 && remove.size === 0) return later;
-  const edit = {};
-  if (add.size > 0) edit.add = [...add.values()];
-  if (remove.size > 0) edit.remove = [...remove.values()];
-  return edit;
+function folded(earlier, later) {
+  if (!isArrayEdit(later) || earlier === void 0) return later;
+  const fold = earlier instanceof ArrayEditFold ? earlier : new ArrayEditFold(earlier);
+  fold.apply(later);
+  return fold;
 }
+function settled(value) {
+  return value instanceof ArrayEditFold ? value.value() : value;
+}
+var ArrayEditFold = class {
+  /** A set array (any earlier value that is not an edit resets the array: combineValues). */
+  list;
+  add = /* @__PURE__ */ new Map();
+  remove = /* @__PURE__ */ new Map();
+  last;
+  constructor(earlier) {
+    if (isArrayEdit(earlier)) {
+      for (const value of earlier.add ?? []) this.added(this.add, value);
+      this.remove = keyed(earlier.remove ?? []);
+      this.last = earlier;
+    } else {
+      this.list = keyed(Array.isArray(earlier) ? earlier : []);
+      this.last = {};
+    }
+  }
+  added(map, value) {
+    map.delete(keyOf2(value));
+    map.set(keyOf2(value), value);
+  }
+  apply(later) {
+    this.last = later;
+    if (this.list) {
+      for (const value of later.add ?? []) this.added(this.list, value);
+      for (const value of later.remove ?? []) this.list.delete(keyOf2(value));
+      return;
+    }
+    for (const value of later.add ?? []) {
+      this.remove.delete(keyOf2(value));
+      this.added(this.add, value);
+    }
+    for (const value of later.remove ?? []) {
+      const key = keyOf2(value);
+      this.add.delete(key);
+      if (!this.remove.has(key)) this.remove.set(key, value);
+    }
+  }
+  value() {
+    if (this.list) return [...this.list.values()];
+    if (this.add.size === 0 && this.remove.size === 0) return this.last;
+    const edit = {};
+    if (this.add.size > 0) edit.add = [...this.add.values()];
+    if (this.remove.size > 0) edit.remove = [...this.remove.values()];
+    return edit;
+  }
+};
 function timeRanks(epochs) {
   const ranks = [];
   inTimeOrder(epochs.map((epoch, owner) => ({ epoch, owner }))).forEach(({ owner }, rank) => ranks[owner] = rank);
@@ -662,9 +682,13 @@ function mergeAttributes(updates) {
     const target = into.object;
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn2.call(target, attribute) ? target[attribute] : void 0;
-      target[attribute] = combineValues(earlier, object[attribute]);
+      target[attribute] = folded(earlier, object[attribute]);
     }
     if (!into.owners.includes(owner)) into.owners.push(owner);
+  }
+  for (const { object } of out) {
+    const values = object;
+    for (const attribute of Object.keys(values)) values[attribute] = settled(values[attribute]);
   }
   return out;
 }
@@ -1517,18 +1541,23 @@ function planDelivery(plans, options) {
       plans.flatMap((plan) => plan?.attributes.filter((object) => !byExternalId(object)).flatMap(attributeNames) ?? [])
     )
   } : void 0;
-  const byUser = atomsOfAll([...groups.values()], limits, skip, false);
+  let chosen = atomsOfAll([...groups.values()], limits, skip, false);
   const rank = timeRanks(plans.map((plan) => plan?.epoch));
   const byRank = (owner) => rank[owner];
-  delivery.requests = packRequests(byUser.atoms, limits, firstOwner, byRank);
-  delivery.unchangedAttributes = byUser.unchanged;
-  if (delivery.requests.length > lowerBound(totalSize(byUser.atoms), limits)) {
+  delivery.requests = packRequests(chosen.atoms, limits, firstOwner, byRank);
+  if (delivery.requests.length > lowerBound(totalSize(chosen.atoms), limits)) {
     const byEvent = atomsOfAll([...groups.values()], limits, skip, true);
     const requests = packRequests(byEvent.atoms, limits, firstOwner, byRank);
     if (requests.length < delivery.requests.length) {
       delivery.requests = requests;
-      delivery.unchangedAttributes = byEvent.unchanged;
+      chosen = byEvent;
     }
+  }
+  delivery.unchangedAttributes = chosen.unchanged;
+  for (const { owner, bundle } of chosen.deferred) {
+    const chain = delivery.chains.find((entry) => entry.owner === owner);
+    if (chain) chain.parts.unshift(bundle);
+    else delivery.chains.push({ owner, parts: [bundle] });
   }
   delivery.merges = merges.items();
   delivery.deletes = deleteRequests(deletes.items());
@@ -1640,11 +1669,12 @@ function roomy(entry) {
   return entry;
 }
 function atomsOfAll(groups, limits, skip, split) {
-  const all = { atoms: [], unchanged: 0 };
+  const all = { atoms: [], unchanged: 0, deferred: [] };
   for (const group of groups) {
-    const { atoms, unchanged } = atomsOf(group, limits, skip, split);
+    const { atoms, unchanged, deferred } = atomsOf(group, limits, skip, split);
     all.atoms.push(...atoms);
     all.unchanged += unchanged;
+    all.deferred.push(...deferred);
   }
   return all;
 }
@@ -1655,7 +1685,7 @@ function atomsOf(group, limits, skip, split) {
     whole.attributes.push(...merged.items);
     for (const chunk of group.chunks) addTo(whole, chunk.bundle);
     const size = sizeOf(whole);
-    if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged };
+    if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged, deferred: [] };
   }
   const chunks2 = new Map(group.chunks.map((chunk) => [chunk.owner, chunk.bundle]));
   const root = /* @__PURE__ */ new Map();
@@ -1674,22 +1704,38 @@ function atomsOf(group, limits, skip, split) {
     if (!bundle) atomOf.set(at, bundle = emptyBundle());
     return bundle;
   };
-  const atoms = [];
+  const out = { atoms: [], unchanged: merged.unchanged, deferred: [] };
   for (const one of merged.items) {
     const carrier = one.owners.find((owner) => chunks2.has(owner));
-    if (carrier === void 0) atoms.push({ ...emptyBundle(), attributes: [one] });
+    if (carrier === void 0) out.atoms.push({ ...emptyBundle(), attributes: [one] });
     else atom(carrier).attributes.push(one);
   }
-  for (const [owner, bundle] of chunks2) addTo(atom(owner), bundle);
-  atoms.push(...atomOf.values());
-  return { atoms: atoms.flatMap((atom2) => fits(sizeOf(atom2), limits) ? [atom2] : apart(atom2)), unchanged: merged.unchanged };
+  const carriers = /* @__PURE__ */ new Map();
+  for (const owner of chunks2.keys()) carriers.set(find(owner), [...carriers.get(find(owner)) ?? [], owner]);
+  for (const [at, owners] of carriers) {
+    const tied = atom(at);
+    for (const owner of owners) addTo(tied, chunks2.get(owner));
+    if (fits(sizeOf(tied), limits)) {
+      out.atoms.push(tied);
+      continue;
+    }
+    out.atoms.push(...inRequests(tied.attributes, limits));
+    for (const owner of owners) out.deferred.push({ owner, bundle: chunks2.get(owner) });
+  }
+  return out;
 }
-function apart(atom) {
-  return itemsOf(atom).map(({ array, item: one }) => {
-    const single = emptyBundle();
-    single[array].push(one);
-    return single;
-  });
+function inRequests(attributes, limits) {
+  const bundles = [];
+  let current = emptyBundle();
+  for (const one of attributes) {
+    current.attributes.push(one);
+    if (fits(sizeOf(current), limits) || current.attributes.length === 1) continue;
+    current.attributes.pop();
+    bundles.push(current);
+    current = { ...emptyBundle(), attributes: [one] };
+  }
+  if (current.attributes.length > 0) bundles.push(current);
+  return bundles;
 }
 var Dedup = class {
   byKey = /* @__PURE__ */ new Map();

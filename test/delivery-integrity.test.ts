@@ -701,6 +701,57 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     expect(braze.profiles()).toHaveLength(0)
   })
 
+  describe("a visitor's orders tied by the object that creates the alias's profile, too big for one request together", () => {
+    const settings = { ...LEGACY, anonymousAliasLabel: 'segment_anonymous_id' }
+    const visitorOrder = (n: number, count: number) =>
+      track(
+        undefined,
+        'Order Completed',
+        { order_id: `o${n}`, currency: 'USD', products: products(count) },
+        {
+          anonymousId: 'v1',
+          messageId: `order-${n}`,
+          timestamp: at(n)
+        }
+      )
+    /** Each /users/track request's purchases, by the order they come from (the first product's id tells). */
+    const purchaseRequests = () =>
+      braze.requests
+        .filter((request) => request.path === '/users/track')
+        .map((request) => (request.body as { attributes?: unknown[]; purchases?: unknown[] }).purchases?.length ?? 0)
+
+    test("a first-time visitor: the profile's creator goes first, then each order's purchases whole, and Braze keeps them all", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const results = await runtime.handlers.onBatch!([visitorOrder(1, 25), visitorOrder(2, 25)], {
+        ...settings,
+        maxObjectsPerRequest: '50'
+      })
+      expect(results).toEqual([{ status: 200 }, { status: 200 }])
+      expect(purchaseRequests()).toEqual([0, 25, 25])
+      expect(braze.profile({ user_alias: { alias_name: 'v1', alias_label: 'segment_anonymous_id' } })!.purchaseCount).toBe(50)
+    })
+
+    test("a 503 on one order's purchases: that order is retried, and the retry sends all of them (none remembered as taken)", async () => {
+      let busy = true
+      const flaky = async (url: string, init: { body?: string }) => {
+        const body = JSON.parse(init.body ?? '{}')
+        if (busy && body.purchases && !body.attributes) {
+          busy = false
+          return new Response(JSON.stringify({ message: 'busy' }), { status: 503, headers: { 'content-type': 'application/json' } })
+        }
+        return fetch(url, init)
+      }
+      const cache = createSegmentCache()
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: flaky, cache })
+      const batch = [visitorOrder(1, 40), visitorOrder(2, 40)]
+      const first = (await runtime.handlers.onBatch!(batch, settings)) as Array<{ status: number }>
+      expect(first.map((result) => result.status).sort()).toEqual([200, 500])
+      const retried = batch.filter((_, index) => first[index]!.status === 500)
+      expect(await runtime.handlers.onBatch!(retried, settings)).toEqual([{ status: 200 }])
+      expect(braze.profile({ user_alias: { alias_name: 'v1', alias_label: 'segment_anonymous_id' } })!.purchaseCount).toBe(80)
+    })
+  })
+
   describe('a split order and, in the same batch, a call that removes its profile: that call waits for the whole order', () => {
     const order = (fields: Record<string, unknown>) =>
       track(undefined, 'Order Completed', { order_id: 'o-150', currency: 'USD', products: products(150) }, fields)

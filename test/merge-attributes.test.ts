@@ -289,6 +289,20 @@ describe('mergeAttributes', () => {
   })
 })
 
+test("a user's 400 array edits of 200 values each fold into one edit holding every value once, the re-added one last", () => {
+  const updates = Array.from({ length: 400 }, (_, owner) =>
+    update({ external_id: 'u1', tags: { add: Array.from({ length: 200 }, (_, k) => `t${owner}-${k}`) } }, owner, owner)
+  )
+  updates.push(update({ external_id: 'u1', tags: { add: ['t0-0'], remove: ['t1-0'] } }, 400, 400))
+  const [merged, ...others] = mergeAttributes(updates)
+  expect(others).toEqual([])
+  const tags = merged!.object.tags as { add: string[]; remove: string[] }
+  expect(tags.add).toHaveLength(80_000 - 1)
+  expect(tags.add.at(-1)).toBe('t0-0')
+  expect(tags.remove).toEqual(['t1-0'])
+  expect(merged!.owners).toHaveLength(401)
+})
+
 describe('combineValues', () => {
   test.each([
     [undefined, { add: ['a'] }, { add: ['a'] }],

@@ -260,20 +260,25 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
           )
         }
       : undefined
-  const byUser = atomsOfAll([...groups.values()], limits, skip, false)
+  let chosen = atomsOfAll([...groups.values()], limits, skip, false)
   // Segment does not sort a batch by time: a request's attributes go in the time order of their events.
   const rank = timeRanks(plans.map((plan) => plan?.epoch))
   const byRank = (owner: number) => rank[owner]!
-  delivery.requests = packRequests(byUser.atoms, limits, firstOwner, byRank)
-  delivery.unchangedAttributes = byUser.unchanged
+  delivery.requests = packRequests(chosen.atoms, limits, firstOwner, byRank)
   // Users kept whole can cost requests (twenty users of 600 KB each need twenty 1 MB requests, not twelve): then each event travels on its own.
-  if (delivery.requests.length > lowerBound(totalSize(byUser.atoms), limits)) {
+  if (delivery.requests.length > lowerBound(totalSize(chosen.atoms), limits)) {
     const byEvent = atomsOfAll([...groups.values()], limits, skip, true)
     const requests = packRequests(byEvent.atoms, limits, firstOwner, byRank)
     if (requests.length < delivery.requests.length) {
       delivery.requests = requests
-      delivery.unchangedAttributes = byEvent.unchanged
+      chosen = byEvent
     }
+  }
+  delivery.unchangedAttributes = chosen.unchanged
+  for (const { owner, bundle } of chosen.deferred) {
+    const chain = delivery.chains.find((entry) => entry.owner === owner)
+    if (chain) chain.parts.unshift(bundle)
+    else delivery.chains.push({ owner, parts: [bundle] })
   }
   delivery.merges = merges.items()
   delivery.deletes = deleteRequests(deletes.items())
@@ -451,14 +456,17 @@ function roomy<T>(entry: Item<T>): Item<T> {
 interface Atoms {
   atoms: Bundle[]
   unchanged: number
+  /** Events' first parts that wait for the round: they go after the attributes they are tied to (atomsOf). */
+  deferred: Array<{ owner: number; bundle: Bundle }>
 }
 
 function atomsOfAll(groups: Group[], limits: RequestLimits, skip: Skip | undefined, split: boolean): Atoms {
-  const all: Atoms = { atoms: [], unchanged: 0 }
+  const all: Atoms = { atoms: [], unchanged: 0, deferred: [] }
   for (const group of groups) {
-    const { atoms, unchanged } = atomsOf(group, limits, skip, split)
+    const { atoms, unchanged, deferred } = atomsOf(group, limits, skip, split)
     all.atoms.push(...atoms)
     all.unchanged += unchanged
+    all.deferred.push(...deferred)
   }
   return all
 }
@@ -476,7 +484,7 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
     whole.attributes.push(...merged.items)
     for (const chunk of group.chunks) addTo(whole, chunk.bundle)
     const size = sizeOf(whole)
-    if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged }
+    if (fits(size, limits)) return { atoms: size.total > 0 ? [whole] : [], unchanged: merged.unchanged, deferred: [] }
   }
 
   // The user's attributes merged as when kept whole (in time order, never folding past an object that touches
@@ -500,24 +508,45 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
     if (!bundle) atomOf.set(at, (bundle = emptyBundle()))
     return bundle
   }
-  const atoms: Bundle[] = []
+  const out: Atoms = { atoms: [], unchanged: merged.unchanged, deferred: [] }
   for (const one of merged.items) {
     const carrier = one.owners.find((owner) => chunks.has(owner))
-    if (carrier === undefined) atoms.push({ ...emptyBundle(), attributes: [one] })
+    if (carrier === undefined) out.atoms.push({ ...emptyBundle(), attributes: [one] })
     else atom(carrier).attributes.push(one)
   }
-  for (const [owner, bundle] of chunks) addTo(atom(owner), bundle)
-  atoms.push(...atomOf.values())
-  return { atoms: atoms.flatMap((atom) => (fits(sizeOf(atom), limits) ? [atom] : apart(atom))), unchanged: merged.unchanged }
+  const carriers = new Map<number, number[]>()
+  for (const owner of chunks.keys()) carriers.set(find(owner), [...(carriers.get(find(owner)) ?? []), owner])
+  for (const [at, owners] of carriers) {
+    const tied = atom(at)
+    for (const owner of owners) addTo(tied, chunks.get(owner)!)
+    if (fits(sizeOf(tied), limits)) {
+      out.atoms.push(tied)
+      continue
+    }
+    // Events tied by attributes they share (an alias's profile-creating object, a value two of them set) that
+    // cannot go in one request: the attributes go in this round, in their order, and each event's first part
+    // after it, whole, in its chain, which stops if they fail. Spread over requests sent at once, a part's
+    // purchases could reach Braze before the object that creates their alias's profile, and be dropped, and a
+    // part half taken could not be told from one taken whole.
+    out.atoms.push(...inRequests(tied.attributes, limits))
+    for (const owner of owners) out.deferred.push({ owner, bundle: chunks.get(owner)! })
+  }
+  return out
 }
 
-/** Only at a combined limit of one or two objects does an event's part not fit with its attributes: then each object goes alone. */
-function apart(atom: Bundle): Bundle[] {
-  return itemsOf(atom).map(({ array, item: one }) => {
-    const single = emptyBundle()
-    ;(single[array] as Item<unknown>[]).push(one)
-    return single
-  })
+/** Attribute objects in as few bundles as hold them, in their order. */
+function inRequests(attributes: Item<BrazeAttributes>[], limits: RequestLimits): Bundle[] {
+  const bundles: Bundle[] = []
+  let current = emptyBundle()
+  for (const one of attributes) {
+    current.attributes.push(one)
+    if (fits(sizeOf(current), limits) || current.attributes.length === 1) continue
+    current.attributes.pop()
+    bundles.push(current)
+    current = { ...emptyBundle(), attributes: [one] }
+  }
+  if (current.attributes.length > 0) bundles.push(current)
+  return bundles
 }
 
 /** The same request twice in one batch (a merge on every identify of a user) is sent once, on behalf of all. */

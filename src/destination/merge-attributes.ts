@@ -66,44 +66,79 @@ const keyed = (values: unknown[]): Map<string, unknown> => {
  * which decides what Braze drops first once the array is full.
  */
 export function combineValues(earlier: unknown, later: unknown): unknown {
-  if (!isArrayEdit(later)) return later
-  if (earlier === undefined) return later
-  if (!isArrayEdit(earlier)) {
-    // A set array followed by edits is still a set array; so is any other value (or an unset) followed by
-    // edits, which would otherwise lose the reset it made to whatever array the profile held. (Increments
-    // and operators are never folded: mergeKey.)
-    const list = keyed(Array.isArray(earlier) ? earlier : [])
-    for (const value of later.add ?? []) {
-      list.delete(keyOf(value))
-      list.set(keyOf(value), value)
+  return settled(folded(earlier, later))
+}
+
+/** `later` folded into `earlier`, which may be a fold already: then in place, at the cost of `later` alone. */
+function folded(earlier: unknown, later: unknown): unknown {
+  if (!isArrayEdit(later) || earlier === undefined) return later
+  const fold = earlier instanceof ArrayEditFold ? earlier : new ArrayEditFold(earlier)
+  fold.apply(later)
+  return fold
+}
+
+function settled(value: unknown): unknown {
+  return value instanceof ArrayEditFold ? value.value() : value
+}
+
+/**
+ * Array edits folded one after another in place: a user's thousands of edits in a batch cost their own
+ * size, not each the size of all before it.
+ */
+class ArrayEditFold {
+  /** A set array (any earlier value that is not an edit resets the array: combineValues). */
+  private readonly list: Map<string, unknown> | undefined
+  private readonly add = new Map<string, unknown>()
+  private readonly remove = new Map<string, unknown>()
+  private last: ArrayEdit
+
+  constructor(earlier: unknown) {
+    if (isArrayEdit(earlier)) {
+      // A value added twice ends where it was added last.
+      for (const value of earlier.add ?? []) this.added(this.add, value)
+      this.remove = keyed(earlier.remove ?? [])
+      this.last = earlier
+    } else {
+      // A set array followed by edits is still a set array; so is any other value (or an unset) followed by
+      // edits, which would otherwise lose the reset it made to whatever array the profile held. (Increments
+      // and operators are never folded: mergeKey.)
+      this.list = keyed(Array.isArray(earlier) ? earlier : [])
+      this.last = {}
     }
-    for (const value of later.remove ?? []) list.delete(keyOf(value))
-    return [...list.values()]
   }
-  // A value added twice ends where it was added last.
-  const add = new Map<string, unknown>()
-  for (const value of earlier.add ?? []) {
-    add.delete(keyOf(value))
-    add.set(keyOf(value), value)
+
+  private added(map: Map<string, unknown>, value: unknown): void {
+    map.delete(keyOf(value))
+    map.set(keyOf(value), value)
   }
-  const remove = keyed(earlier.remove ?? [])
-  for (const value of later.add ?? []) {
-    const key = keyOf(value)
-    remove.delete(key)
-    add.delete(key)
-    add.set(key, value)
+
+  apply(later: ArrayEdit): void {
+    this.last = later
+    if (this.list) {
+      for (const value of later.add ?? []) this.added(this.list, value)
+      for (const value of later.remove ?? []) this.list.delete(keyOf(value))
+      return
+    }
+    for (const value of later.add ?? []) {
+      this.remove.delete(keyOf(value))
+      this.added(this.add, value)
+    }
+    for (const value of later.remove ?? []) {
+      const key = keyOf(value)
+      this.add.delete(key)
+      if (!this.remove.has(key)) this.remove.set(key, value)
+    }
   }
-  for (const value of later.remove ?? []) {
-    const key = keyOf(value)
-    add.delete(key)
-    if (!remove.has(key)) remove.set(key, value)
+
+  value(): unknown {
+    if (this.list) return [...this.list.values()]
+    // Empty lists edit nothing: `{}` would be a nested object to Braze.
+    if (this.add.size === 0 && this.remove.size === 0) return this.last
+    const edit: ArrayEdit = {}
+    if (this.add.size > 0) edit.add = [...this.add.values()]
+    if (this.remove.size > 0) edit.remove = [...this.remove.values()]
+    return edit
   }
-  // Empty lists edit nothing: `{}` would be a nested object to Braze.
-  if (add.size === 0 && remove.size === 0) return later
-  const edit: ArrayEdit = {}
-  if (add.size > 0) edit.add = [...add.values()]
-  if (remove.size > 0) edit.remove = [...remove.values()]
-  return edit
 }
 
 /** Stable: updates without a timestamp keep their place after the one before them. */
@@ -156,9 +191,13 @@ export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
     const target = into.object as Record<string, unknown>
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn.call(target, attribute) ? target[attribute] : undefined
-      target[attribute] = combineValues(earlier, (object as Record<string, unknown>)[attribute])
+      target[attribute] = folded(earlier, (object as Record<string, unknown>)[attribute])
     }
     if (!into.owners.includes(owner)) into.owners.push(owner)
+  }
+  for (const { object } of out) {
+    const values = object as Record<string, unknown>
+    for (const attribute of Object.keys(values)) values[attribute] = settled(values[attribute])
   }
   return out
 }
