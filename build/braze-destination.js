@@ -1424,6 +1424,7 @@ function planDelivery(plans, options) {
   const { limits, memory } = options;
   const delivery = {
     requests: [],
+    deferred: [],
     chains: [],
     merges: [],
     deletes: [],
@@ -1554,14 +1555,15 @@ function planDelivery(plans, options) {
     }
   }
   delivery.unchangedAttributes = chosen.unchanged;
-  for (const { owner, bundle } of chosen.deferred) {
-    const chain = delivery.chains.find((entry) => entry.owner === owner);
-    if (chain) chain.parts.unshift(bundle);
-    else delivery.chains.push({ owner, parts: [bundle] });
-  }
+  delivery.deferred = packRequests(
+    chosen.deferred.map(({ bundle }) => bundle),
+    limits,
+    firstOwner,
+    byRank
+  );
   delivery.merges = merges.items();
   delivery.deletes = deleteRequests(deletes.items());
-  for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
+  for (const bundle of [...delivery.requests, ...delivery.deferred, ...delivery.chains.flatMap((chain) => chain.parts)]) {
     for (const array of TRACK_ARRAYS) {
       for (const entry of bundle[array]) for (const owner of entry.owners) delivery.expected[owner].add(entry.part);
     }
@@ -1711,7 +1713,12 @@ function atomsOf(group, limits, skip, split) {
     else atom(carrier).attributes.push(one);
   }
   const carriers = /* @__PURE__ */ new Map();
-  for (const owner of chunks2.keys()) carriers.set(find(owner), [...carriers.get(find(owner)) ?? [], owner]);
+  for (const owner of chunks2.keys()) {
+    const at = find(owner);
+    const owners = carriers.get(at);
+    if (owners) owners.push(owner);
+    else carriers.set(at, [owner]);
+  }
   for (const [at, owners] of carriers) {
     const tied = atom(at);
     for (const owner of owners) addTo(tied, chunks2.get(owner));
@@ -1773,6 +1780,11 @@ function chunked(items, size) {
 
 // src/destination/deliver.ts
 var FOLLOW_UP_MIN_MS = 1e3;
+var FOLLOW_UP_LATENCY_FACTOR = 1.5;
+function timeForFollowUp(deadline, calls) {
+  const slowest = calls.reduce((most, call) => Math.max(most, call.ms), 0);
+  return deadline - Date.now() >= Math.max(FOLLOW_UP_MIN_MS, FOLLOW_UP_LATENCY_FACTOR * slowest);
+}
 var NOTHING = /* @__PURE__ */ new Set();
 async function deliver(plans, options) {
   const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner);
@@ -1813,7 +1825,10 @@ async function deliverInRounds(plans, options) {
     const sent = new Set(owners.filter((owner) => !held.has(owner)));
     for (const owner of owners) reportOf[owner] = index;
     const part = plans.map((plan, owner) => sent.has(owner) ? plan : void 0);
-    const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS;
+    const late = index > 0 && !timeForFollowUp(
+      options.connection.deadline,
+      reports.flatMap((report2) => report2.calls)
+    );
     const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds);
     for (const owner of held) report.failures[owner] = [{ kind: "retry", message: HELD }];
     for (const owner of owners) if (retried(report.failures[owner])) for (const touch of touches[owner]) undelivered.add(touch);
@@ -1924,17 +1939,22 @@ var Delivery = class {
   writers = [];
   async go() {
     await Promise.all(this.plan.requests.map((request) => this.track(request)));
-    for (const chain of this.plan.chains)
-      this.write(
-        chain.parts.flatMap((part) => itemsOf(part).map(({ item: one }) => one.object)),
-        () => this.chain(chain)
-      );
+    const objectsOf = (bundles) => bundles.flatMap((part) => itemsOf(part).map(({ item: one }) => one.object));
     const refused = [...new Set(this.refused.flatMap((entry) => entry.owners))];
-    if (refused.length > 0)
-      this.write(
-        refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? []),
-        () => this.resendRefused(refused)
-      );
+    const resent = refused.length > 0 ? this.write(
+      refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? []),
+      () => this.resendRefused(refused)
+    ) : Promise.resolve();
+    const deferredOwners = new Set(this.plan.deferred.flatMap((bundle) => itemsOf(bundle).flatMap(({ item: one }) => one.owners)));
+    const deferred = this.write(objectsOf(this.plan.deferred), async () => {
+      await resent;
+      await this.secondRound();
+    });
+    for (const chain of this.plan.chains)
+      this.write(objectsOf(chain.parts), async () => {
+        await (deferredOwners.has(chain.owner) ? deferred : resent);
+        await this.chain(chain);
+      });
     await Promise.all([
       this.merges(),
       ...this.writers.map((writer) => writer.finished),
@@ -1962,9 +1982,13 @@ var Delivery = class {
     return this.options.connection.deadline - Date.now();
   }
   async call(path2, body) {
+    const started = Date.now();
     const outcome = await callBraze(path2, body, this.options.connection);
-    this.calls.push({ path: path2, body, outcome });
+    this.calls.push({ path: path2, body, outcome, ms: Date.now() - started });
     return outcome;
+  }
+  timeForFollowUp() {
+    return timeForFollowUp(this.options.connection.deadline, this.calls);
   }
   async track(request) {
     if (this.memory)
@@ -1993,7 +2017,7 @@ var Delivery = class {
     const retryAll = (requests, message) => {
       for (const { item: one } of requests.flatMap(itemsOf)) for (const owner of one.owners) this.fail(owner, "retry", message);
     };
-    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+    if (!this.timeForFollowUp()) {
       this.notices.add(`${why}; ${hint}.`);
       return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`);
     }
@@ -2005,7 +2029,7 @@ var Delivery = class {
     await Promise.all(
       lanes.map(async (lane) => {
         for (const [index, smaller] of lane.entries()) {
-          if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS)
+          if (index > 0 && !this.timeForFollowUp())
             return retryAll(lane.slice(index), `${why}; no time was left to send the rest of it again.`);
           const owners = [...new Set(itemsOf(smaller).flatMap(({ item: one }) => one.owners))];
           const before = owners.map((owner) => this.failures[owner].length);
@@ -2098,17 +2122,35 @@ var Delivery = class {
       for (const owner of new Set(going.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message);
   }
   /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
+  /** Starts `work` as a writer of the objects' profiles; returns when the work (not the merges after it) is done. */
   write(objects, work) {
     const writer = { profiles: new Set(profilesWritten(objects)), finished: Promise.resolve(), done: false };
     this.writers.push(writer);
-    writer.finished = (async () => {
-      try {
-        await work();
-      } finally {
-        writer.done = true;
-      }
-      await this.merges();
-    })();
+    const done = work().finally(() => writer.done = true);
+    writer.finished = done.then(() => this.merges());
+    return done;
+  }
+  /** The events' first parts that waited for the first round: those of events still whole go, at once. */
+  async secondRound() {
+    if (this.plan.deferred.length === 0) return;
+    const waiting = (owner) => this.failures[owner].length === 0;
+    if (!this.timeForFollowUp()) {
+      for (const owner of new Set(this.plan.deferred.flatMap((bundle) => itemsOf(bundle).flatMap(({ item: one }) => one.owners))))
+        if (waiting(owner))
+          this.fail(
+            owner,
+            "retry",
+            "The invocation ran out of time before this event could follow the attributes it needs; Braze has none of its events or purchases."
+          );
+      return;
+    }
+    await Promise.all(
+      this.plan.deferred.map((bundle) => {
+        const kept = emptyBundle();
+        for (const { array, item: one } of itemsOf(bundle)) if (one.owners.every(waiting)) kept[array].push(one);
+        return sizeOf(kept).total > 0 ? this.track(kept) : Promise.resolve();
+      })
+    );
   }
   /**
    * Profiles that events Segment will retry write to. A merge or delete of one waits for them: sent now,
@@ -2128,13 +2170,14 @@ var Delivery = class {
   }
   /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
   async chain({ owner, parts }) {
-    for (const [index, part] of parts.entries()) {
+    for (const part of parts) {
       if (this.failures[owner].length > 0) return;
-      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      if (!this.timeForFollowUp()) {
+        const number = Math.min(...itemsOf(part).map(({ item: one }) => typeof one.part === "number" ? one.part : 0)) + 1;
         return this.fail(
           owner,
           "retry",
-          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+          `The invocation ran out of time before part ${number} of this event; Braze has what came before it.`
         );
       }
       await this.track(part);
@@ -2142,7 +2185,7 @@ var Delivery = class {
   }
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
   async resendRefused(owners) {
-    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+    if (!this.timeForFollowUp()) {
       for (const { owners: behind, message } of this.refused) {
         for (const owner of behind)
           this.fail(
@@ -2178,7 +2221,7 @@ var Delivery = class {
     });
     const requests = packInOrder(atoms, this.limits);
     for (const [index, request] of requests.entries()) {
-      if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      if (index > 0 && !this.timeForFollowUp()) {
         for (const later of requests.slice(index))
           for (const { item: one } of itemsOf(later))
             for (const owner of one.owners)
@@ -2858,8 +2901,8 @@ var STANDARD_MAPPINGS = [
       const name = field(traits, "name");
       let split = {};
       if (!first2.given || !last.given) {
-        const text2 = nonBlank(name);
-        if (text2 !== void 0) split = splitName(text2, first2, last);
+        const written = nonBlank(name);
+        if (written !== void 0) split = splitName(written, first2, last);
         else if (!isAbsent(name)) warnings.push('trait "name" was dropped: expected text.');
       }
       const part = ({ key, value, given }, fromName, attribute) => !given && fromName !== void 0 ? text(fromName, `trait "name" (as ${attribute})`, warnings) : text(value, `trait "${key}"`, warnings);

@@ -720,15 +720,67 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
         .filter((request) => request.path === '/users/track')
         .map((request) => (request.body as { attributes?: unknown[]; purchases?: unknown[] }).purchases?.length ?? 0)
 
-    test("a first-time visitor: the profile's creator goes first, then each order's purchases whole, and Braze keeps them all", async () => {
+    test("a first-time visitor: the profile's creator goes first, then the orders' purchases, each order whole, and Braze keeps them all", async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       const results = await runtime.handlers.onBatch!([visitorOrder(1, 25), visitorOrder(2, 25)], {
         ...settings,
         maxObjectsPerRequest: '50'
       })
       expect(results).toEqual([{ status: 200 }, { status: 200 }])
-      expect(purchaseRequests()).toEqual([0, 25, 25])
+      expect(purchaseRequests()).toEqual([0, 50])
       expect(braze.profile({ user_alias: { alias_name: 'v1', alias_label: 'segment_anonymous_id' } })!.purchaseCount).toBe(50)
+    })
+
+    test("twenty orders of five products: the creator, then the orders' first parts packed together (3 requests, not 21)", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const orders = Array.from({ length: 20 }, (_, n) => visitorOrder(n + 1, 5))
+      expect(await runtime.handlers.onBatch!(orders, settings)).toEqual(orders.map(() => ({ status: 200 })))
+      expect(purchaseRequests().sort((a, b) => a - b)).toEqual([0, 25, 75])
+      expect(braze.profile({ user_alias: { alias_name: 'v1', alias_label: 'segment_anonymous_id' } })!.purchaseCount).toBe(100)
+    })
+
+    test("Braze refuses the shared creator once: it is resent per event before the orders' purchases, which all land", async () => {
+      let refuse = true
+      const refusing = async (url: string, init: { body?: string }) => {
+        const body = JSON.parse(init.body ?? '{}')
+        if (refuse && body.attributes && !body.purchases) {
+          refuse = false
+          const errors = [{ type: 'refused once', input_array: 'attributes', index: 0 }]
+          return new Response(JSON.stringify({ message: 'success', errors }), {
+            status: 201,
+            headers: { 'content-type': 'application/json' }
+          })
+        }
+        return fetch(url, init)
+      }
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: refusing })
+      expect(await runtime.handlers.onBatch!([visitorOrder(1, 40), visitorOrder(2, 40)], settings)).toEqual([
+        { status: 200 },
+        { status: 200 }
+      ])
+      expect(braze.profile({ user_alias: { alias_name: 'v1', alias_label: 'segment_anonymous_id' } })!.purchaseCount).toBe(80)
+    })
+
+    test('a Braze that answers in 2.5 s: the purchases do not follow with less time left than that (they could time out and be logged), and no retry logs them twice', async () => {
+      let slow = true
+      // Time in the sandbox runs 10× faster: 250 ms here is 2.5 s there.
+      const slowly = async (url: string, init: { body?: string }) => {
+        if (slow) await new Promise((resolve) => setTimeout(resolve, 250))
+        return fetch(url, init)
+      }
+      const cache = createSegmentCache()
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: slowly, cache, timeScale: 10 })
+      const batch = [visitorOrder(1, 40), visitorOrder(2, 40)]
+      const alias = { user_alias: { alias_name: 'v1', alias_label: 'segment_anonymous_id' } }
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const results = (await runtime.handlers.onBatch!(batch, settings)) as Array<{ status: number; errormessage?: string }>
+        expect(results.map((result) => result.status)).toEqual([500, 500])
+        expect(results[0]!.errormessage).toMatch(/ran out of time before this event could follow the attributes it needs/)
+        expect(braze.profile(alias)?.purchaseCount ?? 0).toBe(0)
+      }
+      slow = false
+      expect(await runtime.handlers.onBatch!(batch, settings)).toEqual([{ status: 200 }, { status: 200 }])
+      expect(braze.profile(alias)!.purchaseCount).toBe(80)
     })
 
     test("a 503 on one order's purchases: that order is retried, and the retry sends all of them (none remembered as taken)", async () => {

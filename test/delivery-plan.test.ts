@@ -387,7 +387,7 @@ describe('planDelivery (property-based)', () => {
         mapped.forEach((one, owner) => expect(refused.has(owner)).toBe(one !== undefined && objectsOf(one) > 4 * Math.min(75, combined)))
         const plans = mapped.map((one, owner) => (refused.has(owner) ? undefined : one))
         const plan = planDelivery(plans, { limits })
-        const all = [...plan.requests, ...plan.chains.flatMap((chain) => chain.parts)]
+        const all = [...plan.requests, ...plan.deferred, ...plan.chains.flatMap((chain) => chain.parts)]
         for (const request of all) {
           const size = sizeOf(request)
           expect(fits(size, limits) || size.total === 1).toBe(true)
@@ -402,8 +402,17 @@ describe('planDelivery (property-based)', () => {
         plans.forEach((one, owner) => {
           if (one && one.attributes.length > 0) expect(covered.has(owner)).toBe(true)
         })
-        // An event's first-round events and purchases share one request.
-        for (const places of whereEvents(plan.requests).values()) expect(places.size).toBe(1)
+        // An event's first part (in the first round, or in the second behind the attributes it is tied to) is one request.
+        for (const places of whereEvents([...plan.requests, ...plan.deferred]).values()) expect(places.size).toBe(1)
+        // No part of an event is spread over two requests.
+        const partPlaces = new Map<string, Set<number>>()
+        all.forEach((request, index) => {
+          for (const entry of [...request.events, ...request.purchases]) {
+            const key = `${entry.owners[0]}:${String(entry.part)}`
+            partPlaces.set(key, (partPlaces.get(key) ?? new Set()).add(index))
+          }
+        })
+        for (const places of partPlaces.values()) expect(places.size).toBe(1)
         for (const chain of plan.chains) expect(chain.parts.length).toBeLessThan(4)
       }),
       { numRuns: 120, seed: 42 }

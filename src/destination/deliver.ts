@@ -50,6 +50,8 @@ interface CallReport {
   path: BrazePath
   body: Record<string, unknown>
   outcome: CallOutcome
+  /** How long Braze took to answer. */
+  ms: number
 }
 
 export interface DeliveryReport {
@@ -81,6 +83,17 @@ export interface DeliveryOptions {
  * Braze, and its retry would log it again.
  */
 const FOLLOW_UP_MIN_MS = 1000
+
+/**
+ * Nor with less time left than Braze took, with a margin, to answer a call of this invocation: a
+ * Braze that answers slowly now would answer that one too late as well.
+ */
+const FOLLOW_UP_LATENCY_FACTOR = 1.5
+
+function timeForFollowUp(deadline: number, calls: CallReport[]): boolean {
+  const slowest = calls.reduce((most, call) => Math.max(most, call.ms), 0)
+  return deadline - Date.now() >= Math.max(FOLLOW_UP_MIN_MS, FOLLOW_UP_LATENCY_FACTOR * slowest)
+}
 
 const NOTHING: ReadonlySet<PartToken> = new Set()
 
@@ -137,7 +150,12 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
     for (const owner of owners) reportOf[owner] = index
     const part = plans.map((plan, owner) => (sent.has(owner) ? plan : undefined))
     // With under a second left, a request that timed out could still reach Braze and be logged again on retry.
-    const late = index > 0 && options.connection.deadline - Date.now() < FOLLOW_UP_MIN_MS
+    const late =
+      index > 0 &&
+      !timeForFollowUp(
+        options.connection.deadline,
+        reports.flatMap((report) => report.calls)
+      )
     const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds)
     for (const owner of held) report.failures[owner] = [{ kind: 'retry', message: HELD }]
     // Only a retried event comes back to be delivered after them; one refused for good holds nothing.
@@ -259,18 +277,29 @@ class Delivery {
 
   async go(): Promise<void> {
     await Promise.all(this.plan.requests.map((request) => this.track(request)))
-    // The writers first, so that the merges and deletes of their profiles wait for them.
-    for (const chain of this.plan.chains)
-      this.write(
-        chain.parts.flatMap((part) => itemsOf(part).map(({ item: one }) => one.object as object)),
-        () => this.chain(chain)
-      )
+    // Every writer is registered before any starts, so that the merges and deletes of their profiles wait
+    // for them. What follows the first round waits for the attributes it may need: merged ones Braze
+    // refused are resent first (an alias's purchases need the object that creates its profile), and an
+    // event's chain follows its first part when that went in the second round.
+    const objectsOf = (bundles: Bundle[]) => bundles.flatMap((part) => itemsOf(part).map(({ item: one }) => one.object as object))
     const refused = [...new Set(this.refused.flatMap((entry) => entry.owners))]
-    if (refused.length > 0)
-      this.write(
-        refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? []),
-        () => this.resendRefused(refused)
-      )
+    const resent =
+      refused.length > 0
+        ? this.write(
+            refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? []),
+            () => this.resendRefused(refused)
+          )
+        : Promise.resolve()
+    const deferredOwners = new Set(this.plan.deferred.flatMap((bundle) => itemsOf(bundle).flatMap(({ item: one }) => one.owners)))
+    const deferred = this.write(objectsOf(this.plan.deferred), async () => {
+      await resent
+      await this.secondRound()
+    })
+    for (const chain of this.plan.chains)
+      this.write(objectsOf(chain.parts), async () => {
+        await (deferredOwners.has(chain.owner) ? deferred : resent)
+        await this.chain(chain)
+      })
     await Promise.all([
       this.merges(),
       ...this.writers.map((writer) => writer.finished),
@@ -301,9 +330,14 @@ class Delivery {
   }
 
   private async call(path: BrazePath, body: Record<string, unknown>): Promise<CallOutcome> {
+    const started = Date.now()
     const outcome = await callBraze(path, body, this.options.connection)
-    this.calls.push({ path, body, outcome })
+    this.calls.push({ path, body, outcome, ms: Date.now() - started })
     return outcome
+  }
+
+  private timeForFollowUp(): boolean {
+    return timeForFollowUp(this.options.connection.deadline, this.calls)
   }
 
   private async track(request: Bundle): Promise<void> {
@@ -334,7 +368,7 @@ class Delivery {
     const retryAll = (requests: Bundle[], message: string) => {
       for (const { item: one } of requests.flatMap(itemsOf)) for (const owner of one.owners) this.fail(owner, 'retry', message)
     }
-    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+    if (!this.timeForFollowUp()) {
       this.notices.add(`${why}; ${hint}.`)
       return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`)
     }
@@ -346,7 +380,7 @@ class Delivery {
     await Promise.all(
       lanes.map(async (lane) => {
         for (const [index, smaller] of lane.entries()) {
-          if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS)
+          if (index > 0 && !this.timeForFollowUp())
             return retryAll(lane.slice(index), `${why}; no time was left to send the rest of it again.`)
           // Judged by its own answer: a failure its events had before it is no reason to stop.
           const owners = [...new Set(itemsOf(smaller).flatMap(({ item: one }) => one.owners))]
@@ -457,17 +491,36 @@ class Delivery {
   }
 
   /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
-  private write(objects: object[], work: () => Promise<void>): void {
+  /** Starts `work` as a writer of the objects' profiles; returns when the work (not the merges after it) is done. */
+  private write(objects: object[], work: () => Promise<void>): Promise<void> {
     const writer = { profiles: new Set(profilesWritten(objects)), finished: Promise.resolve(), done: false }
     this.writers.push(writer)
-    writer.finished = (async () => {
-      try {
-        await work()
-      } finally {
-        writer.done = true
-      }
-      await this.merges()
-    })()
+    const done = work().finally(() => (writer.done = true))
+    writer.finished = done.then(() => this.merges())
+    return done
+  }
+
+  /** The events' first parts that waited for the first round: those of events still whole go, at once. */
+  private async secondRound(): Promise<void> {
+    if (this.plan.deferred.length === 0) return
+    const waiting = (owner: number) => this.failures[owner]!.length === 0
+    if (!this.timeForFollowUp()) {
+      for (const owner of new Set(this.plan.deferred.flatMap((bundle) => itemsOf(bundle).flatMap(({ item: one }) => one.owners))))
+        if (waiting(owner))
+          this.fail(
+            owner,
+            'retry',
+            'The invocation ran out of time before this event could follow the attributes it needs; Braze has none of its events or purchases.'
+          )
+      return
+    }
+    await Promise.all(
+      this.plan.deferred.map((bundle) => {
+        const kept = emptyBundle()
+        for (const { array, item: one } of itemsOf(bundle)) if (one.owners.every(waiting)) (kept[array] as Item<unknown>[]).push(one)
+        return sizeOf(kept).total > 0 ? this.track(kept) : Promise.resolve()
+      })
+    )
   }
 
   /**
@@ -490,13 +543,14 @@ class Delivery {
 
   /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
   private async chain({ owner, parts }: { owner: number; parts: Bundle[] }): Promise<void> {
-    for (const [index, part] of parts.entries()) {
+    for (const part of parts) {
       if (this.failures[owner]!.length > 0) return
-      if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      if (!this.timeForFollowUp()) {
+        const number = Math.min(...itemsOf(part).map(({ item: one }) => (typeof one.part === 'number' ? one.part : 0))) + 1
         return this.fail(
           owner,
           'retry',
-          `The invocation ran out of time after part ${index + 1} of this event; Braze has the parts before it.`
+          `The invocation ran out of time before part ${number} of this event; Braze has what came before it.`
         )
       }
       await this.track(part)
@@ -505,7 +559,7 @@ class Delivery {
 
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
   private async resendRefused(owners: number[]): Promise<void> {
-    if (this.timeLeft() < FOLLOW_UP_MIN_MS) {
+    if (!this.timeForFollowUp()) {
       for (const { owners: behind, message } of this.refused) {
         for (const owner of behind)
           this.fail(
@@ -546,7 +600,7 @@ class Delivery {
     // Packed in that order and sent one after another: a user's later values may be in a later request.
     const requests = packInOrder(atoms, this.limits)
     for (const [index, request] of requests.entries()) {
-      if (index > 0 && this.timeLeft() < FOLLOW_UP_MIN_MS) {
+      if (index > 0 && !this.timeForFollowUp()) {
         for (const later of requests.slice(index))
           for (const { item: one } of itemsOf(later))
             for (const owner of one.owners)

@@ -54,6 +54,11 @@ export interface Owned<T> {
 export interface DeliveryPlan {
   /** The first round of /users/track requests, sent at once. */
   requests: Bundle[]
+  /**
+   * A second round, sent at once after the first: events' first parts that wait for the attributes
+   * they are tied to (atomsOf). An event's chain follows its part here.
+   */
+  deferred: Bundle[]
   /** The later parts of split events, each sent after the one before it was accepted. */
   chains: Array<{ owner: number; parts: Bundle[] }>
   /** /users/merge entries, sent once an owner's /users/track objects were accepted. */
@@ -112,6 +117,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   const { limits, memory } = options
   const delivery: DeliveryPlan = {
     requests: [],
+    deferred: [],
     chains: [],
     merges: [],
     deletes: [],
@@ -275,14 +281,15 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     }
   }
   delivery.unchangedAttributes = chosen.unchanged
-  for (const { owner, bundle } of chosen.deferred) {
-    const chain = delivery.chains.find((entry) => entry.owner === owner)
-    if (chain) chain.parts.unshift(bundle)
-    else delivery.chains.push({ owner, parts: [bundle] })
-  }
+  delivery.deferred = packRequests(
+    chosen.deferred.map(({ bundle }) => bundle),
+    limits,
+    firstOwner,
+    byRank
+  )
   delivery.merges = merges.items()
   delivery.deletes = deleteRequests(deletes.items())
-  for (const bundle of [...delivery.requests, ...delivery.chains.flatMap((chain) => chain.parts)]) {
+  for (const bundle of [...delivery.requests, ...delivery.deferred, ...delivery.chains.flatMap((chain) => chain.parts)]) {
     for (const array of TRACK_ARRAYS) {
       for (const entry of bundle[array]) for (const owner of entry.owners) delivery.expected[owner]!.add(entry.part)
     }
@@ -515,7 +522,12 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
     else atom(carrier).attributes.push(one)
   }
   const carriers = new Map<number, number[]>()
-  for (const owner of chunks.keys()) carriers.set(find(owner), [...(carriers.get(find(owner)) ?? []), owner])
+  for (const owner of chunks.keys()) {
+    const at = find(owner)
+    const owners = carriers.get(at)
+    if (owners) owners.push(owner)
+    else carriers.set(at, [owner])
+  }
   for (const [at, owners] of carriers) {
     const tied = atom(at)
     for (const owner of owners) addTo(tied, chunks.get(owner)!)

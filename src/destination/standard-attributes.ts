@@ -199,8 +199,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       const name = field(traits, 'name')
       let split: { first_name?: string; last_name?: string } = {}
       if (!first.given || !last.given) {
-        const text = nonBlank(name)
-        if (text !== undefined) split = splitName(text, first, last)
+        const written = nonBlank(name)
+        if (written !== undefined) split = splitName(written, first, last)
         else if (!isAbsent(name)) warnings.push('trait "name" was dropped: expected text.')
       }
       // A warning names the trait the value came from.
