@@ -142,7 +142,7 @@ function networkReason(error, apiKey) {
   const code = error?.code;
   const name = error?.name;
   const raw = typeof code === "string" ? code : typeof name === "string" ? name : "network error";
-  return redact(raw, apiKey).slice(0, 80);
+  return excerpt(redact(raw, apiKey), 80);
 }
 function redact(text2, apiKey) {
   return apiKey.length >= 4 ? text2.split(apiKey).join("[redacted]") : text2;
@@ -157,14 +157,17 @@ function parseJson(text2) {
 function shownAnswer(text2, json, apiKey) {
   if (json !== void 0 && text2.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey);
   const clean = redact(text2, apiKey);
-  return clean.length <= 300 ? clean : `${clean.slice(0, 300)}… (${text2.length} characters)`;
+  return clean.length <= 300 ? clean : `${excerpt(clean, 300)}… (${text2.length} characters)`;
+}
+function excerpt(text2, length) {
+  return text2.length <= length ? text2 : Array.from(text2.slice(0, length)).join("");
 }
 function classify(path2, exchange, connection) {
   const status = exchange.response.status;
   const text2 = "text" in exchange ? exchange.text : void 0;
   const json = text2 === void 0 ? void 0 : parseJson(text2);
   const answer = brazeAnswer(json);
-  const brazeMessage = answer?.message ? redact(answer.message, connection.apiKey).slice(0, 300) : void 0;
+  const brazeMessage = answer?.message ? excerpt(redact(answer.message, connection.apiKey), 300) : void 0;
   const response = text2 === void 0 ? void 0 : shownAnswer(text2, json, connection.apiKey);
   const said = brazeMessage ? `: ${brazeMessage}` : "";
   if (status >= 200 && status < 300) {
@@ -241,7 +244,7 @@ function objectErrors(errors, apiKey) {
     const target = objectError(entry);
     const type = entry?.type;
     const said = type === void 0 || type === null ? "rejected by Braze" : typeof type === "string" ? type : JSON.stringify(type);
-    const message = redact(said, apiKey).slice(0, 300);
+    const message = excerpt(redact(said, apiKey), 300);
     if (target) rejected.push({ ...target, message });
     else unattributed.push(message);
   }
@@ -348,9 +351,10 @@ function isDate(value) {
 var MAX_DEPTH = 32;
 var DANGEROUS_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+var MAX_NUMBER_TEXT = 100;
 function toNumber(value) {
   if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
-  if (typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
+  if (typeof value === "string" && value.length <= MAX_NUMBER_TEXT && /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(value)) {
     const parsed = Number(value);
     return Number.isFinite(parsed) ? parsed : void 0;
   }
@@ -662,28 +666,35 @@ function inTimeOrder(updates) {
 }
 function mergeAttributes(updates) {
   const out = [];
-  const users = [];
   const byUser = /* @__PURE__ */ new Map();
+  let runUser;
+  let runStart = 0;
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index);
     const user = identityKey(object);
-    const entries = byUser.get(user) ?? [];
-    byUser.set(user, entries);
-    let other = users.length - 1;
-    while (other >= 0 && users[other] === user) other--;
-    const into = foldTarget(other < 0 ? entries : entries.filter((entry) => entry.at > other), key, object);
-    if (!into) {
+    let folds = byUser.get(user);
+    if (!folds) byUser.set(user, folds = { entries: [], byKey: /* @__PURE__ */ new Map(), touched: /* @__PURE__ */ new Map(), lastCreating: -1, lastUpdating: -1 });
+    const other = user === runUser ? runStart - 1 : out.length - 1;
+    const attributes = valueKeys(object);
+    const position = foldTarget(folds, key, object, attributes, other);
+    if (position === void 0) {
       const entry = { object: { ...object }, owners: [owner] };
-      entries.push({ key, entry, at: out.length });
+      if (user !== runUser) [runUser, runStart] = [user, out.length];
+      const at = folds.entries.push({ key, entry, at: out.length }) - 1;
       out.push(entry);
-      users.push(user);
+      folds.byKey.set(key, at);
+      for (const attribute of attributes) folds.touched.set(attribute, at);
+      if (object._update_existing_only !== true) folds.lastCreating = at;
+      else folds.lastUpdating = at;
       continue;
     }
+    const into = folds.entries[position].entry;
     const target = into.object;
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn2.call(target, attribute) ? target[attribute] : void 0;
       target[attribute] = folded(earlier, object[attribute]);
     }
+    for (const attribute of attributes) folds.touched.set(attribute, position);
     if (!into.owners.includes(owner)) into.owners.push(owner);
   }
   for (const { object } of out) {
@@ -692,17 +703,13 @@ function mergeAttributes(updates) {
   }
   return out;
 }
-function foldTarget(entries, key, object) {
+function foldTarget(folds, key, object, attributes, other) {
+  const position = folds.byKey.get(key);
+  if (position === void 0 || folds.entries[position].at <= other) return void 0;
   const creates = object._update_existing_only !== true;
-  let attributes;
-  for (let position = entries.length - 1; position >= 0; position--) {
-    const { key: other, entry } = entries[position];
-    if (other === key) return entry;
-    if (entry.object._update_existing_only !== true !== creates) return void 0;
-    attributes ??= valueKeys(object);
-    if (valueKeys(entry.object).some((attribute) => attributes.includes(attribute))) return void 0;
-  }
-  return void 0;
+  if ((creates ? folds.lastUpdating : folds.lastCreating) > position) return void 0;
+  for (const attribute of attributes) if ((folds.touched.get(attribute) ?? -1) > position) return void 0;
+  return position;
 }
 function valueKeys(object) {
   const identifier = identifierKey(object);
@@ -815,8 +822,10 @@ var VALUES_TTL_MS = 24 * 60 * 60 * 1e3;
 var MAX_MESSAGES = 2e4;
 var MAX_MERGES = 2e4;
 var MAX_USERS = 5e3;
-var MAX_REMEMBERED_CHARS_PER_USER = 2e3;
+var MAX_REMEMBERED_CHARS_PER_USER = 4e3;
+var REMEMBERED_ENTRY_CHARS = 48;
 var MAX_NAMES_WRITTEN_ELSEWHERE = 1e4;
+var MAX_REMEMBERED_KEY_CHARS = 1024;
 var DELIVERED = "delivered";
 var BoundedMap = class {
   constructor(capacity, ttlMs) {
@@ -847,6 +856,7 @@ var BoundedMap = class {
     this.old = /* @__PURE__ */ new Map();
   }
   set(key, value, now) {
+    if (key.length > MAX_REMEMBERED_KEY_CHARS) return;
     this.keep(key, { value, expires: now + this.ttlMs });
   }
   keep(key, entry) {
@@ -935,7 +945,7 @@ var DeliveryMemory = class {
     return this.merges.get(merged, this.now()) === key;
   }
   rememberMerge(merged, key) {
-    this.merges.set(merged, key, this.now());
+    if (key.length <= 2 * MAX_REMEMBERED_KEY_CHARS) this.merges.set(merged, key, this.now());
   }
   /** A merge of this profile is on its way to Braze; `mergeAnswered` follows. */
   mergeSending(merged) {
@@ -1018,17 +1028,18 @@ var DeliveryMemory = class {
   }
   rememberValues(user, delivered, asOf) {
     const known = this.values.get(user, this.now()) ?? /* @__PURE__ */ new Map();
+    const cost = (attribute, json) => attribute.length + json.length + REMEMBERED_ENTRY_CHARS;
     let chars = 0;
-    for (const [attribute, { json }] of known) chars += attribute.length + json.length;
+    for (const [attribute, { json }] of known) chars += cost(attribute, json);
     for (const [attribute, json] of delivered) {
       const before = known.get(attribute);
       if (before !== void 0) {
         known.delete(attribute);
-        chars -= attribute.length + before.json.length;
+        chars -= cost(attribute, before.json);
       }
-      if (json !== void 0 && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
+      if (json !== void 0 && chars + cost(attribute, json) <= MAX_REMEMBERED_CHARS_PER_USER) {
         known.set(attribute, { json, asOf, at: this.now() });
-        chars += attribute.length + json.length;
+        chars += cost(attribute, json);
       }
     }
     this.values.set(user, known, this.now());
@@ -2557,14 +2568,17 @@ function nameTable() {
   }
   return names;
 }
+var MAX_COUNTRY_TEXT = 100;
 function toCountryCode(value) {
+  if (value.length > MAX_COUNTRY_TEXT) return void 0;
   const trimmed = value.trim();
   const code = trimmed.replace(/\./g, "").toUpperCase();
   const { alpha2: two, alpha3: three } = codes();
   if (code.length === 2 && two.has(code)) return code;
   if (code.length === 3 && three.has(code)) return three.get(code);
   const table = nameTable();
-  for (const name of [trimmed, trimmed.replace(/\s*\(.*$/, ""), trimmed.replace(/,.*$/, "")]) {
+  const before = (mark) => trimmed.includes(mark) ? trimmed.slice(0, trimmed.indexOf(mark)).trimEnd() : trimmed;
+  for (const name of [trimmed, before("("), before(",")]) {
     const found = table.get(normalizeName(name));
     if (found) return found;
   }
@@ -3567,6 +3581,12 @@ function mapPurchases(input, warnings) {
     );
   const productKeys = new Set(products.flatMap((raw) => Object.keys(dict(raw) ?? {})));
   const order = convertProperties(input.properties, warnings, ORDER_ONLY, "purchase", productKeys);
+  const orderBytes = order ? jsonSize(order) : 0;
+  if (orderBytes * needed > MAX_REQUESTS_PER_EVENT * MAX_REQUEST_BYTES)
+    return problem(
+      "InvalidEventPayload",
+      `This event's ${needed} purchases would each carry its ${Math.ceil(orderBytes / 1024)} KB of order properties, more than the ${MAX_REQUESTS_PER_EVENT} requests of 1 MB the function sends for one event. Send fewer products or order properties, or send it with ecommerceMode "recommended".`
+    );
   const purchases = [];
   const reasons = [];
   products.forEach((raw, index) => {

@@ -373,6 +373,31 @@ function hostileInputSuite(name: RuntimeProfile): void {
         expect(outcome.ms).toBeLessThan(DEADLINE_MS)
       }, 20_000)
 
+      test('a batch of 400 built to cost CPU: 31,000-character numbers and a country, 300 identifies that never fold, 96 orders whose purchases would copy 25 KB each: bounded (isolated)', async () => {
+        const digits = `${'1'.repeat(31_000)}x`
+        const traits = (n: number) => ({
+          _merge_objects: true,
+          ...Object.fromEntries(Array.from({ length: 300 }, (_, k) => [`t${n}_${k}`, 1]))
+        })
+        const big = Object.fromEntries(Array.from({ length: 97 }, (_, k) => [`k${k}`, 'x'.repeat(250)]))
+        const products = Array.from({ length: 300 }, (_, j) => ({ id: String(j), price: 1 }))
+        const events = [
+          order([{ product_id: 'p', price: 1, quantity: digits }]),
+          { ...order([{ product_id: 'p', price: 1 }]), properties: { order_id: 'o', currency: 'USD', revenue: digits, products: [] } },
+          identify({ visits: { inc: digits } }),
+          identify({ country: `a${' '.repeat(31_000)}b` }),
+          ...Array.from({ length: 300 }, (_, n) =>
+            identify(traits(n), { timestamp: new Date(Date.UTC(2024, 4, 1, 10, 0, 0, n)).toISOString() })
+          ),
+          ...Array.from({ length: 96 }, (_, n) =>
+            order(products, { userId: `buyer-${n}`, properties: { ...big, order_id: `o${n}`, currency: 'USD', products } })
+          )
+        ]
+        const outcome = await runIsolated(code, profile, 'onBatch', events, { ...SETTINGS, ecommerceMode: 'both' }, DEADLINE_MS)
+        expect(outcome).toMatchObject({ kind: 'returned' })
+        expect(outcome.ms).toBeLessThan(DEADLINE_MS)
+      }, 20_000)
+
       test('an absurd quantity ("1e12") in an order: bounded (isolated)', async () => {
         const outcome = await runIsolated(
           code,

@@ -4,7 +4,7 @@
 // Braze already has left out.
 import fc from 'fast-check'
 import { fits, smallerRequests } from '../src/destination/batch-packer'
-import { DeliveryMemory } from '../src/destination/delivery-memory'
+import { DELIVERED, DeliveryMemory } from '../src/destination/delivery-memory'
 import { planDelivery, requestLimits } from '../src/destination/delivery-plan'
 import { mapEvent } from '../src/destination/map-event'
 import type { EventPlan } from '../src/destination/plan'
@@ -166,10 +166,10 @@ describe('planDelivery', () => {
     ])
   })
 
-  test('the values memory is bounded: at most 2,000 characters of names and values per user; the rest is always sent', () => {
+  test('the values memory is bounded: at most 4,000 characters of names and values per user, each entry counting 48 more; the rest is always sent', () => {
     const memory = new DeliveryMemory()
     const many = Array.from({ length: 200 }, (_, i): [string, string] => [`trait_${i}`, JSON.stringify(`value ${i}`)])
-    const delivered: Array<[string, string | undefined]> = [['plan', '"pro"'], ['bio', JSON.stringify('x'.repeat(2500))], ...many]
+    const delivered: Array<[string, string | undefined]> = [['plan', '"pro"'], ['bio', JSON.stringify('x'.repeat(4500))], ...many]
     memory.sendingValues(
       'external_id:u1',
       delivered.map(([name]) => name)
@@ -180,7 +180,16 @@ describe('planDelivery', () => {
     const kept = many.filter(([name]) => memory.deliveredValue('external_id:u1', name) !== undefined)
     expect(kept.length).toBeGreaterThan(50)
     expect(kept.length).toBeLessThan(many.length)
-    expect(kept.reduce((chars, [name, json]) => chars + name.length + json.length, 'plan'.length + 5)).toBeLessThanOrEqual(2000)
+    expect(kept.reduce((chars, [name, json]) => chars + name.length + json.length + 48, 'plan'.length + 5 + 48)).toBeLessThanOrEqual(4000)
+  })
+
+  test('a messageId over 1,024 characters is not remembered (20,000 of them would hold gigabytes): its redelivery is sent again', () => {
+    const memory = new DeliveryMemory()
+    const long = `m-${'x'.repeat(1024)}`
+    memory.remember(long, [0], true, undefined, 75)
+    memory.remember('m-short', [0], true, undefined, 75)
+    expect(memory.recall(long)).toBeUndefined()
+    expect(memory.recall('m-short')).toBe(DELIVERED)
   })
 
   test('a write through another identifier voids the values sent before it, of that attribute only; a value sent after it counts', () => {

@@ -118,6 +118,17 @@ describe('one purchase per product', () => {
     ])
   })
 
+  test('300 products that would each carry 25 KB of order properties (over 4 requests of 1 MB): refused before the copies are made', () => {
+    const big = Object.fromEntries(Array.from({ length: 97 }, (_, k) => [`k${k}`, 'x'.repeat(250)]))
+    const products = Array.from({ length: 300 }, (_, j) => ({ product_id: `p${j}`, price: 1 }))
+    expect(problemFor(order(products, big), { ecommerceMode: 'purchases' })).toEqual({
+      kind: 'InvalidEventPayload',
+      message:
+        "This event's 300 purchases would each carry its 25 KB of order properties, more than the 4 requests of 1 MB the function sends for one event. " +
+        'Send fewer products or order properties, or send it with ecommerceMode "recommended".'
+    })
+  })
+
   test("Braze's reserved purchase property keys: the order's currency is the purchases' own, the others are renamed", () => {
     // https://www.braze.com/docs/user_guide/data/activation/events/purchase_events/#purchase-properties: "time,
     // product_id, quantity, event_name, price, and currency" would fail the purchase ("Invalid 'properties' field").

@@ -190,7 +190,7 @@ function networkReason(error: unknown, apiKey: string): string {
   const code = (error as { code?: unknown })?.code
   const name = (error as { name?: unknown })?.name
   const raw = typeof code === 'string' ? code : typeof name === 'string' ? name : 'network error'
-  return redact(raw, apiKey).slice(0, 80)
+  return excerpt(redact(raw, apiKey), 80)
 }
 
 /** Braze's answers are echoed into errors and summaries: make sure the key never rides along. */
@@ -211,7 +211,15 @@ function shownAnswer(text: string, json: unknown, apiKey: string): unknown {
   if (json !== undefined && text.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey)
   // Redact before cutting: a cut through the key would leave part of it.
   const clean = redact(text, apiKey)
-  return clean.length <= 300 ? clean : `${clean.slice(0, 300)}… (${text.length} characters)`
+  return clean.length <= 300 ? clean : `${excerpt(clean, 300)}… (${text.length} characters)`
+}
+
+/**
+ * The start of a text, copied: V8 keeps the whole string a slice was cut from alive, and the call
+ * reports would hold every 1 MB answer of the invocation for 300 characters of each.
+ */
+function excerpt(text: string, length: number): string {
+  return text.length <= length ? text : Array.from(text.slice(0, length)).join('')
 }
 
 function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnection): CallOutcome {
@@ -219,7 +227,7 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
   const text = 'text' in exchange ? exchange.text : undefined
   const json = text === undefined ? undefined : parseJson(text)
   const answer = brazeAnswer(json)
-  const brazeMessage = answer?.message ? redact(answer.message, connection.apiKey).slice(0, 300) : undefined
+  const brazeMessage = answer?.message ? excerpt(redact(answer.message, connection.apiKey), 300) : undefined
   const response = text === undefined ? undefined : shownAnswer(text, json, connection.apiKey)
   const said = brazeMessage ? `: ${brazeMessage}` : ''
 
@@ -317,7 +325,7 @@ function objectErrors(errors: unknown[], apiKey: string): { rejected: RejectedOb
     const type = (entry as { type?: unknown } | null)?.type
     // Any JSON value: String() of an object whose toString is not a function would throw.
     const said = type === undefined || type === null ? 'rejected by Braze' : typeof type === 'string' ? type : JSON.stringify(type)
-    const message = redact(said, apiKey).slice(0, 300)
+    const message = excerpt(redact(said, apiKey), 300)
     if (target) rejected.push({ ...target, message })
     else unattributed.push(message)
   }

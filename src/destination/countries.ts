@@ -87,7 +87,11 @@ function nameTable(): Map<string, string> {
 }
 
 /** The alpha-2 code for an alpha-2 or alpha-3 code or an English name, or undefined. */
+/** Longer than any country's name in any form this reads (ISO 3166-1's longest is 52 characters). */
+const MAX_COUNTRY_TEXT = 100
+
 export function toCountryCode(value: string): string | undefined {
+  if (value.length > MAX_COUNTRY_TEXT) return undefined
   const trimmed = value.trim()
   // "U.S." and "u.s.a." are codes too.
   const code = trimmed.replace(/\./g, '').toUpperCase()
@@ -96,7 +100,8 @@ export function toCountryCode(value: string): string | undefined {
   if (code.length === 3 && three.has(code)) return three.get(code)
   // "Falkland Islands (Malvinas)", "Moldova, Republic of": the name before the qualifier is the country.
   const table = nameTable()
-  for (const name of [trimmed, trimmed.replace(/\s*\(.*$/, ''), trimmed.replace(/,.*$/, '')]) {
+  const before = (mark: string) => (trimmed.includes(mark) ? trimmed.slice(0, trimmed.indexOf(mark)).trimEnd() : trimmed)
+  for (const name of [trimmed, before('('), before(',')]) {
     const found = table.get(normalizeName(name))
     if (found) return found
   }

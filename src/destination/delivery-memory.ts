@@ -16,11 +16,19 @@ const MAX_MERGES = 20_000
 const MAX_USERS = 5_000
 /**
  * What is not remembered is always sent. A user's remembered names and values add up to at most this
- * many characters, so the values memory holds at most 10 M characters however large the traits.
+ * many characters, each counted with what its entry costs besides (REMEMBERED_ENTRY_CHARS), so the
+ * values memory stays near 50 MB however many and however small the traits: counting characters alone,
+ * 5,000 users of 2,500 one-character traits held 300 MB.
  */
-const MAX_REMEMBERED_CHARS_PER_USER = 2000
+const MAX_REMEMBERED_CHARS_PER_USER = 4000
+const REMEMBERED_ENTRY_CHARS = 48
 /** Attribute names written by another identifier that are followed at once; past this, every remembered value is dropped. */
 const MAX_NAMES_WRITTEN_ELSEWHERE = 10_000
+/**
+ * Keys (messageIds, profiles) and merges longer than any a source means to send are not remembered:
+ * 20,000 hostile 30 KB messageIds would hold 600 MB. What is not remembered is always sent.
+ */
+const MAX_REMEMBERED_KEY_CHARS = 1024
 
 export const DELIVERED = 'delivered'
 export type Recalled = ReadonlySet<PartToken> | typeof DELIVERED | undefined
@@ -63,6 +71,7 @@ class BoundedMap<V> {
   }
 
   set(key: string, value: V, now: number): void {
+    if (key.length > MAX_REMEMBERED_KEY_CHARS) return
     this.keep(key, { value, expires: now + this.ttlMs })
   }
 
@@ -162,7 +171,7 @@ export class DeliveryMemory {
   }
 
   rememberMerge(merged: string, key: string): void {
-    this.merges.set(merged, key, this.now())
+    if (key.length <= 2 * MAX_REMEMBERED_KEY_CHARS) this.merges.set(merged, key, this.now())
   }
 
   /** A merge of this profile is on its way to Braze; `mergeAnswered` follows. */
@@ -256,17 +265,18 @@ export class DeliveryMemory {
 
   private rememberValues(user: string, delivered: Array<[attribute: string, json: string | undefined]>, asOf: number): void {
     const known = this.values.get(user, this.now()) ?? new Map<string, { json: string; asOf: number; at: number }>()
+    const cost = (attribute: string, json: string) => attribute.length + json.length + REMEMBERED_ENTRY_CHARS
     let chars = 0
-    for (const [attribute, { json }] of known) chars += attribute.length + json.length
+    for (const [attribute, { json }] of known) chars += cost(attribute, json)
     for (const [attribute, json] of delivered) {
       const before = known.get(attribute)
       if (before !== undefined) {
         known.delete(attribute)
-        chars -= attribute.length + before.json.length
+        chars -= cost(attribute, before.json)
       }
-      if (json !== undefined && chars + attribute.length + json.length <= MAX_REMEMBERED_CHARS_PER_USER) {
+      if (json !== undefined && chars + cost(attribute, json) <= MAX_REMEMBERED_CHARS_PER_USER) {
         known.set(attribute, { json, asOf, at: this.now() })
-        chars += attribute.length + json.length
+        chars += cost(attribute, json)
       }
     }
     this.values.set(user, known, this.now())

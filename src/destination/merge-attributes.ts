@@ -171,28 +171,36 @@ export function inTimeOrder<T extends { epoch: number | undefined }>(updates: T[
  */
 export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
   const out: OwnedAttributes[] = []
-  const users: string[] = []
-  const byUser = new Map<string, Array<{ key: string; entry: OwnedAttributes; at: number }>>()
+  const byUser = new Map<string, UserFolds>()
+  // The run of the latest user's consecutive objects in `out`: what a user folds into comes after every other user's.
+  let runUser: string | undefined
+  let runStart = 0
   for (const [index, { object, owner }] of inTimeOrder(updates).entries()) {
     const key = mergeKey(object, index)
     const user = identityKey(object)
-    const entries = byUser.get(user) ?? []
-    byUser.set(user, entries)
-    let other = users.length - 1
-    while (other >= 0 && users[other] === user) other--
-    const into = foldTarget(other < 0 ? entries : entries.filter((entry) => entry.at > other), key, object)
-    if (!into) {
+    let folds = byUser.get(user)
+    if (!folds) byUser.set(user, (folds = { entries: [], byKey: new Map(), touched: new Map(), lastCreating: -1, lastUpdating: -1 }))
+    const other = user === runUser ? runStart - 1 : out.length - 1
+    const attributes = valueKeys(object)
+    const position = foldTarget(folds, key, object, attributes, other)
+    if (position === undefined) {
       const entry = { object: { ...object }, owners: [owner] }
-      entries.push({ key, entry, at: out.length })
+      if (user !== runUser) [runUser, runStart] = [user, out.length]
+      const at = folds.entries.push({ key, entry, at: out.length }) - 1
       out.push(entry)
-      users.push(user)
+      folds.byKey.set(key, at)
+      for (const attribute of attributes) folds.touched.set(attribute, at)
+      if (object._update_existing_only !== true) folds.lastCreating = at
+      else folds.lastUpdating = at
       continue
     }
+    const into = folds.entries[position]!.entry
     const target = into.object as Record<string, unknown>
     for (const attribute of Object.keys(object)) {
       const earlier = hasOwn.call(target, attribute) ? target[attribute] : undefined
       target[attribute] = folded(earlier, (object as Record<string, unknown>)[attribute])
     }
+    for (const attribute of attributes) folds.touched.set(attribute, position)
     if (!into.owners.includes(owner)) into.owners.push(owner)
   }
   for (const { object } of out) {
@@ -202,21 +210,29 @@ export function mergeAttributes(updates: AttributeUpdate[]): OwnedAttributes[] {
   return out
 }
 
-function foldTarget(
-  entries: Array<{ key: string; entry: OwnedAttributes; at: number }>,
-  key: string,
-  object: BrazeAttributes
-): OwnedAttributes | undefined {
+/** One user's objects so far, indexed so that finding where the next one folds costs its own size. */
+interface UserFolds {
+  entries: Array<{ key: string; entry: OwnedAttributes; at: number }>
+  /** Per merge key, the latest entry of that key. */
+  byKey: Map<string, number>
+  /** Per attribute, the latest entry that sets or edits it. */
+  touched: Map<string, number>
+  /** The latest entry that may create the profile, and the latest that only updates one. */
+  lastCreating: number
+  lastUpdating: number
+}
+
+/**
+ * The latest entry of the same key, unless an entry after it creates the profile (or not) otherwise or
+ * touches one of the object's attributes, or it comes before `other` (another user's object).
+ */
+function foldTarget(folds: UserFolds, key: string, object: BrazeAttributes, attributes: string[], other: number): number | undefined {
+  const position = folds.byKey.get(key)
+  if (position === undefined || folds.entries[position]!.at <= other) return undefined
   const creates = object._update_existing_only !== true
-  let attributes: string[] | undefined
-  for (let position = entries.length - 1; position >= 0; position--) {
-    const { key: other, entry } = entries[position]!
-    if (other === key) return entry
-    if ((entry.object._update_existing_only !== true) !== creates) return undefined
-    attributes ??= valueKeys(object)
-    if (valueKeys(entry.object).some((attribute) => attributes!.includes(attribute))) return undefined
-  }
-  return undefined
+  if ((creates ? folds.lastUpdating : folds.lastCreating) > position) return undefined
+  for (const attribute of attributes) if ((folds.touched.get(attribute) ?? -1) > position) return undefined
+  return position
 }
 
 /** The attributes an object sets or edits: not its identifier, not the control keys. */

@@ -5,6 +5,7 @@ import {
   MAX_CAPTURED_PROPERTIES,
   MAX_OBJECTS_PER_TYPE,
   MAX_PURCHASE_QUANTITY,
+  MAX_REQUEST_BYTES,
   MAX_REQUESTS_PER_EVENT,
   MAX_STRING_LENGTH
 } from './braze-limits'
@@ -14,7 +15,7 @@ import { currencyCode } from './currencies'
 import { convertProperties, sizeProblem, warnUncaptured } from './event-properties'
 import { updateExistingOnlyFlag } from './identity'
 import { dict, field, isAbsent, nonBlank, type Dict } from './segment-event'
-import { productQuantity, toNumber } from './values'
+import { jsonSize, productQuantity, toNumber } from './values'
 
 /**
  * A bound on the split: one product never needs more purchase objects than an
@@ -122,6 +123,15 @@ export function mapPurchases(input: PurchaseInput, warnings: string[]): BrazePur
   // name of the order's: one would replace the other in the purchase ({time} and {segment_time} keep both).
   const productKeys = new Set(products.flatMap((raw) => Object.keys(dict(raw) ?? {})))
   const order = convertProperties(input.properties, warnings, ORDER_ONLY, 'purchase', productKeys)
+  // Every purchase carries the order's properties: refused before they are copied into each, when the
+  // copies alone would not fit the requests one event may make (delivery-plan.ts would refuse it after).
+  const orderBytes = order ? jsonSize(order) : 0
+  if (orderBytes * needed > MAX_REQUESTS_PER_EVENT * MAX_REQUEST_BYTES)
+    return problem(
+      'InvalidEventPayload',
+      `This event's ${needed} purchases would each carry its ${Math.ceil(orderBytes / 1024)} KB of order properties, more than the ` +
+        `${MAX_REQUESTS_PER_EVENT} requests of 1 MB the function sends for one event. Send fewer products or order properties, or send it with ecommerceMode "recommended".`
+    )
   const purchases: BrazePurchase[] = []
   const reasons: string[] = []
   products.forEach((raw, index) => {

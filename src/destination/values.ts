@@ -13,10 +13,14 @@ const MAX_DEPTH = 32
 const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
 
+/** No number a source means is written longer; a longer string is not read (nor run through a regex). */
+const MAX_NUMBER_TEXT = 100
+
 /** Numbers, and numeric strings ("19.99") as Segment sources often send them. */
 export function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
-  if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value)) {
+  // One way to match each digit: a run of 30,000 digits then a letter costs one pass, not 30,000.
+  if (typeof value === 'string' && value.length <= MAX_NUMBER_TEXT && /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(value)) {
     const parsed = Number(value)
     return Number.isFinite(parsed) ? parsed : undefined
   }
