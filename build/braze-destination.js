@@ -1738,7 +1738,11 @@ function atomsOf(group, limits, skip, split) {
       continue;
     }
     out.atoms.push(...inRequests(tied.attributes, limits));
-    for (const owner of owners) out.deferred.push({ owner, bundle: chunks2.get(owner) });
+    const needsFirst = tied.attributes.some(({ object }) => createsAliasOnly(object));
+    for (const owner of owners) {
+      if (needsFirst) out.deferred.push({ owner, bundle: chunks2.get(owner) });
+      else out.atoms.push(chunks2.get(owner));
+    }
   }
   return out;
 }
@@ -1792,10 +1796,10 @@ function chunked(items, size) {
 // src/destination/deliver.ts
 var FOLLOW_UP_MIN_MS = 1e3;
 var FOLLOW_UP_LATENCY_FACTOR = 1.5;
-function timeForFollowUp(deadline, calls) {
-  const slowest = calls.reduce((most, call) => Math.max(most, call.ms), 0);
-  return deadline - Date.now() >= Math.max(FOLLOW_UP_MIN_MS, FOLLOW_UP_LATENCY_FACTOR * slowest);
+function timeForFollowUp(deadline, slowestCallMs) {
+  return deadline - Date.now() >= Math.max(FOLLOW_UP_MIN_MS, FOLLOW_UP_LATENCY_FACTOR * slowestCallMs);
 }
+var slowestOf = (calls, before = 0) => calls.reduce((most, call) => Math.max(most, call.ms), before);
 var NOTHING = /* @__PURE__ */ new Set();
 async function deliver(plans, options) {
   const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner);
@@ -1836,11 +1840,9 @@ async function deliverInRounds(plans, options) {
     const sent = new Set(owners.filter((owner) => !held.has(owner)));
     for (const owner of owners) reportOf[owner] = index;
     const part = plans.map((plan, owner) => sent.has(owner) ? plan : void 0);
-    const late = index > 0 && !timeForFollowUp(
-      options.connection.deadline,
-      reports.flatMap((report2) => report2.calls)
-    );
-    const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds);
+    const slowestCallMs = slowestOf(reports.flatMap((report2) => report2.calls));
+    const late = index > 0 && !timeForFollowUp(options.connection.deadline, slowestCallMs);
+    const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, { ...options, slowestCallMs }, reusedIds);
     for (const owner of held) report.failures[owner] = [{ kind: "retry", message: HELD }];
     for (const owner of owners) if (retried(report.failures[owner])) for (const touch of touches[owner]) undelivered.add(touch);
     reports.push(report);
@@ -1961,11 +1963,15 @@ var Delivery = class {
       await resent;
       await this.secondRound();
     });
-    for (const chain of this.plan.chains)
-      this.write(objectsOf(chain.parts), async () => {
-        await (deferredOwners.has(chain.owner) ? deferred : resent);
+    const resentTo = new Set(profilesWritten(refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? [])));
+    for (const chain of this.plan.chains) {
+      const objects = objectsOf(chain.parts);
+      const waitsForResend = refused.includes(chain.owner) || profilesWritten(objects).some((profile) => resentTo.has(profile));
+      this.write(objects, async () => {
+        await (deferredOwners.has(chain.owner) ? deferred : waitsForResend ? resent : void 0);
         await this.chain(chain);
       });
+    }
     await Promise.all([
       this.merges(),
       ...this.writers.map((writer) => writer.finished),
@@ -1999,7 +2005,7 @@ var Delivery = class {
     return outcome;
   }
   timeForFollowUp() {
-    return timeForFollowUp(this.options.connection.deadline, this.calls);
+    return timeForFollowUp(this.options.connection.deadline, slowestOf(this.calls, this.options.slowestCallMs));
   }
   async track(request) {
     if (this.memory)

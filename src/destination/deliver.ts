@@ -75,6 +75,8 @@ export interface DeliveryOptions {
   skipUnchangedAttributes: boolean
   /** Remember a message by its messageId and its content, not its id alone (contentsOf). */
   byContent?: boolean
+  /** The longest an earlier contact round's call to Braze took (timeForFollowUp). */
+  slowestCallMs?: number
 }
 
 /**
@@ -90,10 +92,11 @@ const FOLLOW_UP_MIN_MS = 1000
  */
 const FOLLOW_UP_LATENCY_FACTOR = 1.5
 
-function timeForFollowUp(deadline: number, calls: CallReport[]): boolean {
-  const slowest = calls.reduce((most, call) => Math.max(most, call.ms), 0)
-  return deadline - Date.now() >= Math.max(FOLLOW_UP_MIN_MS, FOLLOW_UP_LATENCY_FACTOR * slowest)
+function timeForFollowUp(deadline: number, slowestCallMs: number): boolean {
+  return deadline - Date.now() >= Math.max(FOLLOW_UP_MIN_MS, FOLLOW_UP_LATENCY_FACTOR * slowestCallMs)
 }
+
+const slowestOf = (calls: CallReport[], before = 0) => calls.reduce((most, call) => Math.max(most, call.ms), before)
 
 const NOTHING: ReadonlySet<PartToken> = new Set()
 
@@ -149,14 +152,10 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
     const sent = new Set(owners.filter((owner) => !held.has(owner)))
     for (const owner of owners) reportOf[owner] = index
     const part = plans.map((plan, owner) => (sent.has(owner) ? plan : undefined))
-    // With under a second left, a request that timed out could still reach Braze and be logged again on retry.
-    const late =
-      index > 0 &&
-      !timeForFollowUp(
-        options.connection.deadline,
-        reports.flatMap((report) => report.calls)
-      )
-    const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, options, reusedIds)
+    // With too little time left, a request that timed out could still reach Braze and be logged again on retry.
+    const slowestCallMs = slowestOf(reports.flatMap((report) => report.calls))
+    const late = index > 0 && !timeForFollowUp(options.connection.deadline, slowestCallMs)
+    const report = late ? unsent(part, OUT_OF_TIME) : await deliverInOrder(part, { ...options, slowestCallMs }, reusedIds)
     for (const owner of held) report.failures[owner] = [{ kind: 'retry', message: HELD }]
     // Only a retried event comes back to be delivered after them; one refused for good holds nothing.
     for (const owner of owners) if (retried(report.failures[owner]!)) for (const touch of touches[owner]!) undelivered.add(touch)
@@ -295,11 +294,15 @@ class Delivery {
       await resent
       await this.secondRound()
     })
-    for (const chain of this.plan.chains)
-      this.write(objectsOf(chain.parts), async () => {
-        await (deferredOwners.has(chain.owner) ? deferred : resent)
+    const resentTo = new Set(profilesWritten(refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? [])))
+    for (const chain of this.plan.chains) {
+      const objects = objectsOf(chain.parts)
+      const waitsForResend = refused.includes(chain.owner) || profilesWritten(objects).some((profile) => resentTo.has(profile))
+      this.write(objects, async () => {
+        await (deferredOwners.has(chain.owner) ? deferred : waitsForResend ? resent : undefined)
         await this.chain(chain)
       })
+    }
     await Promise.all([
       this.merges(),
       ...this.writers.map((writer) => writer.finished),
@@ -337,7 +340,7 @@ class Delivery {
   }
 
   private timeForFollowUp(): boolean {
-    return timeForFollowUp(this.options.connection.deadline, this.calls)
+    return timeForFollowUp(this.options.connection.deadline, slowestOf(this.calls, this.options.slowestCallMs))
   }
 
   private async track(request: Bundle): Promise<void> {

@@ -536,12 +536,16 @@ function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, sp
       continue
     }
     // Events tied by attributes they share (an alias's profile-creating object, a value two of them set) that
-    // cannot go in one request: the attributes go in this round, in their order, and each event's first part
-    // after it, whole, in its chain, which stops if they fail. Spread over requests sent at once, a part's
-    // purchases could reach Braze before the object that creates their alias's profile, and be dropped, and a
-    // part half taken could not be told from one taken whole.
+    // cannot go in one request: the attributes go in their order, and each event's first part whole, never
+    // spread over requests (a part half taken could not be told from one taken whole). Parts that need the
+    // object creating their alias's profile go after it, in the second round: sent at once with it, their
+    // purchases could reach Braze first and be dropped. Other events create their profile themselves.
     out.atoms.push(...inRequests(tied.attributes, limits))
-    for (const owner of owners) out.deferred.push({ owner, bundle: chunks.get(owner)! })
+    const needsFirst = tied.attributes.some(({ object }) => createsAliasOnly(object))
+    for (const owner of owners) {
+      if (needsFirst) out.deferred.push({ owner, bundle: chunks.get(owner)! })
+      else out.atoms.push(chunks.get(owner)!)
+    }
   }
   return out
 }
