@@ -276,25 +276,20 @@ class Delivery {
 
   async go(): Promise<void> {
     await Promise.all(this.plan.requests.map((request) => this.track(request)))
-    // Every writer is registered before any starts, so that the merges and deletes of their profiles wait
-    // for them. What follows the first round waits for the attributes it may need: merged ones Braze
+    // Every writer is registered in this one synchronous pass, before any answer can let a merge or delete
+    // of their profiles go. What follows the first round waits for the attributes it may need: merged ones Braze
     // refused are resent first (an alias's purchases need the object that creates its profile), and an
     // event's chain follows its first part when that went in the second round.
     const objectsOf = (bundles: Bundle[]) => bundles.flatMap((part) => itemsOf(part).map(({ item: one }) => one.object as object))
     const refused = [...new Set(this.refused.flatMap((entry) => entry.owners))]
-    const resent =
-      refused.length > 0
-        ? this.write(
-            refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? []),
-            () => this.resendRefused(refused)
-          )
-        : Promise.resolve()
+    const resending = refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? [])
+    const resent = refused.length > 0 ? this.write(resending, () => this.resendRefused(refused)) : Promise.resolve()
     const deferredOwners = new Set(this.plan.deferred.flatMap((bundle) => itemsOf(bundle).flatMap(({ item: one }) => one.owners)))
     const deferred = this.write(objectsOf(this.plan.deferred), async () => {
       await resent
       await this.secondRound()
     })
-    const resentTo = new Set(profilesWritten(refused.flatMap((owner) => this.plan.ownAttributes.get(owner) ?? [])))
+    const resentTo = new Set(profilesWritten(resending))
     for (const chain of this.plan.chains) {
       const objects = objectsOf(chain.parts)
       const waitsForResend = refused.includes(chain.owner) || profilesWritten(objects).some((profile) => resentTo.has(profile))
@@ -493,8 +488,10 @@ class Delivery {
       for (const owner of new Set(going.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message)
   }
 
-  /** Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may go. */
-  /** Starts `work` as a writer of the objects' profiles; returns when the work (not the merges after it) is done. */
+  /**
+   * Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may
+   * go. Returns when the work (not those merges) is done.
+   */
   private write(objects: object[], work: () => Promise<void>): Promise<void> {
     const writer = { profiles: new Set(profilesWritten(objects)), finished: Promise.resolve(), done: false }
     this.writers.push(writer)
