@@ -2002,7 +2002,12 @@ var Delivery = class {
     this.calls.push({ path: path2, body, outcome, ms: Date.now() - started });
     return outcome;
   }
-  timeForFollowUp() {
+  /**
+   * Whether a follow-up request may start. One that only sets attribute values, which Braze may take twice
+   * to no harm (no increment, no edit of an array of objects), needs only FOLLOW_UP_MIN_MS.
+   */
+  timeForFollowUp(repeatable = false) {
+    if (repeatable) return this.timeLeft() >= FOLLOW_UP_MIN_MS;
     return timeForFollowUp(this.options.connection.deadline, slowestOf(this.calls, this.options.slowestCallMs));
   }
   async track(request) {
@@ -2202,7 +2207,14 @@ var Delivery = class {
   }
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
   async resendRefused(owners) {
-    if (!this.timeForFollowUp()) {
+    const repeatable = owners.every(
+      (owner) => (this.plan.ownAttributes.get(owner) ?? []).every(
+        (object) => attributeNames(object).every(
+          (name) => isArrayEdit(object[name]) || replaces(object[name])
+        )
+      )
+    );
+    if (!this.timeForFollowUp(repeatable)) {
       for (const { owners: behind, message } of this.refused) {
         for (const owner of behind)
           this.fail(
@@ -2238,7 +2250,7 @@ var Delivery = class {
     });
     const requests = packInOrder(atoms, this.limits);
     for (const [index, request] of requests.entries()) {
-      if (index > 0 && !this.timeForFollowUp()) {
+      if (index > 0 && !this.timeForFollowUp(repeatable)) {
         for (const later of requests.slice(index))
           for (const { item: one } of itemsOf(later))
             for (const owner of one.owners)

@@ -5,7 +5,10 @@
 // Rounds, so that an invocation costs one Braze round trip when nothing needs
 // ordering and two when something does:
 //   1. every /users/track request of the plan, at once;
-//   2. then, at once: the merges of the events whose objects Braze accepted
+//   2. then, at once: the first parts of an anonymous visitor's events that had
+//      to wait for the object creating the alias's profile (DeliveryPlan.deferred,
+//      after the resend below when that object was refused; those events' later
+//      parts and merges follow them); the merges of the events whose objects Braze accepted
 //      (a merge needs the profile it keeps to exist: Braze is consistent "10-100ms"
 //      after an answer under normal conditions, and a function cannot wait the
 //      5 minutes it recommends, https://www.braze.com/docs/api/api_limits/#optimal-delay-between-endpoints);
@@ -26,7 +29,7 @@
 // (contact-rounds.ts); most batches need no such wait.
 import { callBraze, type BrazeConnection, type BrazePath, type CallOutcome } from './braze-client'
 import { identityKey, type BrazeAttributes, type MergeUpdate } from './braze-types'
-import { inTimeOrder, timeRanks } from './merge-attributes'
+import { inTimeOrder, isArrayEdit, timeRanks } from './merge-attributes'
 import { dependsOn, mergeWaves, profilesOf, type MergeProfiles } from './merge-order'
 import { fingerprint, openMemory, type DeliveryMemory } from './delivery-memory'
 import { MAX_COMBINED_OBJECTS_MAU, MAX_INPUT_LENGTH_MESSAGE, MAX_USERS_ENTRIES_PER_REQUEST } from './braze-limits'
@@ -334,7 +337,12 @@ class Delivery {
     return outcome
   }
 
-  private timeForFollowUp(): boolean {
+  /**
+   * Whether a follow-up request may start. One that only sets attribute values, which Braze may take twice
+   * to no harm (no increment, no edit of an array of objects), needs only FOLLOW_UP_MIN_MS.
+   */
+  private timeForFollowUp(repeatable = false): boolean {
+    if (repeatable) return this.timeLeft() >= FOLLOW_UP_MIN_MS
     return timeForFollowUp(this.options.connection.deadline, slowestOf(this.calls, this.options.slowestCallMs))
   }
 
@@ -559,7 +567,14 @@ class Delivery {
 
   /** Each event whose merged attributes Braze refused gets its own attributes resent, unmerged. */
   private async resendRefused(owners: number[]): Promise<void> {
-    if (!this.timeForFollowUp()) {
+    const repeatable = owners.every((owner) =>
+      (this.plan.ownAttributes.get(owner) ?? []).every((object) =>
+        attributeNames(object).every(
+          (name) => isArrayEdit((object as Record<string, unknown>)[name]) || replaces((object as Record<string, unknown>)[name])
+        )
+      )
+    )
+    if (!this.timeForFollowUp(repeatable)) {
       for (const { owners: behind, message } of this.refused) {
         for (const owner of behind)
           this.fail(
@@ -600,7 +615,7 @@ class Delivery {
     // Packed in that order and sent one after another: a user's later values may be in a later request.
     const requests = packInOrder(atoms, this.limits)
     for (const [index, request] of requests.entries()) {
-      if (index > 0 && !this.timeForFollowUp()) {
+      if (index > 0 && !this.timeForFollowUp(repeatable)) {
         for (const later of requests.slice(index))
           for (const { item: one } of itemsOf(later))
             for (const owner of one.owners)

@@ -4,12 +4,14 @@
 //
 // - What Braze accepted for a message in an earlier invocation is not sent again.
 // - Each event's events and purchases are cut into parts that fit one request;
-//   the first part travels in the first round, the others follow one by one.
+//   the first part travels in the first round (in a second one when it needs the
+//   object creating its alias's profile first: atomsOf), the others follow one by one.
 // - One user's attribute updates merge in time order (merge-attributes.ts), and a
 //   user's objects form one atom when they fit one request; so do the objects of
-//   users an email or phone links (contact-links.ts). When they don't,
-//   the events that carry events or purchases keep their own attribute objects,
-//   so no event is spread over several requests.
+//   users an email or phone links (contact-links.ts). When they don't, each
+//   event's part travels with the merged attribute objects that hold its own
+//   updates and every event those tie to it, and no part is ever spread over
+//   several requests.
 // - skipUnchangedAttributes drops values this instance already delivered,
 //   except from Engage payloads (unchanged-attributes.ts).
 import { fits, lowerBound, packRequests, type RequestLimits } from './batch-packer'
@@ -353,7 +355,6 @@ function creatingWhereTheBatchCreates(live: Live[]): Live[] {
   })
 }
 
-/** Braze creates a profile for an unknown external_id, email or phone unless told not to; for a user_alias only when told to (identity.ts). */
 /** Why an event needs more requests than one event may make: the number of its objects, or their bytes. */
 function tooManyRequests(plan: EventPlan, parts: Bundle[], limits: RequestLimits): string {
   const objects = plan.attributes.length + plan.events.length + plan.purchases.length
@@ -386,6 +387,7 @@ function createsAliasOnly(object: BrazeAttributes): boolean {
   return 'user_alias' in object && object._update_existing_only === false && Object.keys(object).length === 2
 }
 
+/** Braze creates a profile for an unknown external_id, email or phone unless told not to; for a user_alias only when told to (identity.ts). */
 function createsProfile(object: { _update_existing_only?: boolean }): boolean {
   if ('user_alias' in object) return object._update_existing_only === false
   return !('braze_id' in object) && object._update_existing_only !== true
@@ -480,8 +482,10 @@ function atomsOfAll(groups: Group[], limits: RequestLimits, skip: Skip | undefin
 
 /**
  * One user's objects as atoms: one when everything fits a request (unless
- * `split`, which linked users ignore), else one per event that carries events
- * or purchases, with its own attributes, and one for the merged attributes of the others.
+ * `split`, which linked users ignore); else the events that carry events or
+ * purchases, each with the merged attribute objects that hold its updates (and
+ * the events those tie to it), and one atom per other merged object. Tied
+ * events too big for one request go as separate atoms, or deferred (Atoms).
  */
 function atomsOf(group: Group, limits: RequestLimits, skip: Skip | undefined, split: boolean): Atoms {
   // Linked users split apart could go in requests sent at once, applied in any order: only when they cannot fit one.
