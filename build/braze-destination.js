@@ -1465,6 +1465,12 @@ function planDelivery(plans, options) {
   const copies = copiesOf(plans);
   const live = [];
   const deleted = /* @__PURE__ */ new Set();
+  const tiedTo = /* @__PURE__ */ new Map();
+  const tie = (user, profile) => {
+    const tied = tiedTo.get(user);
+    if (tied) tied.add(profile);
+    else tiedTo.set(user, /* @__PURE__ */ new Set([profile]));
+  };
   const heldProfiles = /* @__PURE__ */ new Set();
   plans.forEach((plan, owner) => {
     if (!plan) return;
@@ -1506,7 +1512,14 @@ function planDelivery(plans, options) {
       delivery.held.set(owner, AFTER_DELETE);
       return;
     }
-    for (const profile of deletes2) deleted.add(profile);
+    for (const profile of deletes2) for (const gone of [profile, ...tiedTo.get(profile) ?? []]) deleted.add(gone);
+    for (const merge of plan.merges) tie(profileKey(merge.identifier_to_keep), profileKey(merge.identifier_to_merge));
+    for (const object of plan.attributes)
+      if (byExternalId(object))
+        for (const kind of ["email", "phone"]) {
+          const contact = contactKey(kind, object[kind]);
+          if (contact) tie(profileKey(object), contact);
+        }
     if (leftOut) delivery.warnings[owner].push(leftOut);
     delivery.profiles[owner] = written;
     const done = recalled ?? /* @__PURE__ */ new Set();

@@ -705,6 +705,48 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
     expect(braze.profiles()).toHaveLength(0)
   })
 
+  describe('after a delete in the batch, what reaches the deleted profile by another identifier waits too', () => {
+    test("the visitor's alias merged into the user earlier in the batch: its later event is retried, then lands on the user who returns", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const settings = { ...SETTINGS, anonymousAliasLabel: 'segment_anonymous_id' }
+      const after = [
+        track(undefined, 'Post browse', {}, { anonymousId: 'D', messageId: 'post', timestamp: at(40) }),
+        identify('u7', { plan: 'b' }, { anonymousId: 'D', messageId: 'back', timestamp: at(50) })
+      ]
+      const batch = [
+        track(undefined, 'Pre browse', {}, { anonymousId: 'D', messageId: 'pre', timestamp: at(0) }),
+        identify('u7', { plan: 'a' }, { anonymousId: 'D', messageId: 'signup', timestamp: at(10) }),
+        { ...deletion('u7'), timestamp: at(30) },
+        ...after
+      ]
+      const results = (await runtime.handlers.onBatch!(batch, settings)) as Array<{ status: number }>
+      expect(results.map((result) => result.status)).toEqual([200, 200, 200, 500, 500])
+      expect(await runtime.handlers.onBatch!(after, settings)).toEqual([{ status: 200 }, { status: 200 }])
+      expect(braze.profiles()).toHaveLength(1)
+      expect(braze.profile({ external_id: 'u7' })).toMatchObject({ attributes: { plan: 'b' }, eventCount: 1 })
+      expect(braze.profile({ external_id: 'u7' })!.events.map((event) => event.name)).toEqual(['Post browse'])
+    })
+
+    test('the email given to the user earlier in the batch: a lead form keyed by it waits, then joins the user who returns', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const email = 'eight@example.com'
+      const after = [
+        identify(undefined, { email, source: 'form' }, { messageId: 'lead', timestamp: at(40) }),
+        identify('u8', { email, plan: 'b' }, { messageId: 'back', timestamp: at(50) })
+      ]
+      const batch = [
+        identify('u8', { email, plan: 'a' }, { messageId: 'first', timestamp: at(10) }),
+        { ...deletion('u8'), timestamp: at(30) },
+        ...after
+      ]
+      const results = (await runtime.handlers.onBatch!(batch, SETTINGS)) as Array<{ status: number }>
+      expect(results.map((result) => result.status)).toEqual([200, 200, 500, 500])
+      expect(await runtime.handlers.onBatch!(after, SETTINGS)).toEqual([{ status: 200 }, { status: 200 }])
+      expect(braze.profiles()).toHaveLength(1)
+      expect(braze.profile({ external_id: 'u8' })!.attributes).toMatchObject({ email, plan: 'b', source: 'form' })
+    })
+  })
+
   test('a user deleted, identified again and deleted again in one batch: the second identify and delete are retried together, and the user stays deleted', async () => {
     const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
     const again = [identify('u1', { plan: 'new' }), { type: 'delete', userId: 'u1', messageId: 'del-2' }]
