@@ -1465,12 +1465,6 @@ function planDelivery(plans, options) {
   const copies = copiesOf(plans);
   const live = [];
   const deleted = /* @__PURE__ */ new Set();
-  const tiedTo = /* @__PURE__ */ new Map();
-  const tie = (user, profile) => {
-    const tied = tiedTo.get(user);
-    if (tied) tied.add(profile);
-    else tiedTo.set(user, /* @__PURE__ */ new Set([profile]));
-  };
   const heldProfiles = /* @__PURE__ */ new Set();
   plans.forEach((plan, owner) => {
     if (!plan) return;
@@ -1512,14 +1506,7 @@ function planDelivery(plans, options) {
       delivery.held.set(owner, AFTER_DELETE);
       return;
     }
-    for (const profile of deletes2) for (const gone of [profile, ...tiedTo.get(profile) ?? []]) deleted.add(gone);
-    for (const merge of plan.merges) tie(profileKey(merge.identifier_to_keep), profileKey(merge.identifier_to_merge));
-    for (const object of plan.attributes)
-      if (byExternalId(object))
-        for (const kind of ["email", "phone"]) {
-          const contact = contactKey(kind, object[kind]);
-          if (contact) tie(profileKey(object), contact);
-        }
+    for (const profile of deletes2) deleted.add(profile);
     if (leftOut) delivery.warnings[owner].push(leftOut);
     delivery.profiles[owner] = written;
     const done = recalled ?? /* @__PURE__ */ new Set();
@@ -1816,11 +1803,13 @@ var slowestOf = (calls, before = 0) => calls.reduce((most, call) => Math.max(mos
 var NOTHING = /* @__PURE__ */ new Set();
 async function deliver(plans, options) {
   const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner);
-  if (order.every((owner, index) => owner === index)) return deliverInRounds(plans, options);
+  const behind = behindADelete(order.map((owner) => plans[owner]));
   const report = await deliverInRounds(
-    order.map((owner) => plans[owner]),
+    order.map((owner, index) => behind.has(index) ? void 0 : plans[owner]),
     options
   );
+  for (const index of behind) report.failures[index] = [{ kind: "retry", message: BEHIND_A_DELETE }];
+  if (order.every((owner, index) => owner === index)) return report;
   const back = (values) => {
     const out = new Array(values.length);
     order.forEach((owner, index) => out[owner] = values[index]);
@@ -1871,6 +1860,22 @@ async function deliverInRounds(plans, options) {
     warnings: plans.map((_, owner) => of(owner).warnings[owner])
   };
 }
+function behindADelete(plans) {
+  const behind = /* @__PURE__ */ new Set();
+  let deleting = false;
+  plans.forEach((plan, index) => {
+    if (!plan) return;
+    const byOther = (key) => !key.startsWith("external_id:");
+    if (deleting && [
+      ...profilesWritten([...plan.attributes, ...plan.events, ...plan.purchases]),
+      ...plan.merges.map((merge) => profileKey(merge.identifier_to_merge))
+    ].some(byOther))
+      behind.add(index);
+    else if (plan.deletes.length > 0) deleting = true;
+  });
+  return behind;
+}
+var BEHIND_A_DELETE = "An earlier event of the batch deletes a user, and this one is keyed by an alias, email or phone Braze may give to that user: it is retried, to reach Braze after the delete.";
 var OUT_OF_TIME = "The invocation ran out of time before this event could be sent: it had to wait for an earlier event of the batch to reach Braze first.";
 var HELD = "An earlier event of the batch on the same user, email or phone was not delivered: this one is retried with it, unsent.";
 function unsent(plans, message) {

@@ -727,6 +727,34 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
       expect(braze.profile({ external_id: 'u7' })!.events.map((event) => event.name)).toEqual(['Post browse'])
     })
 
+    test("the delete fails and is retried with a lead keyed by the user's email: the lead waits again (the retry batch cannot tell whose email it is), then lands on a profile of its own", async () => {
+      let refuse = true
+      const failingDelete = async (url: string, init: { body?: string }) => {
+        if (refuse && url.endsWith('/users/delete')) {
+          refuse = false
+          return new Response(JSON.stringify({ message: 'busy' }), { status: 503, headers: { 'content-type': 'application/json' } })
+        }
+        return fetch(url, init)
+      }
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url, fetch: failingDelete })
+      const email = 'fd@example.com'
+      const retried = [
+        { ...deletion('u11'), timestamp: at(20) },
+        identify(undefined, { email, source: 'form' }, { messageId: 'lead', timestamp: at(30) })
+      ]
+      const first = (await runtime.handlers.onBatch!(
+        [identify('u11', { email, plan: 'a' }, { messageId: 'first', timestamp: at(0) }), ...retried],
+        SETTINGS
+      )) as Array<{ status: number }>
+      expect(first.map((result) => result.status)).toEqual([200, 500, 500])
+      const second = (await runtime.handlers.onBatch!(retried, SETTINGS)) as Array<{ status: number }>
+      expect(second.map((result) => result.status)).toEqual([200, 500])
+      expect(await runtime.handlers.onBatch!(retried.slice(1), SETTINGS)).toEqual([{ status: 200 }])
+      expect(braze.profiles()).toHaveLength(1)
+      expect(braze.profile({ email })).toMatchObject({ attributes: { source: 'form' } })
+      expect(braze.profile({ external_id: 'u11' })).toBeUndefined()
+    })
+
     test('the email given to the user earlier in the batch: a lead form keyed by it waits, then joins the user who returns', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       const email = 'eight@example.com'

@@ -110,11 +110,13 @@ const NOTHING: ReadonlySet<PartToken> = new Set()
  */
 export async function deliver(plans: Array<EventPlan | undefined>, options: DeliveryOptions): Promise<DeliveryReport> {
   const order = inTimeOrder(plans.map((plan, owner) => ({ owner, epoch: plan?.epoch }))).map(({ owner }) => owner)
-  if (order.every((owner, index) => owner === index)) return deliverInRounds(plans, options)
+  const behind = behindADelete(order.map((owner) => plans[owner]))
   const report = await deliverInRounds(
-    order.map((owner) => plans[owner]),
+    order.map((owner, index) => (behind.has(index) ? undefined : plans[owner])),
     options
   )
+  for (const index of behind) report.failures[index] = [{ kind: 'retry', message: BEHIND_A_DELETE }]
+  if (order.every((owner, index) => owner === index)) return report
   const back = <T>(values: T[]): T[] => {
     const out = new Array<T>(values.length)
     order.forEach((owner, index) => (out[owner] = values[index]!))
@@ -175,6 +177,35 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
     warnings: plans.map((_, owner) => of(owner).warnings[owner]!)
   }
 }
+
+/**
+ * The events, in time order, that come after a /users/delete of the batch and write by an alias, email,
+ * phone or braze_id, or merge such a profile. Objects go before deletes, and Braze may give such an object
+ * to the deleted user's profile (one the batch, or an earlier one, merged into the user or gave the email
+ * to), which the function cannot always tell: it would be deleted with it. Retried (500), they reach Braze
+ * after the delete. The user's own later events wait too (delivery-plan.ts).
+ */
+function behindADelete(plans: Array<EventPlan | undefined>): Set<number> {
+  const behind = new Set<number>()
+  let deleting = false
+  plans.forEach((plan, index) => {
+    if (!plan) return
+    const byOther = (key: string) => !key.startsWith('external_id:')
+    if (
+      deleting &&
+      [
+        ...profilesWritten([...plan.attributes, ...plan.events, ...plan.purchases]),
+        ...plan.merges.map((merge) => profileKey(merge.identifier_to_merge))
+      ].some(byOther)
+    )
+      behind.add(index)
+    else if (plan.deletes.length > 0) deleting = true
+  })
+  return behind
+}
+
+const BEHIND_A_DELETE =
+  'An earlier event of the batch deletes a user, and this one is keyed by an alias, email or phone Braze may give to that user: it is retried, to reach Braze after the delete.'
 
 const OUT_OF_TIME =
   'The invocation ran out of time before this event could be sent: it had to wait for an earlier event of the batch to reach Braze first.'

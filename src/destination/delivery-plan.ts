@@ -25,7 +25,7 @@ import {
 import { identityKey, type BrazeAttributes, type DeleteTarget, type MergeUpdate } from './braze-types'
 import { DELIVERED, type DeliveryMemory } from './delivery-memory'
 import { contactLinks } from './contact-links'
-import { contactKey, profileKey, profilesWritten } from './contact'
+import { profileKey, profilesWritten } from './contact'
 import { copiesOf } from './message-copies'
 import { mergeAttributes, timeRanks, type AttributeUpdate } from './merge-attributes'
 import type { EventPlan } from './plan'
@@ -153,17 +153,6 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
   const copies = copiesOf(plans)
   const live: Live[] = []
   const deleted = new Set<string>()
-  /**
-   * Per user, what earlier events of the batch tie to the user's profile: the profiles merged into it and
-   * the emails and phones given it. Written to after the user's delete, they would reach the profile the
-   * delete removes (objects go before deletes), so those events wait as the user's own do.
-   */
-  const tiedTo = new Map<string, Set<string>>()
-  const tie = (user: string, profile: string) => {
-    const tied = tiedTo.get(user)
-    if (tied) tied.add(profile)
-    else tiedTo.set(user, new Set([profile]))
-  }
   /** Profiles of events held back: what comes after them on those profiles waits too, the deletes included. */
   const heldProfiles = new Set<string>()
   plans.forEach((plan, owner) => {
@@ -217,14 +206,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
       delivery.held.set(owner, AFTER_DELETE)
       return
     }
-    for (const profile of deletes) for (const gone of [profile, ...(tiedTo.get(profile) ?? [])]) deleted.add(gone)
-    for (const merge of plan.merges) tie(profileKey(merge.identifier_to_keep), profileKey(merge.identifier_to_merge))
-    for (const object of plan.attributes)
-      if (byExternalId(object))
-        for (const kind of ['email', 'phone'] as const) {
-          const contact = contactKey(kind, (object as Record<string, unknown>)[kind])
-          if (contact) tie(profileKey(object), contact)
-        }
+    for (const profile of deletes) deleted.add(profile)
     if (leftOut) delivery.warnings[owner]!.push(leftOut)
     delivery.profiles[owner] = written
     const done = recalled ?? new Set<PartToken>()
