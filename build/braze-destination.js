@@ -1865,12 +1865,8 @@ function behindADelete(plans) {
   let deleting = false;
   plans.forEach((plan, index) => {
     if (!plan) return;
-    const byOther = (key) => !key.startsWith("external_id:");
-    if (deleting && [
-      ...profilesWritten([...plan.attributes, ...plan.events, ...plan.purchases]),
-      ...plan.merges.map((merge) => profileKey(merge.identifier_to_merge))
-    ].some(byOther))
-      behind.add(index);
+    const byOther = [...plan.attributes, ...plan.events, ...plan.purchases].some((object) => !byExternalId(object)) || plan.merges.some((merge) => !("external_id" in merge.identifier_to_merge));
+    if (deleting && byOther) behind.add(index);
     else if (plan.deletes.length > 0) deleting = true;
   });
   return behind;

@@ -190,15 +190,10 @@ function behindADelete(plans: Array<EventPlan | undefined>): Set<number> {
   let deleting = false
   plans.forEach((plan, index) => {
     if (!plan) return
-    const byOther = (key: string) => !key.startsWith('external_id:')
-    if (
-      deleting &&
-      [
-        ...profilesWritten([...plan.attributes, ...plan.events, ...plan.purchases]),
-        ...plan.merges.map((merge) => profileKey(merge.identifier_to_merge))
-      ].some(byOther)
-    )
-      behind.add(index)
+    const byOther =
+      [...plan.attributes, ...plan.events, ...plan.purchases].some((object) => !byExternalId(object)) ||
+      plan.merges.some((merge) => !('external_id' in merge.identifier_to_merge))
+    if (deleting && byOther) behind.add(index)
     else if (plan.deletes.length > 0) deleting = true
   })
   return behind
