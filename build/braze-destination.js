@@ -923,14 +923,22 @@ var DeliveryMemory = class {
    * `cut`: the maxObjectsPerRequest the event's parts were cut with. Part numbers name parts of that
    * cut, so a redelivery under another setting cuts the event as it was then (cutOf).
    */
-  remember(messageId, accepted, delivered, content, cut) {
+  remember(messageId, accepted, delivered, content, cut, refused) {
     const before = this.recall(messageId, content);
     if (before === DELIVERED) return;
     const known = before && this.messages.get(messageId, this.now());
     const kept = content ?? known?.content;
     if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content: kept }, this.now());
     const parts = /* @__PURE__ */ new Set([...before ?? [], ...accepted]);
-    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept, cut: known?.cut ?? cut }, this.now());
+    const entry = { parts: [...parts], content: kept, cut: known?.cut ?? cut, refused: known?.refused ?? refused };
+    if (parts.size > 0) this.messages.set(messageId, entry, this.now());
+  }
+  /**
+   * Why Braze refused an object of the message in an earlier attempt that was retried for another reason:
+   * the parts it took are not sent again, and the refusal still decides the outcome (a 400).
+   */
+  refusalOf(messageId) {
+    return this.messages.get(messageId, this.now())?.refused;
   }
   /** The maxObjectsPerRequest the message's remembered parts were cut with. */
   cutOf(messageId) {
@@ -1442,6 +1450,7 @@ function planDelivery(plans, options) {
     expected: plans.map(() => /* @__PURE__ */ new Set()),
     alreadyDelivered: plans.map(() => false),
     acceptedBefore: plans.map(() => /* @__PURE__ */ new Set()),
+    refusedBefore: /* @__PURE__ */ new Map(),
     cuts: plans.map(() => limits.combined),
     duplicateOf: /* @__PURE__ */ new Map(),
     reusedIds: /* @__PURE__ */ new Set(),
@@ -1511,6 +1520,8 @@ function planDelivery(plans, options) {
     delivery.profiles[owner] = written;
     const done = recalled ?? /* @__PURE__ */ new Set();
     delivery.acceptedBefore[owner] = done;
+    const refusal = recalled && plan.messageId !== void 0 ? memory?.refusalOf(plan.messageId) : void 0;
+    if (refusal) delivery.refusedBefore.set(owner, refusal);
     live.push({ owner, plan, done, parts });
   });
   const creating = creatingWhereTheBatchCreates(live);
@@ -1913,7 +1924,10 @@ async function deliverInOrder(plans, options, reusedIds) {
       const id = event?.messageId;
       if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.held.has(owner)) return;
       if (plan.reusedIds.has(id)) opened.memory.forget(id);
-      else opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner], plan.cuts[owner]);
+      else {
+        const refused = run.failures[owner].find((failure2) => failure2.kind === "reject")?.message;
+        opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner], plan.cuts[owner], refused);
+      }
     });
   } finally {
     opened?.memory.end(delivering);
@@ -1989,6 +2003,8 @@ var Delivery = class {
       ...this.writers.map((writer) => writer.finished),
       ...this.plan.deletes.map((request) => this.delete(request))
     ]);
+    for (const [owner, message] of this.plan.refusedBefore)
+      if (this.failures[owner].length === 0) this.fail(owner, "reject", `${message} (in an earlier attempt)`);
     for (const owner of this.mergesLeftBehind()) {
       const message = "The merge of an earlier profile could not be sent in this invocation.";
       if (this.ready(owner)) this.failMerge(owner, "retry", message);

@@ -121,6 +121,15 @@ describe('planDelivery', () => {
     expect(plan.chains).toEqual([])
   })
 
+  test('a message Braze refused an object of, retried for another reason: the parts it took stay out, and the refusal is recalled to reject it', () => {
+    const memory = new DeliveryMemory()
+    memory.remember('o1', [0], false, undefined, 75, "Braze rejected the purchase object: 'price' is invalid")
+    memory.remember('o1', [1], false, undefined, 75)
+    const plan = planDelivery(plansOf([order(1, 1, 150), track(2, 2)]), { limits: requestLimits(75), memory })
+    expect(plan.refusedBefore).toEqual(new Map([[0, "Braze rejected the purchase object: 'price' is invalid"]]))
+    expect(plan.requests.flatMap((request) => request.purchases)).toEqual([])
+  })
+
   test('a redelivery under another maxObjectsPerRequest is cut as the parts Braze took were: only what it lacks goes, each part whole', () => {
     // 180 purchases at 75: parts of 75, 75 and 30; Braze took the first two. At 50, the third is still those 30.
     const memory = new DeliveryMemory()

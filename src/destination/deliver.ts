@@ -253,7 +253,10 @@ async function deliverInOrder(
       const id = event?.messageId
       if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.held.has(owner)) return
       if (plan.reusedIds.has(id)) opened.memory.forget(id)
-      else opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner], plan.cuts[owner]!)
+      else {
+        const refused = run.failures[owner]!.find((failure) => failure.kind === 'reject')?.message
+        opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner], plan.cuts[owner]!, refused)
+      }
     })
   } finally {
     opened?.memory.end(delivering)
@@ -332,6 +335,9 @@ class Delivery {
       ...this.writers.map((writer) => writer.finished),
       ...this.plan.deletes.map((request) => this.delete(request))
     ])
+    // What Braze refused of the event in an earlier attempt still rejects it, once the rest is delivered.
+    for (const [owner, message] of this.plan.refusedBefore)
+      if (this.failures[owner]!.length === 0) this.fail(owner, 'reject', `${message} (in an earlier attempt)`)
     for (const owner of this.mergesLeftBehind()) {
       const message = 'The merge of an earlier profile could not be sent in this invocation.'
       // An event not all of whose objects Braze took is never delivered, best-effort merges or not.

@@ -86,7 +86,7 @@ class BoundedMap<V> {
 
 export class DeliveryMemory {
   /** By messageId: what Braze accepted, and the fingerprint of the content, where the single handlers gave one. */
-  private readonly messages = new BoundedMap<{ parts: PartToken[] | typeof DELIVERED; content?: string; cut?: number }>(
+  private readonly messages = new BoundedMap<{ parts: PartToken[] | typeof DELIVERED; content?: string; cut?: number; refused?: string }>(
     MAX_MESSAGES,
     MESSAGE_TTL_MS
   )
@@ -144,7 +144,14 @@ export class DeliveryMemory {
    * `cut`: the maxObjectsPerRequest the event's parts were cut with. Part numbers name parts of that
    * cut, so a redelivery under another setting cuts the event as it was then (cutOf).
    */
-  remember(messageId: string, accepted: Iterable<PartToken>, delivered: boolean, content: string | undefined, cut: number): void {
+  remember(
+    messageId: string,
+    accepted: Iterable<PartToken>,
+    delivered: boolean,
+    content: string | undefined,
+    cut: number,
+    refused?: string
+  ): void {
     const before = this.recall(messageId, content)
     if (before === DELIVERED) return
     const known = before && this.messages.get(messageId, this.now())
@@ -152,7 +159,16 @@ export class DeliveryMemory {
     const kept = content ?? known?.content
     if (delivered) return this.messages.set(messageId, { parts: DELIVERED, content: kept }, this.now())
     const parts = new Set([...(before ?? []), ...accepted])
-    if (parts.size > 0) this.messages.set(messageId, { parts: [...parts], content: kept, cut: known?.cut ?? cut }, this.now())
+    const entry = { parts: [...parts], content: kept, cut: known?.cut ?? cut, refused: known?.refused ?? refused }
+    if (parts.size > 0) this.messages.set(messageId, entry, this.now())
+  }
+
+  /**
+   * Why Braze refused an object of the message in an earlier attempt that was retried for another reason:
+   * the parts it took are not sent again, and the refusal still decides the outcome (a 400).
+   */
+  refusalOf(messageId: string): string | undefined {
+    return this.messages.get(messageId, this.now())?.refused
   }
 
   /** The maxObjectsPerRequest the message's remembered parts were cut with. */

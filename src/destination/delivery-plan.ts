@@ -73,6 +73,8 @@ export interface DeliveryPlan {
   alreadyDelivered: boolean[]
   /** Per event: the parts Braze accepted in earlier invocations, as the memory recalls them. */
   acceptedBefore: Array<ReadonlySet<PartToken>>
+  /** Events Braze refused an object of in an earlier invocation (which was retried for another reason): why. */
+  refusedBefore: Map<number, string>
   /** Per event: the maxObjectsPerRequest its parts are cut with (the remembered one on a redelivery). */
   cuts: number[]
   /** Events that repeat an earlier event of the batch (same messageId, same objects): they share its outcome. */
@@ -126,6 +128,7 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     expected: plans.map(() => new Set<PartToken>()),
     alreadyDelivered: plans.map(() => false),
     acceptedBefore: plans.map(() => new Set<PartToken>()),
+    refusedBefore: new Map(),
     cuts: plans.map(() => limits.combined),
     duplicateOf: new Map(),
     reusedIds: new Set(),
@@ -211,6 +214,8 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     delivery.profiles[owner] = written
     const done = recalled ?? new Set<PartToken>()
     delivery.acceptedBefore[owner] = done
+    const refusal = recalled && plan.messageId !== undefined ? memory?.refusalOf(plan.messageId) : undefined
+    if (refusal) delivery.refusedBefore.set(owner, refusal)
     live.push({ owner, plan, done, parts })
   })
 
