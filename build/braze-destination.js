@@ -934,8 +934,8 @@ var DeliveryMemory = class {
     if (parts.size > 0) this.messages.set(messageId, entry, this.now());
   }
   /**
-   * Why Braze refused an object of the message in an earlier attempt that was retried for another reason:
-   * the parts it took are not sent again, and the refusal still decides the outcome (a 400).
+   * Why Braze refused an object of the message by name in an earlier attempt that was retried for another
+   * reason: the parts it took are not sent again, and the refusal still decides the outcome (a 400).
    */
   refusalOf(messageId) {
     return this.messages.get(messageId, this.now())?.refused;
@@ -1925,7 +1925,7 @@ async function deliverInOrder(plans, options, reusedIds) {
       if (!opened || id === void 0 || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.held.has(owner)) return;
       if (plan.reusedIds.has(id)) opened.memory.forget(id);
       else {
-        const refused = run.failures[owner].find((failure2) => failure2.kind === "reject")?.message;
+        const refused = run.failures[owner].find((failure2) => failure2.objectRefused)?.message;
         opened.memory.remember(id, run.accepted[owner], run.failures[owner].length === 0, contents?.[owner], plan.cuts[owner], refused);
       }
     });
@@ -2115,8 +2115,8 @@ var Delivery = class {
       } else if (array === "attributes" && item2.owners.length > 1) {
         this.refused.push({ owners: item2.owners, message });
       } else {
-        for (const owner of item2.owners)
-          this.fail(owner, "reject", `Braze rejected the ${array === "attributes" ? "attributes" : array.slice(0, -1)} object: ${message}`);
+        const refusal = `Braze rejected the ${array === "attributes" ? "attributes" : array.slice(0, -1)} object: ${message}`;
+        for (const owner of item2.owners) this.failures[owner].push({ kind: "reject", message: refusal, objectRefused: true });
       }
     }
     const unattributed = [

@@ -47,6 +47,8 @@ export interface EventFailure {
   /** `invalid`: the event itself is unusable, refused before anything was sent (Segment's InvalidEventPayload). */
   kind: 'retry' | 'reject' | 'invalid'
   message: string
+  /** A reject because Braze refused one of the event's objects by name: sent again, it would be refused again. */
+  objectRefused?: true
 }
 
 interface CallReport {
@@ -254,7 +256,7 @@ async function deliverInOrder(
       if (!opened || id === undefined || plan.alreadyDelivered[owner] || plan.duplicateOf.has(owner) || plan.held.has(owner)) return
       if (plan.reusedIds.has(id)) opened.memory.forget(id)
       else {
-        const refused = run.failures[owner]!.find((failure) => failure.kind === 'reject')?.message
+        const refused = run.failures[owner]!.find((failure) => failure.objectRefused)?.message
         opened.memory.remember(id, run.accepted[owner]!, run.failures[owner]!.length === 0, contents?.[owner], plan.cuts[owner]!, refused)
       }
     })
@@ -459,8 +461,8 @@ class Delivery {
       } else if (array === 'attributes' && item.owners.length > 1) {
         this.refused.push({ owners: item.owners, message })
       } else {
-        for (const owner of item.owners)
-          this.fail(owner, 'reject', `Braze rejected the ${array === 'attributes' ? 'attributes' : array.slice(0, -1)} object: ${message}`)
+        const refusal = `Braze rejected the ${array === 'attributes' ? 'attributes' : array.slice(0, -1)} object: ${message}`
+        for (const owner of item.owners) this.failures[owner]!.push({ kind: 'reject', message: refusal, objectRefused: true })
       }
     }
     // Braze said something failed without naming an object it was sent: no event of this request can be called delivered.

@@ -164,8 +164,8 @@ export class DeliveryMemory {
   }
 
   /**
-   * Why Braze refused an object of the message in an earlier attempt that was retried for another reason:
-   * the parts it took are not sent again, and the refusal still decides the outcome (a 400).
+   * Why Braze refused an object of the message by name in an earlier attempt that was retried for another
+   * reason: the parts it took are not sent again, and the refusal still decides the outcome (a 400).
    */
   refusalOf(messageId: string): string | undefined {
     return this.messages.get(messageId, this.now())?.refused
