@@ -1873,16 +1873,20 @@ async function deliverInRounds(plans, options) {
 }
 function behindADelete(plans) {
   const behind = /* @__PURE__ */ new Set();
+  const touched = /* @__PURE__ */ new Set();
   let deleting = false;
   plans.forEach((plan, index) => {
     if (!plan) return;
+    const touches = touchesOf(plan);
     const byOther = [...plan.attributes, ...plan.events, ...plan.purchases].some((object) => !byExternalId(object)) || plan.merges.some((merge) => !("external_id" in merge.identifier_to_merge));
-    if (deleting && byOther) behind.add(index);
-    else if (plan.deletes.length > 0) deleting = true;
+    if (deleting && byOther || touches.some((touch) => touched.has(touch))) {
+      behind.add(index);
+      for (const touch of touches) touched.add(touch);
+    } else if (plan.deletes.length > 0) deleting = true;
   });
   return behind;
 }
-var BEHIND_A_DELETE = "An earlier event of the batch deletes a user, and this one is keyed by an alias, email or phone Braze may give to that user: it is retried, to reach Braze after the delete.";
+var BEHIND_A_DELETE = "An earlier event of the batch deletes a user, and this one writes to or merges a profile found by an alias, email, phone or braze_id (or follows such an event on its user), which Braze may give to the deleted user: it is retried, and goes through after the delete.";
 var OUT_OF_TIME = "The invocation ran out of time before this event could be sent: it had to wait for an earlier event of the batch to reach Braze first.";
 var HELD = "An earlier event of the batch on the same user, email or phone was not delivered: this one is retried with it, unsent.";
 function unsent(plans, message) {

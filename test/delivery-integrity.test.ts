@@ -755,6 +755,35 @@ describe.each(RUNTIME_PROFILES)('order against the embedded Braze, %s profile', 
       expect(braze.profile({ external_id: 'u11' })).toBeUndefined()
     })
 
+    test("what follows a held event on its user waits with it: the user's later value, the user's delete", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      const email = 'two@example.com'
+      const later = [
+        identify('u2', { email, plan: 'old' }, { messageId: 'u2-old', timestamp: at(10) }),
+        identify('u2', { plan: 'new' }, { messageId: 'u2-new', timestamp: at(20) })
+      ]
+      const first = (await runtime.handlers.onBatch!([{ ...deletion('u1'), timestamp: at(0) }, ...later], SETTINGS)) as Array<{
+        status: number
+      }>
+      expect(first.map((result) => result.status)).toEqual([200, 500, 500])
+      expect(await runtime.handlers.onBatch!(later, SETTINGS)).toEqual([{ status: 200 }, { status: 200 }])
+      expect(braze.profile({ external_id: 'u2' })!.attributes).toMatchObject({ plan: 'new' })
+
+      const gone = [
+        identify('u3', { email: 'three@example.com' }, { messageId: 'u3', timestamp: at(40) }),
+        { ...deletion('u3'), timestamp: at(50) }
+      ]
+      const again = (await runtime.handlers.onBatch!(
+        [{ ...deletion('u1'), messageId: 'del-u1-again', timestamp: at(30) }, ...gone],
+        SETTINGS
+      )) as Array<{
+        status: number
+      }>
+      expect(again.map((result) => result.status)).toEqual([200, 500, 500])
+      expect(await runtime.handlers.onBatch!(gone, SETTINGS)).toEqual([{ status: 200 }, { status: 200 }])
+      expect(braze.profile({ external_id: 'u3' })).toBeUndefined()
+    })
+
     test('the email given to the user earlier in the batch: a lead form keyed by it waits, then joins the user who returns', async () => {
       const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
       const email = 'eight@example.com'

@@ -185,24 +185,31 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
  * phone or braze_id, or merge such a profile. Objects go before deletes, and Braze may give such an object
  * to the deleted user's profile (one the batch, or an earlier one, merged into the user or gave the email
  * to), which the function cannot always tell: it would be deleted with it. Retried (500), they reach Braze
- * after the delete. The user's own later events wait too (delivery-plan.ts).
+ * after the delete; so do the later events that touch their users or contacts (a later value of the user,
+ * a delete of the user), which would otherwise reach Braze before them. The deleted user's own later
+ * events wait too (delivery-plan.ts).
  */
 function behindADelete(plans: Array<EventPlan | undefined>): Set<number> {
   const behind = new Set<number>()
+  const touched = new Set<string>()
   let deleting = false
   plans.forEach((plan, index) => {
     if (!plan) return
+    const touches = touchesOf(plan)
     const byOther =
       [...plan.attributes, ...plan.events, ...plan.purchases].some((object) => !byExternalId(object)) ||
       plan.merges.some((merge) => !('external_id' in merge.identifier_to_merge))
-    if (deleting && byOther) behind.add(index)
-    else if (plan.deletes.length > 0) deleting = true
+    if ((deleting && byOther) || touches.some((touch) => touched.has(touch))) {
+      behind.add(index)
+      for (const touch of touches) touched.add(touch)
+    } else if (plan.deletes.length > 0) deleting = true
   })
   return behind
 }
 
 const BEHIND_A_DELETE =
-  'An earlier event of the batch deletes a user, and this one is keyed by an alias, email or phone Braze may give to that user: it is retried, to reach Braze after the delete.'
+  'An earlier event of the batch deletes a user, and this one writes to or merges a profile found by an alias, email, phone or ' +
+  'braze_id (or follows such an event on its user), which Braze may give to the deleted user: it is retried, and goes through after the delete.'
 
 const OUT_OF_TIME =
   'The invocation ran out of time before this event could be sent: it had to wait for an earlier event of the batch to reach Braze first.'
