@@ -1508,12 +1508,14 @@ function planDelivery(plans, options) {
       return;
     }
     const written = objectProfiles(plan);
-    const profiles = [...written, ...mergeProfiles(plan)];
     const deletes2 = plan.deletes.map((target) => identityKey(target));
-    if (profiles.some((profile) => deleted.has(profile)) || [...profiles, ...deletes2].some((profile) => heldProfiles.has(profile))) {
-      for (const profile of [...profiles, ...deletes2]) heldProfiles.add(profile);
-      delivery.held.set(owner, AFTER_DELETE);
-      return;
+    if (deleted.size > 0 || heldProfiles.size > 0) {
+      const profiles = [...written, ...mergeProfiles(plan)];
+      if (profiles.some((profile) => deleted.has(profile)) || [...profiles, ...deletes2].some((profile) => heldProfiles.has(profile))) {
+        for (const profile of [...profiles, ...deletes2]) heldProfiles.add(profile);
+        delivery.held.set(owner, AFTER_DELETE);
+        return;
+      }
     }
     for (const profile of deletes2) deleted.add(profile);
     if (leftOut) delivery.warnings[owner].push(leftOut);
@@ -1873,17 +1875,19 @@ async function deliverInRounds(plans, options) {
 }
 function behindADelete(plans) {
   const behind = /* @__PURE__ */ new Set();
+  const first2 = plans.findIndex((plan) => plan !== void 0 && plan.deletes.length > 0);
+  if (first2 < 0) return behind;
   const touched = /* @__PURE__ */ new Set();
-  let deleting = false;
-  plans.forEach((plan, index) => {
-    if (!plan) return;
+  for (let index = first2 + 1; index < plans.length; index++) {
+    const plan = plans[index];
+    if (!plan) continue;
     const touches = touchesOf(plan);
     const byOther = [...plan.attributes, ...plan.events, ...plan.purchases].some((object) => !byExternalId(object)) || plan.merges.some((merge) => !("external_id" in merge.identifier_to_merge));
-    if (deleting && byOther || touches.some((touch) => touched.has(touch))) {
+    if (byOther || touches.some((touch) => touched.has(touch))) {
       behind.add(index);
       for (const touch of touches) touched.add(touch);
-    } else if (plan.deletes.length > 0) deleting = true;
-  });
+    }
+  }
   return behind;
 }
 var BEHIND_A_DELETE = "An earlier event of the batch deletes a user, and this one writes to or merges a profile found by an alias, email, phone or braze_id (or follows such an event on its user), which Braze may give to the deleted user: it is retried, and goes through after the delete.";
@@ -2224,10 +2228,14 @@ var Delivery = class {
   writersTo(profiles) {
     return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)));
   }
-  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
+  /**
+   * The later parts of a split event, one after another: a part is sent only once the one before it was
+   * accepted. An object Braze refused by name does not stop the rest: the event ends rejected, never sent
+   * again, so what else it carries is delivered now or never (a redelivery would send it too: refusedBefore).
+   */
   async chain({ owner, parts }) {
     for (const part of parts) {
-      if (this.failures[owner].length > 0) return;
+      if (this.failures[owner].some((failure2) => failure2.kind !== "reject")) return;
       if (!this.timeForFollowUp()) {
         const number = Math.min(...itemsOf(part).map(({ item: one }) => typeof one.part === "number" ? one.part : 0)) + 1;
         return this.fail(
@@ -3705,13 +3713,18 @@ function withIdentifier(event, settings, build, members = []) {
   if (isProblem(identifier)) return identifier;
   const plan = emptyPlan([...shapeWarnings(event), ...contactWarnings(event)], eventEpoch(event), messageIdOf(event));
   if (engageContext(event)) plan.engage = true;
-  const contactExit = ("email" in identifier || "phone" in identifier) && isExit(members);
+  const contactExit = ("email" in identifier || "phone" in identifier) && (isExit(members) || leavesTraits(event));
   const effective = plan.engage && ("user_alias" in identifier || contactExit) ? { ...settings, updateExistingOnly: true } : settings;
   const failed = build(identifier, plan, effective);
   if (failed) return failed;
   const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : void 0;
   if (late) plan.warnings.push(late);
   return plan;
+}
+function leavesTraits(event) {
+  if (event.type !== "identify") return false;
+  const values = Object.entries(dict(event.traits) ?? {}).flatMap(([key, value]) => key === "email" || key === "phone" ? [] : [value]);
+  return values.length > 0 && values.every((value) => value === null);
 }
 function messageIdOf(event) {
   return nonBlank(event.messageId);

@@ -63,6 +63,21 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       }
     })
 
+    test('a purchase of the first part refused by name: the second part still goes (the event ends rejected, never resent), and the error says so', async () => {
+      let calls = 0
+      const braze = mockBraze((request) =>
+        request.path === '/users/track' && ++calls === 1
+          ? { status: 201, body: { message: 'success', errors: [{ type: 'invalid price', input_array: 'purchases', index: 3 }] } }
+          : undefined
+      )
+      const outcome = await caught(runtime.handlers.onTrack!(order, LEGACY))
+      const thrown = (outcome as { thrown: Error }).thrown
+      expect(segmentClass(runtime, thrown)).toBe('ValidationError')
+      expect(thrown.message).toMatch(/invalid price/)
+      expect(thrown.message).toMatch(/Braze did log this event's other objects/)
+      expect(braze.requests.map((request) => request.body.purchases[0].product_id)).toEqual(['p0', 'p75'])
+    })
+
     test('redelivered after maxObjectsPerRequest changed: cut as Braze took it, so nothing is sent twice or left out', async () => {
       const big = orderCompleted('u1', products(180), {}, { messageId: 'order-180' })
       let calls = 0

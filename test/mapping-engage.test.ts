@@ -300,6 +300,18 @@ describe('computed traits as identify → custom attributes, unchanged', () => {
     const { context: _context, ...own } = left
     expect(planFor(own).attributes).toEqual([{ external_id: 'u123', plan_tier: null, email: null, phone: null, first_name: null }])
   })
+
+  test("a SQL trait's leave on an email's or phone's own call only updates a profile that holds it: it creates none", () => {
+    // Braze creates a profile for an email or phone no profile holds unless _update_existing_only is set
+    // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/); a leave has nothing to unset there.
+    const left = { type: 'identify', traits: { ltv: null, plan: null, email: 'pat@example.com' }, context: personas('trait', 'ltv') }
+    expect(planFor(left).attributes).toEqual([{ email: 'pat@example.com', ltv: null, plan: null, _update_existing_only: true }])
+    const byPhone = { ...left, traits: { ltv: null }, context: { ...left.context, traits: { phone: '+14155550100' } } }
+    expect(planFor(byPhone).attributes).toEqual([{ phone: '+14155550100', ltv: null, _update_existing_only: true }])
+    // A value among the nulls is an entry or an update: it goes to, or creates, the email's profile.
+    const updated = { ...left, traits: { ltv: 12, plan: null, email: 'pat@example.com' } }
+    expect(planFor(updated).attributes).toEqual([{ email: 'pat@example.com', ltv: 12, plan: null }])
+  })
 })
 
 describe('Engage as track → custom events', () => {

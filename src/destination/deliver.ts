@@ -191,19 +191,22 @@ async function deliverInRounds(plans: Array<EventPlan | undefined>, options: Del
  */
 function behindADelete(plans: Array<EventPlan | undefined>): Set<number> {
   const behind = new Set<number>()
+  // Nothing before the first delete waits (most batches have none).
+  const first = plans.findIndex((plan) => plan !== undefined && plan.deletes.length > 0)
+  if (first < 0) return behind
   const touched = new Set<string>()
-  let deleting = false
-  plans.forEach((plan, index) => {
-    if (!plan) return
+  for (let index = first + 1; index < plans.length; index++) {
+    const plan = plans[index]
+    if (!plan) continue
     const touches = touchesOf(plan)
     const byOther =
       [...plan.attributes, ...plan.events, ...plan.purchases].some((object) => !byExternalId(object)) ||
       plan.merges.some((merge) => !('external_id' in merge.identifier_to_merge))
-    if ((deleting && byOther) || touches.some((touch) => touched.has(touch))) {
+    if (byOther || touches.some((touch) => touched.has(touch))) {
       behind.add(index)
       for (const touch of touches) touched.add(touch)
-    } else if (plan.deletes.length > 0) deleting = true
-  })
+    }
+  }
   return behind
 }
 
@@ -590,10 +593,14 @@ class Delivery {
     return this.writers.filter((writer) => !writer.done && profiles.some((profile) => writer.profiles.has(profile)))
   }
 
-  /** The later parts of a split event, one after another: a part is sent only once the one before it was accepted. */
+  /**
+   * The later parts of a split event, one after another: a part is sent only once the one before it was
+   * accepted. An object Braze refused by name does not stop the rest: the event ends rejected, never sent
+   * again, so what else it carries is delivered now or never (a redelivery would send it too: refusedBefore).
+   */
   private async chain({ owner, parts }: { owner: number; parts: Bundle[] }): Promise<void> {
     for (const part of parts) {
-      if (this.failures[owner]!.length > 0) return
+      if (this.failures[owner]!.some((failure) => failure.kind !== 'reject')) return
       if (!this.timeForFollowUp()) {
         const number = Math.min(...itemsOf(part).map(({ item: one }) => (typeof one.part === 'number' ? one.part : 0))) + 1
         return this.fail(

@@ -202,12 +202,14 @@ export function planDelivery(plans: Array<EventPlan | undefined>, options: PlanO
     // would be deleted with it. It is retried instead, and reaches Braze after the delete; so does all that
     // follows it on its profiles, a second delete of the user included.
     const written = objectProfiles(plan)
-    const profiles = [...written, ...mergeProfiles(plan)]
     const deletes = plan.deletes.map((target) => identityKey(target))
-    if (profiles.some((profile) => deleted.has(profile)) || [...profiles, ...deletes].some((profile) => heldProfiles.has(profile))) {
-      for (const profile of [...profiles, ...deletes]) heldProfiles.add(profile)
-      delivery.held.set(owner, AFTER_DELETE)
-      return
+    if (deleted.size > 0 || heldProfiles.size > 0) {
+      const profiles = [...written, ...mergeProfiles(plan)]
+      if (profiles.some((profile) => deleted.has(profile)) || [...profiles, ...deletes].some((profile) => heldProfiles.has(profile))) {
+        for (const profile of [...profiles, ...deletes]) heldProfiles.add(profile)
+        delivery.held.set(owner, AFTER_DELETE)
+        return
+      }
     }
     for (const profile of deletes) deleted.add(profile)
     if (leftOut) delivery.warnings[owner]!.push(leftOut)

@@ -87,14 +87,24 @@ function withIdentifier(
   // the anonymousId's call goes to an alias profile Braze may have merged into the user long ago. It updates that
   // profile where Braze still has it and never creates one, which would split the person again. So does the exit
   // of an email or phone: Braze creates a profile for one no profile holds (a user's former email), and an exit
-  // has nothing to take off a profile that does not exist.
-  const contactExit = ('email' in identifier || 'phone' in identifier) && isExit(members)
+  // has nothing to take off a profile that does not exist. Nor has a SQL trait's leave, null in every column.
+  const contactExit = ('email' in identifier || 'phone' in identifier) && (isExit(members) || leavesTraits(event))
   const effective = plan.engage && ('user_alias' in identifier || contactExit) ? { ...settings, updateExistingOnly: true } : settings
   const failed = build(identifier, plan, effective)
   if (failed) return failed
   const late = plan.events.length + plan.purchases.length > 0 ? timestampWarning(event) : undefined
   if (late) plan.warnings.push(late)
   return plan
+}
+
+/**
+ * An identify whose traits are all null, but for the email and phone that key it: what a SQL trait sends
+ * when the user leaves its result set (https://segment.com/docs/unify/Traits/sql-traits/).
+ */
+function leavesTraits(event: SegmentEvent): boolean {
+  if (event.type !== 'identify') return false
+  const values = Object.entries(dict(event.traits) ?? {}).flatMap(([key, value]) => (key === 'email' || key === 'phone' ? [] : [value]))
+  return values.length > 0 && values.every((value) => value === null)
 }
 
 function messageIdOf(event: SegmentEvent): string | undefined {

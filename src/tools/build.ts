@@ -4,8 +4,10 @@
 // dropping its final `export { … }` line leaves exactly that.
 import { analyzeMetafile, build } from 'esbuild'
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import { SETTING_DEFINITIONS } from '../destination/settings'
+import type { SETTING_DEFINITIONS } from '../destination/settings'
+import { buildErrorDetail } from './build-error'
 import { BUILD_FILE, HANDLERS, ROOT } from './paths'
 
 /**
@@ -31,8 +33,8 @@ import { BUILD_FILE, HANDLERS, ROOT } from './paths'
  */
 export const MAX_BUNDLE_BYTES = 190 * 1024
 
-function header(version: string): string {
-  const settings = SETTING_DEFINITIONS.map(
+function header(version: string, definitions: typeof SETTING_DEFINITIONS): string {
+  const settings = definitions.map(
     (s) => ` *   ${s.name.padEnd(21)} ${s.type.padEnd(7)} ${s.required ? 'required' : 'optional'}${s.sensitive ? ', sensitive' : ''}`
   )
   return [
@@ -96,7 +98,11 @@ export async function buildScript(): Promise<string> {
   if (process.env.BUILD_ANALYZE) console.log(await analyzeMetafile(result.metafile!))
   let code = result.outputFiles[0]!.text
   code = code.replace(/\nexport \{[^}]*\};\s*$/, '\n')
-  const script = `${header(version)}\nconst { ${LOCAL_BUILT_INS.join(', ')} } = globalThis;\n${code}`
+  // Loaded after esbuild: a source that does not compile is then reported by esbuild, with its place (build-error.ts).
+  const { SETTING_DEFINITIONS: definitions } = createRequire(__filename)('../destination/settings') as {
+    SETTING_DEFINITIONS: typeof SETTING_DEFINITIONS
+  }
+  const script = `${header(version, definitions)}\nconst { ${LOCAL_BUILT_INS.join(', ')} } = globalThis;\n${code}`
   check(script)
   return script
 }
@@ -129,7 +135,8 @@ if (require.main === module) {
   buildFunction().then(
     ({ bytes }) => console.log(`build/braze-destination.js: ${(bytes / 1024).toFixed(1)} KB`),
     (error) => {
-      console.error(error instanceof Error ? error.message : error)
+      const detail = buildErrorDetail(error)
+      console.error(detail ? `the sources do not build: ${detail}` : error instanceof Error ? error.message : error)
       process.exitCode = 1
     }
   )

@@ -16,9 +16,9 @@ export function parseOptions<T extends Options>(argv: readonly string[], options
   } catch (error) {
     const code = (error as { code?: unknown }).code
     if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) throw error
-    // An option followed by another where its value should be: parseArgs calls it "ambiguous".
+    // An option followed by another, or by a value starting with a dash (`--workers -1`): parseArgs calls it "ambiguous".
     const needsValue = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(String((error as Error).message))
-    if (needsValue) throw new UsageError(`${needsValue[1]} needs a value.`)
+    if (needsValue) throw new UsageError(`${needsValue[1]} needs a value (one that starts with "-" goes as ${needsValue[1]}=<value>).`)
     // parseArgs explains at length ("To specify a positional argument…"): its first sentence says it.
     const first = String((error as Error).message)
       .split(/\.\s|\n/)[0]!

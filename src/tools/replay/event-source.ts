@@ -167,7 +167,8 @@ async function sniff(path: string): Promise<FileForm> {
     // (Past the first characters, only reading it whole tells: readWhole reads it by lines when it is not one event.)
     return first === '{' && !firstLineParses && (!complete || parses(text)) ? 'event-in-lines' : 'lines'
   }
-  if (first === '[') return 'array'
+  // A whole array on the first line with more after it: a batch per line, whatever the name.
+  if (first === '[') return firstLineParses && newline >= 0 && text.slice(newline + 1).trim() !== '' ? 'lines' : 'array'
   if (firstLineParses) return 'lines'
   // One pretty-printed event per file (a directory of .json files); too big for that → line by line.
   return complete || text.length < MAX_WHOLE_FILE_CHARS ? 'whole' : 'lines'

@@ -55,7 +55,7 @@ rebuilds build/braze-destination.js first when the sources changed.
 Input (streamed, any size):
   file.jsonl         one event per line (Segment's S3 destination stores .gz ones);
                      .ndjson too. A JSON array saved as .jsonl is read as an array.
-  file.json          a JSON array of events (or one event)
+  file.json          a JSON array of events (or one event, or one array per line)
   file.jsonl.gz      any of these gzip-compressed (.gz)
   dir/               every .json/.jsonl/.ndjson file and every .gz file in it and
                      its folders (a bucket synced from S3), in name order
@@ -144,11 +144,14 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
     throw new UsageError(
       `With --live, --workers × --concurrency is at most ${MAX_LIVE_IN_FLIGHT} (here ${inFlight}): more invocations in flight at once could together pass Braze's rate limits.`
     )
-  // `npm run replay file --batch-size 1` without `--`: npm takes the option and hands on its value as a second input.
-  if (positionals.length > 1)
-    throw new UsageError(
-      `Give one file or directory, not ${positionals.length} (${positionals.join(', ')}). Through npm, options go after \`--\`: npm run replay -- file.jsonl --batch-size 400.`
-    )
+  if (positionals.length > 1) {
+    // `npm run replay file --batch-size 1` without `--`: npm takes the option and hands on its value (no path) as a second input.
+    const optionValue = positionals.slice(1).some((positional) => !/[./\\]/.test(positional))
+    const hint = optionValue
+      ? 'Through npm, options go after `--`: npm run replay -- file.jsonl --batch-size 400.'
+      : 'For several files, replay the folder that holds them.'
+    throw new UsageError(`Give one file or directory, not ${positionals.length} (${positionals.join(', ')}). ${hint}`)
+  }
   for (const [name, value] of [
     ['settings', args.settingsFile],
     ['rejects', args.rejectsFile],

@@ -15,7 +15,7 @@ import { pump } from './pump'
 import { realClock, type Clock } from './rate-limiter'
 import { RejectsFile, sameFile } from './rejects-file'
 import { RequestsFile } from './requests-file'
-import { LIVE_RETRY_POLICY, NO_RETRIES, type RetryPolicy } from './retry'
+import { EMBEDDED_RETRY_POLICY, LIVE_RETRY_POLICY, type RetryPolicy } from './retry'
 import type { RunnerConfig } from './runner'
 import { API_KEY_ENV, loadSettingsFile, SettingsError, type LoadedSettings } from './settings-file'
 import { renderSummary, ReplaySummary } from './summary'
@@ -132,7 +132,7 @@ export async function replayCommand(argv: string[], io: CommandIO, options: Repl
     rawSettings: loaded.raw,
     batchSize: args.batchSize,
     concurrency: args.concurrency,
-    retry: options.retry ?? (args.live ? LIVE_RETRY_POLICY : NO_RETRIES),
+    retry: options.retry ?? (args.live ? LIVE_RETRY_POLICY : EMBEDDED_RETRY_POLICY),
     embedded: braze !== undefined,
     brazeBaseUrl: args.brazeUrl,
     rateLimited: args.live,

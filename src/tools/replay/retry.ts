@@ -8,5 +8,10 @@ export interface RetryPolicy {
 }
 
 export const LIVE_RETRY_POLICY: RetryPolicy = { delaysMs: [1000, 2000, 4000] }
-/** The embedded Braze answers at once and never limits: a retryable result there is a result to show. */
-export const NO_RETRIES: RetryPolicy = { delaysMs: [] }
+/**
+ * The embedded Braze answers at once and never limits, so its retries need no backoff; what the function
+ * marks retryable is still retried, as Segment would: a copy of an event held back while another copy of it
+ * is in flight in a batch beside it (sources send duplicates), an event behind a delete. The waits let the
+ * batches beside it finish first.
+ */
+export const EMBEDDED_RETRY_POLICY: RetryPolicy = { delaysMs: [50, 100, 200] }

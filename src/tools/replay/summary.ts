@@ -236,7 +236,11 @@ export function renderSummary(summary: ReplaySummaryJson, builtFile: string): st
   if (failed > 0) {
     const shown = summary.failures.listed.slice(0, SHOWN_FAILURES)
     lines.push('')
-    lines.push(failed > shown.length ? `Events not delivered (the first ${shown.length} of ${count(failed)}):` : 'Events not delivered:')
+    lines.push(
+      failed > shown.length
+        ? `Events not delivered (the first ${shown.length} of ${count(failed)}; --json lists the first ${count(MAX_LISTED_FAILURES)}):`
+        : 'Events not delivered:'
+    )
     for (const f of shown) lines.push(`  ${f.where}${f.messageId ? ` (messageId ${f.messageId})` : ''}: ${f.outcome}, ${f.reason}`)
     const written = summary.rejectsWritten ?? 0
     lines.push(
