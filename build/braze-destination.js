@@ -2230,8 +2230,8 @@ var Delivery = class {
   }
   /**
    * The later parts of a split event, one after another: a part is sent only once the one before it was
-   * accepted. An object Braze refused by name does not stop the rest: the event ends rejected, never sent
-   * again, so what else it carries is delivered now or never (a redelivery would send it too: refusedBefore).
+   * answered. What Braze refused (the event's 400) does not stop the rest: the event ends rejected, never
+   * sent again, so what else it carries is delivered now or never (a redelivery sends it too: refusedBefore).
    */
   async chain({ owner, parts }) {
     for (const part of parts) {
@@ -3318,7 +3318,13 @@ var ROUTES = /* @__PURE__ */ new Map([
   ["checkout started", { event: "checkout_started" }],
   ["order completed", { event: "order_placed" }],
   ["order refunded", { event: "order_refunded" }],
-  ["order cancelled", { event: "order_cancelled" }]
+  ["order cancelled", { event: "order_cancelled" }],
+  // The older names the v2 spec aliases to these ("The `Order Completed` event is aliased to the `Completed Order` event").
+  ["viewed product", { event: "product_viewed" }],
+  ["added product", { event: "cart_updated", action: "add" }],
+  ["removed product", { event: "cart_updated", action: "remove" }],
+  ["started order", { event: "checkout_started" }],
+  ["completed order", { event: "order_placed" }]
 ]);
 function ecommerceRoute(eventName2) {
   return ROUTES.get(eventName2.trim().toLowerCase());
@@ -3452,7 +3458,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     out[key] = id;
   }
   if (route.action) out.action = route.action;
-  const rawCurrency = field(properties, "currency");
+  const rawCurrency = field(properties, "currency") ?? productsCurrency(properties, braze, warnings);
   const currency = currencyCode(rawCurrency);
   if (currency === void 0)
     return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`);
@@ -3464,7 +3470,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     if (types !== void 0) out.type = types;
     const viewed = product(fields, false, readMoney);
     if (typeof viewed === "string") return needs(`a product: ${viewed}`);
-    return finish(braze, Object.assign(out, viewed));
+    return finish(braze, Object.assign(out, viewed), warnings);
   }
   if (route.event === "cart_updated") {
     for (const key of OPTIONAL_FIELDS.cart_updated) {
@@ -3476,7 +3482,7 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
     if (route.action === "remove" && !fields.used.has("quantity"))
       warnings.push(`${braze} removes 1 unit: "${name.slice(0, 64)}" has no quantity.`);
     out.products = [line];
-    return finish(braze, out);
+    return finish(braze, out, warnings);
   }
   fields.used.add("products");
   const given = field(properties, "products");
@@ -3513,7 +3519,10 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
         warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`);
       }
     });
-    if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join("; ")})`);
+    if (products.length === 0 && route.event === "order_refunded" && total !== void 0) {
+      products.push({ ...ORDER_LEVEL_REFUND, price: total });
+      warnings.push(`${braze} was sent as a refund of the whole order's total: no product of it could be read.`);
+    } else if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join("; ")})`);
   }
   out.products = products;
   if (total !== void 0) out.total_value = total;
@@ -3536,13 +3545,35 @@ function mapEcommerce({ route, name, properties, event }, warnings) {
   }
   const metadata = fields.metadata();
   if (metadata) out.metadata = metadata;
-  return finish(braze, out);
+  return finish(braze, out, warnings);
 }
 function roundMoney(amount) {
   return Number(amount.toFixed(6));
 }
-function finish(braze, out) {
-  return sizeProblem(out, `${braze} event`, "event") ?? { name: braze, properties: out };
+var EXTRAS = [
+  ["metadata", ["metadata"]],
+  ["image_url and product_url", ["image_url", "product_url"]]
+];
+function finish(braze, out, warnings) {
+  const what = `${braze} event`;
+  let over = sizeProblem(out, what, "event");
+  const products = Array.isArray(out.products) ? out.products : [];
+  for (const [name, keys] of EXTRAS) {
+    if (!over) break;
+    const holding = products.filter((item2) => keys.some((key) => key in item2));
+    if (holding.length === 0) continue;
+    for (const item2 of holding) for (const key of keys) delete item2[key];
+    warnings.push(`${braze}: the products' ${name} were left out, to keep the event within Braze's limit.`);
+    over = sizeProblem(out, what, "event");
+  }
+  return over ?? { name: braze, properties: out };
+}
+function productsCurrency(properties, braze, warnings) {
+  const list = field(properties, "products");
+  if (!Array.isArray(list)) return void 0;
+  const named2 = new Set(list.flatMap((item2) => isAbsent(field(item2, "currency")) ? [] : currencyCode(field(item2, "currency")) ?? []));
+  if (named2.size > 1) warnings.push(`${braze} went in USD: its products name different currencies, and the order none.`);
+  return named2.size === 1 ? [...named2][0] : void 0;
 }
 
 // src/destination/event-time.ts

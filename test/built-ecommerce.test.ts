@@ -196,6 +196,86 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   })
 })
 
+describe.each(RUNTIME_PROFILES)('orders at the edges, in the %s runtime profile (accepted by the embedded Braze)', (profile) => {
+  const order = (properties: Record<string, unknown>) => ({
+    type: 'track',
+    userId: 'u-edge',
+    event: 'Order Completed',
+    timestamp: ECOMMERCE_TIME,
+    messageId: `edge-${Math.random()}`,
+    properties
+  })
+  const sent = () => braze.requests.flatMap((request) => (request.body as { events?: Array<Record<string, any>> }).events ?? [])
+
+  test("an order over Braze's 100 KB with Segment's product fields: the products' extras go, the order stays, with a warning", async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    const products = Array.from({ length: 350 }, (_, i) => ({
+      product_id: `p${i}`,
+      sku: `SKU-${i}`,
+      name: `Product number ${i} ${'x'.repeat(60)}`,
+      price: 1.5,
+      quantity: 1,
+      category: 'Games',
+      brand: 'Hasbro',
+      url: `https://www.example.com/product/${i}`,
+      image_url: `https://www.example.com/product/${i}.jpg`
+    }))
+    const result = (await runtime.deliver(order({ order_id: 'o-big', total: 525, currency: 'USD', products }), SETTINGS)) as {
+      warnings?: string[]
+    }
+    const [event] = sent()
+    expect(event!.name).toBe('ecommerce.order_placed')
+    expect(event!.properties.total_value).toBe(525)
+    expect(event!.properties.products).toHaveLength(350)
+    // Shedding the metadata was enough: the product keeps its pictures and page.
+    expect(event!.properties.products[0]).toEqual({
+      product_id: 'p0',
+      product_name: expect.any(String),
+      variant_id: 'SKU-0',
+      quantity: 1,
+      price: 1.5,
+      image_url: 'https://www.example.com/product/0.jpg',
+      product_url: 'https://www.example.com/product/0'
+    })
+    expect(result.warnings).toContain(
+      "ecommerce.order_placed: the products' metadata were left out, to keep the event within Braze's limit."
+    )
+    expect(braze.requests[0]!.status).toBe(201)
+  })
+
+  test('an order that names no currency takes the one its products name, as its purchases do', async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    await runtime.deliver(
+      order({ order_id: 'o-eur', total: 10, products: [{ product_id: 'p1', name: 'X', price: 10, currency: 'eur' }] }),
+      {
+        ...SETTINGS,
+        ecommerceMode: 'both'
+      }
+    )
+    expect(sent()[0]!.properties.currency).toBe('EUR')
+    expect((braze.requests[0]!.body as { purchases: Array<{ currency: string }> }).purchases[0]!.currency).toBe('EUR')
+  })
+
+  test("a refund with a total whose products cannot be read is the whole order's refund, with a warning", async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    const refund = {
+      ...order({ order_id: 'o-r', total: 10, currency: 'USD', products: [{ product_id: 'p1', quantity: 1 }] }),
+      event: 'Order Refunded'
+    }
+    const result = (await runtime.deliver(refund, SETTINGS)) as { warnings?: string[] }
+    const [event] = sent()
+    expect(event!.name).toBe('ecommerce.order_refunded')
+    expect(event!.properties.total_value).toBe(10)
+    expect(event!.properties.products).toEqual([
+      { product_id: 'order', product_name: 'Order-level refund', variant_id: 'order', quantity: 1, price: 10 }
+    ])
+    expect(result.warnings).toContain(
+      "ecommerce.order_refunded was sent as a refund of the whole order's total: no product of it could be read."
+    )
+    expect(braze.requests[0]!.status).toBe(201)
+  })
+})
+
 describe('the embedded Braze itself', () => {
   const post = (body: unknown) =>
     fetch(`${braze.url}/users/track`, {

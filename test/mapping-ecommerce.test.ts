@@ -289,7 +289,26 @@ describe('event names as Segment spells them: trimmed, any case', () => {
     expect(recommendedOf(event).event.name).toBe('ecommerce.order_placed')
   })
 
-  test.each(['Order Complete', 'Completed Order', 'Order_Completed', 'ecommerce.order_placed'])(
+  // https://segment.com/docs/connections/spec/ecommerce/v2/: "The `Order Completed` event is aliased to the
+  // `Completed Order` event from e-commerce v1", and so are the others here.
+  test.each([
+    ['Viewed Product', 'ecommerce.product_viewed'],
+    ['Added Product', 'ecommerce.cart_updated'],
+    ['Removed Product', 'ecommerce.cart_updated'],
+    ['Started Order', 'ecommerce.checkout_started'],
+    ['Completed Order', 'ecommerce.order_placed']
+  ])('the v1 name %j, which the v2 spec aliases: %s', (name, braze) => {
+    const file = {
+      'ecommerce.product_viewed': 'ecommerce-product-viewed-properties.json',
+      'ecommerce.cart_updated': 'ecommerce-product-added-properties.json',
+      'ecommerce.checkout_started': 'ecommerce-checkout-started-properties.json',
+      'ecommerce.order_placed': 'ecommerce-order-completed-properties.json'
+    }[braze]!
+    const event = { ...ecommerceTrack(file, 'u1'), event: name }
+    expect(recommendedOf(event).event.name).toBe(braze)
+  })
+
+  test.each(['Order Complete', 'Order_Completed', 'ecommerce.order_placed'])(
     '%j is not a spec event: a custom event of that name',
     (name) => {
       const event = { ...ecommerceTrack('ecommerce-order-completed-properties.json', 'u1'), event: name }

@@ -595,8 +595,8 @@ class Delivery {
 
   /**
    * The later parts of a split event, one after another: a part is sent only once the one before it was
-   * accepted. An object Braze refused by name does not stop the rest: the event ends rejected, never sent
-   * again, so what else it carries is delivered now or never (a redelivery would send it too: refusedBefore).
+   * answered. What Braze refused (the event's 400) does not stop the rest: the event ends rejected, never
+   * sent again, so what else it carries is delivered now or never (a redelivery sends it too: refusedBefore).
    */
   private async chain({ owner, parts }: { owner: number; parts: Bundle[] }): Promise<void> {
     for (const part of parts) {

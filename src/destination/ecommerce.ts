@@ -12,7 +12,7 @@ import type { JsonObject, JsonValue } from './braze-types'
 import { problem, type Problem } from './errors'
 import { currencyCode } from './currencies'
 import { convertProperties, sizeProblem } from './event-properties'
-import { dict, field, isDict, nonBlank, path, type Dict, type SegmentEvent } from './segment-event'
+import { dict, field, isAbsent, isDict, nonBlank, path, type Dict, type SegmentEvent } from './segment-event'
 import { cutString, productQuantity, toBrazeValue, toNumber } from './values'
 
 type RecommendedEvent = 'product_viewed' | 'cart_updated' | 'checkout_started' | 'order_placed' | 'order_refunded' | 'order_cancelled'
@@ -36,7 +36,13 @@ const ROUTES = new Map<string, EcommerceRoute>([
   ['checkout started', { event: 'checkout_started' }],
   ['order completed', { event: 'order_placed' }],
   ['order refunded', { event: 'order_refunded' }],
-  ['order cancelled', { event: 'order_cancelled' }]
+  ['order cancelled', { event: 'order_cancelled' }],
+  // The older names the v2 spec aliases to these ("The `Order Completed` event is aliased to the `Completed Order` event").
+  ['viewed product', { event: 'product_viewed' }],
+  ['added product', { event: 'cart_updated', action: 'add' }],
+  ['removed product', { event: 'cart_updated', action: 'remove' }],
+  ['started order', { event: 'checkout_started' }],
+  ['completed order', { event: 'order_placed' }]
 ])
 
 export function ecommerceRoute(eventName: string): EcommerceRoute | undefined {
@@ -225,8 +231,9 @@ export function mapEcommerce(
   }
   if (route.action) out.action = route.action
 
-  const rawCurrency = field(properties, 'currency')
-  // Segment's Product Added/Removed have no currency: USD, as for purchases.
+  // An order that names no currency takes its products' one, as its purchases do (purchases.ts); Segment's
+  // Product Added/Removed have none at all: USD, as for purchases.
+  const rawCurrency = field(properties, 'currency') ?? productsCurrency(properties, braze, warnings)
   const currency = currencyCode(rawCurrency)
   if (currency === undefined)
     return needs(`an ISO 4217 currency code in properties.currency, not ${JSON.stringify(rawCurrency).slice(0, 20)}`)
@@ -240,7 +247,7 @@ export function mapEcommerce(
     // The product's fields are the event's own, and so is its metadata.
     const viewed = product(fields, false, readMoney)
     if (typeof viewed === 'string') return needs(`a product: ${viewed}`)
-    return finish(braze, Object.assign(out, viewed))
+    return finish(braze, Object.assign(out, viewed), warnings)
   }
 
   if (route.event === 'cart_updated') {
@@ -256,7 +263,7 @@ export function mapEcommerce(
     if (route.action === 'remove' && !fields.used.has('quantity'))
       warnings.push(`${braze} removes 1 unit: "${name.slice(0, 64)}" has no quantity.`)
     out.products = [line]
-    return finish(braze, out)
+    return finish(braze, out, warnings)
   }
 
   fields.used.add('products')
@@ -299,7 +306,10 @@ export function mapEcommerce(
         warnings.push(`product ${index + 1} was left out of ${braze}: ${mapped}.`)
       }
     })
-    if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join('; ')})`)
+    if (products.length === 0 && route.event === 'order_refunded' && total !== undefined) {
+      products.push({ ...ORDER_LEVEL_REFUND, price: total })
+      warnings.push(`${braze} was sent as a refund of the whole order's total: no product of it could be read.`)
+    } else if (products.length === 0) return needs(`at least one valid product (${reasons.slice(0, 3).join('; ')})`)
   }
   out.products = products
 
@@ -331,7 +341,7 @@ export function mapEcommerce(
   }
   const metadata = fields.metadata()
   if (metadata) out.metadata = metadata
-  return finish(braze, out)
+  return finish(braze, out, warnings)
 }
 
 /** Sums of prices drift in binary (0.1 × 3): Braze stores what we send. */
@@ -339,6 +349,36 @@ function roundMoney(amount: number): number {
   return Number(amount.toFixed(6))
 }
 
-function finish(braze: string, out: JsonObject): { name: string; properties: JsonObject } | Problem {
-  return sizeProblem(out, `${braze} event`, 'event') ?? { name: braze, properties: out }
+/**
+ * What the products may go without when the event is over Braze's limit, in the order they go: Braze advises
+ * "send only the product information you need" and to "use the metadata object selectively"
+ * (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).
+ */
+const EXTRAS: Array<[string, readonly string[]]> = [
+  ['metadata', ['metadata']],
+  ['image_url and product_url', ['image_url', 'product_url']]
+]
+
+function finish(braze: string, out: JsonObject, warnings: string[]): { name: string; properties: JsonObject } | Problem {
+  const what = `${braze} event`
+  let over = sizeProblem(out, what, 'event')
+  const products = Array.isArray(out.products) ? (out.products as JsonObject[]) : []
+  for (const [name, keys] of EXTRAS) {
+    if (!over) break
+    const holding = products.filter((item) => keys.some((key) => key in item))
+    if (holding.length === 0) continue
+    for (const item of holding) for (const key of keys) delete item[key]
+    warnings.push(`${braze}: the products' ${name} were left out, to keep the event within Braze's limit.`)
+    over = sizeProblem(out, what, 'event')
+  }
+  return over ?? { name: braze, properties: out }
+}
+
+/** The currency all of an order's products name, when they agree. */
+function productsCurrency(properties: Dict, braze: string, warnings: string[]): string | undefined {
+  const list = field(properties, 'products')
+  if (!Array.isArray(list)) return undefined
+  const named = new Set(list.flatMap((item) => (isAbsent(field(item, 'currency')) ? [] : (currencyCode(field(item, 'currency')) ?? []))))
+  if (named.size > 1) warnings.push(`${braze} went in USD: its products name different currencies, and the order none.`)
+  return named.size === 1 ? [...named][0] : undefined
 }
