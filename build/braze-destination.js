@@ -147,6 +147,10 @@ function networkReason(error, apiKey) {
 function redact(text2, apiKey) {
   return apiKey.length >= 4 ? text2.split(apiKey).join("[redacted]") : text2;
 }
+function fromBraze(text2, apiKey) {
+  return apiKey.length >= 4 || !text2.includes(apiKey) ? redact(text2, apiKey) : SHORT_KEY_OMITTED;
+}
+var SHORT_KEY_OMITTED = "(Braze's text left out: it holds the characters of the API key)";
 function parseJson(text2) {
   try {
     return JSON.parse(text2);
@@ -155,6 +159,7 @@ function parseJson(text2) {
   }
 }
 function shownAnswer(text2, json, apiKey) {
+  if (apiKey.length < 4 && text2.includes(apiKey)) return SHORT_KEY_OMITTED;
   if (json !== void 0 && text2.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey);
   const clean = redact(text2, apiKey);
   return clean.length <= 300 ? clean : `${excerpt(clean, 300)}… (${text2.length} characters)`;
@@ -167,7 +172,7 @@ function classify(path2, exchange, connection) {
   const text2 = "text" in exchange ? exchange.text : void 0;
   const json = text2 === void 0 ? void 0 : parseJson(text2);
   const answer = brazeAnswer(json);
-  const brazeMessage = answer?.message ? excerpt(redact(answer.message, connection.apiKey), 300) : void 0;
+  const brazeMessage = answer?.message ? excerpt(fromBraze(answer.message, connection.apiKey), 300) : void 0;
   const response = text2 === void 0 ? void 0 : shownAnswer(text2, json, connection.apiKey);
   const said = brazeMessage ? `: ${brazeMessage}` : "";
   if (status >= 200 && status < 300) {
@@ -220,9 +225,16 @@ function classify(path2, exchange, connection) {
   }
   if (status >= 500 || status === 408)
     return failure("retry", status, response, `Braze had a problem with ${path2} (HTTP ${status})${said}.`);
+  if (status >= 300 && status < 400)
+    return failure(
+      "retry",
+      status,
+      response,
+      `Braze answered ${path2} with a redirect (HTTP ${status}), which this function does not follow: the user data and key go only to ${connection.dataCenter.restHost}.`
+    );
   return {
     ...failure("reject", status, response, `Braze rejected ${path2} (HTTP ${status})${said}.${hintFor(status, connection)}`),
-    brazeMessage: answer?.message === void 0 ? void 0 : redact(answer.message, connection.apiKey)
+    brazeMessage: answer?.message === void 0 ? void 0 : fromBraze(answer.message, connection.apiKey)
   };
 }
 function rateLimitWait(headers) {
@@ -244,7 +256,7 @@ function objectErrors(errors, apiKey) {
     const target = objectError(entry);
     const type = entry?.type;
     const said = type === void 0 || type === null ? "rejected by Braze" : typeof type === "string" ? type : JSON.stringify(type);
-    const message = excerpt(redact(said, apiKey), 300);
+    const message = excerpt(fromBraze(said, apiKey), 300);
     if (target) rejected.push({ ...target, message });
     else unattributed.push(message);
   }
@@ -257,8 +269,6 @@ function hintFor(status, connection) {
   }
   if (status === 403)
     return " The API key lacks the permission for this endpoint (users.track, users.merge, users.delete), or the plan does not allow it.";
-  if (status >= 300 && status < 400)
-    return " Braze answered with a redirect, which this function does not follow: check the dataCenter setting.";
   return "";
 }
 function redactDeep(value, apiKey) {
@@ -2175,9 +2185,16 @@ var Delivery = class {
       if (request.field === "external_ids") this.memory?.forgetValues(user);
       this.memory?.forgetMerge(user);
     }
-    const outcome = await this.call("/users/delete", { [request.field]: going.map((target) => target.value) });
-    if (outcome.kind !== "accepted")
-      for (const owner of new Set(going.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message);
+    await this.sendDelete(request.field, going, true);
+  }
+  async sendDelete(field2, targets, mayResend) {
+    const outcome = await this.call("/users/delete", { [field2]: targets.map((target) => target.value) });
+    if (outcome.kind === "accepted") return;
+    if (outcome.kind === "reject" && targets.length > 1 && mayResend && this.timeLeft() > 0) {
+      await Promise.all(targets.map((target) => this.sendDelete(field2, [target], false)));
+      return;
+    }
+    for (const owner of new Set(targets.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message);
   }
   /**
    * Runs a round-2 writer of these objects' profiles; once it is done, the merges that waited for it may

@@ -223,6 +223,20 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (name) => {
       expect(seen[0]!.authorization).toBe(`Bearer ${KEY}`)
     })
 
+    test("a key of 1 to 3 characters (no real Braze key, but no setting refuses it) echoed by Braze: Braze's text is left out", async () => {
+      for (const apiKey of ['Zq7', 'k']) {
+        nock.cleanAll()
+        brazeSays({ status: 401, body: { message: `Invalid API key: ${apiKey}` } })
+        const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey, dataCenter: 'US-01' }))
+        expect(thrownClass(outcome)).toBe('ValidationError')
+        if (outcome.kind === 'thrown') {
+          expect(outcome.message).not.toContain(`Invalid API key: ${apiKey}`)
+          expect(outcome.message).toContain("Braze's text left out")
+          expect(outcome.message).toMatch(/HTTP 401/)
+        }
+      }
+    })
+
     test('a key that cannot be sent in an HTTP header (pasted with a zero-width space) is a ValidationError naming apiKey, not a retry', async () => {
       for (const apiKey of [`${KEY}\u200b`, `ключ-${KEY}`, `${KEY}\n`.replace('\n', '\u0007')]) {
         const outcome = await settle(runtime, () => runtime.handlers.onIdentify!(IDENTIFY, { apiKey, dataCenter: 'US-01' }))

@@ -96,12 +96,12 @@ describe('the request', () => {
     expect(await callBraze('/users/track', TRACK_BODY, connection())).toMatchObject({ kind: 'retry' })
   })
 
-  test('a redirect is not followed: user data and key never leave the Braze host', async () => {
+  test('a redirect is not followed: user data and key never leave the Braze host; the event is retried', async () => {
     const elsewhere = nock('https://collector.example.com').post(/.*/).reply(201, { message: 'success' })
     answer(307, { message: 'moved' }, { Location: 'https://collector.example.com/users/track' })
     const outcome = await callBraze('/users/track', TRACK_BODY, connection())
     expect(elsewhere.isDone()).toBe(false)
-    expect(outcome).toMatchObject({ kind: 'reject', status: 307 })
+    expect(outcome).toMatchObject({ kind: 'retry', status: 307 })
     expect((outcome as { message: string }).message).toMatch(/redirect/)
     expectNoKey(outcome)
   })

@@ -334,6 +334,22 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ).toEqual([50, 25])
     })
 
+    test('a /users/delete request Braze refuses is sent again one delete at a time: only the one Braze refuses alone is 400', async () => {
+      const braze = mockBraze((request) =>
+        request.path === '/users/delete' && request.body.external_ids.includes('bad')
+          ? { status: 400, body: { message: 'Invalid request' } }
+          : undefined
+      )
+      const results = await onBatch([deletion('good'), deletion('bad'), deletion('fine')])
+      expect(statuses(results)).toEqual([200, 400, 200])
+      expect(braze.to('/users/delete').map((request) => request.body.external_ids)).toEqual([
+        ['good', 'bad', 'fine'],
+        ['good'],
+        ['bad'],
+        ['fine']
+      ])
+    })
+
     test('the same message twice in one batch (same messageId, same content) is sent once; both get its outcome', async () => {
       const braze = mockBraze((request, index) => (index === 0 ? { status: 503, body: { message: 'busy' } } : undefined))
       const event = track('u1', 'Signed Up', {}, { messageId: 'm-twice' })

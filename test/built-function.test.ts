@@ -192,12 +192,12 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(braze.requests.map((request) => [request.path, request.body])).toEqual([['/users/delete', { external_ids: ['u1'] }]])
     })
 
-    test('a redirect from the Braze host is not followed by node-fetch', async () => {
+    test('a redirect from the Braze host is not followed by node-fetch: Segment retries the event', async () => {
       const elsewhere = nock('https://collector.example.com').post(/.*/).reply(201, { message: 'success' })
       nock(BRAZE_HOST).post('/users/track').reply(307, '', { Location: 'https://collector.example.com/users/track' })
       const error = await caught(call('onTrack', track('u1', 'Signed Up')))
       expect(elsewhere.isDone()).toBe(false)
-      expect(segmentClass(runtime, error)).toBe('ValidationError')
+      expect(segmentClass(runtime, error)).toBe('RetryError')
       expect(error.message).toMatch(/redirect/)
     })
   })

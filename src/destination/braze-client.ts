@@ -198,6 +198,15 @@ export function redact(text: string, apiKey: string): string {
   return apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text
 }
 
+/**
+ * Braze's own text, without the key: a key too short to cut out of a text (1 to 3 characters, no real
+ * Braze key) leaves out any text of Braze's that holds it.
+ */
+function fromBraze(text: string, apiKey: string): string {
+  return apiKey.length >= 4 || !text.includes(apiKey) ? redact(text, apiKey) : SHORT_KEY_OMITTED
+}
+const SHORT_KEY_OMITTED = "(Braze's text left out: it holds the characters of the API key)"
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
@@ -208,6 +217,7 @@ function parseJson(text: string): unknown {
 
 /** What the Test panel shows of an answer: small ones whole, large ones as an excerpt; never the key. */
 function shownAnswer(text: string, json: unknown, apiKey: string): unknown {
+  if (apiKey.length < 4 && text.includes(apiKey)) return SHORT_KEY_OMITTED
   if (json !== undefined && text.length <= SHOWN_ANSWER_CHARS) return redactDeep(json, apiKey)
   // Redact before cutting: a cut through the key would leave part of it.
   const clean = redact(text, apiKey)
@@ -227,7 +237,7 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
   const text = 'text' in exchange ? exchange.text : undefined
   const json = text === undefined ? undefined : parseJson(text)
   const answer = brazeAnswer(json)
-  const brazeMessage = answer?.message ? excerpt(redact(answer.message, connection.apiKey), 300) : undefined
+  const brazeMessage = answer?.message ? excerpt(fromBraze(answer.message, connection.apiKey), 300) : undefined
   const response = text === undefined ? undefined : shownAnswer(text, json, connection.apiKey)
   const said = brazeMessage ? `: ${brazeMessage}` : ''
 
@@ -291,9 +301,18 @@ function classify(path: BrazePath, exchange: Exchange, connection: BrazeConnecti
   }
   if (status >= 500 || status === 408)
     return failure('retry', status, response, `Braze had a problem with ${path} (HTTP ${status})${said}.`)
+  // The dataCenter setting names only Braze's own hosts: a redirect from one is Braze's infrastructure, not a
+  // bad event. It is not followed (the data and key stay with the Braze host), and Segment retries the event.
+  if (status >= 300 && status < 400)
+    return failure(
+      'retry',
+      status,
+      response,
+      `Braze answered ${path} with a redirect (HTTP ${status}), which this function does not follow: the user data and key go only to ${connection.dataCenter.restHost}.`
+    )
   return {
     ...failure('reject', status, response, `Braze rejected ${path} (HTTP ${status})${said}.${hintFor(status, connection)}`),
-    brazeMessage: answer?.message === undefined ? undefined : redact(answer.message, connection.apiKey)
+    brazeMessage: answer?.message === undefined ? undefined : fromBraze(answer.message, connection.apiKey)
   }
 }
 
@@ -325,7 +344,7 @@ function objectErrors(errors: unknown[], apiKey: string): { rejected: RejectedOb
     const type = (entry as { type?: unknown } | null)?.type
     // Any JSON value: String() of an object whose toString is not a function would throw.
     const said = type === undefined || type === null ? 'rejected by Braze' : typeof type === 'string' ? type : JSON.stringify(type)
-    const message = excerpt(redact(said, apiKey), 300)
+    const message = excerpt(fromBraze(said, apiKey), 300)
     if (target) rejected.push({ ...target, message })
     else unattributed.push(message)
   }
@@ -339,8 +358,6 @@ function hintFor(status: number, connection: BrazeConnection): string {
   }
   if (status === 403)
     return ' The API key lacks the permission for this endpoint (users.track, users.merge, users.delete), or the plan does not allow it.'
-  if (status >= 300 && status < 400)
-    return ' Braze answered with a redirect, which this function does not follow: check the dataCenter setting.'
   return ''
 }
 

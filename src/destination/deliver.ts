@@ -535,9 +535,18 @@ class Delivery {
       if (request.field === 'external_ids') this.memory?.forgetValues(user)
       this.memory?.forgetMerge(user)
     }
-    const outcome = await this.call('/users/delete', { [request.field]: going.map((target) => target.value) })
-    if (outcome.kind !== 'accepted')
-      for (const owner of new Set(going.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message)
+    await this.sendDelete(request.field, going, true)
+  }
+
+  private async sendDelete(field: DeliveryPlan['deletes'][number]['field'], targets: DeleteTargets, mayResend: boolean): Promise<void> {
+    const outcome = await this.call('/users/delete', { [field]: targets.map((target) => target.value) })
+    if (outcome.kind === 'accepted') return
+    // A refused request of several deletes names none of them: each goes alone, as refused merges do.
+    if (outcome.kind === 'reject' && targets.length > 1 && mayResend && this.timeLeft() > 0) {
+      await Promise.all(targets.map((target) => this.sendDelete(field, [target], false)))
+      return
+    }
+    for (const owner of new Set(targets.flatMap((target) => target.owners))) this.fail(owner, outcome.kind, outcome.message)
   }
 
   /**
@@ -753,6 +762,8 @@ class Delivery {
     )
   }
 }
+
+type DeleteTargets = DeliveryPlan['deletes'][number]['targets']
 
 const retried = (failures: EventFailure[]) => failures.some((failure) => failure.kind === 'retry')
 
