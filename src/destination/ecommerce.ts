@@ -350,9 +350,9 @@ function roundMoney(amount: number): number {
 }
 
 /**
- * What the products may go without when the event is over Braze's limit, in the order they go: Braze advises
- * "send only the product information you need" and to "use the metadata object selectively"
- * (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/).
+ * What the products may go without when the event is over Braze's limit, in the order they go: the fields
+ * the schemas require stay (https://www.braze.com/docs/user_guide/data/activation/events/recommended_events/),
+ * and what is optional goes, least useful to Braze's templates first.
  */
 const EXTRAS: Array<[string, readonly string[]]> = [
   ['metadata', ['metadata']],
