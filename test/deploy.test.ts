@@ -230,7 +230,8 @@ describe('deploy by name', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('2 destination functions match the name "Braze (TypeScript)"')
     expect(result.stderr).toContain('dfn_1')
-    expect(result.stderr).toContain('--id')
+    // They share the name: only an id tells them apart.
+    expect(result.stderr).toContain('pass --id <dfn_…> to choose one.')
   })
 
   it('uses the EU host with --region eu', async () => {
@@ -412,6 +413,50 @@ describe('failures', () => {
     expect(result.stderr).toContain('try again in 58 s')
   })
 
+  it('reads the wait from X-RateLimit-Reset, a date as Segment documents it', async () => {
+    const reset = new Date(Date.now() + 120_000).toUTCString()
+    segment()
+      .get('/functions')
+      .query(LIST_QUERY)
+      .reply(429, { errors: [{ type: 'RequestError', message: 'Too many requests' }] }, { 'X-RateLimit-Reset': reset })
+
+    const result = await run([])
+
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/try again in (11[5-9]|120) s/)
+  })
+
+  it('asks again after a short 429 on a read, and carries on', async () => {
+    segment()
+      .get('/functions')
+      .query(LIST_QUERY)
+      .reply(429, { errors: [{ type: 'RequestError', message: 'Too many requests', data: { msBeforeNext: 20 } }] })
+    segment()
+      .get('/functions')
+      .query(LIST_QUERY)
+      .reply(200, listPage([fn('dfn_b', 'Braze (TypeScript)')]))
+    segment()
+      .patch('/functions/dfn_b')
+      .reply(200, { data: { function: fn('dfn_b', 'Braze (TypeScript)') } })
+
+    const result = await run([])
+
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+  })
+
+  it('never prints part of the token, even when a long error body echoes it past the part shown', async () => {
+    segment()
+      .get('/functions')
+      .query(LIST_QUERY)
+      .reply(502, `${'x'.repeat(170)} bad token ${TOKEN}`)
+
+    const result = await run([])
+
+    expect(result.code).toBe(1)
+    expect(result.stderr).not.toContain(TOKEN.slice(0, 8))
+  })
+
   it('explains a 5xx', async () => {
     segment().get('/functions').query(LIST_QUERY).reply(503, 'upstream unavailable')
 
@@ -525,6 +570,12 @@ describe('failures', () => {
       'cut.js',
       'async function onTrack(event) {\n  const body = {\n',
       "deploy: cut.js is not JavaScript Segment can run (Unexpected token ')' at the end of the file): deploy uploads the built script.\n"
+    ],
+    [
+      'a handler named only in a comment',
+      'notes.js',
+      '// TODO: write onTrack\nconst answer = 42\n',
+      "deploy: notes.js defines none of Segment's handlers (onIdentify, onTrack, onPage, onScreen, onGroup, onAlias, onDelete, onBatch): deploy uploads the built script.\n"
     ],
     [
       'events saved as JSON (valid JavaScript, but no handler)',

@@ -75,7 +75,12 @@ function refuseWhatSegmentCannotRun(code: string, displayPath: string): void {
     const where = !line ? '' : line > code.split('\n').length ? ' at the end of the file' : ` on line ${line}`
     throw new UsageError(`${displayPath} is not JavaScript Segment can run (${message}${where}): deploy uploads the built script.`)
   }
-  if (!HANDLERS.some((name) => new RegExp(`\\b${name}\\b`).test(code))) {
+  // A declaration or an assignment at the start of a line, as Segment's wrapper reads them back: a name in a comment is none.
+  if (
+    !HANDLERS.some((name) =>
+      new RegExp(`^\\s*(?:(?:async\\s+)?function\\s*\\*?\\s*${name}\\s*\\(|(?:var\\s+)?${name}\\s*=[^=])`, 'm').test(code)
+    )
+  ) {
     throw new UsageError(`${displayPath} defines none of Segment's handlers (${HANDLERS.join(', ')}): deploy uploads the built script.`)
   }
 }

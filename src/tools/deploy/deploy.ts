@@ -121,7 +121,7 @@ async function deploy(api: SegmentApi, options: DeployOptions, built: BuiltFunct
   if (lookup.kind === 'ambiguous') {
     const list = lookup.candidates.map((fn) => `${fn.id} "${fn.displayName}"`).join(', ')
     throw new DeployError(
-      `${lookup.candidates.length} destination functions match the name "${name}" (${list}): pass --id <dfn_…> or the full --name.`
+      `${lookup.candidates.length} destination functions match the name "${name}" (${list}): pass --id <dfn_…> to choose one.`
     )
   }
   if (lookup.kind === 'found') {

@@ -28,7 +28,7 @@ export function describeDryRun(options: DeployOptions, built: BuiltFunction, bas
   const auth = `Authorization: Bearer $${TOKEN_VARIABLE}`
   const lines = [
     `Dry run: nothing is sent. deploy would make these Segment Public API requests (${baseUrl}),`,
-    `each with the header "${auth}" and "Accept: application/json":`,
+    `each with the header "${auth}" and "Accept: application/json" (and "Content-Type: application/json" with a body):`,
     ''
   ]
   if (options.id !== undefined) {

@@ -91,8 +91,11 @@ export interface UpdateFunctionBody {
   settings?: FunctionSetting[]
 }
 
-/** Page size for `GET /functions`: the documented maximum. */
+/** Page size for `GET /functions` (the SDK's pagination input allows 1 to 1,000). */
 const LIST_PAGE_SIZE = 200
+/** A read answered 429 is asked again this often, when Segment asks to wait at most this long. */
+const READ_RETRIES = 2
+const MAX_READ_WAIT_MS = 10_000
 /** A workspace with more than 200 × 50 destination functions is not a case worth a loop that never ends. */
 const MAX_LIST_PAGES = 50
 
@@ -216,7 +219,7 @@ export class SegmentApi {
   }
 
   /** One request; resolves to the `data` object of a 2xx answer, rejects with SegmentApiError. */
-  private async call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<Record<string, unknown>> {
+  private async call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, attempt = 0): Promise<Record<string, unknown>> {
     const request = `${method} ${path}`
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
@@ -253,11 +256,20 @@ export class SegmentApi {
     }
 
     if (!response.ok) {
+      const wait = retryAfterMs(json, response.headers)
+      // A 429 was not applied: a read that need not wait long is asked again, as Segment's own Terraform provider's
+      // client does (retryablehttp); a write is left to the user, who sees how long to wait.
+      if (response.status === 429 && method === 'GET' && attempt < READ_RETRIES && wait !== undefined && wait <= MAX_READ_WAIT_MS) {
+        await new Promise((resolve) => setTimeout(resolve, wait))
+        return this.call(method, path, body, attempt + 1)
+      }
+      // The token out before the body is cut short: a cut through it would leave part of it.
+      const hide = (shown: string) => (this.options.token.length > 0 ? shown.split(this.options.token).join('***') : shown)
       throw new SegmentApiError(request, {
         kind: 'http',
         status: response.status,
-        detail: errorDetail(json, text, response.statusText),
-        retryAfterMs: retryAfterMs(json, response.headers)
+        detail: errorDetail(json, hide(text), response.statusText, hide),
+        retryAfterMs: wait
       })
     }
     if (!isRecord(json) || !isRecord(json.data)) {
@@ -283,13 +295,13 @@ function readFunction(request: string, data: Record<string, unknown>): SegmentFu
   return toFunction(fn)
 }
 
-/** `errors[].message` joined, else a short piece of the body, else the status text. */
-function errorDetail(json: unknown, text: string, statusText: string): string {
+/** `errors[].message` joined, else a short piece of the body (`text`, already `hide`den), else the status text. */
+function errorDetail(json: unknown, text: string, statusText: string, hide: (text: string) => string): string {
   if (isRecord(json) && Array.isArray(json.errors)) {
     const messages = json.errors
       .filter(isRecord)
       .map((e) => {
-        const message = typeof e.message === 'string' ? e.message : typeof e.type === 'string' ? e.type : ''
+        const message = hide(typeof e.message === 'string' ? e.message : typeof e.type === 'string' ? e.type : '')
         return typeof e.field === 'string' && message !== '' ? `${message} (field ${e.field})` : message
       })
       .filter((m) => m !== '')
@@ -308,7 +320,9 @@ function retryAfterMs(json: unknown, headers: Headers): number | undefined {
   }
   const header = headers.get('retry-after')
   if (header !== null && /^\d+$/.test(header.trim())) return Number(header.trim()) * 1000
-  return undefined
+  // Segment documents X-RateLimit-Reset as a date in RFC 5322 format (https://docs.segmentapis.com/tag/Rate-Limits/).
+  const reset = Date.parse(headers.get('x-ratelimit-reset') ?? '')
+  return Number.isFinite(reset) ? Math.max(0, reset - Date.now()) : undefined
 }
 
 /** Node's fetch throws `TypeError: fetch failed` with the useful part (an Error or error-like object) in `cause`. */
