@@ -58,6 +58,55 @@ describe('what each profile provides', () => {
     })
   })
 
+  test("minimal: the names of the emulator's window (buildpack/boreal/window.js) and window itself, nothing more", () => {
+    // The list in window.js's module.exports, in its order.
+    const emulator = [
+      'AWS',
+      'atob',
+      'btoa',
+      'crypto',
+      'FormData',
+      'OAuth',
+      'xml',
+      '_',
+      'console',
+      'Buffer',
+      'URL',
+      'URLSearchParams',
+      'fetch'
+    ]
+      .concat(['Request', 'Response', 'ServerRequest', 'Headers', 'clearTimeout', 'clearInterval', 'setTimeout', 'setInterval'])
+      .concat(['ValidationError', 'EventNotSupported', 'InvalidEventPayload', 'Segment'])
+    const { global } = loadFunction('', { profile: 'minimal' })
+    expect(Object.keys(global).sort()).toEqual([...emulator, 'window'].sort())
+  })
+
+  test("the libraries the function does not use have the emulator's types, and fail on use", async () => {
+    const runtime = loadFunction(
+      'async function onTrack() { return [typeof _, typeof FormData, typeof xml, typeof ServerRequest, typeof OAuth, typeof AWS] }',
+      { profile: 'minimal' }
+    )
+    expect(await runtime.handlers.onTrack!({}, {})).toEqual(['function', 'function', 'function', 'function', 'object', 'object'])
+    const user = loadFunction('async function onTrack() { return _.merge({}, {}) }', { profile: 'minimal' })
+    await expect(user.handlers.onTrack!({}, {})).rejects.toThrow('lodash (_) is not available in the local Segment runtime')
+  })
+
+  test("console is Node's, as the emulator passes the host's: every method, util.format's output, one log entry per call", async () => {
+    const lines: string[] = []
+    const runtime = loadFunction(
+      `async function onTrack() {
+        const missing = ['log', 'info', 'warn', 'error', 'debug', 'table', 'dir', 'time', 'timeEnd', 'assert', 'trace', 'count', 'group'].filter((m) => typeof console[m] !== 'function')
+        console.log('%s has %d', 'cart', 2)
+        console.error(new Error('boom').message, { a: 1 })
+        return missing
+      }`,
+      { profile: 'minimal', onLog: (line) => lines.push(line) }
+    )
+    expect(await runtime.handlers.onTrack!({}, {})).toEqual([])
+    expect(lines).toEqual(['cart has 2', 'boom { a: 1 }'])
+    expect(runtime.logs).toEqual(lines)
+  })
+
   test('node: a generous Node 20 set, with the error classes created inside the context', async () => {
     expect(await loadFunction(probe, { profile: 'node' }).handlers.onTrack!({}, {})).toMatchObject({
       AbortController: 'function',

@@ -1,5 +1,7 @@
-// Folding a batch's attribute updates per Braze user into one object: fewer
-// objects, fewer requests, fewer billed data points. Pure.
+// Folding a batch's attribute updates per Braze user into as few objects as
+// Braze's order allows (increments, array-of-objects edits and _merge_objects
+// updates stay their own): fewer objects, fewer requests, fewer billed data
+// points. Pure.
 import { ATTRIBUTE_CONTROL_KEYS, identifierKey, identityKey, type BrazeAttributes } from './braze-types'
 import { isOperatorValue } from './nested-operators'
 

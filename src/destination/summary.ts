@@ -1,5 +1,6 @@
-// What the Test panel shows after a single event: the Braze calls, what was
-// sent, and why anything was left out.
+// What a handler reports: for a single event, the summary the Test panel shows
+// (the Braze calls, what was sent, why anything was left out); for onBatch, the
+// warning line it logs per event (batchWarningLines), which replay reads back.
 import { TRACK_ARRAYS } from './braze-limits'
 import type { DeliveryReport } from './deliver'
 

@@ -11,13 +11,17 @@
 // describe it; the emulator predates it); atob and btoa are Node's (the emulator
 // ships npm's, which the function does not use); fetch is node-fetch 2.7 (the
 // emulator pins 2.6.0, which on a body cut off mid-answer waits for the
-// function's own 4 s deadline instead of failing at once: the same outcome, later).
+// function's own 4 s deadline instead of failing at once: the same outcome, later);
+// `deliver` answers an event type no handler is named for (a typo, "batch") with
+// EventNotSupported, where the emulator returns nothing, so that start and replay
+// count it as not delivered.
 // Profiles (docs/architecture.md, "Runtime profiles"):
 //   segment  the emulator's globals plus RetryError and cache, as Segment's
 //            current docs describe the runtime (the default everywhere)
 //   minimal  the emulator's globals exactly: no RetryError, no cache
 //   node     a generous Node 20 set, with the error classes created inside the context
 import nodeCrypto, { webcrypto } from 'node:crypto'
+import { Writable } from 'node:stream'
 import vm from 'node:vm'
 import nodeFetch, { Headers, Request, Response } from 'node-fetch'
 import { HANDLERS } from './paths'
@@ -124,15 +128,12 @@ const CONTEXT_ERRORS = `({
 })`
 
 /** Libraries the emulator exposes that this project does not install: present by name, unusable. */
-function absentLibrary(name: string): object {
-  return new Proxy(
-    {},
-    {
-      get() {
-        throw new Error(`${name} is not available in the local Segment runtime (the Braze function does not use it).`)
-      }
-    }
-  )
+/** A library the emulator provides and the function does not use: of the emulator's type (`typeof`), failing on any use. */
+function absentLibrary(name: string, kind: 'object' | 'function' = 'object'): object {
+  const fail = (): never => {
+    throw new Error(`${name} is not available in the local Segment runtime (the Braze function does not use it).`)
+  }
+  return new Proxy(kind === 'function' ? function absent() {} : {}, { get: fail, apply: fail, construct: fail })
 }
 
 const BRAZE_REST_HOST = /^https:\/\/rest\.[a-z0-9-]+\.braze\.(com|eu)(?=\/|$)/
@@ -188,21 +189,17 @@ export function createSegmentCache(now: () => number = Date.now): SegmentCache {
   }
 }
 
-function makeConsole(logs: string[], onLog?: (line: string) => void) {
-  const write = (...args: unknown[]) => {
-    const line = args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')
-    logs.push(line)
-    onLog?.(line)
-  }
-  return { log: write, info: write, warn: write, error: write, debug: write }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
-  }
+/** Node's console, as the emulator passes the host's, writing each call's output as one entry of `logs`. */
+function makeConsole(logs: string[], onLog?: (line: string) => void): Console {
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      const line = String(chunk).replace(/\n$/, '')
+      logs.push(line)
+      onLog?.(line)
+      done()
+    }
+  })
+  return new console.Console({ stdout: sink, stderr: sink })
 }
 
 /** Host timers running `scale` times faster, for the sandbox. */
@@ -224,10 +221,10 @@ function windowFor(profile: RuntimeProfile, options: RuntimeOptions, logs: strin
     atob,
     btoa,
     crypto: nodeCrypto,
-    FormData: absentLibrary('FormData'),
+    FormData: absentLibrary('FormData', 'function'),
     OAuth: absentLibrary('OAuth'),
-    xml: absentLibrary('xml'),
-    _: absentLibrary('lodash (_)'),
+    xml: absentLibrary('xml', 'function'),
+    _: absentLibrary('lodash (_)', 'function'),
     console: makeConsole(logs, options.onLog),
     Buffer,
     URL,
@@ -235,7 +232,7 @@ function windowFor(profile: RuntimeProfile, options: RuntimeOptions, logs: strin
     fetch: makeFetch(options),
     Request,
     Response,
-    ServerRequest: absentLibrary('ServerRequest'),
+    ServerRequest: absentLibrary('ServerRequest', 'function'),
     Headers,
     ...timers,
     ValidationError,
