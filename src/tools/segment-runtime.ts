@@ -127,8 +127,7 @@ const CONTEXT_ERRORS = `({
   RetryError: class RetryError extends Error { constructor(m) { super(m); this.name = 'RetryError' } }
 })`
 
-/** Libraries the emulator exposes that this project does not install: present by name, unusable. */
-/** A library the emulator provides and the function does not use: of the emulator's type (`typeof`), failing on any use. */
+/** A library the emulator provides and this project does not install: of the emulator's type (`typeof`), failing on any use. */
 function absentLibrary(name: string, kind: 'object' | 'function' = 'object'): object {
   const fail = (): never => {
     throw new Error(`${name} is not available in the local Segment runtime (the Braze function does not use it).`)
