@@ -16,8 +16,9 @@ const LATENCY_MS = 100
 const LABEL = 'segment_anonymous_id'
 
 /**
- * 200 identifies of 50 users, 150 tracks, 50 orders of 2 products. `anonymous` of the identifies carry
- * an anonymousId to merge; with `email`, every identify carries the user's email.
+ * 200 identifies of 25 users (the even ones of user-0 … user-49), and 150 tracks and 50 orders of 2 products
+ * by the 25 others. `anonymous` of the identifies carry an anonymousId to merge; with `email`, every identify
+ * carries the user's email.
  */
 function billingMix({ anonymous = 0, email = false, pass = 0 } = {}): Array<Record<string, unknown>> {
   const events: Array<Record<string, unknown>> = []
@@ -68,6 +69,7 @@ async function measure(runtime: SegmentRuntime, observed: { exchanges: ObservedR
   const invocations: unknown[][] = item.batchSize === 'single' ? item.events.map((event) => [event]) : chunk(item.events, item.batchSize)
   let billedMs = 0
   let trips = 0
+  let mostTrips = 0
   let requests = 0
   let notDelivered = 0
   for (const events of invocations) {
@@ -81,10 +83,19 @@ async function measure(runtime: SegmentRuntime, observed: { exchanges: ObservedR
       notDelivered += results.filter((result) => result.status !== 200).length
     }
     billedMs += performance.now() - t0
-    trips += roundTrips(observed.exchanges, observed.started)
+    const these = roundTrips(observed.exchanges, observed.started)
+    trips += these
+    mostTrips = Math.max(mostTrips, these)
     requests += observed.exchanges.length
   }
-  return { billedMs, invocations: invocations.length, roundTripsPerInvocation: trips / invocations.length, requests, notDelivered }
+  return {
+    billedMs,
+    invocations: invocations.length,
+    roundTripsPerInvocation: trips / invocations.length,
+    mostTrips,
+    requests,
+    notDelivered
+  }
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -135,7 +146,8 @@ export async function billedTime(): Promise<{ rows: Row[]; details: Record<strin
         value: perThousand,
         unit: 'ms',
         display: `${Math.round(perThousand).toLocaleString('en-US')} ms (${result.roundTripsPerInvocation.toFixed(2)} round trips per invocation, ${result.requests} requests${result.notDelivered ? `, ${result.notDelivered} not delivered` : ''})`,
-        ...(item.batchSize === 400 ? { target: '≤ 2 round trips', ok: result.roundTripsPerInvocation <= 2 } : {}),
+        // The target holds for every invocation, not on average.
+        ...(item.batchSize === 400 ? { target: '≤ 2 round trips', ok: result.mostTrips <= 2 } : {}),
         ...(item.note ? { note: item.note } : {})
       })
       details[item.name] = result
@@ -148,13 +160,21 @@ export async function billedTime(): Promise<{ rows: Row[]; details: Record<strin
   const instant = loadFunction(code, { fetch: async (_url, init) => instantAnswer(init.body) })
   const batch = billingMix()
   const times: number[] = []
+  let cpuMicros = 0
   // The first runs include the JIT's warm-up, as a cold Segment instance would: the median of the 30 after them.
   for (let run = 0; run < 40; run++) {
     const events = freshIds(batch)
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     await instant.handlers.onBatch!(events, BENCH_SETTINGS)
-    if (run >= 10) times.push(performance.now() - t0)
+    const cpu = process.cpuUsage(cpu0)
+    if (run >= 10) {
+      times.push(performance.now() - t0)
+      cpuMicros += cpu.user + cpu.system
+    }
   }
+  // The process's CPU, V8's garbage-collection threads on the other core included.
+  const cpuPerBatch = cpuMicros / 1000 / 30
   const singles: number[] = []
   for (const [i, event] of batch.slice(0, 200).entries()) {
     const t0 = performance.now()
@@ -164,14 +184,14 @@ export async function billedTime(): Promise<{ rows: Row[]; details: Record<strin
   const cpuBatch = median(times)
   const cpuSingle = median(singles)
   rows.push({
-    metric: 'CPU per invocation (Braze answering at once): onBatch of 400 / one single event',
+    metric: "the function's own work per invocation, wall time (Braze answering at once): onBatch of 400 / one single event",
     value: cpuBatch,
     unit: 'ms',
-    display: `${cpuBatch.toFixed(1)} ms / ${cpuSingle.toFixed(2)} ms (${((cpuBatch / LATENCY_MS) * 100).toFixed(0)} % / ${((cpuSingle / LATENCY_MS) * 100).toFixed(1)} % of one ${LATENCY_MS} ms round trip)`,
+    display: `${cpuBatch.toFixed(1)} ms / ${cpuSingle.toFixed(2)} ms (${((cpuBatch / LATENCY_MS) * 100).toFixed(0)} % / ${((cpuSingle / LATENCY_MS) * 100).toFixed(1)} % of one ${LATENCY_MS} ms round trip; ${cpuPerBatch.toFixed(1)} ms of the process's CPU per batch, V8's helper threads included)`,
     target: '< 25 % of a round trip',
     ok: cpuBatch < LATENCY_MS / 4
   })
-  details.cpu = { batchOf400Ms: cpuBatch, singleEventMs: cpuSingle }
+  details.cpu = { batchOf400Ms: cpuBatch, singleEventMs: cpuSingle, processCpuPerBatchMs: cpuPerBatch }
   return { rows, details }
 }
 

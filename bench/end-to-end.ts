@@ -1,6 +1,7 @@
 // End to end: the built script's onBatch against the embedded Braze on
 // loopback, every request answered after 20 ms, batches back to back (one
-// lane) and four batches in flight at once (four lanes).
+// lane) and four batches in flight at once (four lanes), each case on a fresh
+// instance of the function.
 import { readFileSync } from 'node:fs'
 import { BUILD_FILE } from '../src/tools/paths'
 import { startEmbeddedBraze } from '../src/tools/embedded-braze'
@@ -15,7 +16,7 @@ export async function endToEnd(
   msPerRun = 2500
 ): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
   const braze = await startEmbeddedBraze({ apiKey: BENCH_SETTINGS.apiKey, latencyMs })
-  const runtime = loadFunction(readFileSync(BUILD_FILE, 'utf8'), { brazeBaseUrl: braze.url })
+  const code = readFileSync(BUILD_FILE, 'utf8')
   const rows: Row[] = []
   const details: Record<string, unknown> = {}
   try {
@@ -23,6 +24,8 @@ export async function endToEnd(
       const batches = inBatches(events, size)
       for (const lanes of [1, 4]) {
         braze.reset()
+        // A fresh instance per case: what one case's invocations remembered (merges, values) must not spare the next.
+        const runtime = loadFunction(code, { brazeBaseUrl: braze.url })
         let next = 0
         let notDelivered = 0
         const run = async () => {

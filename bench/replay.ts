@@ -90,6 +90,9 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
   const input = await eventsFile(embeddedEvents)
   const embeddedRuns = [await runReplay([input]), await runReplay([input])]
   const embedded = embeddedRuns.reduce((best, run) => (run.wallMs < best.wallMs ? run : best))
+  const other = embeddedRuns.find((run) => run !== embedded)!
+  // Memory does not suffer from a busy machine as time does: the larger peak of the two.
+  const peakRssMB = Math.max(...embeddedRuns.map((run) => run.summary.peakRssMB))
   const delivered = embedded.summary.events.delivered === embedded.summary.events.total
   const size = full
     ? '1 M events, 20k users'
@@ -99,17 +102,17 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
       metric: `replay into the embedded Braze, ${size}: wall time`,
       value: embedded.wallMs / 1000,
       unit: 's',
-      display: `${(embedded.wallMs / 1000).toFixed(1)} s (${thousands(rate(embedded.summary))} events/s; ${thousands(embedded.summary.cpuSeconds)} CPU-seconds${delivered ? '' : `; ${thousands(embedded.summary.events.total - embedded.summary.events.delivered)} not delivered`})`,
+      display: `${(embedded.wallMs / 1000).toFixed(1)} s (the other run ${(other.wallMs / 1000).toFixed(1)} s; ${thousands(rate(embedded.summary))} events/s; ${thousands(embedded.summary.cpuSeconds)} CPU-seconds${delivered ? '' : `; ${thousands(embedded.summary.events.total - embedded.summary.events.delivered)} not delivered`})`,
       target: '≤ 60 s',
       ok: full ? embedded.wallMs <= 60_000 : undefined,
       note: `npm run replay -- file.jsonl with the defaults (batches of 20, ${plural(embedded.summary.workers, 'worker thread')}), start to exit; the better of two runs`
     },
     {
-      metric: '  same: peak memory (RSS, all threads)',
-      value: embedded.summary.peakRssMB,
+      metric: '  same: peak memory (RSS, all threads), the larger of the two runs',
+      value: peakRssMB,
       unit: 'MB',
       target: '≤ 300 MB',
-      ok: full ? embedded.summary.peakRssMB <= 300 : undefined,
+      ok: full ? peakRssMB <= 300 : undefined,
       note: "two threads: the main one reads the input and runs the embedded Braze (47 MB live for 20k profiles), the worker runs the function (18 MB live, mostly its redelivery memory); the main thread's young generation grows to 48 MB, the worker's to 16 MB (src/tools/replay/lanes.ts), over a 92 MB start"
     }
   )
@@ -139,6 +142,7 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
         )
       }
       const live = runs.reduce((best, run) => (rate(run.summary) > rate(best.summary) ? run : best))
+      const otherRate = rate(runs.find((run) => run !== live)!.summary)
       const eventsPerSecond = rate(live.summary)
       const requests = live.summary.requests.total
       const perCpuSecond = live.summary.events.total / live.summary.cpuSeconds
@@ -146,14 +150,14 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
         metric: `replay --live against a zero-latency Braze on 127.0.0.1, batches of ${batchSize}, ${plural(cores, 'worker thread')}`,
         value: eventsPerSecond,
         unit: 'events/s',
-        display: `${thousands(eventsPerSecond)} events/s (${thousands((requests * 1000) / live.summary.durationMs)} requests/s; ${thousands(perCpuSecond)} events per CPU-second; peak ${live.summary.peakRssMB} MB)`,
+        display: `${thousands(eventsPerSecond)} events/s (the other run ${thousands(otherRate)}; ${thousands((requests * 1000) / live.summary.durationMs)} requests/s; ${thousands(perCpuSecond)} events per CPU-second; peak ${live.summary.peakRssMB} MB)`,
         ...(batchSize === 400
           ? { target: cores >= 2 ? '≥ 25,000 on 2 cores' : '—', ok: cores === 2 ? eventsPerSecond >= 25_000 : undefined }
           : {}),
         note:
           batchSize === 400
             ? `${thousands(LIVE_EVENTS)} events, the better of two runs; Braze's limits (3,000 /users/track requests per 3 s) are kept across threads`
-            : `Segment's default batch size: one request per ${Math.round(live.summary.events.total / requests)} events, so Braze's limit of 1,000 /users/track requests/s caps a replay at about ${thousands((live.summary.events.total / requests) * 1000)} events/s`
+            : `the better of two runs; Segment's default batch size: one request per ${Math.round(live.summary.events.total / requests)} events, so Braze's limit of 1,000 /users/track requests/s caps a replay at about ${thousands((live.summary.events.total / requests) * 1000)} events/s`
       })
       details[`live batch ${batchSize}`] = {
         events: LIVE_EVENTS,

@@ -2891,6 +2891,7 @@ var GENDERS = {
 };
 var SUBSCRIBE_STATES = /* @__PURE__ */ new Set(["opted_in", "subscribed", "unsubscribed"]);
 var GROUP_STATES = /* @__PURE__ */ new Set(["subscribed", "unsubscribed"]);
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function text(value, label, warnings) {
   if (value === null) return null;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
@@ -3159,16 +3160,18 @@ var STANDARD_MAPPINGS = [
       }
       const groups = field(traits, "subscription_groups");
       if (groups !== void 0) {
-        const valid = Array.isArray(groups) && groups.length > 0 && groups.every(isSubscriptionGroup);
-        if (valid)
-          out.subscription_groups = groups.map((group) => ({
+        const valid = Array.isArray(groups) ? groups.filter(isSubscriptionGroup) : [];
+        const takes = `Braze takes [{subscription_group_id: the group's UUID, subscription_state: "subscribed"|"unsubscribed"}].`;
+        if (valid.length === 0) warnings.push(`trait "subscription_groups" was dropped: ${takes}`);
+        else {
+          out.subscription_groups = valid.map((group) => ({
             subscription_group_id: group.subscription_group_id,
             subscription_state: group.subscription_state
           }));
-        else
-          warnings.push(
-            'trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].'
-          );
+          const left = groups.length - valid.length;
+          if (left > 0)
+            warnings.push(`trait "subscription_groups": ${left} of its ${groups.length} groups were dropped: ${takes}`);
+        }
       }
       return out;
     }
@@ -3177,7 +3180,7 @@ var STANDARD_MAPPINGS = [
 function isSubscriptionGroup(group) {
   const id = field(group, "subscription_group_id");
   const state = field(group, "subscription_state");
-  return typeof id === "string" && id !== "" && typeof state === "string" && GROUP_STATES.has(state);
+  return typeof id === "string" && UUID.test(id) && typeof state === "string" && GROUP_STATES.has(state);
 }
 var STANDARD_TRAITS = new Set(STANDARD_MAPPINGS.flatMap((mapping) => mapping.consumes));
 

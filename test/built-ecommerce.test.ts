@@ -196,6 +196,26 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
   })
 })
 
+describe.each(RUNTIME_PROFILES)('subscription groups, in the %s runtime profile', (profile) => {
+  test("a group named rather than given by its UUID is left out alone: Braze would refuse the whole object, and the user's name with it", async () => {
+    const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+    const groups = [
+      { subscription_group_id: 'newsletter', subscription_state: 'subscribed' },
+      { subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'subscribed' }
+    ]
+    const identify = {
+      type: 'identify',
+      userId: 'u-groups',
+      messageId: 'groups-1',
+      traits: { first_name: 'Ann', subscription_groups: groups }
+    }
+    const result = (await runtime.deliver(identify, SETTINGS)) as { warnings?: string[] }
+    expect(result.warnings).toEqual([expect.stringMatching(/^trait "subscription_groups": 1 of its 2 groups were dropped/)])
+    expect((braze.requests[0]!.response as { errors?: unknown }).errors).toBeUndefined()
+    expect(braze.profile({ external_id: 'u-groups' })!.attributes).toMatchObject({ first_name: 'Ann' })
+  })
+})
+
 describe.each(RUNTIME_PROFILES)('orders at the edges, in the %s runtime profile (accepted by the embedded Braze)', (profile) => {
   const order = (properties: Record<string, unknown>) => ({
     type: 'track',

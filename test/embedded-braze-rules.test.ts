@@ -91,6 +91,41 @@ describe('attributes objects', () => {
       { external_id: 'u1', email: 'not-an-email' },
       ['email is not a valid email address']
     ],
+    // Braze's "Endpoint-specific errors" (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
+    [
+      'subscription groups by UUID',
+      {
+        external_id: 'u1',
+        subscription_groups: [{ subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'subscribed' }]
+      },
+      []
+    ],
+    [
+      'a subscription group named, not by its UUID (BAD_SUBSCRIPTION_GROUP_ID)',
+      { external_id: 'u1', subscription_groups: [{ subscription_group_id: 'newsletter', subscription_state: 'subscribed' }] },
+      ['subscription_group_id must be a valid subscription group UUID']
+    ],
+    [
+      'a subscription group opted_in (BAD_SUBSCRIPTION_GROUP_STATE)',
+      {
+        external_id: 'u1',
+        subscription_groups: [{ subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'opted_in' }]
+      },
+      ['subscription_state for a subscription group must be subscribed or unsubscribed']
+    ],
+    [
+      'subscription groups as one object (BAD_SUBSCRIPTION_GROUP_ARRAY)',
+      {
+        external_id: 'u1',
+        subscription_groups: { subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'subscribed' }
+      },
+      ['subscription_groups must be an array']
+    ],
+    [
+      'a subscription group without its state (BAD_SUBSCRIPTION_GROUP_HASH)',
+      { external_id: 'u1', subscription_groups: [{ subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60' }] },
+      ['each item in subscription_groups must be a JSON object with subscription_group_id and subscription_state keys']
+    ],
     ['_update_existing_only true', { external_id: 'u1', _update_existing_only: true }, []],
     ['_update_existing_only false on an alias', { user_alias: alias, _update_existing_only: false }, []],
     [

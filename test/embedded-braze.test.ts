@@ -558,7 +558,7 @@ describe('/users/delete', () => {
   test('by external_ids: 202 with the number of ids queued', async () => {
     const result = await post(braze.url, '/users/delete', { external_ids: ['u1', 'unknown'] })
     expect(result.status).toBe(202)
-    expect(result.json).toEqual({ deleted: 2, message: 'success' })
+    expect(result.json).toEqual({ deleted: 2 })
     expect(braze.profile({ external_id: 'u1' })).toBeUndefined()
     expect(braze.profiles()).toHaveLength(3)
   })

@@ -126,14 +126,14 @@ describe('standard attributes', () => {
       'subscription_groups',
       {
         subscription_groups: [
-          { subscription_group_id: 'sg-1', subscription_state: 'subscribed', extra: 1 },
-          { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }
+          { subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'subscribed', extra: 1 },
+          { subscription_group_id: '0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d', subscription_state: 'unsubscribed' }
         ]
       },
       {
         subscription_groups: [
-          { subscription_group_id: 'sg-1', subscription_state: 'subscribed' },
-          { subscription_group_id: 'sg-2', subscription_state: 'unsubscribed' }
+          { subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'subscribed' },
+          { subscription_group_id: '0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d', subscription_state: 'unsubscribed' }
         ]
       }
     ],
@@ -155,6 +155,20 @@ describe('standard attributes', () => {
     const { attributes, warnings } = attributesOf(identify(traits, extra))
     expect(attributes).toEqual({ external_id: 'u1', ...expected })
     expect(warnings).toEqual([])
+  })
+
+  test('a subscription group whose id is no UUID is left out alone, with a warning: Braze would refuse the whole object', () => {
+    // "subscription_group_id must be a valid subscription group UUID" (BAD_SUBSCRIPTION_GROUP_ID,
+    // https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
+    const groups = [
+      { subscription_group_id: 'newsletter', subscription_state: 'subscribed' },
+      { subscription_group_id: '0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d', subscription_state: 'unsubscribed' }
+    ]
+    const { attributes, warnings } = attributesOf(identify({ first_name: 'Ann', subscription_groups: groups }))
+    expect(attributes).toEqual({ external_id: 'u1', first_name: 'Ann', subscription_groups: [groups[1]] })
+    expect(warnings).toEqual([
+      'trait "subscription_groups": 1 of its 2 groups were dropped: Braze takes [{subscription_group_id: the group\'s UUID, subscription_state: "subscribed"|"unsubscribed"}].'
+    ])
   })
 
   test('a warning names the trait the value came from', () => {
@@ -187,13 +201,18 @@ describe('standard attributes', () => {
     ['an upper-case push_subscribe state', { push_subscribe: 'SUBSCRIBED' }, /push_subscribe.*dropped/],
     [
       'subscription_groups with a bad state',
-      { subscription_groups: [{ subscription_group_id: 'sg-1', subscription_state: 'opted_in' }] },
+      { subscription_groups: [{ subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'opted_in' }] },
       /subscription_groups.*dropped/
     ],
     ['subscription_groups without an id', { subscription_groups: [{ subscription_state: 'subscribed' }] }, /subscription_groups.*dropped/],
     [
+      "subscription_groups whose only id is a name, not the group's UUID",
+      { subscription_groups: [{ subscription_group_id: 'newsletter', subscription_state: 'subscribed' }] },
+      /subscription_groups" was dropped: Braze takes \[\{subscription_group_id: the group's UUID/
+    ],
+    [
       'subscription_groups that is not a list',
-      { subscription_groups: { subscription_group_id: 'sg-1', subscription_state: 'subscribed' } },
+      { subscription_groups: { subscription_group_id: '3f1d3f3e-9a47-4c5e-8f0a-1b2c3d4e5f60', subscription_state: 'subscribed' } },
       /subscription_groups.*dropped/
     ],
     ['an empty subscription_groups list', { subscription_groups: [] }, /subscription_groups.*dropped/],

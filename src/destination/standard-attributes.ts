@@ -37,6 +37,8 @@ const GENDERS: Record<string, 'M' | 'F' | 'O' | 'N' | 'P'> = {
 }
 const SUBSCRIBE_STATES = new Set(['opted_in', 'subscribed', 'unsubscribed'])
 const GROUP_STATES = new Set(['subscribed', 'unsubscribed'])
+/** "subscription_group_id must be a valid subscription group UUID" (BAD_SUBSCRIPTION_GROUP_ID). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function text(value: unknown, label: string, warnings: string[]): string | null | undefined {
   if (value === null) return null
@@ -381,16 +383,20 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       }
       const groups = field(traits, 'subscription_groups')
       if (groups !== undefined) {
-        const valid = Array.isArray(groups) && groups.length > 0 && groups.every(isSubscriptionGroup)
-        if (valid)
-          out.subscription_groups = groups.map((group: Dict) => ({
+        // Braze refuses the whole attributes object over one bad group (BAD_SUBSCRIPTION_GROUP_ID, _STATE, _HASH:
+        // https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), so a bad group is left out alone.
+        const valid = Array.isArray(groups) ? groups.filter(isSubscriptionGroup) : []
+        const takes = 'Braze takes [{subscription_group_id: the group\'s UUID, subscription_state: "subscribed"|"unsubscribed"}].'
+        if (valid.length === 0) warnings.push(`trait "subscription_groups" was dropped: ${takes}`)
+        else {
+          out.subscription_groups = valid.map((group) => ({
             subscription_group_id: group.subscription_group_id,
             subscription_state: group.subscription_state
           }))
-        else
-          warnings.push(
-            'trait "subscription_groups" was dropped: Braze takes [{subscription_group_id, subscription_state: "subscribed"|"unsubscribed"}].'
-          )
+          const left = (groups as unknown[]).length - valid.length
+          if (left > 0)
+            warnings.push(`trait "subscription_groups": ${left} of its ${(groups as unknown[]).length} groups were dropped: ${takes}`)
+        }
       }
       return out
     }
@@ -400,7 +406,7 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
 function isSubscriptionGroup(group: unknown): group is Dict {
   const id = field(group, 'subscription_group_id')
   const state = field(group, 'subscription_state')
-  return typeof id === 'string' && id !== '' && typeof state === 'string' && GROUP_STATES.has(state)
+  return typeof id === 'string' && UUID.test(id) && typeof state === 'string' && GROUP_STATES.has(state)
 }
 
 export const STANDARD_TRAITS = new Set(STANDARD_MAPPINGS.flatMap((mapping) => mapping.consumes))

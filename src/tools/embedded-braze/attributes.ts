@@ -67,7 +67,17 @@ function nextValue(current: unknown, update: unknown, mergeObjects = false): unk
     const replacement = normaliseTimes(update) as Attributes
     return mergeObjects && isPlainObject(current) ? deepMerge(current, replacement) : replacement
   }
+  if (Array.isArray(update) && update.every((item) => item === null || typeof item !== 'object')) return uniqueArray(update)
   return normaliseTimes(update)
+}
+
+/**
+ * An array of values set whole: "only unique values are supported" (['hotdog', 'hotdog', 'pizza'] is stored as
+ * ['hotdog', 'pizza']), and one over the maximum "will be truncated"
+ * (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+ */
+function uniqueArray(values: unknown[]): unknown[] {
+  return [...new Map(values.map((item) => [JSON.stringify(item), item])).values()].slice(0, MAX_ARRAY_ITEMS)
 }
 
 interface ArrayEdit {

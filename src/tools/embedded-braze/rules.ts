@@ -172,12 +172,43 @@ function attributeValueProblems(key: string, value: unknown): string[] {
   // "EMAIL_BAD_FORMAT: The value provided for email is not a valid email address"
   // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), by Braze's documented rules (contact.ts).
   if (key === 'email' && typeof value === 'string' && validEmail(value) !== value) return ['email is not a valid email address']
+  if (key === 'subscription_groups') return subscriptionGroupProblems(value)
+  // BAD_EMAIL_SUBSCRIPTION_STATE, BAD_PUSH_SUBSCRIPTION_STATE, BAD_LOCATION_UPDATE (the same table).
+  if ((key === 'email_subscribe' || key === 'push_subscribe') && !['subscribed', 'unsubscribed', 'opted_in'].includes(value as string))
+    return [`${key} must be subscribed, unsubscribed, or opted_in`]
+  if (key === 'current_location' && value !== null && !isLocation(value))
+    return ['current_location must be an object containing longitude and latitude']
   const limit = key === 'image_url' ? MAX_IMAGE_URL_LENGTH : MAX_STRING_LENGTH
   if (typeof value === 'string' && length(value) > limit) {
     return [`attribute ${quote(key)} is longer than ${limit} characters`]
   }
   if (Array.isArray(value) && value.some((item) => typeof item === 'string' && length(item) > limit)) {
     return [`attribute ${quote(key)} has a string longer than ${limit} characters`]
+  }
+  return []
+}
+
+function isLocation(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false
+  const { latitude, longitude } = value as Record<string, unknown>
+  return typeof latitude === 'number' && typeof longitude === 'number'
+}
+
+/**
+ * BAD_SUBSCRIPTION_GROUP_ARRAY, _HASH, _ID and _STATE
+ * (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/, "Endpoint-specific errors"):
+ * written here from Braze's table, not with the function's own check.
+ */
+function subscriptionGroupProblems(value: unknown): string[] {
+  if (!Array.isArray(value)) return ['subscription_groups must be an array']
+  for (const group of value) {
+    if (group === null || typeof group !== 'object' || !('subscription_group_id' in group) || !('subscription_state' in group))
+      return ['each item in subscription_groups must be a JSON object with subscription_group_id and subscription_state keys']
+    const { subscription_group_id: id, subscription_state: state } = group as Record<string, unknown>
+    if (typeof id !== 'string' || !/^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(id))
+      return ['subscription_group_id must be a valid subscription group UUID']
+    if (state !== 'subscribed' && state !== 'unsubscribed')
+      return ['subscription_state for a subscription group must be subscribed or unsubscribed']
   }
   return []
 }

@@ -74,7 +74,8 @@ export function handleDelete(store: ProfileStore, body: unknown): Answer {
   const parsed = parseList(body, key, deleteIdentifierParser(key))
   if (!parsed.ok) return parsed.answer
   for (const id of parsed.entries) profilesNamed(store, id).forEach((profile) => store.remove(profile))
-  return answer(202, { deleted: parsed.entries.length, message: 'success' })
+  // Exactly the documented answer, `{"deleted": <count>}` (https://www.braze.com/docs/api/endpoints/user_data/post_user_delete/).
+  return answer(202, { deleted: parsed.entries.length })
 }
 
 /** Email and phone may be shared by several profiles; deleting by them deletes all. */
