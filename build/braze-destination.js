@@ -326,7 +326,10 @@ var BRAZE_RESERVED_ATTRIBUTES = /* @__PURE__ */ new Set([
   "date_of_last_session",
   "marked_email_as_spam_at",
   "email_open_tracking_disabled",
-  "email_click_tracking_disabled"
+  "email_click_tracking_disabled",
+  // "INVALID_ATTRIBUTE_EMAIL_SUBSCRIPTION_INFO: email_subscription_info is not a valid attribute"
+  // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/): Braze refuses the whole object over it.
+  "email_subscription_info"
 ]);
 
 // src/destination/segment-event.ts
@@ -469,6 +472,12 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
     const nested = inObject || context.mode === "attribute" && value.some(isDict);
     const out = [];
     value.forEach((item2, index) => {
+      if (!inObject && context.mode === "attribute" && Array.isArray(item2)) {
+        context.warnings.push(
+          `${context.label}[${index}] was dropped: Braze's array attributes are one-dimensional (no array inside an array).`
+        );
+        return;
+      }
       const asItem = typeof item2 === "string" || isDate(item2) || isDict(item2) && isTimeObject(item2) ? false : nested;
       const converted = toBrazeValue(item2, item2 === null ? { ...context, label: `${context.label}[${index}]` } : context, asItem, depth + 1);
       if (converted !== void 0) out.push(converted);
@@ -3135,7 +3144,8 @@ var STANDARD_MAPPINGS = [
       for (const key of PROFILE_DATES) {
         const value = field(traits, key);
         if (value === void 0) continue;
-        if (value === null || typeof value === "string" && isoDateMs(value) !== void 0) out[key] = value;
+        if (value === null || typeof value === "string" && isoDateMs(value) !== void 0)
+          out[key] = typeof value === "string" ? value.trim() : value;
         else warnings.push(`trait "${key}" was dropped: Braze takes an ISO 8601 date.`);
       }
       for (const key of PROFILE_SWITCHES) {

@@ -558,12 +558,13 @@ describe('custom attributes', () => {
       identify({ prefs: { color: null, size: 'M' }, pets: [{ name: null, id: 1 }, null, [null]], tags: ['a', null], plan: null })
     )
     // A list of strings is no nested attribute: its null goes as it is.
-    expect(attributes).toEqual({ external_id: 'u1', prefs: { size: 'M' }, pets: [{ id: 1 }, []], tags: ['a', null], plan: null })
+    // (An array inside a top-level array is none of Braze's: dropped too.)
+    expect(attributes).toEqual({ external_id: 'u1', prefs: { size: 'M' }, pets: [{ id: 1 }], tags: ['a', null], plan: null })
     expect(warnings).toEqual([
       expect.stringMatching(/"prefs"\.color was dropped: Braze takes no null inside a nested attribute/),
       expect.stringMatching(/"pets"\.name was dropped: Braze takes no null inside a nested attribute/),
       expect.stringMatching(/"pets"\[1\] was dropped: Braze takes no null inside a nested attribute/),
-      expect.stringMatching(/"pets"\[0\] was dropped: Braze takes no null inside a nested attribute/)
+      expect.stringMatching(/"pets"\[2\] was dropped: Braze's array attributes are one-dimensional/)
     ])
   })
 
@@ -660,6 +661,29 @@ describe('custom attributes', () => {
         .filter((key) => key !== 'plan')
         .map((key) => `trait "${key}" was dropped: a Braze profile field with a format of its own, which this function does not set.`)
     )
+  })
+
+  test('a trait named email_subscription_info is dropped: Braze refuses the whole object over it', () => {
+    // "INVALID_ATTRIBUTE_EMAIL_SUBSCRIPTION_INFO: email_subscription_info is not a valid attribute"
+    // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/).
+    const { attributes, warnings } = attributesOf(identify({ email_subscription_info: 'opted_in', plan: 'pro' }))
+    expect(attributes).toEqual({ external_id: 'u1', plan: 'pro' })
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^trait "email_subscription_info" was dropped/)
+  })
+
+  test('an array attribute is one-dimensional: an array inside it is dropped with a warning, in a whole array and in add/remove', () => {
+    // "Custom attribute arrays are one-dimensional sets; multi-dimensional arrays are not supported"
+    // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/).
+    const whole = attributesOf(identify({ tags: [['a', 'b'], 'c'], plan: 'pro' }))
+    expect(whole.attributes).toEqual({ external_id: 'u1', tags: ['c'], plan: 'pro' })
+    expect(whole.warnings).toEqual([
+      'trait "tags"[0] was dropped: Braze\'s array attributes are one-dimensional (no array inside an array).'
+    ])
+    const edit = attributesOf(identify({ tags: { add: ['x', ['y']] } }))
+    expect(edit.attributes).toEqual({ external_id: 'u1', tags: { add: ['x'] } })
+    // Inside an object, arrays of arrays are Braze's nested attributes: kept.
+    expect(attributesOf(identify({ pet: { nicknames: [['a']] } })).attributes).toEqual({ external_id: 'u1', pet: { nicknames: [['a']] } })
   })
 
   test('__proto__, constructor and prototype keys are dropped, and nothing is polluted', () => {

@@ -289,6 +289,18 @@ describe('the text settings: appId, anonymousAliasLabel, audienceAttribute', () 
   )
 })
 
+test.each(['email', 'country', 'email_subscription_info'])(
+  'audienceAttribute %j, a name Braze keeps for itself, → ValidationError (Braze would refuse every audience object)',
+  (value) => {
+    expect(problemOf(rawSettings({ audienceAttribute: value }))).toEqual({
+      kind: 'ValidationError',
+      message: expect.stringMatching(
+        /^Setting "audienceAttribute" .* is invalid: expected a custom attribute name, not a Braze standard attribute or identifier\.$/
+      )
+    })
+  }
+)
+
 describe('dataCenter', () => {
   test('an unknown instance → ValidationError listing every valid value', () => {
     const result = problemOf(rawSettings({ dataCenter: 'US-09' }))

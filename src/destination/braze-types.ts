@@ -125,5 +125,8 @@ export const BRAZE_RESERVED_ATTRIBUTES = new Set([
   'date_of_last_session',
   'marked_email_as_spam_at',
   'email_open_tracking_disabled',
-  'email_click_tracking_disabled'
+  'email_click_tracking_disabled',
+  // "INVALID_ATTRIBUTE_EMAIL_SUBSCRIPTION_INFO: email_subscription_info is not a valid attribute"
+  // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/): Braze refuses the whole object over it.
+  'email_subscription_info'
 ])

@@ -358,7 +358,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       for (const key of PROFILE_DATES) {
         const value = field(traits, key)
         if (value === undefined) continue
-        if (value === null || (typeof value === 'string' && isoDateMs(value) !== undefined)) out[key] = value
+        if (value === null || (typeof value === 'string' && isoDateMs(value) !== undefined))
+          out[key] = typeof value === 'string' ? value.trim() : value
         else warnings.push(`trait "${key}" was dropped: Braze takes an ISO 8601 date.`)
       }
       for (const key of PROFILE_SWITCHES) {

@@ -164,6 +164,14 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
     const nested = inObject || (context.mode === 'attribute' && value.some(isDict))
     const out: JsonValue[] = []
     value.forEach((item, index) => {
+      // "Custom attribute arrays are one-dimensional sets; multi-dimensional arrays are not supported"
+      // (https://www.braze.com/docs/api/objects_filters/user_attributes_object/). Inside an object they are (pets[].nicknames[]).
+      if (!inObject && context.mode === 'attribute' && Array.isArray(item)) {
+        context.warnings.push(
+          `${context.label}[${index}] was dropped: Braze's array attributes are one-dimensional (no array inside an array).`
+        )
+        return
+      }
       // Braze documents {"$time"} for the properties of an object only
       // (https://www.braze.com/docs/user_guide/data/activation/attributes/nested_custom_attribute_support/):
       // a date that is an item of a list stays a string.

@@ -173,6 +173,7 @@ function attributeValueProblems(key: string, value: unknown): string[] {
   // (https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), by Braze's documented rules (contact.ts).
   if (key === 'email' && typeof value === 'string' && validEmail(value) !== value) return ['email is not a valid email address']
   if (key === 'subscription_groups') return subscriptionGroupProblems(value)
+  if (key === 'email_subscription_info') return ['email_subscription_info is not a valid attribute']
   // BAD_EMAIL_SUBSCRIPTION_STATE, BAD_PUSH_SUBSCRIPTION_STATE, BAD_LOCATION_UPDATE (the same table).
   if ((key === 'email_subscribe' || key === 'push_subscribe') && !['subscribed', 'unsubscribed', 'opted_in'].includes(value as string))
     return [`${key} must be subscribed, unsubscribed, or opted_in`]
