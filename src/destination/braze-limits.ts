@@ -59,10 +59,10 @@ export const MAX_KEY_LENGTH = 255
 export const MAX_EXTERNAL_ID_BYTES = 987
 
 /**
- * The standard `image_url` attribute is "URL of image to be associated with
- * user profile" (https://www.braze.com/docs/api/objects_filters/user_attributes_object/),
- * which states no length. 1024 is this project's bound for it (a URL, so the
- * 255 cut of other strings would break it); no public Braze page confirms it.
+ * The standard `image_url` attribute: "Up to 1,024 characters" on Braze's
+ * standard attributes page (https://www.braze.com/docs/user_guide/data/activation/attributes/standard_attributes/;
+ * the user attributes object page states no length). A URL, so the 255 cut of
+ * other strings would break it.
  */
 export const MAX_IMAGE_URL_LENGTH = 1024
 
