@@ -412,9 +412,9 @@ function daysIn(year, month) {
 function isNestedTime(value) {
   return isIsoDate(value) && new Date(value).getUTCFullYear() <= MAX_NESTED_YEAR;
 }
-function badKey(key, nested) {
+function badKey(key, nested, property = false) {
   if (key === "") return "an empty key";
-  if (DANGEROUS_KEYS.has(key)) return "a reserved JavaScript key";
+  if (key === "__proto__" || !property && DANGEROUS_KEYS.has(key)) return "a reserved JavaScript key";
   if (key.startsWith("$")) return 'a key starting with "$"';
   if (key.length > MAX_KEY_LENGTH) return `a key over ${MAX_KEY_LENGTH} characters`;
   if (nested && /[.$\s]/.test(key)) return 'a nested key containing ".", "$" or a space';
@@ -437,6 +437,10 @@ function toBrazeValue(value, context, inObject = false, depth = 0) {
   switch (typeof value) {
     case "string": {
       if (inObject && context.mode === "attribute" && isNestedTime(value)) return { $time: value };
+      if (inObject && context.mode === "property" && isIsoDate(value) && !isNestedTime(value))
+        context.warnings.push(
+          `${context.label} is a date after the year ${MAX_NESTED_YEAR}, which Braze does not store in a nested event property.`
+        );
       return cutString(value, context);
     }
     case "number":
@@ -495,7 +499,7 @@ function toBrazeObject(source, context, depth) {
   const out = {};
   for (const key of Object.keys(source)) {
     const label = `${context.label}.${key}`;
-    const reason = badKey(key, context.mode === "attribute");
+    const reason = badKey(key, context.mode === "attribute", context.mode === "property");
     if (reason) {
       context.warnings.push(`${label} was dropped: ${reason}.`);
       continue;
@@ -3319,7 +3323,7 @@ function convertProperties(source, warnings, skip, object = "event", taken) {
     let target = RENAMED_KEYS[object].get(key) ?? key;
     if (target !== key)
       while (Object.prototype.hasOwnProperty.call(source, target) || target in out || taken?.has(target)) target = `segment_${target}`;
-    const reason = badKey(target, false);
+    const reason = badKey(target, false, true);
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`);
       continue;
@@ -3647,10 +3651,16 @@ var CONSUMED_BY_ID_FIELD = new Map(
   PRODUCT_ID_FIELDS.map((idField) => [idField, /* @__PURE__ */ new Set([idField, "product_id", "price", "quantity", "currency"])])
 );
 function productPurchases(product2, index, input, order, warnings) {
-  const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product2, key)) !== void 0);
-  if (idField === void 0) return "it has no product_id, sku, id or name";
-  const productId = nonBlank(field(product2, idField));
-  if (productId.length > MAX_STRING_LENGTH) return `its product id is over ${MAX_STRING_LENGTH} characters`;
+  const idOf = (key) => nonBlank(field(product2, key))?.trim();
+  const given = PRODUCT_ID_FIELDS.filter((key) => idOf(key) !== void 0);
+  const idField = given.find((key) => idOf(key).length <= MAX_STRING_LENGTH);
+  if (given.length === 0) return "it has no product_id, sku, id or name";
+  if (idField === void 0) return `its product id is over ${MAX_STRING_LENGTH} characters`;
+  const productId = idOf(idField);
+  if (idField !== given[0])
+    warnings.push(
+      `product ${index + 1}: its ${given[0]} is over ${MAX_STRING_LENGTH} characters, so its ${idField} is the purchase's product_id.`
+    );
   const price = toNumber(field(product2, "price"));
   if (price === void 0) return "it has no numeric price";
   const quantity = productQuantity(field(product2, "quantity"));
@@ -3825,7 +3835,7 @@ function mapIdentify(event, identifier, settings, plan, members) {
   plan.attributes.push(attributes);
 }
 function mapTrack(event, identifier, settings, plan, now, members) {
-  const name = nonBlank(event.event);
+  const name = nonBlank(event.event)?.trim();
   if (name === void 0) return problem("InvalidEventPayload", 'A track call needs an "event" name; this one has none.');
   const properties = dict(event.properties) ?? {};
   const time = brazeTime(plan.epoch, now);
@@ -3917,7 +3927,7 @@ function mapView(event, type, settings, now) {
   });
 }
 function mapGroup(event, identifier, settings, plan) {
-  const groupId = nonBlank(event.groupId);
+  const groupId = nonBlank(event.groupId)?.trim();
   if (groupId === void 0) return problem("InvalidEventPayload", "A group call needs a groupId; this one has none.");
   const key = `ab_segment_group_${groupId}`;
   if (key.length > MAX_KEY_LENGTH) return problem("InvalidEventPayload", "The groupId is too long to be a Braze attribute name.");

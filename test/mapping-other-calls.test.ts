@@ -93,6 +93,11 @@ describe('group', () => {
     )
   })
 
+  test('a groupId with spaces around it is trimmed', () => {
+    const event = { type: 'group', userId: 'u1', groupId: '  acme ', timestamp: T }
+    expect(planFor(event).attributes).toEqual([{ external_id: 'u1', ab_segment_group_acme: true }])
+  })
+
   test("the group's traits are the group's: its email or phone never identifies the user, nor gets a warning", () => {
     // https://segment.com/docs/connections/spec/group/: "Email address of group.", "Phone number of a group."
     const traits = { name: 'Initech', email: 'founder@initech.com', phone: '+14155550100', braze_id: 'b-company' }

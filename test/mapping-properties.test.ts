@@ -351,7 +351,11 @@ function identifierProblems(object: Record<string, unknown>, where: string, cont
   return problems
 }
 
-/** Every key and string, recursively: no "$" keys (but {"$time": iso} date wrappers in attributes), no JS keys, strings ≤ 255. */
+/**
+ * Every key and string, recursively: no "$" keys (but {"$time": iso} date wrappers in attributes), strings ≤ 255,
+ * no JS keys in attributes (`allowTime`), and no __proto__ in event and purchase properties, where Braze drops
+ * only "$" keys.
+ */
 function valueProblems(value: unknown, where: string, allowTime: boolean): string[] {
   if (typeof value === 'string') return value.length > MAX ? [`${where}: a string of ${value.length} characters`] : []
   if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${where}: ${value}`]
@@ -367,7 +371,7 @@ function valueProblems(value: unknown, where: string, allowTime: boolean): strin
   return keys.flatMap((k) => {
     const here = `${where}.${k}`
     if (k.startsWith('$')) return [`${here}: key starts with "$"`]
-    if (DANGEROUS.has(k)) return [`${here}: a JavaScript key`]
+    if (k === '__proto__' || (allowTime && DANGEROUS.has(k))) return [`${here}: a JavaScript key`]
     if (k === '' || k.length > MAX) return [`${here}: bad key length`]
     return valueProblems((value as Record<string, unknown>)[k], here, allowTime)
   })

@@ -218,13 +218,20 @@ describe('product_id', () => {
     ['then name', { name: 'N' }, 'N', {}],
     ['a blank product_id is skipped', { product_id: '  ', sku: 'S' }, 'S', {}],
     ['a null product_id is skipped', { product_id: null, id: 'I' }, 'I', {}],
-    ['a numeric id is text', { id: 123 }, '123', {}]
+    ['a numeric id is text', { id: 123 }, '123', {}],
+    ['an id with spaces around it is trimmed, as names are matched', { product_id: '  P  ', sku: 'S' }, 'P', { sku: 'S' }]
   ])('%s', (_name, ids, productId, rest) => {
     const { purchases } = purchasesOf(order([{ ...ids, price: 2 }]))
     expect(purchases).toEqual([
       { ...base, product_id: productId, currency: 'USD', price: 2, quantity: 1, properties: { order_id: 'o-1', ...rest } }
     ])
   })
+})
+
+test('a product_id over 255 characters gives way to the next id Braze takes, with a warning', () => {
+  const { purchases, warnings } = purchasesOf(order([{ product_id: 'P'.repeat(300), sku: 'S', price: 2 }]))
+  expect(purchases.map((purchase) => purchase.product_id)).toEqual(['S'])
+  expect(warnings).toContain("product 1: its product_id is over 255 characters, so its sku is the purchase's product_id.")
 })
 
 describe('price, quantity and currency', () => {

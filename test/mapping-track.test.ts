@@ -19,6 +19,29 @@ function eventOf(event: unknown, overrides: Record<string, unknown> = {}) {
 }
 
 describe('the custom event', () => {
+  test('a name with spaces around it is sent trimmed: Braze tells "Signed Up" and " Signed Up " apart', () => {
+    expect(eventOf(track('  Signed Up  ', {})).event.name).toBe('Signed Up')
+  })
+
+  test('properties named constructor or prototype are sent, at any depth (Braze drops only $ keys); __proto__ never is', () => {
+    // https://www.braze.com/docs/api/objects_filters/event_object/: "Property names must be non-empty strings less
+    // than or equal to 255 characters, with no leading dollar signs ($)."
+    const properties = JSON.parse('{"constructor":"Bob","prototype":"v2","nested":{"constructor":"Wendy","__proto__":{"x":1}}}')
+    const { event, warnings } = eventOf(track('Built House', properties))
+    expect(event.properties).toEqual({ constructor: 'Bob', prototype: 'v2', nested: { constructor: 'Wendy' } })
+    expect(Object.getPrototypeOf(event.properties!.nested)).toBe(Object.prototype)
+    expect(warnings).toEqual(['property "nested".__proto__ was dropped: a reserved JavaScript key.'])
+  })
+
+  test('a nested property holding a date after the year 3000 is sent, with a warning: Braze does not store it', () => {
+    // https://www.braze.com/docs/user_guide/data/activation/events/custom_events/nested_objects/
+    const { event, warnings } = eventOf(track('Booked', { stay: { check_out: '3024-01-01T00:00:00Z' } }))
+    expect(event.properties).toEqual({ stay: { check_out: '3024-01-01T00:00:00Z' } })
+    expect(warnings).toEqual([
+      'property "stay".check_out is a date after the year 3000, which Braze does not store in a nested event property.'
+    ])
+  })
+
   test.each([
     ['an array', [1, 2]],
     ['a string', 'cart'],

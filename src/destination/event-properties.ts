@@ -58,7 +58,7 @@ export function convertProperties(
     // A renamed key never takes the place of a property of that name: {time, segment_time} keeps both.
     if (target !== key)
       while (Object.prototype.hasOwnProperty.call(source, target) || target in out || taken?.has(target)) target = `segment_${target}`
-    const reason = badKey(target, false)
+    const reason = badKey(target, false, true)
     if (reason) {
       warnings.push(`property "${key.slice(0, 64)}" was dropped: ${reason}.`)
       continue

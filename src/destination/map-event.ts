@@ -166,7 +166,8 @@ function mapTrack(
   now: () => number,
   members: Array<[string, boolean]>
 ): Problem | void {
-  const name = nonBlank(event.event)
+  // Trimmed, as purchaseEvents and eCommerce names are matched: Braze tells event names apart to the character.
+  const name = nonBlank(event.event)?.trim()
   if (name === undefined) return problem('InvalidEventPayload', 'A track call needs an "event" name; this one has none.')
   const properties = dict(event.properties) ?? {}
   const time = brazeTime(plan.epoch, now)
@@ -296,7 +297,7 @@ function mapView(event: SegmentEvent, type: 'page' | 'screen', settings: Setting
 }
 
 function mapGroup(event: SegmentEvent, identifier: BrazeIdentifier, settings: Settings, plan: EventPlan): Problem | void {
-  const groupId = nonBlank(event.groupId)
+  const groupId = nonBlank(event.groupId)?.trim()
   if (groupId === undefined) return problem('InvalidEventPayload', 'A group call needs a groupId; this one has none.')
   const key = `ab_segment_group_${groupId}`
   if (key.length > MAX_KEY_LENGTH) return problem('InvalidEventPayload', 'The groupId is too long to be a Braze attribute name.')

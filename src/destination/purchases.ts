@@ -54,10 +54,17 @@ function productPurchases(
   order: JsonObject | undefined,
   warnings: string[]
 ): BrazePurchase[] | string {
-  const idField = PRODUCT_ID_FIELDS.find((key) => nonBlank(field(product, key)) !== undefined)
-  if (idField === undefined) return 'it has no product_id, sku, id or name'
-  const productId = nonBlank(field(product, idField))!
-  if (productId.length > MAX_STRING_LENGTH) return `its product id is over ${MAX_STRING_LENGTH} characters`
+  // The first id Braze takes (at most 255 characters), trimmed as names are matched: a longer one gives way to the next.
+  const idOf = (key: string) => nonBlank(field(product, key))?.trim()
+  const given = PRODUCT_ID_FIELDS.filter((key) => idOf(key) !== undefined)
+  const idField = given.find((key) => idOf(key)!.length <= MAX_STRING_LENGTH)
+  if (given.length === 0) return 'it has no product_id, sku, id or name'
+  if (idField === undefined) return `its product id is over ${MAX_STRING_LENGTH} characters`
+  const productId = idOf(idField)!
+  if (idField !== given[0])
+    warnings.push(
+      `product ${index + 1}: its ${given[0]} is over ${MAX_STRING_LENGTH} characters, so its ${idField} is the purchase's product_id.`
+    )
 
   const price = toNumber(field(product, 'price'))
   if (price === undefined) return 'it has no numeric price'

@@ -90,10 +90,14 @@ export interface ValueContext {
   mode: 'attribute' | 'property'
 }
 
-/** Key problems shared by attributes and properties: the reason, or undefined when the key is fine. */
-export function badKey(key: string, nested: boolean): string | undefined {
+/**
+ * Key problems shared by attributes and properties: the reason, or undefined when the key is fine.
+ * `property`: an event's or purchase's, where Braze drops only `$` keys (https://www.braze.com/docs/api/objects_filters/event_object/):
+ * `constructor` and `prototype` are written as own properties there, harmlessly; `__proto__` never is.
+ */
+export function badKey(key: string, nested: boolean, property = false): string | undefined {
   if (key === '') return 'an empty key'
-  if (DANGEROUS_KEYS.has(key)) return 'a reserved JavaScript key'
+  if (key === '__proto__' || (!property && DANGEROUS_KEYS.has(key))) return 'a reserved JavaScript key'
   if (key.startsWith('$')) return 'a key starting with "$"'
   if (key.length > MAX_KEY_LENGTH) return `a key over ${MAX_KEY_LENGTH} characters`
   if (nested && /[.$\s]/.test(key)) return 'a nested key containing ".", "$" or a space'
@@ -126,6 +130,12 @@ export function toBrazeValue(value: unknown, context: ValueContext, inObject = f
   switch (typeof value) {
     case 'string': {
       if (inObject && context.mode === 'attribute' && isNestedTime(value)) return { $time: value }
+      // "For nested custom event properties, if the year is less than 0 or greater than 3000, Braze doesn't store
+      // these values" (https://www.braze.com/docs/user_guide/data/activation/events/custom_events/nested_objects/).
+      if (inObject && context.mode === 'property' && isIsoDate(value) && !isNestedTime(value))
+        context.warnings.push(
+          `${context.label} is a date after the year ${MAX_NESTED_YEAR}, which Braze does not store in a nested event property.`
+        )
       return cutString(value, context)
     }
     case 'number':
@@ -194,7 +204,7 @@ export function toBrazeObject(source: Record<string, unknown>, context: ValueCon
   const out: JsonObject = {}
   for (const key of Object.keys(source)) {
     const label = `${context.label}.${key}`
-    const reason = badKey(key, context.mode === 'attribute')
+    const reason = badKey(key, context.mode === 'attribute', context.mode === 'property')
     if (reason) {
       context.warnings.push(`${label} was dropped: ${reason}.`)
       continue
