@@ -188,17 +188,32 @@ export function createSegmentCache(now: () => number = Date.now): SegmentCache {
   }
 }
 
-/** Node's console, as the emulator passes the host's, writing each call's output as one entry of `logs`. */
+/**
+ * Node's console, as the emulator passes the host's, writing each call's output as one entry of `logs`.
+ * Made on first use: a Console costs more than the rest of a load, and most loads log nothing.
+ */
 function makeConsole(logs: string[], onLog?: (line: string) => void): Console {
-  const sink = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      const line = String(chunk).replace(/\n$/, '')
-      logs.push(line)
-      onLog?.(line)
-      done()
+  let real: Console | undefined
+  const made = () => {
+    const sink = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        const line = String(chunk).replace(/\n$/, '')
+        logs.push(line)
+        onLog?.(line)
+        done()
+      }
+    })
+    return (real ??= new console.Console({ stdout: sink, stderr: sink }))
+  }
+  return new Proxy({} as Console, {
+    get: (_target, name) => Reflect.get(real ?? made(), name),
+    has: (_target, name) => Reflect.has(real ?? made(), name),
+    ownKeys: () => Reflect.ownKeys(real ?? made()),
+    getOwnPropertyDescriptor: (_target, name) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(real ?? made(), name)
+      return descriptor && { ...descriptor, configurable: true }
     }
   })
-  return new console.Console({ stdout: sink, stderr: sink })
 }
 
 /** Host timers running `scale` times faster, for the sandbox. */
