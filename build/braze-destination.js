@@ -1329,16 +1329,10 @@ function packInOrder(atoms, limits) {
   return requests.map((request) => request.bundle);
 }
 function smallerRequests(request, limits) {
-  const users = /* @__PURE__ */ new Map();
-  for (const { array, item: one } of itemsOf(request)) {
-    const key = identityKey(one.object);
-    if (!users.has(key)) users.set(key, emptyBundle());
-    users.get(key)[array].push(one);
-  }
   const whole = [];
   const lanes = [];
   const unsendable = [];
-  for (const user of users.values()) {
+  for (const user of usersOf(request)) {
     if (fits(sizeOf(user), limits)) {
       whole.push(user);
       continue;
@@ -1356,6 +1350,15 @@ function smallerRequests(request, limits) {
   }
   lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]));
   return { lanes, unsendable };
+}
+function usersOf(request) {
+  const users = /* @__PURE__ */ new Map();
+  for (const { array, item: one } of itemsOf(request)) {
+    const key = identityKey(one.object);
+    if (!users.has(key)) users.set(key, emptyBundle());
+    users.get(key)[array].push(one);
+  }
+  return [...users.values()];
 }
 
 // src/destination/contact-links.ts
@@ -2071,20 +2074,37 @@ var Delivery = class {
     if (repeatable) return this.timeLeft() >= FOLLOW_UP_MIN_MS;
     return timeForFollowUp(this.options.connection.deadline, slowestOf(this.calls, this.options.slowestCallMs));
   }
-  async track(request) {
+  /** `mayResend`: a request Braze refuses whole (no object named) is sent again one user at a time (resendPerUser). */
+  async track(request, mayResend = true) {
     if (this.memory)
       for (const profile of profilesWritten(itemsOf(request).map(({ item: one }) => one.object))) this.memory.forgetMerge(profile);
     const values = this.valuesSent(request.attributes.map(({ object }) => object));
     let taken = /* @__PURE__ */ new Set();
     let tooLong = false;
+    let refusedWhole;
     try {
       const outcome = await this.call("/users/track", bodyOf(request));
       tooLong = isInputTooLong(outcome) && sizeOf(request).total > MAX_COMBINED_OBJECTS_MAU;
-      if (!tooLong) taken = this.charge(itemsOf(request), outcome);
+      if (!tooLong && mayResend && outcome.kind === "reject" && usersOf(request).length > 1) refusedWhole = outcome;
+      else if (!tooLong) taken = this.charge(itemsOf(request), outcome);
     } finally {
       values?.answered(taken);
     }
     if (tooLong) await this.resendSmaller(request);
+    else if (refusedWhole) await this.resendPerUser(request, refusedWhole);
+  }
+  /**
+   * Braze refused a whole request without naming an object (a 400 "Bad Request", a 413), and so took none of it:
+   * one user's objects may be the cause, and the other users' must not be refused with them (design: no contagion).
+   * Each user's objects go again in a request of their own, at once; only what Braze refuses alone is rejected.
+   * As for merges and deletes (merge, sendDelete).
+   */
+  async resendPerUser(request, outcome) {
+    if (!this.timeForFollowUp()) {
+      this.charge(itemsOf(request), outcome);
+      return;
+    }
+    await Promise.all(usersOf(request).map((user) => this.track(user, false)));
   }
   /**
    * Braze took nothing of a request it found too long: some contracts may still take 50 objects, not 75

@@ -147,13 +147,39 @@ describe('request failures map to exactly their events', () => {
     for (const index of behind) expect(results[index]!.errormessage).toMatch(/HTTP 503/)
   })
 
-  test("the second answers 400 → its events get 400 with Braze's message", async () => {
+  test('the second answers 400 naming no object → its users go again one request each, and what Braze then takes is delivered', async () => {
     const second = JSON.stringify(bodies[1])
-    mockBraze((request) => (JSON.stringify(request.body) === second ? { status: 400, body: { message: 'Bad Request' } } : undefined))
+    const braze = mockBraze((request) =>
+      JSON.stringify(request.body) === second ? { status: 400, body: { message: 'Bad Request' } } : undefined
+    )
     const results = await onBatch(batch.events, BATCH_SETTINGS)
-    const behind = batch.eventsBehind(bodies[1])
-    expect(indexesWith(results, 400)).toEqual(behind)
-    for (const index of behind) expect(results[index]!.errormessage).toMatch(/Bad Request/)
+    expect(indexesWith(results, 400)).toEqual([])
+    // The refused request, then one per user it held.
+    const body = bodies[1] as Record<'attributes' | 'events' | 'purchases', Array<{ external_id?: unknown }> | undefined>
+    const users = new Set(
+      [...(body.attributes ?? []), ...(body.events ?? []), ...(body.purchases ?? [])].map((o) => JSON.stringify(o.external_id))
+    )
+    expect(braze.to('/users/track')).toHaveLength(bodies.length + users.size)
+  })
+
+  test("a user whose objects Braze refuses even alone: only that user's events get 400, with Braze's message", async () => {
+    const second = bodies[1] as Record<'attributes' | 'events', Array<{ external_id: string }> | undefined>
+    const culprit = (second.events ?? second.attributes)![0]!.external_id
+    mockBraze((request) =>
+      request.path === '/users/track' &&
+      JSON.stringify(request.body).includes(`"external_id":${JSON.stringify(culprit)}`) &&
+      JSON.stringify(request.body) !== JSON.stringify(bodies[0])
+        ? { status: 400, body: { message: 'Bad Request' } }
+        : undefined
+    )
+    const results = await onBatch(batch.events, BATCH_SETTINGS)
+    const refused = indexesWith(results, 400)
+    expect(refused.length).toBeGreaterThan(0)
+    for (const index of refused) {
+      expect(results[index]!.errormessage).toMatch(/Bad Request/)
+      expect((batch.events[index] as { userId?: string }).userId).toBe(culprit)
+    }
+    expect(refused.length).toBeLessThan(batch.eventsBehind(bodies[1]).length)
   })
 
   test('a request that never answers within the deadline → its events 500, the rest delivered, at the deadline', async () => {

@@ -334,6 +334,22 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       ).toEqual([50, 25])
     })
 
+    test("a /users/track request Braze refuses whole (400, no object named): each user's objects go again alone, and the valid neighbours are delivered", async () => {
+      // One event's text Braze may not parse (a lone UTF-16 surrogate, which JSON.stringify writes as \ud800): Braze's
+      // "400 Bad Request – Bad syntax" names no object (https://www.braze.com/docs/api/errors/).
+      const lone = (body: unknown) => JSON.stringify(body).includes('\\ud800')
+      const braze = mockBraze((request) =>
+        request.path === '/users/track' && lone(request.body) ? { status: 400, body: { message: 'Bad Request' } } : undefined
+      )
+      const results = await onBatch([
+        identify('alice', { plan: 'pro' }, { messageId: 'a1', timestamp: at(1) }),
+        track('bob', 'Signed Up', { note: 'bad \ud800 value' }, { messageId: 'b1', timestamp: at(2) }),
+        track('carol', 'Signed Up', { ok: true }, { messageId: 'c1', timestamp: at(3) })
+      ])
+      expect(statuses(results)).toEqual([200, 400, 200])
+      expect(braze.to('/users/track').map((request) => lone(request.body))).toEqual([true, false, true, false])
+    })
+
     test('a /users/delete request Braze refuses is sent again one delete at a time: only the one Braze refuses alone is 400', async () => {
       const braze = mockBraze((request) =>
         request.path === '/users/delete' && request.body.external_ids.includes('bad')

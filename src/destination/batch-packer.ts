@@ -126,16 +126,10 @@ export function packInOrder(atoms: Bundle[], limits: RequestLimits): Bundle[] {
  * one too big for a request is `unsendable`.
  */
 export function smallerRequests(request: Bundle, limits: RequestLimits): { lanes: Bundle[][]; unsendable: Bundle[] } {
-  const users = new Map<string, Bundle>()
-  for (const { array, item: one } of itemsOf(request)) {
-    const key = identityKey(one.object as object)
-    if (!users.has(key)) users.set(key, emptyBundle())
-    ;(users.get(key)![array] as Item<unknown>[]).push(one)
-  }
   const whole: Bundle[] = []
   const lanes: Bundle[][] = []
   const unsendable: Bundle[] = []
-  for (const user of users.values()) {
+  for (const user of usersOf(request)) {
     if (fits(sizeOf(user), limits)) {
       whole.push(user)
       continue
@@ -153,4 +147,15 @@ export function smallerRequests(request: Bundle, limits: RequestLimits): { lanes
   }
   lanes.push(...packRequests(whole, limits, firstOwner).map((one) => [one]))
   return { lanes, unsendable }
+}
+
+/** A request's objects by the user (identity) they go to, each user's in their order. */
+export function usersOf(request: Bundle): Bundle[] {
+  const users = new Map<string, Bundle>()
+  for (const { array, item: one } of itemsOf(request)) {
+    const key = identityKey(one.object as object)
+    if (!users.has(key)) users.set(key, emptyBundle())
+    ;(users.get(key)![array] as Item<unknown>[]).push(one)
+  }
+  return [...users.values()]
 }

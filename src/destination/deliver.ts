@@ -38,7 +38,7 @@ import { profileKey, profilesWritten } from './contact'
 import { copiesOf } from './message-copies'
 import { chunked, planDelivery, requestLimits, type DeliveryPlan, type Owned } from './delivery-plan'
 import { attributeNames, byExternalId, isPlainValue } from './unchanged-attributes'
-import { packInOrder, smallerRequests, type RequestLimits } from './batch-packer'
+import { packInOrder, smallerRequests, usersOf, type RequestLimits } from './batch-packer'
 import type { EventPlan } from './plan'
 import { isDict } from './segment-event'
 import { bodyOf, emptyBundle, item, itemsOf, sizeOf, type Bundle, type Item, type PartToken } from './track-bundle'
@@ -390,20 +390,38 @@ class Delivery {
     return timeForFollowUp(this.options.connection.deadline, slowestOf(this.calls, this.options.slowestCallMs))
   }
 
-  private async track(request: Bundle): Promise<void> {
+  /** `mayResend`: a request Braze refuses whole (no object named) is sent again one user at a time (resendPerUser). */
+  private async track(request: Bundle, mayResend = true): Promise<void> {
     if (this.memory)
       for (const profile of profilesWritten(itemsOf(request).map(({ item: one }) => one.object as object))) this.memory.forgetMerge(profile)
     const values = this.valuesSent(request.attributes.map(({ object }) => object))
     let taken: ReadonlySet<BrazeAttributes> = new Set()
     let tooLong = false
+    let refusedWhole: CallOutcome | undefined
     try {
       const outcome = await this.call('/users/track', bodyOf(request))
       tooLong = isInputTooLong(outcome) && sizeOf(request).total > MAX_COMBINED_OBJECTS_MAU
-      if (!tooLong) taken = this.charge(itemsOf(request), outcome)
+      if (!tooLong && mayResend && outcome.kind === 'reject' && usersOf(request).length > 1) refusedWhole = outcome
+      else if (!tooLong) taken = this.charge(itemsOf(request), outcome)
     } finally {
       values?.answered(taken)
     }
     if (tooLong) await this.resendSmaller(request)
+    else if (refusedWhole) await this.resendPerUser(request, refusedWhole)
+  }
+
+  /**
+   * Braze refused a whole request without naming an object (a 400 "Bad Request", a 413), and so took none of it:
+   * one user's objects may be the cause, and the other users' must not be refused with them (design: no contagion).
+   * Each user's objects go again in a request of their own, at once; only what Braze refuses alone is rejected.
+   * As for merges and deletes (merge, sendDelete).
+   */
+  private async resendPerUser(request: Bundle, outcome: CallOutcome): Promise<void> {
+    if (!this.timeForFollowUp()) {
+      this.charge(itemsOf(request), outcome)
+      return
+    }
+    await Promise.all(usersOf(request).map((user) => this.track(user, false)))
   }
 
   /**
