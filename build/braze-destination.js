@@ -3194,7 +3194,8 @@ var STANDARD_MAPPINGS = [
       }
       const groups = field(traits, "subscription_groups");
       if (groups !== void 0) {
-        const valid = Array.isArray(groups) ? groups.filter(isSubscriptionGroup) : [];
+        const given = Array.isArray(groups) ? groups : [];
+        const valid = given.filter(isSubscriptionGroup);
         const takes = `Braze takes [{subscription_group_id: the group's UUID, subscription_state: "subscribed"|"unsubscribed"}].`;
         if (valid.length === 0) warnings.push(`trait "subscription_groups" was dropped: ${takes}`);
         else {
@@ -3202,9 +3203,8 @@ var STANDARD_MAPPINGS = [
             subscription_group_id: group.subscription_group_id,
             subscription_state: group.subscription_state
           }));
-          const left = groups.length - valid.length;
-          if (left > 0)
-            warnings.push(`trait "subscription_groups": ${left} of its ${groups.length} groups were dropped: ${takes}`);
+          const left = given.length - valid.length;
+          if (left > 0) warnings.push(`trait "subscription_groups": ${left} of its ${given.length} groups were dropped: ${takes}`);
         }
       }
       return out;
@@ -3625,7 +3625,12 @@ function finish(braze, out, warnings) {
 function productsCurrency(properties, braze, warnings) {
   const list = field(properties, "products");
   if (!Array.isArray(list)) return void 0;
-  const named2 = new Set(list.flatMap((item2) => isAbsent(field(item2, "currency")) ? [] : currencyCode(field(item2, "currency")) ?? []));
+  const named2 = new Set(
+    list.flatMap((item2) => {
+      const currency = field(item2, "currency");
+      return isAbsent(currency) ? [] : currencyCode(currency) ?? [];
+    })
+  );
   if (named2.size > 1) warnings.push(`${braze} went in USD: its products name different currencies, and the order none.`);
   return named2.size === 1 ? [...named2][0] : void 0;
 }

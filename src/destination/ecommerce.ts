@@ -378,7 +378,12 @@ function finish(braze: string, out: JsonObject, warnings: string[]): { name: str
 function productsCurrency(properties: Dict, braze: string, warnings: string[]): string | undefined {
   const list = field(properties, 'products')
   if (!Array.isArray(list)) return undefined
-  const named = new Set(list.flatMap((item) => (isAbsent(field(item, 'currency')) ? [] : (currencyCode(field(item, 'currency')) ?? []))))
+  const named = new Set(
+    list.flatMap((item) => {
+      const currency = field(item, 'currency')
+      return isAbsent(currency) ? [] : (currencyCode(currency) ?? [])
+    })
+  )
   if (named.size > 1) warnings.push(`${braze} went in USD: its products name different currencies, and the order none.`)
   return named.size === 1 ? [...named][0] : undefined
 }

@@ -386,7 +386,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
       if (groups !== undefined) {
         // Braze refuses the whole attributes object over one bad group (BAD_SUBSCRIPTION_GROUP_ID, _STATE, _HASH:
         // https://www.braze.com/docs/api/endpoints/user_data/post_user_track/), so a bad group is left out alone.
-        const valid = Array.isArray(groups) ? groups.filter(isSubscriptionGroup) : []
+        const given: unknown[] = Array.isArray(groups) ? groups : []
+        const valid = given.filter(isSubscriptionGroup)
         const takes = 'Braze takes [{subscription_group_id: the group\'s UUID, subscription_state: "subscribed"|"unsubscribed"}].'
         if (valid.length === 0) warnings.push(`trait "subscription_groups" was dropped: ${takes}`)
         else {
@@ -394,9 +395,8 @@ export const STANDARD_MAPPINGS: StandardMapping[] = [
             subscription_group_id: group.subscription_group_id,
             subscription_state: group.subscription_state
           }))
-          const left = (groups as unknown[]).length - valid.length
-          if (left > 0)
-            warnings.push(`trait "subscription_groups": ${left} of its ${(groups as unknown[]).length} groups were dropped: ${takes}`)
+          const left = given.length - valid.length
+          if (left > 0) warnings.push(`trait "subscription_groups": ${left} of its ${given.length} groups were dropped: ${takes}`)
         }
       }
       return out
