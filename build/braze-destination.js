@@ -2122,8 +2122,9 @@ var Delivery = class {
       this.notices.add(`${why}; ${hint}.`);
       return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`);
     }
-    this.notices.add(`${why}: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`);
     const { lanes, unsendable } = smallerRequests(request, requestLimits(MAX_COMBINED_OBJECTS_MAU));
+    const again = unsendable.length === 0 ? `it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip` : lanes.length > 0 ? `what fits requests of ${MAX_COMBINED_OBJECTS_MAU} was sent again, and the events with more objects in one part than that were refused; ${hint}` : `its events have more objects in one part than requests of ${MAX_COMBINED_OBJECTS_MAU} hold, and were refused; ${hint}`;
+    this.notices.add(`${why}: ${again}.`);
     for (const { item: one } of unsendable.flatMap(itemsOf))
       for (const owner of one.owners)
         this.fail(owner, "reject", `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`);
@@ -2597,7 +2598,8 @@ function resolveIdentifier(event, settings) {
   if (email !== void 0) return { email };
   const phone = first(event, CONTACT_PATHS.phone, validPhone);
   if (phone !== void 0) return { phone };
-  return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0, settings.anonymousAliasLabel));
+  const unusable = ["email", "phone"].find((kind) => first(event, CONTACT_PATHS[kind]) !== void 0);
+  return problem("ValidationError", missingIdentifierMessage(anonymousId !== void 0, settings.anonymousAliasLabel, unusable));
 }
 function externalIdProblem(id, field2) {
   const bytes = utf8Length(id);
@@ -2612,7 +2614,7 @@ function updateExistingOnlyFlag(identifier, settings) {
   if ("braze_id" in identifier) return void 0;
   return settings.updateExistingOnly ? true : void 0;
 }
-var LEAD_PRIORITIZATION = ["unidentified", "most_recently_updated"];
+var LEAD_PRIORITIZATION = ["unidentified", "least_recently_updated"];
 function earlierProfiles(event, externalId, contact, settings) {
   const keep = { external_id: externalId };
   const merges = [];
@@ -2627,11 +2629,13 @@ function earlierProfiles(event, externalId, contact, settings) {
   }
   return merges;
 }
-function missingIdentifierMessage(hasAnonymousId, aliasLabel) {
+function missingIdentifierMessage(hasAnonymousId, aliasLabel, unusable) {
+  const contact = unusable ? `, and its ${unusable} is not one Braze accepts` : "";
   if (hasAnonymousId)
-    return 'Braze needs an identified user, but this event has only an anonymousId. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.';
+    return `Braze needs an identified user, but this event has only an anonymousId${contact}. Send the event with a userId (Braze external_id), or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.`;
   const alias = aliasLabel ? 'with an anonymousId, which the "anonymousAliasLabel" setting sends to Braze as a user alias' : 'with an anonymousId and the "anonymousAliasLabel" setting (Anonymous Alias Label), to send it to Braze as a user alias';
-  return `Braze needs an identified user, but this event has no userId, anonymousId, braze_id, email or phone. Send the event with a userId (Braze external_id), or ${alias}.`;
+  const has = unusable ? `no userId, anonymousId or braze_id${contact}` : "no userId, anonymousId, braze_id, email or phone";
+  return `Braze needs an identified user, but this event has ${has}. Send the event with a userId (Braze external_id), or ${alias}.`;
 }
 
 // src/destination/countries.ts

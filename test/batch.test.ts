@@ -247,7 +247,7 @@ describe('an email lead and a user taking its email in one batch', () => {
           {
             merge_updates: [
               {
-                identifier_to_merge: { email: 'p1@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+                identifier_to_merge: { email: 'p1@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
                 identifier_to_keep: { external_id: 'u1' }
               }
             ]

@@ -231,6 +231,11 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(results[0]!.errormessage).toBe(
         "Braze refused this event's objects as too many for one request (Max Input Length Exceeded): set the maxObjectsPerRequest setting to 50."
       )
+      // The log says what went again: the neighbour, not the order.
+      expect(runtime.logs).toEqual([
+        'Braze refused a request of 56 objects as too long (Max Input Length Exceeded): what fits requests of 50 was sent again, ' +
+          'and the events with more objects in one part than that were refused; set the maxObjectsPerRequest setting to 50.'
+      ])
     })
   })
 

@@ -55,7 +55,7 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       const mergeBody = {
         merge_updates: [
           {
-            identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+            identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
             identifier_to_keep: { external_id: 'u1' }
           }
         ]

@@ -34,7 +34,7 @@ describe('summaries for the Test panel', () => {
     expect(braze.requests[1]!.body).toEqual({
       merge_updates: [
         {
-          identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+          identifier_to_merge: { email: 'ada@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
           identifier_to_keep: { external_id: 'u1' }
         }
       ]

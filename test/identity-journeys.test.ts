@@ -97,6 +97,43 @@ describe.each(RUNTIME_PROFILES)('in the %s runtime profile', (profile) => {
       expect(profiles[0]!.attributes).toMatchObject({ source: 'webinar', plan: 'free' })
     })
 
+    // Braze applies one /users/merge request's entries in no set order
+    // (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/): two entries that
+    // could pick the same profile must not both pick it, or the other stays apart.
+    test("an email lead, then a visitor who gives the same email, signing up: the lead and the visitor's alias profile both join the user", async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [identify({ traits: { email: 'n@example.com', newsletter: true } })],
+          [page('visitor', 'Pricing'), identify({ anonymousId: 'visitor', traits: { email: 'n@example.com', trial: true } })],
+          [identify({ userId: 'u1', anonymousId: 'visitor', traits: { email: 'n@example.com', plan: 'pro' } })]
+        ],
+        LABELLED
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.identifiers.external_id).toBe('u1')
+      expect(profiles[0]!.attributes).toMatchObject({ newsletter: true, trial: true, plan: 'pro' })
+      expect(eventNames(profiles[0])).toEqual(['Viewed Pricing'])
+    })
+
+    test('a phone lead, then an email lead that also has the phone, then the user with both: one profile', async () => {
+      const runtime = loadBuilt({ profile, brazeBaseUrl: braze.url })
+      await send(
+        runtime,
+        [
+          [identify({ anonymousId: 'x2', traits: { phone: '+14155550199', sms: true } })],
+          [identify({ anonymousId: 'x1', traits: { email: 's@example.com', phone: '+14155550199', source: 'web' } })],
+          [identify({ userId: 'u9', traits: { email: 's@example.com', phone: '+14155550199', plan: 'pro' } })]
+        ],
+        SETTINGS
+      )
+      const profiles = braze.profiles()
+      expect(profiles).toHaveLength(1)
+      expect(profiles[0]!.attributes).toMatchObject({ sms: true, source: 'web', plan: 'pro' })
+    })
+
     test.each([
       [
         "a user's plan, then an email lead's, then the user takes the email: the user's plan stays (the lead's is merged under it)",

@@ -6,7 +6,7 @@ const T = '2024-05-01T10:00:00.000Z'
 const EPOCH = Date.parse(T)
 const ARRAY = { audienceAttribute: 'segment_audiences' }
 const LEAD_MERGE = {
-  identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+  identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
   identifier_to_keep: { external_id: 'u123' }
 }
 
@@ -53,7 +53,7 @@ describe('audience as identify → a boolean custom attribute', () => {
         // Engage syncs a profile once per identifier: an email-only call may have made an email-only profile.
         merges: [
           {
-            identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+            identifier_to_merge: { email: 'pat@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
             identifier_to_keep: { external_id: 'u123' }
           }
         ],
@@ -73,8 +73,8 @@ describe('audience as identify → a boolean custom attribute', () => {
     const plan = planFor({ ...exit, traits: { ...exit.traits, email: 'old@example.com', phone: '+15551234567' } })
     expect(plan.attributes).toEqual([{ external_id: 'u123', first_time_shopper: false }])
     expect(plan.merges.map((merge) => merge.identifier_to_merge)).toEqual([
-      { email: 'old@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
-      { phone: '+15551234567', prioritization: ['unidentified', 'most_recently_updated'] }
+      { email: 'old@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
+      { phone: '+15551234567', prioritization: ['unidentified', 'least_recently_updated'] }
     ])
     // The email's own call (no userId) is keyed by it, as always, and updates only a profile that holds it.
     const emailCall = planFor({ ...exit, userId: undefined, traits: { ...exit.traits, email: 'old@example.com' } })

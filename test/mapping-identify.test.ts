@@ -33,7 +33,7 @@ describe('the whole plan of an identify', () => {
         ],
         merges: [
           {
-            identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+            identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
             identifier_to_keep: { external_id: 'u1' }
           }
         ],
@@ -829,13 +829,24 @@ describe('identifiers (one per object, first that exists)', () => {
         'a userId (Braze external_id), or with an anonymousId, which the "anonymousAliasLabel" setting sends to Braze as a user alias.'
     )
   })
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['an email', { context: { traits: { email: 'not-an-email' } } }, 'email'],
+    ['a phone', { traits: { phone: 'call me' } }, 'phone']
+  ])('the only identifier %s Braze would refuse: the message says so, not that there was none', (_name, fields, kind) => {
+    expect(problemFor({ type: 'track', event: 'Signed Up', ...fields }).message).toBe(
+      `Braze needs an identified user, but this event has no userId, anonymousId or braze_id, and its ${kind} is not one Braze accepts. ` +
+        'Send the event with a userId (Braze external_id), or with an anonymousId and the "anonymousAliasLabel" setting (Anonymous Alias Label), ' +
+        'to send it to Braze as a user alias.'
+    )
+  })
 })
 
 describe('anonymous users and merging them into the known user', () => {
   const anon = 'anon-42'
 
   const keep = { external_id: 'u1' }
-  const lead = ['unidentified', 'most_recently_updated']
+  const lead = ['unidentified', 'least_recently_updated']
 
   test('identify with userId and anonymousId (anonymousAliasLabel set) merges the alias profile into the user', () => {
     const event = identify({ plan: 'pro' }, { anonymousId: anon })

@@ -6,7 +6,7 @@ import { dependsOn, mergeWaves, profilesOf } from '../src/destination/merge-orde
 
 const user = (id: string) => ({ external_id: id })
 const alias = (name: string) => ({ user_alias: { alias_name: name, alias_label: 'segment_anonymous_id' } })
-const email = (address: string) => ({ email: address, prioritization: ['unidentified', 'most_recently_updated'] })
+const email = (address: string) => ({ email: address, prioritization: ['unidentified', 'least_recently_updated'] })
 const merge = (from: object, to: object) => ({ object: { identifier_to_merge: from, identifier_to_keep: to } as MergeUpdate })
 const names = (waves: Array<Array<{ object: MergeUpdate }>>) =>
   waves.map((wave) =>

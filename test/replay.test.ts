@@ -451,7 +451,7 @@ describe('every event accounted for', () => {
         body: {
           merge_updates: [
             {
-              identifier_to_merge: { email: 'u11@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+              identifier_to_merge: { email: 'u11@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
               identifier_to_keep: { external_id: 'u-11' }
             }
           ]

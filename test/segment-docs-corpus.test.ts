@@ -62,7 +62,7 @@ const identifyPeter = (anonymousId: string, epoch: number, extra: Record<string,
         identifier_to_keep: { external_id: '97980cfea0067' }
       },
       {
-        identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'most_recently_updated'] },
+        identifier_to_merge: { email: 'peter@example.com', prioritization: ['unidentified', 'least_recently_updated'] },
         identifier_to_keep: { external_id: '97980cfea0067' }
       }
     ],

@@ -440,8 +440,15 @@ class Delivery {
       this.notices.add(`${why}; ${hint}.`)
       return retryAll([request], `${why}, and no time was left to send it again in smaller requests; ${hint}.`)
     }
-    this.notices.add(`${why}: it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip.`)
     const { lanes, unsendable } = smallerRequests(request, requestLimits(MAX_COMBINED_OBJECTS_MAU))
+    // A part of one event is never spread over requests: one over the smaller limit cannot go again.
+    const again =
+      unsendable.length === 0
+        ? `it was sent again in requests of ${MAX_COMBINED_OBJECTS_MAU}; ${hint} to save that round trip`
+        : lanes.length > 0
+          ? `what fits requests of ${MAX_COMBINED_OBJECTS_MAU} was sent again, and the events with more objects in one part than that were refused; ${hint}`
+          : `its events have more objects in one part than requests of ${MAX_COMBINED_OBJECTS_MAU} hold, and were refused; ${hint}`
+    this.notices.add(`${why}: ${again}.`)
     for (const { item: one } of unsendable.flatMap(itemsOf))
       for (const owner of one.owners)
         this.fail(owner, 'reject', `Braze refused this event's objects as too many for one request (${MAX_INPUT_LENGTH_MESSAGE}): ${hint}.`)

@@ -55,7 +55,9 @@ export function resolveIdentifier(event: SegmentEvent, settings: Settings): Braz
   if (email !== undefined) return { email }
   const phone = first(event, CONTACT_PATHS.phone, validPhone)
   if (phone !== undefined) return { phone }
-  return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined, settings.anonymousAliasLabel))
+  // An email or phone Braze would refuse identifies no one: say so, rather than that there was none.
+  const unusable = (['email', 'phone'] as const).find((kind) => first(event, CONTACT_PATHS[kind]) !== undefined)
+  return problem('ValidationError', missingIdentifierMessage(anonymousId !== undefined, settings.anonymousAliasLabel, unusable))
 }
 
 /** A userId Braze would refuse as an external_id, refused before anything is sent. */
@@ -85,11 +87,17 @@ export function updateExistingOnlyFlag(identifier: BrazeIdentifier, settings: { 
 
 /**
  * Picks, of several profiles sharing an email or phone, the one that is not
- * identified yet (an email-only or phone-only lead), the most recently
+ * identified yet (an email-only or phone-only lead), the least recently
  * updated if there are several
  * (https://www.braze.com/docs/api/endpoints/user_data/post_users_merge/#merging-users-by-email-or-phone-number).
+ * Least, not most: Braze applies a request's merges in no set order, and the
+ * visitor's own alias profile, which the same identify merges by its alias,
+ * may hold the email too and is the one its latest visit just updated. Picked
+ * by the email as well, it would leave the older lead unmerged; so would an
+ * email lead that also holds the phone, picked by both. The older lead is the
+ * one no other merge of the identify reaches.
  */
-const LEAD_PRIORITIZATION = ['unidentified', 'most_recently_updated']
+const LEAD_PRIORITIZATION = ['unidentified', 'least_recently_updated']
 
 /**
  * The earlier profiles of a person an identify with a userId joins: the
@@ -122,14 +130,16 @@ export function earlierProfiles(
   return merges
 }
 
-function missingIdentifierMessage(hasAnonymousId: boolean, aliasLabel: string | undefined): string {
+function missingIdentifierMessage(hasAnonymousId: boolean, aliasLabel: string | undefined, unusable?: 'email' | 'phone'): string {
+  const contact = unusable ? `, and its ${unusable} is not one Braze accepts` : ''
   if (hasAnonymousId)
     return (
-      'Braze needs an identified user, but this event has only an anonymousId. Send the event with a userId (Braze external_id), ' +
+      `Braze needs an identified user, but this event has only an anonymousId${contact}. Send the event with a userId (Braze external_id), ` +
       'or set the "anonymousAliasLabel" setting (Anonymous Alias Label) to send anonymous users to Braze as user aliases.'
     )
   const alias = aliasLabel
     ? 'with an anonymousId, which the "anonymousAliasLabel" setting sends to Braze as a user alias'
     : 'with an anonymousId and the "anonymousAliasLabel" setting (Anonymous Alias Label), to send it to Braze as a user alias'
-  return `Braze needs an identified user, but this event has no userId, anonymousId, braze_id, email or phone. Send the event with a userId (Braze external_id), or ${alias}.`
+  const has = unusable ? `no userId, anonymousId or braze_id${contact}` : 'no userId, anonymousId, braze_id, email or phone'
+  return `Braze needs an identified user, but this event has ${has}. Send the event with a userId (Braze external_id), or ${alias}.`
 }
