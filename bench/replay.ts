@@ -113,7 +113,7 @@ export async function replayRows(): Promise<{ rows: Row[]; details: Record<strin
       unit: 'MB',
       target: '≤ 300 MB',
       ok: full ? peakRssMB <= 300 : undefined,
-      note: "two threads: the main one reads the input and runs the embedded Braze (47 MB live for 20k profiles), the worker runs the function (18 MB live, mostly its redelivery memory); the main thread's young generation grows to 48 MB, the worker's to 16 MB (src/tools/replay/lanes.ts), over a 92 MB start"
+      note: "two threads: the main one reads the input and runs the embedded Braze (47 MB live for 20k profiles), the worker runs the function (18 MB live, mostly its redelivery memory); the main thread's young generation grows to 48 MB, the worker's to 24 MB (src/tools/replay/lanes.ts), over a 92 MB start"
     }
   )
   details.embedded = {

@@ -87,10 +87,12 @@ export async function workerLanes(config: RunnerConfig, workers: number, jobsPer
     new Promise<Thread>((resolve, reject) => {
       // A batch's garbage dies within the batch, so the young generation's size trades memory for
       // time. Against the embedded Braze, which keeps every profile in the main thread, memory is the
-      // limit: 16 MB (V8 lets it grow to 48 MB) takes 10–14 MB off the peak RSS at no measurable cost
-      // in time. --live keeps no profiles and is measured in events per second: 64 MB spends 15 % less
-      // CPU on 300,000 events (medians of six runs: 28,800 against 24,100 events/s) for 65 MB of RSS.
-      const resourceLimits = { maxYoungGenerationSizeMb: config.embedded ? 16 : 64 }
+      // limit: on 1 M events, 24 MB against 16 MB took 7.6 % off the wall time (60.9 against 67.4 s,
+      // medians of three paired runs) at the same peak RSS (273 MB), where 32 MB took 10 % off but
+      // peaked at 294–298 MB, too close to the 300 MB the bench holds replay to. --live keeps no
+      // profiles and is measured in events per second: 64 MB spends 15 % less CPU on 300,000 events
+      // (medians of six runs: 28,800 against 24,100 events/s) for 65 MB of RSS.
+      const resourceLimits = { maxYoungGenerationSizeMb: config.embedded ? 24 : 64 }
       const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...config, tsx, entry }, resourceLimits })
       const thread: Thread = { worker, pending: new Map() }
       const fail = (error: Error) => {
